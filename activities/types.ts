@@ -1,0 +1,153 @@
+// The activity contract: what the workflow may ask of the outside world. Inputs and outputs
+// are plain data and never carry credentials (the worker holds those).
+import type { Color, GitHubRepoRef } from '../workflows/types.js';
+
+export interface ReadActiveColorInput {
+  /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
+  url: string;
+}
+
+export interface ReadBranchHeadInput {
+  github: GitHubRepoRef;
+  branch: string;
+}
+
+export interface DispatchWorkflowInput {
+  github: GitHubRepoRef;
+  /** Workflow file name, e.g. deploy-green.yml */
+  workflow: string;
+  ref: string;
+  /**
+   * Unique per dispatch (e.g. `<deploymentId>.deploy`). Sent as the `deployment_id` input;
+   * the workflow's run-name carries it, which is how a retried dispatch finds its run.
+   */
+  correlationId: string;
+  inputs: Record<string, string>;
+}
+
+export interface WorkflowRunRef {
+  runId: number;
+  url: string;
+  /** True when this call found an existing run instead of dispatching a new one. */
+  reused: boolean;
+}
+
+export interface WaitForRunInput {
+  github: GitHubRepoRef;
+  runId: number;
+  /** Poll interval while the run is queued or in progress. */
+  pollIntervalMs?: number;
+}
+
+export interface WorkflowRunResult {
+  runId: number;
+  url: string;
+  conclusion: string;
+  /** Name of the first failed job and step, when the run failed. */
+  failedJob?: string;
+  failedStep?: string;
+}
+
+export interface VerifyEnvironmentInput {
+  /** Base URL of the target environment, e.g. https://green.api.example.com */
+  baseUrl: string;
+  healthPath: string;
+  colorPath: string;
+  expectColor: Color;
+  successes: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface VerifyEnvironmentResult {
+  ok: boolean;
+  attempts: number;
+  /** Why the last probe failed, when ok is false. */
+  lastFailure?: string;
+}
+
+export interface WaitForPublicColorInput {
+  url: string;
+  color: Color;
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+export interface WaitForPublicColorResult {
+  ok: boolean;
+  lastSeen?: string;
+  elapsedMs: number;
+}
+
+export interface MonitorInput {
+  publicUrl: string;
+  healthPath: string;
+  colorUrl: string;
+  expectColor: Color;
+  durationMs: number;
+  intervalMs: number;
+  failureThreshold: number;
+}
+
+export interface MonitorResult {
+  /** 'healthy': the window passed; 'unhealthy': failureThreshold consecutive failures. */
+  verdict: 'healthy' | 'unhealthy';
+  probes: number;
+  failures: number;
+  lastFailure?: string;
+}
+
+export interface HttpSwitchInput {
+  url: string;
+  /** Name of the worker environment variable holding the bearer token. */
+  tokenEnv: string;
+  color: Color;
+}
+
+export interface SyncBranchInput {
+  github: GitHubRepoRef;
+  /** The branch to bring level (the old color's). */
+  base: string;
+  /** The branch that is now live. */
+  head: string;
+  commitMessage: string;
+}
+
+export interface SyncBranchResult {
+  /** 'merged', or 'up-to-date' when there was nothing to merge. */
+  result: 'merged' | 'up-to-date';
+  sha?: string;
+}
+
+export interface CreateGitHubDeploymentInput {
+  github: GitHubRepoRef;
+  ref: string;
+  environment: string;
+  description: string;
+  /** Stored in the deployment's payload so a retry finds the same one. */
+  correlationId: string;
+}
+
+export interface SetGitHubDeploymentStatusInput {
+  github: GitHubRepoRef;
+  deploymentId: number;
+  state: 'in_progress' | 'success' | 'failure' | 'inactive' | 'error';
+  description: string;
+  environmentUrl?: string;
+  logUrl?: string;
+}
+
+/** The activity functions the worker registers (see activities/index.ts). */
+export interface BlueGreenActivities {
+  readActiveColor(input: ReadActiveColorInput): Promise<Color>;
+  readBranchHead(input: ReadBranchHeadInput): Promise<string>;
+  dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
+  waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
+  verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;
+  waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
+  monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult>;
+  switchViaHttp(input: HttpSwitchInput): Promise<void>;
+  syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
+  createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
+  setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+}

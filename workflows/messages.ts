@@ -1,0 +1,52 @@
+// Signals, queries and updates of blueGreenDeployment. Side-effect free so the CLI can
+// import it without loading workflow code.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DeploymentStatus } from './types.js';
+
+export const WORKFLOW_TYPE = 'blueGreenDeployment';
+export const DEFAULT_TASK_QUEUE = 'bluegreen';
+export const workflowIdFor = (service: string): string => `bluegreen-${service}`;
+
+export interface ApproveInput {
+  by: string;
+  comment?: string;
+}
+export interface ReasonInput {
+  by: string;
+  reason: string;
+}
+export interface PromoteInput {
+  by: string;
+}
+
+export const approveSignal = defineSignal<[ApproveInput]>('approve');
+export const rejectSignal = defineSignal<[ReasonInput]>('reject');
+export const rollbackSignal = defineSignal<[ReasonInput]>('rollback');
+export const abortSignal = defineSignal<[ReasonInput]>('abort');
+export const promoteSignal = defineSignal<[PromoteInput]>('promote');
+
+export const statusQuery = defineQuery<DeploymentStatus>('status');
+
+/** Answer of the decision updates: whether it counted, and why not. */
+export interface DecisionResult {
+  accepted: boolean;
+  message: string;
+}
+/** Same inputs as the signals, but the caller learns at once whether it counted. */
+export const approveUpdate = defineUpdate<DecisionResult, [ApproveInput]>('approveDecision');
+export const rejectUpdate = defineUpdate<DecisionResult, [ReasonInput]>('rejectDecision');
+export const rollbackUpdate = defineUpdate<DecisionResult, [ReasonInput]>('rollbackRequest');
+export const abortUpdate = defineUpdate<DecisionResult, [ReasonInput]>('abortRequest');
+export const promoteUpdate = defineUpdate<DecisionResult, [PromoteInput]>('promoteRequest');
+
+/** Search attributes (Keyword) kept current by the workflow. */
+export const SEARCH_ATTRIBUTES = [
+  'BlueGreenService',
+  'BlueGreenPhase',
+  'BlueGreenTargetColor',
+  'BlueGreenOutcome',
+] as const;
+
+/** Signal payload limits: anything longer is cut, never stored whole in history. */
+export const MAX_NAME_LENGTH = 100;
+export const MAX_TEXT_LENGTH = 2000;

@@ -1,0 +1,113 @@
+// Plain data shared by the workflow, its activities and the client. No imports with side
+// effects: this module is loaded inside Temporal's workflow sandbox.
+
+export type Color = 'blue' | 'green';
+export const COLORS: readonly Color[] = ['blue', 'green'];
+export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
+
+export interface GitHubRepoRef {
+  owner: string;
+  repo: string;
+  /** API root for GitHub Enterprise Server or the lab; omitted means api.github.com. */
+  baseUrl?: string;
+}
+
+export interface EnvironmentPlan {
+  branch: string;
+  url: string;
+  deployWorkflow: string;
+}
+
+/** A GitHub Actions workflow run as a hook step (issue: app-based blue/green). */
+export interface HookPlan {
+  name: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+}
+
+export type SwitchPlan =
+  | { type: 'workflow'; workflow: string; ref: string; verifyTimeoutMs: number }
+  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number };
+
+/**
+ * Everything the workflow needs, resolved and validated by the client before start.
+ * Durations are milliseconds. Contains no secrets.
+ */
+export interface DeploymentPlan {
+  service: string;
+  deploymentId: string;
+  requestedBy: string;
+  github: GitHubRepoRef;
+  publicUrl: string;
+  colorPath: string;
+  environments: Record<Color, EnvironmentPlan>;
+  /** The color asked for on the command line; by default the inactive one. */
+  requestedColor?: Color;
+  deploy: { runTimeoutMs: number };
+  switch: SwitchPlan;
+  verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
+  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
+  sync: { enabled: boolean; redeploy: boolean };
+  rollback: { automatic: boolean };
+  hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
+}
+
+export type PhaseName =
+  | 'plan'
+  | 'deploy'
+  | 'verify'
+  | 'approval'
+  | 'switch'
+  | 'monitor'
+  | 'sync'
+  | 'rollback'
+  | 'done'
+  | `preSwitch:${string}`
+  | `postSync:${string}`;
+
+export type PhaseState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface PhaseStatus {
+  name: PhaseName;
+  state: PhaseState;
+  startedAt?: string;
+  endedAt?: string;
+  detail?: string;
+  url?: string;
+}
+
+export interface ApprovalRecord {
+  by: string;
+  decision: 'approved' | 'rejected';
+  at: string;
+  comment?: string;
+  /** false when the name is not on the approvers list: recorded, ignored. */
+  counted: boolean;
+  note?: string;
+}
+
+export type Outcome = 'SUCCEEDED' | 'ROLLED_BACK' | 'ABORTED' | 'FAILED';
+
+export interface DeploymentStatus {
+  service: string;
+  deploymentId: string;
+  phase: PhaseName;
+  activeColor?: Color;
+  targetColor?: Color;
+  sha?: string;
+  requestedBy: string;
+  startedAt: string;
+  endedAt?: string;
+  outcome?: Outcome;
+  phases: PhaseStatus[];
+  approvals: ApprovalRecord[];
+  approvers: string[];
+  /** What a human must do next, in words, when the deployment waits on one. */
+  waitingFor?: string;
+  /** True once a postSync hook has started: rollback is no longer possible. */
+  pointOfNoReturn?: boolean;
+  monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  error?: string;
+}
