@@ -1,0 +1,53 @@
+// Activity stubs with their timeouts and retry policies, one proxy per kind of work.
+import { proxyActivities } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
+import type { BlueGreenActivities } from '../activities/types.js';
+import type { DeploymentPlan } from './types.js';
+
+/** Errors that no retry can fix: bad credentials, unknown workflow/branch, rejected input. */
+export const NON_RETRYABLE_ERRORS = [
+  'GitHubAuthError',
+  'GitHubNotFound',
+  'GitHubValidationError',
+  'MergeConflict',
+  'ConfigError',
+];
+
+const retry = (maximumAttempts: number, maximumInterval = '30s'): RetryPolicy => ({
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval,
+  maximumAttempts,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
+});
+
+/** Short calls: one request or a few. */
+export const quick = proxyActivities<BlueGreenActivities>({
+  startToCloseTimeout: '1m',
+  retry: retry(8),
+});
+
+/** The dispatch looks its run up before sending, so retrying it never dispatches twice. */
+export const dispatch = proxyActivities<BlueGreenActivities>({
+  startToCloseTimeout: '3m',
+  heartbeatTimeout: '30s',
+  retry: retry(10),
+});
+
+/** Long waits that heartbeat: a dead worker is noticed within the heartbeat timeout. */
+export function waiting(maxWaitMs: number) {
+  return proxyActivities<BlueGreenActivities>({
+    startToCloseTimeout: maxWaitMs + 60_000,
+    heartbeatTimeout: '20s',
+    retry: retry(20, '10s'),
+  });
+}
+
+/** Waiting for a GitHub run: the whole wait, retries included, is bounded by the run timeout. */
+export function runWaiter(plan: DeploymentPlan) {
+  return proxyActivities<BlueGreenActivities>({
+    scheduleToCloseTimeout: plan.deploy.runTimeoutMs,
+    heartbeatTimeout: '20s',
+    retry: retry(50, '10s'),
+  });
+}

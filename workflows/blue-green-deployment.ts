@@ -1,0 +1,573 @@
+// blueGreenDeployment: one durable workflow per deployment of a service.
+//   plan → deploy → verify → approval → [preSwitch hooks] → switch → monitor → sync → [postSync hooks]
+//   before the switch any stop is ABORTED/FAILED with traffic untouched; after it, a failed
+//   monitor or a rollback request switches back (ROLLED_BACK).
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  setHandler,
+} from '@temporalio/workflow';
+import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
+import { dispatch, quick, runWaiter, waiting } from './activity-proxies.js';
+import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
+import { correlationIdFor, deployInputs, switchInputs } from './dispatch-inputs.js';
+import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
+import { formatDuration, orList, shortSha } from './format.js';
+import * as messages from './messages.js';
+import { StatusTracker } from './status-tracker.js';
+import {
+  otherColor,
+  type Color,
+  type DeploymentPlan,
+  type DeploymentStatus,
+  type HookPlan,
+  type Outcome,
+  type PhaseName,
+} from './types.js';
+
+const MAX_RECORDED_DECISIONS = 100;
+
+interface HumanInput {
+  approvalOpen: boolean;
+  approval?: CleanDecision;
+  rollback?: CleanDecision;
+  abort?: CleanDecision;
+  promote?: CleanDecision;
+}
+
+export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
+  const tracker = new StatusTracker(plan);
+  const human: HumanInput = { approvalOpen: false };
+  registerHandlers(plan, tracker, human);
+  const run = new DeploymentRun(plan, tracker, human);
+  return run.execute();
+}
+
+function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
+  const context = () => ({
+    status: tracker.status,
+    approvalOpen: human.approvalOpen,
+    approvalDecided: human.approval !== undefined,
+    rollbackRequested: human.rollback !== undefined,
+    abortRequested: human.abort !== undefined,
+    promoted: human.promote !== undefined,
+  });
+
+  const record = (decision: CleanDecision, counted: boolean, note?: string) => {
+    if (decision.kind !== 'approve' && decision.kind !== 'reject') return;
+    if (tracker.status.approvals.length >= MAX_RECORDED_DECISIONS) return;
+    tracker.status.approvals.push({
+      by: decision.by,
+      decision: decision.kind === 'approve' ? 'approved' : 'rejected',
+      at: new Date().toISOString(),
+      ...(decision.text !== undefined ? { comment: decision.text } : {}),
+      counted,
+      ...(note !== undefined ? { note } : {}),
+    });
+  };
+
+  const accept = (decision: CleanDecision): messages.DecisionResult => {
+    record(decision, true);
+    switch (decision.kind) {
+      case 'approve':
+      case 'reject':
+        human.approval = decision;
+        break;
+      case 'rollback':
+        human.rollback = decision;
+        break;
+      case 'abort':
+        human.abort = decision;
+        break;
+      case 'promote':
+        human.promote = decision;
+        break;
+    }
+    return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${plan.service}` };
+  };
+
+  const onSignal = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (verdict.ok) {
+      accept(verdict.decision);
+      return;
+    }
+    // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
+    if (verdict.decision) record(verdict.decision, false, verdict.message);
+    log.warn(`ignored ${kind} signal: ${verdict.message}`);
+  };
+
+  const validator = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (!verdict.ok) throw new Error(verdict.message);
+  };
+  const onUpdate = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (!verdict.ok) return { accepted: false, message: verdict.message };
+    return accept(verdict.decision);
+  };
+
+  setHandler(messages.statusQuery, () => tracker.status);
+  setHandler(messages.approveSignal, onSignal('approve'));
+  setHandler(messages.rejectSignal, onSignal('reject'));
+  setHandler(messages.rollbackSignal, onSignal('rollback'));
+  setHandler(messages.abortSignal, onSignal('abort'));
+  setHandler(messages.promoteSignal, onSignal('promote'));
+  setHandler(messages.approveUpdate, onUpdate('approve'), { validator: validator('approve') });
+  setHandler(messages.rejectUpdate, onUpdate('reject'), { validator: validator('reject') });
+  setHandler(messages.rollbackUpdate, onUpdate('rollback'), { validator: validator('rollback') });
+  setHandler(messages.abortUpdate, onUpdate('abort'), { validator: validator('abort') });
+  setHandler(messages.promoteUpdate, onUpdate('promote'), { validator: validator('promote') });
+}
+
+class DeploymentRun {
+  private activeColor!: Color;
+  private targetColor!: Color;
+  private sha!: string;
+  private githubDeploymentId: number | undefined;
+
+  constructor(
+    private readonly plan: DeploymentPlan,
+    private readonly tracker: StatusTracker,
+    private readonly human: HumanInput,
+  ) {}
+
+  async execute(): Promise<DeploymentStatus> {
+    try {
+      await this.beforeSwitch();
+      return await this.afterSwitch();
+    } catch (err) {
+      if (err instanceof DeploymentStop) return this.finish(err.outcome, err.message);
+      // Anything else is a bug or an activity failure we did not expect: end FAILED, say why.
+      log.error('deployment failed unexpectedly', { error: describeFailure(err) });
+      return this.finish('FAILED', describeFailure(err));
+    }
+  }
+
+  /** plan → deploy → verify → approval: an abort cancels whatever is running. */
+  private async beforeSwitch(): Promise<void> {
+    const scope = new CancellationScope();
+    void condition(() => this.human.abort !== undefined).then(() => scope.cancel());
+    try {
+      await scope.run(async () => {
+        await this.planPhase();
+        await this.deployPhase();
+        await this.verifyPhase();
+        await this.approvalPhase();
+      });
+    } catch (err) {
+      if (isCancellation(err) && this.human.abort) {
+        const { by, text } = this.human.abort;
+        this.tracker.finish(this.tracker.status.phase, 'cancelled', `aborted by ${by}`);
+        throw new DeploymentStop('ABORTED', `aborted by ${by}: ${text ?? 'no reason given'} (traffic never moved)`);
+      }
+      throw err;
+    }
+  }
+
+  private async afterSwitch(): Promise<DeploymentStatus> {
+    for (const hook of this.plan.hooks.preSwitch) {
+      await this.hookStep(`preSwitch:${hook.name}`, hook, 'ABORTED');
+    }
+    const switchFailure = await this.switchPhase();
+    if (switchFailure) return this.rollbackPhase(switchFailure);
+    const rollbackReason = await this.monitorPhase();
+    if (rollbackReason) return this.rollbackPhase(rollbackReason);
+    await this.syncPhase();
+    if (this.human.rollback) return this.rollbackPhase(this.describeRollbackRequest(this.human.rollback));
+    if (this.plan.hooks.postSync.length > 0) {
+      this.tracker.status.pointOfNoReturn = true;
+      for (const hook of this.plan.hooks.postSync) {
+        await this.hookStep(`postSync:${hook.name}`, hook, 'FAILED');
+      }
+    }
+    return this.finish('SUCCEEDED');
+  }
+
+  private async planPhase(): Promise<void> {
+    const { plan, tracker } = this;
+    tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
+    this.activeColor = await quick.readActiveColor.executeWithOptions(
+      { summary: `read active color from ${plan.publicUrl}` },
+      [{ url: plan.publicUrl + plan.colorPath }],
+    );
+    this.targetColor = plan.requestedColor ?? otherColor(this.activeColor);
+    if (this.targetColor === this.activeColor) {
+      tracker.finish('plan', 'failed', `${this.targetColor} is already live`);
+      throw new DeploymentStop('FAILED', `${this.targetColor} is already the active color: deploy to the other color`);
+    }
+    const env = plan.environments[this.targetColor];
+    this.sha = await quick.readBranchHead.executeWithOptions({ summary: `read head of ${env.branch}` }, [
+      { github: plan.github, branch: env.branch },
+    ]);
+    tracker.setColors(this.activeColor, this.targetColor, this.sha);
+    this.githubDeploymentId = await this.recordGitHubDeployment();
+    tracker.finish('plan', 'succeeded', `${this.activeColor} → ${this.targetColor} @ ${shortSha(this.sha)} (${env.branch})`);
+  }
+
+  private async deployPhase(): Promise<void> {
+    const env = this.plan.environments[this.targetColor];
+    const correlationId = correlationIdFor(this.plan.deploymentId, 'deploy');
+    const result = await this.runGitHubWorkflow('deploy', {
+      github: this.plan.github,
+      workflow: env.deployWorkflow,
+      ref: env.branch,
+      correlationId,
+      inputs: deployInputs(correlationId, this.targetColor, this.sha),
+    });
+    if (result.conclusion !== 'success') {
+      throw new DeploymentStop('FAILED', `deploy run ${describeRunFailure(result)}; traffic untouched on ${this.activeColor}`);
+    }
+    await this.setGitHubDeploymentStatus('in_progress', `deployed to ${this.targetColor}, verifying`);
+  }
+
+  private async verifyPhase(): Promise<void> {
+    const { plan, tracker } = this;
+    const env = plan.environments[this.targetColor];
+    const { successes, intervalMs, timeoutMs, healthPath } = plan.verify;
+    tracker.start('verify', `${env.url}${healthPath} must pass ${successes}× in a row and answer ${this.targetColor}`);
+    const result = await waiting(timeoutMs).verifyEnvironment.executeWithOptions(
+      { summary: `verify ${this.targetColor} at ${env.url}` },
+      [
+        {
+          baseUrl: env.url,
+          healthPath,
+          colorPath: plan.colorPath,
+          expectColor: this.targetColor,
+          successes,
+          intervalMs,
+          timeoutMs,
+        },
+      ],
+    );
+    if (!result.ok) {
+      const why = `${this.targetColor} not healthy after ${formatDuration(timeoutMs)}: ${result.lastFailure ?? 'unknown'}`;
+      tracker.finish('verify', 'failed', why);
+      throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${this.activeColor}`);
+    }
+    tracker.finish('verify', 'succeeded', `${result.attempts} probes, ${successes} in a row healthy`);
+  }
+
+  private async approvalPhase(): Promise<void> {
+    const { plan, tracker, human } = this;
+    if (!plan.approval.required) return;
+    const approvers = plan.approval.approvers;
+    const who = approvers.length > 0 ? orList(approvers) : 'anyone';
+    tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
+    const warning =
+      plan.hooks.postSync.length > 0
+        ? ` Note: after monitoring, the post-sync hooks (${plan.hooks.postSync.map((h) => h.name).join(', ')}) are a point of no return: rollback will no longer be possible.`
+        : '';
+    tracker.setWaitingFor(
+      `approval by ${who}: npx bluegreen approve ${plan.service} --by <name> [--comment "..."]` +
+        ` (or: npx bluegreen reject ${plan.service} --by <name> --reason "...")` +
+        warning,
+    );
+    human.approvalOpen = true;
+    const decided = await condition(() => human.approval !== undefined, plan.approval.timeoutMs);
+    human.approvalOpen = false;
+    tracker.setWaitingFor(undefined);
+    if (!decided || !human.approval) {
+      tracker.finish('approval', 'failed', 'timed out');
+      throw new DeploymentStop('ABORTED', `no approval within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`);
+    }
+    const { kind, by, text } = human.approval;
+    if (kind === 'reject') {
+      tracker.finish('approval', 'failed', `rejected by ${by}`);
+      throw new DeploymentStop('ABORTED', `rejected by ${by}: ${text ?? 'no reason given'}; traffic untouched`);
+    }
+    tracker.finish('approval', 'succeeded', `approved by ${by}${text ? `: ${text}` : ''}`);
+  }
+
+  /** Returns why to switch back when traffic may have moved without being confirmed. */
+  private async switchPhase(): Promise<string | undefined> {
+    const { tracker } = this;
+    tracker.start('switch', `moving traffic ${this.activeColor} → ${this.targetColor}`);
+    try {
+      await this.switchTraffic('switch', this.targetColor);
+    } catch (err) {
+      if (!(err instanceof DeploymentStop)) throw err;
+      tracker.finish('switch', 'failed', err.message);
+      // Where traffic is now decides the outcome: switch back if it may have moved.
+      const now = await quick.readActiveColor.executeWithOptions({ summary: 'read active color after failed switch' }, [
+        { url: this.plan.publicUrl + this.plan.colorPath },
+      ]).catch(() => undefined);
+      if (now === this.activeColor) {
+        throw new DeploymentStop('FAILED', `${err.message}; traffic still on ${this.activeColor}`);
+      }
+      return `switch not confirmed: ${err.message}`;
+    }
+    tracker.finish('switch', 'succeeded', `public endpoint answers ${this.targetColor}`);
+    return undefined;
+  }
+
+  /** Returns why to roll back, or undefined when the new color held (or was promoted). */
+  private async monitorPhase(): Promise<string | undefined> {
+    const { plan, tracker, human } = this;
+    const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+    const rollbackHint = `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
+    tracker.start('monitor', `probing ${plan.publicUrl} every ${formatDuration(intervalMs)} for ${formatDuration(durationMs)}`);
+    tracker.setWaitingFor(
+      `nothing: the monitor window ends by itself. To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
+    );
+    const scope = new CancellationScope();
+    const monitoring = scope.run(() =>
+      waiting(durationMs).monitorPublicEndpoint.executeWithOptions(
+        { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` },
+        [
+          {
+            publicUrl: plan.publicUrl,
+            healthPath: plan.verify.healthPath,
+            colorUrl: plan.publicUrl + plan.colorPath,
+            expectColor: this.targetColor,
+            durationMs,
+            intervalMs,
+            failureThreshold,
+          },
+        ],
+      ),
+    );
+    const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
+    let verdict: 'healthy' | 'unhealthy' | 'interrupted';
+    let reason: string | undefined;
+    try {
+      const first = await Promise.race([monitoring, interrupted.then(() => undefined)]);
+      if (first === undefined) {
+        verdict = 'interrupted';
+        scope.cancel();
+        await monitoring.catch((err) => {
+          if (!isCancellation(err)) throw err;
+        });
+      } else {
+        verdict = first.verdict;
+        tracker.status.monitor = {
+          probes: first.probes,
+          failures: first.failures,
+          consecutiveFailures: first.verdict === 'unhealthy' ? failureThreshold : 0,
+          ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
+        };
+        reason = `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
+      }
+    } catch (err) {
+      if (human.rollback || human.promote) {
+        verdict = 'interrupted';
+      } else {
+        verdict = 'unhealthy';
+        reason = `monitoring failed: ${describeFailure(err)}`;
+      }
+    }
+    tracker.setWaitingFor(undefined);
+
+    if (verdict === 'interrupted' && human.rollback) {
+      tracker.finish('monitor', 'cancelled', `rollback requested by ${human.rollback.by}`);
+      return this.describeRollbackRequest(human.rollback);
+    }
+    if (verdict === 'interrupted' && human.promote) {
+      tracker.finish('monitor', 'succeeded', `promoted early by ${human.promote.by}`);
+      return undefined;
+    }
+    if (verdict === 'healthy') {
+      tracker.finish('monitor', 'succeeded', `healthy for ${formatDuration(durationMs)}`);
+      return undefined;
+    }
+    tracker.finish('monitor', 'failed', reason);
+    if (plan.rollback.automatic) return reason;
+    // No automatic rollback: a human decides, the deployment waits for them.
+    tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or npx bluegreen promote ${plan.service} --by <name>`);
+    await condition(() => human.rollback !== undefined || human.promote !== undefined);
+    tracker.setWaitingFor(undefined);
+    return human.rollback ? this.describeRollbackRequest(human.rollback) : undefined;
+  }
+
+  private async syncPhase(): Promise<void> {
+    const { plan, tracker } = this;
+    if (!plan.sync.enabled) return;
+    const oldEnv = plan.environments[this.activeColor];
+    const newEnv = plan.environments[this.targetColor];
+    tracker.start('sync', `bringing ${oldEnv.branch} level with ${newEnv.branch}`);
+    try {
+      const merge = await quick.syncBranch.executeWithOptions({ summary: `merge ${newEnv.branch} into ${oldEnv.branch}` }, [
+        {
+          github: plan.github,
+          base: oldEnv.branch,
+          head: newEnv.branch,
+          commitMessage: `bluegreen: sync ${oldEnv.branch} with ${newEnv.branch} (${plan.deploymentId})`,
+        },
+      ]);
+      if (plan.sync.redeploy) {
+        const correlationId = correlationIdFor(plan.deploymentId, 'sync');
+        const sha = merge.sha ?? this.sha;
+        const result = await this.runGitHubWorkflow('sync', {
+          github: plan.github,
+          workflow: oldEnv.deployWorkflow,
+          ref: oldEnv.branch,
+          correlationId,
+          inputs: deployInputs(correlationId, this.activeColor, sha),
+        });
+        if (result.conclusion !== 'success') {
+          tracker.finish('sync', 'failed', `redeploy of ${this.activeColor} ${describeRunFailure(result)}`);
+          return;
+        }
+      }
+      tracker.finish('sync', 'succeeded', `${oldEnv.branch} ${merge.result === 'merged' ? 'merged' : 'already level'}`);
+    } catch (err) {
+      // Traffic is already on the new color and healthy: a failed sync is reported, not fatal.
+      tracker.finish('sync', 'failed', describeFailure(err));
+    }
+  }
+
+  private async rollbackPhase(reason: string): Promise<DeploymentStatus> {
+    this.tracker.start('rollback', `switching traffic back to ${this.activeColor}: ${reason}`);
+    try {
+      await this.switchTraffic('rollback', this.activeColor);
+    } catch (err) {
+      const why = describeFailure(err);
+      this.tracker.finish('rollback', 'failed', why);
+      throw new DeploymentStop('FAILED', `rollback to ${this.activeColor} failed: ${why}. Check the public endpoint and switch by hand`);
+    }
+    this.tracker.finish('rollback', 'succeeded', `public endpoint answers ${this.activeColor}`);
+    return this.finish('ROLLED_BACK', reason);
+  }
+
+  /** Runs the configured switch to `color`, then waits until the public endpoint answers it. */
+  private async switchTraffic(phase: 'switch' | 'rollback', color: Color): Promise<void> {
+    const { plan, tracker } = this;
+    const sw = plan.switch;
+    if (sw.type === 'workflow') {
+      const correlationId = correlationIdFor(plan.deploymentId, phase);
+      const result = await this.runGitHubWorkflow(phase, {
+        github: plan.github,
+        workflow: sw.workflow,
+        ref: sw.ref,
+        correlationId,
+        inputs: switchInputs(correlationId, color),
+      });
+      if (result.conclusion !== 'success') throw new DeploymentStop('FAILED', `switch run ${describeRunFailure(result)}`);
+    } else {
+      await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
+        { url: sw.url, tokenEnv: sw.tokenEnv, color },
+      ]);
+    }
+    tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
+    const seen = await waiting(sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
+      { summary: `wait for public endpoint to answer ${color}` },
+      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs }],
+    );
+    if (!seen.ok) {
+      throw new DeploymentStop(
+        'FAILED',
+        `public endpoint still answers ${seen.lastSeen ?? 'nothing'} ${formatDuration(sw.verifyTimeoutMs)} after switching to ${color}`,
+      );
+    }
+  }
+
+  /** Dispatches a GitHub workflow exactly once for this step and waits for its run. */
+  private async runGitHubWorkflow(phase: PhaseName, input: DispatchWorkflowInput): Promise<WorkflowRunResult> {
+    const { tracker } = this;
+    const what = `dispatch ${input.workflow} on ${input.ref}`;
+    if (tracker.status.phase !== phase) tracker.start(phase, what);
+    else tracker.update(phase, { detail: what });
+    try {
+      const run = await dispatch.dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
+      tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
+      const result = await runWaiter(this.plan).waitForWorkflowRun.executeWithOptions(
+        { summary: `wait for ${input.workflow} run ${run.runId}` },
+        [{ github: input.github, runId: run.runId }],
+      );
+      tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
+      if (phase === 'deploy' || phase.includes(':')) {
+        tracker.finish(phase, result.conclusion === 'success' ? 'succeeded' : 'failed');
+      }
+      return result;
+    } catch (err) {
+      if (isCancellation(err) || err instanceof DeploymentStop) throw err;
+      const why = isTimeout(err)
+        ? `${input.workflow} run did not complete within ${formatDuration(this.plan.deploy.runTimeoutMs)}`
+        : describeFailure(err);
+      tracker.finish(phase, 'failed', why);
+      throw new DeploymentStop('FAILED', `${phase}: ${why}`);
+    }
+  }
+
+  private async hookStep(phase: PhaseName, hook: HookPlan, outcomeOnFailure: Outcome): Promise<void> {
+    const correlationId = correlationIdFor(this.plan.deploymentId, phase.replace(':', '-'));
+    let result: WorkflowRunResult;
+    try {
+      result = await this.runGitHubWorkflow(phase, {
+        github: this.plan.github,
+        workflow: hook.workflow,
+        ref: hook.ref,
+        correlationId,
+        inputs: { ...hook.inputs, deployment_id: correlationId },
+      });
+    } catch (err) {
+      if (err instanceof DeploymentStop) throw new DeploymentStop(outcomeOnFailure, err.message);
+      throw err;
+    }
+    if (result.conclusion !== 'success') {
+      const where = outcomeOnFailure === 'ABORTED' ? `; traffic untouched on ${this.activeColor}` : `; traffic stays on ${this.targetColor}`;
+      throw new DeploymentStop(outcomeOnFailure, `${phase} hook ${describeRunFailure(result)}${where}`);
+    }
+  }
+
+  private describeRollbackRequest(decision: CleanDecision): string {
+    return `rollback requested by ${decision.by}: ${decision.text ?? 'no reason given'}`;
+  }
+
+  private async finish(outcome: Outcome, error?: string): Promise<DeploymentStatus> {
+    const state = outcome === 'SUCCEEDED' ? 'success' : outcome === 'ABORTED' ? 'inactive' : 'failure';
+    await this.setGitHubDeploymentStatus(state, error ?? `deployment ${outcome.toLowerCase()}`);
+    return this.tracker.complete(outcome, error);
+  }
+
+  private async recordGitHubDeployment(): Promise<number | undefined> {
+    try {
+      return await quick.createGitHubDeployment.executeWithOptions(
+        { summary: `record GitHub deployment to ${this.targetColor}` },
+        [
+          {
+            github: this.plan.github,
+            ref: this.sha,
+            environment: this.targetColor,
+            description: `bluegreen ${this.plan.deploymentId}: ${this.activeColor} → ${this.targetColor}`,
+            correlationId: this.plan.deploymentId,
+          },
+        ],
+      );
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('could not record the GitHub deployment', { error: describeFailure(err) });
+      return undefined;
+    }
+  }
+
+  /** GitHub Deployments are a record for humans: a failure to write one never stops a deployment. */
+  private async setGitHubDeploymentStatus(
+    state: 'in_progress' | 'success' | 'failure' | 'inactive',
+    description: string,
+  ): Promise<void> {
+    if (this.githubDeploymentId === undefined) return;
+    try {
+      await quick.setGitHubDeploymentStatus.executeWithOptions({ summary: `GitHub deployment status: ${state}` }, [
+        {
+          github: this.plan.github,
+          deploymentId: this.githubDeploymentId,
+          state,
+          description: description.slice(0, 140),
+          environmentUrl: this.plan.environments[this.targetColor].url,
+        },
+      ]);
+    } catch (err) {
+      log.warn('could not update the GitHub deployment status', { error: describeFailure(err) });
+    }
+  }
+}
+
+function describeRunFailure(result: WorkflowRunResult): string {
+  const where = [result.failedJob && `job "${result.failedJob}"`, result.failedStep && `step "${result.failedStep}"`]
+    .filter(Boolean)
+    .join(', ');
+  return `ended ${result.conclusion}${where ? ` at ${where}` : ''}: ${result.url}`;
+}

@@ -1,0 +1,100 @@
+// The human decisions a deployment accepts (approve, reject, rollback, abort, promote), as
+// pure functions of the current status. One rule set serves both the signals (for the stock
+// Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './messages.js';
+import type { DeploymentStatus } from './types.js';
+
+export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';
+
+/** A decision after its payload has been checked and cut to size. */
+export interface CleanDecision {
+  kind: DecisionKind;
+  by: string;
+  text?: string;
+}
+
+export type Verdict = { ok: true; decision: CleanDecision } | { ok: false; message: string; decision?: CleanDecision };
+
+const PRE_SWITCH_PHASES = new Set(['plan', 'deploy', 'verify', 'approval']);
+
+/** Signals can carry anything (they are not validated by Temporal): never throw on them. */
+export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return `${kind}: the payload must be an object like {"by":"alice"}`;
+  }
+  const record = raw as Record<string, unknown>;
+  const by = record['by'];
+  if (typeof by !== 'string' || by.trim() === '') return `${kind}: "by" must be a non-empty string naming who decides`;
+  const textField = kind === 'approve' ? 'comment' : kind === 'promote' ? undefined : 'reason';
+  const decision: CleanDecision = { kind, by: by.trim().slice(0, MAX_NAME_LENGTH) };
+  if (textField) {
+    const text = record[textField];
+    if (text !== undefined && typeof text !== 'string') return `${kind}: "${textField}" must be a string`;
+    if (textField === 'reason' && (text === undefined || text.trim() === '')) {
+      return `${kind}: "reason" is required, say why`;
+    }
+    if (typeof text === 'string' && text !== '') decision.text = text.slice(0, MAX_TEXT_LENGTH);
+  }
+  return decision;
+}
+
+export interface DecisionContext {
+  status: DeploymentStatus;
+  approvalOpen: boolean;
+  approvalDecided: boolean;
+  rollbackRequested: boolean;
+  abortRequested: boolean;
+  promoted: boolean;
+}
+
+/** Whether a decision counts now, and if not, the one sentence that says why. */
+export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): Verdict {
+  const cleaned = cleanPayload(kind, raw);
+  if (typeof cleaned === 'string') return { ok: false, message: cleaned };
+  const decision = cleaned;
+  const { status } = ctx;
+  if (status.outcome) return { ok: false, decision, message: `deployment already finished: ${status.outcome}` };
+  switch (kind) {
+    case 'approve':
+    case 'reject': {
+      if (ctx.approvalDecided) return { ok: false, decision, message: 'the approval was already decided' };
+      if (!ctx.approvalOpen) {
+        return { ok: false, decision, message: `not waiting for approval (phase: ${status.phase})` };
+      }
+      if (status.approvers.length > 0 && !status.approvers.includes(decision.by)) {
+        return {
+          ok: false,
+          decision,
+          message: `${decision.by} is not on the approvers list (${status.approvers.join(', ')})`,
+        };
+      }
+      return { ok: true, decision };
+    }
+    case 'abort': {
+      if (!PRE_SWITCH_PHASES.has(status.phase)) {
+        return { ok: false, decision, message: 'traffic may already have moved: use rollback instead of abort' };
+      }
+      if (ctx.abortRequested) return { ok: false, decision, message: 'an abort was already requested' };
+      return { ok: true, decision };
+    }
+    case 'rollback': {
+      if (status.pointOfNoReturn) {
+        return { ok: false, decision, message: 'point of no return passed: the post-sync clean-up has started' };
+      }
+      if (PRE_SWITCH_PHASES.has(status.phase)) {
+        return { ok: false, decision, message: 'traffic has not moved yet: use abort to stop this deployment' };
+      }
+      if (status.phase === 'rollback' || ctx.rollbackRequested) {
+        return { ok: false, decision, message: 'a rollback is already under way' };
+      }
+      return { ok: true, decision };
+    }
+    case 'promote': {
+      if (status.phase !== 'monitor') {
+        return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
+      }
+      if (ctx.promoted || ctx.rollbackRequested) return { ok: false, decision, message: 'the monitor window is already ending' };
+      return { ok: true, decision };
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// Keeps the DeploymentStatus that the `status` query returns, and mirrors it into search
+// attributes and the Web UI's current details. Deterministic: only workflow time is used.
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Color, DeploymentPlan, DeploymentStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import { searchAttribute } from './search-attributes.js';
+
+const nowIso = (): string => new Date().toISOString();
+
+export class StatusTracker {
+  readonly status: DeploymentStatus;
+
+  constructor(plan: DeploymentPlan) {
+    const phases: PhaseName[] = ['plan', 'deploy', 'verify', 'approval'];
+    for (const hook of plan.hooks.preSwitch) phases.push(`preSwitch:${hook.name}`);
+    phases.push('switch', 'monitor', 'sync');
+    for (const hook of plan.hooks.postSync) phases.push(`postSync:${hook.name}`);
+    this.status = {
+      service: plan.service,
+      deploymentId: plan.deploymentId,
+      phase: 'plan',
+      requestedBy: plan.requestedBy,
+      startedAt: nowIso(),
+      phases: phases.map((name) => ({ name, state: 'pending' })),
+      approvals: [],
+      approvers: [...plan.approval.approvers],
+    };
+    if (!plan.approval.required) this.phaseEntry('approval').state = 'skipped';
+    if (!plan.sync.enabled) this.phaseEntry('sync').state = 'skipped';
+  }
+
+  phaseEntry(name: PhaseName): PhaseStatus {
+    let entry = this.status.phases.find((p) => p.name === name);
+    if (!entry) {
+      entry = { name, state: 'pending' };
+      this.status.phases.push(entry);
+    }
+    return entry;
+  }
+
+  start(name: PhaseName, detail?: string): void {
+    const entry = this.phaseEntry(name);
+    entry.state = 'running';
+    entry.startedAt = nowIso();
+    delete entry.endedAt;
+    if (detail !== undefined) entry.detail = detail;
+    this.status.phase = name;
+    upsertSearchAttributes([searchAttribute.phase(phaseKind(name))]);
+    this.publish();
+  }
+
+  update(name: PhaseName, fields: Partial<Pick<PhaseStatus, 'detail' | 'url'>>): void {
+    Object.assign(this.phaseEntry(name), fields);
+    this.publish();
+  }
+
+  finish(name: PhaseName, state: 'succeeded' | 'failed' | 'skipped' | 'cancelled', detail?: string): void {
+    const entry = this.phaseEntry(name);
+    entry.state = state;
+    entry.endedAt = nowIso();
+    if (detail !== undefined) entry.detail = detail;
+    this.publish();
+  }
+
+  setColors(active: Color, target: Color, sha: string): void {
+    this.status.activeColor = active;
+    this.status.targetColor = target;
+    this.status.sha = sha;
+    upsertSearchAttributes([searchAttribute.targetColor(target)]);
+  }
+
+  setWaitingFor(text: string | undefined): void {
+    if (text === undefined) delete this.status.waitingFor;
+    else this.status.waitingFor = text;
+    this.publish();
+  }
+
+  complete(outcome: Outcome, error?: string): DeploymentStatus {
+    for (const entry of this.status.phases) {
+      if (entry.state === 'pending') entry.state = 'skipped';
+      if (entry.state === 'running') {
+        entry.state = 'cancelled';
+        entry.endedAt = nowIso();
+      }
+    }
+    this.status.outcome = outcome;
+    this.status.phase = 'done';
+    this.status.endedAt = nowIso();
+    delete this.status.waitingFor;
+    if (error !== undefined) this.status.error = error;
+    upsertSearchAttributes([searchAttribute.phase('done'), searchAttribute.outcome(outcome)]);
+    this.publish();
+    return this.status;
+  }
+
+  /** The Web UI's "current details": what is happening and what a human must do next. */
+  private publish(): void {
+    const s = this.status;
+    const lines: string[] = [];
+    const route = s.activeColor && s.targetColor ? ` (${s.activeColor} → ${s.targetColor})` : '';
+    if (s.outcome) {
+      lines.push(`**${s.outcome}**${route}`);
+      if (s.error) lines.push(s.error);
+    } else {
+      const entry = s.phases.find((p) => p.name === s.phase);
+      lines.push(`**${s.phase}**${route}: ${entry?.detail ?? 'in progress'}`);
+      if (entry?.url) lines.push(`Run: ${entry.url}`);
+      lines.push(s.waitingFor ? `Waiting for: ${s.waitingFor}` : 'No action needed.');
+    }
+    if (s.pointOfNoReturn) lines.push('Point of no return passed: rollback is no longer possible.');
+    setCurrentDetails(lines.join('\n\n'));
+  }
+}
+
+/** Hook steps are reported under their family name in the search attribute. */
+const phaseKind = (name: PhaseName): string => name.split(':')[0] ?? name;
