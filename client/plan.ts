@@ -1,0 +1,67 @@
+// Turns a validated config into the plain DeploymentPlan the workflow starts with.
+import { randomBytes } from 'node:crypto';
+import type { Color, DeploymentPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
+import type { BlueGreenConfig } from './config-schema.js';
+
+export interface PlanOptions {
+  requestedBy: string;
+  color?: Color;
+  /** Fixed id for tests; by default `<service>-<UTC timestamp>-<random>`. */
+  deploymentId?: string;
+  now?: Date;
+}
+
+export function newDeploymentId(service: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${service}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): DeploymentPlan {
+  const blueBranch = config.environments.blue.branch;
+  const hook = (h: BlueGreenConfig['hooks']['preSwitch'][number]): HookPlan => ({
+    name: h.name,
+    workflow: h.workflow,
+    ref: h.ref ?? blueBranch,
+    inputs: h.inputs,
+  });
+  const sw = config.switch ?? { type: 'workflow' as const, workflow: 'dns-update.yml', verifyTimeout: 600_000 };
+  const switchPlan: SwitchPlan =
+    sw.type === 'http'
+      ? { type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }
+      : { type: 'workflow', workflow: sw.workflow, ref: sw.ref ?? blueBranch, verifyTimeoutMs: sw.verifyTimeout };
+  return {
+    service: config.service,
+    deploymentId: options.deploymentId ?? newDeploymentId(config.service, options.now),
+    requestedBy: options.requestedBy,
+    github: {
+      owner: config.github.owner,
+      repo: config.github.repo,
+      ...(config.github.baseUrl ? { baseUrl: config.github.baseUrl } : {}),
+    },
+    publicUrl: config.publicUrl,
+    colorPath: config.colorPath,
+    environments: config.environments,
+    ...(options.color ? { requestedColor: options.color } : {}),
+    deploy: { runTimeoutMs: config.deploy.runTimeout },
+    switch: switchPlan,
+    verify: {
+      healthPath: config.verify.healthPath,
+      successes: config.verify.successes,
+      intervalMs: config.verify.interval,
+      timeoutMs: config.verify.timeout,
+    },
+    approval: {
+      required: config.approval.required,
+      approvers: config.approval.approvers,
+      timeoutMs: config.approval.timeout,
+    },
+    monitor: {
+      durationMs: config.monitor.duration,
+      intervalMs: config.monitor.interval,
+      failureThreshold: config.monitor.failureThreshold,
+    },
+    sync: config.sync,
+    rollback: config.rollback,
+    hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
+  };
+}
