@@ -1,0 +1,68 @@
+// Starts one deployment workflow. At most one runs per service: the workflow id is
+// `bluegreen-<service>`, and a busy service is refused with the running deployment named.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
+import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages.js';
+import { searchAttribute } from '../workflows/search-attributes.js';
+import type { DeploymentPlan } from '../workflows/types.js';
+import { shortSha } from '../workflows/format.js';
+
+export class DeploymentBusyError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly runningDeploymentId: string | undefined,
+    readonly runningPhase: string | undefined,
+  ) {
+    super(
+      `a deployment of this service is already running: ${runningDeploymentId ?? workflowId}` +
+        `${runningPhase ? ` (phase ${runningPhase})` : ''} — watch it with \`npx bluegreen status ${workflowId.replace(/^bluegreen-/, '')}\`` +
+        ' or abort it before starting another',
+    );
+    this.name = 'DeploymentBusyError';
+  }
+}
+
+export interface StartOptions {
+  taskQueue?: string;
+  /** Shown as the workflow's summary in the Web UI, e.g. "api: blue → green @ 1a2b3c4". */
+  summaryHint?: { activeColor?: string; sha?: string };
+}
+
+export async function startDeployment(
+  client: Client,
+  plan: DeploymentPlan,
+  options: StartOptions = {},
+): Promise<WorkflowHandle<typeof blueGreenDeployment>> {
+  const workflowId = workflowIdFor(plan.service);
+  const target = plan.requestedColor ?? (options.summaryHint?.activeColor === 'blue' ? 'green' : options.summaryHint?.activeColor === 'green' ? 'blue' : undefined);
+  const route = options.summaryHint?.activeColor && target ? `${options.summaryHint.activeColor} → ${target}` : `deploy ${target ?? 'the inactive color'}`;
+  const at = options.summaryHint?.sha ? ` @ ${shortSha(options.summaryHint.sha)}` : '';
+  try {
+    return await client.workflow.start<typeof blueGreenDeployment>(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [plan],
+      // A finished deployment's id may be reused; a running one may not.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        searchAttribute.service(plan.service),
+        searchAttribute.phase('plan'),
+        ...(target ? [searchAttribute.targetColor(target)] : []),
+      ],
+      staticSummary: `${plan.service}: ${route}${at} (by ${plan.requestedBy})`,
+      staticDetails: `Deployment ${plan.deploymentId} of ${plan.github.owner}/${plan.github.repo}; public endpoint ${plan.publicUrl}${plan.colorPath}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const running = await client.workflow
+      .getHandle(workflowId)
+      .query(statusQuery)
+      .catch(() => undefined);
+    throw new DeploymentBusyError(workflowId, running?.deploymentId, running?.phase);
+  }
+}

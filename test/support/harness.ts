@@ -1,0 +1,102 @@
+// Per-test-file helpers: a client on the shared dev server, one workflow bundle per file,
+// workers with the real activities pointed at a real lab. Nothing here mocks Temporal or Octokit.
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { createGitHubClientCache } from '../../activities/octokit.js';
+import { parseConfigText } from '../../client/config.js';
+import { resolvePlan } from '../../client/plan.js';
+import { startDeployment } from '../../client/start-deployment.js';
+import type { Lab } from '../../lab/index.js';
+import { createBlueGreenWorker, WORKFLOWS_PATH } from '../../worker/worker.js';
+import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
+import { statusQuery } from '../../workflows/messages.js';
+import type { Color, DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
+import { stringify } from 'yaml';
+
+let bundle: Promise<{ code: string }> | undefined;
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export const temporalAddress = () => inject('temporalAddress');
+
+export async function connectClient(): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  return { client: new Client({ connection, namespace: 'default' }), connection };
+}
+
+/** A task queue of its own per test, so workers of other tests never pick up its tasks. */
+export const taskQueueFor = (name: string) => `test-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now() % 100000}`;
+
+export async function startWorker(lab: Lab, taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const worker = await createBlueGreenWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2 }),
+      env,
+    }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** A plan for the lab's example config with overrides deep-merged in (as YAML would have them). */
+export function labPlan(lab: Lab, service: string, overrides: Record<string, unknown> = {}, color?: Color): DeploymentPlan {
+  const config = deepMerge(lab.exampleConfig(service), overrides);
+  const parsed = parseConfigText(stringify(config), `${service}.yaml`);
+  return resolvePlan(parsed, { requestedBy: 'test', ...(color ? { color } : {}) });
+}
+
+export async function startLabDeployment(client: Client, plan: DeploymentPlan, taskQueue: string) {
+  return startDeployment(client, plan, { taskQueue });
+}
+
+/** Polls the status query until `predicate` holds (bounded). */
+export async function waitForStatus(
+  handle: WorkflowHandle<typeof blueGreenDeployment>,
+  predicate: (s: DeploymentStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<DeploymentStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: DeploymentStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(statusQuery);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`status did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
+
+export const waitingForApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// The worker process: `npx bluegreen worker` or `node --import tsx worker/main.ts`.
+// Reads TEMPORAL_* (through envconfig) and the GitHub credentials from its own environment;
+// nothing secret ever goes into a workflow input.
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
+import { loadTemporalConnection } from '../client/connection.js';
+import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
+import { createBlueGreenWorker } from './worker.js';
+
+export interface RunWorkerOptions {
+  taskQueue?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const auth = githubAuthFromEnv(env);
+  const temporal = loadTemporalConnection(env);
+  const connection = await NativeConnection.connect(temporal.nativeConnectionOptions);
+  const taskQueue = options.taskQueue ?? env['BLUEGREEN_TASK_QUEUE'] ?? DEFAULT_TASK_QUEUE;
+  const worker = await createBlueGreenWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue,
+    activities: createActivities({ github: createGitHubClientCache({ auth }), env }),
+  });
+  console.error(
+    `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}`,
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
