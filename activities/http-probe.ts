@@ -1,0 +1,98 @@
+// One HTTP probe that never throws for a bad answer: a timeout, a refused connection, an error
+// status, a body that is not JSON or names the wrong color all come back as a reason string
+// a human can read in the status. Only the activity's cancellation is thrown.
+import { cancellationOfCurrentActivity, currentCancellationSignal } from './cancellation.js';
+import type { Color } from '../workflows/types.js';
+
+export type ProbeResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Longest body read from a probe; health and color answers are tiny. */
+const MAX_BODY_CHARS = 64 * 1024;
+
+/** Network error codes in words (undici puts them on `err.cause.code`). */
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+};
+
+function networkReason(err: unknown, url: string, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `timeout: no answer from ${url} within ${timeoutMs}ms`;
+  const code = e?.cause?.code;
+  if (code) return `${NETWORK_REASONS[code] ?? code}: ${url}`;
+  return `request to ${url} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`;
+}
+
+const snippet = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
+};
+
+/**
+ * GETs `url` within `timeoutMs`. Resolves with the status and body text for a 2xx answer, a
+ * reason otherwise. Rejects only with `CancelledFailure` when the activity is cancelled.
+ */
+export async function probeGet(url: string, timeoutMs: number): Promise<ProbeResult<{ status: number; body: string }>> {
+  const cancellation = currentCancellationSignal();
+  const signals = [AbortSignal.timeout(timeoutMs), ...(cancellation ? [cancellation] : [])];
+  try {
+    // The timeout covers the body too: the signal stays attached while it streams in.
+    const response = await fetch(url, {
+      signal: AbortSignal.any(signals),
+      headers: { accept: 'application/json', 'cache-control': 'no-cache' },
+      // A health endpoint that redirects elsewhere is not the health of this environment.
+      redirect: 'manual',
+    });
+    const body = (await response.text()).slice(0, MAX_BODY_CHARS);
+    if (response.status < 200 || response.status >= 300) {
+      const text = snippet(body);
+      return { ok: false, reason: `HTTP ${response.status} from ${url}${text ? `: ${text}` : ''}` };
+    }
+    return { ok: true, value: { status: response.status, body } };
+  } catch (err) {
+    const cancelled = cancellationOfCurrentActivity();
+    if (cancelled) throw cancelled;
+    return { ok: false, reason: networkReason(err, url, timeoutMs) };
+  }
+}
+
+/** GET `url` and read `{"color": "blue" | "green"}` from it. */
+export async function probeColor(url: string, timeoutMs: number): Promise<ProbeResult<Color>> {
+  const answer = await probeGet(url, timeoutMs);
+  if (!answer.ok) return answer;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.value.body);
+  } catch {
+    return { ok: false, reason: `non-JSON body from ${url}: ${JSON.stringify(snippet(answer.value.body))}` };
+  }
+  const color = (parsed as { color?: unknown } | null)?.color;
+  if (typeof color !== 'string') return { ok: false, reason: `no "color" field in the answer from ${url}` };
+  const normalized = color.trim().toLowerCase();
+  if (normalized !== 'blue' && normalized !== 'green') return { ok: false, reason: `unknown color ${JSON.stringify(color)} from ${url}` };
+  return { ok: true, value: normalized };
+}
+
+/** Health (2xx) and color (`expect`) of one environment, as one verdict. */
+export async function probeEnvironment(healthUrl: string, colorUrl: string, expect: Color, timeoutMs: number): Promise<ProbeResult<void>> {
+  const [health, color] = await Promise.all([probeGet(healthUrl, timeoutMs), probeColor(colorUrl, timeoutMs)]);
+  if (!health.ok) return { ok: false, reason: `health: ${health.reason}` };
+  if (!color.ok) return { ok: false, reason: `color: ${color.reason}` };
+  if (color.value !== expect) return { ok: false, reason: `wrong color: ${colorUrl} answers "${color.value}", expected "${expect}"` };
+  return { ok: true, value: undefined };
+}
+
+/** `base` + `path` without doubled or missing slashes. */
+export function joinUrl(base: string, path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

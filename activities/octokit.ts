@@ -1,0 +1,205 @@
+// Builds the Octokit clients the GitHub activities use. Transient failures are absorbed here
+// (5xx and connection resets by plugin-retry, rate limits by plugin-throttling) so each
+// activity sees either an answer or an error worth a decision. Credentials live only in this
+// module's closures: nothing here logs a token or an authorization header.
+import { readFileSync } from 'node:fs';
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { Context } from '@temporalio/activity';
+
+/** How the worker authenticates to GitHub. */
+export type GitHubAuth =
+  | { kind: 'token'; token: string }
+  | {
+      kind: 'app';
+      appId: string | number;
+      /** PEM text of the app's private key. */
+      privateKey: string;
+      installationId: string | number;
+    };
+
+/** The subset of a logger Octokit and this module use; Temporal's activity `log` fits. */
+export interface GitHubClientLog {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface GitHubClientOptions {
+  /**
+   * API root. Omit for api.github.com; `https://ghes.example.com/api/v3` for GitHub
+   * Enterprise Server; the lab's `githubUrl` in tests.
+   */
+  baseUrl?: string;
+  auth: GitHubAuth;
+  /** Where retries and rate-limit waits are reported. @default the activity logger, else console */
+  log?: GitHubClientLog;
+  /**
+   * Longest rate-limit wait (seconds) spent inside one request. A longer `retry-after` is not
+   * slept through here: the request fails with the wait attached, and the activity turns it
+   * into a Temporal retry with that delay, so the wait is durable and no heartbeat is missed.
+   * @default 20
+   */
+  maxInProcessRateLimitWaitSeconds?: number;
+  /** How many times one request is retried after a rate limit. @default 3 */
+  maxRateLimitRetries?: number;
+  /** Retries of 5xx / connection errors per request (plugin-retry backoff 1s, 4s, 9s…). @default 3 */
+  retries?: number;
+  /**
+   * Per-request timeout. A request that hangs must fail well before the activity's heartbeat
+   * timeout so the retry plugin, or Temporal, can try again.
+   * @default 30_000
+   */
+  requestTimeoutMs?: number;
+}
+
+/** The Octokit class with the plugins every client here carries. */
+export const BlueGreenOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof BlueGreenOctokit>;
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const log = options.log ?? activityOrConsoleLog;
+  const maxWait = options.maxInProcessRateLimitWaitSeconds ?? 20;
+  const maxRateLimitRetries = options.maxRateLimitRetries ?? 3;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+
+  // Returning true asks plugin-throttling to wait `retryAfter` seconds and resend. Only the
+  // method and URL are logged: `requestOptions.headers` holds the authorization header.
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, requestOptions: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const request = `${requestOptions.method ?? 'GET'} ${requestOptions.url ?? ''}`;
+      if (retryCount < maxRateLimitRetries && retryAfter <= maxWait) {
+        log.warn(`GitHub ${kind} for ${request}: retrying in ${retryAfter}s`, { retryCount });
+        return true;
+      }
+      log.warn(`GitHub ${kind} for ${request}: not waiting ${retryAfter}s in-process (retry ${retryCount})`);
+      return false;
+    };
+
+  return new BlueGreenOctokit({
+    ...(options.baseUrl !== undefined ? { baseUrl: stripTrailingSlash(options.baseUrl) } : {}),
+    userAgent: 'bluegreen-orchestrator',
+    ...authOptions(options.auth),
+    log: {
+      // Octokit's debug/info chatter is noise in activity logs; its warnings (deprecations) are not.
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => log.warn(message),
+      error: (message: string) => log.error(message),
+    },
+    request: { fetch: fetchWithTimeout(requestTimeoutMs) },
+    retry: { retries: options.retries ?? 3 },
+    throttle: {
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+  });
+}
+
+function authOptions(auth: GitHubAuth): { auth: unknown; authStrategy?: typeof createAppAuth } {
+  if (auth.kind === 'token') return { auth: auth.token };
+  // auth-app mints and refreshes installation tokens itself, through this client's baseUrl.
+  return {
+    authStrategy: createAppAuth,
+    auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+  };
+}
+
+/**
+ * A fetch that gives every request its own timeout, on top of the caller's signal (the
+ * activity's cancellation). A cancelled activity surfaces as an `AbortError`, which
+ * @octokit/request and plugin-retry pass through untouched (no retry of a cancelled call);
+ * a timeout surfaces as a network error, which plugin-retry retries.
+ */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return async (url, init) => {
+    const callerSignal = init?.signal ?? undefined;
+    const signals = [AbortSignal.timeout(timeoutMs), ...(callerSignal ? [callerSignal] : [])];
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.any(signals) });
+    } catch (err) {
+      if (callerSignal?.aborted) throw new DOMException('request cancelled with the activity', 'AbortError');
+      throw err;
+    }
+  };
+}
+
+/** Uses the Temporal activity logger inside an activity (run ids attached), else console. */
+export const activityOrConsoleLog: GitHubClientLog = {
+  debug: (m, meta) => currentActivityLog()?.debug(m, meta) ?? console.debug(m, meta ?? ''),
+  info: (m, meta) => currentActivityLog()?.info(m, meta) ?? console.info(m, meta ?? ''),
+  warn: (m, meta) => currentActivityLog()?.warn(m, meta) ?? console.warn(m, meta ?? ''),
+  error: (m, meta) => currentActivityLog()?.error(m, meta) ?? console.error(m, meta ?? ''),
+};
+
+function currentActivityLog(): GitHubClientLog | undefined {
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
+}
+
+const stripTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/**
+ * Reads GitHub credentials from the worker's environment: `GITHUB_TOKEN`, or a GitHub App
+ * (`GITHUB_APP_ID`, `GITHUB_APP_PRIVATE_KEY` or `GITHUB_APP_PRIVATE_KEY_FILE`,
+ * `GITHUB_APP_INSTALLATION_ID`). Throws one sentence naming what is missing.
+ */
+export function githubAuthFromEnv(env: NodeJS.ProcessEnv = process.env): GitHubAuth {
+  const token = env.GITHUB_TOKEN?.trim();
+  if (token) return { kind: 'token', token };
+
+  const appId = env.GITHUB_APP_ID?.trim();
+  if (!appId) {
+    throw new Error(
+      'GitHub credentials missing: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE) and GITHUB_APP_INSTALLATION_ID',
+    );
+  }
+  const installationId = env.GITHUB_APP_INSTALLATION_ID?.trim();
+  if (!installationId) {
+    throw new Error('GITHUB_APP_ID is set but GITHUB_APP_INSTALLATION_ID is missing');
+  }
+  return { kind: 'app', appId, installationId, privateKey: appPrivateKeyFromEnv(env) };
+}
+
+function appPrivateKeyFromEnv(env: NodeJS.ProcessEnv): string {
+  const inline = env.GITHUB_APP_PRIVATE_KEY?.trim();
+  // Many secret stores flatten newlines to a literal "\n"; PEM parsing needs real ones.
+  if (inline) return inline.includes('\\n') ? inline.replace(/\\n/g, '\n') : inline;
+  const file = env.GITHUB_APP_PRIVATE_KEY_FILE?.trim();
+  if (!file) {
+    throw new Error('GITHUB_APP_ID is set but GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE) is missing');
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * One client per API root, built on first use: the worker serves every service's deployment
+ * with the same credentials, and sharing a client shares its rate-limit bookkeeping.
+ */
+export function createGitHubClientCache(
+  options: Omit<GitHubClientOptions, 'baseUrl'>,
+): (ref: { baseUrl?: string }) => GitHubClient {
+  const clients = new Map<string, GitHubClient>();
+  return (ref) => {
+    const key = stripTrailingSlash(ref.baseUrl ?? 'https://api.github.com');
+    let client = clients.get(key);
+    if (!client) {
+      client = createGitHubClient({ ...options, baseUrl: key });
+      clients.set(key, client);
+    }
+    return client;
+  };
+}
