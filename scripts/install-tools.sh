@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs the developer tools the production-kit tests use, once, into .tools/bin
+# (git-ignored), and reuses them afterwards:
+#   actionlint       lints the GitHub Actions templates in examples/github-workflows
+#                    (go install; skipped when one is already on PATH or in .tools/bin)
+#   docker-compose   only with --with-compose: Docker Compose v2+ built from its Go module,
+#                    to check docker-compose.yml on machines whose docker has no compose plugin
+# Prints the path of each tool it provides, one per line.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools/bin"
+mkdir -p "$tools"
+
+actionlint_version="${ACTIONLINT_VERSION:-v1.7.12}"
+compose_version="${COMPOSE_VERSION:-v5.6.0}"
+with_compose=false
+for arg in "$@"; do
+  case "$arg" in
+    --with-compose) with_compose=true ;;
+    *) echo "install-tools: unknown option $arg (known: --with-compose)" >&2; exit 2 ;;
+  esac
+done
+
+need_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "install-tools: $1 is not installed and there is no Go toolchain to build it; install $1 (or Go) and retry" >&2
+    exit 1
+  fi
+}
+
+if [ -x "$tools/actionlint" ]; then
+  echo "$tools/actionlint"
+elif command -v actionlint >/dev/null 2>&1; then
+  command -v actionlint
+else
+  need_go actionlint
+  echo "install-tools: building actionlint $actionlint_version with go install (first run only)…" >&2
+  GOBIN="$tools" GOFLAGS=-buildvcs=false go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" >&2
+  echo "$tools/actionlint"
+fi
+
+if [ "$with_compose" = true ]; then
+  if docker compose version >/dev/null 2>&1; then
+    echo "docker compose"
+  elif [ -x "$tools/docker-compose" ]; then
+    echo "$tools/docker-compose"
+  else
+    need_go docker-compose
+    echo "install-tools: building Docker Compose $compose_version from its Go module (first run only, a few minutes)…" >&2
+    # `go install pkg@version` refuses modules with replace/exclude directives, as compose's has:
+    # build inside a copy of the module instead.
+    module_dir="$(go mod download -json "github.com/docker/compose/v5@$compose_version" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    cp -R "$module_dir/." "$work/"
+    chmod -R u+w "$work"
+    (cd "$work" && GOFLAGS=-buildvcs=false go build -trimpath \
+      -ldflags "-s -w -X github.com/docker/compose/v5/internal.Version=$compose_version" \
+      -o "$tools/docker-compose" ./cmd) >&2
+    echo "$tools/docker-compose"
+  fi
+fi
