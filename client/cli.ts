@@ -1,0 +1,165 @@
+// The `bluegreen` command table. Commands are declared here and loaded lazily; this file is
+// the one exit point that maps errors and outcomes to exit codes and one clear sentence.
+import { userInfo } from 'node:os';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { TemporalConnectionConfigError } from './connection.js';
+import { ConfigError } from './config.js';
+import { EXIT, ExitError } from './errors.js';
+import type { DecisionName } from './commands/decide.js';
+
+const defaultUser = (): string => {
+  try {
+    return process.env['BLUEGREEN_USER'] ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+const colorOption = () => new Option('--color <color>', 'deploy to this color instead of the inactive one').choices(['blue', 'green']);
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+};
+const serviceName = (value: string) => {
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a service name (lowercase letters, digits, ".", "_", "-")`);
+  return value;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('bluegreen')
+    .description('Durable blue/green deployments on Temporal for apps deployed through GitHub Actions')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('deploy')
+    .description('start a deployment of the service described by a config file')
+    .requiredOption('-c, --config <file>', 'bluegreen.yaml to deploy with')
+    .addOption(colorOption())
+    .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome', false)
+    .option('--dry-run', 'print the resolved plan and start nothing', false)
+    .option('--json', 'machine-readable output (one JSON object per change with --wait)', false)
+    .option('--by <name>', 'who starts it (default: $BLUEGREEN_USER or your login)', defaultUser())
+    .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
+    .addHelpText('after', '\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run')
+    .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(o)));
+
+  program
+    .command('status')
+    .description("show a service's current or last deployment")
+    .argument('<service>', 'service name from the config', serviceName)
+    .option('-w, --watch', 'follow it live until it ends', false)
+    .option('--json', 'print the status as JSON', false)
+    .addHelpText('after', '\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase')
+    .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, o)));
+
+  program
+    .command('list')
+    .description('list deployments (from Temporal visibility)')
+    .option('--running', 'only running deployments', false)
+    .option('--service <service>', 'only this service', serviceName)
+    .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nExamples:\n  npx bluegreen list --running\n  npx bluegreen list --service datatruck-api --json')
+    .action(recordExit(async (o) => (await import('./commands/list.js')).list(o)));
+
+  program
+    .command('history')
+    .description('past deployments of a service: when, who, from → to, SHA, outcome, duration')
+    .argument('<service>', 'service name', serviceName)
+    .option('--limit <n>', 'at most this many', positiveInt, 20)
+    .option('--json', 'print JSON', false)
+    .addHelpText('after', '\nExample:\n  npx bluegreen history datatruck-api --limit 5')
+    .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
+
+  const decision = (name: DecisionName, description: string, text?: { flag: string; required: boolean; help: string }, example = '') => {
+    const cmd = program
+      .command(name)
+      .description(description)
+      .argument('<service>', 'service name', serviceName)
+      .option('--by <name>', 'who decides (default: $BLUEGREEN_USER or your login)', defaultUser());
+    if (text) {
+      if (text.required) cmd.requiredOption(text.flag, text.help);
+      else cmd.option(text.flag, text.help);
+    }
+    cmd.addHelpText('after', `\nExample:\n  ${example}`);
+    cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
+  };
+  decision('approve', 'approve a deployment waiting at the QA gate', { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
+    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"');
+  decision('reject', 'reject a deployment at the QA gate (it ends ABORTED)', { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen reject datatruck-api --by bob --reason "checkout broken"');
+  decision('rollback', 'switch traffic back to the previous color', { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen rollback datatruck-api --by carol --reason "error rate up"');
+  decision('abort', 'stop a deployment before traffic moves', { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen abort datatruck-api --by dave --reason "wrong branch"');
+  decision('promote', 'end the monitor window early as a success', undefined, 'npx bluegreen promote datatruck-api --by erin');
+
+  program
+    .command('worker')
+    .description('run a worker (reads TEMPORAL_* and GITHUB_TOKEN or GITHUB_APP_* from the environment)')
+    .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
+    .addHelpText('after', '\nExample:\n  GITHUB_TOKEN=… npx bluegreen worker')
+    .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
+
+  program
+    .command('validate')
+    .description('check a config file and report every problem at once')
+    .requiredOption('-c, --config <file>', 'bluegreen.yaml to check')
+    .option('--json', 'print the resolved config as JSON', false)
+    .addHelpText('after', '\nExample:\n  npx bluegreen validate -c bluegreen.yaml')
+    .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(o)));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws, never prints a stack trace for user errors. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  for (const cmd of program.commands) cmd.exitOverride();
+  lastExitCode = undefined;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return lastExitCode ?? EXIT.SUCCEEDED;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+let lastExitCode: number | undefined;
+/** Commander drops an action's return value: keep the exit code the command returned. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const recordExit = <A extends any[]>(action: (...args: A) => Promise<number>) =>
+  async (...args: A): Promise<void> => {
+    lastExitCode = await action(...args);
+  };
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (unknown option, missing argument…), or help.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.SUCCEEDED;
+    return EXIT.BAD_INPUT;
+  }
+  if (err instanceof ConfigError) {
+    console.error(`bluegreen: invalid config ${err.message}`);
+    return EXIT.BAD_INPUT;
+  }
+  if (err instanceof TemporalConnectionConfigError) {
+    console.error(`bluegreen: ${err.message}`);
+    return EXIT.BAD_INPUT;
+  }
+  if (err instanceof ExitError) {
+    console.error(`bluegreen: ${err.message}`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/GITHUB_TOKEN|GITHUB_APP/.test(message)) {
+    console.error(`bluegreen: ${message}`);
+    return EXIT.BAD_INPUT;
+  }
+  console.error(`bluegreen: unexpected error: ${message}`);
+  if (process.env['BLUEGREEN_DEBUG']) console.error(err);
+  return EXIT.INTERNAL;
+}

@@ -1,0 +1,108 @@
+// `bluegreen deploy -c bluegreen.yaml [--color green] [--wait] [--dry-run]`
+import { probeColor } from '../../activities/http-probe.js';
+import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
+import { formatDuration, orList, shortSha } from '../../workflows/format.js';
+import { workflowIdFor } from '../../workflows/messages.js';
+import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
+import { loadConfigFile } from '../config.js';
+import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
+import { resolvePlan } from '../plan.js';
+import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
+import { connectCli, webUiUrl } from '../temporal-client.js';
+import { watchDeployment } from '../watch.js';
+
+export interface DeployOptions {
+  config: string;
+  color?: Color;
+  wait: boolean;
+  dryRun: boolean;
+  json: boolean;
+  by: string;
+  taskQueue?: string;
+}
+
+export async function deploy(options: DeployOptions): Promise<number> {
+  const config = await loadConfigFile(options.config);
+  const plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
+  const preview = await previewPlan(plan);
+  if (preview.activeColor && plan.requestedColor === preview.activeColor) {
+    throw refused(`${plan.requestedColor} is the active color of ${plan.service}: deploy to ${otherColor(preview.activeColor)} instead`);
+  }
+  if (options.dryRun) {
+    console.log(options.json ? JSON.stringify({ plan, ...preview }, null, 2) : describePlan(plan, preview));
+    return EXIT.SUCCEEDED;
+  }
+  const cli = await connectCli();
+  try {
+    const handle = await startDeployment(cli.client, plan, {
+      ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+      summaryHint: { ...(preview.activeColor ? { activeColor: preview.activeColor } : {}), ...(preview.sha ? { sha: preview.sha } : {}) },
+    }).catch((err: unknown) => {
+      if (err instanceof DeploymentBusyError) throw refused(`${plan.service}: ${err.message}`);
+      throw err;
+    });
+    const ui = webUiUrl(cli.address, cli.namespace, workflowIdFor(plan.service));
+    if (options.json && !options.wait) {
+      console.log(JSON.stringify({ workflowId: handle.workflowId, deploymentId: plan.deploymentId, webUi: ui }));
+    } else if (!options.json) {
+      console.log(`started ${plan.deploymentId} (workflow ${handle.workflowId})\nWeb UI: ${ui}`);
+    }
+    if (!options.wait) return EXIT.RUNNING;
+    const final = await watchDeployment(handle, { json: options.json });
+    return exitCodeForOutcome(final.outcome ?? 'FAILED');
+  } finally {
+    await cli.close();
+  }
+}
+
+interface Preview {
+  activeColor?: Color;
+  targetColor?: Color;
+  sha?: string;
+  notes: string[];
+}
+
+/** What can be known before starting: read-only, and tolerant of what the operator cannot reach. */
+async function previewPlan(plan: DeploymentPlan): Promise<Preview> {
+  const notes: string[] = [];
+  const preview: Preview = { notes };
+  const color = await probeColor(plan.publicUrl + plan.colorPath, 5000);
+  if (color.ok) preview.activeColor = color.value;
+  else notes.push(`active color unknown (${plan.publicUrl}${plan.colorPath}: ${color.reason}); the workflow reads it again`);
+  const target = plan.requestedColor ?? (preview.activeColor ? otherColor(preview.activeColor) : undefined);
+  if (target) preview.targetColor = target;
+  if (target) {
+    try {
+      const octokit = createGitHubClient({ auth: githubAuthFromEnv(), ...(plan.github.baseUrl ? { baseUrl: plan.github.baseUrl } : {}), retries: 0 });
+      const branch = plan.environments[target].branch;
+      const { data } = await octokit.rest.repos.getBranch({ owner: plan.github.owner, repo: plan.github.repo, branch });
+      preview.sha = data.commit.sha;
+    } catch (err) {
+      notes.push(`branch head not read here (${(err as Error).message.split('\n')[0]}); the worker reads it`);
+    }
+  }
+  return preview;
+}
+
+function describePlan(plan: DeploymentPlan, preview: Preview): string {
+  const target = preview.targetColor;
+  const env = target ? plan.environments[target] : undefined;
+  const sw = plan.switch;
+  const lines = [
+    `dry run: nothing started`,
+    `service        ${plan.service} (${plan.github.owner}/${plan.github.repo})`,
+    `active color   ${preview.activeColor ?? 'unknown'}  (${plan.publicUrl}${plan.colorPath})`,
+    `target color   ${target ?? 'the inactive one'}`,
+    env ? `branch         ${env.branch} @ ${preview.sha ? shortSha(preview.sha) : 'unknown'}` : '',
+    env ? `deploy         dispatch ${env.deployWorkflow} on ${env.branch}, wait up to ${formatDuration(plan.deploy.runTimeoutMs)}` : '',
+    `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
+    `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
+    ...plan.hooks.preSwitch.map((h) => `pre-switch     ${h.name}: dispatch ${h.workflow} on ${h.ref}`),
+    `switch         ${sw.type === 'workflow' ? `dispatch ${sw.workflow} on ${sw.ref}` : `POST ${sw.url}`} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
+    `monitor        ${formatDuration(plan.monitor.durationMs)}, every ${formatDuration(plan.monitor.intervalMs)}, rollback after ${plan.monitor.failureThreshold} failures${plan.rollback.automatic ? '' : ' (manual)'}`,
+    `sync           ${plan.sync.enabled ? `merge into the old branch${plan.sync.redeploy ? ' and redeploy it' : ''}` : 'off'}`,
+    ...plan.hooks.postSync.map((h) => `post-sync      ${h.name}: dispatch ${h.workflow} on ${h.ref} (point of no return)`),
+    ...preview.notes.map((n) => `note           ${n}`),
+  ];
+  return lines.filter(Boolean).join('\n');
+}

@@ -1,0 +1,50 @@
+// Connects the CLI to Temporal, turning "nothing answers" into one sentence that says where
+// it looked and how to start a server.
+import { Client, Connection } from '@temporalio/client';
+import { loadTemporalConnection, TemporalConnectionConfigError } from './connection.js';
+import { badInput, EXIT, ExitError } from './errors.js';
+
+export interface CliClient {
+  client: Client;
+  address: string;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<CliClient> {
+  let settings: ReturnType<typeof loadTemporalConnection>;
+  try {
+    settings = loadTemporalConnection(env);
+  } catch (err) {
+    if (err instanceof TemporalConnectionConfigError) throw badInput(err.message);
+    throw err;
+  }
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
+    await connection.workflowService.getSystemInfo({}, );
+  } catch (err) {
+    throw new ExitError(
+      `cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}): ` +
+        'start one with `npm run demo` or `.tools/bin/temporal server start-dev`, or set TEMPORAL_ADDRESS',
+      EXIT.TEMPORAL_UNREACHABLE,
+    );
+  }
+  return {
+    client: new Client({ connection, namespace: settings.namespace }),
+    address: settings.address,
+    namespace: settings.namespace,
+    close: () => connection.close(),
+  };
+}
+
+/** The Web UI page of a deployment. BLUEGREEN_UI_URL overrides the dev server's default. */
+export function webUiUrl(address: string, namespace: string, workflowId?: string, env = process.env): string {
+  const base =
+    env['BLUEGREEN_UI_URL'] ??
+    (/^(localhost|127\.0\.0\.1):(\d+)$/.test(address)
+      ? `http://${address.split(':')[0]}:${Number(address.split(':')[1]) + 1000}`
+      : 'https://cloud.temporal.io');
+  const ns = `${base.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`;
+  return workflowId ? `${ns}/${encodeURIComponent(workflowId)}` : ns;
+}
