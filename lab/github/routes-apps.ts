@@ -1,0 +1,43 @@
+// GitHub App endpoints that @octokit/auth-app calls: the installation token exchange, and the
+// installation look-ups a worker may use to discover its installation id.
+import { notFound } from './errors.js';
+import type { RouteTable } from './route-table.js';
+import { APP_PERMISSIONS, installationJson } from './shapes.js';
+import type { GitHubState } from './state.js';
+
+export function addAppRoutes(table: RouteTable, state: GitHubState): void {
+  const app = () => {
+    if (!state.auth.app) throw notFound();
+    return state.auth.app;
+  };
+
+  table.add('GET', '/app', () => {
+    const { appId } = app();
+    return {
+      status: 200,
+      body: { id: appId, slug: 'bluegreen', name: 'bluegreen', owner: null, permissions: APP_PERMISSIONS, events: [] },
+    };
+  });
+
+  table.add('GET', '/app/installations/:installation_id', ({ params }) => {
+    const { appId, installationId } = app();
+    if (Number(params['installation_id']) !== installationId) throw notFound();
+    return { status: 200, body: installationJson(state.shapes, installationId, appId) };
+  });
+
+  table.add('GET', '/repos/:owner/:repo/installation', ({ params }) => {
+    const { appId, installationId } = app();
+    state.requireRepo(params);
+    return { status: 200, body: installationJson(state.shapes, installationId, appId) };
+  });
+
+  table.add('POST', '/app/installations/:installation_id/access_tokens', ({ params }) => {
+    const { installationId } = app();
+    if (Number(params['installation_id']) !== installationId) throw notFound();
+    const issued = state.auth.issueInstallationToken();
+    return {
+      status: 201,
+      body: { token: issued.token, expires_at: issued.expiresAt, permissions: APP_PERMISSIONS, repository_selection: 'selected' },
+    };
+  });
+}

@@ -1,0 +1,127 @@
+// Workflow runs and their lifecycle, queued → in_progress → completed, driven by real timers
+// so pollers see the states a real run goes through.
+import type { RunConclusion, RunStatus } from '../types.js';
+import { isoSeconds } from './repo-model.js';
+import { finishJobs, planRun, queuedJobs, startJobs, type JobState, type RunPlan } from './run-jobs.js';
+import type { RegisteredWorkflow } from './workflows.js';
+
+export interface Run {
+  id: number;
+  runNumber: number;
+  checkSuiteId: number;
+  workflow: RegisteredWorkflow;
+  displayTitle: string;
+  headBranch: string;
+  headSha: string;
+  inputs: Record<string, string>;
+  event: string;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  createdAt: string;
+  createdAtMs: number;
+  updatedAt: string;
+  runStartedAt: string;
+  jobs: JobState[];
+  plan: RunPlan;
+  failedJob?: string;
+  failedStep?: string;
+}
+
+export interface NewRun {
+  workflow: RegisteredWorkflow;
+  branch: string;
+  sha: string;
+  inputs: Record<string, string>;
+}
+
+export class RunStore {
+  private readonly runs = new Map<number, Run>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private nextRunId = 9_100_000_000;
+  private nextJobId = 27_000_000_000;
+  private nextCheckSuiteId = 31_000_000_000;
+
+  constructor(
+    private readonly timing: () => { queuedMs: number; inProgressMs: number },
+    private readonly onCompleted: (run: Run) => void,
+  ) {}
+
+  create({ workflow, branch, sha, inputs }: NewRun): Run {
+    const now = Date.now();
+    const createdAt = isoSeconds(now);
+    const deploymentId = inputs['deployment_id'];
+    const run: Run = {
+      id: this.nextRunId++,
+      runNumber: ++workflow.runCount,
+      checkSuiteId: this.nextCheckSuiteId++,
+      workflow,
+      // Like `run-name: <workflow name> · ${{ inputs.deployment_id }}`: how a retried dispatch
+      // recognises its own run.
+      displayTitle: deploymentId ? `${workflow.name} · ${deploymentId}` : workflow.name,
+      headBranch: branch,
+      headSha: sha,
+      inputs,
+      event: 'workflow_dispatch',
+      status: 'queued',
+      conclusion: null,
+      createdAt,
+      createdAtMs: now,
+      updatedAt: createdAt,
+      runStartedAt: createdAt,
+      jobs: queuedJobs(workflow, createdAt, () => this.nextJobId++),
+      plan: planRun(workflow, this.timing()),
+    };
+    this.runs.set(run.id, run);
+    this.after(run.plan.queuedMs, () => this.start(run));
+    return run;
+  }
+
+  get(id: number): Run | undefined {
+    return this.runs.get(id);
+  }
+
+  /** Newest first, as GitHub lists them. */
+  list(): Run[] {
+    return [...this.runs.values()].sort((a, b) => b.id - a.id);
+  }
+
+  /** Cancels a run that has not completed; false when it already had. */
+  cancel(run: Run): boolean {
+    if (run.status === 'completed') return false;
+    this.complete(run, 'cancelled');
+    return true;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private start(run: Run): void {
+    if (run.status !== 'queued') return;
+    const at = isoSeconds();
+    run.status = 'in_progress';
+    run.runStartedAt = at;
+    run.updatedAt = at;
+    startJobs(run.jobs, at);
+    if (!run.plan.neverComplete) this.after(run.plan.inProgressMs, () => this.complete(run, run.plan.conclusion));
+  }
+
+  private complete(run: Run, conclusion: RunConclusion): void {
+    if (run.status === 'completed') return;
+    const at = isoSeconds();
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = at;
+    Object.assign(run, finishJobs(run.jobs, conclusion, run.plan.failJob, run.plan.failStep, at));
+    this.onCompleted(run);
+  }
+
+  private after(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+  }
+}

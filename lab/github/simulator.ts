@@ -1,0 +1,228 @@
+// The GitHub Actions REST simulator: its server plus the controls and inspection tests use.
+import type { ListeningServer } from '../http.js';
+import { listen, sleep } from '../http.js';
+import type {
+  Color,
+  Counters,
+  DispatchRecord,
+  FaultSpec,
+  RequestRecord,
+  RunConclusion,
+  RunSummary,
+  WorkflowBehavior,
+  WorkflowDefinition,
+} from '../types.js';
+import { Authenticator, type AppAuthConfig } from './auth.js';
+import type { DeploymentRecord } from './deployments.js';
+import { isoSeconds, RepoModel } from './repo-model.js';
+import { addActionsRoutes } from './routes-actions.js';
+import { addAppRoutes } from './routes-apps.js';
+import { addDeploymentRoutes } from './routes-deployments.js';
+import { addRepoRoutes } from './routes-repos.js';
+import { RouteTable } from './route-table.js';
+import { RunStore, type Run } from './runs.js';
+import type { RateLimitSettings } from './rate-limit.js';
+import { seededWorkflows, seedRepo } from './seed.js';
+import { createGitHubHandler, type ControlHandler } from './server.js';
+import { runHtmlUrl } from './shapes.js';
+import { GitHubState, type LabEffects } from './state.js';
+
+export interface GitHubSimulatorOptions {
+  owner: string;
+  repo: string;
+  tokens: readonly string[];
+  appAuth?: AppAuthConfig;
+  branches: Record<Color, string>;
+  runTiming: { queuedMs: number; inProgressMs: number };
+  returnRunDetails: boolean;
+}
+
+export class GitHubSimulator {
+  /** The commit both apps serve when the lab starts. */
+  readonly initialSha: string;
+  private readonly state: GitHubState;
+  private listening?: ListeningServer;
+
+  constructor(options: GitHubSimulatorOptions, effects: LabEffects) {
+    const repo = new RepoModel(options.owner, options.repo, options.branches.blue);
+    this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), { returnRunDetails: options.returnRunDetails });
+    this.initialSha = seedRepo(repo, options.branches).initial;
+    for (const def of seededWorkflows()) this.state.workflows.add(def, repo.createdAt);
+    this.state.runs = new RunStore(
+      () => options.runTiming,
+      (run) => this.onRunCompleted(run, effects),
+    );
+  }
+
+  async start(control: ControlHandler, port = 0): Promise<void> {
+    const table = new RouteTable();
+    addRepoRoutes(table, this.state);
+    addActionsRoutes(table, this.state);
+    addDeploymentRoutes(table, this.state);
+    addAppRoutes(table, this.state);
+    this.listening = await listen(createGitHubHandler(this.state, table, control), port);
+    this.state.shapes = { apiUrl: this.listening.url, webUrl: this.listening.url, repo: this.state.repo };
+  }
+
+  async close(): Promise<void> {
+    this.state.runs.dispose();
+    await this.listening?.close();
+  }
+
+  get url(): string {
+    if (!this.listening) throw new Error('the GitHub simulator is not started');
+    return this.listening.url;
+  }
+
+  // ── controls ──────────────────────────────────────────────────────────────
+
+  /** Adds (or replaces) a workflow, e.g. a preSwitch migration hook. */
+  addWorkflow(def: WorkflowDefinition): void {
+    this.state.workflows.add(def, isoSeconds());
+  }
+
+  setWorkflowBehavior(workflowFile: string, behavior: WorkflowBehavior): void {
+    this.state.workflows.setBehavior(workflowFile, behavior);
+  }
+
+  /** The next run of this workflow fails at job/step (defaults: last job, its main step). */
+  failNextRun(workflowFile: string, failure: { job?: string; step?: string; conclusion?: RunConclusion } = {}): void {
+    this.state.workflows.failNextRun(workflowFile, failure);
+  }
+
+  injectFault(fault: FaultSpec): number {
+    return this.state.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.state.faults.clear();
+  }
+
+  pendingFaults(): ReturnType<GitHubState['faults']['pending']> {
+    return this.state.faults.pending();
+  }
+
+  /** A new commit on the branch; returns its SHA. */
+  pushCommit(branch: string, message: string): string {
+    return this.state.repo.push(branch, message).sha;
+  }
+
+  createBranch(name: string, fromRef: string): string {
+    const sha = this.state.repo.resolve(fromRef);
+    if (!sha) throw new Error(`unknown ref ${fromRef}`);
+    this.state.repo.setBranch(name, sha);
+    return sha;
+  }
+
+  branchHead(branch: string): string | undefined {
+    return this.state.repo.head(branch);
+  }
+
+  /** Content (tree) of a commit: equal for a merge commit and the head it merged. */
+  treeOf(sha: string): string | undefined {
+    return this.state.repo.commits.get(sha)?.tree;
+  }
+
+  /** Whether merges answer 409 Merge conflict. */
+  setMergeConflict(conflict: boolean): void {
+    this.state.mergeConflict = conflict;
+  }
+
+  setRateLimit(settings: RateLimitSettings): void {
+    this.state.rateLimit.set(settings);
+  }
+
+  expireInstallationTokens(): void {
+    this.state.auth.expireInstallationTokens();
+  }
+
+  /** Empties the request log, the dispatch list and the counters. */
+  clearLog(): void {
+    this.state.clearLog();
+  }
+
+  // ── inspection ────────────────────────────────────────────────────────────
+
+  get requests(): readonly RequestRecord[] {
+    return this.state.requests;
+  }
+
+  get dispatches(): readonly DispatchRecord[] {
+    return this.state.dispatches;
+  }
+
+  get counters(): Readonly<Counters> {
+    return { ...this.state.counters };
+  }
+
+  get installationTokensIssued(): number {
+    return this.state.auth.issuedCount;
+  }
+
+  /** Newest first. */
+  get runs(): RunSummary[] {
+    return this.state.runs.list().map((run) => this.summarize(run));
+  }
+
+  run(id: number): RunSummary | undefined {
+    const run = this.state.runs.get(id);
+    return run && this.summarize(run);
+  }
+
+  /** Dispatches of a workflow, optionally only those whose deployment_id input is correlationId. */
+  dispatchCount(workflowFile: string, correlationId?: string): number {
+    return this.state.dispatches.filter(
+      (d) => d.workflow === workflowFile && (correlationId === undefined || d.inputs['deployment_id'] === correlationId),
+    ).length;
+  }
+
+  get deployments(): DeploymentRecord[] {
+    return this.state.deployments.list();
+  }
+
+  /** Resolves with the run once it completes; rejects after timeoutMs. */
+  async waitForRun(id: number, timeoutMs = 10_000): Promise<RunSummary> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = this.run(id);
+      if (!run) throw new Error(`no run ${id}`);
+      if (run.status === 'completed') return run;
+      if (Date.now() > deadline) throw new Error(`run ${id} still ${run.status} after ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  }
+
+  private onRunCompleted(run: Run, effects: LabEffects): void {
+    if (run.conclusion === 'success') {
+      const effect = run.workflow.effect;
+      if (effect.type === 'deploy') effects.deploy(effect.color, run.headSha);
+      if (effect.type === 'switch') {
+        const color = run.inputs['color'];
+        if (color === 'blue' || color === 'green') effects.switchTo(color, `run ${run.id} (${run.workflow.file})`);
+      }
+    }
+    try {
+      run.workflow.onComplete?.(this.summarize(run));
+    } catch (err) {
+      console.error(`lab: onComplete hook of ${run.workflow.file} threw`, err);
+    }
+  }
+
+  private summarize(run: Run): RunSummary {
+    return {
+      id: run.id,
+      workflow: run.workflow.file,
+      name: run.workflow.name,
+      displayTitle: run.displayTitle,
+      status: run.status,
+      conclusion: run.conclusion,
+      headBranch: run.headBranch,
+      headSha: run.headSha,
+      inputs: { ...run.inputs },
+      createdAt: run.createdAt,
+      htmlUrl: runHtmlUrl(this.state.shapes, run.id),
+      ...(run.failedJob ? { failedJob: run.failedJob } : {}),
+      ...(run.failedStep ? { failedStep: run.failedStep } : {}),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+// Everything the simulator knows, in one place the route modules share.
+import type { Color, Counters, DispatchRecord, RequestRecord } from '../types.js';
+import type { Authenticator } from './auth.js';
+import { DeploymentStore } from './deployments.js';
+import { notFound } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { RateLimiter } from './rate-limit.js';
+import type { RepoModel } from './repo-model.js';
+import type { RunStore } from './runs.js';
+import type { ShapeContext } from './shapes.js';
+import { WorkflowRegistry } from './workflows.js';
+
+/** What a completed run does outside the simulator (the apps and the router). */
+export interface LabEffects {
+  deploy(color: Color, sha: string): void;
+  switchTo(color: Color, source: string): void;
+}
+
+export class GitHubState {
+  readonly workflows = new WorkflowRegistry();
+  readonly deployments = new DeploymentStore();
+  readonly faults = new FaultInjector();
+  readonly rateLimit = new RateLimiter();
+  readonly requests: RequestRecord[] = [];
+  readonly dispatches: DispatchRecord[] = [];
+  readonly counters: Counters = { requests: 0, rateLimited: 0, notModified: 0, unauthorized: 0, faults: 0, dispatches: 0 };
+  /** Set by the server once it listens (URLs in answers depend on the port). */
+  shapes!: ShapeContext;
+  runs!: RunStore;
+  mergeConflict = false;
+
+  constructor(
+    readonly repo: RepoModel,
+    readonly auth: Authenticator,
+    readonly options: { returnRunDetails: boolean },
+  ) {}
+
+  /** Throws GitHub's 404 unless the path names this lab's repository. */
+  requireRepo(params: Record<string, string>): void {
+    if (!this.repo.is(params['owner'] ?? '', params['repo'] ?? '')) throw notFound();
+  }
+
+  clearLog(): void {
+    this.requests.length = 0;
+    this.dispatches.length = 0;
+    for (const key of Object.keys(this.counters) as Array<keyof Counters>) this.counters[key] = 0;
+  }
+}

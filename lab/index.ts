@@ -1,0 +1,122 @@
+// The embedded local world for the demo and the tests: a GitHub Actions API simulator, two
+// sample apps (blue, green) and a router, all real HTTP servers on 127.0.0.1.
+import { createControlHandler } from './control-api.js';
+import { exampleConfig } from './example-config.js';
+import { GitHubSimulator } from './github/simulator.js';
+import { Router } from './router.js';
+import { SampleApps } from './sample-app.js';
+import type { Color, LabOptions } from './types.js';
+
+export type * from './types.js';
+export { GitHubSimulator } from './github/simulator.js';
+export { SampleApps } from './sample-app.js';
+export { Router } from './router.js';
+export { LabControlClient } from './control-client.js';
+
+export interface Lab {
+  /** Octokit baseUrl, e.g. http://127.0.0.1:PORT */
+  githubUrl: string;
+  /** Control API root, `${githubUrl}/_lab` */
+  controlUrl: string;
+  /** The router: what users reach. */
+  publicUrl: string;
+  appUrls: Record<Color, string>;
+  owner: string;
+  repo: string;
+  /** The first accepted static token ('' when `tokens: []`). */
+  token: string;
+  branches: Record<Color, string>;
+  github: GitHubSimulator;
+  apps: SampleApps;
+  router: Router;
+  /** A bluegreen.yaml-shaped plain object pointing at this lab. */
+  exampleConfig(service?: string): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const owner = options.owner ?? 'datatruck';
+  const repo = options.repo ?? 'backend';
+  const tokens = options.tokens ?? ['lab-token'];
+  const branches: Record<Color, string> = {
+    blue: options.branches?.blue ?? 'production',
+    green: options.branches?.green ?? 'green',
+  };
+  const dnsLagMs = options.dnsLagMs ?? 0;
+  const lagTimers = new Set<NodeJS.Timeout>();
+
+  // Effects run when a run completes, after all three parts are up.
+  let apps!: SampleApps;
+  let router!: Router;
+  const github = new GitHubSimulator(
+    {
+      owner,
+      repo,
+      tokens,
+      ...(options.appAuth ? { appAuth: options.appAuth } : {}),
+      branches,
+      runTiming: { queuedMs: options.runTiming?.queuedMs ?? 200, inProgressMs: options.runTiming?.inProgressMs ?? 800 },
+      returnRunDetails: options.returnRunDetails ?? true,
+    },
+    {
+      deploy: (color, sha) => apps.deploy(color, sha),
+      switchTo: (color, source) => {
+        if (dnsLagMs <= 0) return router.setActive(color, source);
+        const timer = setTimeout(() => {
+          lagTimers.delete(timer);
+          router.setActive(color, source);
+        }, dnsLagMs);
+        lagTimers.add(timer);
+      },
+    },
+  );
+  apps = new SampleApps({ blue: github.initialSha, green: github.initialSha });
+  router = new Router(options.initialActiveColor ?? 'blue', (color) => apps.url(color));
+
+  const started: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const timer of lagTimers) clearTimeout(timer);
+    await Promise.all(started.splice(0).map((stop) => stop()));
+  };
+
+  let lab: Lab | undefined;
+  try {
+    await apps.start({ ...(options.ports?.blue ? { blue: options.ports.blue } : {}), ...(options.ports?.green ? { green: options.ports.green } : {}) });
+    started.push(() => apps.close());
+    await router.start(options.ports?.public ?? 0);
+    started.push(() => router.close());
+    const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
+    const configFor = (service = 'datatruck-api') =>
+      exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), branches });
+    await github.start(
+      createControlHandler({
+        github,
+        apps,
+        router,
+        exampleConfig: configFor,
+        describe: () => ({ githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), owner, repo, branches }),
+      }),
+      options.ports?.github ?? 0,
+    );
+    started.push(() => github.close());
+    lab = {
+      githubUrl: github.url,
+      controlUrl: `${github.url}/_lab`,
+      publicUrl: router.url,
+      appUrls: appUrls(),
+      owner,
+      repo,
+      token: tokens[0] ?? '',
+      branches,
+      github,
+      apps,
+      router,
+      exampleConfig: configFor,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return lab;
+}

@@ -1,0 +1,107 @@
+// The two sample apps (blue and green): what the orchestrator probes and what the router
+// forwards to. Each is its own HTTP server so a "refused" or slow app is a real one.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen, sendJson, sendText, sleep, type ListeningServer } from './http.js';
+import type { AppFault, Color } from './types.js';
+
+export interface AppState {
+  color: Color;
+  healthy: boolean;
+  /** Commit SHA the app was last deployed from. */
+  version: string;
+  fault: AppFault;
+  deployedAt: string;
+  requests: number;
+}
+
+class SampleApp {
+  readonly state: AppState;
+  private listening!: ListeningServer;
+
+  constructor(color: Color, version: string) {
+    this.state = { color, healthy: true, version, fault: {}, deployedAt: new Date().toISOString(), requests: 0 };
+  }
+
+  get url(): string {
+    return this.listening.url;
+  }
+
+  async start(port = 0): Promise<void> {
+    this.listening = await listen((req, res) => void this.handle(req, res), port);
+    // "refuse" drops connections before any HTTP happens, like a crashed process.
+    this.listening.server.on('connection', (socket) => {
+      if (this.state.fault.refuse) socket.destroy();
+    });
+  }
+
+  close(): Promise<void> {
+    return this.listening.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.state.requests++;
+    const { fault, color, version } = this.state;
+    if (fault.refuse) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.delayMs) await sleep(fault.delayMs);
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    if (path === '/health') {
+      const healthy = this.state.healthy;
+      sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', color, version });
+    } else if (path === '/deployment/color/' || path === '/deployment/color') {
+      if (fault.colorBody === 'not-json') sendText(res, 200, '<html><body>It works!</body></html>', 'text/html');
+      else sendJson(res, 200, { color: fault.colorBody === 'wrong-color' ? (color === 'blue' ? 'green' : 'blue') : color });
+    } else if (path === '/') {
+      sendText(res, 200, `datatruck-api ${color} ${version}\n`);
+    } else {
+      sendJson(res, 404, { error: 'not found', path });
+    }
+  }
+}
+
+/** Control and inspection of both apps. */
+export class SampleApps {
+  private readonly apps: Record<Color, SampleApp>;
+
+  constructor(versions: Record<Color, string>) {
+    this.apps = { blue: new SampleApp('blue', versions.blue), green: new SampleApp('green', versions.green) };
+  }
+
+  async start(ports: Partial<Record<Color, number>> = {}): Promise<void> {
+    await Promise.all([this.apps.blue.start(ports.blue), this.apps.green.start(ports.green)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.apps.blue.close(), this.apps.green.close()]);
+  }
+
+  url(color: Color): string {
+    return this.apps[color].url;
+  }
+
+  setHealthy(color: Color, healthy: boolean): void {
+    this.apps[color].state.healthy = healthy;
+  }
+
+  /** Replaces the app's fault; `{}` clears it. */
+  setFault(color: Color, fault: AppFault): void {
+    this.apps[color].state.fault = { ...fault };
+  }
+
+  version(color: Color): string {
+    return this.apps[color].state.version;
+  }
+
+  /** What a successful deploy run does: the app now serves `version`. */
+  deploy(color: Color, version: string): void {
+    const state = this.apps[color].state;
+    state.version = version;
+    state.deployedAt = new Date().toISOString();
+  }
+
+  state(color: Color): Readonly<AppState> {
+    return { ...this.apps[color].state, fault: { ...this.apps[color].state.fault } };
+  }
+}

@@ -1,0 +1,172 @@
+// Public types of the lab: options, controls and the records tests inspect.
+import type { Color } from '../workflows/types.js';
+
+export type { Color };
+
+export interface LabOptions {
+  /** @default 'datatruck' */
+  owner?: string;
+  /** @default 'backend' */
+  repo?: string;
+  /** Accepted personal-access-style tokens (`token X` or `Bearer X`). @default ['lab-token'] */
+  tokens?: string[];
+  /** GitHub App mode: installation tokens are issued against an RS256 JWT signed by this key. */
+  appAuth?: { appId: number; installationId: number; publicKeyPem: string };
+  /** @default 'blue' */
+  initialActiveColor?: Color;
+  /** Branch of each color. @default { blue: 'production', green: 'green' } */
+  branches?: { blue?: string; green?: string };
+  /** How long a run stays queued, then in progress. @default { queuedMs: 200, inProgressMs: 800 } */
+  runTiming?: { queuedMs?: number; inProgressMs?: number };
+  /** false simulates servers that predate `return_run_details`: dispatch always answers 204. @default true */
+  returnRunDetails?: boolean;
+  /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
+  dnsLagMs?: number;
+  /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
+  ports?: { github?: number; public?: number; blue?: number; green?: number };
+}
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed';
+export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'timed_out';
+
+/** How runs of one workflow behave from now on (replaces the previous behaviour). */
+export interface WorkflowBehavior {
+  queuedMs?: number;
+  inProgressMs?: number;
+  /** @default 'success' */
+  conclusion?: RunConclusion;
+  /** Job that fails when conclusion is not success. @default the last job */
+  failJob?: string;
+  /** Step of failJob that fails. @default the step before 'Complete job' */
+  failStep?: string;
+  /** The run stays in_progress until cancelled (a stuck runner). */
+  neverComplete?: boolean;
+}
+
+export interface WorkflowInputSpec {
+  required?: boolean;
+  type?: 'string' | 'choice' | 'boolean' | 'number' | 'environment';
+  options?: string[];
+  default?: string;
+}
+
+export interface JobSpec {
+  name: string;
+  steps: string[];
+}
+
+/** What a successful run does to the lab. */
+export type WorkflowEffect =
+  | { type: 'none' }
+  /** The color's app then serves the commit the run was dispatched at. */
+  | { type: 'deploy'; color: Color }
+  /** The router's active color becomes `inputs.color` (after dnsLagMs). */
+  | { type: 'switch' };
+
+export interface WorkflowDefinition {
+  /** File name, also accepted as workflow_id, e.g. 'migrate.yml'. */
+  file: string;
+  /** Display name, e.g. 'Run migrations'. @default the file name */
+  name?: string;
+  /** Declared workflow_dispatch inputs; absent accepts any inputs. */
+  inputs?: Record<string, WorkflowInputSpec>;
+  /** @default one job 'run' with steps Set up job / Run / Complete job */
+  jobs?: JobSpec[];
+  /** @default { type: 'none' } */
+  effect?: WorkflowEffect;
+  /** In-process hook called when a run completes (any conclusion). */
+  onComplete?: (run: RunSummary) => void;
+}
+
+export interface FaultSpec {
+  /** HTTP method to match; absent matches any. */
+  method?: string;
+  /** Regular expression source matched against the request path (no query string). */
+  path: string;
+  /** Answer with this status (GitHub error body unless `body` is given). */
+  status?: number;
+  /** How many matching requests the fault applies to. */
+  times: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Destroy the socket instead of answering (the client sees a connection reset). */
+  resetConnection?: boolean;
+  /** Wait this long first; with no status and no reset the request is then served normally. */
+  delayMs?: number;
+  /**
+   * Apply the fault after the request was processed: the side effect happens (a dispatch
+   * creates its run) but the client never sees the real answer. This is the "lost response"
+   * case behind duplicate dispatches.
+   */
+  afterProcessing?: boolean;
+}
+
+export type AuthKind = 'none' | 'invalid' | 'token' | 'bearer' | 'installation' | 'jwt';
+
+export interface RequestRecord {
+  at: string;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  authKind: AuthKind;
+  /** The request carried If-None-Match. */
+  conditional: boolean;
+  /** Answered 304 (free on GitHub: not counted against the rate limit). */
+  notModified: boolean;
+  /** Counted against the rate limit. */
+  rateLimited: boolean;
+  /** An injected fault shaped (or replaced) the answer. */
+  fault: boolean;
+}
+
+export interface DispatchRecord {
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  at: string;
+  runId: number;
+  returnRunDetails: boolean;
+}
+
+export interface Counters {
+  requests: number;
+  /** Requests that cost rate limit (everything authenticated except 304s). */
+  rateLimited: number;
+  notModified: number;
+  unauthorized: number;
+  faults: number;
+  dispatches: number;
+}
+
+export interface RunSummary {
+  id: number;
+  workflow: string;
+  name: string;
+  displayTitle: string;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  headBranch: string;
+  headSha: string;
+  inputs: Record<string, string>;
+  createdAt: string;
+  htmlUrl: string;
+  failedJob?: string;
+  failedStep?: string;
+}
+
+export interface SwitchRecord {
+  at: string;
+  from: Color;
+  color: Color;
+  /** false when the router already pointed at that color. */
+  changed: boolean;
+  source: string;
+}
+
+export interface AppFault {
+  delayMs?: number;
+  colorBody?: 'not-json' | 'wrong-color';
+  /** Drop every connection at once, as if nothing listened. */
+  refuse?: boolean;
+}
