@@ -1,0 +1,341 @@
+// The lab's GitHub simulator against GitHub's published OpenAPI description
+// (@octokit/openapi, api.github.com): every route is driven through real @octokit/rest, and
+// every request body the simulator accepted and every answer it gave is validated against the
+// schemas of the matching operation, so the simulator cannot drift from GitHub.
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/rest';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../lab/index.js';
+
+// ── the OpenAPI description as JSON Schema ──────────────────────────────────
+type Schema = Record<string, unknown>;
+interface Operation {
+  operationId: string;
+  requestBody?: Schema;
+  responses: Record<string, Schema>;
+}
+interface Spec {
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, Record<string, Schema>>;
+}
+
+const specPath = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
+const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
+const COMPONENTS_ID = 'https://lab.test/github-openapi-components';
+
+/**
+ * OpenAPI 3.0 → JSON Schema: `nullable: true` becomes "or null", and `#/components/...` refs
+ * point into one shared document so any sub-schema compiles on its own.
+ */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/')) out[key] = `${COMPONENTS_ID}${value}`;
+    else if (key !== 'nullable' && key !== 'example' && key !== 'examples') out[key] = toJsonSchema(value);
+  }
+  return (node as Schema)['nullable'] === true ? { anyOf: [{ type: 'null' }, out] } : out;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+for (const format of ['int32', 'int64', 'binary', 'repo.nwo', 'ssh-key', 'ssh-key fingerprint', 'uri-template']) ajv.addFormat(format, true);
+ajv.addSchema({ $id: COMPONENTS_ID, components: { schemas: toJsonSchema(spec.components['schemas']) } });
+
+const resolveRef = (node: Schema): Schema => {
+  let current = node;
+  while (typeof current['$ref'] === 'string') {
+    const path = (current['$ref'] as string).slice(2).split('/');
+    current = path.reduce<Record<string, unknown>>((obj, key) => obj[key] as Record<string, unknown>, spec as unknown as Record<string, unknown>) as Schema;
+  }
+  return current;
+};
+const jsonSchemaOf = (content: unknown): Schema | undefined =>
+  ((content as Record<string, { schema?: Schema }> | undefined)?.['application/json']?.schema);
+
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(key: string, schema: Schema): ValidateFunction {
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(toJsonSchema(schema) as Schema);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+function operationAt(method: string, urlTemplate: string): Operation {
+  const op = spec.paths[urlTemplate]?.[method.toLowerCase()];
+  if (!op) throw new Error(`no OpenAPI operation for ${method} ${urlTemplate}`);
+  return op;
+}
+
+/** Problems of `body` against the operation's answer for `status` (no schema: must be empty). */
+export function responseProblems(op: Operation, status: number, body: unknown): string[] {
+  const response = op.responses[String(status)];
+  if (!response) return [`${op.operationId}: status ${status} is not a documented answer (${Object.keys(op.responses).join(', ')})`];
+  let schema = jsonSchemaOf(resolveRef(response)['content']);
+  // Error answers documented without content still carry GitHub's error body on the real API
+  // (e.g. merge's 404 "Base does not exist"): hold them to the basic-error shape.
+  if (!schema && status >= 400 && body !== undefined && body !== '') schema = { $ref: '#/components/schemas/basic-error' };
+  if (!schema) return body === undefined || body === '' || body === null ? [] : [`${op.operationId} ${status}: expected no body`];
+  const validate = validatorFor(`${op.operationId} ${status}`, schema);
+  return validate(body) ? [] : [`${op.operationId} ${status}: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`];
+}
+
+function requestProblems(op: Operation, body: unknown): string[] {
+  if (!op.requestBody) return [];
+  const schema = jsonSchemaOf(resolveRef(op.requestBody)['content']);
+  if (!schema) return [];
+  const validate = validatorFor(`${op.operationId} request`, schema);
+  return validate(body) ? [] : [`${op.operationId} request: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`];
+}
+
+// ── Octokit that checks every exchange ──────────────────────────────────────
+interface Exchange {
+  operationId: string;
+  status: number;
+}
+
+const exchanges: Exchange[] = [];
+const problems: string[] = [];
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+type HookOptions = { method: string; url: string; [key: string]: unknown };
+type HookResponse = { status: number; data: unknown };
+
+/** Wraps Octokit's request hook: the url there is still the route template (the spec's key). */
+function checked<T extends Octokit>(octokit: T): T {
+  octokit.hook.wrap('request', async (request, options) => {
+    const { method, url } = options as unknown as HookOptions;
+    const op = operationAt(method, url);
+    const parsed = octokit.request.endpoint.parse(options as never) as { body?: unknown };
+    if (parsed.body !== undefined) problems.push(...requestProblems(op, parsed.body));
+    try {
+      const response = (await request(options)) as unknown as HookResponse;
+      exchanges.push({ operationId: op.operationId, status: response.status });
+      problems.push(...responseProblems(op, response.status, response.data));
+      return response as never;
+    } catch (err) {
+      const error = err as { status?: number; response?: { data?: unknown } };
+      if (typeof error.status === 'number' && error.status !== 304 && error.response) {
+        exchanges.push({ operationId: op.operationId, status: error.status });
+        // GitHub documents only some error answers per operation; check the ones it does.
+        if (op.responses[String(error.status)]) problems.push(...responseProblems(op, error.status, error.response.data));
+      }
+      throw err;
+    }
+  });
+  return octokit;
+}
+
+async function rejects(promise: Promise<unknown>): Promise<{ status: number; data: unknown }> {
+  try {
+    await promise;
+  } catch (err) {
+    const error = err as { status: number; response?: { data?: unknown } };
+    return { status: error.status, data: error.response?.data };
+  }
+  throw new Error('expected the request to fail');
+}
+
+// ── the tests ───────────────────────────────────────────────────────────────
+const APP_ID = 424242;
+const INSTALLATION_ID = 777;
+const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+let lab: Lab;
+let octokit: Octokit;
+let repo: { owner: string; repo: string };
+
+beforeAll(async () => {
+  lab = await startLab({
+    runTiming: { queuedMs: 20, inProgressMs: 60 },
+    appAuth: { appId: APP_ID, installationId: INSTALLATION_ID, publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+  });
+  octokit = checked(new Octokit({ baseUrl: lab.githubUrl, auth: lab.token, log: quiet }));
+  repo = { owner: lab.owner, repo: lab.repo };
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe('the OpenAPI checker itself', () => {
+  it('rejects a workflow run missing a required field and a mistyped one', () => {
+    const op = operationAt('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}');
+    expect(responseProblems(op, 200, { id: 1 }).join('\n')).toMatch(/must have required property 'node_id'/);
+    const dispatch = operationAt('POST', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');
+    expect(responseProblems(dispatch, 200, { workflow_run_id: 'x', run_url: 'u', html_url: 'h' })).not.toEqual([]);
+    expect(responseProblems(dispatch, 204, undefined)).toEqual([]);
+    expect(requestProblems(dispatch, { inputs: {} }).join('\n')).toMatch(/required property 'ref'/);
+    const merge = operationAt('POST', '/repos/{owner}/{repo}/merges');
+    expect(responseProblems(merge, 404, { message: 'Base does not exist', documentation_url: 'https://docs.github.com/rest' })).toEqual([]);
+    expect(responseProblems(merge, 404, { message: 42 })).not.toEqual([]);
+    expect(responseProblems(merge, 204, { unexpected: true })).not.toEqual([]);
+  });
+});
+
+describe('GitHub simulator vs api.github.com OpenAPI', () => {
+  it('repository, branches, refs, commits', async () => {
+    const { data: full } = await octokit.rest.repos.get(repo);
+    expect(full.default_branch).toBe('production');
+    const { data: branch } = await octokit.rest.repos.getBranch({ ...repo, branch: 'green' });
+    const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: 'heads/green' });
+    expect(ref.object.sha).toBe(branch.commit.sha);
+    await octokit.rest.repos.getCommit({ ...repo, ref: branch.commit.sha });
+    expect((await rejects(octokit.rest.repos.getBranch({ ...repo, branch: 'nope' }))).status).toBe(404);
+    expect((await rejects(octokit.rest.git.getRef({ ...repo, ref: 'heads/nope' }))).status).toBe(404);
+    expect((await rejects(octokit.rest.repos.get({ owner: 'someone', repo: 'else' }))).status).toBe(404);
+  });
+
+  it('workflows, dispatch (200 with run details, 204 without), runs, jobs, cancel', async () => {
+    const { data: workflows } = await octokit.rest.actions.listRepoWorkflows(repo);
+    expect(workflows.workflows.map((w) => w.path)).toContain('.github/workflows/dns-update.yml');
+    const { data: workflow } = await octokit.rest.actions.getWorkflow({ ...repo, workflow_id: 'deploy-green.yml' });
+    await octokit.rest.actions.getWorkflow({ ...repo, workflow_id: workflow.id });
+
+    const sha = lab.github.branchHead('green')!;
+    const inputs = { deployment_id: 'openapi-1.deploy', color: 'green', sha };
+    const withDetails = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+      ...repo,
+      workflow_id: 'deploy-green.yml',
+      ref: 'green',
+      inputs,
+      return_run_details: true,
+    });
+    expect(withDetails.status).toBe(200);
+    const runId = (withDetails.data as { workflow_run_id: number }).workflow_run_id;
+    const plain = await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-1.switch', color: 'blue' },
+    });
+    expect(plain.status).toBe(204);
+
+    await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: runId }); // queued
+    await lab.github.waitForRun(runId);
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: runId });
+    expect(run.display_title).toBe('Deployment to Green · openapi-1.deploy');
+    const { data: runs } = await octokit.rest.actions.listWorkflowRuns({
+      ...repo,
+      workflow_id: 'deploy-green.yml',
+      event: 'workflow_dispatch',
+      branch: 'green',
+      status: 'completed',
+      created: `>=${run.created_at}`,
+      per_page: 10,
+    });
+    expect(runs.workflow_runs.map((r) => r.id)).toContain(runId);
+    const { data: all } = await octokit.rest.actions.listWorkflowRunsForRepo({ ...repo, per_page: 1, page: 2 });
+    expect(all.total_count).toBe(2);
+    const { data: jobs } = await octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: runId });
+    await octokit.rest.actions.getJobForWorkflowRun({ ...repo, job_id: jobs.jobs[0]!.id });
+
+    lab.github.setWorkflowBehavior('deploy-blue.yml', { neverComplete: true, queuedMs: 0 });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-blue.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-2.deploy', color: 'blue', sha: lab.github.branchHead('production')! },
+    });
+    const stuck = lab.github.runs.find((r) => r.workflow === 'deploy-blue.yml')!;
+    const cancel = await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stuck.id });
+    expect(cancel.status).toBe(202);
+    expect(lab.github.run(stuck.id)!.conclusion).toBe('cancelled');
+    expect((await rejects(octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stuck.id }))).status).toBe(409);
+  });
+
+  it('dispatch refusals: unknown workflow 404, unknown ref and bad inputs 422', async () => {
+    const dispatch = (workflow_id: string, ref: string, inputs: Record<string, string>) =>
+      rejects(octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id, ref, inputs }));
+    expect((await dispatch('nope.yml', 'green', {})).status).toBe(404);
+    const badRef = await dispatch('dns-update.yml', 'no-such-branch', { deployment_id: 'x', color: 'blue' });
+    expect(badRef).toMatchObject({ status: 422, data: { message: 'No ref found for: no-such-branch' } });
+    const extra = await dispatch('dns-update.yml', 'production', { deployment_id: 'x', color: 'blue', force: 'yes' });
+    expect(extra).toMatchObject({ status: 422, data: { message: 'Unexpected inputs provided: ["force"]' } });
+  });
+
+  it('merges: 201 merge commit, 204 nothing to merge, 404 missing branch, 409 conflict', async () => {
+    const merged = await octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green', commit_message: 'Sync' });
+    expect(merged.status).toBe(201);
+    const again = await octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green' });
+    expect(again.status).toBe(204);
+    expect((await rejects(octokit.rest.repos.merge({ ...repo, base: 'nope', head: 'green' }))).status).toBe(404);
+    lab.github.pushCommit('green', 'Another change');
+    lab.github.setMergeConflict(true);
+    expect((await rejects(octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green' }))).status).toBe(409);
+    lab.github.setMergeConflict(false);
+  });
+
+  it('deployments and deployment statuses', async () => {
+    const created = await octokit.rest.repos.createDeployment({
+      ...repo,
+      ref: 'green',
+      environment: 'green',
+      description: 'bluegreen openapi-1',
+      payload: { correlationId: 'openapi-1.gh-deployment' },
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      production_environment: false,
+    });
+    expect(created.status).toBe(201);
+    const deployment = created.data as { id: number };
+    await octokit.rest.repos.createDeploymentStatus({
+      ...repo,
+      deployment_id: deployment.id,
+      state: 'success',
+      description: 'live',
+      environment_url: lab.appUrls.green,
+      log_url: `${lab.githubUrl}/datatruck/backend/actions/runs/1`,
+      auto_inactive: true,
+    });
+    const { data: list } = await octokit.rest.repos.listDeployments({ ...repo, environment: 'green', ref: 'green', task: 'deploy' });
+    expect(list.map((d) => d.id)).toContain(deployment.id);
+    await octokit.rest.repos.getDeployment({ ...repo, deployment_id: deployment.id });
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id });
+    await octokit.rest.repos.getDeploymentStatus({ ...repo, deployment_id: deployment.id, status_id: statuses[0]!.id });
+    const bad = await rejects(octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { ...repo, deployment_id: deployment.id, state: 'weird' as 'success' }));
+    expect(bad.status).toBe(422);
+    // Our own bad request body must be caught by the request check: remove it from the findings.
+    const index = problems.findIndex((p) => p.startsWith('repos/create-deployment-status request'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    problems.splice(index, 1);
+  });
+
+  it('GitHub App: JWT endpoints, token exchange, installation token accepted', async () => {
+    const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const asApp = checked(new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey } }));
+    await asApp.rest.apps.getInstallation({ installation_id: INSTALLATION_ID });
+    await asApp.rest.apps.getRepoInstallation(repo);
+    const token = await asApp.rest.apps.createInstallationAccessToken({ installation_id: INSTALLATION_ID });
+    expect(token.status).toBe(201);
+    const asInstallation = checked(
+      new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey, installationId: INSTALLATION_ID } }),
+    );
+    await asInstallation.rest.repos.getBranch({ ...repo, branch: 'production' });
+    const last = lab.github.requests.at(-1)!;
+    expect(last).toMatchObject({ path: `/repos/${lab.owner}/${lab.repo}/branches/production`, authKind: 'installation', status: 200 });
+  });
+
+  it('every route was exercised and every exchange matched the schemas', () => {
+    const seen = new Set(exchanges.map((e) => e.operationId));
+    const routes = [
+      'repos/get', 'repos/get-branch', 'git/get-ref', 'repos/get-commit', 'repos/merge',
+      'actions/list-repo-workflows', 'actions/get-workflow', 'actions/create-workflow-dispatch',
+      'actions/list-workflow-runs', 'actions/list-workflow-runs-for-repo', 'actions/get-workflow-run',
+      'actions/list-jobs-for-workflow-run', 'actions/get-job-for-workflow-run', 'actions/cancel-workflow-run',
+      'repos/create-deployment', 'repos/list-deployments', 'repos/get-deployment', 'repos/create-deployment-status',
+      'repos/list-deployment-statuses', 'repos/get-deployment-status',
+      'apps/get-installation', 'apps/get-repo-installation', 'apps/create-installation-access-token',
+    ];
+    expect(routes.filter((id) => !seen.has(id))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
