@@ -33,25 +33,31 @@ import { hostname } from 'node:os';
 import { Connection } from '@temporalio/client';
 import { loadTemporalConnection } from './client/connection.js';
 
-const temporal = loadTemporalConnection();
-const taskQueue = process.env['BLUEGREEN_TASK_QUEUE'] || 'bluegreen';
-const connection = await Connection.connect({ ...temporal.connectionOptions, connectTimeout: 5_000 });
-try {
-  const { pollers } = await connection.workflowService.describeTaskQueue({
-    namespace: temporal.namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: 1, // workflow task queue
-  });
-  if (!pollers.some((poller) => poller.identity?.endsWith(`@${hostname()}`))) {
-    console.error(`no poller from ${hostname()} on task queue ${taskQueue}`);
-    process.exitCode = 1;
+async function polling(): Promise<string | undefined> {
+  const temporal = loadTemporalConnection();
+  const taskQueue = process.env['BLUEGREEN_TASK_QUEUE'] || 'bluegreen';
+  const connection = await Connection.connect({ ...temporal.connectionOptions, connectTimeout: 5_000 });
+  try {
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace: temporal.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1, // workflow task queue
+    });
+    const mine = pollers.some((poller) => poller.identity?.endsWith(`@${hostname()}`));
+    return mine ? undefined : `no poller from ${hostname()} on task queue ${taskQueue}`;
+  } finally {
+    await connection.close();
   }
-} finally {
-  await connection.close();
+}
+
+const problem = await polling().catch((err: unknown) => `cannot ask Temporal: ${(err as Error).message}`);
+if (problem !== undefined) {
+  console.error(`unhealthy: ${problem}`);
+  process.exitCode = 1;
 }
 EOF
 
 USER node
 HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 \
   CMD ["node", "--import", "tsx", "/app/healthcheck.ts"]
-CMD ["node", "--import", "tsx", "worker/main.ts"]
+CMD ["node", "bin/bluegreen.js", "worker"]

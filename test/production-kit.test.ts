@@ -17,7 +17,7 @@ const templatesDir = join(root, 'examples', 'github-workflows');
 const templates = ['deploy-green.yml', 'deploy-blue.yml', 'dns-update.yml'];
 
 const read = (relative: string): string => readFileSync(join(root, relative), 'utf8');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, checked field by field
+// Parsed YAML, checked field by field.
 const readYaml = (relative: string): any => parse(read(relative));
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
