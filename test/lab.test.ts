@@ -40,11 +40,11 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; mes
   throw new Error('expected the request to fail');
 }
 
-async function until<T>(probe: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
+async function until<T>(probe: () => T | Promise<T>, timeoutMs = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
