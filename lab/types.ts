@@ -103,11 +103,13 @@ export interface FaultSpec {
 
 export type AuthKind = 'none' | 'invalid' | 'token' | 'bearer' | 'installation' | 'jwt';
 
+/** One API request; the log keeps the latest 10,000 (counters keep totals). */
 export interface RequestRecord {
   at: string;
   method: string;
   path: string;
   query: string;
+  /** 0 when an injected fault reset the connection. */
   status: number;
   authKind: AuthKind;
   /** The request carried If-None-Match. */
