@@ -48,7 +48,10 @@ export async function probeGet(url: string, timeoutMs: number): Promise<ProbeRes
     // The timeout covers the body too: the signal stays attached while it streams in.
     const response = await fetch(url, {
       signal: AbortSignal.any(signals),
-      headers: { accept: 'application/json', 'cache-control': 'no-cache' },
+      // A fresh connection per probe, like a load balancer's health check: a pooled socket
+      // would hide an app that no longer accepts connections, and a half-closed one would
+      // fail a healthy app.
+      headers: { accept: 'application/json', 'cache-control': 'no-cache', connection: 'close' },
       // A health endpoint that redirects elsewhere is not the health of this environment.
       redirect: 'manual',
     });

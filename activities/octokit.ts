@@ -8,6 +8,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { Context } from '@temporalio/activity';
+import { recoveryPlugin } from './octokit-recovery.js';
 
 /** How the worker authenticates to GitHub. */
 export type GitHubAuth =
@@ -57,7 +58,7 @@ export interface GitHubClientOptions {
 }
 
 /** The Octokit class with the plugins every client here carries. */
-export const BlueGreenOctokit = Octokit.plugin(retry, throttling);
+export const BlueGreenOctokit = Octokit.plugin(retry, throttling, recoveryPlugin);
 export type GitHubClient = InstanceType<typeof BlueGreenOctokit>;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -82,10 +83,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       return false;
     };
 
+  // Installation tokens cached here, not in auth-app's private cache, so a 401 can drop them.
+  const tokenCache = new Map<string, string>();
+
   return new BlueGreenOctokit({
     ...(options.baseUrl !== undefined ? { baseUrl: stripTrailingSlash(options.baseUrl) } : {}),
     userAgent: 'bluegreen-orchestrator',
-    ...authOptions(options.auth),
+    ...authOptions(options.auth, tokenCache),
     log: {
       // Octokit's debug/info chatter is noise in activity logs; its warnings (deprecations) are not.
       debug: () => undefined,
@@ -94,20 +98,34 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       error: (message: string) => log.error(message),
     },
     request: { fetch: fetchWithTimeout(requestTimeoutMs) },
-    retry: { retries: options.retries ?? 3 },
+    // Beyond the defaults: 409 (merge conflict, run already completed) is an answer, not a
+    // hiccup; 429 is waited out as GitHub asks (throttling and recovery plugins), not on
+    // plugin-retry's fixed backoff.
+    retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
+    recovery: {
+      log,
+      maxWaitSeconds: maxWait,
+      maxRetries: maxRateLimitRetries,
+      ...(options.auth.kind === 'app' ? { dropCachedCredentials: () => tokenCache.clear() } : {}),
+    },
   });
 }
 
-function authOptions(auth: GitHubAuth): { auth: unknown; authStrategy?: typeof createAppAuth } {
+function authOptions(auth: GitHubAuth, tokenCache: Map<string, string>): { auth: unknown; authStrategy?: typeof createAppAuth } {
   if (auth.kind === 'token') return { auth: auth.token };
   // auth-app mints and refreshes installation tokens itself, through this client's baseUrl.
   return {
     authStrategy: createAppAuth,
-    auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+    auth: {
+      appId: auth.appId,
+      privateKey: auth.privateKey,
+      installationId: auth.installationId,
+      cache: { get: (key: string) => tokenCache.get(key) ?? '', set: (key: string, value: string) => void tokenCache.set(key, value) },
+    },
   };
 }
 

@@ -18,7 +18,9 @@ import type {
 export interface ProbeOptions {
   /**
    * Timeout of one HTTP probe. Shorter catches a hanging endpoint sooner; too short turns a
-   * slow but healthy endpoint into failures.
+   * slow but healthy endpoint into failures. Every probe gets all of it, even near the end of
+   * a window (a probe cut short would report our deadline, not the endpoint), so the long
+   * activities may run up to one probe timeout past their `timeoutMs` / `durationMs`.
    * @default 5_000
    */
   probeTimeoutMs?: number;
@@ -39,8 +41,6 @@ export interface MonitorProgress {
 
 export function createProbeActivities(options: ProbeOptions = {}) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
-  /** A probe never outlives the time left: a deadline is a deadline. */
-  const timeoutWithin = (deadline: number) => Math.max(1, Math.min(probeTimeoutMs, deadline - Date.now()));
 
   async function readActiveColor(input: ReadActiveColorInput): Promise<Color> {
     const answer = await probeColor(input.url, probeTimeoutMs);
@@ -62,7 +62,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
 
     for (;;) {
       attempts++;
-      const verdict = await probeEnvironment(healthUrl, colorUrl, input.expectColor, timeoutWithin(deadline));
+      const verdict = await probeEnvironment(healthUrl, colorUrl, input.expectColor, probeTimeoutMs);
       if (verdict.ok) {
         inARow++;
       } else {
@@ -92,7 +92,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
 
     for (;;) {
       polls++;
-      const answer = await probeColor(input.url, timeoutWithin(deadline));
+      const answer = await probeColor(input.url, probeTimeoutMs);
       lastSeen = answer.ok ? answer.value : answer.reason;
       ctx.heartbeat(progress());
       if (answer.ok && answer.value === input.color) return { ok: true, lastSeen, elapsedMs: Date.now() - started };
@@ -133,7 +133,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
     if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
 
     while (Date.now() < endsAt) {
-      const verdict = await probeEnvironment(healthUrl, input.colorUrl, input.expectColor, timeoutWithin(endsAt));
+      const verdict = await probeEnvironment(healthUrl, input.colorUrl, input.expectColor, probeTimeoutMs);
       probes++;
       if (verdict.ok) {
         consecutiveFailures = 0;

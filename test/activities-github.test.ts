@@ -1,0 +1,370 @@
+// The GitHub activities against the lab's GitHub Actions simulator: a real Octokit (with the
+// retry, throttling and recovery plugins) over HTTP on 127.0.0.1, real activity contexts.
+import { generateKeyPairSync } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGitHubActivities, type GitHubActivityOptions } from '../activities/github.js';
+import { createGitHubClient, githubAuthFromEnv, type GitHubAuth } from '../activities/octokit.js';
+import type { DispatchWorkflowInput } from '../activities/types.js';
+import { startLab, type Lab, type LabOptions } from '../lab/index.js';
+import { deployInputs } from '../workflows/dispatch-inputs.js';
+import type { GitHubRepoRef } from '../workflows/types.js';
+import { activityEnv, recordingLog, rejectionOf, type RecordedLog } from './activities-helpers.js';
+
+const FAST: GitHubActivityOptions = { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000, runPollIntervalMs: 50 };
+const LAB: LabOptions = { runTiming: { queuedMs: 100, inProgressMs: 300 } };
+
+interface World {
+  lab: Lab;
+  repo: GitHubRepoRef;
+  log: RecordedLog;
+  activities: ReturnType<typeof createGitHubActivities>;
+}
+
+async function world(labOptions: LabOptions = LAB, auth?: (lab: Lab) => GitHubAuth): Promise<World> {
+  const lab = await startLab(labOptions);
+  const log = recordingLog();
+  const client = createGitHubClient({ baseUrl: lab.githubUrl, auth: auth?.(lab) ?? { kind: 'token', token: lab.token }, log });
+  return { lab, log, repo: { owner: lab.owner, repo: lab.repo, baseUrl: lab.githubUrl }, activities: createGitHubActivities(() => client, FAST) };
+}
+
+let seq = 0;
+/** A dispatch of the green deploy workflow with a correlation id unique to the test. */
+function greenDeploy(w: World, id = `api-${Date.now().toString(36)}-${++seq}.deploy`): DispatchWorkflowInput {
+  return {
+    github: w.repo,
+    workflow: 'deploy-green.yml',
+    ref: w.lab.branches.green,
+    correlationId: id,
+    inputs: deployInputs(id, 'green', w.lab.github.branchHead(w.lab.branches.green)!),
+  };
+}
+
+const runRequests = (lab: Lab, runId: number) => lab.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/actions/runs/${runId}`));
+
+describe('GitHub activities against the lab', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  });
+  afterAll(async () => {
+    await w?.lab.close();
+  });
+  afterEach(() => {
+    w.lab.github.clearFaults();
+    w.lab.github.setMergeConflict(false);
+  });
+
+  it('reads a branch head', async () => {
+    const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: w.lab.branches.green });
+    expect(sha).toBe(w.lab.github.branchHead(w.lab.branches.green));
+  });
+
+  it('dispatches once with return_run_details and waits for a successful run, heartbeating', async () => {
+    const input = greenDeploy(w);
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    expect(ref.reused).toBe(false);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+    const dispatch = w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!;
+    expect(dispatch).toMatchObject({ runId: ref.runId, returnRunDetails: true, inputs: input.inputs, ref: 'green' });
+
+    const wait = activityEnv();
+    const result = await wait.run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    expect(result).toEqual({ runId: ref.runId, url: w.lab.github.run(ref.runId)!.htmlUrl, conclusion: 'success' });
+    expect(ref.url).toBe(result.url);
+    expect(wait.heartbeats.length).toBeGreaterThanOrEqual(2);
+    expect(wait.heartbeats.at(-1)).toMatchObject({ runId: ref.runId, status: 'completed' });
+  });
+
+  it('reports a failed run with its first failed job and step', async () => {
+    w.lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    expect(result).toMatchObject({ conclusion: 'failure', failedJob: 'deploy', failedStep: 'Run migrations' });
+  });
+
+  it('a retried dispatch finds the run of the first one instead of dispatching again', async () => {
+    const input = greenDeploy(w);
+    const first = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    const again = await activityEnv({ attempt: 2 }).run(w.activities.dispatchWorkflow, input);
+    expect(again).toEqual({ ...first, reused: true });
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+  });
+
+  it('a dispatch whose answer is lost (processed, then 502) finds its run: one dispatch', async () => {
+    const input = greenDeploy(w);
+    w.lab.github.injectFault({ method: 'POST', path: '/dispatches$', status: 502, times: 1, afterProcessing: true });
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    expect(ref.reused).toBe(false);
+    expect(ref.runId).toBe(w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!.runId);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+  });
+
+  it('a dispatch whose connection resets after processing is not resent', async () => {
+    const input = greenDeploy(w);
+    w.lab.github.injectFault({ method: 'POST', path: '/dispatches$', resetConnection: true, times: 1, afterProcessing: true });
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    expect(ref.runId).toBeGreaterThan(0);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+  });
+
+  it('a dispatch refused with 503 before processing fails retryable; the next attempt dispatches once', async () => {
+    const input = greenDeploy(w);
+    w.lab.github.injectFault({ method: 'POST', path: '/dispatches$', status: 503, times: 1 });
+    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, input));
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'GitHubDispatchUncertain', nonRetryable: false });
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(0);
+
+    const ref = await activityEnv({ attempt: 2 }).run(w.activities.dispatchWorkflow, input);
+    expect(ref.reused).toBe(false);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+  });
+
+  it('falls back to a plain dispatch when the server refuses return_run_details (older GHES)', async () => {
+    const input = greenDeploy(w);
+    w.lab.github.injectFault({
+      method: 'POST',
+      path: '/dispatches$',
+      status: 422,
+      times: 1,
+      body: { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.', documentation_url: 'https://docs.github.com/rest' },
+    });
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+    expect(ref.runId).toBe(w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!.runId);
+  });
+
+  it('waits with conditional requests: most polls are 304 and cost no rate limit', async () => {
+    w.lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 100, inProgressMs: 1_200 });
+    try {
+      const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
+      await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 40 });
+      const polls = runRequests(w.lab, ref.runId);
+      const notModified = polls.filter((r) => r.notModified);
+      expect(polls.length).toBeGreaterThanOrEqual(10);
+      expect(notModified.length / polls.length).toBeGreaterThan(0.6);
+      expect(notModified.every((r) => r.conditional && !r.rateLimited)).toBe(true);
+    } finally {
+      w.lab.github.setWorkflowBehavior('deploy-green.yml', {});
+    }
+  });
+
+  it('retries 500, 502, 503 and a connection reset on reads, and succeeds', async () => {
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
+    // One fault per request: plugin-retry backs off 1s, 4s, 9s on consecutive failures.
+    w.lab.github.injectFault({ method: 'GET', path: `/actions/runs/${ref.runId}$`, status: 500, times: 1 });
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    expect(result.conclusion).toBe('success');
+    expect(runRequests(w.lab, ref.runId).filter((r) => r.fault).map((r) => r.status)).toEqual([500]);
+
+    for (const fault of [{ status: 502 }, { status: 503 }, { resetConnection: true }]) {
+      w.lab.github.clearLog();
+      w.lab.github.injectFault({ method: 'GET', path: '/branches/green$', times: 1, ...fault });
+      const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+      expect(sha).toBe(w.lab.github.branchHead('green'));
+      expect(w.lab.github.requests.map((r) => [r.fault, r.status])).toEqual([
+        [true, fault.status ?? 0],
+        [false, 200],
+      ]);
+    }
+    expect(w.log.lines.join('\n')).not.toContain(w.lab.token);
+  }, 30_000);
+
+  it('waits as told on 429 and 403 with retry-after, then succeeds', async () => {
+    for (const [status, message] of [
+      [429, 'Too Many Requests'],
+      [403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'],
+    ] as const) {
+      w.lab.github.injectFault({ method: 'GET', path: '/branches/', status, times: 1, headers: { 'retry-after': '1' }, body: { message } });
+      const started = Date.now();
+      const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+      expect(sha).toBe(w.lab.github.branchHead('green'));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    }
+    expect(w.log.lines.some((l) => /rate limit.*retrying in 1s/.test(l))).toBe(true);
+    expect(w.log.lines.join('\n')).not.toContain(w.lab.token);
+  }, 20_000);
+
+  it('waits for the primary rate limit to reset when the bucket is empty', async () => {
+    w.lab.github.setRateLimit({ remaining: 0, resetInMs: 1_000 });
+    try {
+      const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+      expect(sha).toBe(w.lab.github.branchHead('green'));
+      expect(w.lab.github.requests.some((r) => r.status === 403)).toBe(true);
+    } finally {
+      w.lab.github.setRateLimit({ limit: 5000, remaining: 5000 });
+    }
+  }, 20_000);
+
+  it('leaves a long rate-limit wait to Temporal: retryable failure with nextRetryDelay', async () => {
+    w.lab.github.injectFault({ method: 'GET', path: '/branches/', status: 429, times: 1, headers: { 'retry-after': '120' } });
+    const started = Date.now();
+    const err = await rejectionOf(activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'GitHubRateLimited', nonRetryable: false, nextRetryDelay: '120s' });
+  });
+
+  it('an unknown workflow is a non-retryable GitHubNotFound naming it', async () => {
+    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, { ...greenDeploy(w), workflow: 'deploy-purple.yml' }));
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'GitHubNotFound', nonRetryable: true });
+    expect(err.message).toContain('deploy-purple.yml');
+    expect(err.message).toContain(`${w.lab.owner}/${w.lab.repo}`);
+  });
+
+  it('a dispatch GitHub refuses (422) is a non-retryable GitHubValidationError with its message', async () => {
+    const input = greenDeploy(w);
+    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, { ...input, inputs: { deployment_id: input.correlationId } }));
+    expect(err).toMatchObject({ type: 'GitHubValidationError', nonRetryable: true });
+    expect(err.message).toMatch(/deploy-green\.yml.*422/);
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(0);
+  });
+
+  it('waiting stops promptly when the activity is cancelled', async () => {
+    w.lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true });
+    try {
+      const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
+      const wait = activityEnv({ heartbeatTimeoutMs: 3_000 });
+      const running = wait.run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 5_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const cancelledAt = Date.now();
+      wait.env.cancel();
+      const err = await rejectionOf(running);
+      expect(err).toBeInstanceOf(CancelledFailure);
+      expect(Date.now() - cancelledAt).toBeLessThan(500);
+    } finally {
+      w.lab.github.setWorkflowBehavior('deploy-green.yml', {});
+    }
+  });
+
+  it('syncs a branch: merged, then up to date, and a conflict is non-retryable', async () => {
+    w.lab.github.pushCommit('green', 'Hotfix on green');
+    const input = { github: w.repo, base: 'production', head: 'green', commitMessage: 'bluegreen: bring production level with green' };
+    const merged = await activityEnv().run(w.activities.syncBranch, input);
+    expect(merged.result).toBe('merged');
+    expect(merged.sha).toBe(w.lab.github.branchHead('production'));
+    expect(w.lab.github.treeOf(merged.sha!)).toBe(w.lab.github.treeOf(w.lab.github.branchHead('green')!));
+
+    expect(await activityEnv().run(w.activities.syncBranch, input)).toEqual({ result: 'up-to-date' });
+
+    w.lab.github.pushCommit('green', 'Another change');
+    w.lab.github.setMergeConflict(true);
+    const err = await rejectionOf(activityEnv().run(w.activities.syncBranch, input));
+    expect(err).toMatchObject({ type: 'MergeConflict', nonRetryable: true });
+    expect(err.message).toContain('production');
+  });
+
+  it('creates a GitHub deployment once per correlation id and records statuses', async () => {
+    const input = { github: w.repo, ref: 'green', environment: 'green', description: 'datatruck-api to green', correlationId: `dep-${Date.now()}` };
+    const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
+    const again = await activityEnv({ attempt: 2 }).run(w.activities.createGitHubDeployment, input);
+    expect(again).toBe(id);
+    expect(w.lab.github.deployments.filter((d) => d.id === id)).toHaveLength(1);
+    expect(w.lab.github.deployments.filter((d) => JSON.stringify(d).includes(input.correlationId))).toHaveLength(1);
+
+    await activityEnv().run(w.activities.setGitHubDeploymentStatus, {
+      github: w.repo,
+      deploymentId: id,
+      state: 'success',
+      description: 'x'.repeat(300),
+      environmentUrl: w.lab.appUrls.green,
+    });
+    const record = w.lab.github.deployments.find((d) => d.id === id)!;
+    expect(JSON.stringify(record)).toContain('success');
+  });
+
+  it('a deployment create whose answer is lost is not created twice', async () => {
+    const input = { github: w.repo, ref: 'green', environment: 'green', description: 'lost answer', correlationId: `dep-lost-${Date.now()}` };
+    w.lab.github.injectFault({ method: 'POST', path: '/deployments$', status: 502, times: 1, afterProcessing: true });
+    const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
+    expect(w.lab.github.deployments.filter((d) => JSON.stringify(d).includes(input.correlationId)).map((d) => d.id)).toEqual([id]);
+  });
+});
+
+describe('servers without return_run_details (204)', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world({ ...LAB, returnRunDetails: false });
+  });
+  afterAll(async () => {
+    await w?.lab.close();
+  });
+
+  it('finds the dispatched run by its name, and a retry reuses it: one dispatch', async () => {
+    const input = greenDeploy(w);
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+    expect(ref.reused).toBe(false);
+    expect(ref.runId).toBe(w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!.runId);
+    const again = await activityEnv({ attempt: 3 }).run(w.activities.dispatchWorkflow, input);
+    expect(again).toEqual({ ...ref, reused: true });
+    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    expect(result.conclusion).toBe('success');
+  });
+
+  it('a workflow whose run name lacks the id is a clear non-retryable error, not a second dispatch', async () => {
+    w.lab.github.addWorkflow({ file: 'no-run-name.yml', name: 'No run name' });
+    const input = { ...greenDeploy(w), workflow: 'no-run-name.yml', inputs: {} };
+    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, input));
+    expect(err).toMatchObject({ type: 'GitHubRunNotFound', nonRetryable: true });
+    expect(err.message).toContain('run-name');
+    expect(w.lab.github.dispatchCount('no-run-name.yml')).toBe(1);
+  });
+});
+
+describe('credentials', () => {
+  it('a bad token is a non-retryable GitHubAuthError at once, with no secret in the message or logs', async () => {
+    const w = await world(LAB, () => ({ kind: 'token', token: 'not-the-lab-token' }));
+    try {
+      const started = Date.now();
+      const run = activityEnv();
+      const err = await rejectionOf(run.run(w.activities.readBranchHead, { github: w.repo, branch: 'green' }));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ type: 'GitHubAuthError', nonRetryable: true });
+      expect(err.message).toMatch(/GitHub rejected the credentials \(401\) for GET .*\/branches\/green: check GITHUB_TOKEN/);
+      expect(w.lab.github.counters.unauthorized).toBe(1);
+      const everything = [err.message, err.stack, ...w.log.lines, ...run.logLines].join('\n');
+      expect(everything).not.toContain('not-the-lab-token');
+    } finally {
+      await w.lab.close();
+    }
+  });
+
+  it('authenticates as a GitHub App and mints a new installation token when the old one stops working', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const appAuth = { appId: 4242, installationId: 77, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const w = await world({ ...LAB, tokens: [], appAuth }, () => ({ kind: 'app', appId: 4242, installationId: 77, privateKey: pem }));
+    try {
+      const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+      expect(sha).toBe(w.lab.github.branchHead('green'));
+      expect(w.lab.github.requests.filter((r) => r.path.endsWith('/branches/green')).map((r) => r.authKind)).toEqual(['installation']);
+
+      w.lab.github.expireInstallationTokens();
+      const again = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'production' });
+      expect(again).toBe(w.lab.github.branchHead('production'));
+      expect(w.lab.github.installationTokensIssued).toBe(2);
+      expect(w.log.lines.join('\n')).not.toMatch(/ghs_|BEGIN PRIVATE KEY/);
+    } finally {
+      await w.lab.close();
+    }
+  });
+
+  it('reads credentials from the environment, naming what is missing', () => {
+    expect(githubAuthFromEnv({ GITHUB_TOKEN: ' t0k ' })).toEqual({ kind: 'token', token: 't0k' });
+    expect(() => githubAuthFromEnv({})).toThrow(/set GITHUB_TOKEN, or GITHUB_APP_ID/);
+    expect(() => githubAuthFromEnv({ GITHUB_APP_ID: '1' })).toThrow(/GITHUB_APP_INSTALLATION_ID is missing/);
+    expect(() => githubAuthFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2' })).toThrow(
+      /GITHUB_APP_PRIVATE_KEY \(or GITHUB_APP_PRIVATE_KEY_FILE\) is missing/,
+    );
+    expect(() =>
+      githubAuthFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2', GITHUB_APP_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }),
+    ).toThrow(/GITHUB_APP_PRIVATE_KEY_FILE: cannot read \/nonexistent\/key.pem/);
+    expect(
+      githubAuthFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2', GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\\nabc\\n-----END KEY-----' }),
+    ).toEqual({ kind: 'app', appId: '1', installationId: '2', privateKey: '-----BEGIN KEY-----\nabc\n-----END KEY-----' });
+  });
+});

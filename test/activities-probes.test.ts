@@ -1,0 +1,250 @@
+// The HTTP probe activities against the lab's sample apps and router (real servers on
+// 127.0.0.1): every way a probe can fail becomes a reason, never a crash.
+import { createServer } from 'node:net';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { probeColor, probeGet } from '../activities/http-probe.js';
+import { createProbeActivities, type MonitorProgress } from '../activities/probes.js';
+import type { MonitorInput } from '../activities/types.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { activityEnv, rejectionOf, sleep } from './activities-helpers.js';
+
+const COLOR_PATH = '/deployment/color/';
+const probes = createProbeActivities({ probeTimeoutMs: 300, publicColorIntervalMs: 50 });
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('probes against the lab', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+  afterEach(() => {
+    for (const color of ['blue', 'green'] as const) {
+      lab.apps.setFault(color, {});
+      lab.apps.setHealthy(color, true);
+    }
+    if (lab.router.activeColor !== 'blue') lab.router.setActive('blue', 'test reset');
+  });
+
+  const monitorInput = (overrides: Partial<MonitorInput> = {}): MonitorInput => ({
+    publicUrl: lab.publicUrl,
+    healthPath: '/health',
+    colorUrl: `${lab.publicUrl}${COLOR_PATH}`,
+    expectColor: 'blue',
+    durationMs: 600,
+    intervalMs: 50,
+    failureThreshold: 3,
+    ...overrides,
+  });
+
+  it('reads the active color from the public endpoint', async () => {
+    expect(await activityEnv().run(probes.readActiveColor, { url: `${lab.publicUrl}${COLOR_PATH}` })).toBe('blue');
+    lab.router.setActive('green', 'test');
+    expect(await activityEnv().run(probes.readActiveColor, { url: `${lab.publicUrl}${COLOR_PATH}` })).toBe('green');
+  });
+
+  it('a bad color answer is a retryable error saying what was wrong', async () => {
+    lab.apps.setFault('blue', { colorBody: 'not-json' });
+    const err = await rejectionOf(activityEnv().run(probes.readActiveColor, { url: `${lab.publicUrl}${COLOR_PATH}` }));
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'ColorEndpointUnavailable', nonRetryable: false });
+    expect(err.message).toContain('non-JSON body');
+    expect(err.message).toContain('It works!');
+  });
+
+  it('turns each kind of failure into a reason', async () => {
+    const green = lab.appUrls.green;
+    lab.apps.setFault('green', { delayMs: 1_000 });
+    expect(await probeGet(`${green}/health`, 200)).toEqual({ ok: false, reason: expect.stringMatching(/^timeout: no answer from .* within 200ms$/) });
+
+    const port = await closedPort();
+    expect(await probeGet(`http://127.0.0.1:${port}/health`, 1_000)).toEqual({
+      ok: false,
+      reason: `connection refused: http://127.0.0.1:${port}/health`,
+    });
+
+    lab.apps.setFault('green', {});
+    lab.apps.setHealthy('green', false);
+    expect(await probeGet(`${green}/health`, 1_000)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^HTTP 503 from .*\/health: \{"status":"unhealthy"/),
+    });
+    expect(await probeGet(`${green}/nowhere`, 1_000)).toMatchObject({ ok: false, reason: expect.stringContaining('HTTP 404') });
+
+    lab.apps.setFault('green', { colorBody: 'not-json' });
+    expect(await probeColor(`${green}${COLOR_PATH}`, 1_000)).toMatchObject({ ok: false, reason: expect.stringContaining('non-JSON body') });
+    lab.apps.setFault('green', { colorBody: 'wrong-color' });
+    expect(await probeColor(`${green}${COLOR_PATH}`, 1_000)).toEqual({ ok: true, value: 'blue' });
+
+    // The lab drops the socket as soon as it is accepted; undici reports that as a closed
+    // connection or, depending on timing, never answers (then the probe's timeout speaks).
+    lab.apps.setFault('green', { refuse: true });
+    const dropped = await probeGet(`${green}/health`, 500);
+    expect(dropped.ok).toBe(false);
+    expect(!dropped.ok && dropped.reason).toMatch(/^(connection closed by the server|connection reset|timeout)/);
+  });
+
+  it('verifies an environment: N healthy answers in a row with the right color, heartbeating each', async () => {
+    const run = activityEnv();
+    const result = await run.run(probes.verifyEnvironment, {
+      baseUrl: lab.appUrls.green,
+      healthPath: '/health',
+      colorPath: COLOR_PATH,
+      expectColor: 'green',
+      successes: 3,
+      intervalMs: 30,
+      timeoutMs: 5_000,
+    });
+    expect(result).toEqual({ ok: true, attempts: 3 });
+    expect(run.heartbeats.length).toBeGreaterThanOrEqual(3);
+    expect(run.heartbeats.at(-1)).toMatchObject({ attempts: 3, inARow: 3, needed: 3 });
+  });
+
+  it('verification fails with the last reason at its timeout instead of throwing', async () => {
+    const verify = (expectColor: 'blue' | 'green') =>
+      activityEnv().run(probes.verifyEnvironment, {
+        baseUrl: lab.appUrls.green,
+        healthPath: '/health',
+        colorPath: COLOR_PATH,
+        expectColor,
+        successes: 2,
+        intervalMs: 50,
+        timeoutMs: 400,
+      });
+    const wrong = await verify('blue');
+    expect(wrong.ok).toBe(false);
+    expect(wrong.attempts).toBeGreaterThanOrEqual(3);
+    expect(wrong.lastFailure).toMatch(/^wrong color: .* answers "green", expected "blue"$/);
+
+    lab.apps.setHealthy('green', false);
+    const started = Date.now();
+    const sick = await verify('green');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(sick).toMatchObject({ ok: false, lastFailure: expect.stringMatching(/^health: HTTP 503/) });
+  });
+
+  it('a health check that flaps must start its run of successes again', async () => {
+    const running = activityEnv().run(probes.verifyEnvironment, {
+      baseUrl: lab.appUrls.green,
+      healthPath: '/health',
+      colorPath: COLOR_PATH,
+      expectColor: 'green',
+      successes: 4,
+      intervalMs: 60,
+      timeoutMs: 5_000,
+    });
+    await sleep(100);
+    lab.apps.setHealthy('green', false);
+    await sleep(100);
+    lab.apps.setHealthy('green', true);
+    const result = await running;
+    expect(result.ok).toBe(true);
+    expect(result.attempts).toBeGreaterThanOrEqual(6);
+  });
+
+  it('waits for the public color to change (DNS lag), or reports what it last saw', async () => {
+    setTimeout(() => lab.router.setActive('green', 'test'), 300);
+    const switched = await activityEnv().run(probes.waitForPublicColor, { url: `${lab.publicUrl}${COLOR_PATH}`, color: 'green', timeoutMs: 5_000 });
+    expect(switched).toMatchObject({ ok: true, lastSeen: 'green' });
+    expect(switched.elapsedMs).toBeGreaterThanOrEqual(250);
+
+    const stuck = await activityEnv().run(probes.waitForPublicColor, {
+      url: `${lab.publicUrl}${COLOR_PATH}`,
+      color: 'blue',
+      timeoutMs: 300,
+      intervalMs: 50,
+    });
+    expect(stuck).toMatchObject({ ok: false, lastSeen: 'green' });
+  });
+
+  it('monitors the public endpoint for the whole window: healthy', async () => {
+    const run = activityEnv();
+    const started = Date.now();
+    const result = await run.run(probes.monitorPublicEndpoint, monitorInput());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(result.verdict).toBe('healthy');
+    expect(result.failures).toBe(0);
+    expect(result.probes).toBeGreaterThanOrEqual(5);
+    const last = run.heartbeats.at(-1) as MonitorProgress;
+    expect(last).toMatchObject({ failures: 0, consecutiveFailures: 0 });
+    expect(last.probes).toBe(result.probes);
+  });
+
+  it('declares the endpoint unhealthy after failureThreshold consecutive failures', async () => {
+    const run = activityEnv();
+    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000 }));
+    await sleep(150);
+    lab.apps.setHealthy('blue', false);
+    const result = await running;
+    expect(result).toMatchObject({ verdict: 'unhealthy', failures: 3, lastFailure: expect.stringMatching(/^health: HTTP 503/) });
+    expect(run.heartbeats.at(-1)).toMatchObject({ consecutiveFailures: 3 });
+  });
+
+  it('isolated failures below the threshold do not fail the window', async () => {
+    const running = activityEnv().run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 800, intervalMs: 60 }));
+    await sleep(200);
+    lab.apps.setFault('blue', { colorBody: 'wrong-color' });
+    await sleep(70);
+    lab.apps.setFault('blue', {});
+    const result = await running;
+    expect(result.verdict).toBe('healthy');
+    expect(result.failures).toBeGreaterThanOrEqual(1);
+    expect(result.failures).toBeLessThan(3);
+    expect(result.lastFailure).toMatch(/wrong color/);
+  });
+
+  it('stops promptly when cancelled (a rollback or promote signal)', async () => {
+    const run = activityEnv({ heartbeatTimeoutMs: 3_000 });
+    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000, intervalMs: 10_000 }));
+    await sleep(300);
+    const cancelledAt = Date.now();
+    run.env.cancel();
+    const err = await rejectionOf(running);
+    expect(err).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - cancelledAt).toBeLessThan(300);
+  });
+
+  it('a probe in flight is aborted by the cancellation, not counted as a failure', async () => {
+    lab.apps.setFault('blue', { delayMs: 5_000 });
+    const run = activityEnv();
+    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000 }));
+    await sleep(100);
+    run.env.cancel();
+    const started = Date.now();
+    const err = await rejectionOf(running);
+    expect(err).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(run.heartbeats).toEqual([]);
+  });
+
+  it('a retried monitor resumes its window from the last heartbeat', async () => {
+    const resumed: MonitorProgress = {
+      startedAtMs: Date.now() - 900,
+      elapsedMs: 900,
+      remainingMs: 100,
+      probes: 9,
+      failures: 2,
+      consecutiveFailures: 1,
+      lastFailure: 'health: HTTP 503',
+    };
+    const started = Date.now();
+    const result = await activityEnv({ attempt: 2, heartbeatDetails: resumed }).run(
+      probes.monitorPublicEndpoint,
+      monitorInput({ durationMs: 1_000 }),
+    );
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(result).toMatchObject({ verdict: 'healthy', failures: 2, lastFailure: 'health: HTTP 503' });
+    expect(result.probes).toBeGreaterThanOrEqual(10);
+  });
+});
