@@ -93,7 +93,9 @@ export const configSchema = z.strictObject({
   publicUrl: httpUrl,
   colorPath: z.string().startsWith('/', 'the path must start with "/"').default('/deployment/color/'),
   environments: z.strictObject({ green: environment, blue: environment }),
-  deploy: z.strictObject({ runTimeout: duration('6h').prefault('30m') }).prefault({}),
+  deploy: z
+    .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
+    .prefault({}),
   switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp]).optional(),
   verify: z
     .strictObject({

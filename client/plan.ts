@@ -42,7 +42,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     colorPath: config.colorPath,
     environments: config.environments,
     ...(options.color ? { requestedColor: options.color } : {}),
-    deploy: { runTimeoutMs: config.deploy.runTimeout },
+    deploy: { runTimeoutMs: config.deploy.runTimeout, pollIntervalMs: config.deploy.pollInterval },
     switch: switchPlan,
     verify: {
       healthPath: config.verify.healthPath,

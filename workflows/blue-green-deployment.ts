@@ -453,7 +453,7 @@ class DeploymentRun {
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
     const seen = await waiting(sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
       { summary: `wait for public endpoint to answer ${color}` },
-      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs }],
+      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs, intervalMs: plan.verify.intervalMs }],
     );
     if (!seen.ok) {
       throw new DeploymentStop(
@@ -474,7 +474,7 @@ class DeploymentRun {
       tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
       const result = await runWaiter(this.plan).waitForWorkflowRun.executeWithOptions(
         { summary: `wait for ${input.workflow} run ${run.runId}` },
-        [{ github: input.github, runId: run.runId }],
+        [{ github: input.github, runId: run.runId, pollIntervalMs: this.plan.deploy.pollIntervalMs }],
       );
       tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
       if (phase === 'deploy' || phase.includes(':')) {

@@ -44,7 +44,8 @@ export interface DeploymentPlan {
   environments: Record<Color, EnvironmentPlan>;
   /** The color asked for on the command line; by default the inactive one. */
   requestedColor?: Color;
-  deploy: { runTimeoutMs: number };
+  /** pollIntervalMs: how often a running GitHub run is polled (conditional requests cost no rate limit). */
+  deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
   approval: { required: boolean; approvers: string[]; timeoutMs: number };

@@ -1,7 +1,7 @@
 // Per-test-file helpers: a client on the shared dev server, one workflow bundle per file,
 // workers with the real activities pointed at a real lab. Nothing here mocks Temporal or Octokit.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createGitHubClientCache } from '../../activities/octokit.js';
@@ -14,6 +14,13 @@ import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.
 import { statusQuery } from '../../workflows/messages.js';
 import type { Color, DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
 import { stringify } from 'yaml';
+
+// Worker chatter at INFO drowns the test report; warnings and errors still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed by another module of this test file.
+}
 
 let bundle: Promise<{ code: string }> | undefined;
 export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
@@ -62,7 +69,8 @@ export async function startWorker(lab: Lab, taskQueue: string, env: NodeJS.Proce
 
 /** A plan for the lab's example config with overrides deep-merged in (as YAML would have them). */
 export function labPlan(lab: Lab, service: string, overrides: Record<string, unknown> = {}, color?: Color): DeploymentPlan {
-  const config = deepMerge(lab.exampleConfig(service), overrides);
+  // Tests poll the lab quickly; the shipped default (3s) is for real GitHub.
+  const config = deepMerge(deepMerge(lab.exampleConfig(service), { deploy: { pollInterval: '100ms', runTimeout: '2m' } }), overrides);
   const parsed = parseConfigText(stringify(config), `${service}.yaml`);
   return resolvePlan(parsed, { requestedBy: 'test', ...(color ? { color } : {}) });
 }
