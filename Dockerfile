@@ -18,7 +18,8 @@ COPY . .
 RUN npx tsx scripts/build-bundle.ts && test -s dist/workflow-bundle.js
 
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    BLUEGREEN_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 WORKDIR /app
 # Owned by root and read-only for the `node` user the worker runs as.
 COPY --from=deps /app/node_modules ./node_modules

@@ -9,14 +9,23 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 /** Built by scripts/build-bundle.ts (the Docker image does it at build time). */
 export const PREBUILT_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
 
+/**
+ * The prebuilt bundle is used only where it was built for this exact checkout (the image sets
+ * BLUEGREEN_WORKFLOW_BUNDLE): a stale one left in a working tree would run old workflow code.
+ */
+const prebuiltBundle = (): string | undefined => {
+  const path = process.env['BLUEGREEN_WORKFLOW_BUNDLE'];
+  return path && existsSync(path) ? path : undefined;
+};
+
 export interface BlueGreenWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   activities: BlueGreenActivities;
   /** @default 'bluegreen' */
   taskQueue?: string;
-  /** A bundle from bundleWorkflowCode (tests bundle once per file); by default the prebuilt one, else the sources. */
-  workflowBundle?: { code: string };
+  /** A bundle from bundleWorkflowCode (tests bundle once per file) or a file holding one; by default the prebuilt one, else the sources. */
+  workflowBundle?: { code: string } | { codePath: string };
   /** Extra Worker options, e.g. a payload codec's data converter. */
   extra?: Partial<WorkerOptions>;
 }
@@ -25,8 +34,8 @@ export async function createBlueGreenWorker(options: BlueGreenWorkerOptions): Pr
   const workflowSource =
     options.workflowBundle !== undefined
       ? { workflowBundle: options.workflowBundle }
-      : existsSync(PREBUILT_BUNDLE_PATH)
-        ? { workflowBundle: { codePath: PREBUILT_BUNDLE_PATH } }
+      : prebuiltBundle()
+        ? { workflowBundle: { codePath: prebuiltBundle()! } }
         : { workflowsPath: WORKFLOWS_PATH };
   return Worker.create({
     connection: options.connection,

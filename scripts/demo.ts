@@ -1,0 +1,213 @@
+// The demo: a full blue → green deployment on the embedded lab, with a real Temporal server
+// (started here unless one answers), a worker in this process, and QA approving as a person
+// would. `--rollback` makes green fail under traffic after the switch, to show the way back.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { stringify } from 'yaml';
+import { createActivities } from '../activities/index.js';
+import { createGitHubClientCache } from '../activities/octokit.js';
+import { loadConfigFile } from '../client/config.js';
+import { resolvePlan } from '../client/plan.js';
+import { renderChangeLine, changeKey } from '../client/render.js';
+import { startDeployment } from '../client/start-deployment.js';
+import { webUiUrl } from '../client/temporal-client.js';
+import { followDeployment } from '../client/deployment-handle.js';
+import { startLab } from '../lab/index.js';
+import { createBlueGreenWorker } from '../worker/worker.js';
+import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import type { DeploymentStatus, Outcome } from '../workflows/types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: flags } = parseArgs({
+  options: {
+    rollback: { type: 'boolean', default: false },
+    'manual-approval': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    service: { type: 'string', default: 'datatruck-api' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const say = (text: string) => console.log(`demo: ${text}`);
+
+async function run(): Promise<number> {
+  if (flags.help) {
+    console.log(`usage: npm run demo -- [--rollback] [--manual-approval] [--keep] [--service NAME]
+  --rollback         green fails under traffic after the switch: the deployment rolls back to blue
+  --manual-approval  do not approve as QA: approve yourself (the command is printed)
+  --keep             keep Temporal, the lab and the worker running afterwards (Ctrl-C to stop)`);
+    return 0;
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    const address = await ensureTemporal(cleanups);
+    const connection = await Connection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+    await registerSearchAttributes(connection);
+
+    const lab = await startLab({ runTiming: { queuedMs: 500, inProgressMs: 2000 } });
+    cleanups.push(() => lab.close());
+    say(`lab up: GitHub API ${lab.githubUrl}, public ${lab.publicUrl} (blue ${lab.appUrls.blue}, green ${lab.appUrls.green})`);
+    const sha = lab.github.pushCommit(lab.branches.green, 'feature: faster checkout');
+    say(`pushed ${sha.slice(0, 7)} to branch ${lab.branches.green}`);
+
+    const taskQueue = `bluegreen-demo-${process.pid}`;
+    const workerConnection = await NativeConnection.connect({ address });
+    const worker = await createBlueGreenWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({ github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token } }) }),
+    });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await workerRun;
+      await workerConnection.close();
+    });
+    say(`worker on task queue ${taskQueue}`);
+
+    const configPath = `${root}.data/demo/bluegreen.yaml`;
+    await mkdir(`${root}.data/demo`, { recursive: true });
+    const config = {
+      ...lab.exampleConfig(flags.service),
+      deploy: { runTimeout: '5m', pollInterval: '500ms' },
+      approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
+      monitor: { duration: flags.rollback ? '30s' : '6s', interval: '500ms', failureThreshold: 3 },
+    };
+    await writeFile(configPath, stringify(config));
+    const plan = resolvePlan(await loadConfigFile(configPath), { requestedBy: 'demo-operator' });
+    say(`config written to ${configPath}`);
+
+    const handle = await startDeployment(client, plan, { taskQueue, summaryHint: { activeColor: lab.router.activeColor, sha } });
+    const ui = webUiUrl(address, 'default', workflowIdFor(plan.service));
+    say(`started deployment ${plan.deploymentId}`);
+    say(`Web UI: ${ui}`);
+
+    let approved = false;
+    let broken = false;
+    let lastKey = '';
+    const final = await followDeployment(handle, (status) => {
+      const key = changeKey(status);
+      if (key !== lastKey) {
+        lastKey = key;
+        console.log(renderChangeLine(status));
+      }
+      if (status.phase === 'approval' && status.waitingFor && !approved) {
+        approved = true;
+        if (flags['manual-approval']) {
+          say(`approve it yourself, with our CLI or the stock Temporal CLI:`);
+          console.log(`  TEMPORAL_ADDRESS=${address} npx bluegreen approve ${plan.service} --by qa-alice`);
+          console.log(`  temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`);
+        } else {
+          void approveAsQa(handle, status);
+        }
+      }
+      if (flags.rollback && status.phase === 'monitor' && !broken) {
+        broken = true;
+        say('making green unhealthy under traffic (--rollback)…');
+        lab.apps.setHealthy('green', false);
+      }
+    }, 300);
+
+    const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
+    say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
+    say(`Web UI: ${ui}`);
+    const expected: Outcome = flags.rollback ? 'ROLLED_BACK' : 'SUCCEEDED';
+    if (flags.keep) {
+      say('--keep: everything stays up; press Ctrl-C to stop');
+      await new Promise(() => undefined);
+    }
+    return final.outcome === expected ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+async function approveAsQa(handle: Awaited<ReturnType<typeof startDeployment>>, status: DeploymentStatus): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1500));
+  say(`QA (qa-alice) checked ${status.targetColor} and approves`);
+  const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'qa-alice', comment: 'smoke tests passed on green' }] });
+  say(result.message);
+}
+
+/** Uses the Temporal that answers at TEMPORAL_ADDRESS (default localhost:7233), or starts a dev server. */
+async function ensureTemporal(cleanups: Array<() => Promise<void> | void>): Promise<string> {
+  const address = process.env['TEMPORAL_ADDRESS'] ?? 'localhost:7233';
+  if (await answers(address)) {
+    say(`using the Temporal server at ${address}`);
+    return address;
+  }
+  if (process.env['TEMPORAL_ADDRESS']) throw new Error(`TEMPORAL_ADDRESS=${address} does not answer`);
+  const cli = process.env['TEMPORAL_CLI'] ?? `${root}.tools/bin/temporal`;
+  await mkdir(`${root}.data`, { recursive: true });
+  const [host, port] = address.split(':');
+  const args = [
+    'server', 'start-dev',
+    '--ip', host === 'localhost' ? '127.0.0.1' : host!,
+    '--port', port!,
+    '--ui-port', String(Number(port) + 1000),
+    '--db-filename', `${root}.data/temporal.db`,
+    '--log-level', 'error',
+    ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+  ];
+  say(`starting Temporal: ${cli} ${args.join(' ')}`);
+  const server: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  cleanups.push(async () => {
+    if (server.exitCode !== null) return;
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${server.exitCode}`);
+    if (await answers(address)) return address;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the Temporal dev server did not answer within 60s');
+}
+
+async function answers(address: string): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '2s' });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** A server we did not start may not know our search attributes yet: add the missing ones. */
+async function registerSearchAttributes(connection: Connection): Promise<void> {
+  const { keys } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+  const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !keys?.[key.name]);
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, 2 /* INDEXED_VALUE_TYPE_KEYWORD */])),
+  });
+  say(`registered search attributes ${missing.map((k) => k.name).join(', ')}`);
+}
+
+run().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
