@@ -6,7 +6,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { GitHubRepoRef } from '../workflows/types.js';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-import { sleepWithHeartbeats } from './heartbeat.js';
+import { heartbeat, keepAlive, sleepWithHeartbeats } from './heartbeat.js';
 import type {
   CreateGitHubDeploymentInput,
   DispatchWorkflowInput,
@@ -137,7 +137,7 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
   ): Promise<WorkflowRunSummary | undefined> {
     const deadline = Date.now() + withinMs;
     for (;;) {
-      Context.current().heartbeat(progress);
+      heartbeat(progress);
       const run = await find();
       if (run) return run;
       const left = deadline - Date.now();
@@ -177,11 +177,11 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     const subject = `workflow ${input.workflow} on ${input.ref} in ${repoName(input.github)}`;
     const { correlationId } = input;
     const scheduled = ctx.info.scheduledTimestampMs > 0 ? ctx.info.scheduledTimestampMs : Date.now();
-    const sinceMs = Math.min(scheduled, Date.now()) - runLookbackMs;
+    const sinceMs = Math.max(0, Math.min(scheduled, Date.now()) - runLookbackMs);
     const find = () => callGitHub({ subject }, () => findDispatchedRun(octokit, input, sinceMs));
     const found = (run: WorkflowRunSummary, reused: boolean): WorkflowRunRef => ({ runId: run.id, url: run.html_url, reused });
 
-    ctx.heartbeat({ stage: 'looking', correlationId } satisfies DispatchProgress);
+    heartbeat({ stage: 'looking', correlationId } satisfies DispatchProgress);
     const existing = await find();
     if (existing) {
       log.info('Found the run of an earlier dispatch; not dispatching again', { correlationId, runId: existing.id });
@@ -195,7 +195,7 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
       if (late) return found(late, true);
     }
 
-    ctx.heartbeat({ stage: 'dispatch-sent', correlationId } satisfies DispatchProgress);
+    heartbeat({ stage: 'dispatch-sent', correlationId } satisfies DispatchProgress);
     let response: Awaited<ReturnType<typeof sendDispatch>>;
     try {
       response = await sendDispatch(octokit, input);
@@ -270,7 +270,7 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
         if (!(isRequestError(err) && err.status === 304 && cached)) throw toGitHubFailure(err, { subject });
         notModified++;
       }
-      Context.current().heartbeat(progress());
+      heartbeat(progress());
       if (cached.status === 'completed') break;
       await sleepWithHeartbeats(interval, progress);
     }
@@ -400,7 +400,20 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     );
   }
 
-  return { readBranchHead, dispatchWorkflow, waitForWorkflowRun, syncBranch, createGitHubDeployment, setGitHubDeploymentStatus };
+  // Every GitHub activity heartbeats while a request, a retry backoff or a rate-limit wait is
+  // in flight, so a short heartbeat timeout only catches a dead worker.
+  const kept =
+    <I, R>(fn: (input: I) => Promise<R>) =>
+    (input: I): Promise<R> =>
+      keepAlive(() => fn(input));
+  return {
+    readBranchHead: kept(readBranchHead),
+    dispatchWorkflow: kept(dispatchWorkflow),
+    waitForWorkflowRun: kept(waitForWorkflowRun),
+    syncBranch: kept(syncBranch),
+    createGitHubDeployment: kept(createGitHubDeployment),
+    setGitHubDeploymentStatus: kept(setGitHubDeploymentStatus),
+  };
 }
 
 /** GitHub returns a deployment's payload as an object, or as the JSON string it was given. */

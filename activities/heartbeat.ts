@@ -1,12 +1,38 @@
-// Waiting helpers for long activities. Temporal delivers cancellation to an activity only in
-// the answer to a heartbeat, so a waiting activity heartbeats during its sleeps too, not only
-// after each unit of work: that keeps a rollback/promote signal's cancellation prompt.
+// Heartbeating for long activities. Temporal delivers cancellation to an activity only in the
+// answer to a heartbeat, and declares a worker dead when heartbeats stop; so a waiting activity
+// heartbeats during its sleeps and while a slow request (or a rate-limit wait inside the
+// Octokit plugins) is in flight, not only after each unit of work.
 import { Context } from '@temporalio/activity';
+
+/** The details each running activity last reported, re-sent by keep-alive beats. */
+const lastDetails = new WeakMap<Context, unknown>();
 
 /** Heartbeat cadence: well inside the heartbeat timeout, and at least every 5s. */
 export function heartbeatTickMs(): number {
   const timeout = Context.current().info.heartbeatTimeoutMs;
   return timeout ? Math.max(100, Math.min(5_000, Math.floor(timeout / 3))) : 5_000;
+}
+
+/** Heartbeats `details` and remembers them for keep-alive beats. */
+export function heartbeat(details: unknown): void {
+  const ctx = Context.current();
+  lastDetails.set(ctx, details);
+  ctx.heartbeat(details);
+}
+
+/**
+ * Runs `work`, re-sending the last reported details every tick until it settles: the worker
+ * is alive while it waits on GitHub. Each request has its own timeout, so this cannot hide a
+ * hang forever.
+ */
+export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(lastDetails.get(ctx)), heartbeatTickMs());
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
@@ -19,6 +45,6 @@ export async function sleepWithHeartbeats(ms: number, details: () => unknown): P
   const end = Date.now() + ms;
   for (let left = ms; left > 0; left = end - Date.now()) {
     await ctx.sleep(Math.min(tick, left));
-    if (end - Date.now() > 0) ctx.heartbeat(details());
+    if (end - Date.now() > 0) heartbeat(details());
   }
 }

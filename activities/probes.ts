@@ -3,7 +3,7 @@
 // events to the workflow history, whatever its probe interval.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { Color } from '../workflows/types.js';
-import { sleepWithHeartbeats } from './heartbeat.js';
+import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import { joinUrl, probeColor, probeEnvironment } from './http-probe.js';
 import type {
   MonitorInput,
@@ -50,7 +50,6 @@ export function createProbeActivities(options: ProbeOptions = {}) {
   }
 
   async function verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult> {
-    const ctx = Context.current();
     const healthUrl = joinUrl(input.baseUrl, input.healthPath);
     const colorUrl = joinUrl(input.baseUrl, input.colorPath);
     const deadline = Date.now() + input.timeoutMs;
@@ -69,7 +68,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
         inARow = 0;
         lastFailure = verdict.reason;
       }
-      ctx.heartbeat(progress());
+      heartbeat(progress());
       if (inARow >= needed) return { ok: true, attempts };
       // Stop when the next probe could not start before the deadline.
       if (Date.now() + input.intervalMs >= deadline) {
@@ -82,7 +81,6 @@ export function createProbeActivities(options: ProbeOptions = {}) {
   }
 
   async function waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult> {
-    const ctx = Context.current();
     const started = Date.now();
     const deadline = started + input.timeoutMs;
     const interval = input.intervalMs ?? options.publicColorIntervalMs ?? 2_000;
@@ -94,7 +92,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
       polls++;
       const answer = await probeColor(input.url, probeTimeoutMs);
       lastSeen = answer.ok ? answer.value : answer.reason;
-      ctx.heartbeat(progress());
+      heartbeat(progress());
       if (answer.ok && answer.value === input.color) return { ok: true, lastSeen, elapsedMs: Date.now() - started };
       if (Date.now() + interval >= deadline) return { ok: false, lastSeen, elapsedMs: Date.now() - started };
       await sleepWithHeartbeats(interval, progress);
@@ -143,7 +141,7 @@ export function createProbeActivities(options: ProbeOptions = {}) {
         lastFailure = verdict.reason;
         log.warn('Public endpoint probe failed', { consecutiveFailures, threshold, reason: verdict.reason });
       }
-      ctx.heartbeat(progress());
+      heartbeat(progress());
       if (consecutiveFailures >= threshold) return result('unhealthy');
       const left = endsAt - Date.now();
       if (left <= 0) break;

@@ -188,6 +188,14 @@ describe('GitHub activities against the lab', () => {
     expect(w.log.lines.join('\n')).not.toContain(w.lab.token);
   }, 20_000);
 
+  it('keeps heartbeating while a rate-limit wait holds a request', async () => {
+    w.lab.github.injectFault({ method: 'GET', path: '/branches/', status: 429, times: 1, headers: { 'retry-after': '1' } });
+    const run = activityEnv({ heartbeatTimeoutMs: 300 });
+    await run.run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+    // One beat every 100ms (a third of the heartbeat timeout) through the one-second wait.
+    expect(run.heartbeats.length).toBeGreaterThanOrEqual(8);
+  });
+
   it('waits for the primary rate limit to reset when the bucket is empty', async () => {
     w.lab.github.setRateLimit({ remaining: 0, resetInMs: 1_000 });
     try {
