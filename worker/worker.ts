@@ -1,7 +1,6 @@
 // Builds the bluegreen worker: workflows from the bundle, activities with injected clients.
 import { fileURLToPath } from 'node:url';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { BlueGreenActivities } from '../activities/types.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
@@ -46,16 +45,4 @@ export async function createBlueGreenWorker(options: BlueGreenWorkerOptions): Pr
     ...workflowSource,
     ...options.extra,
   });
-}
-
-/**
- * The prebuilt bundle only when it is newer than every workflow source next to it: a bundle
- * left over from before a workflow change would run old code (and fail replay of new
- * histories). Without sources (a trimmed image) the bundle is all there is.
- */
-export function prebuiltBundleIsCurrent(bundlePath = PREBUILT_BUNDLE_PATH, workflowsDir = dirname(WORKFLOWS_PATH)): boolean {
-  if (!existsSync(bundlePath)) return false;
-  if (!existsSync(workflowsDir)) return true;
-  const built = statSync(bundlePath).mtimeMs;
-  return readdirSync(workflowsDir).every((name) => statSync(join(workflowsDir, name)).mtimeMs <= built);
 }
