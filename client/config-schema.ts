@@ -124,6 +124,13 @@ export const configSchema = z.strictObject({
   hooks: z
     .strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) })
     .prefault({}),
+  timeouts: z
+    .strictObject({
+      heartbeat: duration('10m')
+        .prefault('20s')
+        .refine((ms) => ms >= 1000, 'the heartbeat timeout must be at least "1s"'),
+    })
+    .prefault({}),
 });
 
 export type BlueGreenConfigInput = z.input<typeof configSchema>;

@@ -63,5 +63,6 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     sync: config.sync,
     rollback: config.rollback,
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
+    timeouts: { heartbeatMs: config.timeouts.heartbeat },
   };
 }

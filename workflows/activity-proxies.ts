@@ -27,18 +27,23 @@ export const quick = proxyActivities<BlueGreenActivities>({
   retry: retry(8),
 });
 
+/** `timeouts.heartbeat` of the plan; plans of older clients have none. */
+const heartbeatTimeout = (plan: DeploymentPlan, fallbackMs: number): number => plan.timeouts?.heartbeatMs ?? fallbackMs;
+
 /** The dispatch looks its run up before sending, so retrying it never dispatches twice. */
-export const dispatch = proxyActivities<BlueGreenActivities>({
-  startToCloseTimeout: '3m',
-  heartbeatTimeout: '30s',
-  retry: retry(10),
-});
+export function dispatcher(plan: DeploymentPlan) {
+  return proxyActivities<BlueGreenActivities>({
+    startToCloseTimeout: '3m',
+    heartbeatTimeout: heartbeatTimeout(plan, 30_000),
+    retry: retry(10),
+  });
+}
 
 /** Long waits that heartbeat: a dead worker is noticed within the heartbeat timeout. */
-export function waiting(maxWaitMs: number) {
+export function waiting(plan: DeploymentPlan, maxWaitMs: number) {
   return proxyActivities<BlueGreenActivities>({
     startToCloseTimeout: maxWaitMs + 60_000,
-    heartbeatTimeout: '20s',
+    heartbeatTimeout: heartbeatTimeout(plan, 20_000),
     retry: retry(20, '10s'),
   });
 }
@@ -47,7 +52,7 @@ export function waiting(maxWaitMs: number) {
 export function runWaiter(plan: DeploymentPlan) {
   return proxyActivities<BlueGreenActivities>({
     scheduleToCloseTimeout: plan.deploy.runTimeoutMs,
-    heartbeatTimeout: '20s',
+    heartbeatTimeout: heartbeatTimeout(plan, 20_000),
     retry: retry(50, '10s'),
   });
 }

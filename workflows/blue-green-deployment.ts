@@ -10,7 +10,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
-import { dispatch, quick, runWaiter, waiting } from './activity-proxies.js';
+import { dispatcher, quick, runWaiter, waiting } from './activity-proxies.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import { correlationIdFor, deployInputs, switchInputs } from './dispatch-inputs.js';
 import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
@@ -228,7 +228,7 @@ class DeploymentRun {
     const env = plan.environments[this.targetColor];
     const { successes, intervalMs, timeoutMs, healthPath } = plan.verify;
     tracker.start('verify', `${env.url}${healthPath} must pass ${successes}× in a row and answer ${this.targetColor}`);
-    const result = await waiting(timeoutMs).verifyEnvironment.executeWithOptions(
+    const result = await waiting(plan, timeoutMs).verifyEnvironment.executeWithOptions(
       { summary: `verify ${this.targetColor} at ${env.url}` },
       [
         {
@@ -314,7 +314,7 @@ class DeploymentRun {
     );
     const scope = new CancellationScope();
     const monitoring = scope.run(() =>
-      waiting(durationMs).monitorPublicEndpoint.executeWithOptions(
+      waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(
         { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` },
         [
           {
@@ -451,7 +451,7 @@ class DeploymentRun {
       ]);
     }
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
-    const seen = await waiting(sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
+    const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
       { summary: `wait for public endpoint to answer ${color}` },
       [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs, intervalMs: plan.verify.intervalMs }],
     );
@@ -470,7 +470,7 @@ class DeploymentRun {
     if (tracker.status.phase !== phase) tracker.start(phase, what);
     else tracker.update(phase, { detail: what });
     try {
-      const run = await dispatch.dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
+      const run = await dispatcher(this.plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
       tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
       const result = await runWaiter(this.plan).waitForWorkflowRun.executeWithOptions(
         { summary: `wait for ${input.workflow} run ${run.runId}` },

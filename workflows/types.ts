@@ -53,6 +53,11 @@ export interface DeploymentPlan {
   sync: { enabled: boolean; redeploy: boolean };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
+  /**
+   * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
+   * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
+   */
+  timeouts?: { heartbeatMs: number };
 }
 
 export type PhaseName =
