@@ -95,7 +95,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       debug: () => undefined,
       info: () => undefined,
       warn: (message: string) => log.warn(message),
-      error: (message: string) => log.error(message),
+      // plugin-request-log reports a 304 as an error; for a conditional poll it is the good case.
+      error: (message: string) => (/ - 304 /.test(message) ? log.debug(message) : log.error(message)),
     },
     request: { fetch: fetchWithTimeout(requestTimeoutMs) },
     // Beyond the defaults: 409 (merge conflict, run already completed) is an answer, not a
@@ -149,11 +150,18 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
 }
 
 /** Uses the Temporal activity logger inside an activity (run ids attached), else console. */
+const logAt =
+  (level: keyof GitHubClientLog) =>
+  (message: string, meta?: Record<string, unknown>): void => {
+    const activityLog = currentActivityLog();
+    if (activityLog) activityLog[level](message, meta);
+    else console[level](message, meta ?? '');
+  };
 export const activityOrConsoleLog: GitHubClientLog = {
-  debug: (m, meta) => currentActivityLog()?.debug(m, meta) ?? console.debug(m, meta ?? ''),
-  info: (m, meta) => currentActivityLog()?.info(m, meta) ?? console.info(m, meta ?? ''),
-  warn: (m, meta) => currentActivityLog()?.warn(m, meta) ?? console.warn(m, meta ?? ''),
-  error: (m, meta) => currentActivityLog()?.error(m, meta) ?? console.error(m, meta ?? ''),
+  debug: logAt('debug'),
+  info: logAt('info'),
+  warn: logAt('warn'),
+  error: logAt('error'),
 };
 
 function currentActivityLog(): GitHubClientLog | undefined {

@@ -194,8 +194,8 @@ async function answers(address: string): Promise<boolean> {
 
 /** A server we did not start may not know our search attributes yet: add the missing ones. */
 async function registerSearchAttributes(connection: Connection): Promise<void> {
-  const { keys } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-  const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !keys?.[key.name]);
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: "default" });
+  const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !customAttributes?.[key.name]);
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({
     namespace: 'default',
