@@ -310,7 +310,7 @@ class DeploymentRun {
     const rollbackHint = `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
     tracker.start('monitor', `probing ${plan.publicUrl} every ${formatDuration(intervalMs)} for ${formatDuration(durationMs)}`);
     tracker.setWaitingFor(
-      `nothing: the monitor window ends by itself. To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
+      `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
     );
     const scope = new CancellationScope();
     const monitoring = scope.run(() =>
