@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { Octokit } from '@octokit/rest';
 import { Context } from '@temporalio/activity';
 import { recoveryPlugin } from './octokit-recovery.js';
@@ -55,6 +56,15 @@ export interface GitHubClientOptions {
    * @default 30_000
    */
   requestTimeoutMs?: number;
+  /**
+   * Least time between two writes (POST, PATCH, PUT, DELETE) of this client. GitHub asks
+   * integrations to space writes at least 1s apart to stay clear of its secondary rate limits;
+   * a deployment makes about seven writes, so this adds little to a real deployment but caps a
+   * worker at one write per second for all the deployments it runs. 0 for the lab or a GitHub
+   * Enterprise Server without secondary limits.
+   * @default 1_000
+   */
+  writeSpacingMs?: number;
 }
 
 /** The Octokit class with the plugins every client here carries. */
@@ -104,6 +114,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     // plugin-retry's fixed backoff.
     retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     throttle: {
+      // One limiter per client (per API root): writes are spaced per credential and host.
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1_000 }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },

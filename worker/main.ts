@@ -23,7 +23,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue,
-    activities: createActivities({ github: createGitHubClientCache({ auth }), env }),
+    activities: createActivities({ github: createGitHubClientCache({ auth, ...writeSpacing(env) }), env }),
   });
   console.error(
     `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}`,
@@ -33,4 +33,13 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/** `BLUEGREEN_GITHUB_WRITE_SPACING_MS`: least ms between two GitHub writes (default 1000, as GitHub asks). */
+function writeSpacing(env: NodeJS.ProcessEnv): { writeSpacingMs?: number } {
+  const raw = env['BLUEGREEN_GITHUB_WRITE_SPACING_MS']?.trim();
+  if (!raw) return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`BLUEGREEN_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds ≥ 0, not "${raw}"`);
+  return { writeSpacingMs: ms };
 }
