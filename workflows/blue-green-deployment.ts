@@ -140,9 +140,13 @@ class DeploymentRun {
       return await this.afterSwitch();
     } catch (err) {
       if (err instanceof DeploymentStop) return this.finish(err.outcome, err.message);
-      // Anything else is a bug or an activity failure we did not expect: end FAILED, say why.
-      log.error('deployment failed unexpectedly', { error: describeFailure(err) });
-      return this.finish('FAILED', describeFailure(err));
+      // Anything else is a bug or an activity failure we did not expect: end FAILED, say why,
+      // on the phase it happened in too (not "cancelled", which reads as someone's decision).
+      const why = describeFailure(err);
+      log.error('deployment failed unexpectedly', { error: why });
+      const current = this.tracker.status.phases.find((p) => p.name === this.tracker.status.phase);
+      if (current?.state === 'running') this.tracker.finish(current.name, 'failed', why);
+      return this.finish('FAILED', why);
     }
   }
 

@@ -1,0 +1,191 @@
+// GitHub faults injected by the lab, through whole deployments on the real dev server: what is
+// transient is retried (with backoff, or as long as GitHub asks) and the deployment succeeds
+// with exactly one dispatch per step; what no retry can fix ends FAILED at once, with a
+// sentence that says what to fix and a bounded number of requests.
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab, type LabOptions, type RequestRecord } from '../lab/index.js';
+import { connectClient, taskQueueFor } from './support/harness.js';
+import { deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
+
+const LAB: LabOptions = { runTiming: { queuedMs: 30, inProgressMs: 150 } };
+
+let client: Client;
+let connection: Connection;
+let worker: LabWorker;
+const labs: Lab[] = [];
+
+beforeAll(async () => {
+  ({ client, connection } = await connectClient());
+  worker = await startLabWorker(taskQueueFor('faults-github'));
+});
+afterAll(async () => {
+  await worker?.stop();
+  await Promise.all(labs.map((lab) => lab.close()));
+  await connection?.close();
+});
+
+async function newLab(options: LabOptions = {}): Promise<Lab> {
+  const lab = await startLab({ ...LAB, ...options });
+  labs.push(lab);
+  return lab;
+}
+
+const REPO = '/repos/datatruck/backend';
+const at = (r: RequestRecord): number => Date.parse(r.at);
+
+/** The faulted request matching `path`, and the next request of the same method and path. */
+function faultAndRetry(lab: Lab, method: string, path: RegExp): { fault: RequestRecord; retry: RequestRecord; gapMs: number } {
+  const requests = lab.github.requests;
+  const i = requests.findIndex((r) => r.fault && r.method === method && path.test(r.path));
+  expect(i, `a faulted ${method} ${path}`).toBeGreaterThanOrEqual(0);
+  const fault = requests[i]!;
+  const retry = requests.slice(i + 1).find((r) => r.method === method && r.path === fault.path);
+  expect(retry, `a retry of ${method} ${fault.path}`).toBeDefined();
+  return { fault, retry: retry!, gapMs: at(retry!) - at(fault) };
+}
+
+describe('GitHub faults through whole deployments', () => {
+  it.concurrent('500, 502, 503 and a connection reset on reads are retried with backoff: SUCCEEDED', async () => {
+    const lab = await newLab();
+    const faults = [
+      { method: 'GET', path: `^${REPO}/branches/green$`, status: 500, times: 1 },
+      { method: 'POST', path: `^${REPO}/deployments$`, status: 503, times: 1 },
+      { method: 'GET', path: `^${REPO}/actions/workflows/dns-update\\.yml/runs$`, resetConnection: true, times: 1 },
+      { method: 'GET', path: `^${REPO}/actions/runs/\\d+$`, status: 502, times: 1 },
+    ];
+    for (const fault of faults) lab.github.injectFault(fault);
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-5xx'));
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(lab.github.pendingFaults()).toEqual([]);
+    expect(lab.github.requests.filter((r) => r.fault).map((r) => r.status).sort()).toEqual([0, 500, 502, 503]);
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+    expect(lab.github.deployments).toHaveLength(1);
+    expect(lab.router.activeColor).toBe('green');
+    // plugin-retry's first backoff is 1 s: each retry came after it, none at once.
+    for (const [method, path] of [
+      ['GET', /\/branches\/green$/],
+      ['POST', /\/deployments$/],
+      ['GET', /dns-update\.yml\/runs$/],
+      ['GET', /\/actions\/runs\/\d+$/],
+    ] as const) {
+      expect(faultAndRetry(lab, method, path).gapMs, `${method} ${path}`).toBeGreaterThanOrEqual(900);
+    }
+  });
+
+  it.concurrent('a dispatch refused with 502, and one whose answer is lost, each dispatch exactly once: SUCCEEDED', async () => {
+    const lab = await newLab();
+    // Refused before GitHub acted: no run; the activity looks for one, then Temporal retries it.
+    lab.github.injectFault({ method: 'POST', path: 'deploy-green\\.yml/dispatches$', status: 502, times: 1 });
+    // Acted on, answer lost: the run exists; the activity must find it, not dispatch again.
+    lab.github.injectFault({ method: 'POST', path: 'dns-update\\.yml/dispatches$', resetConnection: true, afterProcessing: true, times: 1 });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-dispatch'));
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(lab.github.pendingFaults()).toEqual([]);
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+    const deployPosts = lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches'));
+    expect(deployPosts.map((r) => r.status)).toEqual([502, 200]);
+    const dnsPosts = lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('dns-update.yml/dispatches'));
+    expect(dnsPosts.map((r) => r.status)).toEqual([0]);
+  });
+
+  it.concurrent('429 and a secondary-rate-limit 403 with retry-after are waited out as told: SUCCEEDED', async () => {
+    const lab = await newLab();
+    lab.github.injectFault({ method: 'GET', path: `^${REPO}/branches/green$`, status: 429, headers: { 'retry-after': '2' }, times: 1 });
+    lab.github.injectFault({
+      method: 'GET',
+      path: `^${REPO}/actions/workflows/deploy-green\\.yml/runs$`,
+      status: 403,
+      headers: { 'retry-after': '2' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      },
+      times: 1,
+    });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-429'));
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    const tooMany = faultAndRetry(lab, 'GET', /\/branches\/green$/);
+    expect(tooMany.fault.status).toBe(429);
+    expect(tooMany.gapMs).toBeGreaterThanOrEqual(1_950);
+    expect(tooMany.gapMs).toBeLessThan(8_000);
+    const secondary = faultAndRetry(lab, 'GET', /deploy-green\.yml\/runs$/);
+    expect(secondary.fault.status).toBe(403);
+    expect(secondary.gapMs).toBeGreaterThanOrEqual(1_950);
+    expect(secondary.gapMs).toBeLessThan(8_000);
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+  });
+
+  it.concurrent('an empty primary rate limit (403, x-ratelimit-remaining 0) waits until x-ratelimit-reset: SUCCEEDED', async () => {
+    const lab = await newLab();
+    const resetAt = Date.now() + 1_500;
+    lab.github.setRateLimit({ remaining: 0, resetInMs: 1_500 });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ratelimit'));
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    const limited = lab.github.requests.filter((r) => r.status === 403);
+    // One refused request, then a wait: no hammering of an empty bucket.
+    expect(limited).toHaveLength(1);
+    const retry = lab.github.requests.find((r) => r.path === limited[0]!.path && at(r) > at(limited[0]!));
+    expect(retry?.status).toBe(200);
+    expect(at(retry!)).toBeGreaterThanOrEqual(resetAt - 50);
+  });
+
+  it.concurrent('a bad token (401) fails fast with a clear message and no retry storm', async () => {
+    const lab = await newLab({ tokens: ['ghp_someone-else'] });
+    const started = Date.now();
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-401'));
+    const result = await handle.result();
+
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(/GitHub rejected the credentials \(401\).*GITHUB_TOKEN/);
+    expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({ state: 'failed', detail: expect.stringContaining('(401)') });
+    expect(lab.github.requests.length).toBeLessThanOrEqual(2);
+    expect(lab.github.requests.every((r) => r.status === 401)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(lab.router.activeColor).toBe('blue');
+  });
+
+  it.concurrent('an unknown workflow file (404) fails fast naming it, no retry storm, traffic untouched', async () => {
+    const lab = await newLab();
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-404'), {
+      environments: { green: { deployWorkflow: 'deploy-gren.yml' } },
+    });
+    const result = await handle.result();
+
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(/404 for workflow deploy-gren\.yml on green/);
+    expect(result.phases.find((p) => p.name === 'deploy')).toMatchObject({ state: 'failed' });
+    const aboutIt = lab.github.requests.filter((r) => r.path.includes('deploy-gren.yml'));
+    expect(aboutIt.length).toBeGreaterThanOrEqual(1);
+    expect(aboutIt.length).toBeLessThanOrEqual(2);
+    expect(lab.github.counters.dispatches).toBe(0);
+    expect(lab.router.activeColor).toBe('blue');
+  });
+
+  it.concurrent('a run that never completes hits deploy.runTimeout: FAILED, traffic untouched', async () => {
+    const lab = await newLab();
+    lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true });
+    const started = Date.now();
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-stuck'), { deploy: { runTimeout: '3s' } });
+    const result = await handle.result();
+
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(/deploy-green\.yml run did not complete within 3s/);
+    expect(result.phases.find((p) => p.name === 'deploy')?.state).toBe('failed');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(lab.router.activeColor).toBe('blue');
+    expect(lab.router.switches).toHaveLength(0);
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
+  });
+});

@@ -1,0 +1,91 @@
+// Helpers of the fault, bad-input and secrets tests: one in-process worker per test file that
+// serves deployments against any number of labs (the activities take every URL from the plan,
+// and one GitHub client per lab URL), with timing knobs shortened so faults stay cheap.
+import type { Client } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { GitHubActivityOptions } from '../../activities/github.js';
+import { createGitHubClientCache } from '../../activities/octokit.js';
+import type { ProbeOptions } from '../../activities/probes.js';
+import { startDeployment } from '../../client/start-deployment.js';
+import type { Lab } from '../../lab/index.js';
+import { createBlueGreenWorker } from '../../worker/worker.js';
+import type { DeploymentPlan } from '../../workflows/types.js';
+import { labPlan, temporalAddress, workflowBundle } from './harness.js';
+
+export interface LabWorkerOptions {
+  /** The token the worker sends to every lab. @default 'lab-token' (the lab's default) */
+  token?: string;
+  github?: GitHubActivityOptions;
+  probes?: ProbeOptions;
+}
+
+/** Shorter than the production defaults, never shorter than the lab needs. */
+export const FAST_GITHUB: GitHubActivityOptions = { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 };
+
+export interface LabWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startLabWorker(taskQueue: string, options: LabWorkerOptions = {}): Promise<LabWorker> {
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const worker = await createBlueGreenWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({
+      github: createGitHubClientCache({ auth: { kind: 'token', token: options.token ?? 'lab-token' } }),
+      githubOptions: options.github ?? FAST_GITHUB,
+      ...(options.probes ? { probeOptions: options.probes } : {}),
+      env: {},
+    }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** Quick settings for deployments that only need to reach an outcome. */
+export const QUICK: Record<string, unknown> = {
+  verify: { successes: 1, interval: '100ms', timeout: '10s' },
+  approval: { required: false },
+  monitor: { duration: '300ms', interval: '100ms', failureThreshold: 3 },
+  sync: { enabled: false },
+};
+
+export async function deployOnLab(
+  client: Client,
+  lab: Lab,
+  taskQueue: string,
+  service: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ plan: DeploymentPlan; handle: Awaited<ReturnType<typeof startDeployment>> }> {
+  const plan = labPlan(lab, service, deepMerge(QUICK, overrides));
+  const handle = await startDeployment(client, plan, { taskQueue });
+  return { plan, handle };
+}
+
+/** A service name unique to this run, so reruns never meet an old workflow id. */
+export const uniqueService = (name: string): string => `${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+export function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
