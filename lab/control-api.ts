@@ -97,7 +97,15 @@ export function controlRoutes(t: ControlTargets): RouteTable {
     })
     .add('POST', '/_lab/merge-conflict', ({ body }) => (github.setMergeConflict(objectOf(body)['conflict'] === true), ok()))
     .add('POST', '/_lab/rate-limit', ({ body }) => (github.setRateLimit(objectOf(body)), ok()))
-    .add('POST', '/_lab/tokens/expire', () => (github.expireInstallationTokens(), ok()));
+    .add('POST', '/_lab/tokens/expire', () => (github.expireInstallationTokens(), ok()))
+    .add('POST', '/_lab/webhook', ({ body }) => {
+      const { url, secret } = objectOf(body);
+      if (url === undefined || url === null) return (github.setWebhook(undefined), ok());
+      if (typeof url !== 'string' || typeof secret !== 'string') throw new ControlError('body must be { "url": "http://127.0.0.1:…", "secret": "…" } (or { "url": null })');
+      github.setWebhook({ url, secret });
+      return ok();
+    })
+    .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries));
   return table;
 }
 

@@ -9,6 +9,8 @@ import type {
   RequestRecord,
   RunConclusion,
   RunSummary,
+  WebhookDelivery,
+  WebhookTarget,
   WorkflowBehavior,
   WorkflowDefinition,
 } from './types.js';
@@ -86,5 +88,12 @@ export class LabControlClient {
   }
   async expireInstallationTokens(): Promise<void> {
     await this.call('POST', '/tokens/expire');
+  }
+  /** Where `workflow_run` completed webhooks go; undefined stops them. */
+  async setWebhook(target: WebhookTarget | undefined): Promise<void> {
+    await this.call('POST', '/webhook', target ?? { url: null });
+  }
+  webhookDeliveries(): Promise<WebhookDelivery[]> {
+    return this.call('GET', '/webhook-deliveries');
   }
 }

@@ -3,14 +3,17 @@
 import { createControlHandler } from './control-api.js';
 import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
+import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
+import { ServiceRouter } from './service-router.js';
 import type { Color, LabOptions } from './types.js';
 
 export type * from './types.js';
 export { GitHubSimulator } from './github/simulator.js';
 export { SampleApps } from './sample-app.js';
 export { Router } from './router.js';
+export { ServiceRouter } from './service-router.js';
 export { LabControlClient } from './control-client.js';
 
 export interface Lab {
@@ -31,6 +34,16 @@ export interface Lab {
   router: Router;
   /** A bluegreen.yaml-shaped plain object pointing at this lab. */
   exampleConfig(service?: string): Record<string, unknown>;
+  /**
+   * Another service with a public endpoint of its own (`/svc/<service>` on one shared
+   * multi-service router, blue at first) and its own deploy and switch workflows
+   * (`deploy-green-<service>.yml`, `deploy-blue-<service>.yml`, `dns-update-<service>.yml`),
+   * so hundreds of deployments can run at once without sharing a route or a run list.
+   * Returns its bluegreen.yaml-shaped config. The two sample apps are shared.
+   */
+  addService(service: string): Promise<Record<string, unknown>>;
+  /** The multi-service router, once `addService` started it. */
+  readonly services: ServiceRouter | undefined;
   close(): Promise<void>;
 }
 
@@ -48,6 +61,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   // Effects run when a run completes, after all three parts are up.
   let apps!: SampleApps;
   let router!: Router;
+  let services: ServiceRouter | undefined;
+  let servicesStarting: Promise<ServiceRouter> | undefined;
   const github = new GitHubSimulator(
     {
       owner,
@@ -57,14 +72,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       branches,
       runTiming: { queuedMs: options.runTiming?.queuedMs ?? 200, inProgressMs: options.runTiming?.inProgressMs ?? 800 },
       returnRunDetails: options.returnRunDetails ?? true,
+      ...(options.webhook ? { webhook: options.webhook } : {}),
     },
     {
       deploy: (color, sha) => apps.deploy(color, sha),
-      switchTo: (color, source) => {
-        if (dnsLagMs <= 0) return router.setActive(color, source);
+      switchTo: (color, source, service) => {
+        const apply = () => (service ? services?.setActive(service, color) : router.setActive(color, source));
+        if (dnsLagMs <= 0) return apply();
         const timer = setTimeout(() => {
           lagTimers.delete(timer);
-          router.setActive(color, source);
+          apply();
         }, dnsLagMs);
         lagTimers.add(timer);
       },
@@ -77,6 +94,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const close = async (): Promise<void> => {
     for (const timer of lagTimers) clearTimeout(timer);
     await Promise.all(started.splice(0).map((stop) => stop()));
+    if (servicesStarting) await (await servicesStarting).close();
   };
 
   let lab: Lab | undefined;
@@ -88,6 +106,27 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
     const configFor = (service = 'datatruck-api') =>
       exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), branches });
+    const serviceRouter = (): Promise<ServiceRouter> =>
+      (servicesStarting ??= (async () => {
+        const started = new ServiceRouter((color) => apps.url(color));
+        await started.start();
+        services = started;
+        return started;
+      })());
+    const addService = async (service: string): Promise<Record<string, unknown>> => {
+      const shared = await serviceRouter();
+      shared.add(service, 'blue');
+      const files = { green: `deploy-green-${service}.yml`, blue: `deploy-blue-${service}.yml`, switch: `dns-update-${service}.yml` };
+      github.addWorkflow({ ...deployWorkflow('green'), file: files.green });
+      github.addWorkflow({ ...deployWorkflow('blue'), file: files.blue });
+      github.addWorkflow({ ...dnsUpdateWorkflow, file: files.switch, effect: { type: 'switch', service } });
+      const config = exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: shared.publicUrl(service), appUrls: appUrls(), branches });
+      const environments = config['environments'] as Record<Color, Record<string, unknown>>;
+      environments.green['deployWorkflow'] = files.green;
+      environments.blue['deployWorkflow'] = files.blue;
+      (config['switch'] as Record<string, unknown>)['workflow'] = files.switch;
+      return config;
+    };
     await github.start(
       createControlHandler({
         github,
@@ -112,6 +151,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       apps,
       router,
       exampleConfig: configFor,
+      addService,
+      get services() {
+        return services;
+      },
       close,
     };
   } catch (err) {

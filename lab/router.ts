@@ -43,22 +43,26 @@ export class Router {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
-    const color = this.active;
-    const target = new URL(req.url ?? '/', this.upstream(color));
-    const upstreamReq = request(
-      target,
-      // A fresh connection per request: an app told to refuse must fail the very next probe,
-      // not hide behind a pooled socket.
-      { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '' }, agent: false },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'x-lab-upstream': color });
-        upstreamRes.pipe(res);
-      },
-    );
-    upstreamReq.on('error', (err) => {
-      if (!res.headersSent) sendJson(res, 502, { error: 'bad gateway', upstream: color, detail: err.message });
-      else res.destroy();
-    });
-    req.pipe(upstreamReq);
+    proxyTo(this.active, this.upstream(this.active), req.url ?? '/', req, res);
   }
+}
+
+/** Forwards `req` to `path` on `upstreamBase` (the app of `color`) and pipes the answer back. */
+export function proxyTo(color: Color, upstreamBase: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+  const target = new URL(path, upstreamBase);
+  const upstreamReq = request(
+    target,
+    // A fresh connection per request: an app told to refuse must fail the very next probe,
+    // not hide behind a pooled socket.
+    { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '' }, agent: false },
+    (upstreamRes) => {
+      res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'x-lab-upstream': color });
+      upstreamRes.pipe(res);
+    },
+  );
+  upstreamReq.on('error', (err) => {
+    if (!res.headersSent) sendJson(res, 502, { error: 'bad gateway', upstream: color, detail: err.message });
+    else res.destroy();
+  });
+  req.pipe(upstreamReq);
 }

@@ -22,8 +22,28 @@ export interface LabOptions {
   returnRunDetails?: boolean;
   /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
   dnsLagMs?: number;
+  /**
+   * Where to POST a `workflow_run` webhook (action `completed`) when a run completes, signed
+   * with `secret` as GitHub does (`X-Hub-Signature-256`). Loopback receivers only.
+   */
+  webhook?: WebhookTarget;
   /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
   ports?: { github?: number; public?: number; blue?: number; green?: number };
+}
+
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+/** One webhook POST the lab made. */
+export interface WebhookDelivery {
+  id: string;
+  runId: number;
+  at: string;
+  /** HTTP status of the receiver's answer; 0 when it could not be reached. */
+  status: number;
+  error?: string;
 }
 
 export type RunStatus = 'queued' | 'in_progress' | 'completed';
@@ -60,8 +80,11 @@ export type WorkflowEffect =
   | { type: 'none' }
   /** The color's app then serves the commit the run was dispatched at. */
   | { type: 'deploy'; color: Color }
-  /** The router's active color becomes `inputs.color` (after dnsLagMs). */
-  | { type: 'switch' };
+  /**
+   * The router's active color becomes `inputs.color` (after dnsLagMs); with `service`, that
+   * service's route of the multi-service router (see `Lab.addService`).
+   */
+  | { type: 'switch'; service?: string };
 
 export interface WorkflowDefinition {
   /** File name, also accepted as workflow_id, e.g. 'migrate.yml'. */
@@ -152,6 +175,8 @@ export interface RunSummary {
   headSha: string;
   inputs: Record<string, string>;
   createdAt: string;
+  createdAtMs: number;
+  completedAtMs?: number;
   htmlUrl: string;
   failedJob?: string;
   failedStep?: string;

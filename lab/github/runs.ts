@@ -19,6 +19,8 @@ export interface Run {
   conclusion: RunConclusion | null;
   createdAt: string;
   createdAtMs: number;
+  /** When the run completed (ms since the epoch); what reaction times are measured from. */
+  completedAtMs?: number;
   updatedAt: string;
   runStartedAt: string;
   jobs: JobState[];
@@ -112,6 +114,7 @@ export class RunStore {
     const at = isoSeconds();
     run.status = 'completed';
     run.conclusion = conclusion;
+    run.completedAtMs = Date.now();
     run.updatedAt = at;
     Object.assign(run, finishJobs(run.jobs, conclusion, run.plan.failJob, run.plan.failStep, at));
     this.onCompleted(run);

@@ -9,6 +9,8 @@ import type {
   RequestRecord,
   RunConclusion,
   RunSummary,
+  WebhookDelivery,
+  WebhookTarget,
   WorkflowBehavior,
   WorkflowDefinition,
 } from '../types.js';
@@ -26,6 +28,7 @@ import { seededWorkflows, seedRepo } from './seed.js';
 import { createGitHubHandler, type ControlHandler } from './server.js';
 import { runHtmlUrl } from './shapes.js';
 import { GitHubState, type LabEffects } from './state.js';
+import { WebhookSender, workflowRunPayload } from './webhook.js';
 
 export interface GitHubSimulatorOptions {
   owner: string;
@@ -35,6 +38,7 @@ export interface GitHubSimulatorOptions {
   branches: Record<Color, string>;
   runTiming: { queuedMs: number; inProgressMs: number };
   returnRunDetails: boolean;
+  webhook?: WebhookTarget;
 }
 
 export class GitHubSimulator {
@@ -42,15 +46,18 @@ export class GitHubSimulator {
   readonly initialSha: string;
   private readonly state: GitHubState;
   private listening?: ListeningServer;
+  private readonly webhook: WebhookSender;
+  private readonly completionListeners = new Set<(run: RunSummary) => void>();
 
   constructor(options: GitHubSimulatorOptions, effects: LabEffects) {
+    this.webhook = new WebhookSender(options.webhook);
     const repo = new RepoModel(options.owner, options.repo, options.branches.blue);
     this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), { returnRunDetails: options.returnRunDetails });
     this.initialSha = seedRepo(repo, options.branches).initial;
     for (const def of seededWorkflows()) this.state.workflows.add(def, repo.createdAt);
     this.state.runs = new RunStore(
       () => options.runTiming,
-      (run) => this.onRunCompleted(run, effects),
+      (run) => this.applyCompletion(run, effects),
     );
   }
 
@@ -66,6 +73,7 @@ export class GitHubSimulator {
 
   async close(): Promise<void> {
     this.state.runs.dispose();
+    await this.webhook.settle();
     await this.listening?.close();
   }
 
@@ -136,6 +144,17 @@ export class GitHubSimulator {
     this.state.auth.expireInstallationTokens();
   }
 
+  /** Where `workflow_run` completed webhooks go from now on; undefined stops them. */
+  setWebhook(target: WebhookTarget | undefined): void {
+    this.webhook.set(target);
+  }
+
+  /** Calls `listener` with each run as it completes; returns the unsubscribe function. */
+  onRunCompleted(listener: (run: RunSummary) => void): () => void {
+    this.completionListeners.add(listener);
+    return () => this.completionListeners.delete(listener);
+  }
+
   /** Empties the request log, the dispatch list and the counters. */
   clearLog(): void {
     this.state.clearLog();
@@ -153,6 +172,10 @@ export class GitHubSimulator {
 
   get counters(): Readonly<Counters> {
     return { ...this.state.counters };
+  }
+
+  get webhookDeliveries(): readonly WebhookDelivery[] {
+    return this.webhook.deliveries;
   }
 
   get installationTokensIssued(): number {
@@ -192,20 +215,24 @@ export class GitHubSimulator {
     }
   }
 
-  private onRunCompleted(run: Run, effects: LabEffects): void {
+  private applyCompletion(run: Run, effects: LabEffects): void {
     if (run.conclusion === 'success') {
       const effect = run.workflow.effect;
       if (effect.type === 'deploy') effects.deploy(effect.color, run.headSha);
       if (effect.type === 'switch') {
         const color = run.inputs['color'];
-        if (color === 'blue' || color === 'green') effects.switchTo(color, `run ${run.id} (${run.workflow.file})`);
+        if (color === 'blue' || color === 'green') effects.switchTo(color, `run ${run.id} (${run.workflow.file})`, effect.service);
       }
     }
-    try {
-      run.workflow.onComplete?.(this.summarize(run));
-    } catch (err) {
-      console.error(`lab: onComplete hook of ${run.workflow.file} threw`, err);
+    const summary = this.summarize(run);
+    for (const listener of [run.workflow.onComplete, ...this.completionListeners]) {
+      try {
+        listener?.(summary);
+      } catch (err) {
+        console.error(`lab: a completion listener of ${run.workflow.file} threw`, err);
+      }
     }
+    this.webhook.send('workflow_run', workflowRunPayload(this.state.shapes, run, 'completed'), run.id);
   }
 
   private summarize(run: Run): RunSummary {
@@ -220,6 +247,8 @@ export class GitHubSimulator {
       headSha: run.headSha,
       inputs: { ...run.inputs },
       createdAt: run.createdAt,
+      createdAtMs: run.createdAtMs,
+      ...(run.completedAtMs !== undefined ? { completedAtMs: run.completedAtMs } : {}),
       htmlUrl: runHtmlUrl(this.state.shapes, run.id),
       ...(run.failedJob ? { failedJob: run.failedJob } : {}),
       ...(run.failedStep ? { failedStep: run.failedStep } : {}),

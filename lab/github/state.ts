@@ -13,7 +13,8 @@ import { WorkflowRegistry } from './workflows.js';
 /** What a completed run does outside the simulator (the apps and the router). */
 export interface LabEffects {
   deploy(color: Color, sha: string): void;
-  switchTo(color: Color, source: string): void;
+  /** Moves the lab's router, or with `service` that service's route of the multi-service router. */
+  switchTo(color: Color, source: string, service?: string): void;
 }
 
 export class GitHubState {
