@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type BlueGreenConfig } from './config-schema.js';
+import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -44,37 +44,59 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   return parseConfigText(bytes, path, env);
 }
 
+/** YAML errors beyond this many are summed up: a mangled file should not flood the terminal. */
+const MAX_YAML_PROBLEMS = 10;
+
 export function parseConfigText(bytes: Uint8Array | string, source: string, env: NodeJS.ProcessEnv = process.env): BlueGreenConfig {
+  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.byteLength;
+  if (size > MAX_CONFIG_BYTES) {
+    throw new ConfigError(source, [{ path: '', message: `is ${size} bytes; a config file is at most ${MAX_CONFIG_BYTES}` }]);
+  }
   let text: string;
   if (typeof bytes === 'string') text = bytes;
   else {
-    if (bytes.byteLength > MAX_CONFIG_BYTES) {
-      throw new ConfigError(source, [{ path: '', message: `is ${bytes.byteLength} bytes; a config file is at most ${MAX_CONFIG_BYTES}` }]);
-    }
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
       throw new ConfigError(source, [{ path: '', message: 'is not valid UTF-8 text' }]);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}` })),
-    );
-  }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const raw = readYaml(text, source);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping with service, github, publicUrl, environments' }]);
   }
   const problems: ConfigProblem[] = [];
   const interpolated = interpolateEnv(raw, env, [], problems);
-  const result = configSchema.safeParse(interpolated);
+  // reportInput: a wrong type is told apart from a missing field by the value it received.
+  const result = configSchema.safeParse(interpolated, { reportInput: true });
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
-  else problems.push(...crossFieldProblems(result.data));
+  // Cross-field rules run on whatever parsed, so they are reported with the other problems.
+  problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
+}
+
+/** YAML text to plain data; any parser failure (syntax, alias bombs, deep nesting) is a ConfigError. */
+function readYaml(text: string, source: string): unknown {
+  try {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.some((e) => /Maximum call stack/.test(e.message))) {
+      throw new ConfigError(source, [{ path: '', message: 'YAML: cannot read the file: nested too deeply' }]);
+    }
+    if (doc.errors.length > 0) {
+      const problems = doc.errors.slice(0, MAX_YAML_PROBLEMS).map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}` }));
+      if (doc.errors.length > MAX_YAML_PROBLEMS) {
+        problems.push({ path: '', message: `YAML: … and ${doc.errors.length - MAX_YAML_PROBLEMS} more errors` });
+      }
+      throw new ConfigError(source, problems);
+    }
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    // yaml throws a ReferenceError for excessive aliases; a RangeError for nesting too deep.
+    const why = err instanceof RangeError ? 'nested too deeply' : (err as Error).message;
+    throw new ConfigError(source, [{ path: '', message: `YAML: cannot read the file: ${why}` }]);
+  }
 }
 
 /** Replaces ${VAR} in every string value; a missing variable is a problem, not an empty string. */
@@ -103,8 +125,10 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   if (issue.code === 'unrecognized_keys') {
     return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)` };
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return { path, message: `is required (${issue.message.replace(/^Invalid input: /, '')})` };
+  if (issue.code === 'invalid_type') {
+    const expected = plainWords(issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, ''));
+    if (issue.input === undefined) return { path, message: `is required (${expected})` };
+    return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
   if (issue.code === 'invalid_union' && path === 'switch') {
     return { path, message: 'expected type "workflow" (with workflow, ref) or type "http" (with url, tokenEnv)' };
@@ -112,29 +136,104 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   return { path, message: issue.message.replace(/^Invalid input: /, '') };
 }
 
-function crossFieldProblems(config: BlueGreenConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+/** The fields the cross-field rules compare; absent where the file has no usable value. */
+interface CrossFieldView {
+  branch: { green?: string; blue?: string };
+  url: { green?: string; blue?: string };
+  deployWorkflow: { green?: string; blue?: string };
+  approvalRequired?: boolean;
+  approvers?: unknown[];
+  monitorDurationMs?: number;
+  monitorIntervalMs?: number;
+  hookNames: string[];
+}
+
+function viewOfConfig(config: BlueGreenConfig): CrossFieldView {
   const { green, blue } = config.environments;
-  if (green.branch === blue.branch) {
-    problems.push({ path: 'environments.blue.branch', message: `green and blue use the same branch "${blue.branch}": each color needs its own` });
+  return {
+    branch: { green: green.branch, blue: blue.branch },
+    url: { green: green.url, blue: blue.url },
+    deployWorkflow: { green: green.deployWorkflow, blue: blue.deployWorkflow },
+    approvalRequired: config.approval.required,
+    approvers: config.approval.approvers,
+    monitorDurationMs: config.monitor.duration,
+    monitorIntervalMs: config.monitor.interval,
+    hookNames: [...config.hooks.preSwitch, ...config.hooks.postSync].map((h) => h.name),
+  };
+}
+
+/** The same view of a file the schema refused, taking only values of the right shape (defaults as in the schema). */
+function viewOfRaw(raw: unknown): CrossFieldView {
+  const at = (...path: string[]): unknown =>
+    path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined), raw);
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+  const url = (value: unknown): string | undefined => text(value)?.replace(/\/+$/, '');
+  const ms = (value: unknown, fallback: string): number | undefined =>
+    value === undefined ? parseDuration(fallback) : value === 0 ? 0 : typeof value === 'string' ? parseDuration(value) : undefined;
+  const hooks = (value: unknown): string[] =>
+    Array.isArray(value) ? value.map((h) => text((h as { name?: unknown } | null)?.name)).filter((n): n is string => n !== undefined) : [];
+  const required = at('approval', 'required');
+  const approvers = at('approval', 'approvers');
+  return {
+    branch: { green: text(at('environments', 'green', 'branch')), blue: text(at('environments', 'blue', 'branch')) },
+    url: { green: url(at('environments', 'green', 'url')), blue: url(at('environments', 'blue', 'url')) },
+    deployWorkflow: { green: text(at('environments', 'green', 'deployWorkflow')), blue: text(at('environments', 'blue', 'deployWorkflow')) },
+    approvalRequired: required === undefined ? true : typeof required === 'boolean' ? required : undefined,
+    approvers: approvers === undefined ? [] : Array.isArray(approvers) ? approvers : undefined,
+    monitorDurationMs: ms(at('monitor', 'duration'), '15m'),
+    monitorIntervalMs: ms(at('monitor', 'interval'), '30s'),
+    hookNames: [...hooks(at('hooks', 'preSwitch')), ...hooks(at('hooks', 'postSync'))],
+  };
+}
+
+function crossFieldProblems(view: CrossFieldView): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const same = (pair: { green?: string; blue?: string }): pair is { green: string; blue: string } =>
+    pair.green !== undefined && pair.green === pair.blue;
+  if (same(view.branch)) {
+    problems.push({ path: 'environments.blue.branch', message: `green and blue use the same branch "${view.branch.blue}": each color needs its own` });
   }
-  if (green.url === blue.url) {
+  if (same(view.url)) {
     problems.push({ path: 'environments.blue.url', message: 'green and blue have the same URL: each color needs its own environment' });
   }
-  if (green.deployWorkflow === blue.deployWorkflow) {
+  if (same(view.deployWorkflow)) {
     problems.push({
       path: 'environments.blue.deployWorkflow',
-      message: `green and blue dispatch the same workflow "${blue.deployWorkflow}": each color deploys with its own`,
+      message: `green and blue dispatch the same workflow "${view.deployWorkflow.blue}": each color deploys with its own`,
     });
   }
-  if (config.approval.required && config.approval.approvers.length === 0) {
+  if (view.approvalRequired === true && view.approvers?.length === 0) {
     problems.push({ path: 'approval.approvers', message: 'approval is required but nobody may approve: list at least one approver, or set approval.required: false' });
   }
-  if (config.monitor.duration !== 0 && config.monitor.interval > config.monitor.duration) {
+  const { monitorDurationMs: duration, monitorIntervalMs: interval } = view;
+  if (duration !== undefined && interval !== undefined && duration !== 0 && interval > duration) {
     problems.push({ path: 'monitor.interval', message: 'is longer than monitor.duration: no probe would run' });
   }
-  const names = [...config.hooks.preSwitch, ...config.hooks.postSync].map((h) => h.name);
+  const names = view.hookNames;
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) problems.push({ path: 'hooks', message: `hook name "${duplicate}" is used twice: names must be unique` });
   return problems;
+}
+
+/** A received value in words, for "expected X, got Y". */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
+  return typeof value;
+}
+
+/** zod's type names in the words of a YAML file. */
+function plainWords(message: string): string {
+  const words: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    number: 'a number',
+    int: 'a whole number',
+    string: 'text',
+    boolean: 'true or false',
+  };
+  return message.replace(/^expected (\w+)$/, (whole, type: string) => (words[type] ? `expected ${words[type]}` : whole));
 }
