@@ -28,6 +28,7 @@ import {
 } from './types.js';
 
 const MAX_RECORDED_DECISIONS = 100;
+const MAX_IGNORED_SIGNALS = 20;
 
 interface HumanInput {
   approvalOpen: boolean;
@@ -96,6 +97,14 @@ function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: H
     }
     // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
     if (verdict.decision) record(verdict.decision, false, verdict.message);
+    const ignored = (tracker.status.ignoredSignals ??= []);
+    if (ignored.length >= MAX_IGNORED_SIGNALS) ignored.shift();
+    ignored.push({
+      signal: kind,
+      at: new Date().toISOString(),
+      ...(verdict.decision ? { by: verdict.decision.by } : {}),
+      reason: verdict.message.slice(0, 300),
+    });
     log.warn(`ignored ${kind} signal: ${verdict.message}`);
   };
 

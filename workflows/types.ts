@@ -94,6 +94,15 @@ export interface ApprovalRecord {
   note?: string;
 }
 
+/** A signal that changed nothing: a malformed payload, a name not allowed, the wrong moment. */
+export interface IgnoredSignal {
+  signal: string;
+  at: string;
+  /** Who sent it, when the payload named someone (cut to 100 characters). */
+  by?: string;
+  reason: string;
+}
+
 export type Outcome = 'SUCCEEDED' | 'ROLLED_BACK' | 'ABORTED' | 'FAILED';
 
 export interface DeploymentStatus {
@@ -110,6 +119,11 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /**
+   * Signals that were ignored and why, newest last (the last 20): a signal cannot be refused to
+   * its sender, so this is where a typo in a Web UI or `temporal workflow signal` payload shows.
+   */
+  ignoredSignals?: IgnoredSignal[];
   /** What a human must do next, in words, when the deployment waits on one. */
   waitingFor?: string;
   /** True once a postSync hook has started: rollback is no longer possible. */
