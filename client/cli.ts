@@ -1,6 +1,7 @@
 // The `bluegreen` command table. Commands are declared here and loaded lazily; this file is
 // the one exit point that maps errors and outcomes to exit codes and one clear sentence.
 import { userInfo } from 'node:os';
+import { isGrpcServiceError } from '@temporalio/client';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TemporalConnectionConfigError } from './connection.js';
 import { ConfigError } from './config.js';
@@ -29,14 +30,13 @@ const serviceName = (value: string) => {
 export function buildProgram(): Command {
   const program = new Command('bluegreen')
     .description('Durable blue/green deployments on Temporal for apps deployed through GitHub Actions')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   program
     .command('deploy')
     .description('start a deployment of the service described by a config file')
-    .requiredOption('-c, --config <file>', 'bluegreen.yaml to deploy with')
+    .option('-c, --config <file>', 'bluegreen.yaml to deploy with (default: ./bluegreen.yaml)')
     .addOption(colorOption())
     .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome', false)
     .option('--dry-run', 'print the resolved plan and start nothing', false)
@@ -107,11 +107,19 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('check a config file and report every problem at once')
-    .requiredOption('-c, --config <file>', 'bluegreen.yaml to check')
-    .option('--json', 'print the resolved config as JSON', false)
+    .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
+    .option('--json', 'print the resolved config, or the problems, as JSON', false)
     .addHelpText('after', '\nExample:\n  npx bluegreen validate -c bluegreen.yaml')
     .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(o)));
 
+  // Commander's own errors (unknown option, missing argument…) in the CLI's one-line form.
+  for (const cmd of [program, ...program.commands]) {
+    const where = cmd === program ? 'bluegreen' : `bluegreen ${cmd.name()}`;
+    cmd.configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`${where}: ${text.trim().replace(/^error: /, '')} (see \`${where} --help\`)\n`),
+    });
+  }
   return program;
 }
 
@@ -143,7 +151,13 @@ function reportError(err: unknown): number {
     return EXIT.BAD_INPUT;
   }
   if (err instanceof ConfigError) {
-    console.error(`bluegreen: invalid config ${err.message}`);
+    const [only] = err.problems;
+    if (err.problems.length === 1 && only && only.path === '') console.error(`bluegreen: ${err.source}: ${only.message}`);
+    else {
+      const count = `${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}`;
+      console.error(`bluegreen: ${err.source} is not a valid config (${count}; nothing was started):`);
+      for (const p of err.problems) console.error(`  - ${p.path || '(top level)'}: ${p.message}`);
+    }
     return EXIT.BAD_INPUT;
   }
   if (err instanceof TemporalConnectionConfigError) {
@@ -153,6 +167,11 @@ function reportError(err: unknown): number {
   if (err instanceof ExitError) {
     console.error(`bluegreen: ${err.message}`);
     return err.exitCode;
+  }
+  if (isGrpcServiceError(err) && [4, 14].includes(err.code ?? -1)) {
+    // UNAVAILABLE / DEADLINE_EXCEEDED after connecting: the server went away mid-command.
+    console.error(`bluegreen: lost the connection to Temporal (${err.details || err.message}); the deployment itself is not affected`);
+    return EXIT.TEMPORAL_UNREACHABLE;
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/GITHUB_TOKEN|GITHUB_APP/.test(message)) {

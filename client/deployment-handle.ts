@@ -1,10 +1,13 @@
-// Finds a service's deployment and reads its status, whether it is running (query) or
-// finished (its result, read from history: no worker needed).
+// Finds a service's deployment and reads its status, whether it is running (query, answered
+// by a worker) or finished (its result, read from history: no worker needed). A running
+// deployment whose worker is gone is said so in one sentence instead of hanging on the query.
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import { statusQuery, workflowIdFor } from '../workflows/messages.js';
+import { BlueGreenPhase } from '../workflows/search-attributes.js';
 import type { DeploymentStatus } from '../workflows/types.js';
-import { ExitError, EXIT } from './errors.js';
+import { badInput, EXIT, ExitError } from './errors.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -12,49 +15,133 @@ export interface DeploymentSnapshot {
   handle: DeploymentHandle;
   running: boolean;
   status: DeploymentStatus;
+  /** Task queue the deployment's workers serve. */
+  taskQueue: string;
 }
 
+/** How long a worker gets to answer the status query before we explain why it did not. */
+export const QUERY_TIMEOUT_MS = 10_000;
+
 export async function findDeployment(client: Client, service: string): Promise<DeploymentSnapshot> {
-  const handle = client.workflow.getHandle<typeof blueGreenDeployment>(workflowIdFor(service));
-  let running: boolean;
+  const workflowId = workflowIdFor(service);
+  const handle = client.workflow.getHandle<typeof blueGreenDeployment>(workflowId);
+  let description: Awaited<ReturnType<DeploymentHandle['describe']>>;
   try {
-    const description = await handle.describe();
-    running = description.status.name === 'RUNNING';
-    if (!running && description.status.name !== 'COMPLETED') {
-      throw new ExitError(
-        `the last deployment of ${service} ended ${description.status.name.toLowerCase()} without a result; see it in the Web UI`,
-        EXIT.FAILED,
-      );
-    }
+    description = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw new ExitError(`no deployment of "${service}" found (workflow id ${workflowIdFor(service)})`, EXIT.REFUSED);
+      throw badInput(`no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`npx bluegreen list\``);
     }
     throw err;
   }
-  const status = running ? await handle.query(statusQuery) : await handle.result();
-  return { handle, running, status };
+  const statusName = description.status.name;
+  const taskQueue = description.taskQueue;
+  if (statusName === 'RUNNING') {
+    const status = await queryStatus(client, handle, taskQueue, description.typedSearchAttributes.get(BlueGreenPhase));
+    return { handle, running: true, status, taskQueue };
+  }
+  if (statusName !== 'COMPLETED') {
+    // Terminated, cancelled, timed out or failed by hand: there is no final status to show.
+    throw new ExitError(
+      `the last deployment of ${service} was ${statusName.toLowerCase().replace(/_/g, ' ')} in Temporal, so it has no final status; ` +
+        `see its history in the Web UI (workflow id ${workflowId})`,
+      EXIT.FAILED,
+    );
+  }
+  return { handle, running: false, status: await handle.result(), taskQueue };
+}
+
+/** The status query, bounded: a deployment nobody serves gets an answer naming its task queue. */
+export async function queryStatus(
+  client: Client,
+  handle: DeploymentHandle,
+  taskQueue: string,
+  phase?: string,
+  timeoutMs = QUERY_TIMEOUT_MS,
+): Promise<DeploymentStatus> {
+  if (!(await hasLiveWorker(client, taskQueue))) throw noWorker(handle.workflowId, taskQueue, phase);
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(statusQuery));
+  } catch (err) {
+    // The workflow may have ended between describe and query: its result is the status then.
+    const now = await handle.describe().catch(() => undefined);
+    if (now && now.status.name === 'COMPLETED') return handle.result();
+    if (now && now.status.name === 'RUNNING') throw noWorker(handle.workflowId, taskQueue, phase, timeoutMs);
+    throw err;
+  }
+}
+
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+
+const noWorker = (workflowId: string, taskQueue: string, phase: string | undefined, waitedMs?: number) =>
+  new ExitError(
+    `${workflowId} is running${phase ? ` (phase ${phase})` : ''} but ` +
+      (waitedMs ? `no worker answered within ${waitedMs / 1000}s` : 'no worker is polling its task queue') +
+      ` "${taskQueue}": start one with \`npx bluegreen worker${taskQueue === 'bluegreen' ? '' : ` --task-queue ${taskQueue}`}\``,
+    EXIT.TEMPORAL_UNREACHABLE,
+  );
+
+/**
+ * Whether a worker polled the task queue recently. A dead worker stays listed for a few
+ * minutes, so only pollers seen within the long-poll window (about a minute) count.
+ * When the server cannot say, assume there is one and let the bounded query decide.
+ */
+async function hasLiveWorker(client: Client, taskQueue: string): Promise<boolean> {
+  try {
+    const answer = await client.withDeadline(Date.now() + 5_000, () =>
+      client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      }),
+    );
+    const recent = Date.now() - 90_000;
+    return (answer.pollers ?? []).some((p) => {
+      const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+      return seconds === 0 || seconds * 1000 >= recent;
+    });
+  } catch {
+    return true;
+  }
+}
+
+export interface FollowOptions {
+  /** Between two readings. @default 500 */
+  intervalMs?: number;
+  /** Rejects to stop following (Ctrl-C); its error is thrown. */
+  stopped?: Promise<never>;
+  /** A reading failed (no worker, network): `sinceMs` since the last good one. */
+  onQueryError?: (err: unknown, sinceMs: number) => void;
 }
 
 /** Polls the status until the deployment ends, calling `onStatus` on every reading. */
 export async function followDeployment(
   handle: DeploymentHandle,
   onStatus: (status: DeploymentStatus) => void,
-  intervalMs = 500,
+  intervalOrOptions: number | FollowOptions = {},
 ): Promise<DeploymentStatus> {
+  const options = typeof intervalOrOptions === 'number' ? { intervalMs: intervalOrOptions } : intervalOrOptions;
+  const intervalMs = options.intervalMs ?? 500;
   const result = handle.result();
   let settled: { status: DeploymentStatus } | { error: unknown } | undefined;
   result.then(
     (status) => (settled = { status }),
     (error: unknown) => (settled = { error }),
   );
+  const stopped = options.stopped ?? new Promise<never>(() => undefined);
+  let lastGood = Date.now();
   while (!settled) {
     try {
-      onStatus(await handle.query(statusQuery));
-    } catch {
-      // The workflow may have just closed between two readings; the result below settles it.
+      const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
+      onStatus(await Promise.race([reading, stopped]));
+      lastGood = Date.now();
+    } catch (err) {
+      if (err instanceof ExitError) throw err;
+      // The workflow may have just closed between two readings (the result settles it), or
+      // its worker is away: say so and keep following, the deployment waits for it.
+      if (!settled) options.onQueryError?.(err, Date.now() - lastGood);
     }
-    await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), result.catch(() => undefined)]);
+    await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), result.catch(() => undefined), stopped]);
   }
   const final = settled as { status: DeploymentStatus } | { error: unknown };
   if ('error' in final) throw final.error;

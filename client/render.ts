@@ -1,59 +1,152 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
-// and one line per change for logs and pipes.
+// and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { formatDuration, orList, shortSha } from '../workflows/format.js';
-import type { DeploymentStatus, PhaseStatus } from '../workflows/types.js';
+import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const MARK: Record<PhaseStatus['state'], string> = {
   pending: '·',
-  running: '',
+  running: '▸',
   succeeded: '✓',
   failed: '✗',
   skipped: '-',
   cancelled: '⊘',
 };
+const OUTCOME_MARK: Record<Outcome, string> = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABORTED: '⊘' };
 
-const elapsed = (phase: PhaseStatus, now: number): string => {
+export interface RenderOptions {
+  /** Animation frame: the running phase gets a spinner instead of "▸". */
+  tick?: number;
+  now?: number;
+  /** ANSI colors (TTY without NO_COLOR). */
+  color?: boolean;
+  /** Wrap every line to this many columns, so a redraw knows how many rows it drew. */
+  columns?: number;
+  /** Shown under the list, e.g. the Web UI link. */
+  footer?: string[];
+}
+
+const paint = (on: boolean | undefined, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const markColor: Record<PhaseStatus['state'], string> = {
+  pending: '2',
+  running: '36',
+  succeeded: '32',
+  failed: '31',
+  skipped: '2',
+  cancelled: '33',
+};
+const outcomeColor: Record<Outcome, string> = { SUCCEEDED: '32;1', FAILED: '31;1', ROLLED_BACK: '33;1', ABORTED: '33;1' };
+
+const elapsed = (phase: { startedAt?: string; endedAt?: string }, now: number): string => {
   if (!phase.startedAt) return '';
   const end = phase.endedAt ? Date.parse(phase.endedAt) : now;
   return formatDuration(Math.max(0, end - Date.parse(phase.startedAt)));
 };
 
+const clock = (iso: string) => iso.slice(11, 19);
+
 export function headline(s: DeploymentStatus): string {
-  const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}` : 'planning';
+  const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}` : 'reading the active color';
   const sha = s.sha ? ` @ ${shortSha(s.sha)}` : '';
   return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${s.requestedBy})`;
 }
 
-/** The multi-line view: a headline, one line per phase, then what a human must do. */
-export function renderPhaseList(s: DeploymentStatus, tick = 0, now = Date.now()): string {
-  const lines = [headline(s)];
-  for (const phase of s.phases) {
-    const mark = phase.state === 'running' ? (SPINNER[tick % SPINNER.length] ?? '*') : MARK[phase.state];
-    const time = elapsed(phase, now);
-    let line = `  ${mark} ${phase.name.padEnd(18)} ${time.padStart(7)}  ${phase.detail ?? ''}`.trimEnd();
-    if (phase.url && (phase.state === 'running' || phase.state === 'failed')) line += `\n      ${phase.url}`;
-    lines.push(line);
-  }
-  if (s.waitingFor) lines.push('', `  waiting for ${s.waitingFor}`);
-  if (s.phase === 'approval' && s.approvers.length > 0) lines.push(`  approvers: ${orList(s.approvers)}`);
-  const ignored = s.approvals.filter((a) => !a.counted);
-  for (const a of ignored.slice(-3)) lines.push(`  ignored ${a.decision} by ${a.by}: ${a.note ?? ''}`);
-  if (s.pointOfNoReturn) lines.push('  point of no return passed: rollback is no longer possible');
-  if (s.outcome) {
-    lines.push('', `  ${s.outcome}${s.error ? `: ${s.error}` : ''}`);
-  }
-  return lines.join('\n');
+export function describeApproval(a: ApprovalRecord): string {
+  const text = a.comment ? ` "${a.comment}"` : '';
+  const verdict = a.counted ? a.decision : `${a.decision === 'approved' ? 'approval' : 'rejection'} ignored`;
+  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${a.by} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
 }
 
-/** One line that says what changed: used on pipes, in CI logs, and with --json off a TTY. */
-export function renderChangeLine(s: DeploymentStatus): string {
+/**
+ * What a human can or must do now, as exact commands: the approval gate (who may approve),
+ * the monitor window (promote / rollback), or whatever else the deployment waits for.
+ */
+export function nextSteps(s: DeploymentStatus): string[] {
+  if (s.outcome) return [];
+  const current = s.phases.find((p) => p.name === s.phase);
+  const running = current?.state === 'running';
+  if (s.phase === 'approval' && running && s.waitingFor) {
+    const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
+    return [
+      `Waiting for QA approval: ${who}.`,
+      `  approve:  npx bluegreen approve ${s.service} --by <name> --comment "…"`,
+      `  reject:   npx bluegreen reject ${s.service} --by <name> --reason "…"`,
+    ];
+  }
+  if (s.phase === 'monitor' && running) {
+    return [
+      'No action needed: the monitor window ends by itself.',
+      `  end it early:   npx bluegreen promote ${s.service} --by <name>`,
+      `  switch back:    npx bluegreen rollback ${s.service} --by <name> --reason "…"`,
+    ];
+  }
+  if (s.waitingFor) return [`Waiting for ${s.waitingFor}`];
+  if (['plan', 'deploy', 'verify', 'approval'].includes(s.phase)) {
+    return [`No action needed. To stop before traffic moves: npx bluegreen abort ${s.service} --by <name> --reason "…"`];
+  }
+  return [];
+}
+
+export function outcomeLine(s: DeploymentStatus, color = false): string {
+  if (!s.outcome) return '';
+  const took = s.endedAt ? ` in ${formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt))}` : '';
+  const where =
+    s.outcome === 'SUCCEEDED' && s.targetColor
+      ? `: traffic is on ${s.targetColor}`
+      : s.outcome === 'ROLLED_BACK' && s.activeColor
+        ? `: traffic is back on ${s.activeColor}`
+        : '';
+  const head = paint(color, outcomeColor[s.outcome], `${OUTCOME_MARK[s.outcome]} ${s.outcome}`);
+  return `${head}${took}${where}${s.error ? ` — ${s.error}` : ''}`;
+}
+
+/** The multi-line view: a headline, one line per phase, decisions so far, then what a human may do. */
+export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}): string {
+  const now = options.now ?? Date.now();
+  const color = options.color;
+  const lines = [paint(color, '1', headline(s))];
+  const nameWidth = Math.max(10, ...s.phases.map((p) => p.name.length + 1));
+  for (const phase of s.phases) {
+    const glyph =
+      phase.state === 'running' && options.tick !== undefined ? (SPINNER[options.tick % SPINNER.length] ?? '*') : MARK[phase.state];
+    const time = elapsed(phase, now);
+    const name = phase.name.padEnd(nameWidth);
+    const text = `${paint(color, markColor[phase.state], glyph)} ${phase.state === 'pending' || phase.state === 'skipped' ? paint(color, '2', name) : name} ${time.padStart(6)}  ${phase.detail ?? ''}`;
+    lines.push(`  ${text.trimEnd()}`);
+    // The run link while a GitHub run is in progress (and where a failed one can be read).
+    if (phase.url && (phase.state === 'running' || phase.state === 'failed')) lines.push(`      ${phase.url}`);
+  }
+  if (s.approvals.length > 0) {
+    lines.push('', '  Decisions:');
+    for (const a of s.approvals.slice(-5)) lines.push(`    ${describeApproval(a)}`);
+    if (s.approvals.length > 5) lines.push(`    … and ${s.approvals.length - 5} earlier (see --json)`);
+  }
+  const ignored = s.ignoredSignals ?? [];
+  if (ignored.length > 0) {
+    lines.push('', '  Ignored signals:');
+    for (const i of ignored.slice(-3)) lines.push(`    · ${i.signal}${i.by ? ` by ${i.by}` : ''} at ${clock(i.at)}: ${i.reason}`);
+  }
+  if (s.monitor && (s.monitor.failures > 0 || s.monitor.lastFailure)) {
+    lines.push('', `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`);
+  }
+  if (s.pointOfNoReturn) lines.push('', '  Point of no return passed: rollback is no longer possible.');
+  const steps = nextSteps(s);
+  if (steps.length > 0) lines.push('', ...steps.map((l, i) => `  ${i === 0 ? paint(color, '1', l) : l}`));
+  if (s.outcome) lines.push('', `  ${outcomeLine(s, color)}`);
+  if (options.footer?.length) lines.push('', ...options.footer.map((l) => `  ${l}`));
+  const text = lines.join('\n');
+  return options.columns ? wrapToWidth(text, options.columns) : text;
+}
+
+/** One line that says what changed: used on pipes, in CI logs, and with --watch off a TTY. */
+export function renderChangeLine(s: DeploymentStatus, now = Date.now()): string {
+  const time = new Date(now).toISOString().slice(11, 19);
+  if (s.outcome) return `${time} ${s.service} ${outcomeLine(s)}`;
   const phase = s.phases.find((p) => p.name === s.phase);
-  const time = new Date().toISOString().slice(11, 19);
-  if (s.outcome) return `${time} ${s.service} ${s.outcome}${s.error ? `: ${s.error}` : ''}`;
   const parts = [`${time} ${s.service} ${s.phase}`, phase?.state ?? '', phase?.detail ?? ''];
-  if (phase?.url) parts.push(phase.url);
-  if (s.waitingFor) parts.push(`— waiting for ${s.waitingFor}`);
+  if (phase?.url && phase.state === 'running') parts.push(phase.url);
+  const steps = nextSteps(s);
+  if (s.waitingFor && steps[0]) parts.push(`— ${steps.map((l) => l.trim()).join('; ')}`);
   return parts.filter(Boolean).join(' ');
 }
 
@@ -65,5 +158,33 @@ export function changeKey(s: DeploymentStatus): string {
     s.waitingFor,
     s.phases.map((p) => [p.state, p.detail, p.url]),
     s.approvals.length,
+    s.ignoredSignals?.length,
+    s.pointOfNoReturn,
   ]);
+}
+
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+export const visibleLength = (line: string) => [...line.replace(ANSI, '')].length;
+
+/**
+ * Hard-wraps lines longer than `columns` (continuation indented), so that the number of
+ * lines is the number of terminal rows: the redraw moves the cursor up by exactly that.
+ */
+export function wrapToWidth(text: string, columns: number): string {
+  const width = Math.max(20, columns - 1);
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (visibleLength(line) <= width) {
+      out.push(line);
+      continue;
+    }
+    // Long lines are plain text here (colors only sit on short marks): cut by code points.
+    const chars = [...line.replace(ANSI, '')];
+    const indent = '      ';
+    out.push(chars.slice(0, width).join(''));
+    for (let i = width; i < chars.length; i += width - indent.length) {
+      out.push(indent + chars.slice(i, i + width - indent.length).join(''));
+    }
+  }
+  return out.join('\n');
 }

@@ -1,33 +1,91 @@
 // Live progress for `deploy --wait` and `status --watch`: a redrawn phase list on a TTY,
-// one line (or one JSON object) per change elsewhere.
+// one line (or one JSON object) per change elsewhere. Ctrl-C stops watching, never the deployment.
 import type { DeploymentStatus } from '../workflows/types.js';
 import { followDeployment, type DeploymentHandle } from './deployment-handle.js';
-import { changeKey, renderChangeLine, renderPhaseList } from './render.js';
+import { ExitError } from './errors.js';
+import { changeKey, describeApproval, renderChangeLine, renderPhaseList } from './render.js';
 
 export interface WatchOptions {
   json: boolean;
   out?: NodeJS.WriteStream;
+  /** Lines under the phase list (TTY only), e.g. the Web UI link. */
+  footer?: string[];
+  /** Task queue of the deployment's workers, named when none answers. */
+  taskQueue?: string;
 }
+
+/** Exit code of a watch stopped with Ctrl-C (128 + SIGINT), as shells expect. */
+export const EXIT_INTERRUPTED = 130;
+const FRAME_MS = 120;
+const STALE_AFTER_MS = 15_000;
 
 export async function watchDeployment(handle: DeploymentHandle, options: WatchOptions): Promise<DeploymentStatus> {
   const out = options.out ?? process.stdout;
-  const redraw = out.isTTY === true && !options.json;
-  let lastKey = '';
-  let drawnLines = 0;
+  const tty = out.isTTY === true && !options.json;
+  const service = handle.workflowId.replace(/^bluegreen-/, '');
+  const color = tty && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
+
+  let latest: DeploymentStatus | undefined;
+  let stale: string | undefined;
+  let drawnRows = 0;
   let tick = 0;
+  let lastKey = '';
+  let approvalsShown = 0;
+
+  const draw = () => {
+    if (!latest) return;
+    const footer = [...(options.footer ?? [])];
+    if (stale) footer.unshift(stale);
+    const frame = renderPhaseList(latest, { tick: latest.outcome ? undefined : tick++, color, columns: out.columns ?? 100, footer });
+    // Back over the previous frame and clear below: no full-screen takeover, scrollback kept.
+    out.write(`${drawnRows > 0 ? `\x1b[${drawnRows}F\x1b[0J` : ''}${frame}\n`);
+    drawnRows = frame.split('\n').length;
+  };
+
   const onStatus = (status: DeploymentStatus) => {
-    if (redraw) {
-      const text = renderPhaseList(status, tick++);
-      // Move up over the previous frame and clear it: no full-screen takeover, scrollback kept.
-      if (drawnLines > 0) out.write(`\x1b[${drawnLines}A\x1b[0J`);
-      out.write(`${text}\n`);
-      drawnLines = text.split('\n').length;
-      return;
-    }
+    latest = status;
+    stale = undefined;
+    if (tty) return; // the frame timer draws it
     const key = changeKey(status);
     if (key === lastKey) return;
     lastKey = key;
-    out.write(`${options.json ? JSON.stringify(status) : renderChangeLine(status)}\n`);
+    if (options.json) {
+      out.write(`${JSON.stringify(status)}\n`);
+      return;
+    }
+    // A decision is news of its own, even when the phase did not change yet.
+    for (const a of status.approvals.slice(approvalsShown)) out.write(`${new Date().toISOString().slice(11, 19)} ${status.service} ${describeApproval(a)}\n`);
+    approvalsShown = status.approvals.length;
+    out.write(`${renderChangeLine(status)}\n`);
   };
-  return followDeployment(handle, onStatus, redraw ? 250 : 500);
+
+  const onQueryError = (_err: unknown, sinceMs: number) => {
+    if (sinceMs < STALE_AFTER_MS) return;
+    const queue = options.taskQueue ? ` on task queue "${options.taskQueue}"` : '';
+    stale = `No answer from a worker for ${Math.round(sinceMs / 1000)}s: is one running${queue}? The deployment waits for it.`;
+    if (!tty) process.stderr.write(`bluegreen: ${stale}\n`);
+  };
+
+  let interrupt!: (err: ExitError) => void;
+  const stopped = new Promise<never>((_, reject) => (interrupt = reject));
+  stopped.catch(() => undefined);
+  const onSigint = () =>
+    interrupt(
+      new ExitError(
+        `stopped watching; the deployment goes on. Follow it again with \`npx bluegreen status ${service} --watch\``,
+        EXIT_INTERRUPTED,
+      ),
+    );
+  process.once('SIGINT', onSigint);
+  const timer = tty ? setInterval(draw, FRAME_MS) : undefined;
+  if (tty) out.write('\x1b[?25l'); // hide the cursor while the spinner turns
+  try {
+    const final = await followDeployment(handle, onStatus, { intervalMs: tty ? 400 : 500, stopped, onQueryError });
+    if (tty) draw();
+    return final;
+  } finally {
+    if (timer) clearInterval(timer);
+    if (tty) out.write('\x1b[?25h');
+    process.removeListener('SIGINT', onSigint);
+  }
 }

@@ -3,8 +3,8 @@
 // Temporal CLI and the Web UI.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as messages from '../../workflows/messages.js';
-import { findDeployment } from '../deployment-handle.js';
-import { EXIT, refused } from '../errors.js';
+import { findDeployment, QUERY_TIMEOUT_MS } from '../deployment-handle.js';
+import { EXIT, ExitError, refused } from '../errors.js';
 import { connectCli } from '../temporal-client.js';
 
 export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';
@@ -23,31 +23,47 @@ const updates = {
   promote: messages.promoteUpdate,
 } as const;
 
+/** What the deployment does next, once the decision counted. */
+const consequence: Record<DecisionName, string> = {
+  approve: 'the deployment goes on to switch traffic',
+  reject: 'the deployment ends ABORTED, traffic untouched',
+  rollback: 'traffic is being switched back',
+  abort: 'the deployment stops before traffic moves (ABORTED)',
+  promote: 'the monitor window ends now as a success',
+};
+
 export async function decide(decision: DecisionName, service: string, options: DecisionOptions): Promise<number> {
   const cli = await connectCli();
   try {
     const { handle, running, status } = await findDeployment(cli.client, service);
-    if (!running) throw refused(`the deployment of ${service} has already finished (${status.outcome}): nothing to ${decision}`);
+    if (!running) {
+      throw refused(`the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision}`);
+    }
     const payload =
       decision === 'approve'
         ? { by: options.by, ...(options.comment ? { comment: options.comment } : {}) }
         : decision === 'promote'
           ? { by: options.by }
           : { by: options.by, reason: options.reason ?? '' };
+    let result: messages.DecisionResult;
     try {
       // The union of update definitions shares one input shape per kind; the payload matches it.
-      const result = await handle.executeUpdate(updates[decision] as typeof messages.rejectUpdate, {
-        args: [payload as messages.ReasonInput],
-      });
-      if (!result.accepted) throw refused(`${decision} refused: ${result.message}`);
-      console.log(result.message);
-      return EXIT.SUCCEEDED;
+      result = await cli.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        handle.executeUpdate(updates[decision] as typeof messages.rejectUpdate, { args: [payload as messages.ReasonInput] }),
+      );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         throw refused(`${decision} refused for ${service}: ${err.cause?.message ?? err.message}`);
       }
-      throw err;
+      throw new ExitError(
+        `no answer to ${decision} within ${QUERY_TIMEOUT_MS / 1000}s (${(err as Error).message}): is a worker running? Check with \`npx bluegreen status ${service}\``,
+        EXIT.TEMPORAL_UNREACHABLE,
+      );
     }
+    if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
+    const note = options.comment ?? options.reason;
+    console.log(`${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${consequence[decision]}`);
+    return EXIT.SUCCEEDED;
   } finally {
     await cli.close();
   }

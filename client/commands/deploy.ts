@@ -2,9 +2,10 @@
 import { probeColor } from '../../activities/http-probe.js';
 import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
 import { formatDuration, orList, shortSha } from '../../workflows/format.js';
-import { workflowIdFor } from '../../workflows/messages.js';
+import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../workflows/messages.js';
 import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
 import { loadConfigFile } from '../config.js';
+import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
 import { resolvePlan } from '../plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
@@ -12,7 +13,8 @@ import { connectCli, webUiUrl } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
 export interface DeployOptions {
-  config: string;
+  /** @default 'bluegreen.yaml' in the current directory */
+  config?: string;
   color?: Color;
   wait: boolean;
   dryRun: boolean;
@@ -22,7 +24,7 @@ export interface DeployOptions {
 }
 
 export async function deploy(options: DeployOptions): Promise<number> {
-  const config = await loadConfigFile(options.config);
+  const config = await loadConfigFile(configPath(options.config));
   const plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
   const preview = await previewPlan(plan);
   if (preview.activeColor && plan.requestedColor === preview.activeColor) {
@@ -45,10 +47,15 @@ export async function deploy(options: DeployOptions): Promise<number> {
     if (options.json && !options.wait) {
       console.log(JSON.stringify({ workflowId: handle.workflowId, deploymentId: plan.deploymentId, webUi: ui }));
     } else if (!options.json) {
-      console.log(`started ${plan.deploymentId} (workflow ${handle.workflowId})\nWeb UI: ${ui}`);
+      console.log(`started ${plan.deploymentId} (workflow ${handle.workflowId})`);
+      if (!options.wait) console.log(`follow it:  npx bluegreen status ${plan.service} --watch\nWeb UI:     ${ui}`);
     }
     if (!options.wait) return EXIT.RUNNING;
-    const final = await watchDeployment(handle, { json: options.json });
+    const final = await watchDeployment(handle, {
+      json: options.json,
+      footer: [`Web UI: ${ui}`],
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    });
     return exitCodeForOutcome(final.outcome ?? 'FAILED');
   } finally {
     await cli.close();
@@ -98,7 +105,8 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
     `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
     `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
     ...plan.hooks.preSwitch.map((h) => `pre-switch     ${h.name}: dispatch ${h.workflow} on ${h.ref}`),
-    `switch         ${sw.type === 'workflow' ? `dispatch ${sw.workflow} on ${sw.ref}` : `POST ${sw.url}`} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
+    `switch         ${sw.type === 'workflow' ? `dispatch ${sw.workflow} on ${sw.ref}` : sw.type === 'http' ? `POST ${sw.url}` : `DNS update of ${plan.dns?.record} at ${sw.server ?? 'the zone primary'} (TSIG key ${sw.tsig.keyName})`} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
+    plan.dns ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch` : '',
     `monitor        ${formatDuration(plan.monitor.durationMs)}, every ${formatDuration(plan.monitor.intervalMs)}, rollback after ${plan.monitor.failureThreshold} failures${plan.rollback.automatic ? '' : ' (manual)'}`,
     `sync           ${plan.sync.enabled ? `merge into the old branch${plan.sync.redeploy ? ' and redeploy it' : ''}` : 'off'}`,
     ...plan.hooks.postSync.map((h) => `post-sync      ${h.name}: dispatch ${h.workflow} on ${h.ref} (point of no return)`),

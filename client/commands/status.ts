@@ -1,4 +1,5 @@
-// `bluegreen status <service> [--watch] [--json]`
+// `bluegreen status <service> [--watch] [--json]`: the phase list of the current or last
+// deployment; the exit code tells its outcome (0 while it runs).
 import { exitCodeForOutcome, EXIT } from '../errors.js';
 import { findDeployment } from '../deployment-handle.js';
 import { renderPhaseList } from '../render.js';
@@ -14,12 +15,13 @@ export async function status(service: string, options: StatusOptions): Promise<n
   const cli = await connectCli();
   try {
     const snapshot = await findDeployment(cli.client, service);
+    const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId);
     if (options.watch && snapshot.running) {
-      const final = await watchDeployment(snapshot.handle, { json: options.json });
+      const final = await watchDeployment(snapshot.handle, { json: options.json, footer: [`Web UI: ${ui}`], taskQueue: snapshot.taskQueue });
       return exitCodeForOutcome(final.outcome ?? 'FAILED');
     }
     if (options.json) console.log(JSON.stringify(snapshot.status));
-    else console.log(`${renderPhaseList(snapshot.status)}\n\nWeb UI: ${webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId)}`);
+    else console.log(renderPhaseList(snapshot.status, { color: process.stdout.isTTY === true && !process.env['NO_COLOR'], footer: [`Web UI: ${ui}`] }));
     return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
   } finally {
     await cli.close();

@@ -1,12 +1,21 @@
 // `bluegreen validate -c bluegreen.yaml`: every problem at once, nothing started.
-import { loadConfigFile } from '../config.js';
-import { resolvePlan } from '../plan.js';
+import { ConfigError, loadConfigFile } from '../config.js';
 import { EXIT } from '../errors.js';
+import { resolvePlan } from '../plan.js';
+import { configPath } from './config-path.js';
 
-export async function validate(options: { config: string; json: boolean }): Promise<number> {
-  const config = await loadConfigFile(options.config);
-  const plan = resolvePlan(config, { requestedBy: 'validate' });
-  if (options.json) console.log(JSON.stringify({ valid: true, config }, null, 2));
-  else console.log(`${options.config}: valid (service ${plan.service}, ${plan.github.owner}/${plan.github.repo})`);
-  return EXIT.SUCCEEDED;
+export async function validate(options: { config?: string; json: boolean }): Promise<number> {
+  const path = configPath(options.config);
+  try {
+    const config = await loadConfigFile(path);
+    const plan = resolvePlan(config, { requestedBy: 'validate' });
+    if (options.json) console.log(JSON.stringify({ valid: true, file: path, config }, null, 2));
+    else console.log(`${path}: valid (service ${plan.service}, ${plan.github.owner}/${plan.github.repo})`);
+    return EXIT.SUCCEEDED;
+  } catch (err) {
+    if (!(err instanceof ConfigError) || !options.json) throw err;
+    // Machine-readable problems on stdout (for editors and CI annotations), still exit 2.
+    console.log(JSON.stringify({ valid: false, file: path, problems: err.problems }, null, 2));
+    return EXIT.BAD_INPUT;
+  }
 }
