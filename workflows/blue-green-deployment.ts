@@ -7,6 +7,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
@@ -42,7 +43,12 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   const tracker = new StatusTracker(plan);
   const human: HumanInput = { approvalOpen: false };
   registerHandlers(plan, tracker, human);
-  const run = new DeploymentRun(plan, tracker, human);
+  // Runs the webhook receiver said are finished; bounded, a flood of signals cannot grow it.
+  const completedRuns = new Set<number>();
+  setHandler(messages.runCompletedSignal, ({ runId }) => {
+    if (Number.isSafeInteger(runId) && completedRuns.size < 1000) completedRuns.add(runId);
+  });
+  const run = new DeploymentRun(plan, tracker, human, completedRuns);
   return run.execute();
 }
 
@@ -141,6 +147,7 @@ class DeploymentRun {
     private readonly plan: DeploymentPlan,
     private readonly tracker: StatusTracker,
     private readonly human: HumanInput,
+    private readonly completedRuns: ReadonlySet<number> = new Set(),
   ) {}
 
   async execute(): Promise<DeploymentStatus> {
@@ -485,10 +492,7 @@ class DeploymentRun {
     try {
       const run = await dispatcher(this.plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
       tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
-      const result = await runWaiter(this.plan).waitForWorkflowRun.executeWithOptions(
-        { summary: `wait for ${input.workflow} run ${run.runId}` },
-        [{ github: input.github, runId: run.runId, pollIntervalMs: this.plan.deploy.pollIntervalMs }],
-      );
+      const result = await this.waitForRun(input, run.runId);
       tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
       if (phase === 'deploy' || phase.includes(':')) {
         tracker.finish(phase, result.conclusion === 'success' ? 'succeeded' : 'failed');
@@ -502,6 +506,31 @@ class DeploymentRun {
       tracker.finish(phase, 'failed', why);
       throw new DeploymentStop('FAILED', `${phase}: ${why}`);
     }
+  }
+
+  /**
+   * Polls the run until it completes. A `runCompleted` signal (the webhook receiver) ends the
+   * wait early: the poll is cancelled and the run read once more, since the signal only says
+   * when to look and the API says how it ended. Deployments started before the signal existed
+   * keep polling only (same commands on replay).
+   */
+  private async waitForRun(input: DispatchWorkflowInput, runId: number): Promise<WorkflowRunResult> {
+    const poll = () =>
+      runWaiter(this.plan).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
+        { github: input.github, runId, pollIntervalMs: this.plan.deploy.pollIntervalMs },
+      ]);
+    if (!patched('webhook-run-completion')) return poll();
+    const polling = new CancellationScope();
+    const polled = polling.run(poll);
+    const notified = condition(() => this.completedRuns.has(runId)).then(() => undefined);
+    const first = await Promise.race([polled, notified]);
+    if (first !== undefined) return first;
+    polling.cancel();
+    const late = await polled.catch((err: unknown) => {
+      if (isCancellation(err) && !CancellationScope.current().consideredCancelled) return undefined;
+      throw err;
+    });
+    return late ?? (await poll());
   }
 
   private async hookStep(phase: PhaseName, hook: HookPlan, outcomeOnFailure: Outcome): Promise<void> {

@@ -25,6 +25,19 @@ export const rollbackSignal = defineSignal<[ReasonInput]>('rollback');
 export const abortSignal = defineSignal<[ReasonInput]>('abort');
 export const promoteSignal = defineSignal<[PromoteInput]>('promote');
 
+/**
+ * A GitHub Actions run finished, as a `workflow_run` webhook told the receiver
+ * (`bluegreen webhook`). Only a wake-up call: the deployment reads the run from the API at once
+ * instead of at its next poll, so a forged or replayed signal cannot decide an outcome.
+ */
+export interface RunCompletedInput {
+  runId: number;
+  conclusion?: string;
+  /** `<deploymentId>.<step>` from the run's name, for the logs. */
+  correlationId?: string;
+}
+export const runCompletedSignal = defineSignal<[RunCompletedInput]>('runCompleted');
+
 export const statusQuery = defineQuery<DeploymentStatus>('status');
 
 /** Answer of the decision updates: whether it counted, and why not. */
