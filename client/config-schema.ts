@@ -1,6 +1,7 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
+import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -61,7 +62,21 @@ const hook = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'hook names are lowercase letters, digits and dashes, like "migrate-expand"'),
   workflow: workflowFile,
   ref: name('branch name').optional(),
-  inputs: z.record(z.string(), z.string({ error: 'hook inputs are strings' })).default({}),
+  inputs: z
+    .record(
+      z.string(),
+      z.string({ error: 'hook inputs are strings' }).superRefine((value, ctx) => {
+        for (const [, placeholder] of value.matchAll(new RegExp(HOOK_PLACEHOLDER_PATTERN.source, 'g'))) {
+          if (!(HOOK_PLACEHOLDERS as readonly string[]).includes(placeholder!)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown placeholder {{${placeholder}}}: use ${HOOK_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+            });
+          }
+        }
+      }),
+    )
+    .default({}),
 });
 
 const switchWorkflow = z.strictObject({

@@ -133,6 +133,11 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   if (issue.code === 'invalid_union' && path === 'switch') {
     return { path, message: 'expected type "workflow" (with workflow, ref) or type "http" (with url, tokenEnv)' };
   }
+  if (issue.code === 'invalid_union') {
+    // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
+    const told = issue.errors.flat().find((branch) => branch.code === 'custom');
+    if (told) return { path, message: told.message };
+  }
   return { path, message: issue.message.replace(/^Invalid input: /, '') };
 }
 

@@ -13,7 +13,7 @@ import {
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, quick, runWaiter, waiting } from './activity-proxies.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
-import { correlationIdFor, deployInputs, switchInputs } from './dispatch-inputs.js';
+import { correlationIdFor, deployInputs, hookInputs, switchInputs } from './dispatch-inputs.js';
 import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
 import { formatDuration, orList, shortSha } from './format.js';
 import * as messages from './messages.js';
@@ -87,6 +87,11 @@ function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: H
         break;
       case 'abort':
         human.abort = decision;
+        if (tracker.status.phase.startsWith('preSwitch:')) {
+          const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
+          tracker.update(tracker.status.phase, { detail: stopping });
+          return { accepted: true, message: `${stopping} for ${plan.service}` };
+        }
         break;
       case 'promote':
         human.promote = decision;
@@ -189,8 +194,10 @@ class DeploymentRun {
 
   private async afterSwitch(): Promise<DeploymentStatus> {
     for (const hook of this.plan.hooks.preSwitch) {
+      this.stopIfAborted();
       await this.hookStep(`preSwitch:${hook.name}`, hook, 'ABORTED');
     }
+    this.stopIfAborted();
     const switchFailure = await this.switchPhase();
     if (switchFailure) return this.rollbackPhase(switchFailure);
     const rollbackReason = await this.monitorPhase();
@@ -204,6 +211,18 @@ class DeploymentRun {
       }
     }
     return this.finish('SUCCEEDED');
+  }
+
+  /**
+   * An abort during the preSwitch hooks lets the running hook finish (a migration cut off
+   * half-way is worse than a finished expand, which the old color runs on), then stops here.
+   */
+  private stopIfAborted(): void {
+    if (!this.human.abort) return;
+    const { by, text } = this.human.abort;
+    const done = this.tracker.status.phases.filter((p) => p.name.startsWith('preSwitch:') && p.state === 'succeeded');
+    const hooks = done.length > 0 ? `; hooks already run: ${done.map((p) => p.name.slice('preSwitch:'.length)).join(', ')}` : '';
+    throw new DeploymentStop('ABORTED', `aborted by ${by}: ${text ?? 'no reason given'} (traffic never moved${hooks})`);
   }
 
   private async planPhase(): Promise<void> {
@@ -466,9 +485,16 @@ class DeploymentRun {
       });
       if (result.conclusion !== 'success') throw new DeploymentStop('FAILED', `switch run ${describeRunFailure(result)}`);
     } else {
-      await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
-        { url: sw.url, tokenEnv: sw.tokenEnv, color },
-      ]);
+      try {
+        await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
+          { url: sw.url, tokenEnv: sw.tokenEnv, color },
+        ]);
+      } catch (err) {
+        // A refused switch (bad token, the router cannot serve that color yet) is a failed
+        // switch like a failed DNS run: the caller checks where traffic is and decides.
+        if (isCancellation(err)) throw err;
+        throw new DeploymentStop('FAILED', `switch via ${sw.url}: ${describeFailure(err)}`);
+      }
     }
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
     const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
@@ -542,7 +568,7 @@ class DeploymentRun {
         workflow: hook.workflow,
         ref: hook.ref,
         correlationId,
-        inputs: { ...hook.inputs, deployment_id: correlationId },
+        inputs: hookInputs(hook.inputs, { newColor: this.targetColor, oldColor: this.activeColor, sha: this.sha }, correlationId),
       });
     } catch (err) {
       if (err instanceof DeploymentStop) throw new DeploymentStop(outcomeOnFailure, err.message);

@@ -16,6 +16,8 @@ export interface CleanDecision {
 export type Verdict = { ok: true; decision: CleanDecision } | { ok: false; message: string; decision?: CleanDecision };
 
 const PRE_SWITCH_PHASES = new Set(['plan', 'deploy', 'verify', 'approval']);
+/** Traffic has not moved yet: the phases above and the preSwitch hooks (e.g. an expand migration). */
+const beforeTraffic = (phase: string): boolean => PRE_SWITCH_PHASES.has(phase) || phase.startsWith('preSwitch:');
 
 /** Signals can carry anything (they are not validated by Temporal): never throw on them. */
 export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | string {
@@ -71,7 +73,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'abort': {
-      if (!PRE_SWITCH_PHASES.has(status.phase)) {
+      if (!beforeTraffic(status.phase)) {
         return { ok: false, decision, message: 'traffic may already have moved: use rollback instead of abort' };
       }
       if (ctx.abortRequested) return { ok: false, decision, message: 'an abort was already requested' };
@@ -81,7 +83,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       if (status.pointOfNoReturn) {
         return { ok: false, decision, message: 'point of no return passed: the post-sync clean-up has started' };
       }
-      if (PRE_SWITCH_PHASES.has(status.phase)) {
+      if (beforeTraffic(status.phase)) {
         return { ok: false, decision, message: 'traffic has not moved yet: use abort to stop this deployment' };
       }
       if (status.phase === 'rollback' || ctx.rollbackRequested) {

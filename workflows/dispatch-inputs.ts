@@ -29,3 +29,26 @@ export const switchInputs = (correlationId: string, color: Color): SwitchInputs 
   deployment_id: correlationId,
   color,
 });
+
+/**
+ * Placeholders a hook's inputs may use, filled in when the hook runs: the same hook serves a
+ * deployment to either color (`migrate {{newColor}}` before the switch, `migrate {{oldColor}}
+ * zero --fake` after it).
+ */
+export const HOOK_PLACEHOLDERS = ['newColor', 'oldColor', 'sha'] as const;
+export type HookPlaceholder = (typeof HOOK_PLACEHOLDERS)[number];
+export const HOOK_PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
+
+/** A hook's configured inputs with placeholders filled in, plus its `deployment_id`. */
+export function hookInputs(
+  configured: Record<string, string>,
+  values: Record<HookPlaceholder, string>,
+  correlationId: string,
+): Record<string, string> {
+  const fill = (text: string) =>
+    text.replace(HOOK_PLACEHOLDER_PATTERN, (whole, name: string) => (name in values ? values[name as HookPlaceholder] : whole));
+  const inputs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(configured)) inputs[key] = fill(value);
+  inputs['deployment_id'] = correlationId;
+  return inputs;
+}

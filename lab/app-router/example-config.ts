@@ -32,8 +32,8 @@ export function appRouterExampleConfig(input: AppRouterConfigInput): Record<stri
     sync: { enabled: true, redeploy: false },
     rollback: { automatic: true },
     hooks: {
-      preSwitch: [{ name: 'migrate-expand', workflow: 'migrate-expand.yml', inputs: { app: '{{newColor}}' } }],
-      postSync: [{ name: 'migrate-contract', workflow: 'migrate-contract.yml', inputs: { app: '{{oldColor}}' } }],
+      preSwitch: [{ name: 'migrate-expand', workflow: 'migrate-expand.yml', inputs: { app: '{{newColor}}', sha: '{{sha}}' } }],
+      postSync: [{ name: 'migrate-contract', workflow: 'migrate-contract.yml', inputs: { app: '{{oldColor}}', sha: '{{sha}}' } }],
     },
   };
 }

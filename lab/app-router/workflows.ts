@@ -7,6 +7,8 @@ import type { AppRouterApp } from './app.js';
 const hookInputs: Record<string, WorkflowInputSpec> = {
   deployment_id: { required: true, type: 'string' },
   app: { required: true, type: 'choice', options: ['blue', 'green'] },
+  /** The commit whose migration files run (the deployed one); the lab does not need it. */
+  sha: { required: false, type: 'string' },
 };
 
 const succeeded = (run: RunSummary): Color | undefined => {
