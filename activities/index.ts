@@ -2,6 +2,7 @@
 // credentials and tests can point the same code at the lab.
 import type { Octokit } from '@octokit/rest';
 import type { GitHubRepoRef } from '../workflows/types.js';
+import { createDnsActivities, type DnsActivityOptions } from './dns.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createSwitchActivities } from './switch.js';
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   githubOptions?: GitHubActivityOptions;
   /** Timing knobs of the HTTP probes. */
   probeOptions?: ProbeOptions;
+  /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
+  dnsOptions?: Omit<DnsActivityOptions, 'env'>;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
@@ -23,6 +26,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
     ...createSwitchActivities(deps.env ? { env: deps.env } : {}),
+    ...createDnsActivities({ ...deps.dnsOptions, ...(deps.env ? { env: deps.env } : {}) }),
   };
 }
 
@@ -40,4 +44,5 @@ export {
 } from './octokit.js';
 export { createProbeActivities, type MonitorProgress, type ProbeOptions } from './probes.js';
 export { createSwitchActivities, type SwitchOptions } from './switch.js';
+export { createDnsActivities, type DnsActivityOptions } from './dns.js';
 export type * from './types.js';

@@ -1,6 +1,6 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
-import type { Color, GitHubRepoRef } from '../workflows/types.js';
+import type { Color, DnsPlan, GitHubRepoRef, NameserverAnswer } from '../workflows/types.js';
 
 export interface ReadActiveColorInput {
   /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
@@ -137,6 +137,57 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
+export interface DnsSwitchInput {
+  dns: DnsPlan;
+  color: Color;
+  /** host:port the update goes to; absent: the zone's primary (SOA MNAME). */
+  server?: string;
+  /** The secret itself is read from the worker's environment variable `secretEnv`. */
+  tsig: { keyName: string; algorithm: string; secretEnv: string };
+}
+
+export interface DnsSwitchResult {
+  /** Where the update went (host:port). */
+  server: string;
+  /** false when the record already named the target: nothing was sent. */
+  changed: boolean;
+  /** What the record held before, e.g. "CNAME blue.example.com". */
+  previous: string;
+  /** TTL of the record before the change: how long resolvers may keep the old answer. */
+  previousTtl?: number;
+  /** TTL written (or kept). */
+  ttl: number;
+}
+
+export interface VerifyDnsInput {
+  dns: DnsPlan;
+  color: Color;
+  /** The public color endpoint, reached at the address the record resolves to. */
+  publicUrl: string;
+  colorPath: string;
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+export interface VerifyDnsResult {
+  ok: boolean;
+  /** The record the color needs, e.g. "CNAME green.example.com". */
+  expected: string;
+  /** The last answer of each authoritative server. */
+  nameservers: NameserverAnswer[];
+  /** TTL of the record as served once confirmed. */
+  ttl?: number;
+  /** Largest TTL seen on an answer that was not the target's: what caches may still hold. */
+  staleTtl?: number;
+  /** When every nameserver answered the target and the endpoint the right color. */
+  confirmedAt?: string;
+  /** The public endpoint check, in words. */
+  endpoint?: string;
+  /** Why it is not confirmed, when ok is false. */
+  lastProblem?: string;
+  elapsedMs: number;
+}
+
 /** The activity functions the worker registers (see activities/index.ts). */
 export interface BlueGreenActivities {
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
@@ -150,4 +201,6 @@ export interface BlueGreenActivities {
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+  switchViaDns(input: DnsSwitchInput): Promise<DnsSwitchResult>;
+  verifyDns(input: VerifyDnsInput): Promise<VerifyDnsResult>;
 }

@@ -1,6 +1,7 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
+import { dnsSection, switchDns } from './dns-config-schema.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
@@ -111,7 +112,8 @@ export const configSchema = z.strictObject({
   deploy: z
     .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
     .prefault({}),
-  switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp]).optional(),
+  switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp, switchDns(duration)]).optional(),
+  dns: dnsSection.optional(),
   verify: z
     .strictObject({
       healthPath: z.string().startsWith('/', 'the path must start with "/"').default('/health'),

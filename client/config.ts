@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
+import { dnsConfigProblems } from './dns-config-schema.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -72,6 +73,7 @@ export function parseConfigText(bytes: Uint8Array | string, source: string, env:
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
+  if (result.success) problems.push(...dnsConfigProblems(result.data));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
@@ -131,7 +133,7 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
   if (issue.code === 'invalid_union' && path === 'switch') {
-    return { path, message: 'expected type "workflow" (with workflow, ref) or type "http" (with url, tokenEnv)' };
+    return { path, message: 'expected type "workflow" (with workflow, ref), type "http" (with url, tokenEnv) or type "dns" (with tsig, see docs/dns.md)' };
   }
   if (issue.code === 'invalid_union') {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.

@@ -1,6 +1,6 @@
 // Turns a validated config into the plain DeploymentPlan the workflow starts with.
 import { randomBytes } from 'node:crypto';
-import type { Color, DeploymentPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
+import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
 import type { BlueGreenConfig } from './config-schema.js';
 
 export interface PlanOptions {
@@ -16,6 +16,21 @@ export function newDeploymentId(service: string, now = new Date()): string {
   return `${service}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+function dnsPlan(dns: NonNullable<BlueGreenConfig['dns']>): DnsPlan {
+  const target = (t: (typeof dns.targets)['blue']): DnsTargetPlan => ({
+    ...(t.cname !== undefined ? { cname: t.cname } : {}),
+    ...(t.a !== undefined ? { a: t.a } : {}),
+    ...(t.aaaa !== undefined ? { aaaa: t.aaaa } : {}),
+  });
+  return {
+    zone: dns.zone,
+    record: dns.record,
+    ...(dns.ttl !== undefined ? { ttl: dns.ttl } : {}),
+    targets: { blue: target(dns.targets.blue), green: target(dns.targets.green) },
+    ...(dns.nameservers !== undefined ? { nameservers: dns.nameservers } : {}),
+  };
+}
+
 export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): DeploymentPlan {
   const blueBranch = config.environments.blue.branch;
   const hook = (h: BlueGreenConfig['hooks']['preSwitch'][number]): HookPlan => ({
@@ -28,7 +43,15 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
   const switchPlan: SwitchPlan =
     sw.type === 'http'
       ? { type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }
-      : { type: 'workflow', workflow: sw.workflow, ref: sw.ref ?? blueBranch, verifyTimeoutMs: sw.verifyTimeout };
+      : sw.type === 'dns'
+        ? {
+            type: 'dns',
+            ...(sw.server !== undefined ? { server: sw.server } : {}),
+            tsig: sw.tsig,
+            updateTimeoutMs: sw.updateTimeout,
+            verifyTimeoutMs: sw.verifyTimeout,
+          }
+        : { type: 'workflow', workflow: sw.workflow, ref: sw.ref ?? blueBranch, verifyTimeoutMs: sw.verifyTimeout };
   return {
     service: config.service,
     deploymentId: options.deploymentId ?? newDeploymentId(config.service, options.now),
@@ -63,6 +86,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     sync: config.sync,
     rollback: config.rollback,
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
+    ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
   };
 }

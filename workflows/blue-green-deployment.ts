@@ -10,10 +10,11 @@ import {
   patched,
   setHandler,
 } from '@temporalio/workflow';
-import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
+import type { DispatchWorkflowInput, DnsSwitchResult, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, quick, runWaiter, waiting } from './activity-proxies.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import { correlationIdFor, deployInputs, hookInputs, switchInputs } from './dispatch-inputs.js';
+import { switchDnsRecord, verifyDnsRecord } from './dns-steps.js';
 import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
 import { formatDuration, orList, shortSha } from './format.js';
 import * as messages from './messages.js';
@@ -324,8 +325,9 @@ class DeploymentRun {
   private async switchPhase(): Promise<string | undefined> {
     const { tracker } = this;
     tracker.start('switch', `moving traffic ${this.activeColor} → ${this.targetColor}`);
+    let dnsNote: string | undefined;
     try {
-      await this.switchTraffic('switch', this.targetColor);
+      dnsNote = await this.switchTraffic('switch', this.targetColor);
     } catch (err) {
       if (!(err instanceof DeploymentStop)) throw err;
       tracker.finish('switch', 'failed', err.message);
@@ -338,7 +340,7 @@ class DeploymentRun {
       }
       return `switch not confirmed: ${err.message}`;
     }
-    tracker.finish('switch', 'succeeded', `public endpoint answers ${this.targetColor}`);
+    tracker.finish('switch', 'succeeded', `public endpoint answers ${this.targetColor}${dnsNote ? `; ${dnsNote}` : ''}`);
     return undefined;
   }
 
@@ -459,21 +461,26 @@ class DeploymentRun {
 
   private async rollbackPhase(reason: string): Promise<DeploymentStatus> {
     this.tracker.start('rollback', `switching traffic back to ${this.activeColor}: ${reason}`);
+    let dnsNote: string | undefined;
     try {
-      await this.switchTraffic('rollback', this.activeColor);
+      dnsNote = await this.switchTraffic('rollback', this.activeColor);
     } catch (err) {
       const why = describeFailure(err);
       this.tracker.finish('rollback', 'failed', why);
       throw new DeploymentStop('FAILED', `rollback to ${this.activeColor} failed: ${why}. Check the public endpoint and switch by hand`);
     }
-    this.tracker.finish('rollback', 'succeeded', `public endpoint answers ${this.activeColor}`);
+    this.tracker.finish('rollback', 'succeeded', `public endpoint answers ${this.activeColor}${dnsNote ? `; ${dnsNote}` : ''}`);
     return this.finish('ROLLED_BACK', reason);
   }
 
-  /** Runs the configured switch to `color`, then waits until the public endpoint answers it. */
-  private async switchTraffic(phase: 'switch' | 'rollback', color: Color): Promise<void> {
+  /**
+   * Runs the configured switch to `color`, checks the DNS record at every nameserver when `dns`
+   * is configured, then waits until the public endpoint answers `color`. Returns the DNS note.
+   */
+  private async switchTraffic(phase: 'switch' | 'rollback', color: Color): Promise<string | undefined> {
     const { plan, tracker } = this;
     const sw = plan.switch;
+    let dnsSwitch: DnsSwitchResult | undefined;
     if (sw.type === 'workflow') {
       const correlationId = correlationIdFor(plan.deploymentId, phase);
       const result = await this.runGitHubWorkflow(phase, {
@@ -484,7 +491,7 @@ class DeploymentRun {
         inputs: switchInputs(correlationId, color),
       });
       if (result.conclusion !== 'success') throw new DeploymentStop('FAILED', `switch run ${describeRunFailure(result)}`);
-    } else {
+    } else if (sw.type === 'http') {
       try {
         await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
           { url: sw.url, tokenEnv: sw.tokenEnv, color },
@@ -495,7 +502,10 @@ class DeploymentRun {
         if (isCancellation(err)) throw err;
         throw new DeploymentStop('FAILED', `switch via ${sw.url}: ${describeFailure(err)}`);
       }
+    } else {
+      dnsSwitch = await switchDnsRecord(plan, sw, color, tracker, phase);
     }
+    const dnsNote = plan.dns ? await verifyDnsRecord(plan, color, sw.verifyTimeoutMs, tracker, phase, dnsSwitch) : undefined;
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
     const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
       { summary: `wait for public endpoint to answer ${color}` },
@@ -507,6 +517,7 @@ class DeploymentRun {
         `public endpoint still answers ${seen.lastSeen ?? 'nothing'} ${formatDuration(sw.verifyTimeoutMs)} after switching to ${color}`,
       );
     }
+    return dnsNote;
   }
 
   /** Dispatches a GitHub workflow exactly once for this step and waits for its run. */

@@ -28,7 +28,69 @@ export interface HookPlan {
 
 export type SwitchPlan =
   | { type: 'workflow'; workflow: string; ref: string; verifyTimeoutMs: number }
-  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number };
+  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number }
+  | DnsSwitchPlan;
+
+/** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
+export interface DnsSwitchPlan {
+  type: 'dns';
+  /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */
+  server?: string;
+  /** The secret is read from the worker's environment variable `secretEnv`, never carried here. */
+  tsig: { keyName: string; algorithm: string; secretEnv: string };
+  /** How long a failing update is retried (it is idempotent) before the switch fails. */
+  updateTimeoutMs: number;
+  verifyTimeoutMs: number;
+}
+
+/** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
+export interface DnsTargetPlan {
+  cname?: string;
+  a?: string[];
+  aaaa?: string[];
+}
+
+/** The public DNS record: checked after every switch and rollback, written by the dns switch. */
+export interface DnsPlan {
+  zone: string;
+  /** Fully qualified, no trailing dot, e.g. api.example.com */
+  record: string;
+  /** TTL (seconds) the dns switch writes; absent keeps the record's current TTL. */
+  ttl?: number;
+  targets: Record<Color, DnsTargetPlan>;
+  /** host:port of the authoritative servers to check; absent: found by NS lookup of the zone. */
+  nameservers?: string[];
+}
+
+/** One authoritative server's answer for the public record, as the status shows it. */
+export interface NameserverAnswer {
+  server: string;
+  /** Its name when found by NS lookup. */
+  name?: string;
+  /** It answers the target color's record. */
+  ok: boolean;
+  /** What it answers, e.g. "CNAME green.example.com", "NXDOMAIN", "timeout". */
+  answer: string;
+  ttl?: number;
+  /** The zone's SOA serial it serves: shows which server lags. */
+  serial?: number;
+}
+
+/** The DNS side of the last switch or rollback. */
+export interface DnsStatus {
+  record: string;
+  /** The record the target color needs, e.g. "CNAME green.example.com". */
+  expected: string;
+  nameservers: NameserverAnswer[];
+  /** The record's TTL in seconds, as the nameservers serve it. */
+  ttl?: number;
+  /** When every nameserver answered the target. */
+  confirmedAt?: string;
+  /** Until then resolvers that cached the old answer may still send users to the old color. */
+  cachesMayLagUntil?: string;
+  /** The public endpoint reached at the address the record resolves to, and what it answered. */
+  endpoint?: string;
+}
 
 /**
  * Everything the workflow needs, resolved and validated by the client before start.
@@ -53,6 +115,8 @@ export interface DeploymentPlan {
   sync: { enabled: boolean; redeploy: boolean };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
+  /** The public DNS record, when configured: verified after every switch (any switch type). */
+  dns?: DnsPlan;
   /**
    * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
@@ -129,5 +193,7 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
+  dns?: DnsStatus;
   error?: string;
 }

@@ -1,0 +1,257 @@
+// A real authoritative DNS server for the lab: Knot DNS (Debian's `knot` package) on a
+// loopback port, unprivileged config, everything (config, zone, journal, pid, control socket,
+// log) in its own temporary directory. A primary serves a zone file and accepts RFC 2136
+// updates signed with a TSIG key; a secondary transfers the zone from a primary only when told
+// (`refresh()`), which is how tests make one nameserver lag.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { queryDns } from '../activities/dns-client.js';
+
+const run = promisify(execFile);
+
+export interface KnotTsigKey {
+  keyName: string;
+  /** @default 'hmac-sha256' */
+  algorithm?: string;
+  /** base64, as `keymgr -t` prints it. */
+  secret: string;
+}
+
+export interface KnotOptions {
+  zone: string;
+  /** Zone file lines after the SOA and NS records, e.g. `www 60 CNAME blue`. */
+  records?: string[];
+  /** Names of the zone's nameservers (NS records); each gets an A record of `address`. @default ['ns1'] */
+  nameservers?: Array<{ name: string; address: string }>;
+  /** The key updates must be signed with; also restricts them to `updatable` names. */
+  tsig?: KnotTsigKey;
+  /** Owner names updates may change (update-owner). @default every name in the zone */
+  updatable?: string[];
+  /** Serve the zone as a secondary of this primary (host:port) instead of from a zone file. */
+  primary?: string;
+  /** @default '127.0.0.1' */
+  address?: string;
+  /** @default a free port */
+  port?: number;
+}
+
+/** Path of knotd, or undefined when Knot DNS is not installed. */
+export function knotdPath(): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin'])) {
+    if (dir && existsSync(join(dir, 'knotd'))) return join(dir, 'knotd');
+  }
+  return undefined;
+}
+
+const knotcPath = (): string => knotdPath()!.replace(/knotd$/, 'knotc');
+
+/**
+ * Installs Debian's `knot` when it is missing and we may (root with apt-get), as
+ * scripts/install-tools.sh does. Returns knotd's path or why there is none.
+ */
+export async function ensureKnot(): Promise<{ knotd: string } | { missing: string }> {
+  const found = knotdPath();
+  if (found) return { knotd: found };
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = existsSync('/usr/bin/apt-get');
+  if (!isRoot || !hasApt) {
+    return { missing: `Knot DNS (knotd) is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install knot` };
+  }
+  try {
+    await run('apt-get', ['update', '-qq'], { timeout: 300_000 });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'knot'], {
+      timeout: 300_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    return { missing: `apt-get install knot failed: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const installed = knotdPath();
+  return installed ? { knotd: installed } : { missing: 'apt-get install knot left no knotd' };
+}
+
+/** A port free for both UDP and TCP on `address` right now. */
+export async function freePort(address = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, address, () => {
+        const { port: p } = server.address() as AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, address, () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no free port for the DNS server');
+}
+
+export class KnotServer {
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly options: KnotOptions,
+    readonly dir: string,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  /** host:port, as bluegreen.yaml's `dns.nameservers` and `switch.server` take it. */
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  get zone(): string {
+    return this.options.zone;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  static async create(options: KnotOptions): Promise<KnotServer> {
+    const knotd = knotdPath();
+    if (!knotd) throw new Error('Knot DNS (knotd) is not installed: apt-get install knot (scripts/install-tools.sh does it)');
+    // Short: the control socket path must fit in 108 bytes.
+    const dir = await mkdtemp(join(tmpdir(), 'bg-knot-'));
+    const server = new KnotServer(options, dir, options.address ?? '127.0.0.1', options.port ?? (await freePort(options.address)));
+    await server.writeFiles();
+    return server;
+  }
+
+  private async writeFiles(): Promise<void> {
+    const { options, dir } = this;
+    await mkdir(join(dir, 'db'), { recursive: true });
+    await mkdir(join(dir, 'zones'), { recursive: true });
+    const zone = options.zone.replace(/\.$/, '');
+    const algorithm = options.tsig?.algorithm ?? 'hmac-sha256';
+    const lines = [
+      'server:',
+      `    rundir: "${dir}"`,
+      `    pidfile: "${dir}/knot.pid"`,
+      `    listen: ${this.host}@${this.port}`,
+      'log:',
+      '  - target: stderr',
+      '    any: info',
+      'database:',
+      `    storage: "${dir}/db"`,
+      'control:',
+      `    listen: "${dir}/knot.sock"`,
+    ];
+    if (options.tsig) {
+      lines.push('key:', `  - id: ${options.tsig.keyName}`, `    algorithm: ${algorithm}`, `    secret: ${options.tsig.secret}`);
+    }
+    const acls: string[] = [];
+    lines.push('acl:', '  - id: loopback-transfer', '    address: 127.0.0.0/8', '    action: [transfer, notify]');
+    acls.push('loopback-transfer');
+    if (options.tsig && !options.primary) {
+      lines.push('  - id: bluegreen-update', `    key: ${options.tsig.keyName}`, '    action: update', '    update-type: [CNAME, A, AAAA]');
+      if (options.updatable?.length) {
+        lines.push('    update-owner: name', `    update-owner-name: [${options.updatable.map((n) => `${n.replace(/\.$/, '')}.`).join(', ')}]`);
+      }
+      acls.push('bluegreen-update');
+    }
+    if (options.primary) {
+      const [host, port] = options.primary.split(':');
+      lines.push('remote:', '  - id: primary', `    address: ${host}@${port}`);
+    }
+    lines.push('zone:', `  - domain: ${zone}`, `    storage: "${dir}/zones"`, `    file: "${zone}.zone"`, `    acl: [${acls.join(', ')}]`);
+    if (options.primary) lines.push('    master: primary');
+    await writeFile(join(dir, 'knot.conf'), `${lines.join('\n')}\n`);
+
+    if (!options.primary) {
+      const nameservers = options.nameservers ?? [{ name: 'ns1', address: '127.0.0.1' }];
+      const zoneText = [
+        `$ORIGIN ${zone}.`,
+        '$TTL 60',
+        // refresh 3600: a secondary transfers again only when told to (or after an hour).
+        `@ SOA ${nameservers[0]!.name} hostmaster 1 3600 600 86400 60`,
+        ...nameservers.map((ns) => `@ NS ${ns.name}`),
+        ...nameservers.map((ns) => `${ns.name} A ${ns.address}`),
+        ...(options.records ?? []),
+      ];
+      await writeFile(join(dir, 'zones', `${zone}.zone`), `${zoneText.join('\n')}\n`);
+    }
+  }
+
+  /** Starts knotd and waits until it answers for the zone (bounded). */
+  async start(timeoutMs = 15_000): Promise<void> {
+    if (this.running) return;
+    const log = join(this.dir, 'knotd.log');
+    const { openSync, closeSync } = await import('node:fs');
+    const fd = openSync(log, 'a');
+    const child = spawn(knotdPath()!, ['-c', join(this.dir, 'knot.conf')], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    this.child = child;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`knotd exited with code ${child.exitCode}: ${await this.logTail()}`);
+      try {
+        const answer = await queryDns({ host: this.host, port: this.port }, this.zone, 'SOA', { timeoutMs: 300, tries: 1 });
+        if (answer.rcode === 0 && answer.authoritative && answer.answers.length > 0) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.stop();
+    throw new Error(`knotd did not serve ${this.zone} within ${timeoutMs}ms: ${await this.logTail()}`);
+  }
+
+  /** Stops knotd (SIGTERM, then SIGKILL after 5s); the zone and journal stay for a restart. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops knotd and removes its directory. */
+  async close(): Promise<void> {
+    await this.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Runs knotc against this server, e.g. `control('zone-refresh', zone)`. */
+  async control(...args: string[]): Promise<string> {
+    const { stdout } = await run(knotcPath(), ['-s', join(this.dir, 'knot.sock'), '-t', '5', ...args], { timeout: 10_000 });
+    return stdout.trim();
+  }
+
+  /** A secondary transfers the zone from its primary now (blocking until it has). */
+  async refresh(): Promise<void> {
+    await this.control('-b', 'zone-refresh', this.zone);
+  }
+
+  async logTail(lines = 20): Promise<string> {
+    const text = await readFile(join(this.dir, 'knotd.log'), 'utf8').catch(() => '');
+    return text.trim().split('\n').slice(-lines).join('\n');
+  }
+}
+
+/** Creates and starts a Knot DNS server. */
+export async function startKnot(options: KnotOptions): Promise<KnotServer> {
+  const server = await KnotServer.create(options);
+  try {
+    await server.start();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return server;
+}
