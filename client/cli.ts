@@ -105,6 +105,14 @@ export function buildProgram(): Command {
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
 
   program
+    .command('webhook')
+    .description('receive GitHub workflow_run webhooks so deployments react to finished runs at once (reads GITHUB_WEBHOOK_SECRET, TEMPORAL_*)')
+    .option('--port <n>', 'port to listen on', positiveInt, 8787)
+    .option('--host <ip>', 'address to bind (0.0.0.0 behind a reverse proxy or ingress)', '127.0.0.1')
+    .addHelpText('after', '\nExample:\n  GITHUB_WEBHOOK_SECRET=… npx bluegreen webhook --port 8787')
+    .action(recordExit(async (o) => (await import('./commands/webhook.js')).webhook(o)));
+
+  program
     .command('validate')
     .description('check a config file and report every problem at once')
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')

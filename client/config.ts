@@ -139,6 +139,18 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
     const told = issue.errors.flat().find((branch) => branch.code === 'custom');
     if (told) return { path, message: told.message };
+    const options = [
+      ...new Set(
+        issue.errors
+          .map((branch) => branch[0]?.message)
+          .filter((m): m is string => m !== undefined)
+          .map((m) => plainWords(m.replace(/^Invalid input: /, '').replace(/, received \w+$/, '')).replace(/^expected /, '')),
+      ),
+    ];
+    if (options.length > 0) {
+      const got = issue.input !== undefined ? `, got ${describeValue(issue.input)}` : '';
+      return { path, message: `expected ${options.join(' or ')}${got}` };
+    }
   }
   return { path, message: issue.message.replace(/^Invalid input: /, '') };
 }

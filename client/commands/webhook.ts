@@ -1,0 +1,27 @@
+// `bluegreen webhook --port N`: the workflow_run webhook receiver, until interrupted.
+// Reads GITHUB_WEBHOOK_SECRET and TEMPORAL_* from the environment.
+import { startWebhookServer } from '../../webhook/server.js';
+import { badInput, EXIT } from '../errors.js';
+import { connectCli } from '../temporal-client.js';
+
+export interface WebhookOptions {
+  port: number;
+  host: string;
+}
+
+export async function webhook(options: WebhookOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const secret = env['GITHUB_WEBHOOK_SECRET']?.trim();
+  if (!secret) throw badInput('GITHUB_WEBHOOK_SECRET is not set: use the secret of the repository\'s webhook (Settings → Webhooks)');
+  const cli = await connectCli(env);
+  const receiver = await startWebhookServer({ secret, client: cli.client, port: options.port, host: options.host });
+  console.error(
+    `bluegreen webhook: listening on ${receiver.url} for workflow_run events; signalling deployments in ${cli.address} (namespace ${cli.namespace})`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await receiver.close();
+  await cli.close();
+  return EXIT.SUCCEEDED;
+}

@@ -1,0 +1,158 @@
+// The workflow_run webhook receiver: signature and replay checks over real HTTP, and full
+// deployments on the dev server that react to the lab's webhooks instead of their (slow) polls.
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDeployment } from '../client/start-deployment.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { parseRunCompletion, startWebhookServer, type WebhookServer } from '../webhook/server.js';
+import { connectClient, labPlan, startWorker, taskQueueFor, waitForStatus } from './support/harness.js';
+
+const SECRET = 'webhook-test-secret';
+const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+let client: Client;
+let connection: Connection;
+let receiver: WebhookServer | undefined;
+let lab: Lab | undefined;
+let stopWorker: (() => Promise<void>) | undefined;
+const quiet = { info: () => undefined, warn: () => undefined };
+
+beforeAll(async () => {
+  ({ client, connection } = await connectClient());
+});
+afterAll(async () => {
+  await connection.close();
+});
+afterEach(async () => {
+  await stopWorker?.();
+  stopWorker = undefined;
+  await lab?.close();
+  lab = undefined;
+  await receiver?.close();
+  receiver = undefined;
+});
+
+function runEvent(runId: number, title: string, conclusion = 'success') {
+  return {
+    action: 'completed',
+    workflow_run: { id: runId, name: 'Deployment to Green', display_title: title, status: 'completed', conclusion, run_attempt: 1 },
+    repository: { full_name: 'datatruck/backend' },
+  };
+}
+
+async function post(body: string, headers: Record<string, string>) {
+  const response = await fetch(`${receiver!.url}/`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('webhook receiver: checks', () => {
+  beforeAll(() => undefined);
+
+  it('accepts a validly signed delivery and refuses a bad or missing signature with 401', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet });
+    const body = JSON.stringify(runEvent(1, 'Deployment to Green · nobody-20260101-000000-abcd.deploy'));
+    const base = { 'x-github-event': 'workflow_run' };
+
+    const valid = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) });
+    expect(valid.status).toBe(202);
+    expect(valid.body['ignored']).toMatch(/no running deployment for nobody-20260101-000000-abcd\.deploy/);
+
+    const wrongSecret = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body, 'other') });
+    expect(wrongSecret.status).toBe(401);
+    const tampered = await post(body.replace('success', 'failure'), { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) });
+    expect(tampered.status).toBe(401);
+    const missing = await post(body, { ...base, 'x-github-delivery': randomUUID() });
+    expect(missing.status).toBe(401);
+    const notHex = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': 'sha256=zz' });
+    expect(notHex.status).toBe(401);
+    const sha1 = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body).replace('sha256=', 'sha1=') });
+    expect(sha1.status).toBe(401);
+
+    const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    expect((await post(ping, { 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(ping) })).status).toBe(200);
+    expect((await fetch(`${receiver.url}/`, { method: 'PUT', body: 'x' })).status).toBe(405);
+    const huge = 'x'.repeat(1024 * 1024 + 1);
+    expect((await post(huge, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(huge) })).status).toBe(413);
+  });
+
+  it('ignores a replayed delivery id', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet });
+    const body = JSON.stringify({ action: 'requested', workflow_run: { id: 7, display_title: 'x' } });
+    const headers = { 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) };
+    const first = await post(body, headers);
+    expect(first.status).toBe(202);
+    expect(first.body['ignored']).toBe('not a completed workflow run');
+    const replayed = await post(body, headers);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body['ignored']).toMatch(/already handled/);
+  });
+
+  it('reads the run, its conclusion and the deployment from the event', () => {
+    expect(parseRunCompletion(runEvent(42, 'Deployment to Green · api.v2-20261123-101112-0a1b.deploy', 'failure'))).toEqual({
+      runId: 42,
+      runAttempt: 1,
+      conclusion: 'failure',
+      title: 'Deployment to Green · api.v2-20261123-101112-0a1b.deploy',
+      correlationId: 'api.v2-20261123-101112-0a1b.deploy',
+      service: 'api.v2',
+    });
+    expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({ correlationId: 'custom-id.preSwitch-migrate' });
+    expect(parseRunCompletion(runEvent(44, 'CI on main'))?.correlationId).toBeUndefined();
+    expect(parseRunCompletion({ action: 'in_progress', workflow_run: { id: 1 } })).toBeUndefined();
+    expect(parseRunCompletion({ action: 'completed', workflow_run: { id: '1' } })).toBeUndefined();
+    expect(parseRunCompletion(null)).toBeUndefined();
+  });
+});
+
+describe('webhook receiver: deployments react to it', () => {
+  /** A lab whose webhooks go to a receiver; runs poll only every 60s, so only the webhook can make it quick. */
+  async function setUp(name: string) {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet });
+    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 300 }, webhook: { url: `${receiver.url}/github`, secret: SECRET } });
+    const taskQueue = taskQueueFor(name);
+    ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+    return taskQueue;
+  }
+  const SLOW_POLL = { deploy: { pollInterval: '60s', runTimeout: '5m' }, approval: { required: false }, monitor: { duration: 0 } };
+
+  it('ends each wait for a run within moments of the webhook, not at the next poll', async () => {
+    const taskQueue = await setUp('webhook-reacts');
+    const plan = labPlan(lab!, 'svc-webhook', SLOW_POLL);
+    const started = Date.now();
+    const result = await (await startDeployment(client, plan, { taskQueue })).result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    // Three runs (deploy, switch, sync redeploy) each polled every 60s: without the webhook this
+    // takes minutes.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(lab!.github.webhookDeliveries.length).toBe(3);
+    expect(lab!.github.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
+    const deploy = result.phases.find((p) => p.name === 'deploy')!;
+    const run = lab!.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
+    expect(Date.parse(deploy.endedAt!) - run.completedAtMs!).toBeLessThan(5_000);
+  });
+
+  it('takes the conclusion from GitHub, not from the event: a signed but false "completed" does not end the wait', async () => {
+    const taskQueue = await setUp('webhook-false-event');
+    lab!.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 4_000 });
+    const plan = labPlan(lab!, 'svc-webhook-false', { ...SLOW_POLL, deploy: { pollInterval: '500ms', runTimeout: '5m' } });
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
+    const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
+    const body = JSON.stringify(runEvent(runId, `Deployment to Green · ${plan.deploymentId}.deploy`, 'failure'));
+    const forged = await post(body, { 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) });
+    expect(forged.status).toBe(200);
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(lab!.github.run(runId)?.conclusion).toBe('success');
+  });
+
+  it('finds a deployment whose id is not of the default shape among the running ones', async () => {
+    const taskQueue = await setUp('webhook-custom-id');
+    const plan = { ...labPlan(lab!, 'svc-custom', SLOW_POLL), deploymentId: 'svc-custom-release-42' };
+    const started = Date.now();
+    const result = await (await startDeployment(client, plan, { taskQueue })).result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
