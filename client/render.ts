@@ -65,12 +65,16 @@ export function nextSteps(s: DeploymentStatus): string[] {
   if (s.outcome) return [];
   const current = s.phases.find((p) => p.name === s.phase);
   const running = current?.state === 'running';
+  // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
+  const cleanUp = s.phases.filter((p) => p.name.startsWith('postSync:')).map((p) => p.name.slice('postSync:'.length));
+  const noReturn = cleanUp.length > 0 ? [`  note: rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`] : [];
   if (s.phase === 'approval' && running && s.waitingFor) {
     const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
     return [
       `Waiting for QA approval: ${who}.`,
       `  approve:  npx bluegreen approve ${s.service} --by <name> --comment "…"`,
       `  reject:   npx bluegreen reject ${s.service} --by <name> --reason "…"`,
+      ...noReturn,
     ];
   }
   if (s.phase === 'monitor' && running) {
@@ -78,6 +82,7 @@ export function nextSteps(s: DeploymentStatus): string[] {
       'No action needed: the monitor window ends by itself.',
       `  end it early:   npx bluegreen promote ${s.service} --by <name>`,
       `  switch back:    npx bluegreen rollback ${s.service} --by <name> --reason "…"`,
+      ...noReturn,
     ];
   }
   if (s.waitingFor) return [`Waiting for ${s.waitingFor}`];

@@ -16,8 +16,8 @@ import { renderChangeLine, changeKey } from '../client/render.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { webUiUrl } from '../client/temporal-client.js';
 import { followDeployment } from '../client/deployment-handle.js';
-import { startLab } from '../lab/index.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
+import { startDemoLab } from './demo-labs.js';
 import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
@@ -28,7 +28,8 @@ const { values: flags } = parseArgs({
     rollback: { type: 'boolean', default: false },
     'manual-approval': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
-    service: { type: 'string', default: 'datatruck-api' },
+    'app-router': { type: 'boolean', default: false },
+    service: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -37,8 +38,10 @@ const say = (text: string) => console.log(`demo: ${text}`);
 
 async function run(): Promise<number> {
   if (flags.help) {
-    console.log(`usage: npm run demo -- [--rollback] [--manual-approval] [--keep] [--service NAME]
-  --rollback         green fails under traffic after the switch: the deployment rolls back to blue
+    console.log(`usage: npm run demo -- [--app-router] [--rollback] [--manual-approval] [--keep] [--service NAME]
+  --app-router       the app-based blue/green of seeds/000: one app holding both colors, its router
+                     switched over HTTP, migrations as hooks (expand before the switch, clean-up after)
+  --rollback         the new color fails under traffic after the switch: the deployment rolls back
   --manual-approval  do not approve as QA: approve yourself (the command is printed)
   --keep             keep Temporal, the lab and the worker running afterwards (Ctrl-C to stop)`);
     return 0;
@@ -56,11 +59,12 @@ async function run(): Promise<number> {
     const client = new Client({ connection, namespace: 'default' });
     await registerSearchAttributes(connection);
 
-    const lab = await startLab({ runTiming: { queuedMs: 500, inProgressMs: 2000 } });
+    const lab = await startDemoLab(flags['app-router'] ? 'app-router' : 'dns', { queuedMs: 500, inProgressMs: 2000 });
     cleanups.push(() => lab.close());
-    say(`lab up: GitHub API ${lab.githubUrl}, public ${lab.publicUrl} (blue ${lab.appUrls.blue}, green ${lab.appUrls.green})`);
-    const sha = lab.github.pushCommit(lab.branches.green, 'feature: faster checkout');
-    say(`pushed ${sha.slice(0, 7)} to branch ${lab.branches.green}`);
+    say(`lab up: ${lab.description}`);
+    const { sha, branch } = lab.pushRelease('feature: faster checkout');
+    say(`pushed ${sha.slice(0, 7)} to branch ${branch}`);
+    const service = flags.service ?? (flags['app-router'] ? 'bluegreen-books' : 'datatruck-api');
 
     const taskQueue = `bluegreen-demo-${process.pid}`;
     const workerConnection = await NativeConnection.connect({ address });
@@ -68,7 +72,10 @@ async function run(): Promise<number> {
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token } }) }),
+      activities: createActivities({
+        github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
+        env: lab.workerEnv,
+      }),
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
@@ -81,7 +88,7 @@ async function run(): Promise<number> {
     const configPath = `${root}.data/demo/bluegreen.yaml`;
     await mkdir(`${root}.data/demo`, { recursive: true });
     const config = {
-      ...lab.exampleConfig(flags.service),
+      ...lab.exampleConfig(service),
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
       approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
       monitor: { duration: flags.rollback ? '30s' : '6s', interval: '500ms', failureThreshold: 3 },
@@ -90,7 +97,7 @@ async function run(): Promise<number> {
     const plan = resolvePlan(await loadConfigFile(configPath), { requestedBy: 'demo-operator' });
     say(`config written to ${configPath}`);
 
-    const handle = await startDeployment(client, plan, { taskQueue, summaryHint: { activeColor: lab.router.activeColor, sha } });
+    const handle = await startDeployment(client, plan, { taskQueue, summaryHint: { activeColor: lab.activeColor(), sha } });
     const ui = webUiUrl(address, 'default', workflowIdFor(plan.service));
     say(`started deployment ${plan.deploymentId}`);
     say(`Web UI: ${ui}`);
@@ -114,14 +121,15 @@ async function run(): Promise<number> {
           void approveAsQa(handle, status);
         }
       }
-      if (flags.rollback && status.phase === 'monitor' && !broken) {
+      if (flags.rollback && status.phase === 'monitor' && status.targetColor && !broken) {
         broken = true;
-        say('making green unhealthy under traffic (--rollback)…');
-        lab.apps.setHealthy('green', false);
+        say(`making ${status.targetColor} unhealthy under traffic (--rollback)…`);
+        lab.setHealthy(status.targetColor, false);
       }
     }, 300);
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
+    for (const line of lab.story()) say(`lab: ${line}`);
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     say(`Web UI: ${ui}`);
     const expected: Outcome = flags.rollback ? 'ROLLED_BACK' : 'SUCCEEDED';
@@ -138,7 +146,7 @@ async function run(): Promise<number> {
 async function approveAsQa(handle: Awaited<ReturnType<typeof startDeployment>>, status: DeploymentStatus): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
   say(`QA (qa-alice) checked ${status.targetColor} and approves`);
-  const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'qa-alice', comment: 'smoke tests passed on green' }] });
+  const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'qa-alice', comment: `smoke tests passed on ${status.targetColor}` }] });
   say(result.message);
 }
 

@@ -145,6 +145,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(atApproval.targetColor).toBe('blue');
     // The gate says in advance that the clean-up cannot be undone.
     expect(atApproval.waitingFor).toContain('post-sync hooks (migrate-contract) are a point of no return');
+    expect(renderPhaseList(atApproval)).toContain('rollback is possible until the post-sync hooks (migrate-contract) start');
     // Step 3: blue added as a copy of green (`migrate blue --fake`), changed, not migrated yet.
     let schema = lab.app.snapshot();
     expect(schema.serving).toBe('green');
