@@ -3,8 +3,12 @@
 // colors, a router gated by one database's schema, migrations as GitHub workflow hooks.
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { ConfigError, parseConfigText } from '../client/config.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { ConfigError, loadConfigFile, parseConfigText } from '../client/config.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { renderPhaseList } from '../client/render.js';
 import { startAppRouterLab, type AppRouterLab } from '../lab/app-router/index.js';
@@ -103,6 +107,53 @@ describe('hook input placeholders', () => {
     expect(
       hookInputs({ app: 'migrate {{oldColor}} zero', at: '{{sha}}', deployment_id: 'ignored' }, { newColor: 'blue', oldColor: 'green', sha: 'abc' }, 'd.1'),
     ).toEqual({ app: 'migrate green zero', at: 'abc', deployment_id: 'd.1' });
+  });
+});
+
+describe('app-based examples', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const templates = ['migrate-expand.yml', 'migrate-contract.yml'];
+
+  it('examples/bluegreen-app-router.yaml is valid: http switch, expand before it, contract after', async () => {
+    const config = await loadConfigFile(join(root, 'examples', 'bluegreen-app-router.yaml'), {});
+    expect(config.switch).toMatchObject({ type: 'http', tokenEnv: 'BLUEGREEN_ROUTER_TOKEN' });
+    expect(config.hooks.preSwitch.map((h) => [h.name, h.workflow, h.inputs])).toEqual([
+      ['migrate-expand', 'migrate-expand.yml', { app: '{{newColor}}', sha: '{{sha}}' }],
+    ]);
+    expect(config.hooks.postSync.map((h) => [h.name, h.workflow, h.inputs])).toEqual([
+      ['migrate-contract', 'migrate-contract.yml', { app: '{{oldColor}}', sha: '{{sha}}' }],
+    ]);
+    for (const name of templates) expect(existsSync(join(root, 'examples', 'github-workflows', name)), name).toBe(true);
+  });
+
+  it.each(templates)('%s declares what the example config sends, as the lab does, and keeps the id in run-name', async (name) => {
+    const workflow = parse(readFileSync(join(root, 'examples', 'github-workflows', name), 'utf8'));
+    const inputs = workflow.on.workflow_dispatch.inputs as Record<string, { required?: boolean; type?: string; options?: string[] }>;
+    expect(Object.keys(inputs).sort()).toEqual(['app', 'deployment_id', 'sha']);
+    expect(inputs['app']).toMatchObject({ required: true, type: 'choice', options: ['blue', 'green'] });
+    expect(workflow['run-name']).toContain('inputs.deployment_id');
+    expect(workflow.concurrency).toEqual({ group: 'bluegreen-migrate', 'cancel-in-progress': false });
+    // The lab's simulated workflow of the same name accepts these inputs (it answers 422 on
+    // an undeclared or missing one, like GitHub).
+    lab = await startAppRouterLab(FAST);
+    try {
+      const dispatch = await fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}/actions/workflows/${name}/dispatches`, {
+        method: 'POST',
+        headers: { authorization: `token ${lab.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: lab.branches.blue, inputs: { deployment_id: 'x.1', app: 'green', sha: 'abc' } }),
+      });
+      expect(dispatch.status).toBeLessThan(300);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it.skipIf(!existsSync(join(root, '.tools', 'bin', 'actionlint')))('the hook templates pass actionlint', () => {
+    const result = spawnSync(join(root, '.tools', 'bin', 'actionlint'), ['-no-color', ...templates.map((t) => join(root, 'examples', 'github-workflows', t))], {
+      encoding: 'utf8',
+    });
+    expect(`${result.stdout}${result.stderr}`).toBe('');
+    expect(result.status).toBe(0);
   });
 });
 

@@ -8,7 +8,7 @@ const hookInputs: Record<string, WorkflowInputSpec> = {
   deployment_id: { required: true, type: 'string' },
   app: { required: true, type: 'choice', options: ['blue', 'green'] },
   /** The commit whose migration files run (the deployed one); the lab does not need it. */
-  sha: { required: false, type: 'string' },
+  sha: { required: true, type: 'string' },
 };
 
 const succeeded = (run: RunSummary): Color | undefined => {
