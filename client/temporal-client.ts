@@ -1,6 +1,7 @@
 // Connects the CLI to Temporal, turning "nothing answers" into one sentence that says where
 // it looked and how to start a server.
 import { Client, Connection } from '@temporalio/client';
+import { CodecKeyError, dataConverterFromEnv } from '../codec/aes-gcm-codec.js';
 import { loadTemporalConnection, TemporalConnectionConfigError } from './connection.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 
@@ -19,6 +20,14 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<
     if (err instanceof TemporalConnectionConfigError) throw badInput(err.message);
     throw err;
   }
+  // BLUEGREEN_CODEC_KEY: the same key as the workers, or payloads could not be read or written.
+  let dataConverter: ReturnType<typeof dataConverterFromEnv>;
+  try {
+    dataConverter = dataConverterFromEnv(env);
+  } catch (err) {
+    if (err instanceof CodecKeyError) throw badInput(err.message);
+    throw err;
+  }
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
@@ -31,7 +40,7 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<
     );
   }
   return {
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) }),
     address: settings.address,
     namespace: settings.namespace,
     close: () => connection.close(),

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
 import { loadTemporalConnection } from '../client/connection.js';
+import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 import { createBlueGreenWorker } from './worker.js';
 
@@ -19,14 +20,17 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const temporal = loadTemporalConnection(env);
   const connection = await NativeConnection.connect(temporal.nativeConnectionOptions);
   const taskQueue = options.taskQueue ?? env['BLUEGREEN_TASK_QUEUE'] ?? DEFAULT_TASK_QUEUE;
+  // BLUEGREEN_CODEC_KEY: payloads are sealed before they reach Temporal (docs/security.md).
+  const codec = codecFromEnv(env);
   const worker = await createBlueGreenWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue,
+    ...(codec ? { extra: { dataConverter: { payloadCodecs: [codec] } } } : {}),
     activities: createActivities({ github: createGitHubClientCache({ auth, ...writeSpacing(env) }), env }),
   });
   console.error(
-    `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}`,
+    `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}, payloads ${codec ? `encrypted (key ${codec.keyId})` : 'not encrypted'}`,
   );
   try {
     await worker.run();
