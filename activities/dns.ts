@@ -86,7 +86,7 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     const where = formatServerAddress(server);
     const types = recordTypes(dns);
 
-    const current = await withDnsErrors(`read ${dns.record} at ${where}`, () => readRecord(server, dns.record, types));
+    const current = await withDnsErrors(`read ${dns.record}`, () => readRecord(server, dns.record, types));
     const previous = describeState(current, types);
     const previousTtl = current.ttl;
     if (matches(current, target, types)) {
@@ -97,10 +97,10 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     const additions = targetTypes(target).flatMap((type) =>
       targetValues(target, type).map((data) => ({ name: dns.record, type, ttl, data })),
     );
-    const answer = await withDnsErrors(`update ${dns.record} at ${where}`, () =>
+    const answer = await withDnsErrors(`update ${dns.record}`, () =>
       sendUpdate(server, { zone: dns.zone, deleteRRsets: types.map((type) => ({ name: dns.record, type })), additions }, key, queryOptions()),
     );
-    const what = `DNS update of ${dns.record} to ${describeTarget(target)} at ${where}`;
+    const what = `the update to ${describeTarget(target)} at ${where}`;
     if (answer.tsig && !answer.tsig.ok && answer.tsig.reason === 'server-error') {
       throw ApplicationFailure.nonRetryable(
         `${what} was rejected: ${answer.tsig.error} for TSIG key "${key.name}" (${key.algorithm}). ${tsigHint(answer.tsig.error, input.tsig.secretEnv)}`,

@@ -4,6 +4,7 @@ import { createControlHandler } from './control-api.js';
 import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
+import { DnsFollower } from './dns-follower.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
 import { ServiceRouter } from './service-router.js';
@@ -77,7 +78,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     {
       deploy: (color, sha) => apps.deploy(color, sha),
       switchTo: (color, source, service) => {
-        const apply = () => (service ? services?.setActive(service, color) : router.setActive(color, source));
+        const apply = () =>
+          service
+            ? services?.setActive(service, color)
+            : dnsFollower?.canUpdate
+              ? void dnsFollower.update(color) // the router follows the record
+              : router.setActive(color, source);
         if (dnsLagMs <= 0) return apply();
         const timer = setTimeout(() => {
           lagTimers.delete(timer);
@@ -89,10 +95,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   );
   apps = new SampleApps({ blue: github.initialSha, green: github.initialSha });
   router = new Router(options.initialActiveColor ?? 'blue', (color) => apps.url(color));
+  const dnsFollower = options.dns
+    ? new DnsFollower(options.dns, (color) => {
+        if (color !== router.activeColor) router.setActive(color, 'dns');
+      })
+    : undefined;
 
   const started: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const timer of lagTimers) clearTimeout(timer);
+    dnsFollower?.stop();
     await Promise.all(started.splice(0).map((stop) => stop()));
     if (servicesStarting) await (await servicesStarting).close();
   };
@@ -103,6 +115,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     started.push(() => apps.close());
     await router.start(options.ports?.public ?? 0);
     started.push(() => router.close());
+    await dnsFollower?.start();
     const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
     const configFor = (service = 'datatruck-api') =>
       exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), branches });

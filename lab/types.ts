@@ -1,5 +1,6 @@
 // Public types of the lab: options, controls and the records tests inspect.
 import type { Color } from '../workflows/types.js';
+import type { LabDnsOptions } from './dns-follower.js';
 
 export type { Color };
 
@@ -22,6 +23,11 @@ export interface LabOptions {
   returnRunDetails?: boolean;
   /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
   dnsLagMs?: number;
+  /**
+   * The router follows this DNS record (polling its authoritative server) instead of being
+   * set directly; with `tsig`, the DNS Update workflow updates the record (RFC 2136).
+   */
+  dns?: LabDnsOptions;
   /**
    * Where to POST a `workflow_run` webhook (action `completed`) when a run completes, signed
    * with `secret` as GitHub does (`X-Hub-Signature-256`). Loopback receivers only.

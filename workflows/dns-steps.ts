@@ -116,7 +116,8 @@ function lastFailureMessage(err: unknown, budgetMs: number): string {
       const last = cause.cause instanceof ApplicationFailure ? cause.cause.message : undefined;
       return `still failing after retrying for ${formatDuration(budgetMs)}${last ? `: ${last}` : ''}`;
     }
-    if (cause instanceof ApplicationFailure) return cause.message;
+    // A retryable failure that still ended the activity: the retries ran out of time.
+    if (cause instanceof ApplicationFailure) return cause.nonRetryable ? cause.message : `still failing after retrying for ${formatDuration(budgetMs)}: ${cause.message}`;
     if (cause) return cause.message;
   }
   return err instanceof Error ? err.message : String(err);
