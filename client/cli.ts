@@ -1,12 +1,21 @@
 // The `bluegreen` command table. Commands are declared here and loaded lazily; this file is
 // the one exit point that maps errors and outcomes to exit codes and one clear sentence.
 import { userInfo } from 'node:os';
-import { isGrpcServiceError } from '@temporalio/client';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TemporalConnectionConfigError } from './connection.js';
-import { ConfigError } from './config.js';
+import type { ConfigError } from './config.js';
 import { EXIT, ExitError } from './errors.js';
 import type { DecisionName } from './commands/decide.js';
+
+// Errors are told apart by name, not instanceof: importing their modules here would load
+// the Temporal client, zod and yaml before `--help` could answer.
+const named = (err: unknown, name: string): err is Error => err instanceof Error && err.name === name;
+/** A gRPC error of @temporalio/client (ServiceError-like: a numeric code and details). */
+const grpcError = (err: unknown): { code: number; details?: string; message: string } | undefined => {
+  const candidate = err as { code?: unknown; details?: unknown; message?: unknown } | undefined;
+  return candidate && typeof candidate.code === 'number' && typeof candidate.details === 'string'
+    ? (candidate as { code: number; details: string; message: string })
+    : undefined;
+};
 
 const defaultUser = (): string => {
   try {
@@ -101,7 +110,7 @@ export function buildProgram(): Command {
     .command('worker')
     .description('run a worker (reads TEMPORAL_* and GITHUB_TOKEN or GITHUB_APP_* from the environment)')
     .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
-    .addHelpText('after', '\nExample:\n  GITHUB_TOKEN=… npx bluegreen worker')
+    .addHelpText('after', '\nExamples:\n  npx bluegreen worker\n  npx bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID')
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
 
   program
@@ -158,17 +167,19 @@ function reportError(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.SUCCEEDED;
     return EXIT.BAD_INPUT;
   }
-  if (err instanceof ConfigError) {
-    const [only] = err.problems;
-    if (err.problems.length === 1 && only && only.path === '') console.error(`bluegreen: ${err.source}: ${only.message}`);
+  if (named(err, 'ConfigError')) {
+    const configError = err as ConfigError;
+    const { problems, source } = configError;
+    const [only] = problems;
+    if (problems.length === 1 && only && only.path === '') console.error(`bluegreen: ${source}: ${only.message}`);
     else {
-      const count = `${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}`;
-      console.error(`bluegreen: ${err.source} is not a valid config (${count}; nothing was started):`);
-      for (const p of err.problems) console.error(`  - ${p.path || '(top level)'}: ${p.message}`);
+      const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+      console.error(`bluegreen: ${source} is not a valid config (${count}; nothing was started):`);
+      for (const p of problems) console.error(`  - ${p.path || '(top level)'}: ${p.message}`);
     }
     return EXIT.BAD_INPUT;
   }
-  if (err instanceof TemporalConnectionConfigError) {
+  if (named(err, 'TemporalConnectionConfigError')) {
     console.error(`bluegreen: ${err.message}`);
     return EXIT.BAD_INPUT;
   }
@@ -176,9 +187,10 @@ function reportError(err: unknown): number {
     console.error(`bluegreen: ${err.message}`);
     return err.exitCode;
   }
-  if (isGrpcServiceError(err) && [4, 14].includes(err.code ?? -1)) {
+  const grpc = grpcError(err) ?? grpcError((err as { cause?: unknown } | undefined)?.cause);
+  if (grpc && [4, 14].includes(grpc.code)) {
     // UNAVAILABLE / DEADLINE_EXCEEDED after connecting: the server went away mid-command.
-    console.error(`bluegreen: lost the connection to Temporal (${err.details || err.message}); the deployment itself is not affected`);
+    console.error(`bluegreen: lost the connection to Temporal (${grpc.details || grpc.message}); the deployment itself is not affected`);
     return EXIT.TEMPORAL_UNREACHABLE;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -5,7 +5,11 @@
 // environment; the key id travels in the payload's metadata, so keys can be rotated.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// Default import: @temporalio/proto is CommonJS, and Node's ESM loader (tsx, `bluegreen`) sees
+// no named exports in it (vitest's interop would hide that).
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 /** Metadata `encoding` of a sealed payload (the same name Temporal's samples use). */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
