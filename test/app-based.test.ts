@@ -321,6 +321,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
 
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.ignoredSignals).toMatchObject([{ signal: 'rollback', by: 'carol', reason: expect.stringContaining('point of no return') }]);
     expect(result.phases.some((p) => p.name === 'rollback')).toBe(false);
     expect(lab.app.serving).toBe('blue');
     expect(Object.keys(lab.app.snapshot().apps)).toEqual(['blue']);
