@@ -47,6 +47,8 @@ export interface DnsActivityOptions {
   nameserverPort?: number;
   /** Timeout of one DNS request. @default 2_000 */
   queryTimeoutMs?: number;
+  /** Timeout of an update request (the server commits it before answering). @default 10_000 */
+  updateTimeoutMs?: number;
   /** Timeout of the HTTP request to the public endpoint. @default 5_000 */
   probeTimeoutMs?: number;
 }
@@ -98,12 +100,15 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
       targetValues(target, type).map((data) => ({ name: dns.record, type, ttl, data })),
     );
     const answer = await withDnsErrors(`update ${dns.record}`, () =>
-      sendUpdate(server, { zone: dns.zone, deleteRRsets: types.map((type) => ({ name: dns.record, type })), additions }, key, queryOptions()),
+      sendUpdate(server, { zone: dns.zone, deleteRRsets: types.map((type) => ({ name: dns.record, type })), additions }, key, {
+        ...queryOptions(),
+        timeoutMs: options.updateTimeoutMs ?? 10_000,
+      }),
     );
     const what = `the update to ${describeTarget(target)} at ${where}`;
     if (answer.tsig && !answer.tsig.ok && answer.tsig.reason === 'server-error') {
       throw ApplicationFailure.nonRetryable(
-        `${what} was rejected: ${answer.tsig.error} for TSIG key "${key.name}" (${key.algorithm}). ${tsigHint(answer.tsig.error, input.tsig.secretEnv)}`,
+        `${what} was rejected: ${answer.tsig.error} for TSIG key "${key.name}" (${key.algorithm}). ${tsigHint(answer.tsig.error, input.tsig.secretEnv, dns.record)}`,
         'DnsAuthError',
       );
     }
@@ -410,12 +415,15 @@ function tsigKeyFrom(tsig: DnsSwitchInput['tsig'], env: NodeJS.ProcessEnv): Tsig
   return { name: tsig.keyName, algorithm: algorithm as TsigAlgorithm, secret };
 }
 
-function tsigHint(error: string | undefined, secretEnv: string): string {
+function tsigHint(error: string | undefined, secretEnv: string, record: string): string {
   switch (error) {
     case 'BADSIG':
       return `The server knows the key but the signature does not verify: ${secretEnv} does not hold the server's secret for it (or the algorithm differs).`;
     case 'BADKEY':
-      return `The server has no key of that name and algorithm: check switch.tsig.keyName and algorithm against the server's key.`;
+      return (
+        `The server does not take this key for this update: it has no key of that name and algorithm (check switch.tsig.keyName ` +
+        `and algorithm), or its policy does not allow the key to change ${record} (Knot answers BADKEY for both; see docs/dns.md, permissions).`
+      );
     case 'BADTIME':
       return `The clocks of the worker and the DNS server differ by more than 5 minutes: fix the clock (NTP).`;
     default:

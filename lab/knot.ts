@@ -168,6 +168,8 @@ export class KnotServer {
     }
     lines.push('zone:', `  - domain: ${zone}`, `    storage: "${dir}/zones"`, `    file: "${zone}.zone"`, `    acl: [${acls.join(', ')}]`);
     if (options.primary) lines.push('    master: primary');
+    // The journal is enough for a test server: no zone file rewrite per update.
+    else lines.push('    zonefile-sync: -1');
     await writeFile(join(dir, 'knot.conf'), `${lines.join('\n')}\n`);
 
     if (!options.primary) {

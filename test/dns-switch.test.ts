@@ -2,18 +2,14 @@
 // real authoritative DNS server (Knot DNS, started per test on a loopback port). The router
 // follows the DNS record, so traffic moves only when the record does.
 import type { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../activities/index.js';
-import { createGitHubClientCache } from '../activities/octokit.js';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
-import { createBlueGreenWorker } from '../worker/worker.js';
 import * as messages from '../workflows/messages.js';
-import { dnsLabPlan, dnsTestsSkipped } from './support/dns.js';
-import { connectClient, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval, workflowBundle } from './support/harness.js';
+import { dnsLabPlan, dnsTestsSkipped, startDnsWorker } from './support/dns.js';
+import { connectClient, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
 
 const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK = {
@@ -50,24 +46,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     world = await startDnsWorld({ secondary: options.secondary ?? false });
     lab = await startLab({ ...FAST, dns: world.labDns() });
     taskQueue = taskQueueFor(name);
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
-    const worker = await createBlueGreenWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({
-        github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2, writeSpacingMs: 0 }),
-        env: { [world.secretEnv]: options.secret ?? world.secret },
-        dnsOptions: { queryTimeoutMs: 500 },
-      }),
-    });
-    const running = worker.run();
-    stopWorker = async () => {
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
-    };
+    stopWorker = await startDnsWorker(lab, taskQueue, { [world.secretEnv]: options.secret ?? world.secret });
     return { world, lab };
   }
 
