@@ -86,7 +86,7 @@ function readYaml(text: string, source: string): unknown {
       throw new ConfigError(source, [{ path: '', message: 'YAML: cannot read the file: nested too deeply' }]);
     }
     if (doc.errors.length > 0) {
-      const problems = doc.errors.slice(0, MAX_YAML_PROBLEMS).map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}` }));
+      const problems = doc.errors.slice(0, MAX_YAML_PROBLEMS).map((e) => ({ path: '', message: `YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}` }));
       if (doc.errors.length > MAX_YAML_PROBLEMS) {
         problems.push({ path: '', message: `YAML: … and ${doc.errors.length - MAX_YAML_PROBLEMS} more errors` });
       }

@@ -37,7 +37,7 @@ export async function decide(decision: DecisionName, service: string, options: D
   try {
     const { handle, running, status } = await findDeployment(cli.client, service);
     if (!running) {
-      throw refused(`the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision}`);
+      throw refused(`the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`);
     }
     const payload =
       decision === 'approve'
