@@ -198,6 +198,14 @@ function reportError(err: unknown): number {
     console.error(`bluegreen: ${message}`);
     return EXIT.BAD_INPUT;
   }
+  if (/Unknown encoding: binary\/encrypted/.test(message)) {
+    console.error('bluegreen: this deployment\'s payloads are encrypted: set BLUEGREEN_CODEC_KEY to the key the workers use (docs/security.md)');
+    return EXIT.BAD_INPUT;
+  }
+  if (named(err, 'CodecKeyError')) {
+    console.error(`bluegreen: cannot read this deployment's payloads: ${message} (BLUEGREEN_CODEC_KEY / BLUEGREEN_CODEC_PREVIOUS_KEYS)`);
+    return EXIT.BAD_INPUT;
+  }
   console.error(`bluegreen: unexpected error: ${message}`);
   if (process.env['BLUEGREEN_DEBUG']) console.error(err);
   return EXIT.INTERNAL;
