@@ -17,7 +17,7 @@ import {
   waitForStatus,
   waitingForApproval,
 } from './support/harness.js';
-import { historyWork, identityOf, killStartedProcesses, spawnWorker, until, type ManagedProcess } from './support/processes.js';
+import { historyWork, identityOf, killStartedProcesses, runIsPolled, spawnWorker, until, type ManagedProcess } from './support/processes.js';
 
 /** A dead worker's activity is retried after the heartbeat timeout: seconds here, 20s by default. */
 const FAST = {
@@ -97,17 +97,6 @@ async function expectTakenOver(expect: Expect, s: Scenario, retried: string | un
   const work = await historyWork(s.handle);
   expect([...work.identities].sort()).toEqual([identityOf(s.first), identityOf(s.worker)].sort());
   expect(work.retried).toEqual(retried ? [retried] : []);
-}
-
-/**
- * True once waitForWorkflowRun polls the run of the nth dispatch of `workflow` (a conditional
- * GET: its first poll fetched the ETag): the activity is running on the worker.
- */
-function runIsPolled(lab: Lab, workflow: string, nth = 1): boolean {
-  const dispatch = lab.github.dispatches.filter((d) => d.workflow === workflow)[nth - 1];
-  if (!dispatch) return false;
-  const path = `/repos/${lab.owner}/${lab.repo}/actions/runs/${dispatch.runId}`;
-  return lab.github.requests.some((r) => r.method === 'GET' && r.path === path && r.conditional);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

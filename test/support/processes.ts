@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
+import type { Lab } from '../../lab/index.js';
 import { TEMPORAL_CLI } from './global-setup.js';
 import { workflowBundle } from './harness.js';
 
@@ -345,3 +346,14 @@ export async function historyWork(handle: { fetchHistory(): Promise<{ events?: u
 
 /** The identity a worker process shows in histories (the SDK's default: pid@hostname). */
 export const identityOf = (p: ManagedProcess): string => `${p.pid}@${hostname()}`;
+
+/**
+ * True once waitForWorkflowRun polls the run of the nth dispatch of `workflow` in the lab (a
+ * conditional GET: its first poll fetched the ETag), i.e. that activity is running on a worker.
+ */
+export function runIsPolled(lab: Lab, workflow: string, nth = 1): boolean {
+  const dispatch = lab.github.dispatches.filter((d) => d.workflow === workflow)[nth - 1];
+  if (!dispatch) return false;
+  const path = `/repos/${lab.owner}/${lab.repo}/actions/runs/${dispatch.runId}`;
+  return lab.github.requests.some((r) => r.method === 'GET' && r.path === path && r.conditional);
+}
