@@ -1,7 +1,9 @@
 // The two worlds the demo can run in, behind one small interface: the DNS lab of seeds/002
 // (two apps, a router standing in for DNS) and the app-router lab of seeds/000 (one app with
 // both colors, a router switched over HTTP, migrations as hooks).
+import { startDnsWorld } from '../lab/dns-world.js';
 import { startLab } from '../lab/index.js';
+import { ensureKnot } from '../lab/knot.js';
 import { startAppRouterLab } from '../lab/app-router/index.js';
 import type { Color } from '../workflows/types.js';
 
@@ -23,7 +25,8 @@ export interface DemoLab {
   close(): Promise<void>;
 }
 
-export type DemoLabKind = 'dns' | 'app-router';
+/** 'dns': the router stands in for DNS; 'knot-dns': a real DNS server, switch.type dns (issue 8). */
+export type DemoLabKind = 'dns' | 'knot-dns' | 'app-router';
 
 export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: number; inProgressMs: number }): Promise<DemoLab> {
   if (kind === 'app-router') {
@@ -44,6 +47,7 @@ export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: num
       close: () => lab.close(),
     };
   }
+  if (kind === 'knot-dns') return startKnotDnsLab(runTiming);
   const lab = await startLab({ runTiming });
   return {
     description: `GitHub API ${lab.githubUrl}, public ${lab.publicUrl} (blue ${lab.appUrls.blue}, green ${lab.appUrls.green})`,
@@ -59,5 +63,39 @@ export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: num
     setHealthy: (color, healthy) => lab.apps.setHealthy(color, healthy),
     story: () => [],
     close: () => lab.close(),
+  };
+}
+
+/** The DNS lab with a real Knot DNS: the deployment updates the record, the router follows it. */
+async function startKnotDnsLab(runTiming: { queuedMs: number; inProgressMs: number }): Promise<DemoLab> {
+  const knot = await ensureKnot();
+  if ('missing' in knot) throw new Error(knot.missing);
+  const world = await startDnsWorld();
+  const lab = await startLab({ runTiming, dns: world.labDns() }).catch(async (err: unknown) => {
+    await world.close();
+    throw err;
+  });
+  return {
+    description:
+      `GitHub API ${lab.githubUrl}; Knot DNS ${world.primary.address} serves ${world.record} → ${world.targets.blue} | ${world.targets.green} ` +
+      `(TSIG key ${world.keyName}); public ${lab.publicUrl} routes by that record (blue ${lab.appUrls.blue}, green ${lab.appUrls.green})`,
+    publicUrl: lab.publicUrl,
+    githubToken: lab.token,
+    workerEnv: { ...process.env, ...world.env },
+    exampleConfig: (service) => ({ ...lab.exampleConfig(service), ...world.config({ switchType: 'dns', verifyTimeout: '2m' }) }),
+    activeColor: () => lab.router.activeColor,
+    pushRelease: (message) => {
+      const branch = lab.branches[lab.router.activeColor === 'blue' ? 'green' : 'blue'];
+      return { sha: lab.github.pushCommit(branch, message), branch };
+    },
+    setHealthy: (color, healthy) => lab.apps.setHealthy(color, healthy),
+    story: () => [
+      `try it: kdig @${world.primary.host} -p ${world.primary.port} ${world.record} CNAME (apt-get install knot-dnsutils)`,
+      ...lab.router.switches.map((s) => `${s.at.slice(11, 19)} the router followed ${world.record} to ${s.color}`),
+    ],
+    close: async () => {
+      await lab.close();
+      await world.close();
+    },
   };
 }

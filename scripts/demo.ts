@@ -29,6 +29,7 @@ const { values: flags } = parseArgs({
     'manual-approval': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'app-router': { type: 'boolean', default: false },
+    switch: { type: 'string', default: 'workflow' },
     service: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -38,7 +39,9 @@ const say = (text: string) => console.log(`demo: ${text}`);
 
 async function run(): Promise<number> {
   if (flags.help) {
-    console.log(`usage: npm run demo -- [--app-router] [--rollback] [--manual-approval] [--keep] [--service NAME]
+    console.log(`usage: npm run demo -- [--app-router | --switch dns] [--rollback] [--manual-approval] [--keep] [--service NAME]
+  --switch dns       switch by an RFC 2136 update (TSIG) of a record on a real DNS server (Knot DNS,
+                     installed with apt when missing); the router follows the record
   --app-router       the app-based blue/green of seeds/000: one app holding both colors, its router
                      switched over HTTP, migrations as hooks (expand before the switch, clean-up after)
   --rollback         the new color fails under traffic after the switch: the deployment rolls back
@@ -59,7 +62,9 @@ async function run(): Promise<number> {
     const client = new Client({ connection, namespace: 'default' });
     await registerSearchAttributes(connection);
 
-    const lab = await startDemoLab(flags['app-router'] ? 'app-router' : 'dns', { queuedMs: 500, inProgressMs: 2000 });
+    if (flags.switch !== 'workflow' && flags.switch !== 'dns') throw new Error(`--switch ${flags.switch}: use workflow (default) or dns`);
+    const kind = flags['app-router'] ? 'app-router' : flags.switch === 'dns' ? 'knot-dns' : 'dns';
+    const lab = await startDemoLab(kind, { queuedMs: 500, inProgressMs: 2000 });
     cleanups.push(() => lab.close());
     say(`lab up: ${lab.description}`);
     const { sha, branch } = lab.pushRelease('feature: faster checkout');
@@ -131,6 +136,7 @@ async function run(): Promise<number> {
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
     for (const line of lab.story()) say(`lab: ${line}`);
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
+    if (final.dns) say(`DNS: ${final.phases.filter((p) => p.name === 'switch' || p.name === 'rollback').map((p) => p.detail).join(' | ')}`);
     say(`Web UI: ${ui}`);
     const expected: Outcome = flags.rollback ? 'ROLLED_BACK' : 'SUCCEEDED';
     if (flags.keep) {

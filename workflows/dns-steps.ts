@@ -67,7 +67,8 @@ export async function verifyDnsRecord(
   switched?: DnsSwitchResult,
 ): Promise<string> {
   const dns = requireDns(plan);
-  const where = dns.nameservers?.length ? `${dns.nameservers.length} nameservers` : `every nameserver of ${dns.zone}`;
+  const count = dns.nameservers?.length ?? 0;
+  const where = count === 1 ? `the nameserver` : count > 1 ? `${count} nameservers` : `every nameserver of ${dns.zone}`;
   tracker.update(phase, { detail: `waiting for ${where} to answer ${color}'s record for ${dns.record}` });
   const result = await dnsVerifier(plan, timeoutMs).verifyDns.executeWithOptions(
     { summary: `verify ${dns.record} → ${color} at the authoritative nameservers` },
