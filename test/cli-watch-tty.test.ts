@@ -1,0 +1,96 @@
+// `bluegreen status --watch` in a real pseudo-terminal (tmux, 120×40): the phase list is
+// redrawn in place — spinner on the running phase, ✓ and durations on finished ones, the
+// GitHub run link while a run is in progress, who may approve and the exact commands at the
+// gate — and the outcome decides the exit code. Skipped when tmux is not installed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDeployment } from '../client/start-deployment.js';
+import { startLab, type Lab } from '../lab/index.js';
+import * as messages from '../workflows/messages.js';
+import { BLUEGREEN, ROOT } from './support/cli-runner.js';
+import { connectClient, labPlan, startWorker, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+// A private tmux server: the test never touches a developer's sessions.
+const SOCKET = `bluegreen-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+let lab: Lab;
+let client: Client;
+let connection: Connection;
+let stopWorker: (() => Promise<void>) | undefined;
+
+async function screenUntil(predicate: (screen: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = tmux('capture-pane', '-p', '-t', 'watch');
+    if (predicate(screen)) return screen;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the terminal never showed ${what}; it shows:\n${screen}`);
+}
+
+describe.skipIf(!hasTmux)('status --watch on a terminal', () => {
+  beforeAll(async () => {
+    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
+    ({ client, connection } = await connectClient());
+  });
+  afterAll(async () => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    await stopWorker?.();
+    await connection?.close();
+    await lab?.close();
+  });
+
+  it('redraws the phase list in place: run link, approval gate, outcome and exit code', async () => {
+    const taskQueue = taskQueueFor('watch-tty');
+    ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+    // A slow deploy run, so the terminal shows it in progress with its link.
+    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 5000 });
+    const plan = labPlan(lab, 'tty-watch', { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } });
+    const handle = await startDeployment(client, plan, { taskQueue });
+
+    const env = [`TEMPORAL_ADDRESS=${temporalAddress()}`, 'TERM=xterm-256color', 'NO_COLOR=1'].join(' ');
+    // The shell prints the exit code after the watch ends, then waits to be captured.
+    const command = `cd ${ROOT} && env ${env} ${process.execPath} ${BLUEGREEN} status tty-watch --watch; echo "EXIT=$?"; sleep 120`;
+    tmux('new-session', '-d', '-s', 'watch', '-x', '120', '-y', '40', command);
+
+    const running = await screenUntil((s) => /actions\/runs\/\d+/.test(s) && SPINNER.test(s), 'the deploy run in progress');
+    const lines = running.split('\n');
+    expect(lines[0]).toMatch(/^tty-watch: blue → green @ [0-9a-f]{7} {2}\(tty-watch-\d{8}-\d{6}-[0-9a-f]{4}, by test\)$/);
+    expect(running).toMatch(/^ {2}✓ plan +\d+(ms|s) +blue → green @ [0-9a-f]{7} \(green\)$/m);
+    expect(running).toMatch(new RegExp(`^  ${SPINNER.source} deploy +\\d+s +deploy-green\\.yml run \\d+ in progress$`, 'm'));
+    expect(running).toMatch(/^ {6}http:\/\/127\.0\.0\.1:\d+\/datatruck\/backend\/actions\/runs\/\d+$/m);
+    expect(running).toMatch(/^ {2}· verify$/m);
+    expect(running).toMatch(/^ {2}· approval$/m);
+    expect(running).toContain('No action needed. To stop before traffic moves: npx bluegreen abort tty-watch');
+
+    const gate = await screenUntil((s) => s.includes('Waiting for QA approval'), 'the approval gate');
+    expect(gate).toMatch(/^ {2}✓ deploy +\d+s +deploy-green\.yml run success$/m);
+    expect(gate).toMatch(/^ {2}✓ verify +\d+(ms|s) +\d+ probes, 2 in a row healthy$/m);
+    expect(gate).toMatch(new RegExp(`^  ${SPINNER.source} approval +\\d+(ms|s) +waiting up to 1h for alice or bob$`, 'm'));
+    expect(gate).toContain('  Waiting for QA approval: alice or bob may approve.');
+    expect(gate).toContain('    approve:  npx bluegreen approve tty-watch --by <name> --comment "…"');
+    expect(gate).toContain('    reject:   npx bluegreen reject tty-watch --by <name> --reason "…"');
+    expect(gate).toMatch(/^ {2}Web UI: http:\/\/.+\/namespaces\/default\/workflows\/bluegreen-tty-watch$/m);
+    // Redrawn in place: one headline, no run link once the run is over.
+    expect(gate.match(/^tty-watch: /gm)).toHaveLength(1);
+    expect(gate).not.toContain('/actions/runs/');
+
+    await waitForStatus(handle, waitingForApproval);
+    await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice', comment: 'QA passed' }] });
+
+    const done = await screenUntil((s) => s.includes('EXIT='), 'the end of the watch');
+    expect(done).toMatch(/^ {2}✓ approval +\d+(ms|s) +approved by alice: QA passed$/m);
+    expect(done).toMatch(/^ {2}✓ switch +\d+(ms|s) +public endpoint answers green$/m);
+    expect(done).toMatch(/^ {2}✓ monitor +\d+(ms|s) +healthy for 1s$/m);
+    expect(done).toMatch(/^ {4}✓ alice approved at \d\d:\d\d:\d\d "QA passed"$/m);
+    expect(done).toMatch(/^ {2}✓ SUCCEEDED in \S+: traffic is on green$/m);
+    expect(done).not.toMatch(SPINNER);
+    expect(done.match(/^tty-watch: /gm)).toHaveLength(1);
+    expect(done).toMatch(/^EXIT=0$/m);
+  }, 90_000);
+});
