@@ -94,6 +94,8 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
   const runDiscoveryPollMs = options.runDiscoveryPollMs ?? 2_000;
   const runPollIntervalMs = options.runPollIntervalMs ?? 10_000;
   const runLookbackMs = options.runLookbackMs ?? 600_000;
+  /** Workflow files whose run name was seen to carry the correlation id: checked once per worker. */
+  const runNamesChecked = new Set<string>();
 
   async function readBranchHead(input: ReadBranchHeadInput): Promise<string> {
     const octokit = github(input.github);
@@ -213,7 +215,8 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     const details = response.data as { workflow_run_id?: number | bigint; html_url?: string } | undefined;
     if (response.status === 200 && details?.workflow_run_id !== undefined) {
       const runId = Number(details.workflow_run_id);
-      await warnIfRunNameLacksCorrelationId(octokit, input, runId);
+      const workflowKey = `${input.github.baseUrl ?? ''} ${repoName(input.github)} ${input.workflow}`;
+      if (!runNamesChecked.has(workflowKey) && (await runNameCarriesCorrelationId(octokit, input, runId))) runNamesChecked.add(workflowKey);
       return { runId, url: details.html_url ?? '', reused: false };
     }
 
@@ -229,16 +232,19 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
 
   /**
    * Retries find an earlier dispatch by its run name; a workflow file without the id in its
-   * `run-name` would make a retry dispatch twice. Say so early, in the worker log.
+   * `run-name` would make a retry dispatch twice. Say so early, in the worker log. Once a
+   * workflow file's runs are seen to carry it, it is not checked again (one request less per
+   * dispatch); one that lacks it is warned about at every dispatch.
    */
-  async function warnIfRunNameLacksCorrelationId(octokit: Octokit, input: DispatchWorkflowInput, runId: number): Promise<void> {
+  async function runNameCarriesCorrelationId(octokit: Octokit, input: DispatchWorkflowInput, runId: number): Promise<boolean> {
     try {
       const { data } = await octokit.rest.actions.getWorkflowRun({ owner: input.github.owner, repo: input.github.repo, run_id: runId, ...requestOptions() });
-      if (!titleCarriesCorrelationId(data.display_title, input.correlationId)) {
-        log.warn(`Run ${runId} of ${input.workflow} is named "${data.display_title}", without the deployment id: add \`run-name: ... \${{ inputs.deployment_id }}\` so a retried dispatch finds it`);
-      }
+      if (titleCarriesCorrelationId(data.display_title, input.correlationId)) return true;
+      log.warn(`Run ${runId} of ${input.workflow} is named "${data.display_title}", without the deployment id: add \`run-name: ... \${{ inputs.deployment_id }}\` so a retried dispatch finds it`);
+      return false;
     } catch {
       // Best effort: the dispatch itself succeeded.
+      return false;
     }
   }
 

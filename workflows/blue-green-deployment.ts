@@ -30,6 +30,12 @@ import {
 } from './types.js';
 
 const MAX_RECORDED_DECISIONS = 100;
+/**
+ * How often, at most, the public endpoint is read while waiting for a switch to show (DNS/TTL
+ * lag): one cheap GET a second, so a long verify interval does not delay every switch and
+ * rollback by up to that interval once traffic has moved.
+ */
+const PUBLIC_COLOR_POLL_MS = 1_000;
 const MAX_IGNORED_SIGNALS = 20;
 
 interface HumanInput {
@@ -509,7 +515,7 @@ class DeploymentRun {
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
     const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
       { summary: `wait for public endpoint to answer ${color}` },
-      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs, intervalMs: plan.verify.intervalMs }],
+      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs, intervalMs: Math.min(plan.verify.intervalMs, PUBLIC_COLOR_POLL_MS) }],
     );
     if (!seen.ok) {
       throw new DeploymentStop(

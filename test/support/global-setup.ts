@@ -39,7 +39,11 @@ export default async function setup(project: TestProject) {
       ui: true,
       uiPort,
       searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
-      extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+      extraArgs: [
+        '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+        // As in docker-compose.yml: an activity scheduled by a workflow task goes straight back to that worker.
+        '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+      ],
     },
   });
   project.provide('temporalAddress', env.address);
