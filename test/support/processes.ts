@@ -318,6 +318,8 @@ export interface HistoryWork {
   identities: Set<string>;
   /** Activity types whose completing attempt was not the first (a retry after a dead worker). */
   retried: string[];
+  /** The worker that ran the last workflow task (the one that completed the deployment). */
+  lastIdentity: string | undefined;
 }
 
 export async function historyWork(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }): Promise<HistoryWork> {
@@ -332,16 +334,20 @@ export async function historyWork(handle: { fetchHistory(): Promise<{ events?: u
   const typeOf = new Map<string, string>();
   const identities = new Set<string>();
   const retried: string[] = [];
+  let lastIdentity: string | undefined;
   for (const event of events) {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) typeOf.set(String(event.eventId), scheduled.activityType?.name ?? '?');
     const wft = event.workflowTaskStartedEventAttributes;
-    if (wft?.identity) identities.add(wft.identity);
+    if (wft?.identity) {
+      identities.add(wft.identity);
+      lastIdentity = wft.identity;
+    }
     const started = event.activityTaskStartedEventAttributes;
     if (started?.identity) identities.add(started.identity);
     if (started && (started.attempt ?? 1) > 1) retried.push(typeOf.get(String(started.scheduledEventId)) ?? '?');
   }
-  return { identities, retried };
+  return { identities, retried, lastIdentity };
 }
 
 /** The identity a worker process shows in histories (the SDK's default: pid@hostname). */
