@@ -1,0 +1,193 @@
+// Records one real history per outcome (SUCCEEDED, ROLLED_BACK, ABORTED, FAILED) into
+// test/histories/*.json for test/replay.test.ts: the workflow code of every later commit must
+// replay them, or running deployments would break on a worker upgrade.
+//
+//   npx tsx scripts/record-histories.ts            # a private dev server, then stopped
+//   TEMPORAL_ADDRESS=localhost:7233 npx tsx scripts/record-histories.ts
+//
+// Re-record only when an incompatible change is intended and guarded by patched() (see
+// docs/contributing.md); add new histories rather than replacing old ones when you can.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { stringify } from 'yaml';
+import { createActivities } from '../activities/index.js';
+import { createGitHubClientCache } from '../activities/octokit.js';
+import { parseConfigText } from '../client/config.js';
+import { resolvePlan } from '../client/plan.js';
+import { startDeployment } from '../client/start-deployment.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { createBlueGreenWorker } from '../worker/worker.js';
+import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
+import * as messages from '../workflows/messages.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import type { DeploymentStatus, Outcome } from '../workflows/types.js';
+
+const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
+const TEMPORAL_CLI = fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));
+const TASK_QUEUE = 'record-histories';
+
+type Handle = WorkflowHandle<typeof blueGreenDeployment>;
+
+interface Scenario {
+  name: string;
+  outcome: Outcome;
+  overrides: Record<string, unknown>;
+  /** Drives the deployment (signals, updates, lab faults) until it ends. */
+  drive(handle: Handle, lab: Lab): Promise<void>;
+}
+
+const QUICK = {
+  deploy: { pollInterval: '100ms', runTimeout: '2m' },
+  verify: { successes: 2, interval: '100ms', timeout: '20s' },
+  monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
+};
+
+/** Each outcome, reached the way operators reach it, touching as many handlers as it can. */
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'succeeded',
+    outcome: 'SUCCEEDED',
+    overrides: { sync: { enabled: true, redeploy: true } },
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'approval' && s.waitingFor !== undefined);
+      await handle.signal(messages.approveSignal, { by: 'mallory' }); // not an approver: recorded, ignored
+      await handle.signal(messages.abortSignal, { by: 'eve' } as never); // no reason: ignored
+      await waitFor(handle, (s) => (s.ignoredSignals?.length ?? 0) === 2);
+      await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice', comment: 'QA passed' }] });
+    },
+  },
+  {
+    name: 'rolled-back',
+    outcome: 'ROLLED_BACK',
+    overrides: { approval: { required: false }, monitor: { duration: '60s', interval: '100ms' } },
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'monitor');
+      await handle.signal(messages.promoteSignal, {} as never); // malformed: ignored
+      await handle.signal(messages.rollbackSignal, { by: 'carol', reason: 'error rate up' });
+    },
+  },
+  {
+    name: 'rolled-back-automatically',
+    outcome: 'ROLLED_BACK',
+    overrides: { approval: { required: false }, monitor: { duration: '60s', interval: '100ms', failureThreshold: 3 } },
+    async drive(handle, lab) {
+      await waitFor(handle, (s) => s.phase === 'monitor');
+      lab.apps.setHealthy('green', false);
+    },
+  },
+  {
+    name: 'aborted',
+    outcome: 'ABORTED',
+    overrides: {},
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'approval' && s.waitingFor !== undefined);
+      await handle.signal(messages.rejectSignal, { by: 'bob', reason: 'checkout page broken' });
+    },
+  },
+  {
+    name: 'failed',
+    outcome: 'FAILED',
+    overrides: {},
+    async drive(_handle, lab) {
+      lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
+    },
+  },
+];
+
+async function waitFor(handle: Handle, predicate: (s: DeploymentStatus) => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate(await handle.query(messages.statusQuery))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`status did not reach the expected state within ${timeoutMs} ms`);
+}
+
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+async function record(client: Client, scenario: Scenario): Promise<void> {
+  const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
+  try {
+    // A failing run must be armed before the dispatch; everything else reacts to the status.
+    const service = `history-${scenario.name}`;
+    const config = deepMerge(deepMerge(lab.exampleConfig(service), QUICK), scenario.overrides);
+    const plan = resolvePlan(parseConfigText(stringify(config), `${service}.yaml`, {}), {
+      requestedBy: 'record-histories',
+      deploymentId: `${service}-1`,
+    });
+    if (scenario.outcome === 'FAILED') await scenario.drive(undefined as never, lab);
+    const handle = await startDeployment(client, plan, { taskQueue: TASK_QUEUE });
+    if (scenario.outcome !== 'FAILED') await scenario.drive(handle, lab);
+    const result = await handle.result();
+    if (result.outcome !== scenario.outcome) {
+      throw new Error(`${scenario.name}: expected ${scenario.outcome}, got ${result.outcome} (${result.error ?? ''})`);
+    }
+    const history = await handle.fetchHistory();
+    const file = `${OUT_DIR}${scenario.name}.json`;
+    // protobufjs's JSON form (int64 as strings, enums by name, bytes in base64): it reads back
+    // with History.fromObject. (historyToJSON/historyFromJSON of @temporalio/common break when
+    // npm installs two protobufjs copies, as it does here.)
+    await writeFile(file, `${JSON.stringify(history, null, 1)}\n`);
+    console.log(`${scenario.name}: ${result.outcome}, ${history.events?.length ?? 0} events → ${file}`);
+  } finally {
+    await lab.close();
+  }
+}
+
+async function run(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Always the workflow sources of this checkout (workflows/index.ts), never a prebuilt bundle.
+  delete process.env['BLUEGREEN_WORKFLOW_BUNDLE'];
+  const given = process.env['TEMPORAL_ADDRESS'];
+  const env = given
+    ? undefined
+    : await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: TEMPORAL_CLI },
+          searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
+          extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+        },
+      });
+  const address = given ?? env!.address;
+  const connection = await Connection.connect({ address });
+  const workerConnection = await NativeConnection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const worker = await createBlueGreenWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue: TASK_QUEUE,
+      activities: createActivities({
+        github: createGitHubClientCache({ auth: { kind: 'token', token: 'lab-token' }, writeSpacingMs: 0 }),
+        githubOptions: { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
+        env: {},
+      }),
+    });
+    await mkdir(OUT_DIR, { recursive: true });
+    await worker.runUntil(async () => {
+      for (const scenario of SCENARIOS) await record(client, scenario);
+    });
+  } finally {
+    await workerConnection.close();
+    await connection.close();
+    await env?.teardown();
+  }
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
