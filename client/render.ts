@@ -134,6 +134,14 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
   if (s.monitor && (s.monitor.failures > 0 || s.monitor.lastFailure)) {
     lines.push('', `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`);
   }
+  if (s.dns) {
+    const { dns } = s;
+    lines.push('', `  DNS ${dns.record} → ${dns.expected}${dns.ttl !== undefined ? ` (TTL ${dns.ttl}s)` : ''}:`);
+    for (const ns of dns.nameservers) {
+      lines.push(`    ${ns.ok ? '✓' : '✗'} ${ns.server}${ns.name ? ` (${ns.name})` : ''}: ${ns.answer}${ns.serial !== undefined ? `, serial ${ns.serial}` : ''}`);
+    }
+    if (dns.cachesMayLagUntil) lines.push(`    resolvers may still hand out the old answer until ${clock(dns.cachesMayLagUntil)}`);
+  }
   if (s.pointOfNoReturn) lines.push('', '  Point of no return passed: rollback is no longer possible.');
   const steps = nextSteps(s);
   if (steps.length > 0) lines.push('', ...steps.map((l, i) => `  ${i === 0 ? paint(color, '1', l) : l}`));

@@ -4,6 +4,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
+import { renderPhaseList } from '../client/render.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
@@ -89,6 +90,10 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     });
     expect(first.dns?.endpoint).toContain('answers green');
     expect(Date.parse(first.dns!.cachesMayLagUntil!) - Date.parse(first.dns!.confirmedAt!)).toBe(60_000);
+    const shown = renderPhaseList(first);
+    expect(shown).toContain('DNS www.bluegreen.test → CNAME green.bluegreen.test (TTL 60s):');
+    expect(shown).toContain(`✓ ${world.primary.address}: CNAME green.bluegreen.test, serial 2`);
+    expect(shown).toContain('resolvers may still hand out the old answer until');
 
     const second = await (await deploy('svc-dns-2')).result();
     expect(second.outcome).toBe('SUCCEEDED');

@@ -5,9 +5,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
 import { parseTsig, signRequest, verifyResponse } from '../activities/dns-tsig.js';
 import { createDnsActivities } from '../activities/dns.js';
+import { parseConfigText, type ConfigError } from '../client/config.js';
+import { resolvePlan } from '../client/plan.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
@@ -280,5 +283,88 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
     expect(result.phases.find((p) => p.name === 'switch')?.state).toBe('failed');
     expect(result.dns?.nameservers).toMatchObject([{ ok: false, answer: 'CNAME blue.bluegreen.test' }]);
     expect(lab.router.activeColor).toBe('blue');
+  });
+});
+
+describe('dns configuration', () => {
+  const base = {
+    service: 'svc',
+    github: { owner: 'o', repo: 'r' },
+    publicUrl: 'https://api.example.com',
+    environments: {
+      green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
+      blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
+    },
+    approval: { required: false },
+  };
+  const problems = (extra: Record<string, unknown>): string[] => {
+    try {
+      parseConfigText(stringify({ ...base, ...extra }), 'bluegreen.yaml');
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  };
+
+  it('resolves a dns section and a dns switch into the plan, names normalized, secret only by name', () => {
+    const config = parseConfigText(
+      stringify({
+        ...base,
+        dns: {
+          zone: 'Example.COM.',
+          record: 'api.example.com.',
+          ttl: '5m',
+          targets: { blue: { cname: 'Blue-LB.example.com' }, green: { a: '192.0.2.10', aaaa: ['2001:db8::10'] } },
+          nameservers: ['192.0.2.53', '[2001:db8::53]:5353', 'ns2.example.com:53'],
+        },
+        switch: { type: 'dns', tsig: { keyName: 'bluegreen-update' } },
+      }),
+      'bluegreen.yaml',
+    );
+    const plan = resolvePlan(config, { requestedBy: 'test' });
+    expect(plan.dns).toEqual({
+      zone: 'example.com',
+      record: 'api.example.com',
+      ttl: 300,
+      targets: { blue: { cname: 'blue-lb.example.com' }, green: { a: ['192.0.2.10'], aaaa: ['2001:db8::10'] } },
+      nameservers: ['192.0.2.53', '[2001:db8::53]:5353', 'ns2.example.com:53'],
+    });
+    expect(plan.switch).toEqual({
+      type: 'dns',
+      tsig: { keyName: 'bluegreen-update', algorithm: 'hmac-sha256', secretEnv: 'BLUEGREEN_TSIG_SECRET' },
+      updateTimeoutMs: 120_000,
+      verifyTimeoutMs: 600_000,
+    });
+  });
+
+  it('reports each problem with its path', () => {
+    expect(problems({ switch: { type: 'dns', tsig: { keyName: 'k' } } })).toEqual([
+      'dns: switch.type is "dns": add a dns section (zone, record, targets) naming the record to update',
+    ]);
+    expect(
+      problems({
+        dns: { zone: 'example.com', record: 'api.other.com', targets: { blue: { cname: 'x.example.com' }, green: { cname: 'x.example.com' } } },
+      }),
+    ).toEqual([
+      'dns.record: "api.other.com" is not inside the zone "example.com"',
+      'dns.targets.green: green and blue name the same target: each color needs its own',
+    ]);
+    expect(
+      problems({
+        dns: {
+          zone: 'example.com',
+          record: 'api.example.com',
+          targets: { blue: { cname: 'b.example.com', a: '192.0.2.1' }, green: { a: '300.1.1.1' } },
+          nameservers: ['127.0.0.1:99999'],
+        },
+        switch: { type: 'dns', tsig: { keyName: 'k', algorithm: 'hmac-md5', secretEnv: 'lower' } },
+      }),
+    ).toEqual([
+      'switch.tsig.algorithm: expected one of hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1',
+      'switch.tsig.secretEnv: expected the name of an environment variable, like "BLUEGREEN_TSIG_SECRET"',
+      'dns.targets.blue: give either cname, or a and/or aaaa (a CNAME cannot share its name with other records)',
+      'dns.targets.green.a.0: expected an IPv4 address like "192.0.2.10"',
+      'dns.nameservers.0: expected a DNS server like "192.0.2.53", "ns1.example.com:53" or "[2001:db8::53]:53"',
+    ]);
   });
 });
