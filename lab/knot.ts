@@ -97,6 +97,19 @@ export async function freePort(address = '127.0.0.1'): Promise<number> {
   throw new Error('no free port for the DNS server');
 }
 
+/** knotd processes of this process: killed if it exits without closing them (a crashed test). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 export class KnotServer {
   private child: ChildProcess | undefined;
 
@@ -196,6 +209,7 @@ export class KnotServer {
     const child = spawn(knotdPath()!, ['-c', join(this.dir, 'knot.conf')], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     this.child = child;
+    track(child);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`knotd exited with code ${child.exitCode}: ${await this.logTail()}`);
