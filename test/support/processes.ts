@@ -267,6 +267,9 @@ export class DevServer {
       'warn',
       '--dynamic-config-value',
       'frontend.enableUpdateWorkflowExecution=true',
+      // As the shared test server and docker-compose.yml have it.
+      '--dynamic-config-value',
+      'system.enableActivityEagerExecution=true',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ];
     this.process = new ManagedProcess(`temporal dev server :${this.port}`, TEMPORAL_CLI, args, childEnv({}));
