@@ -2,6 +2,7 @@
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Color, DeploymentPlan, DeploymentStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
 
 const nowIso = (): string => new Date().toISOString();
@@ -94,20 +95,7 @@ export class StatusTracker {
 
   /** The Web UI's "current details": what is happening and what a human must do next. */
   private publish(): void {
-    const s = this.status;
-    const lines: string[] = [];
-    const route = s.activeColor && s.targetColor ? ` (${s.activeColor} → ${s.targetColor})` : '';
-    if (s.outcome) {
-      lines.push(`**${s.outcome}**${route}`);
-      if (s.error) lines.push(s.error);
-    } else {
-      const entry = s.phases.find((p) => p.name === s.phase);
-      lines.push(`**${s.phase}**${route}: ${entry?.detail ?? 'in progress'}`);
-      if (entry?.url) lines.push(`Run: ${entry.url}`);
-      lines.push(s.waitingFor ? `Waiting for: ${s.waitingFor}` : 'No action needed.');
-    }
-    if (s.pointOfNoReturn) lines.push('Point of no return passed: rollback is no longer possible.');
-    setCurrentDetails(lines.join('\n\n'));
+    setCurrentDetails(currentDetails(this.status));
   }
 }
 
