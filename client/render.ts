@@ -159,7 +159,7 @@ export function renderChangeLine(s: DeploymentStatus, now = Date.now()): string 
   const parts = [`${time} ${s.service} ${s.phase}`, phase?.state ?? '', phase?.detail ?? ''];
   if (phase?.url && phase.state === 'running') parts.push(phase.url);
   const steps = nextSteps(s);
-  if (s.waitingFor && steps[0]) parts.push(`— ${steps.map((l) => l.trim()).join('; ')}`);
+  if (s.waitingFor && steps[0]) parts.push(`— ${steps.map((l) => l.trim().replace(/\s+/g, ' ').replace(/\.$/, '')).join('; ')}`);
   return parts.filter(Boolean).join(' ');
 }
 

@@ -9,7 +9,7 @@ import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js'
 import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages.js';
 import { searchAttribute } from '../workflows/search-attributes.js';
 import type { DeploymentPlan } from '../workflows/types.js';
-import { shortSha } from '../workflows/format.js';
+import { formatDuration, shortSha } from '../workflows/format.js';
 
 export class DeploymentBusyError extends Error {
   constructor(
@@ -55,7 +55,7 @@ export async function startDeployment(
         ...(target ? [searchAttribute.targetColor(target)] : []),
       ],
       staticSummary: `${plan.service}: ${route}${at} (by ${plan.requestedBy})`,
-      staticDetails: `Deployment ${plan.deploymentId} of ${plan.github.owner}/${plan.github.repo}; public endpoint ${plan.publicUrl}${plan.colorPath}`,
+      staticDetails: staticDetails(plan),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -65,4 +65,16 @@ export async function startDeployment(
       .catch(() => undefined);
     throw new DeploymentBusyError(workflowId, running?.deploymentId, running?.phase);
   }
+}
+
+/** The Web UI's static details (Markdown): what this deployment is, who may approve, how to follow it. */
+function staticDetails(plan: DeploymentPlan): string {
+  const approval = plan.approval.required
+    ? `QA approval by ${plan.approval.approvers.join(', ') || 'anyone'}`
+    : 'no QA approval';
+  return [
+    `Deployment ${plan.deploymentId} of ${plan.github.owner}/${plan.github.repo}, started by ${plan.requestedBy}.`,
+    `Public endpoint ${plan.publicUrl}${plan.colorPath}; ${approval}; monitored for ${formatDuration(plan.monitor.durationMs)} after the switch.`,
+    `Follow it: \`npx bluegreen status ${plan.service} --watch\``,
+  ].join('  \n');
 }

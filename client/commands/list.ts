@@ -52,10 +52,19 @@ export async function history(service: string, options: { limit: number; json: b
     if (options.json) console.log(JSON.stringify(deployments));
     else if (deployments.length === 0) console.log(`no finished deployments of ${service}`);
     else {
+      console.log(['STARTED (UTC)'.padEnd(21), 'BY'.padEnd(13), 'ROUTE'.padEnd(15), 'SHA'.padEnd(9), 'OUTCOME'.padEnd(12), 'TOOK'.padStart(8), '  DEPLOYMENT'].join(''));
       for (const d of deployments) {
         const took = d.endedAt ? formatDuration(Date.parse(d.endedAt) - Date.parse(d.startedAt)) : '?';
         console.log(
-          `${d.startedAt.slice(0, 19).replace('T', ' ')}  ${d.requestedBy.padEnd(12)} ${d.activeColor ?? '?'} → ${d.targetColor ?? '?'}  ${shortSha(d.sha)}  ${(d.outcome ?? '').padEnd(12)} ${took.padStart(8)}  ${d.deploymentId}`,
+          [
+            d.startedAt.slice(0, 19).replace('T', ' ').padEnd(21),
+            d.requestedBy.slice(0, 12).padEnd(13),
+            `${d.activeColor ?? '?'} → ${d.targetColor ?? '?'}`.padEnd(15),
+            shortSha(d.sha).padEnd(9),
+            (d.outcome ?? '').padEnd(12),
+            took.padStart(8),
+            `  ${d.deploymentId}`,
+          ].join(''),
         );
       }
     }

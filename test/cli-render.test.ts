@@ -1,0 +1,137 @@
+// The text a person reads: the CLI's phase list and change lines, and the Web UI's current
+// details, for fixed statuses (no server needed). Inline snapshots are the user-facing text.
+import { describe, expect, it } from 'vitest';
+import { changeKey, renderChangeLine, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
+import { currentDetails } from '../workflows/current-details.js';
+import type { DeploymentStatus } from '../workflows/types.js';
+
+const T0 = Date.parse('2026-05-04T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+function atGate(): DeploymentStatus {
+  return {
+    service: 'datatruck-api',
+    deploymentId: 'datatruck-api-20260504-100000-ab12',
+    phase: 'approval',
+    activeColor: 'blue',
+    targetColor: 'green',
+    sha: '1a2b3c4d5e6f',
+    requestedBy: 'olivia',
+    startedAt: at(0),
+    phases: [
+      { name: 'plan', state: 'succeeded', startedAt: at(0), endedAt: at(1), detail: 'blue → green @ 1a2b3c4 (green)' },
+      { name: 'deploy', state: 'succeeded', startedAt: at(1), endedAt: at(95), detail: 'deploy-green.yml run success', url: 'https://github.com/datatruck/backend/actions/runs/7' },
+      { name: 'verify', state: 'succeeded', startedAt: at(95), endedAt: at(110), detail: '3 probes, 3 in a row healthy' },
+      { name: 'approval', state: 'running', startedAt: at(110), detail: 'waiting up to 24h for alice or bob' },
+      { name: 'switch', state: 'pending' },
+      { name: 'monitor', state: 'pending' },
+      { name: 'sync', state: 'pending' },
+    ],
+    approvals: [],
+    approvers: ['alice', 'bob'],
+    waitingFor: 'approval by alice or bob: npx bluegreen approve datatruck-api --by <name>',
+  };
+}
+
+describe('renderPhaseList', () => {
+  it('shows the phases, durations, who may approve and the exact commands', () => {
+    expect(renderPhaseList(atGate(), { now: T0 + 130_000, footer: ['Web UI: http://localhost:8233/…'] })).toMatchInlineSnapshot(`
+      "datatruck-api: blue → green @ 1a2b3c4  (datatruck-api-20260504-100000-ab12, by olivia)
+        ✓ plan           1s  blue → green @ 1a2b3c4 (green)
+        ✓ deploy      1m34s  deploy-green.yml run success
+        ✓ verify        15s  3 probes, 3 in a row healthy
+        ▸ approval      20s  waiting up to 24h for alice or bob
+        · switch
+        · monitor
+        · sync
+
+        Waiting for QA approval: alice or bob may approve.
+          approve:  npx bluegreen approve datatruck-api --by <name> --comment "…"
+          reject:   npx bluegreen reject datatruck-api --by <name> --reason "…"
+
+        Web UI: http://localhost:8233/…"
+    `);
+  });
+
+  it('spins on the running phase, shows its run link, and the outcome at the end', () => {
+    const running = atGate();
+    running.phase = 'deploy';
+    running.phases[1] = { name: 'deploy', state: 'running', startedAt: at(1), detail: 'deploy-green.yml run 7 in progress', url: 'https://github.com/x/y/actions/runs/7' };
+    delete running.waitingFor;
+    const frame = renderPhaseList(running, { tick: 3, now: T0 + 5_000 });
+    expect(frame).toContain('  ⠸ deploy         4s  deploy-green.yml run 7 in progress\n      https://github.com/x/y/actions/runs/7');
+    expect(frame).toContain('No action needed. To stop before traffic moves: npx bluegreen abort datatruck-api');
+
+    const done: DeploymentStatus = { ...atGate(), phase: 'done', outcome: 'ROLLED_BACK', endedAt: at(400), error: 'rollback requested by carol: error rate up' };
+    delete done.waitingFor;
+    done.approvals = [{ by: 'alice', decision: 'approved', at: at(200), comment: 'QA passed', counted: true }];
+    const final = renderPhaseList(done, { now: T0 + 500_000 });
+    expect(final).toContain('  Decisions:\n    ✓ alice approved at 10:03:20 "QA passed"');
+    expect(final).toContain('  ↺ ROLLED_BACK in 6m40s: traffic is back on blue — rollback requested by carol: error rate up');
+    expect(final).not.toContain('npx bluegreen');
+  });
+
+  it('wraps long lines to the terminal width, so a redraw knows how many rows it drew', () => {
+    const line = `  ${'x'.repeat(150)}`;
+    const wrapped = wrapToWidth(`short\n${line}`, 80);
+    const rows = wrapped.split('\n');
+    expect(rows.length).toBe(3);
+    for (const row of rows) expect(visibleLength(row)).toBeLessThan(80);
+    expect(rows.slice(1).join('').replace(/ {6}/g, '')).toBe(line);
+    // Colors do not count towards the width.
+    expect(wrapToWidth(`\x1b[32m✓\x1b[0m ${'y'.repeat(70)}`, 80).split('\n')).toHaveLength(1);
+  });
+});
+
+describe('renderChangeLine', () => {
+  it('says what changed in one line, with the commands at the gate', () => {
+    expect(renderChangeLine(atGate(), T0)).toBe(
+      '10:00:00 datatruck-api approval running waiting up to 24h for alice or bob — Waiting for QA approval: alice or bob may approve; ' +
+        'approve: npx bluegreen approve datatruck-api --by <name> --comment "…"; reject: npx bluegreen reject datatruck-api --by <name> --reason "…"',
+    );
+    const a = atGate();
+    const b = atGate();
+    b.approvals.push({ by: 'mallory', decision: 'approved', at: at(120), counted: false, note: 'not an approver' });
+    expect(changeKey(a)).not.toBe(changeKey(b));
+  });
+});
+
+describe('currentDetails (Web UI)', () => {
+  it('at the gate: the headline, the commands in code spans, the phases', () => {
+    const text = currentDetails(atGate());
+    // A blank last paragraph keeps the UI's frame from cutting the last line in half.
+    expect(text.endsWith('\n\n\u00a0')).toBe(true);
+    expect(text.slice(0, -3)).toMatchInlineSnapshot(`
+      "**Waiting for QA approval** — datatruck-api: blue → green @ 1a2b3c4
+
+      waiting up to 24h for alice or bob
+
+      Approve: \`npx bluegreen approve datatruck-api --by <name> --comment "…"\`  
+      Reject: \`npx bluegreen reject datatruck-api --by <name> --reason "…"\`  
+      Or in this UI: More Actions → Send a Signal \`approve\` with \`{"by": "<name>"}\`
+
+      Phases: ✓ plan · ✓ deploy · ✓ verify · ▶ approval · ○ switch · ○ monitor · ○ sync"
+    `);
+  });
+
+  it('at the end: the outcome, where traffic is, the error and the failed run, literally', () => {
+    const failed: DeploymentStatus = {
+      ...atGate(),
+      phase: 'done',
+      outcome: 'FAILED',
+      endedAt: at(100),
+      error: 'deploy run ended failure at job "deploy", step "Run <migrations>"',
+    };
+    delete failed.waitingFor;
+    failed.phases = [
+      { name: 'plan', state: 'succeeded' },
+      { name: 'deploy', state: 'failed', url: 'https://github.com/x/y/actions/runs/9' },
+      { name: 'switch', state: 'skipped' },
+    ];
+    const text = currentDetails(failed);
+    expect(text.split('\n\n')[0]).toBe('**✗ FAILED**: traffic never moved in 1m40s — datatruck-api: blue → green @ 1a2b3c4');
+    expect(text).toContain('step "Run \\<migrations\\>"');
+    expect(text).toContain('Failed run: https://github.com/x/y/actions/runs/9');
+    expect(text).not.toContain('npx bluegreen');
+  });
+});
