@@ -153,7 +153,12 @@ class DeploymentRun {
   private activeColor!: Color;
   private targetColor!: Color;
   private sha!: string;
-  private githubDeploymentId: number | undefined;
+  /** The GitHub deployment record's id once created (undefined when it could not be). */
+  private githubDeployment: Promise<number | undefined> = Promise.resolve(undefined);
+  /** The `in_progress` status, written while verify runs; the final status waits for it. */
+  private inProgressStatus: Promise<void> = Promise.resolve();
+  /** Whether the GitHub deployment record and its first status are written off the critical path. */
+  private recordsInBackground = false;
 
   constructor(
     private readonly plan: DeploymentPlan,
@@ -249,7 +254,12 @@ class DeploymentRun {
       { github: plan.github, branch: env.branch },
     ]);
     tracker.setColors(this.activeColor, this.targetColor, this.sha);
-    this.githubDeploymentId = await this.recordGitHubDeployment();
+    // The record is for humans: created while the deploy run is dispatched, not before it.
+    // Deployments started before this existed await it here (same commands on replay).
+    this.recordsInBackground = patched('github-records-in-background');
+    const record = this.recordGitHubDeployment();
+    this.githubDeployment = record.catch(() => undefined);
+    if (!this.recordsInBackground) await record;
     tracker.finish('plan', 'succeeded', `${this.activeColor} → ${this.targetColor} @ ${shortSha(this.sha)} (${env.branch})`);
   }
 
@@ -266,7 +276,9 @@ class DeploymentRun {
     if (result.conclusion !== 'success') {
       throw new DeploymentStop('FAILED', `deploy run ${describeRunFailure(result)}; traffic untouched on ${this.activeColor}`);
     }
-    await this.setGitHubDeploymentStatus('in_progress', `deployed to ${this.targetColor}, verifying`);
+    const inProgress = this.setGitHubDeploymentStatus('in_progress', `deployed to ${this.targetColor}, verifying`);
+    if (this.recordsInBackground) this.inProgressStatus = inProgress;
+    else await inProgress;
   }
 
   private async verifyPhase(): Promise<void> {
@@ -299,6 +311,8 @@ class DeploymentRun {
   private async approvalPhase(): Promise<void> {
     const { plan, tracker, human } = this;
     if (!plan.approval.required) return;
+    // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
+    await this.inProgressStatus;
     const approvers = plan.approval.approvers;
     const who = approvers.length > 0 ? orList(approvers) : 'anyone';
     tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
@@ -603,6 +617,7 @@ class DeploymentRun {
 
   private async finish(outcome: Outcome, error?: string): Promise<DeploymentStatus> {
     const state = outcome === 'SUCCEEDED' ? 'success' : outcome === 'ABORTED' ? 'inactive' : 'failure';
+    await this.inProgressStatus;
     await this.setGitHubDeploymentStatus(state, error ?? `deployment ${outcome.toLowerCase()}`);
     return this.tracker.complete(outcome, error);
   }
@@ -633,12 +648,13 @@ class DeploymentRun {
     state: 'in_progress' | 'success' | 'failure' | 'inactive',
     description: string,
   ): Promise<void> {
-    if (this.githubDeploymentId === undefined) return;
+    const githubDeploymentId = await this.githubDeployment;
+    if (githubDeploymentId === undefined) return;
     try {
       await quick.setGitHubDeploymentStatus.executeWithOptions({ summary: `GitHub deployment status: ${state}` }, [
         {
           github: this.plan.github,
-          deploymentId: this.githubDeploymentId,
+          deploymentId: githubDeploymentId,
           state,
           description: description.slice(0, 140),
           environmentUrl: this.plan.environments[this.targetColor].url,
