@@ -1,0 +1,4 @@
+import type { BenchContext, SectionResult } from './support/context.js';
+export async function scale(_ctx: BenchContext): Promise<SectionResult> {
+  throw new Error('todo');
+}
