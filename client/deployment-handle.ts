@@ -122,7 +122,11 @@ export async function followDeployment(
 ): Promise<DeploymentStatus> {
   const options = typeof intervalOrOptions === 'number' ? { intervalMs: intervalOrOptions } : intervalOrOptions;
   const intervalMs = options.intervalMs ?? 500;
-  const result = handle.result();
+  // Stopping must cancel the long poll behind result(): a closed connection lets in-flight
+  // calls go on, and they would keep the process alive after Ctrl-C.
+  const abort = new AbortController();
+  options.stopped?.catch(() => abort.abort());
+  const result = handle.client.withAbortSignal(abort.signal, () => handle.result());
   let settled: { status: DeploymentStatus } | { error: unknown } | undefined;
   result.then(
     (status) => (settled = { status }),
@@ -130,18 +134,22 @@ export async function followDeployment(
   );
   const stopped = options.stopped ?? new Promise<never>(() => undefined);
   let lastGood = Date.now();
-  while (!settled) {
-    try {
-      const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
-      onStatus(await Promise.race([reading, stopped]));
-      lastGood = Date.now();
-    } catch (err) {
-      if (err instanceof ExitError) throw err;
-      // The workflow may have just closed between two readings (the result settles it), or
-      // its worker is away: say so and keep following, the deployment waits for it.
-      if (!settled) options.onQueryError?.(err, Date.now() - lastGood);
+  try {
+    while (!settled) {
+      try {
+        const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
+        onStatus(await Promise.race([reading, stopped]));
+        lastGood = Date.now();
+      } catch (err) {
+        if (err instanceof ExitError) throw err;
+        // The workflow may have just closed between two readings (the result settles it), or
+        // its worker is away: say so and keep following, the deployment waits for it.
+        if (!settled) options.onQueryError?.(err, Date.now() - lastGood);
+      }
+      await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), result.catch(() => undefined), stopped]);
     }
-    await Promise.race([new Promise((r) => setTimeout(r, intervalMs)), result.catch(() => undefined), stopped]);
+  } finally {
+    if (!settled) abort.abort();
   }
   const final = settled as { status: DeploymentStatus } | { error: unknown };
   if ('error' in final) throw final.error;

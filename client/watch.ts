@@ -69,13 +69,15 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
   let interrupt!: (err: ExitError) => void;
   const stopped = new Promise<never>((_, reject) => (interrupt = reject));
   stopped.catch(() => undefined);
-  const onSigint = () =>
+  const onSigint = () => {
+    if (tty) out.write('\n'); // past the terminal's "^C"
     interrupt(
       new ExitError(
         `stopped watching; the deployment goes on. Follow it again with \`npx bluegreen status ${service} --watch\``,
         EXIT_INTERRUPTED,
       ),
     );
+  };
   process.once('SIGINT', onSigint);
   const timer = tty ? setInterval(draw, FRAME_MS) : undefined;
   if (tty) out.write('\x1b[?25l'); // hide the cursor while the spinner turns

@@ -22,11 +22,11 @@ let client: Client;
 let connection: Connection;
 let stopWorker: (() => Promise<void>) | undefined;
 
-async function screenUntil(predicate: (screen: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+async function screenUntil(predicate: (screen: string) => boolean, what: string, timeoutMs = 30_000, session = 'watch'): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let screen = '';
   while (Date.now() < deadline) {
-    screen = tmux('capture-pane', '-p', '-t', 'watch');
+    screen = tmux('capture-pane', '-p', '-t', session);
     if (predicate(screen)) return screen;
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -79,6 +79,15 @@ describe.skipIf(!hasTmux)('status --watch on a terminal', () => {
     // Redrawn in place: one headline, no run link once the run is over.
     expect(gate.match(/^tty-watch: /gm)).toHaveLength(1);
     expect(gate).not.toContain('/actions/runs/');
+
+    // Ctrl-C stops watching, not the deployment: a second watcher, interrupted at the gate.
+    tmux('new-session', '-d', '-s', 'second', '-x', '120', '-y', '40', command);
+    await screenUntil((s) => s.includes('Waiting for QA approval'), 'the gate in the second watcher', 30_000, 'second');
+    tmux('send-keys', '-t', 'second', 'C-c');
+    const stopped = await screenUntil((s) => s.includes('EXIT='), 'the second watcher stopping', 10_000, 'second');
+    expect(stopped).toContain('bluegreen: stopped watching; the deployment goes on.');
+    expect(stopped).toMatch(/^EXIT=130$/m);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
 
     await waitForStatus(handle, waitingForApproval);
     await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice', comment: 'QA passed' }] });
