@@ -36,6 +36,10 @@ const serviceName = (value: string) => {
   return value;
 };
 
+const OUTCOME_CODES =
+  '\nExit codes: 0 succeeded (or still running without --wait/--watch), 3 failed, 4 rolled back, 5 aborted,\n' +
+  '  2 bad input, 6 Temporal or its workers unreachable, 7 refused, 130 stopped watching (Ctrl-C)';
+
 export function buildProgram(): Command {
   const program = new Command('bluegreen')
     .description('Durable blue/green deployments on Temporal for apps deployed through GitHub Actions')
@@ -47,30 +51,30 @@ export function buildProgram(): Command {
     .description('start a deployment of the service described by a config file')
     .option('-c, --config <file>', 'bluegreen.yaml to deploy with (default: ./bluegreen.yaml)')
     .addOption(colorOption())
-    .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome', false)
-    .option('--dry-run', 'print the resolved plan and start nothing', false)
-    .option('--json', 'machine-readable output (one JSON object per change with --wait)', false)
-    .option('--by <name>', 'who starts it (default: $BLUEGREEN_USER or your login)', defaultUser())
+    .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome')
+    .option('--dry-run', 'print the resolved plan and start nothing')
+    .option('--json', 'machine-readable output (one JSON object per change with --wait)')
+    .addOption(new Option('--by <name>', 'who starts it').default(defaultUser(), '$BLUEGREEN_USER or your login'))
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
-    .addHelpText('after', '\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run')
+    .addHelpText('after', `\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  npx bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`)
     .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(o)));
 
   program
     .command('status')
     .description("show a service's current or last deployment")
     .argument('<service>', 'service name from the config', serviceName)
-    .option('-w, --watch', 'follow it live until it ends', false)
-    .option('--json', 'print the status as JSON', false)
-    .addHelpText('after', '\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase')
+    .option('-w, --watch', 'follow it live until it ends')
+    .option('--json', 'print the status as JSON')
+    .addHelpText('after', `\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`)
     .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, o)));
 
   program
     .command('list')
     .description('list deployments (from Temporal visibility)')
-    .option('--running', 'only running deployments', false)
+    .option('--running', 'only running deployments')
     .option('--service <service>', 'only this service', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 50)
-    .option('--json', 'print JSON', false)
+    .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  npx bluegreen list --running\n  npx bluegreen list --service datatruck-api --json')
     .action(recordExit(async (o) => (await import('./commands/list.js')).list(o)));
 
@@ -79,7 +83,7 @@ export function buildProgram(): Command {
     .description('past deployments of a service: when, who, from → to, SHA, outcome, duration')
     .argument('<service>', 'service name', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 20)
-    .option('--json', 'print JSON', false)
+    .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  npx bluegreen history datatruck-api --limit 5')
     .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
 
@@ -88,16 +92,16 @@ export function buildProgram(): Command {
       .command(name)
       .description(description)
       .argument('<service>', 'service name', serviceName)
-      .option('--by <name>', 'who decides (default: $BLUEGREEN_USER or your login)', defaultUser());
+      .addOption(new Option('--by <name>', 'who decides (checked against approval.approvers)').default(defaultUser(), '$BLUEGREEN_USER or your login'));
     if (text) {
       if (text.required) cmd.requiredOption(text.flag, text.help);
       else cmd.option(text.flag, text.help);
     }
-    cmd.addHelpText('after', `\nExample:\n  ${example}`);
+    cmd.addHelpText('after', `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 unknown service, 6 no worker answered`);
     cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
   };
-  decision('approve', 'approve a deployment waiting at the QA gate', { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
-    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"');
+  decision('approve', 'approve a deployment waiting at the QA gate; says at once whether it counted', { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
+    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"\n  BLUEGREEN_USER=alice npx bluegreen approve datatruck-api');
   decision('reject', 'reject a deployment at the QA gate (it ends ABORTED)', { flag: '--reason <text>', required: true, help: 'why' },
     'npx bluegreen reject datatruck-api --by bob --reason "checkout broken"');
   decision('rollback', 'switch traffic back to the previous color', { flag: '--reason <text>', required: true, help: 'why' },
@@ -125,7 +129,7 @@ export function buildProgram(): Command {
     .command('validate')
     .description('check a config file and report every problem at once')
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
-    .option('--json', 'print the resolved config, or the problems, as JSON', false)
+    .option('--json', 'print the resolved config, or the problems, as JSON')
     .addHelpText('after', '\nExample:\n  npx bluegreen validate -c bluegreen.yaml')
     .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(o)));
 

@@ -16,9 +16,9 @@ export interface DeployOptions {
   /** @default 'bluegreen.yaml' in the current directory */
   config?: string;
   color?: Color;
-  wait: boolean;
-  dryRun: boolean;
-  json: boolean;
+  wait?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
   by: string;
   taskQueue?: string;
 }
@@ -52,7 +52,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
     }
     if (!options.wait) return EXIT.RUNNING;
     const final = await watchDeployment(handle, {
-      json: options.json,
+      json: options.json === true,
       footer: [`Web UI: ${ui}`],
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     });

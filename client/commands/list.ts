@@ -10,7 +10,7 @@ import { connectCli } from '../temporal-client.js';
 
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 
-export async function list(options: { running: boolean; service?: string; json: boolean; limit: number }): Promise<number> {
+export async function list(options: { running?: boolean; service?: string; json?: boolean; limit: number }): Promise<number> {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
   if (options.running) clauses.push(`ExecutionStatus = 'Running'`);
   if (options.service) clauses.push(`BlueGreenService = ${quote(options.service)}`);
@@ -44,7 +44,7 @@ export async function list(options: { running: boolean; service?: string; json: 
   }
 }
 
-export async function history(service: string, options: { limit: number; json: boolean }): Promise<number> {
+export async function history(service: string, options: { limit: number; json?: boolean }): Promise<number> {
   if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 500) throw badInput('--limit must be a whole number from 1 to 500');
   const cli = await connectCli();
   try {

@@ -7,8 +7,8 @@ import { connectCli, webUiUrl } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
 export interface StatusOptions {
-  watch: boolean;
-  json: boolean;
+  watch?: boolean;
+  json?: boolean;
 }
 
 export async function status(service: string, options: StatusOptions): Promise<number> {
@@ -17,7 +17,7 @@ export async function status(service: string, options: StatusOptions): Promise<n
     const snapshot = await findDeployment(cli.client, service);
     const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId);
     if (options.watch && snapshot.running) {
-      const final = await watchDeployment(snapshot.handle, { json: options.json, footer: [`Web UI: ${ui}`], taskQueue: snapshot.taskQueue });
+      const final = await watchDeployment(snapshot.handle, { json: options.json === true, footer: [`Web UI: ${ui}`], taskQueue: snapshot.taskQueue });
       return exitCodeForOutcome(final.outcome ?? 'FAILED');
     }
     if (options.json) console.log(JSON.stringify(snapshot.status));

@@ -4,7 +4,7 @@ import { EXIT } from '../errors.js';
 import { resolvePlan } from '../plan.js';
 import { configPath } from './config-path.js';
 
-export async function validate(options: { config?: string; json: boolean }): Promise<number> {
+export async function validate(options: { config?: string; json?: boolean }): Promise<number> {
   const path = configPath(options.config);
   try {
     const config = await loadConfigFile(path);
