@@ -201,3 +201,38 @@ export function wrapToWidth(text: string, columns: number): string {
   }
   return out.join('\n');
 }
+
+/**
+ * The log lines between two readings (pipes, CI logs): every phase that started or ended,
+ * even one that came and went between two polls, each decision, what a human may do, the
+ * outcome. `previous` is undefined for the first reading.
+ */
+export function renderLogLines(previous: DeploymentStatus | undefined, s: DeploymentStatus, now = Date.now()): string[] {
+  const time = new Date(now).toISOString().slice(11, 19);
+  const lines: string[] = [];
+  const say = (text: string) => lines.push(`${time} ${s.service} ${text}`);
+  // Decisions first: they are what made the phases below move.
+  for (const a of s.approvals.slice(previous?.approvals.length ?? 0)) say(describeApproval(a));
+  for (const i of (s.ignoredSignals ?? []).slice(previous?.ignoredSignals?.length ?? 0)) {
+    say(`· ignored ${i.signal}${i.by ? ` by ${i.by}` : ''}: ${i.reason}`);
+  }
+  for (const phase of s.phases) {
+    const before = previous?.phases.find((p) => p.name === phase.name);
+    const changed = !before || before.state !== phase.state || before.detail !== phase.detail || before.url !== phase.url;
+    if (!changed || phase.state === 'pending' || phase.state === 'skipped') continue;
+    const detail = phase.detail ? `  ${phase.detail}` : '';
+    if (phase.state === 'running') {
+      say(`${MARK.running} ${phase.name}${detail}${phase.url ? `  ${phase.url}` : ''}`);
+    } else if (before?.state !== phase.state || phase.state === 'failed') {
+      const took = elapsed(phase, now);
+      say(`${MARK[phase.state]} ${phase.name}${took ? ` ${took}` : ''}${detail}${phase.state === 'failed' && phase.url ? `  ${phase.url}` : ''}`);
+    }
+  }
+  if (s.waitingFor && s.waitingFor !== previous?.waitingFor) {
+    const steps = nextSteps(s);
+    if (steps.length > 0) say(steps.map((l) => l.trim().replace(/\s+/g, ' ').replace(/\.$/, '')).join('; '));
+  }
+  if (s.pointOfNoReturn && !previous?.pointOfNoReturn) say('point of no return passed: rollback is no longer possible');
+  if (s.outcome && !previous?.outcome) say(outcomeLine(s));
+  return lines;
+}

@@ -3,7 +3,7 @@
 import type { DeploymentStatus } from '../workflows/types.js';
 import { followDeployment, type DeploymentHandle } from './deployment-handle.js';
 import { ExitError } from './errors.js';
-import { changeKey, describeApproval, renderChangeLine, renderPhaseList } from './render.js';
+import { changeKey, renderLogLines, renderPhaseList } from './render.js';
 
 export interface WatchOptions {
   json: boolean;
@@ -30,7 +30,7 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
   let drawnRows = 0;
   let tick = 0;
   let lastKey = '';
-  let approvalsShown = 0;
+  let previous: DeploymentStatus | undefined;
 
   const draw = () => {
     if (!latest) return;
@@ -53,10 +53,8 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
       out.write(`${JSON.stringify(status)}\n`);
       return;
     }
-    // A decision is news of its own, even when the phase did not change yet.
-    for (const a of status.approvals.slice(approvalsShown)) out.write(`${new Date().toISOString().slice(11, 19)} ${status.service} ${describeApproval(a)}\n`);
-    approvalsShown = status.approvals.length;
-    out.write(`${renderChangeLine(status)}\n`);
+    for (const line of renderLogLines(previous, status)) out.write(`${line}\n`);
+    previous = status;
   };
 
   const onQueryError = (_err: unknown, sinceMs: number) => {

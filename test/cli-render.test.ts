@@ -1,7 +1,7 @@
 // The text a person reads: the CLI's phase list and change lines, and the Web UI's current
 // details, for fixed statuses (no server needed). Inline snapshots are the user-facing text.
 import { describe, expect, it } from 'vitest';
-import { changeKey, renderChangeLine, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
+import { changeKey, renderChangeLine, renderLogLines, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
 import { currentDetails } from '../workflows/current-details.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 
@@ -93,6 +93,27 @@ describe('renderChangeLine', () => {
     const b = atGate();
     b.approvals.push({ by: 'mallory', decision: 'approved', at: at(120), counted: false, note: 'not an approver' });
     expect(changeKey(a)).not.toBe(changeKey(b));
+  });
+});
+
+describe('renderLogLines', () => {
+  it('logs every phase that started or ended between two readings, decisions first', () => {
+    const before = atGate();
+    before.phase = 'deploy';
+    before.phases[1] = { name: 'deploy', state: 'running', startedAt: at(1), detail: 'deploy-green.yml run 7 in progress', url: 'https://github.com/x/y/actions/runs/7' };
+    before.phases[2] = { name: 'verify', state: 'pending' };
+    before.phases[3] = { name: 'approval', state: 'pending' };
+    delete before.waitingFor;
+    const after = atGate();
+    after.approvals.push({ by: 'mallory', decision: 'approved', at: at(111), counted: false, note: 'mallory is not on the approvers list' });
+    expect(renderLogLines(before, after, T0 + 120_000)).toEqual([
+      '10:02:00 datatruck-api · mallory approval ignored at 10:01:51 (mallory is not on the approvers list)',
+      '10:02:00 datatruck-api ✓ deploy 1m34s  deploy-green.yml run success',
+      '10:02:00 datatruck-api ✓ verify 15s  3 probes, 3 in a row healthy',
+      '10:02:00 datatruck-api ▸ approval  waiting up to 24h for alice or bob',
+      '10:02:00 datatruck-api Waiting for QA approval: alice or bob may approve; approve: npx bluegreen approve datatruck-api --by <name> --comment "…"; reject: npx bluegreen reject datatruck-api --by <name> --reason "…"',
+    ]);
+    expect(renderLogLines(after, after, T0 + 121_000)).toEqual([]);
   });
 });
 
