@@ -19,7 +19,7 @@ export class DeploymentBusyError extends Error {
   ) {
     super(
       `a deployment of this service is already running: ${runningDeploymentId ?? workflowId}` +
-        `${runningPhase ? ` (phase ${runningPhase})` : ''} — watch it with \`npx bluegreen status ${workflowId.replace(/^bluegreen-/, '')}\`` +
+        `${runningPhase ? ` (phase ${runningPhase})` : ''} — watch it with \`npx bluegreen status ${workflowId.replace(/^bluegreen-/, '')} --watch\`` +
         ' or abort it before starting another',
     );
     this.name = 'DeploymentBusyError';
