@@ -651,7 +651,7 @@ class DeploymentRun {
     const githubDeploymentId = await this.githubDeployment;
     if (githubDeploymentId === undefined) return;
     try {
-      await quick.setGitHubDeploymentStatus.executeWithOptions({ summary: `GitHub deployment status: ${state}` }, [
+      await quick.setGitHubDeploymentStatus.executeWithOptions({ summary: `mark the GitHub deployment to ${this.targetColor} ${GITHUB_STATE_WORDS[state]}` }, [
         {
           github: this.plan.github,
           deploymentId: githubDeploymentId,
@@ -665,6 +665,14 @@ class DeploymentRun {
     }
   }
 }
+
+/** How a GitHub deployment state reads in an activity summary. */
+const GITHUB_STATE_WORDS: Record<'in_progress' | 'success' | 'failure' | 'inactive', string> = {
+  in_progress: 'in progress',
+  success: 'successful',
+  failure: 'failed',
+  inactive: 'inactive',
+};
 
 function describeRunFailure(result: WorkflowRunResult): string {
   const where = [result.failedJob && `job "${result.failedJob}"`, result.failedStep && `step "${result.failedStep}"`]
