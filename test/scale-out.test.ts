@@ -1,5 +1,6 @@
 // Issue 4, item 7: scaling out. Two `bluegreen worker` processes on one task queue share the
 // deployments, and a deployment survives losing either of them.
+import { generateKeyPairSync } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
@@ -102,4 +103,42 @@ describe.concurrent('two worker processes on one task queue', { timeout: 120_000
       expect(history.lastIdentity).toBe(identityOf(survivor));
     });
   }
+
+  it('with GitHub App auth: two workers mint installation tokens, one is killed midway, the deployment SUCCEEDED', async (ctx) => {
+    const { expect } = ctx;
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const app = { appId: 4711, installationId: 815 };
+    // tokens: [] — the lab accepts nothing but the installation tokens it issues.
+    const lab = await startLab({
+      tokens: [],
+      appAuth: { ...app, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      runTiming: { queuedMs: 30, inProgressMs: 300 },
+    });
+    const workers: ManagedProcess[] = [];
+    ctx.onTestFinished(async () => {
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+      await lab.close();
+    });
+    const taskQueue = taskQueueFor('scale-app-auth');
+    const githubApp = { ...app, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const spawn = (name: string) => spawnWorker({ taskQueue, temporalAddress: temporalAddress(), githubApp, name });
+    workers.push(...(await Promise.all([spawn('app worker A'), spawn('app worker B')])));
+    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 2000 });
+    const handle = await startDeployment(client, labPlan(lab, 'svc-app-auth', FAST), { taskQueue });
+    await until('the deploy run to be polled', () => runIsPolled(lab, 'deploy-green.yml'));
+    // Kill whichever worker is polling the run: the other must take over with its own token.
+    const polling = (await historyWork(handle)).lastIdentity;
+    const victim = workers.find((w) => identityOf(w) === polling) ?? workers[0]!;
+    await victim.kill('SIGKILL');
+
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(lab.router.activeColor).toBe('green');
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+    expect(lab.github.installationTokensIssued).toBeGreaterThanOrEqual(1);
+    const kinds = new Set(lab.github.requests.filter((r) => r.path.startsWith('/repos/')).map((r) => r.authKind));
+    expect([...kinds]).toEqual(['installation']);
+  });
 });

@@ -155,7 +155,9 @@ export interface WorkerProcessOptions {
   taskQueue: string;
   temporalAddress: string;
   /** The lab's token, given to the worker as GITHUB_TOKEN. */
-  githubToken: string;
+  githubToken?: string;
+  /** Authenticate as a GitHub App instead (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID). */
+  githubApp?: { appId: number; installationId: number; privateKeyPem: string };
   name?: string;
   /** Wait until the worker polls. @default true */
   waitUntilRunning?: boolean;
@@ -166,7 +168,14 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
   const env = childEnv({
     TEMPORAL_ADDRESS: options.temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
-    GITHUB_TOKEN: options.githubToken,
+    ...(options.githubToken !== undefined ? { GITHUB_TOKEN: options.githubToken } : {}),
+    ...(options.githubApp
+      ? {
+          GITHUB_APP_ID: String(options.githubApp.appId),
+          GITHUB_APP_INSTALLATION_ID: String(options.githubApp.installationId),
+          GITHUB_APP_PRIVATE_KEY: options.githubApp.privateKeyPem,
+        }
+      : {}),
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
   });
   const worker = new ManagedProcess(options.name ?? `worker(${options.taskQueue})`, process.execPath, [BLUEGREEN_BIN, 'worker', '--task-queue', options.taskQueue], env);
