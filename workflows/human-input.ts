@@ -1,0 +1,111 @@
+// The human side of a deployment: the signals and updates people send (approve, reject,
+// rollback, abort, promote) and the status query. One rule set (decisions.ts) judges both;
+// signals that do not count are kept, bounded, so the status can say why they were ignored.
+import { log, setHandler } from '@temporalio/workflow';
+import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
+import * as messages from './messages.js';
+import type { StatusTracker } from './status-tracker.js';
+import type { DeploymentPlan } from './types.js';
+
+const MAX_RECORDED_DECISIONS = 100;
+const MAX_IGNORED_SIGNALS = 20;
+
+/** What people decided so far; the phase machine waits on these with condition(). */
+export interface HumanInput {
+  approvalOpen: boolean;
+  approval?: CleanDecision;
+  rollback?: CleanDecision;
+  abort?: CleanDecision;
+  promote?: CleanDecision;
+}
+
+/** Registers every handler; called first thing in the workflow, before any await. */
+export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
+  const context = () => ({
+    status: tracker.status,
+    approvalOpen: human.approvalOpen,
+    approvalDecided: human.approval !== undefined,
+    rollbackRequested: human.rollback !== undefined,
+    abortRequested: human.abort !== undefined,
+    promoted: human.promote !== undefined,
+  });
+
+  const record = (decision: CleanDecision, counted: boolean, note?: string) => {
+    if (decision.kind !== 'approve' && decision.kind !== 'reject') return;
+    if (tracker.status.approvals.length >= MAX_RECORDED_DECISIONS) return;
+    tracker.status.approvals.push({
+      by: decision.by,
+      decision: decision.kind === 'approve' ? 'approved' : 'rejected',
+      at: new Date().toISOString(),
+      ...(decision.text !== undefined ? { comment: decision.text } : {}),
+      counted,
+      ...(note !== undefined ? { note } : {}),
+    });
+  };
+
+  const accept = (decision: CleanDecision): messages.DecisionResult => {
+    record(decision, true);
+    switch (decision.kind) {
+      case 'approve':
+      case 'reject':
+        human.approval = decision;
+        break;
+      case 'rollback':
+        human.rollback = decision;
+        break;
+      case 'abort':
+        human.abort = decision;
+        if (tracker.status.phase.startsWith('preSwitch:')) {
+          const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
+          tracker.update(tracker.status.phase, { detail: stopping });
+          return { accepted: true, message: `${stopping} for ${plan.service}` };
+        }
+        break;
+      case 'promote':
+        human.promote = decision;
+        break;
+    }
+    return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${plan.service}` };
+  };
+
+  const onSignal = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (verdict.ok) {
+      accept(verdict.decision);
+      return;
+    }
+    // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
+    if (verdict.decision) record(verdict.decision, false, verdict.message);
+    const ignored = (tracker.status.ignoredSignals ??= []);
+    if (ignored.length >= MAX_IGNORED_SIGNALS) ignored.shift();
+    ignored.push({
+      signal: kind,
+      at: new Date().toISOString(),
+      ...(verdict.decision ? { by: verdict.decision.by } : {}),
+      reason: verdict.message.slice(0, 300),
+    });
+    log.warn(`ignored ${kind} signal: ${verdict.message}`);
+  };
+
+  const validator = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (!verdict.ok) throw new Error(verdict.message);
+  };
+  const onUpdate = (kind: DecisionKind) => (raw: unknown) => {
+    const verdict = judge(raw, kind, context());
+    if (!verdict.ok) return { accepted: false, message: verdict.message };
+    return accept(verdict.decision);
+  };
+
+  setHandler(messages.statusQuery, () => tracker.status);
+  setHandler(messages.approveSignal, onSignal('approve'));
+  setHandler(messages.rejectSignal, onSignal('reject'));
+  setHandler(messages.rollbackSignal, onSignal('rollback'));
+  setHandler(messages.abortSignal, onSignal('abort'));
+  setHandler(messages.promoteSignal, onSignal('promote'));
+  setHandler(messages.approveUpdate, onUpdate('approve'), { validator: validator('approve') });
+  setHandler(messages.rejectUpdate, onUpdate('reject'), { validator: validator('reject') });
+  setHandler(messages.rollbackUpdate, onUpdate('rollback'), { validator: validator('rollback') });
+  setHandler(messages.abortUpdate, onUpdate('abort'), { validator: validator('abort') });
+  setHandler(messages.promoteUpdate, onUpdate('promote'), { validator: validator('promote') });
+}
