@@ -7,6 +7,7 @@
 //
 // Re-record only when an incompatible change is intended and guarded by patched() (see
 // docs/contributing.md); add new histories rather than replacing old ones when you can.
+import { mergeConfig as deepMerge } from '../lab/merge-config.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -106,17 +107,6 @@ async function waitFor(handle: Handle, predicate: (s: DeploymentStatus) => boole
   throw new Error(`status did not reach the expected state within ${timeoutMs} ms`);
 }
 
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
 
 async function record(client: Client, scenario: Scenario): Promise<void> {
   const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });

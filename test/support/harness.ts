@@ -1,5 +1,6 @@
 // Per-test-file helpers: a client on the shared dev server, one workflow bundle per file,
 // workers with the real activities pointed at a real lab. Nothing here mocks Temporal or Octokit.
+import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -97,14 +98,3 @@ export async function waitForStatus(
 
 export const waitingForApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
 
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}

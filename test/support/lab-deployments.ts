@@ -11,7 +11,10 @@ import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
 import { createBlueGreenWorker } from '../../worker/worker.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
+import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
 import { labPlan, temporalAddress, workflowBundle } from './harness.js';
+
+export { deepMerge };
 
 export interface LabWorkerOptions {
   /** The token the worker sends to every lab. @default 'lab-token' (the lab's default) */
@@ -78,14 +81,3 @@ export async function deployOnLab(
 /** A service name unique to this run, so reruns never meet an old workflow id. */
 export const uniqueService = (name: string): string => `${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
 
-export function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
-        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
