@@ -1,8 +1,10 @@
-// Two recoveries the stock plugins leave out, as one Octokit plugin registered last (so it
-// wraps retry, throttling and auth):
-// - A 403/429 with `retry-after` is a rate limit even when the message does not say
-//   "secondary rate limit" (plugin-throttling only recognises that wording and an empty
-//   primary bucket); GitHub asks clients to wait that long, so we do, within a budget.
+// Two recoveries, as one Octokit plugin registered last (so it wraps retry, the request limits
+// and auth):
+// - Rate limits. A 403/429 is waited out as GitHub asks, within a budget: `retry-after` when
+//   given; an empty primary bucket (`x-ratelimit-remaining: 0`) until `x-ratelimit-reset`; a
+//   secondary limit without `retry-after` one minute. A longer wait is left to the activity's
+//   Temporal retry (see toGitHubFailure). (This was plugin-throttling's job; its Bottleneck
+//   queues serialized every request of a busy worker behind the event loop — BENCHMARKS.md.)
 // - A GitHub App installation token can be revoked or expire early; on a 401 the cached token
 //   is dropped and the request is sent once more with a freshly minted one.
 import type { Octokit, OctokitOptions } from '@octokit/core';
@@ -23,17 +25,22 @@ interface ErrorWithResponse {
   response?: { headers?: Record<string, string | undefined> };
 }
 
-/** The wait GitHub asked for, when plugin-throttling will not already have handled it. */
-function unhandledRetryAfter(err: ErrorWithResponse): number | undefined {
+/** Seconds GitHub asks us to wait before sending this request again; undefined: not a rate limit. */
+export function rateLimitWait(err: ErrorWithResponse, now = Date.now()): number | undefined {
   if (err.status !== 403 && err.status !== 429) return undefined;
   const headers = err.response?.headers ?? {};
-  // plugin-throttling's cases: it already waited (or chose not to).
-  if (/\bsecondary rate\b/i.test(err.message ?? '') || headers['x-ratelimit-remaining'] === '0') return undefined;
-  const seconds = Number(headers['retry-after']);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+  const retryAfter = Number(headers['retry-after']);
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter;
+  if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] !== undefined) {
+    const resetMs = Number(headers['x-ratelimit-reset']) * 1000;
+    // One second past the reset, as GitHub advises.
+    if (Number.isFinite(resetMs)) return Math.max(0, Math.ceil((resetMs - now) / 1000)) + 1;
+  }
+  if (err.status === 429 || /\brate limit\b/i.test(err.message ?? '')) return 60;
+  return undefined;
 }
 
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new DOMException('request cancelled with the activity', 'AbortError'));
     const timer = setTimeout(() => {
@@ -67,7 +74,7 @@ export function recoveryPlugin(octokit: Octokit, options: OctokitOptions): void 
           settings.dropCachedCredentials();
           continue;
         }
-        const wait = unhandledRetryAfter(err);
+        const wait = rateLimitWait(err);
         if (wait === undefined || rateLimitRetries >= settings.maxRetries || wait > settings.maxWaitSeconds) throw error;
         rateLimitRetries++;
         settings.log.warn(`GitHub rate limit (${err.status}) for ${what}: retrying in ${wait}s as asked`, { retry: rateLimitRetries });

@@ -1,14 +1,14 @@
 // Builds the Octokit clients the GitHub activities use. Transient failures are absorbed here
-// (5xx and connection resets by plugin-retry, rate limits by plugin-throttling) so each
+// (5xx and connection resets by plugin-retry, rate limits by the recovery plugin, GitHub's
+// concurrency and write-spacing asks by the limits plugin) so each
 // activity sees either an answer or an error worth a decision. Credentials live only in this
 // module's closures: nothing here logs a token or an authorization header.
 import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
 import { Octokit } from '@octokit/rest';
 import { Context } from '@temporalio/activity';
+import { limitsPlugin } from './octokit-limits.js';
 import { recoveryPlugin } from './octokit-recovery.js';
 
 /** How the worker authenticates to GitHub. */
@@ -57,18 +57,25 @@ export interface GitHubClientOptions {
    */
   requestTimeoutMs?: number;
   /**
-   * Least time between two writes (POST, PATCH, PUT, DELETE) of this client. GitHub asks
-   * integrations to space writes at least 1s apart to stay clear of its secondary rate limits;
-   * a deployment makes about seven writes, so this adds little to a real deployment but caps a
-   * worker at one write per second for all the deployments it runs. 0 for the lab or a GitHub
-   * Enterprise Server without secondary limits.
+   * Least time between two writes (POST, PATCH, PUT, DELETE) of this client, which are also sent
+   * one at a time. GitHub asks integrations to do both to stay clear of its secondary rate
+   * limits; a deployment makes 5–7 writes, so this adds little to a real deployment but caps a
+   * worker at one write per second for all the deployments it runs. 0 (neither spaced nor
+   * serialized) for the lab or a GitHub Enterprise Server without secondary limits.
    * @default 1_000
    */
   writeSpacingMs?: number;
+  /**
+   * Most requests of this client in flight at once. GitHub allows 100 concurrent requests per
+   * credential; 10 leaves room for other clients of the same token.
+   * @default 10
+   */
+  maxConcurrentRequests?: number;
 }
 
 /** The Octokit class with the plugins every client here carries. */
-export const BlueGreenOctokit = Octokit.plugin(retry, throttling, recoveryPlugin);
+// Order matters: limits is innermost (each attempt of plugin-retry passes it), recovery outermost.
+export const BlueGreenOctokit = Octokit.plugin(limitsPlugin, retry, recoveryPlugin);
 export type GitHubClient = InstanceType<typeof BlueGreenOctokit>;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -78,20 +85,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxWait = options.maxInProcessRateLimitWaitSeconds ?? 20;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-
-  // Returning true asks plugin-throttling to wait `retryAfter` seconds and resend. Only the
-  // method and URL are logged: `requestOptions.headers` holds the authorization header.
-  const onLimit =
-    (kind: string) =>
-    (retryAfter: number, requestOptions: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-      const request = `${requestOptions.method ?? 'GET'} ${requestOptions.url ?? ''}`;
-      if (retryCount < maxRateLimitRetries && retryAfter <= maxWait) {
-        log.warn(`GitHub ${kind} for ${request}: retrying in ${retryAfter}s`, { retryCount });
-        return true;
-      }
-      log.warn(`GitHub ${kind} for ${request}: not waiting ${retryAfter}s in-process (retry ${retryCount})`);
-      return false;
-    };
 
   // Installation tokens cached here, not in auth-app's private cache, so a 401 can drop them.
   const tokenCache = new Map<string, string>();
@@ -110,15 +103,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     },
     request: { fetch: fetchWithTimeout(requestTimeoutMs) },
     // Beyond the defaults: 409 (merge conflict, run already completed) is an answer, not a
-    // hiccup; 429 is waited out as GitHub asks (throttling and recovery plugins), not on
+    // hiccup; 403/429 rate limits are waited out as GitHub asks (recovery plugin), not on
     // plugin-retry's fixed backoff.
     retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
-    throttle: {
-      // One limiter per client (per API root): writes are spaced per credential and host.
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1_000 }),
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
-    },
+    // Per client (per API root): writes are spaced per credential and host.
+    limits: { maxConcurrentRequests: options.maxConcurrentRequests ?? 10, writeSpacingMs: options.writeSpacingMs ?? 1_000 },
     recovery: {
       log,
       maxWaitSeconds: maxWait,

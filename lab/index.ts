@@ -133,7 +133,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       github.addWorkflow({ ...deployWorkflow('green'), file: files.green });
       github.addWorkflow({ ...deployWorkflow('blue'), file: files.blue });
       github.addWorkflow({ ...dnsUpdateWorkflow, file: files.switch, effect: { type: 'switch', service } });
-      const config = exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: shared.publicUrl(service), appUrls: appUrls(), branches });
+      // Branches of its own with a commit of its own: its GitHub deployments (listed by ref) and
+      // runs (listed by branch) are its alone, as in a repository of its own.
+      const own: Record<Color, string> = { blue: `${service}-${branches.blue}`, green: `${service}-${branches.green}` };
+      github.createBranch(own.blue, branches.blue);
+      github.createBranch(own.green, branches.green);
+      github.pushCommit(own.green, `${service}: the change to ship`);
+      const config = exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: shared.publicUrl(service), appUrls: appUrls(), branches: own });
       const environments = config['environments'] as Record<Color, Record<string, unknown>>;
       environments.green['deployWorkflow'] = files.green;
       environments.blue['deployWorkflow'] = files.blue;

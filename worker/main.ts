@@ -9,6 +9,8 @@ import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 import { createBlueGreenWorker } from './worker.js';
 
+const DEFAULT_MAX_ACTIVITIES = 1_000;
+
 export interface RunWorkerOptions {
   taskQueue?: string;
   env?: NodeJS.ProcessEnv;
@@ -26,8 +28,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue,
-    ...(codec ? { extra: { dataConverter: { payloadCodecs: [codec] } } } : {}),
-    activities: createActivities({ github: createGitHubClientCache({ auth, ...writeSpacing(env) }), env }),
+    extra: { ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}), ...workerLimits(env) },
+    activities: createActivities({ github: createGitHubClientCache({ auth, ...githubLimits(env) }), env }),
   });
   console.error(
     `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}, payloads ${codec ? `encrypted (key ${codec.keyId})` : 'not encrypted'}`,
@@ -39,11 +41,38 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   }
 }
 
-/** `BLUEGREEN_GITHUB_WRITE_SPACING_MS`: least ms between two GitHub writes (default 1000, as GitHub asks). */
-function writeSpacing(env: NodeJS.ProcessEnv): { writeSpacingMs?: number } {
-  const raw = env['BLUEGREEN_GITHUB_WRITE_SPACING_MS']?.trim();
-  if (!raw) return {};
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new Error(`BLUEGREEN_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds ≥ 0, not "${raw}"`);
-  return { writeSpacingMs: ms };
+/** A whole number from the environment, or undefined when unset. */
+function whole(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, not "${raw}"`);
+  return n;
+}
+
+/**
+ * `BLUEGREEN_GITHUB_WRITE_SPACING_MS` (least ms between two GitHub writes, default 1000 as GitHub
+ * asks) and `BLUEGREEN_GITHUB_MAX_CONCURRENT_REQUESTS` (default 10).
+ */
+function githubLimits(env: NodeJS.ProcessEnv): { writeSpacingMs?: number; maxConcurrentRequests?: number } {
+  const writeSpacingMs = whole(env, 'BLUEGREEN_GITHUB_WRITE_SPACING_MS', 0);
+  const maxConcurrentRequests = whole(env, 'BLUEGREEN_GITHUB_MAX_CONCURRENT_REQUESTS', 1);
+  return { ...(writeSpacingMs !== undefined ? { writeSpacingMs } : {}), ...(maxConcurrentRequests !== undefined ? { maxConcurrentRequests } : {}) };
+}
+
+/**
+ * `BLUEGREEN_WORKER_MAX_ACTIVITIES`: activities one worker runs at once (default
+ * 1000). Nearly all of ours wait — on a GitHub run, on probes, through a monitor
+ * window — so a slot is a timer and a socket now and then, not a CPU: the SDK's default of 100
+ * would make the 101st deployment in its monitor window queue behind the others.
+ */
+function workerLimits(env: NodeJS.ProcessEnv): { maxConcurrentActivityTaskExecutions: number; maxCachedWorkflows?: number } {
+  // BLUEGREEN_WORKER_MAX_CACHED_WORKFLOWS: deployments kept in memory between their steps. The
+  // SDK sizes the cache from the heap limit, so a worker run with a small --max-old-space-size
+  // would otherwise replay its deployments from history at nearly every step.
+  const maxCachedWorkflows = whole(env, 'BLUEGREEN_WORKER_MAX_CACHED_WORKFLOWS', 2);
+  return {
+    maxConcurrentActivityTaskExecutions: whole(env, 'BLUEGREEN_WORKER_MAX_ACTIVITIES', 1) ?? DEFAULT_MAX_ACTIVITIES,
+    ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
+  };
 }
