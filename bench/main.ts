@@ -31,7 +31,7 @@ async function run(): Promise<number> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   const workers: WorkerProcess[] = [];
-  const base = { quick: values.quick!, address: server.address, client, dataDir, bundlePath, log };
+  const base = { quick: values.quick!, address: server.address, serverPid: server.pid, client, dataDir, bundlePath, log };
   const ctx: BenchContext = { ...base, startWorker: workerStarter(base, workers) };
 
   const results: SectionResult[] = [];

@@ -14,6 +14,8 @@ import { ROOT } from './temporal-server.js';
 export interface BenchContext {
   quick: boolean;
   address: string;
+  /** The dev server's process, for CPU sampling. */
+  serverPid: number;
   client: Client;
   dataDir: string;
   bundlePath: string;
@@ -69,8 +71,20 @@ export function workerStarter(base: Omit<BenchContext, 'startWorker'>, started: 
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     });
     started.push(worker);
+    await waitForPollers(options.address ? undefined : base.client, taskQueue);
     return worker;
   };
+}
+
+/** Until the worker polls its task queue (it logs that it started a little before it polls). */
+async function waitForPollers(client: Client | undefined, taskQueue: string): Promise<void> {
+  if (!client) return;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const answer = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    if ((answer.pollers ?? []).length > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface FinishedDeployment {

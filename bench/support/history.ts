@@ -23,10 +23,17 @@ export interface HistoryBreakdown {
   workflowTaskRunMs: number;
   /** First event → last event. */
   spanMs: number;
+  /** Σ started → closed per activity type. */
+  runMsByType: Record<string, number>;
+  /** Σ scheduled → started per activity type. */
+  queueMsByType: Record<string, number>;
 }
 
 export function breakdown(events: HistoryEvent[]): HistoryBreakdown {
   const scheduled = new Map<string, number>();
+  const typeOf = new Map<string, string>();
+  const runMsByType: Record<string, number> = {};
+  const queueMsByType: Record<string, number> = {};
   const started = new Map<string, number>();
   let activityQueueMs = 0;
   let activityRunMs = 0;
@@ -41,18 +48,25 @@ export function breakdown(events: HistoryEvent[]): HistoryBreakdown {
     const t = at(event);
     if (event.activityTaskScheduledEventAttributes) {
       scheduled.set(id, t);
+      typeOf.set(id, event.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
       activities++;
     } else if (event.activityTaskStartedEventAttributes) {
       const sid = String(event.activityTaskStartedEventAttributes.scheduledEventId);
       started.set(sid, t);
       activityQueueMs += t - (scheduled.get(sid) ?? t);
+      const type = typeOf.get(sid) ?? '?';
+      queueMsByType[type] = (queueMsByType[type] ?? 0) + t - (scheduled.get(sid) ?? t);
     } else {
       const closed =
         event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
       if (closed) {
         const sid = String(closed.scheduledEventId);
         const from = started.get(sid);
-        if (from !== undefined) activityRunMs += t - from;
+        if (from !== undefined) {
+          activityRunMs += t - from;
+          const type = typeOf.get(sid) ?? '?';
+          runMsByType[type] = (runMsByType[type] ?? 0) + t - from;
+        }
       }
     }
     if (event.workflowTaskScheduledEventAttributes) wftScheduledAt = t;
@@ -74,5 +88,7 @@ export function breakdown(events: HistoryEvent[]): HistoryBreakdown {
     workflowTaskMs,
     workflowTaskRunMs,
     spanMs: events.length > 0 ? at(events.at(-1)!) - at(events[0]!) : 0,
+    runMsByType,
+    queueMsByType,
   };
 }

@@ -44,7 +44,7 @@ export function spread(s: Summary, format: (v: number) => string = ms): string {
   return `${format(s.median)} (${format(s.min)}–${format(s.max)}, n=${s.n})`;
 }
 
-export const verdict = (met: boolean): string => (met ? '**met**' : '**not met**');
+export const verdict = (met: boolean): string => (met ? 'met' : 'not met');
 
 export function table(header: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
