@@ -95,7 +95,9 @@ function report(measured: Measured[]): SectionResult {
   const types = [...new Set(measured.flatMap((m) => Object.keys(m.byType)))].sort();
   const typeRows = types.map((t) => [t, ...measured.map((m) => m.byType[t] ?? 0)]);
   const counts = measured.map((m) => m.events);
-  const flat = Math.max(...counts) - Math.min(...counts) <= 2;
+  // Two activities finishing together share one workflow task (3 events fewer): that jitter is
+  // not growth. Flat = the longest window has no more events than the shortest, give or take that.
+  const flat = counts.at(-1)! <= counts[0]! + 3 && Math.max(...counts) - Math.min(...counts) <= 6;
   const met = flat && Math.max(...counts) < LIMIT / 100;
   const day = measured.at(-1)!;
   const markdown = [
@@ -113,6 +115,8 @@ function report(measured: Measured[]): SectionResult {
     table(['event type', ...measured.map((m) => m.label)], typeRows),
     '',
     `**Target flat, far under ${LIMIT.toLocaleString('en')} events: ${verdict(met)}** — ${counts.join(', ')} events for ${measured.map((m) => m.label.split(' (')[0]).join(', ')}.`,
+    'Differences of 3 are workflow-task batching, not growth: the `in_progress` status and verify run side by side, and when both finish',
+    'before the server hands over the next workflow task, one task (3 events) serves both.',
     'The window is one `monitorPublicEndpoint` activity that probes in a loop and heartbeats (heartbeats are not history events) until',
     'the window ends, `failureThreshold` probes fail in a row, or the workflow cancels it (rollback/promote signal): three events',
     'whatever the duration or probe interval. A design with one activity (or timer) per probe would add ≥ 3 events per probe: 8,640',

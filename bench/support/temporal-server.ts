@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
  * `eagerActivities` (as in docker-compose.yml and the tests): an activity a workflow task
  * schedules goes straight back to that worker. Off only to measure what it saves.
  */
-export async function startTemporal(options: { eagerActivities?: boolean } = {}): Promise<BenchServer> {
+export async function startTemporal(options: { eagerActivities?: boolean; dynamicConfig?: string[] } = {}): Promise<BenchServer> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const args = [
@@ -39,6 +39,7 @@ export async function startTemporal(options: { eagerActivities?: boolean } = {})
     '--log-level', 'error',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     ...(options.eagerActivities === false ? [] : ['--dynamic-config-value', 'system.enableActivityEagerExecution=true']),
+    ...(options.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
     ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   const server: ChildProcess = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'ignore', 'inherit'] });
