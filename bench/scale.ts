@@ -198,8 +198,8 @@ function report(rounds: Round[]): SectionResult {
     'fast as alone. Two limits found on the way and removed: Octokit\'s throttling plugin queued every GitHub request of the worker',
     'through shared Bottleneck limiters that advance by timer hops (at 500 a dispatch took ~17 s; now ~0.4 s), and the SDK\'s 100',
     'activity slots (a deployment in a 15 min monitor window holds one). With Node\'s default heap limit (about 4 GiB here) V8 lets',
-    'garbage pile up; 256 MiB of old space keeps RSS well under 512 MB at the price of more garbage collection, whose cost here is',
-    `within the noise of a saturated machine (${plain ? `latency ${ms(summarize(plain.latencies).median)} with the default limit, ${ms(lastLatency)} with 256 MiB` : 'see the full run'}).`,
+    'garbage pile up; 256 MiB of old space keeps RSS well under 512 MB at the price of more garbage collection, a cost we could not',
+    `separate from this saturated machine's noise (${plain ? `this run: latency ${ms(summarize(plain.latencies).median)} with the default limit, ${ms(lastLatency)} with 256 MiB; ` : ''}repeated runs of the same round differ by 10–20 % here).`,
   ].join('\n');
   return {
     id: 'scale',
