@@ -169,7 +169,6 @@ function report(cells: Cell[]): SectionResult {
     '  while verify runs (`patched(\'github-records-in-background\')`): two activity round trips off the critical path.',
     '- *Poll intervals* do not matter here (a zero-length run is complete at the first poll); they are section 2\'s subject. The public',
     '  color is now read at least every second while a switch propagates (it followed `verify.interval`, 5 s by default).',
-    '',
     '- *GitHub client.* Octokit\'s throttling plugin passed every request through two shared Bottleneck queues that advance by timer',
     '  hops (≈5 ms a request alone, far more under load, section 6); the client now keeps GitHub\'s concurrency and write-spacing asks',
     '  itself and waits out rate limits in its recovery plugin.',
