@@ -174,6 +174,8 @@ async function ensureTemporal(cleanups: Array<() => Promise<void> | void>): Prom
     '--ui-port', String(Number(port) + 1000),
     '--db-filename', `${root}.data/temporal.db`,
     '--log-level', 'error',
+    // As docker-compose.yml: an activity a workflow task schedules goes straight back to its worker.
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   say(`starting Temporal: ${cli} ${args.join(' ')}`);
