@@ -22,7 +22,8 @@ export function parseServerAddress(text: string, defaultPort = 53): DnsServerAdd
   if (bracketed) return { host: bracketed[1]!, port: portOf(bracketed[2], defaultPort, text) };
   if (isIP(value) === 6) return { host: value, port: defaultPort };
   const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(value);
-  if (!hostPort) throw new Error(`"${text}" is not a DNS server address like "192.0.2.1", "ns1.example.com:53" or "[2001:db8::1]:53"`);
+  if (!hostPort)
+    throw new Error(`"${text}" is not a DNS server address like "192.0.2.1", "ns1.example.com:53" or "[2001:db8::1]:53"`);
   return { host: hostPort[1]!, port: portOf(hostPort[2], defaultPort, text) };
 }
 
@@ -151,7 +152,9 @@ export async function exchangeTcp(server: DnsServerAddress, message: Buffer, opt
         finish(undefined, received.subarray(2, 2 + received.readUInt16BE(0)));
       }
     });
-    socket.on('end', () => finish(new DnsTransportError(`${formatServerAddress(server)}: connection closed before the answer`, 'unreachable')));
+    socket.on('end', () =>
+      finish(new DnsTransportError(`${formatServerAddress(server)}: connection closed before the answer`, 'unreachable')),
+    );
   });
 }
 
@@ -173,7 +176,12 @@ export interface QueryOptions extends ExchangeOptions {
 }
 
 /** Asks `server` one question. Throws DnsTransportError when no answer comes. */
-export async function queryDns(server: DnsServerAddress, name: string, type: RecordType | 'SOA' | 'NS', options: QueryOptions = {}): Promise<QueryResult> {
+export async function queryDns(
+  server: DnsServerAddress,
+  name: string,
+  type: RecordType | 'SOA' | 'NS',
+  options: QueryOptions = {},
+): Promise<QueryResult> {
   const id = randomInt(0, 0x10000);
   const request = dnsPacket.encode({
     type: 'query',
@@ -194,7 +202,8 @@ export async function queryDns(server: DnsServerAddress, name: string, type: Rec
     }
   }
   if (raw === undefined) throw lastError;
-  if (raw.length >= 4 && (raw.readUInt16BE(2) & dnsPacket.TRUNCATED_RESPONSE) !== 0) raw = await exchangeTcp(server, request, options);
+  if (raw.length >= 4 && (raw.readUInt16BE(2) & dnsPacket.TRUNCATED_RESPONSE) !== 0)
+    raw = await exchangeTcp(server, request, options);
   return readAnswer(server, raw, id);
 }
 
@@ -205,7 +214,8 @@ function readAnswer(server: DnsServerAddress, raw: Buffer, id: number): QueryRes
   } catch (err) {
     throw new DnsTransportError(`${formatServerAddress(server)}: malformed answer (${(err as Error).message})`, 'malformed');
   }
-  if (decoded.message.id !== id) throw new DnsTransportError(`${formatServerAddress(server)}: answer to another request`, 'mismatch');
+  if (decoded.message.id !== id)
+    throw new DnsTransportError(`${formatServerAddress(server)}: answer to another request`, 'mismatch');
   return {
     rcode: decoded.rcode,
     authoritative: (raw.readUInt16BE(2) & dnsPacket.AUTHORITATIVE_ANSWER) !== 0,
@@ -242,7 +252,12 @@ export interface UpdateResult {
  * returns the server's rcode. Deletions and additions are one message: the server applies
  * them all or none.
  */
-export async function sendUpdate(server: DnsServerAddress, update: UpdateRequest, key: TsigKey | undefined, options: ExchangeOptions = {}): Promise<UpdateResult> {
+export async function sendUpdate(
+  server: DnsServerAddress,
+  update: UpdateRequest,
+  key: TsigKey | undefined,
+  options: ExchangeOptions = {},
+): Promise<UpdateResult> {
   const id = randomInt(0, 0x10000);
   const unsigned = dnsPacket.encode({
     type: 'query',
@@ -255,14 +270,31 @@ export async function sendUpdate(server: DnsServerAddress, update: UpdateRequest
       // Class ANY, TTL 0, no data deletes the RRset; dns-packet writes empty data only for
       // types it does not know, hence the numeric spelling.
       ...update.deleteRRsets.map(
-        (d) => ({ type: `UNKNOWN_${TYPE_NUMBERS[d.type]}`, name: normalizeName(d.name), class: 'ANY', ttl: 0, data: Buffer.alloc(0) }) as unknown as DnsRecord,
+        (d) =>
+          ({
+            type: `UNKNOWN_${TYPE_NUMBERS[d.type]}`,
+            name: normalizeName(d.name),
+            class: 'ANY',
+            ttl: 0,
+            data: Buffer.alloc(0),
+          }) as unknown as DnsRecord,
       ),
-      ...update.additions.map((a) => ({ type: a.type, name: normalizeName(a.name), class: 'IN', ttl: a.ttl, data: a.type === 'CNAME' ? normalizeName(a.data) : a.data }) as DnsRecord),
+      ...update.additions.map(
+        (a) =>
+          ({
+            type: a.type,
+            name: normalizeName(a.name),
+            class: 'IN',
+            ttl: a.ttl,
+            data: a.type === 'CNAME' ? normalizeName(a.data) : a.data,
+          }) as DnsRecord,
+      ),
     ],
   });
   const signed = key ? signRequest(unsigned, key) : undefined;
   const raw = await exchangeTcp(server, signed?.message ?? unsigned, options);
-  if (raw.length < 12 || raw.readUInt16BE(0) !== id) throw new DnsTransportError(`${formatServerAddress(server)}: answer to another request`, 'mismatch');
+  if (raw.length < 12 || raw.readUInt16BE(0) !== id)
+    throw new DnsTransportError(`${formatServerAddress(server)}: answer to another request`, 'mismatch');
   const rcode = raw.readUInt16BE(2) & 0xf;
   let tsig: TsigVerdict | undefined;
   if (key && signed) {

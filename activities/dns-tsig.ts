@@ -118,7 +118,11 @@ export function verifyResponse(response: Buffer, key: TsigKey, requestMac: Buffe
   }
   const skew = Math.abs(Math.floor(now / 1000) - tsig.timeSigned);
   if (skew > tsig.fudge) {
-    return { ok: false, reason: 'bad-time', detail: `the answer was signed ${skew}s away from this machine's clock (fudge ${tsig.fudge}s)` };
+    return {
+      ok: false,
+      reason: 'bad-time',
+      detail: `the answer was signed ${skew}s away from this machine's clock (fudge ${tsig.fudge}s)`,
+    };
   }
   return { ok: true };
 }
@@ -143,7 +147,15 @@ function tsigVariables(key: TsigKey, timeSigned: number, fudge: number, error: n
   return Buffer.concat([encodeCanonicalName(key.name), fixed, encodeCanonicalName(key.algorithm), tail, other, otherData]);
 }
 
-function tsigRecord(key: TsigKey, timeSigned: number, fudge: number, mac: Buffer, originalId: number, error: number, otherData: Buffer): Buffer {
+function tsigRecord(
+  key: TsigKey,
+  timeSigned: number,
+  fudge: number,
+  mac: Buffer,
+  originalId: number,
+  error: number,
+  otherData: Buffer,
+): Buffer {
   const head = Buffer.alloc(8);
   writeUInt48(head, timeSigned, 0);
   head.writeUInt16BE(fudge, 6);

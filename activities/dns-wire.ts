@@ -79,8 +79,7 @@ export function lastAdditionalOffset(buf: Buffer): number | undefined {
   return last;
 }
 
-export const rcodeName = (code: number): string =>
-  (Object.entries(RCODES).find(([, n]) => n === code)?.[0] ?? `RCODE${code}`);
+export const rcodeName = (code: number): string => Object.entries(RCODES).find(([, n]) => n === code)?.[0] ?? `RCODE${code}`;
 
 /** The record types a target uses (one CNAME, or A and/or AAAA). */
 export function targetTypes(target: DnsTargetPlan): RecordType[] {
@@ -109,13 +108,15 @@ export function describeTarget(target: DnsTargetPlan): string {
 export function normalizeAddress(address: string): string {
   if (!address.includes(':')) return address.trim();
   try {
-    return (dnsPacket.decode(
-      dnsPacket.encode({
-        type: 'response',
-        id: 0,
-        answers: [{ type: 'AAAA', name: 'x', data: address.trim() }],
-      }),
-    ).answers![0]! as { data: string }).data;
+    return (
+      dnsPacket.decode(
+        dnsPacket.encode({
+          type: 'response',
+          id: 0,
+          answers: [{ type: 'AAAA', name: 'x', data: address.trim() }],
+        }),
+      ).answers![0]! as { data: string }
+    ).data;
   } catch {
     return address.trim().toLowerCase();
   }

@@ -93,7 +93,13 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     const previousTtl = current.ttl;
     if (matches(current, target, types)) {
       log.info('DNS record already names the target: nothing to update', { record: dns.record, target: describeTarget(target) });
-      return { server: where, changed: false, previous, ...(previousTtl !== undefined ? { previousTtl } : {}), ttl: previousTtl ?? dns.ttl ?? 60 };
+      return {
+        server: where,
+        changed: false,
+        previous,
+        ...(previousTtl !== undefined ? { previousTtl } : {}),
+        ttl: previousTtl ?? dns.ttl ?? 60,
+      };
     }
     const ttl = dns.ttl ?? previousTtl ?? 60;
     const additions = targetTypes(target).flatMap((type) =>
@@ -115,7 +121,10 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     if (answer.rcode === RCODES.NOERROR) {
       if (answer.tsig && !answer.tsig.ok) {
         // The update was applied but the answer's signature is wrong: do not trust it.
-        throw ApplicationFailure.nonRetryable(`${what}: the server's answer failed TSIG verification: ${answer.tsig.detail}`, 'DnsAuthError');
+        throw ApplicationFailure.nonRetryable(
+          `${what}: the server's answer failed TSIG verification: ${answer.tsig.detail}`,
+          'DnsAuthError',
+        );
       }
       log.info('DNS record updated', { record: dns.record, previous, target: describeTarget(target), server: where });
       return { server: where, changed: true, previous, ...(previousTtl !== undefined ? { previousTtl } : {}), ttl };
@@ -217,7 +226,8 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
       ];
       for (const address of addresses) found.push({ server: { host: address, port: nameserverPort }, name: normalizeName(name) });
     }
-    if (found.length === 0) throw new DnsTransportError(`no address for the nameservers of ${dns.zone} (${names.join(', ')})`, 'unreachable');
+    if (found.length === 0)
+      throw new DnsTransportError(`no address for the nameservers of ${dns.zone} (${names.join(', ')})`, 'unreachable');
     return found;
   }
 
@@ -229,7 +239,8 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
         state.nxdomain = true;
         continue;
       }
-      if (answer.rcode !== RCODES.NOERROR) throw new DnsTransportError(`${formatServerAddress(server)} answered ${rcodeName(answer.rcode)}`, 'malformed');
+      if (answer.rcode !== RCODES.NOERROR)
+        throw new DnsTransportError(`${formatServerAddress(server)} answered ${rcodeName(answer.rcode)}`, 'malformed');
       if (!answer.authoritative) {
         throw new DnsTransportError(`${formatServerAddress(server)} is not authoritative for ${name} (no AA flag)`, 'malformed');
       }
@@ -242,7 +253,12 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     return state;
   }
 
-  async function checkNameserver(ns: Nameserver, dns: DnsPlan, target: DnsTargetPlan, types: RecordType[]): Promise<NameserverAnswer> {
+  async function checkNameserver(
+    ns: Nameserver,
+    dns: DnsPlan,
+    target: DnsTargetPlan,
+    types: RecordType[],
+  ): Promise<NameserverAnswer> {
     const base = { server: formatServerAddress(ns.server), ...(ns.name ? { name: ns.name } : {}) };
     const serial = queryDns(ns.server, dns.zone, 'SOA', queryOptions()).then(
       (a) => (dataOf(a.answers.find((r) => r.type === 'SOA') ?? ({} as DnsRecord)) as { serial?: number } | undefined)?.serial,
@@ -440,7 +456,10 @@ function updateRcodeFailure(what: string, rcode: number, keyName: string): Appli
         'DnsUpdateRefused',
       );
     case RCODES.NOTAUTH:
-      return ApplicationFailure.nonRetryable(`${what}: NOTAUTH, the server is not the primary for the zone (set switch.server to the primary)`, 'DnsUpdateRefused');
+      return ApplicationFailure.nonRetryable(
+        `${what}: NOTAUTH, the server is not the primary for the zone (set switch.server to the primary)`,
+        'DnsUpdateRefused',
+      );
     case RCODES.NOTZONE:
       return ApplicationFailure.nonRetryable(`${what}: NOTZONE, the record is not inside dns.zone`, 'DnsConfigError');
     case RCODES.SERVFAIL:

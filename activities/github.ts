@@ -101,13 +101,22 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     const octokit = github(input.github);
     const subject = `branch ${input.branch} in ${repoName(input.github)}`;
     const { data } = await callGitHub({ subject }, () =>
-      octokit.rest.repos.getBranch({ owner: input.github.owner, repo: input.github.repo, branch: input.branch, ...requestOptions() }),
+      octokit.rest.repos.getBranch({
+        owner: input.github.owner,
+        repo: input.github.repo,
+        branch: input.branch,
+        ...requestOptions(),
+      }),
     );
     return data.commit.sha;
   }
 
   /** The oldest run of `input.workflow` on `input.ref` whose name carries the correlation id. */
-  async function findDispatchedRun(octokit: Octokit, input: DispatchWorkflowInput, sinceMs: number): Promise<WorkflowRunSummary | undefined> {
+  async function findDispatchedRun(
+    octokit: Octokit,
+    input: DispatchWorkflowInput,
+    sinceMs: number,
+  ): Promise<WorkflowRunSummary | undefined> {
     const perPage = 100;
     let match: WorkflowRunSummary | undefined;
     // Newest first; three pages of one workflow on one branch within the window is plenty.
@@ -216,7 +225,8 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     if (response.status === 200 && details?.workflow_run_id !== undefined) {
       const runId = Number(details.workflow_run_id);
       const workflowKey = `${input.github.baseUrl ?? ''} ${repoName(input.github)} ${input.workflow}`;
-      if (!runNamesChecked.has(workflowKey) && (await runNameCarriesCorrelationId(octokit, input, runId))) runNamesChecked.add(workflowKey);
+      if (!runNamesChecked.has(workflowKey) && (await runNameCarriesCorrelationId(octokit, input, runId)))
+        runNamesChecked.add(workflowKey);
       return { runId, url: details.html_url ?? '', reused: false };
     }
 
@@ -238,9 +248,16 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
    */
   async function runNameCarriesCorrelationId(octokit: Octokit, input: DispatchWorkflowInput, runId: number): Promise<boolean> {
     try {
-      const { data } = await octokit.rest.actions.getWorkflowRun({ owner: input.github.owner, repo: input.github.repo, run_id: runId, ...requestOptions() });
+      const { data } = await octokit.rest.actions.getWorkflowRun({
+        owner: input.github.owner,
+        repo: input.github.repo,
+        run_id: runId,
+        ...requestOptions(),
+      });
       if (titleCarriesCorrelationId(data.display_title, input.correlationId)) return true;
-      log.warn(`Run ${runId} of ${input.workflow} is named "${data.display_title}", without the deployment id: add \`run-name: ... \${{ inputs.deployment_id }}\` so a retried dispatch finds it`);
+      log.warn(
+        `Run ${runId} of ${input.workflow} is named "${data.display_title}", without the deployment id: add \`run-name: ... \${{ inputs.deployment_id }}\` so a retried dispatch finds it`,
+      );
       return false;
     } catch {
       // Best effort: the dispatch itself succeeded.
@@ -288,7 +305,11 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
   }
 
   /** The first failed job and its first failed step; best effort, the conclusion is what matters. */
-  async function firstFailure(octokit: Octokit, input: WaitForRunInput, subject: string): Promise<Pick<WorkflowRunResult, 'failedJob' | 'failedStep'>> {
+  async function firstFailure(
+    octokit: Octokit,
+    input: WaitForRunInput,
+    subject: string,
+  ): Promise<Pick<WorkflowRunResult, 'failedJob' | 'failedStep'>> {
     try {
       const { data } = await octokit.rest.actions.listJobsForWorkflowRun({
         owner: input.github.owner,
@@ -298,7 +319,8 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
         per_page: 100,
         ...requestOptions(),
       });
-      const bad = (conclusion: string | null | undefined) => conclusion === 'failure' || conclusion === 'timed_out' || conclusion === 'cancelled';
+      const bad = (conclusion: string | null | undefined) =>
+        conclusion === 'failure' || conclusion === 'timed_out' || conclusion === 'cancelled';
       const job = data.jobs.find((j) => j.conclusion === 'failure') ?? data.jobs.find((j) => bad(j.conclusion));
       if (!job) return {};
       const step = job.steps?.find((s) => s.conclusion === 'failure') ?? job.steps?.find((s) => bad(s.conclusion));
@@ -384,7 +406,10 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
       throw ApplicationFailure.retryable(`Creating the ${subject} failed: ${describe(err)}`, GITHUB_ERROR_TYPES.transient);
     }
     if ('id' in response.data) return response.data.id;
-    throw ApplicationFailure.nonRetryable(`GitHub did not create the ${subject}: ${response.data.message ?? `status ${response.status}`}`, GITHUB_ERROR_TYPES.validation);
+    throw ApplicationFailure.nonRetryable(
+      `GitHub did not create the ${subject}: ${response.data.message ?? `status ${response.status}`}`,
+      GITHUB_ERROR_TYPES.validation,
+    );
   }
 
   async function setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void> {

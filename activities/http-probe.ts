@@ -26,7 +26,8 @@ const NETWORK_REASONS: Record<string, string> = {
 
 function networkReason(err: unknown, url: string, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `timeout: no answer from ${url} within ${timeoutMs}ms`;
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError')
+    return `timeout: no answer from ${url} within ${timeoutMs}ms`;
   const code = e?.cause?.code;
   if (code) return `${NETWORK_REASONS[code] ?? code}: ${url}`;
   return `request to ${url} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`;
@@ -81,16 +82,23 @@ export async function probeColor(url: string, timeoutMs: number): Promise<ProbeR
   const color = (parsed as { color?: unknown } | null)?.color;
   if (typeof color !== 'string') return { ok: false, reason: `no "color" field in the answer from ${url}` };
   const normalized = color.trim().toLowerCase();
-  if (normalized !== 'blue' && normalized !== 'green') return { ok: false, reason: `unknown color ${JSON.stringify(color)} from ${url}` };
+  if (normalized !== 'blue' && normalized !== 'green')
+    return { ok: false, reason: `unknown color ${JSON.stringify(color)} from ${url}` };
   return { ok: true, value: normalized };
 }
 
 /** Health (2xx) and color (`expect`) of one environment, as one verdict. */
-export async function probeEnvironment(healthUrl: string, colorUrl: string, expect: Color, timeoutMs: number): Promise<ProbeResult<void>> {
+export async function probeEnvironment(
+  healthUrl: string,
+  colorUrl: string,
+  expect: Color,
+  timeoutMs: number,
+): Promise<ProbeResult<void>> {
   const [health, color] = await Promise.all([probeGet(healthUrl, timeoutMs), probeColor(colorUrl, timeoutMs)]);
   if (!health.ok) return { ok: false, reason: `health: ${health.reason}` };
   if (!color.ok) return { ok: false, reason: `color: ${color.reason}` };
-  if (color.value !== expect) return { ok: false, reason: `wrong color: ${colorUrl} answers "${color.value}", expected "${expect}"` };
+  if (color.value !== expect)
+    return { ok: false, reason: `wrong color: ${colorUrl} answers "${color.value}", expected "${expect}"` };
   return { ok: true, value: undefined };
 }
 

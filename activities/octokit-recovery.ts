@@ -77,7 +77,9 @@ export function recoveryPlugin(octokit: Octokit, options: OctokitOptions): void 
         const wait = rateLimitWait(err);
         if (wait === undefined || rateLimitRetries >= settings.maxRetries || wait > settings.maxWaitSeconds) throw error;
         rateLimitRetries++;
-        settings.log.warn(`GitHub rate limit (${err.status}) for ${what}: retrying in ${wait}s as asked`, { retry: rateLimitRetries });
+        settings.log.warn(`GitHub rate limit (${err.status}) for ${what}: retrying in ${wait}s as asked`, {
+          retry: rateLimitRetries,
+        });
         await abortableSleep(wait * 1000, (options.request as { signal?: AbortSignal } | undefined)?.signal);
       }
     }

@@ -126,7 +126,10 @@ function authOptions(auth: GitHubAuth, tokenCache: Map<string, string>): { auth:
       appId: auth.appId,
       privateKey: auth.privateKey,
       installationId: auth.installationId,
-      cache: { get: (key: string) => tokenCache.get(key) ?? '', set: (key: string, value: string) => void tokenCache.set(key, value) },
+      cache: {
+        get: (key: string) => tokenCache.get(key) ?? '',
+        set: (key: string, value: string) => void tokenCache.set(key, value),
+      },
     },
   };
 }

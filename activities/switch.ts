@@ -36,7 +36,10 @@ export function createSwitchActivities(options: SwitchOptions = {}) {
     } catch (err) {
       throwIfCancelled();
       const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
+      const why =
+        e.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs}ms`
+          : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
       // The router may be restarting: retryable. Whether the request landed does not matter
       // because setting the same color again is a no-op.
       throw ApplicationFailure.retryable(`Switch to ${input.color} via ${input.url} failed: ${why}`, 'SwitchUnavailable');

@@ -45,19 +45,37 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
     { label: '10 min', runMs: 600_000, scale, webhook: false },
     { label: '10 min, webhook on', runMs: 600_000, scale, webhook: true },
   ];
-  const receiver = await startWebhookServer({ secret: SECRET, client: ctx.client, log: { info: () => undefined, warn: (m) => ctx.log(m) } });
+  const receiver = await startWebhookServer({
+    secret: SECRET,
+    client: ctx.client,
+    log: { info: () => undefined, warn: (m) => ctx.log(m) },
+  });
   const lab = await startLab({ runTiming: { queuedMs: 0, inProgressMs: 0 } });
   const counts: Count[] = [];
   try {
     const worker = await ctx.startWorker('api-budget', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
     // Warm-up: the first dispatch of each workflow file also reads its run back once (run-name check).
-    await deployAndWait(ctx.client, lab, planFrom(lab.exampleConfig('budget-warmup'), { ...LEAN, sync: { enabled: true } }), worker.taskQueue);
-    await deployAndWait(ctx.client, lab, planFrom(lab.exampleConfig('budget-warmup'), { ...LEAN, sync: { enabled: true } }), worker.taskQueue);
+    await deployAndWait(
+      ctx.client,
+      lab,
+      planFrom(lab.exampleConfig('budget-warmup'), { ...LEAN, sync: { enabled: true } }),
+      worker.taskQueue,
+    );
+    await deployAndWait(
+      ctx.client,
+      lab,
+      planFrom(lab.exampleConfig('budget-warmup'), { ...LEAN, sync: { enabled: true } }),
+      worker.taskQueue,
+    );
     for (const c of cases) {
       lab.github.setWebhook(c.webhook ? { url: `${receiver.url}/github`, secret: SECRET } : undefined);
       const runMs = Math.round(c.runMs / c.scale);
-      for (const file of ['deploy-green.yml', 'deploy-blue.yml']) lab.github.setWorkflowBehavior(file, { queuedMs: Math.round(5_000 / c.scale), inProgressMs: runMs });
-      lab.github.setWorkflowBehavior('dns-update.yml', { queuedMs: Math.round(5_000 / c.scale), inProgressMs: Math.round(DNS_RUN_MS / c.scale) });
+      for (const file of ['deploy-green.yml', 'deploy-blue.yml'])
+        lab.github.setWorkflowBehavior(file, { queuedMs: Math.round(5_000 / c.scale), inProgressMs: runMs });
+      lab.github.setWorkflowBehavior('dns-update.yml', {
+        queuedMs: Math.round(5_000 / c.scale),
+        inProgressMs: Math.round(DNS_RUN_MS / c.scale),
+      });
       lab.github.clearLog();
       const plan = planFrom(lab.exampleConfig('budget'), {
         ...LEAN,
@@ -65,11 +83,21 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
         deploy: { pollInterval: `${Math.round(DEFAULT_POLL_MS / c.scale)}ms`, runTimeout: '30m' },
       });
       const done = await deployAndWait(ctx.client, lab, plan, worker.taskQueue);
-      if (done.status.outcome !== 'SUCCEEDED') throw new Error(`api-budget: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
+      if (done.status.outcome !== 'SUCCEEDED')
+        throw new Error(`api-budget: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
       // Let a cancelled poll (webhook case) finish before counting.
       await new Promise((r) => setTimeout(r, 500));
-      counts.push(count(lab, c, done.wallMs, runsOf(lab, plan.deploymentId).map((r) => r.id)));
-      ctx.log(`api-budget: ${c.label} (÷${c.scale}): ${counts.at(-1)!.rateLimited} rate-limited, ${counts.at(-1)!.notModified} not modified`);
+      counts.push(
+        count(
+          lab,
+          c,
+          done.wallMs,
+          runsOf(lab, plan.deploymentId).map((r) => r.id),
+        ),
+      );
+      ctx.log(
+        `api-budget: ${c.label} (÷${c.scale}): ${counts.at(-1)!.rateLimited} rate-limited, ${counts.at(-1)!.notModified} not modified`,
+      );
     }
     await worker.stop();
   } finally {
@@ -81,7 +109,14 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
 }
 
 function kindOf(r: RequestRecord): string {
-  if (r.method !== 'GET') return r.path.endsWith('/dispatches') ? 'dispatch' : r.path.includes('/statuses') ? 'deployment status' : r.path.endsWith('/merges') ? 'merge' : 'deployment record';
+  if (r.method !== 'GET')
+    return r.path.endsWith('/dispatches')
+      ? 'dispatch'
+      : r.path.includes('/statuses')
+        ? 'deployment status'
+        : r.path.endsWith('/merges')
+          ? 'merge'
+          : 'deployment record';
   if (/\/actions\/runs\/\d+$/.test(r.path)) return r.notModified ? 'run read (304)' : 'run read';
   if (r.path.includes('/runs')) return 'run list';
   if (r.path.includes('/branches/')) return 'branch';
@@ -134,11 +169,24 @@ function report(counts: Count[], scale: number): SectionResult {
     '`monitor.duration: 0`. The two deploy runs last the given time (after 5 s queued); the DNS Update run 30 s. Every request the',
     'worker makes is counted at the lab. A 10 min run polled every 3 s (the default) is 200 polls; to keep the bench short, time is',
     `compressed ÷${scale}: runs, queueing and the poll interval are all divided, so each case makes the polls its real run length would make`,
-    '(the first row, not compressed, checks that; each compressed poll also spends its request\'s own time, so compressed cases make',
+    "(the first row, not compressed, checks that; each compressed poll also spends its request's own time, so compressed cases make",
     'somewhat fewer polls than real ones, the 304 column, while the rate-limited count does not depend on it).',
     'Rate-limited = counted against the 5,000/h budget (everything but 304s).',
     '',
-    table(['run length', 'time', 'wall', 'polls a real run makes', 'requests', 'rate-limited', '304 (free)', 'reads of the runs', 'rate-limited per read'], rows),
+    table(
+      [
+        'run length',
+        'time',
+        'wall',
+        'polls a real run makes',
+        'requests',
+        'rate-limited',
+        '304 (free)',
+        'reads of the runs',
+        'rate-limited per read',
+      ],
+      rows,
+    ),
     '',
     'By kind of request:',
     '',

@@ -56,19 +56,23 @@ export async function historySize(ctx: BenchContext): Promise<SectionResult> {
           monitor: { duration: c.duration, interval: c.interval, failureThreshold: 3 },
         });
         const done = await deployAndWait(ctx.client, lab, plan, worker.taskQueue);
-        if (done.status.outcome !== 'SUCCEEDED') throw new Error(`history: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
+        if (done.status.outcome !== 'SUCCEEDED')
+          throw new Error(`history: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
         const events = (await done.handle.fetchHistory()).events ?? [];
         const description = await done.handle.describe();
         const byType: Record<string, number> = {};
         let monitorAttempts = 0;
         const monitorScheduled = new Set<string>();
         for (const event of events) {
-          const key = Object.keys(event).find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k]) ?? 'unknown';
+          const key =
+            Object.keys(event).find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k]) ?? 'unknown';
           const name = key.replace(/EventAttributes$/, '').replace(/^./, (c) => c.toUpperCase());
           byType[name] = (byType[name] ?? 0) + 1;
-          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'monitorPublicEndpoint') monitorScheduled.add(String(event.eventId));
+          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'monitorPublicEndpoint')
+            monitorScheduled.add(String(event.eventId));
           const started = event.activityTaskStartedEventAttributes;
-          if (started && monitorScheduled.has(String(started.scheduledEventId))) monitorAttempts = Math.max(monitorAttempts, started.attempt ?? 1);
+          if (started && monitorScheduled.has(String(started.scheduledEventId)))
+            monitorAttempts = Math.max(monitorAttempts, started.attempt ?? 1);
         }
         measured.push({
           ...c,
@@ -91,7 +95,14 @@ export async function historySize(ctx: BenchContext): Promise<SectionResult> {
 }
 
 function report(measured: Measured[]): SectionResult {
-  const rows = measured.map((m) => [m.label, m.interval, ms(m.wallMs), m.events, `${(m.bytes / 1024).toFixed(1)} KiB`, m.monitorAttempts]);
+  const rows = measured.map((m) => [
+    m.label,
+    m.interval,
+    ms(m.wallMs),
+    m.events,
+    `${(m.bytes / 1024).toFixed(1)} KiB`,
+    m.monitorAttempts,
+  ]);
   const types = [...new Set(measured.flatMap((m) => Object.keys(m.byType)))].sort();
   const typeRows = types.map((t) => [t, ...measured.map((m) => m.byType[t] ?? 0)]);
   const counts = measured.map((m) => m.events);
@@ -103,9 +114,9 @@ function report(measured: Measured[]): SectionResult {
   const markdown = [
     'One deployment per window on the lab (no approval gate, sync on), the worker as its own process. The short windows run in real',
     'time; for 1 h and 24 h the worker process is started with `--import bench/support/fast-clock.mjs`, which makes its `Date` run',
-    'faster (timers, heartbeats, the server and the workflow\'s own clock keep real time), so the monitor activity sees the window end',
+    "faster (timers, heartbeats, the server and the workflow's own clock keep real time), so the monitor activity sees the window end",
     `after ${ms(3_600_000 / (measured.find((m) => m.label.startsWith('1 h'))?.clock ?? 1))} and ${ms(86_400_000 / day.clock)} of real time.`,
-    'Temporal\'s time-skipping test server (`TestWorkflowEnvironment.createTimeSkipping`) would be the cleaner tool, but its binary is',
+    "Temporal's time-skipping test server (`TestWorkflowEnvironment.createTimeSkipping`) would be the cleaner tool, but its binary is",
     'downloaded on first use and this machine has no route to temporal.download (checked: the download fails), hence the fast clock.',
     '',
     table(['monitor window', 'probe interval', 'wall', 'events', 'history size', 'monitor attempts'], rows),
@@ -128,7 +139,13 @@ function report(measured: Measured[]): SectionResult {
     id: 'history-size',
     title: '5. History size',
     markdown,
-    targets: [{ target: `events per deployment flat in the monitor window, far under ${LIMIT.toLocaleString('en')}`, figure: measured.map((m) => `${m.events} (${m.label.split(' (')[0]})`).join(', '), met }],
+    targets: [
+      {
+        target: `events per deployment flat in the monitor window, far under ${LIMIT.toLocaleString('en')}`,
+        figure: measured.map((m) => `${m.events} (${m.label.split(' (')[0]})`).join(', '),
+        met,
+      },
+    ],
     data: measured,
   };
 }

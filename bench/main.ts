@@ -11,17 +11,34 @@ import { overhead } from './overhead.js';
 import { reaction } from './reaction.js';
 import { rollback } from './rollback.js';
 import { scale } from './scale.js';
-import { benchDataDir, buildBundle, workerStarter, type BenchContext, type Section, type SectionResult } from './support/context.js';
+import {
+  benchDataDir,
+  buildBundle,
+  workerStarter,
+  type BenchContext,
+  type Section,
+  type SectionResult,
+} from './support/context.js';
 import type { WorkerProcess } from './support/processes.js';
 import { table } from './support/stats.js';
 import { ROOT, startTemporal, temporalVersion } from './support/temporal-server.js';
 
-const SECTIONS: Record<string, Section> = { overhead, reaction, rollback, 'api-budget': apiBudget, 'history-size': historySize, scale };
+const SECTIONS: Record<string, Section> = {
+  overhead,
+  reaction,
+  rollback,
+  'api-budget': apiBudget,
+  'history-size': historySize,
+  scale,
+};
 
 async function run(): Promise<number> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+  });
   const chosen = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SECTIONS);
-  for (const name of chosen) if (!SECTIONS[name]) throw new Error(`unknown section ${name} (sections: ${Object.keys(SECTIONS).join(', ')})`);
+  for (const name of chosen)
+    if (!SECTIONS[name]) throw new Error(`unknown section ${name} (sections: ${Object.keys(SECTIONS).join(', ')})`);
   const started = Date.now();
   const log = (message: string) => console.error(`bench: ${message}`);
 
@@ -78,7 +95,13 @@ async function describeMachine() {
   };
 }
 
-function render(results: SectionResult[], machine: Awaited<ReturnType<typeof describeMachine>>, command: string, seconds: number, quick: boolean): string {
+function render(
+  results: SectionResult[],
+  machine: Awaited<ReturnType<typeof describeMachine>>,
+  command: string,
+  seconds: number,
+  quick: boolean,
+): string {
   const summary = results.flatMap((r) =>
     r.targets.map((t) => [r.title, t.target, t.figure, t.met === undefined ? 'see text' : t.met ? '**met**' : '**not met**']),
   );

@@ -32,10 +32,38 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
   const variants: Variant[] = [
     { key: 'lean', label: 'sync off', spacing: false, sync: false, server: 'bench', n: q ? 5 : 15 },
     { key: 'lean-sync', label: 'sync on', spacing: false, sync: true, server: 'bench', n: q ? 5 : 15 },
-    { key: 'spaced', label: 'sync off, writes spaced 1 s (shipped default)', spacing: true, sync: false, server: 'bench', n: q ? 2 : 4 },
-    { key: 'spaced-sync', label: 'sync on, writes spaced 1 s (shipped default)', spacing: true, sync: true, server: 'bench', n: q ? 2 : 4 },
-    { key: 'no-eager', label: 'sync off, eager activities off (server default)', spacing: false, sync: false, server: 'no-eager', n: q ? 3 : 8 },
-    { key: 'fast-transfer', label: 'sync off, transfer queue polled up to 1000/s (server default 20/s)', spacing: false, sync: false, server: 'fast-transfer', n: q ? 3 : 8 },
+    {
+      key: 'spaced',
+      label: 'sync off, writes spaced 1 s (shipped default)',
+      spacing: true,
+      sync: false,
+      server: 'bench',
+      n: q ? 2 : 4,
+    },
+    {
+      key: 'spaced-sync',
+      label: 'sync on, writes spaced 1 s (shipped default)',
+      spacing: true,
+      sync: true,
+      server: 'bench',
+      n: q ? 2 : 4,
+    },
+    {
+      key: 'no-eager',
+      label: 'sync off, eager activities off (server default)',
+      spacing: false,
+      sync: false,
+      server: 'no-eager',
+      n: q ? 3 : 8,
+    },
+    {
+      key: 'fast-transfer',
+      label: 'sync off, transfer queue polled up to 1000/s (server default 20/s)',
+      spacing: false,
+      sync: false,
+      server: 'fast-transfer',
+      n: q ? 3 : 8,
+    },
   ];
   const lab = await startLab({ runTiming: { queuedMs: 0, inProgressMs: 0 } });
   const servers = {
@@ -43,7 +71,10 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
     'fast-transfer': await startTemporal({ dynamicConfig: ['history.transferProcessorMaxPollRPS=1000'] }),
   };
   const connections = await Promise.all(Object.values(servers).map((s) => Connection.connect({ address: s.address })));
-  const clients = { 'no-eager': new Client({ connection: connections[0]!, namespace: 'default' }), 'fast-transfer': new Client({ connection: connections[1]!, namespace: 'default' }) };
+  const clients = {
+    'no-eager': new Client({ connection: connections[0]!, namespace: 'default' }),
+    'fast-transfer': new Client({ connection: connections[1]!, namespace: 'default' }),
+  };
   const cells: Cell[] = [];
   try {
     for (const variant of variants) {
@@ -52,7 +83,9 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
         ...(variant.server === 'bench' ? {} : { address: servers[variant.server].address }),
       });
       try {
-        cells.push(await runCell(variant.server === 'bench' ? ctx.client : clients[variant.server], lab, variant, worker.taskQueue));
+        cells.push(
+          await runCell(variant.server === 'bench' ? ctx.client : clients[variant.server], lab, variant, worker.taskQueue),
+        );
       } finally {
         await worker.stop();
       }
@@ -74,7 +107,8 @@ async function runCell(client: Client, lab: Lab, variant: Variant, taskQueue: st
   for (let i = 0; i <= variant.n; i++) {
     const plan = planFrom(lab.exampleConfig(`ovh-${variant.key}`), { ...LEAN, sync: { enabled: variant.sync, redeploy: true } });
     const done = await deployAndWait(client, lab, plan, taskQueue);
-    if (done.status.outcome !== 'SUCCEEDED') throw new Error(`overhead: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
+    if (done.status.outcome !== 'SUCCEEDED')
+      throw new Error(`overhead: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
     if (i === 0) continue;
     cell.deployments.push({ ...done, history: breakdown((await done.handle.fetchHistory()).events ?? []) });
   }
@@ -84,7 +118,13 @@ async function runCell(client: Client, lab: Lab, variant: Variant, taskQueue: st
 function report(cells: Cell[]): SectionResult {
   const rows = cells.map((c) => {
     const over = summarize(c.deployments.map(overheadOf));
-    return [c.label, spread(summarize(c.deployments.map((d) => d.wallMs))), ms(summarize(c.deployments.map((d) => d.externalMs)).median), spread(over), over.median < TARGET_MS ? 'met' : 'not met'];
+    return [
+      c.label,
+      spread(summarize(c.deployments.map((d) => d.wallMs))),
+      ms(summarize(c.deployments.map((d) => d.externalMs)).median),
+      spread(over),
+      over.median < TARGET_MS ? 'met' : 'not met',
+    ];
   });
 
   const phaseRows = cells.map((c) => {
@@ -93,7 +133,9 @@ function report(cells: Cell[]): SectionResult {
         .map((d) => {
           const took = phaseDurations(d.status)[phase];
           if (took === undefined) return undefined;
-          const runMs = d.runs.filter((r) => r.inputs['deployment_id']?.endsWith(`.${phase}`)).reduce((sum, r) => sum + runDuration(r), 0);
+          const runMs = d.runs
+            .filter((r) => r.inputs['deployment_id']?.endsWith(`.${phase}`))
+            .reduce((sum, r) => sum + runDuration(r), 0);
           return took - runMs;
         })
         .filter((v): v is number => v !== undefined);
@@ -120,17 +162,23 @@ function report(cells: Cell[]): SectionResult {
     const cell = cells.find((c) => c.key === key);
     return cell ? summarize(cell.deployments.map(overheadOf)).median : NaN;
   };
-  const [lean, leanSync, spaced, spacedSync, noEager, fastTransfer] = ['lean', 'lean-sync', 'spaced', 'spaced-sync', 'no-eager', 'fast-transfer'].map(median) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [lean, leanSync, spaced, spacedSync, noEager, fastTransfer] = [
+    'lean',
+    'lean-sync',
+    'spaced',
+    'spaced-sync',
+    'no-eager',
+    'fast-transfer',
+  ].map(median) as [number, number, number, number, number, number];
   const waitPerTask = (key: string) => {
     const cell = cells.find((c) => c.key === key);
-    return cell ? summarize(cell.deployments.map((d) => (d.history.workflowTaskMs - d.history.workflowTaskRunMs) / Math.max(1, d.history.workflowTasks))).median : NaN;
+    return cell
+      ? summarize(
+          cell.deployments.map(
+            (d) => (d.history.workflowTaskMs - d.history.workflowTaskRunMs) / Math.max(1, d.history.workflowTasks),
+          ),
+        ).median
+      : NaN;
   };
   const met = lean < TARGET_MS && leanSync < TARGET_MS;
 
@@ -138,10 +186,19 @@ function report(cells: Cell[]): SectionResult {
     'Full deployments on the lab, one after another on one worker process: zero-length runs (lab run timing 0/0), no approval gate,',
     '`monitor.duration: 0`, `verify.successes: 1`, sync off or on (merge + redeploy of the old color). Unless said otherwise the worker',
     'runs with `BLUEGREEN_GITHUB_WRITE_SPACING_MS=0` and the server with eager activity execution (as `docker-compose.yml` now sets it).',
-    'Wall time is measured by the client (start request → result); the external work is the sum of the lab runs\' own durations',
+    "Wall time is measured by the client (start request → result); the external work is the sum of the lab runs' own durations",
     '(created → completed); overhead = wall − external. The first deployment of each variant is a warm-up and not counted.',
     '',
-    table(['variant', 'wall per deployment: median (min–max, n)', 'external work (median)', 'overhead: median (min–max, n)', `< ${ms(TARGET_MS)}`], rows),
+    table(
+      [
+        'variant',
+        'wall per deployment: median (min–max, n)',
+        'external work (median)',
+        'overhead: median (min–max, n)',
+        `< ${ms(TARGET_MS)}`,
+      ],
+      rows,
+    ),
     '',
     'Per phase (median of the phase\'s duration minus its run\'s; "between" = wall − Σ phases: the start request, the result, and the GitHub',
     'deployment record and statuses written between phases):',
@@ -150,9 +207,12 @@ function report(cells: Cell[]): SectionResult {
     '',
     'Where the time goes, from the workflow histories (medians per deployment): activities, the time they waited in the task queue',
     '(scheduled → started) and ran (started → closed), workflow tasks (count: scheduled → completed, of which started → completed), the',
-    'history\'s span, and what the client adds on top (start RPC + result long-poll):',
+    "history's span, and what the client adds on top (start RPC + result long-poll):",
     '',
-    table(['variant', 'activities', 'activity queue', 'activity run', 'workflow tasks', 'history span', 'client extra'], historyRows),
+    table(
+      ['variant', 'activities', 'activity queue', 'activity run', 'workflow tasks', 'history span', 'client extra'],
+      historyRows,
+    ),
     '',
     `**Target < 1 s median overhead: ${verdict(met)}** — ${ms(lean)} with sync off, ${ms(leanSync)} with sync on.`,
     '',
@@ -166,11 +226,11 @@ function report(cells: Cell[]): SectionResult {
     `  overhead (${(noEager / lean).toFixed(1)}× with it). It is a server setting (\`system.enableActivityEagerExecution\`), now on in \`docker-compose.yml\` and the test servers.`,
     '- *Requests.* The dispatch no longer reads its run back at every dispatch to check the run name (once per workflow file and worker).',
     '- *Sequencing.* The GitHub deployment record is created while the deploy run is dispatched, and its `in_progress` status written',
-    '  while verify runs (`patched(\'github-records-in-background\')`): two activity round trips off the critical path.',
-    '- *Poll intervals* do not matter here (a zero-length run is complete at the first poll); they are section 2\'s subject. The public',
+    "  while verify runs (`patched('github-records-in-background')`): two activity round trips off the critical path.",
+    "- *Poll intervals* do not matter here (a zero-length run is complete at the first poll); they are section 2's subject. The public",
     '  color is now read at least every second while a switch propagates (it followed `verify.interval`, 5 s by default).',
-    '- *GitHub client.* Octokit\'s throttling plugin passed every request through two shared Bottleneck queues that advance by timer',
-    '  hops (≈5 ms a request alone, far more under load, section 6); the client now keeps GitHub\'s concurrency and write-spacing asks',
+    "- *GitHub client.* Octokit's throttling plugin passed every request through two shared Bottleneck queues that advance by timer",
+    "  hops (≈5 ms a request alone, far more under load, section 6); the client now keeps GitHub's concurrency and write-spacing asks",
     '  itself and waits out rate limits in its recovery plugin.',
     '',
     'What is left is Temporal round trips: a dozen activities and as many workflow tasks, each activity → workflow task hop a few ms',
@@ -193,7 +253,12 @@ function report(cells: Cell[]): SectionResult {
     ],
     data: cells.map((c) => ({
       variant: c.key,
-      deployments: c.deployments.map((d) => ({ wallMs: d.wallMs, externalMs: d.externalMs, phases: phaseDurations(d.status), history: d.history })),
+      deployments: c.deployments.map((d) => ({
+        wallMs: d.wallMs,
+        externalMs: d.externalMs,
+        phases: phaseDurations(d.status),
+        history: d.history,
+      })),
     })),
   };
 }

@@ -34,7 +34,11 @@ export async function rollback(ctx: BenchContext): Promise<SectionResult> {
     { key: 'poll', label: 'polling every 3 s', webhook: false },
     { key: 'webhook', label: 'webhook', webhook: true },
   ];
-  const receiver = await startWebhookServer({ secret: SECRET, client: ctx.client, log: { info: () => undefined, warn: (m) => ctx.log(m) } });
+  const receiver = await startWebhookServer({
+    secret: SECRET,
+    client: ctx.client,
+    log: { info: () => undefined, warn: (m) => ctx.log(m) },
+  });
   const lab = await startLab({ runTiming: { queuedMs: 100, inProgressMs: 300 } });
   lab.github.setWorkflowBehavior('dns-update.yml', SWITCH_RUN);
   const samples: Sample[] = [];
@@ -59,11 +63,13 @@ export async function rollback(ctx: BenchContext): Promise<SectionResult> {
         const unhealthyAt = Date.now();
         lab.apps.setHealthy('green', false);
         const status = await handle.result();
-        if (status.outcome !== 'ROLLED_BACK') throw new Error(`rollback: ${plan.deploymentId} ended ${status.outcome}: ${status.error}`);
+        if (status.outcome !== 'ROLLED_BACK')
+          throw new Error(`rollback: ${plan.deploymentId} ended ${status.outcome}: ${status.error}`);
         const back = lab.router.switches.slice(switchesBefore).find((sw) => sw.color === 'blue');
         const run = runsOf(lab, plan.deploymentId).find((r) => r.inputs['deployment_id'] === `${plan.deploymentId}.rollback`);
         const phase = status.phases.find((p) => p.name === 'rollback');
-        if (!back || !run || !phase?.startedAt || !phase.endedAt) throw new Error(`rollback: ${plan.deploymentId}: no switch back recorded`);
+        if (!back || !run || !phase?.startedAt || !phase.endedAt)
+          throw new Error(`rollback: ${plan.deploymentId}: no switch back recorded`);
         const backAt = Date.parse(back.at);
         const runMs = runDuration(run);
         samples.push({
@@ -112,7 +118,16 @@ function report(samples: Sample[], modes: Array<{ key: string; label: string }>)
     'irrelevant to the switch itself (the router moves when the run completes) but decides when the workflow knows it has.',
     '',
     table(
-      ['mode', 'latency: median (min–max, n)', 'floor (median)', 'latency − floor: median (min–max)', 'unhealthy → rollback starts', '→ run created', 'run', 'answers blue → workflow confirms'],
+      [
+        'mode',
+        'latency: median (min–max, n)',
+        'floor (median)',
+        'latency − floor: median (min–max)',
+        'unhealthy → rollback starts',
+        '→ run created',
+        'run',
+        'answers blue → workflow confirms',
+      ],
       rows,
     ),
     '',

@@ -44,11 +44,15 @@ export async function scale(ctx: BenchContext): Promise<SectionResult> {
   lab.github.setRateLimit({ limit: 10_000_000, remaining: 10_000_000 });
   const rounds: Round[] = [];
   try {
-    const worker = await ctx.startWorker('scale', lab, { nodeArgs: IMAGE_WORKER.nodeArgs, env: { ...IMAGE_WORKER.env, BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
+    const worker = await ctx.startWorker('scale', lab, {
+      nodeArgs: IMAGE_WORKER.nodeArgs,
+      env: { ...IMAGE_WORKER.env, BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' },
+    });
     try {
       await runRound(ctx, lab, worker.pid, worker.taskQueue, 1, 'warm', 'warm-up');
       const single: Round[] = [];
-      for (let i = 0; i < (ctx.quick ? 3 : 5); i++) single.push(await runRound(ctx, lab, worker.pid, worker.taskQueue, 1, `one${i}`, '1'));
+      for (let i = 0; i < (ctx.quick ? 3 : 5); i++)
+        single.push(await runRound(ctx, lab, worker.pid, worker.taskQueue, 1, `one${i}`, '1'));
       rounds.push({
         ...single.at(-1)!,
         label: '1 (one at a time)',
@@ -88,7 +92,15 @@ function log(ctx: BenchContext, r: Round): void {
   );
 }
 
-async function runRound(ctx: BenchContext, lab: Lab, workerPid: number, taskQueue: string, n: number, tag: string, label: string): Promise<Round> {
+async function runRound(
+  ctx: BenchContext,
+  lab: Lab,
+  workerPid: number,
+  taskQueue: string,
+  n: number,
+  tag: string,
+  label: string,
+): Promise<Round> {
   const plans: DeploymentPlan[] = [];
   for (let i = 0; i < n; i++) plans.push(planFrom(await lab.addService(`scale-${tag}-${i}`), SCALE_CONFIG));
   const watch = watchProcess(workerPid, 200);
@@ -171,21 +183,44 @@ function report(rounds: Round[]): SectionResult {
   const throughputOk = last.wallMs / last.n < 2 * base;
   const cpuPerDeployment = ((last.worker.cores + last.serverCores + last.benchCores) * last.wallMs) / last.n;
   const markdown = [
-    'Distinct services, each with its own public endpoint (`/svc/<name>` on the lab\'s multi-service router), its own branches and its own',
+    "Distinct services, each with its own public endpoint (`/svc/<name>` on the lab's multi-service router), its own branches and its own",
     'deploy and DNS Update workflows (`lab.addService`), all started at once against one worker process (`node --max-old-space-size=256',
     'bin/bluegreen.js worker` with `BLUEGREEN_WORKER_MAX_CACHED_WORKFLOWS=800`, as the Docker image now runs it; writes unspaced).',
     'Each deployment: runs queued 200 ms + 800 ms in progress, polled every 1 s; verify 2 probes 500 ms apart; DNS switch; a 3 s',
-    'monitor window probing every 1 s; no approval gate, sync off. Latency = client start request → the workflow\'s end. Worker CPU',
-    '(CPU time ÷ wall time) and peak RSS (`VmHWM` from /proc) are the worker process\'s; the dev server and the lab (in the bench',
-    'process with the client) share the same 2 cores, and their CPU is in the last column. The lab\'s rate limit is raised: 500',
-    'deployments need ~10,000 rate-limited requests, twice one github.com token\'s hourly budget (section 4).',
+    "monitor window probing every 1 s; no approval gate, sync off. Latency = client start request → the workflow's end. Worker CPU",
+    "(CPU time ÷ wall time) and peak RSS (`VmHWM` from /proc) are the worker process's; the dev server and the lab (in the bench",
+    "process with the client) share the same 2 cores, and their CPU is in the last column. The lab's rate limit is raised: 500",
+    "deployments need ~10,000 rate-limited requests, twice one github.com token's hourly budget (section 4).",
     '',
-    table(['deployments at once', 'SUCCEEDED', 'time to finish all', 'wall ÷ n', 'latency: median (p90, max)', 'latency vs one alone', 'worker CPU (cores)', 'worker peak RSS', 'CPU server / lab+client'], rows),
+    table(
+      [
+        'deployments at once',
+        'SUCCEEDED',
+        'time to finish all',
+        'wall ÷ n',
+        'latency: median (p90, max)',
+        'latency vs one alone',
+        'worker CPU (cores)',
+        'worker peak RSS',
+        'CPU server / lab+client',
+      ],
+      rows,
+    ),
     '',
-    'Where a deployment\'s time goes (medians over up to 10 histories per round): workflow tasks waiting to be picked up (scheduled →',
+    "Where a deployment's time goes (medians over up to 10 histories per round): workflow tasks waiting to be picked up (scheduled →",
     'started) and being processed (started → completed), activities waiting (scheduled → started) and running, of which the dispatch:',
     '',
-    table(['deployments at once', 'workflow tasks waiting', 'workflow tasks processing', 'activities waiting', 'activities running', 'dispatch running'], whereRows),
+    table(
+      [
+        'deployments at once',
+        'workflow tasks waiting',
+        'workflow tasks processing',
+        'activities waiting',
+        'activities running',
+        'dispatch running',
+      ],
+      whereRows,
+    ),
     '',
     `**Targets: ${last.n} all complete — ${verdict(allComplete)} (${last.succeeded}/${last.n}); worker peak RSS < 512 MB — ${verdict(rssOk)} (${mib(peak)}${plain ? `; ${mib(plain.worker.peakRss)} with Node's default heap limit` : ''});`,
     `latency per deployment at ${last.n} < 2× one alone — ${verdict(ratioOk)} (${ratio.toFixed(1)}×: ${ms(lastLatency)} against ${ms(base)})**. Read as throughput`,
@@ -195,9 +230,9 @@ function report(rounds: Round[]): SectionResult {
     `≈${(cpuPerDeployment / 1000).toFixed(2)} CPU-seconds in all (worker, dev server with its in-memory SQLite, lab); ${last.n} of them at once need`,
     `${((cpuPerDeployment * last.n) / 1000).toFixed(0)} CPU-seconds, so on 2 cores the last finishes ≥ ${ms((cpuPerDeployment * last.n) / 2)} after the first starts, whatever the orchestrator does. The`,
     'backlog shows up as workflow tasks waiting for the worker; activities start at once (1000 slots, eager dispatch) and run nearly as',
-    'fast as alone. Two limits found on the way and removed: Octokit\'s throttling plugin queued every GitHub request of the worker',
-    'through shared Bottleneck limiters that advance by timer hops (at 500 a dispatch took ~17 s; now ~0.4 s), and the SDK\'s 100',
-    'activity slots (a deployment in a 15 min monitor window holds one). With Node\'s default heap limit (about 4 GiB here) V8 lets',
+    "fast as alone. Two limits found on the way and removed: Octokit's throttling plugin queued every GitHub request of the worker",
+    "through shared Bottleneck limiters that advance by timer hops (at 500 a dispatch took ~17 s; now ~0.4 s), and the SDK's 100",
+    "activity slots (a deployment in a 15 min monitor window holds one). With Node's default heap limit (about 4 GiB here) V8 lets",
     'garbage pile up; 256 MiB of old space keeps RSS well under 512 MB at the price of more garbage collection, a cost we could not',
     `separate from this saturated machine's noise (${plain ? `this run: latency ${ms(summarize(plain.latencies).median)} with the default limit, ${ms(lastLatency)} with 256 MiB; ` : ''}repeated runs of the same round differ by 10–20 % here).`,
   ].join('\n');
@@ -206,8 +241,16 @@ function report(rounds: Round[]): SectionResult {
     title: '6. Scale',
     markdown,
     targets: [
-      { target: `${last.n} deployments at once all complete`, figure: `${last.succeeded}/${last.n} SUCCEEDED in ${ms(last.wallMs)}`, met: allComplete },
-      { target: 'worker peak RSS < 512 MB', figure: `${mib(peak)} (${plain ? `${mib(plain.worker.peakRss)} with Node's default heap limit` : 'image settings'})`, met: rssOk },
+      {
+        target: `${last.n} deployments at once all complete`,
+        figure: `${last.succeeded}/${last.n} SUCCEEDED in ${ms(last.wallMs)}`,
+        met: allComplete,
+      },
+      {
+        target: 'worker peak RSS < 512 MB',
+        figure: `${mib(peak)} (${plain ? `${mib(plain.worker.peakRss)} with Node's default heap limit` : 'image settings'})`,
+        met: rssOk,
+      },
       {
         target: `time per deployment at ${last.n} < 2× one alone`,
         figure: `latency ${ms(lastLatency)} vs ${ms(base)} (${ratio.toFixed(1)}×, CPU-bound on 2 cores); wall ÷ n ${ms(last.wallMs / last.n)}`,

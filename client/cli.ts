@@ -25,14 +25,16 @@ const defaultUser = (): string => {
   }
 };
 
-const colorOption = () => new Option('--color <color>', 'deploy to this color instead of the inactive one').choices(['blue', 'green']);
+const colorOption = () =>
+  new Option('--color <color>', 'deploy to this color instead of the inactive one').choices(['blue', 'green']);
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
 };
 const serviceName = (value: string) => {
-  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a service name (lowercase letters, digits, ".", "_", "-")`);
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(value))
+    throw new InvalidArgumentError(`"${value}" is not a service name (lowercase letters, digits, ".", "_", "-")`);
   return value;
 };
 
@@ -56,7 +58,10 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output (one JSON object per change with --wait)')
     .addOption(new Option('--by <name>', 'who starts it').default(defaultUser(), '$BLUEGREEN_USER or your login'))
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
-    .addHelpText('after', `\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  npx bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  npx bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`,
+    )
     .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(o)));
 
   program
@@ -65,7 +70,10 @@ export function buildProgram(): Command {
     .argument('<service>', 'service name from the config', serviceName)
     .option('-w, --watch', 'follow it live until it ends')
     .option('--json', 'print the status as JSON')
-    .addHelpText('after', `\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`,
+    )
     .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, o)));
 
   program
@@ -87,39 +95,73 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  npx bluegreen history datatruck-api --limit 5')
     .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
 
-  const decision = (name: DecisionName, description: string, text?: { flag: string; required: boolean; help: string }, example = '') => {
+  const decision = (
+    name: DecisionName,
+    description: string,
+    text?: { flag: string; required: boolean; help: string },
+    example = '',
+  ) => {
     const cmd = program
       .command(name)
       .description(description)
       .argument('<service>', 'service name', serviceName)
-      .addOption(new Option('--by <name>', 'who decides (checked against approval.approvers)').default(defaultUser(), '$BLUEGREEN_USER or your login'));
+      .addOption(
+        new Option('--by <name>', 'who decides (checked against approval.approvers)').default(
+          defaultUser(),
+          '$BLUEGREEN_USER or your login',
+        ),
+      );
     if (text) {
       if (text.required) cmd.requiredOption(text.flag, text.help);
       else cmd.option(text.flag, text.help);
     }
-    cmd.addHelpText('after', `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 unknown service, 6 no worker answered`);
+    cmd.addHelpText(
+      'after',
+      `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 unknown service, 6 no worker answered`,
+    );
     cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
   };
-  decision('approve', 'approve a deployment waiting at the QA gate; says at once whether it counted', { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
-    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"\n  BLUEGREEN_USER=alice npx bluegreen approve datatruck-api');
-  decision('reject', 'reject a deployment at the QA gate (it ends ABORTED)', { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen reject datatruck-api --by bob --reason "checkout broken"');
-  decision('rollback', 'switch traffic back to the previous color', { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen rollback datatruck-api --by carol --reason "error rate up"');
-  decision('abort', 'stop a deployment before traffic moves', { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen abort datatruck-api --by dave --reason "wrong branch"');
+  decision(
+    'approve',
+    'approve a deployment waiting at the QA gate; says at once whether it counted',
+    { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
+    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"\n  BLUEGREEN_USER=alice npx bluegreen approve datatruck-api',
+  );
+  decision(
+    'reject',
+    'reject a deployment at the QA gate (it ends ABORTED)',
+    { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen reject datatruck-api --by bob --reason "checkout broken"',
+  );
+  decision(
+    'rollback',
+    'switch traffic back to the previous color',
+    { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen rollback datatruck-api --by carol --reason "error rate up"',
+  );
+  decision(
+    'abort',
+    'stop a deployment before traffic moves',
+    { flag: '--reason <text>', required: true, help: 'why' },
+    'npx bluegreen abort datatruck-api --by dave --reason "wrong branch"',
+  );
   decision('promote', 'end the monitor window early as a success', undefined, 'npx bluegreen promote datatruck-api --by erin');
 
   program
     .command('worker')
     .description('run a worker (reads TEMPORAL_* and GITHUB_TOKEN or GITHUB_APP_* from the environment)')
     .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
-    .addHelpText('after', '\nExamples:\n  npx bluegreen worker\n  npx bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx bluegreen worker\n  npx bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID',
+    )
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
 
   program
     .command('webhook')
-    .description('receive GitHub workflow_run webhooks so deployments react to finished runs at once (reads GITHUB_WEBHOOK_SECRET, TEMPORAL_*)')
+    .description(
+      'receive GitHub workflow_run webhooks so deployments react to finished runs at once (reads GITHUB_WEBHOOK_SECRET, TEMPORAL_*)',
+    )
     .option('--port <n>', 'port to listen on', positiveInt, 8787)
     .option('--host <ip>', 'address to bind (0.0.0.0 behind a reverse proxy or ingress)', '127.0.0.1')
     .addHelpText('after', '\nExample:\n  GITHUB_WEBHOOK_SECRET=… npx bluegreen webhook --port 8787')
@@ -160,7 +202,8 @@ export async function main(argv: string[]): Promise<number> {
 let lastExitCode: number | undefined;
 /** Commander drops an action's return value: keep the exit code the command returned. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const recordExit = <A extends any[]>(action: (...args: A) => Promise<number>) =>
+const recordExit =
+  <A extends any[]>(action: (...args: A) => Promise<number>) =>
   async (...args: A): Promise<void> => {
     lastExitCode = await action(...args);
   };
@@ -168,7 +211,8 @@ const recordExit = <A extends any[]>(action: (...args: A) => Promise<number>) =>
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // Commander already printed its message (unknown option, missing argument…), or help.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.SUCCEEDED;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version')
+      return EXIT.SUCCEEDED;
     return EXIT.BAD_INPUT;
   }
   if (named(err, 'ConfigError')) {
@@ -194,7 +238,9 @@ function reportError(err: unknown): number {
   const grpc = grpcError(err) ?? grpcError((err as { cause?: unknown } | undefined)?.cause);
   if (grpc && [4, 14].includes(grpc.code)) {
     // UNAVAILABLE / DEADLINE_EXCEEDED after connecting: the server went away mid-command.
-    console.error(`bluegreen: lost the connection to Temporal (${grpc.details || grpc.message}); the deployment itself is not affected`);
+    console.error(
+      `bluegreen: lost the connection to Temporal (${grpc.details || grpc.message}); the deployment itself is not affected`,
+    );
     return EXIT.TEMPORAL_UNREACHABLE;
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -203,11 +249,15 @@ function reportError(err: unknown): number {
     return EXIT.BAD_INPUT;
   }
   if (/Unknown encoding: binary\/encrypted/.test(message)) {
-    console.error('bluegreen: this deployment\'s payloads are encrypted: set BLUEGREEN_CODEC_KEY to the key the workers use (docs/security.md)');
+    console.error(
+      "bluegreen: this deployment's payloads are encrypted: set BLUEGREEN_CODEC_KEY to the key the workers use (docs/security.md)",
+    );
     return EXIT.BAD_INPUT;
   }
   if (named(err, 'CodecKeyError')) {
-    console.error(`bluegreen: cannot read this deployment's payloads: ${message} (BLUEGREEN_CODEC_KEY / BLUEGREEN_CODEC_PREVIOUS_KEYS)`);
+    console.error(
+      `bluegreen: cannot read this deployment's payloads: ${message} (BLUEGREEN_CODEC_KEY / BLUEGREEN_CODEC_PREVIOUS_KEYS)`,
+    );
     return EXIT.BAD_INPUT;
   }
   console.error(`bluegreen: unexpected error: ${message}`);

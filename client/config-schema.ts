@@ -14,20 +14,21 @@ export function parseDuration(text: string): number | undefined {
 }
 
 const duration = (max = '30d') =>
-  z
-    .string({ error: 'expected a duration like "30s", "15m" or "24h"' })
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: use a number and a unit, like "30s", "15m" or "24h"` });
-        return z.NEVER;
-      }
-      if (ms > parseDuration(max)!) {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+  z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration: use a number and a unit, like "30s", "15m" or "24h"`,
+      });
+      return z.NEVER;
+    }
+    if (ms > parseDuration(max)!) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const httpUrl = z
   .string({ error: 'expected a URL like "https://api.example.com"' })
@@ -100,7 +101,10 @@ const switchHttp = z.strictObject({
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
-    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'service names are lowercase letters, digits, ".", "_" and "-" (at most 63), like "datatruck-api"'),
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{0,62}$/,
+      'service names are lowercase letters, digits, ".", "_" and "-" (at most 63), like "datatruck-api"',
+    ),
   github: z.strictObject({
     owner: name('repository owner'),
     repo: name('repository name'),
@@ -138,9 +142,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
-  hooks: z
-    .strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) })
-    .prefault({}),
+  hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
   timeouts: z
     .strictObject({
       heartbeat: duration('10m')

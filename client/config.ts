@@ -48,7 +48,11 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
 /** YAML errors beyond this many are summed up: a mangled file should not flood the terminal. */
 const MAX_YAML_PROBLEMS = 10;
 
-export function parseConfigText(bytes: Uint8Array | string, source: string, env: NodeJS.ProcessEnv = process.env): BlueGreenConfig {
+export function parseConfigText(
+  bytes: Uint8Array | string,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): BlueGreenConfig {
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.byteLength;
   if (size > MAX_CONFIG_BYTES) {
     throw new ConfigError(source, [{ path: '', message: `is ${size} bytes; a config file is at most ${MAX_CONFIG_BYTES}` }]);
@@ -64,7 +68,9 @@ export function parseConfigText(bytes: Uint8Array | string, source: string, env:
   }
   const raw = readYaml(text, source);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping with service, github, publicUrl, environments' }]);
+    throw new ConfigError(source, [
+      { path: '', message: 'expected a YAML mapping with service, github, publicUrl, environments' },
+    ]);
   }
   const problems: ConfigProblem[] = [];
   const interpolated = interpolateEnv(raw, env, [], problems);
@@ -86,7 +92,9 @@ function readYaml(text: string, source: string): unknown {
       throw new ConfigError(source, [{ path: '', message: 'YAML: cannot read the file: nested too deeply' }]);
     }
     if (doc.errors.length > 0) {
-      const problems = doc.errors.slice(0, MAX_YAML_PROBLEMS).map((e) => ({ path: '', message: `YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}` }));
+      const problems = doc.errors
+        .slice(0, MAX_YAML_PROBLEMS)
+        .map((e) => ({ path: '', message: `YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}` }));
       if (doc.errors.length > MAX_YAML_PROBLEMS) {
         problems.push({ path: '', message: `YAML: … and ${doc.errors.length - MAX_YAML_PROBLEMS} more errors` });
       }
@@ -125,7 +133,10 @@ function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | 
 function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)` };
+    return {
+      path,
+      message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`,
+    };
   }
   if (issue.code === 'invalid_type') {
     const expected = plainWords(issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, ''));
@@ -133,7 +144,11 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
   if (issue.code === 'invalid_union' && path === 'switch') {
-    return { path, message: 'expected type "workflow" (with workflow, ref), type "http" (with url, tokenEnv) or type "dns" (with tsig, see docs/dns.md)' };
+    return {
+      path,
+      message:
+        'expected type "workflow" (with workflow, ref), type "http" (with url, tokenEnv) or type "dns" (with tsig, see docs/dns.md)',
+    };
   }
   if (issue.code === 'invalid_union') {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
@@ -184,19 +199,34 @@ function viewOfConfig(config: BlueGreenConfig): CrossFieldView {
 /** The same view of a file the schema refused, taking only values of the right shape (defaults as in the schema). */
 function viewOfRaw(raw: unknown): CrossFieldView {
   const at = (...path: string[]): unknown =>
-    path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined), raw);
+    path.reduce<unknown>(
+      (node, key) =>
+        node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined,
+      raw,
+    );
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
   const url = (value: unknown): string | undefined => text(value)?.replace(/\/+$/, '');
   const ms = (value: unknown, fallback: string): number | undefined =>
-    value === undefined ? parseDuration(fallback) : value === 0 ? 0 : typeof value === 'string' ? parseDuration(value) : undefined;
+    value === undefined
+      ? parseDuration(fallback)
+      : value === 0
+        ? 0
+        : typeof value === 'string'
+          ? parseDuration(value)
+          : undefined;
   const hooks = (value: unknown): string[] =>
-    Array.isArray(value) ? value.map((h) => text((h as { name?: unknown } | null)?.name)).filter((n): n is string => n !== undefined) : [];
+    Array.isArray(value)
+      ? value.map((h) => text((h as { name?: unknown } | null)?.name)).filter((n): n is string => n !== undefined)
+      : [];
   const required = at('approval', 'required');
   const approvers = at('approval', 'approvers');
   return {
     branch: { green: text(at('environments', 'green', 'branch')), blue: text(at('environments', 'blue', 'branch')) },
     url: { green: url(at('environments', 'green', 'url')), blue: url(at('environments', 'blue', 'url')) },
-    deployWorkflow: { green: text(at('environments', 'green', 'deployWorkflow')), blue: text(at('environments', 'blue', 'deployWorkflow')) },
+    deployWorkflow: {
+      green: text(at('environments', 'green', 'deployWorkflow')),
+      blue: text(at('environments', 'blue', 'deployWorkflow')),
+    },
     approvalRequired: required === undefined ? true : typeof required === 'boolean' ? required : undefined,
     approvers: approvers === undefined ? [] : Array.isArray(approvers) ? approvers : undefined,
     monitorDurationMs: ms(at('monitor', 'duration'), '15m'),
@@ -210,10 +240,16 @@ function crossFieldProblems(view: CrossFieldView): ConfigProblem[] {
   const same = (pair: { green?: string; blue?: string }): pair is { green: string; blue: string } =>
     pair.green !== undefined && pair.green === pair.blue;
   if (same(view.branch)) {
-    problems.push({ path: 'environments.blue.branch', message: `green and blue use the same branch "${view.branch.blue}": each color needs its own` });
+    problems.push({
+      path: 'environments.blue.branch',
+      message: `green and blue use the same branch "${view.branch.blue}": each color needs its own`,
+    });
   }
   if (same(view.url)) {
-    problems.push({ path: 'environments.blue.url', message: 'green and blue have the same URL: each color needs its own environment' });
+    problems.push({
+      path: 'environments.blue.url',
+      message: 'green and blue have the same URL: each color needs its own environment',
+    });
   }
   if (same(view.deployWorkflow)) {
     problems.push({
@@ -222,7 +258,10 @@ function crossFieldProblems(view: CrossFieldView): ConfigProblem[] {
     });
   }
   if (view.approvalRequired === true && view.approvers?.length === 0) {
-    problems.push({ path: 'approval.approvers', message: 'approval is required but nobody may approve: list at least one approver, or set approval.required: false' });
+    problems.push({
+      path: 'approval.approvers',
+      message: 'approval is required but nobody may approve: list at least one approver, or set approval.required: false',
+    });
   }
   const { monitorDurationMs: duration, monitorIntervalMs: interval } = view;
   if (duration !== undefined && interval !== undefined && duration !== 0 && interval > duration) {
@@ -240,7 +279,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
   return typeof value;
 }
 

@@ -30,7 +30,9 @@ export async function findDeployment(client: Client, service: string): Promise<D
     description = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw badInput(`no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`npx bluegreen list\``);
+      throw badInput(
+        `no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`npx bluegreen list\``,
+      );
     }
     throw err;
   }

@@ -16,7 +16,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { ConfigProblem } from './config.js';
 
-const HOSTNAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
 const normalize = (name: string) => name.trim().replace(/\.$/, '').toLowerCase();
 
 const dnsName = (what: string, example: string) =>
@@ -47,7 +48,10 @@ const addresses = (family: 4 | 6, example: string) => {
     .transform((v) => v.trim());
   // One address or a list of them.
   return z
-    .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(one).min(1, 'list at least one address').max(16, 'at most 16 addresses'))
+    .preprocess(
+      (v) => (typeof v === 'string' ? [v] : v),
+      z.array(one).min(1, 'list at least one address').max(16, 'at most 16 addresses'),
+    )
     .optional();
 };
 
@@ -75,7 +79,11 @@ export const dnsSection = z.strictObject({
   record: dnsName('public record', 'api.example.com'),
   ttl: ttlSeconds.optional(),
   targets: z.strictObject({ blue: dnsTarget, green: dnsTarget }),
-  nameservers: z.array(dnsServer).min(1, 'list at least one nameserver, or leave nameservers out to look them up').max(16).optional(),
+  nameservers: z
+    .array(dnsServer)
+    .min(1, 'list at least one nameserver, or leave nameservers out to look them up')
+    .max(16)
+    .optional(),
 });
 
 export const TSIG_ALGORITHM_NAMES = ['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1'] as const;
@@ -87,7 +95,9 @@ export const switchDns = (duration: (max: string) => z.ZodType<number, string>) 
     server: dnsServer.optional(),
     tsig: z.strictObject({
       keyName: dnsName('TSIG key name', 'bluegreen-update'),
-      algorithm: z.enum(TSIG_ALGORITHM_NAMES, { error: `expected one of ${TSIG_ALGORITHM_NAMES.join(', ')}` }).default('hmac-sha256'),
+      algorithm: z
+        .enum(TSIG_ALGORITHM_NAMES, { error: `expected one of ${TSIG_ALGORITHM_NAMES.join(', ')}` })
+        .default('hmac-sha256'),
       secretEnv: z
         .string()
         .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, like "BLUEGREEN_TSIG_SECRET"')
@@ -100,11 +110,17 @@ export const switchDns = (duration: (max: string) => z.ZodType<number, string>) 
 type DnsSection = z.output<typeof dnsSection>;
 
 /** Checks across fields: the dns switch needs the dns section; the record and targets make sense. */
-export function dnsConfigProblems(config: { dns?: DnsSection | undefined; switch?: { type: string } | undefined }): ConfigProblem[] {
+export function dnsConfigProblems(config: {
+  dns?: DnsSection | undefined;
+  switch?: { type: string } | undefined;
+}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const dns = config.dns;
   if (config.switch?.type === 'dns' && !dns) {
-    problems.push({ path: 'dns', message: 'switch.type is "dns": add a dns section (zone, record, targets) naming the record to update' });
+    problems.push({
+      path: 'dns',
+      message: 'switch.type is "dns": add a dns section (zone, record, targets) naming the record to update',
+    });
   }
   if (!dns) return problems;
   if (dns.record !== dns.zone && !dns.record.endsWith(`.${dns.zone}`)) {

@@ -67,7 +67,10 @@ export function nextSteps(s: DeploymentStatus): string[] {
   const running = current?.state === 'running';
   // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
   const cleanUp = s.phases.filter((p) => p.name.startsWith('postSync:')).map((p) => p.name.slice('postSync:'.length));
-  const noReturn = cleanUp.length > 0 ? [`  note: rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`] : [];
+  const noReturn =
+    cleanUp.length > 0
+      ? [`  note: rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`]
+      : [];
   if (s.phase === 'approval' && running && s.waitingFor) {
     const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
     return [
@@ -113,7 +116,9 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
   const nameWidth = Math.max(10, ...s.phases.map((p) => p.name.length + 1));
   for (const phase of s.phases) {
     const glyph =
-      phase.state === 'running' && options.tick !== undefined ? (SPINNER[options.tick % SPINNER.length] ?? '*') : MARK[phase.state];
+      phase.state === 'running' && options.tick !== undefined
+        ? (SPINNER[options.tick % SPINNER.length] ?? '*')
+        : MARK[phase.state];
     const time = elapsed(phase, now);
     const name = phase.name.padEnd(nameWidth);
     const text = `${paint(color, markColor[phase.state], glyph)} ${phase.state === 'pending' || phase.state === 'skipped' ? paint(color, '2', name) : name} ${time.padStart(6)}  ${phase.detail ?? ''}`;
@@ -132,15 +137,21 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     for (const i of ignored.slice(-3)) lines.push(`    · ${i.signal}${i.by ? ` by ${i.by}` : ''} at ${clock(i.at)}: ${i.reason}`);
   }
   if (s.monitor && (s.monitor.failures > 0 || s.monitor.lastFailure)) {
-    lines.push('', `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`);
+    lines.push(
+      '',
+      `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`,
+    );
   }
   if (s.dns) {
     const { dns } = s;
     lines.push('', `  DNS ${dns.record} → ${dns.expected}${dns.ttl !== undefined ? ` (TTL ${dns.ttl}s)` : ''}:`);
     for (const ns of dns.nameservers) {
-      lines.push(`    ${ns.ok ? '✓' : '✗'} ${ns.server}${ns.name ? ` (${ns.name})` : ''}: ${ns.answer}${ns.serial !== undefined ? `, serial ${ns.serial}` : ''}`);
+      lines.push(
+        `    ${ns.ok ? '✓' : '✗'} ${ns.server}${ns.name ? ` (${ns.name})` : ''}: ${ns.answer}${ns.serial !== undefined ? `, serial ${ns.serial}` : ''}`,
+      );
     }
-    if (dns.cachesMayLagUntil) lines.push(`    resolvers may still hand out the old answer until ${clock(dns.cachesMayLagUntil)}`);
+    if (dns.cachesMayLagUntil)
+      lines.push(`    resolvers may still hand out the old answer until ${clock(dns.cachesMayLagUntil)}`);
   }
   if (s.pointOfNoReturn) lines.push('', '  Point of no return passed: rollback is no longer possible.');
   const steps = nextSteps(s);
@@ -225,7 +236,9 @@ export function renderLogLines(previous: DeploymentStatus | undefined, s: Deploy
       say(`${MARK.running} ${phase.name}${detail}${phase.url ? `  ${phase.url}` : ''}`);
     } else if (before?.state !== phase.state || phase.state === 'failed') {
       const took = elapsed(phase, now);
-      say(`${MARK[phase.state]} ${phase.name}${took ? ` ${took}` : ''}${detail}${phase.state === 'failed' && phase.url ? `  ${phase.url}` : ''}`);
+      say(
+        `${MARK[phase.state]} ${phase.name}${took ? ` ${took}` : ''}${detail}${phase.state === 'failed' && phase.url ? `  ${phase.url}` : ''}`,
+      );
     }
   }
   if (s.waitingFor && s.waitingFor !== previous?.waitingFor) {

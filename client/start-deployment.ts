@@ -1,10 +1,6 @@
 // Starts one deployment workflow. At most one runs per service: the workflow id is
 // `bluegreen-<service>`, and a busy service is refused with the running deployment named.
-import {
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages.js';
 import { searchAttribute } from '../workflows/search-attributes.js';
@@ -38,8 +34,13 @@ export async function startDeployment(
   options: StartOptions = {},
 ): Promise<WorkflowHandle<typeof blueGreenDeployment>> {
   const workflowId = workflowIdFor(plan.service);
-  const target = plan.requestedColor ?? (options.summaryHint?.activeColor === 'blue' ? 'green' : options.summaryHint?.activeColor === 'green' ? 'blue' : undefined);
-  const route = options.summaryHint?.activeColor && target ? `${options.summaryHint.activeColor} → ${target}` : `deploy ${target ?? 'the inactive color'}`;
+  const target =
+    plan.requestedColor ??
+    (options.summaryHint?.activeColor === 'blue' ? 'green' : options.summaryHint?.activeColor === 'green' ? 'blue' : undefined);
+  const route =
+    options.summaryHint?.activeColor && target
+      ? `${options.summaryHint.activeColor} → ${target}`
+      : `deploy ${target ?? 'the inactive color'}`;
   const at = options.summaryHint?.sha ? ` @ ${shortSha(options.summaryHint.sha)}` : '';
   try {
     return await client.workflow.start<typeof blueGreenDeployment>(WORKFLOW_TYPE, {
@@ -69,9 +70,7 @@ export async function startDeployment(
 
 /** The Web UI's static details (Markdown): what this deployment is, who may approve, how to follow it. */
 function staticDetails(plan: DeploymentPlan): string {
-  const approval = plan.approval.required
-    ? `QA approval by ${plan.approval.approvers.join(', ') || 'anyone'}`
-    : 'no QA approval';
+  const approval = plan.approval.required ? `QA approval by ${plan.approval.approvers.join(', ') || 'anyone'}` : 'no QA approval';
   return [
     `Deployment ${plan.deploymentId} of ${plan.github.owner}/${plan.github.repo}, started by ${plan.requestedBy}.`,
     `Public endpoint ${plan.publicUrl}${plan.colorPath}; ${approval}; monitored for ${formatDuration(plan.monitor.durationMs)} after the switch.`,

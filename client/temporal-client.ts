@@ -31,7 +31,7 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });
-    await connection.workflowService.getSystemInfo({}, );
+    await connection.workflowService.getSystemInfo({});
   } catch (err) {
     throw new ExitError(
       `cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}): ` +

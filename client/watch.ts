@@ -36,7 +36,12 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
     if (!latest) return;
     const footer = [...(options.footer ?? [])];
     if (stale) footer.unshift(stale);
-    const frame = renderPhaseList(latest, { tick: latest.outcome ? undefined : tick++, color, columns: out.columns ?? 100, footer });
+    const frame = renderPhaseList(latest, {
+      tick: latest.outcome ? undefined : tick++,
+      color,
+      columns: out.columns ?? 100,
+      footer,
+    });
     // Back over the previous frame and clear below: no full-screen takeover, scrollback kept.
     out.write(`${drawnRows > 0 ? `\x1b[${drawnRows}F\x1b[0J` : ''}${frame}\n`);
     drawnRows = frame.split('\n').length;

@@ -46,7 +46,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     previous: CodecKey[] = [],
   ) {
     for (const k of [current, ...previous]) {
-      if (k.key.byteLength !== KEY_BYTES) throw new CodecKeyError(`codec key "${k.id}" is ${k.key.byteLength} bytes; AES-256 needs ${KEY_BYTES}`);
+      if (k.key.byteLength !== KEY_BYTES)
+        throw new CodecKeyError(`codec key "${k.id}" is ${k.key.byteLength} bytes; AES-256 needs ${KEY_BYTES}`);
     }
     this.keys = new Map([...previous, current].map((k) => [k.id, k.key]));
   }
@@ -79,7 +80,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const id = idBytes ? decoder.decode(idBytes) : '';
       const key = this.keys.get(id);
       if (!key) {
-        throw new CodecKeyError(`payload sealed with key "${id}", which this process does not have (it has ${[...this.keys.keys()].join(', ')})`);
+        throw new CodecKeyError(
+          `payload sealed with key "${id}", which this process does not have (it has ${[...this.keys.keys()].join(', ')})`,
+        );
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());
       if (data.byteLength < IV_BYTES + TAG_BYTES) throw new CodecKeyError('sealed payload is too short to be AES-GCM');

@@ -47,7 +47,9 @@ const fromJson = (p: JsonPayload): Payload => ({
 });
 
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -127,7 +129,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
 async function run(): Promise<void> {
   const codec = codecFromEnv(process.env);
   if (!codec) throw new Error('BLUEGREEN_CODEC_KEY is not set: the codec server needs the key the workers use');
-  const origins = process.env['BLUEGREEN_CODEC_CORS_ORIGINS']?.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = process.env['BLUEGREEN_CODEC_CORS_ORIGINS']
+    ?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const started = await startCodecServer({
     codec,
     port: Number(process.env['BLUEGREEN_CODEC_PORT'] ?? 8888),

@@ -27,7 +27,12 @@ async function run(): Promise<void> {
     return n;
   };
   const lab = await startLab({
-    ports: { github: num('github-port') ?? 0, public: num('public-port') ?? 0, blue: num('blue-port') ?? 0, green: num('green-port') ?? 0 },
+    ports: {
+      github: num('github-port') ?? 0,
+      public: num('public-port') ?? 0,
+      blue: num('blue-port') ?? 0,
+      green: num('green-port') ?? 0,
+    },
     dnsLagMs: num('dns-lag-ms') ?? 0,
     runTiming: { queuedMs: num('queued-ms') ?? 1_000, inProgressMs: num('in-progress-ms') ?? 4_000 },
   });

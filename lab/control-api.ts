@@ -101,7 +101,8 @@ export function controlRoutes(t: ControlTargets): RouteTable {
     .add('POST', '/_lab/webhook', ({ body }) => {
       const { url, secret } = objectOf(body);
       if (url === undefined || url === null) return (github.setWebhook(undefined), ok());
-      if (typeof url !== 'string' || typeof secret !== 'string') throw new ControlError('body must be { "url": "http://127.0.0.1:…", "secret": "…" } (or { "url": null })');
+      if (typeof url !== 'string' || typeof secret !== 'string')
+        throw new ControlError('body must be { "url": "http://127.0.0.1:…", "secret": "…" } (or { "url": null })');
       github.setWebhook({ url, secret });
       return ok();
     })
@@ -119,7 +120,13 @@ export function createControlHandler(t: ControlTargets) {
     }
     try {
       const body = await readJson(req);
-      const result = await match.handler({ params: match.params, query: url.searchParams, body, headers: req.headers, authKind: 'none' });
+      const result = await match.handler({
+        params: match.params,
+        query: url.searchParams,
+        body,
+        headers: req.headers,
+        authKind: 'none',
+      });
       sendJson(res, result.status, result.body);
     } catch (err) {
       // Bad control input (unknown workflow, job or step, bad fault) is the caller's mistake.

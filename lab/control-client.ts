@@ -68,7 +68,10 @@ export class LabControlClient {
   async setWorkflowBehavior(workflowFile: string, behavior: WorkflowBehavior): Promise<void> {
     await this.call('POST', `/workflows/${encodeURIComponent(workflowFile)}/behavior`, behavior);
   }
-  async failNextRun(workflowFile: string, failure: { job?: string; step?: string; conclusion?: RunConclusion } = {}): Promise<void> {
+  async failNextRun(
+    workflowFile: string,
+    failure: { job?: string; step?: string; conclusion?: RunConclusion } = {},
+  ): Promise<void> {
     await this.call('POST', `/workflows/${encodeURIComponent(workflowFile)}/fail-next`, failure);
   }
   async injectFault(fault: FaultSpec): Promise<number> {

@@ -107,4 +107,6 @@ export class DnsFollower {
 }
 
 const same = (target: string, data: string) =>
-  typeOf(target) === 'CNAME' ? normalizeName(target) === normalizeName(data) : target.trim().toLowerCase() === data.trim().toLowerCase();
+  typeOf(target) === 'CNAME'
+    ? normalizeName(target) === normalizeName(data)
+    : target.trim().toLowerCase() === data.trim().toLowerCase();

@@ -111,7 +111,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
   let lab: Lab | undefined;
   try {
-    await apps.start({ ...(options.ports?.blue ? { blue: options.ports.blue } : {}), ...(options.ports?.green ? { green: options.ports.green } : {}) });
+    await apps.start({
+      ...(options.ports?.blue ? { blue: options.ports.blue } : {}),
+      ...(options.ports?.green ? { green: options.ports.green } : {}),
+    });
     started.push(() => apps.close());
     await router.start(options.ports?.public ?? 0);
     started.push(() => router.close());
@@ -129,7 +132,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const addService = async (service: string): Promise<Record<string, unknown>> => {
       const shared = await serviceRouter();
       shared.add(service, 'blue');
-      const files = { green: `deploy-green-${service}.yml`, blue: `deploy-blue-${service}.yml`, switch: `dns-update-${service}.yml` };
+      const files = {
+        green: `deploy-green-${service}.yml`,
+        blue: `deploy-blue-${service}.yml`,
+        switch: `dns-update-${service}.yml`,
+      };
       github.addWorkflow({ ...deployWorkflow('green'), file: files.green });
       github.addWorkflow({ ...deployWorkflow('blue'), file: files.blue });
       github.addWorkflow({ ...dnsUpdateWorkflow, file: files.switch, effect: { type: 'switch', service } });
@@ -139,7 +146,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       github.createBranch(own.blue, branches.blue);
       github.createBranch(own.green, branches.green);
       github.pushCommit(own.green, `${service}: the change to ship`);
-      const config = exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: shared.publicUrl(service), appUrls: appUrls(), branches: own });
+      const config = exampleConfig({
+        service,
+        owner,
+        repo,
+        githubUrl: github.url,
+        publicUrl: shared.publicUrl(service),
+        appUrls: appUrls(),
+        branches: own,
+      });
       const environments = config['environments'] as Record<Color, Record<string, unknown>>;
       environments.green['deployWorkflow'] = files.green;
       environments.blue['deployWorkflow'] = files.blue;

@@ -61,7 +61,9 @@ export async function ensureKnot(): Promise<{ knotd: string } | { missing: strin
   const isRoot = process.getuid?.() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
   if (!isRoot || !hasApt) {
-    return { missing: `Knot DNS (knotd) is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install knot` };
+    return {
+      missing: `Knot DNS (knotd) is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install knot`,
+    };
   }
   try {
     await run('apt-get', ['update', '-qq'], { timeout: 300_000 });
@@ -138,7 +140,12 @@ export class KnotServer {
     if (!knotd) throw new Error('Knot DNS (knotd) is not installed: apt-get install knot (scripts/install-tools.sh does it)');
     // Short: the control socket path must fit in 108 bytes.
     const dir = await mkdtemp(join(tmpdir(), 'bg-knot-'));
-    const server = new KnotServer(options, dir, options.address ?? '127.0.0.1', options.port ?? (await freePort(options.address)));
+    const server = new KnotServer(
+      options,
+      dir,
+      options.address ?? '127.0.0.1',
+      options.port ?? (await freePort(options.address)),
+    );
     await server.writeFiles();
     return server;
   }
@@ -169,9 +176,17 @@ export class KnotServer {
     lines.push('acl:', '  - id: loopback-transfer', '    address: 127.0.0.0/8', '    action: [transfer, notify]');
     acls.push('loopback-transfer');
     if (options.tsig && !options.primary) {
-      lines.push('  - id: bluegreen-update', `    key: ${options.tsig.keyName}`, '    action: update', '    update-type: [CNAME, A, AAAA]');
+      lines.push(
+        '  - id: bluegreen-update',
+        `    key: ${options.tsig.keyName}`,
+        '    action: update',
+        '    update-type: [CNAME, A, AAAA]',
+      );
       if (options.updatable?.length) {
-        lines.push('    update-owner: name', `    update-owner-name: [${options.updatable.map((n) => `${n.replace(/\.$/, '')}.`).join(', ')}]`);
+        lines.push(
+          '    update-owner: name',
+          `    update-owner-name: [${options.updatable.map((n) => `${n.replace(/\.$/, '')}.`).join(', ')}]`,
+        );
       }
       acls.push('bluegreen-update');
     }
@@ -179,7 +194,13 @@ export class KnotServer {
       const [host, port] = options.primary.split(':');
       lines.push('remote:', '  - id: primary', `    address: ${host}@${port}`);
     }
-    lines.push('zone:', `  - domain: ${zone}`, `    storage: "${dir}/zones"`, `    file: "${zone}.zone"`, `    acl: [${acls.join(', ')}]`);
+    lines.push(
+      'zone:',
+      `  - domain: ${zone}`,
+      `    storage: "${dir}/zones"`,
+      `    file: "${zone}.zone"`,
+      `    acl: [${acls.join(', ')}]`,
+    );
     if (options.primary) lines.push('    master: primary');
     // The journal is enough for a test server: no zone file rewrite per update.
     else lines.push('    zonefile-sync: -1');

@@ -54,7 +54,11 @@ export function proxyTo(color: Color, upstreamBase: string, path: string, req: I
     target,
     // A fresh connection per request: an app told to refuse must fail the very next probe,
     // not hide behind a pooled socket.
-    { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '' }, agent: false },
+    {
+      method: req.method,
+      headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '' },
+      agent: false,
+    },
     (upstreamRes) => {
       res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, 'x-lab-upstream': color });
       upstreamRes.pipe(res);

@@ -62,7 +62,8 @@ async function run(): Promise<number> {
     const client = new Client({ connection, namespace: 'default' });
     await registerSearchAttributes(connection);
 
-    if (flags.switch !== 'workflow' && flags.switch !== 'dns') throw new Error(`--switch ${flags.switch}: use workflow (default) or dns`);
+    if (flags.switch !== 'workflow' && flags.switch !== 'dns')
+      throw new Error(`--switch ${flags.switch}: use workflow (default) or dns`);
     const kind = flags['app-router'] ? 'app-router' : flags.switch === 'dns' ? 'knot-dns' : 'dns';
     const lab = await startDemoLab(kind, { queuedMs: 500, inProgressMs: 2000 });
     cleanups.push(() => lab.close());
@@ -110,33 +111,45 @@ async function run(): Promise<number> {
     let approved = false;
     let broken = false;
     let lastKey = '';
-    const final = await followDeployment(handle, (status) => {
-      const key = changeKey(status);
-      if (key !== lastKey) {
-        lastKey = key;
-        console.log(renderChangeLine(status));
-      }
-      if (status.phase === 'approval' && status.waitingFor && !approved) {
-        approved = true;
-        if (flags['manual-approval']) {
-          say(`approve it yourself, with our CLI or the stock Temporal CLI:`);
-          console.log(`  TEMPORAL_ADDRESS=${address} npx bluegreen approve ${plan.service} --by qa-alice`);
-          console.log(`  temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`);
-        } else {
-          void approveAsQa(handle, status);
+    const final = await followDeployment(
+      handle,
+      (status) => {
+        const key = changeKey(status);
+        if (key !== lastKey) {
+          lastKey = key;
+          console.log(renderChangeLine(status));
         }
-      }
-      if (flags.rollback && status.phase === 'monitor' && status.targetColor && !broken) {
-        broken = true;
-        say(`making ${status.targetColor} unhealthy under traffic (--rollback)…`);
-        lab.setHealthy(status.targetColor, false);
-      }
-    }, 300);
+        if (status.phase === 'approval' && status.waitingFor && !approved) {
+          approved = true;
+          if (flags['manual-approval']) {
+            say(`approve it yourself, with our CLI or the stock Temporal CLI:`);
+            console.log(`  TEMPORAL_ADDRESS=${address} npx bluegreen approve ${plan.service} --by qa-alice`);
+            console.log(
+              `  temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`,
+            );
+          } else {
+            void approveAsQa(handle, status);
+          }
+        }
+        if (flags.rollback && status.phase === 'monitor' && status.targetColor && !broken) {
+          broken = true;
+          say(`making ${status.targetColor} unhealthy under traffic (--rollback)…`);
+          lab.setHealthy(status.targetColor, false);
+        }
+      },
+      300,
+    );
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
     for (const line of lab.story()) say(`lab: ${line}`);
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
-    if (final.dns) say(`DNS: ${final.phases.filter((p) => p.name === 'switch' || p.name === 'rollback').map((p) => p.detail).join(' | ')}`);
+    if (final.dns)
+      say(
+        `DNS: ${final.phases
+          .filter((p) => p.name === 'switch' || p.name === 'rollback')
+          .map((p) => p.detail)
+          .join(' | ')}`,
+      );
     say(`Web UI: ${ui}`);
     const expected: Outcome = flags.rollback ? 'ROLLED_BACK' : 'SUCCEEDED';
     if (flags.keep) {
@@ -152,7 +165,9 @@ async function run(): Promise<number> {
 async function approveAsQa(handle: Awaited<ReturnType<typeof startDeployment>>, status: DeploymentStatus): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
   say(`QA (qa-alice) checked ${status.targetColor} and approves`);
-  const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'qa-alice', comment: `smoke tests passed on ${status.targetColor}` }] });
+  const result = await handle.executeUpdate(approveUpdate, {
+    args: [{ by: 'qa-alice', comment: `smoke tests passed on ${status.targetColor}` }],
+  });
   say(result.message);
 }
 
@@ -168,14 +183,21 @@ async function ensureTemporal(cleanups: Array<() => Promise<void> | void>): Prom
   await mkdir(`${root}.data`, { recursive: true });
   const [host, port] = address.split(':');
   const args = [
-    'server', 'start-dev',
-    '--ip', host === 'localhost' ? '127.0.0.1' : host!,
-    '--port', port!,
-    '--ui-port', String(Number(port) + 1000),
-    '--db-filename', `${root}.data/temporal.db`,
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    host === 'localhost' ? '127.0.0.1' : host!,
+    '--port',
+    port!,
+    '--ui-port',
+    String(Number(port) + 1000),
+    '--db-filename',
+    `${root}.data/temporal.db`,
+    '--log-level',
+    'error',
     // As docker-compose.yml: an activity a workflow task schedules goes straight back to its worker.
-    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   say(`starting Temporal: ${cli} ${args.join(' ')}`);
@@ -210,7 +232,7 @@ async function answers(address: string): Promise<boolean> {
 
 /** A server we did not start may not know our search attributes yet: add the missing ones. */
 async function registerSearchAttributes(connection: Connection): Promise<void> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: "default" });
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
   const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !customAttributes?.[key.name]);
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({

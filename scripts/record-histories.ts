@@ -107,7 +107,6 @@ async function waitFor(handle: Handle, predicate: (s: DeploymentStatus) => boole
   throw new Error(`status did not reach the expected state within ${timeoutMs} ms`);
 }
 
-
 async function record(client: Client, scenario: Scenario): Promise<void> {
   const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
   try {

@@ -11,7 +11,12 @@ import { deployInputs } from '../workflows/dispatch-inputs.js';
 import type { GitHubRepoRef } from '../workflows/types.js';
 import { activityEnv, recordingLog, rejectionOf, type RecordedLog } from './activities-helpers.js';
 
-const FAST: GitHubActivityOptions = { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000, runPollIntervalMs: 50 };
+const FAST: GitHubActivityOptions = {
+  dispatchGraceMs: 1_000,
+  runDiscoveryPollMs: 100,
+  runDiscoveryTimeoutMs: 3_000,
+  runPollIntervalMs: 50,
+};
 const LAB: LabOptions = { runTiming: { queuedMs: 100, inProgressMs: 300 } };
 
 interface World {
@@ -25,7 +30,12 @@ async function world(labOptions: LabOptions = LAB, auth?: (lab: Lab) => GitHubAu
   const lab = await startLab(labOptions);
   const log = recordingLog();
   const client = createGitHubClient({ baseUrl: lab.githubUrl, auth: auth?.(lab) ?? { kind: 'token', token: lab.token }, log });
-  return { lab, log, repo: { owner: lab.owner, repo: lab.repo, baseUrl: lab.githubUrl }, activities: createGitHubActivities(() => client, FAST) };
+  return {
+    lab,
+    log,
+    repo: { owner: lab.owner, repo: lab.repo, baseUrl: lab.githubUrl },
+    activities: createGitHubActivities(() => client, FAST),
+  };
 }
 
 let seq = 0;
@@ -40,7 +50,8 @@ function greenDeploy(w: World, id = `api-${Date.now().toString(36)}-${++seq}.dep
   };
 }
 
-const runRequests = (lab: Lab, runId: number) => lab.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/actions/runs/${runId}`));
+const runRequests = (lab: Lab, runId: number) =>
+  lab.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/actions/runs/${runId}`));
 
 describe('GitHub activities against the lab', () => {
   let w: World;
@@ -79,7 +90,11 @@ describe('GitHub activities against the lab', () => {
   it('reports a failed run with its first failed job and step', async () => {
     w.lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
     const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
-    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, {
+      github: w.repo,
+      runId: ref.runId,
+      pollIntervalMs: 50,
+    });
     expect(result).toMatchObject({ conclusion: 'failure', failedJob: 'deploy', failedStep: 'Run migrations' });
   });
 
@@ -130,7 +145,10 @@ describe('GitHub activities against the lab', () => {
       path: '/dispatches$',
       status: 422,
       times: 1,
-      body: { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.', documentation_url: 'https://docs.github.com/rest' },
+      body: {
+        message: 'Invalid request.\n\n"return_run_details" is not a permitted key.',
+        documentation_url: 'https://docs.github.com/rest',
+      },
     });
     const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
@@ -156,9 +174,17 @@ describe('GitHub activities against the lab', () => {
     const ref = await activityEnv().run(w.activities.dispatchWorkflow, greenDeploy(w));
     // One fault per request: plugin-retry backs off 1s, 4s, 9s on consecutive failures.
     w.lab.github.injectFault({ method: 'GET', path: `/actions/runs/${ref.runId}$`, status: 500, times: 1 });
-    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, {
+      github: w.repo,
+      runId: ref.runId,
+      pollIntervalMs: 50,
+    });
     expect(result.conclusion).toBe('success');
-    expect(runRequests(w.lab, ref.runId).filter((r) => r.fault).map((r) => r.status)).toEqual([500]);
+    expect(
+      runRequests(w.lab, ref.runId)
+        .filter((r) => r.fault)
+        .map((r) => r.status),
+    ).toEqual([500]);
 
     for (const fault of [{ status: 502 }, { status: 503 }, { resetConnection: true }]) {
       w.lab.github.clearLog();
@@ -178,7 +204,14 @@ describe('GitHub activities against the lab', () => {
       [429, 'Too Many Requests'],
       [403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'],
     ] as const) {
-      w.lab.github.injectFault({ method: 'GET', path: '/branches/', status, times: 1, headers: { 'retry-after': '1' }, body: { message } });
+      w.lab.github.injectFault({
+        method: 'GET',
+        path: '/branches/',
+        status,
+        times: 1,
+        headers: { 'retry-after': '1' },
+        body: { message },
+      });
       const started = Date.now();
       const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
       expect(sha).toBe(w.lab.github.branchHead('green'));
@@ -217,7 +250,9 @@ describe('GitHub activities against the lab', () => {
   });
 
   it('an unknown workflow is a non-retryable GitHubNotFound naming it', async () => {
-    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, { ...greenDeploy(w), workflow: 'deploy-purple.yml' }));
+    const err = await rejectionOf(
+      activityEnv().run(w.activities.dispatchWorkflow, { ...greenDeploy(w), workflow: 'deploy-purple.yml' }),
+    );
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'GitHubNotFound', nonRetryable: true });
     expect(err.message).toContain('deploy-purple.yml');
@@ -226,7 +261,9 @@ describe('GitHub activities against the lab', () => {
 
   it('a dispatch GitHub refuses (422) is a non-retryable GitHubValidationError with its message', async () => {
     const input = greenDeploy(w);
-    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, { ...input, inputs: { deployment_id: input.correlationId } }));
+    const err = await rejectionOf(
+      activityEnv().run(w.activities.dispatchWorkflow, { ...input, inputs: { deployment_id: input.correlationId } }),
+    );
     expect(err).toMatchObject({ type: 'GitHubValidationError', nonRetryable: true });
     expect(err.message).toMatch(/deploy-green\.yml.*422/);
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(0);
@@ -251,7 +288,12 @@ describe('GitHub activities against the lab', () => {
 
   it('syncs a branch: merged, then up to date, and a conflict is non-retryable', async () => {
     w.lab.github.pushCommit('green', 'Hotfix on green');
-    const input = { github: w.repo, base: 'production', head: 'green', commitMessage: 'bluegreen: bring production level with green' };
+    const input = {
+      github: w.repo,
+      base: 'production',
+      head: 'green',
+      commitMessage: 'bluegreen: bring production level with green',
+    };
     const merged = await activityEnv().run(w.activities.syncBranch, input);
     expect(merged.result).toBe('merged');
     expect(merged.sha).toBe(w.lab.github.branchHead('production'));
@@ -267,7 +309,13 @@ describe('GitHub activities against the lab', () => {
   });
 
   it('creates a GitHub deployment once per correlation id and records statuses', async () => {
-    const input = { github: w.repo, ref: 'green', environment: 'green', description: 'datatruck-api to green', correlationId: `dep-${Date.now()}` };
+    const input = {
+      github: w.repo,
+      ref: 'green',
+      environment: 'green',
+      description: 'datatruck-api to green',
+      correlationId: `dep-${Date.now()}`,
+    };
     const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
     const again = await activityEnv({ attempt: 2 }).run(w.activities.createGitHubDeployment, input);
     expect(again).toBe(id);
@@ -286,10 +334,18 @@ describe('GitHub activities against the lab', () => {
   });
 
   it('a deployment create whose answer is lost is not created twice', async () => {
-    const input = { github: w.repo, ref: 'green', environment: 'green', description: 'lost answer', correlationId: `dep-lost-${Date.now()}` };
+    const input = {
+      github: w.repo,
+      ref: 'green',
+      environment: 'green',
+      description: 'lost answer',
+      correlationId: `dep-lost-${Date.now()}`,
+    };
     w.lab.github.injectFault({ method: 'POST', path: '/deployments$', status: 502, times: 1, afterProcessing: true });
     const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
-    expect(w.lab.github.deployments.filter((d) => JSON.stringify(d).includes(input.correlationId)).map((d) => d.id)).toEqual([id]);
+    expect(w.lab.github.deployments.filter((d) => JSON.stringify(d).includes(input.correlationId)).map((d) => d.id)).toEqual([
+      id,
+    ]);
   });
 });
 
@@ -310,7 +366,11 @@ describe('servers without return_run_details (204)', () => {
     const again = await activityEnv({ attempt: 3 }).run(w.activities.dispatchWorkflow, input);
     expect(again).toEqual({ ...ref, reused: true });
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
-    const result = await activityEnv().run(w.activities.waitForWorkflowRun, { github: w.repo, runId: ref.runId, pollIntervalMs: 50 });
+    const result = await activityEnv().run(w.activities.waitForWorkflowRun, {
+      github: w.repo,
+      runId: ref.runId,
+      pollIntervalMs: 50,
+    });
     expect(result.conclusion).toBe('success');
   });
 
@@ -345,13 +405,24 @@ describe('credentials', () => {
 
   it('authenticates as a GitHub App and mints a new installation token when the old one stops working', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const appAuth = { appId: 4242, installationId: 77, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    const appAuth = {
+      appId: 4242,
+      installationId: 77,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const w = await world({ ...LAB, tokens: [], appAuth }, () => ({ kind: 'app', appId: 4242, installationId: 77, privateKey: pem }));
+    const w = await world({ ...LAB, tokens: [], appAuth }, () => ({
+      kind: 'app',
+      appId: 4242,
+      installationId: 77,
+      privateKey: pem,
+    }));
     try {
       const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
       expect(sha).toBe(w.lab.github.branchHead('green'));
-      expect(w.lab.github.requests.filter((r) => r.path.endsWith('/branches/green')).map((r) => r.authKind)).toEqual(['installation']);
+      expect(w.lab.github.requests.filter((r) => r.path.endsWith('/branches/green')).map((r) => r.authKind)).toEqual([
+        'installation',
+      ]);
 
       w.lab.github.expireInstallationTokens();
       const again = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'production' });
@@ -371,10 +442,18 @@ describe('credentials', () => {
       /GITHUB_APP_PRIVATE_KEY \(or GITHUB_APP_PRIVATE_KEY_FILE\) is missing/,
     );
     expect(() =>
-      githubAuthFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2', GITHUB_APP_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }),
+      githubAuthFromEnv({
+        GITHUB_APP_ID: '1',
+        GITHUB_APP_INSTALLATION_ID: '2',
+        GITHUB_APP_PRIVATE_KEY_FILE: '/nonexistent/key.pem',
+      }),
     ).toThrow(/GITHUB_APP_PRIVATE_KEY_FILE: cannot read \/nonexistent\/key.pem/);
     expect(
-      githubAuthFromEnv({ GITHUB_APP_ID: '1', GITHUB_APP_INSTALLATION_ID: '2', GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\\nabc\\n-----END KEY-----' }),
+      githubAuthFromEnv({
+        GITHUB_APP_ID: '1',
+        GITHUB_APP_INSTALLATION_ID: '2',
+        GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\\nabc\\n-----END KEY-----',
+      }),
     ).toEqual({ kind: 'app', appId: '1', installationId: '2', privateKey: '-----BEGIN KEY-----\nabc\n-----END KEY-----' });
   });
 });

@@ -36,7 +36,8 @@ export function activityEnv(info: Partial<Info> = {}): ActivityRun {
   const env = new MockActivityEnvironment(info, { logger });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => env.run(fn, ...args) as Promise<R>;
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+    env.run(fn, ...args) as Promise<R>;
   return { env, run, heartbeats, logLines };
 }
 

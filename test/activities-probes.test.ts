@@ -66,7 +66,10 @@ describe('probes against the lab', () => {
   it('turns each kind of failure into a reason', async () => {
     const green = lab.appUrls.green;
     lab.apps.setFault('green', { delayMs: 1_000 });
-    expect(await probeGet(`${green}/health`, 200)).toEqual({ ok: false, reason: expect.stringMatching(/^timeout: no answer from .* within 200ms$/) });
+    expect(await probeGet(`${green}/health`, 200)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^timeout: no answer from .* within 200ms$/),
+    });
 
     const port = await closedPort();
     expect(await probeGet(`http://127.0.0.1:${port}/health`, 1_000)).toEqual({
@@ -83,7 +86,10 @@ describe('probes against the lab', () => {
     expect(await probeGet(`${green}/nowhere`, 1_000)).toMatchObject({ ok: false, reason: expect.stringContaining('HTTP 404') });
 
     lab.apps.setFault('green', { colorBody: 'not-json' });
-    expect(await probeColor(`${green}${COLOR_PATH}`, 1_000)).toMatchObject({ ok: false, reason: expect.stringContaining('non-JSON body') });
+    expect(await probeColor(`${green}${COLOR_PATH}`, 1_000)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('non-JSON body'),
+    });
     lab.apps.setFault('green', { colorBody: 'wrong-color' });
     expect(await probeColor(`${green}${COLOR_PATH}`, 1_000)).toEqual({ ok: true, value: 'blue' });
 
@@ -155,7 +161,11 @@ describe('probes against the lab', () => {
 
   it('waits for the public color to change (DNS lag), or reports what it last saw', async () => {
     setTimeout(() => lab.router.setActive('green', 'test'), 300);
-    const switched = await activityEnv().run(probes.waitForPublicColor, { url: `${lab.publicUrl}${COLOR_PATH}`, color: 'green', timeoutMs: 5_000 });
+    const switched = await activityEnv().run(probes.waitForPublicColor, {
+      url: `${lab.publicUrl}${COLOR_PATH}`,
+      color: 'green',
+      timeoutMs: 5_000,
+    });
     expect(switched).toMatchObject({ ok: true, lastSeen: 'green' });
     expect(switched.elapsedMs).toBeGreaterThanOrEqual(250);
 

@@ -56,7 +56,9 @@ describe('switchViaHttp', () => {
 
   it('a missing token variable is non-retryable and names the variable; nothing is sent', async () => {
     const before = seen.length;
-    const err = await rejectionOf(activityEnv().run(activities({}).switchViaHttp, { url, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }));
+    const err = await rejectionOf(
+      activityEnv().run(activities({}).switchViaHttp, { url, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }),
+    );
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'SwitchTokenMissing', nonRetryable: true });
     expect(err.message).toContain('ROUTER_TOKEN');
@@ -64,7 +66,13 @@ describe('switchViaHttp', () => {
   });
 
   it('a refused token is non-retryable and the token is not in the message', async () => {
-    const err = await rejectionOf(activityEnv().run(activities({ ROUTER_TOKEN: 'wrong-token-456' }).switchViaHttp, { url, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }));
+    const err = await rejectionOf(
+      activityEnv().run(activities({ ROUTER_TOKEN: 'wrong-token-456' }).switchViaHttp, {
+        url,
+        tokenEnv: 'ROUTER_TOKEN',
+        color: 'blue',
+      }),
+    );
     expect(err).toMatchObject({ type: 'SwitchUnauthorized', nonRetryable: true });
     expect(err.message).toContain('HTTP 401');
     expect(err.message).not.toContain('wrong-token-456');
@@ -73,7 +81,9 @@ describe('switchViaHttp', () => {
 
   it('a busy or unreachable router is retryable', async () => {
     nextStatus = 503;
-    const busy = await rejectionOf(activityEnv().run(activities({ ROUTER_TOKEN: TOKEN }).switchViaHttp, { url, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }));
+    const busy = await rejectionOf(
+      activityEnv().run(activities({ ROUTER_TOKEN: TOKEN }).switchViaHttp, { url, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }),
+    );
     expect(busy).toMatchObject({ type: 'SwitchUnavailable', nonRetryable: false });
     expect(busy.message).toContain('HTTP 503: router busy');
 
@@ -82,7 +92,11 @@ describe('switchViaHttp', () => {
     const port = (tcp.address() as { port: number }).port;
     await new Promise<void>((resolve) => tcp.close(() => resolve()));
     const down = await rejectionOf(
-      activityEnv().run(activities({ ROUTER_TOKEN: TOKEN }).switchViaHttp, { url: `http://127.0.0.1:${port}/switch`, tokenEnv: 'ROUTER_TOKEN', color: 'blue' }),
+      activityEnv().run(activities({ ROUTER_TOKEN: TOKEN }).switchViaHttp, {
+        url: `http://127.0.0.1:${port}/switch`,
+        tokenEnv: 'ROUTER_TOKEN',
+        color: 'blue',
+      }),
     );
     expect(down).toMatchObject({ type: 'SwitchUnavailable', nonRetryable: false });
     expect(down.message).toContain('ECONNREFUSED');

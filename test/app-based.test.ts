@@ -47,7 +47,11 @@ describe('app-router lab', () => {
     expect((await getJson('/green/health')).status).toBe(200);
     expect(await getJson('/blue/health')).toMatchObject({ status: 503, body: { status: 'not installed' } });
     const schema = lab.app.snapshot();
-    expect(schema).toMatchObject({ serving: 'green', columns: ['id', 'title', 'author'], migrations: { green: ['0001_initial'], blue: [] } });
+    expect(schema).toMatchObject({
+      serving: 'green',
+      columns: ['id', 'title', 'author'],
+      migrations: { green: ['0001_initial'], blue: [] },
+    });
     expect(Object.keys(schema.apps)).toEqual(['green']);
   });
 
@@ -58,7 +62,9 @@ describe('app-router lab', () => {
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toBe('Bearer');
     expect((await post({ colour: 'blue' }, lab.routerToken)).status).toBe(400);
-    expect(((await (await post({ color: 'blue' }, lab.routerToken)).json()) as { error: string }).error).toContain('not installed');
+    expect(((await (await post({ color: 'blue' }, lab.routerToken)).json()) as { error: string }).error).toContain(
+      'not installed',
+    );
 
     lab.app.deploy('blue', lab.github.branchHead(lab.branches.blue)!);
     const pending = await post({ color: 'blue' }, lab.routerToken);
@@ -89,7 +95,9 @@ describe('hook input placeholders', () => {
     });
 
   it('accepts {{newColor}}, {{oldColor}} and {{sha}}, and names any other placeholder as a problem', () => {
-    expect(() => parseConfigText(config({ app: '{{newColor}}', old: '{{ oldColor }}', sha: '{{sha}}' }), 'ok.yaml')).not.toThrow();
+    expect(() =>
+      parseConfigText(config({ app: '{{newColor}}', old: '{{ oldColor }}', sha: '{{sha}}' }), 'ok.yaml'),
+    ).not.toThrow();
     const problem = (() => {
       try {
         parseConfigText(config({ app: '{{color}}' }), 'bad.yaml');
@@ -105,7 +113,11 @@ describe('hook input placeholders', () => {
 
   it('fills them in when the hook runs, and always sets deployment_id', () => {
     expect(
-      hookInputs({ app: 'migrate {{oldColor}} zero', at: '{{sha}}', deployment_id: 'ignored' }, { newColor: 'blue', oldColor: 'green', sha: 'abc' }, 'd.1'),
+      hookInputs(
+        { app: 'migrate {{oldColor}} zero', at: '{{sha}}', deployment_id: 'ignored' },
+        { newColor: 'blue', oldColor: 'green', sha: 'abc' },
+        'd.1',
+      ),
     ).toEqual({ app: 'migrate green zero', at: 'abc', deployment_id: 'd.1' });
   });
 });
@@ -128,7 +140,10 @@ describe('app-based examples', () => {
 
   it.each(templates)('%s declares what the example config sends, as the lab does, and keeps the id in run-name', async (name) => {
     const workflow = parse(readFileSync(join(root, 'examples', 'github-workflows', name), 'utf8'));
-    const inputs = workflow.on.workflow_dispatch.inputs as Record<string, { required?: boolean; type?: string; options?: string[] }>;
+    const inputs = workflow.on.workflow_dispatch.inputs as Record<
+      string,
+      { required?: boolean; type?: string; options?: string[] }
+    >;
     expect(Object.keys(inputs).sort()).toEqual(['app', 'deployment_id', 'sha']);
     expect(inputs['app']).toMatchObject({ required: true, type: 'choice', options: ['blue', 'green'] });
     expect(workflow['run-name']).toContain('inputs.deployment_id');
@@ -149,9 +164,13 @@ describe('app-based examples', () => {
   });
 
   it.skipIf(!existsSync(join(root, '.tools', 'bin', 'actionlint')))('the hook templates pass actionlint', () => {
-    const result = spawnSync(join(root, '.tools', 'bin', 'actionlint'), ['-no-color', ...templates.map((t) => join(root, 'examples', 'github-workflows', t))], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      join(root, '.tools', 'bin', 'actionlint'),
+      ['-no-color', ...templates.map((t) => join(root, 'examples', 'github-workflows', t))],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.status).toBe(0);
   });
@@ -288,7 +307,9 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     const handle = await deploy('books-rollback', { ...NO_APPROVAL, monitor: { duration: '60s', interval: '200ms' } });
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     expect(lab.app.serving).toBe('blue');
-    const answer = await handle.executeUpdate(messages.rollbackUpdate, { args: [{ by: 'carol', reason: 'blue slow on /books/' }] });
+    const answer = await handle.executeUpdate(messages.rollbackUpdate, {
+      args: [{ by: 'carol', reason: 'blue slow on /books/' }],
+    });
     expect(answer.accepted).toBe(true);
     const result = await handle.result();
     expect(result.outcome).toBe('ROLLED_BACK');
@@ -312,16 +333,19 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(during.pointOfNoReturn).toBe(true);
     expect(renderPhaseList(during)).toMatch(/point of no return passed/i);
 
-    const refused = await handle
-      .executeUpdate(messages.rollbackUpdate, { args: [{ by: 'carol', reason: 'too late?' }] })
-      .then(() => undefined, (err: unknown) => err as Error);
+    const refused = await handle.executeUpdate(messages.rollbackUpdate, { args: [{ by: 'carol', reason: 'too late?' }] }).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     expect(refused).toBeInstanceOf(Error);
     expect(`${refused?.message} ${(refused?.cause as Error | undefined)?.message}`).toContain('point of no return');
     await handle.signal(messages.rollbackSignal, { by: 'carol', reason: 'too late' });
 
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.ignoredSignals).toMatchObject([{ signal: 'rollback', by: 'carol', reason: expect.stringContaining('point of no return') }]);
+    expect(result.ignoredSignals).toMatchObject([
+      { signal: 'rollback', by: 'carol', reason: expect.stringContaining('point of no return') },
+    ]);
     expect(result.phases.some((p) => p.name === 'rollback')).toBe(false);
     expect(lab.app.serving).toBe('blue');
     expect(Object.keys(lab.app.snapshot().apps)).toEqual(['blue']);
@@ -332,7 +356,9 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     lab.github.setWorkflowBehavior('migrate-expand.yml', { queuedMs: 30, inProgressMs: 2000 });
     const handle = await deploy('books-abort-hook', NO_APPROVAL);
     await waitForStatus(handle, (s) => s.phase === 'preSwitch:migrate-expand');
-    const rollback = await handle.executeUpdate(messages.rollbackUpdate, { args: [{ by: 'dave', reason: 'x' }] }).catch((e: Error) => e);
+    const rollback = await handle
+      .executeUpdate(messages.rollbackUpdate, { args: [{ by: 'dave', reason: 'x' }] })
+      .catch((e: Error) => e);
     expect(String((rollback as Error).cause ?? rollback)).toContain('traffic has not moved yet');
     const abort = await handle.executeUpdate(messages.abortUpdate, { args: [{ by: 'dave', reason: 'wrong release' }] });
     expect(abort).toMatchObject({ accepted: true });

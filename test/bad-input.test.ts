@@ -50,7 +50,12 @@ interface BrokenFile {
 const BROKEN: BrokenFile[] = [
   {
     name: 'wrong types',
-    content: yamlWith({ service: 12, github: 'datatruck/backend', verify: { successes: 'three' }, approval: { required: 'yes' } }),
+    content: yamlWith({
+      service: 12,
+      github: 'datatruck/backend',
+      verify: { successes: 'three' },
+      approval: { required: 'yes' },
+    }),
     problems: [
       ['service', /expected the service name.*got the number 12/],
       ['github', /expected a mapping, got the text "datatruck\/backend"/],
@@ -111,7 +116,11 @@ const BROKEN: BrokenFile[] = [
   },
   {
     name: 'bad URLs and names',
-    content: yamlWith({ publicUrl: 'ftp://api.example.com', service: 'Datatruck API', environments: { green: { deployWorkflow: 'deploy green' } } }),
+    content: yamlWith({
+      publicUrl: 'ftp://api.example.com',
+      service: 'Datatruck API',
+      environments: { green: { deployWorkflow: 'deploy green' } },
+    }),
     problems: [
       ['publicUrl', /expected an http\(s\) URL/],
       ['service', /service names are lowercase letters/],
@@ -123,8 +132,16 @@ const BROKEN: BrokenFile[] = [
     content: yamlWith({ approval: { approvers: [] } }),
     problems: [['approval.approvers', /nobody may approve/]],
   },
-  { name: 'bad YAML', content: 'service: api\ngithub: { owner: datatruck\n', problems: [['', /^YAML: .* at line \d+, column \d+/]] },
-  { name: 'a duplicated key', content: `${yamlWith({})}service: other\n`, problems: [['', /^YAML: Map keys must be unique at line \d+/]] },
+  {
+    name: 'bad YAML',
+    content: 'service: api\ngithub: { owner: datatruck\n',
+    problems: [['', /^YAML: .* at line \d+, column \d+/]],
+  },
+  {
+    name: 'a duplicated key',
+    content: `${yamlWith({})}service: other\n`,
+    problems: [['', /^YAML: Map keys must be unique at line \d+/]],
+  },
   { name: 'a list instead of a mapping', content: '- service: api\n', problems: [['', /expected a YAML mapping/]] },
   { name: 'an empty file', content: '', problems: [['', /expected a YAML mapping/]] },
   {
@@ -132,7 +149,11 @@ const BROKEN: BrokenFile[] = [
     content: `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(100).fill('*c').join(', ')}]\n`,
     problems: [['', /YAML: cannot read the file: Excessive alias count/]],
   },
-  { name: 'nesting too deep', content: `a: ${'['.repeat(50_000)}`, problems: [['', /YAML: cannot read the file: nested too deeply/]] },
+  {
+    name: 'nesting too deep',
+    content: `a: ${'['.repeat(50_000)}`,
+    problems: [['', /YAML: cannot read the file: nested too deeply/]],
+  },
   {
     name: 'a huge file',
     content: `${yamlWith({})}# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`,
@@ -164,7 +185,10 @@ describe('broken config files are refused, every problem named with its field', 
     expect(error).toBeInstanceOf(ConfigError);
     const found = (error as ConfigError).problems;
     for (const [path, message] of problems) {
-      expect(found, `a problem at "${path}" matching ${message}`).toContainEqual({ path, message: expect.stringMatching(message) } satisfies ConfigProblem);
+      expect(found, `a problem at "${path}" matching ${message}`).toContainEqual({
+        path,
+        message: expect.stringMatching(message),
+      } satisfies ConfigProblem);
     }
     expect(found, 'no other problems').toHaveLength(problems.length);
     expect((error as ConfigError).message).toContain(file);
@@ -251,7 +275,11 @@ describe('hostile signals and updates aimed at a running deployment', () => {
     ['approve', [{ by: '   ' }], BY],
     ['approve', [{ ['__proto__']: { by: 'alice' } }], BY],
     ['approve', [{ by: 'alice', comment: { text: 'ok' } }], /"comment" must be a string/],
-    ['approve', [{ by: `mallory${MB}` }], /^mallory x+ is not on the approvers list \(alice, bob\)$|^mallory.* is not on the approvers list/],
+    [
+      'approve',
+      [{ by: `mallory${MB}` }],
+      /^mallory x+ is not on the approvers list \(alice, bob\)$|^mallory.* is not on the approvers list/,
+    ],
     ['reject', [{ by: 'mallory', reason: MB }], /mallory is not on the approvers list/],
     ['reject', [{ by: 'alice' }], /"reason" is required/],
     ['abort', [{ by: 'eve', reason: 42 }], /"reason" must be a string/],
@@ -280,7 +308,12 @@ describe('hostile signals and updates aimed at a running deployment', () => {
     expect(after.ignoredSignals![10]!.by).toHaveLength(messages.MAX_NAME_LENGTH);
     // Approvals from names off the list are recorded as not counted, with the reason.
     expect(after.approvals).toMatchObject([
-      { by: expect.stringMatching(/^mallory/), decision: 'approved', counted: false, note: expect.stringContaining('not on the approvers list') },
+      {
+        by: expect.stringMatching(/^mallory/),
+        decision: 'approved',
+        counted: false,
+        note: expect.stringContaining('not on the approvers list'),
+      },
       { by: 'mallory', decision: 'rejected', counted: false, comment: expect.any(String) },
     ]);
     expect(after.approvals[1]!.comment).toHaveLength(messages.MAX_TEXT_LENGTH);
@@ -299,13 +332,19 @@ describe('hostile signals and updates aimed at a running deployment', () => {
     });
     await waitForStatus(handle, waitingForApproval);
 
-    const UPDATES: Array<[typeof messages.approveUpdate | typeof messages.rejectUpdate | typeof messages.promoteUpdate, unknown, RegExp]> = [
+    const UPDATES: Array<
+      [typeof messages.approveUpdate | typeof messages.rejectUpdate | typeof messages.promoteUpdate, unknown, RegExp]
+    > = [
       [messages.approveUpdate, null, OBJECT],
       [messages.approveUpdate, ['alice'], OBJECT],
       [messages.approveUpdate, 'alice', OBJECT],
       [messages.approveUpdate, { by: 7 }, BY],
       [messages.approveUpdate, { by: 'alice', comment: 1 }, /"comment" must be a string/],
-      [messages.approveUpdate, { by: `mallory${MB}` }, /^mallory x+ is not on the approvers list|^mallory.*is not on the approvers list/],
+      [
+        messages.approveUpdate,
+        { by: `mallory${MB}` },
+        /^mallory x+ is not on the approvers list|^mallory.*is not on the approvers list/,
+      ],
       [messages.rejectUpdate, { by: 'alice', reason: '' }, /"reason" is required/],
       [messages.abortUpdate, { by: 'alice' }, /"reason" is required/],
       [messages.rollbackUpdate, { by: 'alice', reason: 'now' }, /traffic has not moved yet/],
@@ -316,7 +355,9 @@ describe('hostile signals and updates aimed at a running deployment', () => {
         (answer) => new Error(`accepted: ${JSON.stringify(answer)}`),
         (err: unknown) => err,
       );
-      expect(refusal, `${String((update as { name: string }).name)} ${JSON.stringify(payload)?.slice(0, 60)}`).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(refusal, `${String((update as { name: string }).name)} ${JSON.stringify(payload)?.slice(0, 60)}`).toBeInstanceOf(
+        WorkflowUpdateFailedError,
+      );
       expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(reason);
     }
     const status = await handle.query(messages.statusQuery);

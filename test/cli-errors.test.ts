@@ -127,7 +127,9 @@ describe('flags and arguments', () => {
     ]);
     const [bogus, color, noReason, limit, badName, unknownCommand] = results.map((r) => oneSentence(r, 2));
     expect(bogus).toBe("bluegreen deploy: unknown option '--bogus' (see `bluegreen deploy --help`)");
-    expect(color).toBe("bluegreen deploy: option '--color <color>' argument 'red' is invalid. Allowed choices are blue, green. (see `bluegreen deploy --help`)");
+    expect(color).toBe(
+      "bluegreen deploy: option '--color <color>' argument 'red' is invalid. Allowed choices are blue, green. (see `bluegreen deploy --help`)",
+    );
     expect(noReason).toBe("bluegreen reject: required option '--reason <text>' not specified (see `bluegreen reject --help`)");
     expect(limit).toContain("option '--limit <n>' argument '0' is invalid. expected a whole number ≥ 1");
     expect(badName).toContain('"Not A Service" is not a service name');
@@ -135,8 +137,12 @@ describe('flags and arguments', () => {
   });
 
   it('an unknown service: exit 2, naming the workflow id it looked for', async () => {
-    const [status, approve] = await Promise.all([runCli(['status', 'err-nobody']), runCli(['approve', 'err-nobody', '--by', 'alice'])]);
-    const expected = 'bluegreen: no deployment of "err-nobody" found (workflow id bluegreen-err-nobody): check the service name, or list them with `npx bluegreen list`';
+    const [status, approve] = await Promise.all([
+      runCli(['status', 'err-nobody']),
+      runCli(['approve', 'err-nobody', '--by', 'alice']),
+    ]);
+    const expected =
+      'bluegreen: no deployment of "err-nobody" found (workflow id bluegreen-err-nobody): check the service name, or list them with `npx bluegreen list`';
     expect(oneSentence(status, 2)).toBe(expected);
     expect(oneSentence(approve, 2)).toBe(expected);
   });
@@ -157,7 +163,9 @@ describe('Temporal and its workers', () => {
       expect(line).toContain(`cannot reach Temporal at ${address}`);
       expect(line).toContain('start one with `npm run demo` or `.tools/bin/temporal server start-dev`, or set TEMPORAL_ADDRESS');
     }
-    const badSettings = await runCli(['status', 'err-down'], { env: cliEnv({ TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }) });
+    const badSettings = await runCli(['status', 'err-down'], {
+      env: cliEnv({ TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }),
+    });
     expect(oneSentence(badSettings, 2)).toContain('TEMPORAL_CONFIG_FILE /nonexistent/temporal.toml does not exist');
   });
 
@@ -165,7 +173,10 @@ describe('Temporal and its workers', () => {
     const orphanQueue = taskQueueFor('nobody-serves');
     const handle = await startDeployment(client, labPlan(lab, 'err-orphan'), { taskQueue: orphanQueue });
     cleanUp.push(() => handle.terminate('test clean-up'));
-    const [status, approve] = await Promise.all([runCli(['status', 'err-orphan']), runCli(['approve', 'err-orphan', '--by', 'alice'])]);
+    const [status, approve] = await Promise.all([
+      runCli(['status', 'err-orphan']),
+      runCli(['approve', 'err-orphan', '--by', 'alice']),
+    ]);
     const expected = `bluegreen: bluegreen-err-orphan is running (phase plan) but no worker is polling its task queue "${orphanQueue}": start one with \`npx bluegreen worker --task-queue ${orphanQueue}\``;
     expect(oneSentence(status, 6)).toBe(expected);
     expect(oneSentence(approve, 6)).toBe(expected);
@@ -173,7 +184,9 @@ describe('Temporal and its workers', () => {
     // Ended by hand in Temporal: no final status to show, said so.
     await handle.terminate('test: ended by hand');
     const terminated = await runCli(['status', 'err-orphan']);
-    expect(oneSentence(terminated, 3)).toContain('the last deployment of err-orphan was terminated in Temporal, so it has no final status');
+    expect(oneSentence(terminated, 3)).toContain(
+      'the last deployment of err-orphan was terminated in Temporal, so it has no final status',
+    );
   });
 
   it('a decision sent to a finished deployment: exit 7, saying how it ended', async () => {

@@ -20,7 +20,14 @@ function atGate(): DeploymentStatus {
     startedAt: at(0),
     phases: [
       { name: 'plan', state: 'succeeded', startedAt: at(0), endedAt: at(1), detail: 'blue → green @ 1a2b3c4 (green)' },
-      { name: 'deploy', state: 'succeeded', startedAt: at(1), endedAt: at(95), detail: 'deploy-green.yml run success', url: 'https://github.com/datatruck/backend/actions/runs/7' },
+      {
+        name: 'deploy',
+        state: 'succeeded',
+        startedAt: at(1),
+        endedAt: at(95),
+        detail: 'deploy-green.yml run success',
+        url: 'https://github.com/datatruck/backend/actions/runs/7',
+      },
       { name: 'verify', state: 'succeeded', startedAt: at(95), endedAt: at(110), detail: '3 probes, 3 in a row healthy' },
       { name: 'approval', state: 'running', startedAt: at(110), detail: 'waiting up to 24h for alice or bob' },
       { name: 'switch', state: 'pending' },
@@ -56,13 +63,27 @@ describe('renderPhaseList', () => {
   it('spins on the running phase, shows its run link, and the outcome at the end', () => {
     const running = atGate();
     running.phase = 'deploy';
-    running.phases[1] = { name: 'deploy', state: 'running', startedAt: at(1), detail: 'deploy-green.yml run 7 in progress', url: 'https://github.com/x/y/actions/runs/7' };
+    running.phases[1] = {
+      name: 'deploy',
+      state: 'running',
+      startedAt: at(1),
+      detail: 'deploy-green.yml run 7 in progress',
+      url: 'https://github.com/x/y/actions/runs/7',
+    };
     delete running.waitingFor;
     const frame = renderPhaseList(running, { tick: 3, now: T0 + 5_000 });
-    expect(frame).toContain('  ⠸ deploy         4s  deploy-green.yml run 7 in progress\n      https://github.com/x/y/actions/runs/7');
+    expect(frame).toContain(
+      '  ⠸ deploy         4s  deploy-green.yml run 7 in progress\n      https://github.com/x/y/actions/runs/7',
+    );
     expect(frame).toContain('No action needed. To stop before traffic moves: npx bluegreen abort datatruck-api');
 
-    const done: DeploymentStatus = { ...atGate(), phase: 'done', outcome: 'ROLLED_BACK', endedAt: at(400), error: 'rollback requested by carol: error rate up' };
+    const done: DeploymentStatus = {
+      ...atGate(),
+      phase: 'done',
+      outcome: 'ROLLED_BACK',
+      endedAt: at(400),
+      error: 'rollback requested by carol: error rate up',
+    };
     delete done.waitingFor;
     done.approvals = [{ by: 'alice', decision: 'approved', at: at(200), comment: 'QA passed', counted: true }];
     const final = renderPhaseList(done, { now: T0 + 500_000 });
@@ -100,12 +121,24 @@ describe('renderLogLines', () => {
   it('logs every phase that started or ended between two readings, decisions first', () => {
     const before = atGate();
     before.phase = 'deploy';
-    before.phases[1] = { name: 'deploy', state: 'running', startedAt: at(1), detail: 'deploy-green.yml run 7 in progress', url: 'https://github.com/x/y/actions/runs/7' };
+    before.phases[1] = {
+      name: 'deploy',
+      state: 'running',
+      startedAt: at(1),
+      detail: 'deploy-green.yml run 7 in progress',
+      url: 'https://github.com/x/y/actions/runs/7',
+    };
     before.phases[2] = { name: 'verify', state: 'pending' };
     before.phases[3] = { name: 'approval', state: 'pending' };
     delete before.waitingFor;
     const after = atGate();
-    after.approvals.push({ by: 'mallory', decision: 'approved', at: at(111), counted: false, note: 'mallory is not on the approvers list' });
+    after.approvals.push({
+      by: 'mallory',
+      decision: 'approved',
+      at: at(111),
+      counted: false,
+      note: 'mallory is not on the approvers list',
+    });
     expect(renderLogLines(before, after, T0 + 120_000)).toEqual([
       '10:02:00 datatruck-api · mallory approval ignored at 10:01:51 (mallory is not on the approvers list)',
       '10:02:00 datatruck-api ✓ deploy 1m34s  deploy-green.yml run success',

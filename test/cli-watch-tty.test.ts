@@ -9,7 +9,15 @@ import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
 import { BLUEGREEN, ROOT } from './support/cli-runner.js';
-import { connectClient, labPlan, startWorker, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
+import {
+  connectClient,
+  labPlan,
+  startWorker,
+  taskQueueFor,
+  temporalAddress,
+  waitForStatus,
+  waitingForApproval,
+} from './support/harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 // A private tmux server: the test never touches a developer's sessions.
@@ -22,7 +30,12 @@ let client: Client;
 let connection: Connection;
 let stopWorker: (() => Promise<void>) | undefined;
 
-async function screenUntil(predicate: (screen: string) => boolean, what: string, timeoutMs = 30_000, session = 'watch'): Promise<string> {
+async function screenUntil(
+  predicate: (screen: string) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  session = 'watch',
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let screen = '';
   while (Date.now() < deadline) {

@@ -39,7 +39,11 @@ async function statusOf(service: string): Promise<DeploymentStatus> {
   return client.workflow.getHandle(workflowIdFor(service)).query(statusQuery);
 }
 
-async function waitFor(service: string, predicate: (s: DeploymentStatus) => boolean, timeoutMs = 30_000): Promise<DeploymentStatus> {
+async function waitFor(
+  service: string,
+  predicate: (s: DeploymentStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<DeploymentStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: DeploymentStatus | undefined;
   while (Date.now() < deadline) {
@@ -51,7 +55,8 @@ async function waitFor(service: string, predicate: (s: DeploymentStatus) => bool
 }
 
 const atApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
-const monitoring = (s: DeploymentStatus) => s.phase === 'monitor' && s.phases.find((p) => p.name === 'monitor')?.state === 'running';
+const monitoring = (s: DeploymentStatus) =>
+  s.phase === 'monitor' && s.phases.find((p) => p.name === 'monitor')?.state === 'running';
 
 beforeAll(async () => {
   lab = await startLab({ runTiming: FAST_RUNS });
@@ -70,7 +75,19 @@ afterAll(async () => {
 });
 
 describe('bluegreen --help', () => {
-  const commands = ['deploy', 'status', 'list', 'history', 'approve', 'reject', 'rollback', 'abort', 'promote', 'worker', 'validate'];
+  const commands = [
+    'deploy',
+    'status',
+    'list',
+    'history',
+    'approve',
+    'reject',
+    'rollback',
+    'abort',
+    'promote',
+    'worker',
+    'validate',
+  ];
 
   it('lists every command, and each one documents itself with an example', async () => {
     const [top, deployHelp] = await Promise.all([runCli(['--help']), runCli(['deploy', '--help'])]);
@@ -113,7 +130,11 @@ describe('validate and deploy --dry-run', () => {
     expect(dry.stdout).toMatch(/target color\s+green/);
     expect(dry.stdout).toMatch(new RegExp(`branch\\s+green @ ${lab.github.branchHead('green')!.slice(0, 7)}`));
     expect(dry.stdout).toMatch(/approval\s+alice or bob within 1h/);
-    expect(JSON.parse(dryJson.stdout)).toMatchObject({ plan: { service: 'cli-dry', requestedColor: 'green' }, activeColor: 'blue', targetColor: 'green' });
+    expect(JSON.parse(dryJson.stdout)).toMatchObject({
+      plan: { service: 'cli-dry', requestedColor: 'green' },
+      activeColor: 'blue',
+      targetColor: 'green',
+    });
 
     const listed = await runCli(['list', '--service', 'cli-dry', '--json']);
     expect(JSON.parse(listed.stdout)).toEqual([]);
@@ -135,13 +156,17 @@ describe('a deployment through the QA gate', () => {
     // Too early (the deploy run takes 4 s), and busy: both refused, with the reason.
     const [early, busy] = await Promise.all([runCli(['approve', service, '--by', 'alice']), deploy(file)]);
     expect(early.code).toBe(7);
-    expect(early.stderr.trim()).toMatch(/^bluegreen: approve refused for cli-gate: not waiting for approval \(phase: (plan|deploy)\)$/);
+    expect(early.stderr.trim()).toMatch(
+      /^bluegreen: approve refused for cli-gate: not waiting for approval \(phase: (plan|deploy)\)$/,
+    );
     expect(busy.code).toBe(7);
     expect(busy.stderr).toContain(`already running: ${startInfo.deploymentId}`);
 
     // The Web UI summary names the route and the commit, filled in by `deploy`.
     const description = await client.workflow.getHandle(startInfo.workflowId).describe();
-    expect(await description.staticSummary()).toBe(`cli-gate: blue → green @ ${lab.github.branchHead('green')!.slice(0, 7)} (by olivia)`);
+    expect(await description.staticSummary()).toBe(
+      `cli-gate: blue → green @ ${lab.github.branchHead('green')!.slice(0, 7)} (by olivia)`,
+    );
 
     await waitFor(service, atApproval);
     const [text, stranger, promoteTooEarly] = await Promise.all([
@@ -156,7 +181,9 @@ describe('a deployment through the QA gate', () => {
     expect(text.stdout).toContain('alice or bob may approve');
     expect(text.stdout).toContain('npx bluegreen approve cli-gate --by <name>');
     expect(stranger.code).toBe(7);
-    expect(stranger.stderr.trim()).toBe('bluegreen: approve refused for cli-gate: mallory is not on the approvers list (alice, bob)');
+    expect(stranger.stderr.trim()).toBe(
+      'bluegreen: approve refused for cli-gate: mallory is not on the approvers list (alice, bob)',
+    );
     expect(promoteTooEarly.code).toBe(7);
     expect(promoteTooEarly.stderr).toContain('not monitoring');
 
@@ -177,7 +204,10 @@ describe('a deployment through the QA gate', () => {
     expect(promoted.stdout).toContain('the monitor window ends now');
 
     await client.workflow.getHandle(startInfo.workflowId).result();
-    const [final, finished] = await Promise.all([runCli(['status', service, '--json']), runCli(['approve', service, '--by', 'alice'])]);
+    const [final, finished] = await Promise.all([
+      runCli(['status', service, '--json']),
+      runCli(['approve', service, '--by', 'alice']),
+    ]);
     expect(final.code).toBe(0);
     const status = JSON.parse(final.stdout) as DeploymentStatus;
     expect(status.outcome).toBe('SUCCEEDED');
@@ -198,12 +228,21 @@ describe('deploy --wait: the exit code tells the outcome', () => {
     const result = await deploy(file, '--wait', '--json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as DeploymentStatus);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DeploymentStatus);
     expect(lines.length).toBeGreaterThan(3);
     // Fast phases may pass between two readings; the final status has them all.
     expect(lines.at(-1)).toMatchObject({ service: 'cli-wait-ok', outcome: 'SUCCEEDED', phase: 'done' });
     expect(lines.at(-1)!.phases.map((p) => `${p.name}:${p.state}`)).toEqual([
-      'plan:succeeded', 'deploy:succeeded', 'verify:succeeded', 'approval:skipped', 'switch:succeeded', 'monitor:succeeded', 'sync:succeeded',
+      'plan:succeeded',
+      'deploy:succeeded',
+      'verify:succeeded',
+      'approval:skipped',
+      'switch:succeeded',
+      'monitor:succeeded',
+      'sync:succeeded',
     ]);
   });
 
@@ -213,13 +252,21 @@ describe('deploy --wait: the exit code tells the outcome', () => {
     const result = await deploy(config('cli-wait-failed'), '--wait');
     expect(result.code).toBe(3);
     const last = result.stdout.trim().split('\n').at(-1)!;
-    expect(last).toMatch(/cli-wait-failed ✗ FAILED in \S+ — deploy run ended failure at job "deploy", step "Run migrations": http:\/\/127\.0\.0\.1:\d+\/.*\/actions\/runs\/\d+/);
+    expect(last).toMatch(
+      /cli-wait-failed ✗ FAILED in \S+ — deploy run ended failure at job "deploy", step "Run migrations": http:\/\/127\.0\.0\.1:\d+\/.*\/actions\/runs\/\d+/,
+    );
   });
 
   it('5 for ABORTED when QA rejects, 4 for ROLLED_BACK when someone rolls back', async () => {
     // Two deployments at once (different services): the rejected one never moves traffic.
     const rejected = deploy(config('cli-wait-rejected'), '--wait');
-    const rolled = deploy(config('cli-wait-rollback', { approval: { required: false }, monitor: { duration: '1m', interval: '200ms', failureThreshold: 3 } }), '--wait');
+    const rolled = deploy(
+      config('cli-wait-rollback', {
+        approval: { required: false },
+        monitor: { duration: '1m', interval: '200ms', failureThreshold: 3 },
+      }),
+      '--wait',
+    );
     await Promise.all([
       waitFor('cli-wait-rejected', atApproval).then(async () => {
         const reject = await runCli(['reject', 'cli-wait-rejected', '--by', 'bob', '--reason', 'checkout broken']);
@@ -236,7 +283,9 @@ describe('deploy --wait: the exit code tells the outcome', () => {
     expect(rejectedResult.stdout).toMatch(/⊘ ABORTED in \S+ — rejected by bob: checkout broken; traffic untouched/);
     const rolledResult = await rolled;
     expect(rolledResult.code).toBe(4);
-    expect(rolledResult.stdout).toMatch(/↺ ROLLED_BACK in \S+: traffic is back on (blue|green) — rollback requested by carol: error rate up/);
+    expect(rolledResult.stdout).toMatch(
+      /↺ ROLLED_BACK in \S+: traffic is back on (blue|green) — rollback requested by carol: error rate up/,
+    );
     const statusRejected = await runCli(['status', 'cli-wait-rejected']);
     expect(statusRejected.code).toBe(5);
     expect(statusRejected.stdout).toMatch(/✗ approval\s+\S+\s+rejected by bob/);
@@ -248,7 +297,9 @@ describe('deploy --wait: the exit code tells the outcome', () => {
     const active = lab.router.activeColor;
     const same = await deploy(config('cli-abort'), '--color', active);
     expect(same.code).toBe(7);
-    expect(same.stderr.trim()).toBe(`bluegreen: ${active} is the active color of cli-abort: deploy to ${active === 'blue' ? 'green' : 'blue'} instead`);
+    expect(same.stderr.trim()).toBe(
+      `bluegreen: ${active} is the active color of cli-abort: deploy to ${active === 'blue' ? 'green' : 'blue'} instead`,
+    );
 
     const started = await deploy(config('cli-abort'));
     expect(started.code).toBe(0);
@@ -294,7 +345,15 @@ describe('list and history', () => {
       runCli(['history', 'cli-gate', '--json']),
     ]);
     const one = JSON.parse(oneResult.stdout);
-    expect(one[0]).toEqual(expect.objectContaining({ service: 'cli-gate', status: 'COMPLETED', phase: 'done', targetColor: 'green', outcome: 'SUCCEEDED' }));
+    expect(one[0]).toEqual(
+      expect.objectContaining({
+        service: 'cli-gate',
+        status: 'COMPLETED',
+        phase: 'done',
+        targetColor: 'green',
+        outcome: 'SUCCEEDED',
+      }),
+    );
     const running = JSON.parse(runningResult.stdout) as Array<{ service: string }>;
     expect(running.filter((r) => r.service.startsWith('cli-'))).toEqual([]);
 
@@ -304,6 +363,10 @@ describe('list and history', () => {
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/olivia\s+blue → green\s+[0-9a-f]{7}\s+SUCCEEDED/);
     const historyJson = JSON.parse(historyJsonResult.stdout) as DeploymentStatus[];
-    expect(historyJson[0]).toMatchObject({ service: 'cli-gate', outcome: 'SUCCEEDED', approvals: [{ by: 'alice', comment: 'QA passed' }] });
+    expect(historyJson[0]).toMatchObject({
+      service: 'cli-gate',
+      outcome: 'SUCCEEDED',
+      approvals: [{ by: 'alice', comment: 'QA passed' }],
+    });
   });
 });

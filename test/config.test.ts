@@ -15,10 +15,16 @@ const plainText = (maxLength: number) =>
   fc.string({ minLength: 1, maxLength }).filter((s) => !s.includes('${') && s.trim() !== '');
 const workflowFile = fc.stringMatching(/^[\w.-]{1,20}\.ya?ml$/);
 const httpUrl = fc
-  .tuple(fc.constantFrom('http', 'https'), fc.domain(), fc.array(fc.stringMatching(/^[a-z0-9-]{1,8}$/), { maxLength: 3 }), fc.boolean())
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    fc.domain(),
+    fc.array(fc.stringMatching(/^[a-z0-9-]{1,8}$/), { maxLength: 3 }),
+    fc.boolean(),
+  )
   .map(([scheme, host, path, slash]) => `${scheme}://${host}${path.length ? `/${path.join('/')}` : ''}${slash ? '/' : ''}`);
 const ms = (min: number, max: number) => fc.integer({ min, max });
-const asDuration = (value: number): string => (value % 60_000 === 0 ? `${value / 60_000}m` : value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`);
+const asDuration = (value: number): string =>
+  value % 60_000 === 0 ? `${value / 60_000}m` : value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
 
 interface Generated {
   input: Record<string, unknown>;
@@ -50,7 +56,10 @@ const validConfig: fc.Arbitrary<Generated> = fc
     sparse: fc.boolean(),
   })
   .map((g) => {
-    const monitorInterval = Math.max(1, Math.min(3_600_000, Math.floor((g.monitorDuration || 3_600_000) * g.monitorIntervalShare)));
+    const monitorInterval = Math.max(
+      1,
+      Math.min(3_600_000, Math.floor((g.monitorDuration || 3_600_000) * g.monitorIntervalShare)),
+    );
     const full: Record<string, unknown> = {
       service: g.service,
       github: { owner: g.owner, repo: g.repo, ...(g.baseUrl ? { baseUrl: g.baseUrl } : {}) },
@@ -61,13 +70,23 @@ const validConfig: fc.Arbitrary<Generated> = fc
       },
       verify: { successes: g.successes, interval: asDuration(g.verifyInterval), timeout: asDuration(g.verifyTimeout) },
       approval: { required: g.approvalRequired, approvers: g.approvers },
-      monitor: { duration: g.monitorDuration === 0 ? 0 : asDuration(g.monitorDuration), interval: asDuration(monitorInterval), failureThreshold: g.failureThreshold },
+      monitor: {
+        duration: g.monitorDuration === 0 ? 0 : asDuration(g.monitorDuration),
+        interval: asDuration(monitorInterval),
+        failureThreshold: g.failureThreshold,
+      },
       sync: g.sync,
       rollback: { automatic: g.automatic },
     };
     // The sparse variant leaves out what has a default: the defaults must be valid together.
     const input = g.sparse
-      ? { service: full['service'], github: full['github'], publicUrl: full['publicUrl'], environments: full['environments'], approval: { approvers: g.approvers } }
+      ? {
+          service: full['service'],
+          github: full['github'],
+          publicUrl: full['publicUrl'],
+          environments: full['environments'],
+          approval: { approvers: g.approvers },
+        }
       : full;
     return {
       input,
@@ -89,7 +108,11 @@ function toFileForm(value: unknown, key = ''): unknown {
   if (typeof value === 'number' && DURATION_KEYS.has(key)) return value === 0 && key === 'duration' ? 0 : `${value}ms`;
   if (Array.isArray(value)) return value.map((item) => toFileForm(item));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toFileForm(v, k)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toFileForm(v, k)]),
+    );
   }
   return value;
 }
@@ -174,7 +197,9 @@ describe('config validator properties', () => {
     fc.assert(
       fc.property(mutated, ([input, path, replacement]) => {
         const copy = structuredClone(input);
-        const parent = path.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, copy);
+        const parent = path
+          .slice(0, -1)
+          .reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, copy);
         if (replacement === undefined) delete parent[path.at(-1)!];
         else parent[path.at(-1)!] = replacement;
         const result = validate(stringify(copy));
@@ -183,7 +208,11 @@ describe('config validator properties', () => {
         // The problem is about the changed field, something inside it, or a rule that compares it.
         const changed = path.join('.');
         const related = result.problems.some(
-          (p) => p.path === changed || p.path.startsWith(`${changed}.`) || changed.startsWith(`${p.path}.`) || p.path === '' ||
+          (p) =>
+            p.path === changed ||
+            p.path.startsWith(`${changed}.`) ||
+            changed.startsWith(`${p.path}.`) ||
+            p.path === '' ||
             /same|approvers|monitor\.interval|hooks/.test(p.path + p.message),
         );
         expect(related, `${changed} → ${result.message}`).toBe(true);

@@ -2,11 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  describeTemporalConnection,
-  loadTemporalConnection,
-  TemporalConnectionConfigError,
-} from '../client/connection.js';
+import { describeTemporalConnection, loadTemporalConnection, TemporalConnectionConfigError } from '../client/connection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-connection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,9 +42,7 @@ describe('loadTemporalConnection', () => {
   });
 
   it('takes the address and namespace from TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE', () => {
-    const config = loadTemporalConnection(
-      isolated({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'team-a' }),
-    );
+    const config = loadTemporalConnection(isolated({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'team-a' }));
     expect(config.address).toBe('temporal:7233');
     expect(config.namespace).toBe('team-a');
     expect(config.connectionOptions.address).toBe('temporal:7233');

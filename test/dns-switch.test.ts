@@ -52,7 +52,11 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
   }
 
   async function deploy(service: string, overrides: Record<string, unknown> = {}) {
-    const plan = dnsLabPlan(lab!, service, { ...QUICK, ...world!.config({ switchType: 'dns', verifyTimeout: '20s' }), ...overrides });
+    const plan = dnsLabPlan(lab!, service, {
+      ...QUICK,
+      ...world!.config({ switchType: 'dns', verifyTimeout: '20s' }),
+      ...overrides,
+    });
     return startDeployment(client, plan, { taskQueue });
   }
 
@@ -125,13 +129,18 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
 
   it('retries while the DNS server is down, then ends FAILED before claiming any traffic moved', async () => {
     const { world, lab } = await setUp('dns-server-down');
-    const handle = await deploy('svc-dns-down', { approval: { required: true, approvers: ['alice'] }, ...world.config({ switchType: 'dns', updateTimeout: '5s' }) });
+    const handle = await deploy('svc-dns-down', {
+      approval: { required: true, approvers: ['alice'] },
+      ...world.config({ switchType: 'dns', updateTimeout: '5s' }),
+    });
     await waitForStatus(handle, waitingForApproval);
     await world.primary.stop();
     await handle.signal(messages.approveSignal, { by: 'alice' });
     const result = await handle.result();
     expect(result.outcome).toBe('FAILED');
-    expect(result.error).toMatch(/DNS update of www\.bluegreen\.test to green failed: still failing after retrying for 5s: .*connection refused/);
+    expect(result.error).toMatch(
+      /DNS update of www\.bluegreen\.test to green failed: still failing after retrying for 5s: .*connection refused/,
+    );
     expect(result.error).toContain('traffic still on blue');
     const switched = result.phases.find((p) => p.name === 'switch');
     expect(switched?.state).toBe('failed');

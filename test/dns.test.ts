@@ -33,10 +33,12 @@ function planOf(world: DnsWorld, extra: Partial<DnsPlan> = {}): DnsPlan {
 
 async function answerAt(address: string, name: string, type: 'CNAME' | 'A' | 'SOA'): Promise<string[]> {
   const answer = await queryDns(parseServerAddress(address), name, type, { timeoutMs: 1_000 });
-  return answer.answers.filter((r) => r.type === type && r.name === name).map((r) => {
-    const data = (r as { data?: unknown }).data;
-    return type === 'SOA' ? String((data as { serial: number }).serial) : String(data);
-  });
+  return answer.answers
+    .filter((r) => r.type === type && r.name === name)
+    .map((r) => {
+      const data = (r as { data?: unknown }).data;
+      return type === 'SOA' ? String((data as { serial: number }).serial) : String(data);
+    });
 }
 
 describe.skipIf(skip)('DNS activities against Knot DNS', () => {
@@ -89,7 +91,11 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
     expect(await switchTo('green', mixed)).toMatchObject({ changed: true, ttl: 30, previous: 'CNAME blue.bluegreen.test' });
     expect(await answerAt(world.primary.address, world.record, 'A')).toEqual(['127.0.0.1']);
     expect(await answerAt(world.primary.address, world.record, 'CNAME')).toEqual([]);
-    expect(await switchTo('blue', { ...mixed, ttl: 60 })).toMatchObject({ changed: true, previous: 'A 127.0.0.1', previousTtl: 30 });
+    expect(await switchTo('blue', { ...mixed, ttl: 60 })).toMatchObject({
+      changed: true,
+      previous: 'A 127.0.0.1',
+      previousTtl: 30,
+    });
     expect(await answerAt(world.primary.address, world.record, 'CNAME')).toEqual(['blue.bluegreen.test']);
     expect(await answerAt(world.primary.address, world.record, 'A')).toEqual([]);
   });
@@ -97,12 +103,21 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
   it('refuses without retrying: wrong secret (BADSIG), unknown key (BADKEY), missing secret, a name the key may not change', async () => {
     const dns = planOf(world);
     const run = (env: NodeJS.ProcessEnv, tsig = tsigFor(world), plan = dns) =>
-      rejectionOf(activityEnv().run(createDnsActivities({ env, queryTimeoutMs: 500 }).switchViaDns, { dns: plan, color: 'green', server: world.primary.address, tsig }));
+      rejectionOf(
+        activityEnv().run(createDnsActivities({ env, queryTimeoutMs: 500 }).switchViaDns, {
+          dns: plan,
+          color: 'green',
+          server: world.primary.address,
+          tsig,
+        }),
+      );
 
     const badSig = await run({ [world.secretEnv]: Buffer.alloc(32, 1).toString('base64') });
     expect(badSig).toBeInstanceOf(ApplicationFailure);
     expect(badSig).toMatchObject({ type: 'DnsAuthError', nonRetryable: true });
-    expect(badSig.message).toMatch(/rejected: BADSIG for TSIG key "bluegreen-update" \(hmac-sha256\)\. The server knows the key but the signature does not verify: BLUEGREEN_TSIG_SECRET/);
+    expect(badSig.message).toMatch(
+      /rejected: BADSIG for TSIG key "bluegreen-update" \(hmac-sha256\)\. The server knows the key but the signature does not verify: BLUEGREEN_TSIG_SECRET/,
+    );
 
     const badKey = await run(world.env, { ...tsigFor(world), keyName: 'nobody' });
     expect(badKey).toMatchObject({ type: 'DnsAuthError', nonRetryable: true });
@@ -136,7 +151,13 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
     const secondary = world.secondary!;
     await secondary.refresh();
     await switchTo('green');
-    const input = { dns: planOf(world), color: 'green' as const, publicUrl: lab.publicUrl, colorPath: '/deployment/color/', intervalMs: 200 };
+    const input = {
+      dns: planOf(world),
+      color: 'green' as const,
+      publicUrl: lab.publicUrl,
+      colorPath: '/deployment/color/',
+      intervalMs: 200,
+    };
 
     const env = activityEnv({ heartbeatTimeoutMs: 3_000 });
     const lagging = await env.run(activities().verifyDns, { ...input, timeoutMs: 1_000 });
@@ -146,7 +167,9 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
       { server: secondary.address, ok: false, answer: 'CNAME blue.bluegreen.test', ttl: 60 },
     ]);
     expect(lagging.nameservers[1]!.serial).toBe(lagging.nameservers[0]!.serial! - 1);
-    expect(lagging.lastProblem).toBe(`1 of 2 nameservers do not answer CNAME green.bluegreen.test yet: ${secondary.address} answers CNAME blue.bluegreen.test`);
+    expect(lagging.lastProblem).toBe(
+      `1 of 2 nameservers do not answer CNAME green.bluegreen.test yet: ${secondary.address} answers CNAME blue.bluegreen.test`,
+    );
     expect(lagging.staleTtl).toBe(60);
     expect(env.heartbeats.length).toBeGreaterThan(0);
 
@@ -169,7 +192,12 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
   });
 
   it('finds the nameservers by NS lookup when none are configured', async () => {
-    const found = createDnsActivities({ env: world.env, resolvers: [world.primary.address], nameserverPort: world.primary.port, queryTimeoutMs: 500 });
+    const found = createDnsActivities({
+      env: world.env,
+      resolvers: [world.primary.address],
+      nameserverPort: world.primary.port,
+      queryTimeoutMs: 500,
+    });
     const { nameservers: _configured, ...dns } = planOf(world);
     const result = await activityEnv().run(found.verifyDns, {
       dns,
@@ -192,7 +220,14 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
     const now = Date.UTC(2030, 0, 1);
     const signed = signRequest(message, key, now);
     expect(signed.message.readUInt16BE(10)).toBe(1);
-    expect(parseTsig(signed.message)).toMatchObject({ keyName: 'k.example', algorithm: 'hmac-sha256', timeSigned: now / 1000, fudge: 300, originalId: 0xabcd, error: 0 });
+    expect(parseTsig(signed.message)).toMatchObject({
+      keyName: 'k.example',
+      algorithm: 'hmac-sha256',
+      timeSigned: now / 1000,
+      fudge: 300,
+      originalId: 0xabcd,
+      error: 0,
+    });
     expect(parseTsig(signed.message)!.mac).toHaveLength(32);
     // The request's own TSIG, checked as if it were an answer, fails: its MAC covers no request MAC.
     expect(verifyResponse(signed.message, key, Buffer.alloc(32), now)).toMatchObject({ ok: false, reason: 'bad-mac' });
@@ -248,8 +283,13 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
     expect(plan.switch.type).toBe('workflow');
     const handle = await startDeployment(client, plan, { taskQueue });
     const monitoring = await waitForStatus(handle, (s) => s.phase === 'monitor', 30_000);
-    expect(monitoring.dns).toMatchObject({ expected: 'CNAME green.bluegreen.test', nameservers: [{ ok: true, answer: 'CNAME green.bluegreen.test' }] });
-    expect(monitoring.phases.find((p) => p.name === 'switch')?.detail).toContain('1/1 nameservers answer CNAME green.bluegreen.test (TTL 60s)');
+    expect(monitoring.dns).toMatchObject({
+      expected: 'CNAME green.bluegreen.test',
+      nameservers: [{ ok: true, answer: 'CNAME green.bluegreen.test' }],
+    });
+    expect(monitoring.phases.find((p) => p.name === 'switch')?.detail).toContain(
+      '1/1 nameservers answer CNAME green.bluegreen.test (TTL 60s)',
+    );
     expect(await answerAt(world.primary.address, world.record, 'CNAME')).toEqual(['green.bluegreen.test']);
 
     lab.apps.setHealthy('green', false);
@@ -343,7 +383,11 @@ describe('dns configuration', () => {
     ]);
     expect(
       problems({
-        dns: { zone: 'example.com', record: 'api.other.com', targets: { blue: { cname: 'x.example.com' }, green: { cname: 'x.example.com' } } },
+        dns: {
+          zone: 'example.com',
+          record: 'api.other.com',
+          targets: { blue: { cname: 'x.example.com' }, green: { cname: 'x.example.com' } },
+        },
       }),
     ).toEqual([
       'dns.record: "api.other.com" is not inside the zone "example.com"',

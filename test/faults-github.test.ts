@@ -60,7 +60,12 @@ describe('GitHub faults through whole deployments', () => {
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(lab.github.pendingFaults()).toEqual([]);
-    expect(lab.github.requests.filter((r) => r.fault).map((r) => r.status).sort()).toEqual([0, 500, 502, 503]);
+    expect(
+      lab.github.requests
+        .filter((r) => r.fault)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([0, 500, 502, 503]);
     expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
     expect(lab.github.deployments).toHaveLength(1);
@@ -81,7 +86,13 @@ describe('GitHub faults through whole deployments', () => {
     // Refused before GitHub acted: no run; the activity looks for one, then Temporal retries it.
     lab.github.injectFault({ method: 'POST', path: 'deploy-green\\.yml/dispatches$', status: 502, times: 1 });
     // Acted on, answer lost: the run exists; the activity must find it, not dispatch again.
-    lab.github.injectFault({ method: 'POST', path: 'dns-update\\.yml/dispatches$', resetConnection: true, afterProcessing: true, times: 1 });
+    lab.github.injectFault({
+      method: 'POST',
+      path: 'dns-update\\.yml/dispatches$',
+      resetConnection: true,
+      afterProcessing: true,
+      times: 1,
+    });
     const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-dispatch'));
     const result = await handle.result();
 
@@ -97,7 +108,13 @@ describe('GitHub faults through whole deployments', () => {
 
   it.concurrent('429 and a secondary-rate-limit 403 with retry-after are waited out as told: SUCCEEDED', async () => {
     const lab = await newLab();
-    lab.github.injectFault({ method: 'GET', path: `^${REPO}/branches/green$`, status: 429, headers: { 'retry-after': '2' }, times: 1 });
+    lab.github.injectFault({
+      method: 'GET',
+      path: `^${REPO}/branches/green$`,
+      status: 429,
+      headers: { 'retry-after': '2' },
+      times: 1,
+    });
     lab.github.injectFault({
       method: 'GET',
       path: `^${REPO}/actions/workflows/deploy-green\\.yml/runs$`,
@@ -124,21 +141,24 @@ describe('GitHub faults through whole deployments', () => {
     expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
   });
 
-  it.concurrent('an empty primary rate limit (403, x-ratelimit-remaining 0) waits until x-ratelimit-reset: SUCCEEDED', async () => {
-    const lab = await newLab();
-    const resetAt = Date.now() + 1_500;
-    lab.github.setRateLimit({ remaining: 0, resetInMs: 1_500 });
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ratelimit'));
-    const result = await handle.result();
+  it.concurrent(
+    'an empty primary rate limit (403, x-ratelimit-remaining 0) waits until x-ratelimit-reset: SUCCEEDED',
+    async () => {
+      const lab = await newLab();
+      const resetAt = Date.now() + 1_500;
+      lab.github.setRateLimit({ remaining: 0, resetInMs: 1_500 });
+      const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ratelimit'));
+      const result = await handle.result();
 
-    expect(result.outcome, result.error).toBe('SUCCEEDED');
-    const limited = lab.github.requests.filter((r) => r.status === 403);
-    // One refused request, then a wait: no hammering of an empty bucket.
-    expect(limited).toHaveLength(1);
-    const retry = lab.github.requests.find((r) => r.path === limited[0]!.path && at(r) > at(limited[0]!));
-    expect(retry?.status).toBe(200);
-    expect(at(retry!)).toBeGreaterThanOrEqual(resetAt - 50);
-  });
+      expect(result.outcome, result.error).toBe('SUCCEEDED');
+      const limited = lab.github.requests.filter((r) => r.status === 403);
+      // One refused request, then a wait: no hammering of an empty bucket.
+      expect(limited).toHaveLength(1);
+      const retry = lab.github.requests.find((r) => r.path === limited[0]!.path && at(r) > at(limited[0]!));
+      expect(retry?.status).toBe(200);
+      expect(at(retry!)).toBeGreaterThanOrEqual(resetAt - 50);
+    },
+  );
 
   it.concurrent('a bad token (401) fails fast with a clear message and no retry storm', async () => {
     const lab = await newLab({ tokens: ['ghp_someone-else'] });
@@ -148,7 +168,10 @@ describe('GitHub faults through whole deployments', () => {
 
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/GitHub rejected the credentials \(401\).*GITHUB_TOKEN/);
-    expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({ state: 'failed', detail: expect.stringContaining('(401)') });
+    expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({
+      state: 'failed',
+      detail: expect.stringContaining('(401)'),
+    });
     expect(lab.github.requests.length).toBeLessThanOrEqual(2);
     expect(lab.github.requests.every((r) => r.status === 401)).toBe(true);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -176,7 +199,9 @@ describe('GitHub faults through whole deployments', () => {
     const lab = await newLab();
     lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true });
     const started = Date.now();
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-stuck'), { deploy: { runTimeout: '3s' } });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-stuck'), {
+      deploy: { runTimeout: '3s' },
+    });
     const result = await handle.result();
 
     expect(result.outcome).toBe('FAILED');

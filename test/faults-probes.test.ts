@@ -65,15 +65,24 @@ describe('probe faults during verify: FAILED with the reason, traffic untouched'
   it.concurrent('a slow app: each probe times out after its own full timeout', async () => {
     const lab = await newLab();
     lab.apps.setFault('green', { delayMs: 2_000 });
-    await expectVerifyFailure(lab, 'probe-slow', new RegExp(`timeout: no answer from http://127\\.0\\.0\\.1:\\d+/\\S+ within ${PROBE_TIMEOUT_MS}ms`));
+    await expectVerifyFailure(
+      lab,
+      'probe-slow',
+      new RegExp(`timeout: no answer from http://127\\.0\\.0\\.1:\\d+/\\S+ within ${PROBE_TIMEOUT_MS}ms`),
+    );
   });
 
   it.concurrent('nothing listening: connection refused', async () => {
     const lab = await newLab();
     const url = `http://127.0.0.1:${await closedPort()}`;
-    await expectVerifyFailure(lab, 'probe-refused', /connection refused: http:\/\/127\.0\.0\.1:\d+\/(health|deployment\/color\/)/, {
-      environments: { green: { url } },
-    });
+    await expectVerifyFailure(
+      lab,
+      'probe-refused',
+      /connection refused: http:\/\/127\.0\.0\.1:\d+\/(health|deployment\/color\/)/,
+      {
+        environments: { green: { url } },
+      },
+    );
   });
 
   it.concurrent('an app that drops every connection: connection closed/reset', async () => {
@@ -85,18 +94,26 @@ describe('probe faults during verify: FAILED with the reason, traffic untouched'
   it.concurrent('a color endpoint that answers HTML: non-JSON body', async () => {
     const lab = await newLab();
     lab.apps.setFault('green', { colorBody: 'not-json' });
-    await expectVerifyFailure(lab, 'probe-html', /color: non-JSON body from http:\/\/\S+\/deployment\/color\/: "<html><body>It works!<\/body><\/html>"/);
+    await expectVerifyFailure(
+      lab,
+      'probe-html',
+      /color: non-JSON body from http:\/\/\S+\/deployment\/color\/: "<html><body>It works!<\/body><\/html>"/,
+    );
   });
 
   it.concurrent('a color endpoint that names the other color: wrong color', async () => {
     const lab = await newLab();
     lab.apps.setFault('green', { colorBody: 'wrong-color' });
-    await expectVerifyFailure(lab, 'probe-wrong-color', /wrong color: http:\/\/\S+\/deployment\/color\/ answers "blue", expected "green"/);
+    await expectVerifyFailure(
+      lab,
+      'probe-wrong-color',
+      /wrong color: http:\/\/\S+\/deployment\/color\/ answers "blue", expected "green"/,
+    );
   });
 
   // The last probe of the window used to get only the time left before the verify deadline,
   // so an app answering 503 in 300 ms was reported as "timeout … within 2ms".
-  it.concurrent('the last probe before the deadline gets its full timeout: the app\'s 503 is reported', async () => {
+  it.concurrent("the last probe before the deadline gets its full timeout: the app's 503 is reported", async () => {
     const lab = await newLab();
     lab.apps.setHealthy('green', false);
     lab.apps.setFault('green', { delayMs: 300 });

@@ -10,7 +10,16 @@ import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js'
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { labPlan, taskQueueFor, waitingForApproval } from './support/harness.js';
-import { DevServer, historyWork, identityOf, killStartedProcesses, runIsPolled, spawnWorker, tempDir, until } from './support/processes.js';
+import {
+  DevServer,
+  historyWork,
+  identityOf,
+  killStartedProcesses,
+  runIsPolled,
+  spawnWorker,
+  tempDir,
+  until,
+} from './support/processes.js';
 
 let lab: Lab | undefined;
 let connection: Connection | undefined;
@@ -41,46 +50,59 @@ async function statusWhen(
 }
 
 describe('the Temporal server killed mid-deployment and started again on the same database', () => {
-  it('SIGKILL during the deploy run, SIGTERM while waiting for approval: SUCCEEDED, one dispatch each, same worker process', { timeout: 180_000 }, async () => {
-    const server = await DevServer.start({ dbFile: join(tempDir('bluegreen-temporal-'), 'temporal.db') });
-    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 4000 });
-    const taskQueue = taskQueueFor('server-restart');
-    const worker = await spawnWorker({ taskQueue, temporalAddress: server.address, githubToken: lab.token });
-    connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
-    const plan = labPlan(lab, 'svc-server-restart', {
-      timeouts: { heartbeat: '2s' },
-      verify: { interval: '100ms' },
-      monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
-    });
-    const handle = await startDeployment(client, plan, { taskQueue });
+  it(
+    'SIGKILL during the deploy run, SIGTERM while waiting for approval: SUCCEEDED, one dispatch each, same worker process',
+    { timeout: 180_000 },
+    async () => {
+      const server = await DevServer.start({ dbFile: join(tempDir('bluegreen-temporal-'), 'temporal.db') });
+      lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
+      lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 4000 });
+      const taskQueue = taskQueueFor('server-restart');
+      const worker = await spawnWorker({ taskQueue, temporalAddress: server.address, githubToken: lab.token });
+      connection = await Connection.connect({ address: server.address });
+      const client = new Client({ connection, namespace: 'default' });
+      const plan = labPlan(lab, 'svc-server-restart', {
+        timeouts: { heartbeat: '2s' },
+        verify: { interval: '100ms' },
+        monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
+      });
+      const handle = await startDeployment(client, plan, { taskQueue });
 
-    // 1. A crash while the worker waits on the deploy run: the run ends while Temporal is down.
-    await until('the deploy run to be polled', () => runIsPolled(lab!, 'deploy-green.yml'));
-    const crash = await server.stop('SIGKILL');
-    expect(crash?.signal).toBe('SIGKILL');
-    await until('the deploy run to end while Temporal is down', () => lab!.github.runs.find((r) => r.headBranch === 'green')?.status === 'completed', 10_000);
-    await server.start();
+      // 1. A crash while the worker waits on the deploy run: the run ends while Temporal is down.
+      await until('the deploy run to be polled', () => runIsPolled(lab!, 'deploy-green.yml'));
+      const crash = await server.stop('SIGKILL');
+      expect(crash?.signal).toBe('SIGKILL');
+      await until(
+        'the deploy run to end while Temporal is down',
+        () => lab!.github.runs.find((r) => r.headBranch === 'green')?.status === 'completed',
+        10_000,
+      );
+      await server.start();
 
-    // 2. A clean shutdown while the deployment waits for QA; the approval comes after.
-    const waiting = await statusWhen(handle, waitingForApproval);
-    expect(waiting.phases.find((p) => p.name === 'deploy')?.state).toBe('succeeded');
-    await server.stop('SIGTERM');
-    await server.start();
-    await until('the approval to be accepted', () => handle.signal(messages.approveSignal, { by: 'alice' }).then(() => true, () => false));
+      // 2. A clean shutdown while the deployment waits for QA; the approval comes after.
+      const waiting = await statusWhen(handle, waitingForApproval);
+      expect(waiting.phases.find((p) => p.name === 'deploy')?.state).toBe('succeeded');
+      await server.stop('SIGTERM');
+      await server.start();
+      await until('the approval to be accepted', () =>
+        handle.signal(messages.approveSignal, { by: 'alice' }).then(
+          () => true,
+          () => false,
+        ),
+      );
 
-    const result = await handle.result();
-    expect(result.outcome, result.error).toBe('SUCCEEDED');
-    expect(lab.router.activeColor).toBe('green');
-    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
-    expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
-    expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(1);
-    expect(lab.router.switches.map((s) => s.color)).toEqual(['green']);
-    // The worker never died: it reconnected to the restarted server on its own (a completion
-    // reported while the server was down is retried by the SDK; if the heartbeat timeout fired
-    // meanwhile, the retried waitForWorkflowRun just reads the finished run again).
-    expect(worker.running, worker.tail()).toBe(true);
-    expect([...(await historyWork(handle)).identities]).toEqual([identityOf(worker)]);
-  });
+      const result = await handle.result();
+      expect(result.outcome, result.error).toBe('SUCCEEDED');
+      expect(lab.router.activeColor).toBe('green');
+      expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+      expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+      expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(1);
+      expect(lab.router.switches.map((s) => s.color)).toEqual(['green']);
+      // The worker never died: it reconnected to the restarted server on its own (a completion
+      // reported while the server was down is retried by the SDK; if the heartbeat timeout fired
+      // meanwhile, the retried waitForWorkflowRun just reads the finished run again).
+      expect(worker.running, worker.tail()).toBe(true);
+      expect([...(await historyWork(handle)).identities]).toEqual([identityOf(worker)]);
+    },
+  );
 });

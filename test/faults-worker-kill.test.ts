@@ -17,7 +17,15 @@ import {
   waitForStatus,
   waitingForApproval,
 } from './support/harness.js';
-import { historyWork, identityOf, killStartedProcesses, runIsPolled, spawnWorker, until, type ManagedProcess } from './support/processes.js';
+import {
+  historyWork,
+  identityOf,
+  killStartedProcesses,
+  runIsPolled,
+  spawnWorker,
+  until,
+  type ManagedProcess,
+} from './support/processes.js';
 
 /** A dead worker's activity is retried after the heartbeat timeout: seconds here, 20s by default. */
 const FAST = {
@@ -147,7 +155,13 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
   it('right after the dispatch request was processed, before its answer arrived', async (ctx) => {
     // GitHub creates the run, then the answer is held back: the worker dies waiting for it.
     const s = await startScenario(ctx, 'dispatch-sent', {}, (lab) =>
-      lab.github.injectFault({ method: 'POST', path: '/actions/workflows/deploy-green\\.yml/dispatches$', afterProcessing: true, delayMs: 15_000, times: 1 }),
+      lab.github.injectFault({
+        method: 'POST',
+        path: '/actions/workflows/deploy-green\\.yml/dispatches$',
+        afterProcessing: true,
+        delayMs: 15_000,
+        times: 1,
+      }),
     );
     await until('the lab to receive the dispatch', () => s.lab.github.dispatchCount('deploy-green.yml') === 1);
     await killAndReplace(ctx.expect, s);
@@ -179,7 +193,10 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
   });
 
   it('during monitoring', async (ctx) => {
-    const s = await startScenario(ctx, 'monitor', { ...NO_APPROVAL, monitor: { duration: '5s', interval: '100ms', failureThreshold: 3 } });
+    const s = await startScenario(ctx, 'monitor', {
+      ...NO_APPROVAL,
+      monitor: { duration: '5s', interval: '100ms', failureThreshold: 3 },
+    });
     await waitForStatus(s.handle, (st) => st.phase === 'monitor');
     await sleep(500); // a few probes into the window
     await killAndReplace(ctx.expect, s);
@@ -190,7 +207,10 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
   });
 
   it('during the rollback (the switch-back run in flight)', async (ctx) => {
-    const s = await startScenario(ctx, 'rollback', { ...NO_APPROVAL, monitor: { duration: '30s', interval: '100ms', failureThreshold: 3 } });
+    const s = await startScenario(ctx, 'rollback', {
+      ...NO_APPROVAL,
+      monitor: { duration: '30s', interval: '100ms', failureThreshold: 3 },
+    });
     await waitForStatus(s.handle, (st) => st.phase === 'monitor');
     s.lab.github.setWorkflowBehavior('dns-update.yml', { queuedMs: 30, inProgressMs: 3000 });
     s.lab.apps.setHealthy('green', false);
@@ -210,8 +230,20 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
       await stop();
       await lab.close();
     });
-    lab.github.injectFault({ method: 'POST', path: '/actions/workflows/deploy-green\\.yml/dispatches$', afterProcessing: true, status: 500, times: 1 });
-    lab.github.injectFault({ method: 'POST', path: '/actions/workflows/dns-update\\.yml/dispatches$', afterProcessing: true, resetConnection: true, times: 1 });
+    lab.github.injectFault({
+      method: 'POST',
+      path: '/actions/workflows/deploy-green\\.yml/dispatches$',
+      afterProcessing: true,
+      status: 500,
+      times: 1,
+    });
+    lab.github.injectFault({
+      method: 'POST',
+      path: '/actions/workflows/dns-update\\.yml/dispatches$',
+      afterProcessing: true,
+      resetConnection: true,
+      times: 1,
+    });
     const handle = await startDeployment(client, labPlan(lab, 'svc-lost-answer', { ...FAST, ...NO_APPROVAL }), { taskQueue });
     expectSucceeded(ctx.expect, await handle.result(), lab);
     const faulted = lab.github.requests.filter((r) => r.fault).map((r) => [r.path.split('/').at(-2), r.status]);

@@ -46,19 +46,23 @@ function toJsonSchema(node: unknown): unknown {
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
-for (const format of ['int32', 'int64', 'binary', 'repo.nwo', 'ssh-key', 'ssh-key fingerprint', 'uri-template']) ajv.addFormat(format, true);
+for (const format of ['int32', 'int64', 'binary', 'repo.nwo', 'ssh-key', 'ssh-key fingerprint', 'uri-template'])
+  ajv.addFormat(format, true);
 ajv.addSchema({ $id: COMPONENTS_ID, components: { schemas: toJsonSchema(spec.components['schemas']) } });
 
 const resolveRef = (node: Schema): Schema => {
   let current = node;
   while (typeof current['$ref'] === 'string') {
     const path = (current['$ref'] as string).slice(2).split('/');
-    current = path.reduce<Record<string, unknown>>((obj, key) => obj[key] as Record<string, unknown>, spec as unknown as Record<string, unknown>) as Schema;
+    current = path.reduce<Record<string, unknown>>(
+      (obj, key) => obj[key] as Record<string, unknown>,
+      spec as unknown as Record<string, unknown>,
+    ) as Schema;
   }
   return current;
 };
 const jsonSchemaOf = (content: unknown): Schema | undefined =>
-  ((content as Record<string, { schema?: Schema }> | undefined)?.['application/json']?.schema);
+  (content as Record<string, { schema?: Schema }> | undefined)?.['application/json']?.schema;
 
 const validators = new Map<string, ValidateFunction>();
 function validatorFor(key: string, schema: Schema): ValidateFunction {
@@ -79,7 +83,8 @@ function operationAt(method: string, urlTemplate: string): Operation {
 /** Problems of `body` against the operation's answer for `status` (no schema: must be empty). */
 export function responseProblems(op: Operation, status: number, body: unknown): string[] {
   const response = op.responses[String(status)];
-  if (!response) return [`${op.operationId}: status ${status} is not a documented answer (${Object.keys(op.responses).join(', ')})`];
+  if (!response)
+    return [`${op.operationId}: status ${status} is not a documented answer (${Object.keys(op.responses).join(', ')})`];
   let schema = jsonSchemaOf(resolveRef(response)['content']);
   // Error answers documented without content still carry GitHub's error body on the real API
   // (e.g. merge's 404 "Base does not exist"): hold them to the basic-error shape.
@@ -156,7 +161,11 @@ let repo: { owner: string; repo: string };
 beforeAll(async () => {
   lab = await startLab({
     runTiming: { queuedMs: 20, inProgressMs: 60 },
-    appAuth: { appId: APP_ID, installationId: INSTALLATION_ID, publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    appAuth: {
+      appId: APP_ID,
+      installationId: INSTALLATION_ID,
+      publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
   });
   octokit = checked(new Octokit({ baseUrl: lab.githubUrl, auth: lab.token, log: quiet }));
   repo = { owner: lab.owner, repo: lab.repo };
@@ -174,7 +183,9 @@ describe('the OpenAPI checker itself', () => {
     expect(responseProblems(dispatch, 204, undefined)).toEqual([]);
     expect(requestProblems(dispatch, { inputs: {} }).join('\n')).toMatch(/required property 'ref'/);
     const merge = operationAt('POST', '/repos/{owner}/{repo}/merges');
-    expect(responseProblems(merge, 404, { message: 'Base does not exist', documentation_url: 'https://docs.github.com/rest' })).toEqual([]);
+    expect(
+      responseProblems(merge, 404, { message: 'Base does not exist', documentation_url: 'https://docs.github.com/rest' }),
+    ).toEqual([]);
     expect(responseProblems(merge, 404, { message: 42 })).not.toEqual([]);
     expect(responseProblems(merge, 204, { unexpected: true })).not.toEqual([]);
   });
@@ -296,12 +307,23 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
       log_url: `${lab.githubUrl}/datatruck/backend/actions/runs/1`,
       auto_inactive: true,
     });
-    const { data: list } = await octokit.rest.repos.listDeployments({ ...repo, environment: 'green', ref: 'green', task: 'deploy' });
+    const { data: list } = await octokit.rest.repos.listDeployments({
+      ...repo,
+      environment: 'green',
+      ref: 'green',
+      task: 'deploy',
+    });
     expect(list.map((d) => d.id)).toContain(deployment.id);
     await octokit.rest.repos.getDeployment({ ...repo, deployment_id: deployment.id });
     const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id });
     await octokit.rest.repos.getDeploymentStatus({ ...repo, deployment_id: deployment.id, status_id: statuses[0]!.id });
-    const bad = await rejects(octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { ...repo, deployment_id: deployment.id, state: 'weird' as 'success' }));
+    const bad = await rejects(
+      octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+        ...repo,
+        deployment_id: deployment.id,
+        state: 'weird' as 'success',
+      }),
+    );
     expect(bad.status).toBe(422);
     // Our own bad request body must be caught by the request check: remove it from the findings.
     const index = problems.findIndex((p) => p.startsWith('repos/create-deployment-status request'));
@@ -311,29 +333,56 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
 
   it('GitHub App: JWT endpoints, token exchange, installation token accepted', async () => {
     const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const asApp = checked(new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey } }));
+    const asApp = checked(
+      new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey } }),
+    );
     await asApp.rest.apps.getInstallation({ installation_id: INSTALLATION_ID });
     await asApp.rest.apps.getRepoInstallation(repo);
     const token = await asApp.rest.apps.createInstallationAccessToken({ installation_id: INSTALLATION_ID });
     expect(token.status).toBe(201);
     const asInstallation = checked(
-      new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId: APP_ID, privateKey, installationId: INSTALLATION_ID } }),
+      new Octokit({
+        baseUrl: lab.githubUrl,
+        log: quiet,
+        authStrategy: createAppAuth,
+        auth: { appId: APP_ID, privateKey, installationId: INSTALLATION_ID },
+      }),
     );
     await asInstallation.rest.repos.getBranch({ ...repo, branch: 'production' });
     const last = lab.github.requests.at(-1)!;
-    expect(last).toMatchObject({ path: `/repos/${lab.owner}/${lab.repo}/branches/production`, authKind: 'installation', status: 200 });
+    expect(last).toMatchObject({
+      path: `/repos/${lab.owner}/${lab.repo}/branches/production`,
+      authKind: 'installation',
+      status: 200,
+    });
   });
 
   it('every route was exercised and every exchange matched the schemas', () => {
     const seen = new Set(exchanges.map((e) => e.operationId));
     const routes = [
-      'repos/get', 'repos/get-branch', 'git/get-ref', 'repos/get-commit', 'repos/merge',
-      'actions/list-repo-workflows', 'actions/get-workflow', 'actions/create-workflow-dispatch',
-      'actions/list-workflow-runs', 'actions/list-workflow-runs-for-repo', 'actions/get-workflow-run',
-      'actions/list-jobs-for-workflow-run', 'actions/get-job-for-workflow-run', 'actions/cancel-workflow-run',
-      'repos/create-deployment', 'repos/list-deployments', 'repos/get-deployment', 'repos/create-deployment-status',
-      'repos/list-deployment-statuses', 'repos/get-deployment-status',
-      'apps/get-installation', 'apps/get-repo-installation', 'apps/create-installation-access-token',
+      'repos/get',
+      'repos/get-branch',
+      'git/get-ref',
+      'repos/get-commit',
+      'repos/merge',
+      'actions/list-repo-workflows',
+      'actions/get-workflow',
+      'actions/create-workflow-dispatch',
+      'actions/list-workflow-runs',
+      'actions/list-workflow-runs-for-repo',
+      'actions/get-workflow-run',
+      'actions/list-jobs-for-workflow-run',
+      'actions/get-job-for-workflow-run',
+      'actions/cancel-workflow-run',
+      'repos/create-deployment',
+      'repos/list-deployments',
+      'repos/get-deployment',
+      'repos/create-deployment-status',
+      'repos/list-deployment-statuses',
+      'repos/get-deployment-status',
+      'apps/get-installation',
+      'apps/get-repo-installation',
+      'apps/create-installation-access-token',
     ];
     expect(routes.filter((id) => !seen.has(id))).toEqual([]);
     expect(problems).toEqual([]);

@@ -94,7 +94,12 @@ describe('workflow runs', () => {
     const { lab, octokit, repo } = await open();
     lab.github.failNextRun('dns-update.yml');
     for (const id of ['a', 'b', 'c']) {
-      await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: id, color: 'blue' } });
+      await octokit.rest.actions.createWorkflowDispatch({
+        ...repo,
+        workflow_id: 'dns-update.yml',
+        ref: 'production',
+        inputs: { deployment_id: id, color: 'blue' },
+      });
     }
     for (const run of lab.github.runs) await lab.github.waitForRun(run.id);
     const list = (query: Record<string, string | number>) => octokit.rest.actions.listWorkflowRunsForRepo({ ...repo, ...query });
@@ -115,13 +120,23 @@ describe('workflow runs', () => {
     const { lab, octokit, repo } = await open();
     const greenHead = lab.github.branchHead('green')!;
     expect(lab.apps.version('green')).not.toBe(greenHead);
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'deploy-green.yml', ref: 'green', inputs: deployInputs(lab, 'd.deploy', 'green') });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-green.yml',
+      ref: 'green',
+      inputs: deployInputs(lab, 'd.deploy', 'green'),
+    });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.apps.version('green')).toBe(greenHead);
     expect((await getJson(`${lab.appUrls.green}/health`)).body).toEqual({ status: 'ok', color: 'green', version: greenHead });
 
     expect((await getJson(`${lab.publicUrl}/deployment/color/`)).body).toEqual({ color: 'blue' });
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: 'd.switch', color: 'green' } });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'd.switch', color: 'green' },
+    });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.router.activeColor).toBe('green');
     expect((await getJson(`${lab.publicUrl}/deployment/color/`)).body).toEqual({ color: 'green' });
@@ -130,7 +145,12 @@ describe('workflow runs', () => {
 
   it('dnsLagMs: the public color changes only after the lag', async () => {
     const { lab, octokit, repo } = await open({ dnsLagMs: 400 });
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: 'lag', color: 'green' } });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'lag', color: 'green' },
+    });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.router.activeColor).toBe('blue');
     await until(() => lab.router.activeColor === 'green', 3_000);
@@ -140,7 +160,12 @@ describe('workflow runs', () => {
     const { lab, octokit, repo } = await open();
     const before = lab.apps.version('green');
     lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'deploy-green.yml', ref: 'green', inputs: deployInputs(lab, 'f.deploy', 'green') });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-green.yml',
+      ref: 'green',
+      inputs: deployInputs(lab, 'f.deploy', 'green'),
+    });
     const run = await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(run).toMatchObject({ conclusion: 'failure', failedJob: 'deploy', failedStep: 'Run migrations' });
     expect(lab.apps.version('green')).toBe(before);
@@ -149,25 +174,51 @@ describe('workflow runs', () => {
     expect(data.jobs.find((j) => j.name === 'build')!.conclusion).toBe('success');
     expect(deployJob.conclusion).toBe('failure');
     expect(deployJob.steps!.map((s) => `${s.name}:${s.conclusion}`)).toEqual([
-      'Set up job:success', 'Checkout:success', 'Run migrations:failure', 'Deploy to green:skipped', 'Smoke test:skipped', 'Complete job:success',
+      'Set up job:success',
+      'Checkout:success',
+      'Run migrations:failure',
+      'Deploy to green:skipped',
+      'Smoke test:skipped',
+      'Complete job:success',
     ]);
 
     // One-shot: the next run succeeds again. A behaviour lasts until replaced.
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'deploy-green.yml', ref: 'green', inputs: deployInputs(lab, 'g.deploy', 'green') });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-green.yml',
+      ref: 'green',
+      inputs: deployInputs(lab, 'g.deploy', 'green'),
+    });
     expect((await lab.github.waitForRun(lab.github.runs[0]!.id)).conclusion).toBe('success');
     lab.github.setWorkflowBehavior('dns-update.yml', { conclusion: 'timed_out' });
     for (const id of ['t1', 't2']) {
-      await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: id, color: 'green' } });
-      expect(await lab.github.waitForRun(lab.github.runs[0]!.id)).toMatchObject({ conclusion: 'timed_out', failedJob: 'update-dns', failedStep: 'Update DNS record' });
+      await octokit.rest.actions.createWorkflowDispatch({
+        ...repo,
+        workflow_id: 'dns-update.yml',
+        ref: 'production',
+        inputs: { deployment_id: id, color: 'green' },
+      });
+      expect(await lab.github.waitForRun(lab.github.runs[0]!.id)).toMatchObject({
+        conclusion: 'timed_out',
+        failedJob: 'update-dns',
+        failedStep: 'Update DNS record',
+      });
     }
     expect(lab.router.activeColor).toBe('blue');
-    expect(() => lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'No such step' })).toThrow(/no step 'No such step'/);
+    expect(() => lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'No such step' })).toThrow(
+      /no step 'No such step'/,
+    );
   });
 
   it('neverComplete keeps a run in progress until it is cancelled', async () => {
     const { lab, octokit, repo } = await open();
     lab.github.setWorkflowBehavior('deploy-blue.yml', { neverComplete: true });
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'deploy-blue.yml', ref: 'production', inputs: deployInputs(lab, 'n', 'blue') });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-blue.yml',
+      ref: 'production',
+      inputs: deployInputs(lab, 'n', 'blue'),
+    });
     const id = lab.github.runs[0]!.id;
     await until(() => lab.github.run(id)!.status === 'in_progress');
     await new Promise((r) => setTimeout(r, 200));
@@ -180,7 +231,12 @@ describe('workflow runs', () => {
     const { lab, octokit, repo } = await open();
     const completed: string[] = [];
     lab.github.addWorkflow({ file: 'migrate.yml', name: 'Migrate', onComplete: (run) => completed.push(run.displayTitle) });
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'migrate.yml', ref: 'green', inputs: { deployment_id: 'h.pre', anything: 'goes' } });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'migrate.yml',
+      ref: 'green',
+      inputs: { deployment_id: 'h.pre', anything: 'goes' },
+    });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(completed).toEqual(['Migrate · h.pre']);
   });
@@ -188,13 +244,20 @@ describe('workflow runs', () => {
   it('dispatch answers 204 when return_run_details is not asked, on old servers, and 200 on the newer API version', async () => {
     const { octokit, repo } = await open({ returnRunDetails: false });
     const asked = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-      ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: 'o', color: 'blue' }, return_run_details: true,
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'o', color: 'blue' },
+      return_run_details: true,
     });
     expect(asked.status).toBe(204);
     await lab!.close();
     const fresh = await open();
     const newer = await fresh.octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-      ...fresh.repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: 'v', color: 'blue' },
+      ...fresh.repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'v', color: 'blue' },
       headers: { 'x-github-api-version': '2026-03-10' },
     });
     expect(newer.status).toBe(200);
@@ -204,10 +267,21 @@ describe('workflow runs', () => {
     const { octokit, repo } = await open();
     const dispatch = (workflow_id: string, ref: string, inputs: Record<string, string>) =>
       failure(octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id, ref, inputs }));
-    expect(await dispatch('dns-update.yml', 'production', { color: 'blue' })).toMatchObject({ status: 422, message: expect.stringContaining("Required input 'deployment_id' not provided") });
-    expect(await dispatch('dns-update.yml', 'production', { deployment_id: 'x', color: 'purple' })).toMatchObject({ status: 422 });
-    expect(await dispatch('dns-update.yml', 'nope', { deployment_id: 'x', color: 'blue' })).toMatchObject({ status: 422, message: expect.stringContaining('No ref found for: nope') });
-    expect(await dispatch('missing.yml', 'production', {})).toMatchObject({ status: 404, message: expect.stringContaining('Not Found') });
+    expect(await dispatch('dns-update.yml', 'production', { color: 'blue' })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining("Required input 'deployment_id' not provided"),
+    });
+    expect(await dispatch('dns-update.yml', 'production', { deployment_id: 'x', color: 'purple' })).toMatchObject({
+      status: 422,
+    });
+    expect(await dispatch('dns-update.yml', 'nope', { deployment_id: 'x', color: 'blue' })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('No ref found for: nope'),
+    });
+    expect(await dispatch('missing.yml', 'production', {})).toMatchObject({
+      status: 404,
+      message: expect.stringContaining('Not Found'),
+    });
   });
 });
 
@@ -215,15 +289,27 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
   it('401 Bad credentials for an unknown or missing token; token/Bearer both accepted and recorded', async () => {
     const { lab, repo } = await open();
     const bad = new Octokit({ baseUrl: lab.githubUrl, auth: 'nope', log: quiet });
-    expect(await failure(bad.rest.repos.get(repo))).toMatchObject({ status: 401, message: expect.stringContaining('Bad credentials') });
+    expect(await failure(bad.rest.repos.get(repo))).toMatchObject({
+      status: 401,
+      message: expect.stringContaining('Bad credentials'),
+    });
     const anonymous = new Octokit({ baseUrl: lab.githubUrl, log: quiet });
     expect((await failure(anonymous.rest.repos.get(repo))).status).toBe(401);
-    const bearer = await fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}`, { headers: { authorization: `Bearer ${lab.token}` } });
+    const bearer = await fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}`, {
+      headers: { authorization: `Bearer ${lab.token}` },
+    });
     expect(bearer.status).toBe(200);
     const body = await (await fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}`)).json();
-    expect(body).toEqual({ message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    expect(body).toEqual({
+      message: 'Requires authentication',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '401',
+    });
     expect(lab.github.requests.map((r) => [r.authKind, r.status])).toEqual([
-      ['invalid', 401], ['none', 401], ['bearer', 200], ['none', 401],
+      ['invalid', 401],
+      ['none', 401],
+      ['bearer', 200],
+      ['none', 401],
     ]);
     expect(lab.github.counters.unauthorized).toBe(3);
   });
@@ -236,7 +322,12 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
       appAuth: { appId: 11, installationId: 22, publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
     });
     const appOctokit = (privateKey: string, appId = 11) =>
-      new Octokit({ baseUrl: lab.githubUrl, log: quiet, authStrategy: createAppAuth, auth: { appId, privateKey, installationId: 22 } });
+      new Octokit({
+        baseUrl: lab.githubUrl,
+        log: quiet,
+        authStrategy: createAppAuth,
+        auth: { appId, privateKey, installationId: 22 },
+      });
     const pem = (k: typeof keys) => k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
     await appOctokit(pem(keys)).rest.repos.getBranch({ ...repo, branch: 'green' });
@@ -247,7 +338,9 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
     expect((await failure(appOctokit(pem(other)).rest.repos.get(repo))).status).toBe(401);
     expect((await failure(appOctokit(pem(keys), 99).rest.repos.get(repo))).status).toBe(401);
     // A PAT-less lab refuses static tokens.
-    expect((await failure(new Octokit({ baseUrl: lab.githubUrl, auth: 'lab-token', log: quiet }).rest.repos.get(repo))).status).toBe(401);
+    expect(
+      (await failure(new Octokit({ baseUrl: lab.githubUrl, auth: 'lab-token', log: quiet }).rest.repos.get(repo))).status,
+    ).toBe(401);
     lab.github.expireInstallationTokens();
     const stale = lab.github.requests.length;
     await appOctokit(pem(keys)).rest.repos.get(repo); // a new client mints a new token
@@ -265,7 +358,9 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
     expect(notModified.status).toBe(304);
     expect(await notModified.text()).toBe('');
     expect(Number(notModified.headers.get('x-ratelimit-remaining'))).toBe(remaining);
-    expect((await failure(octokit.rest.repos.getBranch({ ...repo, branch: 'green', headers: { 'if-none-match': etag } }))).status).toBe(304);
+    expect(
+      (await failure(octokit.rest.repos.getBranch({ ...repo, branch: 'green', headers: { 'if-none-match': etag } }))).status,
+    ).toBe(304);
     lab.github.pushCommit('green', 'change');
     const changed = await octokit.rest.repos.getBranch({ ...repo, branch: 'green', headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
@@ -276,7 +371,12 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
   it('rate limit: headers on every answer; an empty bucket answers 403 with remaining 0', async () => {
     const { lab, octokit, repo } = await open();
     const { headers } = await octokit.rest.repos.get(repo);
-    expect(headers).toMatchObject({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-used': '1', 'x-ratelimit-resource': 'core' });
+    expect(headers).toMatchObject({
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+    });
     lab.github.setRateLimit({ remaining: 0, resetInMs: 60_000 });
     const limited = await failure(octokit.rest.repos.get(repo));
     expect(limited).toMatchObject({ status: 403, message: expect.stringContaining('API rate limit exceeded') });
@@ -292,11 +392,24 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
     expect((await failure(octokit.rest.repos.getBranch({ ...repo, branch: 'green' }))).status).toBe(502);
     expect((await octokit.rest.repos.getBranch({ ...repo, branch: 'green' })).status).toBe(200);
 
-    lab.github.injectFault({ method: 'GET', path: '^/repos/[^/]+/[^/]+$', status: 403, times: 1, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } });
-    expect(await failure(octokit.rest.repos.get(repo))).toMatchObject({ status: 403, message: expect.stringContaining('secondary rate limit'), headers: { 'retry-after': '1' } });
+    lab.github.injectFault({
+      method: 'GET',
+      path: '^/repos/[^/]+/[^/]+$',
+      status: 403,
+      times: 1,
+      headers: { 'retry-after': '1' },
+      body: { message: 'You have exceeded a secondary rate limit.' },
+    });
+    expect(await failure(octokit.rest.repos.get(repo))).toMatchObject({
+      status: 403,
+      message: expect.stringContaining('secondary rate limit'),
+      headers: { 'retry-after': '1' },
+    });
 
     lab.github.injectFault({ path: '^/repos/.*$', resetConnection: true, times: 1 });
-    await expect(fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}`, { headers: { authorization: `token ${lab.token}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${lab.githubUrl}/repos/${lab.owner}/${lab.repo}`, { headers: { authorization: `token ${lab.token}` } }),
+    ).rejects.toThrow();
 
     lab.github.injectFault({ path: '^/repos/[^/]+/[^/]+$', delayMs: 300, times: 1 });
     const started = Date.now();
@@ -305,7 +418,14 @@ describe('API behaviour: auth, rate limit, conditional requests, faults', () => 
 
     // The dispatch happens, but the client never learns it: what duplicate-dispatch guards are for.
     lab.github.injectFault({ method: 'POST', path: '/dispatches$', status: 502, afterProcessing: true, times: 1 });
-    const lost = await failure(octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'deploy-green.yml', ref: 'green', inputs: deployInputs(lab, 'lost.deploy', 'green') }));
+    const lost = await failure(
+      octokit.rest.actions.createWorkflowDispatch({
+        ...repo,
+        workflow_id: 'deploy-green.yml',
+        ref: 'green',
+        inputs: deployInputs(lab, 'lost.deploy', 'green'),
+      }),
+    );
     expect(lost.status).toBe(502);
     expect(lab.github.dispatchCount('deploy-green.yml', 'lost.deploy')).toBe(1);
     expect(lab.github.runs[0]!.displayTitle).toBe('Deployment to Green · lost.deploy');
@@ -361,7 +481,12 @@ describe('merges', () => {
     const { lab, octokit, repo } = await open();
     const head = lab.github.branchHead('green')!;
     const base = lab.github.branchHead('production')!;
-    const merged = await octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green', commit_message: 'Sync green into production' });
+    const merged = await octokit.rest.repos.merge({
+      ...repo,
+      base: 'production',
+      head: 'green',
+      commit_message: 'Sync green into production',
+    });
     expect(merged.status).toBe(201);
     const sha = (merged.data as { sha: string }).sha;
     expect(lab.github.branchHead('production')).toBe(sha);
@@ -369,10 +494,16 @@ describe('merges', () => {
     expect(lab.github.treeOf(sha)).toBe(lab.github.treeOf(head));
     expect((await octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green' })).status).toBe(204);
     expect((await octokit.rest.repos.merge({ ...repo, base: 'green', head: 'production' })).status).toBe(201);
-    expect(await failure(octokit.rest.repos.merge({ ...repo, base: 'production', head: 'nope' }))).toMatchObject({ status: 404, message: expect.stringContaining('Head does not exist') });
+    expect(await failure(octokit.rest.repos.merge({ ...repo, base: 'production', head: 'nope' }))).toMatchObject({
+      status: 404,
+      message: expect.stringContaining('Head does not exist'),
+    });
     lab.github.pushCommit('green', 'more');
     lab.github.setMergeConflict(true);
-    expect(await failure(octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green' }))).toMatchObject({ status: 409, message: expect.stringContaining('Merge conflict') });
+    expect(await failure(octokit.rest.repos.merge({ ...repo, base: 'production', head: 'green' }))).toMatchObject({
+      status: 409,
+      message: expect.stringContaining('Merge conflict'),
+    });
   });
 });
 
@@ -380,7 +511,16 @@ describe('deployments', () => {
   it('records deployments per environment; auto_inactive retires the previous success', async () => {
     const { octokit, repo } = await open();
     const create = async (id: string) =>
-      (await octokit.rest.repos.createDeployment({ ...repo, ref: 'green', environment: 'green', payload: { correlationId: id }, auto_merge: false, required_contexts: [] })).data as { id: number; production_environment?: boolean };
+      (
+        await octokit.rest.repos.createDeployment({
+          ...repo,
+          ref: 'green',
+          environment: 'green',
+          payload: { correlationId: id },
+          auto_merge: false,
+          required_contexts: [],
+        })
+      ).data as { id: number; production_environment?: boolean };
     const first = await create('one');
     expect(first.production_environment).toBe(false);
     await octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: first.id, state: 'success' });
@@ -414,7 +554,12 @@ describe('control API, example config, CLI', () => {
     await control.setRateLimit({ limit: 100 });
     await control.expireInstallationTokens();
 
-    await octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: 'dns-update.yml', ref: 'production', inputs: { deployment_id: 'c1', color: 'blue' } });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'c1', color: 'blue' },
+    });
     await until(async () => (await control.runs('dns-update.yml'))[0]?.status === 'completed');
     expect((await control.runs())[0]).toMatchObject({ conclusion: 'failure', failedStep: 'Update DNS record' });
     expect(await control.dispatchCount('dns-update.yml', 'c1')).toBe(1);
@@ -452,7 +597,9 @@ describe('control API, example config, CLI', () => {
   it('lab/cli.ts writes its URLs to --port-file and stops on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lab-cli-'));
     const portFile = join(dir, 'lab.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', '--port-file', portFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lab/cli.ts', '--port-file', portFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const info = await until(async () => {

@@ -57,7 +57,9 @@ describe('GitHub client limits', () => {
     const octokit = client({ writeSpacingMs: 200 });
     const started = Date.now();
     await Promise.all([
-      ...Array.from({ length: 3 }, () => octokit.request('POST /repos/{owner}/{repo}/merges', { owner: 'o', repo: 'r', base: 'a', head: 'b' })),
+      ...Array.from({ length: 3 }, () =>
+        octokit.request('POST /repos/{owner}/{repo}/merges', { owner: 'o', repo: 'r', base: 'a', head: 'b' }),
+      ),
       octokit.request('GET /zen'),
     ]);
     const writes = spans.filter((s) => s.method === 'POST').sort((a, b) => a.start - b.start);
@@ -73,15 +75,23 @@ describe('GitHub client limits', () => {
   it('with writeSpacingMs 0 writes go out together', async () => {
     reset();
     const octokit = client({ writeSpacingMs: 0, maxConcurrentRequests: 10 });
-    await Promise.all(Array.from({ length: 4 }, () => octokit.request('POST /repos/{owner}/{repo}/merges', { owner: 'o', repo: 'r', base: 'a', head: 'b' })));
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        octokit.request('POST /repos/{owner}/{repo}/merges', { owner: 'o', repo: 'r', base: 'a', head: 'b' }),
+      ),
+    );
     expect(maxInFlight).toBe(4);
   });
 });
 
 describe('rate-limit waits', () => {
   const now = 1_800_000_000_000;
-  const err = (status: number, headers: Record<string, string> = {}, message = 'x') => ({ status, message, response: { headers } });
-  it('follow retry-after, then an empty bucket\'s reset, then a minute for other rate limits', () => {
+  const err = (status: number, headers: Record<string, string> = {}, message = 'x') => ({
+    status,
+    message,
+    response: { headers },
+  });
+  it("follow retry-after, then an empty bucket's reset, then a minute for other rate limits", () => {
     expect(rateLimitWait(err(429, { 'retry-after': '7' }), now)).toBe(7);
     expect(rateLimitWait(err(403, { 'retry-after': '0' }), now)).toBe(0);
     expect(rateLimitWait(err(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) }), now)).toBe(31);

@@ -70,10 +70,13 @@ describe('docker-compose.yml', () => {
   );
 
   it.skipIf(compose === undefined)(
-    compose === undefined ? `GitHub credentials pass-through (${composeSkipReason})` : 'passes GitHub credentials through from the host, never storing them',
+    compose === undefined
+      ? `GitHub credentials pass-through (${composeSkipReason})`
+      : 'passes GitHub credentials through from the host, never storing them',
     () => {
       const env = { ...process.env };
-      for (const name of ['GITHUB_TOKEN', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID']) delete env[name];
+      for (const name of ['GITHUB_TOKEN', 'GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'])
+        delete env[name];
       const without = composeConfig('docker-compose.yml', env);
       expect(without.status, without.output).toBe(0);
       expect(JSON.parse(without.output).services.worker.environment.GITHUB_TOKEN ?? null).toBeNull();
@@ -133,7 +136,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps secrets and local state out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     for (const entry of ['node_modules', '.git', '.tools', '.env', '.env.*', '*.pem']) expect(ignored).toContain(entry);
   });
 });
@@ -185,7 +190,8 @@ describe('GitHub Actions templates', () => {
     const green = readYaml('examples/github-workflows/deploy-green.yml');
     const blue = readYaml('examples/github-workflows/deploy-blue.yml');
     for (const workflow of [green, blue]) {
-      const steps: Array<{ uses?: string; with?: Record<string, string> }> = Object.values<{ steps: [] }>(workflow.jobs)[0]!.steps;
+      const steps: Array<{ uses?: string; with?: Record<string, string> }> = Object.values<{ steps: [] }>(workflow.jobs)[0]!
+        .steps;
       const checkout = steps.find((step) => step.uses?.startsWith('actions/checkout@'));
       expect(checkout?.with?.ref).toBe('${{ inputs.sha }}');
     }

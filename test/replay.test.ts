@@ -25,14 +25,15 @@ interface Recorded {
 
 async function recorded(): Promise<Recorded[]> {
   const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(files.map(async (f) => ({ name: f.replace(/\.json$/, ''), history: JSON.parse(await readFile(join(HISTORIES, f), 'utf8')) })));
+  return Promise.all(
+    files.map(async (f) => ({ name: f.replace(/\.json$/, ''), history: JSON.parse(await readFile(join(HISTORIES, f), 'utf8')) })),
+  );
 }
 
 /** The outcome in the result payload of the last event. */
 function outcomeOf(history: Recorded['history']): Outcome | undefined {
   const completed = history.events.at(-1)?.['workflowExecutionCompletedEventAttributes'] as
-    | { result?: { payloads?: Array<{ data?: string }> } }
-    | undefined;
+    { result?: { payloads?: Array<{ data?: string }> } } | undefined;
   const data = completed?.result?.payloads?.[0]?.data;
   return data ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { outcome?: Outcome }).outcome : undefined;
 }
@@ -42,7 +43,10 @@ async function replayAll(bundle: { code: string }, histories: Recorded[]) {
   const replays = Worker.runReplayHistories(
     { workflowBundle: bundle },
     // fromObject reads protobufjs's JSON form back into a History (int64s, enums, bytes).
-    histories.map(({ name, history }) => ({ workflowId: `bluegreen-${name}`, history: temporal.api.history.v1.History.fromObject(history) })),
+    histories.map(({ name, history }) => ({
+      workflowId: `bluegreen-${name}`,
+      history: temporal.api.history.v1.History.fromObject(history),
+    })),
   );
   let i = 0;
   for await (const result of replays) results.push({ name: histories[i++]!.name, error: result.error });
@@ -80,7 +84,14 @@ describe('replay of recorded histories', () => {
     );
     const mutant = await bundleWorkflowCode({
       workflowsPath: join(MUTANT_DIR, 'workflows/index.ts'),
-      logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
     });
 
     const histories = await recorded();

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { connectClient, labPlan, taskQueueFor, temporalAddress } from './support/harness.js';
-import { historyWork, identityOf, killStartedProcesses, runIsPolled, spawnWorker, until, type ManagedProcess } from './support/processes.js';
+import {
+  historyWork,
+  identityOf,
+  killStartedProcesses,
+  runIsPolled,
+  spawnWorker,
+  until,
+  type ManagedProcess,
+} from './support/processes.js';
 
 const FAST = {
   timeouts: { heartbeat: '2s' },
@@ -27,7 +35,11 @@ afterAll(async () => {
 });
 
 /** Labs (one per service: a lab has one router) and two worker processes on one queue; all cleaned up when the test ends. */
-async function setUp(ctx: TestContext, name: string, services: number): Promise<{ labs: Lab[]; taskQueue: string; workers: ManagedProcess[] }> {
+async function setUp(
+  ctx: TestContext,
+  name: string,
+  services: number,
+): Promise<{ labs: Lab[]; taskQueue: string; workers: ManagedProcess[] }> {
   const labs: Lab[] = [];
   const workers: ManagedProcess[] = [];
   ctx.onTestFinished(async () => {
@@ -37,7 +49,8 @@ async function setUp(ctx: TestContext, name: string, services: number): Promise<
   for (let i = 0; i < services; i++) labs.push(await startLab({ runTiming: { queuedMs: 30, inProgressMs: 300 } }));
   const taskQueue = taskQueueFor(`scale-${name}`);
   // Every lab accepts the same token, so one worker environment serves them all.
-  const spawn = (label: string) => spawnWorker({ taskQueue, temporalAddress: temporalAddress(), githubToken: labs[0]!.token, name: label });
+  const spawn = (label: string) =>
+    spawnWorker({ taskQueue, temporalAddress: temporalAddress(), githubToken: labs[0]!.token, name: label });
   workers.push(...(await Promise.all([spawn('worker A'), spawn('worker B')])));
   return { labs, taskQueue, workers };
 }
@@ -50,7 +63,9 @@ describe.concurrent('two worker processes on one task queue', { timeout: 120_000
   it('share six deployments started at once: both do work, every deployment SUCCEEDED with one dispatch of each workflow', async (ctx) => {
     const { expect } = ctx;
     const { labs, taskQueue, workers } = await setUp(ctx, 'share', 6);
-    const handles = await Promise.all(labs.map((lab, i) => startDeployment(client, labPlan(lab, `svc-scale-${i}`, FAST), { taskQueue })));
+    const handles = await Promise.all(
+      labs.map((lab, i) => startDeployment(client, labPlan(lab, `svc-scale-${i}`, FAST), { taskQueue })),
+    );
 
     const results = await Promise.all(handles.map((h) => h.result()));
 

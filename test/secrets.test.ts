@@ -63,7 +63,19 @@ const workerEnv = (taskQueue: string, extra: Record<string, string> = {}) => ({
 async function temporalShow(workflowId: string, extra: string[] = []): Promise<string> {
   const { stdout } = await run(
     inject('temporalCli'),
-    ['workflow', 'show', '--workflow-id', workflowId, '--address', temporalAddress(), '--namespace', 'default', '--output', 'json', ...extra],
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      temporalAddress(),
+      '--namespace',
+      'default',
+      '--output',
+      'json',
+      ...extra,
+    ],
     { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
   );
   return stdout;
@@ -72,7 +84,18 @@ async function temporalShow(workflowId: string, extra: string[] = []): Promise<s
 async function temporalDescribe(workflowId: string): Promise<string> {
   const { stdout } = await run(
     inject('temporalCli'),
-    ['workflow', 'describe', '--workflow-id', workflowId, '--address', temporalAddress(), '--namespace', 'default', '--output', 'json'],
+    [
+      'workflow',
+      'describe',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      temporalAddress(),
+      '--namespace',
+      'default',
+      '--output',
+      'json',
+    ],
     { timeout: 30_000 },
   );
   return stdout;
@@ -111,9 +134,19 @@ function whereMentioned(node: unknown, needle: string, path: string[] = []): str
 async function deployAndApprove(client: Client, taskQueue: string, service: string) {
   // Faults on the way: the worker's retry and lost-answer paths log errors, which must not leak either.
   lab.github.injectFault({ method: 'GET', path: '/branches/', status: 500, times: 1 });
-  lab.github.injectFault({ method: 'POST', path: 'dns-update\\.yml/dispatches$', resetConnection: true, afterProcessing: true, times: 1 });
+  lab.github.injectFault({
+    method: 'POST',
+    path: 'dns-update\\.yml/dispatches$',
+    resetConnection: true,
+    afterProcessing: true,
+    times: 1,
+  });
   lab.router.setActive('blue');
-  const plan = labPlan(lab, service, deepMerge(QUICK, { approval: { required: true, approvers: ['alice'] }, sync: { enabled: true } }));
+  const plan = labPlan(
+    lab,
+    service,
+    deepMerge(QUICK, { approval: { required: true, approvers: ['alice'] }, sync: { enabled: true } }),
+  );
   const handle = await startDeployment(client, plan, { taskQueue });
   await waitForStatus(handle, waitingForApproval, 60_000);
   await handle.signal(messages.approveSignal, { by: 'alice', comment: 'looks good' });
@@ -165,12 +198,17 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const sealed = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
     // Search attributes are indexed by the server, so they cannot be sealed; patch markers are
     // the SDK's own (a patch id, written by the core, not through the codec). docs/security.md.
-    const inClear = payloads.filter((p) => !/searchAttributes|markerRecordedEventAttributes\.details\.patch-data/.test(p.path) && p.metadata['encoding'] !== sealed);
+    const inClear = payloads.filter(
+      (p) =>
+        !/searchAttributes|markerRecordedEventAttributes\.details\.patch-data/.test(p.path) && p.metadata['encoding'] !== sealed,
+    );
     expect(inClear, JSON.stringify(inClear.slice(0, 3))).toEqual([]);
     // The service name shows only in the workflow id (bluegreen-<service>, the contract) and
     // the search attributes (which the Web UI filters by); both are the server's to index.
     const withoutSearchAttributes = JSON.stringify(JSON.parse(history), (key, value: unknown) =>
-      key === 'searchAttributes' || key === 'upsertWorkflowSearchAttributesEventAttributes' || key === 'workflowId' ? undefined : value,
+      key === 'searchAttributes' || key === 'upsertWorkflowSearchAttributesEventAttributes' || key === 'workflowId'
+        ? undefined
+        : value,
     );
     expect(whereMentioned(JSON.parse(withoutSearchAttributes), service)).toEqual([]);
     // Neither the plan (URLs, repository, deployment id) nor the approval comment reads in clear.
@@ -189,11 +227,20 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     // The bluegreen CLI with the same key reads the (sealed) status; without it, it cannot.
     const cli = (env: Record<string, string>) =>
       run(process.execPath, ['bin/bluegreen.js', 'status', service, '--json'], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', TEMPORAL_ADDRESS: temporalAddress(), ...env },
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? '/tmp',
+          TEMPORAL_ADDRESS: temporalAddress(),
+          ...env,
+        },
         timeout: 30_000,
       }).then(
         ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
-        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: err.code ?? -1,
+          stdout: err.stdout ?? '',
+          stderr: err.stderr ?? '',
+        }),
       );
     const [withKey, withoutKey] = await Promise.all([cli({ BLUEGREEN_CODEC_KEY: CODEC_KEY }), cli({})]);
     expect(withKey.code, withKey.stderr).toBe(0);
@@ -211,7 +258,11 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace',
+        },
       });
     const ui = await preflight('http://localhost:8233');
     expect(ui.status).toBe(204);
@@ -220,12 +271,19 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const elsewhere = await preflight('https://evil.example');
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
 
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') };
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('{"a":1}').toString('base64'),
+    };
     const post = (path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify(body) });
-    const encoded = (await (await post('/encode', { payloads: [plain] })).json()) as { payloads: typeof plain[] };
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+        body: JSON.stringify(body),
+      });
+    const encoded = (await (await post('/encode', { payloads: [plain] })).json()) as { payloads: (typeof plain)[] };
     expect(Buffer.from(encoded.payloads[0]!.metadata.encoding, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
-    const decoded = (await (await post('/decode', encoded)).json()) as { payloads: typeof plain[] };
+    const decoded = (await (await post('/decode', encoded)).json()) as { payloads: (typeof plain)[] };
     expect(decoded.payloads).toEqual([plain]);
 
     // Tampered ciphertext, another key's payload, and junk: refused, never echoed.
@@ -236,16 +294,30 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const refused = await post('/decode', tampered);
     expect(refused.status).toBe(422);
     expect(await refused.text()).toMatch(/does not open/);
-    const other = await new AesGcmPayloadCodec({ id: 'k2', key: randomBytes(32) }).encode([{ metadata: {}, data: new Uint8Array([1]) }]);
-    const otherJson = { payloads: other.map((p) => ({ metadata: { encoding: Buffer.from(p.metadata!['encoding']!).toString('base64'), 'encryption-key-id': Buffer.from(p.metadata!['encryption-key-id']!).toString('base64') }, data: Buffer.from(p.data!).toString('base64') })) };
+    const other = await new AesGcmPayloadCodec({ id: 'k2', key: randomBytes(32) }).encode([
+      { metadata: {}, data: new Uint8Array([1]) },
+    ]);
+    const otherJson = {
+      payloads: other.map((p) => ({
+        metadata: {
+          encoding: Buffer.from(p.metadata!['encoding']!).toString('base64'),
+          'encryption-key-id': Buffer.from(p.metadata!['encryption-key-id']!).toString('base64'),
+        },
+        data: Buffer.from(p.data!).toString('base64'),
+      })),
+    };
     expect(await (await post('/decode', otherJson)).text()).toMatch(/k2.{0,4}, which this process does not have/);
     expect((await post('/decode', { nope: 1 })).status).toBe(400);
   });
 
   it('refuses a malformed key in the environment with the variable named', () => {
-    expect(() => codecFromEnv({ BLUEGREEN_CODEC_KEY: 'c2hvcnQ=' })).toThrow(/BLUEGREEN_CODEC_KEY must be 32 random bytes in base64/);
+    expect(() => codecFromEnv({ BLUEGREEN_CODEC_KEY: 'c2hvcnQ=' })).toThrow(
+      /BLUEGREEN_CODEC_KEY must be 32 random bytes in base64/,
+    );
     expect(() => codecFromEnv({ BLUEGREEN_CODEC_KEY: `${CODEC_KEY}!!` })).toThrow(/BLUEGREEN_CODEC_KEY/);
-    expect(() => codecFromEnv({ BLUEGREEN_CODEC_KEY: CODEC_KEY, BLUEGREEN_CODEC_PREVIOUS_KEYS: 'nokey' })).toThrow(/PREVIOUS_KEYS entry 1/);
+    expect(() => codecFromEnv({ BLUEGREEN_CODEC_KEY: CODEC_KEY, BLUEGREEN_CODEC_PREVIOUS_KEYS: 'nokey' })).toThrow(
+      /PREVIOUS_KEYS entry 1/,
+    );
     expect(codecFromEnv({})).toBeUndefined();
   });
 });

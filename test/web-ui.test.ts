@@ -41,9 +41,20 @@ async function waitForStatus(predicate: (s: DeploymentStatus) => boolean, timeou
 
 /** What a person sees: the page's main area and the frames the UI renders Markdown in. */
 async function visibleText(): Promise<string> {
-  const parts = [await page.locator('main').innerText().catch(() => '')];
+  const parts = [
+    await page
+      .locator('main')
+      .innerText()
+      .catch(() => ''),
+  ];
   for (const frame of page.frames()) {
-    if (frame !== page.mainFrame()) parts.push(await frame.locator('body').innerText().catch(() => ''));
+    if (frame !== page.mainFrame())
+      parts.push(
+        await frame
+          .locator('body')
+          .innerText()
+          .catch(() => ''),
+      );
   }
   return parts.join('\n');
 }
@@ -75,7 +86,9 @@ describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
       deploy: { pollInterval: '100ms' },
       monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
     });
-    const started = await runCli(['deploy', '-c', file, '--task-queue', taskQueue, '--by', 'olivia'], { env: cliEnv({ GITHUB_TOKEN: lab.token }) });
+    const started = await runCli(['deploy', '-c', file, '--task-queue', taskQueue, '--by', 'olivia'], {
+      env: cliEnv({ GITHUB_TOKEN: lab.token }),
+    });
     expect(started.stderr).toBe('');
     await waitForStatus((s) => s.phase === 'approval' && s.waitingFor !== undefined);
 
@@ -112,7 +125,16 @@ describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
     // The columns an operator adds once with the list's gear icon (kept in the browser's storage).
     await page.goto(`${ui}/namespaces/default/workflows`);
     await page.evaluate(() => {
-      const columns = ['Status', 'Workflow ID', 'BlueGreenService', 'BlueGreenPhase', 'BlueGreenTargetColor', 'BlueGreenOutcome', 'Start', 'End'];
+      const columns = [
+        'Status',
+        'Workflow ID',
+        'BlueGreenService',
+        'BlueGreenPhase',
+        'BlueGreenTargetColor',
+        'BlueGreenOutcome',
+        'Start',
+        'End',
+      ];
       localStorage.setItem('namespace-workflow-table-columns', JSON.stringify({ default: columns.map((label) => ({ label })) }));
     });
     const query = `BlueGreenService="${SERVICE}"`;
@@ -143,7 +165,12 @@ describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
     expect(text).toContain(`npx bluegreen approve ${SERVICE} --by <name>`);
     expect(text).toContain(`npx bluegreen reject ${SERVICE} --by <name> --reason`);
     // Every activity so far has a summary in words.
-    for (const summary of ['read active color from', 'read head of green', 'dispatch deploy-green.yml on green', 'verify green at']) {
+    for (const summary of [
+      'read active color from',
+      'read head of green',
+      'dispatch deploy-green.yml on green',
+      'verify green at',
+    ]) {
       expect(text).toContain(summary);
     }
 

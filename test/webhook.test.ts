@@ -36,13 +36,24 @@ afterEach(async () => {
 function runEvent(runId: number, title: string, conclusion = 'success') {
   return {
     action: 'completed',
-    workflow_run: { id: runId, name: 'Deployment to Green', display_title: title, status: 'completed', conclusion, run_attempt: 1 },
+    workflow_run: {
+      id: runId,
+      name: 'Deployment to Green',
+      display_title: title,
+      status: 'completed',
+      conclusion,
+      run_attempt: 1,
+    },
     repository: { full_name: 'datatruck/backend' },
   };
 }
 
 async function post(body: string, headers: Record<string, string>) {
-  const response = await fetch(`${receiver!.url}/`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(`${receiver!.url}/`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -58,22 +69,39 @@ describe('webhook receiver: checks', () => {
     expect(valid.status).toBe(202);
     expect(valid.body['ignored']).toMatch(/no running deployment for nobody-20260101-000000-abcd\.deploy/);
 
-    const wrongSecret = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body, 'other') });
+    const wrongSecret = await post(body, {
+      ...base,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body, 'other'),
+    });
     expect(wrongSecret.status).toBe(401);
-    const tampered = await post(body.replace('success', 'failure'), { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) });
+    const tampered = await post(body.replace('success', 'failure'), {
+      ...base,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body),
+    });
     expect(tampered.status).toBe(401);
     const missing = await post(body, { ...base, 'x-github-delivery': randomUUID() });
     expect(missing.status).toBe(401);
     const notHex = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': 'sha256=zz' });
     expect(notHex.status).toBe(401);
-    const sha1 = await post(body, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body).replace('sha256=', 'sha1=') });
+    const sha1 = await post(body, {
+      ...base,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body).replace('sha256=', 'sha1='),
+    });
     expect(sha1.status).toBe(401);
 
     const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
-    expect((await post(ping, { 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(ping) })).status).toBe(200);
+    expect(
+      (await post(ping, { 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(ping) }))
+        .status,
+    ).toBe(200);
     expect((await fetch(`${receiver.url}/`, { method: 'PUT', body: 'x' })).status).toBe(405);
     const huge = 'x'.repeat(1024 * 1024 + 1);
-    expect((await post(huge, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(huge) })).status).toBe(413);
+    expect((await post(huge, { ...base, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(huge) })).status).toBe(
+      413,
+    );
   });
 
   it('ignores a replayed delivery id', async () => {
@@ -97,7 +125,9 @@ describe('webhook receiver: checks', () => {
       correlationId: 'api.v2-20261123-101112-0a1b.deploy',
       service: 'api.v2',
     });
-    expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({ correlationId: 'custom-id.preSwitch-migrate' });
+    expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({
+      correlationId: 'custom-id.preSwitch-migrate',
+    });
     expect(parseRunCompletion(runEvent(44, 'CI on main'))?.correlationId).toBeUndefined();
     expect(parseRunCompletion({ action: 'in_progress', workflow_run: { id: 1 } })).toBeUndefined();
     expect(parseRunCompletion({ action: 'completed', workflow_run: { id: '1' } })).toBeUndefined();
@@ -109,12 +139,19 @@ describe('webhook receiver: deployments react to it', () => {
   /** A lab whose webhooks go to a receiver; runs poll only every 60s, so only the webhook can make it quick. */
   async function setUp(name: string) {
     receiver = await startWebhookServer({ secret: SECRET, client, log: quiet });
-    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 300 }, webhook: { url: `${receiver.url}/github`, secret: SECRET } });
+    lab = await startLab({
+      runTiming: { queuedMs: 30, inProgressMs: 300 },
+      webhook: { url: `${receiver.url}/github`, secret: SECRET },
+    });
     const taskQueue = taskQueueFor(name);
     ({ stop: stopWorker } = await startWorker(lab, taskQueue));
     return taskQueue;
   }
-  const SLOW_POLL = { deploy: { pollInterval: '60s', runTimeout: '5m' }, approval: { required: false }, monitor: { duration: 0 } };
+  const SLOW_POLL = {
+    deploy: { pollInterval: '60s', runTimeout: '5m' },
+    approval: { required: false },
+    monitor: { duration: 0 },
+  };
 
   it('ends each wait for a run within moments of the webhook, not at the next poll', async () => {
     const taskQueue = await setUp('webhook-reacts');
@@ -140,7 +177,11 @@ describe('webhook receiver: deployments react to it', () => {
     const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
     const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
     const body = JSON.stringify(runEvent(runId, `Deployment to Green · ${plan.deploymentId}.deploy`, 'failure'));
-    const forged = await post(body, { 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) });
+    const forged = await post(body, {
+      'x-github-event': 'workflow_run',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body),
+    });
     expect(forged.status).toBe(200);
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');

@@ -4,14 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentBusyError, startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
-import {
-  connectClient,
-  labPlan,
-  startWorker,
-  taskQueueFor,
-  waitForStatus,
-  waitingForApproval,
-} from './support/harness.js';
+import { connectClient, labPlan, startWorker, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
 
 const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK_MONITOR = { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } };
@@ -49,8 +42,8 @@ async function deploy(service: string, overrides: Record<string, unknown> = {}) 
 describe('blueGreenDeployment', () => {
   it('deploys green, waits for approval, switches, monitors, syncs: SUCCEEDED', async () => {
     await setUp('happy');
-    lab.github.pushCommit("green", "feature: new checkout");
-    const greenBefore = lab.apps.version("green");
+    lab.github.pushCommit('green', 'feature: new checkout');
+    const greenBefore = lab.apps.version('green');
     const { handle } = await deploy('svc-happy', QUICK_MONITOR);
     const waiting = await waitForStatus(handle, waitingForApproval);
     expect(waiting.targetColor).toBe('green');

@@ -48,17 +48,21 @@ export interface RunCompletion {
 }
 
 /** A default deployment id (`newDeploymentId`) and step, as a whole token of a run's name. */
-const DEFAULT_CORRELATION_ID = /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+)(?![A-Za-z0-9_.-])/;
+const DEFAULT_CORRELATION_ID =
+  /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+)(?![A-Za-z0-9_.-])/;
 /** Any `<id>.<step>` token, for deployment ids of another shape. */
-const ANY_CORRELATION_ID = /(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\.(?:deploy|switch|rollback|sync|preSwitch-[a-z0-9-]+|postSync-[a-z0-9-]+))(?![A-Za-z0-9_.-])/;
+const ANY_CORRELATION_ID =
+  /(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\.(?:deploy|switch|rollback|sync|preSwitch-[a-z0-9-]+|postSync-[a-z0-9-]+))(?![A-Za-z0-9_.-])/;
 
 export function parseRunCompletion(payload: unknown): RunCompletion | undefined {
   const event = payload as { action?: unknown; workflow_run?: Record<string, unknown> } | null;
-  if (!event || event.action !== 'completed' || typeof event.workflow_run !== 'object' || event.workflow_run === null) return undefined;
+  if (!event || event.action !== 'completed' || typeof event.workflow_run !== 'object' || event.workflow_run === null)
+    return undefined;
   const run = event.workflow_run;
   const runId = run['id'];
   if (typeof runId !== 'number' || !Number.isSafeInteger(runId)) return undefined;
-  const title = typeof run['display_title'] === 'string' ? run['display_title'] : typeof run['name'] === 'string' ? run['name'] : '';
+  const title =
+    typeof run['display_title'] === 'string' ? run['display_title'] : typeof run['name'] === 'string' ? run['name'] : '';
   const completion: RunCompletion = {
     runId,
     runAttempt: typeof run['run_attempt'] === 'number' ? run['run_attempt'] : 1,
@@ -66,7 +70,8 @@ export function parseRunCompletion(payload: unknown): RunCompletion | undefined 
     ...(typeof run['conclusion'] === 'string' ? { conclusion: run['conclusion'] } : {}),
   };
   const byDefault = DEFAULT_CORRELATION_ID.exec(title);
-  if (byDefault) return { ...completion, correlationId: `${byDefault[1]}-${byDefault[2]}.${byDefault[3]}`, service: byDefault[1]! };
+  if (byDefault)
+    return { ...completion, correlationId: `${byDefault[1]}-${byDefault[2]}.${byDefault[3]}`, service: byDefault[1]! };
   const any = ANY_CORRELATION_ID.exec(title);
   return any ? { ...completion, correlationId: any[1]! } : completion;
 }
@@ -131,7 +136,8 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
     }
     const completion = parseRunCompletion(payload);
     if (!completion) return done(delivery, 202, { ignored: 'not a completed workflow run' });
-    if (!completion.correlationId) return done(delivery, 202, { ignored: `run ${completion.runId} (${completion.title}) is not a deployment's` });
+    if (!completion.correlationId)
+      return done(delivery, 202, { ignored: `run ${completion.runId} (${completion.title}) is not a deployment's` });
     const runKey = `${completion.runId}:${completion.runAttempt}`;
     if (signalled.has(runKey)) return done(delivery, 200, { ignored: `run ${completion.runId} already signalled` });
 
@@ -141,8 +147,11 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
     signalled.add(runKey);
     try {
       const workflows = await signalDeployment(completion);
-      if (workflows.length === 0) return { status: 202, body: { ignored: `no running deployment for ${completion.correlationId}` } };
-      log.info(`webhook: run ${completion.runId} ${completion.conclusion ?? ''} → signalled ${workflows.join(', ')} (${completion.correlationId})`);
+      if (workflows.length === 0)
+        return { status: 202, body: { ignored: `no running deployment for ${completion.correlationId}` } };
+      log.info(
+        `webhook: run ${completion.runId} ${completion.conclusion ?? ''} → signalled ${workflows.join(', ')} (${completion.correlationId})`,
+      );
       return { status: 200, body: { signalled: workflows, runId: completion.runId } };
     } catch (err) {
       deliveries.delete(delivery);
@@ -166,7 +175,11 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
       return send(res, { status: 405, body: { error: 'POST only' } }, { allow: 'POST' });
     }
     readBody(req, maxBodyBytes).then(
-      async (body) => send(res, body === undefined ? { status: 413, body: { error: `body over ${maxBodyBytes} bytes` } } : await handle(req, body)),
+      async (body) =>
+        send(
+          res,
+          body === undefined ? { status: 413, body: { error: `body over ${maxBodyBytes} bytes` } } : await handle(req, body),
+        ),
       () => res.destroy(),
     );
   };
@@ -179,7 +192,9 @@ export interface WebhookServer {
 }
 
 /** Starts the receiver on `host:port` (port 0 picks a free one). */
-export async function startWebhookServer(options: WebhookReceiverOptions & { port?: number; host?: string }): Promise<WebhookServer> {
+export async function startWebhookServer(
+  options: WebhookReceiverOptions & { port?: number; host?: string },
+): Promise<WebhookServer> {
   const server = createServer(createWebhookHandler(options));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -234,6 +249,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined
 
 function send(res: ServerResponse, answer: Answer, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }

@@ -57,7 +57,10 @@ function whole(env: NodeJS.ProcessEnv, name: string, min: number): number | unde
 function githubLimits(env: NodeJS.ProcessEnv): { writeSpacingMs?: number; maxConcurrentRequests?: number } {
   const writeSpacingMs = whole(env, 'BLUEGREEN_GITHUB_WRITE_SPACING_MS', 0);
   const maxConcurrentRequests = whole(env, 'BLUEGREEN_GITHUB_MAX_CONCURRENT_REQUESTS', 1);
-  return { ...(writeSpacingMs !== undefined ? { writeSpacingMs } : {}), ...(maxConcurrentRequests !== undefined ? { maxConcurrentRequests } : {}) };
+  return {
+    ...(writeSpacingMs !== undefined ? { writeSpacingMs } : {}),
+    ...(maxConcurrentRequests !== undefined ? { maxConcurrentRequests } : {}),
+  };
 }
 
 /**

@@ -2,14 +2,7 @@
 //   plan → deploy → verify → approval → [preSwitch hooks] → switch → monitor → sync → [postSync hooks]
 //   before the switch any stop is ABORTED/FAILED with traffic untouched; after it, a failed
 //   monitor or a rollback request switches back (ROLLED_BACK).
-import {
-  CancellationScope,
-  condition,
-  isCancellation,
-  log,
-  patched,
-  setHandler,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, patched, setHandler } from '@temporalio/workflow';
 import type { DispatchWorkflowInput, DnsSwitchResult, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, quick, runWaiter, waiting } from './activity-proxies.js';
 import type { CleanDecision } from './decisions.js';
@@ -36,7 +29,6 @@ import {
  * rollback by up to that interval once traffic has moved.
  */
 const PUBLIC_COLOR_POLL_MS = 1_000;
-
 
 export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
   const tracker = new StatusTracker(plan);
@@ -142,10 +134,9 @@ class DeploymentRun {
   private async planPhase(): Promise<void> {
     const { plan, tracker } = this;
     tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
-    this.activeColor = await quick.readActiveColor.executeWithOptions(
-      { summary: `read active color from ${plan.publicUrl}` },
-      [{ url: plan.publicUrl + plan.colorPath }],
-    );
+    this.activeColor = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
+      { url: plan.publicUrl + plan.colorPath },
+    ]);
     this.targetColor = plan.requestedColor ?? otherColor(this.activeColor);
     if (this.targetColor === this.activeColor) {
       tracker.finish('plan', 'failed', `${this.targetColor} is already live`);
@@ -254,9 +245,11 @@ class DeploymentRun {
       if (!(err instanceof DeploymentStop)) throw err;
       tracker.finish('switch', 'failed', err.message);
       // Where traffic is now decides the outcome: switch back if it may have moved.
-      const now = await quick.readActiveColor.executeWithOptions({ summary: 'read active color after failed switch' }, [
-        { url: this.plan.publicUrl + this.plan.colorPath },
-      ]).catch(() => undefined);
+      const now = await quick.readActiveColor
+        .executeWithOptions({ summary: 'read active color after failed switch' }, [
+          { url: this.plan.publicUrl + this.plan.colorPath },
+        ])
+        .catch(() => undefined);
       if (now === this.activeColor) {
         throw new DeploymentStop('FAILED', `${err.message}; traffic still on ${this.activeColor}`);
       }
@@ -389,7 +382,10 @@ class DeploymentRun {
     } catch (err) {
       const why = describeFailure(err);
       this.tracker.finish('rollback', 'failed', why);
-      throw new DeploymentStop('FAILED', `rollback to ${this.activeColor} failed: ${why}. Check the public endpoint and switch by hand`);
+      throw new DeploymentStop(
+        'FAILED',
+        `rollback to ${this.activeColor} failed: ${why}. Check the public endpoint and switch by hand`,
+      );
     }
     this.tracker.finish('rollback', 'succeeded', `public endpoint answers ${this.activeColor}${dnsNote ? `; ${dnsNote}` : ''}`);
     return this.finish('ROLLED_BACK', reason);
@@ -431,7 +427,14 @@ class DeploymentRun {
     tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
     const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
       { summary: `wait for public endpoint to answer ${color}` },
-      [{ url: plan.publicUrl + plan.colorPath, color, timeoutMs: sw.verifyTimeoutMs, intervalMs: Math.min(plan.verify.intervalMs, PUBLIC_COLOR_POLL_MS) }],
+      [
+        {
+          url: plan.publicUrl + plan.colorPath,
+          color,
+          timeoutMs: sw.verifyTimeoutMs,
+          intervalMs: Math.min(plan.verify.intervalMs, PUBLIC_COLOR_POLL_MS),
+        },
+      ],
     );
     if (!seen.ok) {
       throw new DeploymentStop(
@@ -508,7 +511,8 @@ class DeploymentRun {
       throw err;
     }
     if (result.conclusion !== 'success') {
-      const where = outcomeOnFailure === 'ABORTED' ? `; traffic untouched on ${this.activeColor}` : `; traffic stays on ${this.targetColor}`;
+      const where =
+        outcomeOnFailure === 'ABORTED' ? `; traffic untouched on ${this.activeColor}` : `; traffic stays on ${this.targetColor}`;
       throw new DeploymentStop(outcomeOnFailure, `${phase} hook ${describeRunFailure(result)}${where}`);
     }
   }
@@ -553,15 +557,18 @@ class DeploymentRun {
     const githubDeploymentId = await this.githubDeployment;
     if (githubDeploymentId === undefined) return;
     try {
-      await quick.setGitHubDeploymentStatus.executeWithOptions({ summary: `mark the GitHub deployment to ${this.targetColor} ${GITHUB_STATE_WORDS[state]}` }, [
-        {
-          github: this.plan.github,
-          deploymentId: githubDeploymentId,
-          state,
-          description: description.slice(0, 140),
-          environmentUrl: this.plan.environments[this.targetColor].url,
-        },
-      ]);
+      await quick.setGitHubDeploymentStatus.executeWithOptions(
+        { summary: `mark the GitHub deployment to ${this.targetColor} ${GITHUB_STATE_WORDS[state]}` },
+        [
+          {
+            github: this.plan.github,
+            deploymentId: githubDeploymentId,
+            state,
+            description: description.slice(0, 140),
+            environmentUrl: this.plan.environments[this.targetColor].url,
+          },
+        ],
+      );
     } catch (err) {
       log.warn('could not update the GitHub deployment status', { error: describeFailure(err) });
     }

@@ -47,7 +47,8 @@ function phaseTitle(s: DeploymentStatus, name: PhaseName): string {
 }
 
 export function currentDetails(s: DeploymentStatus): string {
-  const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}${s.sha ? ` @ ${shortSha(s.sha)}` : ''}` : '';
+  const route =
+    s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}${s.sha ? ` @ ${shortSha(s.sha)}` : ''}` : '';
   const what = literal(`${s.service}${route ? `: ${route}` : ''}`);
   const blocks: string[] = [];
   const current = s.phases.find((p) => p.name === s.phase);
@@ -99,7 +100,12 @@ function nextSteps(s: DeploymentStatus, current: PhaseStatus | undefined): strin
   const running = current?.state === 'running';
   // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
   const cleanUp = s.phases.filter((p) => p.name.startsWith('postSync:')).map((p) => p.name.slice('postSync:'.length));
-  const noReturn = cleanUp.length > 0 ? [`Note: rollback is possible until the post-sync hooks (${literal(cleanUp.join(', '))}) start; they are the point of no return.`] : [];
+  const noReturn =
+    cleanUp.length > 0
+      ? [
+          `Note: rollback is possible until the post-sync hooks (${literal(cleanUp.join(', '))}) start; they are the point of no return.`,
+        ]
+      : [];
   if (s.phase === 'approval' && running && s.waitingFor) {
     // Who may approve is in the phase detail just above ("waiting up to 1h for alice or bob").
     return [
@@ -123,7 +129,9 @@ function nextSteps(s: DeploymentStatus, current: PhaseStatus | undefined): strin
   }
   if (s.waitingFor) return [`**Waiting for:** ${literal(s.waitingFor)}`];
   if (['plan', 'deploy', 'verify'].includes(s.phase)) {
-    return [`No action needed. To stop before traffic moves: ${code(`npx bluegreen abort ${s.service} --by <name> --reason "…"`)}`];
+    return [
+      `No action needed. To stop before traffic moves: ${code(`npx bluegreen abort ${s.service} --by <name> --reason "…"`)}`,
+    ];
   }
   return ['No action needed.'];
 }

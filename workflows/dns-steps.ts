@@ -22,7 +22,13 @@ function dnsVerifier(plan: DeploymentPlan, maxWaitMs: number) {
   return proxyActivities<BlueGreenActivities>({
     startToCloseTimeout: maxWaitMs + 60_000,
     heartbeatTimeout: plan.timeouts?.heartbeatMs ?? 20_000,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_ERRORS },
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
+    },
   });
 }
 
@@ -49,7 +55,10 @@ export async function switchDnsRecord(
     return result;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    throw new DeploymentStop('FAILED', `DNS update of ${dns.record} to ${color} failed: ${lastFailureMessage(err, sw.updateTimeoutMs)}`);
+    throw new DeploymentStop(
+      'FAILED',
+      `DNS update of ${dns.record} to ${color} failed: ${lastFailureMessage(err, sw.updateTimeoutMs)}`,
+    );
   }
 }
 
@@ -72,7 +81,16 @@ export async function verifyDnsRecord(
   tracker.update(phase, { detail: `waiting for ${where} to answer ${color}'s record for ${dns.record}` });
   const result = await dnsVerifier(plan, timeoutMs).verifyDns.executeWithOptions(
     { summary: `verify ${dns.record} → ${color} at the authoritative nameservers` },
-    [{ dns, color, publicUrl: plan.publicUrl, colorPath: plan.colorPath, timeoutMs, intervalMs: Math.min(plan.verify.intervalMs, 2_000) }],
+    [
+      {
+        dns,
+        color,
+        publicUrl: plan.publicUrl,
+        colorPath: plan.colorPath,
+        timeoutMs,
+        intervalMs: Math.min(plan.verify.intervalMs, 2_000),
+      },
+    ],
   );
   const nameservers = result.nameservers;
   const okCount = nameservers.filter((n) => n.ok).length;
@@ -118,7 +136,10 @@ function lastFailureMessage(err: unknown, budgetMs: number): string {
       return `still failing after retrying for ${formatDuration(budgetMs)}${last ? `: ${last}` : ''}`;
     }
     // A retryable failure that still ended the activity: the retries ran out of time.
-    if (cause instanceof ApplicationFailure) return cause.nonRetryable ? cause.message : `still failing after retrying for ${formatDuration(budgetMs)}: ${cause.message}`;
+    if (cause instanceof ApplicationFailure)
+      return cause.nonRetryable
+        ? cause.message
+        : `still failing after retrying for ${formatDuration(budgetMs)}: ${cause.message}`;
     if (cause) return cause.message;
   }
   return err instanceof Error ? err.message : String(err);

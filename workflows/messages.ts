@@ -53,12 +53,7 @@ export const abortUpdate = defineUpdate<DecisionResult, [ReasonInput]>('abortReq
 export const promoteUpdate = defineUpdate<DecisionResult, [PromoteInput]>('promoteRequest');
 
 /** Search attributes (Keyword) kept current by the workflow. */
-export const SEARCH_ATTRIBUTES = [
-  'BlueGreenService',
-  'BlueGreenPhase',
-  'BlueGreenTargetColor',
-  'BlueGreenOutcome',
-] as const;
+export const SEARCH_ATTRIBUTES = ['BlueGreenService', 'BlueGreenPhase', 'BlueGreenTargetColor', 'BlueGreenOutcome'] as const;
 
 /** Signal payload limits: anything longer is cut, never stored whole in history. */
 export const MAX_NAME_LENGTH = 100;

@@ -44,7 +44,14 @@ export interface SectionResult {
 export type Section = (ctx: BenchContext) => Promise<SectionResult>;
 
 export async function buildBundle(dataDir: string): Promise<string> {
-  const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+  const quiet = {
+    log: () => undefined,
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: console.error,
+  };
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   const path = `${dataDir}/workflow-bundle.js`;
   await writeFile(path, code);
@@ -81,7 +88,11 @@ async function waitForPollers(client: Client | undefined, taskQueue: string): Pr
   if (!client) return;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const answer = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    const answer = await client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1,
+    });
     if ((answer.pollers ?? []).length > 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -104,7 +115,12 @@ export const runsOf = (lab: Lab, deploymentId: string): RunSummary[] =>
 
 export const runDuration = (run: RunSummary): number => (run.completedAtMs ?? NaN) - run.createdAtMs;
 
-export async function deployAndWait(client: Client, lab: Lab, plan: DeploymentPlan, taskQueue: string): Promise<FinishedDeployment> {
+export async function deployAndWait(
+  client: Client,
+  lab: Lab,
+  plan: DeploymentPlan,
+  taskQueue: string,
+): Promise<FinishedDeployment> {
   const started = Date.now();
   const handle = await startDeployment(client, plan, { taskQueue });
   const status = await handle.result();

@@ -58,7 +58,10 @@ export function breakdown(events: HistoryEvent[]): HistoryBreakdown {
       queueMsByType[type] = (queueMsByType[type] ?? 0) + t - (scheduled.get(sid) ?? t);
     } else {
       const closed =
-        event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
+        event.activityTaskCompletedEventAttributes ??
+        event.activityTaskFailedEventAttributes ??
+        event.activityTaskTimedOutEventAttributes ??
+        event.activityTaskCanceledEventAttributes;
       if (closed) {
         const sid = String(closed.scheduledEventId);
         const from = started.get(sid);

@@ -10,7 +10,12 @@ export function deepMerge(base: Record<string, unknown>, extra: Record<string, u
   for (const [key, value] of Object.entries(extra)) {
     const current = out[key];
     out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
         ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }

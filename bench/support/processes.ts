@@ -104,7 +104,11 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     if (chunk.toString().includes('bluegreen worker: task queue')) ready();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), sleep(60_000).then(() => 'timeout' as const)]);
+  const outcome = await Promise.race([
+    readyPromise.then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+    sleep(60_000).then(() => 'timeout' as const),
+  ]);
   if (outcome !== 'ready') {
     child.kill('SIGKILL');
     throw new Error(`the worker process did not start (${outcome}); see ${options.logFile}`);

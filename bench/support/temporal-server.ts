@@ -34,10 +34,19 @@ export async function startTemporal(options: { eagerActivities?: boolean; dynami
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const args = [
-    'server', 'start-dev', '--headless',
-    '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()),
-    '--log-level', 'error',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(await freePort()),
+    '--log-level',
+    'error',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
     ...(options.eagerActivities === false ? [] : ['--dynamic-config-value', 'system.enableActivityEagerExecution=true']),
     ...(options.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
     ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),

@@ -37,7 +37,9 @@ export async function decide(decision: DecisionName, service: string, options: D
   try {
     const { handle, running, status } = await findDeployment(cli.client, service);
     if (!running) {
-      throw refused(`the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`);
+      throw refused(
+        `the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`,
+      );
     }
     const payload =
       decision === 'approve'
@@ -62,7 +64,9 @@ export async function decide(decision: DecisionName, service: string, options: D
     }
     if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
     const note = options.comment ?? options.reason;
-    console.log(`${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${consequence[decision]}`);
+    console.log(
+      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${consequence[decision]}`,
+    );
     return EXIT.SUCCEEDED;
   } finally {
     await cli.close();

@@ -28,7 +28,9 @@ export async function deploy(options: DeployOptions): Promise<number> {
   const plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
   const preview = await previewPlan(plan);
   if (preview.activeColor && plan.requestedColor === preview.activeColor) {
-    throw refused(`${plan.requestedColor} is the active color of ${plan.service}: deploy to ${otherColor(preview.activeColor)} instead`);
+    throw refused(
+      `${plan.requestedColor} is the active color of ${plan.service}: deploy to ${otherColor(preview.activeColor)} instead`,
+    );
   }
   if (options.dryRun) {
     console.log(options.json ? JSON.stringify({ plan, ...preview }, null, 2) : describePlan(plan, preview));
@@ -38,7 +40,10 @@ export async function deploy(options: DeployOptions): Promise<number> {
   try {
     const handle = await startDeployment(cli.client, plan, {
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
-      summaryHint: { ...(preview.activeColor ? { activeColor: preview.activeColor } : {}), ...(preview.sha ? { sha: preview.sha } : {}) },
+      summaryHint: {
+        ...(preview.activeColor ? { activeColor: preview.activeColor } : {}),
+        ...(preview.sha ? { sha: preview.sha } : {}),
+      },
     }).catch((err: unknown) => {
       if (err instanceof DeploymentBusyError) throw refused(`${plan.service}: ${err.message}`);
       throw err;
@@ -80,7 +85,11 @@ async function previewPlan(plan: DeploymentPlan): Promise<Preview> {
   if (target) preview.targetColor = target;
   if (target) {
     try {
-      const octokit = createGitHubClient({ auth: githubAuthFromEnv(), ...(plan.github.baseUrl ? { baseUrl: plan.github.baseUrl } : {}), retries: 0 });
+      const octokit = createGitHubClient({
+        auth: githubAuthFromEnv(),
+        ...(plan.github.baseUrl ? { baseUrl: plan.github.baseUrl } : {}),
+        retries: 0,
+      });
       const branch = plan.environments[target].branch;
       const { data } = await octokit.rest.repos.getBranch({ owner: plan.github.owner, repo: plan.github.repo, branch });
       preview.sha = data.commit.sha;
@@ -101,12 +110,16 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
     `active color   ${preview.activeColor ?? 'unknown'}  (${plan.publicUrl}${plan.colorPath})`,
     `target color   ${target ?? 'the inactive one'}`,
     env ? `branch         ${env.branch} @ ${preview.sha ? shortSha(preview.sha) : 'unknown'}` : '',
-    env ? `deploy         dispatch ${env.deployWorkflow} on ${env.branch}, wait up to ${formatDuration(plan.deploy.runTimeoutMs)}` : '',
+    env
+      ? `deploy         dispatch ${env.deployWorkflow} on ${env.branch}, wait up to ${formatDuration(plan.deploy.runTimeoutMs)}`
+      : '',
     `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
     `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
     ...plan.hooks.preSwitch.map((h) => `pre-switch     ${h.name}: dispatch ${h.workflow} on ${h.ref}`),
     `switch         ${sw.type === 'workflow' ? `dispatch ${sw.workflow} on ${sw.ref}` : sw.type === 'http' ? `POST ${sw.url}` : `DNS update of ${plan.dns?.record} at ${sw.server ?? 'the zone primary'} (TSIG key ${sw.tsig.keyName})`} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
-    plan.dns ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch` : '',
+    plan.dns
+      ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch`
+      : '',
     `monitor        ${formatDuration(plan.monitor.durationMs)}, every ${formatDuration(plan.monitor.intervalMs)}, rollback after ${plan.monitor.failureThreshold} failures${plan.rollback.automatic ? '' : ' (manual)'}`,
     `sync           ${plan.sync.enabled ? `merge into the old branch${plan.sync.redeploy ? ' and redeploy it' : ''}` : 'off'}`,
     ...plan.hooks.postSync.map((h) => `post-sync      ${h.name}: dispatch ${h.workflow} on ${h.ref} (point of no return)`),

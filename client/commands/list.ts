@@ -33,9 +33,20 @@ export async function list(options: { running?: boolean; service?: string; json?
     if (options.json) console.log(JSON.stringify(rows));
     else if (rows.length === 0) console.log('no deployments found');
     else {
-      console.log(['SERVICE', 'STATUS', 'PHASE', 'TARGET', 'OUTCOME', 'STARTED'].map((h, i) => h.padEnd(i === 0 ? 24 : 12)).join(''));
+      console.log(
+        ['SERVICE', 'STATUS', 'PHASE', 'TARGET', 'OUTCOME', 'STARTED'].map((h, i) => h.padEnd(i === 0 ? 24 : 12)).join(''),
+      );
       for (const r of rows) {
-        console.log([r.service.padEnd(24), r.status.padEnd(12), r.phase.padEnd(12), r.targetColor.padEnd(12), (r.outcome || '-').padEnd(12), r.startTime].join(''));
+        console.log(
+          [
+            r.service.padEnd(24),
+            r.status.padEnd(12),
+            r.phase.padEnd(12),
+            r.targetColor.padEnd(12),
+            (r.outcome || '-').padEnd(12),
+            r.startTime,
+          ].join(''),
+        );
       }
     }
     return EXIT.SUCCEEDED;
@@ -45,14 +56,25 @@ export async function list(options: { running?: boolean; service?: string; json?
 }
 
 export async function history(service: string, options: { limit: number; json?: boolean }): Promise<number> {
-  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 500) throw badInput('--limit must be a whole number from 1 to 500');
+  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 500)
+    throw badInput('--limit must be a whole number from 1 to 500');
   const cli = await connectCli();
   try {
     const deployments = await pastDeployments(cli.client, service, options.limit);
     if (options.json) console.log(JSON.stringify(deployments));
     else if (deployments.length === 0) console.log(`no finished deployments of ${service}`);
     else {
-      console.log(['STARTED (UTC)'.padEnd(21), 'BY'.padEnd(13), 'ROUTE'.padEnd(15), 'SHA'.padEnd(9), 'OUTCOME'.padEnd(12), 'TOOK'.padStart(8), '  DEPLOYMENT'].join(''));
+      console.log(
+        [
+          'STARTED (UTC)'.padEnd(21),
+          'BY'.padEnd(13),
+          'ROUTE'.padEnd(15),
+          'SHA'.padEnd(9),
+          'OUTCOME'.padEnd(12),
+          'TOOK'.padStart(8),
+          '  DEPLOYMENT',
+        ].join(''),
+      );
       for (const d of deployments) {
         const took = d.endedAt ? formatDuration(Date.parse(d.endedAt) - Date.parse(d.startedAt)) : '?';
         console.log(

@@ -17,11 +17,21 @@ export async function status(service: string, options: StatusOptions): Promise<n
     const snapshot = await findDeployment(cli.client, service);
     const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId);
     if (options.watch && snapshot.running) {
-      const final = await watchDeployment(snapshot.handle, { json: options.json === true, footer: [`Web UI: ${ui}`], taskQueue: snapshot.taskQueue });
+      const final = await watchDeployment(snapshot.handle, {
+        json: options.json === true,
+        footer: [`Web UI: ${ui}`],
+        taskQueue: snapshot.taskQueue,
+      });
       return exitCodeForOutcome(final.outcome ?? 'FAILED');
     }
     if (options.json) console.log(JSON.stringify(snapshot.status));
-    else console.log(renderPhaseList(snapshot.status, { color: process.stdout.isTTY === true && !process.env['NO_COLOR'], footer: [`Web UI: ${ui}`] }));
+    else
+      console.log(
+        renderPhaseList(snapshot.status, {
+          color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+          footer: [`Web UI: ${ui}`],
+        }),
+      );
     return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
   } finally {
     await cli.close();

@@ -11,7 +11,8 @@ export interface WebhookOptions {
 
 export async function webhook(options: WebhookOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const secret = env['GITHUB_WEBHOOK_SECRET']?.trim();
-  if (!secret) throw badInput('GITHUB_WEBHOOK_SECRET is not set: use the secret of the repository\'s webhook (Settings → Webhooks)');
+  if (!secret)
+    throw badInput("GITHUB_WEBHOOK_SECRET is not set: use the secret of the repository's webhook (Settings → Webhooks)");
   const cli = await connectCli(env);
   const receiver = await startWebhookServer({ secret, client: cli.client, port: options.port, host: options.host });
   console.error(

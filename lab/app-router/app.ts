@@ -94,7 +94,8 @@ export class AppRouterApp {
     const code = this.apps[color];
     if (!code) return `the ${color} app is not installed`;
     const pending = this.db.pending(code);
-    if (pending.length > 0) return `${color} has unapplied migrations (${pending.map((m) => m.name).join(', ')}): run the migrate hook first`;
+    if (pending.length > 0)
+      return `${color} has unapplied migrations (${pending.map((m) => m.name).join(', ')}): run the migrate hook first`;
     const missing = this.db.missingColumns(code);
     if (missing.length > 0) return `${color} reads columns the schema does not have: ${missing.join(', ')}`;
     return undefined;
@@ -251,7 +252,12 @@ export class AppRouterApp {
     if (path === '/health') {
       const healthy = this.healthy[color];
       const pending = this.db.pending(code).map((m) => m.name);
-      return sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', color, version: code.version, pendingMigrations: pending }, headers);
+      return sendJson(
+        res,
+        healthy ? 200 : 503,
+        { status: healthy ? 'ok' : 'unhealthy', color, version: code.version, pendingMigrations: pending },
+        headers,
+      );
     }
     if (path === '/deployment/color') return sendJson(res, 200, { color }, headers);
     if (path === '/books') {

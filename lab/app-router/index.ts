@@ -78,7 +78,8 @@ export async function startAppRouterLab(options: AppRouterLabOptions = {}): Prom
   const greenHead = github.branchHead(branches.green)!;
   github.createBranch(branches.blue, greenHead);
   github.pushCommit(branches.blue, 'Change blue app: add a field to Book (migration)');
-  const sameContent = (a: string, b: string) => a === b || (github.treeOf(a) !== undefined && github.treeOf(a) === github.treeOf(b));
+  const sameContent = (a: string, b: string) =>
+    a === b || (github.treeOf(a) !== undefined && github.treeOf(a) === github.treeOf(b));
   app = new AppRouterApp({ token: routerToken, initialColor: 'green', initialVersion: greenHead, sameContent });
   github.addWorkflow(migrateExpandWorkflow(app));
   github.addWorkflow(migrateContractWorkflow(app));

@@ -33,7 +33,12 @@ export const migrateContractWorkflow = (app: AppRouterApp): WorkflowDefinition =
   file: 'migrate-contract.yml',
   name: 'Migrate (contract)',
   inputs: hookInputs,
-  jobs: [{ name: 'clean-up', steps: ['Set up job', 'Checkout', 'Unapply old app migrations (fake)', 'Remove old app', 'Complete job'] }],
+  jobs: [
+    {
+      name: 'clean-up',
+      steps: ['Set up job', 'Checkout', 'Unapply old app migrations (fake)', 'Remove old app', 'Complete job'],
+    },
+  ],
   onComplete: (run) => {
     const color = succeeded(run);
     if (color) app.retire(color);

@@ -3,7 +3,15 @@
 import { isoSeconds } from './repo-model.js';
 
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
-export const DEPLOYMENT_STATES: readonly DeploymentState[] = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+export const DEPLOYMENT_STATES: readonly DeploymentState[] = [
+  'error',
+  'failure',
+  'inactive',
+  'in_progress',
+  'queued',
+  'pending',
+  'success',
+];
 
 export interface DeploymentRecord {
   id: number;
@@ -128,7 +136,12 @@ export class DeploymentStore {
     deployment: DeploymentRecord,
     fields: Omit<DeploymentStatusRecord, 'id' | 'deploymentId' | 'createdAt'>,
   ): DeploymentStatusRecord {
-    const status: DeploymentStatusRecord = { ...fields, id: this.nextStatusId++, deploymentId: deployment.id, createdAt: isoSeconds() };
+    const status: DeploymentStatusRecord = {
+      ...fields,
+      id: this.nextStatusId++,
+      deploymentId: deployment.id,
+      createdAt: isoSeconds(),
+    };
     // Newest first, as the statuses list answers.
     deployment.statuses.unshift(status);
     deployment.updatedAt = status.createdAt;

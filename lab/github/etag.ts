@@ -2,7 +2,8 @@
 // and such answers do not cost rate limit (the reason pollers should send them).
 import { createHash } from 'node:crypto';
 
-export const etagOf = (body: unknown): string => `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 40)}"`;
+export const etagOf = (body: unknown): string =>
+  `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 40)}"`;
 
 const strip = (tag: string): string => tag.trim().replace(/^W\//, '');
 

@@ -13,9 +13,12 @@ const decodePart = (part: string): unknown => JSON.parse(Buffer.from(part, 'base
 export const looksLikeJwt = (value: string): boolean => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value);
 
 /** Returns the claims, or a GitHub-worded reason the token is refused. */
-export function verifyAppJwt(token: string, publicKeyPem: string, appId: number, nowSeconds = Math.floor(Date.now() / 1000)):
-  | { ok: true; claims: AppJwtClaims }
-  | { ok: false; message: string } {
+export function verifyAppJwt(
+  token: string,
+  publicKeyPem: string,
+  appId: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { ok: true; claims: AppJwtClaims } | { ok: false; message: string } {
   const undecodable = { ok: false as const, message: 'A JSON web token could not be decoded' };
   const [headerPart, payloadPart, signaturePart] = token.split('.');
   if (!headerPart || !payloadPart || !signaturePart) return undecodable;
@@ -38,12 +41,16 @@ export function verifyAppJwt(token: string, publicKeyPem: string, appId: number,
   if (!verify('RSA-SHA256', signed, key, Buffer.from(signaturePart, 'base64url'))) return undecodable;
   const { iss, iat, exp } = payload as { iss?: unknown; iat?: unknown; exp?: unknown };
   if (typeof iat !== 'number' || iat > nowSeconds + 60) {
-    return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued." };
+    return {
+      ok: false,
+      message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.",
+    };
   }
   if (typeof exp !== 'number' || exp <= nowSeconds) {
     return {
       ok: false,
-      message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
+      message:
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.",
     };
   }
   if (exp - iat > 600 + 60) return { ok: false, message: "'Expiration time' claim ('exp') is too far in the future." };

@@ -41,7 +41,10 @@ export function createdFilter(expression: string | null): (iso: string) => boole
   const op = /^(>=|<=|>|<)(.+)$/.exec(expr);
   if (op) {
     const operator = op[1]!;
-    const bound = parseBound(op[2]!, operator.startsWith('>') ? (operator === '>' ? 'end' : 'start') : operator === '<' ? 'start' : 'end');
+    const bound = parseBound(
+      op[2]!,
+      operator.startsWith('>') ? (operator === '>' ? 'end' : 'start') : operator === '<' ? 'start' : 'end',
+    );
     return (iso) => {
       const t = Date.parse(iso);
       return operator === '>=' ? t >= bound : operator === '<=' ? t <= bound : operator === '>' ? t > bound : t < bound;

@@ -33,7 +33,11 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     state.requireRepo(params);
     const all = state.workflows.list();
     const page = paginate(all, query, selfUrl(`/repos/${params['owner']}/${params['repo']}/actions/workflows`, query));
-    return { status: 200, body: { total_count: all.length, workflows: page.items.map((wf) => workflowJson(state.shapes, wf)) }, headers: page.headers };
+    return {
+      status: 200,
+      body: { total_count: all.length, workflows: page.items.map((wf) => workflowJson(state.shapes, wf)) },
+      headers: page.headers,
+    };
   });
 
   table.add('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id', ({ params }) => ({
@@ -50,7 +54,14 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     const inputs = validateDispatchInputs(workflow, input['inputs']);
     const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
     const run = state.runs.create({ workflow, branch, sha: state.repo.head(branch)!, inputs });
-    state.dispatches.push({ workflow: workflow.file, ref, inputs, at: new Date().toISOString(), runId: run.id, returnRunDetails: wantsDetails });
+    state.dispatches.push({
+      workflow: workflow.file,
+      ref,
+      inputs,
+      at: new Date().toISOString(),
+      runId: run.id,
+      returnRunDetails: wantsDetails,
+    });
     state.counters.dispatches++;
     if (state.options.returnRunDetails && (wantsDetails || alwaysDetails(headers))) {
       return {
@@ -64,7 +75,12 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
   table.add('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id/runs', ({ params, query }) => {
     const workflow = workflowOf(params);
     const runs = state.runs.list().filter((run) => run.workflow === workflow);
-    return listRuns(state, runs, query, selfUrl(`/repos/${params['owner']}/${params['repo']}/actions/workflows/${params['workflow_id']}/runs`, query));
+    return listRuns(
+      state,
+      runs,
+      query,
+      selfUrl(`/repos/${params['owner']}/${params['repo']}/actions/workflows/${params['workflow_id']}/runs`, query),
+    );
   });
 
   table.add('GET', '/repos/:owner/:repo/actions/runs', ({ params, query }) => {
@@ -79,7 +95,11 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
 
   table.add('GET', '/repos/:owner/:repo/actions/runs/:run_id/jobs', ({ params, query }) => {
     const run = runOf(params);
-    const page = paginate(run.jobs, query, selfUrl(`/repos/${params['owner']}/${params['repo']}/actions/runs/${run.id}/jobs`, query));
+    const page = paginate(
+      run.jobs,
+      query,
+      selfUrl(`/repos/${params['owner']}/${params['repo']}/actions/runs/${run.id}/jobs`, query),
+    );
     return {
       status: 200,
       body: { total_count: run.jobs.length, jobs: page.items.map((job) => jobJson(state.shapes, run, job)) },

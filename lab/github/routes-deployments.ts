@@ -28,10 +28,10 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
     if (!sha) throw unprocessable(`No ref found for: ${ref}`, CREATE_DOCS);
     const payload = input['payload'];
     if (payload !== undefined && typeof payload !== 'string' && !isRecord(payload)) {
-      throw unprocessable('Invalid request.\n\nFor \'payload\', value is not an object or string.', CREATE_DOCS);
+      throw unprocessable("Invalid request.\n\nFor 'payload', value is not an object or string.", CREATE_DOCS);
     }
     if (input['required_contexts'] !== undefined && !Array.isArray(input['required_contexts'])) {
-      throw unprocessable('Invalid request.\n\nFor \'required_contexts\', value is not an array.', CREATE_DOCS);
+      throw unprocessable("Invalid request.\n\nFor 'required_contexts', value is not an array.", CREATE_DOCS);
     }
     optionalBoolean(input, 'auto_merge', CREATE_DOCS);
     const deployment = state.deployments.create({
@@ -71,7 +71,11 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
     const input = objectBody(body, STATUS_DOCS);
     const stateName = requiredString(input, 'state', STATUS_DOCS);
     if (!DEPLOYMENT_STATES.includes(stateName as DeploymentState)) {
-      throw new GitHubError(422, `Validation Failed: state '${stateName}' is not one of ${DEPLOYMENT_STATES.join(', ')}`, STATUS_DOCS);
+      throw new GitHubError(
+        422,
+        `Validation Failed: state '${stateName}' is not one of ${DEPLOYMENT_STATES.join(', ')}`,
+        STATUS_DOCS,
+      );
     }
     const status = state.deployments.addStatus(deployment, {
       state: stateName as DeploymentState,
@@ -89,7 +93,11 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
 
   table.add('GET', '/repos/:owner/:repo/deployments/:deployment_id/statuses', ({ params, query }) => {
     const deployment = deploymentOf(params);
-    const page = paginate(deployment.statuses, query, `${base(params)}/deployments/${deployment.id}/statuses?${query.toString()}`);
+    const page = paginate(
+      deployment.statuses,
+      query,
+      `${base(params)}/deployments/${deployment.id}/statuses?${query.toString()}`,
+    );
     return { status: 200, body: page.items.map((s) => deploymentStatusJson(state.shapes, s)), headers: page.headers };
   });
 

@@ -86,7 +86,13 @@ export function finishJobs(
   failStep: string,
   at: string,
 ): { failedJob?: string; failedStep?: string } {
-  const failIndex = conclusion === 'success' ? -1 : Math.max(0, jobs.findIndex((job) => job.name === failJob));
+  const failIndex =
+    conclusion === 'success'
+      ? -1
+      : Math.max(
+          0,
+          jobs.findIndex((job) => job.name === failJob),
+        );
   const stepConclusion = conclusion === 'cancelled' ? 'cancelled' : 'failure';
   jobs.forEach((job, index) => {
     if (job.status === 'queued') job.startedAt = at;
@@ -97,10 +103,14 @@ export function finishJobs(
       for (const step of job.steps) completeStep(step, 'success', at);
     } else if (index === failIndex) {
       job.conclusion = conclusion;
-      const failAt = Math.max(0, job.steps.findIndex((step) => step.name === failStep));
+      const failAt = Math.max(
+        0,
+        job.steps.findIndex((step) => step.name === failStep),
+      );
       job.steps.forEach((step, stepIndex) => {
         // "Complete job" always runs, even after a failed step.
-        const result = stepIndex < failAt || step.name === 'Complete job' ? 'success' : stepIndex === failAt ? stepConclusion : 'skipped';
+        const result =
+          stepIndex < failAt || step.name === 'Complete job' ? 'success' : stepIndex === failAt ? stepConclusion : 'skipped';
         completeStep(step, result, at);
       });
     } else {

@@ -81,7 +81,13 @@ async function handle(state: GitHubState, table: RouteTable, control: ControlHan
   sendJson(res, result.status, result.body, { ...baseHeaders(state), ...result.headers });
 }
 
-async function answer(state: GitHubState, table: RouteTable, identity: Identity, req: IncomingMessage, url: URL): Promise<RouteResult> {
+async function answer(
+  state: GitHubState,
+  table: RouteTable,
+  identity: Identity,
+  req: IncomingMessage,
+  url: URL,
+): Promise<RouteResult> {
   try {
     authorize(identity, url.pathname);
     if (state.rateLimit.exhausted()) {
@@ -94,7 +100,13 @@ async function answer(state: GitHubState, table: RouteTable, identity: Identity,
     const match = table.match(req.method ?? 'GET', url.pathname);
     if (!match || 'methodNotAllowed' in match) throw notFound();
     const body = await readJson(req);
-    return await match.handler({ params: match.params, query: url.searchParams, body, headers: req.headers, authKind: identity.kind });
+    return await match.handler({
+      params: match.params,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      authKind: identity.kind,
+    });
   } catch (err) {
     if (err instanceof GitHubError) return { status: err.status, body: err.body(), headers: err.headers };
     if (err instanceof BodyParseError) return { status: 400, body: errorBody(400, err.message) };
@@ -121,7 +133,13 @@ function baseHeaders(state: GitHubState): Record<string, string> {
 }
 
 /** Returns true when the fault answered (or dropped) the request itself. */
-async function applyFault(state: GitHubState, fault: FaultSpec, req: IncomingMessage, res: ServerResponse, record: RequestRecord) {
+async function applyFault(
+  state: GitHubState,
+  fault: FaultSpec,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RequestRecord,
+) {
   if (fault.delayMs) await sleep(fault.delayMs);
   if (fault.resetConnection) {
     record.status = 0;

@@ -102,7 +102,11 @@ export function minimalRepository(ctx: ShapeContext): Json {
 
 export function fullRepository(ctx: ShapeContext): Json {
   const host = new URL(ctx.webUrl).host;
-  const pushedAt = [...ctx.repo.commits.values()].map((c) => c.at).sort().at(-1) ?? ctx.repo.createdAt;
+  const pushedAt =
+    [...ctx.repo.commits.values()]
+      .map((c) => c.at)
+      .sort()
+      .at(-1) ?? ctx.repo.createdAt;
   return {
     ...minimalRepository(ctx),
     clone_url: `${repoWeb(ctx)}.git`,

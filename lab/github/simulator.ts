@@ -52,7 +52,9 @@ export class GitHubSimulator {
   constructor(options: GitHubSimulatorOptions, effects: LabEffects) {
     this.webhook = new WebhookSender(options.webhook);
     const repo = new RepoModel(options.owner, options.repo, options.branches.blue);
-    this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), { returnRunDetails: options.returnRunDetails });
+    this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), {
+      returnRunDetails: options.returnRunDetails,
+    });
     this.initialSha = seedRepo(repo, options.branches).initial;
     for (const def of seededWorkflows()) this.state.workflows.add(def, repo.createdAt);
     this.state.runs = new RunStore(
@@ -221,7 +223,8 @@ export class GitHubSimulator {
       if (effect.type === 'deploy') effects.deploy(effect.color, run.headSha);
       if (effect.type === 'switch') {
         const color = run.inputs['color'];
-        if (color === 'blue' || color === 'green') effects.switchTo(color, `run ${run.id} (${run.workflow.file})`, effect.service);
+        if (color === 'blue' || color === 'green')
+          effects.switchTo(color, `run ${run.id} (${run.workflow.file})`, effect.service);
       }
     }
     const summary = this.summarize(run);

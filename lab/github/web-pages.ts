@@ -22,7 +22,9 @@ export function serveWebPage(state: GitHubState, path: string, res: ServerRespon
       return `<h3>${escapeHtml(job.name)}: ${job.conclusion ?? job.status}</h3><ol>${steps}</ol>`;
     })
     .join('');
-  const inputs = Object.entries(run.inputs).map(([k, v]) => `<li>${escapeHtml(k)} = ${escapeHtml(v)}</li>`).join('');
+  const inputs = Object.entries(run.inputs)
+    .map(([k, v]) => `<li>${escapeHtml(k)} = ${escapeHtml(v)}</li>`)
+    .join('');
   sendText(
     res,
     200,

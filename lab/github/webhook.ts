@@ -17,7 +17,11 @@ export function assertLoopbackUrl(url: string): void {
   }
 }
 
-export function workflowRunPayload(ctx: ShapeContext, run: Run, action: 'requested' | 'in_progress' | 'completed'): Record<string, unknown> {
+export function workflowRunPayload(
+  ctx: ShapeContext,
+  run: Run,
+  action: 'requested' | 'in_progress' | 'completed',
+): Record<string, unknown> {
   return {
     action,
     workflow_run: workflowRunJson(ctx, run),
@@ -28,7 +32,8 @@ export function workflowRunPayload(ctx: ShapeContext, run: Run, action: 'request
 }
 
 /** `sha256=<hex>` over the raw body, as in GitHub's X-Hub-Signature-256 header. */
-export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const signBody = (secret: string, body: string): string =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export class WebhookSender {
   readonly deliveries: WebhookDelivery[] = [];
@@ -52,7 +57,8 @@ export class WebhookSender {
     const id = randomUUID();
     const delivery: WebhookDelivery = { id, runId, at: new Date().toISOString(), status: 0 };
     this.deliveries.push(delivery);
-    if (this.deliveries.length > MAX_RECORDED_DELIVERIES) this.deliveries.splice(0, this.deliveries.length - MAX_RECORDED_DELIVERIES);
+    if (this.deliveries.length > MAX_RECORDED_DELIVERIES)
+      this.deliveries.splice(0, this.deliveries.length - MAX_RECORDED_DELIVERIES);
     const posting = fetch(target.url, {
       method: 'POST',
       headers: {

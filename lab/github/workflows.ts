@@ -88,10 +88,14 @@ function checkJobStep(workflow: RegisteredWorkflow, job?: string, step?: string)
  */
 export function validateDispatchInputs(workflow: RegisteredWorkflow, raw: unknown): Record<string, string> {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw unprocessable('Invalid request.\n\nFor \'properties/inputs\', ' + JSON.stringify(raw) + ' is not an object.', DISPATCH_DOCS);
+    throw unprocessable(
+      "Invalid request.\n\nFor 'properties/inputs', " + JSON.stringify(raw) + ' is not an object.',
+      DISPATCH_DOCS,
+    );
   }
   const given = (raw ?? {}) as Record<string, unknown>;
-  if (Object.keys(given).length > 25) throw unprocessable('inputs are too large: no more than 25 properties are allowed', DISPATCH_DOCS);
+  if (Object.keys(given).length > 25)
+    throw unprocessable('inputs are too large: no more than 25 properties are allowed', DISPATCH_DOCS);
   const inputs: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     if (typeof value === 'object' && value !== null) {
@@ -110,7 +114,10 @@ export function validateDispatchInputs(workflow: RegisteredWorkflow, raw: unknow
       continue;
     }
     if (spec.type === 'choice' && spec.options && !spec.options.includes(inputs[name]!)) {
-      throw unprocessable(`Provided value '${inputs[name]}' for input '${name}' not in the list of allowed values`, DISPATCH_DOCS);
+      throw unprocessable(
+        `Provided value '${inputs[name]}' for input '${name}' not in the list of allowed values`,
+        DISPATCH_DOCS,
+      );
     }
     if (spec.type === 'boolean' && !['true', 'false'].includes(inputs[name]!)) {
       throw unprocessable(`Provided value '${inputs[name]}' for input '${name}' is not a boolean`, DISPATCH_DOCS);

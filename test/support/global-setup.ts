@@ -40,9 +40,11 @@ export default async function setup(project: TestProject) {
       uiPort,
       searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
       extraArgs: [
-        '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+        '--dynamic-config-value',
+        'frontend.enableUpdateWorkflowExecution=true',
         // As in docker-compose.yml: an activity scheduled by a workflow task goes straight back to that worker.
-        '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+        '--dynamic-config-value',
+        'system.enableActivityEagerExecution=true',
       ],
     },
   });

@@ -45,7 +45,11 @@ export async function connectClient(): Promise<{ client: Client; connection: Con
 /** A task queue of its own per test, so workers of other tests never pick up its tasks. */
 export const taskQueueFor = (name: string) => `test-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now() % 100000}`;
 
-export async function startWorker(lab: Pick<Lab, 'token'>, taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+export async function startWorker(
+  lab: Pick<Lab, 'token'>,
+  taskQueue: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ worker: Worker; stop: () => Promise<void> }> {
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await createBlueGreenWorker({
     connection,
@@ -69,9 +73,17 @@ export async function startWorker(lab: Pick<Lab, 'token'>, taskQueue: string, en
 }
 
 /** A plan for the lab's example config with overrides deep-merged in (as YAML would have them). */
-export function labPlan(lab: Pick<Lab, 'exampleConfig'>, service: string, overrides: Record<string, unknown> = {}, color?: Color): DeploymentPlan {
+export function labPlan(
+  lab: Pick<Lab, 'exampleConfig'>,
+  service: string,
+  overrides: Record<string, unknown> = {},
+  color?: Color,
+): DeploymentPlan {
   // Tests poll the lab quickly; the shipped default (3s) is for real GitHub.
-  const config = deepMerge(deepMerge(lab.exampleConfig(service), { deploy: { pollInterval: '100ms', runTimeout: '2m' } }), overrides);
+  const config = deepMerge(
+    deepMerge(lab.exampleConfig(service), { deploy: { pollInterval: '100ms', runTimeout: '2m' } }),
+    overrides,
+  );
   const parsed = parseConfigText(stringify(config), `${service}.yaml`);
   return resolvePlan(parsed, { requestedBy: 'test', ...(color ? { color } : {}) });
 }
@@ -97,4 +109,3 @@ export async function waitForStatus(
 }
 
 export const waitingForApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
-

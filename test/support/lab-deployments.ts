@@ -24,7 +24,11 @@ export interface LabWorkerOptions {
 }
 
 /** Shorter than the production defaults, never shorter than the lab needs. */
-export const FAST_GITHUB: GitHubActivityOptions = { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 };
+export const FAST_GITHUB: GitHubActivityOptions = {
+  dispatchGraceMs: 1_000,
+  runDiscoveryPollMs: 100,
+  runDiscoveryTimeoutMs: 3_000,
+};
 
 export interface LabWorker {
   worker: Worker;
@@ -80,4 +84,3 @@ export async function deployOnLab(
 
 /** A service name unique to this run, so reruns never meet an old workflow id. */
 export const uniqueService = (name: string): string => `${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-

@@ -80,10 +80,16 @@ export class ManagedProcess {
   /** Resolves when the output matches; rejects when the process exits first or after timeoutMs. */
   waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`${this.name}: no output matching ${pattern} within ${timeoutMs} ms; output:\n${this.tail()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`${this.name}: no output matching ${pattern} within ${timeoutMs} ms; output:\n${this.tail()}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (pattern.test(this.out)) done();
-        else if (this.exit) done(new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before printing ${pattern}; output:\n${this.tail()}`));
+        else if (this.exit)
+          done(
+            new Error(`${this.name} exited (${JSON.stringify(this.exit)}) before printing ${pattern}; output:\n${this.tail()}`),
+          );
       };
       const done = (err?: Error) => {
         clearTimeout(timer);
@@ -178,7 +184,12 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
       : {}),
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
   });
-  const worker = new ManagedProcess(options.name ?? `worker(${options.taskQueue})`, process.execPath, [BLUEGREEN_BIN, 'worker', '--task-queue', options.taskQueue], env);
+  const worker = new ManagedProcess(
+    options.name ?? `worker(${options.taskQueue})`,
+    process.execPath,
+    [BLUEGREEN_BIN, 'worker', '--task-queue', options.taskQueue],
+    env,
+  );
   if (options.waitUntilRunning ?? true) await worker.waitForOutput(/Worker state changed[^]*?RUNNING/);
   return worker;
 }
@@ -309,7 +320,9 @@ export class DevServer {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    throw new Error(`dev server on ${this.address} not serving within ${timeoutMs} ms: ${String(lastError)}\n${this.process?.tail()}`);
+    throw new Error(
+      `dev server on ${this.address} not serving within ${timeoutMs} ms: ${String(lastError)}\n${this.process?.tail()}`,
+    );
   }
 }
 

@@ -35,7 +35,12 @@ export async function removeBundleFile(): Promise<void> {
 export async function startWorkerProcess(env: Record<string, string>, readyWithinMs = 60_000): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/bluegreen.js'), 'worker'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', BLUEGREEN_WORKFLOW_BUNDLE: (await bundleFile()).path, ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      BLUEGREEN_WORKFLOW_BUNDLE: (await bundleFile()).path,
+      ...env,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
