@@ -63,7 +63,11 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
   const runNamesChecked = new Set<string>();
 
   /** The oldest run of `input.workflow` on `input.ref` that carries the correlation id and is ours. */
-  async function findDispatchedRun(octokit: GitHubActivityClient, input: DispatchWorkflowInput, sinceMs: number): Promise<FoundRuns> {
+  async function findDispatchedRun(
+    octokit: GitHubActivityClient,
+    input: DispatchWorkflowInput,
+    sinceMs: number,
+  ): Promise<FoundRuns> {
     const carrying: ListedRun[] = [];
     let pages = 0;
     const runs = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
@@ -188,7 +192,8 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
     // 204: the server does not return run details; the run shows up in the list shortly.
     const listed = await pollForRun(find, timing.runDiscoveryTimeoutMs, { stage: 'discovering', correlationId });
     if (listed.run) return found(listed.run, false);
-    const refused = listed.refused.length > 0 ? ` (runs carrying it that are not this dispatch: ${listed.refused.join('; ')})` : '';
+    const refused =
+      listed.refused.length > 0 ? ` (runs carrying it that are not this dispatch: ${listed.refused.join('; ')})` : '';
     throw ApplicationFailure.nonRetryable(
       `Dispatched ${subject}, but no run of it whose name carries ${correlationId} appeared within ${timing.runDiscoveryTimeoutMs / 1000}s${refused}: ` +
         `the workflow file must set \`run-name: ... \${{ inputs.deployment_id }}\` (see examples/github-workflows)`,

@@ -110,7 +110,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     // plugin), not on plugin-retry's fixed backoff.
     retry: { ...given('retries', options.retries), doNotRetry: DO_NOT_RETRY },
     // Per client (per API root): writes are spaced per credential and host.
-    limits: { ...given('maxConcurrentRequests', options.maxConcurrentRequests), ...given('writeSpacingMs', options.writeSpacingMs) },
+    limits: {
+      ...given('maxConcurrentRequests', options.maxConcurrentRequests),
+      ...given('writeSpacingMs', options.writeSpacingMs),
+    },
     recovery: {
       log,
       ...given('maxWaitSeconds', options.maxInProcessRateLimitWaitSeconds),

@@ -84,7 +84,7 @@ export interface WorkflowBehavior {
    * (GitHub stops the runners asynchronously). @default 0
    */
   cancelTakesMs?: number;
-  /** Only a force-cancel stops the run (a job with `if: always()` keeps it going). */
+  /** A plain cancel is accepted (202) but ignored: only a force-cancel stops the run (an `if: always()` job). */
   ignoresCancel?: boolean;
 }
 

@@ -73,7 +73,9 @@ describe('replay of recorded histories', () => {
   it('a non-deterministic change (one extra timer before the plan) fails every one of them', async () => {
     await mkdir(MUTANT_DIR, { recursive: true });
     await cp(join(ROOT, 'workflows'), join(MUTANT_DIR, 'workflows'), { recursive: true });
-    await cp(join(ROOT, 'activities/types.ts'), join(MUTANT_DIR, 'activities/types.ts'));
+    // The sandbox-safe modules of activities/ the workflow code imports.
+    for (const file of ['activities/types.ts', 'activities/github-error-types.ts'])
+      await cp(join(ROOT, file), join(MUTANT_DIR, file));
     const file = join(MUTANT_DIR, 'workflows/blue-green-deployment.ts');
     const source = await readFile(file, 'utf8');
     const anchor = "    tracker.start('plan',";

@@ -68,7 +68,10 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
     const inputs = validateDispatchInputs(workflow, input['inputs']);
     const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
-    const run = state.dispatch({ workflow, ref, branch, sha: state.repo.head(branch)!, inputs, actor: actorFor(authKind) }, wantsDetails);
+    const run = state.dispatch(
+      { workflow, ref, branch, sha: state.repo.head(branch)!, inputs, actor: actorFor(authKind) },
+      wantsDetails,
+    );
     if (mode === true && (wantsDetails || alwaysDetails(headers))) {
       return {
         status: 200,

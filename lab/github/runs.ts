@@ -97,16 +97,14 @@ export class RunStore {
 
   /**
    * Asks a run that has not completed to stop; false when it already had (GitHub's 409). The
-   * run ends `cancelled` now, after the workflow's `cancelTakesMs`, or — when it ignores a
-   * plain cancel — only on a forced one.
+   * run ends `cancelled` after the workflow's `cancelTakesMs` (at once by default); one that
+   * ignores a plain cancel stops only on a forced one.
    */
   requestCancel(run: Run, force: boolean): boolean {
     if (run.status === 'completed') return false;
     run.cancelRequests.push({ atMs: Date.now(), force });
-    const { cancelTakesMs, ignoresCancel } = run.plan;
-    if (force) this.complete(run, 'cancelled');
-    else if (ignoresCancel) return true;
-    else if (cancelTakesMs > 0) this.after(cancelTakesMs, () => this.complete(run, 'cancelled'));
+    if (run.plan.ignoresCancel && !force) return true;
+    if (run.plan.cancelTakesMs > 0) this.after(run.plan.cancelTakesMs, () => this.complete(run, 'cancelled'));
     else this.complete(run, 'cancelled');
     return true;
   }

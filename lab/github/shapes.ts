@@ -21,7 +21,8 @@ const repoWeb = (ctx: ShapeContext): string => `${ctx.webUrl}/${ctx.repo.owner}/
 const nodeId = (kind: string, id: number | string): string => Buffer.from(`${kind}:${id}`).toString('base64url');
 
 export function user(ctx: ShapeContext, login: string, id: number, type: 'User' | 'Organization' | 'Bot' = 'User'): Json {
-  const api = `${ctx.apiUrl}/users/${login}`;
+  // GitHub percent-encodes a bot's login in its URLs: /users/github-actions%5Bbot%5D.
+  const api = `${ctx.apiUrl}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id,
@@ -29,7 +30,7 @@ export function user(ctx: ShapeContext, login: string, id: number, type: 'User' 
     avatar_url: `${ctx.webUrl}/avatars/${id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${ctx.webUrl}/${login}`,
+    html_url: `${ctx.webUrl}/${encodeURIComponent(login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
