@@ -59,7 +59,7 @@ describe('switch windows in the workflow sandbox', () => {
         return { allowedNow: v.allowedNow, ...(v.until ? { until: v.until.toISOString() } : {}), why: v.why };
       });
       expect(inSandbox).toEqual(inNode);
-      expect(inSandbox.map((v) => v.until)).toEqual([
+      expect((inSandbox as Array<{ until?: string }>).map((v) => v.until)).toEqual([
         '2026-03-30T07:00:00.000Z',
         '2026-10-26T08:00:00.000Z',
         '2026-03-09T13:00:00.000Z',

@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { Freeze, SwitchWindow } from './windows.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -112,16 +113,48 @@ export interface DeploymentPlan {
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
   approval: { required: boolean; approvers: string[]; timeoutMs: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
-  sync: { enabled: boolean; redeploy: boolean };
+  /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
+  sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
   /** The public DNS record, when configured: verified after every switch (any switch type). */
   dns?: DnsPlan;
+  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail as before. */
+  onFailure?: Partial<Record<FailureStep, StepFailurePolicy>>;
+  /** Allowed switch times and freezes from bluegreen.yaml (the worker policy adds its own). */
+  switchWindows?: { windows: SwitchWindow[]; freezes: Freeze[] };
+  /** Set by `bluegreen revert`: this deployment brings back what ran before `of`. */
+  revert?: RevertPlan;
   /**
    * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+}
+
+export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
+
+/** `onFailure: ask` of one step. */
+export interface StepFailurePolicy {
+  action: 'ask';
+  /** How long a failed step waits for `retry` or `abort`. */
+  retryTimeoutMs: number;
+  /** What happens when nobody decides in time. */
+  default: 'abort' | 'retry';
+  maxRetries: number;
+}
+
+/** What a revert brings back: the color that served before `of`, and the SHA it ran. */
+export interface RevertPlan {
+  /** The deployment id of the SUCCEEDED deployment being reverted. */
+  of: string;
+  /** The color traffic goes back to. */
+  color: Color;
+  /** The SHA that color ran before `of` (deployed again unless `warm`). */
+  sha?: string;
+  /** The color still runs that SHA (no sync since): switch back without a redeploy. */
+  warm: boolean;
+  reason: string;
 }
 
 export type PhaseName =
