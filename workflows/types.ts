@@ -167,6 +167,9 @@ export type PhaseName =
   | 'sync'
   | 'rollback'
   | 'done'
+  /** Issue 17: the old color kept warm after monitoring (sync.after); waiting for a switch window. */
+  | 'bake'
+  | 'window'
   | `preSwitch:${string}`
   | `postSync:${string}`;
 
@@ -226,6 +229,13 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /**
+   * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
+   * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
+   */
+  previous?: { color: Color; sha?: string; warm: boolean };
+  /** Set on a revert deployment: the id of the deployment it reverts. */
+  revertOf?: string;
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;
