@@ -236,6 +236,20 @@ export interface DeploymentStatus {
   previous?: { color: Color; sha?: string; warm: boolean };
   /** Set on a revert deployment: the id of the deployment it reverts. */
   revertOf?: string;
+  /** The bake window (sync.after): until when `rollback` is instant, the old color untouched. */
+  bake?: { until: string; color: Color; endedBy?: string };
+  /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
+  attempts?: Partial<Record<string, number>>;
+  /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
+  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
+  switchWindow?: {
+    why: string;
+    /** When the switch is allowed again (absent: not within a year, only an override helps). */
+    until?: string;
+    since: string;
+    override?: { by: string; reason: string; at: string };
+  };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;
