@@ -31,7 +31,7 @@ const consequence: Record<DecisionName, string> = {
   reject: 'the deployment ends ABORTED, traffic untouched',
   rollback: 'traffic is being switched back',
   abort: 'the deployment stops before traffic moves (ABORTED)',
-  promote: 'the monitor window (or the bake) ends now as a success',
+  promote: 'the monitor window ends now as a success',
   retry: 'the failed step runs again (a new run, a new correlation id)',
   'override-window': 'the deployment switches now, outside its switch window (recorded with your reason)',
 };
@@ -71,7 +71,7 @@ export async function decide(decision: DecisionName, service: string, options: D
     if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
     const note = options.comment ?? options.reason;
     console.log(
-      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${consequence[decision]}`,
+      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${decision === 'promote' && status.phase === 'bake' ? 'the bake ends now, sync goes ahead' : consequence[decision]}`,
     );
     return EXIT.SUCCEEDED;
   } finally {
