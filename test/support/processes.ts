@@ -12,12 +12,12 @@ import { stringify } from 'yaml';
 import type { Lab } from '../../lab/index.js';
 import { TEMPORAL_CLI } from './global-setup.js';
 import { workflowBundle } from './harness.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BLUEGREEN_BIN = join(ROOT, 'bin', 'bluegreen.js');
 
 /** Search attributes of workflows/search-attributes.ts, as `start-dev --search-attribute` wants them. */
-const SEARCH_ATTRIBUTES = ['BlueGreenService', 'BlueGreenPhase', 'BlueGreenTargetColor', 'BlueGreenOutcome'];
 
 const started = new Set<ManagedProcess>();
 
