@@ -12,6 +12,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { dnsName, dnsServer } from '../switches/dns/config-fields.js';
+
+export { dnsServer };
 import type { ConfigProblem } from './config.js';
 
 const addresses = (family: 4 | 6, example: string) => {
