@@ -10,6 +10,7 @@
 // secret store reads them once at worker start.
 import { z } from 'zod';
 import { dnsServer } from '../client/dns-config-schema.js';
+import { windowsPolicySection } from './policy-windows.js';
 
 /** The GitHub API root a worker without a policy file serves. */
 export const GITHUB_API_ROOT = 'https://api.github.com';
@@ -178,11 +179,12 @@ export const metricsSection = z
   .max(64)
   .default([]);
 
-/** Deployment windows and freezes (the resilience helper owns this shape). */
-export const windowsSection = z
-  .array(z.looseObject({ match: servicePattern }))
-  .max(256)
-  .default([]);
+/**
+ * Switch windows and freezes per service (worker/policy-windows.ts): every deployment on this
+ * worker obeys them; a deployer's bluegreen.yaml may only add its own.
+ * @default [] (switch any time)
+ */
+export const windowsSection = windowsPolicySection;
 
 export const policySchema = z.strictObject({
   github: githubSection,
