@@ -32,6 +32,12 @@ export function dnsLabPlan(lab: Lab, service: string, overrides: Record<string, 
 
 /** A worker with the real activities, the TSIG secret in its environment and quick DNS timeouts. */
 export async function startDnsWorker(lab: Lab, taskQueue: string, env: Record<string, string>): Promise<() => Promise<void>> {
-  const { stop } = await startTestWorker(taskQueue, { token: lab.token, env, retries: 2, writeSpacingMs: 0, dns: { queryTimeoutMs: 500 } });
+  const { stop } = await startTestWorker(taskQueue, {
+    token: lab.token,
+    env,
+    retries: 2,
+    writeSpacingMs: 0,
+    dns: { queryTimeoutMs: 500 },
+  });
   return stop;
 }
