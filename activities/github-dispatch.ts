@@ -19,7 +19,7 @@ import {
   type GitHubActivityClient,
   type GitHubClientFor,
 } from './github-common.js';
-import { GITHUB_ERROR_TYPES } from './github-error-types.js';
+import { GITHUB_ERROR_TYPES } from '../workflows/github-error-types.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
 import { mismatch, titleCarriesCorrelationId, type ListedRun, type RunExpectation } from './github-run-match.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';

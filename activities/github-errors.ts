@@ -6,10 +6,10 @@
 import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
-import { GITHUB_ERROR_TYPES, isTransientStatus } from './github-error-types.js';
+import { GITHUB_ERROR_TYPES, isTransientStatus } from '../workflows/github-error-types.js';
 import { rateLimitWait } from './github-rate-limit.js';
 
-export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS } from './github-error-types.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS } from '../workflows/github-error-types.js';
 
 /** What the failed call was about, for the message: "workflow deploy-green.yml on branch green". */
 export interface GitHubCallContext {

@@ -3,6 +3,9 @@
 // worker's own login. Anyone with Actions write can dispatch a run whose name carries a
 // predictable id (`<deployment>.deploy`), even before the deployment does: without these two
 // checks the deployment would wait on, and report, a run of someone else's choosing.
+import { titleCarriesCorrelationId } from '../workflows/correlation-id.js';
+
+export { titleCarriesCorrelationId };
 
 /** The fields of a listed run the match reads. */
 export interface ListedRun {
@@ -20,16 +23,6 @@ export interface RunExpectation {
   headSha?: string;
   /** The login dispatches of this worker are recorded under; unknown if GitHub would not say. */
   actor?: string;
-}
-
-/**
- * True when `title` carries `correlationId` as a whole token: `api-7f3a.deploy` must not match
- * `api-7f3a.deploy-2` or `xapi-7f3a.deploy`.
- */
-export function titleCarriesCorrelationId(title: string | null | undefined, correlationId: string): boolean {
-  if (!title || !correlationId) return false;
-  const escaped = correlationId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`).test(title);
 }
 
 /** Who triggered the run: `triggering_actor` (re-runs change it), else `actor`. */

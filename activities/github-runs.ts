@@ -11,7 +11,7 @@ import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { describe, repoName, requestOptions, type GitHubClientFor } from './github-common.js';
-import { GITHUB_ERROR_TYPES } from './github-error-types.js';
+import { GITHUB_ERROR_TYPES } from '../workflows/github-error-types.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import type { CancelWorkflowRunInput, CancelWorkflowRunResult, WaitForRunInput, WorkflowRunResult } from './types.js';

@@ -1,7 +1,7 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
 import { proxyActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_GITHUB_ERRORS } from '../activities/github-error-types.js';
+import { NON_RETRYABLE_GITHUB_ERRORS } from './github-error-types.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import type { DeploymentPlan } from './types.js';
 
