@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { dnsSection, switchDns } from './dns-config-schema.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
+import { analysisSchemas } from './analysis-schema.js';
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -98,6 +99,9 @@ const switchHttp = z.strictObject({
   verifyTimeout: duration('2h').prefault('10m'),
 });
 
+// Named metrics and where they run (issue 14): client/analysis-schema.ts.
+const analysis = analysisSchemas({ duration, httpUrl, workflowFile, branch: name('branch name') });
+
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
@@ -118,12 +122,18 @@ export const configSchema = z.strictObject({
     .prefault({}),
   switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp, switchDns(duration)]).optional(),
   dns: dnsSection.optional(),
+  /** Named metrics (Prometheus or JSON) that verify.analysis and monitor.analysis refer to. */
+  metrics: analysis.metrics.optional(),
   verify: z
     .strictObject({
       healthPath: z.string().startsWith('/', 'the path must start with "/"').default('/health'),
       successes: z.int().min(1).max(100).default(3),
       interval: duration('1h').prefault('5s'),
       timeout: duration('6h').prefault('5m'),
+      /** Metric analysis of the target color after the health checks, before approval. */
+      analysis: analysis.verifyAnalysis.optional(),
+      /** GitHub Actions test workflows run against the target color, beside the analysis. @default [] */
+      tests: analysis.tests.default([]),
     })
     .prefault({}),
   approval: z
@@ -138,6 +148,8 @@ export const configSchema = z.strictObject({
       duration: z.union([z.literal(0), duration('30d')]).prefault('15m'),
       interval: duration('1h').prefault('30s'),
       failureThreshold: z.int().min(1).max(1000).default(3),
+      /** Metric analysis of the new color beside the probes; consecutive failures roll back. */
+      analysis: analysis.monitorAnalysis.optional(),
     })
     .prefault({}),
   sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
 import type { BlueGreenConfig } from './config-schema.js';
+import { analysisPlanFields } from './analysis-schema.js';
 
 export interface PlanOptions {
   requestedBy: string;
@@ -88,5 +89,6 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
     ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
+    ...analysisPlanFields(config, blueBranch),
   };
 }
