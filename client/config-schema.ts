@@ -2,6 +2,7 @@
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
 import { dnsSection, switchDns } from './dns-config-schema.js';
+import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 import { analysisSchemas } from './analysis-schema.js';
 
@@ -152,7 +153,25 @@ export const configSchema = z.strictObject({
       analysis: analysis.monitorAnalysis.optional(),
     })
     .prefault({}),
-  sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),
+  sync: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      redeploy: z.boolean().default(true),
+      /**
+       * Bake: how long after the monitor window the old color stays untouched (the deployment
+       * waits in phase `bake`, where `rollback` switches back at once and `promote` ends it).
+       * Trades a longer-running deployment for an instant way back. @default 0 (sync at once)
+       * @example "2h"
+       */
+      after: z.union([z.literal(0), duration('30d')]).prefault(0),
+    })
+    .prefault({}),
+  /** Per step, what a failure does: `fail` (default) or `ask` (wait for retry/abort). See docs/resilience.md. */
+  onFailure: onFailureSection(duration),
+  /** When the switch may happen (deploy and verify run any time); the worker policy's windows apply too. @default [] (any time) */
+  windows: switchWindowsList,
+  /** When no switch happens, with the reason shown to whoever waits; the worker policy's freezes apply too. @default [] */
+  freezes: freezesList,
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
   hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
   timeouts: z

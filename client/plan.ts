@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
 import type { BlueGreenConfig } from './config-schema.js';
 import { analysisPlanFields } from './analysis-schema.js';
+import { FAILURE_STEPS } from './resilience-config-schema.js';
 
 export interface PlanOptions {
   requestedBy: string;
@@ -84,11 +85,43 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
       intervalMs: config.monitor.interval,
       failureThreshold: config.monitor.failureThreshold,
     },
-    sync: config.sync,
+    sync: {
+      enabled: config.sync.enabled,
+      redeploy: config.sync.redeploy,
+      ...(config.sync.after > 0 ? { afterMs: config.sync.after } : {}),
+    },
     rollback: config.rollback,
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
     ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
     ...analysisPlanFields(config, blueBranch),
+    ...resiliencePlan(config),
+  };
+}
+
+/** onFailure, windows and freezes: only what differs from the defaults, so plain plans stay as they were. */
+function resiliencePlan(config: BlueGreenConfig): Pick<DeploymentPlan, 'onFailure' | 'switchWindows'> {
+  const onFailure: NonNullable<DeploymentPlan['onFailure']> = {};
+  for (const step of FAILURE_STEPS) {
+    const policy = config.onFailure[step];
+    if (policy?.action !== 'ask') continue;
+    onFailure[step] = {
+      action: 'ask',
+      retryTimeoutMs: policy.retryTimeout,
+      default: policy.default,
+      maxRetries: policy.maxRetries,
+    };
+  }
+  const { windows, freezes } = config;
+  return {
+    ...(Object.keys(onFailure).length > 0 ? { onFailure } : {}),
+    ...(windows.length > 0 || freezes.length > 0
+      ? {
+          switchWindows: {
+            windows: windows.map((w) => ({ ...w, source: 'bluegreen.yaml' })),
+            freezes: freezes.map((f) => ({ ...f, source: 'bluegreen.yaml' })),
+          },
+        }
+      : {}),
   };
 }

@@ -58,3 +58,17 @@ export const SEARCH_ATTRIBUTES = ['BlueGreenService', 'BlueGreenPhase', 'BlueGre
 /** Signal payload limits: anything longer is cut, never stored whole in history. */
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TEXT_LENGTH = 2000;
+
+/**
+ * Retry a failed step (`onFailure: ask`): a new dispatch with a new correlation id, or the verify
+ * again. Giving up is `abort`. The reason is optional ("runner flaked").
+ */
+export interface RetryInput {
+  by: string;
+  reason?: string;
+}
+export const retrySignal = defineSignal<[RetryInput]>('retry');
+export const retryUpdate = defineUpdate<DecisionResult, [RetryInput]>('retryRequest');
+/** Switch now although a switch window is closed or a freeze applies; an approver, with a reason (recorded). */
+export const overrideWindowSignal = defineSignal<[ReasonInput]>('overrideWindow');
+export const overrideWindowUpdate = defineUpdate<DecisionResult, [ReasonInput]>('overrideWindowRequest');

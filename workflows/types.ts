@@ -1,6 +1,7 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
+import type { Freeze, SwitchWindow } from './windows.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -113,11 +114,18 @@ export interface DeploymentPlan {
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
   approval: { required: boolean; approvers: string[]; timeoutMs: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
-  sync: { enabled: boolean; redeploy: boolean };
+  /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
+  sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
   /** The public DNS record, when configured: verified after every switch (any switch type). */
   dns?: DnsPlan;
+  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail as before. */
+  onFailure?: Partial<Record<FailureStep, StepFailurePolicy>>;
+  /** Allowed switch times and freezes from bluegreen.yaml (the worker policy adds its own). */
+  switchWindows?: { windows: SwitchWindow[]; freezes: Freeze[] };
+  /** Set by `bluegreen revert`: this deployment brings back what ran before `of`. */
+  revert?: RevertPlan;
   /**
    * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
@@ -138,6 +146,31 @@ export interface VerifyTestPlan {
   timeoutMs: number;
 }
 
+export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
+
+/** `onFailure: ask` of one step. */
+export interface StepFailurePolicy {
+  action: 'ask';
+  /** How long a failed step waits for `retry` or `abort`. */
+  retryTimeoutMs: number;
+  /** What happens when nobody decides in time. */
+  default: 'abort' | 'retry';
+  maxRetries: number;
+}
+
+/** What a revert brings back: the color that served before `of`, and the SHA it ran. */
+export interface RevertPlan {
+  /** The deployment id of the SUCCEEDED deployment being reverted. */
+  of: string;
+  /** The color traffic goes back to. */
+  color: Color;
+  /** The SHA that color ran before `of` (deployed again unless `warm`). */
+  sha?: string;
+  /** The color still runs that SHA (no sync since): switch back without a redeploy. */
+  warm: boolean;
+  reason: string;
+}
+
 export type PhaseName =
   | 'plan'
   | 'deploy'
@@ -148,6 +181,9 @@ export type PhaseName =
   | 'sync'
   | 'rollback'
   | 'done'
+  /** Issue 17: the old color kept warm after monitoring (sync.after); waiting for a switch window. */
+  | 'bake'
+  | 'window'
   | `preSwitch:${string}`
   | `postSync:${string}`;
 
@@ -207,6 +243,27 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /**
+   * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
+   * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
+   */
+  previous?: { color: Color; sha?: string; warm: boolean };
+  /** Set on a revert deployment: the id of the deployment it reverts. */
+  revertOf?: string;
+  /** The bake window (sync.after): until when `rollback` is instant, the old color untouched. */
+  bake?: { until: string; color: Color; endedBy?: string };
+  /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
+  attempts?: Partial<Record<string, number>>;
+  /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
+  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
+  switchWindow?: {
+    why: string;
+    /** When the switch is allowed again (absent: not within a year, only an override helps). */
+    until?: string;
+    since: string;
+    override?: { by: string; reason: string; at: string };
+  };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;
