@@ -229,7 +229,10 @@ export type VerifyTestsConfig = z.output<Schemas['tests']>;
 
 interface AnalysisView {
   metrics?: MetricsConfig | undefined;
-  verify?: { analysis?: { metrics: string[] } | undefined; tests?: Array<{ name?: string | undefined; workflow: string }> };
+  verify?: {
+    analysis?: { metrics: string[] } | undefined;
+    tests?: Array<{ name?: string | undefined; workflow: string }> | undefined;
+  };
   monitor?: { analysis?: { metrics: string[] } | undefined };
 }
 
@@ -320,7 +323,7 @@ export function analysisPlan(metrics: MetricsConfig | undefined, a: VerifyAnalys
 
 interface AnalysisConfigView {
   metrics?: MetricsConfig | undefined;
-  verify: { analysis?: VerifyAnalysisConfig | undefined; tests: VerifyTestsConfig };
+  verify: { analysis?: VerifyAnalysisConfig | undefined; tests?: VerifyTestsConfig | undefined };
   monitor: { analysis?: MonitorAnalysisConfig | undefined };
 }
 
@@ -331,7 +334,7 @@ export function analysisPlanFields(
 ): Pick<DeploymentPlan, 'analysis' | 'verifyTests'> {
   const verify = config.verify.analysis ? analysisPlan(config.metrics, config.verify.analysis) : undefined;
   const monitor = config.monitor.analysis ? analysisPlan(config.metrics, config.monitor.analysis) : undefined;
-  const tests = config.verify.tests.map((t) => ({
+  const tests = (config.verify.tests ?? []).map((t) => ({
     name: t.name ?? t.workflow.replace(/\.ya?ml$/, ''),
     workflow: t.workflow,
     ref: t.ref ?? defaultRef,

@@ -134,7 +134,7 @@ export const configSchema = z.strictObject({
       /** Metric analysis of the target color after the health checks, before approval. */
       analysis: analysis.verifyAnalysis.optional(),
       /** GitHub Actions test workflows run against the target color, beside the analysis. @default [] */
-      tests: analysis.tests.default([]),
+      tests: analysis.tests.optional(),
     })
     .prefault({}),
   approval: z
