@@ -1,6 +1,6 @@
 // plan: read which color is live and the head of the other color's branch; start the GitHub
 // Deployment record. Fails when the requested color is already live.
-import { quick } from '../activity-proxies.js';
+import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
@@ -18,7 +18,7 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
     throw new DeploymentStop('FAILED', `${ctx.target} is already the active color: deploy to the other color`);
   }
   const env = plan.environments[ctx.target];
-  ctx.sha = await quick.readBranchHead.executeWithOptions({ summary: `read head of ${env.branch}` }, [
+  ctx.sha = await gitHubCalls(plan).readBranchHead.executeWithOptions({ summary: `read head of ${env.branch}` }, [
     { github: plan.github, branch: env.branch },
   ]);
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
