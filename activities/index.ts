@@ -6,6 +6,7 @@ import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -25,6 +26,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
     ...createSwitchTypeActivities({
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
@@ -34,7 +39,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 export { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,
