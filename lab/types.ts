@@ -202,4 +202,11 @@ export interface AppFault {
   colorBody?: 'not-json' | 'wrong-color';
   /** Drop every connection at once, as if nothing listened. */
   refuse?: boolean;
+  /**
+   * Fraction (0–1) of traffic requests (every route but /health, the color endpoint and
+   * /metrics) answered 500, spread evenly: 0.05 fails exactly every 20th.
+   */
+  errorRate?: number;
+  /** Extra latency of traffic requests only (the probes stay fast), in ms. */
+  latencyMs?: number;
 }

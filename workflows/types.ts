@@ -1,6 +1,7 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
+import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
@@ -126,6 +127,19 @@ export interface DeploymentPlan {
    * verify's against the target environment, monitor's under traffic. Absent in older plans.
    */
   checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };
+  /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
+  analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
+  /** verify.tests: GitHub Actions workflows run against the target color before approval. */
+  verifyTests?: VerifyTestPlan[];
+}
+
+/** One test workflow of verify.tests; inputs may use {{url}}, {{color}}, {{sha}}. */
+export interface VerifyTestPlan {
+  name: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  timeoutMs: number;
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
