@@ -3,6 +3,7 @@
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { SWITCHES } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
@@ -33,7 +34,7 @@ export interface HookPlan {
 }
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = WorkflowSwitchPlan | HttpSwitchPlan | DnsSwitchPlan;
+export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
 export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
