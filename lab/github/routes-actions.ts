@@ -45,7 +45,7 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     body: workflowJson(state.shapes, workflowOf(params)),
   }));
 
-  table.add('POST', '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches', ({ params, body, headers }) => {
+  table.add('POST', '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches', ({ params, body, headers, login }) => {
     const workflow = workflowOf(params, DISPATCH_DOCS);
     const input = objectBody(body, DISPATCH_DOCS);
     const ref = requiredString(input, 'ref', DISPATCH_DOCS);
@@ -53,7 +53,13 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
     const inputs = validateDispatchInputs(workflow, input['inputs']);
     const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
-    const run = state.runs.create({ workflow, branch, sha: state.repo.head(branch)!, inputs });
+    const run = state.runs.create({
+      workflow,
+      branch,
+      sha: state.repo.head(branch)!,
+      inputs,
+      ...(login ? { actor: login } : {}),
+    });
     state.dispatches.push({
       workflow: workflow.file,
       ref,
@@ -140,7 +146,7 @@ function listRuns(state: GitHubState, runs: Run[], query: URLSearchParams, self:
       (want('branch') === null || run.headBranch === want('branch')) &&
       (want('event') === null || run.event === want('event')) &&
       (want('head_sha') === null || run.headSha === want('head_sha')) &&
-      (want('actor') === null || want('actor') === 'bluegreen-bot') &&
+      (want('actor') === null || want('actor')!.toLowerCase() === run.actor.toLowerCase()) &&
       (want('check_suite_id') === null || String(run.checkSuiteId) === want('check_suite_id')) &&
       (status === null || (RUN_STATUSES.has(status) ? run.status === status : run.conclusion === status)),
   );

@@ -3,6 +3,7 @@
 import type { RunConclusion, RunStatus } from '../types.js';
 import { isoSeconds } from './repo-model.js';
 import { finishJobs, planRun, queuedJobs, startJobs, type JobState, type RunPlan } from './run-jobs.js';
+import { BOT_LOGIN } from './people.js';
 import type { RegisteredWorkflow } from './workflows.js';
 
 export interface Run {
@@ -14,6 +15,8 @@ export interface Run {
   headBranch: string;
   headSha: string;
   inputs: Record<string, string>;
+  /** Who dispatched it (`actor` and `triggering_actor`): the caller's login. */
+  actor: string;
   event: string;
   status: RunStatus;
   conclusion: RunConclusion | null;
@@ -34,6 +37,19 @@ export interface NewRun {
   branch: string;
   sha: string;
   inputs: Record<string, string>;
+  /** @default the bot */
+  actor?: string;
+}
+
+/**
+ * What happens when a run leaves the queue: 'hold' keeps it `waiting` (a job's environment
+ * needs a review) until `release` or `finish`; undefined starts it.
+ */
+export type RunStartHook = (run: Run) => 'hold' | undefined;
+
+/** `run-name:` as GitHub renders it: each `${{ inputs.x }}` replaced by the input's value. */
+export function renderRunName(template: string, inputs: Record<string, string>): string {
+  return template.replace(/\$\{\{\s*inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_, name: string) => inputs[name] ?? '');
 }
 
 export class RunStore {
@@ -46,9 +62,10 @@ export class RunStore {
   constructor(
     private readonly timing: () => { queuedMs: number; inProgressMs: number },
     private readonly onCompleted: (run: Run) => void,
+    private readonly onStart?: RunStartHook,
   ) {}
 
-  create({ workflow, branch, sha, inputs }: NewRun): Run {
+  create({ workflow, branch, sha, inputs, actor }: NewRun): Run {
     const now = Date.now();
     const createdAt = isoSeconds(now);
     const deploymentId = inputs['deployment_id'];
@@ -59,10 +76,15 @@ export class RunStore {
       workflow,
       // Like `run-name: <workflow name> · ${{ inputs.deployment_id }}`: how a retried dispatch
       // recognises its own run.
-      displayTitle: deploymentId ? `${workflow.name} · ${deploymentId}` : workflow.name,
+      displayTitle: workflow.runName
+        ? renderRunName(workflow.runName, inputs)
+        : deploymentId
+          ? `${workflow.name} · ${deploymentId}`
+          : workflow.name,
       headBranch: branch,
       headSha: sha,
       inputs,
+      actor: actor ?? BOT_LOGIN,
       event: 'workflow_dispatch',
       status: 'queued',
       conclusion: null,
@@ -99,8 +121,27 @@ export class RunStore {
     this.timers.clear();
   }
 
-  private start(run: Run): void {
+  /** A held (`waiting`) run goes on: its jobs start now. */
+  release(run: Run): void {
+    if (run.status !== 'waiting') return;
+    run.status = 'queued';
+    for (const job of run.jobs) if (job.status === 'waiting') job.status = 'queued';
+    this.start(run, false);
+  }
+
+  /** Ends a run that has not completed (a rejected or expired review) with `conclusion`. */
+  finish(run: Run, conclusion: RunConclusion): void {
+    this.complete(run, conclusion);
+  }
+
+  private start(run: Run, mayHold = true): void {
     if (run.status !== 'queued') return;
+    if (mayHold && this.onStart?.(run) === 'hold') {
+      run.status = 'waiting';
+      run.updatedAt = isoSeconds();
+      for (const job of run.jobs) if (job.status === 'queued') job.status = 'waiting';
+      return;
+    }
     const at = isoSeconds();
     run.status = 'in_progress';
     run.runStartedAt = at;
@@ -111,12 +152,19 @@ export class RunStore {
 
   private complete(run: Run, conclusion: RunConclusion): void {
     if (run.status === 'completed') return;
+    // A job that never left `waiting` (rejected, expired, cancelled) ran no step.
+    const held = new Set(run.jobs.filter((job) => job.status === 'waiting').map((job) => job.id));
+    if (held.size > 0) run.plan = { ...run.plan, failJob: run.jobs.find((job) => held.has(job.id))!.name };
     const at = isoSeconds();
     run.status = 'completed';
     run.conclusion = conclusion;
     run.completedAtMs = Date.now();
     run.updatedAt = at;
     Object.assign(run, finishJobs(run.jobs, conclusion, run.plan.failJob, run.plan.failStep, at));
+    if (held.size > 0) {
+      for (const job of run.jobs) if (held.has(job.id)) job.steps = [];
+      delete run.failedStep;
+    }
     this.onCompleted(run);
   }
 

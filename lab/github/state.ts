@@ -2,9 +2,11 @@
 import type { Color, Counters, DispatchRecord, RequestRecord } from '../types.js';
 import type { Authenticator } from './auth.js';
 import { DeploymentStore } from './deployments.js';
+import { EnvironmentStore } from './environments.js';
 import { notFound } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { RateLimiter } from './rate-limit.js';
+import { People } from './people.js';
 import type { RepoModel } from './repo-model.js';
 import type { RunStore } from './runs.js';
 import type { ShapeContext } from './shapes.js';
@@ -20,6 +22,8 @@ export interface LabEffects {
 export class GitHubState {
   readonly workflows = new WorkflowRegistry();
   readonly deployments = new DeploymentStore();
+  readonly environments = new EnvironmentStore();
+  readonly people: People;
   readonly faults = new FaultInjector();
   readonly rateLimit = new RateLimiter();
   readonly requests: RequestRecord[] = [];
@@ -34,7 +38,9 @@ export class GitHubState {
     readonly repo: RepoModel,
     readonly auth: Authenticator,
     readonly options: { returnRunDetails: boolean },
-  ) {}
+  ) {
+    this.people = new People(repo.owner);
+  }
 
   /** Throws GitHub's 404 unless the path names this lab's repository. */
   requireRepo(params: Record<string, string>): void {
