@@ -13,7 +13,7 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
 }
 
-const duration = (max = '30d') =>
+const duration = (max = '30d', why = '') =>
   z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
@@ -24,7 +24,7 @@ const duration = (max = '30d') =>
       return z.NEVER;
     }
     if (ms > parseDuration(max)!) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
+      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}${why}` });
       return z.NEVER;
     }
     return ms;
@@ -98,6 +98,42 @@ const switchHttp = z.strictObject({
   verifyTimeout: duration('2h').prefault('10m'),
 });
 
+/**
+ * The QA gate. `via: github` (docs/approvals.md) has GitHub hold a gate run until a required
+ * reviewer of `environment` decides, and reads back who did; `via: signal` takes the name the
+ * sender gives (self-declared).
+ */
+const approvalSection = z
+  .strictObject({
+    required: z.boolean().default(true),
+    approvers: z.array(name('approver name')).max(100).default([]),
+    /**
+     * How long the gate waits. GitHub fails a job waiting for review after 30 days, so no more.
+     * @default "24h" @example "3d"
+     */
+    timeout: duration('30d', ': GitHub fails a job waiting for review after 30 days').prefault('24h'),
+    /**
+     * How an approval arrives: `github` (verified by GitHub: a reviewer of `environment` approves
+     * the gate run with their own account) or `signal` (whoever sends it names themselves).
+     * @default "signal"
+     */
+    via: z.enum(['signal', 'github'], { error: 'expected "signal" or "github"' }).default('signal'),
+    /** The GitHub environment whose required reviewers approve (via github). @default "qa" */
+    environment: name('environment name').default('qa'),
+    /** The gate workflow file (examples/github-workflows/qa-gate.yml). @default "qa-gate.yml" */
+    workflow: workflowFile.default('qa-gate.yml'),
+    /** Branch the gate is dispatched on (its workflow file is read from there). @default the blue branch */
+    ref: name('branch name').optional(),
+    /**
+     * Distinct verified approvals needed. GitHub releases a gate run on the first approval, so
+     * each further approval is another gate run, by another reviewer. @default 1
+     */
+    minApprovals: z.int().min(1).max(6).default(1),
+    /** Whether the deployer may approve their own deployment. @default false */
+    allowSelfApproval: z.boolean().default(false),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
@@ -126,13 +162,7 @@ export const configSchema = z.strictObject({
       timeout: duration('6h').prefault('5m'),
     })
     .prefault({}),
-  approval: z
-    .strictObject({
-      required: z.boolean().default(true),
-      approvers: z.array(name('approver name')).max(100).default([]),
-      timeout: duration('30d').prefault('24h'),
-    })
-    .prefault({}),
+  approval: approvalSection,
   monitor: z
     .strictObject({
       duration: z.union([z.literal(0), duration('30d')]).prefault('15m'),

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalActivities } from '../activities/github-approvals.js';
 import { createGitHubClient } from '../activities/octokit.js';
+import { operatorOctokit, operatorToken, recordDeployer, reviewGateRun } from '../client/github-identity.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { gateInputs } from '../workflows/gate-inputs.js';
 import type { GitHubRepoRef } from '../workflows/types.js';
@@ -148,5 +149,43 @@ describe('team membership', () => {
     const member = (login: string) => run(activities.isTeamMember, { github: repo, org: 'datatruck', team: 'qa', login });
     expect(await member('alice')).toBe(true);
     expect(await member('erin')).toBe(false);
+  });
+});
+
+describe("the operator's side: their own token", () => {
+  it('without GITHUB_TOKEN: a sentence saying how to give one', () => {
+    expect(() => operatorToken({})).toThrow(
+      /GITHUB_TOKEN is not set: to approve on GitHub, bluegreen acts as you.*gh auth token/,
+    );
+  });
+
+  it('deploy records the GitHub deployment as the deployer; the worker reads them back', async () => {
+    const sha = lab.github.branchHead('green')!;
+    const dave = operatorOctokit(repo, lab.github.reviews.tokenOf('dave'));
+    const recorded = await recordDeployer(dave, { github: repo, deploymentId: 'svc-9', target: 'green', sha, description: 'x' });
+    expect(recorded.login).toBe('dave');
+    const input = { github: repo, githubDeploymentId: recorded.id, correlationId: 'svc-9', sha, environment: 'green' };
+    expect(await run(activities.readDeployer, input)).toMatchObject({ verified: true, login: 'dave' });
+  });
+
+  it('approve reviews the pending deployment as the QA engineer; GitHub refuses whoever may not', async () => {
+    const gate = await dispatchGate();
+    await run(activities.openGate, { github: repo, runId: gate.runId, environment: 'qa', pollMs: 20 });
+    const review = (login: string) =>
+      reviewGateRun(operatorOctokit(repo, lab.github.reviews.tokenOf(login)), {
+        github: repo,
+        runId: gate.runId,
+        environment: 'qa',
+        state: 'approved',
+        comment: `ok from ${login}`,
+      });
+    await expect(review('erin')).rejects.toThrow(/GitHub says you may not review 'qa'.*required reviewers are team qa/);
+    await expect(review('mallory')).rejects.toThrow(/GitHub would not show gate run \d+ .* to you \(404/);
+    await review('alice');
+    await lab.github.waitForRun(gate.runId);
+    expect(lab.github.reviews.reviewsOf(gate.runId)).toMatchObject([
+      { login: 'alice', state: 'approved', comment: 'ok from alice' },
+    ]);
+    await expect(review('bob')).rejects.toThrow(/is not waiting for a review of 'qa'/);
   });
 });

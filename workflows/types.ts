@@ -110,7 +110,12 @@ export interface DeploymentPlan {
   deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
-  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  approval: ApprovalPlan;
+  /**
+   * The GitHub Deployment record the CLI created with the deployer's own token: its `creator`
+   * is the deployer as GitHub knows them. Absent: the deployer is who `requestedBy` says.
+   */
+  deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
   sync: { enabled: boolean; redeploy: boolean };
   rollback: { automatic: boolean };
@@ -122,6 +127,21 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+}
+
+/** The QA gate; plans of older clients carry only required, approvers and timeoutMs. */
+export interface ApprovalPlan {
+  required: boolean;
+  approvers: string[];
+  timeoutMs: number;
+  /** @default 'signal' */
+  via?: 'signal' | 'github';
+  /** via github: the gate workflow, the branch it is dispatched on, and the environment its job waits on. */
+  gate?: { workflow: string; ref: string; environment: string };
+  /** @default 1 */
+  minApprovals?: number;
+  /** @default false */
+  allowSelfApproval?: boolean;
 }
 
 export type PhaseName =
