@@ -19,9 +19,9 @@ import {
   type Section,
   type SectionResult,
 } from './support/context.js';
-import type { WorkerProcess } from './support/processes.js';
+import { ROOT, type WorkerProcess } from './support/processes.js';
 import { table } from './support/stats.js';
-import { ROOT, startTemporal, temporalVersion } from './support/temporal-server.js';
+import { startDevServer, temporalVersion } from '../lab/temporal-dev-server.js';
 
 const SECTIONS: Record<string, Section> = {
   overhead,
@@ -44,7 +44,7 @@ async function run(): Promise<number> {
 
   const dataDir = await benchDataDir();
   log('starting a Temporal dev server and bundling the workflow code…');
-  const [server, bundlePath] = await Promise.all([startTemporal(), buildBundle(dataDir)]);
+  const [server, bundlePath] = await Promise.all([startDevServer(), buildBundle(dataDir)]);
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   const workers: WorkerProcess[] = [];

@@ -8,7 +8,7 @@ import { deployAndWait, phaseDurations, runDuration } from './support/context.js
 import { breakdown, type HistoryBreakdown } from './support/history.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, spread, summarize, table, verdict } from './support/stats.js';
-import { startTemporal } from './support/temporal-server.js';
+import { startDevServer } from '../lab/temporal-dev-server.js';
 
 const TARGET_MS = 1_000;
 const PHASES = ['plan', 'deploy', 'verify', 'switch', 'monitor', 'sync'] as const;
@@ -67,8 +67,8 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
   ];
   const lab = await startLab({ runTiming: { queuedMs: 0, inProgressMs: 0 } });
   const servers = {
-    'no-eager': await startTemporal({ eagerActivities: false }),
-    'fast-transfer': await startTemporal({ dynamicConfig: ['history.transferProcessorMaxPollRPS=1000'] }),
+    'no-eager': await startDevServer({ eagerActivities: false }),
+    'fast-transfer': await startDevServer({ dynamicConfig: ['history.transferProcessorMaxPollRPS=1000'] }),
   };
   const connections = await Promise.all(Object.values(servers).map((s) => Connection.connect({ address: s.address })));
   const clients = {

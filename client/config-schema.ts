@@ -1,56 +1,14 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
-import { dnsSection, switchDns } from './dns-config-schema.js';
+import { duration, httpUrl, name, workflowFile } from './config-fields.js';
+import { approvalSection } from './approval-config-schema.js';
+import { dnsSection } from './dns-config-schema.js';
+import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
+import { switchConfigSchema } from '../switches/registry.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION_PATTERN.exec(text.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
-}
-
-const duration = (max = '30d', why = '') =>
-  z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${text}" is not a duration: use a number and a unit, like "30s", "15m" or "24h"`,
-      });
-      return z.NEVER;
-    }
-    if (ms > parseDuration(max)!) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}${why}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const httpUrl = z
-  .string({ error: 'expected a URL like "https://api.example.com"' })
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL like "https://api.example.com"')
-  .transform((value) => value.replace(/\/+$/, ''));
-
-const name = (what: string) =>
-  z
-    .string({ error: `expected the ${what} as text` })
-    .min(1, `the ${what} must not be empty`)
-    .max(100, `the ${what} is longer than 100 characters`);
-
-const workflowFile = z
-  .string({ error: 'expected a workflow file name like "deploy-green.yml"' })
-  .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name ending in .yml or .yaml, like "deploy-green.yml"');
+export { parseDuration } from './config-fields.js';
 
 const environment = z.strictObject({
   branch: name('branch name'),
@@ -81,59 +39,6 @@ const hook = z.strictObject({
     .default({}),
 });
 
-const switchWorkflow = z.strictObject({
-  type: z.literal('workflow').default('workflow'),
-  workflow: workflowFile.default('dns-update.yml'),
-  ref: name('branch name').optional(),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
-
-const switchHttp = z.strictObject({
-  type: z.literal('http'),
-  url: httpUrl,
-  tokenEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, like "ROUTER_TOKEN"')
-    .default('BLUEGREEN_ROUTER_TOKEN'),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
-
-/**
- * The QA gate. `via: github` (docs/approvals.md) has GitHub hold a gate run until a required
- * reviewer of `environment` decides, and reads back who did; `via: signal` takes the name the
- * sender gives (self-declared).
- */
-const approvalSection = z
-  .strictObject({
-    required: z.boolean().default(true),
-    approvers: z.array(name('approver name')).max(100).default([]),
-    /**
-     * How long the gate waits. GitHub fails a job waiting for review after 30 days, so no more.
-     * @default "24h" @example "3d"
-     */
-    timeout: duration('30d', ': GitHub fails a job waiting for review after 30 days').prefault('24h'),
-    /**
-     * How an approval arrives: `github` (verified by GitHub: a reviewer of `environment` approves
-     * the gate run with their own account) or `signal` (whoever sends it names themselves).
-     * @default "signal"
-     */
-    via: z.enum(['signal', 'github'], { error: 'expected "signal" or "github"' }).default('signal'),
-    /** The GitHub environment whose required reviewers approve (via github). @default "qa" */
-    environment: name('environment name').default('qa'),
-    /** The gate workflow file (examples/github-workflows/qa-gate.yml). @default "qa-gate.yml" */
-    workflow: workflowFile.default('qa-gate.yml'),
-    /** Branch the gate is dispatched on (its workflow file is read from there). @default the blue branch */
-    ref: name('branch name').optional(),
-    /**
-     * Distinct verified approvals needed. GitHub releases a gate run on the first approval, so
-     * each further approval is another gate run, by another reviewer. @default 1
-     */
-    minApprovals: z.int().min(1).max(6).default(1),
-    /** Whether the deployer may approve their own deployment. @default false */
-    allowSelfApproval: z.boolean().default(false),
-  })
-  .prefault({});
-
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
@@ -152,7 +57,7 @@ export const configSchema = z.strictObject({
   deploy: z
     .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
     .prefault({}),
-  switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp, switchDns(duration)]).optional(),
+  switch: switchConfigSchema.optional(),
   dns: dnsSection.optional(),
   verify: z
     .strictObject({
@@ -170,7 +75,25 @@ export const configSchema = z.strictObject({
       failureThreshold: z.int().min(1).max(1000).default(3),
     })
     .prefault({}),
-  sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),
+  sync: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      redeploy: z.boolean().default(true),
+      /**
+       * Bake: how long after the monitor window the old color stays untouched (the deployment
+       * waits in phase `bake`, where `rollback` switches back at once and `promote` ends it).
+       * Trades a longer-running deployment for an instant way back. @default 0 (sync at once)
+       * @example "2h"
+       */
+      after: z.union([z.literal(0), duration('30d')]).prefault(0),
+    })
+    .prefault({}),
+  /** Per step, what a failure does: `fail` (default) or `ask` (wait for retry/abort). See docs/resilience.md. */
+  onFailure: onFailureSection(duration),
+  /** When the switch may happen (deploy and verify run any time); the worker policy's windows apply too. @default [] (any time) */
+  windows: switchWindowsList,
+  /** When no switch happens, with the reason shown to whoever waits; the worker policy's freezes apply too. @default [] */
+  freezes: freezesList,
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
   hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
   timeouts: z

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
+import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/registry.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -79,13 +80,13 @@ export function parseConfigText(
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
-  if (result.success) problems.push(...dnsConfigProblems(result.data));
+  if (result.success) problems.push(...switchConfigProblems(result.data), ...dnsConfigProblems(result.data));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
 
-/** YAML text to plain data; any parser failure (syntax, alias bombs, deep nesting) is a ConfigError. */
-function readYaml(text: string, source: string): unknown {
+/** YAML text to plain data; any parser failure (syntax, alias bombs, deep nesting) is a ConfigError. Shared with worker/policy.ts. */
+export function readYaml(text: string, source: string): unknown {
   try {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.some((e) => /Maximum call stack/.test(e.message))) {
@@ -130,7 +131,8 @@ function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | 
   return value;
 }
 
-function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
+/** One zod issue in the words of a YAML file (field path, what was expected, what was given). Shared with worker/policy.ts. */
+export function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     return {
@@ -143,13 +145,7 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     if (issue.input === undefined) return { path, message: `is required (${expected})` };
     return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
-  if (issue.code === 'invalid_union' && path === 'switch') {
-    return {
-      path,
-      message:
-        'expected type "workflow" (with workflow, ref), type "http" (with url, tokenEnv) or type "dns" (with tsig, see docs/dns.md)',
-    };
-  }
+  if (issue.code === 'invalid_union' && path === 'switch') return { path, message: SWITCH_UNION_HINT };
   if (issue.code === 'invalid_union') {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
     const told = issue.errors.flat().find((branch) => branch.code === 'custom');

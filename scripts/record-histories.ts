@@ -11,7 +11,6 @@ import { mergeConfig as deepMerge } from '../lab/merge-config.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
@@ -20,14 +19,13 @@ import { parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { startDevServer } from '../lab/temporal-dev-server.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../workflows/messages.js';
-import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
-const TEMPORAL_CLI = fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));
 const TASK_QUEUE = 'record-histories';
 
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;
@@ -141,16 +139,8 @@ async function run(): Promise<void> {
   // Always the workflow sources of this checkout (workflows/index.ts), never a prebuilt bundle.
   delete process.env['BLUEGREEN_WORKFLOW_BUNDLE'];
   const given = process.env['TEMPORAL_ADDRESS'];
-  const env = given
-    ? undefined
-    : await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: { type: 'existing-path', path: TEMPORAL_CLI },
-          searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
-          extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
-        },
-      });
-  const address = given ?? env!.address;
+  const server = given ? undefined : await startDevServer();
+  const address = given ?? server!.address;
   const connection = await Connection.connect({ address });
   const workerConnection = await NativeConnection.connect({ address });
   try {
@@ -172,7 +162,7 @@ async function run(): Promise<void> {
   } finally {
     await workerConnection.close();
     await connection.close();
-    await env?.teardown();
+    await server?.stop();
   }
 }
 

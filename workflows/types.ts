@@ -1,5 +1,9 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { HttpSwitchPlan } from '../switches/http/types.js';
+import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
+import type { Freeze, SwitchWindow } from './windows.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -26,22 +30,9 @@ export interface HookPlan {
   inputs: Record<string, string>;
 }
 
-export type SwitchPlan =
-  | { type: 'workflow'; workflow: string; ref: string; verifyTimeoutMs: number }
-  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number }
-  | DnsSwitchPlan;
-
-/** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
-export interface DnsSwitchPlan {
-  type: 'dns';
-  /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */
-  server?: string;
-  /** The secret is read from the worker's environment variable `secretEnv`, never carried here. */
-  tsig: { keyName: string; algorithm: string; secretEnv: string };
-  /** How long a failing update is retried (it is idempotent) before the switch fails. */
-  updateTimeoutMs: number;
-  verifyTimeoutMs: number;
-}
+/** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
+export type SwitchPlan = WorkflowSwitchPlan | HttpSwitchPlan | DnsSwitchPlan;
+export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
 export interface DnsTargetPlan {
@@ -117,11 +108,18 @@ export interface DeploymentPlan {
    */
   deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
-  sync: { enabled: boolean; redeploy: boolean };
+  /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
+  sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
   /** The public DNS record, when configured: verified after every switch (any switch type). */
   dns?: DnsPlan;
+  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail as before. */
+  onFailure?: Partial<Record<FailureStep, StepFailurePolicy>>;
+  /** Allowed switch times and freezes from bluegreen.yaml (the worker policy adds its own). */
+  switchWindows?: { windows: SwitchWindow[]; freezes: Freeze[] };
+  /** Set by `bluegreen revert`: this deployment brings back what ran before `of`. */
+  revert?: RevertPlan;
   /**
    * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
@@ -134,14 +132,42 @@ export interface ApprovalPlan {
   required: boolean;
   approvers: string[];
   timeoutMs: number;
-  /** @default 'signal' */
-  via?: 'signal' | 'github';
+  /**
+   * The channels the deployer's config allows (`approval.via`), intersected with the worker
+   * policy's. @default ['signal', 'github'] (older plans: the signal path)
+   */
+  via?: Array<'signal' | 'github'>;
   /** via github: the gate workflow, the branch it is dispatched on, and the environment its job waits on. */
   gate?: { workflow: string; ref: string; environment: string };
   /** @default 1 */
   minApprovals?: number;
   /** @default false */
   allowSelfApproval?: boolean;
+}
+
+export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
+
+/** `onFailure: ask` of one step. */
+export interface StepFailurePolicy {
+  action: 'ask';
+  /** How long a failed step waits for `retry` or `abort`. */
+  retryTimeoutMs: number;
+  /** What happens when nobody decides in time. */
+  default: 'abort' | 'retry';
+  maxRetries: number;
+}
+
+/** What a revert brings back: the color that served before `of`, and the SHA it ran. */
+export interface RevertPlan {
+  /** The deployment id of the SUCCEEDED deployment being reverted. */
+  of: string;
+  /** The color traffic goes back to. */
+  color: Color;
+  /** The SHA that color ran before `of` (deployed again unless `warm`). */
+  sha?: string;
+  /** The color still runs that SHA (no sync since): switch back without a redeploy. */
+  warm: boolean;
+  reason: string;
 }
 
 export type PhaseName =
@@ -154,6 +180,9 @@ export type PhaseName =
   | 'sync'
   | 'rollback'
   | 'done'
+  /** Issue 17: the old color kept warm after monitoring (sync.after); waiting for a switch window. */
+  | 'bake'
+  | 'window'
   | `preSwitch:${string}`
   | `postSync:${string}`;
 
@@ -213,6 +242,27 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /**
+   * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
+   * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
+   */
+  previous?: { color: Color; sha?: string; warm: boolean };
+  /** Set on a revert deployment: the id of the deployment it reverts. */
+  revertOf?: string;
+  /** The bake window (sync.after): until when `rollback` is instant, the old color untouched. */
+  bake?: { until: string; color: Color; endedBy?: string };
+  /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
+  attempts?: Partial<Record<string, number>>;
+  /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
+  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
+  switchWindow?: {
+    why: string;
+    /** When the switch is allowed again (absent: not within a year, only an override helps). */
+    until?: string;
+    since: string;
+    override?: { by: string; reason: string; at: string };
+  };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;

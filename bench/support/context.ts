@@ -8,8 +8,7 @@ import type { Lab, RunSummary } from '../../lab/index.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
 import type { DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
-import { startWorkerProcess, type WorkerProcess } from './processes.js';
-import { ROOT } from './temporal-server.js';
+import { ROOT, startWorkerProcess, type WorkerProcess } from './processes.js';
 
 export interface BenchContext {
   quick: boolean;

@@ -3,8 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ROOT } from './temporal-server.js';
+import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ProcessSample {
   /** Resident set now, bytes. */

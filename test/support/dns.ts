@@ -1,16 +1,12 @@
 // Helpers of the DNS tests: skip with the reason when Knot DNS is missing, plans whose switch
 // replaces the lab's, and a worker whose environment holds the TSIG secret.
-import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
-import { createActivities } from '../../activities/index.js';
-import { createGitHubClientCache } from '../../activities/octokit.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
 import type { Lab } from '../../lab/index.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
-import { createBlueGreenWorker } from '../../worker/worker.js';
-import { temporalAddress, workflowBundle } from './harness.js';
+import { startTestWorker } from './harness.js';
 import { deepMerge } from './lab-deployments.js';
 
 /** Why the DNS tests cannot run ('' when they can). */
@@ -36,22 +32,12 @@ export function dnsLabPlan(lab: Lab, service: string, overrides: Record<string, 
 
 /** A worker with the real activities, the TSIG secret in its environment and quick DNS timeouts. */
 export async function startDnsWorker(lab: Lab, taskQueue: string, env: Record<string, string>): Promise<() => Promise<void>> {
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
-  const worker = await createBlueGreenWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2, writeSpacingMs: 0 }),
-      env,
-      dnsOptions: { queryTimeoutMs: 500 },
-    }),
+  const { stop } = await startTestWorker(taskQueue, {
+    token: lab.token,
+    env,
+    retries: 2,
+    writeSpacingMs: 0,
+    dns: { queryTimeoutMs: 500 },
   });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  };
+  return stop;
 }
