@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GitHubSimulator } from './github/simulator.js';
 import { RouteTable, type RouteResult } from './github/route-table.js';
 import { isRecord, readJson, sendJson } from './http.js';
+import type { LoadGenerator, LoadOptions } from './load.js';
 import type { Router } from './router.js';
 import type { SampleApps } from './sample-app.js';
 import type { EnvironmentSettings } from './github/review-controls.js';
@@ -14,6 +15,7 @@ export interface ControlTargets {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  load: LoadGenerator;
   exampleConfig(service?: string): Record<string, unknown>;
   describe(): Record<string, unknown>;
 }
@@ -118,7 +120,21 @@ export function controlRoutes(t: ControlTargets): RouteTable {
       if (typeof login !== 'string' || (state !== 'approved' && state !== 'rejected'))
         throw new ControlError('body must be { "login": "alice", "state": "approved" | "rejected", "comment"?: "…" }');
       return (github.reviews.review(Number(params['id']), login, state, comment ?? ''), ok());
-    });
+    })
+    .add('GET', '/_lab/load', () => ok(t.load.stats))
+    .add('POST', '/_lab/load', ({ body }) => {
+      const options = objectOf(body);
+      // Targets by name ("public", "blue", "green") or as loopback URLs.
+      const named: Record<string, () => string> = {
+        public: () => router.url,
+        blue: () => apps.url('blue'),
+        green: () => apps.url('green'),
+      };
+      const targets = Array.isArray(options['targets']) ? options['targets'] : ['public'];
+      const urls = targets.map((target) => (typeof target === 'string' && named[target] ? named[target]() : String(target)));
+      return ok(t.load.start({ ...(options as Omit<LoadOptions, 'targets'>), targets: urls }));
+    })
+    .add('DELETE', '/_lab/load', () => ok(t.load.stop()));
   return table;
 }
 

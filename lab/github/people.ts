@@ -2,6 +2,8 @@
 // repository, and the organization's teams. The worker's token is the bot `bluegreen-bot`;
 // QA engineers, the deployer and outsiders each authenticate as themselves, so GitHub's
 // authorization rules (who may review a pending deployment) can be modelled per person.
+import type { AuthKind } from '../types.js';
+import { actorFor, type LabActor } from './actors.js';
 
 /** A user's access to the repository, as GitHub's collaborator permission levels. */
 export type RepoRole = 'admin' | 'write' | 'read' | 'none';
@@ -112,4 +114,13 @@ export class People {
   isMember(team: LabTeam, login: string): boolean {
     return team.members.some((m) => m.toLowerCase() === login.toLowerCase());
   }
+}
+
+/**
+ * Who a request acts as, for the records it creates (a run's actor): a lab user for their own
+ * token, else the worker's identity for its kind of credential (lab/github/actors.ts).
+ */
+export function callerActor(people: People, authKind: AuthKind, login: string | undefined): LabActor {
+  const user = login === undefined ? undefined : people.get(login);
+  return user ? { login: user.login, id: user.id, type: 'User' } : actorFor(authKind);
 }

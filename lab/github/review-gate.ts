@@ -41,7 +41,7 @@ export class ReviewGate {
     for (const env of envs) {
       created.set(
         env.id,
-        this.state.deployments.create({ sha: run.headSha, ref: run.headBranch, environment: env.name, creator: run.actor }),
+        this.state.deployments.create({ sha: run.headSha, ref: run.headBranch, environment: env.name, creator: run.actor.login }),
       );
     }
     this.heldDeployments.set(run.id, created);
@@ -86,7 +86,7 @@ export class ReviewGate {
         return team !== undefined && people.isMember(team, login);
       });
     if (!reviewer) return `${login ?? 'this caller'} is not a required reviewer of the environment '${env.name}'`;
-    if (env.preventSelfReview && login!.toLowerCase() === run.actor.toLowerCase()) {
+    if (env.preventSelfReview && login!.toLowerCase() === run.actor.login.toLowerCase()) {
       return `'${env.name}' prevents self-review: ${login} triggered this workflow run and cannot review its deployment`;
     }
     return undefined;

@@ -162,9 +162,9 @@ export function deploymentReviewPayload(
     return {
       action: 'requested',
       environment: env.name,
-      requestor: loginUser(ctx, run.actor),
+      requestor: loginUser(ctx, run.actor.login),
       reviewers: webhookReviewers(ctx, people, env),
-      sender: loginUser(ctx, run.actor),
+      sender: loginUser(ctx, run.actor.login),
       workflow_job_run: jobRunJson(ctx, run, job, env),
       ...common,
     };
@@ -188,6 +188,6 @@ export function workflowJobPayload(ctx: ShapeContext, run: Run, job: JobState): 
     workflow_job: jobJson(ctx, run, job),
     repository: webhookRepository(ctx),
     organization: organizationJson(ctx),
-    sender: loginUser(ctx, run.actor),
+    sender: loginUser(ctx, run.actor.login),
   };
 }
