@@ -4,6 +4,7 @@ import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -23,6 +24,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
     ...createSwitchTypeActivities({
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
@@ -32,7 +37,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,
