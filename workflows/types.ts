@@ -104,7 +104,12 @@ export interface DeploymentPlan {
   deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
-  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  approval: ApprovalPlan;
+  /**
+   * The GitHub Deployment record the CLI created with the deployer's own token: its `creator`
+   * is the deployer as GitHub knows them. Absent: the deployer is who `requestedBy` says.
+   */
+  deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
   /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
   sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
@@ -141,6 +146,24 @@ export interface VerifyTestPlan {
   ref: string;
   inputs: Record<string, string>;
   timeoutMs: number;
+}
+
+/** The QA gate; plans of older clients carry only required, approvers and timeoutMs. */
+export interface ApprovalPlan {
+  required: boolean;
+  approvers: string[];
+  timeoutMs: number;
+  /**
+   * The channels the deployer's config allows (`approval.via`), intersected with the worker
+   * policy's. @default ['signal', 'github'] (older plans: the signal path)
+   */
+  via?: Array<'signal' | 'github'>;
+  /** via github: the gate workflow, the branch it is dispatched on, and the environment its job waits on. */
+  gate?: { workflow: string; ref: string; environment: string };
+  /** @default 1 */
+  minApprovals?: number;
+  /** @default false */
+  allowSelfApproval?: boolean;
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
