@@ -101,7 +101,19 @@ export interface DeploymentPlan {
   deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
-  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  approval: {
+    required: boolean;
+    approvers: string[];
+    timeoutMs: number;
+    /** Set by the plan phase from the worker's policy (issue 12): distinct approvals needed. */
+    minApprovals?: number;
+    /** Whether `requestedBy` may approve their own deployment (worker policy). */
+    allowSelfApproval?: boolean;
+    /** Who may `promote`; absent in plans of workers without a policy check. */
+    promoters?: string[];
+    /** How approvals may arrive (worker policy). */
+    via?: Array<'signal' | 'github'>;
+  };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
   /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
   sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
@@ -209,6 +221,8 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
+  promoters?: string[];
   /**
    * Signals that were ignored and why, newest last (the last 20): a signal cannot be refused to
    * its sender, so this is where a typo in a Web UI or `temporal workflow signal` payload shows.
