@@ -1,10 +1,8 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
-import type { Octokit } from '@octokit/rest';
-import type { GitHubRepoRef } from '../workflows/types.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
-import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
+import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
 import { createPolicyActivities } from './policy.js';
@@ -13,7 +11,7 @@ import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
-  github: (ref: GitHubRepoRef) => Octokit;
+  github: GitHubClientFor;
   /**
    * What this worker's credentials may touch (bluegreen-worker.yaml). Plans outside it end
    * FAILED in plan; the switch activities take routers, keys and token variables from it.
@@ -47,7 +45,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 }
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-export { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
