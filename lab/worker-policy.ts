@@ -33,3 +33,16 @@ export function labWorkerPolicyFile(): string {
   writeFileSync(written, LAB_WORKER_POLICY_YAML);
   return written;
 }
+
+/**
+ * The environment a `bluegreen worker` process of the lab needs: the policy file, and
+ * placeholders for the secrets it names (a test that switches through the lab's router or Knot
+ * gives the real ones, which win).
+ */
+export function labWorkerPolicyEnv(): Record<string, string> {
+  return {
+    BLUEGREEN_WORKER_POLICY: labWorkerPolicyFile(),
+    BLUEGREEN_ROUTER_TOKEN: 'lab-placeholder-router-token',
+    BLUEGREEN_TSIG_SECRET: Buffer.from('lab-placeholder-tsig').toString('base64'),
+  };
+}
