@@ -7,6 +7,7 @@ import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
 import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -35,6 +36,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
     ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
     ...createSwitchTypeActivities({
       policy: deps.policy ?? DEFAULT_POLICY,
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
@@ -46,7 +51,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,

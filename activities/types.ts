@@ -1,5 +1,6 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
 import type { PlanPolicyVerdict } from './policy.js';
@@ -169,7 +170,7 @@ export interface SetGitHubDeploymentStatusInput {
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
 export type { PlanPolicyVerdict };
 
-export interface BlueGreenActivities extends SwitchActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;

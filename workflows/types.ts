@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
@@ -133,6 +134,11 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+  /**
+   * Checks run besides health and color (analysis/types.ts CheckPlan), e.g. metric queries:
+   * verify's against the target environment, monitor's under traffic. Absent in older plans.
+   */
+  checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };
   /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
   analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
   /** verify.tests: GitHub Actions workflows run against the target color before approval. */
@@ -247,6 +253,8 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /** Per-check counts and last measurements of the verify and monitor checks (analysis/). */
+  analysis?: { verify?: CheckSummary[]; monitor?: CheckSummary[] };
   /**
    * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
    * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
