@@ -3,7 +3,6 @@
 // A new switch type with activities adds its factory here.
 import { createDnsActivities, type DnsActivityOptions } from './dns/activities.js';
 import { createSwitchActivities } from './http/activities.js';
-import type { SwitchActivities } from './activity-types.js';
 import type { SwitchCredentialOptions } from './credentials.js';
 
 export interface SwitchActivityOptions extends SwitchCredentialOptions {
@@ -11,7 +10,7 @@ export interface SwitchActivityOptions extends SwitchCredentialOptions {
   dnsOptions?: Omit<DnsActivityOptions, keyof SwitchCredentialOptions>;
 }
 
-export function createSwitchTypeActivities(options: SwitchActivityOptions = {}): SwitchActivities {
+export function createSwitchTypeActivities(options: SwitchActivityOptions = {}) {
   const { dnsOptions, ...credentials } = options;
   return { ...createSwitchActivities(credentials), ...createDnsActivities({ ...dnsOptions, ...credentials }) };
 }
