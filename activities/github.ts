@@ -4,6 +4,7 @@
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { GitHubRepoRef } from '../workflows/types.js';
+import { titleCarriesCorrelationId } from '../workflows/correlation-id.js';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 import { heartbeat, keepAlive, sleepWithHeartbeats } from './heartbeat.js';
@@ -63,15 +64,8 @@ const requestOptions = (extra: Record<string, unknown> = {}) => ({
   request: { signal: Context.current().cancellationSignal, ...extra },
 });
 
-/**
- * True when `title` carries `correlationId` as a whole token: `api-7f3a.deploy` must not match
- * `api-7f3a.deploy-2` or `xapi-7f3a.deploy`.
- */
-export function titleCarriesCorrelationId(title: string | null | undefined, correlationId: string): boolean {
-  if (!title || !correlationId) return false;
-  const escaped = correlationId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`).test(title);
-}
+/** The one correlation-id format (workflows/correlation-id.ts): how a dispatch finds its run. */
+export { titleCarriesCorrelationId };
 
 /** GitHub's `created` filter wants seconds precision. */
 const githubTimestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -2,10 +2,10 @@
 // credentials and tests can point the same code at the lab.
 import type { Octokit } from '@octokit/rest';
 import type { GitHubRepoRef } from '../workflows/types.js';
-import { createDnsActivities, type DnsActivityOptions } from './dns.js';
+import type { DnsActivityOptions } from '../switches/dns/activities.js';
+import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
-import { createSwitchActivities } from './switch.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -25,8 +25,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
-    ...createSwitchActivities(deps.env ? { env: deps.env } : {}),
-    ...createDnsActivities({ ...deps.dnsOptions, ...(deps.env ? { env: deps.env } : {}) }),
+    ...createSwitchTypeActivities({
+      ...(deps.env ? { env: deps.env } : {}),
+      ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
+    }),
   };
 }
 
@@ -43,6 +45,6 @@ export {
   type GitHubClientOptions,
 } from './octokit.js';
 export { createProbeActivities, type MonitorProgress, type ProbeOptions } from './probes.js';
-export { createSwitchActivities, type SwitchOptions } from './switch.js';
-export { createDnsActivities, type DnsActivityOptions } from './dns.js';
+export { createSwitchActivities, type SwitchOptions } from '../switches/http/activities.js';
+export { createDnsActivities, type DnsActivityOptions } from '../switches/dns/activities.js';
 export type * from './types.js';

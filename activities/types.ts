@@ -1,6 +1,10 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
-import type { Color, DnsPlan, GitHubRepoRef, NameserverAnswer } from '../workflows/types.js';
+import type { SwitchActivities } from '../switches/activity-types.js';
+import type { Color, GitHubRepoRef } from '../workflows/types.js';
+
+export type { HttpSwitchInput } from '../switches/http/types.js';
+export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
 
 export interface ReadActiveColorInput {
   /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
@@ -97,13 +101,6 @@ export interface MonitorResult {
   lastFailure?: string;
 }
 
-export interface HttpSwitchInput {
-  url: string;
-  /** Name of the worker environment variable holding the bearer token. */
-  tokenEnv: string;
-  color: Color;
-}
-
 export interface SyncBranchInput {
   github: GitHubRepoRef;
   /** The branch to bring level (the old color's). */
@@ -137,59 +134,8 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
-export interface DnsSwitchInput {
-  dns: DnsPlan;
-  color: Color;
-  /** host:port the update goes to; absent: the zone's primary (SOA MNAME). */
-  server?: string;
-  /** The secret itself is read from the worker's environment variable `secretEnv`. */
-  tsig: { keyName: string; algorithm: string; secretEnv: string };
-}
-
-export interface DnsSwitchResult {
-  /** Where the update went (host:port). */
-  server: string;
-  /** false when the record already named the target: nothing was sent. */
-  changed: boolean;
-  /** What the record held before, e.g. "CNAME blue.example.com". */
-  previous: string;
-  /** TTL of the record before the change: how long resolvers may keep the old answer. */
-  previousTtl?: number;
-  /** TTL written (or kept). */
-  ttl: number;
-}
-
-export interface VerifyDnsInput {
-  dns: DnsPlan;
-  color: Color;
-  /** The public color endpoint, reached at the address the record resolves to. */
-  publicUrl: string;
-  colorPath: string;
-  timeoutMs: number;
-  intervalMs: number;
-}
-
-export interface VerifyDnsResult {
-  ok: boolean;
-  /** The record the color needs, e.g. "CNAME green.example.com". */
-  expected: string;
-  /** The last answer of each authoritative server. */
-  nameservers: NameserverAnswer[];
-  /** TTL of the record as served once confirmed. */
-  ttl?: number;
-  /** Largest TTL seen on an answer that was not the target's: what caches may still hold. */
-  staleTtl?: number;
-  /** When every nameserver answered the target and the endpoint the right color. */
-  confirmedAt?: string;
-  /** The public endpoint check, in words. */
-  endpoint?: string;
-  /** Why it is not confirmed, when ok is false. */
-  lastProblem?: string;
-  elapsedMs: number;
-}
-
-/** The activity functions the worker registers (see activities/index.ts). */
-export interface BlueGreenActivities {
+/** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
+export interface BlueGreenActivities extends SwitchActivities {
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
@@ -197,10 +143,7 @@ export interface BlueGreenActivities {
   verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;
   waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
   monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult>;
-  switchViaHttp(input: HttpSwitchInput): Promise<void>;
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
-  switchViaDns(input: DnsSwitchInput): Promise<DnsSwitchResult>;
-  verifyDns(input: VerifyDnsInput): Promise<VerifyDnsResult>;
 }

@@ -1,57 +1,13 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
-import { dnsSection, switchDns } from './dns-config-schema.js';
+import { duration, httpUrl, name, workflowFile } from './config-fields.js';
+import { dnsSection } from './dns-config-schema.js';
 import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
+import { switchConfigSchema } from '../switches/registry.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION_PATTERN.exec(text.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
-}
-
-const duration = (max = '30d') =>
-  z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${text}" is not a duration: use a number and a unit, like "30s", "15m" or "24h"`,
-      });
-      return z.NEVER;
-    }
-    if (ms > parseDuration(max)!) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const httpUrl = z
-  .string({ error: 'expected a URL like "https://api.example.com"' })
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL like "https://api.example.com"')
-  .transform((value) => value.replace(/\/+$/, ''));
-
-const name = (what: string) =>
-  z
-    .string({ error: `expected the ${what} as text` })
-    .min(1, `the ${what} must not be empty`)
-    .max(100, `the ${what} is longer than 100 characters`);
-
-const workflowFile = z
-  .string({ error: 'expected a workflow file name like "deploy-green.yml"' })
-  .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name ending in .yml or .yaml, like "deploy-green.yml"');
+export { parseDuration } from './config-fields.js';
 
 const environment = z.strictObject({
   branch: name('branch name'),
@@ -82,23 +38,6 @@ const hook = z.strictObject({
     .default({}),
 });
 
-const switchWorkflow = z.strictObject({
-  type: z.literal('workflow').default('workflow'),
-  workflow: workflowFile.default('dns-update.yml'),
-  ref: name('branch name').optional(),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
-
-const switchHttp = z.strictObject({
-  type: z.literal('http'),
-  url: httpUrl,
-  tokenEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, like "ROUTER_TOKEN"')
-    .default('BLUEGREEN_ROUTER_TOKEN'),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
-
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
@@ -117,7 +56,7 @@ export const configSchema = z.strictObject({
   deploy: z
     .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
     .prefault({}),
-  switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp, switchDns(duration)]).optional(),
+  switch: switchConfigSchema.optional(),
   dns: dnsSection.optional(),
   verify: z
     .strictObject({

@@ -1,6 +1,7 @@
 // Turns a validated config into the plain DeploymentPlan the workflow starts with.
 import { randomBytes } from 'node:crypto';
-import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
+import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/registry.js';
+import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
 import type { BlueGreenConfig } from './config-schema.js';
 import { FAILURE_STEPS } from './resilience-config-schema.js';
 
@@ -40,19 +41,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     ref: h.ref ?? blueBranch,
     inputs: h.inputs,
   });
-  const sw = config.switch ?? { type: 'workflow' as const, workflow: 'dns-update.yml', verifyTimeout: 600_000 };
-  const switchPlan: SwitchPlan =
-    sw.type === 'http'
-      ? { type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }
-      : sw.type === 'dns'
-        ? {
-            type: 'dns',
-            ...(sw.server !== undefined ? { server: sw.server } : {}),
-            tsig: sw.tsig,
-            updateTimeoutMs: sw.updateTimeout,
-            verifyTimeoutMs: sw.verifyTimeout,
-          }
-        : { type: 'workflow', workflow: sw.workflow, ref: sw.ref ?? blueBranch, verifyTimeoutMs: sw.verifyTimeout };
+  const switchPlan = switchPlanOf(config.switch ?? DEFAULT_SWITCH_CONFIG, blueBranch);
   return {
     service: config.service,
     deploymentId: options.deploymentId ?? newDeploymentId(config.service, options.now),

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
 import { parseTsig, signRequest, verifyResponse } from '../activities/dns-tsig.js';
-import { createDnsActivities } from '../activities/dns.js';
+import { createDnsActivities } from '../switches/dns/activities.js';
 import { parseConfigText, type ConfigError } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { startDeployment } from '../client/start-deployment.js';

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { runCompletedSignal, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../workflows/messages.js';
+import { findCorrelationId } from '../workflows/correlation-id.js';
 import { RecentKeys, verifySignature } from './verify.js';
 
 /** workflow_run payloads are a few tens of kB; GitHub caps payloads at 25 MB. */
@@ -47,13 +48,6 @@ export interface RunCompletion {
   service?: string;
 }
 
-/** A default deployment id (`newDeploymentId`) and step, as a whole token of a run's name. */
-const DEFAULT_CORRELATION_ID =
-  /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+)(?![A-Za-z0-9_.-])/;
-/** Any `<id>.<step>` token, for deployment ids of another shape. */
-const ANY_CORRELATION_ID =
-  /(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\.(?:deploy|switch|rollback|sync|preSwitch-[a-z0-9-]+|postSync-[a-z0-9-]+))(?![A-Za-z0-9_.-])/;
-
 export function parseRunCompletion(payload: unknown): RunCompletion | undefined {
   const event = payload as { action?: unknown; workflow_run?: Record<string, unknown> } | null;
   if (!event || event.action !== 'completed' || typeof event.workflow_run !== 'object' || event.workflow_run === null)
@@ -69,11 +63,8 @@ export function parseRunCompletion(payload: unknown): RunCompletion | undefined 
     title,
     ...(typeof run['conclusion'] === 'string' ? { conclusion: run['conclusion'] } : {}),
   };
-  const byDefault = DEFAULT_CORRELATION_ID.exec(title);
-  if (byDefault)
-    return { ...completion, correlationId: `${byDefault[1]}-${byDefault[2]}.${byDefault[3]}`, service: byDefault[1]! };
-  const any = ANY_CORRELATION_ID.exec(title);
-  return any ? { ...completion, correlationId: any[1]! } : completion;
+  const found = findCorrelationId(title);
+  return found ? { ...completion, ...found } : completion;
 }
 
 type Answer = { status: number; body: Record<string, unknown> };

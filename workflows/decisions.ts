@@ -3,8 +3,9 @@
 // Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './messages.js';
 import type { DeploymentStatus } from './types.js';
+import { beforeTraffic, DECISIONS, type DecisionKind } from './vocabulary.js';
 
-export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';
+export type { DecisionKind } from './vocabulary.js';
 
 /** A decision after its payload has been checked and cut to size. */
 export interface CleanDecision {
@@ -15,10 +16,6 @@ export interface CleanDecision {
 
 export type Verdict = { ok: true; decision: CleanDecision } | { ok: false; message: string; decision?: CleanDecision };
 
-const PRE_SWITCH_PHASES = new Set(['plan', 'deploy', 'verify', 'approval']);
-/** Traffic has not moved yet: the phases above and the preSwitch hooks (e.g. an expand migration). */
-const beforeTraffic = (phase: string): boolean => PRE_SWITCH_PHASES.has(phase) || phase.startsWith('preSwitch:');
-
 /** Signals can carry anything (they are not validated by Temporal): never throw on them. */
 export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -27,13 +24,13 @@ export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | 
   const record = raw as Record<string, unknown>;
   const by = record['by'];
   if (typeof by !== 'string' || by.trim() === '') return `${kind}: "by" must be a non-empty string naming who decides`;
-  const textField = kind === 'approve' ? 'comment' : kind === 'promote' ? undefined : 'reason';
+  const textField = DECISIONS[kind].textField;
   const decision: CleanDecision = { kind, by: by.trim().slice(0, MAX_NAME_LENGTH) };
   if (textField) {
-    const text = record[textField];
-    if (text !== undefined && typeof text !== 'string') return `${kind}: "${textField}" must be a string`;
-    if (textField === 'reason' && (text === undefined || text.trim() === '')) {
-      return `${kind}: "reason" is required, say why`;
+    const text = record[textField.name];
+    if (text !== undefined && typeof text !== 'string') return `${kind}: "${textField.name}" must be a string`;
+    if (textField.required && (text === undefined || text.trim() === '')) {
+      return `${kind}: "${textField.name}" is required, say why`;
     }
     if (typeof text === 'string' && text !== '') decision.text = text.slice(0, MAX_TEXT_LENGTH);
   }

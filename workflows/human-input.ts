@@ -6,6 +6,7 @@ import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import * as messages from './messages.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan } from './types.js';
+import { hookOf } from './vocabulary.js';
 
 const MAX_RECORDED_DECISIONS = 100;
 const MAX_IGNORED_SIGNALS = 20;
@@ -55,7 +56,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         break;
       case 'abort':
         human.abort = decision;
-        if (tracker.status.phase.startsWith('preSwitch:')) {
+        if (hookOf(tracker.status.phase)?.kind === 'preSwitch') {
           const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
           tracker.update(tracker.status.phase, { detail: stopping });
           return { accepted: true, message: `${stopping} for ${plan.service}` };

@@ -1,5 +1,8 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { HttpSwitchPlan } from '../switches/http/types.js';
+import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
 
 export type Color = 'blue' | 'green';
@@ -27,22 +30,9 @@ export interface HookPlan {
   inputs: Record<string, string>;
 }
 
-export type SwitchPlan =
-  | { type: 'workflow'; workflow: string; ref: string; verifyTimeoutMs: number }
-  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number }
-  | DnsSwitchPlan;
-
-/** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
-export interface DnsSwitchPlan {
-  type: 'dns';
-  /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */
-  server?: string;
-  /** The secret is read from the worker's environment variable `secretEnv`, never carried here. */
-  tsig: { keyName: string; algorithm: string; secretEnv: string };
-  /** How long a failing update is retried (it is idempotent) before the switch fails. */
-  updateTimeoutMs: number;
-  verifyTimeoutMs: number;
-}
+/** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
+export type SwitchPlan = WorkflowSwitchPlan | HttpSwitchPlan | DnsSwitchPlan;
+export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
 export interface DnsTargetPlan {

@@ -7,8 +7,8 @@ import { request as httpsRequest } from 'node:https';
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ApplicationFailure, log } from '@temporalio/activity';
-import type { DnsPlan, DnsTargetPlan, NameserverAnswer } from '../workflows/types.js';
-import { currentCancellationSignal, throwIfCancelled } from './cancellation.js';
+import type { DnsPlan, DnsTargetPlan, NameserverAnswer } from '../../workflows/types.js';
+import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
 import {
   DnsTransportError,
   formatServerAddress,
@@ -17,8 +17,8 @@ import {
   sendUpdate,
   type DnsRecord,
   type DnsServerAddress,
-} from './dns-client.js';
-import { decodeSecret, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './dns-tsig.js';
+} from '../../activities/dns-client.js';
+import { decodeSecret, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from '../../activities/dns-tsig.js';
 import {
   dataOf,
   describeTarget,
@@ -30,9 +30,9 @@ import {
   targetTypes,
   targetValues,
   type RecordType,
-} from './dns-wire.js';
-import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
-import { joinUrl } from './http-probe.js';
+} from '../../activities/dns-wire.js';
+import { heartbeat, sleepWithHeartbeats } from '../../activities/heartbeat.js';
+import { joinUrl } from '../../activities/http-probe.js';
 import type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from './types.js';
 
 export interface DnsActivityOptions {

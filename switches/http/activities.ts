@@ -1,7 +1,7 @@
 // Moves traffic through an app router's HTTP endpoint (app-based blue/green). Setting the
 // color is a state, not a toggle, so sending it twice is harmless and retries are safe.
 import { ApplicationFailure } from '@temporalio/activity';
-import { currentCancellationSignal, throwIfCancelled } from './cancellation.js';
+import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
 import type { HttpSwitchInput } from './types.js';
 
 export interface SwitchOptions {
