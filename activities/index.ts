@@ -6,6 +6,8 @@ import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import type { WindowsPolicy } from '../worker/policy-windows.js';
+import { createSwitchScheduleActivities } from './switch-schedule.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
   dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  /** The worker policy's `windows` section (switch windows and freezes per service). @default [] */
+  windowsPolicy?: WindowsPolicy;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
@@ -29,6 +33,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
     }),
+    ...createSwitchScheduleActivities(deps.windowsPolicy),
   };
 }
 

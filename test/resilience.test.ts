@@ -125,11 +125,11 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
   it('onFailure: ask — a deploy run failing once waits; retry dispatches again with a new correlation id; SUCCEEDED', async () => {
     const l = await lab();
     const name = service('retry');
-    l.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Pull image' });
+    l.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Smoke test' });
     const { plan, handle } = await deploy(l, name, { onFailure: { deploy: { action: 'ask', retryTimeout: '5m' } } });
     const failed = await waitForStatus(handle, (s) => s.stepFailure !== undefined);
     expect(failed.stepFailure).toMatchObject({ step: 'deploy', attempt: 1, otherwise: 'abort' });
-    expect(failed.stepFailure!.error).toMatch(/deploy run ended failure at job "deploy", step "Pull image"/);
+    expect(failed.stepFailure!.error).toMatch(/deploy run ended failure at job "deploy", step "Smoke test"/);
     expect(failed.waitingFor).toMatch(new RegExp(`npx bluegreen retry ${name} --by <name>`));
     const early = await cli(['override-window', name, '--by', 'alice', '--reason', 'x']);
     expect(early.code).toBe(7);
@@ -147,7 +147,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     expect(late.code).toBe(7);
   });
 
-  it('a retry refused when nothing failed; abort gives up a failed step (ABORTED, traffic untouched)', async () => {
+  it('abort gives up a failed step (ABORTED, traffic untouched)', async () => {
     const l = await lab();
     const name = service('abort');
     l.github.failNextRun('deploy-green.yml');

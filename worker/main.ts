@@ -37,6 +37,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     activities: createActivities({
       github: createGitHubClientCache({ auth, ...githubLimits(env) }),
       env: switchSecretsEnv(env, loaded.policy, secrets),
+      windowsPolicy: loaded.policy.windows,
     }),
   });
   console.error(

@@ -33,6 +33,8 @@ export interface GitHubRunRequest {
   inputs: (correlationId: string) => Record<string, string>;
   /** How the run is named in the failure message, e.g. "deploy", "switch". */
   what: string;
+  /** The attempt of a retried step (onFailure: ask); its correlation id carries it from 2 on. @default 1 */
+  attempt?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function runGitHubWorkflow(
   request: GitHubRunRequest,
 ): Promise<WorkflowRunResult> {
   const { plan, tracker } = ctx;
-  const correlationId = correlationIdFor(plan.deploymentId, dispatchStep(phase));
+  const correlationId = correlationIdFor(plan.deploymentId, dispatchStep(phase), request.attempt);
   const input: DispatchWorkflowInput = {
     github: plan.github,
     workflow: request.workflow,

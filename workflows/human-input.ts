@@ -18,6 +18,10 @@ export interface HumanInput {
   rollback?: CleanDecision;
   abort?: CleanDecision;
   promote?: CleanDecision;
+  /** onFailure: ask — cleared once the waiting step used it. */
+  retry?: CleanDecision;
+  /** A switch window overridden by an approver. */
+  override?: CleanDecision;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -29,6 +33,8 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     rollbackRequested: human.rollback !== undefined,
     abortRequested: human.abort !== undefined,
     promoted: human.promote !== undefined,
+    retryRequested: human.retry !== undefined,
+    overrideRequested: human.override !== undefined,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
@@ -64,6 +70,12 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         break;
       case 'promote':
         human.promote = decision;
+        break;
+      case 'retry':
+        human.retry = decision;
+        break;
+      case 'override':
+        human.override = decision;
         break;
     }
     return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${plan.service}` };
@@ -109,4 +121,8 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
   setHandler(messages.rollbackUpdate, onUpdate('rollback'), { validator: validator('rollback') });
   setHandler(messages.abortUpdate, onUpdate('abort'), { validator: validator('abort') });
   setHandler(messages.promoteUpdate, onUpdate('promote'), { validator: validator('promote') });
+  setHandler(messages.retrySignal, onSignal('retry'));
+  setHandler(messages.overrideWindowSignal, onSignal('override'));
+  setHandler(messages.retryUpdate, onUpdate('retry'), { validator: validator('retry') });
+  setHandler(messages.overrideWindowUpdate, onUpdate('override'), { validator: validator('override') });
 }

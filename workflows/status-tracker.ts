@@ -28,6 +28,8 @@ export class StatusTracker {
       approvals: [],
       approvers: [...plan.approval.approvers],
     };
+    // The bake (sync.after) sits between monitor and sync, where it runs.
+    if ((plan.sync.afterMs ?? 0) > 0) this.insertPhaseBefore('bake', 'sync');
     if (!plan.approval.required) this.phaseEntry('approval').state = 'skipped';
     if (!plan.sync.enabled) this.phaseEntry('sync').state = 'skipped';
   }
@@ -39,6 +41,13 @@ export class StatusTracker {
       this.status.phases.push(entry);
     }
     return entry;
+  }
+
+  /** Adds a phase (pending) right before `before`, e.g. the window phase when a wait begins. */
+  insertPhaseBefore(name: PhaseName, before: PhaseName): void {
+    if (this.status.phases.some((p) => p.name === name)) return;
+    const at = this.status.phases.findIndex((p) => p.name === before);
+    this.status.phases.splice(at < 0 ? this.status.phases.length : at, 0, { name, state: 'pending' });
   }
 
   start(name: PhaseName, detail?: string): void {
