@@ -19,6 +19,8 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   const windows = [...policy.windows, ...(plan.switchWindows?.windows ?? [])];
   const freezes = [...policy.freezes, ...(plan.switchWindows?.freezes ?? [])];
   if (windows.length === 0 && freezes.length === 0) return;
+  // Nothing of ours in flight while the deployment may wait for days (a worker may come and go).
+  await ctx.records.settled();
   let held = false;
   await waitForSwitchWindow({
     windows,
