@@ -1,10 +1,8 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
-import type { Octokit } from '@octokit/rest';
-import type { GitHubRepoRef } from '../workflows/types.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
-import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
+import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import type { WindowsPolicy } from '../worker/policy-windows.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
@@ -12,7 +10,7 @@ import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
-  github: (ref: GitHubRepoRef) => Octokit;
+  github: GitHubClientFor;
   /** Where `switch.tokenEnv` variables are read. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Timing knobs of the GitHub activities (tests shorten them). */
@@ -38,7 +36,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 }
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-export { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,

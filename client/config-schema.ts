@@ -6,6 +6,7 @@ import { dnsSection } from './dns-config-schema.js';
 import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
 import { switchConfigSchema } from '../switches/registry.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
+import { analysisSchemas } from './analysis-schema.js';
 
 export { parseDuration } from './config-fields.js';
 
@@ -38,6 +39,9 @@ const hook = z.strictObject({
     .default({}),
 });
 
+// Named metrics and where they run (issue 14): client/analysis-schema.ts.
+const analysis = analysisSchemas({ duration, httpUrl, workflowFile, branch: name('branch name') });
+
 export const configSchema = z.strictObject({
   service: z
     .string({ error: 'expected the service name, like "datatruck-api"' })
@@ -58,12 +62,18 @@ export const configSchema = z.strictObject({
     .prefault({}),
   switch: switchConfigSchema.optional(),
   dns: dnsSection.optional(),
+  /** Named metrics (Prometheus or JSON) that verify.analysis and monitor.analysis refer to. */
+  metrics: analysis.metrics.optional(),
   verify: z
     .strictObject({
       healthPath: z.string().startsWith('/', 'the path must start with "/"').default('/health'),
       successes: z.int().min(1).max(100).default(3),
       interval: duration('1h').prefault('5s'),
       timeout: duration('6h').prefault('5m'),
+      /** Metric analysis of the target color after the health checks, before approval. */
+      analysis: analysis.verifyAnalysis.optional(),
+      /** GitHub Actions test workflows run against the target color, beside the analysis. @default [] */
+      tests: analysis.tests.optional(),
     })
     .prefault({}),
   approval: z
@@ -78,6 +88,8 @@ export const configSchema = z.strictObject({
       duration: z.union([z.literal(0), duration('30d')]).prefault('15m'),
       interval: duration('1h').prefault('30s'),
       failureThreshold: z.int().min(1).max(1000).default(3),
+      /** Metric analysis of the new color beside the probes; consecutive failures roll back. */
+      analysis: analysis.monitorAnalysis.optional(),
     })
     .prefault({}),
   sync: z

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
+import { analysisConfigProblems } from './analysis-schema.js';
 import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/registry.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -80,7 +81,13 @@ export function parseConfigText(
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
-  if (result.success) problems.push(...switchConfigProblems(result.data), ...dnsConfigProblems(result.data));
+  if (result.success) {
+    problems.push(
+      ...switchConfigProblems(result.data),
+      ...dnsConfigProblems(result.data),
+      ...analysisConfigProblems(result.data),
+    );
+  }
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }

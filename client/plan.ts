@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/registry.js';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
 import type { BlueGreenConfig } from './config-schema.js';
+import { analysisPlanFields } from './analysis-schema.js';
 import { FAILURE_STEPS } from './resilience-config-schema.js';
 
 export interface PlanOptions {
@@ -82,6 +83,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
     ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
+    ...analysisPlanFields(config, blueBranch),
     ...resiliencePlan(config),
   };
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GitHubSimulator } from './github/simulator.js';
 import { RouteTable, type RouteResult } from './github/route-table.js';
 import { isRecord, readJson, sendJson } from './http.js';
+import type { LoadGenerator, LoadOptions } from './load.js';
 import type { Router } from './router.js';
 import type { SampleApps } from './sample-app.js';
 import type { AppFault, Color, FaultSpec, WorkflowBehavior, WorkflowDefinition } from './types.js';
@@ -13,6 +14,7 @@ export interface ControlTargets {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  load: LoadGenerator;
   exampleConfig(service?: string): Record<string, unknown>;
   describe(): Record<string, unknown>;
 }
@@ -106,7 +108,21 @@ export function controlRoutes(t: ControlTargets): RouteTable {
       github.setWebhook({ url, secret });
       return ok();
     })
-    .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries));
+    .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries))
+    .add('GET', '/_lab/load', () => ok(t.load.stats))
+    .add('POST', '/_lab/load', ({ body }) => {
+      const options = objectOf(body);
+      // Targets by name ("public", "blue", "green") or as loopback URLs.
+      const named: Record<string, () => string> = {
+        public: () => router.url,
+        blue: () => apps.url('blue'),
+        green: () => apps.url('green'),
+      };
+      const targets = Array.isArray(options['targets']) ? options['targets'] : ['public'];
+      const urls = targets.map((target) => (typeof target === 'string' && named[target] ? named[target]() : String(target)));
+      return ok(t.load.start({ ...(options as Omit<LoadOptions, 'targets'>), targets: urls }));
+    })
+    .add('DELETE', '/_lab/load', () => ok(t.load.stop()));
   return table;
 }
 

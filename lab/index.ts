@@ -5,6 +5,7 @@ import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { DnsFollower } from './dns-follower.js';
+import { LoadGenerator } from './load.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
 import { ServiceRouter } from './service-router.js';
@@ -16,6 +17,7 @@ export { SampleApps } from './sample-app.js';
 export { Router } from './router.js';
 export { ServiceRouter } from './service-router.js';
 export { LabControlClient } from './control-client.js';
+export { LoadGenerator, type LoadOptions, type LoadStats } from './load.js';
 
 export interface Lab {
   /** Octokit baseUrl, e.g. http://127.0.0.1:PORT */
@@ -33,6 +35,8 @@ export interface Lab {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  /** Bounded loopback traffic at the router or the apps (for the metric analysis); stopped by close(). */
+  load: LoadGenerator;
   /** A bluegreen.yaml-shaped plain object pointing at this lab. */
   exampleConfig(service?: string): Record<string, unknown>;
   /**
@@ -101,8 +105,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       })
     : undefined;
 
+  const load = new LoadGenerator();
   const started: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
+    load.stop();
     for (const timer of lagTimers) clearTimeout(timer);
     dnsFollower?.stop();
     await Promise.all(started.splice(0).map((stop) => stop()));
@@ -166,6 +172,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         github,
         apps,
         router,
+        load,
         exampleConfig: configFor,
         describe: () => ({ githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), owner, repo, branches }),
       }),
@@ -184,6 +191,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       github,
       apps,
       router,
+      load,
       exampleConfig: configFor,
       addService,
       get services() {

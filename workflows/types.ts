@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
@@ -120,6 +121,19 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+  /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
+  analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
+  /** verify.tests: GitHub Actions workflows run against the target color before approval. */
+  verifyTests?: VerifyTestPlan[];
+}
+
+/** One test workflow of verify.tests; inputs may use {{url}}, {{color}}, {{sha}}. */
+export interface VerifyTestPlan {
+  name: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  timeoutMs: number;
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';

@@ -1,0 +1,127 @@
+// The activities of the metric analysis: one heartbeating activity per phase runs every
+// configured metric for the whole verify count or monitor window (history stays flat however
+// long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
+// check that every PromQL query parses, with Prometheus' own parser.
+import { Context, log } from '@temporalio/activity';
+import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import type { Color } from '../workflows/types.js';
+import { jsonMetricReader } from './json-metric/read.js';
+import { measureMetric, type SourceReader } from './metric-measure.js';
+import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
+import {
+  addMeasurement,
+  analysisVerdict,
+  closeMetric,
+  emptyTally,
+  type AnalysisResult,
+  type MetricSummary,
+} from './metric-tally.js';
+import { checkQuerySyntax } from './prometheus/query.js';
+import { prometheusReader, type SourceOptions } from './prometheus/read.js';
+
+export interface AnalyzeMetricsInput {
+  mode: 'verify' | 'monitor';
+  analysis: AnalysisPlan;
+  /** The color judged. */
+  color: Color;
+  /** The color serving users (for `compare`). */
+  liveColor: Color;
+  service: string;
+  sha: string;
+  /** monitor: the window; verify: ignored (count × interval decides). */
+  durationMs?: number;
+}
+
+export interface CheckMetricQueriesInput {
+  metrics: MetricPlan[];
+  color: Color;
+  service: string;
+  sha: string;
+}
+
+/** What analyzeMetrics heartbeats; a retried attempt carries on from it. */
+interface AnalysisProgress {
+  startedAtMs: number;
+  rounds: number;
+  metrics: MetricSummary[];
+}
+
+export function createMetricActivities(options: SourceOptions = {}) {
+  const readers = { prometheus: prometheusReader(options), json: jsonMetricReader(options) };
+  const read: SourceReader = (source, values, timeMs) => readers[source.type](source, values, timeMs);
+
+  async function analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult> {
+    const { mode, analysis } = input;
+    const resumed = Context.current().info.heartbeatDetails as Partial<AnalysisProgress> | undefined;
+    const now = Date.now();
+    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+    let rounds = resumed?.rounds ?? 0;
+    let metrics =
+      Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length
+        ? resumed.metrics
+        : emptyTally(analysis, mode);
+    const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics });
+    if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
+    const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
+    const more = () => (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
+
+    const delayLeft = startedAtMs + analysis.initialDelayMs - Date.now();
+    if (delayLeft > 0) await sleepWithHeartbeats(Math.min(delayLeft, endsAt - Date.now()), progress);
+
+    while (more()) {
+      const timeMs = Date.now();
+      const measured = await Promise.all(
+        analysis.metrics.map((metric) =>
+          measureMetric(
+            metric,
+            { color: input.color, liveColor: input.liveColor, service: input.service, sha: input.sha, timeMs },
+            read,
+          ),
+        ),
+      );
+      rounds++;
+      metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
+      heartbeat(progress());
+      if (metrics.some((m) => m.verdict === 'fail')) break;
+      if (!more()) break;
+      const wait = Math.min(analysis.intervalMs, endsAt - Date.now());
+      if (wait <= 0) break;
+      // Rejects with CancelledFailure when the workflow cancels (promote, rollback, abort).
+      await sleepWithHeartbeats(wait, progress);
+    }
+    return analysisVerdict(
+      metrics.map((m) => closeMetric(analysis, m, mode)),
+      rounds,
+    );
+  }
+
+  /** Problems of the plan's PromQL queries, one line each; a Prometheus that cannot tell is no problem here. */
+  async function checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]> {
+    const problems: string[] = [];
+    for (const metric of input.metrics) {
+      const values = { color: input.color, service: input.service, sha: input.sha, window: metric.window };
+      const sources = [
+        ['query', metric.source],
+        ['traffic.query', metric.traffic?.source],
+      ] as const;
+      for (const [field, source] of sources) {
+        if (source?.type !== 'prometheus') continue;
+        const query = fillPlaceholders(source.query, values);
+        const headers = { ...source.headers, ...options.headersFor?.(source.url) };
+        const checked = await checkQuerySyntax({
+          url: source.url,
+          query,
+          headers,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+        if (checked.ok === false)
+          problems.push(`metrics.${metric.name}.${field}: not valid PromQL (Prometheus at ${source.url} says: ${checked.error})`);
+        else if (checked.ok === 'unknown')
+          log.warn('Cannot check a PromQL query at plan time', { metric: metric.name, why: checked.why });
+      }
+    }
+    return problems;
+  }
+
+  return { analyzeMetrics, checkMetricQueries };
+}
