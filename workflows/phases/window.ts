@@ -5,6 +5,7 @@
 // back what ran before. The phase shows in the status only when it actually holds the switch.
 import { patched } from '@temporalio/workflow';
 import { quick } from '../activity-proxies.js';
+import { inertText } from '../sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
 import type { PhaseContext } from './context.js';
 
@@ -48,8 +49,10 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   // An abort cancels the scope this phase runs in; the caller reports ABORTED.
   const override = human.override;
   if (override && tracker.status.switchWindow) {
-    tracker.status.switchWindow.override = { by: override.by, reason: override.text ?? '', at: new Date().toISOString() };
-    tracker.finish('window', 'succeeded', `overridden by ${override.by}: ${override.text ?? ''}`);
+    // Signal text is untrusted: kept inert, as every other payload shown in the status.
+    const [by, reason] = [inertText(override.by, 100), inertText(override.text ?? '', 500)];
+    tracker.status.switchWindow.override = { by, reason, at: new Date().toISOString() };
+    tracker.finish('window', 'succeeded', `overridden by ${by}: ${reason}`);
   } else {
     tracker.finish('window', 'succeeded', `switch allowed since ${new Date().toISOString()}`);
   }
