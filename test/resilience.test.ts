@@ -163,7 +163,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
   it('a freeze holds the switch, saying why and until when, and the deployment proceeds when it ends', async () => {
     const l = await lab();
     const name = service('freeze');
-    const until = new Date(Date.now() + 6_000).toISOString();
+    const until = new Date(Date.now() + 15_000).toISOString(); // outlasts a busy machine's CLI start
     const { handle } = await deploy(l, name, {
       freezes: [{ from: new Date(Date.now() - 60_000).toISOString(), until, reason: 'database maintenance' }],
     });
