@@ -6,6 +6,7 @@ import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFo
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import type { WindowsPolicy } from '../worker/policy-windows.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
@@ -27,6 +28,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
     ...createSwitchTypeActivities({
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
@@ -37,7 +42,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,

@@ -1,5 +1,6 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, GitHubRepoRef } from '../workflows/types.js';
 import type { Freeze, SwitchWindow } from '../workflows/windows.js';
@@ -176,7 +177,7 @@ export interface SetGitHubDeploymentStatusInput {
 }
 
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
-export interface BlueGreenActivities extends SwitchActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;

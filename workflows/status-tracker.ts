@@ -2,6 +2,7 @@
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Color, DeploymentPlan, DeploymentStatus, DnsStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
 import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from './vocabulary.js';
@@ -90,6 +91,12 @@ export class StatusTracker {
   /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;
+    this.publish();
+  }
+
+  /** The per-check counts and last measurements of verify's or monitor's checks. */
+  setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
+    this.status.analysis = { ...this.status.analysis, [phase]: checks };
     this.publish();
   }
 
