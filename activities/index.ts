@@ -4,6 +4,8 @@ import type { Octokit } from '@octokit/rest';
 import type { GitHubRepoRef } from '../workflows/types.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
+import { createMetricActivities } from '../analysis/metric-activities.js';
+import type { SourceOptions } from '../analysis/prometheus/read.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import type { BlueGreenActivities } from './types.js';
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
   dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
+  analysisOptions?: SourceOptions;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
@@ -29,6 +33,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
     }),
+    ...createMetricActivities(deps.analysisOptions),
   };
 }
 

@@ -3,7 +3,7 @@
 // long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
 // check that every PromQL query parses, with Prometheus' own parser.
 import { Context, log } from '@temporalio/activity';
-import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import { heartbeat, keepAlive, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import type { Color } from '../workflows/types.js';
 import { jsonMetricReader } from './json-metric/read.js';
 import { measureMetric, type SourceReader } from './metric-measure.js';
@@ -62,6 +62,7 @@ export function createMetricActivities(options: SourceOptions = {}) {
         : emptyTally(analysis, mode);
     const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics });
     if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
+    heartbeat(progress());
     const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
     const more = () => (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
 
@@ -70,15 +71,9 @@ export function createMetricActivities(options: SourceOptions = {}) {
 
     while (more()) {
       const timeMs = Date.now();
-      const measured = await Promise.all(
-        analysis.metrics.map((metric) =>
-          measureMetric(
-            metric,
-            { color: input.color, liveColor: input.liveColor, service: input.service, sha: input.sha, timeMs },
-            read,
-          ),
-        ),
-      );
+      // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
+      const context = { color: input.color, liveColor: input.liveColor, service: input.service, sha: input.sha, timeMs };
+      const measured = await keepAlive(() => Promise.all(analysis.metrics.map((metric) => measureMetric(metric, context, read))));
       rounds++;
       metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
       heartbeat(progress());

@@ -6,6 +6,7 @@
 import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } from './metric-judge.js';
 import { fillPlaceholders, type MetricPlan, type MetricSource, type MetricVerdict } from './metric-plan.js';
 import type { Color } from '../workflows/types.js';
+import { inertText } from '../workflows/sanitize.js';
 
 /** What a source answered, sorted out (see analysis/prometheus/query.ts for the wording of each). */
 export type SourceAnswer =
@@ -82,7 +83,14 @@ export async function measureMetric(metric: MetricPlan, ctx: MeasureContext, rea
   const at = new Date(ctx.timeMs).toISOString();
   const values = { color: ctx.color, service: ctx.service, sha: ctx.sha, window: metric.window };
   const base = { check: metric.name, at, bounds: boundsText(metric) };
-  const done = (j: Judgement, extra: Partial<MetricMeasurement>): MetricMeasurement => ({ ...base, ...extra, ...j });
+  // Reasons quote Prometheus' errors, series labels and JSON values: untrusted text, made inert here.
+  const done = (j: Judgement, extra: Partial<MetricMeasurement>): MetricMeasurement => ({
+    ...base,
+    ...extra,
+    ...(extra.query !== undefined ? { query: inertText(extra.query, 4_000) } : {}),
+    verdict: j.verdict,
+    reason: inertText(j.reason, 500),
+  });
 
   if (metric.traffic) {
     const traffic = await read(metric.traffic.source, values, ctx.timeMs);

@@ -9,6 +9,7 @@ import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 import { describePolicy, loadWorkerPolicy, secretVariables, takeSecrets, type SecretStore, type WorkerPolicy } from './policy.js';
 import { createBlueGreenWorker } from './worker.js';
+import { metricHeadersFor } from '../analysis/metric-headers.js';
 
 const DEFAULT_MAX_ACTIVITIES = 1_000;
 
@@ -37,6 +38,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     activities: createActivities({
       github: createGitHubClientCache({ auth, ...githubLimits(env) }),
       env: switchSecretsEnv(env, loaded.policy, secrets),
+      // Metric providers get their secret headers from the policy, by URL prefix only.
+      analysisOptions: { headersFor: metricHeadersFor(loaded.policy.metrics, secrets), redact: (text) => secrets.redact(text) },
     }),
   });
   console.error(

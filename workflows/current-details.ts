@@ -3,6 +3,7 @@
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
 import { formatDuration, shortSha } from './format.js';
+import { analysisSections, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
 import type { DeploymentStatus, PhaseStatus } from './types.js';
 import { phaseTitle } from './vocabulary.js';
@@ -59,6 +60,7 @@ export function currentDetails(s: DeploymentStatus): string {
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
+  blocks.push(...analysisBlocks(s));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
   // The deployment id and who started it are in the static summary and details.
   blocks.push(`Phases: ${s.phases.map((p) => `${MARK[p.state]} ${p.name}`).join(' · ')}`);
@@ -93,4 +95,21 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
     case 'none':
       return ['No action needed.'];
   }
+}
+
+/** The metric analysis and the test runs in words (issue 14); links stay clickable. */
+function analysisBlocks(s: DeploymentStatus): string[] {
+  const blocks = analysisSections(s).map((section) =>
+    [
+      `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
+      ...section.metrics.map(
+        (m) =>
+          `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
+      ),
+    ].join('  \n'),
+  );
+  const tests = testLines(s);
+  if (tests.length > 0)
+    blocks.push([`**Tests against ${literal(s.targetColor ?? 'the target')}:**`, ...tests.map(literal)].join('  \n'));
+  return blocks;
 }

@@ -1,8 +1,10 @@
 // verify: the target color must answer healthy and name itself, N times in a row, before it
-// gets any traffic. A failure ends the deployment FAILED with traffic untouched.
+// gets any traffic. Then the metric analysis and verify.tests judge it (phases/analysis.ts),
+// so QA decides with the evidence in hand. A failure ends the deployment FAILED with traffic untouched.
 import { waiting } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';
+import { verifyAnalysisAndTests } from './analysis.js';
 import type { PhaseContext } from './context.js';
 
 export async function verifyPhase(ctx: PhaseContext): Promise<void> {
@@ -19,5 +21,6 @@ export async function verifyPhase(ctx: PhaseContext): Promise<void> {
     tracker.finish('verify', 'failed', why);
     throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${ctx.active}`);
   }
-  tracker.finish('verify', 'succeeded', `${result.attempts} probes, ${successes} in a row healthy`);
+  const judged = await verifyAnalysisAndTests(ctx);
+  tracker.finish('verify', 'succeeded', `${result.attempts} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
 }
