@@ -1,18 +1,17 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
-import type { Octokit } from '@octokit/rest';
-import type { GitHubRepoRef } from '../workflows/types.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createMetricActivities } from '../analysis/metric-activities.js';
 import type { SourceOptions } from '../analysis/prometheus/read.js';
-import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
+import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
-  github: (ref: GitHubRepoRef) => Octokit;
+  github: GitHubClientFor;
   /** Where `switch.tokenEnv` variables are read. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Timing knobs of the GitHub activities (tests shorten them). */
@@ -29,6 +28,10 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
     ...createSwitchTypeActivities({
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
@@ -38,8 +41,8 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
 }
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-export { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,

@@ -8,8 +8,11 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
 import { Context } from '@temporalio/activity';
+import { identityPlugin } from './octokit-identity.js';
 import { limitsPlugin } from './octokit-limits.js';
-import { recoveryPlugin } from './octokit-recovery.js';
+import { recoveryPlugin, type GitHubClientLog } from './octokit-recovery.js';
+
+export type { GitHubClientLog } from './octokit-recovery.js';
 
 /** How the worker authenticates to GitHub. */
 export type GitHubAuth =
@@ -21,14 +24,6 @@ export type GitHubAuth =
       privateKey: string;
       installationId: string | number;
     };
-
-/** The subset of a logger Octokit and this module use; Temporal's activity `log` fits. */
-export interface GitHubClientLog {
-  debug(message: string, meta?: Record<string, unknown>): void;
-  info(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
 
 export interface GitHubClientOptions {
   /**
@@ -75,15 +70,23 @@ export interface GitHubClientOptions {
 
 /** The Octokit class with the plugins every client here carries. */
 // Order matters: limits is innermost (each attempt of plugin-retry passes it), recovery outermost.
-export const BlueGreenOctokit = Octokit.plugin(limitsPlugin, retry, recoveryPlugin);
+export const BlueGreenOctokit = Octokit.plugin(limitsPlugin, retry, recoveryPlugin, identityPlugin);
 export type GitHubClient = InstanceType<typeof BlueGreenOctokit>;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * Statuses plugin-retry must not resend: every 4xx is GitHub's answer except 408 (a timeout);
+ * 403/429 rate limits are waited out as GitHub asks by the recovery plugin instead.
+ */
+const DO_NOT_RETRY = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 408);
+
+/** `{ key: value }` when value is defined, else `{}` (the plugins merge their defaults once). */
+const given = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? activityOrConsoleLog;
-  const maxWait = options.maxInProcessRateLimitWaitSeconds ?? 20;
-  const maxRateLimitRetries = options.maxRateLimitRetries ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   // Installation tokens cached here, not in auth-app's private cache, so a 401 can drop them.
@@ -102,18 +105,22 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       error: (message: string) => (/ - 304 /.test(message) ? log.debug(message) : log.error(message)),
     },
     request: { fetch: fetchWithTimeout(requestTimeoutMs) },
-    // Beyond the defaults: 409 (merge conflict, run already completed) is an answer, not a
-    // hiccup; 403/429 rate limits are waited out as GitHub asks (recovery plugin), not on
-    // plugin-retry's fixed backoff.
-    retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    // Beyond plugin-retry's defaults: 405, 409 (merge conflict, run already completed), 413 …
+    // are answers, not hiccups; 403/429 rate limits are waited out as GitHub asks (recovery
+    // plugin), not on plugin-retry's fixed backoff.
+    retry: { ...given('retries', options.retries), doNotRetry: DO_NOT_RETRY },
     // Per client (per API root): writes are spaced per credential and host.
-    limits: { maxConcurrentRequests: options.maxConcurrentRequests ?? 10, writeSpacingMs: options.writeSpacingMs ?? 1_000 },
+    limits: {
+      ...given('maxConcurrentRequests', options.maxConcurrentRequests),
+      ...given('writeSpacingMs', options.writeSpacingMs),
+    },
     recovery: {
       log,
-      maxWaitSeconds: maxWait,
-      maxRetries: maxRateLimitRetries,
+      ...given('maxWaitSeconds', options.maxInProcessRateLimitWaitSeconds),
+      ...given('maxRetries', options.maxRateLimitRetries),
       ...(options.auth.kind === 'app' ? { dropCachedCredentials: () => tokenCache.clear() } : {}),
     },
+    identity: { kind: options.auth.kind },
   });
 }
 

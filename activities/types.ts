@@ -2,6 +2,7 @@
 // are plain data and never carry credentials (the worker holds those).
 import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
+import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, GitHubRepoRef } from '../workflows/types.js';
 
@@ -29,6 +30,11 @@ export interface DispatchWorkflowInput {
    */
   correlationId: string;
   inputs: Record<string, string>;
+  /**
+   * The commit the run must be of (the deploy's planned SHA). A found run of another commit is
+   * not adopted; absent, only the triggering actor is checked.
+   */
+  expectedHeadSha?: string;
 }
 
 export interface WorkflowRunRef {
@@ -52,6 +58,32 @@ export interface WorkflowRunResult {
   /** Name of the first failed job and step, when the run failed. */
   failedJob?: string;
   failedStep?: string;
+}
+
+export interface CancelWorkflowRunInput {
+  github: GitHubRepoRef;
+  runId: number;
+  /**
+   * How long to watch the run end after asking: half of it for a plain cancel, then a
+   * force-cancel (an `if: always()` job ignores a plain one) for the rest. @default 20_000
+   */
+  confirmWithinMs?: number;
+  /** Poll interval while watching. @default 1_000 */
+  pollIntervalMs?: number;
+}
+
+export interface CancelWorkflowRunResult {
+  runId: number;
+  url: string;
+  /**
+   * `cancelled`: the run ended cancelled; `completed`: it had already ended, or ended its own
+   * way before the cancel took (see `conclusion`); `requested`: GitHub accepted the cancel but
+   * the run had not ended within `confirmWithinMs`.
+   */
+  outcome: 'cancelled' | 'completed' | 'requested';
+  conclusion?: string;
+  /** True when a force-cancel was sent. */
+  forced: boolean;
 }
 
 export interface VerifyEnvironmentInput {
@@ -137,11 +169,12 @@ export interface SetGitHubDeploymentStatusInput {
 }
 
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
-export interface BlueGreenActivities extends SwitchActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
   waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
+  cancelWorkflowRun(input: CancelWorkflowRunInput): Promise<CancelWorkflowRunResult>;
   verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;
   waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
   monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult>;

@@ -1,6 +1,7 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
+import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
 import { nextSteps } from '../workflows/next-steps.js';
 import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
@@ -123,6 +124,11 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     );
   }
   lines.push(...analysisStatusLines(s));
+  const checks = analysisLines(s.analysis);
+  if (checks.length > 0) {
+    lines.push('', '  Checks:');
+    for (const [phase, words] of checks) lines.push(`    ${phase.padEnd(8)} ${words}`);
+  }
   if (s.dns) {
     const { dns } = s;
     lines.push('', `  DNS ${dns.record} → ${dns.expected}${dns.ttl !== undefined ? ` (TTL ${dns.ttl}s)` : ''}:`);

@@ -19,8 +19,13 @@ export interface LabOptions {
   branches?: { blue?: string; green?: string };
   /** How long a run stays queued, then in progress. @default { queuedMs: 200, inProgressMs: 800 } */
   runTiming?: { queuedMs?: number; inProgressMs?: number };
-  /** false simulates servers that predate `return_run_details`: dispatch always answers 204. @default true */
-  returnRunDetails?: boolean;
+  /**
+   * How the dispatch endpoint treats `return_run_details`: true answers 200 with the run's ids
+   * (github.com since 2026-02-19); false ignores it and answers 204 (older servers); a
+   * {@link RunDetailsRefusal} refuses any dispatch carrying it, as GitHub Enterprise Server
+   * ≤ 3.20 does (benc-uk/workflow-dispatch#86 on GHES 3.19, cli/cli#12672). @default true
+   */
+  returnRunDetails?: boolean | RunDetailsRefusal;
   /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
   dnsLagMs?: number;
   /**
@@ -36,6 +41,13 @@ export interface LabOptions {
   /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
   ports?: { github?: number; public?: number; blue?: number; green?: number };
 }
+
+/**
+ * GHES ≤ 3.20's refusals of `return_run_details`, in the wordings seen: `ghes-400` is GHES 3.19's
+ * 400 `Invalid request.\n\n"return_run_details" is not a permitted key.`; `ghes-422` the same text
+ * as a 422 (the older validation status); `ghes-400-bare` the sentence without the prefix.
+ */
+export type RunDetailsRefusal = 'ghes-400' | 'ghes-422' | 'ghes-400-bare';
 
 export interface WebhookTarget {
   url: string;
@@ -67,6 +79,13 @@ export interface WorkflowBehavior {
   failStep?: string;
   /** The run stays in_progress until cancelled (a stuck runner). */
   neverComplete?: boolean;
+  /**
+   * A cancel is answered 202 at once, but the run goes on this long before it ends `cancelled`
+   * (GitHub stops the runners asynchronously). @default 0
+   */
+  cancelTakesMs?: number;
+  /** A plain cancel is accepted (202) but ignored: only a force-cancel stops the run (an `if: always()` job). */
+  ignoresCancel?: boolean;
 }
 
 export interface WorkflowInputSpec {
@@ -158,6 +177,8 @@ export interface DispatchRecord {
   at: string;
   runId: number;
   returnRunDetails: boolean;
+  /** Login that dispatched (the run's `actor`). */
+  actor: string;
 }
 
 export interface Counters {
@@ -186,6 +207,10 @@ export interface RunSummary {
   htmlUrl: string;
   failedJob?: string;
   failedStep?: string;
+  /** Login of who dispatched it. */
+  actor: string;
+  /** Cancel requests it received (`POST …/cancel`, `…/force-cancel`), oldest first. */
+  cancelRequests: Array<{ atMs: number; force: boolean }>;
 }
 
 export interface SwitchRecord {

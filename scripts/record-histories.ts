@@ -4,6 +4,7 @@
 //
 //   npx tsx scripts/record-histories.ts            # a private dev server, then stopped
 //   TEMPORAL_ADDRESS=localhost:7233 npx tsx scripts/record-histories.ts
+//   npx tsx scripts/record-histories.ts --suffix analysis-checks   # new files: succeeded-analysis-checks.json …
 //
 // Re-record only when an incompatible change is intended and guarded by patched() (see
 // docs/contributing.md); add new histories rather than replacing old ones when you can.
@@ -27,6 +28,9 @@ import type { DeploymentStatus, Outcome } from '../workflows/types.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const TASK_QUEUE = 'record-histories';
+/** `--suffix <name>`: new behaviour gets new files next to the old ones (which must keep replaying). */
+const suffixAt = process.argv.indexOf('--suffix');
+const SUFFIX = suffixAt > 0 ? `-${process.argv[suffixAt + 1] ?? ''}` : '';
 
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -123,7 +127,7 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
       throw new Error(`${scenario.name}: expected ${scenario.outcome}, got ${result.outcome} (${result.error ?? ''})`);
     }
     const history = await handle.fetchHistory();
-    const file = `${OUT_DIR}${scenario.name}.json`;
+    const file = `${OUT_DIR}${scenario.name}${SUFFIX}.json`;
     // protobufjs's JSON form (int64 as strings, enums by name, bytes in base64): it reads back
     // with History.fromObject. (historyToJSON/historyFromJSON of @temporalio/common break when
     // npm installs two protobufjs copies, as it does here.)

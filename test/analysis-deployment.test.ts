@@ -74,7 +74,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       monitor: QUICK_MONITOR,
     });
     const waiting = await waitForStatus(handle, waitingForApproval);
-    const verify = waiting.analysis!.verify!;
+    const verify = waiting.metricAnalysis!.verify!;
     expect(verify.verdict).toBe('pass');
     expect(verify.metrics.map((m) => [m.name, m.verdict, m.passed, m.total])).toEqual([
       ['error-rate', 'pass', 3, 3],
@@ -116,7 +116,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       /^verify failed: error-rate \d+(\.\d+)? % > 2 % \(0\/3 passed, 1 failed\); traffic untouched on blue$/,
     );
     expect(result.phases.find((p) => p.name === 'approval')?.state).toBe('skipped');
-    expect(result.analysis!.verify!.rounds).toBe(1);
+    expect(result.metricAnalysis!.verify!.rounds).toBe(1);
     expect(switchesSince(before)).toEqual([]);
     expect(lab.github.dispatchCount('dns-update.yml', `${result.deploymentId}.switch`)).toBe(0);
   });
@@ -155,7 +155,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.error).toMatch(/^metric analysis failed: p90 \d+ ms > 100 ms \(\d+\/\d+ passed, 2 failed\)/);
     expect(Date.now() - slowAt).toBeLessThan(15_000);
     expect(lab.router.activeColor).toBe('blue');
-    expect(result.analysis!.monitor!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
+    expect(result.metricAnalysis!.monitor!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
   });
 
   it('a quiet service is inconclusive and asks; promote goes on', async ({ startWorker, deployTo }) => {
@@ -182,12 +182,12 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(asking.phase).toBe('verify');
     expect(asking.waitingFor).toContain('too little traffic to judge: 0 requests/s, the traffic guard wants ≥ 1');
     expect(asking.waitingFor).toContain('npx bluegreen promote svc-metrics-quiet --by <name>');
-    expect(asking.analysis!.verify!.verdict).toBe('inconclusive');
+    expect(asking.metricAnalysis!.verify!.verdict).toBe('inconclusive');
     expect(lab.router.activeColor).toBe('blue');
     await handle.signal(messages.promoteSignal, { by: 'qa-lead' });
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.analysis!.verify!.decidedBy).toBe('promoted by qa-lead');
+    expect(result.metricAnalysis!.verify!.decidedBy).toBe('promoted by qa-lead');
     // The promote answered the question; it did not also end the monitor window early.
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 1s/);
   });

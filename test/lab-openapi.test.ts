@@ -260,6 +260,32 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
     expect(cancel.status).toBe(202);
     expect(lab.github.run(stuck.id)!.conclusion).toBe('cancelled');
     expect((await rejects(octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stuck.id }))).status).toBe(409);
+
+    // A run an always() job keeps going: the plain cancel is accepted, only force-cancel ends it.
+    lab.github.setWorkflowBehavior('deploy-blue.yml', { neverComplete: true, queuedMs: 0, ignoresCancel: true });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-blue.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-3.deploy', color: 'blue', sha: lab.github.branchHead('production')! },
+    });
+    const stubborn = lab.github.runs.find((r) => r.inputs['deployment_id'] === 'openapi-3.deploy')!;
+    expect((await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stubborn.id })).status).toBe(202);
+    expect(lab.github.run(stubborn.id)!.status).not.toBe('completed');
+    expect((await octokit.rest.actions.forceCancelWorkflowRun({ ...repo, run_id: stubborn.id })).status).toBe(202);
+    expect(lab.github.run(stubborn.id)).toMatchObject({
+      conclusion: 'cancelled',
+      cancelRequests: [{ force: false }, { force: true }],
+    });
+    expect((await rejects(octokit.rest.actions.forceCancelWorkflowRun({ ...repo, run_id: stubborn.id }))).status).toBe(409);
+    lab.github.setWorkflowBehavior('deploy-blue.yml', {});
+  });
+
+  it('the authenticated user: the token user; an installation token has none (403)', async () => {
+    const { data: me } = await octokit.rest.users.getAuthenticated();
+    expect(me.login).toBe('bluegreen-bot');
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: lab.github.runs.at(-1)!.id });
+    expect(run.triggering_actor?.login).toBe('bluegreen-bot');
   });
 
   it('dispatch refusals: unknown workflow 404, unknown ref and bad inputs 422', async () => {
@@ -348,6 +374,20 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
         auth: { appId: APP_ID, privateKey, installationId: INSTALLATION_ID },
       }),
     );
+    // The app's bot is `<slug>[bot]`; it has no user of its own.
+    const { data: app } = await asApp.rest.apps.getAuthenticated();
+    expect(app?.slug).toBe('bluegreen');
+    expect((await rejects(asInstallation.rest.users.getAuthenticated())).status).toBe(403);
+    await asInstallation.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-4.switch', color: 'blue' },
+    });
+    const byApp = lab.github.runs.find((r) => r.inputs['deployment_id'] === 'openapi-4.switch')!;
+    expect(byApp.actor).toBe('bluegreen[bot]');
+    await asInstallation.rest.actions.getWorkflowRun({ ...repo, run_id: byApp.id });
+
     await asInstallation.rest.repos.getBranch({ ...repo, branch: 'production' });
     const last = lab.github.requests.at(-1)!;
     expect(last).toMatchObject({
@@ -374,12 +414,15 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
       'actions/list-jobs-for-workflow-run',
       'actions/get-job-for-workflow-run',
       'actions/cancel-workflow-run',
+      'actions/force-cancel-workflow-run',
+      'users/get-authenticated',
       'repos/create-deployment',
       'repos/list-deployments',
       'repos/get-deployment',
       'repos/create-deployment-status',
       'repos/list-deployment-statuses',
       'repos/get-deployment-status',
+      'apps/get-authenticated',
       'apps/get-installation',
       'apps/get-repo-installation',
       'apps/create-installation-access-token',

@@ -37,8 +37,10 @@ function section(title: string, a: AnalysisStatus): AnalysisSection {
 /** The analyses of the status, verify first. */
 export function analysisSections(s: DeploymentStatus): AnalysisSection[] {
   const out: AnalysisSection[] = [];
-  if (s.analysis?.verify) out.push(section(`Metric analysis before approval (${s.targetColor ?? 'target'})`, s.analysis.verify));
-  if (s.analysis?.monitor) out.push(section(`Metric analysis under traffic (${s.targetColor ?? 'target'})`, s.analysis.monitor));
+  if (s.metricAnalysis?.verify)
+    out.push(section(`Metric analysis before approval (${s.targetColor ?? 'target'})`, s.metricAnalysis.verify));
+  if (s.metricAnalysis?.monitor)
+    out.push(section(`Metric analysis under traffic (${s.targetColor ?? 'target'})`, s.metricAnalysis.monitor));
   return out;
 }
 

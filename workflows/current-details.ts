@@ -2,6 +2,7 @@
 // who must act and the exact command (in code spans, so the UI's Markdown does not eat the
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
+import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
 import { analysisSections, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
@@ -61,6 +62,8 @@ export function currentDetails(s: DeploymentStatus): string {
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
   blocks.push(...analysisBlocks(s));
+  const checks = analysisLines(s.analysis);
+  if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
   // The deployment id and who started it are in the static summary and details.
   blocks.push(`Phases: ${s.phases.map((p) => `${MARK[p.state]} ${p.name}`).join(' · ')}`);

@@ -12,6 +12,7 @@ import type {
   PhaseStatus,
   TestRunStatus,
 } from './types.js';
+import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
 import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from './vocabulary.js';
@@ -94,15 +95,15 @@ export class StatusTracker {
     this.publish();
   }
 
-  /** The DNS side of the last switch or rollback (per-nameserver answers). */
-  setDns(dns: DnsStatus): void {
-    this.status.dns = dns;
+  /** The per-check counts and last measurements of verify's or monitor's checks. */
+  setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
+    this.status.analysis = { ...this.status.analysis, [phase]: checks };
     this.publish();
   }
 
   /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
-  setAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
-    this.status.analysis = { ...this.status.analysis, [phase]: analysis };
+  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
+    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
     this.publish();
   }
 
@@ -112,6 +113,12 @@ export class StatusTracker {
     const i = tests.findIndex((t) => t.name === test.name);
     if (i >= 0) tests[i] = test;
     else tests.push(test);
+    this.publish();
+  }
+
+  /** The DNS side of the last switch or rollback (per-nameserver answers). */
+  setDns(dns: DnsStatus): void {
+    this.status.dns = dns;
     this.publish();
   }
 

@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
@@ -122,6 +123,11 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+  /**
+   * Checks run besides health and color (analysis/types.ts CheckPlan), e.g. metric queries:
+   * verify's against the target environment, monitor's under traffic. Absent in older plans.
+   */
+  checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };
   /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
   analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
   /** verify.tests: GitHub Actions workflows run against the target color before approval. */
@@ -234,6 +240,8 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /** Per-check counts and last measurements of the verify and monitor checks (analysis/). */
+  analysis?: { verify?: CheckSummary[]; monitor?: CheckSummary[] };
   /**
    * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
    * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
@@ -259,7 +267,7 @@ export interface DeploymentStatus {
   dns?: DnsStatus;
   error?: string;
   /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
-  analysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
+  metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
   /** verify.tests: the test workflow runs against the target color. */
   tests?: TestRunStatus[];
 }

@@ -30,6 +30,8 @@ export interface RunPlan {
   failJob: string;
   failStep: string;
   neverComplete: boolean;
+  cancelTakesMs: number;
+  ignoresCancel: boolean;
 }
 
 /** Decides now how the run will end: the one-shot failNext first, then the behaviour. */
@@ -46,6 +48,8 @@ export function planRun(workflow: RegisteredWorkflow, timing: { queuedMs: number
     failJob,
     failStep: once?.step ?? behavior.failStep ?? defaultStep,
     neverComplete: once ? false : (behavior.neverComplete ?? false),
+    cancelTakesMs: behavior.cancelTakesMs ?? 0,
+    ignoresCancel: behavior.ignoresCancel ?? false,
   };
 }
 

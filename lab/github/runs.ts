@@ -1,6 +1,9 @@
 // Workflow runs and their lifecycle, queued → in_progress → completed, driven by real timers
-// so pollers see the states a real run goes through.
+// so pollers see the states a real run goes through. A cancel is asynchronous, as on GitHub:
+// the request is answered 202 and the run ends `cancelled` once its runners stop, or not at all
+// while an `if: always()` job holds it (then only a force-cancel ends it).
 import type { RunConclusion, RunStatus } from '../types.js';
+import type { LabActor } from './actors.js';
 import { isoSeconds } from './repo-model.js';
 import { finishJobs, planRun, queuedJobs, startJobs, type JobState, type RunPlan } from './run-jobs.js';
 import type { RegisteredWorkflow } from './workflows.js';
@@ -27,6 +30,8 @@ export interface Run {
   plan: RunPlan;
   failedJob?: string;
   failedStep?: string;
+  actor: LabActor;
+  cancelRequests: Array<{ atMs: number; force: boolean }>;
 }
 
 export interface NewRun {
@@ -34,6 +39,7 @@ export interface NewRun {
   branch: string;
   sha: string;
   inputs: Record<string, string>;
+  actor: LabActor;
 }
 
 export class RunStore {
@@ -48,7 +54,7 @@ export class RunStore {
     private readonly onCompleted: (run: Run) => void,
   ) {}
 
-  create({ workflow, branch, sha, inputs }: NewRun): Run {
+  create({ workflow, branch, sha, inputs, actor }: NewRun): Run {
     const now = Date.now();
     const createdAt = isoSeconds(now);
     const deploymentId = inputs['deployment_id'];
@@ -72,6 +78,8 @@ export class RunStore {
       runStartedAt: createdAt,
       jobs: queuedJobs(workflow, createdAt, () => this.nextJobId++),
       plan: planRun(workflow, this.timing()),
+      actor,
+      cancelRequests: [],
     };
     this.runs.set(run.id, run);
     this.after(run.plan.queuedMs, () => this.start(run));
@@ -87,10 +95,17 @@ export class RunStore {
     return [...this.runs.values()].sort((a, b) => b.id - a.id);
   }
 
-  /** Cancels a run that has not completed; false when it already had. */
-  cancel(run: Run): boolean {
+  /**
+   * Asks a run that has not completed to stop; false when it already had (GitHub's 409). The
+   * run ends `cancelled` after the workflow's `cancelTakesMs` (at once by default); one that
+   * ignores a plain cancel stops only on a forced one.
+   */
+  requestCancel(run: Run, force: boolean): boolean {
     if (run.status === 'completed') return false;
-    this.complete(run, 'cancelled');
+    run.cancelRequests.push({ atMs: Date.now(), force });
+    if (run.plan.ignoresCancel && !force) return true;
+    if (run.plan.cancelTakesMs > 0) this.after(run.plan.cancelTakesMs, () => this.complete(run, 'cancelled'));
+    else this.complete(run, 'cancelled');
     return true;
   }
 

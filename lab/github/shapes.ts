@@ -21,7 +21,8 @@ const repoWeb = (ctx: ShapeContext): string => `${ctx.webUrl}/${ctx.repo.owner}/
 const nodeId = (kind: string, id: number | string): string => Buffer.from(`${kind}:${id}`).toString('base64url');
 
 export function user(ctx: ShapeContext, login: string, id: number, type: 'User' | 'Organization' | 'Bot' = 'User'): Json {
-  const api = `${ctx.apiUrl}/users/${login}`;
+  // GitHub percent-encodes a bot's login in its URLs: /users/github-actions%5Bbot%5D.
+  const api = `${ctx.apiUrl}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id,
@@ -29,7 +30,7 @@ export function user(ctx: ShapeContext, login: string, id: number, type: 'User' 
     avatar_url: `${ctx.webUrl}/avatars/${id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${ctx.webUrl}/${login}`,
+    html_url: `${ctx.webUrl}/${encodeURIComponent(login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -232,8 +233,8 @@ export function workflowRunJson(ctx: ShapeContext, run: Run): Json {
     pull_requests: [],
     created_at: run.createdAt,
     updated_at: run.updatedAt,
-    actor: actorUser(ctx),
-    triggering_actor: actorUser(ctx),
+    actor: user(ctx, run.actor.login, run.actor.id, run.actor.type),
+    triggering_actor: user(ctx, run.actor.login, run.actor.id, run.actor.type),
     run_attempt: 1,
     referenced_workflows: [],
     run_started_at: run.runStartedAt,

@@ -8,12 +8,14 @@ import type {
   FaultSpec,
   RequestRecord,
   RunConclusion,
+  RunDetailsRefusal,
   RunSummary,
   WebhookDelivery,
   WebhookTarget,
   WorkflowBehavior,
   WorkflowDefinition,
 } from '../types.js';
+import { otherActor } from './actors.js';
 import { Authenticator, type AppAuthConfig } from './auth.js';
 import type { DeploymentRecord } from './deployments.js';
 import { isoSeconds, RepoModel } from './repo-model.js';
@@ -21,6 +23,7 @@ import { addActionsRoutes } from './routes-actions.js';
 import { addAppRoutes } from './routes-apps.js';
 import { addDeploymentRoutes } from './routes-deployments.js';
 import { addRepoRoutes } from './routes-repos.js';
+import { addUserRoutes } from './routes-user.js';
 import { RouteTable } from './route-table.js';
 import { RunStore, type Run } from './runs.js';
 import type { RateLimitSettings } from './rate-limit.js';
@@ -37,7 +40,7 @@ export interface GitHubSimulatorOptions {
   appAuth?: AppAuthConfig;
   branches: Record<Color, string>;
   runTiming: { queuedMs: number; inProgressMs: number };
-  returnRunDetails: boolean;
+  returnRunDetails: boolean | RunDetailsRefusal;
   webhook?: WebhookTarget;
 }
 
@@ -69,6 +72,7 @@ export class GitHubSimulator {
     addActionsRoutes(table, this.state);
     addDeploymentRoutes(table, this.state);
     addAppRoutes(table, this.state);
+    addUserRoutes(table, this.state);
     this.listening = await listen(createGitHubHandler(this.state, table, control), port);
     this.state.shapes = { apiUrl: this.listening.url, webUrl: this.listening.url, repo: this.state.repo };
   }
@@ -110,6 +114,20 @@ export class GitHubSimulator {
 
   pendingFaults(): ReturnType<GitHubState['faults']['pending']> {
     return this.state.faults.pending();
+  }
+
+  /**
+   * A dispatch by someone else with Actions write (not through the API, so no request is
+   * logged): a run of `workflow` on `ref` with these inputs, at `sha` (default: the ref's head).
+   * Returns the run's id.
+   */
+  dispatchAs(actor: string, dispatch: { workflow: string; ref: string; inputs: Record<string, string>; sha?: string }): number {
+    const workflow = this.state.workflows.get(dispatch.workflow);
+    const branch = this.state.repo.resolveBranch(dispatch.ref);
+    if (!branch) throw new Error(`unknown ref ${dispatch.ref}`);
+    const sha = dispatch.sha ?? this.state.repo.head(branch)!;
+    const run = { workflow, ref: dispatch.ref, branch, sha, inputs: { ...dispatch.inputs }, actor: otherActor(actor) };
+    return this.state.dispatch(run, false).id;
   }
 
   /** A new commit on the branch; returns its SHA. */
@@ -255,6 +273,8 @@ export class GitHubSimulator {
       htmlUrl: runHtmlUrl(this.state.shapes, run.id),
       ...(run.failedJob ? { failedJob: run.failedJob } : {}),
       ...(run.failedStep ? { failedStep: run.failedStep } : {}),
+      actor: run.actor.login,
+      cancelRequests: run.cancelRequests.map((request) => ({ ...request })),
     };
   }
 }

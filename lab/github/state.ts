@@ -1,12 +1,13 @@
 // Everything the simulator knows, in one place the route modules share.
-import type { Color, Counters, DispatchRecord, RequestRecord } from '../types.js';
+import type { Color, Counters, DispatchRecord, RequestRecord, RunDetailsRefusal } from '../types.js';
+import type { LabActor } from './actors.js';
 import type { Authenticator } from './auth.js';
 import { DeploymentStore } from './deployments.js';
 import { notFound } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { RateLimiter } from './rate-limit.js';
 import type { RepoModel } from './repo-model.js';
-import type { RunStore } from './runs.js';
+import type { NewRun, Run, RunStore } from './runs.js';
 import type { ShapeContext } from './shapes.js';
 import { WorkflowRegistry } from './workflows.js';
 
@@ -33,8 +34,24 @@ export class GitHubState {
   constructor(
     readonly repo: RepoModel,
     readonly auth: Authenticator,
-    readonly options: { returnRunDetails: boolean },
+    readonly options: { returnRunDetails: boolean | RunDetailsRefusal },
   ) {}
+
+  /** Creates the run of a dispatch and records the dispatch. */
+  dispatch(run: NewRun & { ref: string; actor: LabActor }, returnRunDetails: boolean): Run {
+    const created = this.runs.create(run);
+    this.dispatches.push({
+      workflow: run.workflow.file,
+      ref: run.ref,
+      inputs: run.inputs,
+      at: new Date().toISOString(),
+      runId: created.id,
+      returnRunDetails,
+      actor: run.actor.login,
+    });
+    this.counters.dispatches++;
+    return created;
+  }
 
   /** Throws GitHub's 404 unless the path names this lab's repository. */
   requireRepo(params: Record<string, string>): void {

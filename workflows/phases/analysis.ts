@@ -87,7 +87,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
             ])
             .then((r) => {
               result = r;
-              tracker.setAnalysis('verify', r);
+              tracker.setMetricAnalysis('verify', r);
               if (r.verdict === 'fail')
                 throw new DeploymentStop('FAILED', `verify failed: ${r.reason}; traffic untouched on ${ctx.active}`);
             })
@@ -102,7 +102,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   }
   if (result?.verdict === 'inconclusive') {
     const decision = await decideInconclusive(ctx, 'verify', result, analysis!);
-    tracker.setAnalysis('verify', { ...result, decidedBy: decision.by });
+    tracker.setMetricAnalysis('verify', { ...result, decidedBy: decision.by });
     if (decision.verdict === 'fail') {
       const why = `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
       tracker.finish('verify', 'failed', why);
@@ -220,11 +220,11 @@ export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<
 export async function settleMonitorAnalysis(ctx: PhaseContext, result: AnalysisResult): Promise<string | undefined> {
   const analysis = ctx.plan.analysis!.monitor!;
   const status: AnalysisStatus = { ...result };
-  ctx.tracker.setAnalysis('monitor', status);
+  ctx.tracker.setMetricAnalysis('monitor', status);
   if (result.verdict === 'fail') return `metric analysis failed: ${result.reason}`;
   if (result.verdict === 'inconclusive') {
     const decision = await decideInconclusive(ctx, 'monitor', result, analysis);
-    ctx.tracker.setAnalysis('monitor', { ...result, decidedBy: decision.by });
+    ctx.tracker.setMetricAnalysis('monitor', { ...result, decidedBy: decision.by });
     if (decision.verdict === 'fail') return `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
   }
   return undefined;

@@ -3,7 +3,10 @@
 // rollback, or a human's rollback request). Without automatic rollback a failed window waits
 // for a human to choose rollback or promote.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { monitorChecksOf } from '../../analysis/checks.js';
+import type { MonitorChecksResult } from '../../analysis/types.js';
 import { waiting } from '../activity-proxies.js';
+import { usesAnalysisChecks } from '../analysis-patch.js';
 import { describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
 import type { AnalysisResult } from '../../analysis/metric-tally.js';
@@ -21,22 +24,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
     `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
   );
   const scope = new CancellationScope();
-  const monitoring = scope.run(() =>
-    waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(
-      { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` },
-      [
-        {
-          publicUrl: plan.publicUrl,
-          healthPath: plan.verify.healthPath,
-          colorUrl: plan.publicUrl + plan.colorPath,
-          expectColor: ctx.target,
-          durationMs,
-          intervalMs,
-          failureThreshold,
-        },
-      ],
-    ),
-  );
+  const monitoring = scope.run(() => runChecks(ctx));
   // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
   // ends the window at once, as failing probes do.
   const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
@@ -69,9 +57,10 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
       });
     } else {
       verdict = first.verdict;
+      if (first.checks.length > 0) tracker.setAnalysis('monitor', first.checks);
       tracker.setMonitor({
-        probes: first.probes,
-        failures: first.failures,
+        probes: first.rounds,
+        failures: first.failedRounds,
         consecutiveFailures: first.verdict === 'unhealthy' ? failureThreshold : 0,
         ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
       });
@@ -129,4 +118,35 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   await condition(() => human.rollback !== undefined || human.promote !== undefined);
   tracker.setWaitingFor(undefined);
   return human.rollback ? rollbackRequested(human.rollback) : undefined;
+}
+
+/** The monitor window's checks in one heartbeating activity (the pre-seam activity for older deployments). */
+async function runChecks(ctx: PhaseContext): Promise<MonitorChecksResult> {
+  const { plan, target } = ctx;
+  const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+  const summary = { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` };
+  if (usesAnalysisChecks()) {
+    const checks = monitorChecksOf(plan, target);
+    return waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [
+      { checks, durationMs, intervalMs, failureThreshold },
+    ]);
+  }
+  const old = await waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(summary, [
+    {
+      publicUrl: plan.publicUrl,
+      healthPath: plan.verify.healthPath,
+      colorUrl: plan.publicUrl + plan.colorPath,
+      expectColor: target,
+      durationMs,
+      intervalMs,
+      failureThreshold,
+    },
+  ]);
+  return {
+    verdict: old.verdict,
+    rounds: old.probes,
+    failedRounds: old.failures,
+    checks: [],
+    ...(old.lastFailure ? { lastFailure: old.lastFailure } : {}),
+  };
 }
