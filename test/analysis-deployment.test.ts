@@ -82,7 +82,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       ['json-error-rate', 'pass', 3, 3],
     ]);
     const errorRate = verify.metrics[0]!.last!;
-    expect(errorRate).toMatchObject({ check: 'error-rate', value: 0, reason: '0 % ≤ 1 %', bounds: 'pass ≤ 1 %, fail > 2 %' });
+    expect(errorRate).toMatchObject({ check: 'error-rate', value: 0, reason: '0 % ≤ 1 %', boundsText: 'pass ≤ 1 %, fail > 2 %' });
     expect(errorRate.query).toContain('color="green"');
     expect(errorRate.link).toContain(`${prom.url}/graph?g0.expr=`);
     expect(Date.parse(errorRate.at)).toBeGreaterThan(Date.parse(waiting.startedAt));

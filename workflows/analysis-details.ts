@@ -27,7 +27,7 @@ function section(title: string, a: AnalysisStatus): AnalysisSection {
         line: inertText(metricLine(m), 600),
         ...(shown?.query ? { query: inertText(shown.query, 600) } : {}),
         ...(shown?.at ? { at: shown.at } : {}),
-        ...(shown?.bounds ? { bounds: shown.bounds } : {}),
+        ...(shown?.boundsText ? { bounds: shown.boundsText } : {}),
         ...(shown?.link ? { link: inertText(shown.link, 2_000) } : {}),
       };
     }),
