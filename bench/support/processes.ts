@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.js';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -94,6 +95,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         TEMPORAL_NAMESPACE: 'default',
         GITHUB_TOKEN: options.githubToken,
         BLUEGREEN_WORKFLOW_BUNDLE: options.bundlePath,
+        ...labWorkerPolicyEnv(),
         ...options.env,
       },
     },
