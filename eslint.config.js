@@ -17,7 +17,12 @@ const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^nod
  * workflows/phases/switch.ts imports the registry). A switch's activities run in the worker.
  */
 const WORKFLOW_FILES = ['workflows/**/*.ts', 'switches/**/*.ts'];
-const WORKER_SIDE_OF_WORKFLOW_FOLDERS = ['switches/**/activities.ts', 'switches/**/activities/**', 'switches/**/*-activities.ts'];
+const WORKER_SIDE_OF_WORKFLOW_FOLDERS = [
+  'switches/credentials.ts',
+  'switches/**/activities.ts',
+  'switches/**/activities/**',
+  'switches/**/*-activities.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'test-results/**', 'bin/**', '**/*.js', '**/*.mjs'] },

@@ -53,6 +53,8 @@ export interface DecisionContext {
   promoted: boolean;
   retryRequested?: boolean;
   overrideRequested?: boolean;
+  /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Whether a decision counts now, and if not, the one sentence that says why. */
@@ -100,6 +102,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'promote': {
+      if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
       if (status.phase !== 'monitor' && status.phase !== 'bake') {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }

@@ -23,6 +23,8 @@ export interface HumanInput {
   retry?: CleanDecision;
   /** A switch window overridden by an approver. */
   override?: CleanDecision;
+  /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -36,6 +38,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     promoted: human.promote !== undefined,
     retryRequested: human.retry !== undefined,
     overrideRequested: human.override !== undefined,
+    analysisQuestionOpen: human.analysisQuestionOpen === true,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
