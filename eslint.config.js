@@ -14,9 +14,10 @@ const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^nod
 /**
  * Files whose code Temporal's workflow sandbox bundles: workflows/**, and the traffic switches'
  * workflow side (switches/registry.ts, each switches/<type>/ index, step, types, config fields:
- * workflows/phases/switch.ts imports the registry). A switch's activities run in the worker.
+ * workflows/phases/switch.ts imports the registry), and the bench floor's workflow. A switch's
+ * activities run in the worker.
  */
-const WORKFLOW_FILES = ['workflows/**/*.ts', 'switches/**/*.ts'];
+const WORKFLOW_FILES = ['workflows/**/*.ts', 'switches/**/*.ts', 'bench/floor/workflows.ts'];
 const WORKER_SIDE_OF_WORKFLOW_FOLDERS = ['switches/**/activities.ts', 'switches/**/activities/**', 'switches/**/*-activities.ts'];
 
 export default tseslint.config(
