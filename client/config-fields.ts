@@ -12,7 +12,8 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
 }
 
-export const duration = (max = '30d') =>
+/** A duration up to `max`; `why` follows the too-long message (e.g. ": GitHub's limit"). */
+export const duration = (max = '30d', why = '') =>
   z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
@@ -23,7 +24,7 @@ export const duration = (max = '30d') =>
       return z.NEVER;
     }
     if (ms > parseDuration(max)!) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
+      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}${why}` });
       return z.NEVER;
     }
     return ms;

@@ -2,6 +2,7 @@
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
 import { duration, httpUrl, name, workflowFile } from './config-fields.js';
+import { approvalSection } from './approval-config-schema.js';
 import { dnsSection } from './dns-config-schema.js';
 import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
 import { switchConfigSchema } from '../switches/registry.js';
@@ -76,13 +77,7 @@ export const configSchema = z.strictObject({
       tests: analysis.tests.optional(),
     })
     .prefault({}),
-  approval: z
-    .strictObject({
-      required: z.boolean().default(true),
-      approvers: z.array(name('approver name')).max(100).default([]),
-      timeout: duration('30d').prefault('24h'),
-    })
-    .prefault({}),
+  approval: approvalSection,
   monitor: z
     .strictObject({
       duration: z.union([z.literal(0), duration('30d')]).prefault('15m'),

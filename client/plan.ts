@@ -68,6 +68,18 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
       required: config.approval.required,
       approvers: config.approval.approvers,
       timeoutMs: config.approval.timeout,
+      via: [config.approval.via],
+      ...(config.approval.via === 'github'
+        ? {
+            gate: {
+              workflow: config.approval.workflow,
+              ref: config.approval.ref ?? blueBranch,
+              environment: config.approval.environment,
+            },
+          }
+        : {}),
+      minApprovals: config.approval.minApprovals,
+      allowSelfApproval: config.approval.allowSelfApproval,
     },
     monitor: {
       durationMs: config.monitor.duration,

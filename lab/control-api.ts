@@ -8,6 +8,7 @@ import { isRecord, readJson, sendJson } from './http.js';
 import type { LoadGenerator, LoadOptions } from './load.js';
 import type { Router } from './router.js';
 import type { SampleApps } from './sample-app.js';
+import type { EnvironmentSettings } from './github/review-controls.js';
 import type { AppFault, Color, FaultSpec, WorkflowBehavior, WorkflowDefinition } from './types.js';
 
 export interface ControlTargets {
@@ -109,6 +110,17 @@ export function controlRoutes(t: ControlTargets): RouteTable {
       return ok();
     })
     .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries))
+    .add('GET', '/_lab/users', () => ok(github.reviews.users()))
+    .add('POST', '/_lab/qa-gate', ({ body }) => {
+      const { environment, ...settings } = objectOf(body) as { environment?: string } & EnvironmentSettings;
+      return (github.reviews.addQaGate(environment, settings.reviewers ? settings : undefined), ok());
+    })
+    .add('POST', '/_lab/runs/:id/review', ({ params, body }) => {
+      const { login, state, comment } = objectOf(body) as { login?: string; state?: string; comment?: string };
+      if (typeof login !== 'string' || (state !== 'approved' && state !== 'rejected'))
+        throw new ControlError('body must be { "login": "alice", "state": "approved" | "rejected", "comment"?: "…" }');
+      return (github.reviews.review(Number(params['id']), login, state, comment ?? ''), ok());
+    })
     .add('GET', '/_lab/load', () => ok(t.load.stats))
     .add('POST', '/_lab/load', ({ body }) => {
       const options = objectOf(body);

@@ -78,6 +78,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       runTiming: { queuedMs: options.runTiming?.queuedMs ?? 200, inProgressMs: options.runTiming?.inProgressMs ?? 800 },
       returnRunDetails: options.returnRunDetails ?? true,
       ...(options.webhook ? { webhook: options.webhook } : {}),
+      ...(options.reviewTimeoutMs !== undefined ? { reviewTimeoutMs: options.reviewTimeoutMs } : {}),
     },
     {
       deploy: (color, sha) => apps.deploy(color, sha),

@@ -38,6 +38,8 @@ export interface LabOptions {
    * with `secret` as GitHub does (`X-Hub-Signature-256`). Loopback receivers only.
    */
   webhook?: WebhookTarget;
+  /** How long a job waits for a review before it fails (GitHub: 30 days). @default 30 days */
+  reviewTimeoutMs?: number;
   /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
   ports?: { github?: number; public?: number; blue?: number; green?: number };
 }
@@ -64,7 +66,8 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-export type RunStatus = 'queued' | 'in_progress' | 'completed';
+/** `waiting`: a job references an environment whose required reviewers have not decided yet. */
+export type RunStatus = 'queued' | 'waiting' | 'in_progress' | 'completed';
 export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'timed_out';
 
 /** How runs of one workflow behave from now on (replaces the previous behaviour). */
@@ -98,6 +101,8 @@ export interface WorkflowInputSpec {
 export interface JobSpec {
   name: string;
   steps: string[];
+  /** `environment:` of the job: with required reviewers there, the run waits for a review. */
+  environment?: string;
 }
 
 /** What a successful run does to the lab. */
@@ -120,6 +125,11 @@ export interface WorkflowDefinition {
   inputs?: Record<string, WorkflowInputSpec>;
   /** @default one job 'run' with steps Set up job / Run / Complete job */
   jobs?: JobSpec[];
+  /**
+   * `run-name:` template; `${{ inputs.<name> }}` is replaced as GitHub renders it.
+   * @default `<name> · ${{ inputs.deployment_id }}` (or the name when that input is absent)
+   */
+  runName?: string;
   /** @default { type: 'none' } */
   effect?: WorkflowEffect;
   /** In-process hook called when a run completes (any conclusion). */

@@ -3,7 +3,6 @@
 // A new switch type with activities adds its factory here.
 import { createDnsActivities, type DnsActivityOptions } from './dns/activities.js';
 import { createSwitchActivities } from './http/activities.js';
-import type { SwitchActivities } from './activity-types.js';
 
 export interface SwitchActivityOptions {
   /** Where token and TSIG secret variables are read. @default process.env */
@@ -12,7 +11,7 @@ export interface SwitchActivityOptions {
   dnsOptions?: Omit<DnsActivityOptions, 'env'>;
 }
 
-export function createSwitchTypeActivities(options: SwitchActivityOptions = {}): SwitchActivities {
+export function createSwitchTypeActivities(options: SwitchActivityOptions = {}) {
   const env = options.env ? { env: options.env } : {};
   return { ...createSwitchActivities(env), ...createDnsActivities({ ...options.dnsOptions, ...env }) };
 }

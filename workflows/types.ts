@@ -3,6 +3,7 @@
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { SWITCHES } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
@@ -33,7 +34,7 @@ export interface HookPlan {
 }
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = WorkflowSwitchPlan | HttpSwitchPlan | DnsSwitchPlan;
+export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
 export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
@@ -103,7 +104,12 @@ export interface DeploymentPlan {
   deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
-  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  approval: ApprovalPlan;
+  /**
+   * The GitHub Deployment record the CLI created with the deployer's own token: its `creator`
+   * is the deployer as GitHub knows them. Absent: the deployer is who `requestedBy` says.
+   */
+  deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
   /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
   sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
@@ -140,6 +146,24 @@ export interface VerifyTestPlan {
   ref: string;
   inputs: Record<string, string>;
   timeoutMs: number;
+}
+
+/** The QA gate; plans of older clients carry only required, approvers and timeoutMs. */
+export interface ApprovalPlan {
+  required: boolean;
+  approvers: string[];
+  timeoutMs: number;
+  /**
+   * The channels the deployer's config allows (`approval.via`), intersected with the worker
+   * policy's. @default ['signal', 'github'] (older plans: the signal path)
+   */
+  via?: Array<'signal' | 'github'>;
+  /** via github: the gate workflow, the branch it is dispatched on, and the environment its job waits on. */
+  gate?: { workflow: string; ref: string; environment: string };
+  /** @default 1 */
+  minApprovals?: number;
+  /** @default false */
+  allowSelfApproval?: boolean;
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';

@@ -1,7 +1,7 @@
 // GitHub Actions: workflows, workflow_dispatch, runs and their jobs.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RunDetailsRefusal } from '../types.js';
-import { actorFor } from './actors.js';
+import { callerActor } from './people.js';
 import { GitHubError, notFound, unprocessable } from './errors.js';
 import { objectBody, optionalBoolean, requiredString } from './body.js';
 import { createdFilter, paginate } from './list-query.js';
@@ -58,28 +58,32 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     body: workflowJson(state.shapes, workflowOf(params)),
   }));
 
-  table.add('POST', '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches', ({ params, body, headers, authKind }) => {
-    const workflow = workflowOf(params, DISPATCH_DOCS);
-    const input = objectBody(body, DISPATCH_DOCS);
-    const mode = state.options.returnRunDetails;
-    if (typeof mode === 'string' && 'return_run_details' in input) throw refuseRunDetails(mode);
-    const ref = requiredString(input, 'ref', DISPATCH_DOCS);
-    const branch = state.repo.resolveBranch(ref);
-    if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
-    const inputs = validateDispatchInputs(workflow, input['inputs']);
-    const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
-    const run = state.dispatch(
-      { workflow, ref, branch, sha: state.repo.head(branch)!, inputs, actor: actorFor(authKind) },
-      wantsDetails,
-    );
-    if (mode === true && (wantsDetails || alwaysDetails(headers))) {
-      return {
-        status: 200,
-        body: { workflow_run_id: run.id, run_url: runApiUrl(state.shapes, run.id), html_url: runHtmlUrl(state.shapes, run.id) },
-      };
-    }
-    return { status: 204 };
-  });
+  table.add(
+    'POST',
+    '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches',
+    ({ params, body, headers, authKind, login }) => {
+      const workflow = workflowOf(params, DISPATCH_DOCS);
+      const input = objectBody(body, DISPATCH_DOCS);
+      const mode = state.options.returnRunDetails;
+      if (typeof mode === 'string' && 'return_run_details' in input) throw refuseRunDetails(mode);
+      const ref = requiredString(input, 'ref', DISPATCH_DOCS);
+      const branch = state.repo.resolveBranch(ref);
+      if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
+      const inputs = validateDispatchInputs(workflow, input['inputs']);
+      const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
+      const run = state.dispatch(
+        { workflow, ref, branch, sha: state.repo.head(branch)!, inputs, actor: callerActor(state.people, authKind, login) },
+        wantsDetails,
+      );
+      if (mode === true && (wantsDetails || alwaysDetails(headers))) {
+        return {
+          status: 200,
+          body: { workflow_run_id: run.id, run_url: runApiUrl(state.shapes, run.id), html_url: runHtmlUrl(state.shapes, run.id) },
+        };
+      }
+      return { status: 204 };
+    },
+  );
 
   table.add('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id/runs', ({ params, query }) => {
     const workflow = workflowOf(params);
@@ -154,7 +158,7 @@ function listRuns(state: GitHubState, runs: Run[], query: URLSearchParams, self:
       (want('branch') === null || run.headBranch === want('branch')) &&
       (want('event') === null || run.event === want('event')) &&
       (want('head_sha') === null || run.headSha === want('head_sha')) &&
-      (want('actor') === null || want('actor') === 'bluegreen-bot') &&
+      (want('actor') === null || want('actor')!.toLowerCase() === run.actor.login.toLowerCase()) &&
       (want('check_suite_id') === null || String(run.checkSuiteId) === want('check_suite_id')) &&
       (status === null || (RUN_STATUSES.has(status) ? run.status === status : run.conclusion === status)),
   );

@@ -15,6 +15,7 @@ export interface StepState {
 export interface JobState {
   id: number;
   name: string;
+  environment?: string;
   status: RunStatus;
   conclusion: string | null;
   createdAt: string;
@@ -57,6 +58,7 @@ export function queuedJobs(workflow: RegisteredWorkflow, createdAt: string, next
   return workflow.jobs.map((job) => ({
     id: nextId(),
     name: job.name,
+    ...(job.environment ? { environment: job.environment } : {}),
     status: 'queued',
     conclusion: null,
     createdAt,

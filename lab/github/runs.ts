@@ -42,6 +42,17 @@ export interface NewRun {
   actor: LabActor;
 }
 
+/**
+ * What happens when a run leaves the queue: 'hold' keeps it `waiting` (a job's environment
+ * needs a review) until `release` or `finish`; undefined starts it.
+ */
+export type RunStartHook = (run: Run) => 'hold' | undefined;
+
+/** `run-name:` as GitHub renders it: each `${{ inputs.x }}` replaced by the input's value. */
+export function renderRunName(template: string, inputs: Record<string, string>): string {
+  return template.replace(/\$\{\{\s*inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_, name: string) => inputs[name] ?? '');
+}
+
 export class RunStore {
   private readonly runs = new Map<number, Run>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -52,6 +63,7 @@ export class RunStore {
   constructor(
     private readonly timing: () => { queuedMs: number; inProgressMs: number },
     private readonly onCompleted: (run: Run) => void,
+    private readonly onStart?: RunStartHook,
   ) {}
 
   create({ workflow, branch, sha, inputs, actor }: NewRun): Run {
@@ -65,7 +77,11 @@ export class RunStore {
       workflow,
       // Like `run-name: <workflow name> · ${{ inputs.deployment_id }}`: how a retried dispatch
       // recognises its own run.
-      displayTitle: deploymentId ? `${workflow.name} · ${deploymentId}` : workflow.name,
+      displayTitle: workflow.runName
+        ? renderRunName(workflow.runName, inputs)
+        : deploymentId
+          ? `${workflow.name} · ${deploymentId}`
+          : workflow.name,
       headBranch: branch,
       headSha: sha,
       inputs,
@@ -114,8 +130,27 @@ export class RunStore {
     this.timers.clear();
   }
 
-  private start(run: Run): void {
+  /** A held (`waiting`) run goes on: its jobs start now. */
+  release(run: Run): void {
+    if (run.status !== 'waiting') return;
+    run.status = 'queued';
+    for (const job of run.jobs) if (job.status === 'waiting') job.status = 'queued';
+    this.start(run, false);
+  }
+
+  /** Ends a run that has not completed (a rejected or expired review) with `conclusion`. */
+  finish(run: Run, conclusion: RunConclusion): void {
+    this.complete(run, conclusion);
+  }
+
+  private start(run: Run, mayHold = true): void {
     if (run.status !== 'queued') return;
+    if (mayHold && this.onStart?.(run) === 'hold') {
+      run.status = 'waiting';
+      run.updatedAt = isoSeconds();
+      for (const job of run.jobs) if (job.status === 'queued') job.status = 'waiting';
+      return;
+    }
     const at = isoSeconds();
     run.status = 'in_progress';
     run.runStartedAt = at;
@@ -126,12 +161,19 @@ export class RunStore {
 
   private complete(run: Run, conclusion: RunConclusion): void {
     if (run.status === 'completed') return;
+    // A job that never left `waiting` (rejected, expired, cancelled) ran no step.
+    const held = new Set(run.jobs.filter((job) => job.status === 'waiting').map((job) => job.id));
+    if (held.size > 0) run.plan = { ...run.plan, failJob: run.jobs.find((job) => held.has(job.id))!.name };
     const at = isoSeconds();
     run.status = 'completed';
     run.conclusion = conclusion;
     run.completedAtMs = Date.now();
     run.updatedAt = at;
     Object.assign(run, finishJobs(run.jobs, conclusion, run.plan.failJob, run.plan.failStep, at));
+    if (held.size > 0) {
+      for (const job of run.jobs) if (held.has(job.id)) job.steps = [];
+      delete run.failedStep;
+    }
     this.onCompleted(run);
   }
 

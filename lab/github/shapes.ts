@@ -12,6 +12,8 @@ export interface ShapeContext {
   /** Where html_url links point (the simulator serves small pages there). */
   webUrl: string;
   repo: RepoModel;
+  /** Users' ids by login (lab/github/people.ts); absent: the bot's fixed id. */
+  people?: { idOf(login: string): number };
 }
 
 type Json = Record<string, unknown>;
@@ -48,6 +50,9 @@ export function user(ctx: ShapeContext, login: string, id: number, type: 'User' 
 
 export const ownerUser = (ctx: ShapeContext): Json => user(ctx, ctx.repo.owner, 4_200_001, 'Organization');
 export const actorUser = (ctx: ShapeContext): Json => user(ctx, 'bluegreen-bot', 4_200_002);
+/** The user JSON of a login: the bot, or a lab user with their own id. */
+export const loginUser = (ctx: ShapeContext, login: string | undefined): Json =>
+  login === undefined || login === 'bluegreen-bot' ? actorUser(ctx) : user(ctx, login, ctx.people?.idOf(login) ?? 4_200_003);
 
 export function minimalRepository(ctx: ShapeContext): Json {
   const api = repoApi(ctx);
@@ -310,7 +315,7 @@ export function deploymentJson(ctx: ShapeContext, d: DeploymentRecord): Json {
     original_environment: d.originalEnvironment,
     environment: d.environment,
     description: d.description,
-    creator: actorUser(ctx),
+    creator: loginUser(ctx, d.creator),
     created_at: d.createdAt,
     updated_at: d.updatedAt,
     statuses_url: `${api}/statuses`,

@@ -22,6 +22,9 @@ import { isoSeconds, RepoModel } from './repo-model.js';
 import { addActionsRoutes } from './routes-actions.js';
 import { addAppRoutes } from './routes-apps.js';
 import { addDeploymentRoutes } from './routes-deployments.js';
+import { addEnvironmentRoutes } from './routes-environments.js';
+import { ReviewControls } from './review-controls.js';
+import { ReviewGate } from './review-gate.js';
 import { addRepoRoutes } from './routes-repos.js';
 import { addUserRoutes } from './routes-user.js';
 import { RouteTable } from './route-table.js';
@@ -42,6 +45,8 @@ export interface GitHubSimulatorOptions {
   runTiming: { queuedMs: number; inProgressMs: number };
   returnRunDetails: boolean | RunDetailsRefusal;
   webhook?: WebhookTarget;
+  /** How long a job waits for a review before GitHub fails it. @default 30 days */
+  reviewTimeoutMs?: number;
 }
 
 export class GitHubSimulator {
@@ -51,11 +56,15 @@ export class GitHubSimulator {
   private listening?: ListeningServer;
   private readonly webhook: WebhookSender;
   private readonly completionListeners = new Set<(run: RunSummary) => void>();
+  private readonly gate: ReviewGate;
+  /** People, environments with required reviewers, and reviews (lab/github/review-controls.ts). */
+  readonly reviews: ReviewControls;
 
   constructor(options: GitHubSimulatorOptions, effects: LabEffects) {
     this.webhook = new WebhookSender(options.webhook);
     const repo = new RepoModel(options.owner, options.repo, options.branches.blue);
-    this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), {
+    const auth = new Authenticator(options.tokens, options.appAuth, (token) => this.state.people.byToken(token)?.login);
+    this.state = new GitHubState(repo, auth, {
       returnRunDetails: options.returnRunDetails,
     });
     this.initialSha = seedRepo(repo, options.branches).initial;
@@ -63,7 +72,11 @@ export class GitHubSimulator {
     this.state.runs = new RunStore(
       () => options.runTiming,
       (run) => this.applyCompletion(run, effects),
+      (run) => this.gate.onStart(run),
     );
+    const reviewTimeoutMs = options.reviewTimeoutMs;
+    this.gate = new ReviewGate(this.state, this.webhook, reviewTimeoutMs === undefined ? undefined : () => reviewTimeoutMs);
+    this.reviews = new ReviewControls(this.state, this.gate, (def) => this.addWorkflow(def));
   }
 
   async start(control: ControlHandler, port = 0): Promise<void> {
@@ -72,13 +85,20 @@ export class GitHubSimulator {
     addActionsRoutes(table, this.state);
     addDeploymentRoutes(table, this.state);
     addAppRoutes(table, this.state);
+    addEnvironmentRoutes(table, this.state, this.gate);
     addUserRoutes(table, this.state);
     this.listening = await listen(createGitHubHandler(this.state, table, control), port);
-    this.state.shapes = { apiUrl: this.listening.url, webUrl: this.listening.url, repo: this.state.repo };
+    this.state.shapes = {
+      apiUrl: this.listening.url,
+      webUrl: this.listening.url,
+      repo: this.state.repo,
+      people: this.state.people,
+    };
   }
 
   async close(): Promise<void> {
     this.state.runs.dispose();
+    this.gate.dispose();
     await this.webhook.settle();
     await this.listening?.close();
   }
@@ -167,6 +187,11 @@ export class GitHubSimulator {
   /** Where `workflow_run` completed webhooks go from now on; undefined stops them. */
   setWebhook(target: WebhookTarget | undefined): void {
     this.webhook.set(target);
+  }
+
+  /** Resolves once the webhook POSTs under way have been answered (or timed out). */
+  settleWebhooks(): Promise<void> {
+    return this.webhook.settle();
   }
 
   /** Calls `listener` with each run as it completes; returns the unsubscribe function. */

@@ -3,9 +3,11 @@ import type { Color, Counters, DispatchRecord, RequestRecord, RunDetailsRefusal 
 import type { LabActor } from './actors.js';
 import type { Authenticator } from './auth.js';
 import { DeploymentStore } from './deployments.js';
+import { EnvironmentStore } from './environments.js';
 import { notFound } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { RateLimiter } from './rate-limit.js';
+import { People } from './people.js';
 import type { RepoModel } from './repo-model.js';
 import type { NewRun, Run, RunStore } from './runs.js';
 import type { ShapeContext } from './shapes.js';
@@ -21,6 +23,8 @@ export interface LabEffects {
 export class GitHubState {
   readonly workflows = new WorkflowRegistry();
   readonly deployments = new DeploymentStore();
+  readonly environments = new EnvironmentStore();
+  readonly people: People;
   readonly faults = new FaultInjector();
   readonly rateLimit = new RateLimiter();
   readonly requests: RequestRecord[] = [];
@@ -35,7 +39,9 @@ export class GitHubState {
     readonly repo: RepoModel,
     readonly auth: Authenticator,
     readonly options: { returnRunDetails: boolean | RunDetailsRefusal },
-  ) {}
+  ) {
+    this.people = new People(repo.owner);
+  }
 
   /** Creates the run of a dispatch and records the dispatch. */
   dispatch(run: NewRun & { ref: string; actor: LabActor }, returnRunDetails: boolean): Run {
