@@ -3,6 +3,9 @@
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
+import type { SecretStore } from '../worker/secrets.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
@@ -10,18 +13,27 @@ import type { BlueGreenActivities } from './types.js';
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
   github: GitHubClientFor;
-  /** Where `switch.tokenEnv` variables are read. @default process.env */
+  /**
+   * What this worker's credentials may touch (bluegreen-worker.yaml). Plans outside it end
+   * FAILED in plan; the switch activities take routers, keys and token variables from it.
+   * @default DEFAULT_POLICY (api.github.com only, no router, no DNS update)
+   */
+  policy?: WorkerPolicy;
+  /** The secrets read at worker start (router tokens, TSIG secrets). @default the `env` values */
+  secrets?: SecretStore;
+  /** Where secrets are read when no `secrets` store is given (tests). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Timing knobs of the GitHub activities (tests shorten them). */
   githubOptions?: GitHubActivityOptions;
   /** Timing knobs of the HTTP probes. */
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
-  dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
+    ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
     ...createAnalysisActivities({
@@ -29,6 +41,8 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.env ? { env: deps.env } : {}),
     }),
     ...createSwitchTypeActivities({
+      policy: deps.policy ?? DEFAULT_POLICY,
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
     }),

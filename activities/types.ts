@@ -2,7 +2,8 @@
 // are plain data and never carry credentials (the worker holds those).
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
-import type { Color, GitHubRepoRef } from '../workflows/types.js';
+import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
+import type { PlanPolicyVerdict } from './policy.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
 export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
@@ -167,7 +168,11 @@ export interface SetGitHubDeploymentStatusInput {
 }
 
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
+export type { PlanPolicyVerdict };
+
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
+  /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
+  checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;

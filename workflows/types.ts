@@ -164,6 +164,8 @@ export interface ApprovalPlan {
   minApprovals?: number;
   /** @default false */
   allowSelfApproval?: boolean;
+  /** Who may `promote`, set by the plan phase from the worker's policy; absent in older runs. */
+  promoters?: string[];
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
@@ -253,6 +255,8 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
+  promoters?: string[];
   /**
    * Signals that were ignored and why, newest last (the last 20): a signal cannot be refused to
    * its sender, so this is where a typo in a Web UI or `temporal workflow signal` payload shows.

@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.js';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -99,6 +100,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         GITHUB_TOKEN: options.githubToken,
         BLUEGREEN_WORKFLOW_BUNDLE: options.bundlePath,
         FLOOR_TASK_QUEUE: options.taskQueue,
+        ...labWorkerPolicyEnv(),
         ...options.env,
       },
     },
