@@ -1,7 +1,17 @@
 // Keeps the DeploymentStatus that the `status` query returns, and mirrors it into search
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Color, DeploymentPlan, DeploymentStatus, DnsStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import type {
+  ApprovalRecord,
+  Color,
+  DeploymentPlan,
+  DeploymentStatus,
+  DnsStatus,
+  IgnoredSignal,
+  Outcome,
+  PhaseName,
+  PhaseStatus,
+} from './types.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
@@ -82,6 +92,20 @@ export class StatusTracker {
   /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;
+    this.publish();
+  }
+
+  /** A decision on the approval gate, counted or not (bounded by the caller). */
+  recordApproval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+    this.publish();
+  }
+
+  /** A signal that changed nothing, newest last, the last `keep` kept. */
+  recordIgnoredSignal(ignored: IgnoredSignal, keep: number): void {
+    const list = (this.status.ignoredSignals ??= []);
+    if (list.length >= keep) list.shift();
+    list.push(ignored);
     this.publish();
   }
 
