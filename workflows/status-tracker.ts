@@ -2,6 +2,7 @@
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type {
+  AnalysisStatus,
   ApprovalRecord,
   Color,
   DeploymentPlan,
@@ -11,6 +12,7 @@ import type {
   Outcome,
   PhaseName,
   PhaseStatus,
+  TestRunStatus,
 } from './types.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
@@ -112,6 +114,21 @@ export class StatusTracker {
   /** The per-check counts and last measurements of verify's or monitor's checks. */
   setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
     this.status.analysis = { ...this.status.analysis, [phase]: checks };
+    this.publish();
+  }
+
+  /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
+  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
+    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
+    this.publish();
+  }
+
+  /** One verify.tests run, added or updated by name. */
+  setTest(test: TestRunStatus): void {
+    const tests = (this.status.tests ??= []);
+    const i = tests.findIndex((t) => t.name === test.name);
+    if (i >= 0) tests[i] = test;
+    else tests.push(test);
     this.publish();
   }
 
