@@ -44,7 +44,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
     if (decision.kind !== 'approve' && decision.kind !== 'reject') return;
     if (tracker.status.approvals.length >= MAX_RECORDED_DECISIONS) return;
-    tracker.status.approvals.push({
+    tracker.recordApproval({
       by: decision.by,
       decision: decision.kind === 'approve' ? 'approved' : 'rejected',
       at: new Date().toISOString(),
@@ -93,14 +93,15 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     }
     // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
     if (verdict.decision) record(verdict.decision, false, verdict.message);
-    const ignored = (tracker.status.ignoredSignals ??= []);
-    if (ignored.length >= MAX_IGNORED_SIGNALS) ignored.shift();
-    ignored.push({
-      signal: kind,
-      at: new Date().toISOString(),
-      ...(verdict.decision ? { by: verdict.decision.by } : {}),
-      reason: inertText(verdict.message, 300),
-    });
+    tracker.recordIgnoredSignal(
+      {
+        signal: kind,
+        at: new Date().toISOString(),
+        ...(verdict.decision ? { by: verdict.decision.by } : {}),
+        reason: inertText(verdict.message, 300),
+      },
+      MAX_IGNORED_SIGNALS,
+    );
     log.warn(`ignored ${kind} signal: ${inertText(verdict.message, 300)}`);
   };
 

@@ -3,10 +3,12 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type {
   AnalysisStatus,
+  ApprovalRecord,
   Color,
   DeploymentPlan,
   DeploymentStatus,
   DnsStatus,
+  IgnoredSignal,
   Outcome,
   PhaseName,
   PhaseStatus,
@@ -101,6 +103,20 @@ export class StatusTracker {
   /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;
+    this.publish();
+  }
+
+  /** A decision on the approval gate, counted or not (bounded by the caller). */
+  recordApproval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+    this.publish();
+  }
+
+  /** A signal that changed nothing, newest last, the last `keep` kept. */
+  recordIgnoredSignal(ignored: IgnoredSignal, keep: number): void {
+    const list = (this.status.ignoredSignals ??= []);
+    if (list.length >= keep) list.shift();
+    list.push(ignored);
     this.publish();
   }
 
