@@ -4,6 +4,7 @@
 // Pure: runs in the workflow sandbox.
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
+import { analysisSections, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
 import type { DeploymentStatus, PhaseStatus } from './types.js';
 import { phaseTitle } from './vocabulary.js';
@@ -60,6 +61,7 @@ export function currentDetails(s: DeploymentStatus): string {
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
+  blocks.push(...analysisBlocks(s));
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
@@ -88,7 +90,8 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
       // Who may approve is in the phase detail just above ("waiting up to 1h for alice or bob").
       return [[...commands, ...signal].join('  \n'), ...notes];
     case 'monitor':
-      return [steps.lead ?? '', commands.join('  \n'), ...notes];
+    case 'bake':
+      return [literal(steps.lead ?? ''), commands.join('  \n'), ...notes];
     case 'waiting':
       return [`**Waiting for:** ${literal(s.waitingFor ?? '')}`];
     case 'abortable':
@@ -96,4 +99,21 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
     case 'none':
       return ['No action needed.'];
   }
+}
+
+/** The metric analysis and the test runs in words (issue 14); links stay clickable. */
+function analysisBlocks(s: DeploymentStatus): string[] {
+  const blocks = analysisSections(s).map((section) =>
+    [
+      `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
+      ...section.metrics.map(
+        (m) =>
+          `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
+      ),
+    ].join('  \n'),
+  );
+  const tests = testLines(s);
+  if (tests.length > 0)
+    blocks.push([`**Tests against ${literal(s.targetColor ?? 'the target')}:**`, ...tests.map(literal)].join('  \n'));
+  return blocks;
 }

@@ -37,6 +37,12 @@ export interface GitHubRunRequest {
   inputs: (correlationId: string) => Record<string, string>;
   /** How the run is named in the failure message, e.g. "deploy", "switch". */
   what: string;
+  /** The attempt of a retried step (onFailure: ask); its correlation id carries it from 2 on. @default 1 */
+  attempt?: number;
+  /** The correlation-id step when a phase dispatches several runs (verify.tests: `test-<name>`). @default the phase's */
+  step?: string;
+  /** How long the run may take. @default plan.deploy.runTimeoutMs */
+  timeoutMs?: number;
 }
 
 /**
@@ -49,7 +55,7 @@ export async function runGitHubWorkflow(
   request: GitHubRunRequest,
 ): Promise<WorkflowRunResult> {
   const { plan, tracker } = ctx;
-  const correlationId = correlationIdFor(plan.deploymentId, dispatchStep(phase));
+  const correlationId = correlationIdFor(plan.deploymentId, request.step ?? dispatchStep(phase), request.attempt);
   const input: DispatchWorkflowInput = {
     github: plan.github,
     workflow: request.workflow,
@@ -66,7 +72,7 @@ export async function runGitHubWorkflow(
     const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
     runId = run.runId;
     tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
-    result = await waitForRun(ctx, input, run.runId);
+    result = await waitForRun(ctx, input, run.runId, request.timeoutMs);
     tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
   } catch (err) {
     if (err instanceof DeploymentStop) throw err;
@@ -78,7 +84,7 @@ export async function runGitHubWorkflow(
     }
     const why =
       (isTimeout(err)
-        ? `${input.workflow} run did not complete within ${formatDuration(plan.deploy.runTimeoutMs)}`
+        ? `${input.workflow} run did not complete within ${formatDuration(request.timeoutMs ?? plan.deploy.runTimeoutMs)}`
         : describeFailure(err)) + (cancelled ? `; ${cancelled}` : '');
     tracker.finish(phase, 'failed', why);
     throw new DeploymentStop('FAILED', `${phase}: ${why}`);
@@ -119,9 +125,14 @@ async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInpu
  * when to look and the API says how it ended. Deployments started before the signal existed
  * keep polling only (same commands on replay).
  */
-async function waitForRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<WorkflowRunResult> {
+async function waitForRun(
+  ctx: PhaseContext,
+  input: DispatchWorkflowInput,
+  runId: number,
+  timeoutMs?: number,
+): Promise<WorkflowRunResult> {
   const poll = () =>
-    runWaiter(ctx.plan).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
+    runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
       { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
     ]);
   if (!patched('webhook-run-completion')) return poll();

@@ -1,7 +1,19 @@
 // Keeps the DeploymentStatus that the `status` query returns, and mirrors it into search
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Color, DeploymentPlan, DeploymentStatus, DnsStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import type {
+  AnalysisStatus,
+  ApprovalRecord,
+  Color,
+  DeploymentPlan,
+  DeploymentStatus,
+  DnsStatus,
+  IgnoredSignal,
+  Outcome,
+  PhaseName,
+  PhaseStatus,
+  TestRunStatus,
+} from './types.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
@@ -29,6 +41,8 @@ export class StatusTracker {
       approvals: [],
       approvers: [...plan.approval.approvers],
     };
+    // The bake (sync.after) sits between monitor and sync, where it runs.
+    if ((plan.sync.afterMs ?? 0) > 0) this.insertPhaseBefore('bake', 'sync');
     if (!plan.approval.required) this.phaseEntry('approval').state = 'skipped';
     if (!plan.sync.enabled) this.phaseEntry('sync').state = 'skipped';
   }
@@ -40,6 +54,13 @@ export class StatusTracker {
       this.status.phases.push(entry);
     }
     return entry;
+  }
+
+  /** Adds a phase (pending) right before `before`, e.g. the window phase when a wait begins. */
+  insertPhaseBefore(name: PhaseName, before: PhaseName): void {
+    if (this.status.phases.some((p) => p.name === name)) return;
+    const at = this.status.phases.findIndex((p) => p.name === before);
+    this.status.phases.splice(at < 0 ? this.status.phases.length : at, 0, { name, state: 'pending' });
   }
 
   start(name: PhaseName, detail?: string): void {
@@ -85,9 +106,38 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** A decision on the approval gate, counted or not (bounded by the caller). */
+  recordApproval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+    this.publish();
+  }
+
+  /** A signal that changed nothing, newest last, the last `keep` kept. */
+  recordIgnoredSignal(ignored: IgnoredSignal, keep: number): void {
+    const list = (this.status.ignoredSignals ??= []);
+    if (list.length >= keep) list.shift();
+    list.push(ignored);
+    this.publish();
+  }
+
   /** The per-check counts and last measurements of verify's or monitor's checks. */
   setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
     this.status.analysis = { ...this.status.analysis, [phase]: checks };
+    this.publish();
+  }
+
+  /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
+  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
+    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
+    this.publish();
+  }
+
+  /** One verify.tests run, added or updated by name. */
+  setTest(test: TestRunStatus): void {
+    const tests = (this.status.tests ??= []);
+    const i = tests.findIndex((t) => t.name === test.name);
+    if (i >= 0) tests[i] = test;
+    else tests.push(test);
     this.publish();
   }
 
