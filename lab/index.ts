@@ -5,6 +5,7 @@ import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { DnsFollower } from './dns-follower.js';
+import { NotificationReceivers } from './notify/index.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
 import { ServiceRouter } from './service-router.js';
@@ -16,6 +17,7 @@ export { SampleApps } from './sample-app.js';
 export { Router } from './router.js';
 export { ServiceRouter } from './service-router.js';
 export { LabControlClient } from './control-client.js';
+export { NotificationReceivers } from './notify/index.js';
 
 export interface Lab {
   /** Octokit baseUrl, e.g. http://127.0.0.1:PORT */
@@ -33,6 +35,8 @@ export interface Lab {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  /** Slack-, Teams- and generic-webhook-compatible receivers that record the notifications sent. */
+  notifications: NotificationReceivers;
   /** A bluegreen.yaml-shaped plain object pointing at this lab. */
   exampleConfig(service?: string): Record<string, unknown>;
   /**
@@ -101,6 +105,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       })
     : undefined;
 
+  const notifications = new NotificationReceivers();
   const started: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const timer of lagTimers) clearTimeout(timer);
@@ -118,6 +123,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     started.push(() => apps.close());
     await router.start(options.ports?.public ?? 0);
     started.push(() => router.close());
+    await notifications.start();
+    started.push(() => notifications.close());
     await dnsFollower?.start();
     const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
     const configFor = (service = 'datatruck-api') =>
@@ -184,6 +191,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       github,
       apps,
       router,
+      notifications,
       exampleConfig: configFor,
       addService,
       get services() {
