@@ -201,9 +201,8 @@ export async function main(argv: string[]): Promise<number> {
 
 let lastExitCode: number | undefined;
 /** Commander drops an action's return value: keep the exit code the command returned. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const recordExit =
-  <A extends any[]>(action: (...args: A) => Promise<number>) =>
+  <A extends unknown[]>(action: (...args: A) => Promise<number>) =>
   async (...args: A): Promise<void> => {
     lastExitCode = await action(...args);
   };

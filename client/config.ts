@@ -84,8 +84,8 @@ export function parseConfigText(
   return result.data;
 }
 
-/** YAML text to plain data; any parser failure (syntax, alias bombs, deep nesting) is a ConfigError. */
-function readYaml(text: string, source: string): unknown {
+/** YAML text to plain data; any parser failure (syntax, alias bombs, deep nesting) is a ConfigError. Shared with worker/policy.ts. */
+export function readYaml(text: string, source: string): unknown {
   try {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.some((e) => /Maximum call stack/.test(e.message))) {
@@ -130,7 +130,8 @@ function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | 
   return value;
 }
 
-function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
+/** One zod issue in the words of a YAML file (field path, what was expected, what was given). Shared with worker/policy.ts. */
+export function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     return {

@@ -1,0 +1,184 @@
+// The worker policy's rules as pure functions of (plan, policy): no I/O, no clock, so the plan
+// phase's check activity, the CLI's `validate` and the tests all get the same answer. Every
+// broken rule is one sentence naming the policy field that decides it.
+import type { DeploymentPlan } from '../workflows/types.js';
+import { GITHUB_API_ROOT, normalizeUrl, type ApprovalPolicy, type RouterPolicy, type WorkerPolicy } from './policy-schema.js';
+
+/** Plans of older clients carry these variable names; the worker takes the policy's instead. */
+const LEGACY_TOKEN_ENV = 'BLUEGREEN_ROUTER_TOKEN';
+const LEGACY_TSIG_ENV = 'BLUEGREEN_TSIG_SECRET';
+
+/** `*` any characters but "/", `?` one; whole-string match. */
+export function globMatches(pattern: string, value: string, caseInsensitive = false): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
+  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
+}
+
+/** The approval rules of a service: the first `services` entry that matches, else `defaults`. */
+export function servicePolicyFor(policy: WorkerPolicy, service: string): { approval: ApprovalPolicy; at: string } {
+  const index = policy.services.findIndex((s) => globMatches(s.match, service));
+  return index >= 0
+    ? { approval: policy.services[index]!.approval, at: `services[${index}].approval` }
+    : { approval: policy.defaults.approval, at: 'defaults.approval' };
+}
+
+/** The router entry the http switch's URL names, if the policy lists it. */
+export function routerFor(policy: WorkerPolicy, url: string): RouterPolicy | undefined {
+  const wanted = normalizeUrl(url);
+  return policy.routers.find((r) => r.url === wanted);
+}
+
+/** What the deployer's plan may say about approval (fields beyond required/approvers are optional). */
+export interface PlanApproval {
+  required: boolean;
+  approvers: string[];
+  timeoutMs: number;
+  minApprovals?: number;
+  allowSelfApproval?: boolean;
+  promoters?: string[];
+  via?: ApprovalPolicy['via'];
+}
+
+/** The approval rules a deployment runs with: the policy, tightened by the plan. */
+export interface EffectiveApproval {
+  required: boolean;
+  /** Logins and `org/team` slugs whose approval counts. */
+  approvers: string[];
+  minApprovals: number;
+  allowSelfApproval: boolean;
+  /** Who may `promote`. */
+  promoters: string[];
+  via: ApprovalPolicy['via'];
+  timeoutMs: number;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const among = (list: string[], name: string) => list.some((n) => same(n, name));
+
+/**
+ * The plan can only tighten: required stays required, its approvers must be among the policy's
+ * (and are then the only ones), it may ask for more approvals and fewer channels, never for
+ * self-approval the policy forbids. `at` is the policy path named in the sentences.
+ */
+export function effectiveApprovalPolicy(
+  planApproval: PlanApproval,
+  servicePolicy: ApprovalPolicy,
+  at = 'defaults.approval',
+): { approval: EffectiveApproval; problems: string[] } {
+  const problems: string[] = [];
+  const allowed = servicePolicy.approvers;
+  const outside = allowed ? planApproval.approvers.filter((name) => !among(allowed, name)) : [];
+  for (const name of outside) {
+    problems.push(
+      `the plan names approver "${name}", who is not among the approvers the worker's policy allows (${at}.approvers: ${allowed!.join(', ')})`,
+    );
+  }
+  const planned = planApproval.approvers.filter((name) => !outside.includes(name));
+  const approvers = planned.length > 0 ? planned : (allowed ?? []);
+  const required = servicePolicy.required || planApproval.required;
+  const minApprovals = Math.max(servicePolicy.minApprovals, planApproval.minApprovals ?? 1);
+  const via = servicePolicy.via.filter((channel) => planApproval.via?.includes(channel) ?? true);
+  if (required && approvers.length === 0) {
+    problems.push(
+      `the worker's policy requires approval (${at}.required) but nobody may approve: list approvers in the plan's approval.approvers or in ${at}.approvers`,
+    );
+  }
+  const teams = approvers.some((name) => name.includes('/'));
+  if (required && !teams && approvers.length > 0 && minApprovals > approvers.length) {
+    problems.push(
+      `${minApprovals} approvals are needed (${at}.minApprovals) but only ${approvers.length} approver${approvers.length === 1 ? '' : 's'} may approve (${approvers.join(', ')})`,
+    );
+  }
+  if (required && via.length === 0) {
+    problems.push(`the plan allows no approval channel the worker's policy allows (${at}.via: ${servicePolicy.via.join(', ')})`);
+  }
+  const promoters = (servicePolicy.promoters ?? approvers).filter(
+    (name) => !planApproval.promoters || among(planApproval.promoters, name),
+  );
+  return {
+    approval: {
+      required,
+      approvers,
+      minApprovals,
+      allowSelfApproval: servicePolicy.allowSelfApproval && (planApproval.allowSelfApproval ?? true),
+      promoters,
+      via,
+      timeoutMs: planApproval.timeoutMs,
+    },
+    problems,
+  };
+}
+
+/** Every rule of the worker's policy the plan breaks, as sentences; empty when the plan is allowed. */
+export function checkPlanAgainstPolicy(plan: DeploymentPlan, policy: WorkerPolicy): string[] {
+  const problems: string[] = [];
+  const root = normalizeUrl(plan.github.baseUrl ?? GITHUB_API_ROOT);
+  if (!policy.github.apiRoots.includes(root)) {
+    problems.push(
+      `the worker's policy does not send GitHub credentials to ${root} (github.apiRoots: ${policy.github.apiRoots.join(', ')})`,
+    );
+  }
+  const repository = `${plan.github.owner}/${plan.github.repo}`;
+  if (!policy.github.repositories.some((pattern) => globMatches(pattern, repository, true))) {
+    problems.push(
+      `the worker's policy does not serve the repository ${repository} (github.repositories: ${policy.github.repositories.join(', ')})`,
+    );
+  }
+  problems.push(...switchProblems(plan, policy));
+  const { approval, at } = servicePolicyFor(policy, plan.service);
+  problems.push(...effectiveApprovalPolicy(plan.approval, approval, at).problems);
+  return problems;
+}
+
+function switchProblems(plan: DeploymentPlan, policy: WorkerPolicy): string[] {
+  const step = plan.switch;
+  if (step.type === 'http') {
+    const router = routerFor(policy, step.url);
+    if (!router) {
+      const listed = policy.routers.map((r) => r.url).join(', ') || 'none';
+      return [`the worker's policy lists no router ${normalizeUrl(step.url)} for the http switch (routers: ${listed})`];
+    }
+    const asked = (step as { tokenEnv?: string }).tokenEnv;
+    if (asked !== undefined && asked !== router.tokenEnv && asked !== LEGACY_TOKEN_ENV) {
+      return [
+        `the plan asks for the router token in ${asked}, but the worker's policy gives router ${router.url} its token from its own variable (routers[].tokenEnv): plans do not choose credentials`,
+      ];
+    }
+    return [];
+  }
+  if (step.type === 'dns') {
+    const problems: string[] = [];
+    const zone = plan.dns?.zone;
+    if (zone === undefined || !policy.dns.zones.includes(zone)) {
+      problems.push(
+        `the worker's policy does not allow DNS updates of zone ${zone ?? '(none)'} (dns.zones: ${policy.dns.zones.join(', ') || 'none'})`,
+      );
+    }
+    const servers = policy.dns.servers;
+    if (step.server !== undefined && !servers.includes(step.server)) {
+      problems.push(
+        `the worker's policy does not send DNS updates to ${step.server} (dns.servers: ${servers.join(', ') || 'none'})`,
+      );
+    }
+    if (step.server === undefined && servers.length > 0) {
+      problems.push(
+        `the plan leaves switch.server out, but the worker's policy sends DNS updates only to ${servers.join(', ')} (dns.servers)`,
+      );
+    }
+    const key = policy.dns.keys.find((k) => k.name === step.tsig.keyName.toLowerCase().replace(/\.$/, ''));
+    if (!key) {
+      problems.push(
+        `the worker's policy has no TSIG key ${step.tsig.keyName} (dns.keys: ${policy.dns.keys.map((k) => k.name).join(', ') || 'none'})`,
+      );
+    } else if (step.tsig.secretEnv !== key.secretEnv && step.tsig.secretEnv !== LEGACY_TSIG_ENV) {
+      problems.push(
+        `the plan asks for the TSIG secret in ${step.tsig.secretEnv}, but the worker's policy reads key ${key.name} from its own variable (dns.keys[].secretEnv): plans do not choose credentials`,
+      );
+    }
+    return problems;
+  }
+  return [];
+}

@@ -1,0 +1,209 @@
+// The bluegreen-worker.yaml schema (zod): what this worker's credentials may touch, and the
+// approval rules per service. The plan (the deployer's YAML, or anyone who can start a workflow
+// on the task queue) may only ask for what this file allows (worker/policy-rules.ts).
+//
+// Extension points: each section below is its own exported schema, so a feature adds its
+// settings by editing only its section (approvals via GitHub: `approvalPolicy`; notification
+// channels: `notificationsSection`; metric provider headers: `metricsSection`; windows and
+// freezes: `windowsSection`). A section that names a secret gives the *environment variable*
+// that holds it (`…Env`); `secretVariables()` in worker/policy.ts collects those names so the
+// secret store reads them once at worker start.
+import { z } from 'zod';
+import { dnsServer } from '../client/dns-config-schema.js';
+
+/** The GitHub API root a worker without a policy file serves. */
+export const GITHUB_API_ROOT = 'https://api.github.com';
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+export const envName = (example: string) =>
+  z
+    .string({ error: `expected the name of an environment variable, like "${example}"` })
+    .regex(ENV_NAME, `expected the name of an environment variable (capitals, digits, "_"), like "${example}"`);
+
+/** An http(s) URL without query, fragment or credentials; the trailing slash is dropped. */
+export const policyUrl = z
+  .string({ error: 'expected a URL like "https://router.internal/switch"' })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash
+      );
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL without user, query or fragment, like "https://router.internal/switch"')
+  .transform((value) => normalizeUrl(value));
+
+/** One spelling per URL: lowercase scheme and host, default port dropped, no trailing slash. */
+export function normalizeUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return value.replace(/\/+$/, '');
+  }
+}
+
+/** `owner/repo` with `*` (any characters but "/") and `?` (one character); case-insensitive as GitHub. */
+const repoPattern = z
+  .string({ error: 'expected a repository pattern like "datatruck/backend" or "datatruck/*"' })
+  .regex(/^[\w.*?-]+\/[\w.*?-]+$/, 'expected a repository pattern owner/repo, like "datatruck/backend" or "datatruck/*"');
+
+/** A service name pattern: `*` and `?` as in repository patterns. */
+const servicePattern = z
+  .string({ error: 'expected a service name or pattern, like "datatruck-api" or "datatruck-*"' })
+  .regex(
+    /^[a-z0-9.*?_-]{1,63}$/,
+    'expected a service name or pattern (lowercase, digits, ".", "_", "-", "*", "?"), like "datatruck-*"',
+  );
+
+/** A GitHub login ("alice") or a team slug ("datatruck/sre"). */
+export const approverName = z
+  .string({ error: 'expected a GitHub login like "alice" or a team like "datatruck/sre"' })
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?$/,
+    'expected a GitHub login like "alice" or a team slug like "datatruck/sre"',
+  );
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const dnsName = (example: string) =>
+  z
+    .string({ error: `expected a DNS name like "${example}"` })
+    .transform((name) => name.trim().replace(/\.$/, '').toLowerCase())
+    .refine((name) => DNS_NAME.test(name), `expected a DNS name like "${example}"`);
+
+export const githubSection = z
+  .strictObject({
+    /**
+     * API roots the worker's GitHub credentials are sent to. A plan naming another
+     * `github.baseUrl` is refused before any request.
+     * @default ["https://api.github.com"]
+     * @example ["https://api.github.com", "https://ghes.example.com/api/v3"]
+     */
+    apiRoots: z.array(policyUrl).min(1, 'list at least one API root').max(16).default([GITHUB_API_ROOT]),
+    /**
+     * Repositories (owner/repo, `*` and `?` globs) deployments may use: deploy, hook and switch
+     * workflows are dispatched there. Everything the token reaches, by default.
+     * @default ["*\/*"]
+     */
+    repositories: z.array(repoPattern).min(1, 'list at least one repository pattern').max(256).default(['*/*']),
+  })
+  .prefault({});
+
+/** An app router the http switch may call, and the variable holding its bearer token. */
+export const routerEntry = z.strictObject({
+  /** The switch endpoint, exactly as plans name it (`switch.url`). */
+  url: policyUrl,
+  /** Environment variable with the router's bearer token (read once at worker start). */
+  tokenEnv: envName('BLUEGREEN_ROUTER_TOKEN'),
+});
+
+export const dnsPolicySection = z
+  .strictObject({
+    /**
+     * Servers RFC 2136 updates may be sent to (host:port). Empty: only the zone's primary found
+     * by SOA lookup, and only for the zones below.
+     * @default []
+     */
+    servers: z.array(dnsServer).max(32).default([]),
+    /** Zones the dns switch may update. @default [] (no dns switch) */
+    zones: z.array(dnsName('example.com')).max(256).default([]),
+    /** TSIG keys the dns switch may sign with: the key name and the variable holding its base64 secret. */
+    keys: z
+      .array(z.strictObject({ name: dnsName('bluegreen-update'), secretEnv: envName('BLUEGREEN_TSIG_SECRET') }))
+      .max(64)
+      .default([]),
+  })
+  .prefault({});
+
+export const APPROVAL_CHANNELS = ['signal', 'github'] as const;
+
+/**
+ * Per-service approval rules. A plan may tighten them (require approval, name fewer approvers,
+ * ask for more approvals), never loosen them (worker/policy-rules.ts `effectiveApprovalPolicy`).
+ * The approvals helper extends this section (approval via GitHub environments).
+ */
+export const approvalPolicy = z.strictObject({
+  /** Approval before the switch. `false` lets the plan decide. @default true */
+  required: z.boolean().default(true),
+  /**
+   * Who may approve: GitHub logins or `org/team` slugs. Absent: whoever the plan lists (it must
+   * list someone when approval is required). A plan's approvers must be among these.
+   */
+  approvers: z.array(approverName).min(1, 'list at least one approver, or leave approvers out').max(256).optional(),
+  /** Distinct approvals needed. @default 1 */
+  minApprovals: z.int().min(1).max(20).default(1),
+  /** Whether the deployer (the plan's requestedBy) may approve their own deployment. @default false */
+  allowSelfApproval: z.boolean().default(false),
+  /** Who may `promote` (end the monitor window early as a success). @default the approvers */
+  promoters: z.array(approverName).min(1).max(256).optional(),
+  /** How an approval may arrive: a Temporal signal/update (`bluegreen approve`) or GitHub. @default ["signal", "github"] */
+  via: z
+    .array(z.enum(APPROVAL_CHANNELS, { error: 'expected "signal" or "github"' }))
+    .min(1, 'allow at least one of "signal", "github"')
+    .default(['signal', 'github']),
+});
+
+export const servicePolicy = z.strictObject({
+  /** Service name or pattern; the first entry that matches a plan's service applies. */
+  match: servicePattern,
+  approval: approvalPolicy.prefault({}),
+});
+
+/** Notification channels (the notify helper owns this shape): each names the variable of its secret. */
+export const notificationsSection = z
+  .array(
+    z.looseObject({
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'channel names are lowercase letters, digits and dashes'),
+      /** Variable with the channel's secret (webhook URL, token). */
+      secretEnv: envName('SLACK_WEBHOOK_URL').optional(),
+    }),
+  )
+  .max(64)
+  .default([]);
+
+/** Metric providers (the metrics helper owns this shape): request headers whose values are secrets. */
+export const metricsSection = z
+  .array(
+    z.looseObject({
+      /** URL prefix the headers are sent to (and nowhere else). */
+      url: policyUrl,
+      /** Header name → variable holding its value, e.g. { Authorization: PROMETHEUS_AUTH }. */
+      headers: z
+        .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name'), envName('PROMETHEUS_AUTH'))
+        .default({}),
+    }),
+  )
+  .max(64)
+  .default([]);
+
+/** Deployment windows and freezes (the resilience helper owns this shape). */
+export const windowsSection = z
+  .array(z.looseObject({ match: servicePattern }))
+  .max(256)
+  .default([]);
+
+export const policySchema = z.strictObject({
+  github: githubSection,
+  /** App routers the http switch may call. @default [] (no http switch) */
+  routers: z.array(routerEntry).max(64).default([]),
+  dns: dnsPolicySection,
+  /** Approval rules by service; services no entry matches get `defaults`. */
+  services: z.array(servicePolicy).max(256).default([]),
+  /** The rules for services no `services` entry matches. @default approval required, approvers from the plan */
+  defaults: z.strictObject({ approval: approvalPolicy.prefault({}) }).prefault({}),
+  /** Further variables to read into the secret store at start (for extensions). @default [] */
+  secrets: z.array(envName('SOME_SECRET')).max(64).default([]),
+  notifications: notificationsSection,
+  metrics: metricsSection,
+  windows: windowsSection,
+});
+
+export type WorkerPolicyInput = z.input<typeof policySchema>;
+export type WorkerPolicy = z.output<typeof policySchema>;
+export type ApprovalPolicy = z.output<typeof approvalPolicy>;
+export type RouterPolicy = z.output<typeof routerEntry>;
+
+/** The policy of a worker without a policy file: github.com, any repository, no router, no DNS updates. */
+export const DEFAULT_POLICY: WorkerPolicy = policySchema.parse({});

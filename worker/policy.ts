@@ -1,0 +1,144 @@
+// The worker policy, bluegreen-worker.yaml (path from BLUEGREEN_WORKER_POLICY): what this
+// worker's credentials may touch and who may approve what. Read and validated once at worker
+// start; every problem is reported at once with its field path, in the same words as
+// bluegreen.yaml's (the zod issue formatter and YAML reader are client/config.ts's). A worker
+// without a policy file serves only api.github.com, no router and no DNS update, and requires
+// an approval named by the plan (DEFAULT_POLICY).
+//
+// The API other parts use (see docs/security.md):
+//   loadWorkerPolicy(env)            → { policy, source }   (throws ConfigError)
+//   parseWorkerPolicy(text, source)  → WorkerPolicy          (throws ConfigError)
+//   secretVariables(policy)          → the variables the secret store reads at start
+//   checkPlanAgainstPolicy(plan, policy), effectiveApprovalPolicy(planApproval, servicePolicy),
+//   servicePolicyFor, routerFor      (worker/policy-rules.ts, pure)
+import { readFile, stat } from 'node:fs/promises';
+import { ConfigError, readYaml, toProblem, type ConfigProblem } from '../client/config.js';
+import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
+
+export * from './policy-rules.js';
+export * from './policy-schema.js';
+export { secretStore, takeSecrets, SecretMissingError, type SecretStore } from './secrets.js';
+
+export const POLICY_PATH_VARIABLE = 'BLUEGREEN_WORKER_POLICY';
+const MAX_POLICY_BYTES = 256 * 1024;
+
+/**
+ * The worker's own credentials, always taken into the secret store (and out of the
+ * environment) at start, whether or not a policy names them.
+ */
+export const WORKER_CREDENTIAL_VARIABLES = [
+  'GITHUB_TOKEN',
+  'GITHUB_APP_PRIVATE_KEY',
+  'BLUEGREEN_CODEC_KEY',
+  'BLUEGREEN_CODEC_PREVIOUS_KEYS',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'GITHUB_WEBHOOK_SECRET',
+] as const;
+
+export interface LoadedPolicy {
+  policy: WorkerPolicy;
+  /** The file it came from; undefined for the built-in default. */
+  source?: string;
+}
+
+/** Reads the file BLUEGREEN_WORKER_POLICY names, or returns the default policy when unset. */
+export async function loadWorkerPolicy(env: NodeJS.ProcessEnv = process.env): Promise<LoadedPolicy> {
+  const path = env[POLICY_PATH_VARIABLE]?.trim();
+  if (!path) return { policy: DEFAULT_POLICY };
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ConfigError(path, [{ path: '', message: 'is not a file' }]);
+    if (info.size > MAX_POLICY_BYTES) {
+      throw new ConfigError(path, [{ path: '', message: `is ${info.size} bytes; a policy file is at most ${MAX_POLICY_BYTES}` }]);
+    }
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `no such file (${POLICY_PATH_VARIABLE} names it)`
+        : code === 'EACCES'
+          ? 'permission denied'
+          : err instanceof TypeError
+            ? 'is not valid UTF-8 text'
+            : (err as Error).message;
+    throw new ConfigError(path, [{ path: '', message: `cannot read the worker policy: ${why}` }]);
+  }
+  return { policy: parseWorkerPolicy(text, path, env), source: path };
+}
+
+/**
+ * Validates policy text. With `env`, a secret variable the policy names but the environment
+ * lacks is a problem too (the worker would otherwise fail at the first switch, hours later).
+ */
+export function parseWorkerPolicy(text: string, source: string, env?: NodeJS.ProcessEnv): WorkerPolicy {
+  const raw = readYaml(text, source) ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping with github, routers, dns, services' }]);
+  }
+  const result = policySchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, result.error.issues.map(toProblem));
+  const problems = [...policyCrossProblems(result.data), ...(env ? missingSecretProblems(result.data, env) : [])];
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+/** Every environment variable the policy names as holding a secret, with its field path. */
+export function policySecretFields(policy: WorkerPolicy): Array<{ path: string; envName: string }> {
+  return [
+    ...policy.routers.map((r, i) => ({ path: `routers.${i}.tokenEnv`, envName: r.tokenEnv })),
+    ...policy.dns.keys.map((k, i) => ({ path: `dns.keys.${i}.secretEnv`, envName: k.secretEnv })),
+    ...policy.notifications.flatMap((n, i) =>
+      n.secretEnv ? [{ path: `notifications.${i}.secretEnv`, envName: n.secretEnv }] : [],
+    ),
+    ...policy.metrics.flatMap((m, i) =>
+      Object.entries(m.headers).map(([header, envName]) => ({ path: `metrics.${i}.headers.${header}`, envName })),
+    ),
+    ...policy.secrets.map((envName, i) => ({ path: `secrets.${i}`, envName })),
+  ];
+}
+
+/** The variables the secret store takes at worker start: the worker's credentials and the policy's. */
+export function secretVariables(policy: WorkerPolicy): string[] {
+  return [...new Set([...WORKER_CREDENTIAL_VARIABLES, ...policySecretFields(policy).map((f) => f.envName)])];
+}
+
+function missingSecretProblems(policy: WorkerPolicy, env: NodeJS.ProcessEnv): ConfigProblem[] {
+  return policySecretFields(policy)
+    .filter((field) => !env[field.envName]?.trim())
+    .map((field) => ({
+      path: field.path,
+      message: `names ${field.envName}, which is not set in the worker's environment`,
+    }));
+}
+
+function policyCrossProblems(policy: WorkerPolicy): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const twice = (values: string[]) => values.findIndex((v, i) => values.indexOf(v) !== i);
+  const router = twice(policy.routers.map((r) => r.url));
+  if (router >= 0)
+    problems.push({ path: `routers.${router}.url`, message: `router ${policy.routers[router]!.url} is listed twice` });
+  const key = twice(policy.dns.keys.map((k) => k.name));
+  if (key >= 0)
+    problems.push({ path: `dns.keys.${key}.name`, message: `TSIG key ${policy.dns.keys[key]!.name} is listed twice` });
+  const service = twice(policy.services.map((s) => s.match));
+  if (service >= 0) {
+    problems.push({
+      path: `services.${service}.match`,
+      message: `"${policy.services[service]!.match}" is listed twice: the second never applies`,
+    });
+  }
+  return problems;
+}
+
+/** One line for the worker's start-up message. */
+export function describePolicy(loaded: LoadedPolicy): string {
+  const { policy } = loaded;
+  return (
+    `policy ${loaded.source ?? '(built-in default)'}: GitHub ${policy.github.apiRoots.join(', ')}, ` +
+    `${policy.routers.length} router${policy.routers.length === 1 ? '' : 's'}, ${policy.dns.zones.length} DNS zone${policy.dns.zones.length === 1 ? '' : 's'}`
+  );
+}
