@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { dnsSection, switchDns } from './dns-config-schema.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
+import { notifySection, notifyChannelName } from './notify-config-schema.js';
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -131,6 +132,12 @@ export const configSchema = z.strictObject({
       required: z.boolean().default(true),
       approvers: z.array(name('approver name')).max(100).default([]),
       timeout: duration('30d').prefault('24h'),
+      /** Re-send approval-waiting to its channels this often while the gate waits (e.g. "1h"). @default no reminders */
+      remindEvery: duration('7d').optional(),
+      /** After this long at the gate, tell `escalateTo` (once). @default no escalation */
+      escalateAfter: duration('30d').optional(),
+      /** Channels (names from the worker policy) that hear of an approval left waiting `escalateAfter`. @default [] */
+      escalateTo: z.array(notifyChannelName).max(8).default([]),
     })
     .prefault({}),
   monitor: z
@@ -143,6 +150,7 @@ export const configSchema = z.strictObject({
   sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
   hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
+  notify: notifySection,
   timeouts: z
     .strictObject({
       heartbeat: duration('10m')

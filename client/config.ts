@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
+import { notifyConfigProblems } from './notify-config-schema.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -79,7 +80,7 @@ export function parseConfigText(
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
-  if (result.success) problems.push(...dnsConfigProblems(result.data));
+  if (result.success) problems.push(...dnsConfigProblems(result.data), ...notifyConfigProblems(result.data));
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }

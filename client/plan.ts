@@ -1,6 +1,7 @@
 // Turns a validated config into the plain DeploymentPlan the workflow starts with.
 import { randomBytes } from 'node:crypto';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
+import type { NotifyPlan } from '../notify/events.js';
 import type { BlueGreenConfig } from './config-schema.js';
 
 export interface PlanOptions {
@@ -88,5 +89,20 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
     ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
+    ...notifyPlan(config),
+  };
+}
+
+/** Channel names and gate timings; absent when nothing is subscribed (plans stay as they were). */
+function notifyPlan(config: BlueGreenConfig): { notify?: NotifyPlan } {
+  const { approval } = config;
+  if (config.notify.length === 0 && approval.escalateTo.length === 0) return {};
+  return {
+    notify: {
+      subscriptions: config.notify.map((s) => ({ channel: s.channel, events: s.events })),
+      ...(approval.remindEvery !== undefined ? { remindEveryMs: approval.remindEvery } : {}),
+      ...(approval.escalateAfter !== undefined ? { escalateAfterMs: approval.escalateAfter } : {}),
+      escalateTo: approval.escalateTo,
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { NotifyPlan } from '../notify/events.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -122,6 +123,8 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+  /** Who hears of which events (channel names the worker resolves), reminders at the gate. */
+  notify?: NotifyPlan;
 }
 
 export type PhaseName =
@@ -195,5 +198,12 @@ export interface DeploymentStatus {
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
+  /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
+  notifications?: NotificationsStatus;
   error?: string;
+}
+
+export interface NotificationsStatus {
+  sent: number;
+  failed: { channel: string; event: string; at: string; error: string }[];
 }

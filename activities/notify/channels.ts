@@ -55,3 +55,15 @@ export function resolveChannel(name: string, specs: Record<string, ChannelSpec>,
   const signingKey = spec.signingSecret ? secret(spec.signingSecret) : undefined;
   return { name, type: spec.type, url: secret(spec.urlSecret)!, ...(signingKey ? { signingKey } : {}) };
 }
+
+/** The channels of the worker policy's `notifications` section, by name. */
+export function channelsFromPolicy(
+  entries: readonly { name: string; type: ChannelType; secretEnv: string; signingSecretEnv?: string | undefined }[],
+): Record<string, ChannelSpec> {
+  return Object.fromEntries(
+    entries.map((c) => [
+      c.name,
+      { type: c.type, urlSecret: c.secretEnv, ...(c.signingSecretEnv ? { signingSecret: c.signingSecretEnv } : {}) },
+    ]),
+  );
+}

@@ -100,6 +100,13 @@ function webUiLink(webUiUrl: NotifyActivityOptions['webUiUrl']): string | undefi
   }
 }
 
-export { CHANNEL_TYPES, envSecrets, type ChannelSpec, type ChannelType, type SecretReader } from './channels.js';
+export {
+  CHANNEL_TYPES,
+  channelsFromPolicy,
+  envSecrets,
+  type ChannelSpec,
+  type ChannelType,
+  type SecretReader,
+} from './channels.js';
 export { SIGNATURE_HEADER, signBody, cloudEventRequest } from './webhook.js';
 export { NOTIFICATION_FAILED, NOTIFICATION_REJECTED } from './deliver.js';
