@@ -136,8 +136,8 @@ export const configSchema = z.strictObject({
       remindEvery: duration('7d').optional(),
       /** After this long at the gate, tell `escalateTo` (once). @default no escalation */
       escalateAfter: duration('30d').optional(),
-      /** Channels (names from the worker policy) that hear of an approval left waiting `escalateAfter`. @default [] */
-      escalateTo: z.array(notifyChannelName).max(8).default([]),
+      /** Channels (names from the worker policy) that hear of an approval left waiting `escalateAfter`. @default none */
+      escalateTo: z.array(notifyChannelName).min(1).max(8).optional(),
     })
     .prefault({}),
   monitor: z

@@ -34,7 +34,7 @@ export const notifySection = z.array(subscription).max(32).default([]);
 /** The cross-field rules of notifications, with the path of the field to fix. */
 export function notifyConfigProblems(config: {
   notify: { channel: string; events: NotifyEventType[] }[];
-  approval: { required: boolean; remindEvery?: number | undefined; escalateAfter?: number | undefined; escalateTo: string[] };
+  approval: { required: boolean; remindEvery?: number | undefined; escalateAfter?: number | undefined; escalateTo?: string[] | undefined };
 }): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const { approval } = config;
@@ -45,10 +45,10 @@ export function notifyConfigProblems(config: {
       message: 'no notify entry subscribes to approval-waiting: the reminders would go nowhere',
     });
   }
-  if (approval.escalateAfter !== undefined && approval.escalateTo.length === 0) {
+  if (approval.escalateAfter !== undefined && !approval.escalateTo) {
     problems.push({ path: 'approval.escalateTo', message: 'approval.escalateAfter is set: name the channels to escalate to' });
   }
-  if (approval.escalateTo.length > 0 && approval.escalateAfter === undefined) {
+  if (approval.escalateTo && approval.escalateAfter === undefined) {
     problems.push({ path: 'approval.escalateAfter', message: 'approval.escalateTo is set: say after how long, like "4h"' });
   }
   if (!approval.required && (approval.remindEvery !== undefined || approval.escalateAfter !== undefined)) {

@@ -96,13 +96,13 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
 /** Channel names and gate timings; absent when nothing is subscribed (plans stay as they were). */
 function notifyPlan(config: BlueGreenConfig): { notify?: NotifyPlan } {
   const { approval } = config;
-  if (config.notify.length === 0 && approval.escalateTo.length === 0) return {};
+  if (config.notify.length === 0 && !approval.escalateTo) return {};
   return {
     notify: {
       subscriptions: config.notify.map((s) => ({ channel: s.channel, events: s.events })),
       ...(approval.remindEvery !== undefined ? { remindEveryMs: approval.remindEvery } : {}),
       ...(approval.escalateAfter !== undefined ? { escalateAfterMs: approval.escalateAfter } : {}),
-      escalateTo: approval.escalateTo,
+      escalateTo: approval.escalateTo ?? [],
     },
   };
 }
