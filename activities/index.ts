@@ -5,6 +5,7 @@ import type { GitHubRepoRef } from '../workflows/types.js';
 import { createDnsActivities, type DnsActivityOptions } from './dns.js';
 import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
 import { createSwitchActivities } from './switch.js';
 import type { BlueGreenActivities } from './types.js';
 
@@ -19,14 +20,17 @@ export interface ActivityDeps {
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
   dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  /** Notification channels (from the worker policy), their secrets and the Web UI link. */
+  notify?: NotifyActivityOptions;
 }
 
-export function createActivities(deps: ActivityDeps): BlueGreenActivities {
+export function createActivities(deps: ActivityDeps): BlueGreenActivities & NotifyActivities {
   return {
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
     ...createSwitchActivities(deps.env ? { env: deps.env } : {}),
     ...createDnsActivities({ ...deps.dnsOptions, ...(deps.env ? { env: deps.env } : {}) }),
+    ...createNotifyActivities(deps.notify),
   };
 }
 

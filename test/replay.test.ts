@@ -74,6 +74,7 @@ describe('replay of recorded histories', () => {
     await mkdir(MUTANT_DIR, { recursive: true });
     await cp(join(ROOT, 'workflows'), join(MUTANT_DIR, 'workflows'), { recursive: true });
     await cp(join(ROOT, 'activities/types.ts'), join(MUTANT_DIR, 'activities/types.ts'));
+    await cp(join(ROOT, 'notify'), join(MUTANT_DIR, 'notify'), { recursive: true }); // the event model the notifier uses
     const file = join(MUTANT_DIR, 'workflows/blue-green-deployment.ts');
     const source = await readFile(file, 'utf8');
     const anchor = "    tracker.start('plan',";

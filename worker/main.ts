@@ -4,7 +4,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
+import { channelsFromPolicy } from '../activities/notify/index.js';
 import { loadTemporalConnection } from '../client/connection.js';
+import { webUiUrl } from '../client/temporal-client.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 import { describePolicy, loadWorkerPolicy, secretVariables, takeSecrets, type SecretStore, type WorkerPolicy } from './policy.js';
@@ -37,6 +39,11 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     activities: createActivities({
       github: createGitHubClientCache({ auth, ...githubLimits(env) }),
       env: switchSecretsEnv(env, loaded.policy, secrets),
+      notify: {
+        channels: channelsFromPolicy(loaded.policy.notifications),
+        secrets: (name) => secrets.find(name),
+        webUiUrl: (namespace, workflowId) => webUiUrl(temporal.address, namespace, workflowId, env),
+      },
     }),
   });
   console.error(

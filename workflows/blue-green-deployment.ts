@@ -12,6 +12,7 @@ import { switchDnsRecord, verifyDnsRecord } from './dns-steps.js';
 import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
 import { formatDuration, orList, shortSha } from './format.js';
 import * as messages from './messages.js';
+import { Notifier, type EventInput } from './notifier.js';
 import { StatusTracker } from './status-tracker.js';
 import {
   otherColor,
@@ -53,13 +54,28 @@ class DeploymentRun {
   private inProgressStatus: Promise<void> = Promise.resolve();
   /** Whether the GitHub deployment record and its first status are written off the critical path. */
   private recordsInBackground = false;
+  private readonly notifier: Notifier;
 
   constructor(
     private readonly plan: DeploymentPlan,
     private readonly tracker: StatusTracker,
     private readonly human: HumanInput,
     private readonly completedRuns: ReadonlySet<number> = new Set(),
-  ) {}
+  ) {
+    this.notifier = new Notifier(plan, tracker.status);
+  }
+
+  /** The event's route and the run of the moment, from what the deployment knows now. */
+  private notify(input: Omit<EventInput, 'from' | 'to' | 'sha'>): void {
+    this.notifier.notify({
+      ...(this.activeColor ? { from: this.activeColor, to: this.targetColor, sha: this.sha } : {}),
+      ...input,
+    });
+  }
+
+  private phaseUrl(name: PhaseName): string | undefined {
+    return this.tracker.status.phases.find((p) => p.name === name)?.url;
+  }
 
   async execute(): Promise<DeploymentStatus> {
     try {
@@ -147,6 +163,7 @@ class DeploymentRun {
       { github: plan.github, branch: env.branch },
     ]);
     tracker.setColors(this.activeColor, this.targetColor, this.sha);
+    this.notify({ type: 'started', phase: 'plan', by: plan.requestedBy });
     // The record is for humans: created while the deploy run is dispatched, not before it.
     // Deployments started before this existed await it here (same commands on replay).
     this.recordsInBackground = patched('github-records-in-background');
@@ -219,7 +236,21 @@ class DeploymentRun {
         warning,
     );
     human.approvalOpen = true;
+    const waiting: EventInput = {
+      type: 'approval-waiting',
+      phase: 'approval',
+      from: this.activeColor,
+      to: this.targetColor,
+      sha: this.sha,
+      approvers,
+      command: `npx bluegreen approve ${plan.service} --by <name> [--comment "..."]`,
+      ...(tracker.status.waitingFor ? { detail: tracker.status.waitingFor } : {}),
+      ...(this.phaseUrl('deploy') ? { runUrl: this.phaseUrl('deploy')! } : {}),
+    };
+    this.notifier.notify(waiting);
+    const stopReminders = this.notifier.remindWhileWaiting(waiting, plan.approval.timeoutMs);
     const decided = await condition(() => human.approval !== undefined, plan.approval.timeoutMs);
+    stopReminders();
     human.approvalOpen = false;
     tracker.setWaitingFor(undefined);
     if (!decided || !human.approval) {
@@ -227,6 +258,7 @@ class DeploymentRun {
       throw new DeploymentStop('ABORTED', `no approval within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`);
     }
     const { kind, by, text } = human.approval;
+    this.notify({ type: kind === 'reject' ? 'rejected' : 'approved', phase: 'approval', by, ...(text ? { detail: text } : {}) });
     if (kind === 'reject') {
       tracker.finish('approval', 'failed', `rejected by ${by}`);
       throw new DeploymentStop('ABORTED', `rejected by ${by}: ${text ?? 'no reason given'}; traffic untouched`);
@@ -256,6 +288,13 @@ class DeploymentRun {
       return `switch not confirmed: ${err.message}`;
     }
     tracker.finish('switch', 'succeeded', `public endpoint answers ${this.targetColor}${dnsNote ? `; ${dnsNote}` : ''}`);
+    const switchRun = this.phaseUrl('switch');
+    this.notify({
+      type: 'switched',
+      phase: 'switch',
+      detail: `public endpoint answers ${this.targetColor}`,
+      ...(switchRun ? { runUrl: switchRun } : {}),
+    });
     return undefined;
   }
 
@@ -329,6 +368,7 @@ class DeploymentRun {
       return undefined;
     }
     tracker.finish('monitor', 'failed', reason);
+    this.notify({ type: 'analysis-failed', phase: 'monitor', ...(reason ? { detail: reason } : {}) });
     if (plan.rollback.automatic) return reason;
     // No automatic rollback: a human decides, the deployment waits for them.
     tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or npx bluegreen promote ${plan.service} --by <name>`);
@@ -364,6 +404,12 @@ class DeploymentRun {
         });
         if (result.conclusion !== 'success') {
           tracker.finish('sync', 'failed', `redeploy of ${this.activeColor} ${describeRunFailure(result)}`);
+          this.notify({
+            type: 'sync-failed',
+            phase: 'sync',
+            detail: `redeploy of ${this.activeColor} ${describeRunFailure(result)}`,
+            runUrl: result.url,
+          });
           return;
         }
       }
@@ -371,6 +417,7 @@ class DeploymentRun {
     } catch (err) {
       // Traffic is already on the new color and healthy: a failed sync is reported, not fatal.
       tracker.finish('sync', 'failed', describeFailure(err));
+      this.notify({ type: 'sync-failed', phase: 'sync', detail: describeFailure(err) });
     }
   }
 
@@ -388,6 +435,7 @@ class DeploymentRun {
       );
     }
     this.tracker.finish('rollback', 'succeeded', `public endpoint answers ${this.activeColor}${dnsNote ? `; ${dnsNote}` : ''}`);
+    this.notify({ type: 'rolled-back', phase: 'rollback', detail: reason, ...this.timeOnNewColor() });
     return this.finish('ROLLED_BACK', reason);
   }
 
@@ -523,9 +571,32 @@ class DeploymentRun {
 
   private async finish(outcome: Outcome, error?: string): Promise<DeploymentStatus> {
     const state = outcome === 'SUCCEEDED' ? 'success' : outcome === 'ABORTED' ? 'inactive' : 'failure';
+    this.notifyOutcome(outcome, error);
     await this.inProgressStatus;
     await this.setGitHubDeploymentStatus(state, error ?? `deployment ${outcome.toLowerCase()}`);
+    await this.notifier.settle();
     return this.tracker.complete(outcome, error);
+  }
+
+  /** SUCCEEDED (how long it took), FAILED (where, the run) or ABORTED (unless a rejection said it already). */
+  private notifyOutcome(outcome: Outcome, error: string | undefined): void {
+    const phase = this.tracker.status.phase;
+    if (outcome === 'SUCCEEDED') {
+      const durationMs = Date.now() - Date.parse(this.tracker.status.startedAt);
+      this.notify({ type: 'succeeded', phase: 'done', durationMs });
+    } else if (outcome === 'FAILED') {
+      const runUrl = this.phaseUrl(phase);
+      this.notify({ type: 'failed', phase, ...(error ? { detail: error } : {}), ...(runUrl ? { runUrl } : {}) });
+    } else if (outcome === 'ABORTED' && this.human.approval?.kind !== 'reject') {
+      this.notify({ type: 'aborted', phase, ...(error ? { detail: error } : {}) });
+    }
+  }
+
+  /** rolled-back: how long the public endpoint answered the new color (from the switch to now). */
+  private timeOnNewColor(): { durationMs?: number } {
+    const sw = this.tracker.status.phases.find((p) => p.name === 'switch');
+    const since = sw?.endedAt ?? sw?.startedAt;
+    return since ? { durationMs: Date.now() - Date.parse(since) } : {};
   }
 
   private async recordGitHubDeployment(): Promise<number | undefined> {
