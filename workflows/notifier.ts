@@ -28,18 +28,21 @@ const MAX_FAILURES = 20;
 
 /**
  * One attempt waits up to the activity's own HTTP timeout (10s); 4 attempts over ~7s of
- * backoff, then the failure is reported. A 4xx answer (a deleted hook) is not retried.
+ * backoff, then the failure is reported. A 4xx answer (a deleted hook) is not retried. The send
+ * heartbeats, so a worker that dies mid-send is noticed within the plan's heartbeat timeout.
  */
-const sender = proxyActivities<NotifyActivities>({
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '10s',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: ['NotificationRejected'],
-  },
-});
+const senderFor = (plan: DeploymentPlan) =>
+  proxyActivities<NotifyActivities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: plan.timeouts?.heartbeatMs ?? 20_000,
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: ['NotificationRejected'],
+    },
+  });
 
 /** What the caller says; the notifier adds the service, the deployment id and the time. */
 export type EventInput = Omit<NotificationEvent, 'service' | 'deploymentId' | 'at'>;
@@ -47,6 +50,7 @@ export type EventInput = Omit<NotificationEvent, 'service' | 'deploymentId' | 'a
 export class Notifier {
   private readonly enabled: boolean;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly sender: ReturnType<typeof senderFor>;
 
   constructor(
     private readonly plan: DeploymentPlan,
@@ -55,6 +59,7 @@ export class Notifier {
     private readonly changed: () => void = () => undefined,
   ) {
     this.enabled = plan.notify !== undefined && patched(NOTIFICATIONS_PATCH);
+    this.sender = senderFor(plan);
   }
 
   /** Starts the sends of `event` to every subscribed channel, in the background. */
@@ -69,7 +74,9 @@ export class Notifier {
     for (const channel of channelsFor(this.plan.notify, event)) {
       // Not cancellable: an abort or the end of a phase must not cut a message off.
       const send = CancellationScope.nonCancellable(() =>
-        sender.sendNotification.executeWithOptions({ summary: `notify ${channel}: ${describe(event)}` }, [{ channel, event }]),
+        this.sender.sendNotification.executeWithOptions({ summary: `notify ${channel}: ${describe(event)}` }, [
+          { channel, event },
+        ]),
       ).then(
         () => this.record(),
         (err: unknown) =>
@@ -88,8 +95,8 @@ export class Notifier {
     const { remindEveryMs, escalateAfterMs } = this.plan.notify ?? {};
     if (!this.enabled || (remindEveryMs === undefined && escalateAfterMs === undefined)) return () => undefined;
     const scope = new CancellationScope();
+    const gateOpened = Date.now();
     const reminding = scope.run(async () => {
-      let waited = 0;
       let reminders = 0;
       let escalated = escalateAfterMs === undefined;
       for (;;) {
@@ -98,15 +105,17 @@ export class Notifier {
         const nextEscalation = escalated ? Infinity : escalateAfterMs!;
         const next = Math.min(nextReminder, nextEscalation);
         if (next === Infinity || next >= gateTimeoutMs) return;
-        await sleep(next - waited);
-        waited = next;
+        // From the gate's opening in workflow time, so late timers do not add up to drift, and
+        // a reminder already due (a timer fired late) goes out without another timer.
+        const wait = next - (Date.now() - gateOpened);
+        if (wait > 0) await sleep(wait);
         if (next === nextEscalation) {
           escalated = true;
-          this.notify({ ...input, escalation: true, durationMs: waited });
+          this.notify({ ...input, escalation: true, durationMs: next });
         }
         if (next === nextReminder) {
           reminders += 1;
-          this.notify({ ...input, reminder: reminders, durationMs: waited });
+          this.notify({ ...input, reminder: reminders, durationMs: next });
         }
       }
     });

@@ -4,6 +4,7 @@
 import { activityInfo } from '@temporalio/activity';
 import { eventKey, type NotificationEvent } from '../../notify/events.js';
 import { messageFor } from '../../notify/message.js';
+import { keepAlive } from '../heartbeat.js';
 import { channelProblem, envSecrets, resolveChannel, type ChannelSpec, type SecretReader } from './channels.js';
 import { rejected, type FetchLike } from './deliver.js';
 import { sendToSlack } from './slack.js';
@@ -71,12 +72,15 @@ export function createNotifyActivities(options: NotifyActivityOptions = {}): Not
         'x-bluegreen-delivery': key,
         'x-bluegreen-event': event.type,
       };
-      const status =
+      const send = () =>
         resolved.type === 'slack'
-          ? await sendToSlack(resolved.url, message, headers, delivery)
+          ? sendToSlack(resolved.url, message, headers, delivery)
           : resolved.type === 'teams'
-            ? await sendToTeams(resolved.url, message, headers, delivery)
-            : await sendToWebhook(resolved.url, resolved.signingKey!, event, message, headers, delivery);
+            ? sendToTeams(resolved.url, message, headers, delivery)
+            : sendToWebhook(resolved.url, resolved.signingKey!, event, message, headers, delivery);
+      // Heartbeats while the receiver is slow: a worker that dies mid-send is noticed within the
+      // heartbeat timeout and the send is retried elsewhere, with the same key.
+      const status = await keepAlive(send);
       return { channel, key, status };
     },
     async checkNotificationChannels({ references }) {
