@@ -228,4 +228,34 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     expect(rs.ms - rt.ms, `stuck ${rs.ms} ms, twin ${rt.ms} ms`).toBeLessThan(FINAL_NOTIFICATION_WAIT_MS + 1500);
     expect(stuck.lab.notifications.teams.received.length).toBeGreaterThan(0); // the sends did go out
   });
+
+  it('a rollback and a failed deploy: analysis-failed, rolled-back (how long on green), failed (where, the run)', async (ctx) => {
+    const { expect } = ctx;
+    const [back, broken] = await Promise.all([scenario(ctx, 'rollback'), scenario(ctx, 'failed')]);
+    broken.lab.github.setWorkflowBehavior('deploy-green.yml', { conclusion: 'failure', failJob: 'build', failStep: 'Push image' });
+    const hb = await back.run('svc-notify-back', {
+      ...NO_APPROVAL,
+      monitor: { duration: '20s', interval: '100ms', failureThreshold: 3 },
+    });
+    const hf = await broken.run('svc-notify-failed', NO_APPROVAL);
+    await waitForStatus(hb, (st) => st.phase === 'monitor');
+    back.lab.apps.setHealthy('green', false);
+    const [rb, rf] = await Promise.all([hb.result(), hf.result()]);
+    expect([rb.outcome, rf.outcome]).toEqual(['ROLLED_BACK', 'FAILED']);
+
+    expect(webhookTypes(back.lab)).toEqual(['started', 'switched', 'analysis-failed', 'rolled-back']);
+    const rolled = back.lab.notifications.webhook.events.at(-1)!['data'] as Record<string, unknown>;
+    expect(rolled['detail']).toMatch(/^3 consecutive failures on /);
+    expect(rolled['durationMs']).toBeGreaterThan(0);
+    expect(back.lab.notifications.teams.delivered.at(-1)!.title).toMatch(
+      /^svc-notify-back: rolled back to blue \(green had traffic for \d/,
+    );
+
+    expect(webhookTypes(broken.lab)).toEqual(['started', 'failed']);
+    const failed = broken.lab.notifications.webhook.events.at(-1)!['data'] as Record<string, unknown>;
+    const deployRun = rf.phases.find((p) => p.name === 'deploy')!.url;
+    expect([failed['phase'], failed['runUrl']]).toEqual(['deploy', deployRun]);
+    expect(failed['detail']).toMatch(/job "build", step "Push image"/);
+    expect(broken.lab.notifications.slack.delivered).toEqual([]); // qa-slack hears of approvals only
+  });
 });
