@@ -4,7 +4,7 @@
 import { activityInfo } from '@temporalio/activity';
 import { eventKey, type NotificationEvent } from '../../notify/events.js';
 import { messageFor } from '../../notify/message.js';
-import { keepAlive } from '../heartbeat.js';
+import { heartbeat, keepAlive } from '../heartbeat.js';
 import { channelProblem, envSecrets, resolveChannel, type ChannelSpec, type SecretReader } from './channels.js';
 import { rejected, type FetchLike } from './deliver.js';
 import { sendToSlack } from './slack.js';
@@ -80,6 +80,9 @@ export function createNotifyActivities(options: NotifyActivityOptions = {}): Not
             : sendToWebhook(resolved.url, resolved.signingKey!, event, message, headers, delivery);
       // Heartbeats while the receiver is slow: a worker that dies mid-send is noticed within the
       // heartbeat timeout and the send is retried elsewhere, with the same key.
+      // The first beat at once: until an attempt has heartbeated, only startToCloseTimeout
+      // (30s) would notice a worker that died in its first request.
+      heartbeat({ channel, key });
       const status = await keepAlive(send);
       return { channel, key, status };
     },

@@ -26,13 +26,19 @@ export interface ReceivedNotification {
   duplicate?: boolean;
   /** The message's one-line title, as the receiver reads it from its format. */
   title?: string;
+  /** It was taken (posted, remembered) but its answer never sent (`accept-then-hang`). */
+  answerLost?: boolean;
   /** A problem with the payload the real service would report (e.g. a card Teams cannot post). */
   problem?: string;
 }
 
 /** What the receiver does with the next requests. */
 export type ReceiverBehavior =
-  { mode: 'normal' } | { mode: 'fail'; status: number; body?: string; times?: number } | { mode: 'hang'; times?: number };
+  | { mode: 'normal' }
+  | { mode: 'fail'; status: number; body?: string; times?: number }
+  | { mode: 'hang'; times?: number }
+  /** Takes the message (as the real service would: posted, or remembered as seen), then never answers: a lost answer. */
+  | { mode: 'accept-then-hang'; times?: number };
 
 export interface Answer {
   status: number;
@@ -120,6 +126,12 @@ export abstract class RecordingReceiver {
         ? { status: behavior.status, body: behavior.body ?? 'lab: injected failure' }
         : this.answer(req, body, json);
     Object.assign(record, answer.record ?? {}, { status: answer.status, answer: answer.body });
+    if (behavior.mode === 'accept-then-hang') {
+      record.answerLost = true;
+      this.hanging.add(res);
+      res.once('close', () => this.hanging.delete(res));
+      return;
+    }
     res.writeHead(answer.status, {
       'content-type': answer.contentType ?? 'text/plain; charset=utf-8',
       'content-length': String(Buffer.byteLength(answer.body)),

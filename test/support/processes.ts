@@ -167,6 +167,8 @@ export interface WorkerProcessOptions {
   name?: string;
   /** Wait until the worker polls. @default true */
   waitUntilRunning?: boolean;
+  /** More environment for the worker, e.g. BLUEGREEN_WORKER_POLICY and the secrets it names. */
+  env?: Record<string, string>;
 }
 
 /** Spawns `node bin/bluegreen.js worker --task-queue <q>` and waits until it polls its queue. */
@@ -183,6 +185,7 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
         }
       : {}),
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
+    ...options.env,
   });
   const worker = new ManagedProcess(
     options.name ?? `worker(${options.taskQueue})`,
