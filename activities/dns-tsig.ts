@@ -1,6 +1,7 @@
 // TSIG (RFC 8945): signs a request and checks the signed answer, over the bytes dns-packet
 // encodes. No npm library covers TSIG, so this is the one hand-written part of the DNS code;
-// test/dns-tsig.test.ts checks it against Knot DNS.
+// test/dns-tsig.test.ts checks it against known answers from dnspython (runs everywhere),
+// test/dns-switch.test.ts against a real Knot DNS (where Knot is installed).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { encodeCanonicalName, lastAdditionalOffset, skipName, TYPE_NUMBERS } from './dns-wire.js';
 

@@ -1,9 +1,15 @@
-// Turns what Octokit throws into the failure Temporal should act on. A retry cannot fix bad
-// credentials, a missing workflow file or a rejected input, so those stop the workflow's retry
-// loop at once with a sentence a human can act on; everything else stays retryable.
+// Turns what Octokit throws into the failure Temporal should act on. GitHub's 4xx answers are
+// answers, not outages: bad credentials, a missing workflow, a rejected input, a conflict, a
+// method or a body GitHub will not take. Those stop the workflow's retry loop at once with
+// GitHub's message and the request named. Only a short explicit list is transient: 408, 429
+// and rate-limit 403s (waited as told), 5xx, and network errors or timeouts.
 import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
+import { GITHUB_ERROR_TYPES, isTransientStatus } from '../workflows/github-error-types.js';
+import { rateLimitWait } from './github-rate-limit.js';
+
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS } from '../workflows/github-error-types.js';
 
 /** What the failed call was about, for the message: "workflow deploy-green.yml on branch green". */
 export interface GitHubCallContext {
@@ -11,22 +17,12 @@ export interface GitHubCallContext {
   subject: string;
 }
 
-export const GITHUB_ERROR_TYPES = {
-  auth: 'GitHubAuthError',
-  notFound: 'GitHubNotFound',
-  validation: 'GitHubValidationError',
-  forbidden: 'GitHubForbidden',
-  rateLimited: 'GitHubRateLimited',
-  transient: 'GitHubUnavailable',
-  mergeConflict: 'MergeConflict',
-} as const;
-
 export function isRequestError(err: unknown): err is RequestError {
   return err instanceof RequestError || (err instanceof Error && err.name === 'HttpError' && 'status' in err);
 }
 
 /** The GitHub message from an error body, without the documentation link GitHub appends. */
-function githubMessage(err: RequestError): string {
+export function githubMessage(err: RequestError): string {
   const data = err.response?.data as { message?: unknown; errors?: unknown } | undefined;
   const base = typeof data?.message === 'string' ? data.message : err.message;
   const details = Array.isArray(data?.errors)
@@ -34,83 +30,79 @@ function githubMessage(err: RequestError): string {
         .map((e: unknown) => (typeof e === 'string' ? e : (e as { message?: unknown })?.message))
         .filter((m): m is string => typeof m === 'string')
     : [];
-  return details.length > 0 ? `${base}: ${details.join('; ')}` : base;
+  // GitHub's validation messages start "Invalid request.\n\n…": one line reads better.
+  const text = details.length > 0 ? `${base}: ${details.join('; ')}` : base;
+  return text.replace(/\s*\n+\s*/g, ' ').trim();
 }
 
-/** URL of the failed request without its query string (never carries credentials anyway). */
-function requestUrl(err: RequestError): string {
+/** Method and URL of the failed request without its query string (never carries credentials anyway). */
+export function requestUrl(err: RequestError): string {
   return `${err.request.method} ${err.request.url.split('?')[0]}`;
-}
-
-/** Seconds GitHub asked us to wait, when it did. */
-function retryAfterSeconds(err: RequestError): number | undefined {
-  const headers = err.response?.headers ?? {};
-  const retryAfter = Number(headers['retry-after']);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter;
-  if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset']) {
-    const reset = Number(headers['x-ratelimit-reset']) * 1000;
-    if (Number.isFinite(reset)) return Math.max(1, Math.ceil((reset - Date.now()) / 1000) + 1);
-  }
-  return undefined;
-}
-
-function isRateLimit(err: RequestError): boolean {
-  if (err.status === 429) return true;
-  if (err.status !== 403) return false;
-  return retryAfterSeconds(err) !== undefined || /rate limit/i.test(githubMessage(err));
 }
 
 /**
  * Maps an error from a GitHub call to an `ApplicationFailure`:
- * 401 → non-retryable `GitHubAuthError`; 404 → non-retryable `GitHubNotFound` naming the
- * subject; 422 → non-retryable `GitHubValidationError` with GitHub's message; a 403 that is
- * not a rate limit → non-retryable `GitHubForbidden` (missing permission); a rate limit the
- * client did not wait out → retryable `GitHubRateLimited` with `nextRetryDelay` = GitHub's
- * wait; anything else → retryable `GitHubUnavailable`. Activity cancellation passes through.
+ * - 401 → non-retryable `GitHubAuthError`; 404 → non-retryable `GitHubNotFound` naming the subject;
+ * - 400, 422 → non-retryable `GitHubValidationError` with GitHub's message;
+ * - a rate limit (429, or a 403 that is one) the client did not wait out → retryable
+ *   `GitHubRateLimited` with `nextRetryDelay` = GitHub's wait;
+ * - another 403 → non-retryable `GitHubForbidden` (missing permission);
+ * - 408, 5xx, network errors → retryable `GitHubUnavailable`;
+ * - any other status (405, 409, 410, 413, 451 …) → non-retryable `GitHubRequestRefused`.
+ * Activity cancellation passes through.
  */
 export function toGitHubFailure(err: unknown, context: GitHubCallContext): Error {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   const cancelled = cancellationOfCurrentActivity();
   if (cancelled) return cancelled;
-  if (!isRequestError(err)) {
+  if (!isRequestError(err) || err.status === 0 || err.status === undefined) {
     const message = err instanceof Error ? err.message : String(err);
     return ApplicationFailure.retryable(`GitHub call about ${context.subject} failed: ${message}`, GITHUB_ERROR_TYPES.transient);
   }
   const where = requestUrl(err);
+  const refused = (type: string, text: string) => ApplicationFailure.nonRetryable(text, type);
   switch (err.status) {
     case 401:
-      return ApplicationFailure.nonRetryable(
-        `GitHub rejected the credentials (401) for ${where}: check GITHUB_TOKEN / app installation`,
+      return refused(
         GITHUB_ERROR_TYPES.auth,
+        `GitHub rejected the credentials (401) for ${where}: check GITHUB_TOKEN / app installation`,
       );
     case 404:
-      return ApplicationFailure.nonRetryable(
-        `GitHub answered 404 for ${context.subject} (${where}): check the name, that it exists, and that the credentials can see it`,
+      return refused(
         GITHUB_ERROR_TYPES.notFound,
+        `GitHub answered 404 for ${context.subject} (${where}): check the name, that it exists, and that the credentials can see it`,
       );
+    case 400:
     case 422:
-      return ApplicationFailure.nonRetryable(
-        `GitHub refused the request about ${context.subject} (422): ${githubMessage(err)}`,
+      return refused(
         GITHUB_ERROR_TYPES.validation,
+        `GitHub refused the request about ${context.subject} (${err.status} at ${where}): ${githubMessage(err)}`,
       );
   }
-  if (isRateLimit(err)) {
-    const wait = retryAfterSeconds(err) ?? 60;
+  const wait = rateLimitWait(err);
+  if (wait !== undefined) {
+    const seconds = Math.max(1, wait);
     return ApplicationFailure.create({
-      message: `GitHub rate limit (${err.status}) for ${where}: retrying in ${wait}s`,
+      message: `GitHub rate limit (${err.status}) for ${where}: retrying in ${seconds}s`,
       type: GITHUB_ERROR_TYPES.rateLimited,
-      nextRetryDelay: `${wait}s`,
+      nextRetryDelay: `${seconds}s`,
     });
   }
   if (err.status === 403) {
-    return ApplicationFailure.nonRetryable(
-      `GitHub refused access (403) to ${context.subject} (${where}): ${githubMessage(err)}; check the token's scopes or the app's permissions`,
+    return refused(
       GITHUB_ERROR_TYPES.forbidden,
+      `GitHub refused access (403) to ${context.subject} (${where}): ${githubMessage(err)}; check the token's scopes or the app's permissions`,
     );
   }
-  return ApplicationFailure.retryable(
-    `GitHub call about ${context.subject} failed (${err.status}) at ${where}: ${githubMessage(err)}`,
-    GITHUB_ERROR_TYPES.transient,
+  if (isTransientStatus(err.status)) {
+    return ApplicationFailure.retryable(
+      `GitHub call about ${context.subject} failed (${err.status}) at ${where}: ${githubMessage(err)}`,
+      GITHUB_ERROR_TYPES.transient,
+    );
+  }
+  return refused(
+    GITHUB_ERROR_TYPES.refused,
+    `GitHub refused the request about ${context.subject} (${err.status} at ${where}): ${githubMessage(err)}`,
   );
 }
 

@@ -87,21 +87,6 @@ export async function probeColor(url: string, timeoutMs: number): Promise<ProbeR
   return { ok: true, value: normalized };
 }
 
-/** Health (2xx) and color (`expect`) of one environment, as one verdict. */
-export async function probeEnvironment(
-  healthUrl: string,
-  colorUrl: string,
-  expect: Color,
-  timeoutMs: number,
-): Promise<ProbeResult<void>> {
-  const [health, color] = await Promise.all([probeGet(healthUrl, timeoutMs), probeColor(colorUrl, timeoutMs)]);
-  if (!health.ok) return { ok: false, reason: `health: ${health.reason}` };
-  if (!color.ok) return { ok: false, reason: `color: ${color.reason}` };
-  if (color.value !== expect)
-    return { ok: false, reason: `wrong color: ${colorUrl} answers "${color.value}", expected "${expect}"` };
-  return { ok: true, value: undefined };
-}
-
 /** `base` + `path` without doubled or missing slashes. */
 export function joinUrl(base: string, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;

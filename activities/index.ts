@@ -1,42 +1,81 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
-import type { Octokit } from '@octokit/rest';
-import type { GitHubRepoRef } from '../workflows/types.js';
-import { createDnsActivities, type DnsActivityOptions } from './dns.js';
-import { createGitHubActivities, type GitHubActivityOptions } from './github.js';
+import type { DnsActivityOptions } from '../switches/dns/activities.js';
+import { createSwitchTypeActivities } from '../switches/activities.js';
+import { createMetricActivities } from '../analysis/metric-activities.js';
+import { metricHeadersFor } from '../analysis/metric-headers.js';
+import type { SourceOptions } from '../analysis/prometheus/read.js';
+import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
+import type { SecretStore } from '../worker/secrets.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
-import { createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
-import { createSwitchActivities } from './switch.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
+import { channelsFromPolicy, createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
-  github: (ref: GitHubRepoRef) => Octokit;
-  /** Where `switch.tokenEnv` variables are read. @default process.env */
+  github: GitHubClientFor;
+  /**
+   * What this worker's credentials may touch (bluegreen-worker.yaml). Plans outside it end
+   * FAILED in plan; the switch activities take routers, keys and token variables from it.
+   * @default DEFAULT_POLICY (api.github.com only, no router, no DNS update)
+   */
+  policy?: WorkerPolicy;
+  /** The secrets read at worker start (router tokens, TSIG secrets). @default the `env` values */
+  secrets?: SecretStore;
+  /** Where secrets are read when no `secrets` store is given (tests). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Timing knobs of the GitHub activities (tests shorten them). */
   githubOptions?: GitHubActivityOptions;
   /** Timing knobs of the HTTP probes. */
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
-  dnsOptions?: Omit<DnsActivityOptions, 'env'>;
-  /** Notification channels (from the worker policy), their secrets and the Web UI link. */
+  dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
+  /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
+  analysisOptions?: SourceOptions;
+  /** Notifications: the Web UI link, timeouts; channels and secrets default to the policy's and the store's. */
   notify?: NotifyActivityOptions;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities & NotifyActivities {
   return {
+    ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createProbeActivities(deps.probeOptions),
-    ...createSwitchActivities(deps.env ? { env: deps.env } : {}),
-    ...createDnsActivities({ ...deps.dnsOptions, ...(deps.env ? { env: deps.env } : {}) }),
-    ...createNotifyActivities(deps.notify),
+    ...createAnalysisActivities({
+      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    }),
+    ...createSwitchTypeActivities({
+      policy: deps.policy ?? DEFAULT_POLICY,
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+      ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
+    }),
+    // Metric providers get their secret headers from the worker's policy, by URL prefix only.
+    ...createMetricActivities({
+      ...(deps.policy && deps.secrets
+        ? {
+            headersFor: metricHeadersFor(deps.policy.metrics, deps.secrets),
+            redact: (text: string) => deps.secrets!.redact(text),
+          }
+        : {}),
+      ...deps.analysisOptions,
+    }),
+    // Notification channels are the policy's; their URLs and keys come from the secret store.
+    ...createNotifyActivities({
+      ...(deps.policy ? { channels: channelsFromPolicy(deps.policy.notifications) } : {}),
+      ...(deps.secrets ? { secrets: (name: string) => deps.secrets!.find(name) } : {}),
+      ...deps.notify,
+    }),
   };
 }
 
 export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-export { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeEnvironment, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,
@@ -47,6 +86,6 @@ export {
   type GitHubClientOptions,
 } from './octokit.js';
 export { createProbeActivities, type MonitorProgress, type ProbeOptions } from './probes.js';
-export { createSwitchActivities, type SwitchOptions } from './switch.js';
-export { createDnsActivities, type DnsActivityOptions } from './dns.js';
+export { createSwitchActivities, type SwitchOptions } from '../switches/http/activities.js';
+export { createDnsActivities, type DnsActivityOptions } from '../switches/dns/activities.js';
 export type * from './types.js';

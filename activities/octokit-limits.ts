@@ -1,21 +1,34 @@
 // The client-side limits GitHub asks integrations to keep, as an Octokit plugin: at most
 // `maxConcurrentRequests` requests of a client in flight, and its writes (POST, PATCH, PUT,
-// DELETE) one at a time, started `writeSpacingMs` apart. Registered before plugin-retry, so every
-// attempt passes the gate. A wait here is one promise, not a chain of timer hops: a worker serving
-// hundreds of deployments does not queue its requests behind its own event loop.
+// DELETE) one at a time, started `writeSpacingMs` apart ("Best practices for using the REST
+// API", docs.github.com). Registered before plugin-retry, so every attempt passes the gate. A
+// wait here is one promise, not a chain of timer hops: a worker serving hundreds of deployments
+// does not queue its requests behind its own event loop. Options typed and defaults merged once,
+// as octokit/plugin-retry does.
 import type { Octokit, OctokitOptions } from '@octokit/core';
 import { abortableSleep } from './octokit-recovery.js';
 
 export interface RequestLimits {
+  /** @default true */
+  enabled: boolean;
+  /** GitHub allows 100 concurrent requests per credential; 10 leaves room. @default 10 */
   maxConcurrentRequests: number;
-  /** 0: writes are neither spaced nor serialized. */
+  /** 0: writes are neither spaced nor serialized. @default 1_000 */
   writeSpacingMs: number;
 }
 
-/** Reads its settings from the `limits` client option; without it the plugin does nothing. */
-export function limitsPlugin(octokit: Octokit, options: OctokitOptions): void {
-  const limits = (options as { limits?: RequestLimits }).limits;
-  if (!limits) return;
+declare module '@octokit/core/types' {
+  interface OctokitOptions {
+    /** Concurrency cap and write spacing (activities/octokit-limits.ts). */
+    limits?: Partial<RequestLimits>;
+  }
+}
+
+export const LIMITS_DEFAULTS: RequestLimits = { enabled: true, maxConcurrentRequests: 10, writeSpacingMs: 1_000 };
+
+export function limitsPlugin(octokit: Octokit, octokitOptions: OctokitOptions): void {
+  const limits: RequestLimits = { ...LIMITS_DEFAULTS, ...octokitOptions.limits };
+  if (!limits.enabled) return;
   const max = Math.max(1, limits.maxConcurrentRequests);
   let inFlight = 0;
   const queue: Array<() => void> = [];

@@ -7,9 +7,12 @@ import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { identityPlugin } from './octokit-identity.js';
 import { limitsPlugin } from './octokit-limits.js';
-import { recoveryPlugin } from './octokit-recovery.js';
+import { recoveryPlugin, type GitHubClientLog } from './octokit-recovery.js';
+
+export type { GitHubClientLog } from './octokit-recovery.js';
 
 /** How the worker authenticates to GitHub. */
 export type GitHubAuth =
@@ -21,14 +24,6 @@ export type GitHubAuth =
       privateKey: string;
       installationId: string | number;
     };
-
-/** The subset of a logger Octokit and this module use; Temporal's activity `log` fits. */
-export interface GitHubClientLog {
-  debug(message: string, meta?: Record<string, unknown>): void;
-  info(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
 
 export interface GitHubClientOptions {
   /**
@@ -75,15 +70,23 @@ export interface GitHubClientOptions {
 
 /** The Octokit class with the plugins every client here carries. */
 // Order matters: limits is innermost (each attempt of plugin-retry passes it), recovery outermost.
-export const BlueGreenOctokit = Octokit.plugin(limitsPlugin, retry, recoveryPlugin);
+export const BlueGreenOctokit = Octokit.plugin(limitsPlugin, retry, recoveryPlugin, identityPlugin);
 export type GitHubClient = InstanceType<typeof BlueGreenOctokit>;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * Statuses plugin-retry must not resend: every 4xx is GitHub's answer except 408 (a timeout);
+ * 403/429 rate limits are waited out as GitHub asks by the recovery plugin instead.
+ */
+const DO_NOT_RETRY = Array.from({ length: 100 }, (_, i) => 400 + i).filter((status) => status !== 408);
+
+/** `{ key: value }` when value is defined, else `{}` (the plugins merge their defaults once). */
+const given = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? activityOrConsoleLog;
-  const maxWait = options.maxInProcessRateLimitWaitSeconds ?? 20;
-  const maxRateLimitRetries = options.maxRateLimitRetries ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   // Installation tokens cached here, not in auth-app's private cache, so a 401 can drop them.
@@ -101,19 +104,25 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       // plugin-request-log reports a 304 as an error; for a conditional poll it is the good case.
       error: (message: string) => (/ - 304 /.test(message) ? log.debug(message) : log.error(message)),
     },
-    request: { fetch: fetchWithTimeout(requestTimeoutMs) },
-    // Beyond the defaults: 409 (merge conflict, run already completed) is an answer, not a
-    // hiccup; 403/429 rate limits are waited out as GitHub asks (recovery plugin), not on
-    // plugin-retry's fixed backoff.
-    retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    request: {
+      fetch: onlyUnder(stripTrailingSlash(options.baseUrl ?? 'https://api.github.com'), fetchWithTimeout(requestTimeoutMs)),
+    },
+    // Beyond plugin-retry's defaults: 405, 409 (merge conflict, run already completed), 413 …
+    // are answers, not hiccups; 403/429 rate limits are waited out as GitHub asks (recovery
+    // plugin), not on plugin-retry's fixed backoff.
+    retry: { ...given('retries', options.retries), doNotRetry: DO_NOT_RETRY },
     // Per client (per API root): writes are spaced per credential and host.
-    limits: { maxConcurrentRequests: options.maxConcurrentRequests ?? 10, writeSpacingMs: options.writeSpacingMs ?? 1_000 },
+    limits: {
+      ...given('maxConcurrentRequests', options.maxConcurrentRequests),
+      ...given('writeSpacingMs', options.writeSpacingMs),
+    },
     recovery: {
       log,
-      maxWaitSeconds: maxWait,
-      maxRetries: maxRateLimitRetries,
+      ...given('maxWaitSeconds', options.maxInProcessRateLimitWaitSeconds),
+      ...given('maxRetries', options.maxRateLimitRetries),
       ...(options.auth.kind === 'app' ? { dropCachedCredentials: () => tokenCache.clear() } : {}),
     },
+    identity: { kind: options.auth.kind },
   });
 }
 
@@ -150,6 +159,20 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
       if (callerSignal?.aborted) throw new DOMException('request cancelled with the activity', 'AbortError');
       throw err;
     }
+  };
+}
+
+/**
+ * Sends nothing outside the client's API root: no pagination link, redirect target or token
+ * mint (auth-app uses this client's request) takes the credential to another host.
+ */
+function onlyUnder(root: string, inner: typeof fetch): typeof fetch {
+  return (url, init) => {
+    const target = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
+    if (target !== root && !target.startsWith(`${root}/`) && !target.startsWith(`${root}?`)) {
+      throw ApplicationFailure.nonRetryable(`refused to send a GitHub request outside the API root ${root}`, 'PolicyRefused');
+    }
+    return inner(url, init);
   };
 }
 
@@ -220,14 +243,24 @@ function appPrivateKeyFromEnv(env: NodeJS.ProcessEnv): string {
  * with the same credentials, and sharing a client shares its rate-limit bookkeeping.
  */
 export function createGitHubClientCache(
-  options: Omit<GitHubClientOptions, 'baseUrl'>,
+  options: Omit<GitHubClientOptions, 'baseUrl'> & {
+    /** The worker policy's github.apiRoots check: a root it refuses gets no client (and no credential). */
+    allowApiRoot?: (root: string) => boolean;
+  },
 ): (ref: { baseUrl?: string }) => GitHubClient {
   const clients = new Map<string, GitHubClient>();
+  const { allowApiRoot, ...clientOptions } = options;
   return (ref) => {
     const key = stripTrailingSlash(ref.baseUrl ?? 'https://api.github.com');
+    if (allowApiRoot && !allowApiRoot(key)) {
+      throw ApplicationFailure.nonRetryable(
+        `the worker's policy does not send GitHub credentials to ${key} (github.apiRoots in bluegreen-worker.yaml)`,
+        'PolicyRefused',
+      );
+    }
     let client = clients.get(key);
     if (!client) {
-      client = createGitHubClient({ ...options, baseUrl: key });
+      client = createGitHubClient({ ...clientOptions, baseUrl: key });
       clients.set(key, client);
     }
     return client;

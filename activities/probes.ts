@@ -1,10 +1,12 @@
-// HTTP checks of the environments and of the public endpoint. Long checks are single
-// heartbeating activities (not many short ones) so a 15-minute monitor window adds a handful of
-// events to the workflow history, whatever its probe interval.
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+// HTTP reads of the public endpoint (the active color, waiting for a switch to show), and the
+// verify/monitor activities of deployments started before the analysis seam (analysis/), which
+// now run as the seam's two checks, health and color.
+import { ApplicationFailure } from '@temporalio/activity';
+import { createAnalysisActivities } from '../analysis/activities.js';
+import type { CheckPlan } from '../analysis/types.js';
 import type { Color } from '../workflows/types.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
-import { joinUrl, probeColor, probeEnvironment } from './http-probe.js';
+import { joinUrl, probeColor } from './http-probe.js';
 import type {
   MonitorInput,
   MonitorResult,
@@ -28,19 +30,12 @@ export interface ProbeOptions {
   publicColorIntervalMs?: number;
 }
 
-/** What monitorPublicEndpoint heartbeats; a retried attempt resumes from it. */
-export interface MonitorProgress {
-  startedAtMs: number;
-  elapsedMs: number;
-  remainingMs: number;
-  probes: number;
-  failures: number;
-  consecutiveFailures: number;
-  lastFailure?: string;
-}
+/** What monitorPublicEndpoint (and monitorChecks) heartbeat; a retried attempt resumes from it. */
+export type { MonitorProgress } from '../analysis/activities.js';
 
 export function createProbeActivities(options: ProbeOptions = {}) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
+  const analysis = createAnalysisActivities({ probeTimeoutMs });
 
   async function readActiveColor(input: ReadActiveColorInput): Promise<Color> {
     const answer = await probeColor(input.url, probeTimeoutMs);
@@ -49,35 +44,26 @@ export function createProbeActivities(options: ProbeOptions = {}) {
     throw ApplicationFailure.retryable(`Cannot read the active color: ${answer.reason}`, 'ColorEndpointUnavailable');
   }
 
-  async function verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult> {
-    const healthUrl = joinUrl(input.baseUrl, input.healthPath);
-    const colorUrl = joinUrl(input.baseUrl, input.colorPath);
-    const deadline = Date.now() + input.timeoutMs;
-    const needed = Math.max(1, input.successes);
-    let attempts = 0;
-    let inARow = 0;
-    let lastFailure: string | undefined;
-    const progress = () => ({ attempts, inARow, needed, ...(lastFailure ? { lastFailure } : {}) });
+  /** The checks of one environment: health (2xx) and color, the two that verify and monitor always ran. */
+  const environmentChecks = (healthUrl: string, colorUrl: string, expect: Color): CheckPlan[] => [
+    { provider: 'http-health', name: 'health', url: healthUrl },
+    { provider: 'color', name: 'color', url: colorUrl, expect },
+  ];
 
-    for (;;) {
-      attempts++;
-      const verdict = await probeEnvironment(healthUrl, colorUrl, input.expectColor, probeTimeoutMs);
-      if (verdict.ok) {
-        inARow++;
-      } else {
-        inARow = 0;
-        lastFailure = verdict.reason;
-      }
-      heartbeat(progress());
-      if (inARow >= needed) return { ok: true, attempts };
-      // Stop when the next probe could not start before the deadline.
-      if (Date.now() + input.intervalMs >= deadline) {
-        const reason = lastFailure ?? `only ${inARow} of ${needed} consecutive successes before the timeout`;
-        log.warn('Environment did not verify in time', { baseUrl: input.baseUrl, attempts, lastFailure: reason });
-        return { ok: false, attempts, lastFailure: reason };
-      }
-      await sleepWithHeartbeats(input.intervalMs, progress);
-    }
+  /** Kept for deployments started before the analysis seam (their histories name it): verifyChecks with the two checks. */
+  async function verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult> {
+    const checks = environmentChecks(
+      joinUrl(input.baseUrl, input.healthPath),
+      joinUrl(input.baseUrl, input.colorPath),
+      input.expectColor,
+    );
+    const result = await analysis.verifyChecks({
+      checks,
+      successes: input.successes,
+      intervalMs: input.intervalMs,
+      timeoutMs: input.timeoutMs,
+    });
+    return { ok: result.ok, attempts: result.rounds, ...(result.lastFailure ? { lastFailure: result.lastFailure } : {}) };
   }
 
   async function waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult> {
@@ -99,56 +85,17 @@ export function createProbeActivities(options: ProbeOptions = {}) {
     }
   }
 
+  /** Kept for deployments started before the analysis seam: monitorChecks with the two checks. */
   async function monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult> {
-    const ctx = Context.current();
-    const healthUrl = joinUrl(input.publicUrl, input.healthPath);
-    // A retried attempt (the worker died mid-window) carries on from its last heartbeat
-    // instead of starting the whole window again.
-    const resumed = ctx.info.heartbeatDetails as Partial<MonitorProgress> | undefined;
-    const now = Date.now();
-    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
-    const endsAt = startedAtMs + input.durationMs;
-    const threshold = Math.max(1, input.failureThreshold);
-    let probes = resumed?.probes ?? 0;
-    let failures = resumed?.failures ?? 0;
-    let consecutiveFailures = resumed?.consecutiveFailures ?? 0;
-    let lastFailure = resumed?.lastFailure;
-    const progress = (): MonitorProgress => ({
-      startedAtMs,
-      elapsedMs: Date.now() - startedAtMs,
-      remainingMs: Math.max(0, endsAt - Date.now()),
-      probes,
-      failures,
-      consecutiveFailures,
-      ...(lastFailure ? { lastFailure } : {}),
-    });
-    const result = (verdict: MonitorResult['verdict']): MonitorResult => ({
-      verdict,
-      probes,
-      failures,
-      ...(lastFailure ? { lastFailure } : {}),
-    });
-    if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
-
-    while (Date.now() < endsAt) {
-      const verdict = await probeEnvironment(healthUrl, input.colorUrl, input.expectColor, probeTimeoutMs);
-      probes++;
-      if (verdict.ok) {
-        consecutiveFailures = 0;
-      } else {
-        failures++;
-        consecutiveFailures++;
-        lastFailure = verdict.reason;
-        log.warn('Public endpoint probe failed', { consecutiveFailures, threshold, reason: verdict.reason });
-      }
-      heartbeat(progress());
-      if (consecutiveFailures >= threshold) return result('unhealthy');
-      const left = endsAt - Date.now();
-      if (left <= 0) break;
-      // Rejects with CancelledFailure when the workflow cancels the monitor (rollback / promote).
-      await sleepWithHeartbeats(Math.min(input.intervalMs, left), progress);
-    }
-    return result('healthy');
+    const checks = environmentChecks(joinUrl(input.publicUrl, input.healthPath), input.colorUrl, input.expectColor);
+    const { durationMs, intervalMs, failureThreshold } = input;
+    const result = await analysis.monitorChecks({ checks, durationMs, intervalMs, failureThreshold });
+    return {
+      verdict: result.verdict,
+      probes: result.rounds,
+      failures: result.failedRounds,
+      ...(result.lastFailure ? { lastFailure: result.lastFailure } : {}),
+    };
   }
 
   return { readActiveColor, verifyEnvironment, waitForPublicColor, monitorPublicEndpoint };

@@ -1,6 +1,14 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
-import type { Color, DnsPlan, GitHubRepoRef, NameserverAnswer } from '../workflows/types.js';
+import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
+import type { AnalysisActivities } from '../analysis/types.js';
+import type { SwitchActivities } from '../switches/activity-types.js';
+import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
+import type { PlanPolicyVerdict } from './policy.js';
+
+export type { HttpSwitchInput } from '../switches/http/types.js';
+export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
 
 export interface ReadActiveColorInput {
   /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
@@ -23,6 +31,11 @@ export interface DispatchWorkflowInput {
    */
   correlationId: string;
   inputs: Record<string, string>;
+  /**
+   * The commit the run must be of (the deploy's planned SHA). A found run of another commit is
+   * not adopted; absent, only the triggering actor is checked.
+   */
+  expectedHeadSha?: string;
 }
 
 export interface WorkflowRunRef {
@@ -46,6 +59,32 @@ export interface WorkflowRunResult {
   /** Name of the first failed job and step, when the run failed. */
   failedJob?: string;
   failedStep?: string;
+}
+
+export interface CancelWorkflowRunInput {
+  github: GitHubRepoRef;
+  runId: number;
+  /**
+   * How long to watch the run end after asking: half of it for a plain cancel, then a
+   * force-cancel (an `if: always()` job ignores a plain one) for the rest. @default 20_000
+   */
+  confirmWithinMs?: number;
+  /** Poll interval while watching. @default 1_000 */
+  pollIntervalMs?: number;
+}
+
+export interface CancelWorkflowRunResult {
+  runId: number;
+  url: string;
+  /**
+   * `cancelled`: the run ended cancelled; `completed`: it had already ended, or ended its own
+   * way before the cancel took (see `conclusion`); `requested`: GitHub accepted the cancel but
+   * the run had not ended within `confirmWithinMs`.
+   */
+  outcome: 'cancelled' | 'completed' | 'requested';
+  conclusion?: string;
+  /** True when a force-cancel was sent. */
+  forced: boolean;
 }
 
 export interface VerifyEnvironmentInput {
@@ -97,13 +136,6 @@ export interface MonitorResult {
   lastFailure?: string;
 }
 
-export interface HttpSwitchInput {
-  url: string;
-  /** Name of the worker environment variable holding the bearer token. */
-  tokenEnv: string;
-  color: Color;
-}
-
 export interface SyncBranchInput {
   github: GitHubRepoRef;
   /** The branch to bring level (the old color's). */
@@ -137,70 +169,23 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
-export interface DnsSwitchInput {
-  dns: DnsPlan;
-  color: Color;
-  /** host:port the update goes to; absent: the zone's primary (SOA MNAME). */
-  server?: string;
-  /** The secret itself is read from the worker's environment variable `secretEnv`. */
-  tsig: { keyName: string; algorithm: string; secretEnv: string };
-}
+/** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
+export type { PlanPolicyVerdict };
 
-export interface DnsSwitchResult {
-  /** Where the update went (host:port). */
-  server: string;
-  /** false when the record already named the target: nothing was sent. */
-  changed: boolean;
-  /** What the record held before, e.g. "CNAME blue.example.com". */
-  previous: string;
-  /** TTL of the record before the change: how long resolvers may keep the old answer. */
-  previousTtl?: number;
-  /** TTL written (or kept). */
-  ttl: number;
-}
-
-export interface VerifyDnsInput {
-  dns: DnsPlan;
-  color: Color;
-  /** The public color endpoint, reached at the address the record resolves to. */
-  publicUrl: string;
-  colorPath: string;
-  timeoutMs: number;
-  intervalMs: number;
-}
-
-export interface VerifyDnsResult {
-  ok: boolean;
-  /** The record the color needs, e.g. "CNAME green.example.com". */
-  expected: string;
-  /** The last answer of each authoritative server. */
-  nameservers: NameserverAnswer[];
-  /** TTL of the record as served once confirmed. */
-  ttl?: number;
-  /** Largest TTL seen on an answer that was not the target's: what caches may still hold. */
-  staleTtl?: number;
-  /** When every nameserver answered the target and the endpoint the right color. */
-  confirmedAt?: string;
-  /** The public endpoint check, in words. */
-  endpoint?: string;
-  /** Why it is not confirmed, when ok is false. */
-  lastProblem?: string;
-  elapsedMs: number;
-}
-
-/** The activity functions the worker registers (see activities/index.ts). */
-export interface BlueGreenActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
+  /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
+  checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
   waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
+  cancelWorkflowRun(input: CancelWorkflowRunInput): Promise<CancelWorkflowRunResult>;
   verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;
   waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
   monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult>;
-  switchViaHttp(input: HttpSwitchInput): Promise<void>;
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
-  switchViaDns(input: DnsSwitchInput): Promise<DnsSwitchResult>;
-  verifyDns(input: VerifyDnsInput): Promise<VerifyDnsResult>;
+  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
+  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

@@ -145,7 +145,39 @@ export function buildProgram(): Command {
     { flag: '--reason <text>', required: true, help: 'why' },
     'npx bluegreen abort datatruck-api --by dave --reason "wrong branch"',
   );
-  decision('promote', 'end the monitor window early as a success', undefined, 'npx bluegreen promote datatruck-api --by erin');
+  decision(
+    'promote',
+    'end the monitor window (or the bake) early as a success',
+    undefined,
+    'npx bluegreen promote datatruck-api --by erin',
+  );
+  decision(
+    'retry',
+    'run a failed step again (onFailure: ask): a new deploy, test or hook run, or the verify again',
+    { flag: '--reason <text>', required: false, help: 'why it should pass this time' },
+    'npx bluegreen retry datatruck-api --by frank --reason "runner lost network"\n  npx bluegreen abort datatruck-api --by frank --reason "real bug"   # give up instead',
+  );
+  decision(
+    'override-window',
+    'switch now although the switch window is closed or a freeze applies (approvers only; recorded)',
+    { flag: '--reason <text>', required: true, help: 'why it cannot wait (kept in the status)' },
+    'npx bluegreen override-window datatruck-api --by alice --reason "hotfix for incident 4711"',
+  );
+
+  program
+    .command('revert')
+    .description('bring back the version a SUCCEEDED deployment replaced: a switch back, or a redeploy of the previous SHA')
+    .argument('<service>', 'service name', serviceName)
+    .requiredOption('--reason <text>', 'why (recorded with the revert deployment)')
+    .addOption(new Option('--by <name>', 'who reverts').default(defaultUser(), '$BLUEGREEN_USER or your login'))
+    .option('--wait', 'follow the revert until it ends; the exit code tells the outcome')
+    .option('--dry-run', 'say what the revert would do and start nothing')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  npx bluegreen revert datatruck-api --reason "checkout errors since 14:10" --wait\n  npx bluegreen revert datatruck-api --reason "…" --dry-run\n\nDuring the bake window it is the instant rollback; after SUCCEEDED it starts a revert deployment\n(recorded, in history) on the previous deployment's task queue.\n${OUTCOME_CODES}`,
+    )
+    .action(recordExit(async (service, o) => (await import('./commands/revert.js')).revert(service, o)));
 
   program
     .command('worker')

@@ -1,57 +1,16 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
-import { dnsSection, switchDns } from './dns-config-schema.js';
+import { duration, httpUrl, name, workflowFile } from './config-fields.js';
+import { approvalSection } from './approval-config-schema.js';
+import { dnsSection } from './dns-config-schema.js';
+import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
+import { switchConfigSchema } from '../switches/registry.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
-import { notifySection, notifyChannelName } from './notify-config-schema.js';
+import { analysisSchemas } from './analysis-schema.js';
+import { notifySection } from './notify-config-schema.js';
 
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION_PATTERN.exec(text.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
-}
-
-const duration = (max = '30d') =>
-  z.string({ error: 'expected a duration like "30s", "15m" or "24h"' }).transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${text}" is not a duration: use a number and a unit, like "30s", "15m" or "24h"`,
-      });
-      return z.NEVER;
-    }
-    if (ms > parseDuration(max)!) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the maximum of ${max}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const httpUrl = z
-  .string({ error: 'expected a URL like "https://api.example.com"' })
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL like "https://api.example.com"')
-  .transform((value) => value.replace(/\/+$/, ''));
-
-const name = (what: string) =>
-  z
-    .string({ error: `expected the ${what} as text` })
-    .min(1, `the ${what} must not be empty`)
-    .max(100, `the ${what} is longer than 100 characters`);
-
-const workflowFile = z
-  .string({ error: 'expected a workflow file name like "deploy-green.yml"' })
-  .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name ending in .yml or .yaml, like "deploy-green.yml"');
+export { parseDuration } from './config-fields.js';
 
 const environment = z.strictObject({
   branch: name('branch name'),
@@ -82,22 +41,8 @@ const hook = z.strictObject({
     .default({}),
 });
 
-const switchWorkflow = z.strictObject({
-  type: z.literal('workflow').default('workflow'),
-  workflow: workflowFile.default('dns-update.yml'),
-  ref: name('branch name').optional(),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
-
-const switchHttp = z.strictObject({
-  type: z.literal('http'),
-  url: httpUrl,
-  tokenEnv: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, like "ROUTER_TOKEN"')
-    .default('BLUEGREEN_ROUTER_TOKEN'),
-  verifyTimeout: duration('2h').prefault('10m'),
-});
+// Named metrics and where they run (issue 14): client/analysis-schema.ts.
+const analysis = analysisSchemas({ duration, httpUrl, workflowFile, branch: name('branch name') });
 
 export const configSchema = z.strictObject({
   service: z
@@ -117,37 +62,51 @@ export const configSchema = z.strictObject({
   deploy: z
     .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
     .prefault({}),
-  switch: z.discriminatedUnion('type', [switchWorkflow, switchHttp, switchDns(duration)]).optional(),
+  switch: switchConfigSchema.optional(),
   dns: dnsSection.optional(),
+  /** Named metrics (Prometheus or JSON) that verify.analysis and monitor.analysis refer to. */
+  metrics: analysis.metrics.optional(),
   verify: z
     .strictObject({
       healthPath: z.string().startsWith('/', 'the path must start with "/"').default('/health'),
       successes: z.int().min(1).max(100).default(3),
       interval: duration('1h').prefault('5s'),
       timeout: duration('6h').prefault('5m'),
+      /** Metric analysis of the target color after the health checks, before approval. */
+      analysis: analysis.verifyAnalysis.optional(),
+      /** GitHub Actions test workflows run against the target color, beside the analysis. @default [] */
+      tests: analysis.tests.optional(),
     })
     .prefault({}),
-  approval: z
-    .strictObject({
-      required: z.boolean().default(true),
-      approvers: z.array(name('approver name')).max(100).default([]),
-      timeout: duration('30d').prefault('24h'),
-      /** Re-send approval-waiting to its channels this often while the gate waits (e.g. "1h"). @default no reminders */
-      remindEvery: duration('7d').optional(),
-      /** After this long at the gate, tell `escalateTo` (once). @default no escalation */
-      escalateAfter: duration('30d').optional(),
-      /** Channels (names from the worker policy) that hear of an approval left waiting `escalateAfter`. @default none */
-      escalateTo: z.array(notifyChannelName).min(1).max(8).optional(),
-    })
-    .prefault({}),
+  approval: approvalSection,
   monitor: z
     .strictObject({
       duration: z.union([z.literal(0), duration('30d')]).prefault('15m'),
       interval: duration('1h').prefault('30s'),
       failureThreshold: z.int().min(1).max(1000).default(3),
+      /** Metric analysis of the new color beside the probes; consecutive failures roll back. */
+      analysis: analysis.monitorAnalysis.optional(),
     })
     .prefault({}),
-  sync: z.strictObject({ enabled: z.boolean().default(true), redeploy: z.boolean().default(true) }).prefault({}),
+  sync: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      redeploy: z.boolean().default(true),
+      /**
+       * Bake: how long after the monitor window the old color stays untouched (the deployment
+       * waits in phase `bake`, where `rollback` switches back at once and `promote` ends it).
+       * Trades a longer-running deployment for an instant way back. @default 0 (sync at once)
+       * @example "2h"
+       */
+      after: z.union([z.literal(0), duration('30d')]).prefault(0),
+    })
+    .prefault({}),
+  /** Per step, what a failure does: `fail` (default) or `ask` (wait for retry/abort). See docs/resilience.md. */
+  onFailure: onFailureSection(duration),
+  /** When the switch may happen (deploy and verify run any time); the worker policy's windows apply too. @default [] (any time) */
+  windows: switchWindowsList,
+  /** When no switch happens, with the reason shown to whoever waits; the worker policy's freezes apply too. @default [] */
+  freezes: freezesList,
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
   hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
   notify: notifySection,

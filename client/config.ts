@@ -5,7 +5,9 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
+import { analysisConfigProblems } from './analysis-schema.js';
 import { notifyConfigProblems } from './notify-config-schema.js';
+import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/registry.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
@@ -80,7 +82,14 @@ export function parseConfigText(
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
-  if (result.success) problems.push(...dnsConfigProblems(result.data), ...notifyConfigProblems(result.data));
+  if (result.success) {
+    problems.push(
+      ...switchConfigProblems(result.data),
+      ...dnsConfigProblems(result.data),
+      ...analysisConfigProblems(result.data),
+      ...notifyConfigProblems(result.data),
+    );
+  }
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
@@ -145,13 +154,7 @@ export function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     if (issue.input === undefined) return { path, message: `is required (${expected})` };
     return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
-  if (issue.code === 'invalid_union' && path === 'switch') {
-    return {
-      path,
-      message:
-        'expected type "workflow" (with workflow, ref), type "http" (with url, tokenEnv) or type "dns" (with tsig, see docs/dns.md)',
-    };
-  }
+  if (issue.code === 'invalid_union' && path === 'switch') return { path, message: SWITCH_UNION_HINT };
   if (issue.code === 'invalid_union') {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
     const told = issue.errors.flat().find((branch) => branch.code === 'custom');

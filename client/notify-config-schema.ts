@@ -34,7 +34,12 @@ export const notifySection = z.array(subscription).max(32).default([]);
 /** The cross-field rules of notifications, with the path of the field to fix. */
 export function notifyConfigProblems(config: {
   notify: { channel: string; events: NotifyEventType[] }[];
-  approval: { required: boolean; remindEvery?: number | undefined; escalateAfter?: number | undefined; escalateTo?: string[] | undefined };
+  approval: {
+    required: boolean;
+    remindEvery?: number | undefined;
+    escalateAfter?: number | undefined;
+    escalateTo?: string[] | undefined;
+  };
 }): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const { approval } = config;

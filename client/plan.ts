@@ -1,8 +1,11 @@
 // Turns a validated config into the plain DeploymentPlan the workflow starts with.
 import { randomBytes } from 'node:crypto';
-import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan, SwitchPlan } from '../workflows/types.js';
+import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/registry.js';
+import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
 import type { NotifyPlan } from '../notify/events.js';
 import type { BlueGreenConfig } from './config-schema.js';
+import { analysisPlanFields } from './analysis-schema.js';
+import { FAILURE_STEPS } from './resilience-config-schema.js';
 
 export interface PlanOptions {
   requestedBy: string;
@@ -40,19 +43,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     ref: h.ref ?? blueBranch,
     inputs: h.inputs,
   });
-  const sw = config.switch ?? { type: 'workflow' as const, workflow: 'dns-update.yml', verifyTimeout: 600_000 };
-  const switchPlan: SwitchPlan =
-    sw.type === 'http'
-      ? { type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }
-      : sw.type === 'dns'
-        ? {
-            type: 'dns',
-            ...(sw.server !== undefined ? { server: sw.server } : {}),
-            tsig: sw.tsig,
-            updateTimeoutMs: sw.updateTimeout,
-            verifyTimeoutMs: sw.verifyTimeout,
-          }
-        : { type: 'workflow', workflow: sw.workflow, ref: sw.ref ?? blueBranch, verifyTimeoutMs: sw.verifyTimeout };
+  const switchPlan = switchPlanOf(config.switch ?? DEFAULT_SWITCH_CONFIG, blueBranch);
   return {
     service: config.service,
     deploymentId: options.deploymentId ?? newDeploymentId(config.service, options.now),
@@ -78,17 +69,35 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
       required: config.approval.required,
       approvers: config.approval.approvers,
       timeoutMs: config.approval.timeout,
+      via: [config.approval.via],
+      ...(config.approval.via === 'github'
+        ? {
+            gate: {
+              workflow: config.approval.workflow,
+              ref: config.approval.ref ?? blueBranch,
+              environment: config.approval.environment,
+            },
+          }
+        : {}),
+      minApprovals: config.approval.minApprovals,
+      allowSelfApproval: config.approval.allowSelfApproval,
     },
     monitor: {
       durationMs: config.monitor.duration,
       intervalMs: config.monitor.interval,
       failureThreshold: config.monitor.failureThreshold,
     },
-    sync: config.sync,
+    sync: {
+      enabled: config.sync.enabled,
+      redeploy: config.sync.redeploy,
+      ...(config.sync.after > 0 ? { afterMs: config.sync.after } : {}),
+    },
     rollback: config.rollback,
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },
     ...(config.dns ? { dns: dnsPlan(config.dns) } : {}),
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
+    ...analysisPlanFields(config, blueBranch),
+    ...resiliencePlan(config),
     ...notifyPlan(config),
   };
 }
@@ -104,5 +113,32 @@ function notifyPlan(config: BlueGreenConfig): { notify?: NotifyPlan } {
       ...(approval.escalateAfter !== undefined ? { escalateAfterMs: approval.escalateAfter } : {}),
       escalateTo: approval.escalateTo ?? [],
     },
+  };
+}
+
+/** onFailure, windows and freezes: only what differs from the defaults, so plain plans stay as they were. */
+function resiliencePlan(config: BlueGreenConfig): Pick<DeploymentPlan, 'onFailure' | 'switchWindows'> {
+  const onFailure: NonNullable<DeploymentPlan['onFailure']> = {};
+  for (const step of FAILURE_STEPS) {
+    const policy = config.onFailure[step];
+    if (policy?.action !== 'ask') continue;
+    onFailure[step] = {
+      action: 'ask',
+      retryTimeoutMs: policy.retryTimeout,
+      default: policy.default,
+      maxRetries: policy.maxRetries,
+    };
+  }
+  const { windows, freezes } = config;
+  return {
+    ...(Object.keys(onFailure).length > 0 ? { onFailure } : {}),
+    ...(windows.length > 0 || freezes.length > 0
+      ? {
+          switchWindows: {
+            windows: windows.map((w) => ({ ...w, source: 'bluegreen.yaml' })),
+            freezes: freezes.map((f) => ({ ...f, source: 'bluegreen.yaml' })),
+          },
+        }
+      : {}),
   };
 }

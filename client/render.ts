@@ -1,6 +1,9 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
-import { formatDuration, orList, shortSha } from '../workflows/format.js';
+import { analysisStatusLines } from './render-analysis.js';
+import { analysisLines } from '../analysis/summary.js';
+import { formatDuration, shortSha } from '../workflows/format.js';
+import { nextSteps } from '../workflows/next-steps.js';
 import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -58,41 +61,19 @@ export function describeApproval(a: ApprovalRecord): string {
 }
 
 /**
- * What a human can or must do now, as exact commands: the approval gate (who may approve),
- * the monitor window (promote / rollback), or whatever else the deployment waits for.
+ * What a human can or must do now (workflows/next-steps.ts, the same rules as the Web UI),
+ * as terminal lines: the exact commands under a first sentence.
  */
-export function nextSteps(s: DeploymentStatus): string[] {
-  if (s.outcome) return [];
-  const current = s.phases.find((p) => p.name === s.phase);
-  const running = current?.state === 'running';
-  // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
-  const cleanUp = s.phases.filter((p) => p.name.startsWith('postSync:')).map((p) => p.name.slice('postSync:'.length));
-  const noReturn =
-    cleanUp.length > 0
-      ? [`  note: rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`]
-      : [];
-  if (s.phase === 'approval' && running && s.waitingFor) {
-    const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
-    return [
-      `Waiting for QA approval: ${who}.`,
-      `  approve:  npx bluegreen approve ${s.service} --by <name> --comment "…"`,
-      `  reject:   npx bluegreen reject ${s.service} --by <name> --reason "…"`,
-      ...noReturn,
-    ];
-  }
-  if (s.phase === 'monitor' && running) {
-    return [
-      'No action needed: the monitor window ends by itself.',
-      `  end it early:   npx bluegreen promote ${s.service} --by <name>`,
-      `  switch back:    npx bluegreen rollback ${s.service} --by <name> --reason "…"`,
-      ...noReturn,
-    ];
-  }
-  if (s.waitingFor) return [`Waiting for ${s.waitingFor}`];
-  if (['plan', 'deploy', 'verify', 'approval'].includes(s.phase)) {
-    return [`No action needed. To stop before traffic moves: npx bluegreen abort ${s.service} --by <name> --reason "…"`];
-  }
-  return [];
+export function nextStepLines(s: DeploymentStatus): string[] {
+  const steps = nextSteps(s);
+  if (steps.moment === 'none') return [];
+  const width = Math.max(0, ...steps.commands.map((c) => c.label.length)) + 3;
+  if (steps.moment === 'abortable') return [`${steps.lead} ${steps.commands.map((c) => c.command).join(' ')}`];
+  return [
+    ...(steps.lead ? [steps.lead] : []),
+    ...steps.commands.map((c) => `  ${`${c.label}:`.padEnd(width)}${c.command}`),
+    ...steps.notes.map((n) => `  note: ${n}`),
+  ];
 }
 
 export function outcomeLine(s: DeploymentStatus, color = false): string {
@@ -142,6 +123,12 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
       `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`,
     );
   }
+  lines.push(...analysisStatusLines(s));
+  const checks = analysisLines(s.analysis);
+  if (checks.length > 0) {
+    lines.push('', '  Checks:');
+    for (const [phase, words] of checks) lines.push(`    ${phase.padEnd(8)} ${words}`);
+  }
   if (s.dns) {
     const { dns } = s;
     lines.push('', `  DNS ${dns.record} → ${dns.expected}${dns.ttl !== undefined ? ` (TTL ${dns.ttl}s)` : ''}:`);
@@ -154,7 +141,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
       lines.push(`    resolvers may still hand out the old answer until ${clock(dns.cachesMayLagUntil)}`);
   }
   if (s.pointOfNoReturn) lines.push('', '  Point of no return passed: rollback is no longer possible.');
-  const steps = nextSteps(s);
+  const steps = nextStepLines(s);
   if (steps.length > 0) lines.push('', ...steps.map((l, i) => `  ${i === 0 ? paint(color, '1', l) : l}`));
   if (s.outcome) lines.push('', `  ${outcomeLine(s, color)}`);
   if (options.footer?.length) lines.push('', ...options.footer.map((l) => `  ${l}`));
@@ -169,7 +156,7 @@ export function renderChangeLine(s: DeploymentStatus, now = Date.now()): string 
   const phase = s.phases.find((p) => p.name === s.phase);
   const parts = [`${time} ${s.service} ${s.phase}`, phase?.state ?? '', phase?.detail ?? ''];
   if (phase?.url && phase.state === 'running') parts.push(phase.url);
-  const steps = nextSteps(s);
+  const steps = nextStepLines(s);
   if (s.waitingFor && steps[0]) parts.push(`— ${steps.map((l) => l.trim().replace(/\s+/g, ' ').replace(/\.$/, '')).join('; ')}`);
   return parts.filter(Boolean).join(' ');
 }
@@ -242,7 +229,7 @@ export function renderLogLines(previous: DeploymentStatus | undefined, s: Deploy
     }
   }
   if (s.waitingFor && s.waitingFor !== previous?.waitingFor) {
-    const steps = nextSteps(s);
+    const steps = nextStepLines(s);
     if (steps.length > 0) say(steps.map((l) => l.trim().replace(/\s+/g, ' ').replace(/\.$/, '')).join('; '));
   }
   if (s.pointOfNoReturn && !previous?.pointOfNoReturn) say('point of no return passed: rollback is no longer possible');

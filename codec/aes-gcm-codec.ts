@@ -8,6 +8,7 @@ import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 // Default import: @temporalio/proto is CommonJS, and Node's ESM loader (tsx, `bluegreen`) sees
 // no named exports in it (vitest's interop would hide that).
 import proto from '@temporalio/proto';
+import { RemotePayloadCodec } from './remote-codec.js';
 
 const { temporal } = proto;
 
@@ -142,8 +143,21 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmPayloa
   return new AesGcmPayloadCodec({ id, key }, previous);
 }
 
-/** The data converter for a Client or Worker: the codec when configured, else Temporal's default. */
+/**
+ * The data converter for a Client (the CLI): the key's codec when BLUEGREEN_CODEC_KEY is set;
+ * else, with BLUEGREEN_CODEC_ENDPOINT, a codec server asked with BLUEGREEN_CODEC_SERVER_TOKEN
+ * (so a CLI user need not hold the key); else Temporal's default.
+ */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   const codec = codecFromEnv(env);
-  return codec ? { payloadCodecs: [codec] } : undefined;
+  if (codec) return { payloadCodecs: [codec] };
+  const endpoint = env['BLUEGREEN_CODEC_ENDPOINT']?.trim();
+  if (!endpoint) return undefined;
+  const token = env['BLUEGREEN_CODEC_SERVER_TOKEN']?.trim();
+  if (!token)
+    throw new CodecKeyError(
+      'BLUEGREEN_CODEC_ENDPOINT is set but BLUEGREEN_CODEC_SERVER_TOKEN is not: the codec server needs its token',
+    );
+  const namespace = env['TEMPORAL_NAMESPACE']?.trim() || 'default';
+  return { payloadCodecs: [new RemotePayloadCodec({ endpoint, token, namespace })] };
 }

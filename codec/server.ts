@@ -2,11 +2,15 @@
 // `{"payloads":[{"metadata":{…base64},"data":"base64"}]}`), so the Web UI and `temporal`
 // CLI can show the deployments' payloads in clear to whoever runs it next to their browser.
 //
-//   BLUEGREEN_CODEC_KEY=… npx tsx codec/server.ts          # http://127.0.0.1:8888
-//   temporal server start-dev --ui-codec-endpoint http://127.0.0.1:8888
+//   BLUEGREEN_CODEC_KEY=… BLUEGREEN_CODEC_SERVER_TOKEN=… npx tsx codec/server.ts   # http://127.0.0.1:8888
+//   temporal workflow show -w bluegreen-api --codec-endpoint http://127.0.0.1:8888 --codec-auth "Bearer $BLUEGREEN_CODEC_SERVER_TOKEN"
 //
-// It decrypts whatever it is sent, so it listens on loopback by default and answers the
+// It decrypts whatever it is sent, so: every request needs its bearer token (or the cookie its
+// /login form sets, for the Web UI's "include cross-origin credentials"); a Host header other
+// than the one it listens on is refused (a DNS-rebinding page cannot reach it under another
+// name); /encode is off unless asked for; it listens on loopback by default and answers the
 // browser only from the Web UI origins it is told (docs/security.md).
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +22,25 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
+  /**
+   * The bearer token every request must carry (`Authorization: Bearer <token>`), or the value
+   * of the cookie the /login form sets. Required: a codec server that decrypts for anyone is a
+   * leak. Make one with `openssl rand -hex 32`.
+   */
+  token: string;
+  /**
+   * Serve POST /encode too. The Web UI needs it only to send signals or start workflows with
+   * input from the browser; `bluegreen` through a codec server (BLUEGREEN_CODEC_ENDPOINT) needs
+   * it for deploy. Off, /encode answers 403 so nobody seals forged payloads with your key.
+   * @default false
+   */
+  allowEncode?: boolean;
+  /**
+   * Host header values accepted besides the listening address and its localhost spellings,
+   * e.g. `codec.internal:8888` behind a proxy. Any other Host is refused (DNS rebinding).
+   * @default []
+   */
+  allowedHosts?: string[];
   /** @default 8888 */
   port?: number;
   /** @default '127.0.0.1' */
@@ -86,20 +109,49 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
   };
+  if (!options.token || options.token.length < 16) throw new Error('the codec server needs a token of at least 16 characters');
+  const expected = Buffer.from(options.token);
+  const authorized = (req: IncomingMessage): boolean => {
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    const cookie = /(?:^|;\s*)bluegreen-codec=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    return [bearer, cookie && decodeURIComponent(cookie)].some((given) => {
+      if (!given) return false;
+      const bytes = Buffer.from(given);
+      return bytes.length === expected.length && timingSafeEqual(bytes, expected);
+    });
+  };
+  let hosts = new Set<string>();
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
 
   const server = createServer((req, res) => {
+    if (!hosts.has((req.headers.host ?? '').toLowerCase())) {
+      send(res, 421, { error: 'this codec server does not answer to that Host (set BLUEGREEN_CODEC_ALLOWED_HOSTS)' });
+      return;
+    }
     cors(req, res);
     const path = new URL(req.url ?? '/', 'http://codec').pathname.replace(/\/+$/, '');
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
     }
+    if (path === '/login') {
+      login(req, res, expected);
+      return;
+    }
     if (req.method !== 'POST' || (path !== '/encode' && path !== '/decode')) {
       send(res, 404, { error: 'POST /encode or POST /decode' });
+      return;
+    }
+    if (!authorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="bluegreen codec"');
+      send(res, 401, { error: 'a bearer token is required (Authorization: Bearer <BLUEGREEN_CODEC_SERVER_TOKEN>)' });
+      return;
+    }
+    if (path === '/encode' && !options.allowEncode) {
+      send(res, 403, { error: '/encode is off on this codec server (BLUEGREEN_CODEC_ALLOW_ENCODE=true turns it on)' });
       return;
     }
     readBody(req)
@@ -119,6 +171,12 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  hosts = new Set(
+    [host, ...(loopback.includes(host) || address === '0.0.0.0' || address === '::' ? loopback : [])]
+      .map((name) => `${name}:${port}`.toLowerCase())
+      .concat((options.allowedHosts ?? []).map((h) => h.toLowerCase())),
+  );
   return {
     url: `http://${host}:${port}`,
     server,
@@ -126,15 +184,60 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   };
 }
 
-async function run(): Promise<void> {
-  const codec = codecFromEnv(process.env);
-  if (!codec) throw new Error('BLUEGREEN_CODEC_KEY is not set: the codec server needs the key the workers use');
-  const origins = process.env['BLUEGREEN_CODEC_CORS_ORIGINS']
+/**
+ * GET /login: a form for the token; POST /login sets it as an HttpOnly cookie, so the Web UI
+ * (codec settings: "Include cross-origin credentials") can call this server from the browser,
+ * which cannot add an Authorization header of its own.
+ */
+function login(req: IncomingMessage, res: ServerResponse, expected: Buffer): void {
+  if (req.method !== 'POST') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY' });
+    res.end(
+      '<!doctype html><title>bluegreen codec server</title><form method="post"><label>Codec server token ' +
+        '<input type="password" name="token" autofocus></label> <button>Sign in</button></form>',
+    );
+    return;
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    body += chunk;
+    if (body.length > 4096) req.destroy();
+  });
+  req.on('end', () => {
+    const token = new URLSearchParams(body).get('token') ?? '';
+    const given = Buffer.from(token);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('wrong token');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'set-cookie': `bluegreen-codec=${encodeURIComponent(token)}; HttpOnly; Secure; SameSite=None; Path=/`,
+    });
+    res.end('signed in: the Web UI can now use this codec server (with "Include cross-origin credentials")');
+  });
+}
+
+const list = (text: string | undefined) =>
+  text
     ?.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+
+async function run(): Promise<void> {
+  const codec = codecFromEnv(process.env);
+  if (!codec) throw new Error('BLUEGREEN_CODEC_KEY is not set: the codec server needs the key the workers use');
+  const token = process.env['BLUEGREEN_CODEC_SERVER_TOKEN']?.trim();
+  if (!token) {
+    throw new Error('BLUEGREEN_CODEC_SERVER_TOKEN is not set: every request must carry it (make one with: openssl rand -hex 32)');
+  }
+  const origins = list(process.env['BLUEGREEN_CODEC_CORS_ORIGINS']);
   const started = await startCodecServer({
     codec,
+    token,
+    allowEncode: process.env['BLUEGREEN_CODEC_ALLOW_ENCODE'] === 'true',
+    allowedHosts: list(process.env['BLUEGREEN_CODEC_ALLOWED_HOSTS']) ?? [],
     port: Number(process.env['BLUEGREEN_CODEC_PORT'] ?? 8888),
     host: process.env['BLUEGREEN_CODEC_HOST'] ?? '127.0.0.1',
     ...(origins ? { corsOrigins: origins } : {}),

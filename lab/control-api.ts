@@ -5,14 +5,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GitHubSimulator } from './github/simulator.js';
 import { RouteTable, type RouteResult } from './github/route-table.js';
 import { isRecord, readJson, sendJson } from './http.js';
+import type { LoadGenerator, LoadOptions } from './load.js';
 import type { Router } from './router.js';
 import type { SampleApps } from './sample-app.js';
+import type { EnvironmentSettings } from './github/review-controls.js';
 import type { AppFault, Color, FaultSpec, WorkflowBehavior, WorkflowDefinition } from './types.js';
 
 export interface ControlTargets {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  load: LoadGenerator;
   exampleConfig(service?: string): Record<string, unknown>;
   describe(): Record<string, unknown>;
 }
@@ -106,7 +109,32 @@ export function controlRoutes(t: ControlTargets): RouteTable {
       github.setWebhook({ url, secret });
       return ok();
     })
-    .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries));
+    .add('GET', '/_lab/webhook-deliveries', () => ok(github.webhookDeliveries))
+    .add('GET', '/_lab/users', () => ok(github.reviews.users()))
+    .add('POST', '/_lab/qa-gate', ({ body }) => {
+      const { environment, ...settings } = objectOf(body) as { environment?: string } & EnvironmentSettings;
+      return (github.reviews.addQaGate(environment, settings.reviewers ? settings : undefined), ok());
+    })
+    .add('POST', '/_lab/runs/:id/review', ({ params, body }) => {
+      const { login, state, comment } = objectOf(body) as { login?: string; state?: string; comment?: string };
+      if (typeof login !== 'string' || (state !== 'approved' && state !== 'rejected'))
+        throw new ControlError('body must be { "login": "alice", "state": "approved" | "rejected", "comment"?: "…" }');
+      return (github.reviews.review(Number(params['id']), login, state, comment ?? ''), ok());
+    })
+    .add('GET', '/_lab/load', () => ok(t.load.stats))
+    .add('POST', '/_lab/load', ({ body }) => {
+      const options = objectOf(body);
+      // Targets by name ("public", "blue", "green") or as loopback URLs.
+      const named: Record<string, () => string> = {
+        public: () => router.url,
+        blue: () => apps.url('blue'),
+        green: () => apps.url('green'),
+      };
+      const targets = Array.isArray(options['targets']) ? options['targets'] : ['public'];
+      const urls = targets.map((target) => (typeof target === 'string' && named[target] ? named[target]() : String(target)));
+      return ok(t.load.start({ ...(options as Omit<LoadOptions, 'targets'>), targets: urls }));
+    })
+    .add('DELETE', '/_lab/load', () => ok(t.load.stop()));
   return table;
 }
 

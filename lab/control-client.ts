@@ -14,6 +14,7 @@ import type {
   WorkflowBehavior,
   WorkflowDefinition,
 } from './types.js';
+import type { LoadStats } from './load.js';
 
 export class LabControlClient {
   /** @param githubUrl the lab's githubUrl (the control API lives under /_lab) */
@@ -95,6 +96,13 @@ export class LabControlClient {
   /** Where `workflow_run` completed webhooks go; undefined stops them. */
   async setWebhook(target: WebhookTarget | undefined): Promise<void> {
     await this.call('POST', '/webhook', target ?? { url: null });
+  }
+  /** Starts bounded traffic; targets by name ('public', 'blue', 'green') or loopback URL. */
+  startLoad(options: { targets?: string[]; ratePerSecond?: number; durationMs?: number; path?: string }): Promise<LoadStats> {
+    return this.call('POST', '/load', options);
+  }
+  stopLoad(): Promise<LoadStats> {
+    return this.call('DELETE', '/load');
   }
   webhookDeliveries(): Promise<WebhookDelivery[]> {
     return this.call('GET', '/webhook-deliveries');

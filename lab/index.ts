@@ -5,6 +5,7 @@ import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { DnsFollower } from './dns-follower.js';
+import { LoadGenerator } from './load.js';
 import { NotificationReceivers } from './notify/index.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
@@ -17,6 +18,7 @@ export { SampleApps } from './sample-app.js';
 export { Router } from './router.js';
 export { ServiceRouter } from './service-router.js';
 export { LabControlClient } from './control-client.js';
+export { LoadGenerator, type LoadOptions, type LoadStats } from './load.js';
 export { NotificationReceivers } from './notify/index.js';
 
 export interface Lab {
@@ -35,6 +37,8 @@ export interface Lab {
   github: GitHubSimulator;
   apps: SampleApps;
   router: Router;
+  /** Bounded loopback traffic at the router or the apps (for the metric analysis); stopped by close(). */
+  load: LoadGenerator;
   /** Slack-, Teams- and generic-webhook-compatible receivers that record the notifications sent. */
   notifications: NotificationReceivers;
   /** A bluegreen.yaml-shaped plain object pointing at this lab. */
@@ -78,6 +82,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       runTiming: { queuedMs: options.runTiming?.queuedMs ?? 200, inProgressMs: options.runTiming?.inProgressMs ?? 800 },
       returnRunDetails: options.returnRunDetails ?? true,
       ...(options.webhook ? { webhook: options.webhook } : {}),
+      ...(options.reviewTimeoutMs !== undefined ? { reviewTimeoutMs: options.reviewTimeoutMs } : {}),
     },
     {
       deploy: (color, sha) => apps.deploy(color, sha),
@@ -105,9 +110,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       })
     : undefined;
 
+  const load = new LoadGenerator();
   const notifications = new NotificationReceivers();
   const started: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
+    load.stop();
     for (const timer of lagTimers) clearTimeout(timer);
     dnsFollower?.stop();
     await Promise.all(started.splice(0).map((stop) => stop()));
@@ -173,6 +180,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         github,
         apps,
         router,
+        load,
         exampleConfig: configFor,
         describe: () => ({ githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), owner, repo, branches }),
       }),
@@ -190,8 +198,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       branches,
       github,
       apps,
-      router,
       notifications,
+      router,
+      load,
       exampleConfig: configFor,
       addService,
       get services() {

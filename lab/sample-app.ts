@@ -1,6 +1,9 @@
 // The two sample apps (blue and green): what the orchestrator probes and what the router
-// forwards to. Each is its own HTTP server so a "refused" or slow app is a real one.
+// forwards to. Each is its own HTTP server so a "refused" or slow app is a real one. Each
+// exposes Prometheus metrics on /metrics (lab/app-metrics.ts); `errorRate` and `latencyMs`
+// faults change what its traffic routes (everything but /health, the color and /metrics) answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppMetrics, routeOf } from './app-metrics.js';
 import { listen, sendJson, sendText, sleep, type ListeningServer } from './http.js';
 import type { AppFault, Color } from './types.js';
 
@@ -14,12 +17,19 @@ export interface AppState {
   requests: number;
 }
 
+/** Routes the orchestrator itself uses: never slowed or failed by the traffic knobs. */
+const INFRASTRUCTURE_ROUTES = new Set(['/health', '/deployment/color/', '/metrics']);
+
 class SampleApp {
   readonly state: AppState;
+  readonly metrics: AppMetrics;
   private listening!: ListeningServer;
+  /** Traffic requests so far: errors are spread evenly (exactly `errorRate` of them), not random. */
+  private trafficCount = 0;
 
   constructor(color: Color, version: string) {
     this.state = { color, healthy: true, version, fault: {}, deployedAt: new Date().toISOString(), requests: 0 };
+    this.metrics = new AppMetrics(color);
   }
 
   get url(): string {
@@ -45,9 +55,21 @@ class SampleApp {
       req.socket.destroy();
       return;
     }
+    const started = performance.now();
     if (fault.delayMs) await sleep(fault.delayMs);
     const path = new URL(req.url ?? '/', 'http://app').pathname;
-    if (path === '/health') {
+    const route = routeOf(path);
+    res.once('finish', () => this.metrics.observe(route, res.statusCode, (performance.now() - started) / 1000, version));
+    if (!INFRASTRUCTURE_ROUTES.has(route)) {
+      if (fault.latencyMs) await sleep(fault.latencyMs);
+      if (this.failsThisRequest(fault.errorRate ?? 0)) {
+        sendJson(res, 500, { error: 'injected error (lab errorRate)', color, version });
+        return;
+      }
+    }
+    if (route === '/metrics') {
+      sendText(res, 200, await this.metrics.exposition(), this.metrics.contentType);
+    } else if (path === '/health') {
       const healthy = this.state.healthy;
       sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', color, version });
     } else if (path === '/deployment/color/' || path === '/deployment/color') {
@@ -58,6 +80,11 @@ class SampleApp {
     } else {
       sendJson(res, 404, { error: 'not found', path });
     }
+  }
+
+  private failsThisRequest(rate: number): boolean {
+    const n = this.trafficCount++;
+    return rate > 0 && Math.floor((n + 1) * rate) > Math.floor(n * rate);
   }
 }
 
@@ -87,6 +114,13 @@ export class SampleApps {
 
   /** Replaces the app's fault; `{}` clears it. */
   setFault(color: Color, fault: AppFault): void {
+    const { errorRate, latencyMs } = fault;
+    if (errorRate !== undefined && !(typeof errorRate === 'number' && errorRate >= 0 && errorRate <= 1)) {
+      throw new Error(`errorRate must be a fraction from 0 to 1 (0.05 is 5 %), got ${JSON.stringify(errorRate)}`);
+    }
+    if (latencyMs !== undefined && !(Number.isInteger(latencyMs) && latencyMs >= 0 && latencyMs <= 60_000)) {
+      throw new Error(`latencyMs must be whole milliseconds from 0 to 60000, got ${JSON.stringify(latencyMs)}`);
+    }
     this.apps[color].state.fault = { ...fault };
   }
 

@@ -19,8 +19,13 @@ export interface LabOptions {
   branches?: { blue?: string; green?: string };
   /** How long a run stays queued, then in progress. @default { queuedMs: 200, inProgressMs: 800 } */
   runTiming?: { queuedMs?: number; inProgressMs?: number };
-  /** false simulates servers that predate `return_run_details`: dispatch always answers 204. @default true */
-  returnRunDetails?: boolean;
+  /**
+   * How the dispatch endpoint treats `return_run_details`: true answers 200 with the run's ids
+   * (github.com since 2026-02-19); false ignores it and answers 204 (older servers); a
+   * {@link RunDetailsRefusal} refuses any dispatch carrying it, as GitHub Enterprise Server
+   * ≤ 3.20 does (benc-uk/workflow-dispatch#86 on GHES 3.19, cli/cli#12672). @default true
+   */
+  returnRunDetails?: boolean | RunDetailsRefusal;
   /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
   dnsLagMs?: number;
   /**
@@ -33,9 +38,18 @@ export interface LabOptions {
    * with `secret` as GitHub does (`X-Hub-Signature-256`). Loopback receivers only.
    */
   webhook?: WebhookTarget;
+  /** How long a job waits for a review before it fails (GitHub: 30 days). @default 30 days */
+  reviewTimeoutMs?: number;
   /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
   ports?: { github?: number; public?: number; blue?: number; green?: number };
 }
+
+/**
+ * GHES ≤ 3.20's refusals of `return_run_details`, in the wordings seen: `ghes-400` is GHES 3.19's
+ * 400 `Invalid request.\n\n"return_run_details" is not a permitted key.`; `ghes-422` the same text
+ * as a 422 (the older validation status); `ghes-400-bare` the sentence without the prefix.
+ */
+export type RunDetailsRefusal = 'ghes-400' | 'ghes-422' | 'ghes-400-bare';
 
 export interface WebhookTarget {
   url: string;
@@ -52,7 +66,8 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-export type RunStatus = 'queued' | 'in_progress' | 'completed';
+/** `waiting`: a job references an environment whose required reviewers have not decided yet. */
+export type RunStatus = 'queued' | 'waiting' | 'in_progress' | 'completed';
 export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'timed_out';
 
 /** How runs of one workflow behave from now on (replaces the previous behaviour). */
@@ -67,6 +82,13 @@ export interface WorkflowBehavior {
   failStep?: string;
   /** The run stays in_progress until cancelled (a stuck runner). */
   neverComplete?: boolean;
+  /**
+   * A cancel is answered 202 at once, but the run goes on this long before it ends `cancelled`
+   * (GitHub stops the runners asynchronously). @default 0
+   */
+  cancelTakesMs?: number;
+  /** A plain cancel is accepted (202) but ignored: only a force-cancel stops the run (an `if: always()` job). */
+  ignoresCancel?: boolean;
 }
 
 export interface WorkflowInputSpec {
@@ -79,6 +101,8 @@ export interface WorkflowInputSpec {
 export interface JobSpec {
   name: string;
   steps: string[];
+  /** `environment:` of the job: with required reviewers there, the run waits for a review. */
+  environment?: string;
 }
 
 /** What a successful run does to the lab. */
@@ -101,6 +125,11 @@ export interface WorkflowDefinition {
   inputs?: Record<string, WorkflowInputSpec>;
   /** @default one job 'run' with steps Set up job / Run / Complete job */
   jobs?: JobSpec[];
+  /**
+   * `run-name:` template; `${{ inputs.<name> }}` is replaced as GitHub renders it.
+   * @default `<name> · ${{ inputs.deployment_id }}` (or the name when that input is absent)
+   */
+  runName?: string;
   /** @default { type: 'none' } */
   effect?: WorkflowEffect;
   /** In-process hook called when a run completes (any conclusion). */
@@ -158,6 +187,8 @@ export interface DispatchRecord {
   at: string;
   runId: number;
   returnRunDetails: boolean;
+  /** Login that dispatched (the run's `actor`). */
+  actor: string;
 }
 
 export interface Counters {
@@ -186,6 +217,10 @@ export interface RunSummary {
   htmlUrl: string;
   failedJob?: string;
   failedStep?: string;
+  /** Login of who dispatched it. */
+  actor: string;
+  /** Cancel requests it received (`POST …/cancel`, `…/force-cancel`), oldest first. */
+  cancelRequests: Array<{ atMs: number; force: boolean }>;
 }
 
 export interface SwitchRecord {
@@ -202,4 +237,11 @@ export interface AppFault {
   colorBody?: 'not-json' | 'wrong-color';
   /** Drop every connection at once, as if nothing listened. */
   refuse?: boolean;
+  /**
+   * Fraction (0–1) of traffic requests (every route but /health, the color endpoint and
+   * /metrics) answered 500, spread evenly: 0.05 fails exactly every 20th.
+   */
+  errorRate?: number;
+  /** Extra latency of traffic requests only (the probes stay fast), in ms. */
+  latencyMs?: number;
 }

@@ -1,7 +1,6 @@
 // The demo: a full blue → green deployment on the embedded lab, with a real Temporal server
 // (started here unless one answers), a worker in this process, and QA approving as a person
 // would. `--rollback` makes green fail under traffic after the switch, to show the way back.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
@@ -19,7 +19,7 @@ import { followDeployment } from '../client/deployment-handle.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
 import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
-import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,7 +60,8 @@ async function run(): Promise<number> {
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
-    await registerSearchAttributes(connection);
+    const registered = await registerSearchAttributes(connection);
+    if (registered.length > 0) say(`registered search attributes ${registered.join(', ')}`);
 
     if (flags.switch !== 'workflow' && flags.switch !== 'dns')
       throw new Error(`--switch ${flags.switch}: use workflow (default) or dns`);
@@ -81,6 +82,7 @@ async function run(): Promise<number> {
       activities: createActivities({
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
+        policy: LAB_WORKER_POLICY,
       }),
     });
     const workerRun = worker.run();
@@ -171,75 +173,27 @@ async function approveAsQa(handle: Awaited<ReturnType<typeof startDeployment>>, 
   say(result.message);
 }
 
-/** Uses the Temporal that answers at TEMPORAL_ADDRESS (default localhost:7233), or starts a dev server. */
+/** Uses the Temporal that answers at TEMPORAL_ADDRESS (default localhost:7233), or starts a dev server there. */
 async function ensureTemporal(cleanups: Array<() => Promise<void> | void>): Promise<string> {
   const address = process.env['TEMPORAL_ADDRESS'] ?? 'localhost:7233';
-  if (await answers(address)) {
+  if (await temporalAnswers(address)) {
     say(`using the Temporal server at ${address}`);
     return address;
   }
   if (process.env['TEMPORAL_ADDRESS']) throw new Error(`TEMPORAL_ADDRESS=${address} does not answer`);
-  const cli = process.env['TEMPORAL_CLI'] ?? `${root}.tools/bin/temporal`;
   await mkdir(`${root}.data`, { recursive: true });
   const [host, port] = address.split(':');
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    host === 'localhost' ? '127.0.0.1' : host!,
-    '--port',
-    port!,
-    '--ui-port',
-    String(Number(port) + 1000),
-    '--db-filename',
-    `${root}.data/temporal.db`,
-    '--log-level',
-    'error',
-    // As docker-compose.yml: an activity a workflow task schedules goes straight back to its worker.
-    '--dynamic-config-value',
-    'system.enableActivityEagerExecution=true',
-    ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
-  ];
-  say(`starting Temporal: ${cli} ${args.join(' ')}`);
-  const server: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  cleanups.push(async () => {
-    if (server.exitCode !== null) return;
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+  say(`starting a Temporal dev server on ${address} (state in .data/temporal.db)…`);
+  const server = await startDevServer({
+    ip: host === 'localhost' ? '127.0.0.1' : host!,
+    port: Number(port),
+    // The port webUiUrl (client/temporal-client.ts) expects: gRPC port + 1000.
+    ui: Number(port) + 1000,
+    dbFile: `${root}.data/temporal.db`,
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${server.exitCode}`);
-    if (await answers(address)) return address;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the Temporal dev server did not answer within 60s');
-}
-
-async function answers(address: string): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: '2s' });
-    try {
-      await connection.workflowService.getSystemInfo({});
-      return true;
-    } finally {
-      await connection.close();
-    }
-  } catch {
-    return false;
-  }
-}
-
-/** A server we did not start may not know our search attributes yet: add the missing ones. */
-async function registerSearchAttributes(connection: Connection): Promise<void> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-  const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !customAttributes?.[key.name]);
-  if (missing.length === 0) return;
-  await connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, 2 /* INDEXED_VALUE_TYPE_KEYWORD */])),
-  });
-  say(`registered search attributes ${missing.map((k) => k.name).join(', ')}`);
+  cleanups.push(() => server.stop());
+  say(`Temporal Web UI: ${server.uiUrl}`);
+  return address;
 }
 
 run().then(

@@ -6,6 +6,8 @@
 #   docker-compose   only with --with-compose: Docker Compose v2+ built from its Go module,
 #                    to check docker-compose.yml on machines whose docker has no compose plugin
 #   knot             Debian's Knot DNS, the authoritative server of the DNS tests and demo
+#   prometheus       Debian's Prometheus, scraping the lab's apps in the metric-analysis tests
+#                    and `npm run demo -- --metrics` (lab/prometheus.ts starts it per test)
 #   chromium, tmux   Debian packages for the Web UI test (a real browser driven by
 #                    playwright-core) and the TTY test of `status --watch`; installed with apt
 #                    only when missing and when running as root with apt-get available
@@ -50,17 +52,20 @@ command -v chromium >/dev/null 2>&1 || missing_pkgs+=(chromium)
 command -v tmux >/dev/null 2>&1 || missing_pkgs+=(tmux)
 # Knot DNS: the authoritative server the DNS tests and `npm run demo -- --switch dns` start.
 command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || missing_pkgs+=(knot)
+# Prometheus: the metric-analysis tests and `npm run demo -- --metrics` scrape the lab with it.
+command -v prometheus >/dev/null 2>&1 || missing_pkgs+=(prometheus)
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install-tools: installing ${missing_pkgs[*]} with apt-get (first run only)…" >&2
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}"; } >&2 ||
-      echo "install-tools: apt-get could not install ${missing_pkgs[*]}; the browser, TTY and DNS tests will skip" >&2
+      echo "install-tools: apt-get could not install ${missing_pkgs[*]}; the browser, TTY, DNS and metric tests will skip" >&2
   else
-    echo "install-tools: ${missing_pkgs[*]} not installed (needs root and apt-get); install them to run the browser, TTY and DNS tests" >&2
+    echo "install-tools: ${missing_pkgs[*]} not installed (needs root and apt-get); install them to run the browser, TTY, DNS and metric tests" >&2
   fi
 fi
 command -v chromium >/dev/null 2>&1 && command -v chromium
 command -v tmux >/dev/null 2>&1 && command -v tmux
+command -v prometheus >/dev/null 2>&1 && command -v prometheus
 
 if [ "$with_compose" = true ]; then
   if docker compose version >/dev/null 2>&1; then

@@ -4,6 +4,7 @@
 //
 //   npx tsx scripts/record-histories.ts            # a private dev server, then stopped
 //   TEMPORAL_ADDRESS=localhost:7233 npx tsx scripts/record-histories.ts
+//   npx tsx scripts/record-histories.ts --suffix analysis-checks   # new files: succeeded-analysis-checks.json …
 //
 // Re-record only when an incompatible change is intended and guarded by patched() (see
 // docs/contributing.md); add new histories rather than replacing old ones when you can.
@@ -11,24 +12,26 @@ import { mergeConfig as deepMerge } from '../lab/merge-config.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { startDevServer } from '../lab/temporal-dev-server.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../workflows/messages.js';
-import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
-const TEMPORAL_CLI = fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));
 const TASK_QUEUE = 'record-histories';
+/** `--suffix <name>`: new behaviour gets new files next to the old ones (which must keep replaying). */
+const suffixAt = process.argv.indexOf('--suffix');
+const SUFFIX = suffixAt > 0 ? `-${process.argv[suffixAt + 1] ?? ''}` : '';
 
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -125,7 +128,7 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
       throw new Error(`${scenario.name}: expected ${scenario.outcome}, got ${result.outcome} (${result.error ?? ''})`);
     }
     const history = await handle.fetchHistory();
-    const file = `${OUT_DIR}${scenario.name}.json`;
+    const file = `${OUT_DIR}${scenario.name}${SUFFIX}.json`;
     // protobufjs's JSON form (int64 as strings, enums by name, bytes in base64): it reads back
     // with History.fromObject. (historyToJSON/historyFromJSON of @temporalio/common break when
     // npm installs two protobufjs copies, as it does here.)
@@ -141,16 +144,8 @@ async function run(): Promise<void> {
   // Always the workflow sources of this checkout (workflows/index.ts), never a prebuilt bundle.
   delete process.env['BLUEGREEN_WORKFLOW_BUNDLE'];
   const given = process.env['TEMPORAL_ADDRESS'];
-  const env = given
-    ? undefined
-    : await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: { type: 'existing-path', path: TEMPORAL_CLI },
-          searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
-          extraArgs: ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
-        },
-      });
-  const address = given ?? env!.address;
+  const server = given ? undefined : await startDevServer();
+  const address = given ?? server!.address;
   const connection = await Connection.connect({ address });
   const workerConnection = await NativeConnection.connect({ address });
   try {
@@ -163,6 +158,7 @@ async function run(): Promise<void> {
         github: createGitHubClientCache({ auth: { kind: 'token', token: 'lab-token' }, writeSpacingMs: 0 }),
         githubOptions: { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
         env: {},
+        policy: LAB_WORKER_POLICY,
       }),
     });
     await mkdir(OUT_DIR, { recursive: true });
@@ -172,7 +168,7 @@ async function run(): Promise<void> {
   } finally {
     await workerConnection.close();
     await connection.close();
-    await env?.teardown();
+    await server?.stop();
   }
 }
 

@@ -38,6 +38,18 @@ async function world(labOptions: LabOptions = LAB, auth?: (lab: Lab) => GitHubAu
   };
 }
 
+/** A lab and activities for one describe block: started before its tests, closed after. */
+function worldPerBlock(labOptions: LabOptions = LAB): { w: World } {
+  const block = {} as { w: World };
+  beforeAll(async () => {
+    block.w = await world(labOptions);
+  });
+  afterAll(async () => {
+    await block.w?.lab.close();
+  });
+  return block;
+}
+
 let seq = 0;
 /** A dispatch of the green deploy workflow with a correlation id unique to the test. */
 function greenDeploy(w: World, id = `api-${Date.now().toString(36)}-${++seq}.deploy`): DispatchWorkflowInput {
@@ -138,23 +150,6 @@ describe('GitHub activities against the lab', () => {
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
   });
 
-  it('falls back to a plain dispatch when the server refuses return_run_details (older GHES)', async () => {
-    const input = greenDeploy(w);
-    w.lab.github.injectFault({
-      method: 'POST',
-      path: '/dispatches$',
-      status: 422,
-      times: 1,
-      body: {
-        message: 'Invalid request.\n\n"return_run_details" is not a permitted key.',
-        documentation_url: 'https://docs.github.com/rest',
-      },
-    });
-    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
-    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
-    expect(ref.runId).toBe(w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!.runId);
-  });
-
   it('waits with conditional requests: most polls are 304 and cost no rate limit', async () => {
     w.lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 100, inProgressMs: 1_200 });
     try {
@@ -239,6 +234,52 @@ describe('GitHub activities against the lab', () => {
       w.lab.github.setRateLimit({ limit: 5000, remaining: 5000 });
     }
   }, 20_000);
+
+  it('every 4xx but 408 and rate limits is an answer: non-retryable at once, with its message and the request', async () => {
+    const cases = [
+      [400, 'GitHubValidationError'],
+      [405, 'GitHubRequestRefused'],
+      [409, 'GitHubRequestRefused'],
+      [410, 'GitHubRequestRefused'],
+      [413, 'GitHubRequestRefused'],
+      [451, 'GitHubRequestRefused'],
+    ] as const;
+    for (const [status, type] of cases) {
+      w.lab.github.clearLog();
+      const message = `Lab answer ${status}`;
+      w.lab.github.injectFault({ method: 'GET', path: '/branches/green$', status, times: 1, body: { message } });
+      const err = await rejectionOf(activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' }));
+      expect(err, String(status)).toBeInstanceOf(ApplicationFailure);
+      expect(err, String(status)).toMatchObject({ type, nonRetryable: true });
+      expect(err.message).toContain(message);
+      expect(err.message).toMatch(new RegExp(`\\(${status} at GET \\S+/branches/green\\)`));
+      // Not resent by plugin-retry either: one request.
+      expect(w.lab.github.requests, String(status)).toHaveLength(1);
+    }
+  });
+
+  it('408 is transient: resent after a backoff, and succeeds', async () => {
+    w.lab.github.clearLog();
+    w.lab.github.injectFault({ method: 'GET', path: '/branches/green$', status: 408, times: 1 });
+    const sha = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' });
+    expect(sha).toBe(w.lab.github.branchHead('green'));
+    expect(w.lab.github.requests.map((r) => r.status)).toEqual([408, 200]);
+  });
+
+  it('retry-after: 0 is a rate limit to both the client and the failure mapping (one reading)', async () => {
+    // The recovery plugin retries three times at once; the fourth answer reaches the mapping,
+    // which must not call it a missing permission.
+    w.lab.github.injectFault({
+      method: 'GET',
+      path: '/branches/green$',
+      status: 403,
+      times: 4,
+      headers: { 'retry-after': '0' },
+      body: { message: 'Forbidden' },
+    });
+    const err = await rejectionOf(activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' }));
+    expect(err).toMatchObject({ type: 'GitHubRateLimited', nonRetryable: false, nextRetryDelay: '1s' });
+  });
 
   it('leaves a long rate-limit wait to Temporal: retryable failure with nextRetryDelay', async () => {
     w.lab.github.injectFault({ method: 'GET', path: '/branches/', status: 429, times: 1, headers: { 'retry-after': '120' } });
@@ -349,6 +390,131 @@ describe('GitHub activities against the lab', () => {
   });
 });
 
+describe('adopting a found run', () => {
+  const block = worldPerBlock();
+
+  it('a run someone else dispatched with the correlation id is not adopted, even on the first look', async () => {
+    const input = greenDeploy(block.w);
+    const theirs = block.w.lab.github.dispatchAs('mallory', { workflow: input.workflow, ref: input.ref, inputs: input.inputs });
+    const ref = await activityEnv().run(block.w.activities.dispatchWorkflow, input);
+    expect(ref.reused).toBe(false);
+    expect(ref.runId).not.toBe(theirs);
+    expect(block.w.lab.github.run(ref.runId)!.actor).toBe('bluegreen-bot');
+    // A retry adopts ours, not theirs.
+    expect(await activityEnv({ attempt: 2 }).run(block.w.activities.dispatchWorkflow, input)).toEqual({ ...ref, reused: true });
+  });
+
+  it('a run of another commit is not adopted when the dispatch names its commit', async () => {
+    const oldSha = block.w.lab.github.branchHead('green')!;
+    const input = greenDeploy(block.w);
+    block.w.lab.github.dispatchAs('bluegreen-bot', {
+      workflow: input.workflow,
+      ref: input.ref,
+      inputs: input.inputs,
+      sha: oldSha,
+    });
+    const sha = block.w.lab.github.pushCommit('green', 'The commit this deployment ships');
+    const ref = await activityEnv().run(block.w.activities.dispatchWorkflow, { ...input, expectedHeadSha: sha });
+    expect(ref.reused).toBe(false);
+    expect(block.w.lab.github.run(ref.runId)!.headSha).toBe(sha);
+    expect(block.w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(2);
+  });
+
+  it("on a 204 server the discovery skips a stranger's run and finds ours, asking who it is once", async () => {
+    const w204 = await world({ ...LAB, returnRunDetails: false });
+    try {
+      const input = greenDeploy(w204);
+      const theirs = w204.lab.github.dispatchAs('mallory', { workflow: input.workflow, ref: input.ref, inputs: input.inputs });
+      const ref = await activityEnv().run(w204.activities.dispatchWorkflow, input);
+      expect(ref.runId).not.toBe(theirs);
+      expect(w204.lab.github.run(ref.runId)!.actor).toBe('bluegreen-bot');
+      expect(w204.lab.github.requests.filter((r) => r.path === '/user')).toHaveLength(1);
+    } finally {
+      await w204.lab.close();
+    }
+  });
+});
+
+describe('GitHub Enterprise Server ≤ 3.20 refuses return_run_details', () => {
+  for (const [refusal, status] of [
+    ['ghes-400', 400],
+    ['ghes-422', 422],
+    ['ghes-400-bare', 400],
+  ] as const) {
+    it(`${refusal}: resent once without it, the API root remembered, each run found by its correlation id`, async () => {
+      const w = await world({ ...LAB, returnRunDetails: refusal });
+      try {
+        const first = greenDeploy(w);
+        const second = greenDeploy(w);
+        const firstRun = activityEnv();
+        const refs = [
+          await firstRun.run(w.activities.dispatchWorkflow, first),
+          await activityEnv().run(w.activities.dispatchWorkflow, second),
+        ];
+        for (const [i, input] of [first, second].entries()) {
+          expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+          const dispatched = w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!;
+          expect(refs[i]).toEqual({ runId: dispatched.runId, url: expect.any(String), reused: false });
+        }
+        const posts = w.lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches'));
+        expect(posts.map((r) => r.status)).toEqual([status, 204, 204]);
+        expect(w.lab.github.dispatches.every((d) => !d.returnRunDetails)).toBe(true);
+        expect(firstRun.logLines.some((l) => /refused return_run_details/.test(l))).toBe(true);
+      } finally {
+        await w.lab.close();
+      }
+    });
+  }
+});
+
+describe('cancelling a run', () => {
+  const block = worldPerBlock();
+  afterEach(() => {
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', {});
+  });
+  const cancel = (runId: number, confirmWithinMs = 5_000) =>
+    activityEnv().run(block.w.activities.cancelWorkflowRun, { github: block.w.repo, runId, confirmWithinMs, pollIntervalMs: 50 });
+  const cancelPosts = () => block.w.lab.github.requests.filter((r) => r.method === 'POST' && /\/(force-)?cancel$/.test(r.path));
+
+  it('asks GitHub (202), watches the run end cancelled; asking again is fine (409: completed)', async () => {
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true, cancelTakesMs: 300 });
+    const { runId } = await activityEnv().run(block.w.activities.dispatchWorkflow, greenDeploy(block.w));
+    block.w.lab.github.clearLog();
+    const started = Date.now();
+    expect(await cancel(runId)).toEqual({
+      runId,
+      url: expect.any(String),
+      outcome: 'cancelled',
+      conclusion: 'cancelled',
+      forced: false,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(block.w.lab.github.run(runId)).toMatchObject({ conclusion: 'cancelled', cancelRequests: [{ force: false }] });
+    expect(await cancel(runId)).toMatchObject({ outcome: 'cancelled', forced: false });
+    expect(cancelPosts().map((r) => r.status)).toEqual([202, 409]);
+  });
+
+  it('a run that ignores the cancel (an always() job) is force-cancelled after half the window', async () => {
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true, ignoresCancel: true });
+    const { runId } = await activityEnv().run(block.w.activities.dispatchWorkflow, greenDeploy(block.w));
+    expect(await cancel(runId, 1_000)).toMatchObject({ outcome: 'cancelled', forced: true });
+    expect(block.w.lab.github.run(runId)!.cancelRequests.map((r) => r.force)).toEqual([false, true]);
+  });
+
+  it('a run that completed before the cancel is a result, not an error', async () => {
+    const { runId } = await activityEnv().run(block.w.activities.dispatchWorkflow, greenDeploy(block.w));
+    await block.w.lab.github.waitForRun(runId);
+    expect(await cancel(runId)).toMatchObject({ outcome: 'completed', conclusion: 'success', forced: false });
+  });
+
+  it('a run that does not stop within the window is reported as requested, not as cancelled', async () => {
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true, cancelTakesMs: 3_000 });
+    const { runId } = await activityEnv().run(block.w.activities.dispatchWorkflow, greenDeploy(block.w));
+    expect(await cancel(runId, 600)).toMatchObject({ outcome: 'requested', forced: true });
+    expect(block.w.lab.github.run(runId)!.status).not.toBe('completed');
+  });
+});
+
 describe('servers without return_run_details (204)', () => {
   let w: World;
   beforeAll(async () => {
@@ -423,6 +589,12 @@ describe('credentials', () => {
       expect(w.lab.github.requests.filter((r) => r.path.endsWith('/branches/green')).map((r) => r.authKind)).toEqual([
         'installation',
       ]);
+
+      // Runs it dispatches are the app's bot's, and a retry adopts them (GET /app names it).
+      const input = greenDeploy(w);
+      const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
+      expect(w.lab.github.run(ref.runId)!.actor).toBe('bluegreen[bot]');
+      expect(await activityEnv({ attempt: 2 }).run(w.activities.dispatchWorkflow, input)).toEqual({ ...ref, reused: true });
 
       w.lab.github.expireInstallationTokens();
       const again = await activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'production' });

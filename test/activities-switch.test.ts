@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSwitchActivities } from '../activities/switch.js';
+import { createSwitchActivities } from '../switches/http/activities.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
 

@@ -1,21 +1,20 @@
 // The app-based blue/green of seeds/000 ("Blue/Green Books") through the workflow, on the real
 // dev server with real activities against the app-router lab: one app process holding both
 // colors, a router gated by one database's schema, migrations as GitHub workflow hooks.
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { ConfigError, loadConfigFile, parseConfigText } from '../client/config.js';
-import { startDeployment } from '../client/start-deployment.js';
 import { renderPhaseList } from '../client/render.js';
 import { startAppRouterLab, type AppRouterLab } from '../lab/app-router/index.js';
 import { hookInputs } from '../workflows/dispatch-inputs.js';
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
-import { connectClient, labPlan, startWorker, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
+import { deploymentTest } from './support/fixture.js';
+import { waitForStatus, waitingForApproval } from './support/harness.js';
 
 const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK_MONITOR = { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } };
@@ -177,40 +176,18 @@ describe('app-based examples', () => {
 });
 
 describe('app-based blue/green through the workflow (seeds/000)', () => {
-  let client: Client;
-  let connection: Connection;
-  let stopWorker: (() => Promise<void>) | undefined;
-  let taskQueue: string;
-
-  beforeAll(async () => {
-    ({ client, connection } = await connectClient());
-  });
-  afterAll(async () => {
-    await connection.close();
-  });
-  afterEach(async () => {
-    await stopWorker?.();
-    stopWorker = undefined;
-    await lab?.close();
+  // The app-router lab (also in the module's `lab`, which the helpers above read) and a worker holding its router token.
+  const it = deploymentTest({
+    start: async () => (lab = await startAppRouterLab(FAST)),
+    defaults: undefined,
+    workerOptions: (l) => ({ env: { [l.routerTokenEnv]: l.routerToken } }),
   });
 
-  async function setUp(name: string, routerToken?: string) {
-    lab = await startAppRouterLab(FAST);
-    taskQueue = taskQueueFor(name);
-    ({ stop: stopWorker } = await startWorker(lab, taskQueue, { [lab.routerTokenEnv]: routerToken ?? lab.routerToken }));
-  }
-
-  async function deploy(service: string, overrides: Record<string, unknown> = {}) {
-    const plan = labPlan(lab, service, overrides);
-    return startDeployment(client, plan, { taskQueue });
-  }
-
-  it("walks the seed's steps 1–5, then the next deployment goes back to green the same way", async () => {
-    await setUp('seed-walk');
+  it("walks the seed's steps 1–5, then the next deployment goes back to green the same way", async ({ deploy }) => {
     // Steps 1–2: green serves through the router.
     expect(lab.app.serving).toBe('green');
 
-    const handle = await deploy('books-walk', QUICK_MONITOR);
+    const { handle } = await deploy('books-walk', QUICK_MONITOR);
     const atApproval = await waitForStatus(handle, waitingForApproval);
     expect(atApproval.targetColor).toBe('blue');
     // The gate says in advance that the clean-up cannot be undone.
@@ -270,7 +247,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
 
     // The next change goes to green, which comes back as a copy of blue: same steps, colors swapped.
     lab.github.pushCommit(lab.branches.green, 'Change green app: another field');
-    const next = await deploy('books-walk', { ...QUICK_MONITOR, ...NO_APPROVAL });
+    const { handle: next } = await deploy('books-walk', { ...QUICK_MONITOR, ...NO_APPROVAL });
     const second = await next.result();
     expect(second.outcome).toBe('SUCCEEDED');
     expect([second.activeColor, second.targetColor]).toEqual(['blue', 'green']);
@@ -282,10 +259,9 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(schema.columns).toHaveLength(5);
   });
 
-  it('a failed preSwitch migration ends ABORTED before traffic moves', async () => {
-    await setUp('pre-switch-fails');
+  it('a failed preSwitch migration ends ABORTED before traffic moves', async ({ deploy }) => {
     lab.github.failNextRun('migrate-expand.yml', { job: 'migrate', step: 'Run migrations' });
-    const result = await (await deploy('books-expand-fails', NO_APPROVAL)).result();
+    const result = await (await deploy('books-expand-fails', NO_APPROVAL)).handle.result();
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toContain('preSwitch:migrate-expand');
     expect(result.error).toContain('Run migrations');
@@ -302,9 +278,11 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(hookDispatches('migrate-contract.yml')).toEqual([]);
   });
 
-  it('a rollback during monitoring, before the clean-up, puts green back on a schema it still runs on', async () => {
-    await setUp('rollback-before-contract');
-    const handle = await deploy('books-rollback', { ...NO_APPROVAL, monitor: { duration: '60s', interval: '200ms' } });
+  it('a rollback during monitoring, before the clean-up, puts green back on a schema it still runs on', async ({ deploy }) => {
+    const { handle } = await deploy('books-rollback', {
+      ...NO_APPROVAL,
+      monitor: { duration: '60s', interval: '200ms' },
+    });
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     expect(lab.app.serving).toBe('blue');
     const answer = await handle.executeUpdate(messages.rollbackUpdate, {
@@ -325,10 +303,11 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(lab.app.switches.map((s) => s.color)).toEqual(['blue', 'green']);
   });
 
-  it('once the clean-up has started, rollback is refused: Update rejected, signal ignored, status says why', async () => {
-    await setUp('point-of-no-return');
+  it('once the clean-up has started, rollback is refused: Update rejected, signal ignored, status says why', async ({
+    deploy,
+  }) => {
     lab.github.setWorkflowBehavior('migrate-contract.yml', { queuedMs: 30, inProgressMs: 2500 });
-    const handle = await deploy('books-no-return', { ...NO_APPROVAL, ...QUICK_MONITOR });
+    const { handle } = await deploy('books-no-return', { ...NO_APPROVAL, ...QUICK_MONITOR });
     const during = await waitForStatus(handle, (s) => s.phase === 'postSync:migrate-contract');
     expect(during.pointOfNoReturn).toBe(true);
     expect(renderPhaseList(during)).toMatch(/point of no return passed/i);
@@ -351,10 +330,9 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(Object.keys(lab.app.snapshot().apps)).toEqual(['blue']);
   });
 
-  it('an abort during a preSwitch hook lets the migration finish, then stops: ABORTED, traffic untouched', async () => {
-    await setUp('abort-in-hook');
+  it('an abort during a preSwitch hook lets the migration finish, then stops: ABORTED, traffic untouched', async ({ deploy }) => {
     lab.github.setWorkflowBehavior('migrate-expand.yml', { queuedMs: 30, inProgressMs: 2000 });
-    const handle = await deploy('books-abort-hook', NO_APPROVAL);
+    const { handle } = await deploy('books-abort-hook', NO_APPROVAL);
     await waitForStatus(handle, (s) => s.phase === 'preSwitch:migrate-expand');
     const rollback = await handle
       .executeUpdate(messages.rollbackUpdate, { args: [{ by: 'dave', reason: 'x' }] })
@@ -372,9 +350,9 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(lab.app.serving).toBe('green');
   });
 
-  it('a switch the router refuses (bad token) fails with traffic still on green', async () => {
-    await setUp('bad-token', 'not-the-router-token');
-    const result = await (await deploy('books-bad-token', NO_APPROVAL)).result();
+  it('a switch the router refuses (bad token) fails with traffic still on green', async ({ lab, startWorker, deployTo }) => {
+    await startWorker(lab, { env: { [lab.routerTokenEnv]: 'not-the-router-token' } });
+    const result = await (await deployTo(lab, 'books-bad-token', NO_APPROVAL)).handle.result();
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'switch')?.state).toBe('failed');
     expect(result.error).toContain('401');
@@ -383,15 +361,16 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(hookDispatches('migrate-contract.yml')).toEqual([]);
   });
 
-  it('switch.type workflow (a DNS Update run) gives the same phases and outcome', async () => {
-    await setUp('switch-workflow');
+  it('switch.type workflow (a DNS Update run) gives the same phases and outcome', async ({
+    lab,
+    worker: _servesTheDeployment,
+    deployTo,
+  }) => {
     // The whole switch block is replaced (a merge would keep the http fields).
     const dnsSwitch = { type: 'workflow', workflow: 'dns-update.yml', verifyTimeout: '10s' };
-    const plan = labPlan({ exampleConfig: (service) => ({ ...lab.exampleConfig(service), switch: dnsSwitch }) }, 'books-dns', {
-      ...NO_APPROVAL,
-      ...QUICK_MONITOR,
-    });
-    const result = await (await startDeployment(client, plan, { taskQueue })).result();
+    const withDnsSwitch = { exampleConfig: (service: string) => ({ ...lab.exampleConfig(service), switch: dnsSwitch }) };
+    const { handle } = await deployTo(withDnsSwitch, 'books-dns', { ...NO_APPROVAL, ...QUICK_MONITOR });
+    const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
     expect(phaseStates(result).map(([name]) => name)).toContain('postSync:migrate-contract');
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);

@@ -3,13 +3,13 @@
 // service, Temporal down, no worker, a decision sent to a finished deployment. The CLI runs
 // as a subprocess against the real dev server and a real lab.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { freePort } from '../lab/temporal-dev-server.js';
 import { cliEnv, expectCleanFailure, runCli, stopCliProcesses, writeConfig, type CliResult } from './support/cli-runner.js';
 import { connectClient, labPlan, startWorker, taskQueueFor } from './support/harness.js';
 
@@ -43,14 +43,6 @@ function oneSentence(result: CliResult, code: number): string {
   expect(text).toMatch(/^bluegreen( \w+)?: /);
   return text;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('config files', () => {
   it('no config, a missing file, a directory, binary bytes, broken YAML: exit 2 with the reason', async () => {

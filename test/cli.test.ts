@@ -85,6 +85,9 @@ describe('bluegreen --help', () => {
     'rollback',
     'abort',
     'promote',
+    'retry',
+    'override-window',
+    'revert',
     'worker',
     'validate',
   ];

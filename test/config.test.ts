@@ -236,11 +236,44 @@ describe('config examples', () => {
 
   it('fills in every default and takes ${VAR} from the environment', () => {
     const config = parseConfigText(base, 'x.yaml', { QA_LEAD: 'alice' });
-    expect(config.approval).toEqual({ required: true, approvers: ['alice'], timeout: 86_400_000 });
+    expect(config.approval).toEqual({
+      required: true,
+      approvers: ['alice'],
+      timeout: 86_400_000,
+      via: 'signal',
+      environment: 'qa',
+      workflow: 'qa-gate.yml',
+      minApprovals: 1,
+      allowSelfApproval: false,
+    });
     expect(config.publicUrl).toBe('https://api.example.com');
     expect(config.verify).toEqual({ healthPath: '/health', successes: 3, interval: 5_000, timeout: 300_000 });
     expect(config.monitor).toEqual({ duration: 900_000, interval: 30_000, failureThreshold: 3 });
     expect(config.deploy).toEqual({ runTimeout: 1_800_000, pollInterval: 3_000 });
+  });
+
+  it('approval via GitHub: the gate environment and workflow, at most 30 days (GitHub fails a waiting job then)', () => {
+    const viaGithub = (approval: Record<string, unknown>) =>
+      parseConfigText(
+        base.replace('approvers:\n    - ${QA_LEAD}', `approvers: [alice]\n${stringify(approval).replace(/^/gm, '  ')}`),
+        'x.yaml',
+        {},
+      );
+    const config = viaGithub({ via: 'github', environment: 'qa-prod', minApprovals: 2, timeout: '30d' });
+    expect(config.approval).toMatchObject({ via: 'github', environment: 'qa-prod', workflow: 'qa-gate.yml', minApprovals: 2 });
+    const problems = (approval: Record<string, unknown>) => {
+      try {
+        viaGithub(approval);
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+      throw new Error('accepted');
+    };
+    expect(problems({ via: 'github', timeout: '31d' })).toContainEqual({
+      path: 'approval.timeout',
+      message: '"31d" is longer than the maximum of 30d: GitHub fails a job waiting for review after 30 days',
+    });
+    expect(problems({ via: 'email' })).toContainEqual({ path: 'approval.via', message: 'expected "signal" or "github"' });
   });
 
   it('says which variable is missing and where it is used', () => {

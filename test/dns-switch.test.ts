@@ -1,18 +1,15 @@
 // switch.type dns end to end (issue 8): real Temporal dev server, real lab, real worker and a
 // real authoritative DNS server (Knot DNS, started per test on a loopback port). The router
 // follows the DNS record, so traffic moves only when the record does.
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
 import { renderPhaseList } from '../client/render.js';
 import { startDeployment } from '../client/start-deployment.js';
-import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
-import { startLab, type Lab } from '../lab/index.js';
+import type { DnsWorld } from '../lab/dns-world.js';
 import * as messages from '../workflows/messages.js';
-import { dnsLabPlan, dnsTestsSkipped, startDnsWorker } from './support/dns.js';
-import { connectClient, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
+import { dnsTest as it, dnsTestsSkipped, type DnsLabRun } from './support/dns.js';
+import { waitForStatus, waitingForApproval } from './support/harness.js';
 
-const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK = {
   verify: { successes: 1, interval: '100ms', timeout: '10s' },
   approval: { required: false },
@@ -20,44 +17,18 @@ const QUICK = {
   sync: { enabled: false },
 };
 
-let client: Client;
-let connection: Connection;
-let lab: Lab | undefined;
 let world: DnsWorld | undefined;
-let stopWorker: (() => Promise<void>) | undefined;
-let taskQueue: string;
 
 describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns through Knot DNS', () => {
-  beforeAll(async () => {
-    ({ client, connection } = await connectClient());
-  });
-  afterAll(async () => {
-    await connection?.close();
-  });
-  afterEach(async () => {
-    await stopWorker?.();
-    stopWorker = undefined;
-    await lab?.close();
-    lab = undefined;
-    await world?.close();
-    world = undefined;
-  });
-
-  async function setUp(name: string, options: { secondary?: boolean; secret?: string } = {}) {
-    world = await startDnsWorld({ secondary: options.secondary ?? false });
-    lab = await startLab({ ...FAST, dns: world.labDns() });
-    taskQueue = taskQueueFor(name);
-    stopWorker = await startDnsWorker(lab, taskQueue, { [world.secretEnv]: options.secret ?? world.secret });
-    return { world, lab };
-  }
-
-  async function deploy(service: string, overrides: Record<string, unknown> = {}) {
-    const plan = dnsLabPlan(lab!, service, {
-      ...QUICK,
-      ...world!.config({ switchType: 'dns', verifyTimeout: '20s' }),
-      ...overrides,
-    });
-    return startDeployment(client, plan, { taskQueue });
+  /** Keeps the world in the module's `world` (the helpers below read it); `deploy` with the world's dns switch. */
+  async function setUp(starting: Promise<DnsLabRun>) {
+    const started = await starting;
+    world = started.world;
+    const deploy = async (service: string, overrides: Record<string, unknown> = {}) => {
+      const switchConfig = started.world.config({ switchType: 'dns', verifyTimeout: '20s' });
+      return (await started.deploy(service, { ...QUICK, ...switchConfig, ...overrides })).handle;
+    };
+    return { ...started, deploy };
   }
 
   async function recordAt(address: string): Promise<string> {
@@ -70,8 +41,8 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     return (answer.answers[0] as { data: { serial: number } }).data.serial;
   }
 
-  it('switches blue → green → blue by RFC 2136 update, verified at the nameserver: SUCCEEDED twice', async () => {
-    const { world, lab } = await setUp('dns-there-and-back');
+  it('switches blue → green → blue by RFC 2136 update, verified at the nameserver: SUCCEEDED twice', async ({ startDnsLab }) => {
+    const { world, lab, deploy } = await setUp(startDnsLab());
     expect(await recordAt(world.primary.address)).toBe(world.targets.blue);
     expect(lab.router.activeColor).toBe('blue');
 
@@ -109,8 +80,8 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     expect(await serialAt(world.primary.address)).toBe(3);
   });
 
-  it('fails at once with a clear message when the TSIG secret is wrong: FAILED, traffic untouched', async () => {
-    const { world, lab } = await setUp('dns-bad-key', { secret: Buffer.alloc(32, 7).toString('base64') });
+  it('fails at once with a clear message when the TSIG secret is wrong: FAILED, traffic untouched', async ({ startDnsLab }) => {
+    const { world, lab, deploy } = await setUp(startDnsLab({ secret: Buffer.alloc(32, 7).toString('base64') }));
     const started = Date.now();
     const handle = await deploy('svc-dns-bad-key');
     const result = await handle.result();
@@ -127,8 +98,8 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     expect(lab.router.switches).toHaveLength(0);
   });
 
-  it('retries while the DNS server is down, then ends FAILED before claiming any traffic moved', async () => {
-    const { world, lab } = await setUp('dns-server-down');
+  it('retries while the DNS server is down, then ends FAILED before claiming any traffic moved', async ({ startDnsLab }) => {
+    const { world, lab, deploy } = await setUp(startDnsLab());
     const handle = await deploy('svc-dns-down', {
       approval: { required: true, approvers: ['alice'] },
       ...world.config({ switchType: 'dns', updateTimeout: '5s' }),
@@ -154,8 +125,8 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     expect(await recordAt(world.primary.address)).toBe(world.targets.blue);
   });
 
-  it('waits for a lagging second nameserver before the switch counts as done', async () => {
-    const { world, lab } = await setUp('dns-lagging', { secondary: true });
+  it('waits for a lagging second nameserver before the switch counts as done', async ({ startDnsLab }) => {
+    const { world, lab, deploy } = await setUp(startDnsLab({ secondary: true }));
     const secondary = world.secondary!;
     expect(await recordAt(secondary.address)).toBe(world.targets.blue);
     const handle = await deploy('svc-dns-lagging');

@@ -3,21 +3,19 @@
 // secondary, NS discovery, the public endpoint reached at the resolved address; then the
 // verification inside deployments that switch with the GitHub "DNS Update" workflow.
 import { ApplicationFailure } from '@temporalio/common';
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { stringify } from 'yaml';
 import { parseServerAddress, queryDns } from '../activities/dns-client.js';
 import { parseTsig, signRequest, verifyResponse } from '../activities/dns-tsig.js';
-import { createDnsActivities } from '../activities/dns.js';
+import { createDnsActivities } from '../switches/dns/activities.js';
 import { parseConfigText, type ConfigError } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
-import { startDeployment } from '../client/start-deployment.js';
 import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
 import type { Color, DnsPlan } from '../workflows/types.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
-import { dnsLabPlan, dnsTestsSkipped, startDnsWorker } from './support/dns.js';
-import { connectClient, taskQueueFor, waitForStatus } from './support/harness.js';
+import { dnsTest as it, dnsTestsSkipped } from './support/dns.js';
+import { waitForStatus } from './support/harness.js';
 
 const skip = dnsTestsSkipped('test/dns.test.ts');
 
@@ -236,52 +234,20 @@ describe.skipIf(skip)('DNS activities against Knot DNS', () => {
 });
 
 describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () => {
-  let client: Client;
-  let connection: Connection;
-  let world: DnsWorld | undefined;
-  let lab: Lab | undefined;
-  let stopWorker: (() => Promise<void>) | undefined;
-  let taskQueue: string;
-
-  beforeAll(async () => {
-    ({ client, connection } = await connectClient());
-  });
-  afterAll(async () => {
-    await connection?.close();
-  });
-  afterEach(async () => {
-    await stopWorker?.();
-    stopWorker = undefined;
-    await lab?.close();
-    lab = undefined;
-    await world?.close();
-    world = undefined;
-  });
-
-  /** `updates`: the lab's DNS Update workflow writes the record (as nsupdate in a real one would). */
-  async function setUp(name: string, updates: boolean) {
-    world = await startDnsWorld();
-    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 }, dns: world.labDns(updates) });
-    taskQueue = taskQueueFor(name);
-    stopWorker = await startDnsWorker(lab, taskQueue, {});
-    return { world, lab };
-  }
-
   const QUICK = {
     verify: { successes: 1, interval: '100ms', timeout: '10s' },
     approval: { required: false },
     sync: { enabled: false },
   };
 
-  it('checks the record after the switch and after an automatic rollback: ROLLED_BACK', async () => {
-    const { world, lab } = await setUp('dns-verify-rollback', true);
-    const plan = dnsLabPlan(lab, 'svc-dns-verify', {
+  it('checks the record after the switch and after an automatic rollback: ROLLED_BACK', async ({ startDnsLab }) => {
+    const { world, lab, deploy } = await startDnsLab({ updates: true });
+    const { plan, handle } = await deploy('svc-dns-verify', {
       ...QUICK,
       ...world.config(),
       monitor: { duration: '30s', interval: '100ms', failureThreshold: 3 },
     });
     expect(plan.switch.type).toBe('workflow');
-    const handle = await startDeployment(client, plan, { taskQueue });
     const monitoring = await waitForStatus(handle, (s) => s.phase === 'monitor', 30_000);
     expect(monitoring.dns).toMatchObject({
       expected: 'CNAME green.bluegreen.test',
@@ -305,16 +271,16 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(2);
   });
 
-  it('ends FAILED when the DNS Update run succeeds but the record never changes', async () => {
+  it('ends FAILED when the DNS Update run succeeds but the record never changes', async ({ startDnsLab }) => {
     // Without a key the lab's DNS Update workflow only nudges the router; the router follows
     // the record, which still says blue, so traffic goes back there.
-    const { world, lab } = await setUp('dns-verify-unchanged', false);
-    const plan = dnsLabPlan(lab, 'svc-dns-unchanged', {
+    const { world, lab, deploy } = await startDnsLab({ updates: false });
+    const { handle } = await deploy('svc-dns-unchanged', {
       ...QUICK,
       ...world.config(),
       switch: { type: 'workflow', workflow: 'dns-update.yml', ref: lab.branches.blue, verifyTimeout: '2s' },
     });
-    const result = await (await startDeployment(client, plan, { taskQueue })).result();
+    const result = await handle.result();
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toContain(
       `DNS for www.bluegreen.test not confirmed 2s after switching to green: 1 of 1 nameservers do not answer CNAME green.bluegreen.test yet: ${world.primary.address} answers CNAME blue.bluegreen.test`,

@@ -195,6 +195,43 @@ describe('GitHub faults through whole deployments', () => {
     expect(lab.router.activeColor).toBe('blue');
   });
 
+  it.concurrent(
+    'a GitHub Enterprise Server 3.19 stand-in (400 for return_run_details): SUCCEEDED, one dispatch per workflow',
+    async () => {
+      const lab = await newLab({ returnRunDetails: 'ghes-400' });
+      const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ghes'));
+      const result = await handle.result();
+
+      expect(result.outcome, result.error).toBe('SUCCEEDED');
+      expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+      expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+      // Refused once, then never sent again to this API root.
+      const posts = lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/dispatches'));
+      expect(posts.map((r) => r.status)).toEqual([400, 204, 204]);
+      expect(lab.router.activeColor).toBe('green');
+    },
+  );
+
+  it.concurrent("a 4xx that is an answer (413 on the dispatch) fails fast with GitHub's message, no retry storm", async () => {
+    const lab = await newLab();
+    lab.github.injectFault({
+      method: 'POST',
+      path: 'deploy-green\\.yml/dispatches$',
+      status: 413,
+      times: 20,
+      body: { message: 'Payload too large for the lab' },
+    });
+    const started = Date.now();
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-413'));
+    const result = await handle.result();
+
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(/deploy-green\.yml.*\(413 at POST \S+\/dispatches\): Payload too large for the lab/);
+    expect(lab.github.requests.filter((r) => r.path.endsWith('deploy-green.yml/dispatches'))).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(lab.router.activeColor).toBe('blue');
+  });
+
   it.concurrent('a run that never completes hits deploy.runTimeout: FAILED, traffic untouched', async () => {
     const lab = await newLab();
     lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true });

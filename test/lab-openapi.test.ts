@@ -3,6 +3,8 @@
 // every request body the simulator accepted and every answer it gave is validated against the
 // schemas of the matching operation, so the simulator cannot drift from GitHub.
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createAppAuth } from '@octokit/auth-app';
@@ -10,6 +12,7 @@ import { Octokit } from '@octokit/rest';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qaGateWorkflow } from '../lab/github/review-controls.js';
 import { startLab, type Lab } from '../lab/index.js';
 
 // ── the OpenAPI description as JSON Schema ──────────────────────────────────
@@ -21,6 +24,7 @@ interface Operation {
 }
 interface Spec {
   paths: Record<string, Record<string, Operation>>;
+  'x-webhooks'?: Record<string, Record<string, Operation>>;
   components: Record<string, Record<string, Schema>>;
 }
 
@@ -92,6 +96,16 @@ export function responseProblems(op: Operation, status: number, body: unknown): 
   if (!schema) return body === undefined || body === '' || body === null ? [] : [`${op.operationId} ${status}: expected no body`];
   const validate = validatorFor(`${op.operationId} ${status}`, schema);
   return validate(body) ? [] : [`${op.operationId} ${status}: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`];
+}
+
+/** Problems of a webhook payload against its `x-webhooks` schema, e.g. `deployment-review-approved`. */
+function webhookProblems(name: string, body: unknown): string[] {
+  const hook = spec['x-webhooks']?.[name]?.['post'];
+  if (!hook?.requestBody) return [`no webhook ${name} in the OpenAPI description`];
+  const schema = jsonSchemaOf(resolveRef(hook.requestBody)['content']);
+  if (!schema) return [`webhook ${name} has no JSON schema`];
+  const validate = validatorFor(`webhook ${name}`, schema);
+  return validate(body) ? [] : [`webhook ${name}: ${ajv.errorsText(validate.errors, { separator: '\n  ' })}`];
 }
 
 function requestProblems(op: Operation, body: unknown): string[] {
@@ -260,6 +274,32 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
     expect(cancel.status).toBe(202);
     expect(lab.github.run(stuck.id)!.conclusion).toBe('cancelled');
     expect((await rejects(octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stuck.id }))).status).toBe(409);
+
+    // A run an always() job keeps going: the plain cancel is accepted, only force-cancel ends it.
+    lab.github.setWorkflowBehavior('deploy-blue.yml', { neverComplete: true, queuedMs: 0, ignoresCancel: true });
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'deploy-blue.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-3.deploy', color: 'blue', sha: lab.github.branchHead('production')! },
+    });
+    const stubborn = lab.github.runs.find((r) => r.inputs['deployment_id'] === 'openapi-3.deploy')!;
+    expect((await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: stubborn.id })).status).toBe(202);
+    expect(lab.github.run(stubborn.id)!.status).not.toBe('completed');
+    expect((await octokit.rest.actions.forceCancelWorkflowRun({ ...repo, run_id: stubborn.id })).status).toBe(202);
+    expect(lab.github.run(stubborn.id)).toMatchObject({
+      conclusion: 'cancelled',
+      cancelRequests: [{ force: false }, { force: true }],
+    });
+    expect((await rejects(octokit.rest.actions.forceCancelWorkflowRun({ ...repo, run_id: stubborn.id }))).status).toBe(409);
+    lab.github.setWorkflowBehavior('deploy-blue.yml', {});
+  });
+
+  it('the authenticated user: the token user; an installation token has none (403)', async () => {
+    const { data: me } = await octokit.rest.users.getAuthenticated();
+    expect(me.login).toBe('bluegreen-bot');
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: lab.github.runs.at(-1)!.id });
+    expect(run.triggering_actor?.login).toBe('bluegreen-bot');
   });
 
   it('dispatch refusals: unknown workflow 404, unknown ref and bad inputs 422', async () => {
@@ -348,6 +388,20 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
         auth: { appId: APP_ID, privateKey, installationId: INSTALLATION_ID },
       }),
     );
+    // The app's bot is `<slug>[bot]`; it has no user of its own.
+    const { data: app } = await asApp.rest.apps.getAuthenticated();
+    expect(app?.slug).toBe('bluegreen');
+    expect((await rejects(asInstallation.rest.users.getAuthenticated())).status).toBe(403);
+    await asInstallation.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'dns-update.yml',
+      ref: 'production',
+      inputs: { deployment_id: 'openapi-4.switch', color: 'blue' },
+    });
+    const byApp = lab.github.runs.find((r) => r.inputs['deployment_id'] === 'openapi-4.switch')!;
+    expect(byApp.actor).toBe('bluegreen[bot]');
+    await asInstallation.rest.actions.getWorkflowRun({ ...repo, run_id: byApp.id });
+
     await asInstallation.rest.repos.getBranch({ ...repo, branch: 'production' });
     const last = lab.github.requests.at(-1)!;
     expect(last).toMatchObject({
@@ -355,6 +409,132 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
       authKind: 'installation',
       status: 200,
     });
+  });
+
+  it('environments, pending deployments, reviews with the reviewer’s own token, approvals, team membership', async () => {
+    const reviews = lab.github.reviews;
+    const as = (login: string) =>
+      checked(new Octokit({ baseUrl: lab.githubUrl, auth: reviews.tokenOf(login), log: quiet, request: { retries: 0 } }));
+    reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+    const { data: envs } = await octokit.rest.repos.getAllEnvironments(repo);
+    expect(envs.environments?.map((e) => e.name)).toContain('qa');
+    const { data: qa } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: 'qa' });
+    expect(qa.protection_rules?.[0]).toMatchObject({ type: 'required_reviewers', prevent_self_review: false });
+    expect((await rejects(octokit.rest.repos.getEnvironment({ ...repo, environment_name: 'nope' }))).status).toBe(404);
+    const team = reviews.addTeam('release', ['dave']);
+    const { data: strict } = await as('olivia').rest.repos.createOrUpdateEnvironment({
+      ...repo,
+      environment_name: 'qa-strict',
+      prevent_self_review: true,
+      reviewers: [
+        { type: 'User', id: reviews.user('alice')!.id },
+        { type: 'Team', id: team.id },
+      ],
+    });
+    expect(strict.protection_rules?.[0]).toMatchObject({ prevent_self_review: true });
+    expect(
+      (
+        await rejects(
+          as('dave').rest.repos.createOrUpdateEnvironment({ ...repo, environment_name: 'x', prevent_self_review: false }),
+        )
+      ).status,
+    ).toBe(403);
+
+    const gateRun = async (by: Octokit, id: string, file = 'qa-gate.yml') => {
+      const sha = lab.github.branchHead('green')!;
+      const { data } = await by.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+        ...repo,
+        workflow_id: file,
+        ref: 'production',
+        inputs: { deployment_id: id, color: 'green', sha, url: lab.appUrls.green },
+        return_run_details: true,
+      });
+      const runId = (data as { workflow_run_id: number }).workflow_run_id;
+      for (let i = 0; i < 100 && lab.github.run(runId)!.status !== 'waiting'; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(lab.github.run(runId)!.status).toBe('waiting');
+      return { runId, sha };
+    };
+    const received: Array<{ event: string; body: Record<string, unknown> }> = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        received.push({ event: String(req.headers['x-github-event']), body: JSON.parse(text) as Record<string, unknown> });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    lab.github.setWebhook({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, secret: 's' });
+
+    const { runId, sha } = await gateRun(octokit, 'openapi-3.approval-1');
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: runId });
+    expect(run).toMatchObject({ status: 'waiting', display_title: `QA gate · green @ ${sha} [openapi-3.approval-1]` });
+    const { data: jobs } = await octokit.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: runId });
+    expect(jobs.jobs[0]!.status).toBe('waiting');
+    const { data: forAlice } = await as('alice').rest.actions.getPendingDeploymentsForRun({ ...repo, run_id: runId });
+    expect(forAlice).toMatchObject([{ environment: { name: 'qa' }, current_user_can_approve: true }]);
+    const { data: forErin } = await as('erin').rest.actions.getPendingDeploymentsForRun({ ...repo, run_id: runId });
+    expect(forErin[0]!.current_user_can_approve).toBe(false);
+    const review = (login: string, state: 'approved' | 'rejected', id = runId, envId = qa.id) =>
+      as(login).rest.actions.reviewPendingDeploymentsForRun({
+        ...repo,
+        run_id: id,
+        environment_ids: [envId],
+        state,
+        comment: `${state} by ${login}`,
+      });
+    expect((await rejects(review('erin', 'approved'))).status).toBe(422);
+    expect((await rejects(review('mallory', 'approved'))).status).toBe(404);
+    expect((await octokit.rest.actions.getReviewsForRun({ ...repo, run_id: runId })).data).toEqual([]);
+    const approved = await review('alice', 'approved');
+    expect(approved.data).toMatchObject([{ environment: 'qa', sha: run.head_sha }]);
+    const done = await lab.github.waitForRun(runId);
+    expect(done.conclusion).toBe('success');
+    const { data: log } = await octokit.rest.actions.getReviewsForRun({ ...repo, run_id: runId });
+    expect(log).toMatchObject([
+      { state: 'approved', user: { login: 'alice' }, comment: 'approved by alice', environments: [{ name: 'qa' }] },
+    ]);
+    expect((await rejects(review('bob', 'approved'))).status).toBe(422);
+
+    const second = await gateRun(octokit, 'openapi-3.approval-2');
+    await review('bob', 'rejected', second.runId);
+    expect((await lab.github.waitForRun(second.runId)).conclusion).toBe('failure');
+
+    const membership = await octokit.rest.teams.getMembershipForUserInOrg({
+      org: 'datatruck',
+      team_slug: 'qa',
+      username: 'alice',
+    });
+    expect(membership.data.state).toBe('active');
+    const notMember = octokit.rest.teams.getMembershipForUserInOrg({ org: 'datatruck', team_slug: 'qa', username: 'erin' });
+    expect((await rejects(notMember)).status).toBe(404);
+
+    // prevent_self_review: dave dispatched the run; as a reviewer (team release) he may not approve it.
+    lab.github.addWorkflow({ ...qaGateWorkflow('qa-strict'), file: 'qa-gate-strict.yml' });
+    const own = await gateRun(as('dave'), 'openapi-3.approval-3', 'qa-gate-strict.yml');
+    const { data: ownRun } = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: own.runId });
+    expect(ownRun.triggering_actor?.login).toBe('dave');
+    expect((await rejects(review('dave', 'approved', own.runId, strict.id))).data).toMatchObject({
+      message: /prevents self-review/,
+    });
+    await review('alice', 'approved', own.runId, strict.id);
+    await lab.github.waitForRun(own.runId);
+
+    await lab.github.settleWebhooks();
+    lab.github.setWebhook(undefined);
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    const kinds = received.map(({ event, body }) => `${event}.${String(body['action'])}`);
+    for (const kind of [
+      'workflow_job.waiting',
+      'deployment_review.requested',
+      'deployment_review.approved',
+      'deployment_review.rejected',
+    ])
+      expect(kinds).toContain(kind);
+    for (const { event, body } of received) {
+      if (event !== 'deployment_review' && event !== 'workflow_job') continue;
+      problems.push(...webhookProblems(`${event.replace('_', '-')}-${String(body['action'])}`, body));
+    }
   });
 
   it('every route was exercised and every exchange matched the schemas', () => {
@@ -374,15 +554,25 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
       'actions/list-jobs-for-workflow-run',
       'actions/get-job-for-workflow-run',
       'actions/cancel-workflow-run',
+      'actions/force-cancel-workflow-run',
+      'users/get-authenticated',
       'repos/create-deployment',
       'repos/list-deployments',
       'repos/get-deployment',
       'repos/create-deployment-status',
       'repos/list-deployment-statuses',
       'repos/get-deployment-status',
+      'apps/get-authenticated',
       'apps/get-installation',
       'apps/get-repo-installation',
       'apps/create-installation-access-token',
+      'repos/get-all-environments',
+      'repos/get-environment',
+      'repos/create-or-update-environment',
+      'actions/get-pending-deployments-for-run',
+      'actions/review-pending-deployments-for-run',
+      'actions/get-reviews-for-run',
+      'teams/get-membership-for-user-in-org',
     ];
     expect(routes.filter((id) => !seen.has(id))).toEqual([]);
     expect(problems).toEqual([]);

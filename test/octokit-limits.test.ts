@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../activities/octokit.js';
-import { rateLimitWait } from '../activities/octokit-recovery.js';
+import { rateLimitWait } from '../activities/github-rate-limit.js';
 
 const HOLD_MS = 60;
 let server: Server;

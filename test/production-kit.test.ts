@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../client/config.js';
 import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../workflows/dispatch-inputs.js';
+import { GATE_INPUT_NAMES } from '../workflows/gate-inputs.js';
+import { qaGateWorkflow } from '../lab/github/review-controls.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -161,6 +163,24 @@ describe('GitHub Actions templates', () => {
     const result = run(actionlint, ['-no-color', ...templates.map((name) => join(templatesDir, name))]);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('qa-gate.yml passes actionlint, declares the gate inputs and holds one job on an environment', () => {
+    const result = run(actionlint, ['-no-color', join(templatesDir, 'qa-gate.yml')]);
+    expect(result.output).toBe('');
+    const gate = readYaml('examples/github-workflows/qa-gate.yml');
+    expect(Object.keys(gate.on.workflow_dispatch.inputs).sort()).toEqual([...GATE_INPUT_NAMES].sort());
+    // The approval is bound to the id and the SHA through the run's title.
+    expect(gate['run-name']).toContain('inputs.deployment_id');
+    expect(gate['run-name']).toContain('inputs.sha');
+    const jobs = Object.values<{ environment?: { name?: string } }>(gate.jobs);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.environment?.name).toBe('qa');
+    expect(gate.permissions).toEqual({});
+    // The lab runs the same gate: same inputs, same title.
+    const lab = qaGateWorkflow('qa');
+    expect(lab.runName).toBe(gate['run-name']);
+    expect(Object.keys(lab.inputs!).sort()).toEqual([...GATE_INPUT_NAMES].sort());
   });
 
   it.each([

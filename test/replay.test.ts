@@ -3,6 +3,7 @@
 // outcome). A change that would make running deployments fail on a worker upgrade fails here
 // first; such a change goes behind patched() (docs/contributing.md). The second test proves the
 // check bites: a copy of the workflow code with one extra timer must fail every history.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,12 +73,13 @@ describe('replay of recorded histories', () => {
 
   it('a non-deterministic change (one extra timer before the plan) fails every one of them', async () => {
     await mkdir(MUTANT_DIR, { recursive: true });
-    await cp(join(ROOT, 'workflows'), join(MUTANT_DIR, 'workflows'), { recursive: true });
-    await cp(join(ROOT, 'activities/types.ts'), join(MUTANT_DIR, 'activities/types.ts'));
-    await cp(join(ROOT, 'notify'), join(MUTANT_DIR, 'notify'), { recursive: true }); // the event model the notifier uses
-    const file = join(MUTANT_DIR, 'workflows/blue-green-deployment.ts');
+    // The workflow bundle's sources: the workflow, the switch types' steps, the analysis types and the types they share.
+    for (const dir of ['workflows', 'switches', 'analysis', 'activities', 'client', 'notify']) {
+      if (existsSync(join(ROOT, dir))) await cp(join(ROOT, dir), join(MUTANT_DIR, dir), { recursive: true });
+    }
+    const file = join(MUTANT_DIR, 'workflows/phases/plan.ts');
     const source = await readFile(file, 'utf8');
-    const anchor = "    tracker.start('plan',";
+    const anchor = "  tracker.start('plan',";
     expect(source).toContain(anchor);
     await writeFile(
       file,

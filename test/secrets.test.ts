@@ -21,6 +21,7 @@ import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './supp
 const run = promisify(execFile);
 const TOKEN = `ghp_TESTSECRET${randomBytes(15).toString('hex')}`;
 const CODEC_KEY = randomBytes(32).toString('base64');
+const CODEC_SERVER_TOKEN = randomBytes(24).toString('hex');
 
 let lab: Lab;
 let connection: Connection;
@@ -217,9 +218,14 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     }
 
     // The stock CLI, pointed at the codec server as the Web UI would be, shows them in clear.
-    const server = await startCodecServer({ codec, port: 0 });
+    const server = await startCodecServer({ codec, port: 0, token: CODEC_SERVER_TOKEN });
     servers.push(server);
-    const decoded = await temporalShow(handle.workflowId, ['--codec-endpoint', server.url]);
+    const decoded = await temporalShow(handle.workflowId, [
+      '--codec-endpoint',
+      server.url,
+      '--codec-auth',
+      `Bearer ${CODEC_SERVER_TOKEN}`,
+    ]);
     expect(mentions(decoded, plan.deploymentId)).toBe(true);
     expect(mentions(decoded, 'looks good')).toBe(true);
     expect(mentions(decoded, TOKEN)).toBe(false);
@@ -242,9 +248,19 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
           stderr: err.stderr ?? '',
         }),
       );
-    const [withKey, withoutKey] = await Promise.all([cli({ BLUEGREEN_CODEC_KEY: CODEC_KEY }), cli({})]);
+    const [withKey, withoutKey, viaServer, wrongToken] = await Promise.all([
+      cli({ BLUEGREEN_CODEC_KEY: CODEC_KEY }),
+      cli({}),
+      cli({ BLUEGREEN_CODEC_ENDPOINT: server.url, BLUEGREEN_CODEC_SERVER_TOKEN: CODEC_SERVER_TOKEN }),
+      cli({ BLUEGREEN_CODEC_ENDPOINT: server.url, BLUEGREEN_CODEC_SERVER_TOKEN: 'not-the-token-at-all' }),
+    ]);
     expect(withKey.code, withKey.stderr).toBe(0);
     expect(JSON.parse(withKey.stdout)).toMatchObject({ service, outcome: 'SUCCEEDED' });
+    // Without the key, through the codec server and its token; a wrong token reads nothing.
+    expect(viaServer.code, viaServer.stderr).toBe(0);
+    expect(JSON.parse(viaServer.stdout)).toMatchObject({ service, outcome: 'SUCCEEDED' });
+    expect(wrongToken.code).toBe(2);
+    expect(wrongToken.stderr).toMatch(/refused the token/);
     expect(withoutKey.code).toBe(2);
     expect(withoutKey.stderr).toMatch(/payloads are encrypted: set BLUEGREEN_CODEC_KEY/);
     expect(withoutKey.stdout).not.toContain('SUCCEEDED');
@@ -253,7 +269,13 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
 
   it('the codec server answers the Web UI origin only, and refuses what it cannot open', async () => {
     const codec = new AesGcmPayloadCodec({ id: 'k1', key: randomBytes(32) });
-    const server = await startCodecServer({ codec, port: 0, corsOrigins: ['http://localhost:8233'] });
+    const server = await startCodecServer({
+      codec,
+      port: 0,
+      token: CODEC_SERVER_TOKEN,
+      allowEncode: true,
+      corsOrigins: ['http://localhost:8233'],
+    });
     servers.push(server);
     const preflight = (origin: string) =>
       fetch(`${server.url}/decode`, {
@@ -278,7 +300,7 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const post = (path: string, body: unknown) =>
       fetch(`${server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', authorization: `Bearer ${CODEC_SERVER_TOKEN}` },
         body: JSON.stringify(body),
       });
     const encoded = (await (await post('/encode', { payloads: [plain] })).json()) as { payloads: (typeof plain)[] };

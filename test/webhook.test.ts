@@ -1,6 +1,10 @@
 // The workflow_run webhook receiver: signature and replay checks over real HTTP, and full
 // deployments on the dev server that react to the lab's webhooks instead of their (slow) polls.
 import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
@@ -124,6 +128,7 @@ describe('webhook receiver: checks', () => {
       title: 'Deployment to Green · api.v2-20261123-101112-0a1b.deploy',
       correlationId: 'api.v2-20261123-101112-0a1b.deploy',
       service: 'api.v2',
+      repository: 'datatruck/backend',
     });
     expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({
       correlationId: 'custom-id.preSwitch-migrate',
@@ -132,6 +137,101 @@ describe('webhook receiver: checks', () => {
     expect(parseRunCompletion({ action: 'in_progress', workflow_run: { id: 1 } })).toBeUndefined();
     expect(parseRunCompletion({ action: 'completed', workflow_run: { id: '1' } })).toBeUndefined();
     expect(parseRunCompletion(null)).toBeUndefined();
+  });
+});
+
+describe('webhook receiver: hardening (issue 12)', () => {
+  const signedEvent = (runId: number, repository = 'datatruck/backend') => {
+    const event = runEvent(runId, 'Deployment to Green · nobody-20260101-000000-abcd.deploy');
+    const body = JSON.stringify({ ...event, repository: { full_name: repository } });
+    return { body, headers: { 'x-github-event': 'workflow_run', 'x-hub-signature-256': sign(body) } };
+  };
+
+  it('refuses a body declared over the cap at once and closes the connection without reading it', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, maxBodyBytes: 1024 });
+    const { port } = new URL(receiver.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 10000000\r\n\r\n{`);
+    const result = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still open'), 2_000)),
+    ]);
+    socket.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(result).toBe('closed');
+  });
+
+  it('a streamed body over the cap is cut off as soon as it passes the cap', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, maxBodyBytes: 64 * 1024 });
+    const { port } = new URL(receiver.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n');
+    const chunk = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 8; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const result = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still open'), 2_000)),
+    ]);
+    socket.destroy();
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(result).toBe('closed');
+  });
+
+  it('caps concurrent connections', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, maxConnections: 3 });
+    const { port } = new URL(receiver.url);
+    const idle = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+          }),
+      ),
+    );
+    // Let the server count them before the next one.
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await fetch(`${receiver.url}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(refused).toBe('refused');
+    for (const socket of idle) socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`${receiver.url}/healthz`)).status).toBe(200);
+  });
+
+  it('remembers handled deliveries across a restart (stateFile)', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'bluegreen-webhook-')), 'deliveries');
+    const body = JSON.stringify({ action: 'requested', workflow_run: { id: 7, display_title: 'x' } });
+    const headers = { 'x-github-event': 'workflow_run', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body) };
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, stateFile });
+    expect((await post(body, headers)).status).toBe(202);
+    await receiver.close();
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, stateFile });
+    const replayed = await post(body, headers);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body['ignored']).toMatch(/already handled/);
+    // A delivery id that is not one safe token is not written as a line of its own.
+    const forged = { ...headers, 'x-github-delivery': 'a\nb' };
+    expect((await post(body, forged).catch(() => ({ status: 400 }))).status).toBeGreaterThanOrEqual(200);
+  });
+
+  it('ignores events of repositories it does not serve, without asking Temporal', async () => {
+    receiver = await startWebhookServer({ secret: SECRET, client, log: quiet, repositories: ['datatruck/*'] });
+    const foreign = signedEvent(5, 'evil/backend');
+    const answer = await post(foreign.body, { ...foreign.headers, 'x-github-delivery': randomUUID() });
+    expect(answer.status).toBe(202);
+    expect(answer.body['ignored']).toBe('repository evil/backend is not served here');
+    const served = signedEvent(6);
+    const ok = await post(served.body, { ...served.headers, 'x-github-delivery': randomUUID() });
+    expect(ok.body['ignored']).toMatch(/no running deployment/);
   });
 });
 
@@ -186,6 +286,29 @@ describe('webhook receiver: deployments react to it', () => {
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
     expect(lab!.github.run(runId)?.conclusion).toBe('success');
+  });
+
+  it('wakes a deployment only for the run it waits on: a signed event of another run id is not signalled', async () => {
+    const taskQueue = await setUp('webhook-other-run');
+    lab!.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 1_500 });
+    const plan = labPlan(lab!, 'svc-webhook-other', { ...SLOW_POLL, deploy: { pollInterval: '500ms', runTimeout: '5m' } });
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
+    const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
+    for (const other of [runId + 1000, runId + 1001]) {
+      const body = JSON.stringify(runEvent(other, `Deployment to Green · ${plan.deploymentId}.deploy`));
+      const answer = await post(body, {
+        'x-github-event': 'workflow_run',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': sign(body),
+      });
+      expect(answer.status).toBe(202);
+    }
+    expect((await handle.result()).outcome).toBe('SUCCEEDED');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
+    // Only the lab's own webhooks (for the runs the deployment waited on) reached it.
+    expect(signalled.length).toBe(lab!.github.webhookDeliveries.filter((d) => d.status === 200).length);
   });
 
   it('finds a deployment whose id is not of the default shape among the running ones', async () => {

@@ -1,47 +1,14 @@
 // The whole lifecycle on the real dev server, with real activities talking to a real lab.
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DeploymentBusyError, startDeployment } from '../client/start-deployment.js';
-import { startLab, type Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
-import { connectClient, labPlan, startWorker, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
+import { it } from './support/fixture.js';
+import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 
-const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK_MONITOR = { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } };
 
-let client: Client;
-let connection: Connection;
-let lab: Lab;
-let stopWorker: (() => Promise<void>) | undefined;
-let taskQueue: string;
-
-beforeAll(async () => {
-  ({ client, connection } = await connectClient());
-});
-afterAll(async () => {
-  await connection.close();
-});
-afterEach(async () => {
-  await stopWorker?.();
-  stopWorker = undefined;
-  await lab?.close();
-});
-
-async function setUp(name: string, labOptions: Parameters<typeof startLab>[0] = FAST) {
-  lab = await startLab(labOptions);
-  taskQueue = taskQueueFor(name);
-  ({ stop: stopWorker } = await startWorker(lab, taskQueue));
-}
-
-async function deploy(service: string, overrides: Record<string, unknown> = {}) {
-  const plan = labPlan(lab, service, overrides);
-  const handle = await startDeployment(client, plan, { taskQueue });
-  return { plan, handle };
-}
-
 describe('blueGreenDeployment', () => {
-  it('deploys green, waits for approval, switches, monitors, syncs: SUCCEEDED', async () => {
-    await setUp('happy');
+  it('deploys green, waits for approval, switches, monitors, syncs: SUCCEEDED', async ({ lab, deploy }) => {
     lab.github.pushCommit('green', 'feature: new checkout');
     const greenBefore = lab.apps.version('green');
     const { handle } = await deploy('svc-happy', QUICK_MONITOR);
@@ -78,8 +45,7 @@ describe('blueGreenDeployment', () => {
     expect(description.typedSearchAttributes.get(searchKey('BlueGreenService'))).toBe('svc-happy');
   });
 
-  it('ends FAILED with the run URL when the deploy run fails, traffic untouched', async () => {
-    await setUp('deploy-fails');
+  it('ends FAILED with the run URL when the deploy run fails, traffic untouched', async ({ lab, deploy }) => {
     lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
     const { handle } = await deploy('svc-deploy-fails');
     const result = await handle.result();
@@ -93,8 +59,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
   });
 
-  it('ends FAILED when the new color never becomes healthy', async () => {
-    await setUp('verify-fails');
+  it('ends FAILED when the new color never becomes healthy', async ({ lab, deploy }) => {
     lab.apps.setHealthy('green', false);
     const { handle } = await deploy('svc-verify-fails', { verify: { timeout: '1s', interval: '100ms' } });
     const result = await handle.result();
@@ -105,8 +70,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.activeColor).toBe('blue');
   });
 
-  it('ends ABORTED when QA rejects', async () => {
-    await setUp('rejected');
+  it('ends ABORTED when QA rejects', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-rejected');
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.rejectSignal, { by: 'bob', reason: 'checkout page broken' });
@@ -117,8 +81,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.activeColor).toBe('blue');
   });
 
-  it('ends ABORTED when nobody approves in time', async () => {
-    await setUp('approval-timeout');
+  it('ends ABORTED when nobody approves in time', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-approval-timeout', { approval: { timeout: '1500ms' } });
     const result = await handle.result();
     expect(result.outcome).toBe('ABORTED');
@@ -126,8 +89,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
   });
 
-  it('records and ignores approvals from names outside the approvers list', async () => {
-    await setUp('not-an-approver');
+  it('records and ignores approvals from names outside the approvers list', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-not-approver', QUICK_MONITOR);
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.approveSignal, { by: 'mallory' });
@@ -139,8 +101,7 @@ describe('blueGreenDeployment', () => {
     expect((await handle.result()).outcome).toBe('SUCCEEDED');
   });
 
-  it('rolls back automatically when the new color fails under traffic: ROLLED_BACK', async () => {
-    await setUp('auto-rollback');
+  it('rolls back automatically when the new color fails under traffic: ROLLED_BACK', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-auto-rollback', {
       approval: { required: false },
       monitor: { duration: '20s', interval: '100ms', failureThreshold: 3 },
@@ -157,8 +118,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(0);
   });
 
-  it('rolls back on a rollback signal during monitoring', async () => {
-    await setUp('manual-rollback');
+  it('rolls back on a rollback signal during monitoring', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-manual-rollback', {
       approval: { required: false },
       monitor: { duration: '60s', interval: '200ms' },
@@ -172,8 +132,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.activeColor).toBe('blue');
   });
 
-  it('aborts before the switch on an abort signal, traffic never moved', async () => {
-    await setUp('abort');
+  it('aborts before the switch on an abort signal, traffic never moved', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-abort');
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong branch' });
@@ -184,8 +143,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.switches).toHaveLength(0);
   });
 
-  it('ends the monitor window early on promote', async () => {
-    await setUp('promote');
+  it('ends the monitor window early on promote', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-promote', {
       approval: { required: false },
       monitor: { duration: '10m', interval: '200ms' },
@@ -201,8 +159,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.activeColor).toBe('green');
   });
 
-  it('refuses a second deployment of a busy service, naming the running one', async () => {
-    await setUp('busy');
+  it('refuses a second deployment of a busy service, naming the running one', async ({ lab, deploy, client, taskQueue }) => {
     const { plan, handle } = await deploy('svc-busy');
     await waitForStatus(handle, waitingForApproval);
     const second = labPlan(lab, 'svc-busy');

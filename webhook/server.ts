@@ -3,19 +3,31 @@
 // once instead of at its next poll. Polling stays the fallback: a lost webhook costs one poll
 // interval, never a deployment.
 //
-// Checks, in order: POST, body size, X-Hub-Signature-256 (HMAC-SHA256 with the shared secret,
-// compared in constant time) → 401; a delivery id already handled → ignored; then only
-// `workflow_run` / `completed` events whose run name carries a deployment's correlation id
-// (`<deploymentId>.<step>`) are acted on. The signal is only a wake-up call: the workflow asks
-// GitHub how the run ended, so even a replayed or forged-but-signed event cannot decide anything.
+// Checks, in order: at most `maxConnections` connections (more are closed at once); POST; body
+// size (a declared or streamed body over the cap is refused and the connection closed before it
+// is all read); X-Hub-Signature-256 (HMAC-SHA256 with the shared secret, computed while the body
+// streams in, compared in constant time) → 401; a delivery id already handled (remembered in
+// `stateFile` across restarts) → ignored; then only `workflow_run` / `completed` events of a
+// served repository whose run name carries a deployment's correlation id (`<deploymentId>.<step>`)
+// are acted on, and only for the running deployment of that id that is not waiting on another
+// run. The signal is only a wake-up call: the workflow asks GitHub how the run ended, so even a
+// replayed or forged-but-signed event cannot decide anything.
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { runCompletedSignal, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../workflows/messages.js';
-import { RecentKeys, verifySignature } from './verify.js';
+import { runCompletedSignal, statusQuery, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../workflows/messages.js';
+import { findCorrelationId } from '../workflows/correlation-id.js';
+import { inertText } from '../workflows/sanitize.js';
+import { globMatches } from '../worker/policy-rules.js';
+import { FileBackedKeys, type KeyMemory } from './replay-store.js';
+import { RecentKeys, signatureMatches } from './verify.js';
 
-/** workflow_run payloads are a few tens of kB; GitHub caps payloads at 25 MB. */
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** workflow_run payloads are a few tens of kB (GitHub caps payloads at 25 MB, far above what this event needs). */
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+/** How long the receiver waits for a deployment's status before signalling it anyway. */
+const STATUS_QUERY_TIMEOUT_MS = 3_000;
 
 export interface WebhookLog {
   info(message: string): void;
@@ -27,10 +39,26 @@ export interface WebhookReceiverOptions {
   secret: string;
   /** Temporal client of the namespace the deployments run in. */
   client: Client;
-  /** @default 1 MiB */
+  /** Largest body read; a larger one is refused (413) and its connection closed unread. @default 256 KiB */
   maxBodyBytes?: number;
   /** How many delivery ids (and run completions) are remembered for replay checks. @default 10_000 */
   rememberDeliveries?: number;
+  /**
+   * A file where handled delivery ids are kept, so a restart does not let old deliveries be
+   * replayed. Without one they live in memory only (and the workflow's own check that a
+   * wake-up is for the run it waits on is what stops a replay).
+   * @default none
+   */
+  stateFile?: string;
+  /**
+   * Repositories (owner/repo, `*` and `?` globs) whose runs may wake deployments; events of
+   * others are ignored without asking Temporal. `bluegreen webhook` takes them from the worker
+   * policy (BLUEGREEN_WORKER_POLICY, github.repositories).
+   * @default ['*\/*']
+   */
+  repositories?: string[];
+  /** Most connections open at once (sockets beyond are closed at once). @default 64 */
+  maxConnections?: number;
   /** @default console (stderr), one line per signal or refusal */
   log?: WebhookLog;
 }
@@ -45,14 +73,11 @@ export interface RunCompletion {
   correlationId?: string;
   /** The service, when the deployment id has the default shape `<service>-<stamp>-<hex>`. */
   service?: string;
+  /** `owner/repo` of the event. */
+  repository?: string;
+  /** The workflow file of the run, e.g. `.github/workflows/deploy-green.yml`. */
+  workflowPath?: string;
 }
-
-/** A default deployment id (`newDeploymentId`) and step, as a whole token of a run's name. */
-const DEFAULT_CORRELATION_ID =
-  /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+)(?![A-Za-z0-9_.-])/;
-/** Any `<id>.<step>` token, for deployment ids of another shape. */
-const ANY_CORRELATION_ID =
-  /(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\.(?:deploy|switch|rollback|sync|preSwitch-[a-z0-9-]+|postSync-[a-z0-9-]+))(?![A-Za-z0-9_.-])/;
 
 export function parseRunCompletion(payload: unknown): RunCompletion | undefined {
   const event = payload as { action?: unknown; workflow_run?: Record<string, unknown> } | null;
@@ -63,17 +88,17 @@ export function parseRunCompletion(payload: unknown): RunCompletion | undefined 
   if (typeof runId !== 'number' || !Number.isSafeInteger(runId)) return undefined;
   const title =
     typeof run['display_title'] === 'string' ? run['display_title'] : typeof run['name'] === 'string' ? run['name'] : '';
+  const repository = (payload as { repository?: { full_name?: unknown } }).repository?.full_name;
   const completion: RunCompletion = {
     runId,
     runAttempt: typeof run['run_attempt'] === 'number' ? run['run_attempt'] : 1,
     title,
     ...(typeof run['conclusion'] === 'string' ? { conclusion: run['conclusion'] } : {}),
+    ...(typeof repository === 'string' ? { repository } : {}),
+    ...(typeof run['path'] === 'string' ? { workflowPath: run['path'] } : {}),
   };
-  const byDefault = DEFAULT_CORRELATION_ID.exec(title);
-  if (byDefault)
-    return { ...completion, correlationId: `${byDefault[1]}-${byDefault[2]}.${byDefault[3]}`, service: byDefault[1]! };
-  const any = ANY_CORRELATION_ID.exec(title);
-  return any ? { ...completion, correlationId: any[1]! } : completion;
+  const found = findCorrelationId(title);
+  return found ? { ...completion, ...found } : completion;
 }
 
 type Answer = { status: number; body: Record<string, unknown> };
@@ -81,8 +106,10 @@ type Answer = { status: number; body: Record<string, unknown> };
 export function createWebhookHandler(options: WebhookReceiverOptions): (req: IncomingMessage, res: ServerResponse) => void {
   if (!options.secret) throw new Error('the webhook secret must not be empty (GITHUB_WEBHOOK_SECRET)');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const deliveries = new RecentKeys(options.rememberDeliveries ?? 10_000);
-  const signalled = new RecentKeys(options.rememberDeliveries ?? 10_000);
+  const remember = options.rememberDeliveries ?? 10_000;
+  const deliveries: KeyMemory = options.stateFile ? new FileBackedKeys(options.stateFile, remember) : new RecentKeys(remember);
+  const signalled = new RecentKeys(remember);
+  const repositories = options.repositories ?? ['*/*'];
   const log = options.log ?? { info: (m: string) => console.error(m), warn: (m: string) => console.error(m) };
 
   /** Signals the running deployment(s) of the run's service; how many were signalled. */
@@ -97,13 +124,47 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
     for (const service of services) {
       const workflowId = workflowIdFor(service);
       try {
-        await options.client.workflow.getHandle(workflowId).signal(runCompletedSignal, input);
+        const handle = options.client.workflow.getHandle(workflowId);
+        const why = await notWaitingFor(handle, completion);
+        if (why) {
+          log.info(`webhook: run ${completion.runId} not signalled to ${workflowId}: ${why}`);
+          continue;
+        }
+        await handle.signal(runCompletedSignal, input);
         done.push(workflowId);
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     }
     return done;
+  }
+
+  /**
+   * Why the deployment is not the one this run may wake (another deployment id, finished,
+   * waiting on another run), or undefined. A status that does not come in time (no worker)
+   * lets the signal through: the workflow checks the run id itself.
+   */
+  async function notWaitingFor(
+    handle: ReturnType<Client['workflow']['getHandle']>,
+    completion: RunCompletion,
+  ): Promise<string | undefined> {
+    const status = await Promise.race([
+      handle.query(statusQuery).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) throw err;
+        return undefined;
+      }),
+      sleep(STATUS_QUERY_TIMEOUT_MS, undefined, { ref: false }),
+    ]);
+    if (!status) return undefined;
+    if (status.outcome) return `the deployment already ended (${status.outcome})`;
+    const id = completion.correlationId!;
+    const deploymentId = id.slice(0, id.lastIndexOf('.'));
+    if (status.deploymentId !== deploymentId)
+      return `it runs deployment ${status.deploymentId}, not ${inertText(deploymentId, 100)}`;
+    const current = status.phases.find((p) => p.name === status.phase && p.state === 'running');
+    const awaited = /\/runs\/(\d+)(?:$|[/?#])/.exec(current?.url ?? '')?.[1];
+    if (awaited !== undefined && Number(awaited) !== completion.runId) return `it waits on run ${awaited}`;
+    return undefined;
   }
 
   /** Deployment ids of another shape: the running deployments whose service starts the id. */
@@ -117,8 +178,8 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
     return services;
   }
 
-  async function handle(req: IncomingMessage, body: Buffer): Promise<Answer> {
-    if (!verifySignature(options.secret, body, header(req, 'x-hub-signature-256'))) {
+  async function handle(req: IncomingMessage, { body, digest }: SignedBody): Promise<Answer> {
+    if (!signatureMatches(digest, header(req, 'x-hub-signature-256'))) {
       log.warn(`webhook: refused a delivery with a missing or bad signature from ${req.socket.remoteAddress ?? '?'}`);
       return { status: 401, body: { error: 'bad or missing X-Hub-Signature-256' } };
     }
@@ -136,8 +197,15 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
     }
     const completion = parseRunCompletion(payload);
     if (!completion) return done(delivery, 202, { ignored: 'not a completed workflow run' });
+    const repository = completion.repository ?? '';
+    if (!repositories.some((pattern) => globMatches(pattern, repository, true)))
+      return done(delivery, 202, { ignored: `repository ${inertText(repository, 100) || '(none)'} is not served here` });
+    if (completion.workflowPath !== undefined && !/^\.github\/workflows\/[\w.-]+\.ya?ml$/.test(completion.workflowPath))
+      return done(delivery, 202, { ignored: `run ${completion.runId} is not of a workflow file bluegreen dispatches` });
     if (!completion.correlationId)
-      return done(delivery, 202, { ignored: `run ${completion.runId} (${completion.title}) is not a deployment's` });
+      return done(delivery, 202, {
+        ignored: `run ${completion.runId} (${inertText(completion.title, 200)}) is not a deployment's`,
+      });
     const runKey = `${completion.runId}:${completion.runAttempt}`;
     if (signalled.has(runKey)) return done(delivery, 200, { ignored: `run ${completion.runId} already signalled` });
 
@@ -174,12 +242,13 @@ export function createWebhookHandler(options: WebhookReceiverOptions): (req: Inc
       req.resume();
       return send(res, { status: 405, body: { error: 'POST only' } }, { allow: 'POST' });
     }
-    readBody(req, maxBodyBytes).then(
-      async (body) =>
-        send(
-          res,
-          body === undefined ? { status: 413, body: { error: `body over ${maxBodyBytes} bytes` } } : await handle(req, body),
-        ),
+    readSignedBody(req, maxBodyBytes, options.secret).then(
+      async (body) => {
+        if (body !== undefined) return send(res, await handle(req, body));
+        // Refused unread: the connection goes, so the rest of the body is never taken in.
+        res.on('finish', () => req.destroy());
+        send(res, { status: 413, body: { error: `body over ${maxBodyBytes} bytes` } }, { connection: 'close' });
+      },
       () => res.destroy(),
     );
   };
@@ -197,6 +266,10 @@ export async function startWebhookServer(
 ): Promise<WebhookServer> {
   const server = createServer(createWebhookHandler(options));
   server.keepAliveTimeout = 5_000;
+  // A slow sender cannot hold a connection open: headers within 5 s, the whole request within 10 s.
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
+  server.maxConnections = options.maxConnections ?? 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -222,27 +295,33 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The raw body, or undefined when it is larger than `max` (the rest is not read). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+interface SignedBody {
+  body: Buffer;
+  /** HMAC-SHA256 of the body with the webhook secret, computed as it streamed in. */
+  digest: Buffer;
+}
+
+/** The body and its HMAC, or undefined as soon as it is known to be larger than `max` (declared or read). */
+function readSignedBody(req: IncomingMessage, max: number, secret: string): Promise<SignedBody | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) {
-      req.resume();
-      return resolve(undefined);
-    }
+    if (Number.isFinite(declared) && declared > max) return resolve(undefined);
+    const hmac = createHmac('sha256', secret);
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) {
-        req.removeAllListeners('data');
-        req.resume();
+        req.off('data', onData);
+        req.pause();
         resolve(undefined);
         return;
       }
+      hmac.update(chunk);
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), digest: hmac.digest() }));
     req.on('error', reject);
   });
 }

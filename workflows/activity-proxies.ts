@@ -1,17 +1,12 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
 import { proxyActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_GITHUB_ERRORS } from './github-error-types.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import type { DeploymentPlan } from './types.js';
 
-/** Errors that no retry can fix: bad credentials, unknown workflow/branch, rejected input. */
-export const NON_RETRYABLE_ERRORS = [
-  'GitHubAuthError',
-  'GitHubNotFound',
-  'GitHubValidationError',
-  'MergeConflict',
-  'ConfigError',
-];
+/** Errors that no retry can fix: GitHub's 4xx answers (bad credentials, unknown workflow …), bad config. */
+export const NON_RETRYABLE_ERRORS = [...NON_RETRYABLE_GITHUB_ERRORS, 'ConfigError'];
 
 const retry = (maximumAttempts: number, maximumInterval = '30s'): RetryPolicy => ({
   initialInterval: '1s',
@@ -49,9 +44,9 @@ export function waiting(plan: DeploymentPlan, maxWaitMs: number) {
 }
 
 /** Waiting for a GitHub run: the whole wait, retries included, is bounded by the run timeout. */
-export function runWaiter(plan: DeploymentPlan) {
+export function runWaiter(plan: DeploymentPlan, timeoutMs = plan.deploy.runTimeoutMs) {
   return proxyActivities<BlueGreenActivities>({
-    scheduleToCloseTimeout: plan.deploy.runTimeoutMs,
+    scheduleToCloseTimeout: timeoutMs,
     heartbeatTimeout: heartbeatTimeout(plan, 20_000),
     retry: retry(50, '10s'),
   });

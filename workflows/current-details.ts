@@ -2,8 +2,12 @@
 // who must act and the exact command (in code spans, so the UI's Markdown does not eat the
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
+import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
-import type { DeploymentStatus, PhaseName, PhaseStatus } from './types.js';
+import { analysisSections, testLines } from './analysis-details.js';
+import { nextSteps } from './next-steps.js';
+import type { DeploymentStatus, PhaseStatus } from './types.js';
+import { phaseTitle } from './vocabulary.js';
 
 const MARK: Record<PhaseStatus['state'], string> = {
   pending: '○',
@@ -18,33 +22,6 @@ const OUTCOME_MARK = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABOR
 /** Free text (details, errors) as Markdown that shows literally. */
 const literal = (text: string) => text.replace(/([\\`*_[\]<>#|~])/g, '\\$1');
 const code = (text: string) => `\`${text}\``;
-
-function phaseTitle(s: DeploymentStatus, name: PhaseName): string {
-  const target = s.targetColor ?? 'the new color';
-  const active = s.activeColor ?? 'the previous color';
-  if (name.startsWith('preSwitch:')) return `Running the pre-switch hook ${name.slice('preSwitch:'.length)}`;
-  if (name.startsWith('postSync:')) return `Running the post-sync hook ${name.slice('postSync:'.length)}`;
-  switch (name) {
-    case 'plan':
-      return 'Planning: reading the active color and the branch head';
-    case 'deploy':
-      return `Deploying ${target}`;
-    case 'verify':
-      return `Verifying ${target} before it gets traffic`;
-    case 'approval':
-      return 'Waiting for QA approval';
-    case 'switch':
-      return `Switching traffic to ${target}`;
-    case 'monitor':
-      return `Monitoring ${target} under traffic`;
-    case 'sync':
-      return `Syncing ${active} with ${target}`;
-    case 'rollback':
-      return `Rolling back to ${active}`;
-    default:
-      return name;
-  }
-}
 
 export function currentDetails(s: DeploymentStatus): string {
   const route =
@@ -75,7 +52,7 @@ export function currentDetails(s: DeploymentStatus): string {
       current?.url && current.state === 'running' ? `GitHub run in progress: ${current.url}` : '',
     ].filter(Boolean);
     if (lines.length > 0) blocks.push(lines.join('  \n'));
-    blocks.push(...nextSteps(s, current));
+    blocks.push(...nextStepBlocks(s));
   }
 
   const decisions = s.approvals.map(
@@ -84,6 +61,9 @@ export function currentDetails(s: DeploymentStatus): string {
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
+  blocks.push(...analysisBlocks(s));
+  const checks = analysisLines(s.analysis);
+  if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
   // The deployment id and who started it are in the static summary and details.
   blocks.push(`Phases: ${s.phases.map((p) => `${MARK[p.state]} ${p.name}`).join(' · ')}`);
@@ -96,42 +76,43 @@ export function currentDetails(s: DeploymentStatus): string {
 const trafficNeverMoved = (s: DeploymentStatus) =>
   !s.phases.some((p) => p.name === 'switch' && (p.state === 'running' || p.state === 'succeeded' || p.state === 'failed'));
 
-function nextSteps(s: DeploymentStatus, current: PhaseStatus | undefined): string[] {
-  const running = current?.state === 'running';
-  // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
-  const cleanUp = s.phases.filter((p) => p.name.startsWith('postSync:')).map((p) => p.name.slice('postSync:'.length));
-  const noReturn =
-    cleanUp.length > 0
-      ? [
-          `Note: rollback is possible until the post-sync hooks (${literal(cleanUp.join(', '))}) start; they are the point of no return.`,
-        ]
-      : [];
-  if (s.phase === 'approval' && running && s.waitingFor) {
-    // Who may approve is in the phase detail just above ("waiting up to 1h for alice or bob").
-    return [
-      [
-        `Approve: ${code(`npx bluegreen approve ${s.service} --by <name> --comment "…"`)}`,
-        `Reject: ${code(`npx bluegreen reject ${s.service} --by <name> --reason "…"`)}`,
-        `Or in this UI: More Actions → Send a Signal ${code('approve')} with ${code('{"by": "<name>"}')}`,
-      ].join('  \n'),
-      ...noReturn,
-    ];
+/** The next steps (next-steps.ts) in Markdown: commands in code spans, one paragraph per group. */
+function nextStepBlocks(s: DeploymentStatus): string[] {
+  const steps = nextSteps(s);
+  const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  const notes = steps.notes.map((n) => `Note: ${literal(n)}.`);
+  const commands = steps.commands.map((c) => `${capital(c.label)}: ${code(c.command)}`);
+  const signal = steps.signal
+    ? [`Or in this UI: More Actions → Send a Signal ${code(steps.signal.name)} with ${code(steps.signal.payload)}`]
+    : [];
+  switch (steps.moment) {
+    case 'approval':
+      // Who may approve is in the phase detail just above ("waiting up to 1h for alice or bob").
+      return [[...commands, ...signal].join('  \n'), ...notes];
+    case 'monitor':
+      return [steps.lead ?? '', commands.join('  \n'), ...notes];
+    case 'waiting':
+      return [`**Waiting for:** ${literal(s.waitingFor ?? '')}`];
+    case 'abortable':
+      return [`${steps.lead} ${steps.commands.map((c) => code(c.command)).join(' ')}`];
+    case 'none':
+      return ['No action needed.'];
   }
-  if (s.phase === 'monitor' && running) {
-    return [
-      'No action needed: the monitor window ends by itself.',
-      [
-        `End it early: ${code(`npx bluegreen promote ${s.service} --by <name>`)}`,
-        `Switch back: ${code(`npx bluegreen rollback ${s.service} --by <name> --reason "…"`)}`,
-      ].join('  \n'),
-      ...noReturn,
-    ];
-  }
-  if (s.waitingFor) return [`**Waiting for:** ${literal(s.waitingFor)}`];
-  if (['plan', 'deploy', 'verify'].includes(s.phase)) {
-    return [
-      `No action needed. To stop before traffic moves: ${code(`npx bluegreen abort ${s.service} --by <name> --reason "…"`)}`,
-    ];
-  }
-  return ['No action needed.'];
+}
+
+/** The metric analysis and the test runs in words (issue 14); links stay clickable. */
+function analysisBlocks(s: DeploymentStatus): string[] {
+  const blocks = analysisSections(s).map((section) =>
+    [
+      `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
+      ...section.metrics.map(
+        (m) =>
+          `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
+      ),
+    ].join('  \n'),
+  );
+  const tests = testLines(s);
+  if (tests.length > 0)
+    blocks.push([`**Tests against ${literal(s.targetColor ?? 'the target')}:**`, ...tests.map(literal)].join('  \n'));
+  return blocks;
 }

@@ -2,9 +2,6 @@
 // examples/github-workflows declare exactly these (a test keeps them in step).
 import type { Color } from './types.js';
 
-/** Correlation id of one dispatch: the deployment id plus the step, e.g. `api-7f3a.deploy`. */
-export const correlationIdFor = (deploymentId: string, step: string): string => `${deploymentId}.${step}`;
-
 export interface DeployInputs extends Record<string, string> {
   deployment_id: string;
   color: Color;

@@ -4,8 +4,10 @@
 import { log, setHandler } from '@temporalio/workflow';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import * as messages from './messages.js';
+import { inertText } from './sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan } from './types.js';
+import { hookOf } from './vocabulary.js';
 
 const MAX_RECORDED_DECISIONS = 100;
 const MAX_IGNORED_SIGNALS = 20;
@@ -17,6 +19,8 @@ export interface HumanInput {
   rollback?: CleanDecision;
   abort?: CleanDecision;
   promote?: CleanDecision;
+  /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -28,6 +32,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     rollbackRequested: human.rollback !== undefined,
     abortRequested: human.abort !== undefined,
     promoted: human.promote !== undefined,
+    analysisQuestionOpen: human.analysisQuestionOpen === true,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
@@ -55,7 +60,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         break;
       case 'abort':
         human.abort = decision;
-        if (tracker.status.phase.startsWith('preSwitch:')) {
+        if (hookOf(tracker.status.phase)?.kind === 'preSwitch') {
           const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
           tracker.update(tracker.status.phase, { detail: stopping });
           return { accepted: true, message: `${stopping} for ${plan.service}` };
@@ -82,9 +87,9 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
       signal: kind,
       at: new Date().toISOString(),
       ...(verdict.decision ? { by: verdict.decision.by } : {}),
-      reason: verdict.message.slice(0, 300),
+      reason: inertText(verdict.message, 300),
     });
-    log.warn(`ignored ${kind} signal: ${verdict.message}`);
+    log.warn(`ignored ${kind} signal: ${inertText(verdict.message, 300)}`);
   };
 
   const validator = (kind: DecisionKind) => (raw: unknown) => {

@@ -2,6 +2,7 @@
 // import it without loading workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeploymentStatus } from './types.js';
+import { DECISIONS } from './vocabulary.js';
 
 export const WORKFLOW_TYPE = 'blueGreenDeployment';
 export const DEFAULT_TASK_QUEUE = 'bluegreen';
@@ -19,11 +20,11 @@ export interface PromoteInput {
   by: string;
 }
 
-export const approveSignal = defineSignal<[ApproveInput]>('approve');
-export const rejectSignal = defineSignal<[ReasonInput]>('reject');
-export const rollbackSignal = defineSignal<[ReasonInput]>('rollback');
-export const abortSignal = defineSignal<[ReasonInput]>('abort');
-export const promoteSignal = defineSignal<[PromoteInput]>('promote');
+export const approveSignal = defineSignal<[ApproveInput]>(DECISIONS.approve.signal);
+export const rejectSignal = defineSignal<[ReasonInput]>(DECISIONS.reject.signal);
+export const rollbackSignal = defineSignal<[ReasonInput]>(DECISIONS.rollback.signal);
+export const abortSignal = defineSignal<[ReasonInput]>(DECISIONS.abort.signal);
+export const promoteSignal = defineSignal<[PromoteInput]>(DECISIONS.promote.signal);
 
 /**
  * A GitHub Actions run finished, as a `workflow_run` webhook told the receiver
@@ -46,15 +47,29 @@ export interface DecisionResult {
   message: string;
 }
 /** Same inputs as the signals, but the caller learns at once whether it counted. */
-export const approveUpdate = defineUpdate<DecisionResult, [ApproveInput]>('approveDecision');
-export const rejectUpdate = defineUpdate<DecisionResult, [ReasonInput]>('rejectDecision');
-export const rollbackUpdate = defineUpdate<DecisionResult, [ReasonInput]>('rollbackRequest');
-export const abortUpdate = defineUpdate<DecisionResult, [ReasonInput]>('abortRequest');
-export const promoteUpdate = defineUpdate<DecisionResult, [PromoteInput]>('promoteRequest');
+export const approveUpdate = defineUpdate<DecisionResult, [ApproveInput]>(DECISIONS.approve.update);
+export const rejectUpdate = defineUpdate<DecisionResult, [ReasonInput]>(DECISIONS.reject.update);
+export const rollbackUpdate = defineUpdate<DecisionResult, [ReasonInput]>(DECISIONS.rollback.update);
+export const abortUpdate = defineUpdate<DecisionResult, [ReasonInput]>(DECISIONS.abort.update);
+export const promoteUpdate = defineUpdate<DecisionResult, [PromoteInput]>(DECISIONS.promote.update);
 
-/** Search attributes (Keyword) kept current by the workflow. */
-export const SEARCH_ATTRIBUTES = ['BlueGreenService', 'BlueGreenPhase', 'BlueGreenTargetColor', 'BlueGreenOutcome'] as const;
+/** Search attributes (Keyword) kept current by the workflow (spelled once, in search-attributes.ts). */
+export { SEARCH_ATTRIBUTES } from './search-attributes.js';
 
 /** Signal payload limits: anything longer is cut, never stored whole in history. */
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TEXT_LENGTH = 2000;
+
+/**
+ * Retry a failed step (`onFailure: ask`): a new dispatch with a new correlation id, or the verify
+ * again. Giving up is `abort`. The reason is optional ("runner flaked").
+ */
+export interface RetryInput {
+  by: string;
+  reason?: string;
+}
+export const retrySignal = defineSignal<[RetryInput]>('retry');
+export const retryUpdate = defineUpdate<DecisionResult, [RetryInput]>('retryRequest');
+/** Switch now although a switch window is closed or a freeze applies; an approver, with a reason (recorded). */
+export const overrideWindowSignal = defineSignal<[ReasonInput]>('overrideWindow');
+export const overrideWindowUpdate = defineUpdate<DecisionResult, [ReasonInput]>('overrideWindowRequest');

@@ -1,9 +1,21 @@
 // Keeps the DeploymentStatus that the `status` query returns, and mirrors it into search
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Color, DeploymentPlan, DeploymentStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import type {
+  AnalysisStatus,
+  Color,
+  DeploymentPlan,
+  DeploymentStatus,
+  DnsStatus,
+  Outcome,
+  PhaseName,
+  PhaseStatus,
+  TestRunStatus,
+} from './types.js';
+import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
+import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from './vocabulary.js';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -11,10 +23,12 @@ export class StatusTracker {
   readonly status: DeploymentStatus;
 
   constructor(plan: DeploymentPlan) {
-    const phases: PhaseName[] = ['plan', 'deploy', 'verify', 'approval'];
-    for (const hook of plan.hooks.preSwitch) phases.push(`preSwitch:${hook.name}`);
-    phases.push('switch', 'monitor', 'sync');
-    for (const hook of plan.hooks.postSync) phases.push(`postSync:${hook.name}`);
+    const phases: PhaseName[] = [
+      ...BEFORE_SWITCH,
+      ...plan.hooks.preSwitch.map((h) => hookPhase('preSwitch', h.name)),
+      ...FROM_SWITCH,
+      ...plan.hooks.postSync.map((h) => hookPhase('postSync', h.name)),
+    ];
     this.status = {
       service: plan.service,
       deploymentId: plan.deploymentId,
@@ -45,7 +59,7 @@ export class StatusTracker {
     delete entry.endedAt;
     if (detail !== undefined) entry.detail = detail;
     this.status.phase = name;
-    upsertSearchAttributes([searchAttribute.phase(phaseKind(name))]);
+    upsertSearchAttributes([searchAttribute.phase(phaseFamily(name))]);
     this.publish();
   }
 
@@ -75,6 +89,45 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
+  setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
+    this.status.monitor = monitor;
+    this.publish();
+  }
+
+  /** The per-check counts and last measurements of verify's or monitor's checks. */
+  setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
+    this.status.analysis = { ...this.status.analysis, [phase]: checks };
+    this.publish();
+  }
+
+  /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
+  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
+    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
+    this.publish();
+  }
+
+  /** One verify.tests run, added or updated by name. */
+  setTest(test: TestRunStatus): void {
+    const tests = (this.status.tests ??= []);
+    const i = tests.findIndex((t) => t.name === test.name);
+    if (i >= 0) tests[i] = test;
+    else tests.push(test);
+    this.publish();
+  }
+
+  /** The DNS side of the last switch or rollback (per-nameserver answers). */
+  setDns(dns: DnsStatus): void {
+    this.status.dns = dns;
+    this.publish();
+  }
+
+  /** The first postSync hook starts: rollback is no longer possible. */
+  passPointOfNoReturn(): void {
+    this.status.pointOfNoReturn = true;
+    this.publish();
+  }
+
   complete(outcome: Outcome, error?: string): DeploymentStatus {
     for (const entry of this.status.phases) {
       if (entry.state === 'pending') entry.state = 'skipped';
@@ -98,6 +151,3 @@ export class StatusTracker {
     setCurrentDetails(currentDetails(this.status));
   }
 }
-
-/** Hook steps are reported under their family name in the search attribute. */
-const phaseKind = (name: PhaseName): string => name.split(':')[0] ?? name;

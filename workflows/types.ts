@@ -1,6 +1,14 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { NotifyPlan } from '../notify/events.js';
+import type { CheckPlan, CheckSummary } from '../analysis/types.js';
+import type { AnalysisPlan } from '../analysis/metric-plan.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
+import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { SWITCHES } from '../switches/registry.js';
+import type { HttpSwitchPlan } from '../switches/http/types.js';
+import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
+import type { Freeze, SwitchWindow } from './windows.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -27,22 +35,9 @@ export interface HookPlan {
   inputs: Record<string, string>;
 }
 
-export type SwitchPlan =
-  | { type: 'workflow'; workflow: string; ref: string; verifyTimeoutMs: number }
-  | { type: 'http'; url: string; tokenEnv: string; verifyTimeoutMs: number }
-  | DnsSwitchPlan;
-
-/** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
-export interface DnsSwitchPlan {
-  type: 'dns';
-  /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */
-  server?: string;
-  /** The secret is read from the worker's environment variable `secretEnv`, never carried here. */
-  tsig: { keyName: string; algorithm: string; secretEnv: string };
-  /** How long a failing update is retried (it is idempotent) before the switch fails. */
-  updateTimeoutMs: number;
-  verifyTimeoutMs: number;
-}
+/** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
+export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
+export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
 export interface DnsTargetPlan {
@@ -111,13 +106,25 @@ export interface DeploymentPlan {
   deploy: { runTimeoutMs: number; pollIntervalMs: number };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
-  approval: { required: boolean; approvers: string[]; timeoutMs: number };
+  approval: ApprovalPlan;
+  /**
+   * The GitHub Deployment record the CLI created with the deployer's own token: its `creator`
+   * is the deployer as GitHub knows them. Absent: the deployer is who `requestedBy` says.
+   */
+  deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
-  sync: { enabled: boolean; redeploy: boolean };
+  /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
+  sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
   /** The public DNS record, when configured: verified after every switch (any switch type). */
   dns?: DnsPlan;
+  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail as before. */
+  onFailure?: Partial<Record<FailureStep, StepFailurePolicy>>;
+  /** Allowed switch times and freezes from bluegreen.yaml (the worker policy adds its own). */
+  switchWindows?: { windows: SwitchWindow[]; freezes: Freeze[] };
+  /** Set by `bluegreen revert`: this deployment brings back what ran before `of`. */
+  revert?: RevertPlan;
   /**
    * heartbeatMs: how long a waiting activity may stay silent before Temporal retries it on
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
@@ -125,6 +132,69 @@ export interface DeploymentPlan {
   timeouts?: { heartbeatMs: number };
   /** Who hears of which events (channel names the worker resolves), reminders at the gate. */
   notify?: NotifyPlan;
+  /**
+   * Checks run besides health and color (analysis/types.ts CheckPlan), e.g. metric queries:
+   * verify's against the target environment, monitor's under traffic. Absent in older plans.
+   */
+  checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };
+  /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
+  analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
+  /** verify.tests: GitHub Actions workflows run against the target color before approval. */
+  verifyTests?: VerifyTestPlan[];
+}
+
+/** One test workflow of verify.tests; inputs may use {{url}}, {{color}}, {{sha}}. */
+export interface VerifyTestPlan {
+  name: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** The QA gate; plans of older clients carry only required, approvers and timeoutMs. */
+export interface ApprovalPlan {
+  required: boolean;
+  approvers: string[];
+  timeoutMs: number;
+  /**
+   * The channels the deployer's config allows (`approval.via`), intersected with the worker
+   * policy's. @default ['signal', 'github'] (older plans: the signal path)
+   */
+  via?: Array<'signal' | 'github'>;
+  /** via github: the gate workflow, the branch it is dispatched on, and the environment its job waits on. */
+  gate?: { workflow: string; ref: string; environment: string };
+  /** @default 1 */
+  minApprovals?: number;
+  /** @default false */
+  allowSelfApproval?: boolean;
+  /** Who may `promote`, set by the plan phase from the worker's policy; absent in older runs. */
+  promoters?: string[];
+}
+
+export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
+
+/** `onFailure: ask` of one step. */
+export interface StepFailurePolicy {
+  action: 'ask';
+  /** How long a failed step waits for `retry` or `abort`. */
+  retryTimeoutMs: number;
+  /** What happens when nobody decides in time. */
+  default: 'abort' | 'retry';
+  maxRetries: number;
+}
+
+/** What a revert brings back: the color that served before `of`, and the SHA it ran. */
+export interface RevertPlan {
+  /** The deployment id of the SUCCEEDED deployment being reverted. */
+  of: string;
+  /** The color traffic goes back to. */
+  color: Color;
+  /** The SHA that color ran before `of` (deployed again unless `warm`). */
+  sha?: string;
+  /** The color still runs that SHA (no sync since): switch back without a redeploy. */
+  warm: boolean;
+  reason: string;
 }
 
 export type PhaseName =
@@ -137,6 +207,9 @@ export type PhaseName =
   | 'sync'
   | 'rollback'
   | 'done'
+  /** Issue 17: the old color kept warm after monitoring (sync.after); waiting for a switch window. */
+  | 'bake'
+  | 'window'
   | `preSwitch:${string}`
   | `postSync:${string}`;
 
@@ -186,6 +259,8 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
+  promoters?: string[];
   /**
    * Signals that were ignored and why, newest last (the last 20): a signal cannot be refused to
    * its sender, so this is where a typo in a Web UI or `temporal workflow signal` payload shows.
@@ -196,11 +271,52 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
+  /** Per-check counts and last measurements of the verify and monitor checks (analysis/). */
+  analysis?: { verify?: CheckSummary[]; monitor?: CheckSummary[] };
+  /**
+   * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
+   * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
+   */
+  previous?: { color: Color; sha?: string; warm: boolean };
+  /** Set on a revert deployment: the id of the deployment it reverts. */
+  revertOf?: string;
+  /** The bake window (sync.after): until when `rollback` is instant, the old color untouched. */
+  bake?: { until: string; color: Color; endedBy?: string };
+  /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
+  attempts?: Partial<Record<string, number>>;
+  /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
+  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
+  switchWindow?: {
+    why: string;
+    /** When the switch is allowed again (absent: not within a year, only an override helps). */
+    until?: string;
+    since: string;
+    override?: { by: string; reason: string; at: string };
+  };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
   notifications?: NotificationsStatus;
   error?: string;
+  /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
+  metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
+  /** verify.tests: the test workflow runs against the target color. */
+  tests?: TestRunStatus[];
+}
+
+/** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
+export interface AnalysisStatus extends AnalysisResult {
+  decidedBy?: string;
+}
+
+export interface TestRunStatus {
+  name: string;
+  workflow: string;
+  state: 'running' | 'succeeded' | 'failed';
+  url?: string;
+  /** e.g. `ended failure at job "e2e", step "checkout flow": <url>` */
+  detail?: string;
 }
 
 export interface NotificationsStatus {

@@ -1,4 +1,4 @@
-// approve / reject / rollback / abort / promote: sent as Updates, so the answer says at once
+// approve / reject / rollback / abort / promote / retry / override-window: sent as Updates, so the answer says at once
 // whether the decision counted (and why not). The same names exist as signals for the stock
 // Temporal CLI and the Web UI.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -7,7 +7,7 @@ import { findDeployment, QUERY_TIMEOUT_MS } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
 import { connectCli } from '../temporal-client.js';
 
-export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';
+export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override-window';
 
 export interface DecisionOptions {
   by: string;
@@ -21,6 +21,8 @@ const updates = {
   rollback: messages.rollbackUpdate,
   abort: messages.abortUpdate,
   promote: messages.promoteUpdate,
+  retry: messages.retryUpdate,
+  'override-window': messages.overrideWindowUpdate,
 } as const;
 
 /** What the deployment does next, once the decision counted. */
@@ -30,6 +32,8 @@ const consequence: Record<DecisionName, string> = {
   rollback: 'traffic is being switched back',
   abort: 'the deployment stops before traffic moves (ABORTED)',
   promote: 'the monitor window ends now as a success',
+  retry: 'the failed step runs again (a new run, a new correlation id)',
+  'override-window': 'the deployment switches now, outside its switch window (recorded with your reason)',
 };
 
 export async function decide(decision: DecisionName, service: string, options: DecisionOptions): Promise<number> {
@@ -46,7 +50,9 @@ export async function decide(decision: DecisionName, service: string, options: D
         ? { by: options.by, ...(options.comment ? { comment: options.comment } : {}) }
         : decision === 'promote'
           ? { by: options.by }
-          : { by: options.by, reason: options.reason ?? '' };
+          : decision === 'retry'
+            ? { by: options.by, ...(options.reason ? { reason: options.reason } : {}) }
+            : { by: options.by, reason: options.reason ?? '' };
     let result: messages.DecisionResult;
     try {
       // The union of update definitions shares one input shape per kind; the payload matches it.
@@ -65,7 +71,7 @@ export async function decide(decision: DecisionName, service: string, options: D
     if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
     const note = options.comment ?? options.reason;
     console.log(
-      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${consequence[decision]}`,
+      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${decision === 'promote' && status.phase === 'bake' ? 'the bake ends now, sync goes ahead' : consequence[decision]}`,
     );
     return EXIT.SUCCEEDED;
   } finally {

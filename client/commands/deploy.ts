@@ -4,6 +4,7 @@ import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.
 import { formatDuration, orList, shortSha } from '../../workflows/format.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../workflows/messages.js';
 import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
+import { switchOf } from '../../switches/registry.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
@@ -116,7 +117,7 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
     `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
     `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
     ...plan.hooks.preSwitch.map((h) => `pre-switch     ${h.name}: dispatch ${h.workflow} on ${h.ref}`),
-    `switch         ${sw.type === 'workflow' ? `dispatch ${sw.workflow} on ${sw.ref}` : sw.type === 'http' ? `POST ${sw.url}` : `DNS update of ${plan.dns?.record} at ${sw.server ?? 'the zone primary'} (TSIG key ${sw.tsig.keyName})`} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
+    `switch         ${switchOf(sw.type).describe(sw, plan)} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
     plan.dns
       ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch`
       : '',

@@ -13,7 +13,7 @@ const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 export async function list(options: { running?: boolean; service?: string; json?: boolean; limit: number }): Promise<number> {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
   if (options.running) clauses.push(`ExecutionStatus = 'Running'`);
-  if (options.service) clauses.push(`BlueGreenService = ${quote(options.service)}`);
+  if (options.service) clauses.push(`${BlueGreenService.name} = ${quote(options.service)}`);
   const cli = await connectCli();
   try {
     const rows = [];
@@ -97,7 +97,7 @@ export async function history(service: string, options: { limit: number; json?: 
 }
 
 async function pastDeployments(client: Client, service: string, limit: number): Promise<DeploymentStatus[]> {
-  const query = `WorkflowType = ${quote(WORKFLOW_TYPE)} AND BlueGreenService = ${quote(service)} AND ExecutionStatus = 'Completed'`;
+  const query = `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ${BlueGreenService.name} = ${quote(service)} AND ExecutionStatus = 'Completed'`;
   const found: DeploymentStatus[] = [];
   for await (const wf of client.workflow.list({ query, pageSize: limit })) {
     // The result is the final status; reading it needs the history, not a worker.

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthKind } from '../types.js';
 import { looksLikeJwt, verifyAppJwt } from './jwt.js';
+import { BOT_LOGIN } from './people.js';
 
 export interface AppAuthConfig {
   appId: number;
@@ -13,6 +14,8 @@ export interface AppAuthConfig {
 
 export interface Identity {
   kind: AuthKind;
+  /** Who the accepted credential acts as: a lab user, or the bot for the worker's credentials. */
+  login?: string;
   /** Why the credential was refused, in GitHub's words; absent when it was accepted. */
   refused?: string;
 }
@@ -30,6 +33,8 @@ export class Authenticator {
   constructor(
     private readonly tokens: readonly string[],
     readonly app: AppAuthConfig | undefined,
+    /** A person's own token → their login (lab/github/people.ts). */
+    private readonly userOf: (token: string) => string | undefined = () => undefined,
   ) {}
 
   identify(authorization: string | undefined): Identity {
@@ -38,10 +43,15 @@ export class Authenticator {
     if (!match) return { kind: 'invalid', refused: 'Bad credentials' };
     const scheme = match[1]!.toLowerCase();
     const credential = match[2]!;
-    if (this.tokens.includes(credential)) return { kind: scheme === 'token' ? 'token' : 'bearer' };
+    const kind = scheme === 'token' ? 'token' : 'bearer';
+    if (this.tokens.includes(credential)) return { kind, login: BOT_LOGIN };
+    const user = this.userOf(credential);
+    if (user !== undefined) return { kind, login: user };
     const expiresAt = this.issued.get(credential);
     if (expiresAt !== undefined) {
-      return expiresAt > Date.now() ? { kind: 'installation' } : { kind: 'installation', refused: 'Bad credentials' };
+      return expiresAt > Date.now()
+        ? { kind: 'installation', login: BOT_LOGIN }
+        : { kind: 'installation', refused: 'Bad credentials' };
     }
     if (scheme === 'bearer' && looksLikeJwt(credential)) {
       if (!this.app) return { kind: 'jwt', refused: 'A JSON web token could not be decoded' };

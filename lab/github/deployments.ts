@@ -24,6 +24,8 @@ export interface DeploymentRecord {
   description: string | null;
   transientEnvironment: boolean;
   productionEnvironment: boolean;
+  /** Who created it (the caller's login); absent: the bot. */
+  creator?: string;
   createdAt: string;
   updatedAt: string;
   statuses: DeploymentStatusRecord[];
@@ -50,6 +52,7 @@ export interface NewDeployment {
   description?: string | null;
   transientEnvironment?: boolean;
   productionEnvironment?: boolean;
+  creator?: string;
 }
 
 export interface NewDeploymentStatus {
@@ -81,6 +84,7 @@ export class DeploymentStore {
       description: input.description ?? '',
       transientEnvironment: input.transientEnvironment ?? false,
       productionEnvironment: input.productionEnvironment ?? environment === 'production',
+      ...(input.creator !== undefined ? { creator: input.creator } : {}),
       createdAt: at,
       updatedAt: at,
       statuses: [],

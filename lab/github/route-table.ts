@@ -10,6 +10,8 @@ export interface RouteContext {
   body: unknown;
   headers: IncomingHttpHeaders;
   authKind: AuthKind;
+  /** The caller's login (absent for App JWTs). */
+  login?: string;
 }
 
 export interface RouteResult {

@@ -1,5 +1,7 @@
 // GitHub Actions: workflows, workflow_dispatch, runs and their jobs.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RunDetailsRefusal } from '../types.js';
+import { callerActor } from './people.js';
 import { GitHubError, notFound, unprocessable } from './errors.js';
 import { objectBody, optionalBoolean, requiredString } from './body.js';
 import { createdFilter, paginate } from './list-query.js';
@@ -13,6 +15,17 @@ const DISPATCH_DOCS = 'https://docs.github.com/rest/actions/workflows#create-a-w
 const RUN_STATUSES = new Set(['queued', 'in_progress', 'completed', 'requested', 'waiting', 'pending']);
 /** From this REST API version on, GitHub always answers a dispatch with the run's details. */
 const ALWAYS_DETAILS_API_VERSION = '2026-03-10';
+const CANCEL_DOCS = 'https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run';
+const FORCE_CANCEL_DOCS = 'https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run';
+/** github.com's answer to a cancel of a completed run (Homebrew/actions#70, cli/cli#3833). */
+const CANCEL_COMPLETED = 'Cannot cancel a workflow run that is completed.';
+
+/** GHES ≤ 3.20 refuses the whole dispatch when the body carries `return_run_details`. */
+function refuseRunDetails(refusal: RunDetailsRefusal): GitHubError {
+  const sentence = '"return_run_details" is not a permitted key.';
+  if (refusal === 'ghes-400-bare') return new GitHubError(400, sentence, DISPATCH_DOCS);
+  return new GitHubError(refusal === 'ghes-422' ? 422 : 400, `Invalid request.\n\n${sentence}`, DISPATCH_DOCS);
+}
 
 export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
   const workflowOf = (params: Record<string, string>, docs?: string) => {
@@ -45,32 +58,32 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     body: workflowJson(state.shapes, workflowOf(params)),
   }));
 
-  table.add('POST', '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches', ({ params, body, headers }) => {
-    const workflow = workflowOf(params, DISPATCH_DOCS);
-    const input = objectBody(body, DISPATCH_DOCS);
-    const ref = requiredString(input, 'ref', DISPATCH_DOCS);
-    const branch = state.repo.resolveBranch(ref);
-    if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
-    const inputs = validateDispatchInputs(workflow, input['inputs']);
-    const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
-    const run = state.runs.create({ workflow, branch, sha: state.repo.head(branch)!, inputs });
-    state.dispatches.push({
-      workflow: workflow.file,
-      ref,
-      inputs,
-      at: new Date().toISOString(),
-      runId: run.id,
-      returnRunDetails: wantsDetails,
-    });
-    state.counters.dispatches++;
-    if (state.options.returnRunDetails && (wantsDetails || alwaysDetails(headers))) {
-      return {
-        status: 200,
-        body: { workflow_run_id: run.id, run_url: runApiUrl(state.shapes, run.id), html_url: runHtmlUrl(state.shapes, run.id) },
-      };
-    }
-    return { status: 204 };
-  });
+  table.add(
+    'POST',
+    '/repos/:owner/:repo/actions/workflows/:workflow_id/dispatches',
+    ({ params, body, headers, authKind, login }) => {
+      const workflow = workflowOf(params, DISPATCH_DOCS);
+      const input = objectBody(body, DISPATCH_DOCS);
+      const mode = state.options.returnRunDetails;
+      if (typeof mode === 'string' && 'return_run_details' in input) throw refuseRunDetails(mode);
+      const ref = requiredString(input, 'ref', DISPATCH_DOCS);
+      const branch = state.repo.resolveBranch(ref);
+      if (!branch) throw unprocessable(`No ref found for: ${ref}`, DISPATCH_DOCS);
+      const inputs = validateDispatchInputs(workflow, input['inputs']);
+      const wantsDetails = optionalBoolean(input, 'return_run_details', DISPATCH_DOCS) ?? false;
+      const run = state.dispatch(
+        { workflow, ref, branch, sha: state.repo.head(branch)!, inputs, actor: callerActor(state.people, authKind, login) },
+        wantsDetails,
+      );
+      if (mode === true && (wantsDetails || alwaysDetails(headers))) {
+        return {
+          status: 200,
+          body: { workflow_run_id: run.id, run_url: runApiUrl(state.shapes, run.id), html_url: runHtmlUrl(state.shapes, run.id) },
+        };
+      }
+      return { status: 204 };
+    },
+  );
 
   table.add('GET', '/repos/:owner/:repo/actions/workflows/:workflow_id/runs', ({ params, query }) => {
     const workflow = workflowOf(params);
@@ -107,9 +120,14 @@ export function addActionsRoutes(table: RouteTable, state: GitHubState): void {
     };
   });
 
+  // Both answer 202 and stop the run asynchronously; 409 when it already completed.
   table.add('POST', '/repos/:owner/:repo/actions/runs/:run_id/cancel', ({ params }) => {
-    const run = runOf(params);
-    if (!state.runs.cancel(run)) throw new GitHubError(409, 'Cannot cancel a workflow run that is completed.');
+    if (!state.runs.requestCancel(runOf(params), false)) throw new GitHubError(409, CANCEL_COMPLETED, CANCEL_DOCS);
+    return { status: 202, body: {} };
+  });
+
+  table.add('POST', '/repos/:owner/:repo/actions/runs/:run_id/force-cancel', ({ params }) => {
+    if (!state.runs.requestCancel(runOf(params), true)) throw new GitHubError(409, CANCEL_COMPLETED, FORCE_CANCEL_DOCS);
     return { status: 202, body: {} };
   });
 
@@ -140,7 +158,7 @@ function listRuns(state: GitHubState, runs: Run[], query: URLSearchParams, self:
       (want('branch') === null || run.headBranch === want('branch')) &&
       (want('event') === null || run.event === want('event')) &&
       (want('head_sha') === null || run.headSha === want('head_sha')) &&
-      (want('actor') === null || want('actor') === 'bluegreen-bot') &&
+      (want('actor') === null || want('actor')!.toLowerCase() === run.actor.login.toLowerCase()) &&
       (want('check_suite_id') === null || String(run.checkSuiteId) === want('check_suite_id')) &&
       (status === null || (RUN_STATUSES.has(status) ? run.status === status : run.conclusion === status)),
   );

@@ -2,7 +2,7 @@
 // installation look-ups a worker may use to discover its installation id.
 import { notFound } from './errors.js';
 import type { RouteTable } from './route-table.js';
-import { APP_PERMISSIONS, installationJson } from './shapes.js';
+import { APP_PERMISSIONS, installationJson, ownerUser } from './shapes.js';
 import type { GitHubState } from './state.js';
 
 export function addAppRoutes(table: RouteTable, state: GitHubState): void {
@@ -15,7 +15,20 @@ export function addAppRoutes(table: RouteTable, state: GitHubState): void {
     const { appId } = app();
     return {
       status: 200,
-      body: { id: appId, slug: 'bluegreen', name: 'bluegreen', owner: null, permissions: APP_PERMISSIONS, events: [] },
+      body: {
+        id: appId,
+        slug: 'bluegreen',
+        node_id: Buffer.from(`Integration:${appId}`).toString('base64url'),
+        name: 'bluegreen',
+        description: 'Blue/green deployments (bluegreen lab)',
+        external_url: state.shapes.webUrl,
+        html_url: `${state.shapes.webUrl}/apps/bluegreen`,
+        owner: ownerUser(state.shapes),
+        permissions: APP_PERMISSIONS,
+        events: [],
+        created_at: state.repo.createdAt,
+        updated_at: state.repo.createdAt,
+      },
     };
   });
 

@@ -20,7 +20,7 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
   };
   const base = (params: Record<string, string>): string => `${state.shapes.apiUrl}/repos/${params['owner']}/${params['repo']}`;
 
-  table.add('POST', '/repos/:owner/:repo/deployments', ({ params, body }) => {
+  table.add('POST', '/repos/:owner/:repo/deployments', ({ params, body, login }) => {
     state.requireRepo(params);
     const input = objectBody(body, CREATE_DOCS);
     const ref = requiredString(input, 'ref', CREATE_DOCS);
@@ -37,6 +37,7 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
     const deployment = state.deployments.create({
       sha,
       ref,
+      ...(login !== undefined ? { creator: login } : {}),
       ...definedFields({
         task: optionalString(input, 'task', CREATE_DOCS),
         payload: typeof payload === 'string' ? payload : isRecord(payload) ? payload : undefined,

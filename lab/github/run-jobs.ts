@@ -15,6 +15,7 @@ export interface StepState {
 export interface JobState {
   id: number;
   name: string;
+  environment?: string;
   status: RunStatus;
   conclusion: string | null;
   createdAt: string;
@@ -30,6 +31,8 @@ export interface RunPlan {
   failJob: string;
   failStep: string;
   neverComplete: boolean;
+  cancelTakesMs: number;
+  ignoresCancel: boolean;
 }
 
 /** Decides now how the run will end: the one-shot failNext first, then the behaviour. */
@@ -46,6 +49,8 @@ export function planRun(workflow: RegisteredWorkflow, timing: { queuedMs: number
     failJob,
     failStep: once?.step ?? behavior.failStep ?? defaultStep,
     neverComplete: once ? false : (behavior.neverComplete ?? false),
+    cancelTakesMs: behavior.cancelTakesMs ?? 0,
+    ignoresCancel: behavior.ignoresCancel ?? false,
   };
 }
 
@@ -53,6 +58,7 @@ export function queuedJobs(workflow: RegisteredWorkflow, createdAt: string, next
   return workflow.jobs.map((job) => ({
     id: nextId(),
     name: job.name,
+    ...(job.environment ? { environment: job.environment } : {}),
     status: 'queued',
     conclusion: null,
     createdAt,

@@ -1,6 +1,9 @@
 // Workflow runs and their lifecycle, queued → in_progress → completed, driven by real timers
-// so pollers see the states a real run goes through.
+// so pollers see the states a real run goes through. A cancel is asynchronous, as on GitHub:
+// the request is answered 202 and the run ends `cancelled` once its runners stop, or not at all
+// while an `if: always()` job holds it (then only a force-cancel ends it).
 import type { RunConclusion, RunStatus } from '../types.js';
+import type { LabActor } from './actors.js';
 import { isoSeconds } from './repo-model.js';
 import { finishJobs, planRun, queuedJobs, startJobs, type JobState, type RunPlan } from './run-jobs.js';
 import type { RegisteredWorkflow } from './workflows.js';
@@ -27,6 +30,8 @@ export interface Run {
   plan: RunPlan;
   failedJob?: string;
   failedStep?: string;
+  actor: LabActor;
+  cancelRequests: Array<{ atMs: number; force: boolean }>;
 }
 
 export interface NewRun {
@@ -34,6 +39,18 @@ export interface NewRun {
   branch: string;
   sha: string;
   inputs: Record<string, string>;
+  actor: LabActor;
+}
+
+/**
+ * What happens when a run leaves the queue: 'hold' keeps it `waiting` (a job's environment
+ * needs a review) until `release` or `finish`; undefined starts it.
+ */
+export type RunStartHook = (run: Run) => 'hold' | undefined;
+
+/** `run-name:` as GitHub renders it: each `${{ inputs.x }}` replaced by the input's value. */
+export function renderRunName(template: string, inputs: Record<string, string>): string {
+  return template.replace(/\$\{\{\s*inputs\.([A-Za-z_][\w-]*)\s*\}\}/g, (_, name: string) => inputs[name] ?? '');
 }
 
 export class RunStore {
@@ -46,9 +63,10 @@ export class RunStore {
   constructor(
     private readonly timing: () => { queuedMs: number; inProgressMs: number },
     private readonly onCompleted: (run: Run) => void,
+    private readonly onStart?: RunStartHook,
   ) {}
 
-  create({ workflow, branch, sha, inputs }: NewRun): Run {
+  create({ workflow, branch, sha, inputs, actor }: NewRun): Run {
     const now = Date.now();
     const createdAt = isoSeconds(now);
     const deploymentId = inputs['deployment_id'];
@@ -59,7 +77,11 @@ export class RunStore {
       workflow,
       // Like `run-name: <workflow name> · ${{ inputs.deployment_id }}`: how a retried dispatch
       // recognises its own run.
-      displayTitle: deploymentId ? `${workflow.name} · ${deploymentId}` : workflow.name,
+      displayTitle: workflow.runName
+        ? renderRunName(workflow.runName, inputs)
+        : deploymentId
+          ? `${workflow.name} · ${deploymentId}`
+          : workflow.name,
       headBranch: branch,
       headSha: sha,
       inputs,
@@ -72,6 +94,8 @@ export class RunStore {
       runStartedAt: createdAt,
       jobs: queuedJobs(workflow, createdAt, () => this.nextJobId++),
       plan: planRun(workflow, this.timing()),
+      actor,
+      cancelRequests: [],
     };
     this.runs.set(run.id, run);
     this.after(run.plan.queuedMs, () => this.start(run));
@@ -87,10 +111,17 @@ export class RunStore {
     return [...this.runs.values()].sort((a, b) => b.id - a.id);
   }
 
-  /** Cancels a run that has not completed; false when it already had. */
-  cancel(run: Run): boolean {
+  /**
+   * Asks a run that has not completed to stop; false when it already had (GitHub's 409). The
+   * run ends `cancelled` after the workflow's `cancelTakesMs` (at once by default); one that
+   * ignores a plain cancel stops only on a forced one.
+   */
+  requestCancel(run: Run, force: boolean): boolean {
     if (run.status === 'completed') return false;
-    this.complete(run, 'cancelled');
+    run.cancelRequests.push({ atMs: Date.now(), force });
+    if (run.plan.ignoresCancel && !force) return true;
+    if (run.plan.cancelTakesMs > 0) this.after(run.plan.cancelTakesMs, () => this.complete(run, 'cancelled'));
+    else this.complete(run, 'cancelled');
     return true;
   }
 
@@ -99,8 +130,27 @@ export class RunStore {
     this.timers.clear();
   }
 
-  private start(run: Run): void {
+  /** A held (`waiting`) run goes on: its jobs start now. */
+  release(run: Run): void {
+    if (run.status !== 'waiting') return;
+    run.status = 'queued';
+    for (const job of run.jobs) if (job.status === 'waiting') job.status = 'queued';
+    this.start(run, false);
+  }
+
+  /** Ends a run that has not completed (a rejected or expired review) with `conclusion`. */
+  finish(run: Run, conclusion: RunConclusion): void {
+    this.complete(run, conclusion);
+  }
+
+  private start(run: Run, mayHold = true): void {
     if (run.status !== 'queued') return;
+    if (mayHold && this.onStart?.(run) === 'hold') {
+      run.status = 'waiting';
+      run.updatedAt = isoSeconds();
+      for (const job of run.jobs) if (job.status === 'queued') job.status = 'waiting';
+      return;
+    }
     const at = isoSeconds();
     run.status = 'in_progress';
     run.runStartedAt = at;
@@ -111,12 +161,19 @@ export class RunStore {
 
   private complete(run: Run, conclusion: RunConclusion): void {
     if (run.status === 'completed') return;
+    // A job that never left `waiting` (rejected, expired, cancelled) ran no step.
+    const held = new Set(run.jobs.filter((job) => job.status === 'waiting').map((job) => job.id));
+    if (held.size > 0) run.plan = { ...run.plan, failJob: run.jobs.find((job) => held.has(job.id))!.name };
     const at = isoSeconds();
     run.status = 'completed';
     run.conclusion = conclusion;
     run.completedAtMs = Date.now();
     run.updatedAt = at;
     Object.assign(run, finishJobs(run.jobs, conclusion, run.plan.failJob, run.plan.failStep, at));
+    if (held.size > 0) {
+      for (const job of run.jobs) if (held.has(job.id)) job.steps = [];
+      delete run.failedStep;
+    }
     this.onCompleted(run);
   }
 

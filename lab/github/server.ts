@@ -106,6 +106,7 @@ async function answer(
       body,
       headers: req.headers,
       authKind: identity.kind,
+      ...(identity.login !== undefined ? { login: identity.login } : {}),
     });
   } catch (err) {
     if (err instanceof GitHubError) return { status: err.status, body: err.body(), headers: err.headers };

@@ -12,6 +12,8 @@ export interface ShapeContext {
   /** Where html_url links point (the simulator serves small pages there). */
   webUrl: string;
   repo: RepoModel;
+  /** Users' ids by login (lab/github/people.ts); absent: the bot's fixed id. */
+  people?: { idOf(login: string): number };
 }
 
 type Json = Record<string, unknown>;
@@ -21,7 +23,8 @@ const repoWeb = (ctx: ShapeContext): string => `${ctx.webUrl}/${ctx.repo.owner}/
 const nodeId = (kind: string, id: number | string): string => Buffer.from(`${kind}:${id}`).toString('base64url');
 
 export function user(ctx: ShapeContext, login: string, id: number, type: 'User' | 'Organization' | 'Bot' = 'User'): Json {
-  const api = `${ctx.apiUrl}/users/${login}`;
+  // GitHub percent-encodes a bot's login in its URLs: /users/github-actions%5Bbot%5D.
+  const api = `${ctx.apiUrl}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id,
@@ -29,7 +32,7 @@ export function user(ctx: ShapeContext, login: string, id: number, type: 'User' 
     avatar_url: `${ctx.webUrl}/avatars/${id}`,
     gravatar_id: '',
     url: api,
-    html_url: `${ctx.webUrl}/${login}`,
+    html_url: `${ctx.webUrl}/${encodeURIComponent(login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
@@ -47,6 +50,9 @@ export function user(ctx: ShapeContext, login: string, id: number, type: 'User' 
 
 export const ownerUser = (ctx: ShapeContext): Json => user(ctx, ctx.repo.owner, 4_200_001, 'Organization');
 export const actorUser = (ctx: ShapeContext): Json => user(ctx, 'bluegreen-bot', 4_200_002);
+/** The user JSON of a login: the bot, or a lab user with their own id. */
+export const loginUser = (ctx: ShapeContext, login: string | undefined): Json =>
+  login === undefined || login === 'bluegreen-bot' ? actorUser(ctx) : user(ctx, login, ctx.people?.idOf(login) ?? 4_200_003);
 
 export function minimalRepository(ctx: ShapeContext): Json {
   const api = repoApi(ctx);
@@ -232,8 +238,8 @@ export function workflowRunJson(ctx: ShapeContext, run: Run): Json {
     pull_requests: [],
     created_at: run.createdAt,
     updated_at: run.updatedAt,
-    actor: actorUser(ctx),
-    triggering_actor: actorUser(ctx),
+    actor: user(ctx, run.actor.login, run.actor.id, run.actor.type),
+    triggering_actor: user(ctx, run.actor.login, run.actor.id, run.actor.type),
     run_attempt: 1,
     referenced_workflows: [],
     run_started_at: run.runStartedAt,
@@ -309,7 +315,7 @@ export function deploymentJson(ctx: ShapeContext, d: DeploymentRecord): Json {
     original_environment: d.originalEnvironment,
     environment: d.environment,
     description: d.description,
-    creator: actorUser(ctx),
+    creator: loginUser(ctx, d.creator),
     created_at: d.createdAt,
     updated_at: d.updatedAt,
     statuses_url: `${api}/statuses`,

@@ -8,19 +8,25 @@ import type {
   FaultSpec,
   RequestRecord,
   RunConclusion,
+  RunDetailsRefusal,
   RunSummary,
   WebhookDelivery,
   WebhookTarget,
   WorkflowBehavior,
   WorkflowDefinition,
 } from '../types.js';
+import { otherActor } from './actors.js';
 import { Authenticator, type AppAuthConfig } from './auth.js';
 import type { DeploymentRecord } from './deployments.js';
 import { isoSeconds, RepoModel } from './repo-model.js';
 import { addActionsRoutes } from './routes-actions.js';
 import { addAppRoutes } from './routes-apps.js';
 import { addDeploymentRoutes } from './routes-deployments.js';
+import { addEnvironmentRoutes } from './routes-environments.js';
+import { ReviewControls } from './review-controls.js';
+import { ReviewGate } from './review-gate.js';
 import { addRepoRoutes } from './routes-repos.js';
+import { addUserRoutes } from './routes-user.js';
 import { RouteTable } from './route-table.js';
 import { RunStore, type Run } from './runs.js';
 import type { RateLimitSettings } from './rate-limit.js';
@@ -37,8 +43,10 @@ export interface GitHubSimulatorOptions {
   appAuth?: AppAuthConfig;
   branches: Record<Color, string>;
   runTiming: { queuedMs: number; inProgressMs: number };
-  returnRunDetails: boolean;
+  returnRunDetails: boolean | RunDetailsRefusal;
   webhook?: WebhookTarget;
+  /** How long a job waits for a review before GitHub fails it. @default 30 days */
+  reviewTimeoutMs?: number;
 }
 
 export class GitHubSimulator {
@@ -48,11 +56,15 @@ export class GitHubSimulator {
   private listening?: ListeningServer;
   private readonly webhook: WebhookSender;
   private readonly completionListeners = new Set<(run: RunSummary) => void>();
+  private readonly gate: ReviewGate;
+  /** People, environments with required reviewers, and reviews (lab/github/review-controls.ts). */
+  readonly reviews: ReviewControls;
 
   constructor(options: GitHubSimulatorOptions, effects: LabEffects) {
     this.webhook = new WebhookSender(options.webhook);
     const repo = new RepoModel(options.owner, options.repo, options.branches.blue);
-    this.state = new GitHubState(repo, new Authenticator(options.tokens, options.appAuth), {
+    const auth = new Authenticator(options.tokens, options.appAuth, (token) => this.state.people.byToken(token)?.login);
+    this.state = new GitHubState(repo, auth, {
       returnRunDetails: options.returnRunDetails,
     });
     this.initialSha = seedRepo(repo, options.branches).initial;
@@ -60,7 +72,11 @@ export class GitHubSimulator {
     this.state.runs = new RunStore(
       () => options.runTiming,
       (run) => this.applyCompletion(run, effects),
+      (run) => this.gate.onStart(run),
     );
+    const reviewTimeoutMs = options.reviewTimeoutMs;
+    this.gate = new ReviewGate(this.state, this.webhook, reviewTimeoutMs === undefined ? undefined : () => reviewTimeoutMs);
+    this.reviews = new ReviewControls(this.state, this.gate, (def) => this.addWorkflow(def));
   }
 
   async start(control: ControlHandler, port = 0): Promise<void> {
@@ -69,12 +85,20 @@ export class GitHubSimulator {
     addActionsRoutes(table, this.state);
     addDeploymentRoutes(table, this.state);
     addAppRoutes(table, this.state);
+    addEnvironmentRoutes(table, this.state, this.gate);
+    addUserRoutes(table, this.state);
     this.listening = await listen(createGitHubHandler(this.state, table, control), port);
-    this.state.shapes = { apiUrl: this.listening.url, webUrl: this.listening.url, repo: this.state.repo };
+    this.state.shapes = {
+      apiUrl: this.listening.url,
+      webUrl: this.listening.url,
+      repo: this.state.repo,
+      people: this.state.people,
+    };
   }
 
   async close(): Promise<void> {
     this.state.runs.dispose();
+    this.gate.dispose();
     await this.webhook.settle();
     await this.listening?.close();
   }
@@ -110,6 +134,20 @@ export class GitHubSimulator {
 
   pendingFaults(): ReturnType<GitHubState['faults']['pending']> {
     return this.state.faults.pending();
+  }
+
+  /**
+   * A dispatch by someone else with Actions write (not through the API, so no request is
+   * logged): a run of `workflow` on `ref` with these inputs, at `sha` (default: the ref's head).
+   * Returns the run's id.
+   */
+  dispatchAs(actor: string, dispatch: { workflow: string; ref: string; inputs: Record<string, string>; sha?: string }): number {
+    const workflow = this.state.workflows.get(dispatch.workflow);
+    const branch = this.state.repo.resolveBranch(dispatch.ref);
+    if (!branch) throw new Error(`unknown ref ${dispatch.ref}`);
+    const sha = dispatch.sha ?? this.state.repo.head(branch)!;
+    const run = { workflow, ref: dispatch.ref, branch, sha, inputs: { ...dispatch.inputs }, actor: otherActor(actor) };
+    return this.state.dispatch(run, false).id;
   }
 
   /** A new commit on the branch; returns its SHA. */
@@ -149,6 +187,11 @@ export class GitHubSimulator {
   /** Where `workflow_run` completed webhooks go from now on; undefined stops them. */
   setWebhook(target: WebhookTarget | undefined): void {
     this.webhook.set(target);
+  }
+
+  /** Resolves once the webhook POSTs under way have been answered (or timed out). */
+  settleWebhooks(): Promise<void> {
+    return this.webhook.settle();
   }
 
   /** Calls `listener` with each run as it completes; returns the unsubscribe function. */
@@ -255,6 +298,8 @@ export class GitHubSimulator {
       htmlUrl: runHtmlUrl(this.state.shapes, run.id),
       ...(run.failedJob ? { failedJob: run.failedJob } : {}),
       ...(run.failedStep ? { failedStep: run.failedStep } : {}),
+      actor: run.actor.login,
+      cancelRequests: run.cancelRequests.map((request) => ({ ...request })),
     };
   }
 }

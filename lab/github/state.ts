@@ -1,12 +1,15 @@
 // Everything the simulator knows, in one place the route modules share.
-import type { Color, Counters, DispatchRecord, RequestRecord } from '../types.js';
+import type { Color, Counters, DispatchRecord, RequestRecord, RunDetailsRefusal } from '../types.js';
+import type { LabActor } from './actors.js';
 import type { Authenticator } from './auth.js';
 import { DeploymentStore } from './deployments.js';
+import { EnvironmentStore } from './environments.js';
 import { notFound } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { RateLimiter } from './rate-limit.js';
+import { People } from './people.js';
 import type { RepoModel } from './repo-model.js';
-import type { RunStore } from './runs.js';
+import type { NewRun, Run, RunStore } from './runs.js';
 import type { ShapeContext } from './shapes.js';
 import { WorkflowRegistry } from './workflows.js';
 
@@ -20,6 +23,8 @@ export interface LabEffects {
 export class GitHubState {
   readonly workflows = new WorkflowRegistry();
   readonly deployments = new DeploymentStore();
+  readonly environments = new EnvironmentStore();
+  readonly people: People;
   readonly faults = new FaultInjector();
   readonly rateLimit = new RateLimiter();
   readonly requests: RequestRecord[] = [];
@@ -33,8 +38,26 @@ export class GitHubState {
   constructor(
     readonly repo: RepoModel,
     readonly auth: Authenticator,
-    readonly options: { returnRunDetails: boolean },
-  ) {}
+    readonly options: { returnRunDetails: boolean | RunDetailsRefusal },
+  ) {
+    this.people = new People(repo.owner);
+  }
+
+  /** Creates the run of a dispatch and records the dispatch. */
+  dispatch(run: NewRun & { ref: string; actor: LabActor }, returnRunDetails: boolean): Run {
+    const created = this.runs.create(run);
+    this.dispatches.push({
+      workflow: run.workflow.file,
+      ref: run.ref,
+      inputs: run.inputs,
+      at: new Date().toISOString(),
+      runId: created.id,
+      returnRunDetails,
+      actor: run.actor.login,
+    });
+    this.counters.dispatches++;
+    return created;
+  }
 
   /** Throws GitHub's 404 unless the path names this lab's repository. */
   requireRepo(params: Record<string, string>): void {

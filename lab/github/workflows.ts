@@ -9,6 +9,7 @@ export interface RegisteredWorkflow {
   name: string;
   inputs: WorkflowDefinition['inputs'];
   jobs: JobSpec[];
+  runName?: string;
   effect: WorkflowEffect;
   onComplete?: (run: RunSummary) => void;
   behavior: WorkflowBehavior;
@@ -33,7 +34,12 @@ export class WorkflowRegistry {
       file: def.file,
       name: def.name ?? def.file,
       inputs: def.inputs,
-      jobs: jobs.map((job) => ({ name: job.name, steps: [...job.steps] })),
+      jobs: jobs.map((job) => ({
+        name: job.name,
+        steps: [...job.steps],
+        ...(job.environment ? { environment: job.environment } : {}),
+      })),
+      ...(def.runName ? { runName: def.runName } : {}),
       effect: def.effect ?? { type: 'none' },
       behavior: {},
       failNext: [],

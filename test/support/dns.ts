@@ -1,16 +1,14 @@
 // Helpers of the DNS tests: skip with the reason when Knot DNS is missing, plans whose switch
-// replaces the lab's, and a worker whose environment holds the TSIG secret.
-import { NativeConnection } from '@temporalio/worker';
+// replaces the lab's, and a DNS world with its lab and a worker that holds the TSIG secret.
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
-import { createActivities } from '../../activities/index.js';
-import { createGitHubClientCache } from '../../activities/octokit.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
-import type { Lab } from '../../lab/index.js';
+import { startDnsWorld, type DnsWorld } from '../../lab/dns-world.js';
+import { startLab, type Lab } from '../../lab/index.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
-import { createBlueGreenWorker } from '../../worker/worker.js';
-import { temporalAddress, workflowBundle } from './harness.js';
+import { startDeployment } from '../../client/start-deployment.js';
+import { FAST_LAB, test, type Deployment } from './fixture.js';
 import { deepMerge } from './lab-deployments.js';
 
 /** Why the DNS tests cannot run ('' when they can). */
@@ -34,24 +32,42 @@ export function dnsLabPlan(lab: Lab, service: string, overrides: Record<string, 
   return resolvePlan(parseConfigText(stringify(example), `${service}.yaml`), { requestedBy: 'test' });
 }
 
-/** A worker with the real activities, the TSIG secret in its environment and quick DNS timeouts. */
-export async function startDnsWorker(lab: Lab, taskQueue: string, env: Record<string, string>): Promise<() => Promise<void>> {
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
-  const worker = await createBlueGreenWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2, writeSpacingMs: 0 }),
-      env,
-      dnsOptions: { queryTimeoutMs: 500 },
-    }),
-  });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  };
+export interface DnsLabOptions {
+  /** A second nameserver that lags until refreshed. @default false */
+  secondary?: boolean;
+  /** The lab's DNS Update workflow writes the record (as nsupdate would in a real one). @default false */
+  updates?: boolean;
+  /** The TSIG secret the worker holds. @default the world's (the right one) */
+  secret?: string;
 }
+
+export interface DnsLabRun {
+  world: DnsWorld;
+  lab: Lab;
+  /** Starts a deployment on `lab` (dnsLabPlan: `overrides` merged in, their `switch` replacing the lab's). */
+  deploy(service: string, overrides?: Record<string, unknown>): Promise<Deployment>;
+}
+
+/**
+ * The fixtures of ./fixture.ts, and `startDnsLab`: a DNS world (Knot DNS on loopback,
+ * lab/dns-world.ts), a lab whose router follows its record, and a worker on the test's task
+ * queue holding the TSIG secret, with quick DNS timeouts. All three stop when the test ends.
+ */
+export const dnsTest = test.extend<{ startDnsLab: (options?: DnsLabOptions) => Promise<DnsLabRun> }>({
+  startDnsLab: async ({ own, startWorker, client, taskQueue }, use) => {
+    await use(async (options = {}) => {
+      const world = own(await startDnsWorld({ secondary: options.secondary ?? false }));
+      const lab = own(await startLab({ ...FAST_LAB, dns: world.labDns(options.updates ?? false) }));
+      await startWorker(lab, {
+        env: { [world.secretEnv]: options.secret ?? world.secret },
+        writeSpacingMs: 0,
+        dns: { queryTimeoutMs: 500 },
+      });
+      const deploy = async (service: string, overrides: Record<string, unknown> = {}) => {
+        const plan = dnsLabPlan(lab, service, overrides);
+        return { plan, handle: await startDeployment(client, plan, { taskQueue }) };
+      };
+      return { world, lab, deploy };
+    });
+  },
+});

@@ -4,12 +4,13 @@ import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { createGitHubClientCache } from '../../activities/octokit.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
+import { LAB_WORKER_POLICY } from '../../lab/worker-policy.js';
 import { createBlueGreenWorker, WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
 import { statusQuery } from '../../workflows/messages.js';
@@ -45,11 +46,30 @@ export async function connectClient(): Promise<{ client: Client; connection: Con
 /** A task queue of its own per test, so workers of other tests never pick up its tasks. */
 export const taskQueueFor = (name: string) => `test-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now() % 100000}`;
 
-export async function startWorker(
-  lab: Pick<Lab, 'token'>,
-  taskQueue: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+export interface TestWorkerOptions {
+  /** The token the worker sends to GitHub (the lab). @default 'lab-token' (the lab's default) */
+  token?: string;
+  /** The worker's environment (secrets the plan names). @default {} */
+  env?: NodeJS.ProcessEnv;
+  /** Octokit's own retries of 5xx and resets. @default the client's default */
+  retries?: number;
+  /** @default the client's default (1 s, as GitHub asks) */
+  writeSpacingMs?: number;
+  github?: ActivityDeps['githubOptions'];
+  probes?: ActivityDeps['probeOptions'];
+  dns?: ActivityDeps['dnsOptions'];
+  /** The worker policy. @default LAB_WORKER_POLICY (all of loopback, approval as the plan says) */
+  policy?: ActivityDeps['policy'];
+}
+
+export interface TestWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** A worker with the real activities on the shared dev server, running until `stop`. */
+export async function startTestWorker(taskQueue: string, options: TestWorkerOptions = {}): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await createBlueGreenWorker({
     connection,
@@ -57,13 +77,22 @@ export async function startWorker(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities({
-      github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2 }),
-      env,
+      github: createGitHubClientCache({
+        auth: { kind: 'token', token: options.token ?? 'lab-token' },
+        ...(options.retries === undefined ? {} : { retries: options.retries }),
+        ...(options.writeSpacingMs === undefined ? {} : { writeSpacingMs: options.writeSpacingMs }),
+      }),
+      env: options.env ?? {},
+      policy: options.policy ?? LAB_WORKER_POLICY,
+      ...(options.github ? { githubOptions: options.github } : {}),
+      ...(options.probes ? { probeOptions: options.probes } : {}),
+      ...(options.dns ? { dnsOptions: options.dns } : {}),
     }),
   });
   const running = worker.run();
   return {
     worker,
+    taskQueue,
     stop: async () => {
       worker.shutdown();
       await running;
@@ -71,6 +100,10 @@ export async function startWorker(
     },
   };
 }
+
+/** A worker for `lab` (its token, two Octokit retries) with `env` as its environment. */
+export const startWorker = (lab: Pick<Lab, 'token'>, taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<TestWorker> =>
+  startTestWorker(taskQueue, { token: lab.token, env, retries: 2 });
 
 /** A plan for the lab's example config with overrides deep-merged in (as YAML would have them). */
 export function labPlan(

@@ -2,17 +2,13 @@
 // serves deployments against any number of labs (the activities take every URL from the plan,
 // and one GitHub client per lab URL), with timing knobs shortened so faults stay cheap.
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import type { GitHubActivityOptions } from '../../activities/github.js';
-import { createGitHubClientCache } from '../../activities/octokit.js';
 import type { ProbeOptions } from '../../activities/probes.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
-import { createBlueGreenWorker } from '../../worker/worker.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
 import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
-import { labPlan, temporalAddress, workflowBundle } from './harness.js';
+import { labPlan, startTestWorker, type TestWorker } from './harness.js';
 
 export { deepMerge };
 
@@ -30,37 +26,10 @@ export const FAST_GITHUB: GitHubActivityOptions = {
   runDiscoveryTimeoutMs: 3_000,
 };
 
-export interface LabWorker {
-  worker: Worker;
-  taskQueue: string;
-  stop(): Promise<void>;
-}
+export type { TestWorker as LabWorker };
 
-export async function startLabWorker(taskQueue: string, options: LabWorkerOptions = {}): Promise<LabWorker> {
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
-  const worker = await createBlueGreenWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities({
-      github: createGitHubClientCache({ auth: { kind: 'token', token: options.token ?? 'lab-token' } }),
-      githubOptions: options.github ?? FAST_GITHUB,
-      ...(options.probes ? { probeOptions: options.probes } : {}),
-      env: {},
-    }),
-  });
-  const running = worker.run();
-  return {
-    worker,
-    taskQueue,
-    stop: async () => {
-      worker.shutdown();
-      await running;
-      await connection.close();
-    },
-  };
-}
+export const startLabWorker = (taskQueue: string, options: LabWorkerOptions = {}): Promise<TestWorker> =>
+  startTestWorker(taskQueue, { ...options, github: options.github ?? FAST_GITHUB });
 
 /** Quick settings for deployments that only need to reach an outcome. */
 export const QUICK: Record<string, unknown> = {

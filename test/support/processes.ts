@@ -3,21 +3,23 @@
 // (killStartedProcesses) ends exactly what the test started, by process group id.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import type { Lab } from '../../lab/index.js';
-import { TEMPORAL_CLI } from './global-setup.js';
+import {
+  devServerArgs,
+  devServerSettings,
+  freePort,
+  TEMPORAL_CLI,
+  waitUntilServing,
+  type DevServerSettings,
+} from '../../lab/temporal-dev-server.js';
 import { workflowBundle } from './harness.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BLUEGREEN_BIN = join(ROOT, 'bin', 'bluegreen.js');
-
-/** Search attributes of workflows/search-attributes.ts, as `start-dev --search-attribute` wants them. */
-const SEARCH_ATTRIBUTES = ['BlueGreenService', 'BlueGreenPhase', 'BlueGreenTargetColor', 'BlueGreenOutcome'];
 
 const started = new Set<ManagedProcess>();
 
@@ -230,102 +232,51 @@ export function writeConfigFile(dir: string, config: Record<string, unknown>, na
   return path;
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface DevServerOptions {
-  /** SQLite file: the server's state survives a restart on the same file. */
-  dbFile: string;
-}
+export { freePort };
 
 /**
- * A private Temporal dev server on loopback (its own ports and database file), for tests that
- * stop and restart Temporal itself. `stop` + `start` keep the ports and the file.
+ * A private Temporal dev server on loopback (its own ports and database file,
+ * lab/temporal-dev-server.ts), for tests that stop and restart Temporal itself. `stop` + `start`
+ * keep the ports and the file.
  */
 export class DevServer {
   process: ManagedProcess | undefined;
-  private constructor(
-    readonly dbFile: string,
-    readonly port: number,
-    private readonly httpPort: number,
-    private readonly metricsPort: number,
-  ) {}
+  private constructor(private readonly settings: DevServerSettings) {}
 
-  static async start(options: DevServerOptions): Promise<DevServer> {
-    const server = new DevServer(options.dbFile, await freePort(), await freePort(), await freePort());
+  /** `dbFile`: SQLite file; the server's state survives a restart on the same file. */
+  static async start(options: { dbFile: string }): Promise<DevServer> {
+    const server = new DevServer(await devServerSettings({ dbFile: options.dbFile, logLevel: 'warn' }));
     await server.start();
     return server;
   }
 
   get address(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.settings.ip}:${this.settings.port}`;
+  }
+
+  get dbFile(): string {
+    return this.settings.dbFile!;
   }
 
   async start(): Promise<void> {
     if (this.process?.running) throw new Error('dev server already running');
-    const args = [
-      'server',
-      'start-dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(this.port),
-      '--http-port',
-      String(this.httpPort),
-      '--metrics-port',
-      String(this.metricsPort),
-      '--headless',
-      '--db-filename',
-      this.dbFile,
-      '--log-level',
-      'warn',
-      '--dynamic-config-value',
-      'frontend.enableUpdateWorkflowExecution=true',
-      // As the shared test server and docker-compose.yml have it.
-      '--dynamic-config-value',
-      'system.enableActivityEagerExecution=true',
-      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-    ];
-    this.process = new ManagedProcess(`temporal dev server :${this.port}`, TEMPORAL_CLI, args, childEnv({}));
-    await this.waitUntilServing();
+    const child = new ManagedProcess(
+      `temporal dev server :${this.settings.port}`,
+      TEMPORAL_CLI,
+      devServerArgs(this.settings),
+      childEnv({}),
+    );
+    this.process = child;
+    try {
+      await waitUntilServing(this.address, () => (child.running ? undefined : 'exited'));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${child.tail()}`);
+    }
   }
 
   /** Stops the server: SIGKILL is a crash, SIGTERM a clean shutdown. */
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<Exit | undefined> {
     return this.process?.kill(signal);
-  }
-
-  private async waitUntilServing(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    while (Date.now() < deadline) {
-      if (!this.process?.running) throw new Error(`dev server exited while starting:\n${this.process?.tail()}`);
-      try {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
-        try {
-          // The namespace answers once the server is really up (not just the port).
-          await connection.workflowService.describeNamespace({ namespace: 'default' });
-          return;
-        } finally {
-          await connection.close();
-        }
-      } catch (err) {
-        lastError = err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    throw new Error(
-      `dev server on ${this.address} not serving within ${timeoutMs} ms: ${String(lastError)}\n${this.process?.tail()}`,
-    );
   }
 }
 

@@ -1,13 +1,15 @@
-// The DNS side of a switch (issue 8): the `dns` switch type (an RFC 2136 update) and the DNS
-// verification that follows every switch and rollback when `dns` is configured. Workflow code:
-// deterministic, talks to the world only through activities.
+// The DNS side of a switch (issue 8): the `dns` switch type's step (an RFC 2136 update) and the
+// DNS verification that follows every switch and rollback when `dns` is configured. Workflow
+// code: deterministic, talks to the world only through activities.
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
-import type { BlueGreenActivities, DnsSwitchResult } from '../activities/types.js';
-import { NON_RETRYABLE_ERRORS } from './activity-proxies.js';
-import { DeploymentStop } from './failures.js';
-import { formatDuration } from './format.js';
-import type { StatusTracker } from './status-tracker.js';
-import { otherColor, type Color, type DeploymentPlan, type DnsPlan, type DnsSwitchPlan, type PhaseName } from './types.js';
+import type { BlueGreenActivities } from '../../activities/types.js';
+import { NON_RETRYABLE_ERRORS } from '../../workflows/activity-proxies.js';
+import { DeploymentStop } from '../../workflows/failures.js';
+import { formatDuration } from '../../workflows/format.js';
+import type { PhaseContext } from '../../workflows/phases/context.js';
+import { otherColor, type Color, type DeploymentPlan, type DnsPlan, type PhaseName } from '../../workflows/types.js';
+import type { SwitchStep, SwitchStepResult } from '../switch-type.js';
+import type { DnsSwitchPlan } from './types.js';
 
 /** The update is idempotent: retried until `switch.updateTimeout`, then the switch fails. */
 function dnsUpdater(sw: DnsSwitchPlan) {
@@ -33,13 +35,7 @@ function dnsVerifier(plan: DeploymentPlan, maxWaitMs: number) {
 }
 
 /** Writes the record for `color`. Any failure is a DeploymentStop: the caller decides where traffic is. */
-export async function switchDnsRecord(
-  plan: DeploymentPlan,
-  sw: DnsSwitchPlan,
-  color: Color,
-  tracker: StatusTracker,
-  phase: PhaseName,
-): Promise<DnsSwitchResult> {
+export const switchDnsRecord: SwitchStep<DnsSwitchPlan> = async ({ plan, tracker }, phase, sw, color) => {
   const dns = requireDns(plan);
   const where = sw.server ?? `the primary of ${dns.zone}`;
   tracker.update(phase, { detail: `DNS update: ${dns.record} → ${color} at ${where} (TSIG key ${sw.tsig.keyName})` });
@@ -52,7 +48,7 @@ export async function switchDnsRecord(
         ? `${dns.record} updated at ${result.server} (was ${result.previous})`
         : `${dns.record} already named ${color} at ${result.server}: no update sent`,
     });
-    return result;
+    return result.changed && result.previousTtl !== undefined ? { replacedTtlSeconds: result.previousTtl } : {};
   } catch (err) {
     if (isCancellation(err)) throw err;
     throw new DeploymentStop(
@@ -60,7 +56,7 @@ export async function switchDnsRecord(
       `DNS update of ${dns.record} to ${color} failed: ${lastFailureMessage(err, sw.updateTimeoutMs)}`,
     );
   }
-}
+};
 
 /**
  * Waits until every authoritative nameserver answers `color`'s record and the public endpoint
@@ -68,12 +64,11 @@ export async function switchDnsRecord(
  * the record's TTL and how long caches may still send users to the other color.
  */
 export async function verifyDnsRecord(
-  plan: DeploymentPlan,
+  { plan, tracker }: PhaseContext,
+  phase: PhaseName,
   color: Color,
   timeoutMs: number,
-  tracker: StatusTracker,
-  phase: PhaseName,
-  switched?: DnsSwitchResult,
+  switched: SwitchStepResult,
 ): Promise<string> {
   const dns = requireDns(plan);
   const count = dns.nameservers?.length ?? 0;
@@ -94,7 +89,7 @@ export async function verifyDnsRecord(
   );
   const nameservers = result.nameservers;
   const okCount = nameservers.filter((n) => n.ok).length;
-  tracker.status.dns = {
+  const status = {
     record: dns.record,
     expected: result.expected,
     nameservers,
@@ -103,6 +98,7 @@ export async function verifyDnsRecord(
     ...(result.endpoint !== undefined ? { endpoint: result.endpoint } : {}),
   };
   if (!result.ok) {
+    tracker.setDns(status);
     tracker.update(phase, { detail: `DNS not confirmed: ${result.lastProblem ?? 'unknown'}` });
     throw new DeploymentStop(
       'FAILED',
@@ -111,10 +107,10 @@ export async function verifyDnsRecord(
   }
   // Resolvers that fetched the old answer just before the last nameserver changed keep it for
   // up to its TTL: that is how long some users may still reach the old color.
-  const staleTtl = Math.max(result.staleTtl ?? 0, switched?.changed ? (switched.previousTtl ?? 0) : 0, result.ttl ?? 0);
+  const staleTtl = Math.max(result.staleTtl ?? 0, switched.replacedTtlSeconds ?? 0, result.ttl ?? 0);
   const confirmedAtMs = result.confirmedAt ? Date.parse(result.confirmedAt) : Date.now();
   const lagUntil = new Date(confirmedAtMs + staleTtl * 1000).toISOString();
-  tracker.status.dns.cachesMayLagUntil = lagUntil;
+  tracker.setDns({ ...status, cachesMayLagUntil: lagUntil });
   const ttl = result.ttl !== undefined ? ` (TTL ${result.ttl}s)` : '';
   return (
     `DNS: ${okCount}/${nameservers.length} nameservers answer ${result.expected}${ttl}; ` +

@@ -1,0 +1,125 @@
+// The analysis activities: verify and monitor each run their whole list of checks in ONE
+// heartbeating activity, so a 24-hour monitor window adds a handful of events to the history
+// whatever its interval. A retried monitor (the worker died mid-window) resumes from its last
+// heartbeat instead of starting the window again.
+import { Context, log } from '@temporalio/activity';
+import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import type { MeasureContext } from './provider.js';
+import { measureRound, tally } from './rounds.js';
+import type {
+  AnalysisActivities,
+  CheckSummary,
+  MonitorChecksInput,
+  MonitorChecksResult,
+  VerifyChecksInput,
+  VerifyChecksResult,
+} from './types.js';
+
+export interface AnalysisOptions {
+  /**
+   * Timeout of one reading. Every reading gets all of it, even near the end of a window, so
+   * the activities may run up to one reading past their `timeoutMs` / `durationMs`. @default 5_000
+   */
+  probeTimeoutMs?: number;
+  /** Where checks read named secrets. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What monitorChecks heartbeats; a retried attempt resumes from it. */
+export interface MonitorProgress {
+  startedAtMs: number;
+  elapsedMs: number;
+  remainingMs: number;
+  /** Rounds measured. */
+  probes: number;
+  /** Rounds that failed. */
+  failures: number;
+  consecutiveFailures: number;
+  lastFailure?: string;
+  checks?: CheckSummary[];
+}
+
+export function createAnalysisActivities(options: AnalysisOptions = {}): AnalysisActivities {
+  const context = (): MeasureContext => ({ timeoutMs: options.probeTimeoutMs ?? 5_000, env: options.env ?? process.env });
+
+  async function verifyChecks(input: VerifyChecksInput): Promise<VerifyChecksResult> {
+    const deadline = Date.now() + input.timeoutMs;
+    const needed = Math.max(1, input.successes);
+    const { summaries, add } = tally(input.checks);
+    let attempts = 0;
+    let inARow = 0;
+    let lastFailure: string | undefined;
+    const progress = () => ({ attempts, inARow, needed, ...(lastFailure ? { lastFailure } : {}), checks: summaries });
+    for (;;) {
+      attempts++;
+      const round = await measureRound(input.checks, context());
+      add(round);
+      if (round.verdict === 'pass') inARow++;
+      else inARow = 0;
+      if (round.failure) lastFailure = round.failure;
+      heartbeat(progress());
+      if (inARow >= needed) return { ok: true, rounds: attempts, checks: summaries };
+      // Stop when the next round could not start before the deadline.
+      if (Date.now() + input.intervalMs >= deadline) {
+        const reason = lastFailure ?? `only ${inARow} of ${needed} consecutive passing rounds before the timeout`;
+        log.warn('Checks did not pass in time', { attempts, lastFailure: reason });
+        return { ok: false, rounds: attempts, checks: summaries, lastFailure: reason };
+      }
+      await sleepWithHeartbeats(input.intervalMs, progress);
+    }
+  }
+
+  async function monitorChecks(input: MonitorChecksInput): Promise<MonitorChecksResult> {
+    const resumed = Context.current().info.heartbeatDetails as Partial<MonitorProgress> | undefined;
+    const now = Date.now();
+    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+    const endsAt = startedAtMs + input.durationMs;
+    const threshold = Math.max(1, input.failureThreshold);
+    const { summaries, add } = tally(input.checks, resumed?.checks);
+    let probes = resumed?.probes ?? 0;
+    let failures = resumed?.failures ?? 0;
+    let consecutiveFailures = resumed?.consecutiveFailures ?? 0;
+    let lastFailure = resumed?.lastFailure;
+    const progress = (): MonitorProgress => ({
+      startedAtMs,
+      elapsedMs: Date.now() - startedAtMs,
+      remainingMs: Math.max(0, endsAt - Date.now()),
+      probes,
+      failures,
+      consecutiveFailures,
+      ...(lastFailure ? { lastFailure } : {}),
+      checks: summaries,
+    });
+    const result = (verdict: MonitorChecksResult['verdict']): MonitorChecksResult => ({
+      verdict,
+      rounds: probes,
+      failedRounds: failures,
+      checks: summaries,
+      ...(lastFailure ? { lastFailure } : {}),
+    });
+    if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
+
+    while (Date.now() < endsAt) {
+      const round = await measureRound(input.checks, context());
+      add(round);
+      probes++;
+      // An inconclusive round neither fails the window nor ends a run of failures.
+      if (round.verdict === 'pass') consecutiveFailures = 0;
+      else if (round.verdict === 'fail') {
+        failures++;
+        consecutiveFailures++;
+        lastFailure = round.failure;
+        log.warn('Monitor check failed', { consecutiveFailures, threshold, reason: round.failure });
+      }
+      heartbeat(progress());
+      if (consecutiveFailures >= threshold) return result('unhealthy');
+      const left = endsAt - Date.now();
+      if (left <= 0) break;
+      // Rejects with CancelledFailure when the workflow cancels the monitor (rollback / promote).
+      await sleepWithHeartbeats(Math.min(input.intervalMs, left), progress);
+    }
+    return result('healthy');
+  }
+
+  return { verifyChecks, monitorChecks };
+}

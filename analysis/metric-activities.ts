@@ -1,0 +1,156 @@
+// The activities of the metric analysis: one heartbeating activity per phase runs every
+// configured metric for the whole verify count or monitor window (history stays flat however
+// long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
+// check that every PromQL query parses, with Prometheus' own parser.
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { heartbeat, keepAlive, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import type { Color } from '../workflows/types.js';
+import type { JsonMetricCheckPlan } from './json-metric/types.js';
+import type { MetricMeasurement } from './metric-measure.js';
+import type { MeasureContext } from './provider.js';
+import type { PrometheusCheckPlan } from './prometheus/types.js';
+import { providerOf } from './registry.js';
+import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
+import {
+  addMeasurement,
+  analysisVerdict,
+  closeMetric,
+  emptyTally,
+  type AnalysisResult,
+  type MetricSummary,
+} from './metric-tally.js';
+import { checkQuerySyntax } from './prometheus/query.js';
+import type { SourceOptions } from './prometheus/read.js';
+
+export interface AnalyzeMetricsInput {
+  mode: 'verify' | 'monitor';
+  analysis: AnalysisPlan;
+  /** The color judged. */
+  color: Color;
+  /** The color serving users (for `compare`). */
+  liveColor: Color;
+  service: string;
+  sha: string;
+  /** monitor: the window; verify: ignored (count × interval decides). */
+  durationMs?: number;
+}
+
+export interface CheckMetricQueriesInput {
+  metrics: MetricPlan[];
+  color: Color;
+  service: string;
+  sha: string;
+}
+
+/** What analyzeMetrics heartbeats; a retried attempt carries on from it. */
+interface AnalysisProgress {
+  startedAtMs: number;
+  rounds: number;
+  metrics: MetricSummary[];
+}
+
+/** The seam's check for one metric of an analysis. */
+export function metricCheck(
+  metric: MetricPlan,
+  input: Pick<AnalyzeMetricsInput, 'color' | 'liveColor' | 'service' | 'sha'>,
+): MetricCheck {
+  const fields = {
+    name: metric.name,
+    metric,
+    color: input.color,
+    liveColor: input.liveColor,
+    service: input.service,
+    sha: input.sha,
+  };
+  return metric.source.type === 'prometheus' ? { provider: 'prometheus', ...fields } : { provider: 'json-metric', ...fields };
+}
+
+type MetricCheck = PrometheusCheckPlan | JsonMetricCheckPlan;
+
+async function measureThroughSeam(check: MetricCheck, context: MeasureContext): Promise<MetricMeasurement> {
+  const provider = providerOf(check);
+  if (!provider)
+    throw ApplicationFailure.nonRetryable(`no analysis provider "${check.provider}" for metric "${check.name}"`, 'ConfigError');
+  return provider.measure(check, context);
+}
+
+export function createMetricActivities(options: SourceOptions = {}) {
+  const measureContext: MeasureContext = {
+    timeoutMs: options.timeoutMs ?? 5_000,
+    env: process.env,
+    ...(options.headersFor ? { headersFor: options.headersFor } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+  };
+
+  async function analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult> {
+    const { mode, analysis } = input;
+    const resumed = Context.current().info.heartbeatDetails as Partial<AnalysisProgress> | undefined;
+    const now = Date.now();
+    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+    let rounds = resumed?.rounds ?? 0;
+    let metrics =
+      Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length
+        ? resumed.metrics
+        : emptyTally(analysis, mode);
+    const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics });
+    if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
+    heartbeat(progress());
+    const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
+    // Through the seam: each metric is a check its provider (analysis/registry.ts) measures.
+    const checks = analysis.metrics.map((metric) => metricCheck(metric, input));
+    const more = () => (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
+
+    const delayLeft = startedAtMs + analysis.initialDelayMs - Date.now();
+    if (delayLeft > 0) await sleepWithHeartbeats(Math.min(delayLeft, endsAt - Date.now()), progress);
+
+    while (more()) {
+      const timeMs = Date.now();
+      // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
+      const context: MeasureContext = { ...measureContext, timeMs };
+      const measured = await keepAlive(() => Promise.all(checks.map((check) => measureThroughSeam(check, context))));
+      rounds++;
+      metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
+      heartbeat(progress());
+      if (metrics.some((m) => m.verdict === 'fail')) break;
+      if (!more()) break;
+      const wait = Math.min(analysis.intervalMs, endsAt - Date.now());
+      if (wait <= 0) break;
+      // Rejects with CancelledFailure when the workflow cancels (promote, rollback, abort).
+      await sleepWithHeartbeats(wait, progress);
+    }
+    return analysisVerdict(
+      metrics.map((m) => closeMetric(analysis, m, mode)),
+      rounds,
+    );
+  }
+
+  /** Problems of the plan's PromQL queries, one line each; a Prometheus that cannot tell is no problem here. */
+  async function checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]> {
+    const problems: string[] = [];
+    for (const metric of input.metrics) {
+      const values = { color: input.color, service: input.service, sha: input.sha, window: metric.window };
+      const sources = [
+        ['query', metric.source],
+        ['traffic.query', metric.traffic?.source],
+      ] as const;
+      for (const [field, source] of sources) {
+        if (source?.type !== 'prometheus') continue;
+        const query = fillPlaceholders(source.query, values);
+        const headers = { ...source.headers, ...options.headersFor?.(source.url) };
+        const checked = await checkQuerySyntax({
+          url: source.url,
+          query,
+          headers,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+        if (checked.ok === false)
+          problems.push(`metrics.${metric.name}.${field}: not valid PromQL (Prometheus at ${source.url} says: ${checked.error})`);
+        else if (checked.ok === 'unknown')
+          log.warn('Cannot check a PromQL query at plan time', { metric: metric.name, why: checked.why });
+      }
+    }
+    return problems;
+  }
+
+  return { analyzeMetrics, checkMetricQueries };
+}

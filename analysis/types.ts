@@ -1,0 +1,106 @@
+// The analysis seam's data: what a check is (a CheckPlan, one per provider), what it measures
+// (a Measurement) and what a phase keeps of a check (a CheckSummary). verify and monitor run a
+// list of checks each; a provider (analysis/<provider>/) turns one check into one measurement.
+// Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
+import type { Color } from '../workflows/types.js';
+import type { JsonMetricCheckPlan } from './json-metric/types.js';
+import type { PrometheusCheckPlan } from './prometheus/types.js';
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** One reading of one check. */
+export interface Measurement {
+  /** The check's name, e.g. "health", "color", "error-rate". */
+  check: string;
+  /** The number measured, when the check measures one (a latency, an error rate). */
+  value?: number;
+  verdict: Verdict;
+  /** Why this verdict, naming the check, e.g. "health: HTTP 503 from https://…/health". */
+  reason: string;
+  /** ISO time of the reading. */
+  at: string;
+  /** What was asked (a URL, a PromQL query). */
+  query?: string;
+  /** The bounds `value` was held to. */
+  bounds?: { min?: number; max?: number };
+  /** Where a human can look further (a dashboard, a graph). */
+  link?: string;
+}
+
+/** What every check carries. */
+export interface CheckPlanBase {
+  /** Unique among the phase's checks; names the check in measurements and the status. */
+  name: string;
+  /**
+   * What an inconclusive reading (no data, the metrics source unreachable) counts as:
+   * `ignore` (neither pass nor fail) or `fail`. @default "ignore"
+   */
+  onInconclusive?: 'ignore' | 'fail';
+}
+
+/** 2xx from `url` (analysis/http-health). */
+export interface HttpHealthCheckPlan extends CheckPlanBase {
+  provider: 'http-health';
+  url: string;
+}
+
+/** `{"color": expect}` from `url` (analysis/color). */
+export interface ColorCheckPlan extends CheckPlanBase {
+  provider: 'color';
+  url: string;
+  expect: Color;
+}
+
+/** A check, told apart by its provider (one variant per analysis/<provider>/types or here). */
+export type CheckPlan = HttpHealthCheckPlan | ColorCheckPlan | PrometheusCheckPlan | JsonMetricCheckPlan;
+
+/** What a phase keeps of one check: counts and the last reading (DeploymentStatus.analysis). */
+export interface CheckSummary {
+  check: string;
+  provider: CheckPlan['provider'];
+  measurements: number;
+  passes: number;
+  failures: number;
+  inconclusive: number;
+  last?: Measurement;
+}
+
+/** verify: every check passes `successes` rounds in a row before `timeoutMs`. */
+export interface VerifyChecksInput {
+  checks: CheckPlan[];
+  successes: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export interface VerifyChecksResult {
+  ok: boolean;
+  /** Rounds measured (every check once per round). */
+  rounds: number;
+  checks: CheckSummary[];
+  /** The reason of the last failing measurement, when ok is false. */
+  lastFailure?: string;
+}
+
+/** monitor: every check every `intervalMs` for `durationMs`; `failureThreshold` failing rounds in a row fail it. */
+export interface MonitorChecksInput {
+  checks: CheckPlan[];
+  durationMs: number;
+  intervalMs: number;
+  failureThreshold: number;
+}
+
+export interface MonitorChecksResult {
+  verdict: 'healthy' | 'unhealthy';
+  rounds: number;
+  /** Rounds in which a check failed. */
+  failedRounds: number;
+  checks: CheckSummary[];
+  lastFailure?: string;
+}
+
+/** The analysis activities: one heartbeating activity per phase runs all of its checks. */
+export interface AnalysisActivities {
+  verifyChecks(input: VerifyChecksInput): Promise<VerifyChecksResult>;
+  monitorChecks(input: MonitorChecksInput): Promise<MonitorChecksResult>;
+}

@@ -1,0 +1,118 @@
+// The operator's own GitHub identity at work (approval via GitHub, docs/approvals.md). Both
+// calls use the token in the operator's shell (`GITHUB_TOKEN`), never the worker's:
+//   - `bluegreen deploy` records the GitHub Deployment as the deployer, so its `creator` is who
+//     GitHub says started it (the worker reads it back: separation of duties);
+//   - `bluegreen approve|reject` reviews the gate run's pending deployment as the QA engineer
+//     (`POST …/runs/{run_id}/pending_deployments`); GitHub decides whether they may.
+import { Octokit } from '@octokit/rest';
+import type { GitHubRepoRef } from '../workflows/types.js';
+import { badInput, refused } from './errors.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The operator's token from their environment, or a sentence saying how to provide one. */
+export function operatorToken(env: NodeJS.ProcessEnv = process.env, why = 'approve on GitHub'): string {
+  const token = env['GITHUB_TOKEN']?.trim();
+  if (!token) {
+    throw badInput(
+      `GITHUB_TOKEN is not set: to ${why}, bluegreen acts as you on GitHub. Set GITHUB_TOKEN to your own token ` +
+        `(e.g. GITHUB_TOKEN=$(gh auth token)); it stays on this machine, the worker never sees it`,
+    );
+  }
+  return token;
+}
+
+export function operatorOctokit(github: GitHubRepoRef, token: string): Octokit {
+  return new Octokit({
+    auth: token,
+    log: quiet,
+    request: { retries: 0 },
+    ...(github.baseUrl ? { baseUrl: github.baseUrl } : {}),
+  });
+}
+
+export interface DeployerRecordInput {
+  github: GitHubRepoRef;
+  deploymentId: string;
+  target: string;
+  sha: string;
+  description: string;
+}
+
+/**
+ * Creates the deployment's GitHub Deployment record as the operator. The worker adopts this same
+ * record (it looks records up by the deployment id in their payload) and reads its creator.
+ */
+export async function recordDeployer(octokit: Octokit, input: DeployerRecordInput): Promise<{ id: number; login: string }> {
+  try {
+    const { data } = await octokit.rest.repos.createDeployment({
+      owner: input.github.owner,
+      repo: input.github.repo,
+      ref: input.sha,
+      environment: input.target,
+      description: input.description,
+      auto_merge: false,
+      required_contexts: [],
+      payload: { correlationId: input.deploymentId },
+    });
+    if (!('id' in data)) throw new Error(data.message ?? 'no deployment created');
+    return { id: data.id, login: data.creator?.login ?? 'unknown' };
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    throw refused(
+      `could not record the deployment on GitHub as you (${status ?? ''} ${(err as Error).message.split('\n')[0]}): ` +
+        `approval via GitHub needs the deployer's identity verified by GitHub; check that GITHUB_TOKEN is yours and may create deployments in ${input.github.owner}/${input.github.repo}`,
+    );
+  }
+}
+
+export interface ReviewGateInput {
+  github: GitHubRepoRef;
+  runId: number;
+  environment: string;
+  state: 'approved' | 'rejected';
+  comment: string;
+}
+
+/** Approves or rejects the gate run's pending deployment as the token's owner. */
+export async function reviewGateRun(octokit: Octokit, input: ReviewGateInput): Promise<void> {
+  const params = { owner: input.github.owner, repo: input.github.repo, run_id: input.runId };
+  const where = `gate run ${input.runId} of ${input.github.owner}/${input.github.repo}`;
+  let pending;
+  try {
+    ({ data: pending } = await octokit.rest.actions.getPendingDeploymentsForRun(params));
+  } catch (err) {
+    throw refused(
+      `GitHub would not show ${where} to you (${describe(err)}): is GITHUB_TOKEN yours, with access to the repository?`,
+    );
+  }
+  const mine = pending.find((p) => p.environment.name?.toLowerCase() === input.environment.toLowerCase());
+  if (!mine) throw refused(`${where} is not waiting for a review of '${input.environment}' (already decided, or not held yet)`);
+  if (!mine.current_user_can_approve) {
+    const reviewers = mine.reviewers.map((r) => reviewerName(r.reviewer)).join(', ');
+    throw refused(
+      `GitHub says you may not review '${input.environment}' for ${where}: its required reviewers are ${reviewers || 'not listed'}` +
+        ` (and with "prevent self-review" the person who triggered the run may not)`,
+    );
+  }
+  try {
+    await octokit.rest.actions.reviewPendingDeploymentsForRun({
+      ...params,
+      environment_ids: [mine.environment.id!],
+      state: input.state,
+      comment: input.comment,
+    });
+  } catch (err) {
+    throw refused(`GitHub refused your review of ${where}: ${describe(err)}`);
+  }
+}
+
+function reviewerName(reviewer: unknown): string {
+  const r = reviewer as { login?: string; slug?: string } | undefined;
+  return r?.login ?? (r?.slug ? `team ${r.slug}` : '?');
+}
+
+function describe(err: unknown): string {
+  const e = err as { status?: number; response?: { data?: { message?: string } }; message?: string };
+  return `${e.status ?? ''} ${e.response?.data?.message ?? e.message ?? String(err)}`.trim();
+}

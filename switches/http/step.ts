@@ -1,0 +1,20 @@
+// The `http` switch's step: one idempotent POST of the color to the router (an activity).
+import { isCancellation } from '@temporalio/workflow';
+import { quick } from '../../workflows/activity-proxies.js';
+import { DeploymentStop, describeFailure } from '../../workflows/failures.js';
+import type { SwitchStep } from '../switch-type.js';
+import type { HttpSwitchPlan } from './types.js';
+
+export const switchViaHttp: SwitchStep<HttpSwitchPlan> = async (_ctx, _phase, sw, color) => {
+  try {
+    await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
+      { url: sw.url, tokenEnv: sw.tokenEnv, color },
+    ]);
+  } catch (err) {
+    // A refused switch (bad token, the router cannot serve that color yet) is a failed
+    // switch like a failed DNS run: the caller checks where traffic is and decides.
+    if (isCancellation(err)) throw err;
+    throw new DeploymentStop('FAILED', `switch via ${sw.url}: ${describeFailure(err)}`);
+  }
+  return {};
+};

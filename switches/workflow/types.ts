@@ -1,0 +1,9 @@
+// The plan of the `workflow` switch: a GitHub Actions workflow moves traffic (e.g. updates DNS).
+
+export interface WorkflowSwitchPlan {
+  type: 'workflow';
+  /** Workflow file dispatched with the `color` input, e.g. dns-update.yml */
+  workflow: string;
+  ref: string;
+  verifyTimeoutMs: number;
+}

@@ -1,0 +1,119 @@
+// Running a GitHub Actions workflow as (part of) a phase: dispatch it exactly once, wait for
+// its run (polling, woken early by the webhook receiver's `runCompleted` signal), and finish
+// the phase the same way for every caller: a run that did not succeed, or could not be
+// dispatched or waited for, finishes the phase `failed` and throws; success is the caller's
+// to finish (a switch still waits for the public endpoint, a sync reports the merge).
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
+import { dispatcher, runWaiter } from './activity-proxies.js';
+import { correlationIdFor } from './correlation-id.js';
+import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
+import { formatDuration } from './format.js';
+import type { PhaseContext } from './phases/context.js';
+import type { PhaseName } from './types.js';
+import { dispatchStep } from './vocabulary.js';
+
+/** A run that ended with another conclusion than success; the phase is already finished `failed`. */
+export class GitHubRunFailed extends DeploymentStop {
+  constructor(
+    readonly result: WorkflowRunResult,
+    /** e.g. `ended failure at job "deploy", step "migrate": <url>` */
+    readonly description: string,
+    what: string,
+  ) {
+    super('FAILED', `${what} run ${description}`);
+    this.name = 'GitHubRunFailed';
+  }
+}
+
+export interface GitHubRunRequest {
+  workflow: string;
+  ref: string;
+  /** The inputs for a correlation id (`<deploymentId>.<dispatch step of the phase>`). */
+  inputs: (correlationId: string) => Record<string, string>;
+  /** How the run is named in the failure message, e.g. "deploy", "switch". */
+  what: string;
+  /** The correlation-id step when a phase dispatches several runs (verify.tests: `test-<name>`). @default the phase's */
+  step?: string;
+  /** How long the run may take. @default plan.deploy.runTimeoutMs */
+  timeoutMs?: number;
+}
+
+/**
+ * Dispatches `request.workflow` once for `phase` and waits for its run; returns the successful
+ * run, throws GitHubRunFailed (a failed run) or DeploymentStop (no run) after finishing the phase.
+ */
+export async function runGitHubWorkflow(
+  ctx: PhaseContext,
+  phase: PhaseName,
+  request: GitHubRunRequest,
+): Promise<WorkflowRunResult> {
+  const { plan, tracker } = ctx;
+  const correlationId = correlationIdFor(plan.deploymentId, request.step ?? dispatchStep(phase));
+  const input: DispatchWorkflowInput = {
+    github: plan.github,
+    workflow: request.workflow,
+    ref: request.ref,
+    correlationId,
+    inputs: request.inputs(correlationId),
+  };
+  const what = `dispatch ${input.workflow} on ${input.ref}`;
+  if (tracker.status.phase !== phase) tracker.start(phase, what);
+  else tracker.update(phase, { detail: what });
+  let result: WorkflowRunResult;
+  try {
+    const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
+    tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
+    result = await waitForRun(ctx, input, run.runId, request.timeoutMs);
+    tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
+  } catch (err) {
+    if (isCancellation(err) || err instanceof DeploymentStop) throw err;
+    const why = isTimeout(err)
+      ? `${input.workflow} run did not complete within ${formatDuration(request.timeoutMs ?? plan.deploy.runTimeoutMs)}`
+      : describeFailure(err);
+    tracker.finish(phase, 'failed', why);
+    throw new DeploymentStop('FAILED', `${phase}: ${why}`);
+  }
+  if (result.conclusion !== 'success') {
+    tracker.finish(phase, 'failed');
+    throw new GitHubRunFailed(result, describeRunFailure(result), request.what);
+  }
+  return result;
+}
+
+/**
+ * Polls the run until it completes. A `runCompleted` signal (the webhook receiver) ends the
+ * wait early: the poll is cancelled and the run read once more, since the signal only says
+ * when to look and the API says how it ended. Deployments started before the signal existed
+ * keep polling only (same commands on replay).
+ */
+async function waitForRun(
+  ctx: PhaseContext,
+  input: DispatchWorkflowInput,
+  runId: number,
+  timeoutMs?: number,
+): Promise<WorkflowRunResult> {
+  const poll = () =>
+    runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
+      { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
+    ]);
+  if (!patched('webhook-run-completion')) return poll();
+  const polling = new CancellationScope();
+  const polled = polling.run(poll);
+  const notified = condition(() => ctx.completedRuns.has(runId)).then(() => undefined);
+  const first = await Promise.race([polled, notified]);
+  if (first !== undefined) return first;
+  polling.cancel();
+  const late = await polled.catch((err: unknown) => {
+    if (isCancellation(err) && !CancellationScope.current().consideredCancelled) return undefined;
+    throw err;
+  });
+  return late ?? (await poll());
+}
+
+function describeRunFailure(result: WorkflowRunResult): string {
+  const where = [result.failedJob && `job "${result.failedJob}"`, result.failedStep && `step "${result.failedStep}"`]
+    .filter(Boolean)
+    .join(', ');
+  return `ended ${result.conclusion}${where ? ` at ${where}` : ''}: ${result.url}`;
+}

@@ -1,0 +1,70 @@
+// What a human can or must do now, as data: one rule set that the CLI (client/render.ts) and
+// the Web UI's current details (current-details.ts) both render, so they cannot disagree about
+// which command fits which moment. Pure: runs in the workflow sandbox.
+import { orList } from './format.js';
+import type { DeploymentStatus } from './types.js';
+import { beforeTraffic, DECISIONS, hookNames } from './vocabulary.js';
+
+export interface NextCommand {
+  /** e.g. "approve", "end it early" (renderers capitalise as they need). */
+  label: string;
+  command: string;
+}
+
+export interface NextSteps {
+  /**
+   * approval: the gate is open; monitor: the window runs by itself; waiting: the workflow waits
+   * on a human for `waitingFor`; abortable: nothing to do, abort still possible; none.
+   */
+  moment: 'approval' | 'monitor' | 'waiting' | 'abortable' | 'none';
+  /** The first sentence, e.g. "Waiting for QA approval: alice or bob may approve." */
+  lead?: string;
+  commands: NextCommand[];
+  /** The signal the Web UI can send instead of a command (the approval gate). */
+  signal?: { name: string; payload: string };
+  /** Said after the commands (the post-sync hooks' point of no return). */
+  notes: string[];
+}
+
+export function nextSteps(s: DeploymentStatus): NextSteps {
+  if (s.outcome) return { moment: 'none', commands: [], notes: [] };
+  const running = s.phases.find((p) => p.name === s.phase)?.state === 'running';
+  const cmd = (label: string, decision: string, args: string) => ({
+    label,
+    command: `npx bluegreen ${decision} ${s.service} --by <name>${args}`,
+  });
+  // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
+  const cleanUp = hookNames(s, 'postSync');
+  const notes =
+    cleanUp.length > 0
+      ? [`rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`]
+      : [];
+  if (s.phase === 'approval' && running && s.waitingFor) {
+    const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
+    return {
+      moment: 'approval',
+      lead: `Waiting for QA approval: ${who}.`,
+      commands: [cmd('approve', 'approve', ' --comment "…"'), cmd('reject', 'reject', ' --reason "…"')],
+      signal: { name: DECISIONS.approve.signal, payload: '{"by": "<name>"}' },
+      notes,
+    };
+  }
+  if (s.phase === 'monitor' && running) {
+    return {
+      moment: 'monitor',
+      lead: 'No action needed: the monitor window ends by itself.',
+      commands: [cmd('end it early', 'promote', ''), cmd('switch back', 'rollback', ' --reason "…"')],
+      notes,
+    };
+  }
+  if (s.waitingFor) return { moment: 'waiting', lead: `Waiting for ${s.waitingFor}`, commands: [], notes: [] };
+  if (beforeTraffic(s.phase)) {
+    return {
+      moment: 'abortable',
+      lead: 'No action needed. To stop before traffic moves:',
+      commands: [cmd('abort', 'abort', ' --reason "…"')],
+      notes: [],
+    };
+  }
+  return { moment: 'none', commands: [], notes: [] };
+}

@@ -1,0 +1,48 @@
+// approval: the QA gate. Waits (durably, for days if need be) for an approve or reject from
+// someone on the approvers list; no decision within the timeout aborts, traffic untouched.
+import { condition } from '@temporalio/workflow';
+import { DeploymentStop } from '../failures.js';
+import { formatDuration, orList } from '../format.js';
+import { notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
+import type { PhaseContext } from './context.js';
+
+export async function approvalPhase(ctx: PhaseContext): Promise<void> {
+  const { plan, tracker, human } = ctx;
+  if (!plan.approval.required) return;
+  // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
+  await ctx.records.settled();
+  const approvers = plan.approval.approvers;
+  const who = approvers.length > 0 ? orList(approvers) : 'anyone';
+  tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
+  const warning =
+    plan.hooks.postSync.length > 0
+      ? ` Note: after monitoring, the post-sync hooks (${plan.hooks.postSync.map((h) => h.name).join(', ')}) are a point of no return: rollback will no longer be possible.`
+      : '';
+  tracker.setWaitingFor(
+    `approval by ${who}: npx bluegreen approve ${plan.service} --by <name> [--comment "..."]` +
+      ` (or: npx bluegreen reject ${plan.service} --by <name> --reason "...")` +
+      warning,
+  );
+  human.approvalOpen = true;
+  const stopReminders = notifyApprovalWaiting(ctx);
+  const decided = await condition(() => human.approval !== undefined, plan.approval.timeoutMs);
+  stopReminders();
+  human.approvalOpen = false;
+  tracker.setWaitingFor(undefined);
+  if (!decided || !human.approval) {
+    tracker.finish('approval', 'failed', 'timed out');
+    throw new DeploymentStop('ABORTED', `no approval within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`);
+  }
+  const { kind, by, text } = human.approval;
+  notifyEvent(ctx, {
+    type: kind === 'reject' ? 'rejected' : 'approved',
+    phase: 'approval',
+    by,
+    ...(text ? { detail: text } : {}),
+  });
+  if (kind === 'reject') {
+    tracker.finish('approval', 'failed', `rejected by ${by}`);
+    throw new DeploymentStop('ABORTED', `rejected by ${by}: ${text ?? 'no reason given'}; traffic untouched`);
+  }
+  tracker.finish('approval', 'succeeded', `approved by ${by}${text ? `: ${text}` : ''}`);
+}

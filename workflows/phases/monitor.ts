@@ -1,0 +1,154 @@
+// monitor: watch the new color under traffic for the monitor window. Ends healthy (window
+// passed, or promoted early), or returns why to roll back (failed checks with automatic
+// rollback, or a human's rollback request). Without automatic rollback a failed window waits
+// for a human to choose rollback or promote.
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { monitorChecksOf } from '../../analysis/checks.js';
+import type { MonitorChecksResult } from '../../analysis/types.js';
+import { waiting } from '../activity-proxies.js';
+import { usesAnalysisChecks } from '../analysis-patch.js';
+import { describeFailure } from '../failures.js';
+import { formatDuration } from '../format.js';
+import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import { monitorAnalysis, settleMonitorAnalysis } from './analysis.js';
+import type { PhaseContext } from './context.js';
+import { rollbackRequested } from './rollback.js';
+import { notifyEvent } from '../notify-points.js';
+
+/** Returns why to roll back, or undefined when the new color held (or was promoted). */
+export async function monitorPhase(ctx: PhaseContext): Promise<string | undefined> {
+  const { plan, tracker, human } = ctx;
+  const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+  const rollbackHint = `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
+  tracker.start('monitor', `probing ${plan.publicUrl} every ${formatDuration(intervalMs)} for ${formatDuration(durationMs)}`);
+  tracker.setWaitingFor(
+    `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
+  );
+  const scope = new CancellationScope();
+  const monitoring = scope.run(() => runChecks(ctx));
+  // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
+  // ends the window at once, as failing probes do.
+  const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
+  const analysisFailed = analysing.then(
+    (r) => (r?.verdict === 'fail' ? r : new Promise<never>(() => undefined)),
+    (err: unknown) => (isCancellation(err) ? new Promise<never>(() => undefined) : Promise.reject(err)),
+  );
+  const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
+  let verdict: 'healthy' | 'unhealthy' | 'interrupted';
+  let reason: string | undefined;
+  let analysed: AnalysisResult | undefined;
+  try {
+    const first = await Promise.race([
+      monitoring,
+      analysisFailed.then((r) => ({ analysisFailure: r })),
+      interrupted.then(() => undefined),
+    ]);
+    if (first === undefined) {
+      verdict = 'interrupted';
+      scope.cancel();
+      await monitoring.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    } else if ('analysisFailure' in first) {
+      verdict = 'unhealthy';
+      analysed = first.analysisFailure;
+      scope.cancel();
+      await monitoring.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    } else {
+      verdict = first.verdict;
+      if (first.checks.length > 0) tracker.setAnalysis('monitor', first.checks);
+      tracker.setMonitor({
+        probes: first.rounds,
+        failures: first.failedRounds,
+        consecutiveFailures: first.verdict === 'unhealthy' ? failureThreshold : 0,
+        ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
+      });
+      reason = `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
+      // Failing probes end the window; the analysis of a healthy one ends with it.
+      if (verdict === 'unhealthy') scope.cancel();
+      analysed =
+        (await analysing.catch((err) => {
+          if (!isCancellation(err)) throw err;
+          return undefined;
+        })) ?? undefined;
+    }
+  } catch (err) {
+    if (human.rollback || human.promote) {
+      verdict = 'interrupted';
+    } else {
+      verdict = 'unhealthy';
+      reason = `monitoring failed: ${describeFailure(err)}`;
+    }
+  }
+  tracker.setWaitingFor(undefined);
+
+  if (verdict === 'interrupted' && human.rollback) {
+    tracker.finish('monitor', 'cancelled', `rollback requested by ${human.rollback.by}`);
+    return rollbackRequested(human.rollback);
+  }
+  if (verdict === 'interrupted' && human.promote) {
+    tracker.finish('monitor', 'succeeded', `promoted early by ${human.promote.by}`);
+    return undefined;
+  }
+  if (analysed && (verdict === 'healthy' || analysed.verdict === 'fail')) {
+    const why = await settleMonitorAnalysis(ctx, analysed);
+    if (why && human.promote) {
+      tracker.finish('monitor', 'succeeded', `promoted by ${human.promote.by} despite: ${why}`);
+      return undefined;
+    }
+    if (why && human.rollback) {
+      tracker.finish('monitor', 'failed', why);
+      return rollbackRequested(human.rollback);
+    }
+    if (why) {
+      verdict = 'unhealthy';
+      reason = why;
+    }
+  }
+  if (verdict === 'healthy') {
+    const metrics = analysed ? `; ${analysed.reason}` : '';
+    tracker.finish('monitor', 'succeeded', `healthy for ${formatDuration(durationMs)}${metrics}`);
+    return undefined;
+  }
+  tracker.finish('monitor', 'failed', reason);
+  notifyEvent(ctx, { type: 'analysis-failed', phase: 'monitor', ...(reason ? { detail: reason } : {}) });
+  if (plan.rollback.automatic) return reason;
+  // No automatic rollback: a human decides, the deployment waits for them.
+  tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or npx bluegreen promote ${plan.service} --by <name>`);
+  await condition(() => human.rollback !== undefined || human.promote !== undefined);
+  tracker.setWaitingFor(undefined);
+  return human.rollback ? rollbackRequested(human.rollback) : undefined;
+}
+
+/** The monitor window's checks in one heartbeating activity (the pre-seam activity for older deployments). */
+async function runChecks(ctx: PhaseContext): Promise<MonitorChecksResult> {
+  const { plan, target } = ctx;
+  const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+  const summary = { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` };
+  if (usesAnalysisChecks()) {
+    const checks = monitorChecksOf(plan, target);
+    return waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [
+      { checks, durationMs, intervalMs, failureThreshold },
+    ]);
+  }
+  const old = await waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(summary, [
+    {
+      publicUrl: plan.publicUrl,
+      healthPath: plan.verify.healthPath,
+      colorUrl: plan.publicUrl + plan.colorPath,
+      expectColor: target,
+      durationMs,
+      intervalMs,
+      failureThreshold,
+    },
+  ]);
+  return {
+    verdict: old.verdict,
+    rounds: old.probes,
+    failedRounds: old.failures,
+    checks: [],
+    ...(old.lastFailure ? { lastFailure: old.lastFailure } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+// switch: move traffic to the target color with the configured switch, check the DNS record
+// when `dns` is configured, and wait until the public endpoint answers the target. A switch
+// that fails where traffic may have moved anyway asks for a rollback (the caller decides).
+import { verifyDnsRecord } from '../../switches/dns/step.js';
+import { switchOf } from '../../switches/registry.js';
+import { quick, waiting } from '../activity-proxies.js';
+import { DeploymentStop } from '../failures.js';
+import { formatDuration } from '../format.js';
+import type { Color } from '../types.js';
+import type { PhaseContext } from './context.js';
+import { notifyEvent, phaseUrl } from '../notify-points.js';
+
+/**
+ * How often, at most, the public endpoint is read while waiting for a switch to show (DNS/TTL
+ * lag): one cheap GET a second, so a long verify interval does not delay every switch and
+ * rollback by up to that interval once traffic has moved.
+ */
+const PUBLIC_COLOR_POLL_MS = 1_000;
+
+/** Returns why to switch back when traffic may have moved without being confirmed. */
+export async function switchPhase(ctx: PhaseContext): Promise<string | undefined> {
+  const { plan, tracker, active, target } = ctx;
+  tracker.start('switch', `moving traffic ${active} → ${target}`);
+  let note: string | undefined;
+  try {
+    note = await moveTraffic(ctx, 'switch', target);
+  } catch (err) {
+    if (!(err instanceof DeploymentStop)) throw err;
+    tracker.finish('switch', 'failed', err.message);
+    // Where traffic is now decides the outcome: switch back if it may have moved.
+    const now = await quick.readActiveColor
+      .executeWithOptions({ summary: 'read active color after failed switch' }, [{ url: plan.publicUrl + plan.colorPath }])
+      .catch(() => undefined);
+    if (now === active) throw new DeploymentStop('FAILED', `${err.message}; traffic still on ${active}`);
+    return `switch not confirmed: ${err.message}`;
+  }
+  tracker.finish('switch', 'succeeded', `public endpoint answers ${target}${note ? `; ${note}` : ''}`);
+  const switchRun = phaseUrl(ctx, 'switch');
+  notifyEvent(ctx, {
+    type: 'switched',
+    phase: 'switch',
+    detail: `public endpoint answers ${target}`,
+    ...(switchRun ? { runUrl: switchRun } : {}),
+  });
+  return undefined;
+}
+
+/**
+ * Runs the configured switch type's step (switches/registry.ts) to `color`, checks the DNS record at every nameserver when `dns`
+ * is configured, then waits until the public endpoint answers `color`. Returns the DNS note.
+ */
+export async function moveTraffic(ctx: PhaseContext, phase: 'switch' | 'rollback', color: Color): Promise<string | undefined> {
+  const { plan, tracker } = ctx;
+  const sw = plan.switch;
+  const switched = await switchOf<typeof sw>(sw.type).step(ctx, phase, sw, color);
+  const dnsNote = plan.dns ? await verifyDnsRecord(ctx, phase, color, sw.verifyTimeoutMs, switched) : undefined;
+  tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
+  const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(
+    { summary: `wait for public endpoint to answer ${color}` },
+    [
+      {
+        url: plan.publicUrl + plan.colorPath,
+        color,
+        timeoutMs: sw.verifyTimeoutMs,
+        intervalMs: Math.min(plan.verify.intervalMs, PUBLIC_COLOR_POLL_MS),
+      },
+    ],
+  );
+  if (!seen.ok) {
+    throw new DeploymentStop(
+      'FAILED',
+      `public endpoint still answers ${seen.lastSeen ?? 'nothing'} ${formatDuration(sw.verifyTimeoutMs)} after switching to ${color}`,
+    );
+  }
+  return dnsNote;
+}

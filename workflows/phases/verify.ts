@@ -1,0 +1,45 @@
+// verify: the target color must pass its checks (health, color, and the plan's own) N rounds
+// in a row before it gets any traffic. Then the metric analysis and verify.tests judge it
+// (phases/analysis.ts), so QA decides with the evidence in hand. A failure ends the deployment
+// FAILED, traffic untouched.
+import { verifyChecksOf } from '../../analysis/checks.js';
+import { waiting } from '../activity-proxies.js';
+import { usesAnalysisChecks } from '../analysis-patch.js';
+import { DeploymentStop } from '../failures.js';
+import { formatDuration } from '../format.js';
+import { verifyAnalysisAndTests } from './analysis.js';
+import type { PhaseContext } from './context.js';
+
+export async function verifyPhase(ctx: PhaseContext): Promise<void> {
+  const { plan, tracker, target } = ctx;
+  const env = plan.environments[target];
+  const { successes, timeoutMs, healthPath } = plan.verify;
+  tracker.start('verify', `${env.url}${healthPath} must pass ${successes}× in a row and answer ${target}`);
+  const result = await runChecks(ctx);
+  if (!result.ok) {
+    const why = `${target} not healthy after ${formatDuration(timeoutMs)}: ${result.lastFailure ?? 'unknown'}`;
+    tracker.finish('verify', 'failed', why);
+    throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${ctx.active}`);
+  }
+  const judged = await verifyAnalysisAndTests(ctx);
+  tracker.finish('verify', 'succeeded', `${result.rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
+}
+
+async function runChecks(ctx: PhaseContext): Promise<{ ok: boolean; rounds: number; lastFailure?: string }> {
+  const { plan, tracker, target } = ctx;
+  const { successes, intervalMs, timeoutMs, healthPath } = plan.verify;
+  const env = plan.environments[target];
+  const summary = { summary: `verify ${target} at ${env.url}` };
+  if (!usesAnalysisChecks()) {
+    const old = await waiting(plan, timeoutMs).verifyEnvironment.executeWithOptions(summary, [
+      { baseUrl: env.url, healthPath, colorPath: plan.colorPath, expectColor: target, successes, intervalMs, timeoutMs },
+    ]);
+    return { ...old, rounds: old.attempts };
+  }
+  const checks = verifyChecksOf(plan, target);
+  const result = await waiting(plan, timeoutMs).verifyChecks.executeWithOptions(summary, [
+    { checks, successes, intervalMs, timeoutMs },
+  ]);
+  tracker.setAnalysis('verify', result.checks);
+  return result;
+}

@@ -1,0 +1,60 @@
+// onFailure: ask — a failed deploy, test or hook run, or a failed verify, waits for a human
+// instead of ending the deployment: `retry` runs the step again (a new dispatch, with the
+// attempt number in its correlation id), `abort` gives up as `fail` would have. Nobody within
+// `retryTimeout`: the configured default. One durable timer per failure, no polling.
+import { condition, patched } from '@temporalio/workflow';
+import type { CleanDecision } from './decisions.js';
+import { DeploymentStop } from './failures.js';
+import { formatDuration } from './format.js';
+import type { DeploymentStatus, PhaseName, StepFailurePolicy } from './types.js';
+
+/** The decisions a waiting step reads; the handlers set them, the step clears `retry` once used. */
+export interface RetryDecisions {
+  retry?: CleanDecision;
+  abort?: CleanDecision;
+}
+
+export interface RetryStep<T> {
+  /** The phase the step reports under, e.g. 'deploy', 'verify', 'preSwitch:migrate'. */
+  phase: PhaseName;
+  policy: StepFailurePolicy | undefined;
+  service: string;
+  status: DeploymentStatus;
+  decisions: RetryDecisions;
+  /** Shows the status (waitingFor and stepFailure changed). */
+  publish: (waitingFor: string | undefined) => void;
+  /** One attempt (1, 2, …); a failure throws DeploymentStop. */
+  run: (attempt: number) => Promise<T>;
+}
+
+export async function runWithRetry<T>(step: RetryStep<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step.run(attempt);
+    } catch (err) {
+      if (!(err instanceof DeploymentStop)) throw err;
+      if ((await decideAfterFailure(step, attempt, err.message)) !== 'retry') throw err;
+      (step.status.attempts ??= {})[step.phase] = attempt + 1;
+    }
+  }
+}
+
+async function decideAfterFailure<T>(step: RetryStep<T>, attempt: number, error: string): Promise<'retry' | 'abort'> {
+  const { policy, status, decisions } = step;
+  if (!policy || attempt > policy.maxRetries) return 'abort';
+  // Deployments started before this existed end at once, as they did (same commands on replay).
+  if (!patched('step-retry-on-failure')) return 'abort';
+  const decideBy = new Date(Date.now() + policy.retryTimeoutMs).toISOString();
+  status.stepFailure = { step: step.phase, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default };
+  step.publish(
+    `a decision on the failed ${step.phase} (attempt ${attempt} of at most ${policy.maxRetries + 1}): ` +
+      `npx bluegreen retry ${step.service} --by <name> [--reason "..."] or npx bluegreen abort ${step.service} --by <name> --reason "..."` +
+      ` (otherwise ${policy.default} in ${formatDuration(policy.retryTimeoutMs)})`,
+  );
+  const decided = await condition(() => decisions.retry !== undefined || decisions.abort !== undefined, policy.retryTimeoutMs);
+  const choice = decided ? (decisions.retry ? 'retry' : 'abort') : policy.default;
+  delete decisions.retry;
+  delete status.stepFailure;
+  step.publish(undefined);
+  return choice;
+}
