@@ -5,7 +5,6 @@
 // the Web UI and notifications share one definition.
 
 // C0/C1 controls except \n, bidi embeddings/overrides/isolates, zero-width and BOM.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Text of at most `max` characters (an ellipsis marks a cut), newlines kept (at most 2 in a row). */
@@ -30,7 +29,6 @@ function cut(text: string, max: number): string {
 
 /** An http(s) URL without spaces or control characters, else undefined (never a javascript: link). */
 export function safeUrl(url: string | undefined): string | undefined {
-  // eslint-disable-next-line no-control-regex
   if (!url || url.length > 2000 || /[\s\u0000-\u001f\u007f<>"]/.test(url)) return undefined;
   return /^https?:\/\/[^/]/i.test(url) ? url : undefined;
 }

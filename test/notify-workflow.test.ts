@@ -232,7 +232,11 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
   it('a rollback and a failed deploy: analysis-failed, rolled-back (how long on green), failed (where, the run)', async (ctx) => {
     const { expect } = ctx;
     const [back, broken] = await Promise.all([scenario(ctx, 'rollback'), scenario(ctx, 'failed')]);
-    broken.lab.github.setWorkflowBehavior('deploy-green.yml', { conclusion: 'failure', failJob: 'build', failStep: 'Push image' });
+    broken.lab.github.setWorkflowBehavior('deploy-green.yml', {
+      conclusion: 'failure',
+      failJob: 'build',
+      failStep: 'Push image',
+    });
     const hb = await back.run('svc-notify-back', {
       ...NO_APPROVAL,
       monitor: { duration: '20s', interval: '100ms', failureThreshold: 3 },
