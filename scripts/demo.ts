@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { NotificationReceivers } from '../lab/notify/index.js';
 import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
@@ -73,6 +74,11 @@ async function run(): Promise<number> {
     say(`pushed ${sha.slice(0, 7)} to branch ${branch}`);
     const service = flags.service ?? (flags['app-router'] ? 'bluegreen-books' : 'datatruck-api');
 
+    // Slack-, Teams- and webhook-compatible receivers on loopback: what people would be told.
+    const receivers = new NotificationReceivers();
+    await receivers.start();
+    cleanups.push(() => receivers.close());
+    const receiverSecrets = receivers.secretsEnv();
     const taskQueue = `bluegreen-demo-${process.pid}`;
     const workerConnection = await NativeConnection.connect({ address });
     const worker = await createBlueGreenWorker({
@@ -83,6 +89,15 @@ async function run(): Promise<number> {
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
         policy: LAB_WORKER_POLICY,
+        notify: {
+          channels: {
+            'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
+            'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
+            audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+          },
+          secrets: (name) => receiverSecrets[name],
+          webUiUrl: (namespace, workflowId) => webUiUrl(address, namespace, workflowId),
+        },
       }),
     });
     const workerRun = worker.run();
@@ -100,6 +115,11 @@ async function run(): Promise<number> {
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
       approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
       monitor: { duration: flags.rollback ? '30s' : '6s', interval: '500ms', failureThreshold: 3 },
+      notify: [
+        { channel: 'qa-slack', events: ['approval-waiting', 'approved', 'rejected'] },
+        { channel: 'ops-teams', events: 'all' },
+        { channel: 'audit', events: 'all' },
+      ],
     };
     await writeFile(configPath, stringify(config));
     const plan = resolvePlan(await loadConfigFile(configPath), { requestedBy: 'demo-operator' });
@@ -144,6 +164,10 @@ async function run(): Promise<number> {
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
     for (const line of lab.story()) say(`lab: ${line}`);
+    for (const r of receivers.all) {
+      const signed = r.signatureValid === undefined ? '' : r.signatureValid ? ', signature ok' : ', BAD SIGNATURE';
+      say(`notified ${r.receiver}: ${r.title ?? '?'} (HTTP ${r.status || 'no answer'}${signed})`);
+    }
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     if (final.dns)
       say(
