@@ -10,6 +10,7 @@ import type { ChannelSpec } from '../activities/notify/index.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { eventKey } from '../notify/events.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import * as messages from '../workflows/messages.js';
@@ -71,6 +72,7 @@ async function scenario(ctx: TestContext, name: string): Promise<Scenario> {
     workflowBundle: await workflowBundle(),
     activities: createActivities({
       github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2 }),
+      policy: LAB_WORKER_POLICY,
       notify: {
         channels: CHANNELS,
         secrets: (n) => secrets[n],
