@@ -2,6 +2,9 @@
 // credentials and tests can point the same code at the lab.
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
+import { createMetricActivities } from '../analysis/metric-activities.js';
+import { metricHeadersFor } from '../analysis/metric-headers.js';
+import type { SourceOptions } from '../analysis/prometheus/read.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
@@ -29,6 +32,8 @@ export interface ActivityDeps {
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
   dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
+  /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
+  analysisOptions?: SourceOptions;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
@@ -45,6 +50,16 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
+    }),
+    // Metric providers get their secret headers from the worker's policy, by URL prefix only.
+    ...createMetricActivities({
+      ...(deps.policy && deps.secrets
+        ? {
+            headersFor: metricHeadersFor(deps.policy.metrics, deps.secrets),
+            redact: (text: string) => deps.secrets!.redact(text),
+          }
+        : {}),
+      ...deps.analysisOptions,
     }),
   };
 }

@@ -1,5 +1,7 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
@@ -184,4 +186,6 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
+  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

@@ -51,6 +51,8 @@ export interface DecisionContext {
   rollbackRequested: boolean;
   abortRequested: boolean;
   promoted: boolean;
+  /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Whether a decision counts now, and if not, the one sentence that says why. */
@@ -96,6 +98,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'promote': {
+      if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
       if (status.phase !== 'monitor') {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }

@@ -19,6 +19,8 @@ export interface HumanInput {
   rollback?: CleanDecision;
   abort?: CleanDecision;
   promote?: CleanDecision;
+  /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -30,6 +32,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     rollbackRequested: human.rollback !== undefined,
     abortRequested: human.abort !== undefined,
     promoted: human.promote !== undefined,
+    analysisQuestionOpen: human.analysisQuestionOpen === true,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {

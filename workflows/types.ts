@@ -2,6 +2,7 @@
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
 import type { SWITCHES } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
@@ -293,4 +294,22 @@ export interface DeploymentStatus {
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;
+  /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
+  metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
+  /** verify.tests: the test workflow runs against the target color. */
+  tests?: TestRunStatus[];
+}
+
+/** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
+export interface AnalysisStatus extends AnalysisResult {
+  decidedBy?: string;
+}
+
+export interface TestRunStatus {
+  name: string;
+  workflow: string;
+  state: 'running' | 'succeeded' | 'failed';
+  url?: string;
+  /** e.g. `ended failure at job "e2e", step "checkout flow": <url>` */
+  detail?: string;
 }

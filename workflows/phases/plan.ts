@@ -6,6 +6,7 @@ import { quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
+import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
@@ -36,6 +37,7 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
     { github: plan.github, branch: env.branch },
   ]);
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
+  await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
