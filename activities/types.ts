@@ -1,5 +1,6 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { ApprovalActivities } from './approval-types.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, GitHubRepoRef } from '../workflows/types.js';
@@ -167,7 +168,7 @@ export interface SetGitHubDeploymentStatusInput {
 }
 
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
-export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;

@@ -1,6 +1,7 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisLines } from '../analysis/summary.js';
+import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
 import { nextSteps } from '../workflows/next-steps.js';
 import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
@@ -50,13 +51,13 @@ const clock = (iso: string) => iso.slice(11, 19);
 export function headline(s: DeploymentStatus): string {
   const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}` : 'reading the active color';
   const sha = s.sha ? ` @ ${shortSha(s.sha)}` : '';
-  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${s.requestedBy})`;
+  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${deployerLabel(s)})`;
 }
 
 export function describeApproval(a: ApprovalRecord): string {
   const text = a.comment ? ` "${a.comment}"` : '';
   const verdict = a.counted ? a.decision : `${a.decision === 'approved' ? 'approval' : 'rejection'} ignored`;
-  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${a.by} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
+  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${approverLabel(a)} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
 }
 
 /**

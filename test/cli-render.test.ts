@@ -87,7 +87,7 @@ describe('renderPhaseList', () => {
     delete done.waitingFor;
     done.approvals = [{ by: 'alice', decision: 'approved', at: at(200), comment: 'QA passed', counted: true }];
     const final = renderPhaseList(done, { now: T0 + 500_000 });
-    expect(final).toContain('  Decisions:\n    ✓ alice approved at 10:03:20 "QA passed"');
+    expect(final).toContain('  Decisions:\n    ✓ alice (self-declared) approved at 10:03:20 "QA passed"');
     expect(final).toContain('  ↺ ROLLED_BACK in 6m40s: traffic is back on blue — rollback requested by carol: error rate up');
     expect(final).not.toContain('npx bluegreen');
   });

@@ -4,6 +4,7 @@ import { quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
+import { checkGitHubApprovalSetup } from './approval-github.js';
 import type { PhaseContext } from './context.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
@@ -24,5 +25,7 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
+  // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
+  await checkGitHubApprovalSetup(ctx);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
 }
