@@ -2,22 +2,54 @@
 // stays fast and every error is worth reading.
 // - Promises: a floating or misused promise in a worker, the lab or a test loses its error (or,
 //   in a workflow, its command order). These two need type information, hence the project service.
-// - Workflow code (workflows/**, the traffic switches' workflow steps) runs in Temporal's
-//   deterministic sandbox: no Node built-ins, no activity/worker/client packages; type-only
+// - Workflow code (workflows/** and what it imports: switch steps, analysis checks …) runs in
+//   Temporal's deterministic sandbox: no Node built-ins, no activity/worker/client packages; type-only
 //   imports are fine (they vanish at compile time).
 // Formatting is prettier's job (`npm run format:check`), not eslint's.
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^node:/, '')))];
 
 /**
- * Files whose code Temporal's workflow sandbox bundles: workflows/**, and the traffic switches'
- * workflow side (switches/registry.ts, each switches/<type>/ index, step, types, config fields:
- * workflows/phases/switch.ts imports the registry). A switch's activities run in the worker.
+ * Files whose code Temporal's workflow sandbox bundles: workflows/** and every file it imports
+ * for its values (the traffic switches' steps and registry, analysis checks, config fields …),
+ * followed from the bundles' entry points, so the rule keeps up as the code moves.
  */
-const WORKFLOW_FILES = ['workflows/**/*.ts', 'switches/**/*.ts'];
-const WORKER_SIDE_OF_WORKFLOW_FOLDERS = ['switches/**/activities.ts', 'switches/**/activities/**', 'switches/**/*-activities.ts'];
+const WORKFLOW_ENTRY_POINTS = ['workflows/index.ts', 'bench/floor/workflows.ts'];
+const WORKFLOW_FILES = ['workflows/**/*.ts', ...bundledFiles(WORKFLOW_ENTRY_POINTS)];
+
+/** Relative .ts files reachable from `entries` through imports and re-exports that are not type-only. */
+function bundledFiles(entries) {
+  const root = import.meta.dirname;
+  const seen = new Set();
+  const pending = entries.map((entry) => resolve(root, entry));
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))) continue;
+      if (!statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      if (typeOnly(statement) || !statement.moduleSpecifier.text.startsWith('.')) continue;
+      pending.push(resolve(dirname(file), statement.moduleSpecifier.text.replace(/\.js$/, '.ts')));
+    }
+  }
+  return [...seen].map((file) => relative(root, file));
+}
+
+function typeOnly(statement) {
+  if (ts.isExportDeclaration(statement)) return statement.isTypeOnly;
+  const clause = statement.importClause;
+  if (!clause) return false; // import './x.js': run for its effects
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return !clause.name && named !== undefined && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly);
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'test-results/**', 'bin/**', '**/*.js', '**/*.mjs'] },
@@ -39,7 +71,6 @@ export default tseslint.config(
   },
   {
     files: WORKFLOW_FILES,
-    ignores: WORKER_SIDE_OF_WORKFLOW_FOLDERS,
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -3,7 +3,13 @@
 import { createApprovalActivities } from './github-approvals.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
+import { createMetricActivities } from '../analysis/metric-activities.js';
+import { metricHeadersFor } from '../analysis/metric-headers.js';
+import type { SourceOptions } from '../analysis/prometheus/read.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
+import type { SecretStore } from '../worker/secrets.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
@@ -11,18 +17,29 @@ import type { BlueGreenActivities } from './types.js';
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
   github: GitHubClientFor;
-  /** Where `switch.tokenEnv` variables are read. @default process.env */
+  /**
+   * What this worker's credentials may touch (bluegreen-worker.yaml). Plans outside it end
+   * FAILED in plan; the switch activities take routers, keys and token variables from it.
+   * @default DEFAULT_POLICY (api.github.com only, no router, no DNS update)
+   */
+  policy?: WorkerPolicy;
+  /** The secrets read at worker start (router tokens, TSIG secrets). @default the `env` values */
+  secrets?: SecretStore;
+  /** Where secrets are read when no `secrets` store is given (tests). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Timing knobs of the GitHub activities (tests shorten them). */
   githubOptions?: GitHubActivityOptions;
   /** Timing knobs of the HTTP probes. */
   probeOptions?: ProbeOptions;
   /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
-  dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
+  /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
+  analysisOptions?: SourceOptions;
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities {
   return {
+    ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
     ...createApprovalActivities(deps.github),
     ...createProbeActivities(deps.probeOptions),
@@ -31,8 +48,20 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.env ? { env: deps.env } : {}),
     }),
     ...createSwitchTypeActivities({
+      policy: deps.policy ?? DEFAULT_POLICY,
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
+    }),
+    // Metric providers get their secret headers from the worker's policy, by URL prefix only.
+    ...createMetricActivities({
+      ...(deps.policy && deps.secrets
+        ? {
+            headersFor: metricHeadersFor(deps.policy.metrics, deps.secrets),
+            redact: (text: string) => deps.secrets!.redact(text),
+          }
+        : {}),
+      ...deps.analysisOptions,
     }),
   };
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { identityPlugin } from './octokit-identity.js';
 import { limitsPlugin } from './octokit-limits.js';
 import { recoveryPlugin, type GitHubClientLog } from './octokit-recovery.js';
@@ -104,7 +104,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       // plugin-request-log reports a 304 as an error; for a conditional poll it is the good case.
       error: (message: string) => (/ - 304 /.test(message) ? log.debug(message) : log.error(message)),
     },
-    request: { fetch: fetchWithTimeout(requestTimeoutMs) },
+    request: {
+      fetch: onlyUnder(stripTrailingSlash(options.baseUrl ?? 'https://api.github.com'), fetchWithTimeout(requestTimeoutMs)),
+    },
     // Beyond plugin-retry's defaults: 405, 409 (merge conflict, run already completed), 413 …
     // are answers, not hiccups; 403/429 rate limits are waited out as GitHub asks (recovery
     // plugin), not on plugin-retry's fixed backoff.
@@ -157,6 +159,20 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
       if (callerSignal?.aborted) throw new DOMException('request cancelled with the activity', 'AbortError');
       throw err;
     }
+  };
+}
+
+/**
+ * Sends nothing outside the client's API root: no pagination link, redirect target or token
+ * mint (auth-app uses this client's request) takes the credential to another host.
+ */
+function onlyUnder(root: string, inner: typeof fetch): typeof fetch {
+  return (url, init) => {
+    const target = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
+    if (target !== root && !target.startsWith(`${root}/`) && !target.startsWith(`${root}?`)) {
+      throw ApplicationFailure.nonRetryable(`refused to send a GitHub request outside the API root ${root}`, 'PolicyRefused');
+    }
+    return inner(url, init);
   };
 }
 
@@ -227,14 +243,24 @@ function appPrivateKeyFromEnv(env: NodeJS.ProcessEnv): string {
  * with the same credentials, and sharing a client shares its rate-limit bookkeeping.
  */
 export function createGitHubClientCache(
-  options: Omit<GitHubClientOptions, 'baseUrl'>,
+  options: Omit<GitHubClientOptions, 'baseUrl'> & {
+    /** The worker policy's github.apiRoots check: a root it refuses gets no client (and no credential). */
+    allowApiRoot?: (root: string) => boolean;
+  },
 ): (ref: { baseUrl?: string }) => GitHubClient {
   const clients = new Map<string, GitHubClient>();
+  const { allowApiRoot, ...clientOptions } = options;
   return (ref) => {
     const key = stripTrailingSlash(ref.baseUrl ?? 'https://api.github.com');
+    if (allowApiRoot && !allowApiRoot(key)) {
+      throw ApplicationFailure.nonRetryable(
+        `the worker's policy does not send GitHub credentials to ${key} (github.apiRoots in bluegreen-worker.yaml)`,
+        'PolicyRefused',
+      );
+    }
     let client = clients.get(key);
     if (!client) {
-      client = createGitHubClient({ ...options, baseUrl: key });
+      client = createGitHubClient({ ...clientOptions, baseUrl: key });
       clients.set(key, client);
     }
     return client;

@@ -1,9 +1,12 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
 import type { ApprovalActivities } from './approval-types.js';
+import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
-import type { Color, GitHubRepoRef } from '../workflows/types.js';
+import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
+import type { PlanPolicyVerdict } from './policy.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
 export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
@@ -168,7 +171,11 @@ export interface SetGitHubDeploymentStatusInput {
 }
 
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
+export type { PlanPolicyVerdict };
+
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
+  /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
+  checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
@@ -180,4 +187,6 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
+  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

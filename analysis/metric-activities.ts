@@ -2,11 +2,14 @@
 // configured metric for the whole verify count or monitor window (history stays flat however
 // long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
 // check that every PromQL query parses, with Prometheus' own parser.
-import { Context, log } from '@temporalio/activity';
-import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { heartbeat, keepAlive, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import type { Color } from '../workflows/types.js';
-import { jsonMetricReader } from './json-metric/read.js';
-import { measureMetric, type SourceReader } from './metric-measure.js';
+import type { JsonMetricCheckPlan } from './json-metric/types.js';
+import type { MetricMeasurement } from './metric-measure.js';
+import type { MeasureContext } from './provider.js';
+import type { PrometheusCheckPlan } from './prometheus/types.js';
+import { providerOf } from './registry.js';
 import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
 import {
   addMeasurement,
@@ -17,7 +20,7 @@ import {
   type MetricSummary,
 } from './metric-tally.js';
 import { checkQuerySyntax } from './prometheus/query.js';
-import { prometheusReader, type SourceOptions } from './prometheus/read.js';
+import type { SourceOptions } from './prometheus/read.js';
 
 export interface AnalyzeMetricsInput {
   mode: 'verify' | 'monitor';
@@ -46,9 +49,38 @@ interface AnalysisProgress {
   metrics: MetricSummary[];
 }
 
+/** The seam's check for one metric of an analysis. */
+export function metricCheck(
+  metric: MetricPlan,
+  input: Pick<AnalyzeMetricsInput, 'color' | 'liveColor' | 'service' | 'sha'>,
+): MetricCheck {
+  const fields = {
+    name: metric.name,
+    metric,
+    color: input.color,
+    liveColor: input.liveColor,
+    service: input.service,
+    sha: input.sha,
+  };
+  return metric.source.type === 'prometheus' ? { provider: 'prometheus', ...fields } : { provider: 'json-metric', ...fields };
+}
+
+type MetricCheck = PrometheusCheckPlan | JsonMetricCheckPlan;
+
+async function measureThroughSeam(check: MetricCheck, context: MeasureContext): Promise<MetricMeasurement> {
+  const provider = providerOf(check);
+  if (!provider)
+    throw ApplicationFailure.nonRetryable(`no analysis provider "${check.provider}" for metric "${check.name}"`, 'ConfigError');
+  return provider.measure(check, context);
+}
+
 export function createMetricActivities(options: SourceOptions = {}) {
-  const readers = { prometheus: prometheusReader(options), json: jsonMetricReader(options) };
-  const read: SourceReader = (source, values, timeMs) => readers[source.type](source, values, timeMs);
+  const measureContext: MeasureContext = {
+    timeoutMs: options.timeoutMs ?? 5_000,
+    env: process.env,
+    ...(options.headersFor ? { headersFor: options.headersFor } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+  };
 
   async function analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult> {
     const { mode, analysis } = input;
@@ -62,7 +94,10 @@ export function createMetricActivities(options: SourceOptions = {}) {
         : emptyTally(analysis, mode);
     const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics });
     if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
+    heartbeat(progress());
     const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
+    // Through the seam: each metric is a check its provider (analysis/registry.ts) measures.
+    const checks = analysis.metrics.map((metric) => metricCheck(metric, input));
     const more = () => (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
 
     const delayLeft = startedAtMs + analysis.initialDelayMs - Date.now();
@@ -70,15 +105,9 @@ export function createMetricActivities(options: SourceOptions = {}) {
 
     while (more()) {
       const timeMs = Date.now();
-      const measured = await Promise.all(
-        analysis.metrics.map((metric) =>
-          measureMetric(
-            metric,
-            { color: input.color, liveColor: input.liveColor, service: input.service, sha: input.sha, timeMs },
-            read,
-          ),
-        ),
-      );
+      // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
+      const context: MeasureContext = { ...measureContext, timeMs };
+      const measured = await keepAlive(() => Promise.all(checks.map((check) => measureThroughSeam(check, context))));
       rounds++;
       metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
       heartbeat(progress());

@@ -4,8 +4,10 @@
 // provider. The result carries its evidence: the resolved query, the time it was evaluated
 // at, the value, the bounds and a link (argo-rollouts#1591: see the query that actually ran).
 import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } from './metric-judge.js';
-import { fillPlaceholders, type MetricPlan, type MetricSource, type MetricVerdict } from './metric-plan.js';
+import { fillPlaceholders, type MetricPlan, type MetricSource } from './metric-plan.js';
 import type { Color } from '../workflows/types.js';
+import type { Measurement } from './types.js';
+import { inertText } from '../workflows/sanitize.js';
 
 /** What a source answered, sorted out (see analysis/prometheus/query.ts for the wording of each). */
 export type SourceAnswer =
@@ -16,18 +18,9 @@ export type SourceAnswer =
   | { kind: 'invalid'; status: number; error: string }
   | { kind: 'unavailable'; attempts: number; error: string };
 
-export interface MetricMeasurement {
-  /** The metric's name, e.g. "error-rate". */
-  check: string;
-  value?: number;
-  verdict: MetricVerdict;
-  reason: string;
-  /** Evaluation time (ISO 8601): re-running the query at this time gives the same answer. */
-  at: string;
-  /** The resolved query or URL that was read. */
-  query?: string;
-  bounds?: string;
-  link?: string;
+/** A seam Measurement (analysis/types.ts) plus its bounds in words, e.g. "pass ≤ 1 %, fail > 2 %". */
+export interface MetricMeasurement extends Measurement {
+  boundsText?: string;
 }
 
 export interface MeasureContext {
@@ -81,8 +74,15 @@ function describeAnswer(metric: MetricPlan, answer: Exclude<SourceAnswer, { kind
 export async function measureMetric(metric: MetricPlan, ctx: MeasureContext, read: SourceReader): Promise<MetricMeasurement> {
   const at = new Date(ctx.timeMs).toISOString();
   const values = { color: ctx.color, service: ctx.service, sha: ctx.sha, window: metric.window };
-  const base = { check: metric.name, at, bounds: boundsText(metric) };
-  const done = (j: Judgement, extra: Partial<MetricMeasurement>): MetricMeasurement => ({ ...base, ...extra, ...j });
+  const base = { check: metric.name, at, bounds: metric.pass, boundsText: boundsText(metric) };
+  // Reasons quote Prometheus' errors, series labels and JSON values: untrusted text, made inert here.
+  const done = (j: Judgement, extra: Partial<MetricMeasurement>): MetricMeasurement => ({
+    ...base,
+    ...extra,
+    ...(extra.query !== undefined ? { query: inertText(extra.query, 4_000) } : {}),
+    verdict: j.verdict,
+    reason: inertText(j.reason, 500),
+  });
 
   if (metric.traffic) {
     const traffic = await read(metric.traffic.source, values, ctx.timeMs);

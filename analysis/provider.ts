@@ -8,6 +8,12 @@ export interface MeasureContext {
   timeoutMs: number;
   /** Where secrets named by a check are read (worker environment). */
   env: NodeJS.ProcessEnv;
+  /** Metric checks: the round's evaluation time (ms), so every metric of a round is read at one instant. @default now */
+  timeMs?: number;
+  /** Metric checks: the secret headers the worker's policy attaches to a URL. */
+  headersFor?: (url: string) => Record<string, string>;
+  /** Removes secret values from error texts. */
+  redact?: (text: string) => string;
 }
 
 export interface AnalysisProvider<C extends CheckPlan = CheckPlan> {

@@ -3,6 +3,8 @@
 // list of checks each; a provider (analysis/<provider>/) turns one check into one measurement.
 // Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
 import type { Color } from '../workflows/types.js';
+import type { JsonMetricCheckPlan } from './json-metric/types.js';
+import type { PrometheusCheckPlan } from './prometheus/types.js';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -50,7 +52,7 @@ export interface ColorCheckPlan extends CheckPlanBase {
 }
 
 /** A check, told apart by its provider (one variant per analysis/<provider>/types or here). */
-export type CheckPlan = HttpHealthCheckPlan | ColorCheckPlan;
+export type CheckPlan = HttpHealthCheckPlan | ColorCheckPlan | PrometheusCheckPlan | JsonMetricCheckPlan;
 
 /** What a phase keeps of one check: counts and the last reading (DeploymentStatus.analysis). */
 export interface CheckSummary {

@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [-- --only overhead,reaction]`: runs the benchmarks on a Temporal
+// `npm run bench [-- --quick] [--only overhead,reaction]`: runs the benchmarks on a Temporal
 // dev server of their own and the lab, and writes BENCHMARKS.md (and .data/bench/results.json).
+// With --only, the sections run replace theirs in the existing file (bench/support/splice.ts).
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -20,6 +21,7 @@ import {
   type SectionResult,
 } from './support/context.js';
 import { ROOT, type WorkerProcess } from './support/processes.js';
+import { spliceSections } from './support/splice.js';
 import { table } from './support/stats.js';
 import { startDevServer, temporalVersion } from '../lab/temporal-dev-server.js';
 
@@ -67,9 +69,19 @@ async function run(): Promise<number> {
   }
 
   const machine = await describeMachine();
-  const command = `npm run bench${values.quick ? ' -- --quick' : ''}${values.only ? ` -- --only ${values.only}` : ''}`;
-  const markdown = render(results, machine, command, (Date.now() - started) / 1000, values.quick!);
+  const flags = [...(values.quick ? ['--quick'] : []), ...(values.only ? ['--only', values.only] : [])];
+  const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
+  const seconds = (Date.now() - started) / 1000;
   const out = values.out ?? `${ROOT}BENCHMARKS.md`;
+  const previous = values.only ? await readFile(out, 'utf8').catch(() => undefined) : undefined;
+  const markdown = previous
+    ? spliceSections(
+        previous,
+        results,
+        summaryRows(results).map((row) => `| ${row.join(' | ')} |`),
+        `${results.map((r) => r.title.split('.')[0]).join(', ')} by \`${command}\` (${values.quick ? 'quick mode' : 'full'}, ${Math.round(seconds)} s) on ${machine.date}.`,
+      )
+    : render(results, machine, command, seconds, values.quick!);
   await writeFile(out, markdown);
   await writeFile(`${dataDir}/results.json`, JSON.stringify({ machine, command, results }, null, 2));
   log(`wrote ${out} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
@@ -95,6 +107,12 @@ async function describeMachine() {
   };
 }
 
+function summaryRows(results: SectionResult[]): string[][] {
+  return results.flatMap((r) =>
+    r.targets.map((t) => [r.title, t.target, t.figure, t.met === undefined ? 'see text' : t.met ? '**met**' : '**not met**']),
+  );
+}
+
 function render(
   results: SectionResult[],
   machine: Awaited<ReturnType<typeof describeMachine>>,
@@ -102,9 +120,6 @@ function render(
   seconds: number,
   quick: boolean,
 ): string {
-  const summary = results.flatMap((r) =>
-    r.targets.map((t) => [r.title, t.target, t.figure, t.met === undefined ? 'see text' : t.met ? '**met**' : '**not met**']),
-  );
   return [
     '# Benchmarks',
     '',
@@ -117,7 +132,7 @@ function render(
     '',
     '## Summary',
     '',
-    table(['section', 'target', 'figure', 'verdict'], summary),
+    table(['section', 'target', 'figure', 'verdict'], summaryRows(results)),
     '',
     ...results.flatMap((r) => [`## ${r.title}`, '', r.markdown, '']),
   ].join('\n');

@@ -9,6 +9,8 @@ import { breakdown, type HistoryBreakdown } from './support/history.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, spread, summarize, table, verdict } from './support/stats.js';
 import { startDevServer } from '../lab/temporal-dev-server.js';
+import { runFloor, type FloorRun } from './floor/run.js';
+import { shapeOf, totals, type FloorShape } from './floor/shape.js';
 
 const TARGET_MS = 1_000;
 const PHASES = ['plan', 'deploy', 'verify', 'switch', 'monitor', 'sync'] as const;
@@ -24,7 +26,14 @@ interface Variant {
 }
 
 interface Cell extends Variant {
-  deployments: Array<FinishedDeployment & { history: HistoryBreakdown }>;
+  deployments: Array<FinishedDeployment & { history: HistoryBreakdown; shape: FloorShape }>;
+}
+
+/** The bench floor run in the shape of one variant's deployments (bench/floor/). */
+interface FloorCell {
+  key: string;
+  shape: FloorShape;
+  runs: FloorRun[];
 }
 
 export async function overhead(ctx: BenchContext): Promise<SectionResult> {
@@ -76,6 +85,7 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
     'fast-transfer': new Client({ connection: connections[1]!, namespace: 'default' }),
   };
   const cells: Cell[] = [];
+  const floors: FloorCell[] = [];
   try {
     for (const variant of variants) {
       const worker = await ctx.startWorker(`overhead-${variant.key}`, lab, {
@@ -91,12 +101,43 @@ export async function overhead(ctx: BenchContext): Promise<SectionResult> {
       }
       ctx.log(`overhead: ${variant.label}: median overhead ${ms(summarize(cells.at(-1)!.deployments.map(overheadOf)).median)}`);
     }
+    // The floor: the same shapes as these variants' deployments, bare, each on its variant's server.
+    for (const key of FLOOR_OF) {
+      const cell = cells.find((c) => c.key === key)!;
+      const elsewhere = cell.server === 'bench' ? undefined : cell.server;
+      const floorWorker = await ctx.startWorker(`overhead-floor-${key}`, lab, {
+        floor: true,
+        ...(elsewhere ? { address: servers[elsewhere].address } : {}),
+      });
+      try {
+        const client = elsewhere ? clients[elsewhere] : ctx.client;
+        floors.push(await runFloorCell(client, floorWorker.taskQueue, key, cell.deployments[0]!.shape, cell.n));
+      } finally {
+        await floorWorker.stop();
+      }
+      ctx.log(
+        `overhead: floor in the shape of ${cell.label}: median ${ms(summarize(floors.at(-1)!.runs.map((r) => r.wallMs)).median)}`,
+      );
+    }
   } finally {
     await lab.close();
     await Promise.all(connections.map((c) => c.close()));
     await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
-  return report(cells);
+  return report(cells, floors);
+}
+
+/** The variants whose deployments the floor is run in the shape of. */
+const FLOOR_OF = ['lean', 'lean-sync', 'fast-transfer'] as const;
+
+async function runFloorCell(client: Client, taskQueue: string, key: string, shape: FloorShape, n: number): Promise<FloorCell> {
+  const runs: FloorRun[] = [];
+  // As the deployments: the first warms the worker and is not counted.
+  for (let i = 0; i <= n; i++) {
+    const run = await runFloor(client, taskQueue, shape);
+    if (i > 0) runs.push(run);
+  }
+  return { key, shape, runs };
 }
 
 const overheadOf = (d: FinishedDeployment) => d.wallMs - d.externalMs;
@@ -110,12 +151,13 @@ async function runCell(client: Client, lab: Lab, variant: Variant, taskQueue: st
     if (done.status.outcome !== 'SUCCEEDED')
       throw new Error(`overhead: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
     if (i === 0) continue;
-    cell.deployments.push({ ...done, history: breakdown((await done.handle.fetchHistory()).events ?? []) });
+    const events = (await done.handle.fetchHistory()).events ?? [];
+    cell.deployments.push({ ...done, history: breakdown(events), shape: shapeOf(events) });
   }
   return cell;
 }
 
-function report(cells: Cell[]): SectionResult {
+function report(cells: Cell[], floors: FloorCell[]): SectionResult {
   const rows = cells.map((c) => {
     const over = summarize(c.deployments.map(overheadOf));
     return [
@@ -182,6 +224,26 @@ function report(cells: Cell[]): SectionResult {
   };
   const met = lean < TARGET_MS && leanSync < TARGET_MS;
 
+  const floorMedian = (key: string) => {
+    const floor = floors.find((f) => f.key === key);
+    return floor ? summarize(floor.runs.map((r) => r.wallMs)).median : NaN;
+  };
+  const ratio = (key: string) => `${(median(key) / floorMedian(key)).toFixed(2)}×`;
+  const floorRows = floors.map((f) => {
+    const cell = cells.find((c) => c.key === f.key)!;
+    const t = totals(f.shape);
+    const wfts = summarize(f.runs.map((r) => r.history.workflowTasks)).median;
+    return [
+      cell.label,
+      `${t.activities} activities, ${t.upserts} upserts, in ${f.shape.steps.length} workflow tasks`,
+      spread(summarize(f.runs.map((r) => r.wallMs))),
+      String(wfts),
+      ms(median(f.key)),
+      ratio(f.key),
+      ms(median(f.key) - floorMedian(f.key)),
+    ];
+  });
+
   const markdown = [
     'Full deployments on the lab, one after another on one worker process: zero-length runs (lab run timing 0/0), no approval gate,',
     '`monitor.duration: 0`, `verify.successes: 1`, sync off or on (merge + redeploy of the old color). Unless said otherwise the worker',
@@ -216,6 +278,31 @@ function report(cells: Cell[]): SectionResult {
     '',
     `**Target < 1 s median overhead: ${verdict(met)}** — ${ms(lean)} with sync off, ${ms(leanSync)} with sync on.`,
     '',
+    '**The floor** (`bench/floor/`): a bare Temporal workflow of the same shape, on the same server in the same run, its worker a',
+    "process of its own as bluegreen's is. Its shape is read from the first counted deployment's history: per workflow task, as many",
+    'activities and search-attribute upserts as bluegreen commanded there, the activities doing nothing. What it takes is what',
+    "Temporal itself costs a deployment of this shape on this machine; the ratio is bluegreen's overhead over it:",
+    '',
+    table(
+      [
+        'shape of',
+        "commands (from the deployment's history)",
+        'floor wall: median (min–max, n)',
+        'floor workflow tasks',
+        'bluegreen overhead (median)',
+        'overhead ÷ floor',
+        'overhead − floor',
+      ],
+      floorRows,
+    ),
+    '',
+    `Bluegreen's overhead is ${ratio('lean')} (sync off) and ${ratio('lean-sync')} (sync on) the floor's on the bench server, and`,
+    `${ratio('fast-transfer')} on the server whose transfer queue is polled up to 1000/s. On the bench server (20 polls/s) both pay the`,
+    "50 ms grid at each workflow task hop; the floor's hops follow each other with nothing in between, so more of them wait a full",
+    'tick, while the time bluegreen spends in its activities (GitHub calls, probes) overlaps the wait: a ratio near or under 1× there',
+    "means bluegreen costs about what Temporal's round trips of its shape cost. With the grid gone the ratio shows what bluegreen's",
+    'own work adds: its activities against the lab (GitHub API calls, probes of the apps and the public URL) and its workflow code.',
+    '',
     'What was removed, measured in this run:',
     `- *Write spacing.* Octokit's throttling plugin spaced every write (POST/PATCH/PUT/DELETE) of the whole worker process 1 s apart`,
     `  — GitHub's advice against its secondary rate limits. A deployment makes 5 writes (7 with sync) and with fast runs they queue: ${ms(spaced)} /`,
@@ -247,18 +334,21 @@ function report(cells: Cell[]): SectionResult {
     targets: [
       {
         target: 'overhead < 1 s (median), zero-length runs',
-        figure: `${ms(lean)} sync off, ${ms(leanSync)} sync on (writes unspaced); ${ms(spaced)} / ${ms(spacedSync)} with the 1 s write spacing of github.com`,
+        figure: `${ms(lean)} sync off, ${ms(leanSync)} sync on (writes unspaced): ${ratio('lean')} / ${ratio('lean-sync')} the floor (${ms(floorMedian('lean'))} / ${ms(floorMedian('lean-sync'))}; ${ratio('fast-transfer')} with the transfer queue at 1000/s); ${ms(spaced)} / ${ms(spacedSync)} with the 1 s write spacing of github.com`,
         met,
       },
     ],
-    data: cells.map((c) => ({
-      variant: c.key,
-      deployments: c.deployments.map((d) => ({
-        wallMs: d.wallMs,
-        externalMs: d.externalMs,
-        phases: phaseDurations(d.status),
-        history: d.history,
+    data: [
+      ...floors.map((f) => ({ floor: f.key, shape: f.shape, runs: f.runs })),
+      ...cells.map((c) => ({
+        variant: c.key,
+        deployments: c.deployments.map((d) => ({
+          wallMs: d.wallMs,
+          externalMs: d.externalMs,
+          phases: phaseDurations(d.status),
+          history: d.history,
+        })),
       })),
-    })),
+    ],
   };
 }

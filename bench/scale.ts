@@ -8,6 +8,8 @@ import { breakdown, type HistoryBreakdown } from './support/history.js';
 import { planFrom } from './support/plans.js';
 import { watchProcess } from './support/processes.js';
 import { ms, sleep, summarize, table, verdict } from './support/stats.js';
+import { runFloorRound, type FloorRound } from './floor/run.js';
+import { shapeOf, totals, type FloorShape } from './floor/shape.js';
 
 const RSS_LIMIT = 512 * 1024 * 1024;
 /** A short but complete deployment: real runs, polls, probes and a monitor window. */
@@ -34,6 +36,8 @@ interface Round {
   serverCores: number;
   benchCores: number;
   histories: HistoryBreakdown[];
+  /** The shape of the round's first sampled deployment, for the floor. */
+  shape: FloorShape;
 }
 
 export async function scale(ctx: BenchContext): Promise<SectionResult> {
@@ -43,6 +47,7 @@ export async function scale(ctx: BenchContext): Promise<SectionResult> {
   // from github.com (section 4). The lab's budget is raised to measure the orchestrator.
   lab.github.setRateLimit({ limit: 10_000_000, remaining: 10_000_000 });
   const rounds: Round[] = [];
+  let floor: FloorRound[] = [];
   try {
     const worker = await ctx.startWorker('scale', lab, {
       nodeArgs: IMAGE_WORKER.nodeArgs,
@@ -69,6 +74,7 @@ export async function scale(ctx: BenchContext): Promise<SectionResult> {
     } finally {
       await worker.stop();
     }
+    floor = await runFloorRounds(ctx, lab, rounds[0]!.shape, sizes.at(-1)!);
     if (!ctx.quick) {
       // The same 500 on a worker with Node's default heap limit, for the memory comparison.
       const plain = await ctx.startWorker('scale-node-defaults', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
@@ -83,7 +89,28 @@ export async function scale(ctx: BenchContext): Promise<SectionResult> {
   } finally {
     await lab.close();
   }
-  return report(rounds);
+  return report(rounds, floor);
+}
+
+/**
+ * The floor (bench/floor/): the deployment's shape, bare, on a floor worker process with the image's
+ * settings: one at a time (as many as the single rounds), then `n` at once.
+ */
+async function runFloorRounds(ctx: BenchContext, lab: Lab, shape: FloorShape, n: number): Promise<FloorRound[]> {
+  const worker = await ctx.startWorker('scale-floor', lab, { floor: true, ...IMAGE_WORKER });
+  try {
+    await runFloorRound(ctx.client, worker.taskQueue, shape, 1);
+    const single: FloorRound[] = [];
+    for (let i = 0; i < (ctx.quick ? 3 : 5); i++) single.push(await runFloorRound(ctx.client, worker.taskQueue, shape, 1));
+    const alone = { n: 1, wallMs: summarize(single.map((r) => r.wallMs)).median, latencies: single.flatMap((r) => r.latencies) };
+    const many = await runFloorRound(ctx.client, worker.taskQueue, shape, n);
+    ctx.log(
+      `scale: floor: 1 alone ${ms(alone.wallMs)}, ${n} at once ${ms(many.wallMs)} (latency median ${ms(summarize(many.latencies).median)})`,
+    );
+    return [alone, many];
+  } finally {
+    await worker.stop();
+  }
 }
 
 function log(ctx: BenchContext, r: Round): void {
@@ -129,7 +156,8 @@ async function runRound(
   const benchUsed = process.cpuUsage(benchCpu);
   // Where the time went, from up to 10 histories spread over the round.
   const sample = handles.filter((_, i) => i % Math.max(1, Math.floor(n / 10)) === 0).slice(0, 10);
-  const histories = await Promise.all(sample.map(async (h) => breakdown((await h.fetchHistory()).events ?? [])));
+  const events = await Promise.all(sample.map(async (h) => (await h.fetchHistory()).events ?? []));
+  const histories = events.map(breakdown);
   await sleep(200);
   return {
     label,
@@ -142,10 +170,11 @@ async function runRound(
     serverCores: serverUsage.cores,
     benchCores: (benchUsed.user + benchUsed.system) / 1000 / wallMs,
     histories,
+    shape: shapeOf(events[0] ?? []),
   };
 }
 
-function report(rounds: Round[]): SectionResult {
+function report(rounds: Round[], floor: FloorRound[]): SectionResult {
   const base = summarize(rounds[0]!.latencies).median;
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const rows = rounds.map((r) => {
@@ -182,6 +211,22 @@ function report(rounds: Round[]): SectionResult {
   const ratioOk = ratio < 2;
   const throughputOk = last.wallMs / last.n < 2 * base;
   const cpuPerDeployment = ((last.worker.cores + last.serverCores + last.benchCores) * last.wallMs) / last.n;
+  const [floorAlone, floorMany] = floor;
+  const floorBase = floorAlone ? summarize(floorAlone.latencies).median : NaN;
+  const floorLatency = floorMany ? summarize(floorMany.latencies).median : NaN;
+  const floorSlowdown = floorLatency / floorBase;
+  const floorPerWorkflow = floorMany ? floorMany.wallMs / floorMany.n : NaN;
+  const shapeTotals = totals(rounds[0]!.shape);
+  const floorRows = floor.map((r) => {
+    const lat = summarize(r.latencies);
+    return [
+      r.n === 1 ? '1 (one at a time)' : String(r.n),
+      ms(r.wallMs),
+      ms(r.n === 1 ? lat.median : r.wallMs / r.n),
+      `${ms(lat.median)} (p90 ${ms(lat.p90)}, max ${ms(lat.max)})`,
+      `${(lat.median / floorBase).toFixed(2)}×`,
+    ];
+  });
   const markdown = [
     "Distinct services, each with its own public endpoint (`/svc/<name>` on the lab's multi-service router), its own branches and its own",
     'deploy and DNS Update workflows (`lab.addService`), all started at once against one worker process (`node --max-old-space-size=256',
@@ -226,6 +271,19 @@ function report(rounds: Round[]): SectionResult {
     `latency per deployment at ${last.n} < 2× one alone — ${verdict(ratioOk)} (${ratio.toFixed(1)}×: ${ms(lastLatency)} against ${ms(base)})**. Read as throughput`,
     `(wall ÷ n), ${last.n} deployments take ${ms(last.wallMs / last.n)} each against ${ms(base)} for one alone — ${verdict(throughputOk)}.`,
     '',
+    `**The floor** (\`bench/floor/\`): the deployment's shape (${shapeTotals.activities} activities and ${shapeTotals.upserts} search-attribute upserts in`,
+    `${rounds[0]!.shape.steps.length} workflow tasks, from a deployment's history) as a bare workflow of no-op activities and no waits, on a floor worker`,
+    'process with the same settings, on the same server in the same run:',
+    '',
+    table(
+      ['workflows at once', 'time to finish all', 'wall ÷ n', 'latency: median (p90, max)', 'latency vs one alone'],
+      floorRows,
+    ),
+    '',
+    `At ${last.n} at once the floor's latency is ${floorSlowdown.toFixed(1)}× its latency alone, where bluegreen's is ${ratio.toFixed(1)}×; per deployment`,
+    `(wall ÷ n) bluegreen takes ${ms(last.wallMs / last.n)}, ${(last.wallMs / last.n / floorPerWorkflow).toFixed(1)}× the floor's ${ms(floorPerWorkflow)}: what its activities' work and waits add on this machine to`,
+    "Temporal's own cost of the same commands.",
+    '',
     `What limits it: CPU. At ${last.n} the three processes use ${(last.worker.cores + last.serverCores + last.benchCores).toFixed(2)} of the 2 cores and a deployment costs`,
     `≈${(cpuPerDeployment / 1000).toFixed(2)} CPU-seconds in all (worker, dev server with its in-memory SQLite, lab); ${last.n} of them at once need`,
     `${((cpuPerDeployment * last.n) / 1000).toFixed(0)} CPU-seconds, so on 2 cores the last finishes ≥ ${ms((cpuPerDeployment * last.n) / 2)} after the first starts, whatever the orchestrator does. The`,
@@ -253,10 +311,13 @@ function report(rounds: Round[]): SectionResult {
       },
       {
         target: `time per deployment at ${last.n} < 2× one alone`,
-        figure: `latency ${ms(lastLatency)} vs ${ms(base)} (${ratio.toFixed(1)}×, CPU-bound on 2 cores); wall ÷ n ${ms(last.wallMs / last.n)}`,
+        figure: `latency ${ms(lastLatency)} vs ${ms(base)} (${ratio.toFixed(1)}×, CPU-bound on 2 cores; the floor's ${floorSlowdown.toFixed(1)}×); wall ÷ n ${ms(last.wallMs / last.n)}, ${(last.wallMs / last.n / floorPerWorkflow).toFixed(1)}× the floor's ${ms(floorPerWorkflow)}`,
         met: ratioOk,
       },
     ],
-    data: rounds.map((r) => ({ ...r, latency: summarize(r.latencies), latencies: undefined })),
+    data: [
+      ...rounds.map((r) => ({ ...r, latency: summarize(r.latencies), latencies: undefined })),
+      ...floor.map((r) => ({ floor: true, n: r.n, wallMs: r.wallMs, latency: summarize(r.latencies) })),
+    ],
   };
 }

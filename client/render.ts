@@ -1,5 +1,6 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
+import { analysisStatusLines } from './render-analysis.js';
 import { analysisLines } from '../analysis/summary.js';
 import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
@@ -123,6 +124,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
       `  Monitor: ${s.monitor.probes} probes, ${s.monitor.failures} failed${s.monitor.lastFailure ? ` (last: ${s.monitor.lastFailure})` : ''}`,
     );
   }
+  lines.push(...analysisStatusLines(s));
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) {
     lines.push('', '  Checks:');

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
@@ -81,6 +82,7 @@ async function run(): Promise<number> {
       activities: createActivities({
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
+        policy: LAB_WORKER_POLICY,
       }),
     });
     const workerRun = worker.run();

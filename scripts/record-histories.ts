@@ -15,6 +15,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
@@ -157,6 +158,7 @@ async function run(): Promise<void> {
         github: createGitHubClientCache({ auth: { kind: 'token', token: 'lab-token' }, writeSpacingMs: 0 }),
         githubOptions: { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
         env: {},
+        policy: LAB_WORKER_POLICY,
       }),
     });
     await mkdir(OUT_DIR, { recursive: true });

@@ -3,16 +3,14 @@
 // A new switch type with activities adds its factory here.
 import { createDnsActivities, type DnsActivityOptions } from './dns/activities.js';
 import { createSwitchActivities } from './http/activities.js';
-import type { SwitchActivities } from './activity-types.js';
+import type { SwitchCredentialOptions } from './credentials.js';
 
-export interface SwitchActivityOptions {
-  /** Where token and TSIG secret variables are read. @default process.env */
-  env?: NodeJS.ProcessEnv;
+export interface SwitchActivityOptions extends SwitchCredentialOptions {
   /** Resolvers and timeouts of the DNS switch and verification. */
-  dnsOptions?: Omit<DnsActivityOptions, 'env'>;
+  dnsOptions?: Omit<DnsActivityOptions, keyof SwitchCredentialOptions>;
 }
 
-export function createSwitchTypeActivities(options: SwitchActivityOptions = {}): SwitchActivities {
-  const env = options.env ? { env: options.env } : {};
-  return { ...createSwitchActivities(env), ...createDnsActivities({ ...options.dnsOptions, ...env }) };
+export function createSwitchTypeActivities(options: SwitchActivityOptions = {}) {
+  const { dnsOptions, ...credentials } = options;
+  return { ...createSwitchActivities(credentials), ...createDnsActivities({ ...dnsOptions, ...credentials }) };
 }

@@ -1,5 +1,5 @@
-// The activity contracts of every switch type, for the workflow's activity proxies (types only).
-import type { DnsSwitchActivities } from './dns/types.js';
-import type { HttpSwitchActivities } from './http/types.js';
+// The activity contracts of every switch type, for the workflow's activity proxies (types only):
+// whatever switches/activities.ts registers.
+import type { createSwitchTypeActivities } from './activities.js';
 
-export interface SwitchActivities extends HttpSwitchActivities, DnsSwitchActivities {}
+export type SwitchActivities = ReturnType<typeof createSwitchTypeActivities>;

@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { lintPromql } from '../analysis/prometheus/promql-lint.js';
+import { metricHeadersFor } from '../analysis/metric-headers.js';
+import { secretStore } from '../worker/secrets.js';
 
 const base = {
   service: 'datatruck-api',
@@ -176,5 +178,19 @@ describe('metrics in bluegreen.yaml', () => {
     expect(lintPromql('sum(x))')).toEqual(['")" at character 7 closes nothing']);
     expect(lintPromql('up{a="}"} # comment with ( \n')).toEqual([]);
     expect(lintPromql('')).toEqual(['the query is empty']);
+  });
+
+  it('secret headers come from the worker policy, only for URLs under its prefix', () => {
+    const headersFor = metricHeadersFor(
+      [
+        { url: 'https://prom.internal', headers: { Authorization: 'PROM_AUTH' } },
+        { url: 'https://prom.internal/tenant-b', headers: { Authorization: 'PROM_B_AUTH' } },
+      ],
+      secretStore({ PROM_AUTH: 'Bearer aaaaaaaaaaaa', PROM_B_AUTH: 'Bearer bbbbbbbbbbbb' }),
+    );
+    expect(headersFor('https://prom.internal/api/v1/query?query=up')).toEqual({ Authorization: 'Bearer aaaaaaaaaaaa' });
+    expect(headersFor('https://prom.internal/tenant-b/api/v1/query')).toEqual({ Authorization: 'Bearer bbbbbbbbbbbb' });
+    expect(headersFor('https://prom.internal.evil.example/api/v1/query')).toEqual({});
+    expect(headersFor('http://prom.internal/api/v1/query')).toEqual({});
   });
 });

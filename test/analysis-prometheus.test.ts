@@ -55,7 +55,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-prometheus.test.ts'))('met
       verdict: 'pass',
       value: 0,
       reason: '0 % ≤ 1 %',
-      bounds: 'pass ≤ 1 %, fail > 2 %',
+      boundsText: 'pass ≤ 1 %, fail > 2 %',
     });
     expect(healthy.query).toContain('color="blue"');
     expect(healthy.query).toContain('[3s]');

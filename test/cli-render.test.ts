@@ -189,3 +189,32 @@ describe('currentDetails (Web UI)', () => {
     expect(text).not.toContain('npx bluegreen');
   });
 });
+
+describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
+  /** A status in `phase`, running; the approval gate open only when `waitingFor` is given. */
+  function running(phase: DeploymentStatus['phase'], waitingFor?: string): DeploymentStatus {
+    const s = atGate();
+    s.phase = phase;
+    s.phases = [...s.phases.filter((p) => p.name !== phase), { name: phase, state: 'running', startedAt: at(110) }];
+    if (waitingFor) s.waitingFor = waitingFor;
+    else delete s.waitingFor;
+    return s;
+  }
+  const moments: [string, DeploymentStatus][] = [
+    ['the approval gate', running('approval', 'approval by alice or bob')],
+    ['approval before the gate opens', running('approval')],
+    ['deploy', running('deploy')],
+    ['a preSwitch hook', running('preSwitch:migrate-expand')],
+    ['monitor', running('monitor', 'the monitor window to end by itself')],
+    ['switch', running('switch')],
+  ];
+  it.each(moments)('%s', (_name, status) => {
+    const cli = renderPhaseList(status);
+    const web = currentDetails(status);
+    const commands = [...cli.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort();
+    expect([...web.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort()).toEqual(commands);
+    // Abort is offered exactly while traffic has not moved and no gate asks for a decision.
+    const abortable = ['approval before the gate opens', 'deploy', 'a preSwitch hook'].includes(_name);
+    expect(commands.includes('abort'), _name).toBe(abortable);
+  });
+});

@@ -7,7 +7,8 @@ import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octoki
 import { loadTemporalConnection } from '../client/connection.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
-import { describePolicy, loadWorkerPolicy, secretVariables, takeSecrets, type SecretStore, type WorkerPolicy } from './policy.js';
+import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';
+import { redactingActivityInterceptors } from './redact-failures.js';
 import { createBlueGreenWorker } from './worker.js';
 
 const DEFAULT_MAX_ACTIVITIES = 1_000;
@@ -26,17 +27,31 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // BLUEGREEN_CODEC_KEY: payloads are sealed before they reach Temporal (docs/security.md).
   const codec = codecFromEnv(env);
   // Every secret is read once, here, and leaves the environment (worker/secrets.ts).
-  const secrets = takeSecrets(secretVariables(loaded.policy), env);
+  const secrets = takeSecrets(
+    secretVariables(loaded.policy),
+    env,
+    true,
+    auth.kind === 'app' ? { GITHUB_APP_PRIVATE_KEY: auth.privateKey } : {},
+  );
   const connection = await NativeConnection.connect(temporal.nativeConnectionOptions);
   const taskQueue = options.taskQueue ?? env['BLUEGREEN_TASK_QUEUE'] ?? DEFAULT_TASK_QUEUE;
   const worker = await createBlueGreenWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue,
-    extra: { ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}), ...workerLimits(env) },
+    extra: {
+      ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
+      ...workerLimits(env),
+      interceptors: { activity: [redactingActivityInterceptors(secrets)] },
+    },
     activities: createActivities({
-      github: createGitHubClientCache({ auth, ...githubLimits(env) }),
-      env: switchSecretsEnv(env, loaded.policy, secrets),
+      github: createGitHubClientCache({
+        auth,
+        ...githubLimits(env),
+        allowApiRoot: (root) => apiRootAllowed(loaded.policy, root),
+      }),
+      policy: loaded.policy,
+      secrets,
     }),
   });
   console.error(
@@ -47,16 +62,6 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   } finally {
     await connection.close();
   }
-}
-
-/**
- * What the switch activities read their tokens from until they take the secret store itself:
- * the environment (without the worker's credentials) plus the router and TSIG secrets the
- * policy names, and nothing else from the store.
- */
-function switchSecretsEnv(env: NodeJS.ProcessEnv, policy: WorkerPolicy, secrets: SecretStore): NodeJS.ProcessEnv {
-  const names = [...policy.routers.map((r) => r.tokenEnv), ...policy.dns.keys.map((k) => k.secretEnv)];
-  return { ...env, ...Object.fromEntries(names.flatMap((name) => (secrets.has(name) ? [[name, secrets.get(name)]] : []))) };
 }
 
 /** A whole number from the environment, or undefined when unset. */

@@ -17,6 +17,23 @@ export function globMatches(pattern: string, value: string, caseInsensitive = fa
   return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
+/** Whether a policy URL (a port of `*` matches any port) names `url`, both normalized. */
+export function urlMatches(entry: string, url: string): boolean {
+  if (!entry.includes(':*')) return entry === url;
+  const source = entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(':*', ':\\d{1,5}');
+  return new RegExp(`^${source}$`).test(url);
+}
+
+/** Whether the policy sends GitHub credentials to this API root. */
+export const apiRootAllowed = (policy: WorkerPolicy, root: string | undefined): boolean =>
+  policy.github.apiRoots.some((entry) => urlMatches(entry, normalizeUrl(root ?? GITHUB_API_ROOT)));
+
+/** Whether a DNS server (host:port, or host with the default port 53) is among the policy's. */
+export const dnsServerAllowed = (policy: WorkerPolicy, server: string): boolean => {
+  const withPort = /:\d+$/.test(server) || server.startsWith('[') ? server.toLowerCase() : `${server.toLowerCase()}:53`;
+  return policy.dns.servers.some((entry) => entry === server.toLowerCase() || urlMatches(entry, withPort));
+};
+
 /** The approval rules of a service: the first `services` entry that matches, else `defaults`. */
 export function servicePolicyFor(policy: WorkerPolicy, service: string): { approval: ApprovalPolicy; at: string } {
   const index = policy.services.findIndex((s) => globMatches(s.match, service));
@@ -28,7 +45,7 @@ export function servicePolicyFor(policy: WorkerPolicy, service: string): { appro
 /** The router entry the http switch's URL names, if the policy lists it. */
 export function routerFor(policy: WorkerPolicy, url: string): RouterPolicy | undefined {
   const wanted = normalizeUrl(url);
-  return policy.routers.find((r) => r.url === wanted);
+  return policy.routers.find((r) => urlMatches(r.url, wanted));
 }
 
 /** What the deployer's plan may say about approval (fields beyond required/approvers are optional). */
@@ -116,7 +133,7 @@ export function effectiveApprovalPolicy(
 export function checkPlanAgainstPolicy(plan: DeploymentPlan, policy: WorkerPolicy): string[] {
   const problems: string[] = [];
   const root = normalizeUrl(plan.github.baseUrl ?? GITHUB_API_ROOT);
-  if (!policy.github.apiRoots.includes(root)) {
+  if (!apiRootAllowed(policy, root)) {
     problems.push(
       `the worker's policy does not send GitHub credentials to ${root} (github.apiRoots: ${policy.github.apiRoots.join(', ')})`,
     );
@@ -158,7 +175,7 @@ function switchProblems(plan: DeploymentPlan, policy: WorkerPolicy): string[] {
       );
     }
     const servers = policy.dns.servers;
-    if (step.server !== undefined && !servers.includes(step.server)) {
+    if (step.server !== undefined && !dnsServerAllowed(policy, step.server)) {
       problems.push(
         `the worker's policy does not send DNS updates to ${step.server} (dns.servers: ${servers.join(', ') || 'none'})`,
       );

@@ -21,12 +21,15 @@ export const envName = (example: string) =>
     .string({ error: `expected the name of an environment variable, like "${example}"` })
     .regex(ENV_NAME, `expected the name of an environment variable (capitals, digits, "_"), like "${example}"`);
 
-/** An http(s) URL without query, fragment or credentials; the trailing slash is dropped. */
+/**
+ * An http(s) URL without query, fragment or credentials; the trailing slash is dropped. A port
+ * of `*` matches any port (a lab on loopback: `http://127.0.0.1:*`); nothing else is a pattern.
+ */
 export const policyUrl = z
   .string({ error: 'expected a URL like "https://router.internal/switch"' })
   .refine((value) => {
     try {
-      const url = new URL(value);
+      const url = new URL(value.replace(/^(https?:\/\/[^/:]+):\*(?=\/|$)/, '$1:1'));
       return (
         (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash
       );
@@ -38,6 +41,9 @@ export const policyUrl = z
 
 /** One spelling per URL: lowercase scheme and host, default port dropped, no trailing slash. */
 export function normalizeUrl(value: string): string {
+  const anyPort = /^(https?:\/\/[^/:]+):\*(?=\/|$)/i.exec(value);
+  if (anyPort)
+    return `${normalizeUrl(anyPort[1]!)}:*${normalizeUrl(`http://x${value.slice(anyPort[0].length)}`).slice('http://x'.length)}`;
   try {
     const url = new URL(value);
     return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
@@ -107,7 +113,21 @@ export const dnsPolicySection = z
      * by SOA lookup, and only for the zones below.
      * @default []
      */
-    servers: z.array(dnsServer).max(32).default([]),
+    servers: z
+      .array(
+        z.union(
+          [
+            z
+              .string()
+              .regex(/^[^\s:]+:\*$/)
+              .transform((s) => s.toLowerCase()),
+            dnsServer,
+          ],
+          { error: 'expected a DNS server like "192.0.2.53", "ns1.example.com:53" or "127.0.0.1:*" (any port)' },
+        ),
+      )
+      .max(32)
+      .default([]),
     /** Zones the dns switch may update. @default [] (no dns switch) */
     zones: z.array(dnsName('example.com')).max(256).default([]),
     /** TSIG keys the dns switch may sign with: the key name and the variable holding its base64 secret. */

@@ -33,11 +33,17 @@ const MIN_REDACTED_LENGTH = 8;
  * Reads `names` from `env` (empty values count as unset), deletes them from `env` when `remove`
  * (the default), and returns the store.
  */
-export function takeSecrets(names: Iterable<string>, env: NodeJS.ProcessEnv = process.env, remove = true): SecretStore {
-  const values = new Map<string, string>();
+export function takeSecrets(
+  names: Iterable<string>,
+  env: NodeJS.ProcessEnv = process.env,
+  remove = true,
+  /** Secrets that did not come from a variable (a key read from a file), kept for redaction. */
+  extra: Record<string, string> = {},
+): SecretStore {
+  const values = new Map<string, string>(Object.entries(extra));
   for (const name of new Set(names)) {
     const value = env[name];
-    if (value !== undefined && value.trim() !== '') values.set(name, value);
+    if (value !== undefined && value.trim() !== '' && !values.has(name)) values.set(name, value);
     if (remove) delete env[name];
   }
   return secretStore(values);

@@ -44,9 +44,9 @@ export function waiting(plan: DeploymentPlan, maxWaitMs: number) {
 }
 
 /** Waiting for a GitHub run: the whole wait, retries included, is bounded by the run timeout. */
-export function runWaiter(plan: DeploymentPlan) {
+export function runWaiter(plan: DeploymentPlan, timeoutMs = plan.deploy.runTimeoutMs) {
   return proxyActivities<BlueGreenActivities>({
-    scheduleToCloseTimeout: plan.deploy.runTimeoutMs,
+    scheduleToCloseTimeout: timeoutMs,
     heartbeatTimeout: heartbeatTimeout(plan, 20_000),
     retry: retry(50, '10s'),
   });

@@ -5,6 +5,7 @@
 import { approverLabel } from './approval-labels.js';
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
+import { analysisSections, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
 import type { DeploymentStatus, PhaseStatus } from './types.js';
 import { phaseTitle } from './vocabulary.js';
@@ -61,6 +62,7 @@ export function currentDetails(s: DeploymentStatus): string {
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
+  blocks.push(...analysisBlocks(s));
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
@@ -97,4 +99,21 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
     case 'none':
       return ['No action needed.'];
   }
+}
+
+/** The metric analysis and the test runs in words (issue 14); links stay clickable. */
+function analysisBlocks(s: DeploymentStatus): string[] {
+  const blocks = analysisSections(s).map((section) =>
+    [
+      `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
+      ...section.metrics.map(
+        (m) =>
+          `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
+      ),
+    ].join('  \n'),
+  );
+  const tests = testLines(s);
+  if (tests.length > 0)
+    blocks.push([`**Tests against ${literal(s.targetColor ?? 'the target')}:**`, ...tests.map(literal)].join('  \n'));
+  return blocks;
 }

@@ -1,7 +1,8 @@
 // The human decisions a deployment accepts (approve, reject, rollback, abort, promote), as
 // pure functions of the current status. One rule set serves both the signals (for the stock
 // Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
-import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './messages.js';
+import { MAX_TEXT_LENGTH } from './messages.js';
+import { checkName, inertText } from './sanitize.js';
 import type { DeploymentStatus } from './types.js';
 import { beforeTraffic, DECISIONS, type DecisionKind } from './vocabulary.js';
 
@@ -24,15 +25,21 @@ export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | 
   const record = raw as Record<string, unknown>;
   const by = record['by'];
   if (typeof by !== 'string' || by.trim() === '') return `${kind}: "by" must be a non-empty string naming who decides`;
+  // Names reach every status viewer's terminal and the Web UI: a safe alphabet, or refused.
+  const name = checkName(by);
+  if (!name.ok) return `${kind}: "by" ${name.shown ? `"${name.shown}" ` : ''}is refused: ${name.why}`;
   const textField = DECISIONS[kind].textField;
-  const decision: CleanDecision = { kind, by: by.trim().slice(0, MAX_NAME_LENGTH) };
+  const decision: CleanDecision = { kind, by: name.name };
   if (textField) {
     const text = record[textField.name];
     if (text !== undefined && typeof text !== 'string') return `${kind}: "${textField.name}" must be a string`;
     if (textField.required && (text === undefined || text.trim() === '')) {
       return `${kind}: "${textField.name}" is required, say why`;
     }
-    if (typeof text === 'string' && text !== '') decision.text = text.slice(0, MAX_TEXT_LENGTH);
+    // Kept as one inert line: no control characters, escape sequences or line breaks.
+    const inert = typeof text === 'string' ? inertText(text, MAX_TEXT_LENGTH) : '';
+    if (textField.required && inert === '') return `${kind}: "${textField.name}" is required, say why`;
+    if (inert !== '') decision.text = inert;
   }
   return decision;
 }
@@ -44,6 +51,8 @@ export interface DecisionContext {
   rollbackRequested: boolean;
   abortRequested: boolean;
   promoted: boolean;
+  /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Whether a decision counts now, and if not, the one sentence that says why. */
@@ -96,10 +105,23 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'promote': {
+      if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
       if (status.phase !== 'monitor') {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }
       if (ctx.promoted || ctx.rollbackRequested) return { ok: false, decision, message: 'the monitor window is already ending' };
+      // Ending the monitor early is a decision like an approval: only the policy's promoters.
+      const promoters = status.promoters;
+      if (promoters !== undefined && !promoters.some((p) => p.toLowerCase() === decision.by.toLowerCase())) {
+        return {
+          ok: false,
+          decision,
+          message:
+            promoters.length > 0
+              ? `${decision.by} may not promote (promoters: ${promoters.join(', ')})`
+              : "nobody may promote this deployment under the worker's policy: the monitor window ends by itself",
+        };
+      }
       return { ok: true, decision };
     }
   }

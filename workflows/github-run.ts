@@ -33,6 +33,10 @@ export interface GitHubRunRequest {
   inputs: (correlationId: string) => Record<string, string>;
   /** How the run is named in the failure message, e.g. "deploy", "switch". */
   what: string;
+  /** The correlation-id step when a phase dispatches several runs (verify.tests: `test-<name>`). @default the phase's */
+  step?: string;
+  /** How long the run may take. @default plan.deploy.runTimeoutMs */
+  timeoutMs?: number;
 }
 
 /**
@@ -45,7 +49,7 @@ export async function runGitHubWorkflow(
   request: GitHubRunRequest,
 ): Promise<WorkflowRunResult> {
   const { plan, tracker } = ctx;
-  const correlationId = correlationIdFor(plan.deploymentId, dispatchStep(phase));
+  const correlationId = correlationIdFor(plan.deploymentId, request.step ?? dispatchStep(phase));
   const input: DispatchWorkflowInput = {
     github: plan.github,
     workflow: request.workflow,
@@ -60,12 +64,12 @@ export async function runGitHubWorkflow(
   try {
     const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
     tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
-    result = await waitForRun(ctx, input, run.runId);
+    result = await waitForRun(ctx, input, run.runId, request.timeoutMs);
     tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
   } catch (err) {
     if (isCancellation(err) || err instanceof DeploymentStop) throw err;
     const why = isTimeout(err)
-      ? `${input.workflow} run did not complete within ${formatDuration(plan.deploy.runTimeoutMs)}`
+      ? `${input.workflow} run did not complete within ${formatDuration(request.timeoutMs ?? plan.deploy.runTimeoutMs)}`
       : describeFailure(err);
     tracker.finish(phase, 'failed', why);
     throw new DeploymentStop('FAILED', `${phase}: ${why}`);
@@ -83,9 +87,14 @@ export async function runGitHubWorkflow(
  * when to look and the API says how it ended. Deployments started before the signal existed
  * keep polling only (same commands on replay).
  */
-async function waitForRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<WorkflowRunResult> {
+async function waitForRun(
+  ctx: PhaseContext,
+  input: DispatchWorkflowInput,
+  runId: number,
+  timeoutMs?: number,
+): Promise<WorkflowRunResult> {
   const poll = () =>
-    runWaiter(ctx.plan).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
+    runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
       { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
     ]);
   if (!patched('webhook-run-completion')) return poll();

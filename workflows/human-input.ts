@@ -4,6 +4,7 @@
 import { log, setHandler } from '@temporalio/workflow';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import * as messages from './messages.js';
+import { inertText } from './sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan } from './types.js';
 import { hookOf } from './vocabulary.js';
@@ -18,6 +19,8 @@ export interface HumanInput {
   rollback?: CleanDecision;
   abort?: CleanDecision;
   promote?: CleanDecision;
+  /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
+  analysisQuestionOpen?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -29,6 +32,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     rollbackRequested: human.rollback !== undefined,
     abortRequested: human.abort !== undefined,
     promoted: human.promote !== undefined,
+    analysisQuestionOpen: human.analysisQuestionOpen === true,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
@@ -83,9 +87,9 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
       signal: kind,
       at: new Date().toISOString(),
       ...(verdict.decision ? { by: verdict.decision.by } : {}),
-      reason: verdict.message.slice(0, 300),
+      reason: inertText(verdict.message, 300),
     });
-    log.warn(`ignored ${kind} signal: ${verdict.message}`);
+    log.warn(`ignored ${kind} signal: ${inertText(verdict.message, 300)}`);
   };
 
   const validator = (kind: DecisionKind) => (raw: unknown) => {

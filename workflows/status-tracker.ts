@@ -1,7 +1,17 @@
 // Keeps the DeploymentStatus that the `status` query returns, and mirrors it into search
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Color, DeploymentPlan, DeploymentStatus, DnsStatus, Outcome, PhaseName, PhaseStatus } from './types.js';
+import type {
+  AnalysisStatus,
+  Color,
+  DeploymentPlan,
+  DeploymentStatus,
+  DnsStatus,
+  Outcome,
+  PhaseName,
+  PhaseStatus,
+  TestRunStatus,
+} from './types.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from './current-details.js';
 import { searchAttribute } from './search-attributes.js';
@@ -88,6 +98,21 @@ export class StatusTracker {
   /** The per-check counts and last measurements of verify's or monitor's checks. */
   setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
     this.status.analysis = { ...this.status.analysis, [phase]: checks };
+    this.publish();
+  }
+
+  /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
+  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
+    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
+    this.publish();
+  }
+
+  /** One verify.tests run, added or updated by name. */
+  setTest(test: TestRunStatus): void {
+    const tests = (this.status.tests ??= []);
+    const i = tests.findIndex((t) => t.name === test.name);
+    if (i >= 0) tests[i] = test;
+    else tests.push(test);
     this.publish();
   }
 

@@ -2,7 +2,9 @@
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
+import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
+import type { SWITCHES } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
@@ -33,7 +35,7 @@ export interface HookPlan {
 }
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = WorkflowSwitchPlan | HttpSwitchPlan | DnsSwitchPlan;
+export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
 export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
@@ -163,6 +165,8 @@ export interface ApprovalPlan {
   minApprovals?: number;
   /** @default false */
   allowSelfApproval?: boolean;
+  /** Who may `promote`, set by the plan phase from the worker's policy; absent in older runs. */
+  promoters?: string[];
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';
@@ -278,6 +282,8 @@ export interface DeploymentStatus {
   gate?: GateStatus;
   /** Who started the deployment as GitHub knows them (the deployment record's creator). */
   deployer?: { login: string; verified: true };
+  /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
+  promoters?: string[];
   /**
    * Signals that were ignored and why, newest last (the last 20): a signal cannot be refused to
    * its sender, so this is where a typo in a Web UI or `temporal workflow signal` payload shows.
@@ -314,4 +320,22 @@ export interface DeploymentStatus {
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
   error?: string;
+  /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
+  metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
+  /** verify.tests: the test workflow runs against the target color. */
+  tests?: TestRunStatus[];
+}
+
+/** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
+export interface AnalysisStatus extends AnalysisResult {
+  decidedBy?: string;
+}
+
+export interface TestRunStatus {
+  name: string;
+  workflow: string;
+  state: 'running' | 'succeeded' | 'failed';
+  url?: string;
+  /** e.g. `ended failure at job "e2e", step "checkout flow": <url>` */
+  detail?: string;
 }

@@ -85,6 +85,8 @@ export function dispatchStep(phase: PhaseName): string {
 export const DISPATCH_STEP_PATTERN = [
   ...Object.values(PHASES).flatMap((p) => (p.dispatchStep ? [p.dispatchStep] : [])),
   ...Object.keys(HOOKS).map((kind) => `${kind}-[a-z0-9-]+`),
+  // verify.tests: one dispatch per test workflow (workflows/phases/analysis.ts).
+  'test-[a-z0-9-]+',
 ].join('|');
 
 export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';

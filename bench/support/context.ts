@@ -28,6 +28,8 @@ export interface WorkerStartOptions {
   nodeArgs?: string[];
   /** Another Temporal server than the bench's. */
   address?: string;
+  /** The bench floor's worker (bench/floor/worker.ts): no-op activities, the floor workflow. */
+  floor?: boolean;
 }
 
 export interface SectionResult {
@@ -75,6 +77,7 @@ export function workerStarter(base: Omit<BenchContext, 'startWorker'>, started: 
       logFile: `${base.dataDir}/worker-${name}.log`,
       ...(options.env ? { env: options.env } : {}),
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      ...(options.floor ? { floor: true } : {}),
     });
     started.push(worker);
     await waitForPollers(options.address ? undefined : base.client, taskQueue);

@@ -1,10 +1,11 @@
-// The worker as its own process (`node bin/bluegreen.js worker`), as in production, and
-// sampling of any process's memory and CPU from /proc.
+// The worker as its own process (`node bin/bluegreen.js worker`), as in production, or the bench
+// floor's (bench/floor/worker.ts), and sampling of any process's memory and CPU from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './stats.js';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -77,13 +78,17 @@ export interface WorkerProcessOptions {
   env?: Record<string, string>;
   /** Extra node flags, e.g. ['--import', file] */
   nodeArgs?: string[];
+  /** The bench floor's worker (bench/floor/worker.ts) instead of bluegreen's. */
+  floor?: boolean;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), `${ROOT}bin/bluegreen.js`, 'worker', '--task-queue', options.taskQueue],
+    options.floor
+      ? [...(options.nodeArgs ?? []), '--import', 'tsx', `${ROOT}bench/floor/worker.ts`]
+      : [...(options.nodeArgs ?? []), `${ROOT}bin/bluegreen.js`, 'worker', '--task-queue', options.taskQueue],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,6 +99,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         TEMPORAL_NAMESPACE: 'default',
         GITHUB_TOKEN: options.githubToken,
         BLUEGREEN_WORKFLOW_BUNDLE: options.bundlePath,
+        FLOOR_TASK_QUEUE: options.taskQueue,
+        ...labWorkerPolicyEnv(),
         ...options.env,
       },
     },
@@ -103,7 +110,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const readyPromise = new Promise<void>((resolve) => (ready = resolve));
   child.stderr!.on('data', (chunk: Buffer) => {
     log.write(chunk);
-    if (chunk.toString().includes('bluegreen worker: task queue')) ready();
+    if (/(bluegreen|floor) worker: task queue/.test(chunk.toString())) ready();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const outcome = await Promise.race([

@@ -2,6 +2,8 @@
 // and verify a switch at every authoritative nameserver of the zone, then at the address the
 // record resolves to. Both talk to the servers themselves (activities/dns-client.ts), never to
 // a caching resolver: a cache would hide exactly the lag we want to see.
+// Over 300 lines on purpose: the update and the verification share the record comparisons and
+// the per-server answer shapes; apart, each half would need the other's internals.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Resolver } from 'node:dns/promises';
@@ -33,11 +35,10 @@ import {
 } from '../../activities/dns-wire.js';
 import { heartbeat, sleepWithHeartbeats } from '../../activities/heartbeat.js';
 import { joinUrl } from '../../activities/http-probe.js';
+import { tsigSecret, type SwitchCredentialOptions } from '../credentials.js';
 import type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from './types.js';
 
-export interface DnsActivityOptions {
-  /** Where `switch.tsig.secretEnv` is read. @default process.env */
-  env?: NodeJS.ProcessEnv;
+export interface DnsActivityOptions extends SwitchCredentialOptions {
   /**
    * Recursive resolvers (host:port) for finding a zone's nameservers (NS lookup), its primary
    * (SOA MNAME) and addresses outside the zone. @default the system's resolvers
@@ -82,7 +83,7 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
 
   async function switchViaDns(input: DnsSwitchInput): Promise<DnsSwitchResult> {
     const { dns, color } = input;
-    const key = tsigKeyFrom(input.tsig, options.env ?? process.env);
+    const key = tsigKeyFrom(input.tsig, options);
     const target = dns.targets[color];
     const server = input.server ? parseServer(input.server) : await primaryOf(dns.zone);
     const where = formatServerAddress(server);
@@ -114,7 +115,7 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     const what = `the update to ${describeTarget(target)} at ${where}`;
     if (answer.tsig && !answer.tsig.ok && answer.tsig.reason === 'server-error') {
       throw ApplicationFailure.nonRetryable(
-        `${what} was rejected: ${answer.tsig.error} for TSIG key "${key.name}" (${key.algorithm}). ${tsigHint(answer.tsig.error, input.tsig.secretEnv, dns.record)}`,
+        `${what} was rejected: ${answer.tsig.error} for TSIG key "${key.name}" (${key.algorithm}). ${tsigHint(answer.tsig.error, tsigSecret(options, input.tsig.keyName, input.tsig.secretEnv).envName, dns.record)}`,
         'DnsAuthError',
       );
     }
@@ -406,7 +407,7 @@ function parseServer(text: string): DnsServerAddress {
   }
 }
 
-function tsigKeyFrom(tsig: DnsSwitchInput['tsig'], env: NodeJS.ProcessEnv): TsigKey {
+function tsigKeyFrom(tsig: DnsSwitchInput['tsig'], options: SwitchCredentialOptions): TsigKey {
   const algorithm = tsig.algorithm.toLowerCase().replace(/\.$/, '');
   if (!(algorithm in TSIG_ALGORITHMS)) {
     throw ApplicationFailure.nonRetryable(
@@ -414,17 +415,17 @@ function tsigKeyFrom(tsig: DnsSwitchInput['tsig'], env: NodeJS.ProcessEnv): Tsig
       'DnsConfigError',
     );
   }
-  const raw = env[tsig.secretEnv];
+  const { value: raw, envName: secretEnv } = tsigSecret(options, tsig.keyName, tsig.secretEnv);
   if (!raw) {
     throw ApplicationFailure.nonRetryable(
-      `The worker's environment has no ${tsig.secretEnv}: set it to the base64 secret of TSIG key "${tsig.keyName}" and restart the worker`,
+      `The worker's environment has no ${secretEnv}: set it to the base64 secret of TSIG key "${tsig.keyName}" and restart the worker`,
       'DnsSecretMissing',
     );
   }
   const secret = decodeSecret(raw);
   if (!secret) {
     throw ApplicationFailure.nonRetryable(
-      `${tsig.secretEnv} is not a base64 TSIG secret (as BIND's tsig-keygen, Knot's keymgr -t or PowerDNS print it)`,
+      `${secretEnv} is not a base64 TSIG secret (as BIND's tsig-keygen, Knot's keymgr -t or PowerDNS print it)`,
       'DnsConfigError',
     );
   }

@@ -64,8 +64,3 @@ export interface VerifyDnsResult {
   lastProblem?: string;
   elapsedMs: number;
 }
-
-export interface DnsSwitchActivities {
-  switchViaDns(input: DnsSwitchInput): Promise<DnsSwitchResult>;
-  verifyDns(input: VerifyDnsInput): Promise<VerifyDnsResult>;
-}

@@ -15,7 +15,3 @@ export interface HttpSwitchInput {
   tokenEnv: string;
   color: Color;
 }
-
-export interface HttpSwitchActivities {
-  switchViaHttp(input: HttpSwitchInput): Promise<void>;
-}

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 import { temporalAddress } from './harness.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +29,8 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     TEMPORAL_ADDRESS: temporalAddress(),
     NO_COLOR: '1',
     BLUEGREEN_USER: 'ci-operator',
+    // `bluegreen worker` runs of the tests serve the lab (lab/worker-policy.ts).
+    ...labWorkerPolicyEnv(),
   };
   // A profile or API key of the developer's machine must not leak into the test.
   for (const name of ['TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_API_KEY', 'TEMPORAL_NAMESPACE', 'BLUEGREEN_UI_URL'])

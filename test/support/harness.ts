@@ -10,6 +10,7 @@ import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
+import { LAB_WORKER_POLICY } from '../../lab/worker-policy.js';
 import { createBlueGreenWorker, WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
 import { statusQuery } from '../../workflows/messages.js';
@@ -57,6 +58,8 @@ export interface TestWorkerOptions {
   github?: ActivityDeps['githubOptions'];
   probes?: ActivityDeps['probeOptions'];
   dns?: ActivityDeps['dnsOptions'];
+  /** The worker policy. @default LAB_WORKER_POLICY (all of loopback, approval as the plan says) */
+  policy?: ActivityDeps['policy'];
 }
 
 export interface TestWorker {
@@ -80,6 +83,7 @@ export async function startTestWorker(taskQueue: string, options: TestWorkerOpti
         ...(options.writeSpacingMs === undefined ? {} : { writeSpacingMs: options.writeSpacingMs }),
       }),
       env: options.env ?? {},
+      policy: options.policy ?? LAB_WORKER_POLICY,
       ...(options.github ? { githubOptions: options.github } : {}),
       ...(options.probes ? { probeOptions: options.probes } : {}),
       ...(options.dns ? { dnsOptions: options.dns } : {}),

@@ -19,3 +19,34 @@ export const ERROR_RATE_QUERY =
 export const REQUEST_RATE_QUERY = 'sum(rate(http_requests_total{service="{{service}}",color="{{color}}",route="/"}[{{window}}]))';
 export const P90_LATENCY_QUERY =
   'histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{service="{{service}}",color="{{color}}",route="/"}[{{window}}])))';
+
+/** The same queries by color only: the tests deploy services of many names to one pair of apps. */
+export const labQueries = {
+  errorRate: ERROR_RATE_QUERY.replaceAll('service="{{service}}",', ''),
+  requestRate: REQUEST_RATE_QUERY.replaceAll('service="{{service}}",', ''),
+  p90: P90_LATENCY_QUERY.replaceAll('service="{{service}}",', ''),
+};
+
+/** bluegreen.yaml `metrics:` for a lab's Prometheus: error rate, p90 latency, both over 2 s. */
+export function labMetrics(prometheusUrl: string): Record<string, unknown> {
+  return {
+    'error-rate': {
+      prometheus: { url: prometheusUrl },
+      query: labQueries.errorRate,
+      window: '2s',
+      unit: 'ratio',
+      pass: { max: 0.01 },
+      fail: { above: 0.02 },
+      noData: 'inconclusive',
+      traffic: { query: labQueries.requestRate, min: 1 },
+    },
+    p90: {
+      prometheus: { url: prometheusUrl },
+      query: labQueries.p90,
+      window: '2s',
+      unit: 'seconds',
+      pass: { max: 0.1 },
+      noData: 'inconclusive',
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 import { workflowBundle } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +40,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyWithi
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
       BLUEGREEN_WORKFLOW_BUNDLE: (await bundleFile()).path,
+      ...labWorkerPolicyEnv(),
       ...env,
     },
     detached: true,

@@ -9,6 +9,8 @@ import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../analysis-patch.js';
 import { describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
+import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import { monitorAnalysis, settleMonitorAnalysis } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
 
@@ -23,13 +25,32 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   );
   const scope = new CancellationScope();
   const monitoring = scope.run(() => runChecks(ctx));
+  // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
+  // ends the window at once, as failing probes do.
+  const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
+  const analysisFailed = analysing.then(
+    (r) => (r?.verdict === 'fail' ? r : new Promise<never>(() => undefined)),
+    (err: unknown) => (isCancellation(err) ? new Promise<never>(() => undefined) : Promise.reject(err)),
+  );
   const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
   let verdict: 'healthy' | 'unhealthy' | 'interrupted';
   let reason: string | undefined;
+  let analysed: AnalysisResult | undefined;
   try {
-    const first = await Promise.race([monitoring, interrupted.then(() => undefined)]);
+    const first = await Promise.race([
+      monitoring,
+      analysisFailed.then((r) => ({ analysisFailure: r })),
+      interrupted.then(() => undefined),
+    ]);
     if (first === undefined) {
       verdict = 'interrupted';
+      scope.cancel();
+      await monitoring.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    } else if ('analysisFailure' in first) {
+      verdict = 'unhealthy';
+      analysed = first.analysisFailure;
       scope.cancel();
       await monitoring.catch((err) => {
         if (!isCancellation(err)) throw err;
@@ -44,6 +65,13 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
         ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
       });
       reason = `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
+      // Failing probes end the window; the analysis of a healthy one ends with it.
+      if (verdict === 'unhealthy') scope.cancel();
+      analysed =
+        (await analysing.catch((err) => {
+          if (!isCancellation(err)) throw err;
+          return undefined;
+        })) ?? undefined;
     }
   } catch (err) {
     if (human.rollback || human.promote) {
@@ -63,8 +91,24 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
     tracker.finish('monitor', 'succeeded', `promoted early by ${human.promote.by}`);
     return undefined;
   }
+  if (analysed && (verdict === 'healthy' || analysed.verdict === 'fail')) {
+    const why = await settleMonitorAnalysis(ctx, analysed);
+    if (why && human.promote) {
+      tracker.finish('monitor', 'succeeded', `promoted by ${human.promote.by} despite: ${why}`);
+      return undefined;
+    }
+    if (why && human.rollback) {
+      tracker.finish('monitor', 'failed', why);
+      return rollbackRequested(human.rollback);
+    }
+    if (why) {
+      verdict = 'unhealthy';
+      reason = why;
+    }
+  }
   if (verdict === 'healthy') {
-    tracker.finish('monitor', 'succeeded', `healthy for ${formatDuration(durationMs)}`);
+    const metrics = analysed ? `; ${analysed.reason}` : '';
+    tracker.finish('monitor', 'succeeded', `healthy for ${formatDuration(durationMs)}${metrics}`);
     return undefined;
   }
   tracker.finish('monitor', 'failed', reason);

@@ -1,15 +1,30 @@
 // plan: read which color is live and the head of the other color's branch; start the GitHub
 // Deployment record. Fails when the requested color is already live.
+import { patched } from '@temporalio/workflow';
+import type { PlanPolicyVerdict } from '../../activities/policy.js';
 import { quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
+import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
   tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
+  // The worker's policy decides what its credentials may touch, before any request is made.
+  if (patched('worker-policy-check')) {
+    const verdict = await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [
+      plan,
+    ]);
+    if (verdict.problems.length > 0) {
+      const why = `the worker's policy refuses this plan: ${verdict.problems.join('; ')}`;
+      tracker.finish('plan', 'failed', why);
+      throw new DeploymentStop('FAILED', why);
+    }
+    applyApproval(ctx, verdict.approval);
+  }
   ctx.active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
     { url: plan.publicUrl + plan.colorPath },
   ]);
@@ -23,9 +38,26 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
     { github: plan.github, branch: env.branch },
   ]);
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
+  await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
   // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
   await checkGitHubApprovalSetup(ctx);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
+}
+
+/** The approval rules the deployment runs with: the worker's policy, tightened by the plan. */
+function applyApproval({ plan, tracker }: PhaseContext, approval: PlanPolicyVerdict['approval']): void {
+  Object.assign(plan.approval, {
+    required: approval.required,
+    approvers: [...approval.approvers],
+    minApprovals: approval.minApprovals,
+    allowSelfApproval: approval.allowSelfApproval,
+    promoters: [...approval.promoters],
+    via: [...approval.via],
+  });
+  tracker.status.approvers = [...approval.approvers];
+  tracker.status.promoters = [...approval.promoters];
+  const entry = tracker.phaseEntry('approval');
+  if (approval.required && entry.state === 'skipped') entry.state = 'pending';
 }

@@ -1,10 +1,13 @@
 // verify: the target color must pass its checks (health, color, and the plan's own) N rounds
-// in a row before it gets any traffic. A failure ends the deployment FAILED, traffic untouched.
+// in a row before it gets any traffic. Then the metric analysis and verify.tests judge it
+// (phases/analysis.ts), so QA decides with the evidence in hand. A failure ends the deployment
+// FAILED, traffic untouched.
 import { verifyChecksOf } from '../../analysis/checks.js';
 import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../analysis-patch.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';
+import { verifyAnalysisAndTests } from './analysis.js';
 import type { PhaseContext } from './context.js';
 
 export async function verifyPhase(ctx: PhaseContext): Promise<void> {
@@ -18,7 +21,8 @@ export async function verifyPhase(ctx: PhaseContext): Promise<void> {
     tracker.finish('verify', 'failed', why);
     throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${ctx.active}`);
   }
-  tracker.finish('verify', 'succeeded', `${result.rounds} probes, ${successes} in a row healthy`);
+  const judged = await verifyAnalysisAndTests(ctx);
+  tracker.finish('verify', 'succeeded', `${result.rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
 }
 
 async function runChecks(ctx: PhaseContext): Promise<{ ok: boolean; rounds: number; lastFailure?: string }> {

@@ -1,0 +1,29 @@
+// The plan phase's first activity: the plan checked against the worker's policy
+// (bluegreen-worker.yaml) before any request that carries a credential. The answer is plain
+// data the workflow records: the broken rules as sentences, and the approval rules the
+// deployment runs with (the policy's, tightened by the plan).
+import type { DeploymentPlan } from '../workflows/types.js';
+import {
+  checkPlanAgainstPolicy,
+  effectiveApprovalPolicy,
+  servicePolicyFor,
+  type EffectiveApproval,
+} from '../worker/policy-rules.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+
+export interface PlanPolicyVerdict {
+  /** Every rule the plan breaks, one sentence each; empty when the plan is allowed. */
+  problems: string[];
+  approval: EffectiveApproval;
+}
+
+export function createPolicyActivities(policy: WorkerPolicy = DEFAULT_POLICY) {
+  async function checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict> {
+    const { approval, at } = servicePolicyFor(policy, plan.service);
+    return {
+      problems: checkPlanAgainstPolicy(plan, policy),
+      approval: effectiveApprovalPolicy(plan.approval, approval, at).approval,
+    };
+  }
+  return { checkPlanPolicy };
+}

@@ -1,0 +1,8 @@
+// The check a named JSON metric becomes for one color (the analysis seam's CheckPlan).
+import type { MetricCheckFields } from '../prometheus/types.js';
+import type { CheckPlanBase } from '../types.js';
+
+/** A number at a JSON pointer of an HTTP answer, judged against bounds (analysis/json-metric). */
+export interface JsonMetricCheckPlan extends CheckPlanBase, MetricCheckFields {
+  provider: 'json-metric';
+}

@@ -1,0 +1,231 @@
+// Metric analysis end to end (issue 14): real deployments on the dev server, a real Prometheus
+// scraping the lab's apps under bounded loopback traffic. Healthy traffic passes before
+// approval; 5 % errors fail verify (traffic never moves: the router's log); a latency regression
+// under traffic rolls back naming the metric; a quiet service asks; Prometheus down is retried
+// then inconclusive; invalid PromQL stops the plan; a failing test workflow names its job and step.
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
+import { renderPhaseList } from '../client/render.js';
+import { startLab, type Lab } from '../lab/index.js';
+import { startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js';
+import * as messages from '../workflows/messages.js';
+import { currentDetails } from '../workflows/current-details.js';
+import { FAST_LAB, it } from './support/fixture.js';
+import { waitForStatus, waitingForApproval } from './support/harness.js';
+import { labMetrics, labQueries, prometheusTestsSkipped } from './support/prometheus.js';
+
+const QUICK_MONITOR = { duration: '1s', interval: '100ms', failureThreshold: 3 };
+const verifyAnalysis = (extra: Record<string, unknown> = {}) => ({
+  analysis: { metrics: ['error-rate', 'p90'], count: 3, interval: '300ms', ...extra },
+});
+
+describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('metric analysis in deployments', () => {
+  let lab: Lab;
+  let prom: PrometheusServer;
+  let metrics: Record<string, unknown>;
+
+  beforeAll(async () => {
+    lab = await startLab(FAST_LAB);
+    prom = await startLabPrometheus(lab.appUrls);
+    metrics = labMetrics(prom.url);
+    lab.github.addWorkflow({
+      file: 'e2e.yml',
+      name: 'E2E tests',
+      inputs: { deployment_id: { required: true }, base_url: { required: true } },
+      jobs: [{ name: 'e2e', steps: ['Set up job', 'Run checkout flow', 'Complete job'] }],
+    });
+    // Both apps get traffic of their own (smoke traffic before the switch, users after it).
+    lab.load.start({ targets: [lab.appUrls.blue, lab.appUrls.green], ratePerSecond: 60, durationMs: 240_000 });
+    await new Promise((r) => setTimeout(r, 2_500));
+  });
+  afterAll(async () => {
+    await prom?.close();
+    await lab?.close();
+  });
+  beforeEach(() => {
+    lab.apps.setFault('blue', {});
+    lab.apps.setFault('green', {});
+    if (lab.router.activeColor !== 'blue') lab.router.setActive('blue', 'test reset');
+  });
+
+  const switchesSince = (n: number) => lab.router.switches.slice(n).filter((s) => s.changed);
+
+  it('healthy traffic passes before approval, with the evidence; tests run once against the target URL', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    const { handle } = await deployTo(lab, 'svc-metrics-ok', {
+      metrics: {
+        ...metrics,
+        'json-error-rate': {
+          json: {
+            url: `${prom.url}/api/v1/query?query=${encodeURIComponent(labQueries.errorRate.replaceAll('{{window}}', '2s')).replace(/%7B%7B(\w+)%7D%7D/g, '{{$1}}')}`,
+            pointer: '/data/result/0/value/1',
+          },
+          unit: 'ratio',
+          pass: { max: 0.01 },
+          noData: 'inconclusive',
+        },
+      },
+      verify: {
+        analysis: { metrics: ['error-rate', 'p90', 'json-error-rate'], count: 3, interval: '300ms' },
+        tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }],
+      },
+      monitor: QUICK_MONITOR,
+    });
+    const waiting = await waitForStatus(handle, waitingForApproval);
+    const verify = waiting.metricAnalysis!.verify!;
+    expect(verify.verdict).toBe('pass');
+    expect(verify.metrics.map((m) => [m.name, m.verdict, m.passed, m.total])).toEqual([
+      ['error-rate', 'pass', 3, 3],
+      ['p90', 'pass', 3, 3],
+      ['json-error-rate', 'pass', 3, 3],
+    ]);
+    const errorRate = verify.metrics[0]!.last!;
+    expect(errorRate).toMatchObject({ check: 'error-rate', value: 0, reason: '0 % ≤ 1 %', boundsText: 'pass ≤ 1 %, fail > 2 %' });
+    expect(errorRate.query).toContain('color="green"');
+    expect(errorRate.link).toContain(`${prom.url}/graph?g0.expr=`);
+    expect(Date.parse(errorRate.at)).toBeGreaterThan(Date.parse(waiting.startedAt));
+    expect(waiting.tests).toEqual([expect.objectContaining({ name: 'e2e', workflow: 'e2e.yml', state: 'succeeded' })]);
+    const dispatches = lab.github.dispatches.filter((d) => d.workflow === 'e2e.yml');
+    expect(dispatches).toHaveLength(1);
+    expect(dispatches[0]!.inputs['base_url']).toBe(lab.appUrls.green);
+    expect(renderPhaseList(waiting)).toContain('✓ error-rate 0 % ≤ 1 % (3/3 passed)');
+    expect(currentDetails(waiting)).toMatch(/✓ error-rate 0 % ≤ 1 % \(3\/3 passed\) — evaluated at \d\d:\d\d:\d\d UTC — \[graph\]\(http:/);
+    const record = lab.github.deployments.find((d) => d.description?.includes(waiting.deploymentId));
+    expect(record?.statuses.map((s) => s.description)).toContainEqual(
+      expect.stringMatching(/^verify passed: error-rate 0 % ≤ 1 % \(3\/3 passed\)/),
+    );
+
+    await handle.signal(messages.approveSignal, { by: 'alice' });
+    expect((await handle.result()).outcome).toBe('SUCCEEDED');
+  });
+
+  it('5 % errors fail verify before approval: FAILED naming metric, value and bound; traffic never moves', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    lab.apps.setFault('green', { errorRate: 0.05 });
+    await new Promise((r) => setTimeout(r, 2_000));
+    const before = lab.router.switches.length;
+    const { handle } = await deployTo(lab, 'svc-metrics-errors', { metrics, verify: verifyAnalysis(), monitor: QUICK_MONITOR });
+    const result = await handle.result();
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(
+      /^verify failed: error-rate \d+(\.\d+)? % > 2 % \(0\/3 passed, 1 failed\); traffic untouched on blue$/,
+    );
+    expect(result.phases.find((p) => p.name === 'approval')?.state).toBe('skipped');
+    expect(result.metricAnalysis!.verify!.rounds).toBe(1);
+    expect(switchesSince(before)).toEqual([]);
+    expect(lab.github.dispatchCount('dns-update.yml', `${result.deploymentId}.switch`)).toBe(0);
+  });
+
+  it('a failing test workflow fails verify naming its job and step', async ({ startWorker, deployTo }) => {
+    await startWorker(lab);
+    lab.github.failNextRun('e2e.yml', { job: 'e2e', step: 'Run checkout flow' });
+    const { handle } = await deployTo(lab, 'svc-tests-fail', {
+      verify: { tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }] },
+    });
+    const result = await handle.result();
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(
+      /^verify failed: test e2e \(e2e\.yml\) ended failure at job "e2e", step "Run checkout flow": http.*\/actions\/runs\/\d+; traffic untouched on blue$/,
+    );
+    expect(result.tests).toEqual([expect.objectContaining({ name: 'e2e', state: 'failed' })]);
+  });
+
+  it('a latency regression under traffic rolls back, naming the metric', async ({ startWorker, deployTo }) => {
+    await startWorker(lab);
+    const { handle } = await deployTo(lab, 'svc-metrics-latency', {
+      approval: { required: false },
+      metrics,
+      monitor: {
+        duration: '30s',
+        interval: '200ms',
+        failureThreshold: 3,
+        analysis: { metrics: ['p90'], interval: '300ms', failureLimit: 2 },
+      },
+    });
+    await waitForStatus(handle, (s) => s.phase === 'monitor');
+    const slowAt = Date.now();
+    lab.apps.setFault('green', { latencyMs: 250 });
+    const result = await handle.result();
+    expect(result.outcome).toBe('ROLLED_BACK');
+    expect(result.error).toMatch(/^metric analysis failed: p90 \d+ ms > 100 ms \(\d+\/\d+ passed, 2 failed\)/);
+    expect(Date.now() - slowAt).toBeLessThan(15_000);
+    expect(lab.router.activeColor).toBe('blue');
+    expect(result.metricAnalysis!.monitor!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
+  });
+
+  it('a quiet service is inconclusive and asks; promote goes on', async ({ startWorker, deployTo }) => {
+    await startWorker(lab);
+    const quiet = {
+      ...(metrics['error-rate'] as Record<string, unknown>),
+      traffic: { query: labQueries.requestRate.replace('route="/"', 'route="other"'), min: 1 },
+    };
+    const { handle } = await deployTo(lab, 'svc-metrics-quiet', {
+      approval: { required: false },
+      metrics: { 'error-rate': quiet },
+      verify: {
+        analysis: {
+          metrics: ['error-rate'],
+          count: 2,
+          interval: '200ms',
+          onInconclusive: 'ask',
+          ask: { timeout: '1m', default: 'fail' },
+        },
+      },
+      monitor: QUICK_MONITOR,
+    });
+    const asking = await waitForStatus(handle, (s) => s.waitingFor?.includes('inconclusive metric analysis') === true);
+    expect(asking.phase).toBe('verify');
+    expect(asking.waitingFor).toContain('too little traffic to judge: 0 requests/s, the traffic guard wants ≥ 1');
+    expect(asking.waitingFor).toContain('npx bluegreen promote svc-metrics-quiet --by <name>');
+    expect(asking.metricAnalysis!.verify!.verdict).toBe('inconclusive');
+    expect(lab.router.activeColor).toBe('blue');
+    await handle.signal(messages.promoteSignal, { by: 'qa-lead' });
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.metricAnalysis!.verify!.decidedBy).toBe('promoted by qa-lead');
+    // The promote answered the question; it did not also end the monitor window early.
+    expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 1s/);
+  });
+
+  it('Prometheus down: retried, then inconclusive with the reason; onInconclusive: fail stops it', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    await prom.stop();
+    try {
+      const { handle } = await deployTo(lab, 'svc-metrics-down', {
+        metrics,
+        verify: verifyAnalysis({ count: 1, onInconclusive: 'fail' }),
+      });
+      const result = await handle.result();
+      expect(result.outcome).toBe('FAILED');
+      expect(result.error).toMatch(
+        /^verify failed: error-rate traffic guard: no measurement: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(after 3 attempts\)/,
+      );
+      expect(lab.router.activeColor).toBe('blue');
+    } finally {
+      await prom.start();
+    }
+  });
+
+  it('a query Prometheus cannot parse stops the plan', async ({ startWorker, deployTo }) => {
+    await startWorker(lab);
+    const bad = { ...(metrics['p90'] as Record<string, unknown>), query: 'histogram_quantile(0.9, rate(x[5]))' };
+    const { handle } = await deployTo(lab, 'svc-metrics-badquery', {
+      metrics: { ...metrics, p90: bad },
+      verify: verifyAnalysis(),
+    });
+    const result = await handle.result();
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(
+      /^invalid metric queries: metrics\.p90\.query: not valid PromQL \(Prometheus at http:\/\/127\.0\.0\.1:\d+ says: .*\); traffic untouched on blue$/,
+    );
+    expect(result.phases.find((p) => p.name === 'deploy')?.state).toBe('skipped');
+  });
+});

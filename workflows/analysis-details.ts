@@ -1,0 +1,52 @@
+// The metric analysis and verify.tests in words, for the CLI's status and the Web UI's current
+// details (issue 14): per metric its verdict, the one-line evidence ("error-rate 0.4 % ≤ 1 %
+// (7/10 passed)"), the resolved query, its evaluation time, the bounds and the graph link.
+// Pure: runs in the workflow sandbox and in the CLI. Texts are inert already (measured that way).
+import { metricLine, type MetricSummary } from '../analysis/metric-tally.js';
+import { inertText } from './sanitize.js';
+import type { AnalysisStatus, DeploymentStatus, TestRunStatus } from './types.js';
+
+const MARK: Record<MetricSummary['verdict'], string> = { pass: '✓', fail: '✗', inconclusive: '?', running: '▶' };
+const TEST_MARK: Record<TestRunStatus['state'], string> = { running: '▶', succeeded: '✓', failed: '✗' };
+
+export interface AnalysisSection {
+  title: string;
+  verdict?: string;
+  metrics: Array<{ mark: string; line: string; query?: string; at?: string; bounds?: string; link?: string }>;
+}
+
+function section(title: string, a: AnalysisStatus): AnalysisSection {
+  const verdict = a.decidedBy ? `${a.verdict}, decided: ${a.decidedBy}` : a.verdict;
+  return {
+    title,
+    verdict: inertText(verdict, 300),
+    metrics: a.metrics.map((m) => {
+      const shown = m.verdict === 'fail' || m.verdict === 'inconclusive' ? (m.decisive ?? m.last) : m.last;
+      return {
+        mark: MARK[m.verdict],
+        line: inertText(metricLine(m), 600),
+        ...(shown?.query ? { query: inertText(shown.query, 600) } : {}),
+        ...(shown?.at ? { at: shown.at } : {}),
+        ...(shown?.boundsText ? { bounds: shown.boundsText } : {}),
+        ...(shown?.link ? { link: inertText(shown.link, 2_000) } : {}),
+      };
+    }),
+  };
+}
+
+/** The analyses of the status, verify first. */
+export function analysisSections(s: DeploymentStatus): AnalysisSection[] {
+  const out: AnalysisSection[] = [];
+  if (s.metricAnalysis?.verify)
+    out.push(section(`Metric analysis before approval (${s.targetColor ?? 'target'})`, s.metricAnalysis.verify));
+  if (s.metricAnalysis?.monitor)
+    out.push(section(`Metric analysis under traffic (${s.targetColor ?? 'target'})`, s.metricAnalysis.monitor));
+  return out;
+}
+
+export function testLines(s: DeploymentStatus): string[] {
+  return (s.tests ?? []).map(
+    (t) =>
+      `${TEST_MARK[t.state]} ${t.name} (${t.workflow}) ${t.state}${t.detail ? `: ${inertText(t.detail, 400)}` : t.url ? `: ${t.url}` : ''}`,
+  );
+}

@@ -1,0 +1,233 @@
+// Metric analysis and the team's test workflows (issue 14), as steps of the verify and monitor
+// phases. verify: after the health checks and before the approval gate, the target color is
+// measured (count × interval) while verify.tests run against its URL; a failure stops the
+// deployment with traffic untouched. monitor: the metrics are measured beside the probes;
+// failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
+// goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
+// Every new command here is behind patched(): deployments started before keep their path.
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
+import type { AnalysisPlan } from '../../analysis/metric-plan.js';
+import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import { quick, waiting } from '../activity-proxies.js';
+import { DeploymentStop, describeFailure } from '../failures.js';
+import { formatDuration } from '../format.js';
+import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
+import type { AnalysisStatus, VerifyTestPlan } from '../types.js';
+import type { PhaseContext } from './context.js';
+
+/** Worst case of one measurement round: every query retried to its timeout (see analysis/prometheus/query.ts). */
+const ROUND_ALLOWANCE_MS = 60_000;
+
+const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ');
+
+function analyzeInput(
+  ctx: PhaseContext,
+  mode: 'verify' | 'monitor',
+  analysis: AnalysisPlan,
+  durationMs?: number,
+): AnalyzeMetricsInput {
+  return {
+    mode,
+    analysis,
+    color: ctx.target,
+    liveColor: ctx.active,
+    service: ctx.plan.service,
+    sha: ctx.sha,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+  };
+}
+
+/** Plan time: every PromQL query parses, by Prometheus' own parser (when it can tell). */
+export async function checkMetricQueries(ctx: PhaseContext): Promise<void> {
+  const { analysis } = ctx.plan;
+  const metrics = [...(analysis?.verify?.metrics ?? []), ...(analysis?.monitor?.metrics ?? [])];
+  const unique = metrics.filter((m, i) => metrics.findIndex((n) => n.name === m.name) === i);
+  if (!unique.some((m) => m.source.type === 'prometheus') || !patched('plan-metric-query-check')) return;
+  const problems = await quick.checkMetricQueries.executeWithOptions(
+    { summary: `check the PromQL of ${unique.length} metrics` },
+    [{ metrics: unique, color: ctx.target, service: ctx.plan.service, sha: ctx.sha }],
+  );
+  if (problems.length > 0) {
+    ctx.tracker.finish('plan', 'failed', problems.join('; '));
+    throw new DeploymentStop('FAILED', `invalid metric queries: ${problems.join('; ')}; traffic untouched on ${ctx.active}`);
+  }
+}
+
+/** verify: the analysis and the test workflows, side by side; throws DeploymentStop when either fails. */
+export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string | undefined> {
+  const { plan, tracker } = ctx;
+  const analysis = plan.analysis?.verify;
+  const tests = plan.verifyTests ?? [];
+  if ((!analysis && tests.length === 0) || !patched('verify-metric-analysis')) return undefined;
+  const parts = [
+    analysis && `${metricNames(analysis)} ${analysis.count}× every ${formatDuration(analysis.intervalMs)}`,
+    tests.length > 0 && `tests ${tests.map((t) => t.name).join(', ')}`,
+  ].filter(Boolean);
+  tracker.update('verify', { detail: `healthy; judging ${ctx.target}: ${parts.join(' and ')}` });
+
+  // The first failure cancels the rest: no point waiting 30 minutes for e2e when errors already fail.
+  const scope = new CancellationScope();
+  let stop: DeploymentStop | undefined;
+  const failFast = (err: unknown) => {
+    if (err instanceof DeploymentStop) {
+      stop ??= err;
+      scope.cancel();
+      return;
+    }
+    if (!isCancellation(err)) throw err;
+  };
+  let result: AnalysisResult | undefined;
+  await scope.run(() =>
+    Promise.all([
+      analysis
+        ? waiting(plan, analysis.initialDelayMs + analysis.count * (analysis.intervalMs + ROUND_ALLOWANCE_MS))
+            .analyzeMetrics.executeWithOptions({ summary: `judge ${ctx.target} by ${metricNames(analysis)}` }, [
+              analyzeInput(ctx, 'verify', analysis),
+            ])
+            .then((r) => {
+              result = r;
+              tracker.setMetricAnalysis('verify', r);
+              if (r.verdict === 'fail')
+                throw new DeploymentStop('FAILED', `verify failed: ${r.reason}; traffic untouched on ${ctx.active}`);
+            })
+            .catch(failFast)
+        : Promise.resolve(),
+      ...tests.map((test) => runTest(ctx, test).catch(failFast)),
+    ]),
+  );
+  if (stop) {
+    tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
+    throw stop;
+  }
+  if (result?.verdict === 'inconclusive') {
+    const decision = await decideInconclusive(ctx, 'verify', result, analysis!);
+    tracker.setMetricAnalysis('verify', { ...result, decidedBy: decision.by });
+    if (decision.verdict === 'fail') {
+      const why = `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
+      tracker.finish('verify', 'failed', why);
+      throw new DeploymentStop(decision.aborted ? 'ABORTED' : 'FAILED', `${why}; traffic untouched on ${ctx.active}`);
+    }
+  }
+  const passedTests = tests.length > 0 ? `; tests ${tests.map((t) => t.name).join(', ')} passed` : '';
+  const summary = `${result ? result.reason : ''}${passedTests}`.replace(/^; /, '');
+  // The GitHub Deployment record carries the verdict while QA decides.
+  await ctx.records.markInProgress(`verify passed: ${summary}`);
+  return summary;
+}
+
+async function runTest(ctx: PhaseContext, test: VerifyTestPlan): Promise<void> {
+  const { tracker } = ctx;
+  const url = ctx.plan.environments[ctx.target].url;
+  const fill = (text: string) =>
+    text.replace(/\{\{\s*(url|color|sha)\s*\}\}/g, (_, name: string) =>
+      name === 'url' ? url : name === 'color' ? ctx.target : ctx.sha,
+    );
+  tracker.setTest({ name: test.name, workflow: test.workflow, state: 'running' });
+  try {
+    const run = await runGitHubWorkflow(ctx, 'verify', {
+      workflow: test.workflow,
+      ref: test.ref,
+      step: `test-${test.name}`,
+      inputs: (id) => ({ ...Object.fromEntries(Object.entries(test.inputs).map(([k, v]) => [k, fill(v)])), deployment_id: id }),
+      what: `verify test ${test.name}`,
+      timeoutMs: test.timeoutMs,
+    });
+    tracker.setTest({ name: test.name, workflow: test.workflow, state: 'succeeded', url: run.url });
+  } catch (err) {
+    if (err instanceof GitHubRunFailed) {
+      tracker.setTest({
+        name: test.name,
+        workflow: test.workflow,
+        state: 'failed',
+        url: err.result.url,
+        detail: err.description,
+      });
+      throw new DeploymentStop(
+        'FAILED',
+        `verify failed: test ${test.name} (${test.workflow}) ${err.description}; traffic untouched on ${ctx.active}`,
+      );
+    }
+    if (err instanceof DeploymentStop) {
+      tracker.setTest({ name: test.name, workflow: test.workflow, state: 'failed', detail: err.message });
+      throw new DeploymentStop('FAILED', `verify failed: test ${test.name}: ${err.message}; traffic untouched on ${ctx.active}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * onInconclusive: pass / fail decide at once; ask waits for promote (go on) or abort / rollback
+ * (stop), up to its timeout, then takes its default. Returns the verdict and who decided.
+ */
+export async function decideInconclusive(
+  ctx: PhaseContext,
+  phase: 'verify' | 'monitor',
+  result: AnalysisResult,
+  analysis: AnalysisPlan,
+): Promise<{ verdict: 'pass' | 'fail'; by: string; aborted?: boolean }> {
+  const policy = analysis.onInconclusive;
+  if (policy.action !== 'ask') return { verdict: policy.action, by: `onInconclusive: ${policy.action}` };
+  const { plan, tracker, human } = ctx;
+  const stopHint =
+    phase === 'verify'
+      ? `npx bluegreen abort ${plan.service} --by <name> --reason "..."`
+      : `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
+  tracker.setWaitingFor(
+    `a decision on the inconclusive metric analysis (${result.reason}): to go on as if it passed, npx bluegreen promote ${plan.service} --by <name>; to stop, ${stopHint} (otherwise ${policy.default} in ${formatDuration(policy.timeoutMs)})`,
+  );
+  human.analysisQuestionOpen = true;
+  const decided = await condition(
+    () => human.promote !== undefined || human.abort !== undefined || human.rollback !== undefined,
+    policy.timeoutMs,
+  );
+  human.analysisQuestionOpen = false;
+  tracker.setWaitingFor(undefined);
+  if (!decided)
+    return {
+      verdict: policy.default,
+      by: `nobody decided within ${formatDuration(policy.timeoutMs)} (default: ${policy.default})`,
+    };
+  if (human.promote) {
+    const by = `promoted by ${human.promote.by}`;
+    // Used up here: the monitor phase must not read it as "end the window early".
+    if (phase === 'verify') delete human.promote;
+    return { verdict: 'pass', by };
+  }
+  const stopper = human.abort ?? human.rollback!;
+  return {
+    verdict: 'fail',
+    by: `stopped by ${stopper.by}${stopper.text ? `: ${stopper.text}` : ''}`,
+    aborted: human.abort !== undefined,
+  };
+}
+
+/** monitor: the analysis activity for the window (started in the monitor's cancellation scope). */
+export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
+  const analysis = ctx.plan.analysis?.monitor;
+  if (!analysis || !patched('monitor-metric-analysis')) return undefined;
+  const rounds = Math.ceil(durationMs / Math.max(1, analysis.intervalMs)) + 1;
+  return waiting(
+    ctx.plan,
+    durationMs + analysis.initialDelayMs + Math.min(rounds, 10) * ROUND_ALLOWANCE_MS,
+  ).analyzeMetrics.executeWithOptions(
+    { summary: `watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}` },
+    [analyzeInput(ctx, 'monitor', analysis, durationMs)],
+  );
+}
+
+/** The monitor's analysis result into the status; returns why to roll back (or undefined). */
+export async function settleMonitorAnalysis(ctx: PhaseContext, result: AnalysisResult): Promise<string | undefined> {
+  const analysis = ctx.plan.analysis!.monitor!;
+  const status: AnalysisStatus = { ...result };
+  ctx.tracker.setMetricAnalysis('monitor', status);
+  if (result.verdict === 'fail') return `metric analysis failed: ${result.reason}`;
+  if (result.verdict === 'inconclusive') {
+    const decision = await decideInconclusive(ctx, 'monitor', result, analysis);
+    ctx.tracker.setMetricAnalysis('monitor', { ...result, decidedBy: decision.by });
+    if (decision.verdict === 'fail') return `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
+  }
+  return undefined;
+}
+
+export { describeFailure };
