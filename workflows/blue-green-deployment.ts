@@ -9,6 +9,7 @@ import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
 import * as messages from './messages.js';
 import { approvalPhase } from './phases/approval.js';
+import { bakePhase } from './phases/bake.js';
 import type { PhaseContext } from './phases/context.js';
 import { deployPhase } from './phases/deploy.js';
 import { hookPhases, stopIfAborted } from './phases/hooks.js';
@@ -18,6 +19,7 @@ import { rollbackPhase, rollbackRequested } from './phases/rollback.js';
 import { switchPhase } from './phases/switch.js';
 import { syncPhase } from './phases/sync.js';
 import { verifyPhase } from './phases/verify.js';
+import { windowPhase } from './phases/window.js';
 import { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
 
@@ -57,6 +59,7 @@ async function beforeSwitch(ctx: PhaseContext): Promise<void> {
       await deployPhase(ctx);
       await verifyPhase(ctx);
       await approvalPhase(ctx);
+      await windowPhase(ctx);
     });
   } catch (err) {
     if (isCancellation(err) && ctx.human.abort) {
@@ -76,6 +79,8 @@ async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
   if (switchFailure) return rollBack(ctx, switchFailure);
   const rollbackReason = await monitorPhase(ctx);
   if (rollbackReason) return rollBack(ctx, rollbackReason);
+  const bakeRollback = await bakePhase(ctx);
+  if (bakeRollback) return rollBack(ctx, bakeRollback);
   await syncPhase(ctx);
   if (ctx.human.rollback) return rollBack(ctx, rollbackRequested(ctx.human.rollback));
   await hookPhases(ctx, 'postSync');

@@ -91,7 +91,8 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
       // Who may approve is in the phase detail just above ("waiting up to 1h for alice or bob").
       return [[...commands, ...signal].join('  \n'), ...notes];
     case 'monitor':
-      return [steps.lead ?? '', commands.join('  \n'), ...notes];
+    case 'bake':
+      return [literal(steps.lead ?? ''), commands.join('  \n'), ...notes];
     case 'waiting':
       return [`**Waiting for:** ${literal(s.waitingFor ?? '')}`];
     case 'abortable':
