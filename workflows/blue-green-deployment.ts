@@ -23,6 +23,9 @@ import { windowPhase } from './phases/window.js';
 import { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
 
+/** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
+const MAX_REMEMBERED_RUNS = 64;
+
 export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
   const tracker = new StatusTracker(plan);
   const human: HumanInput = { approvalOpen: false };
@@ -30,7 +33,11 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   // Runs the webhook receiver said are finished; bounded, a flood of signals cannot grow it.
   const completedRuns = new Set<number>();
   setHandler(messages.runCompletedSignal, ({ runId }) => {
-    if (Number.isSafeInteger(runId) && completedRuns.size < 1000) completedRuns.add(runId);
+    if (!Number.isSafeInteger(runId)) return;
+    // The newest 64 only: a flood of bogus run ids pushes out old ones, never the next real one
+    // (a full set used to ignore every later wake-up). Polling stays the fallback.
+    completedRuns.add(runId);
+    if (completedRuns.size > MAX_REMEMBERED_RUNS) completedRuns.delete(completedRuns.values().next().value as number);
   });
   // The colors and commit are read by the plan phase, before any other phase runs.
   const ctx: PhaseContext = { plan, tracker, human, completedRuns, records: new GitHubRecords(plan) } as unknown as PhaseContext;
