@@ -10,6 +10,7 @@ import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
 import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
+import { createSwitchScheduleActivities } from './switch-schedule.js';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
       ...(deps.env ? { env: deps.env } : {}),
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
     }),
+    ...createSwitchScheduleActivities(deps.policy?.windows),
     // Metric providers get their secret headers from the worker's policy, by URL prefix only.
     ...createMetricActivities({
       ...(deps.policy && deps.secrets

@@ -5,10 +5,20 @@ import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
+import type { Freeze, SwitchWindow } from '../workflows/windows.js';
 import type { PlanPolicyVerdict } from './policy.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
 export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
+
+export interface SwitchScheduleInput {
+  service: string;
+}
+/** Switch windows and freezes, each labelled with where it comes from. */
+export interface SwitchSchedule {
+  windows: SwitchWindow[];
+  freezes: Freeze[];
+}
 
 export interface ReadActiveColorInput {
   /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
@@ -186,6 +196,8 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+  /** The worker policy's switch windows and freezes for a service (issue 17). */
+  readSwitchSchedule(input: SwitchScheduleInput): Promise<SwitchSchedule>;
   analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
   checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

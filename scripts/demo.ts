@@ -13,11 +13,13 @@ import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { renderChangeLine, changeKey } from '../client/render.js';
+import { analysisStatusLines } from '../client/render-analysis.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { webUiUrl } from '../client/temporal-client.js';
 import { followDeployment } from '../client/deployment-handle.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
+import { startDemoMetrics, type DemoMetrics } from './demo-metrics.js';
 import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
 import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
@@ -29,6 +31,7 @@ const { values: flags } = parseArgs({
     'manual-approval': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'app-router': { type: 'boolean', default: false },
+    metrics: { type: 'boolean', default: false },
     switch: { type: 'string', default: 'workflow' },
     service: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -44,6 +47,9 @@ async function run(): Promise<number> {
                      installed with apt when missing); the router follows the record
   --app-router       the app-based blue/green of seeds/000: one app holding both colors, its router
                      switched over HTTP, migrations as hooks (expand before the switch, clean-up after)
+  --metrics          judge green by its error rate and p90 latency on a real Prometheus (apt's
+                     prometheus) scraping the lab under load, before approval and under traffic;
+                     with --rollback green turns slow after the switch and the metric rolls back
   --rollback         the new color fails under traffic after the switch: the deployment rolls back
   --manual-approval  do not approve as QA: approve yourself (the command is printed)
   --keep             keep Temporal, the lab and the worker running afterwards (Ctrl-C to stop)`);
@@ -72,6 +78,12 @@ async function run(): Promise<number> {
     const { sha, branch } = lab.pushRelease('feature: faster checkout');
     say(`pushed ${sha.slice(0, 7)} to branch ${branch}`);
     const service = flags.service ?? (flags['app-router'] ? 'bluegreen-books' : 'datatruck-api');
+    let metrics: DemoMetrics | undefined;
+    if (flags.metrics) {
+      if (!lab.lab) throw new Error('--metrics runs on the default lab (not with --app-router or --switch dns)');
+      metrics = await startDemoMetrics(lab.lab, { rollback: flags.rollback, say });
+      cleanups.push(() => metrics?.close());
+    }
 
     const taskQueue = `bluegreen-demo-${process.pid}`;
     const workerConnection = await NativeConnection.connect({ address });
@@ -95,12 +107,13 @@ async function run(): Promise<number> {
 
     const configPath = `${root}.data/demo/bluegreen.yaml`;
     await mkdir(`${root}.data/demo`, { recursive: true });
-    const config = {
+    const baseConfig = {
       ...lab.exampleConfig(service),
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
       approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
-      monitor: { duration: flags.rollback ? '30s' : '6s', interval: '500ms', failureThreshold: 3 },
+      monitor: { duration: flags.rollback ? '30s' : metrics ? '10s' : '6s', interval: '500ms', failureThreshold: 3 },
     };
+    const config = metrics ? metrics.config(baseConfig) : baseConfig;
     await writeFile(configPath, stringify(config));
     const plan = resolvePlan(await loadConfigFile(configPath), { requestedBy: 'demo-operator' });
     say(`config written to ${configPath}`);
@@ -133,7 +146,8 @@ async function run(): Promise<number> {
             void approveAsQa(handle, status);
           }
         }
-        if (flags.rollback && status.phase === 'monitor' && status.targetColor && !broken) {
+        metrics?.onStatus(status);
+        if (flags.rollback && !metrics && status.phase === 'monitor' && status.targetColor && !broken) {
           broken = true;
           say(`making ${status.targetColor} unhealthy under traffic (--rollback)…`);
           lab.setHealthy(status.targetColor, false);
@@ -144,6 +158,8 @@ async function run(): Promise<number> {
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
     for (const line of lab.story()) say(`lab: ${line}`);
+    for (const line of metrics?.story() ?? []) say(`lab: ${line}`);
+    for (const line of analysisStatusLines(final)) if (line.trim()) say(line.trim());
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     if (final.dns)
       say(
