@@ -1,5 +1,6 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
+import { createApprovalActivities } from './github-approvals.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createMetricActivities } from '../analysis/metric-activities.js';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
   return {
     ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
+    ...createApprovalActivities(deps.github),
     ...createProbeActivities(deps.probeOptions),
     ...createAnalysisActivities({
       ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),

@@ -2,6 +2,7 @@
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
 import { analysisLines } from '../analysis/summary.js';
+import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
 import { nextSteps } from '../workflows/next-steps.js';
 import { inertDeep } from '../workflows/sanitize.js';
@@ -53,14 +54,14 @@ export function headline(s: DeploymentStatus): string {
   s = inertDeep(s);
   const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}` : 'reading the active color';
   const sha = s.sha ? ` @ ${shortSha(s.sha)}` : '';
-  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${s.requestedBy})`;
+  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${deployerLabel(s)})`;
 }
 
 export function describeApproval(a: ApprovalRecord): string {
   a = inertDeep(a);
   const text = a.comment ? ` "${a.comment}"` : '';
   const verdict = a.counted ? a.decision : `${a.decision === 'approved' ? 'approval' : 'rejection'} ignored`;
-  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${a.by} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
+  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${approverLabel(a)} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
 }
 
 /**

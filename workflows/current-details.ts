@@ -2,6 +2,7 @@
 // who must act and the exact command (in code spans, so the UI's Markdown does not eat the
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
+import { approverLabel } from './approval-labels.js';
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
 import { analysisSections, testLines } from './analysis-details.js';
@@ -61,7 +62,7 @@ export function currentDetails(s: DeploymentStatus): string {
 
   const decisions = s.approvals.map(
     (a) =>
-      `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(a.by)} at ${a.at.slice(11, 19)} UTC` +
+      `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(approverLabel(a))} at ${a.at.slice(11, 19)} UTC` +
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));

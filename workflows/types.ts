@@ -232,6 +232,28 @@ export interface ApprovalRecord {
   /** false when the name is not on the approvers list: recorded, ignored. */
   counted: boolean;
   note?: string;
+  /**
+   * true: `by` is a GitHub login GitHub vouches for (approval via GitHub, read from the gate
+   * run's review log); absent: `by` is whatever the sender typed (self-declared).
+   */
+  verified?: boolean;
+  /** The gate run the review was given on (approval via GitHub). */
+  gateRunId?: number;
+}
+
+/** The QA gate held by GitHub (approval via GitHub), as the status shows it. */
+export interface GateStatus {
+  /** The repository the gate runs in (where `bluegreen approve` reviews it). */
+  github: GitHubRepoRef;
+  environment: string;
+  /** Who GitHub lets review it (logins and `org/team`). */
+  reviewers: string[];
+  /** The gate run waiting now, if any. */
+  runId?: number;
+  url?: string;
+  approvalsNeeded: number;
+  /** Logins whose verified approval counted so far. */
+  approvedBy: string[];
 }
 
 /** A signal that changed nothing: a malformed payload, a name not allowed, the wrong moment. */
@@ -259,6 +281,10 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Approval via GitHub: the gate and its progress. */
+  gate?: GateStatus;
+  /** Who started the deployment as GitHub knows them (the deployment record's creator). */
+  deployer?: { login: string; verified: true };
   /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
   promoters?: string[];
   /**

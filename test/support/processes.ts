@@ -17,6 +17,7 @@ import {
   type DevServerSettings,
 } from '../../lab/temporal-dev-server.js';
 import { workflowBundle } from './harness.js';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BLUEGREEN_BIN = join(ROOT, 'bin', 'bluegreen.js');
@@ -187,6 +188,8 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
         }
       : {}),
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
+    // The lab's GitHub, router and Knot listen on loopback: the worker's policy must serve them.
+    ...labWorkerPolicyEnv(),
     ...options.env,
   });
   const worker = new ManagedProcess(

@@ -6,6 +6,7 @@ import { quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
+import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { notifyEvent } from '../notify-points.js';
@@ -57,6 +58,8 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
   await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
+  // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
+  await checkGitHubApprovalSetup(ctx);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
 }
 
