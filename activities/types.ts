@@ -1,14 +1,25 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { ApprovalActivities } from './approval-types.js';
 import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
+import type { Freeze, SwitchWindow } from '../workflows/windows.js';
 import type { PlanPolicyVerdict } from './policy.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
 export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
+
+export interface SwitchScheduleInput {
+  service: string;
+}
+/** Switch windows and freezes, each labelled with where it comes from. */
+export interface SwitchSchedule {
+  windows: SwitchWindow[];
+  freezes: Freeze[];
+}
 
 export interface ReadActiveColorInput {
   /** Full URL of the public color endpoint, e.g. https://api.example.com/deployment/color/ */
@@ -172,7 +183,7 @@ export interface SetGitHubDeploymentStatusInput {
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
 export type { PlanPolicyVerdict };
 
-export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
@@ -186,6 +197,8 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
+  /** The worker policy's switch windows and freezes for a service (issue 17). */
+  readSwitchSchedule(input: SwitchScheduleInput): Promise<SwitchSchedule>;
   analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
   checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

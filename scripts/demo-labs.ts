@@ -2,7 +2,7 @@
 // (two apps, a router standing in for DNS) and the app-router lab of seeds/000 (one app with
 // both colors, a router switched over HTTP, migrations as hooks).
 import { startDnsWorld } from '../lab/dns-world.js';
-import { startLab } from '../lab/index.js';
+import { startLab, type Lab } from '../lab/index.js';
 import { ensureKnot } from '../lab/knot.js';
 import { startAppRouterLab } from '../lab/app-router/index.js';
 import type { Color } from '../workflows/types.js';
@@ -22,6 +22,8 @@ export interface DemoLab {
   setHealthy(color: Color, healthy: boolean): void;
   /** What happened inside the lab, for the end of the demo (the app-router lab's migrations). */
   story(): string[];
+  /** The two-apps lab underneath (the default kind): its apps, router and load generator (`--metrics`). */
+  lab?: Lab;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: num
     },
     setHealthy: (color, healthy) => lab.apps.setHealthy(color, healthy),
     story: () => [],
+    lab,
     close: () => lab.close(),
   };
 }

@@ -8,16 +8,19 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { NotificationReceivers } from '../lab/notify/index.js';
 import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { renderChangeLine, changeKey } from '../client/render.js';
+import { analysisStatusLines } from '../client/render-analysis.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { webUiUrl } from '../client/temporal-client.js';
 import { followDeployment } from '../client/deployment-handle.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
+import { startDemoMetrics, type DemoMetrics } from './demo-metrics.js';
 import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
 import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
 import type { DeploymentStatus, Outcome } from '../workflows/types.js';
@@ -29,6 +32,7 @@ const { values: flags } = parseArgs({
     'manual-approval': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'app-router': { type: 'boolean', default: false },
+    metrics: { type: 'boolean', default: false },
     switch: { type: 'string', default: 'workflow' },
     service: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -44,6 +48,9 @@ async function run(): Promise<number> {
                      installed with apt when missing); the router follows the record
   --app-router       the app-based blue/green of seeds/000: one app holding both colors, its router
                      switched over HTTP, migrations as hooks (expand before the switch, clean-up after)
+  --metrics          judge green by its error rate and p90 latency on a real Prometheus (apt's
+                     prometheus) scraping the lab under load, before approval and under traffic;
+                     with --rollback green turns slow after the switch and the metric rolls back
   --rollback         the new color fails under traffic after the switch: the deployment rolls back
   --manual-approval  do not approve as QA: approve yourself (the command is printed)
   --keep             keep Temporal, the lab and the worker running afterwards (Ctrl-C to stop)`);
@@ -72,7 +79,18 @@ async function run(): Promise<number> {
     const { sha, branch } = lab.pushRelease('feature: faster checkout');
     say(`pushed ${sha.slice(0, 7)} to branch ${branch}`);
     const service = flags.service ?? (flags['app-router'] ? 'bluegreen-books' : 'datatruck-api');
+    let metrics: DemoMetrics | undefined;
+    if (flags.metrics) {
+      if (!lab.lab) throw new Error('--metrics runs on the default lab (not with --app-router or --switch dns)');
+      metrics = await startDemoMetrics(lab.lab, { rollback: flags.rollback, say });
+      cleanups.push(() => metrics?.close());
+    }
 
+    // Slack-, Teams- and webhook-compatible receivers on loopback: what people would be told.
+    const receivers = new NotificationReceivers();
+    await receivers.start();
+    cleanups.push(() => receivers.close());
+    const receiverSecrets = receivers.secretsEnv();
     const taskQueue = `bluegreen-demo-${process.pid}`;
     const workerConnection = await NativeConnection.connect({ address });
     const worker = await createBlueGreenWorker({
@@ -83,6 +101,15 @@ async function run(): Promise<number> {
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
         policy: LAB_WORKER_POLICY,
+        notify: {
+          channels: {
+            'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
+            'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
+            audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+          },
+          secrets: (name) => receiverSecrets[name],
+          webUiUrl: (namespace, workflowId) => webUiUrl(address, namespace, workflowId),
+        },
       }),
     });
     const workerRun = worker.run();
@@ -95,12 +122,18 @@ async function run(): Promise<number> {
 
     const configPath = `${root}.data/demo/bluegreen.yaml`;
     await mkdir(`${root}.data/demo`, { recursive: true });
-    const config = {
+    const baseConfig = {
       ...lab.exampleConfig(service),
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
       approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
-      monitor: { duration: flags.rollback ? '30s' : '6s', interval: '500ms', failureThreshold: 3 },
+      monitor: { duration: flags.rollback ? '30s' : metrics ? '10s' : '6s', interval: '500ms', failureThreshold: 3 },
+      notify: [
+        { channel: 'qa-slack', events: ['approval-waiting', 'approved', 'rejected'] },
+        { channel: 'ops-teams', events: 'all' },
+        { channel: 'audit', events: 'all' },
+      ],
     };
+    const config = metrics ? metrics.config(baseConfig) : baseConfig;
     await writeFile(configPath, stringify(config));
     const plan = resolvePlan(await loadConfigFile(configPath), { requestedBy: 'demo-operator' });
     say(`config written to ${configPath}`);
@@ -133,7 +166,8 @@ async function run(): Promise<number> {
             void approveAsQa(handle, status);
           }
         }
-        if (flags.rollback && status.phase === 'monitor' && status.targetColor && !broken) {
+        metrics?.onStatus(status);
+        if (flags.rollback && !metrics && status.phase === 'monitor' && status.targetColor && !broken) {
           broken = true;
           say(`making ${status.targetColor} unhealthy under traffic (--rollback)…`);
           lab.setHealthy(status.targetColor, false);
@@ -144,6 +178,12 @@ async function run(): Promise<number> {
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
     for (const line of lab.story()) say(`lab: ${line}`);
+    for (const line of metrics?.story() ?? []) say(`lab: ${line}`);
+    for (const line of analysisStatusLines(final)) if (line.trim()) say(line.trim());
+    for (const r of receivers.all) {
+      const signed = r.signatureValid === undefined ? '' : r.signatureValid ? ', signature ok' : ', BAD SIGNATURE';
+      say(`notified ${r.receiver}: ${r.title ?? '?'} (HTTP ${r.status || 'no answer'}${signed})`);
+    }
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     if (final.dns)
       say(

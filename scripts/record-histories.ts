@@ -4,6 +4,7 @@
 //
 //   npx tsx scripts/record-histories.ts            # a private dev server, then stopped
 //   TEMPORAL_ADDRESS=localhost:7233 npx tsx scripts/record-histories.ts
+//   npx tsx scripts/record-histories.ts retried window-waited   # only these scenarios
 //   npx tsx scripts/record-histories.ts --suffix analysis-checks   # new files: succeeded-analysis-checks.json …
 //
 // Re-record only when an incompatible change is intended and guarded by patched() (see
@@ -25,7 +26,7 @@ import { startDevServer } from '../lab/temporal-dev-server.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../workflows/messages.js';
-import type { DeploymentStatus, Outcome } from '../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus, Outcome } from '../workflows/types.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const TASK_QUEUE = 'record-histories';
@@ -38,7 +39,10 @@ type Handle = WorkflowHandle<typeof blueGreenDeployment>;
 interface Scenario {
   name: string;
   outcome: Outcome;
-  overrides: Record<string, unknown>;
+  /** Config overrides; a function when they depend on the time the recording starts (freezes). */
+  overrides: Record<string, unknown> | (() => Record<string, unknown>);
+  /** Before the deployment starts: arm lab faults, or run an earlier deployment (a revert needs one). */
+  prepare?(client: Client, lab: Lab): Promise<Partial<DeploymentPlan> | void>;
   /** Drives the deployment (signals, updates, lab faults) until it ends. */
   drive(handle: Handle, lab: Lab): Promise<void>;
 }
@@ -101,6 +105,105 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** Issue 17: bake, retry, switch windows, revert (each a path the four above never take). */
+const RESILIENCE_SCENARIOS: Scenario[] = [
+  {
+    name: 'baked-rolled-back',
+    outcome: 'ROLLED_BACK',
+    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true, after: '1h' } },
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'bake');
+      await handle.executeUpdate(messages.rollbackUpdate, { args: [{ by: 'carol', reason: 'error rate up after the monitor' }] });
+    },
+  },
+  {
+    name: 'baked-promoted',
+    outcome: 'SUCCEEDED',
+    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true, after: '1h' } },
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'bake');
+      await handle.signal(messages.promoteSignal, { by: 'erin' });
+    },
+  },
+  {
+    name: 'retried',
+    outcome: 'SUCCEEDED',
+    overrides: { approval: { required: false }, onFailure: { deploy: 'ask', verify: 'ask' } },
+    async prepare(_client, lab) {
+      lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Smoke test' });
+    },
+    async drive(handle) {
+      await waitFor(handle, (s) => s.stepFailure !== undefined);
+      await handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank', reason: 'runner lost network' }] });
+    },
+  },
+  {
+    name: 'window-waited',
+    outcome: 'SUCCEEDED',
+    overrides: () => ({
+      approval: { required: false },
+      windows: [{ days: 'mon-sun', hours: '00:00-24:00', timeZone: 'Europe/Berlin' }],
+      freezes: [
+        {
+          from: new Date(Date.now() - 60_000).toISOString(),
+          until: new Date(Date.now() + 4_000).toISOString(),
+          reason: 'maintenance',
+        },
+      ],
+    }),
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'window');
+    },
+  },
+  {
+    name: 'window-overridden',
+    outcome: 'SUCCEEDED',
+    overrides: () => ({
+      approval: { required: false },
+      freezes: [
+        {
+          from: new Date(Date.now() - 60_000).toISOString(),
+          until: new Date(Date.now() + 86_400_000).toISOString(),
+          reason: 'holidays',
+        },
+      ],
+    }),
+    async drive(handle) {
+      await waitFor(handle, (s) => s.phase === 'window');
+      await handle.executeUpdate(messages.overrideWindowUpdate, { args: [{ by: 'alice', reason: 'hotfix for incident 4711' }] });
+    },
+  },
+  {
+    name: 'reverted',
+    outcome: 'SUCCEEDED',
+    overrides: { approval: { required: false }, sync: { enabled: false } },
+    // A first deployment moves traffic to green (not recorded); the revert brings blue back, warm.
+    async prepare(client, lab) {
+      const config = deepMerge(deepMerge(lab.exampleConfig('history-reverted'), QUICK), {
+        approval: { required: false },
+        sync: { enabled: false },
+      });
+      const first = resolvePlan(parseConfigText(stringify(config), 'history-reverted.yaml', {}), {
+        requestedBy: 'record-histories',
+        deploymentId: 'history-reverted-0',
+      });
+      const done = await (await startDeployment(client, first, { taskQueue: TASK_QUEUE })).result();
+      if (done.outcome !== 'SUCCEEDED') throw new Error(`reverted: the first deployment ended ${done.outcome}`);
+      return {
+        requestedColor: 'blue',
+        revert: {
+          of: done.deploymentId,
+          color: 'blue',
+          ...(done.previous?.sha ? { sha: done.previous.sha } : {}),
+          warm: true,
+          reason: 'bad release',
+        },
+      };
+    },
+    async drive() {},
+  },
+];
+
 async function waitFor(handle: Handle, predicate: (s: DeploymentStatus) => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -115,11 +218,13 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
   try {
     // A failing run must be armed before the dispatch; everything else reacts to the status.
     const service = `history-${scenario.name}`;
-    const config = deepMerge(deepMerge(lab.exampleConfig(service), QUICK), scenario.overrides);
-    const plan = resolvePlan(parseConfigText(stringify(config), `${service}.yaml`, {}), {
+    const overrides = typeof scenario.overrides === 'function' ? scenario.overrides() : scenario.overrides;
+    const config = deepMerge(deepMerge(lab.exampleConfig(service), QUICK), overrides);
+    const resolved = resolvePlan(parseConfigText(stringify(config), `${service}.yaml`, {}), {
       requestedBy: 'record-histories',
       deploymentId: `${service}-1`,
     });
+    const plan = { ...resolved, ...((await scenario.prepare?.(client, lab)) ?? {}) };
     if (scenario.outcome === 'FAILED') await scenario.drive(undefined as never, lab);
     const handle = await startDeployment(client, plan, { taskQueue: TASK_QUEUE });
     if (scenario.outcome !== 'FAILED') await scenario.drive(handle, lab);
@@ -163,7 +268,11 @@ async function run(): Promise<void> {
     });
     await mkdir(OUT_DIR, { recursive: true });
     await worker.runUntil(async () => {
-      for (const scenario of SCENARIOS) await record(client, scenario);
+      // `-- name …`: only those (new paths get new files; the old ones stay as recorded).
+      const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--suffix');
+      const chosen = [...SCENARIOS, ...RESILIENCE_SCENARIOS].filter((s) => only.length === 0 || only.includes(s.name));
+      if (only.length > 0 && chosen.length !== only.length) throw new Error(`unknown scenario in ${only.join(', ')}`);
+      for (const scenario of chosen) await record(client, scenario);
     });
   } finally {
     await workerConnection.close();

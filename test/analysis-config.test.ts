@@ -2,7 +2,7 @@
 // accepts, what it refuses (with field paths), and the plan it makes. Pure: no server.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ConfigError, parseConfigText } from '../client/config.js';
+import { ConfigError, loadConfigFile, parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { lintPromql } from '../analysis/prometheus/promql-lint.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
@@ -192,5 +192,16 @@ describe('metrics in bluegreen.yaml', () => {
     expect(headersFor('https://prom.internal/tenant-b/api/v1/query')).toEqual({ Authorization: 'Bearer bbbbbbbbbbbb' });
     expect(headersFor('https://prom.internal.evil.example/api/v1/query')).toEqual({});
     expect(headersFor('http://prom.internal/api/v1/query')).toEqual({});
+  });
+
+  it('examples/bluegreen-metrics.yaml is valid and means what its comments say', async () => {
+    const config = await loadConfigFile(new URL('../examples/bluegreen-metrics.yaml', import.meta.url).pathname, {});
+    const plan = resolvePlan(config, { requestedBy: 't', deploymentId: 'd' });
+    expect(plan.analysis!.verify!.metrics.map((m) => m.name)).toEqual(['error-rate', 'p90-latency']);
+    expect(plan.analysis!.verify).toMatchObject({ count: 5, intervalMs: 30_000, initialDelayMs: 60_000, failureLimit: 0 });
+    expect(plan.analysis!.monitor).toMatchObject({ failureLimit: 2, onInconclusive: { action: 'ask', default: 'fail' } });
+    expect(plan.verifyTests).toEqual([
+      expect.objectContaining({ name: 'e2e', inputs: { base_url: '{{url}}' }, timeoutMs: 1_800_000 }),
+    ]);
   });
 });

@@ -222,6 +222,54 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await expectTakenOver(ctx.expect, s, 'waitForWorkflowRun');
   });
 
+  it('during the bake (sync.after): the timer outlives the worker; the bake ends, sync runs, SUCCEEDED', async (ctx) => {
+    const s = await startScenario(ctx, 'bake', { ...NO_APPROVAL, sync: { enabled: true, redeploy: true, after: '5s' } });
+    const baking = await waitForStatus(s.handle, (st) => st.phase === 'bake');
+    ctx.expect(baking.bake?.color).toBe('blue');
+    await killAndReplace(ctx.expect, s);
+    const result = await s.handle.result();
+    expectSucceeded(ctx.expect, result, s.lab);
+    ctx.expect(result.phases.find((p) => p.name === 'bake')?.state).toBe('succeeded');
+    await expectTakenOver(ctx.expect, s, undefined);
+  });
+
+  it('during a retry dispatch (onFailure: ask): one run per correlation id, SUCCEEDED', async (ctx) => {
+    const s = await startScenario(ctx, 'retry', { ...NO_APPROVAL, onFailure: { deploy: 'ask' } }, (lab) =>
+      lab.github.failNextRun('deploy-green.yml'),
+    );
+    const failed = await waitForStatus(s.handle, (st) => st.stepFailure !== undefined, 45_000);
+    s.lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 3000 });
+    await s.handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank' }] });
+    await until('the retried deploy run to be polled', () => runIsPolled(s.lab, 'deploy-green.yml', 2));
+    await killAndReplace(ctx.expect, s);
+    const result = await s.handle.result();
+    ctx.expect(result.outcome, result.error).toBe('SUCCEEDED');
+    ctx.expect(result.attempts).toEqual({ deploy: 2 });
+    const id = failed.deploymentId;
+    ctx.expect(s.lab.github.dispatchCount('deploy-green.yml')).toBe(2);
+    ctx.expect(s.lab.github.dispatchCount('deploy-green.yml', `${id}.deploy`)).toBe(1);
+    ctx.expect(s.lab.github.dispatchCount('deploy-green.yml', `${id}.deploy.2`)).toBe(1);
+    ctx.expect(s.lab.github.dispatchCount('dns-update.yml')).toBe(1);
+    ctx.expect(s.lab.router.switches.map((sw) => sw.color)).toEqual(['green']);
+    await expectTakenOver(ctx.expect, s, 'waitForWorkflowRun');
+  });
+
+  it('while waiting for a switch window (a freeze): the wait outlives the worker, the switch follows the freeze', async (ctx) => {
+    // Long enough to outlast starting the first worker process on a busy machine.
+    const until = new Date(Date.now() + 30_000).toISOString();
+    const s = await startScenario(ctx, 'window', {
+      ...NO_APPROVAL,
+      freezes: [{ from: new Date(Date.now() - 60_000).toISOString(), until, reason: 'kill test freeze' }],
+    });
+    const held = await waitForStatus(s.handle, (st) => st.phase === 'window', 45_000);
+    ctx.expect(held.switchWindow?.why).toMatch(/kill test freeze/);
+    await killAndReplace(ctx.expect, s);
+    const result = await s.handle.result();
+    expectSucceeded(ctx.expect, result, s.lab);
+    ctx.expect(Date.parse(result.phases.find((p) => p.name === 'switch')!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(until));
+    await expectTakenOver(ctx.expect, s, undefined);
+  });
+
   it('a lost dispatch answer, in-process worker: each workflow dispatched once after a 500 or a reset connection', async (ctx) => {
     const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
     const taskQueue = taskQueueFor('lost-dispatch-answer');

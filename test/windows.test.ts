@@ -258,3 +258,20 @@ describe('nextAllowedSwitchTime: properties', () => {
     );
   });
 });
+
+describe('the wait a workflow does: one timer per closed stretch', () => {
+  it('a week-long freeze, then the next office hours: the wait loop sets one timer', () => {
+    const windows = [office('Europe/Berlin')];
+    const freezes: Freeze[] = [{ from: '2026-11-30T00:00:00Z', until: '2026-12-07T00:00:00Z', reason: 'a week' }];
+    let now = Date.parse('2026-11-30T10:00:00Z');
+    let timers = 0;
+    for (;;) {
+      const v = nextAllowedSwitchTime(new Date(now), windows, freezes);
+      if (v.allowedNow) break;
+      timers++;
+      now = v.until!.getTime(); // the timer fires at `until`
+    }
+    expect(timers).toBe(1);
+    expect(new Date(now).toISOString()).toBe('2026-12-07T08:00:00.000Z'); // Mon 09:00 CET
+  });
+});

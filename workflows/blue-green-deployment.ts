@@ -9,6 +9,7 @@ import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
 import * as messages from './messages.js';
 import { approvalPhase } from './phases/approval.js';
+import { bakePhase } from './phases/bake.js';
 import type { PhaseContext } from './phases/context.js';
 import { deployPhase } from './phases/deploy.js';
 import { hookPhases, stopIfAborted } from './phases/hooks.js';
@@ -18,8 +19,14 @@ import { rollbackPhase, rollbackRequested } from './phases/rollback.js';
 import { switchPhase } from './phases/switch.js';
 import { syncPhase } from './phases/sync.js';
 import { verifyPhase } from './phases/verify.js';
+import { windowPhase } from './phases/window.js';
 import { StatusTracker } from './status-tracker.js';
+import { Notifier } from './notifier.js';
+import { notifyOutcome } from './notify-points.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
+
+/** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
+const MAX_REMEMBERED_RUNS = 64;
 
 export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
   const tracker = new StatusTracker(plan);
@@ -28,10 +35,21 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   // Runs the webhook receiver said are finished; bounded, a flood of signals cannot grow it.
   const completedRuns = new Set<number>();
   setHandler(messages.runCompletedSignal, ({ runId }) => {
-    if (Number.isSafeInteger(runId) && completedRuns.size < 1000) completedRuns.add(runId);
+    if (!Number.isSafeInteger(runId)) return;
+    // The newest 64 only: a flood of bogus run ids pushes out old ones, never the next real one
+    // (a full set used to ignore every later wake-up). Polling stays the fallback.
+    completedRuns.add(runId);
+    if (completedRuns.size > MAX_REMEMBERED_RUNS) completedRuns.delete(completedRuns.values().next().value as number);
   });
   // The colors and commit are read by the plan phase, before any other phase runs.
-  const ctx: PhaseContext = { plan, tracker, human, completedRuns, records: new GitHubRecords(plan) } as unknown as PhaseContext;
+  const ctx: PhaseContext = {
+    plan,
+    tracker,
+    human,
+    completedRuns,
+    records: new GitHubRecords(plan),
+    notifier: new Notifier(plan, tracker.status),
+  } as unknown as PhaseContext;
   try {
     await beforeSwitch(ctx);
     return await finish(ctx, await afterSwitch(ctx));
@@ -57,6 +75,7 @@ async function beforeSwitch(ctx: PhaseContext): Promise<void> {
       await deployPhase(ctx);
       await verifyPhase(ctx);
       await approvalPhase(ctx);
+      await windowPhase(ctx);
     });
   } catch (err) {
     if (isCancellation(err) && ctx.human.abort) {
@@ -76,6 +95,8 @@ async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
   if (switchFailure) return rollBack(ctx, switchFailure);
   const rollbackReason = await monitorPhase(ctx);
   if (rollbackReason) return rollBack(ctx, rollbackReason);
+  const bakeRollback = await bakePhase(ctx);
+  if (bakeRollback) return rollBack(ctx, bakeRollback);
   await syncPhase(ctx);
   if (ctx.human.rollback) return rollBack(ctx, rollbackRequested(ctx.human.rollback));
   await hookPhases(ctx, 'postSync');
@@ -92,6 +113,9 @@ async function rollBack(ctx: PhaseContext, reason: string): Promise<RolledBack> 
 async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: string): Promise<DeploymentStatus> {
   const outcome = typeof end === 'string' ? end : end.outcome;
   const why = typeof end === 'string' ? error : end.reason;
+  notifyOutcome(ctx, outcome, why);
   await ctx.records.finish(outcome, why ?? `deployment ${outcome.toLowerCase()}`);
+  // At most FINAL_NOTIFICATION_WAIT_MS for sends still in flight (none: no wait, no timer).
+  await ctx.notifier.settle();
   return ctx.tracker.complete(outcome, why);
 }

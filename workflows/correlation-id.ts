@@ -3,8 +3,12 @@
 // the webhook receiver finds the deployment by it. Pure: loaded in the workflow sandbox too.
 import { DISPATCH_STEP_PATTERN } from './vocabulary.js';
 
-/** Correlation id of one dispatch, e.g. `api-20261201-101500-7f3a.deploy`. */
-export const correlationIdFor = (deploymentId: string, step: string): string => `${deploymentId}.${step}`;
+/**
+ * Correlation id of one dispatch, e.g. `api-20261201-101500-7f3a.deploy`; a retried step's
+ * later attempts carry their number (`….deploy.2`), so each attempt finds its own run.
+ */
+export const correlationIdFor = (deploymentId: string, step: string, attempt = 1): string =>
+  attempt > 1 ? `${deploymentId}.${step}.${attempt}` : `${deploymentId}.${step}`;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -18,9 +22,12 @@ export function titleCarriesCorrelationId(title: string | null | undefined, corr
 }
 
 /** A default deployment id (`newDeploymentId`: `<service>-<yyyymmdd-hhmmss>-<hex>`) and step, as a whole token. */
-const DEFAULT_ID = /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+)(?![A-Za-z0-9_.-])/;
+const DEFAULT_ID =
+  /(?<![A-Za-z0-9._-])([a-z0-9][a-z0-9._-]{0,62})-(\d{8}-\d{6}-[0-9a-f]{4})\.([A-Za-z0-9-]+(?:\.\d+)?)(?![A-Za-z0-9_.-])/;
 /** Any `<id>.<step>` token with a known step, for deployment ids of another shape. */
-const ANY_ID = new RegExp(`(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\\.(?:${DISPATCH_STEP_PATTERN}))(?![A-Za-z0-9_.-])`);
+const ANY_ID = new RegExp(
+  `(?<![A-Za-z0-9._-])([a-z0-9][A-Za-z0-9._-]*\\.(?:${DISPATCH_STEP_PATTERN})(?:\\.\\d+)?)(?![A-Za-z0-9_.-])`,
+);
 
 /** The correlation id a run's name carries, and the service when the id has the default shape. */
 export function findCorrelationId(title: string): { correlationId: string; service?: string } | undefined {

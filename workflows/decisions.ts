@@ -51,6 +51,8 @@ export interface DecisionContext {
   rollbackRequested: boolean;
   abortRequested: boolean;
   promoted: boolean;
+  retryRequested?: boolean;
+  overrideRequested?: boolean;
   /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
   analysisQuestionOpen?: boolean;
 }
@@ -65,6 +67,13 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
   switch (kind) {
     case 'approve':
     case 'reject': {
+      if (status.gate) {
+        return {
+          ok: false,
+          decision,
+          message: `this deployment takes approvals on GitHub only (a required reviewer of ${status.gate.environment}, verified by GitHub): ${status.gate.url ? `${status.gate.url} → Review deployments, or ` : ''}npx bluegreen ${kind} ${status.service} with your own GITHUB_TOKEN`,
+        };
+      }
       if (ctx.approvalDecided) return { ok: false, decision, message: 'the approval was already decided' };
       if (!ctx.approvalOpen) {
         return { ok: false, decision, message: `not waiting for approval (phase: ${status.phase})` };
@@ -79,6 +88,8 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'abort': {
+      // A failed step waiting for a decision may be given up whatever the phase (onFailure: ask).
+      if (status.stepFailure && !ctx.abortRequested) return { ok: true, decision };
       if (!beforeTraffic(status.phase)) {
         return { ok: false, decision, message: 'traffic may already have moved: use rollback instead of abort' };
       }
@@ -99,10 +110,12 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
     }
     case 'promote': {
       if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
-      if (status.phase !== 'monitor') {
+      if (status.phase !== 'monitor' && status.phase !== 'bake') {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }
-      if (ctx.promoted || ctx.rollbackRequested) return { ok: false, decision, message: 'the monitor window is already ending' };
+      if (ctx.promoted || ctx.rollbackRequested) {
+        return { ok: false, decision, message: `the ${status.phase === 'bake' ? 'bake' : 'monitor window'} is already ending` };
+      }
       // Ending the monitor early is a decision like an approval: only the policy's promoters.
       const promoters = status.promoters;
       if (promoters !== undefined && !promoters.some((p) => p.toLowerCase() === decision.by.toLowerCase())) {
@@ -114,6 +127,24 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
               ? `${decision.by} may not promote (promoters: ${promoters.join(', ')})`
               : "nobody may promote this deployment under the worker's policy: the monitor window ends by itself",
         };
+      }
+      return { ok: true, decision };
+    }
+    case 'retry': {
+      if (!status.stepFailure) {
+        return { ok: false, decision, message: `no failed step waits for a decision (phase: ${status.phase})` };
+      }
+      if (ctx.retryRequested || ctx.abortRequested)
+        return { ok: false, decision, message: 'the failed step was already decided' };
+      return { ok: true, decision };
+    }
+    case 'override': {
+      if (status.phase !== 'window' || !status.switchWindow) {
+        return { ok: false, decision, message: `not waiting for a switch window (phase: ${status.phase})` };
+      }
+      if (ctx.overrideRequested) return { ok: false, decision, message: 'the switch window was already overridden' };
+      if (status.approvers.length > 0 && !status.approvers.includes(decision.by)) {
+        return { ok: false, decision, message: `${decision.by} is not on the approvers list (${status.approvers.join(', ')})` };
       }
       return { ok: true, decision };
     }

@@ -33,6 +33,8 @@ export interface GitHubRunRequest {
   inputs: (correlationId: string) => Record<string, string>;
   /** How the run is named in the failure message, e.g. "deploy", "switch". */
   what: string;
+  /** The attempt of a retried step (onFailure: ask); its correlation id carries it from 2 on. @default 1 */
+  attempt?: number;
   /** The correlation-id step when a phase dispatches several runs (verify.tests: `test-<name>`). @default the phase's */
   step?: string;
   /** How long the run may take. @default plan.deploy.runTimeoutMs */
@@ -49,7 +51,7 @@ export async function runGitHubWorkflow(
   request: GitHubRunRequest,
 ): Promise<WorkflowRunResult> {
   const { plan, tracker } = ctx;
-  const correlationId = correlationIdFor(plan.deploymentId, request.step ?? dispatchStep(phase));
+  const correlationId = correlationIdFor(plan.deploymentId, request.step ?? dispatchStep(phase), request.attempt);
   const input: DispatchWorkflowInput = {
     github: plan.github,
     workflow: request.workflow,

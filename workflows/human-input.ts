@@ -19,6 +19,10 @@ export interface HumanInput {
   rollback?: CleanDecision;
   abort?: CleanDecision;
   promote?: CleanDecision;
+  /** onFailure: ask — cleared once the waiting step used it. */
+  retry?: CleanDecision;
+  /** A switch window overridden by an approver. */
+  override?: CleanDecision;
   /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
   analysisQuestionOpen?: boolean;
 }
@@ -32,13 +36,15 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     rollbackRequested: human.rollback !== undefined,
     abortRequested: human.abort !== undefined,
     promoted: human.promote !== undefined,
+    retryRequested: human.retry !== undefined,
+    overrideRequested: human.override !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
     if (decision.kind !== 'approve' && decision.kind !== 'reject') return;
     if (tracker.status.approvals.length >= MAX_RECORDED_DECISIONS) return;
-    tracker.status.approvals.push({
+    tracker.recordApproval({
       by: decision.by,
       decision: decision.kind === 'approve' ? 'approved' : 'rejected',
       at: new Date().toISOString(),
@@ -69,6 +75,12 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
       case 'promote':
         human.promote = decision;
         break;
+      case 'retry':
+        human.retry = decision;
+        break;
+      case 'override':
+        human.override = decision;
+        break;
     }
     return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${plan.service}` };
   };
@@ -81,14 +93,15 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     }
     // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
     if (verdict.decision) record(verdict.decision, false, verdict.message);
-    const ignored = (tracker.status.ignoredSignals ??= []);
-    if (ignored.length >= MAX_IGNORED_SIGNALS) ignored.shift();
-    ignored.push({
-      signal: kind,
-      at: new Date().toISOString(),
-      ...(verdict.decision ? { by: verdict.decision.by } : {}),
-      reason: inertText(verdict.message, 300),
-    });
+    tracker.recordIgnoredSignal(
+      {
+        signal: kind,
+        at: new Date().toISOString(),
+        ...(verdict.decision ? { by: verdict.decision.by } : {}),
+        reason: inertText(verdict.message, 300),
+      },
+      MAX_IGNORED_SIGNALS,
+    );
     log.warn(`ignored ${kind} signal: ${inertText(verdict.message, 300)}`);
   };
 
@@ -113,4 +126,8 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
   setHandler(messages.rollbackUpdate, onUpdate('rollback'), { validator: validator('rollback') });
   setHandler(messages.abortUpdate, onUpdate('abort'), { validator: validator('abort') });
   setHandler(messages.promoteUpdate, onUpdate('promote'), { validator: validator('promote') });
+  setHandler(messages.retrySignal, onSignal('retry'));
+  setHandler(messages.overrideWindowSignal, onSignal('override'));
+  setHandler(messages.retryUpdate, onUpdate('retry'), { validator: validator('retry') });
+  setHandler(messages.overrideWindowUpdate, onUpdate('override'), { validator: validator('override') });
 }

@@ -68,8 +68,8 @@ export interface RetryInput {
   by: string;
   reason?: string;
 }
-export const retrySignal = defineSignal<[RetryInput]>('retry');
-export const retryUpdate = defineUpdate<DecisionResult, [RetryInput]>('retryRequest');
+export const retrySignal = defineSignal<[RetryInput]>(DECISIONS.retry.signal);
+export const retryUpdate = defineUpdate<DecisionResult, [RetryInput]>(DECISIONS.retry.update);
 /** Switch now although a switch window is closed or a freeze applies; an approver, with a reason (recorded). */
-export const overrideWindowSignal = defineSignal<[ReasonInput]>('overrideWindow');
-export const overrideWindowUpdate = defineUpdate<DecisionResult, [ReasonInput]>('overrideWindowRequest');
+export const overrideWindowSignal = defineSignal<[ReasonInput]>(DECISIONS.override.signal);
+export const overrideWindowUpdate = defineUpdate<DecisionResult, [ReasonInput]>(DECISIONS.override.update);

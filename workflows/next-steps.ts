@@ -16,7 +16,7 @@ export interface NextSteps {
    * approval: the gate is open; monitor: the window runs by itself; waiting: the workflow waits
    * on a human for `waitingFor`; abortable: nothing to do, abort still possible; none.
    */
-  moment: 'approval' | 'monitor' | 'waiting' | 'abortable' | 'none';
+  moment: 'approval' | 'monitor' | 'bake' | 'waiting' | 'abortable' | 'none';
   /** The first sentence, e.g. "Waiting for QA approval: alice or bob may approve." */
   lead?: string;
   commands: NextCommand[];
@@ -54,6 +54,14 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
       moment: 'monitor',
       lead: 'No action needed: the monitor window ends by itself.',
       commands: [cmd('end it early', 'promote', ''), cmd('switch back', 'rollback', ' --reason "…"')],
+      notes,
+    };
+  }
+  if (s.phase === 'bake' && running && s.bake) {
+    return {
+      moment: 'bake',
+      lead: `Instant rollback to ${s.bake.color} possible until ${s.bake.until.slice(0, 16).replace('T', ' ')} UTC; no action needed, sync follows then.`,
+      commands: [cmd('switch back', 'rollback', ' --reason "…"'), cmd('end the bake', 'promote', '')],
       notes,
     };
   }

@@ -3,10 +3,12 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type {
   AnalysisStatus,
+  ApprovalRecord,
   Color,
   DeploymentPlan,
   DeploymentStatus,
   DnsStatus,
+  IgnoredSignal,
   Outcome,
   PhaseName,
   PhaseStatus,
@@ -39,6 +41,8 @@ export class StatusTracker {
       approvals: [],
       approvers: [...plan.approval.approvers],
     };
+    // The bake (sync.after) sits between monitor and sync, where it runs.
+    if ((plan.sync.afterMs ?? 0) > 0) this.insertPhaseBefore('bake', 'sync');
     if (!plan.approval.required) this.phaseEntry('approval').state = 'skipped';
     if (!plan.sync.enabled) this.phaseEntry('sync').state = 'skipped';
   }
@@ -50,6 +54,13 @@ export class StatusTracker {
       this.status.phases.push(entry);
     }
     return entry;
+  }
+
+  /** Adds a phase (pending) right before `before`, e.g. the window phase when a wait begins. */
+  insertPhaseBefore(name: PhaseName, before: PhaseName): void {
+    if (this.status.phases.some((p) => p.name === name)) return;
+    const at = this.status.phases.findIndex((p) => p.name === before);
+    this.status.phases.splice(at < 0 ? this.status.phases.length : at, 0, { name, state: 'pending' });
   }
 
   start(name: PhaseName, detail?: string): void {
@@ -92,6 +103,20 @@ export class StatusTracker {
   /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;
+    this.publish();
+  }
+
+  /** A decision on the approval gate, counted or not (bounded by the caller). */
+  recordApproval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+    this.publish();
+  }
+
+  /** A signal that changed nothing, newest last, the last `keep` kept. */
+  recordIgnoredSignal(ignored: IgnoredSignal, keep: number): void {
+    const list = (this.status.ignoredSignals ??= []);
+    if (list.length >= keep) list.shift();
+    list.push(ignored);
     this.publish();
   }
 

@@ -7,6 +7,7 @@ import type { CleanDecision } from './decisions.js';
 import { DeploymentStop } from './failures.js';
 import { formatDuration } from './format.js';
 import type { DeploymentStatus, PhaseName, StepFailurePolicy } from './types.js';
+import { beforeTraffic } from './vocabulary.js';
 
 /** The decisions a waiting step reads; the handlers set them, the step clears `retry` once used. */
 export interface RetryDecisions {
@@ -33,7 +34,17 @@ export async function runWithRetry<T>(step: RetryStep<T>): Promise<T> {
       return await step.run(attempt);
     } catch (err) {
       if (!(err instanceof DeploymentStop)) throw err;
-      if ((await decideAfterFailure(step, attempt, err.message)) !== 'retry') throw err;
+      if ((await decideAfterFailure(step, attempt, err.message)) !== 'retry') {
+        // Given up by a human before traffic moved: their abort, traffic untouched.
+        const abort = step.decisions.abort;
+        if (abort && beforeTraffic(step.phase)) {
+          throw new DeploymentStop(
+            'ABORTED',
+            `aborted by ${abort.by}: ${abort.text ?? 'no reason given'} (after ${step.phase} failed: ${err.message})`,
+          );
+        }
+        throw err;
+      }
       (step.status.attempts ??= {})[step.phase] = attempt + 1;
     }
   }

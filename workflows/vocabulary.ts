@@ -6,7 +6,8 @@
 import type { DeploymentStatus, PhaseName } from './types.js';
 
 /** Phases with a fixed name; hook phases are named by `hookPhase()`. */
-export type FixedPhase = 'plan' | 'deploy' | 'verify' | 'approval' | 'switch' | 'monitor' | 'sync' | 'rollback';
+export type FixedPhase =
+  'plan' | 'deploy' | 'verify' | 'approval' | 'window' | 'switch' | 'monitor' | 'bake' | 'sync' | 'rollback';
 export type HookKind = 'preSwitch' | 'postSync';
 
 export interface PhaseInfo {
@@ -26,8 +27,12 @@ export const PHASES: Record<FixedPhase, PhaseInfo> = {
   deploy: { traffic: 'before', title: (s) => `Deploying ${target(s)}`, dispatchStep: 'deploy' },
   verify: { traffic: 'before', title: (s) => `Verifying ${target(s)} before it gets traffic` },
   approval: { traffic: 'before', title: () => 'Waiting for QA approval' },
+  /** Issue 17: held before the switch until a switch window is open and no freeze applies (only when one holds it). */
+  window: { traffic: 'before', title: () => 'Waiting for a switch window' },
   switch: { traffic: 'after', title: (s) => `Switching traffic to ${target(s)}`, dispatchStep: 'switch' },
   monitor: { traffic: 'after', title: (s) => `Monitoring ${target(s)} under traffic` },
+  /** Issue 17 (sync.after): the old color kept warm after monitoring; rollback is instant. */
+  bake: { traffic: 'after', title: (s) => `Baking ${target(s)}: ${active(s)} kept warm for an instant rollback` },
   sync: { traffic: 'after', title: (s) => `Syncing ${active(s)} with ${target(s)}`, dispatchStep: 'sync' },
   rollback: { traffic: 'after', title: (s) => `Rolling back to ${active(s)}`, dispatchStep: 'rollback' },
 };
@@ -89,7 +94,7 @@ export const DISPATCH_STEP_PATTERN = [
   'test-[a-z0-9-]+',
 ].join('|');
 
-export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote';
+export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override';
 
 export interface DecisionInfo {
   /** The signal name (stock Temporal CLI, Web UI "Send a Signal"). */
@@ -127,5 +132,17 @@ export const DECISIONS: Record<DecisionKind, DecisionInfo> = {
     textField: { name: 'reason', required: true },
     consequence: 'the deployment stops before traffic moves (ABORTED)',
   },
-  promote: { signal: 'promote', update: 'promoteRequest', consequence: 'the monitor window ends now, healthy' },
+  promote: { signal: 'promote', update: 'promoteRequest', consequence: 'the monitor window (or the bake) ends now, healthy' },
+  retry: {
+    signal: 'retry',
+    update: 'retryRequest',
+    textField: { name: 'reason', required: false },
+    consequence: 'the failed step runs again (a new run, a new correlation id)',
+  },
+  override: {
+    signal: 'overrideWindow',
+    update: 'overrideWindowRequest',
+    textField: { name: 'reason', required: true },
+    consequence: 'the switch goes ahead now, outside its switch window (recorded)',
+  },
 };

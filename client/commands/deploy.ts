@@ -2,12 +2,14 @@
 import { probeColor } from '../../activities/http-probe.js';
 import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
 import { formatDuration, orList, shortSha } from '../../workflows/format.js';
+import { describeWindow } from '../../workflows/windows.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../workflows/messages.js';
 import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
 import { switchOf } from '../../switches/registry.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
+import { recordDeployerForPlan } from '../github-identity.js';
 import { resolvePlan } from '../plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { connectCli, webUiUrl } from '../temporal-client.js';
@@ -26,7 +28,7 @@ export interface DeployOptions {
 
 export async function deploy(options: DeployOptions): Promise<number> {
   const config = await loadConfigFile(configPath(options.config));
-  const plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
+  let plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
   const preview = await previewPlan(plan);
   if (preview.activeColor && plan.requestedColor === preview.activeColor) {
     throw refused(
@@ -37,6 +39,8 @@ export async function deploy(options: DeployOptions): Promise<number> {
     console.log(options.json ? JSON.stringify({ plan, ...preview }, null, 2) : describePlan(plan, preview));
     return EXIT.SUCCEEDED;
   }
+  // Approval via GitHub: the deployment record is created as the operator, so GitHub says who deploys.
+  plan = await recordDeployerForPlan(plan, preview.targetColor, preview.sha);
   const cli = await connectCli();
   try {
     const handle = await startDeployment(cli.client, plan, {
@@ -116,13 +120,25 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
       : '',
     `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
     `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
+    plan.switchWindows
+      ? `windows        switch only ${plan.switchWindows.windows.map(describeWindow).join(' or ') || 'any time'}${plan.switchWindows.freezes.length > 0 ? `, not during ${plan.switchWindows.freezes.map((f) => `${f.from}–${f.until} (${f.reason})`).join(', ')}` : ''} (and the worker policy's)`
+      : '',
     ...plan.hooks.preSwitch.map((h) => `pre-switch     ${h.name}: dispatch ${h.workflow} on ${h.ref}`),
     `switch         ${switchOf(sw.type).describe(sw, plan)} → ${target ?? '?'}, verified within ${formatDuration(sw.verifyTimeoutMs)}`,
     plan.dns
       ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch`
       : '',
     `monitor        ${formatDuration(plan.monitor.durationMs)}, every ${formatDuration(plan.monitor.intervalMs)}, rollback after ${plan.monitor.failureThreshold} failures${plan.rollback.automatic ? '' : ' (manual)'}`,
+    plan.sync.afterMs ? `bake           ${formatDuration(plan.sync.afterMs)}: the old color stays warm, rollback is instant` : '',
     `sync           ${plan.sync.enabled ? `merge into the old branch${plan.sync.redeploy ? ' and redeploy it' : ''}` : 'off'}`,
+    plan.onFailure
+      ? `on failure     ${Object.entries(plan.onFailure)
+          .map(
+            ([step, p]) =>
+              `${step}: ask (up to ${formatDuration(p.retryTimeoutMs)}, then ${p.default}; at most ${p.maxRetries} retries)`,
+          )
+          .join('; ')}`
+      : '',
     ...plan.hooks.postSync.map((h) => `post-sync      ${h.name}: dispatch ${h.workflow} on ${h.ref} (point of no return)`),
     ...preview.notes.map((n) => `note           ${n}`),
   ];

@@ -3,6 +3,7 @@
 // them, the runs the webhook receiver said are finished, and the GitHub Deployment records.
 import type { GitHubRecords } from '../github-records.js';
 import type { HumanInput } from '../human-input.js';
+import type { Notifier } from '../notifier.js';
 import type { StatusTracker } from '../status-tracker.js';
 import type { Color, DeploymentPlan } from '../types.js';
 
@@ -13,6 +14,8 @@ export interface PhaseContext {
   /** Runs a `runCompleted` signal reported finished (bounded by the signal handler). */
   readonly completedRuns: ReadonlySet<number>;
   readonly records: GitHubRecords;
+  /** Notifications at the decision points (background sends; no-op without `plan.notify`). */
+  readonly notifier: Notifier;
   /** The color live when the deployment started; set by the plan phase. */
   active: Color;
   /** The color being deployed; set by the plan phase. */

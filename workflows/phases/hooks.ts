@@ -6,7 +6,9 @@ import { DeploymentStop } from '../failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import type { HookPlan } from '../types.js';
 import { hookPhase, hookNames, type HookKind } from '../vocabulary.js';
+import { runWithRetry } from '../step-retry.js';
 import type { PhaseContext } from './context.js';
+import { retryOf } from './deploy.js';
 
 /** Runs every hook of `kind` in order; between preSwitch hooks an abort stops the deployment. */
 export async function hookPhases(ctx: PhaseContext, kind: HookKind): Promise<void> {
@@ -21,21 +23,31 @@ export async function hookPhases(ctx: PhaseContext, kind: HookKind): Promise<voi
 async function hookStep(ctx: PhaseContext, kind: HookKind, hook: HookPlan): Promise<void> {
   const phase = hookPhase(kind, hook.name);
   const outcomeOnFailure = kind === 'preSwitch' ? 'ABORTED' : 'FAILED';
-  try {
-    await runGitHubWorkflow(ctx, phase, {
-      workflow: hook.workflow,
-      ref: hook.ref,
-      inputs: (id) => hookInputs(hook.inputs, { newColor: ctx.target, oldColor: ctx.active, sha: ctx.sha }, id),
-      what: `${phase} hook`,
-    });
-  } catch (err) {
-    if (err instanceof GitHubRunFailed) {
-      const where = kind === 'preSwitch' ? `; traffic untouched on ${ctx.active}` : `; traffic stays on ${ctx.target}`;
-      throw new DeploymentStop(outcomeOnFailure, `${phase} hook ${err.description}${where}`);
-    }
-    if (err instanceof DeploymentStop) throw new DeploymentStop(outcomeOnFailure, err.message);
-    throw err;
-  }
+  // onFailure.hooks: ask — a failed hook run waits for retry/abort instead of ending it.
+  await runWithRetry({
+    ...retryOf(ctx),
+    phase,
+    policy: ctx.plan.onFailure?.hooks,
+    run: async (attempt) => {
+      if (attempt > 1) ctx.tracker.start(phase, `attempt ${attempt}: dispatch ${hook.workflow} on ${hook.ref} again`);
+      try {
+        await runGitHubWorkflow(ctx, phase, {
+          workflow: hook.workflow,
+          ref: hook.ref,
+          inputs: (id) => hookInputs(hook.inputs, { newColor: ctx.target, oldColor: ctx.active, sha: ctx.sha }, id),
+          what: `${phase} hook`,
+          attempt,
+        });
+      } catch (err) {
+        if (err instanceof GitHubRunFailed) {
+          const where = kind === 'preSwitch' ? `; traffic untouched on ${ctx.active}` : `; traffic stays on ${ctx.target}`;
+          throw new DeploymentStop(outcomeOnFailure, `${phase} hook ${err.description}${where}`);
+        }
+        if (err instanceof DeploymentStop) throw new DeploymentStop(outcomeOnFailure, err.message);
+        throw err;
+      }
+    },
+  });
   ctx.tracker.finish(phase, 'succeeded');
 }
 

@@ -6,8 +6,10 @@ import { quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
+import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
+import { notifyEvent } from '../notify-points.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
@@ -27,19 +29,37 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
   ctx.active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
     { url: plan.publicUrl + plan.colorPath },
   ]);
-  ctx.target = plan.requestedColor ?? otherColor(ctx.active);
+  ctx.target = plan.revert?.color ?? plan.requestedColor ?? otherColor(ctx.active);
+  if (plan.revert && ctx.target === ctx.active) {
+    tracker.finish('plan', 'failed', `${ctx.target} is already live`);
+    throw new DeploymentStop('FAILED', `traffic is already on ${ctx.target}: there is nothing to revert`);
+  }
   if (ctx.target === ctx.active) {
     tracker.finish('plan', 'failed', `${ctx.target} is already live`);
     throw new DeploymentStop('FAILED', `${ctx.target} is already the active color: deploy to the other color`);
   }
   const env = plan.environments[ctx.target];
-  ctx.sha = await quick.readBranchHead.executeWithOptions({ summary: `read head of ${env.branch}` }, [
-    { github: plan.github, branch: env.branch },
+  const head = (branch: string) =>
+    quick.readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
+  // What the live color runs, for `bluegreen revert` (its branch head), read alongside the
+  // target's. Deployments started before this read only the target's (same commands on replay).
+  const recordPrevious = patched('record-previous-sha');
+  const [sha, previousSha] = await Promise.all([
+    plan.revert?.sha ?? head(env.branch),
+    recordPrevious ? head(plan.environments[ctx.active].branch).catch(() => undefined) : undefined,
   ]);
+  ctx.sha = sha;
+  if (recordPrevious) {
+    tracker.status.previous = { color: ctx.active, ...(previousSha ? { sha: previousSha } : {}), warm: true };
+  }
+  if (plan.revert) tracker.status.revertOf = plan.revert.of;
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
+  notifyEvent(ctx, { type: 'started', phase: 'plan', by: ctx.plan.requestedBy });
   await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
+  // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
+  await checkGitHubApprovalSetup(ctx);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
 }
 

@@ -1,5 +1,6 @@
 // verify: the target color must pass its checks (health, color, and the plan's own) N rounds
-// in a row before it gets any traffic. Then the metric analysis and verify.tests judge it
+// in a row before it gets any traffic (with `onFailure.verify: ask` a failure waits for retry,
+// verify again, or abort). Then the metric analysis and verify.tests judge it
 // (phases/analysis.ts), so QA decides with the evidence in hand. A failure ends the deployment
 // FAILED, traffic untouched.
 import { verifyChecksOf } from '../../analysis/checks.js';
@@ -7,22 +8,35 @@ import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../analysis-patch.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';
+import { runWithRetry } from '../step-retry.js';
 import { verifyAnalysisAndTests } from './analysis.js';
 import type { PhaseContext } from './context.js';
+import { retryOf } from './deploy.js';
 
 export async function verifyPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, target } = ctx;
   const env = plan.environments[target];
   const { successes, timeoutMs, healthPath } = plan.verify;
-  tracker.start('verify', `${env.url}${healthPath} must pass ${successes}× in a row and answer ${target}`);
-  const result = await runChecks(ctx);
-  if (!result.ok) {
-    const why = `${target} not healthy after ${formatDuration(timeoutMs)}: ${result.lastFailure ?? 'unknown'}`;
-    tracker.finish('verify', 'failed', why);
-    throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${ctx.active}`);
-  }
+  let rounds = 0;
+  await runWithRetry({
+    ...retryOf(ctx),
+    phase: 'verify',
+    policy: plan.onFailure?.verify,
+    run: async (attempt) => {
+      const again = attempt > 1 ? `attempt ${attempt}: ` : '';
+      tracker.start('verify', `${again}${env.url}${healthPath} must pass ${successes}× in a row and answer ${target}`);
+      const result = await runChecks(ctx);
+      if (!result.ok) {
+        const why = `${target} not healthy after ${formatDuration(timeoutMs)}: ${result.lastFailure ?? 'unknown'}`;
+        tracker.finish('verify', 'failed', why);
+        throw new DeploymentStop('FAILED', `verify failed: ${why}; traffic untouched on ${ctx.active}`);
+      }
+      rounds = result.rounds;
+    },
+  });
+  // Not retried with the health checks: a test run's correlation id is the same every attempt.
   const judged = await verifyAnalysisAndTests(ctx);
-  tracker.finish('verify', 'succeeded', `${result.rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
+  tracker.finish('verify', 'succeeded', `${rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
 }
 
 async function runChecks(ctx: PhaseContext): Promise<{ ok: boolean; rounds: number; lastFailure?: string }> {
