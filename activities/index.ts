@@ -1,5 +1,6 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
+import { createApprovalActivities } from './github-approvals.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createMetricActivities } from '../analysis/metric-activities.js';
@@ -13,6 +14,7 @@ import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
+import { channelsFromPolicy, createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
@@ -35,12 +37,15 @@ export interface ActivityDeps {
   dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
   /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
   analysisOptions?: SourceOptions;
+  /** Notifications: the Web UI link, timeouts; channels and secrets default to the policy's and the store's. */
+  notify?: NotifyActivityOptions;
 }
 
-export function createActivities(deps: ActivityDeps): BlueGreenActivities {
+export function createActivities(deps: ActivityDeps): BlueGreenActivities & NotifyActivities {
   return {
     ...createPolicyActivities(deps.policy),
     ...createGitHubActivities(deps.github, deps.githubOptions),
+    ...createApprovalActivities(deps.github),
     ...createProbeActivities(deps.probeOptions),
     ...createAnalysisActivities({
       ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
@@ -62,6 +67,12 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities {
           }
         : {}),
       ...deps.analysisOptions,
+    }),
+    // Notification channels are the policy's; their URLs and keys come from the secret store.
+    ...createNotifyActivities({
+      ...(deps.policy ? { channels: channelsFromPolicy(deps.policy.notifications) } : {}),
+      ...(deps.secrets ? { secrets: (name: string) => deps.secrets!.find(name) } : {}),
+      ...deps.notify,
     }),
   };
 }

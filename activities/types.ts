@@ -1,5 +1,6 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
+import type { ApprovalActivities } from './approval-types.js';
 import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
@@ -182,7 +183,7 @@ export interface SetGitHubDeploymentStatusInput {
 /** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
 export type { PlanPolicyVerdict };
 
-export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities {
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;

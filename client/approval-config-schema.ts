@@ -3,6 +3,7 @@
 // did; `via: signal` takes the name the sender gives (self-declared).
 import { z } from 'zod';
 import { duration, name, workflowFile } from './config-fields.js';
+import { notifyChannelName } from './notify-config-schema.js';
 
 export const approvalSection = z
   .strictObject({
@@ -34,5 +35,11 @@ export const approvalSection = z
     minApprovals: z.int().min(1).max(6).default(1),
     /** Whether the deployer may approve their own deployment (via github). @default false */
     allowSelfApproval: z.boolean().default(false),
+    /** Re-send approval-waiting to its channels this often while the gate waits (docs/notifications.md). @default none @example "1h" */
+    remindEvery: duration('7d').optional(),
+    /** After this long at the gate, tell `escalateTo` (once). @default none @example "4h" */
+    escalateAfter: duration('30d').optional(),
+    /** Channels (names from the worker policy) that hear of an approval left waiting `escalateAfter`. @default none */
+    escalateTo: z.array(notifyChannelName).min(1).max(8).optional(),
   })
   .prefault({});

@@ -8,6 +8,7 @@ import { freezesList, onFailureSection, switchWindowsList } from './resilience-c
 import { switchConfigSchema } from '../switches/registry.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 import { analysisSchemas } from './analysis-schema.js';
+import { notifySection } from './notify-config-schema.js';
 
 export { parseDuration } from './config-fields.js';
 
@@ -108,6 +109,7 @@ export const configSchema = z.strictObject({
   freezes: freezesList,
   rollback: z.strictObject({ automatic: z.boolean().default(true) }).prefault({}),
   hooks: z.strictObject({ preSwitch: z.array(hook).default([]), postSync: z.array(hook).default([]) }).prefault({}),
+  notify: notifySection,
   timeouts: z
     .strictObject({
       heartbeat: duration('10m')

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { configSchema, parseDuration, type BlueGreenConfig } from './config-schema.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
 import { analysisConfigProblems } from './analysis-schema.js';
+import { notifyConfigProblems } from './notify-config-schema.js';
 import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/registry.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -86,6 +87,7 @@ export function parseConfigText(
       ...switchConfigProblems(result.data),
       ...dnsConfigProblems(result.data),
       ...analysisConfigProblems(result.data),
+      ...notifyConfigProblems(result.data),
     );
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);

@@ -5,7 +5,7 @@
 //   - `bluegreen approve|reject` reviews the gate run's pending deployment as the QA engineer
 //     (`POST …/runs/{run_id}/pending_deployments`); GitHub decides whether they may.
 import { Octokit } from '@octokit/rest';
-import type { GitHubRepoRef } from '../workflows/types.js';
+import type { Color, DeploymentPlan, DeploymentStatus, GitHubRepoRef } from '../workflows/types.js';
 import { badInput, refused } from './errors.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -115,4 +115,53 @@ function reviewerName(reviewer: unknown): string {
 function describe(err: unknown): string {
   const e = err as { status?: number; response?: { data?: { message?: string } }; message?: string };
   return `${e.status ?? ''} ${e.response?.data?.message ?? e.message ?? String(err)}`.trim();
+}
+
+/**
+ * `approve`/`reject` of a deployment that takes approvals via GitHub: reviews its waiting gate
+ * run as the operator; the workflow reads the decision back from GitHub.
+ */
+export async function decideOnGitHub(
+  status: DeploymentStatus,
+  github: GitHubRepoRef,
+  decision: 'approve' | 'reject',
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const gate = status.gate!;
+  if (gate.runId === undefined)
+    throw refused(`${status.service} has no QA gate run waiting on GitHub right now (phase ${status.phase})`);
+  const octokit = operatorOctokit(github, operatorToken(env, `${decision} on GitHub`));
+  await reviewGateRun(octokit, {
+    github,
+    runId: gate.runId,
+    environment: gate.environment,
+    state: decision === 'approve' ? 'approved' : 'rejected',
+    comment: text,
+  });
+  return `${decision === 'approve' ? 'approved' : 'rejected'} gate run ${gate.runId} on GitHub as yourself (GitHub checked you may review ${gate.environment}); ${status.deploymentId} reads it from GitHub next`;
+}
+
+/** `deploy` with approval via GitHub: the deployment record, created as the operator. */
+export async function recordDeployerForPlan(
+  plan: DeploymentPlan,
+  target: Color | undefined,
+  sha: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeploymentPlan> {
+  if (!(plan.approval.via ?? []).includes('github') || !plan.approval.gate) return plan;
+  if (!target || !sha) {
+    throw refused(
+      'approval via GitHub records the deployment as you before it starts, which needs the active color and the branch head: both must be readable from here',
+    );
+  }
+  const octokit = operatorOctokit(plan.github, operatorToken(env, 'start a deployment approved via GitHub'));
+  const record = await recordDeployer(octokit, {
+    github: plan.github,
+    deploymentId: plan.deploymentId,
+    target,
+    sha,
+    description: `bluegreen ${plan.deploymentId}: ${target}`,
+  });
+  return { ...plan, deployer: { githubDeploymentId: record.id } };
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/registry.js';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
+import type { NotifyPlan } from '../notify/events.js';
 import type { BlueGreenConfig } from './config-schema.js';
 import { analysisPlanFields } from './analysis-schema.js';
 import { FAILURE_STEPS } from './resilience-config-schema.js';
@@ -97,6 +98,21 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     timeouts: { heartbeatMs: config.timeouts.heartbeat },
     ...analysisPlanFields(config, blueBranch),
     ...resiliencePlan(config),
+    ...notifyPlan(config),
+  };
+}
+
+/** Channel names and gate timings; absent when nothing is subscribed (plans stay as they were). */
+function notifyPlan(config: BlueGreenConfig): { notify?: NotifyPlan } {
+  const { approval } = config;
+  if (config.notify.length === 0 && !approval.escalateTo) return {};
+  return {
+    notify: {
+      subscriptions: config.notify.map((s) => ({ channel: s.channel, events: s.events })),
+      ...(approval.remindEvery !== undefined ? { remindEveryMs: approval.remindEvery } : {}),
+      ...(approval.escalateAfter !== undefined ? { escalateAfterMs: approval.escalateAfter } : {}),
+      escalateTo: approval.escalateTo ?? [],
+    },
   };
 }
 

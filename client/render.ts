@@ -2,8 +2,10 @@
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
 import { analysisLines } from '../analysis/summary.js';
+import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
 import { nextSteps } from '../workflows/next-steps.js';
+import { inertDeep } from '../workflows/sanitize.js';
 import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -49,15 +51,17 @@ const elapsed = (phase: { startedAt?: string; endedAt?: string }, now: number): 
 const clock = (iso: string) => iso.slice(11, 19);
 
 export function headline(s: DeploymentStatus): string {
+  s = inertDeep(s);
   const route = s.activeColor && s.targetColor ? `${s.activeColor} → ${s.targetColor}` : 'reading the active color';
   const sha = s.sha ? ` @ ${shortSha(s.sha)}` : '';
-  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${s.requestedBy})`;
+  return `${s.service}: ${route}${sha}  (${s.deploymentId}, by ${deployerLabel(s)})`;
 }
 
 export function describeApproval(a: ApprovalRecord): string {
+  a = inertDeep(a);
   const text = a.comment ? ` "${a.comment}"` : '';
   const verdict = a.counted ? a.decision : `${a.decision === 'approved' ? 'approval' : 'rejection'} ignored`;
-  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${a.by} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
+  return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${approverLabel(a)} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
 }
 
 /**
@@ -65,6 +69,7 @@ export function describeApproval(a: ApprovalRecord): string {
  * as terminal lines: the exact commands under a first sentence.
  */
 export function nextStepLines(s: DeploymentStatus): string[] {
+  s = inertDeep(s);
   const steps = nextSteps(s);
   if (steps.moment === 'none') return [];
   const width = Math.max(0, ...steps.commands.map((c) => c.label.length)) + 3;
@@ -77,6 +82,7 @@ export function nextStepLines(s: DeploymentStatus): string[] {
 }
 
 export function outcomeLine(s: DeploymentStatus, color = false): string {
+  s = inertDeep(s);
   if (!s.outcome) return '';
   const took = s.endedAt ? ` in ${formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt))}` : '';
   const where =
@@ -91,6 +97,7 @@ export function outcomeLine(s: DeploymentStatus, color = false): string {
 
 /** The multi-line view: a headline, one line per phase, decisions so far, then what a human may do. */
 export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}): string {
+  s = inertDeep(s);
   const now = options.now ?? Date.now();
   const color = options.color;
   const lines = [paint(color, '1', headline(s))];
@@ -151,6 +158,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
 
 /** One line that says what changed: used on pipes, in CI logs, and with --watch off a TTY. */
 export function renderChangeLine(s: DeploymentStatus, now = Date.now()): string {
+  s = inertDeep(s);
   const time = new Date(now).toISOString().slice(11, 19);
   if (s.outcome) return `${time} ${s.service} ${outcomeLine(s)}`;
   const phase = s.phases.find((p) => p.name === s.phase);
@@ -163,6 +171,7 @@ export function renderChangeLine(s: DeploymentStatus, now = Date.now()): string 
 
 /** A fingerprint of what a human would notice changing (not the clock). */
 export function changeKey(s: DeploymentStatus): string {
+  s = inertDeep(s);
   return JSON.stringify([
     s.phase,
     s.outcome,
@@ -206,6 +215,8 @@ export function wrapToWidth(text: string, columns: number): string {
  * outcome. `previous` is undefined for the first reading.
  */
 export function renderLogLines(previous: DeploymentStatus | undefined, s: DeploymentStatus, now = Date.now()): string[] {
+  s = inertDeep(s);
+  previous = previous && inertDeep(previous);
   const time = new Date(now).toISOString().slice(11, 19);
   const lines: string[] = [];
   const say = (text: string) => lines.push(`${time} ${s.service} ${text}`);

@@ -6,6 +6,7 @@ import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { DnsFollower } from './dns-follower.js';
 import { LoadGenerator } from './load.js';
+import { NotificationReceivers } from './notify/index.js';
 import { Router } from './router.js';
 import { SampleApps } from './sample-app.js';
 import { ServiceRouter } from './service-router.js';
@@ -18,6 +19,7 @@ export { Router } from './router.js';
 export { ServiceRouter } from './service-router.js';
 export { LabControlClient } from './control-client.js';
 export { LoadGenerator, type LoadOptions, type LoadStats } from './load.js';
+export { NotificationReceivers } from './notify/index.js';
 
 export interface Lab {
   /** Octokit baseUrl, e.g. http://127.0.0.1:PORT */
@@ -37,6 +39,8 @@ export interface Lab {
   router: Router;
   /** Bounded loopback traffic at the router or the apps (for the metric analysis); stopped by close(). */
   load: LoadGenerator;
+  /** Slack-, Teams- and generic-webhook-compatible receivers that record the notifications sent. */
+  notifications: NotificationReceivers;
   /** A bluegreen.yaml-shaped plain object pointing at this lab. */
   exampleConfig(service?: string): Record<string, unknown>;
   /**
@@ -107,6 +111,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     : undefined;
 
   const load = new LoadGenerator();
+  const notifications = new NotificationReceivers();
   const started: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     load.stop();
@@ -125,6 +130,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     started.push(() => apps.close());
     await router.start(options.ports?.public ?? 0);
     started.push(() => router.close());
+    await notifications.start();
+    started.push(() => notifications.close());
     await dnsFollower?.start();
     const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
     const configFor = (service = 'datatruck-api') =>
@@ -191,6 +198,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       branches,
       github,
       apps,
+      notifications,
       router,
       load,
       exampleConfig: configFor,

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../activities/index.js';
+import { NotificationReceivers } from '../lab/notify/index.js';
 import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
@@ -85,6 +86,11 @@ async function run(): Promise<number> {
       cleanups.push(() => metrics?.close());
     }
 
+    // Slack-, Teams- and webhook-compatible receivers on loopback: what people would be told.
+    const receivers = new NotificationReceivers();
+    await receivers.start();
+    cleanups.push(() => receivers.close());
+    const receiverSecrets = receivers.secretsEnv();
     const taskQueue = `bluegreen-demo-${process.pid}`;
     const workerConnection = await NativeConnection.connect({ address });
     const worker = await createBlueGreenWorker({
@@ -95,6 +101,15 @@ async function run(): Promise<number> {
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
         policy: LAB_WORKER_POLICY,
+        notify: {
+          channels: {
+            'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
+            'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
+            audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+          },
+          secrets: (name) => receiverSecrets[name],
+          webUiUrl: (namespace, workflowId) => webUiUrl(address, namespace, workflowId),
+        },
       }),
     });
     const workerRun = worker.run();
@@ -112,6 +127,11 @@ async function run(): Promise<number> {
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
       approval: { required: true, approvers: ['qa-alice', 'qa-bob'], timeout: '1h' },
       monitor: { duration: flags.rollback ? '30s' : metrics ? '10s' : '6s', interval: '500ms', failureThreshold: 3 },
+      notify: [
+        { channel: 'qa-slack', events: ['approval-waiting', 'approved', 'rejected'] },
+        { channel: 'ops-teams', events: 'all' },
+        { channel: 'audit', events: 'all' },
+      ],
     };
     const config = metrics ? metrics.config(baseConfig) : baseConfig;
     await writeFile(configPath, stringify(config));
@@ -160,6 +180,10 @@ async function run(): Promise<number> {
     for (const line of lab.story()) say(`lab: ${line}`);
     for (const line of metrics?.story() ?? []) say(`lab: ${line}`);
     for (const line of analysisStatusLines(final)) if (line.trim()) say(line.trim());
+    for (const r of receivers.all) {
+      const signed = r.signatureValid === undefined ? '' : r.signatureValid ? ', signature ok' : ', BAD SIGNATURE';
+      say(`notified ${r.receiver}: ${r.title ?? '?'} (HTTP ${r.status || 'no answer'}${signed})`);
+    }
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     if (final.dns)
       say(

@@ -87,7 +87,7 @@ describe('renderPhaseList', () => {
     delete done.waitingFor;
     done.approvals = [{ by: 'alice', decision: 'approved', at: at(200), comment: 'QA passed', counted: true }];
     const final = renderPhaseList(done, { now: T0 + 500_000 });
-    expect(final).toContain('  Decisions:\n    ✓ alice approved at 10:03:20 "QA passed"');
+    expect(final).toContain('  Decisions:\n    ✓ alice (self-declared) approved at 10:03:20 "QA passed"');
     expect(final).toContain('  ↺ ROLLED_BACK in 6m40s: traffic is back on blue — rollback requested by carol: error rate up');
     expect(final).not.toContain('npx bluegreen');
   });
@@ -140,7 +140,7 @@ describe('renderLogLines', () => {
       note: 'mallory is not on the approvers list',
     });
     expect(renderLogLines(before, after, T0 + 120_000)).toEqual([
-      '10:02:00 datatruck-api · mallory approval ignored at 10:01:51 (mallory is not on the approvers list)',
+      '10:02:00 datatruck-api · mallory (self-declared) approval ignored at 10:01:51 (mallory is not on the approvers list)',
       '10:02:00 datatruck-api ✓ deploy 1m34s  deploy-green.yml run success',
       '10:02:00 datatruck-api ✓ verify 15s  3 probes, 3 in a row healthy',
       '10:02:00 datatruck-api ▸ approval  waiting up to 24h for alice or bob',

@@ -106,10 +106,10 @@ describe.skipIf(!hasTmux)('status --watch on a terminal', () => {
     await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice', comment: 'QA passed' }] });
 
     const done = await screenUntil((s) => s.includes('EXIT='), 'the end of the watch');
-    expect(done).toMatch(/^ {2}✓ approval +\d+(ms|s) +approved by alice: QA passed$/m);
+    expect(done).toMatch(/^ {2}✓ approval +\d+(ms|s) +approved by alice \(self-declared\): QA passed$/m);
     expect(done).toMatch(/^ {2}✓ switch +\d+(ms|s) +public endpoint answers green$/m);
     expect(done).toMatch(/^ {2}✓ monitor +\d+(ms|s) +healthy for 1s$/m);
-    expect(done).toMatch(/^ {4}✓ alice approved at \d\d:\d\d:\d\d "QA passed"$/m);
+    expect(done).toMatch(/^ {4}✓ alice \(self-declared\) approved at \d\d:\d\d:\d\d "QA passed"$/m);
     expect(done).toMatch(/^ {2}✓ SUCCEEDED in \S+: traffic is on green$/m);
     expect(done).not.toMatch(SPINNER);
     expect(done.match(/^tty-watch: /gm)).toHaveLength(1);

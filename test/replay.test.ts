@@ -74,7 +74,7 @@ describe('replay of recorded histories', () => {
   it('a non-deterministic change (one extra timer before the plan) fails every one of them', async () => {
     await mkdir(MUTANT_DIR, { recursive: true });
     // The workflow bundle's sources: the workflow, the switch types' steps, the analysis types and the types they share.
-    for (const dir of ['workflows', 'switches', 'analysis', 'activities', 'client']) {
+    for (const dir of ['workflows', 'switches', 'analysis', 'activities', 'client', 'notify']) {
       if (existsSync(join(ROOT, dir))) await cp(join(ROOT, dir), join(MUTANT_DIR, dir), { recursive: true });
     }
     const file = join(MUTANT_DIR, 'workflows/phases/plan.ts');

@@ -21,6 +21,11 @@ import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './supp
 const run = promisify(execFile);
 const TOKEN = `ghp_TESTSECRET${randomBytes(15).toString('hex')}`;
 const CODEC_KEY = randomBytes(32).toString('base64');
+// The other secrets a worker holds (issue 12): each distinctive, each in the secret store.
+const ROUTER_TOKEN = `router-TESTSECRET-${randomBytes(12).toString('hex')}`;
+const TSIG_SECRET = randomBytes(32).toString('base64');
+const APP_KEY_LINE = randomBytes(36).toString('base64');
+const APP_KEY = `-----BEGIN RSA PRIVATE KEY-----\n${APP_KEY_LINE}\n${randomBytes(36).toString('base64')}\n-----END RSA PRIVATE KEY-----\n`;
 const CODEC_SERVER_TOKEN = randomBytes(24).toString('hex');
 
 let lab: Lab;
@@ -57,6 +62,9 @@ const workerEnv = (taskQueue: string, extra: Record<string, string> = {}) => ({
   BLUEGREEN_TASK_QUEUE: taskQueue,
   BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0',
   GITHUB_TOKEN: TOKEN,
+  BLUEGREEN_ROUTER_TOKEN: ROUTER_TOKEN,
+  BLUEGREEN_TSIG_SECRET: TSIG_SECRET,
+  GITHUB_APP_PRIVATE_KEY: APP_KEY,
   ...extra,
 });
 
@@ -178,6 +186,9 @@ describe('the GitHub token never leaves the worker', () => {
     for (const [where, text] of Object.entries({ history, description, status, log })) {
       expect(mentions(text, TOKEN), `token in ${where}`).toBe(false);
       expect(mentions(text, 'TESTSECRET'), `token prefix in ${where}`).toBe(false);
+      for (const [name, secret] of Object.entries({ ROUTER_TOKEN, TSIG_SECRET, APP_KEY_LINE, CODEC_KEY })) {
+        expect(mentions(text, secret), `${name} in ${where}`).toBe(false);
+      }
     }
   });
 });
@@ -193,6 +204,7 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(worker.output()).toMatch(new RegExp(`payloads encrypted \\(key ${codec.keyId}\\)`));
+    expect(mentions(worker.output(), CODEC_KEY)).toBe(false);
     const history = await temporalShow(handle.workflowId);
     const payloads = payloadsIn(JSON.parse(history));
     expect(payloads.length).toBeGreaterThan(20);

@@ -18,7 +18,8 @@ import {
   takeSecrets,
   type WorkerPolicy,
 } from '../worker/policy.js';
-import type { DeploymentPlan } from '../workflows/types.js';
+import { judge } from '../workflows/decisions.js';
+import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
 import { runCli, cliEnv, ROOT } from './support/cli-runner.js';
 
 const policyOf = (text: string): WorkerPolicy => parseWorkerPolicy(text, 'bluegreen-worker.yaml');
@@ -241,5 +242,33 @@ describe('bluegreen worker with a broken policy', () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(`${path} is not a valid config (1 problem; nothing was started)`);
     expect(result.stderr).toContain('github.apiRoots: list at least one API root');
+  });
+});
+
+describe('promote needs a promoter the policy allows', () => {
+  const base = {
+    approvalOpen: false,
+    approvalDecided: true,
+    rollbackRequested: false,
+    abortRequested: false,
+    promoted: false,
+  };
+  const status = (promoters?: string[]) =>
+    ({
+      phase: 'monitor',
+      approvers: [],
+      approvals: [],
+      phases: [],
+      ...(promoters ? { promoters } : {}),
+    }) as unknown as DeploymentStatus;
+
+  it('refuses anyone not among the promoters, and everyone when there are none', () => {
+    expect(judge({ by: 'alice' }, 'promote', { ...base, status: status(['alice']) }).ok).toBe(true);
+    const stranger = judge({ by: 'mallory' }, 'promote', { ...base, status: status(['alice']) });
+    expect(stranger).toMatchObject({ ok: false, message: 'mallory may not promote (promoters: alice)' });
+    expect(judge({ by: 'alice' }, 'promote', { ...base, status: status([]) })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^nobody may promote/),
+    });
   });
 });

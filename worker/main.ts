@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
 import { loadTemporalConnection } from '../client/connection.js';
+import { webUiUrl } from '../client/temporal-client.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';
@@ -52,6 +53,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       }),
       policy: loaded.policy,
       secrets,
+      notify: { webUiUrl: (namespace, workflowId) => webUiUrl(temporal.address, namespace, workflowId, env) },
     }),
   });
   console.error(

@@ -172,14 +172,28 @@ export const servicePolicy = z.strictObject({
   approval: approvalPolicy.prefault({}),
 });
 
-/** Notification channels (the notify helper owns this shape): each names the variable of its secret. */
+/**
+ * Notification channels (docs/notifications.md): bluegreen.yaml names them in `notify` and
+ * `approval.escalateTo`; their URLs and signing keys stay here, on the worker, as the names of
+ * the variables that hold them.
+ */
 export const notificationsSection = z
   .array(
-    z.looseObject({
-      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'channel names are lowercase letters, digits and dashes'),
-      /** Variable with the channel's secret (webhook URL, token). */
-      secretEnv: envName('SLACK_WEBHOOK_URL').optional(),
-    }),
+    z
+      .strictObject({
+        /** What bluegreen.yaml calls it, e.g. "qa-slack". */
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'channel names are lowercase letters, digits and dashes'),
+        /** slack: an incoming webhook; teams: a Workflows (or incoming) webhook; webhook: a signed CloudEvent POST. */
+        type: z.enum(['slack', 'teams', 'webhook'], { error: 'expected "slack", "teams" or "webhook"' }),
+        /** Variable holding the webhook URL (the URL itself is the credential for Slack and Teams). */
+        secretEnv: envName('QA_SLACK_WEBHOOK_URL'),
+        /** webhook: variable holding the HMAC-SHA256 key of `X-Bluegreen-Signature-256`. */
+        signingSecretEnv: envName('AUDIT_WEBHOOK_SECRET').optional(),
+      })
+      .refine((c) => c.type !== 'webhook' || c.signingSecretEnv !== undefined, {
+        path: ['signingSecretEnv'],
+        message: 'a webhook channel is signed: name the variable with its key, like "AUDIT_WEBHOOK_SECRET"',
+      }),
   )
   .max(64)
   .default([]);

@@ -91,9 +91,10 @@ export function policySecretFields(policy: WorkerPolicy): Array<{ path: string; 
   return [
     ...policy.routers.map((r, i) => ({ path: `routers.${i}.tokenEnv`, envName: r.tokenEnv })),
     ...policy.dns.keys.map((k, i) => ({ path: `dns.keys.${i}.secretEnv`, envName: k.secretEnv })),
-    ...policy.notifications.flatMap((n, i) =>
-      n.secretEnv ? [{ path: `notifications.${i}.secretEnv`, envName: n.secretEnv }] : [],
-    ),
+    ...policy.notifications.flatMap((n, i) => [
+      { path: `notifications.${i}.secretEnv`, envName: n.secretEnv },
+      ...(n.signingSecretEnv ? [{ path: `notifications.${i}.signingSecretEnv`, envName: n.signingSecretEnv }] : []),
+    ]),
     ...policy.metrics.flatMap((m, i) =>
       Object.entries(m.headers).map(([header, envName]) => ({ path: `metrics.${i}.headers.${header}`, envName })),
     ),
@@ -124,6 +125,13 @@ function policyCrossProblems(policy: WorkerPolicy): ConfigProblem[] {
   const key = twice(policy.dns.keys.map((k) => k.name));
   if (key >= 0)
     problems.push({ path: `dns.keys.${key}.name`, message: `TSIG key ${policy.dns.keys[key]!.name} is listed twice` });
+  const channel = twice(policy.notifications.map((n) => n.name));
+  if (channel >= 0) {
+    problems.push({
+      path: `notifications.${channel}.name`,
+      message: `channel ${policy.notifications[channel]!.name} is listed twice`,
+    });
+  }
   const service = twice(policy.services.map((s) => s.match));
   if (service >= 0) {
     problems.push({

@@ -21,7 +21,12 @@ import { syncPhase } from './phases/sync.js';
 import { verifyPhase } from './phases/verify.js';
 import { windowPhase } from './phases/window.js';
 import { StatusTracker } from './status-tracker.js';
+import { Notifier } from './notifier.js';
+import { notifyOutcome } from './notify-points.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
+
+/** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
+const MAX_REMEMBERED_RUNS = 64;
 
 export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
   const tracker = new StatusTracker(plan);
@@ -30,7 +35,11 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   // Runs the webhook receiver said are finished; bounded, a flood of signals cannot grow it.
   const completedRuns = new Set<number>();
   setHandler(messages.runCompletedSignal, ({ runId }) => {
-    if (Number.isSafeInteger(runId) && completedRuns.size < 1000) completedRuns.add(runId);
+    if (!Number.isSafeInteger(runId)) return;
+    // The newest 64 only: a flood of bogus run ids pushes out old ones, never the next real one
+    // (a full set used to ignore every later wake-up). Polling stays the fallback.
+    completedRuns.add(runId);
+    if (completedRuns.size > MAX_REMEMBERED_RUNS) completedRuns.delete(completedRuns.values().next().value as number);
   });
   // The colors and commit are read by the plan phase, before any other phase runs.
   const ctx: PhaseContext = {
@@ -40,6 +49,7 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     completedRuns,
     records: new GitHubRecords(plan),
     stopNotes: [],
+    notifier: new Notifier(plan, tracker.status),
   } as unknown as PhaseContext;
   try {
     await beforeSwitch(ctx);
@@ -106,6 +116,9 @@ async function rollBack(ctx: PhaseContext, reason: string): Promise<RolledBack> 
 async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: string): Promise<DeploymentStatus> {
   const outcome = typeof end === 'string' ? end : end.outcome;
   const why = typeof end === 'string' ? error : end.reason;
+  notifyOutcome(ctx, outcome, why);
   await ctx.records.finish(outcome, why ?? `deployment ${outcome.toLowerCase()}`);
+  // At most FINAL_NOTIFICATION_WAIT_MS for sends still in flight (none: no wait, no timer).
+  await ctx.notifier.settle();
   return ctx.tracker.complete(outcome, why);
 }

@@ -2,11 +2,13 @@
 // who must act and the exact command (in code spans, so the UI's Markdown does not eat the
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
+import { approverLabel } from './approval-labels.js';
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
 import { analysisSections, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
 import type { DeploymentStatus, PhaseStatus } from './types.js';
+import { inertText, markdownText } from './sanitize.js';
 import { phaseTitle } from './vocabulary.js';
 
 const MARK: Record<PhaseStatus['state'], string> = {
@@ -20,7 +22,8 @@ const MARK: Record<PhaseStatus['state'], string> = {
 const OUTCOME_MARK = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABORTED: '⊘' } as const;
 
 /** Free text (details, errors) as Markdown that shows literally. */
-const literal = (text: string) => text.replace(/([\\`*_[\]<>#|~])/g, '\\$1');
+// Escaped and inert (workflows/sanitize.ts): no link, image, emphasis, HTML or line break survives.
+const literal = (text: string) => markdownText(text, 4_000);
 const code = (text: string) => `\`${text}\``;
 
 export function currentDetails(s: DeploymentStatus): string {
@@ -43,13 +46,15 @@ export function currentDetails(s: DeploymentStatus): string {
     const took = s.endedAt ? ` in ${formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt))}` : '';
     blocks.push(`**${OUTCOME_MARK[s.outcome]} ${s.outcome}**${literal(where)}${took} — ${what}`);
     const failedRun = s.phases.find((p) => p.state === 'failed' && p.url);
-    const lines = [s.error ? literal(s.error) : '', failedRun?.url ? `Failed run: ${failedRun.url}` : ''].filter(Boolean);
+    const lines = [s.error ? literal(s.error) : '', failedRun?.url ? `Failed run: ${inertText(failedRun.url, 500)}` : ''].filter(
+      Boolean,
+    );
     if (lines.length > 0) blocks.push(lines.join('  \n'));
   } else {
     blocks.push(`**${literal(phaseTitle(s, s.phase))}** — ${what}`);
     const lines = [
       current?.detail ? literal(current.detail) : '',
-      current?.url && current.state === 'running' ? `GitHub run in progress: ${current.url}` : '',
+      current?.url && current.state === 'running' ? `GitHub run in progress: ${inertText(current.url, 500)}` : '',
     ].filter(Boolean);
     if (lines.length > 0) blocks.push(lines.join('  \n'));
     blocks.push(...nextStepBlocks(s));
@@ -57,7 +62,7 @@ export function currentDetails(s: DeploymentStatus): string {
 
   const decisions = s.approvals.map(
     (a) =>
-      `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(a.by)} at ${a.at.slice(11, 19)} UTC` +
+      `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(approverLabel(a))} at ${a.at.slice(11, 19)} UTC` +
       `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));

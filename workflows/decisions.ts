@@ -67,6 +67,13 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
   switch (kind) {
     case 'approve':
     case 'reject': {
+      if (status.gate) {
+        return {
+          ok: false,
+          decision,
+          message: `this deployment takes approvals on GitHub only (a required reviewer of ${status.gate.environment}, verified by GitHub): ${status.gate.url ? `${status.gate.url} → Review deployments, or ` : ''}npx bluegreen ${kind} ${status.service} with your own GITHUB_TOKEN`,
+        };
+      }
       if (ctx.approvalDecided) return { ok: false, decision, message: 'the approval was already decided' };
       if (!ctx.approvalOpen) {
         return { ok: false, decision, message: `not waiting for approval (phase: ${status.phase})` };

@@ -62,14 +62,14 @@ export function checkName(raw: unknown): NameCheck {
 }
 
 /**
- * Inert text escaped for Markdown: every character Markdown or HTML gives a meaning is
- * backslash-escaped (links, images, emphasis, headings, lists, tables, HTML tags, entities),
+ * Inert text escaped for Markdown: every character Markdown or HTML gives a meaning inside a
+ * line is backslash-escaped (links, images, emphasis, code, headings, tables, HTML tags, entities),
  * so a comment shows as the words it is and cannot forge a paragraph or a link.
  */
 export function markdownText(text: unknown, max = MAX_INERT_LENGTH): string {
   return (
     inertText(text, max)
-      .replace(/[\\`*_{}[\]()<>#+\-.!|~=:"'&$^]/g, '\\$&')
+      .replace(/[\\`*_{}[\]()<>#!|~&]/g, '\\$&')
       // A zero-width non-joiner after a scheme: no renderer's autolinking turns it into a link.
       .replace(/(https?|ftp|mailto|www)/gi, '$1\u200c')
   );
@@ -82,4 +82,23 @@ export function markdownCode(text: unknown, max = MAX_INERT_LENGTH): string {
   const fence = '`'.repeat(longest + 1);
   const pad = inert.startsWith('`') || inert.endsWith('`') || inert === '' ? ' ' : '';
   return `${fence}${pad}${inert}${pad}${fence}`;
+}
+
+const inertCache = new WeakMap<object, unknown>();
+
+/**
+ * A copy of plain data (a status, a record) with every string made inert (`inertText`, up to
+ * `max` characters each): what the CLI renders of a deployment can hold no escape sequence and
+ * no line break, whichever field an outsider managed to fill.
+ */
+export function inertDeep<T>(value: T, max = 4_000): T {
+  if (typeof value === 'string') return inertText(value, max) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const cached = inertCache.get(value);
+  if (cached !== undefined) return cached as T;
+  const copy = Array.isArray(value)
+    ? value.map((item) => inertDeep(item, max))
+    : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inertDeep(item, max)]));
+  inertCache.set(value, copy);
+  return copy as T;
 }

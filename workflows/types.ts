@@ -1,5 +1,6 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+import type { NotifyPlan } from '../notify/events.js';
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
@@ -129,6 +130,8 @@ export interface DeploymentPlan {
    * another worker (how fast a dead worker is noticed). Absent in plans of older clients.
    */
   timeouts?: { heartbeatMs: number };
+  /** Who hears of which events (channel names the worker resolves), reminders at the gate. */
+  notify?: NotifyPlan;
   /**
    * Checks run besides health and color (analysis/types.ts CheckPlan), e.g. metric queries:
    * verify's against the target environment, monitor's under traffic. Absent in older plans.
@@ -229,6 +232,28 @@ export interface ApprovalRecord {
   /** false when the name is not on the approvers list: recorded, ignored. */
   counted: boolean;
   note?: string;
+  /**
+   * true: `by` is a GitHub login GitHub vouches for (approval via GitHub, read from the gate
+   * run's review log); absent: `by` is whatever the sender typed (self-declared).
+   */
+  verified?: boolean;
+  /** The gate run the review was given on (approval via GitHub). */
+  gateRunId?: number;
+}
+
+/** The QA gate held by GitHub (approval via GitHub), as the status shows it. */
+export interface GateStatus {
+  /** The repository the gate runs in (where `bluegreen approve` reviews it). */
+  github: GitHubRepoRef;
+  environment: string;
+  /** Who GitHub lets review it (logins and `org/team`). */
+  reviewers: string[];
+  /** The gate run waiting now, if any. */
+  runId?: number;
+  url?: string;
+  approvalsNeeded: number;
+  /** Logins whose verified approval counted so far. */
+  approvedBy: string[];
 }
 
 /** A signal that changed nothing: a malformed payload, a name not allowed, the wrong moment. */
@@ -256,6 +281,10 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Approval via GitHub: the gate and its progress. */
+  gate?: GateStatus;
+  /** Who started the deployment as GitHub knows them (the deployment record's creator). */
+  deployer?: { login: string; verified: true };
   /** Who may promote, from the worker's policy; absent: no restriction was recorded (older runs). */
   promoters?: string[];
   /**
@@ -293,6 +322,8 @@ export interface DeploymentStatus {
   };
   /** Per-nameserver results of the last DNS verification (when `dns` is configured). */
   dns?: DnsStatus;
+  /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
+  notifications?: NotificationsStatus;
   error?: string;
   /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
   metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
@@ -312,4 +343,9 @@ export interface TestRunStatus {
   url?: string;
   /** e.g. `ended failure at job "e2e", step "checkout flow": <url>` */
   detail?: string;
+}
+
+export interface NotificationsStatus {
+  sent: number;
+  failed: { channel: string; event: string; at: string; error: string }[];
 }

@@ -5,6 +5,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as messages from '../../workflows/messages.js';
 import { findDeployment, QUERY_TIMEOUT_MS } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
+import { decideOnGitHub } from '../github-identity.js';
 import { connectCli } from '../temporal-client.js';
 
 export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override-window';
@@ -44,6 +45,18 @@ export async function decide(decision: DecisionName, service: string, options: D
       throw refused(
         `the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`,
       );
+    }
+    if (status.gate && (decision === 'approve' || decision === 'reject')) {
+      // Approvals of this deployment are GitHub's to verify: the review is given as the operator.
+      console.log(
+        await decideOnGitHub(
+          status,
+          status.gate.github,
+          decision,
+          (decision === 'approve' ? options.comment : options.reason) ?? '',
+        ),
+      );
+      return EXIT.SUCCEEDED;
     }
     const payload =
       decision === 'approve'

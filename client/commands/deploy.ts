@@ -9,6 +9,7 @@ import { switchOf } from '../../switches/registry.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
+import { recordDeployerForPlan } from '../github-identity.js';
 import { resolvePlan } from '../plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { connectCli, webUiUrl } from '../temporal-client.js';
@@ -27,7 +28,7 @@ export interface DeployOptions {
 
 export async function deploy(options: DeployOptions): Promise<number> {
   const config = await loadConfigFile(configPath(options.config));
-  const plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
+  let plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
   const preview = await previewPlan(plan);
   if (preview.activeColor && plan.requestedColor === preview.activeColor) {
     throw refused(
@@ -38,6 +39,8 @@ export async function deploy(options: DeployOptions): Promise<number> {
     console.log(options.json ? JSON.stringify({ plan, ...preview }, null, 2) : describePlan(plan, preview));
     return EXIT.SUCCEEDED;
   }
+  // Approval via GitHub: the deployment record is created as the operator, so GitHub says who deploys.
+  plan = await recordDeployerForPlan(plan, preview.targetColor, preview.sha);
   const cli = await connectCli();
   try {
     const handle = await startDeployment(cli.client, plan, {

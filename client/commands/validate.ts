@@ -1,6 +1,7 @@
 // `bluegreen validate -c bluegreen.yaml`: every problem at once, nothing started.
 import { ConfigError, loadConfigFile } from '../config.js';
 import { EXIT } from '../errors.js';
+import { notifyPolicyProblems } from '../notify-policy-check.js';
 import { resolvePlan } from '../plan.js';
 import { configPath } from './config-path.js';
 
@@ -9,6 +10,8 @@ export async function validate(options: { config?: string; json?: boolean }): Pr
   try {
     const config = await loadConfigFile(path);
     const plan = resolvePlan(config, { requestedBy: 'validate' });
+    const channelProblems = await notifyPolicyProblems(plan);
+    if (channelProblems.length > 0) throw new ConfigError(path, channelProblems);
     if (options.json) console.log(JSON.stringify({ valid: true, file: path, config }, null, 2));
     else console.log(`${path}: valid (service ${plan.service}, ${plan.github.owner}/${plan.github.repo})`);
     return EXIT.SUCCEEDED;

@@ -17,6 +17,7 @@ import {
   type DevServerSettings,
 } from '../../lab/temporal-dev-server.js';
 import { workflowBundle } from './harness.js';
+import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BLUEGREEN_BIN = join(ROOT, 'bin', 'bluegreen.js');
@@ -169,6 +170,8 @@ export interface WorkerProcessOptions {
   name?: string;
   /** Wait until the worker polls. @default true */
   waitUntilRunning?: boolean;
+  /** More environment for the worker, e.g. BLUEGREEN_WORKER_POLICY and the secrets it names. */
+  env?: Record<string, string>;
 }
 
 /** Spawns `node bin/bluegreen.js worker --task-queue <q>` and waits until it polls its queue. */
@@ -185,6 +188,9 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
         }
       : {}),
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
+    // The lab's GitHub, router and Knot listen on loopback: the worker's policy must serve them.
+    ...labWorkerPolicyEnv(),
+    ...options.env,
   });
   const worker = new ManagedProcess(
     options.name ?? `worker(${options.taskQueue})`,

@@ -1,8 +1,14 @@
 // approval: the QA gate. Waits (durably, for days if need be) for an approve or reject from
 // someone on the approvers list; no decision within the timeout aborts, traffic untouched.
-import { condition } from '@temporalio/workflow';
+// Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
+// themselves, and the status calls that self-declared.
+import { condition, patched } from '@temporalio/workflow';
+import { SELF_DECLARED } from '../approval-labels.js';
+import { approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration, orList } from '../format.js';
+import { notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
+import { approveViaGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';
 
 export async function approvalPhase(ctx: PhaseContext): Promise<void> {
@@ -10,6 +16,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();
+  if (approvesViaGitHub(plan) && patched('approval-via-github')) return approveViaGitHub(ctx);
   const approvers = plan.approval.approvers;
   const who = approvers.length > 0 ? orList(approvers) : 'anyone';
   tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
@@ -23,7 +30,9 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
       warning,
   );
   human.approvalOpen = true;
+  const stopReminders = notifyApprovalWaiting(ctx);
   const decided = await condition(() => human.approval !== undefined, plan.approval.timeoutMs);
+  stopReminders();
   human.approvalOpen = false;
   tracker.setWaitingFor(undefined);
   if (!decided || !human.approval) {
@@ -31,9 +40,15 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     throw new DeploymentStop('ABORTED', `no approval within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`);
   }
   const { kind, by, text } = human.approval;
+  notifyEvent(ctx, {
+    type: kind === 'reject' ? 'rejected' : 'approved',
+    phase: 'approval',
+    by,
+    ...(text ? { detail: text } : {}),
+  });
   if (kind === 'reject') {
-    tracker.finish('approval', 'failed', `rejected by ${by}`);
-    throw new DeploymentStop('ABORTED', `rejected by ${by}: ${text ?? 'no reason given'}; traffic untouched`);
+    tracker.finish('approval', 'failed', `rejected by ${by} (${SELF_DECLARED})`);
+    throw new DeploymentStop('ABORTED', `rejected by ${by} (${SELF_DECLARED}): ${text ?? 'no reason given'}; traffic untouched`);
   }
-  tracker.finish('approval', 'succeeded', `approved by ${by}${text ? `: ${text}` : ''}`);
+  tracker.finish('approval', 'succeeded', `approved by ${by} (${SELF_DECLARED})${text ? `: ${text}` : ''}`);
 }

@@ -3,6 +3,7 @@
 // them, the runs the webhook receiver said are finished, and the GitHub Deployment records.
 import type { GitHubRecords } from '../github-records.js';
 import type { HumanInput } from '../human-input.js';
+import type { Notifier } from '../notifier.js';
 import type { StatusTracker } from '../status-tracker.js';
 import type { Color, DeploymentPlan } from '../types.js';
 
@@ -15,6 +16,8 @@ export interface PhaseContext {
   readonly records: GitHubRecords;
   /** What stopping left behind, for the final message (e.g. "deploy-green.yml run 7 cancelled on GitHub"). */
   readonly stopNotes: string[];
+  /** Notifications at the decision points (background sends; no-op without `plan.notify`). */
+  readonly notifier: Notifier;
   /** The color live when the deployment started; set by the plan phase. */
   active: Color;
   /** The color being deployed; set by the plan phase. */

@@ -13,6 +13,7 @@ import type { AnalysisResult } from '../../analysis/metric-tally.js';
 import { monitorAnalysis, settleMonitorAnalysis } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
+import { notifyEvent } from '../notify-points.js';
 
 /** Returns why to roll back, or undefined when the new color held (or was promoted). */
 export async function monitorPhase(ctx: PhaseContext): Promise<string | undefined> {
@@ -112,6 +113,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
     return undefined;
   }
   tracker.finish('monitor', 'failed', reason);
+  notifyEvent(ctx, { type: 'analysis-failed', phase: 'monitor', ...(reason ? { detail: reason } : {}) });
   if (plan.rollback.automatic) return reason;
   // No automatic rollback: a human decides, the deployment waits for them.
   tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or npx bluegreen promote ${plan.service} --by <name>`);

@@ -6,8 +6,10 @@ import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
+import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
+import { notifyEvent } from '../notify-points.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
@@ -52,9 +54,12 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
   }
   if (plan.revert) tracker.status.revertOf = plan.revert.of;
   tracker.setColors(ctx.active, ctx.target, ctx.sha);
+  notifyEvent(ctx, { type: 'started', phase: 'plan', by: ctx.plan.requestedBy });
   await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(ctx.active, ctx.target, ctx.sha);
+  // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
+  await checkGitHubApprovalSetup(ctx);
   tracker.finish('plan', 'succeeded', `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${env.branch})`);
 }
 

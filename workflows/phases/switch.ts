@@ -8,6 +8,7 @@ import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';
 import type { Color } from '../types.js';
 import type { PhaseContext } from './context.js';
+import { notifyEvent, phaseUrl } from '../notify-points.js';
 
 /**
  * How often, at most, the public endpoint is read while waiting for a switch to show (DNS/TTL
@@ -34,6 +35,13 @@ export async function switchPhase(ctx: PhaseContext): Promise<string | undefined
     return `switch not confirmed: ${err.message}`;
   }
   tracker.finish('switch', 'succeeded', `public endpoint answers ${target}${note ? `; ${note}` : ''}`);
+  const switchRun = phaseUrl(ctx, 'switch');
+  notifyEvent(ctx, {
+    type: 'switched',
+    phase: 'switch',
+    detail: `public endpoint answers ${target}`,
+    ...(switchRun ? { runUrl: switchRun } : {}),
+  });
   return undefined;
 }
 

@@ -6,6 +6,7 @@ import { deployInputs } from '../dispatch-inputs.js';
 import { describeFailure } from '../failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import type { PhaseContext } from './context.js';
+import { notifyEvent } from '../notify-points.js';
 
 export async function syncPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, active } = ctx;
@@ -38,7 +39,8 @@ export async function syncPhase(ctx: PhaseContext): Promise<void> {
     }
     tracker.finish('sync', 'succeeded', `${oldEnv.branch} ${merge.result === 'merged' ? 'merged' : 'already level'}`);
   } catch (err) {
-    if (err instanceof GitHubRunFailed) tracker.finish('sync', 'failed', `redeploy of ${active} ${err.description}`);
-    else tracker.finish('sync', 'failed', describeFailure(err));
+    const why = err instanceof GitHubRunFailed ? `redeploy of ${active} ${err.description}` : describeFailure(err);
+    tracker.finish('sync', 'failed', why);
+    notifyEvent(ctx, { type: 'sync-failed', phase: 'sync', detail: why });
   }
 }

@@ -1,0 +1,98 @@
+// What a notification is about: one decision point of a deployment, as plain data. Pure and
+// sandbox-safe (no Node built-ins, no clocks): the workflow builds these, activities render them.
+import type { Color, PhaseName } from '../workflows/types.js';
+
+/** The events a channel can subscribe to, in the order a deployment meets them. */
+export const NOTIFY_EVENTS = [
+  'started',
+  'approval-waiting',
+  'approved',
+  'rejected',
+  'switched',
+  'analysis-failed',
+  'rolled-back',
+  'sync-failed',
+  'succeeded',
+  'failed',
+  'aborted',
+] as const;
+
+export type NotifyEventType = (typeof NOTIFY_EVENTS)[number];
+
+/** One thing that happened to a deployment, with what a human needs to act on it. */
+export interface NotificationEvent {
+  type: NotifyEventType;
+  service: string;
+  deploymentId: string;
+  /** The color traffic was on when the deployment started, and the one it deploys. */
+  from?: Color;
+  to?: Color;
+  sha?: string;
+  /** The phase the deployment was in (for `failed`: where it failed). */
+  phase: PhaseName;
+  /** Workflow time of the event, ISO 8601. */
+  at: string;
+  /** Who started it, approved, rejected or asked for the rollback. */
+  by?: string;
+  /**
+   * The words of the status for this moment (the same text the CLI and the Web UI show): the
+   * error, the phase detail, the comment or the reason. Untrusted: sanitised when rendered.
+   */
+  detail?: string;
+  /** approval-waiting: who may approve and the exact command. */
+  approvers?: string[];
+  command?: string;
+  /** approval-waiting with approvals through GitHub: the page where reviewers approve. */
+  reviewUrl?: string;
+  /** The GitHub Actions run of the moment (deploy, switch, the failing step's run). */
+  runUrl?: string;
+  /** succeeded: the whole deployment; rolled-back: how long traffic was on the bad color. */
+  durationMs?: number;
+  /** approval-waiting: the n-th reminder (absent on the first message). */
+  reminder?: number;
+  /** approval-waiting: sent to the escalation channels after `approval.escalateAfter`. */
+  escalation?: boolean;
+}
+
+/**
+ * The event's identity: the same on every attempt and every worker, unique per deployment and
+ * moment. It is the CloudEvent `id` and the `X-Bluegreen-Delivery` header, so a receiver that
+ * deduplicates sees one message per event however often a send was retried.
+ */
+export function eventKey(event: Pick<NotificationEvent, 'deploymentId' | 'type' | 'reminder' | 'escalation'>): string {
+  const suffix = event.escalation ? '.escalation' : event.reminder ? `.reminder-${event.reminder}` : '';
+  return `${event.deploymentId}.${event.type}${suffix}`;
+}
+
+/** A subscription of a channel (a name the worker resolves) to some events. */
+export interface NotifySubscription {
+  channel: string;
+  events: NotifyEventType[];
+}
+
+/** What the plan carries about notifications: channel names and timings, never URLs or secrets. */
+export interface NotifyPlan {
+  subscriptions: NotifySubscription[];
+  /** Re-send approval-waiting to its subscribers this often while the gate waits. */
+  remindEveryMs?: number;
+  /** After this long at the gate, tell `escalateTo` too (once). */
+  escalateAfterMs?: number;
+  escalateTo: string[];
+}
+
+/** The channels subscribed to an event (each once, in the order of the config). */
+export function channelsFor(plan: NotifyPlan | undefined, event: Pick<NotificationEvent, 'type' | 'escalation'>): string[] {
+  if (!plan) return [];
+  const names = event.escalation
+    ? plan.escalateTo
+    : plan.subscriptions.filter((s) => s.events.includes(event.type)).map((s) => s.channel);
+  return [...new Set(names)];
+}
+
+/** Every channel name the plan refers to, with the config path it came from. */
+export function channelReferences(plan: NotifyPlan): { channel: string; path: string }[] {
+  return [
+    ...plan.subscriptions.map((s, i) => ({ channel: s.channel, path: `notify.${i}.channel` })),
+    ...plan.escalateTo.map((channel, i) => ({ channel, path: `approval.escalateTo.${i}` })),
+  ];
+}

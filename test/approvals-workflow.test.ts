@@ -1,0 +1,202 @@
+// Approval via GitHub, whole deployments on the dev server against the lab: the deployer (dave)
+// records the deployment with their own token, QA engineers review the gate run with theirs,
+// and the workflow reads from GitHub who decided. GitHub refuses who may not review; bluegreen
+// refuses the deployer's own approval, and approvals of another build.
+import { Octokit } from '@octokit/rest';
+import { describe, expect } from 'vitest';
+import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
+import { startDeployment } from '../client/start-deployment.js';
+import type { Lab } from '../lab/index.js';
+import { gateInputs } from '../workflows/gate-inputs.js';
+import * as messages from '../workflows/messages.js';
+import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import { it } from './support/fixture.js';
+import { labPlan, waitForStatus } from './support/harness.js';
+
+const VIA_GITHUB = {
+  approval: { via: 'github', environment: 'qa', approvers: ['datatruck/qa', 'dave'], timeout: '1h' },
+  monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
+  sync: { enabled: false },
+};
+
+/** The gate waits on GitHub for a reviewer: its run id is in the status. */
+const gateWaiting = (runIdNot?: number) => (s: DeploymentStatus) =>
+  s.phase === 'approval' && s.gate?.runId !== undefined && s.gate.runId !== runIdNot && s.waitingFor !== undefined;
+
+function setUpGate(lab: Lab): void {
+  // QA (team qa) and dave, the lead who also deploys, may review; GitHub's own self-review rule
+  // cannot help here: the worker, not dave, triggers the gate run.
+  lab.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa', 'dave'] });
+}
+
+/** What `npx bluegreen deploy` does with approval via GitHub: records the deployment as dave. */
+async function planAsDave(lab: Lab, service: string, overrides: Record<string, unknown> = {}): Promise<DeploymentPlan> {
+  const plan = labPlan(lab, service, { ...VIA_GITHUB, ...overrides });
+  return recordDeployerForPlan(plan, 'green', lab.github.branchHead('green'), {
+    GITHUB_TOKEN: lab.github.reviews.tokenOf('dave'),
+  });
+}
+
+/** What `npx bluegreen approve|reject` does: reviews the gate run with the person's own token. */
+const review = (lab: Lab, status: DeploymentStatus, login: string, decision: 'approve' | 'reject', text: string) =>
+  decideOnGitHub(status, status.gate!.github, decision, text, { GITHUB_TOKEN: lab.github.reviews.tokenOf(login) });
+
+describe('approval via GitHub', () => {
+  it('QA approves with their own token: SUCCEEDED, the status names the verified login', async ({
+    lab,
+    worker,
+    client,
+    taskQueue,
+  }) => {
+    void worker;
+    setUpGate(lab);
+    const plan = await planAsDave(lab, 'svc-gh-approve');
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const waiting = await waitForStatus(handle, gateWaiting());
+    expect(waiting.deployer).toEqual({ login: 'dave', verified: true });
+    expect(waiting.gate).toMatchObject({ environment: 'qa', reviewers: ['datatruck/qa', 'dave'], approvalsNeeded: 1 });
+    expect(waiting.waitingFor).toContain('npx bluegreen approve svc-gh-approve');
+    expect(lab.github.run(waiting.gate!.runId!)!.status).toBe('waiting');
+    // A signal cannot approve a deployment that takes approvals on GitHub.
+    const refused = await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice' }] }).catch((e: unknown) => e);
+    const why = refused as { cause?: { message?: string } };
+    expect(String(why.cause?.message ?? refused)).toMatch(/takes approvals on GitHub only/);
+
+    expect(await review(lab, waiting, 'alice', 'approve', 'QA passed on green')).toMatch(/approved gate run \d+ on GitHub/);
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by @alice (verified by GitHub)');
+    expect(result.approvals).toMatchObject([
+      { by: 'alice', decision: 'approved', comment: 'QA passed on green', counted: true, verified: true },
+    ]);
+    expect(lab.router.activeColor).toBe('green');
+    expect(lab.github.dispatchCount('qa-gate.yml')).toBe(1);
+    const record = lab.github.deployments.find((d) => d.id === plan.deployer!.githubDeploymentId)!;
+    expect(record.creator).toBe('dave');
+    expect(record.statuses.map((s) => s.description)).toContain('approved by @alice (verified by GitHub); switching traffic');
+  });
+
+  it('the deployer approves their own: refused and recorded, the gate opens again; then QA approves', async ({
+    lab,
+    worker,
+    client,
+    taskQueue,
+  }) => {
+    void worker;
+    setUpGate(lab);
+    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-self'), { taskQueue });
+    const first = await waitForStatus(handle, gateWaiting());
+    await review(lab, first, 'dave', 'approve', 'looks fine to me');
+    const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
+    expect(second.phase).toBe('approval');
+    expect(second.approvals).toMatchObject([
+      {
+        by: 'dave',
+        counted: false,
+        verified: true,
+        note: '@dave started this deployment and may not approve it (allowSelfApproval: false)',
+      },
+    ]);
+    // A reader who is no reviewer is refused by GitHub itself, and told so.
+    await expect(review(lab, second, 'erin', 'approve', 'ok')).rejects.toThrow(/GitHub says you may not review 'qa'/);
+    await review(lab, second, 'bob', 'approve', 'QA passed');
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
+      ['dave', false],
+      ['bob', true],
+    ]);
+    expect(lab.github.dispatchCount('qa-gate.yml')).toBe(2);
+  });
+
+  it('a rejection: ABORTED with the reviewer’s comment, traffic untouched', async ({ lab, worker, client, taskQueue }) => {
+    void worker;
+    setUpGate(lab);
+    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-reject'), { taskQueue });
+    const waiting = await waitForStatus(handle, gateWaiting());
+    await review(lab, waiting, 'bob', 'reject', 'checkout page broken');
+    const result = await handle.result();
+    expect(result.outcome).toBe('ABORTED');
+    expect(result.error).toBe('rejected by @bob (verified by GitHub): checkout page broken; traffic untouched');
+    expect(lab.router.activeColor).toBe('blue');
+  });
+
+  it('an approval given on a gate run for another SHA is not taken', async ({ lab, worker, client, taskQueue }) => {
+    void worker;
+    setUpGate(lab);
+    const plan = await planAsDave(lab, 'svc-gh-other-sha');
+    // Someone with Actions write dispatches a gate named like this deployment's, for an old build.
+    const correlationId = `${plan.deploymentId}.approval-1`;
+    const dave = new Octokit({ baseUrl: lab.githubUrl, auth: lab.github.reviews.tokenOf('dave') });
+    await dave.rest.actions.createWorkflowDispatch({
+      owner: lab.owner,
+      repo: lab.repo,
+      workflow_id: 'qa-gate.yml',
+      ref: 'production',
+      inputs: gateInputs(correlationId, 'green', lab.github.initialSha, lab.appUrls.green),
+    });
+    const fake = lab.github.runs.find((r) => r.workflow === 'qa-gate.yml')!;
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const waiting = await waitForStatus(handle, gateWaiting());
+    expect(waiting.gate!.runId).not.toBe(fake.id);
+    await until(() => lab.github.run(fake.id)!.status === 'waiting');
+    lab.github.reviews.review(fake.id, 'alice', 'approved', 'approved the old build');
+    await lab.github.waitForRun(fake.id);
+    await new Promise((r) => setTimeout(r, 500));
+    const still = await handle.query(messages.statusQuery);
+    expect(still.phase).toBe('approval');
+    expect(still.approvals).toEqual([]);
+    await review(lab, still, 'alice', 'approve', 'approved this build');
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.approvals).toMatchObject([{ by: 'alice', comment: 'approved this build', gateRunId: waiting.gate!.runId }]);
+  });
+
+  it('abort while the gate waits: ABORTED, and the gate run is cancelled on GitHub', async ({
+    lab,
+    worker,
+    client,
+    taskQueue,
+  }) => {
+    void worker;
+    setUpGate(lab);
+    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-abort'), { taskQueue });
+    const waiting = await waitForStatus(handle, gateWaiting());
+    await handle.signal(messages.abortSignal, { by: 'carol', reason: 'wrong branch' });
+    const result = await handle.result();
+    expect(result.outcome).toBe('ABORTED');
+    expect(result.error).toMatch(/aborted by carol: wrong branch/);
+    await until(() => lab.github.run(waiting.gate!.runId!)!.conclusion === 'cancelled');
+  });
+
+  it('an environment without required reviewers is refused at plan, saying how to configure it', async ({ lab, deploy }) => {
+    lab.github.reviews.addQaGate('qa', { reviewers: [] });
+    const { handle } = await deploy('svc-gh-open', {
+      ...VIA_GITHUB,
+      approval: { ...VIA_GITHUB.approval, allowSelfApproval: true },
+    });
+    const result = await handle.result();
+    expect(result.outcome).toBe('FAILED');
+    expect(result.phases.find((p) => p.name === 'plan')?.state).toBe('failed');
+    expect(result.error).toMatch(
+      /has no required reviewers, so the QA gate would pass by itself: add them under Settings → Environments → qa/,
+    );
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(0);
+  });
+
+  it('without a deployer GitHub can vouch for, self-approval cannot be ruled out: refused at plan', async ({ lab, deploy }) => {
+    setUpGate(lab);
+    const { handle } = await deploy('svc-gh-anonymous', VIA_GITHUB);
+    const result = await handle.result();
+    expect(result.outcome).toBe('FAILED');
+    expect(result.error).toMatch(/GitHub cannot say who started it.*npx bluegreen deploy.*GITHUB_TOKEN set to your own token/);
+  });
+});
+
+async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,154 @@
+// The workflow side of notifications: `notify(event)` at a decision point starts one activity
+// per subscribed channel and returns at once; a failing channel is recorded in the status and
+// never delays or changes the deployment. `remindWhileWaiting` re-sends approval-waiting on
+// workflow timers (a worker restart loses none) and escalates once. `settle()` at the very end
+// waits at most FINAL_NOTIFICATION_WAIT_MS for sends still in flight.
+//
+// Exactly once, honestly: each (event, channel) is one activity, completed once in history; its
+// retries carry the same dedupe key (the CloudEvent id, `X-Bluegreen-Delivery`). A receiver that
+// deduplicates sees one message; Slack and Teams do not deduplicate, so a send whose POST arrived
+// but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
+import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import type { NotifyActivities } from '../activities/notify/index.js';
+import { channelsFor, type NotificationEvent } from '../notify/events.js';
+import { describeFailure } from './failures.js';
+import type { DeploymentPlan, DeploymentStatus } from './types.js';
+
+/** Deployments started before notifications existed never reach this code (their plans have no `notify`). */
+export const NOTIFICATIONS_PATCH = 'notifications';
+
+/** At the end, sends still in flight get this long before the workflow completes without them. */
+export const FINAL_NOTIFICATION_WAIT_MS = 2_000;
+
+/** A gate that waits for days with a short remindEvery stops reminding after this many. */
+export const MAX_REMINDERS = 100;
+
+/** The status keeps this many failures, newest last. */
+const MAX_FAILURES = 20;
+
+/**
+ * One attempt waits up to the activity's own HTTP timeout (10s); 4 attempts over ~7s of
+ * backoff, then the failure is reported. A 4xx answer (a deleted hook) is not retried. The send
+ * heartbeats, so a worker that dies mid-send is noticed within the plan's heartbeat timeout.
+ */
+const senderFor = (plan: DeploymentPlan) =>
+  proxyActivities<NotifyActivities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: plan.timeouts?.heartbeatMs ?? 20_000,
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '10s',
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: ['NotificationRejected'],
+    },
+  });
+
+/** What the caller says; the notifier adds the service, the deployment id and the time. */
+export type EventInput = Omit<NotificationEvent, 'service' | 'deploymentId' | 'at'>;
+
+export class Notifier {
+  private readonly enabled: boolean;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly sender: ReturnType<typeof senderFor>;
+
+  constructor(
+    private readonly plan: DeploymentPlan,
+    private readonly status: DeploymentStatus,
+    /** Called when the status changed (the Web UI's details). */
+    private readonly changed: () => void = () => undefined,
+  ) {
+    this.enabled = plan.notify !== undefined && patched(NOTIFICATIONS_PATCH);
+    this.sender = senderFor(plan);
+  }
+
+  /** Starts the sends of `event` to every subscribed channel, in the background. */
+  notify(input: EventInput): void {
+    if (!this.enabled) return;
+    const event: NotificationEvent = {
+      ...input,
+      service: this.plan.service,
+      deploymentId: this.plan.deploymentId,
+      at: new Date().toISOString(),
+    };
+    for (const channel of channelsFor(this.plan.notify, event)) {
+      // Not cancellable: an abort or the end of a phase must not cut a message off.
+      const send = CancellationScope.nonCancellable(() =>
+        this.sender.sendNotification.executeWithOptions({ summary: `notify ${channel}: ${describe(event)}` }, [
+          { channel, event },
+        ]),
+      ).then(
+        () => this.record(),
+        (err: unknown) =>
+          this.record({ channel, event: describe(event), at: new Date().toISOString(), error: describeFailure(err) }),
+      );
+      this.inFlight.add(send);
+      void send.finally(() => this.inFlight.delete(send));
+    }
+  }
+
+  /**
+   * While the approval gate waits: approval-waiting again every `remindEvery`, and once to the
+   * escalation channels after `escalateAfter`. Returns the function that stops it.
+   */
+  remindWhileWaiting(input: EventInput, gateTimeoutMs: number): () => void {
+    const { remindEveryMs, escalateAfterMs } = this.plan.notify ?? {};
+    if (!this.enabled || (remindEveryMs === undefined && escalateAfterMs === undefined)) return () => undefined;
+    const scope = new CancellationScope();
+    const gateOpened = Date.now();
+    const reminding = scope.run(async () => {
+      let reminders = 0;
+      let escalated = escalateAfterMs === undefined;
+      for (;;) {
+        const nextReminder =
+          remindEveryMs !== undefined && reminders < MAX_REMINDERS ? (reminders + 1) * remindEveryMs : Infinity;
+        const nextEscalation = escalated ? Infinity : escalateAfterMs!;
+        const next = Math.min(nextReminder, nextEscalation);
+        if (next === Infinity || next >= gateTimeoutMs) return;
+        // From the gate's opening in workflow time, so late timers do not add up to drift, and
+        // a reminder already due (a timer fired late) goes out without another timer.
+        const wait = next - (Date.now() - gateOpened);
+        if (wait > 0) await sleep(wait);
+        if (next === nextEscalation) {
+          escalated = true;
+          this.notify({ ...input, escalation: true, durationMs: next });
+        }
+        if (next === nextReminder) {
+          reminders += 1;
+          this.notify({ ...input, reminder: reminders, durationMs: next });
+        }
+      }
+    });
+    reminding.catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+    return () => scope.cancel();
+  }
+
+  /** The very end: waits for sends in flight, at most FINAL_NOTIFICATION_WAIT_MS (no timer when none are). */
+  async settle(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    await Promise.race([Promise.all([...this.inFlight]), sleep(FINAL_NOTIFICATION_WAIT_MS)]);
+  }
+
+  private record(failure?: NonNullable<DeploymentStatus['notifications']>['failed'][number]): void {
+    const notifications = (this.status.notifications ??= { sent: 0, failed: [] });
+    if (!failure) notifications.sent += 1;
+    else notifications.failed = [...notifications.failed, failure].slice(-MAX_FAILURES);
+    this.changed();
+  }
+}
+
+/** "approval-waiting (reminder 2)", for summaries and the status. */
+function describe(event: NotificationEvent): string {
+  return event.escalation
+    ? `${event.type} (escalation)`
+    : event.reminder
+      ? `${event.type} (reminder ${event.reminder})`
+      : event.type;
+}
+
+/** "notification to qa-slack failed: 404 no_service", as the status and the CLI say it. */
+export function describeNotificationFailure(failure: { channel: string; event: string; error: string }): string {
+  return `notification to ${failure.channel} failed: ${failure.error} (${failure.event})`;
+}
