@@ -21,7 +21,8 @@ import {
 } from './github-common.js';
 import { GITHUB_ERROR_TYPES } from '../workflows/github-error-types.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
-import { mismatch, titleCarriesCorrelationId, type ListedRun, type RunExpectation } from './github-run-match.js';
+import { findCorrelationId } from '../workflows/correlation-id.js';
+import { mismatch, titleCarriesCorrelationId, triggeringLogin, type ListedRun, type RunExpectation } from './github-run-match.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import type { DispatchWorkflowInput, WorkflowRunRef } from './types.js';
 
@@ -36,6 +37,26 @@ export interface DispatchTiming {
 interface DispatchProgress {
   stage: 'looking' | 'dispatch-sent' | 'discovering';
   correlationId: string;
+  /** When a dispatch whose answer was lost came back (ms, worker clock): it was sent before. */
+  sentBy?: number;
+}
+
+/**
+ * The latest moment an earlier attempt may have sent its dispatch. Known when its answer was
+ * lost (`sentBy`). Otherwise the attempt died: Temporal schedules this attempt one heartbeat
+ * timeout after the last heartbeat it received, and the SDK delivers a heartbeat at least every
+ * min(0.8 × timeout, 60 s) while the worker lives (heartbeats are throttled), so anything the
+ * dead attempt sent left before `scheduled − timeout + throttle`.
+ */
+export function latestPossibleSend(
+  info: { currentAttemptScheduledTimestampMs: number; heartbeatTimeoutMs?: number | undefined },
+  previous: DispatchProgress | undefined,
+  now: number,
+): number {
+  if (previous?.sentBy !== undefined) return previous.sentBy;
+  const timeout = info.heartbeatTimeoutMs;
+  if (!timeout || !(info.currentAttemptScheduledTimestampMs > 0)) return now;
+  return Math.min(now, info.currentAttemptScheduledTimestampMs - timeout + Math.min(0.8 * timeout, 60_000));
 }
 
 /** What a look-up found: the oldest run that is ours, and why others carrying the id are not. */
@@ -158,10 +179,13 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
       return found(existing.run, true);
     }
     // An earlier attempt may have dispatched moments before it died: its run can take a few
-    // seconds to be listed, so look a little longer before dispatching a second one.
+    // seconds to be listed, so look until `dispatchGraceMs` after it may have been sent before
+    // dispatching a second one (an attempt that died a heartbeat timeout ago needs little more).
     const previous = ctx.info.heartbeatDetails as DispatchProgress | undefined;
     if (ctx.info.attempt > 1 || previous?.stage === 'dispatch-sent') {
-      const late = await pollForRun(find, timing.dispatchGraceMs, { stage: 'looking', correlationId });
+      const now = Date.now();
+      const graceMs = Math.max(0, timing.dispatchGraceMs - (now - latestPossibleSend(ctx.info, previous, now)));
+      const late = await pollForRun(find, graceMs, { stage: 'looking', correlationId });
       if (late.run) return found(late.run, true);
     }
 
@@ -172,7 +196,7 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
     } catch (err) {
       if (!isUncertain(err)) throw toGitHubFailure(err, { subject });
       log.warn('Dispatch answer lost; looking for its run before anything else', { correlationId, error: describe(err) });
-      const lost = await pollForRun(find, timing.dispatchGraceMs, { stage: 'dispatch-sent', correlationId });
+      const lost = await pollForRun(find, timing.dispatchGraceMs, { stage: 'dispatch-sent', correlationId, sentBy: Date.now() });
       if (lost.run) return found(lost.run, false);
       throw ApplicationFailure.retryable(
         `Dispatching ${subject} failed (${describe(err)}) and no run carrying ${correlationId} appeared within ${timing.dispatchGraceMs / 1000}s; the next attempt looks again before dispatching`,
@@ -190,15 +214,68 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
     }
 
     // 204: the server does not return run details; the run shows up in the list shortly.
+    const dispatchedAt = Date.now();
     const listed = await pollForRun(find, timing.runDiscoveryTimeoutMs, { stage: 'discovering', correlationId });
     if (listed.run) return found(listed.run, false);
+    // The run exists but cannot be told apart by its name: cancel it when it is the only
+    // candidate, so it does not deploy after the deployment failed.
+    const unidentified = await cancelUnidentifiedRun(octokit, input, dispatchedAt);
     const refused =
       listed.refused.length > 0 ? ` (runs carrying it that are not this dispatch: ${listed.refused.join('; ')})` : '';
     throw ApplicationFailure.nonRetryable(
-      `Dispatched ${subject}, but no run of it whose name carries ${correlationId} appeared within ${timing.runDiscoveryTimeoutMs / 1000}s${refused}: ` +
+      `Dispatched ${subject}, but no run of it whose name carries ${correlationId} appeared within ${timing.runDiscoveryTimeoutMs / 1000}s${refused}; ${unidentified}: ` +
         `the workflow file must set \`run-name: ... \${{ inputs.deployment_id }}\` (see examples/github-workflows)`,
       GITHUB_ERROR_TYPES.runNotFound,
     );
+  }
+
+  /**
+   * After a 204 dispatch whose run never showed its correlation id: the runs of the workflow on
+   * the ref that this worker's login started since the dispatch and that carry no correlation
+   * id at all. One such run is this dispatch's and is cancelled; with several, none is (they
+   * cannot be told apart). Returns the sentence for the failure.
+   */
+  async function cancelUnidentifiedRun(
+    octokit: GitHubActivityClient,
+    input: DispatchWorkflowInput,
+    sinceMs: number,
+  ): Promise<string> {
+    try {
+      const [login, { data }] = await Promise.all([
+        octokit.dispatcherLogin(),
+        octokit.rest.actions.listWorkflowRuns({
+          owner: input.github.owner,
+          repo: input.github.repo,
+          workflow_id: input.workflow,
+          event: 'workflow_dispatch',
+          branch: input.ref,
+          // A minute of slack for the clocks of the worker and GitHub.
+          created: `>=${githubTimestamp(sinceMs - 60_000)}`,
+          per_page: 100,
+          ...requestOptions(),
+        }),
+      ]);
+      const candidates = data.workflow_runs.filter(
+        (run) =>
+          run.status !== 'completed' &&
+          !findCorrelationId(run.display_title ?? '') &&
+          (!login || triggeringLogin(run)?.toLowerCase() === login.toLowerCase()) &&
+          (!input.expectedHeadSha || run.head_sha === input.expectedHeadSha),
+      );
+      if (candidates.length === 0) return 'no run of it is left running';
+      if (candidates.length > 1) return `${candidates.length} runs without a correlation id are running: none cancelled`;
+      const run = candidates[0]!;
+      await octokit.rest.actions.cancelWorkflowRun({
+        owner: input.github.owner,
+        repo: input.github.repo,
+        run_id: run.id,
+        ...requestOptions(),
+      });
+      return `its run ${run.id} ("${run.display_title}") was cancelled on GitHub`;
+    } catch (err) {
+      if (isRequestError(err) && err.status === 409) return 'its run had already completed';
+      return `its run could not be cancelled (${describe(err)})`;
+    }
   }
 
   /**

@@ -25,8 +25,10 @@ export interface GitHubActivityOptions {
   /**
    * How long a dispatch that may already have happened (a retried attempt, or a request whose
    * answer was lost) keeps looking for its run before dispatching again. GitHub lists a new
-   * run a few seconds after the dispatch; too short a grace risks a second dispatch.
-   * @default 15_000
+   * run a few seconds after the dispatch; too short a grace risks a second dispatch. Counted
+   * from the latest moment the earlier attempt may have sent it, so an attempt that follows a
+   * dead worker's heartbeat timeout waits only what is left.
+   * @default 10_000
    */
   dispatchGraceMs?: number;
   /**
@@ -49,7 +51,7 @@ export interface GitHubActivityOptions {
 
 export function createGitHubActivities(github: GitHubClientFor, options: GitHubActivityOptions = {}) {
   const { dispatchWorkflow } = createDispatchActivity(github, {
-    dispatchGraceMs: options.dispatchGraceMs ?? 15_000,
+    dispatchGraceMs: options.dispatchGraceMs ?? 10_000,
     runDiscoveryTimeoutMs: options.runDiscoveryTimeoutMs ?? 60_000,
     runDiscoveryPollMs: options.runDiscoveryPollMs ?? 2_000,
     runLookbackMs: options.runLookbackMs ?? 600_000,

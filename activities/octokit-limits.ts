@@ -58,8 +58,11 @@ export function limitsPlugin(octokit: Octokit, octokitOptions: OctokitOptions): 
       lastWrite = new Promise<void>((resolve) => (writeDone = resolve));
       try {
         await previous;
-        const wait = lastWriteStartedAt + limits.writeSpacingMs - Date.now();
-        if (wait > 0) await abortableSleep(wait, signal);
+        // A timer may fire a millisecond early: wait until the spacing has really passed.
+        for (let wait = lastWriteStartedAt + limits.writeSpacingMs - Date.now(); wait > 0;) {
+          await abortableSleep(wait, signal);
+          wait = lastWriteStartedAt + limits.writeSpacingMs - Date.now();
+        }
         lastWriteStartedAt = Date.now();
       } catch (err) {
         writeDone!();

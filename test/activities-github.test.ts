@@ -542,11 +542,16 @@ describe('servers without return_run_details (204)', () => {
 
   it('a workflow whose run name lacks the id is a clear non-retryable error, not a second dispatch', async () => {
     w.lab.github.addWorkflow({ file: 'no-run-name.yml', name: 'No run name' });
+    w.lab.github.setWorkflowBehavior('no-run-name.yml', { neverComplete: true });
     const input = { ...greenDeploy(w), workflow: 'no-run-name.yml', inputs: {} };
     const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, input));
     expect(err).toMatchObject({ type: 'GitHubRunNotFound', nonRetryable: true });
     expect(err.message).toContain('run-name');
     expect(w.lab.github.dispatchCount('no-run-name.yml')).toBe(1);
+    // The run it could not identify is the only candidate: cancelled, so it cannot deploy later.
+    const run = w.lab.github.runs.find((r) => r.workflow === 'no-run-name.yml')!;
+    expect(run).toMatchObject({ conclusion: 'cancelled', cancelRequests: [{ force: false }] });
+    expect(err.message).toContain(`its run ${run.id} ("No run name") was cancelled on GitHub`);
   });
 });
 

@@ -283,7 +283,9 @@ describe('deploy --wait: the exit code tells the outcome', () => {
     const rejectedResult = await rejected;
     expect(rejectedResult.code).toBe(5);
     expect(rejectedResult.stdout).toContain('✗ bob (self-declared) rejected at');
-    expect(rejectedResult.stdout).toMatch(/⊘ ABORTED in \S+ — rejected by bob \(self-declared\): checkout broken; traffic untouched/);
+    expect(rejectedResult.stdout).toMatch(
+      /⊘ ABORTED in \S+ — rejected by bob \(self-declared\): checkout broken; traffic untouched/,
+    );
     const rolledResult = await rolled;
     expect(rolledResult.code).toBe(4);
     expect(rolledResult.stdout).toMatch(

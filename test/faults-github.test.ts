@@ -5,7 +5,8 @@
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab, type LabOptions, type RequestRecord } from '../lab/index.js';
-import { connectClient, taskQueueFor } from './support/harness.js';
+import * as messages from '../workflows/messages.js';
+import { connectClient, taskQueueFor, waitForStatus } from './support/harness.js';
 import { deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
 
 const LAB: LabOptions = { runTiming: { queuedMs: 30, inProgressMs: 150 } };
@@ -249,5 +250,38 @@ describe('GitHub faults through whole deployments', () => {
     expect(lab.router.switches).toHaveLength(0);
     expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
+    // bluegreen no longer waits for it, so GitHub no longer runs it.
+    const run = lab.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequests: [{ force: false }] });
+    expect(result.error).toContain(`deploy-green.yml run ${run.id} cancelled on GitHub`);
+  });
+
+  it.concurrent('an abort during a 20 s deploy run: ABORTED, and the run cancelled on GitHub', async () => {
+    const lab = await newLab();
+    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 20_000, cancelTakesMs: 300 });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-abort'));
+    await waitForStatus(
+      handle,
+      (s) => s.phase === 'deploy' && /run \d+ in progress/.test(s.phases.find((p) => p.name === 'deploy')?.detail ?? ''),
+    );
+    const abortedAt = Date.now();
+    await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong release' });
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('ABORTED');
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
+    const run = lab.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelRequests: [{ force: false }] });
+    expect(result.error).toMatch(
+      new RegExp(
+        `aborted by dave: wrong release \\(traffic never moved; deploy-green\\.yml run ${run.id} cancelled on GitHub\\)`,
+      ),
+    );
+    expect(result.phases.find((p) => p.name === 'deploy')).toMatchObject({
+      state: 'cancelled',
+      detail: expect.stringContaining('cancelled on GitHub'),
+    });
+    expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
+    expect(lab.router.switches).toHaveLength(0);
   });
 });

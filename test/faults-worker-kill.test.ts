@@ -109,6 +109,13 @@ async function expectTakenOver(expect: Expect, s: Scenario, retried: string | un
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The deploy dispatch's request was answered (the worker has its run id). */
+const dispatchAnswered = (l: Lab) =>
+  l.github.requests.some((r) => r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches') && r.status === 200);
+/** The GitHub Deployment record's create was answered. */
+const recordWritten = (l: Lab) =>
+  l.github.requests.some((r) => r.method === 'POST' && /\/deployments$/.test(r.path) && r.status === 201);
+
 const approve = (s: Scenario) => s.handle.signal(messages.approveSignal, { by: 'alice' });
 
 /** What a successful deployment leaves in the lab, with or without a kill. */
@@ -221,6 +228,27 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     ctx.expect(result.error).toMatch(/3 consecutive failures/);
     await expectTakenOver(ctx.expect, s, 'waitForWorkflowRun');
   });
+
+  // Issue 16: with the default heartbeat (20 s) and write spacing (1 s), the approval gate opens
+  // within the heartbeat timeout plus Temporal's sticky-queue timeout (5 s) plus a few seconds
+  // of work after the kill, whatever was in flight: a dispatch's wait, a Deployment record write.
+  for (const [name, label, landed] of [
+    ['after-dispatch', 'right after the deploy dispatch was answered', dispatchAnswered],
+    ['after-record', 'right after the GitHub Deployment record was written', recordWritten],
+  ] as const) {
+    it(`${label}: the approval gate opens within 35 s of the kill (default heartbeat and write spacing)`, async (ctx) => {
+      const s = await startScenario(ctx, name, { timeouts: { heartbeat: '20s' } });
+      await until(label, () => landed(s.lab), 30_000);
+      await killAndReplace(ctx.expect, s);
+      const killedAt = Date.now();
+      await waitForStatus(s.handle, waitingForApproval, 60_000);
+      const gateAfterMs = Date.now() - killedAt;
+      console.info(`worker kill ${label}: approval gate open ${(gateAfterMs / 1000).toFixed(1)} s after the kill`);
+      ctx.expect(gateAfterMs).toBeLessThan(35_000);
+      await approve(s);
+      expectSucceeded(ctx.expect, await s.handle.result(), s.lab);
+    });
+  }
 
   it('during the bake (sync.after): the timer outlives the worker; the bake ends, sync runs, SUCCEEDED', async (ctx) => {
     const s = await startScenario(ctx, 'bake', { ...NO_APPROVAL, sync: { enabled: true, redeploy: true, after: '5s' } });

@@ -16,14 +16,32 @@ const retry = (maximumAttempts: number, maximumInterval = '30s'): RetryPolicy =>
   nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
 });
 
-/** Short calls: one request or a few. */
+/**
+ * Short calls that do not heartbeat: one HTTP request with its own timeout (a probe 5 s, the
+ * HTTP switch 10 s). A dead worker's call is retried after this start-to-close, well inside
+ * `timeouts.heartbeat` plus Temporal's sticky-queue timeout (5 s).
+ */
 export const quick = proxyActivities<BlueGreenActivities>({
-  startToCloseTimeout: '1m',
+  startToCloseTimeout: '15s',
   retry: retry(8),
 });
 
 /** `timeouts.heartbeat` of the plan; plans of older clients have none. */
 const heartbeatTimeout = (plan: DeploymentPlan, fallbackMs: number): number => plan.timeouts?.heartbeatMs ?? fallbackMs;
+
+/**
+ * Short GitHub calls (a branch head, a merge, a Deployment record, a run cancel). They heartbeat
+ * while a request, a retry backoff, a write-spacing turn or a rate-limit wait holds them
+ * (activities/heartbeat.ts keepAlive), so a dead worker's call is retried after the heartbeat
+ * timeout, not after a long start-to-close; the start-to-close only bounds a live but stuck one.
+ */
+export function gitHubCalls(plan: DeploymentPlan) {
+  return proxyActivities<BlueGreenActivities>({
+    startToCloseTimeout: '2m',
+    heartbeatTimeout: heartbeatTimeout(plan, 20_000),
+    retry: retry(8),
+  });
+}
 
 /** The dispatch looks its run up before sending, so retrying it never dispatches twice. */
 export function dispatcher(plan: DeploymentPlan) {

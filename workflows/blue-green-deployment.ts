@@ -4,7 +4,7 @@
 //   monitor or a rollback request switches back (ROLLED_BACK).
 // This file holds only the sequence and the outcome rules; each phase lives in phases/<phase>.ts.
 import { CancellationScope, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { DeploymentStop, describeFailure } from './failures.js';
+import { DeploymentStop, describeFailure, isExpectedFailure } from './failures.js';
 import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
 import * as messages from './messages.js';
@@ -48,6 +48,7 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     human,
     completedRuns,
     records: new GitHubRecords(plan),
+    stopNotes: [],
     notifier: new Notifier(plan, tracker.status),
   } as unknown as PhaseContext;
   try {
@@ -58,7 +59,8 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     // Anything else is a bug or an activity failure we did not expect: end FAILED, say why,
     // on the phase it happened in too (not "cancelled", which reads as someone's decision).
     const why = describeFailure(err);
-    log.error('deployment failed unexpectedly', { error: why });
+    if (isExpectedFailure(err)) log.warn('deployment failed', { error: why });
+    else log.error('deployment failed unexpectedly', { error: why });
     const current = tracker.status.phases.find((p) => p.name === tracker.status.phase);
     if (current?.state === 'running') tracker.finish(current.name, 'failed', why);
     return finish(ctx, 'FAILED', why);
@@ -80,8 +82,9 @@ async function beforeSwitch(ctx: PhaseContext): Promise<void> {
   } catch (err) {
     if (isCancellation(err) && ctx.human.abort) {
       const { by, text } = ctx.human.abort;
-      ctx.tracker.finish(ctx.tracker.status.phase, 'cancelled', `aborted by ${by}`);
-      throw new DeploymentStop('ABORTED', `aborted by ${by}: ${text ?? 'no reason given'} (traffic never moved)`);
+      const left = ctx.stopNotes.map((note) => `; ${note}`).join('');
+      ctx.tracker.finish(ctx.tracker.status.phase, 'cancelled', `aborted by ${by}${left}`);
+      throw new DeploymentStop('ABORTED', `aborted by ${by}: ${text ?? 'no reason given'} (traffic never moved${left})`);
     }
     throw err;
   }

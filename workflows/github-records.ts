@@ -1,8 +1,10 @@
 // GitHub Deployment records: a record for humans (the repository's Environments page), never
 // a gate. Created while the deploy run is dispatched, marked in progress while verify runs,
-// and given the final state at the end. A failure to write one never stops a deployment.
-import { isCancellation, log, patched } from '@temporalio/workflow';
-import { quick } from './activity-proxies.js';
+// and given the final state at the end. A failure to write one never stops a deployment, and
+// a write still in flight holds the approval gate for one heartbeat timeout at most (a dead
+// worker's write is retried after that; a slow GitHub's write carries on behind the gate).
+import { condition, isCancellation, log, patched } from '@temporalio/workflow';
+import { gitHubCalls } from './activity-proxies.js';
 import { describeFailure } from './failures.js';
 import type { Color, DeploymentPlan, Outcome } from './types.js';
 
@@ -46,9 +48,17 @@ export class GitHubRecords {
     else await written;
   }
 
-  /** Resolves once nothing of ours is in flight (before a human gate). */
-  settled(): Promise<void> {
-    return this.inProgress;
+  /**
+   * Resolves once nothing of ours is in flight (before a human gate), or after the plan's
+   * heartbeat timeout plus 5 s, whichever comes first: the final status waits for the write
+   * anyway, so the gate need not. Deployments started before the bound await the write (same
+   * commands on replay).
+   */
+  async settled(): Promise<void> {
+    if (!patched('records-settle-bounded')) return this.inProgress;
+    let done = false;
+    void this.inProgress.then(() => (done = true));
+    await condition(() => done, (this.plan.timeouts?.heartbeatMs ?? 20_000) + 5_000);
   }
 
   /** The final state of the record for the deployment's outcome. */
@@ -61,15 +71,18 @@ export class GitHubRecords {
   private async createRecord(active: Color, sha: string): Promise<number | undefined> {
     const { plan, target } = this;
     try {
-      return await quick.createGitHubDeployment.executeWithOptions({ summary: `record GitHub deployment to ${target}` }, [
-        {
-          github: plan.github,
-          ref: sha,
-          environment: target,
-          description: `bluegreen ${plan.deploymentId}: ${active} → ${target}`,
-          correlationId: plan.deploymentId,
-        },
-      ]);
+      return await gitHubCalls(plan).createGitHubDeployment.executeWithOptions(
+        { summary: `record GitHub deployment to ${target}` },
+        [
+          {
+            github: plan.github,
+            ref: sha,
+            environment: target,
+            description: `bluegreen ${plan.deploymentId}: ${active} → ${target}`,
+            correlationId: plan.deploymentId,
+          },
+        ],
+      );
     } catch (err) {
       if (isCancellation(err)) throw err;
       log.warn('could not record the GitHub deployment', { error: describeFailure(err) });
@@ -81,7 +94,7 @@ export class GitHubRecords {
     const deploymentId = await this.deployment;
     if (deploymentId === undefined) return;
     try {
-      await quick.setGitHubDeploymentStatus.executeWithOptions(
+      await gitHubCalls(this.plan).setGitHubDeploymentStatus.executeWithOptions(
         { summary: `mark the GitHub deployment to ${this.target} ${STATE_WORDS[state]}` },
         [
           {

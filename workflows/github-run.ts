@@ -3,9 +3,13 @@
 // the phase the same way for every caller: a run that did not succeed, or could not be
 // dispatched or waited for, finishes the phase `failed` and throws; success is the caller's
 // to finish (a switch still waits for the public endpoint, a sync reports the merge).
+// A run bluegreen stops waiting for (an abort, the run timeout, a failed wait) is cancelled on
+// GitHub, so it cannot deploy or switch after the deployment said it stopped; the phase and
+// the final message say whether the cancel took. An abort never reaches a switch run (it is
+// refused or waits there), so no traffic change is cut off half-way by one.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
-import { dispatcher, runWaiter } from './activity-proxies.js';
+import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from './correlation-id.js';
 import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
 import { formatDuration } from './format.js';
@@ -63,16 +67,25 @@ export async function runGitHubWorkflow(
   if (tracker.status.phase !== phase) tracker.start(phase, what);
   else tracker.update(phase, { detail: what });
   let result: WorkflowRunResult;
+  let runId: number | undefined;
   try {
     const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
+    runId = run.runId;
     tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
     result = await waitForRun(ctx, input, run.runId, request.timeoutMs);
     tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
   } catch (err) {
-    if (isCancellation(err) || err instanceof DeploymentStop) throw err;
-    const why = isTimeout(err)
-      ? `${input.workflow} run did not complete within ${formatDuration(request.timeoutMs ?? plan.deploy.runTimeoutMs)}`
-      : describeFailure(err);
+    if (err instanceof DeploymentStop) throw err;
+    const cancelled = runId === undefined ? undefined : await cancelAbandonedRun(ctx, input, runId);
+    if (cancelled) tracker.update(phase, { detail: cancelled });
+    if (isCancellation(err)) {
+      if (cancelled) ctx.stopNotes.push(cancelled);
+      throw err;
+    }
+    const why =
+      (isTimeout(err)
+        ? `${input.workflow} run did not complete within ${formatDuration(request.timeoutMs ?? plan.deploy.runTimeoutMs)}`
+        : describeFailure(err)) + (cancelled ? `; ${cancelled}` : '');
     tracker.finish(phase, 'failed', why);
     throw new DeploymentStop('FAILED', `${phase}: ${why}`);
   }
@@ -81,6 +94,29 @@ export async function runGitHubWorkflow(
     throw new GitHubRunFailed(result, describeRunFailure(result), request.what);
   }
   return result;
+}
+
+/**
+ * Cancels a run bluegreen no longer waits for, even while the deployment is being cancelled;
+ * returns the sentence for the status. A failed cancel is reported, never thrown: the
+ * deployment stops either way. Deployments started before runs were cancelled leave them
+ * running (same commands on replay).
+ */
+async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<string | undefined> {
+  if (!patched('cancel-abandoned-runs')) return undefined;
+  const run = `${input.workflow} run ${runId}`;
+  return CancellationScope.nonCancellable(async () => {
+    try {
+      const cancel = await gitHubCalls(ctx.plan).cancelWorkflowRun.executeWithOptions({ summary: `cancel ${run} on GitHub` }, [
+        { github: input.github, runId },
+      ]);
+      if (cancel.outcome === 'cancelled') return `${run} cancelled on GitHub${cancel.forced ? ' (force-cancel)' : ''}`;
+      if (cancel.outcome === 'completed') return `${run} had already ended ${cancel.conclusion ?? ''} on GitHub`.trimEnd();
+      return `${run}: GitHub accepted the cancel, but the run had not stopped yet`;
+    } catch (err) {
+      return `could not cancel ${run} on GitHub: ${describeFailure(err)}`;
+    }
+  });
 }
 
 /**

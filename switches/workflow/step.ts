@@ -10,7 +10,8 @@ export const switchViaWorkflow: SwitchStep<WorkflowSwitchPlan> = async (ctx, pha
     workflow: sw.workflow,
     ref: sw.ref,
     inputs: (id) => switchInputs(id, color),
-    what: 'switch',
+    // Named by its file: "dns-update.yml switch run ended failure at job …".
+    what: `${sw.workflow} switch`,
   });
   return {};
 };

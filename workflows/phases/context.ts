@@ -14,6 +14,8 @@ export interface PhaseContext {
   /** Runs a `runCompleted` signal reported finished (bounded by the signal handler). */
   readonly completedRuns: ReadonlySet<number>;
   readonly records: GitHubRecords;
+  /** What stopping left behind, for the final message (e.g. "deploy-green.yml run 7 cancelled on GitHub"). */
+  readonly stopNotes: string[];
   /** Notifications at the decision points (background sends; no-op without `plan.notify`). */
   readonly notifier: Notifier;
   /** The color live when the deployment started; set by the plan phase. */

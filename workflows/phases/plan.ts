@@ -2,7 +2,7 @@
 // Deployment record. Fails when the requested color is already live.
 import { patched } from '@temporalio/workflow';
 import type { PlanPolicyVerdict } from '../../activities/policy.js';
-import { quick } from '../activity-proxies.js';
+import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { shortSha } from '../format.js';
 import { otherColor } from '../types.js';
@@ -40,7 +40,7 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
   }
   const env = plan.environments[ctx.target];
   const head = (branch: string) =>
-    quick.readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
+    gitHubCalls(plan).readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
   // What the live color runs, for `bluegreen revert` (its branch head), read alongside the
   // target's. Deployments started before this read only the target's (same commands on replay).
   const recordPrevious = patched('record-previous-sha');

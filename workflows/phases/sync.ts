@@ -1,7 +1,7 @@
 // sync: bring the old color's branch level with the new one (and redeploy the old color from
 // it, so a later deployment starts from the same code). Traffic is already on the new color
 // and healthy: a failed sync is reported, never fatal.
-import { quick } from '../activity-proxies.js';
+import { gitHubCalls } from '../activity-proxies.js';
 import { deployInputs } from '../dispatch-inputs.js';
 import { describeFailure } from '../failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
@@ -15,14 +15,17 @@ export async function syncPhase(ctx: PhaseContext): Promise<void> {
   const newEnv = plan.environments[ctx.target];
   tracker.start('sync', `bringing ${oldEnv.branch} level with ${newEnv.branch}`);
   try {
-    const merge = await quick.syncBranch.executeWithOptions({ summary: `merge ${newEnv.branch} into ${oldEnv.branch}` }, [
-      {
-        github: plan.github,
-        base: oldEnv.branch,
-        head: newEnv.branch,
-        commitMessage: `bluegreen: sync ${oldEnv.branch} with ${newEnv.branch} (${plan.deploymentId})`,
-      },
-    ]);
+    const merge = await gitHubCalls(plan).syncBranch.executeWithOptions(
+      { summary: `merge ${newEnv.branch} into ${oldEnv.branch}` },
+      [
+        {
+          github: plan.github,
+          base: oldEnv.branch,
+          head: newEnv.branch,
+          commitMessage: `bluegreen: sync ${oldEnv.branch} with ${newEnv.branch} (${plan.deploymentId})`,
+        },
+      ],
+    );
     if (plan.sync.redeploy) {
       const sha = merge.sha ?? ctx.sha;
       // From here the old color no longer runs what it ran before: a revert must redeploy it.
