@@ -210,7 +210,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     const result = await s.handle.result();
     expectSucceeded(ctx.expect, result, s.lab);
     ctx.expect(result.phases.find((p) => p.name === 'monitor')?.state).toBe('succeeded');
-    await expectTakenOver(ctx.expect, s, 'monitorPublicEndpoint');
+    await expectTakenOver(ctx.expect, s, 'monitorChecks');
   });
 
   it('during the rollback (the switch-back run in flight)', async (ctx) => {
