@@ -4,14 +4,13 @@
 // updates signed with a TSIG key; a secondary transfers the zone from a primary only when told
 // (`refresh()`), which is how tests make one nameserver lag.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { queryDns } from '../activities/dns-client.js';
+import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
 
 const run = promisify(execFile);
 
@@ -42,53 +41,27 @@ export interface KnotOptions {
 }
 
 /** Path of knotd, or undefined when Knot DNS is not installed. */
-export function knotdPath(): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin'])) {
-    if (dir && existsSync(join(dir, 'knotd'))) return join(dir, 'knotd');
-  }
-  return undefined;
-}
+export const knotdPath = (): string | undefined => findBinary('knotd', ['/usr/sbin', '/usr/local/sbin']);
 
 const knotcPath = (): string => knotdPath()!.replace(/knotd$/, 'knotc');
 
-/**
- * Installs Debian's `knot` when it is missing and we may (root with apt-get), as
- * scripts/install-tools.sh does. Returns knotd's path or why there is none.
- */
+/** Installs Debian's `knot` when it is missing and we may. Returns knotd's path or why there is none. */
 export async function ensureKnot(): Promise<{ knotd: string } | { missing: string }> {
-  const found = knotdPath();
-  if (found) return { knotd: found };
-  const isRoot = process.getuid?.() === 0;
-  const hasApt = existsSync('/usr/bin/apt-get');
-  if (!isRoot || !hasApt) {
-    return {
-      missing: `Knot DNS (knotd) is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install knot`,
-    };
-  }
-  try {
-    await run('apt-get', ['update', '-qq'], { timeout: 300_000 });
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'knot'], {
-      timeout: 300_000,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  } catch (err) {
-    return { missing: `apt-get install knot failed: ${(err as Error).message.split('\n')[0]}` };
-  }
-  const installed = knotdPath();
-  return installed ? { knotd: installed } : { missing: 'apt-get install knot left no knotd' };
+  const found = await ensureDebianBinary({
+    pkg: 'knot',
+    title: 'Knot DNS (knotd)',
+    binary: 'knotd',
+    find: knotdPath,
+    update: true,
+    timeoutMs: 300_000,
+  });
+  return 'path' in found ? { knotd: found.path } : found;
 }
 
 /** A port free for both UDP and TCP on `address` right now. */
 export async function freePort(address = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, address, () => {
-        const { port: p } = server.address() as AddressInfo;
-        server.close(() => resolve(p));
-      });
-    });
+    const port = await freeTcpPort(address);
     const udpFree = await new Promise<boolean>((resolve) => {
       const socket = createSocket('udp4');
       socket.once('error', () => resolve(false));
@@ -97,19 +70,6 @@ export async function freePort(address = '127.0.0.1'): Promise<number> {
     if (udpFree) return port;
   }
   throw new Error('no free port for the DNS server');
-}
-
-/** knotd processes of this process: killed if it exits without closing them (a crashed test). */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
-  });
 }
 
 export class KnotServer {
@@ -230,7 +190,7 @@ export class KnotServer {
     const child = spawn(knotdPath()!, ['-c', join(this.dir, 'knot.conf')], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     this.child = child;
-    track(child);
+    killOnExit(child);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`knotd exited with code ${child.exitCode}: ${await this.logTail()}`);
@@ -250,12 +210,7 @@ export class KnotServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child);
   }
 
   /** Stops knotd and removes its directory. */

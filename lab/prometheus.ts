@@ -3,15 +3,12 @@
 // 500 ms, with its config, TSDB and log in a temporary directory of its own. It can be stopped
 // and started again on the same port with the same data ("Prometheus down" tests), and it is
 // killed if the process exits without closing it.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
 
 export interface ScrapeTarget {
   /** Base URL of an app serving /metrics, e.g. http://127.0.0.1:40123 (loopback only). */
@@ -29,13 +26,8 @@ export interface PrometheusOptions {
 }
 
 /** Path of the prometheus binary, or undefined when it is not installed. */
-export function prometheusPath(): string | undefined {
-  const dirs = (process.env['PATH'] ?? '').split(':').concat([join(process.cwd(), '.tools/bin'), '/usr/bin', '/usr/local/bin']);
-  for (const dir of dirs) {
-    if (dir && existsSync(join(dir, 'prometheus'))) return join(dir, 'prometheus');
-  }
-  return undefined;
-}
+export const prometheusPath = (): string | undefined =>
+  findBinary('prometheus', [join(process.cwd(), '.tools/bin'), '/usr/bin', '/usr/local/bin']);
 
 /** Why Prometheus tests skip here, or undefined when they can run. */
 export function prometheusMissing(): string | undefined {
@@ -44,52 +36,17 @@ export function prometheusMissing(): string | undefined {
     : 'Prometheus is not installed (scripts/install-tools.sh installs Debian\'s "prometheus" package as root with apt-get)';
 }
 
-/**
- * Installs Debian's `prometheus` when it is missing and we may (root with apt-get), as
- * scripts/install-tools.sh does. Returns the binary's path or why there is none.
- */
+/** Installs Debian's `prometheus` when it is missing and we may. Returns the binary's path or why there is none. */
 export async function ensurePrometheus(): Promise<{ prometheus: string } | { missing: string }> {
-  const found = prometheusPath();
-  if (found) return { prometheus: found };
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    return {
-      missing: `Prometheus is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install prometheus`,
-    };
-  }
-  try {
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], {
-      timeout: 600_000,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  } catch (err) {
-    return { missing: `apt-get install prometheus failed: ${(err as Error).message.split('\n')[0]}` };
-  }
-  const installed = prometheusPath();
-  return installed ? { prometheus: installed } : { missing: 'apt-get install prometheus left no prometheus binary' };
-}
-
-async function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
+  const found = await ensureDebianBinary({
+    pkg: 'prometheus',
+    title: 'Prometheus',
+    binary: 'prometheus',
+    find: prometheusPath,
+    update: false,
+    timeoutMs: 600_000,
   });
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const c of running) c.kill('SIGKILL');
-  });
+  return 'path' in found ? { prometheus: found.path } : found;
 }
 
 function hostPort(url: string): string {
@@ -160,7 +117,7 @@ export class PrometheusServer {
     );
     closeSync(fd);
     this.child = child;
-    track(child);
+    killOnExit(child);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}: ${await this.logTail()}`);
@@ -200,12 +157,7 @@ export class PrometheusServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(child);
   }
 
   /** Stops Prometheus and removes its directory. */

@@ -6,10 +6,10 @@
 // or memory, extra dynamic config.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { freeTcpPort } from './daemons.js';
 
 export const TEMPORAL_CLI = process.env['TEMPORAL_CLI'] ?? fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));
 
@@ -179,16 +179,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
 }
 
 /** A TCP port free on `ip` right now. */
-export function freePort(ip = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, ip, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeTcpPort;
 
 /** `temporal --version`, for reports. */
 export async function temporalVersion(cli = TEMPORAL_CLI): Promise<string> {

@@ -1,0 +1,93 @@
+// What the lab's real daemons (knotd, Prometheus, the Temporal dev server) share: finding a
+// Debian package's binary and installing it when we may, a free loopback port, and child
+// processes that never outlive the test process that started them.
+import { execFile, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The first `name` found on PATH, then in `extraDirs`; undefined when it is not installed. */
+export function findBinary(name: string, extraDirs: string[]): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(':').concat(extraDirs)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+export interface DebianInstall {
+  /** The Debian package, e.g. `knot`. */
+  pkg: string;
+  /** How the daemon is named in the messages, e.g. `Knot DNS (knotd)`. */
+  title: string;
+  /** The binary the package installs, e.g. `knotd`. */
+  binary: string;
+  /** Finds the binary once installed. */
+  find: () => string | undefined;
+  /** Run `apt-get update` first. */
+  update: boolean;
+  timeoutMs: number;
+}
+
+/**
+ * Installs a missing Debian package when we may (root with apt-get), as
+ * scripts/install-tools.sh does. Returns the binary's path, or why there is none.
+ */
+export async function ensureDebianBinary(install: DebianInstall): Promise<{ path: string } | { missing: string }> {
+  const found = install.find();
+  if (found) return { path: found };
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    return {
+      missing: `${install.title} is not installed and cannot be installed here (${isRoot ? 'no apt-get' : 'not root'}): apt-get install ${install.pkg}`,
+    };
+  }
+  try {
+    if (install.update) await run('apt-get', ['update', '-qq'], { timeout: install.timeoutMs });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', install.pkg], {
+      timeout: install.timeoutMs,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    return { missing: `apt-get install ${install.pkg} failed: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const installed = install.find();
+  return installed ? { path: installed } : { missing: `apt-get install ${install.pkg} left no ${install.binary}` };
+}
+
+/** A TCP port free on `ip` right now (the daemon binds it a moment later). */
+export function freeTcpPort(ip = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, ip, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Daemons of this process: killed if it exits without stopping them (a crashed test). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+export function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopChild(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
