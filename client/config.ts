@@ -31,21 +31,36 @@ export class ConfigError extends Error {
 }
 
 export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<BlueGreenConfig> {
-  let bytes: Buffer;
+  const bytes = await readCappedFile(path, { what: 'the config file', kind: 'a config file', maxBytes: MAX_CONFIG_BYTES });
+  return parseConfigText(bytes, path, env);
+}
+
+export interface CappedFile {
+  /** How a read failure names the file, e.g. `the config file`. */
+  what: string;
+  /** How the size limit names it, e.g. `a config file`. */
+  kind: string;
+  maxBytes: number;
+  /** What a missing file is called. @default 'no such file' */
+  missing?: string;
+}
+
+/** Reads a regular file of at most `maxBytes`, or throws a ConfigError saying why it cannot be read. */
+export async function readCappedFile(path: string, file: CappedFile): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new ConfigError(path, [{ path: '', message: 'is not a file' }]);
-    if (info.size > MAX_CONFIG_BYTES) {
-      throw new ConfigError(path, [{ path: '', message: `is ${info.size} bytes; a config file is at most ${MAX_CONFIG_BYTES}` }]);
+    if (info.size > file.maxBytes) {
+      throw new ConfigError(path, [{ path: '', message: `is ${info.size} bytes; ${file.kind} is at most ${file.maxBytes}` }]);
     }
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new ConfigError(path, [{ path: '', message: `cannot read the config file: ${why}` }]);
+    const why =
+      code === 'ENOENT' ? (file.missing ?? 'no such file') : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new ConfigError(path, [{ path: '', message: `cannot read ${file.what}: ${why}` }]);
   }
-  return parseConfigText(bytes, path, env);
 }
 
 /** YAML errors beyond this many are summed up: a mangled file should not flood the terminal. */

@@ -11,8 +11,7 @@
 //   secretVariables(policy)          → the variables the secret store reads at start
 //   checkPlanAgainstPolicy(plan, policy), effectiveApprovalPolicy(planApproval, servicePolicy),
 //   servicePolicyFor, routerFor      (worker/policy-rules.ts, pure)
-import { readFile, stat } from 'node:fs/promises';
-import { ConfigError, readYaml, toProblem, type ConfigProblem } from '../client/config.js';
+import { ConfigError, readCappedFile, readYaml, toProblem, type ConfigProblem } from '../client/config.js';
 import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
 
 export * from './policy-rules.js';
@@ -46,26 +45,17 @@ export interface LoadedPolicy {
 export async function loadWorkerPolicy(env: NodeJS.ProcessEnv = process.env): Promise<LoadedPolicy> {
   const path = env[POLICY_PATH_VARIABLE]?.trim();
   if (!path) return { policy: DEFAULT_POLICY };
+  const bytes = await readCappedFile(path, {
+    what: 'the worker policy',
+    kind: 'a policy file',
+    maxBytes: MAX_POLICY_BYTES,
+    missing: `no such file (${POLICY_PATH_VARIABLE} names it)`,
+  });
   let text: string;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ConfigError(path, [{ path: '', message: 'is not a file' }]);
-    if (info.size > MAX_POLICY_BYTES) {
-      throw new ConfigError(path, [{ path: '', message: `is ${info.size} bytes; a policy file is at most ${MAX_POLICY_BYTES}` }]);
-    }
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? `no such file (${POLICY_PATH_VARIABLE} names it)`
-        : code === 'EACCES'
-          ? 'permission denied'
-          : err instanceof TypeError
-            ? 'is not valid UTF-8 text'
-            : (err as Error).message;
-    throw new ConfigError(path, [{ path: '', message: `cannot read the worker policy: ${why}` }]);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(path, [{ path: '', message: 'cannot read the worker policy: is not valid UTF-8 text' }]);
   }
   return { policy: parseWorkerPolicy(text, path, env), source: path };
 }
