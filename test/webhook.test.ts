@@ -133,6 +133,14 @@ describe('webhook receiver: checks', () => {
     expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({
       correlationId: 'custom-id.preSwitch-migrate',
     });
+    // A retried verify test (onFailure.tests: ask): the attempt number is part of the id.
+    expect(parseRunCompletion(runEvent(45, 'E2E tests · api-20261123-101112-0a1b.test-e2e.2'))).toMatchObject({
+      correlationId: 'api-20261123-101112-0a1b.test-e2e.2',
+      service: 'api',
+    });
+    expect(parseRunCompletion(runEvent(46, 'E2E tests · custom-id.test-e2e.3'))).toMatchObject({
+      correlationId: 'custom-id.test-e2e.3',
+    });
     expect(parseRunCompletion(runEvent(44, 'CI on main'))?.correlationId).toBeUndefined();
     expect(parseRunCompletion({ action: 'in_progress', workflow_run: { id: 1 } })).toBeUndefined();
     expect(parseRunCompletion({ action: 'completed', workflow_run: { id: '1' } })).toBeUndefined();
