@@ -3,6 +3,7 @@
 // processes that never outlive the test process that started them.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,6 +81,23 @@ export function killOnExit(child: ChildProcess): void {
   process.once('exit', () => {
     for (const c of running) c.kill('SIGKILL');
   });
+}
+
+/** The last `lines` lines of a daemon's log file ('' before it has one), for its error messages. */
+export async function logTail(file: string, lines = 20): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** `server` once `start` has made it ready; closed (its directory removed) and the error rethrown when that fails. */
+export async function startedOrClosed<S extends { close(): Promise<void> }>(server: S, start: () => Promise<void>): Promise<S> {
+  try {
+    await start();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return server;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */

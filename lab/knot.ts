@@ -4,13 +4,13 @@
 // updates signed with a TSIG key; a secondary transfers the zone from a primary only when told
 // (`refresh()`), which is how tests make one nameserver lag.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { queryDns } from '../activities/dns-client.js';
-import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
+import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, logTail, startedOrClosed, stopChild } from './daemons.js';
 
 const run = promisify(execFile);
 
@@ -230,20 +230,13 @@ export class KnotServer {
     await this.control('-b', 'zone-refresh', this.zone);
   }
 
-  async logTail(lines = 20): Promise<string> {
-    const text = await readFile(join(this.dir, 'knotd.log'), 'utf8').catch(() => '');
-    return text.trim().split('\n').slice(-lines).join('\n');
+  logTail(lines = 20): Promise<string> {
+    return logTail(join(this.dir, 'knotd.log'), lines);
   }
 }
 
 /** Creates and starts a Knot DNS server. */
 export async function startKnot(options: KnotOptions): Promise<KnotServer> {
   const server = await KnotServer.create(options);
-  try {
-    await server.start();
-  } catch (err) {
-    await server.close();
-    throw err;
-  }
-  return server;
+  return startedOrClosed(server, () => server.start());
 }

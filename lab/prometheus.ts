@@ -5,10 +5,10 @@
 // killed if the process exits without closing it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
+import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, logTail, startedOrClosed, stopChild } from './daemons.js';
 
 export interface ScrapeTarget {
   /** Base URL of an app serving /metrics, e.g. http://127.0.0.1:40123 (loopback only). */
@@ -166,23 +166,18 @@ export class PrometheusServer {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  async logTail(lines = 20): Promise<string> {
-    const text = await readFile(join(this.dir, 'prometheus.log'), 'utf8').catch(() => '');
-    return text.trim().split('\n').slice(-lines).join('\n');
+  logTail(lines = 20): Promise<string> {
+    return logTail(join(this.dir, 'prometheus.log'), lines);
   }
 }
 
 /** Creates and starts a Prometheus scraping `targets`, ready once each was scraped. */
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
   const server = await PrometheusServer.create(options);
-  try {
+  return startedOrClosed(server, async () => {
     await server.start();
     await server.waitForTargets();
-  } catch (err) {
-    await server.close();
-    throw err;
-  }
-  return server;
+  });
 }
 
 /** A Prometheus scraping both sample apps of a lab, labelled with `service`. */
