@@ -6,9 +6,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import type { LabOptions } from '../lab/index.js';
+import { startLab, type Lab } from '../lab/index.js';
 import { parseRunCompletion, startWebhookServer, type WebhookReceiverOptions, type WebhookServer } from '../webhook/server.js';
-import { it as deploymentIt } from './support/fixture.js';
+import { it as deploymentIt, type Deployment } from './support/fixture.js';
 import { labPlan, waitForStatus } from './support/harness.js';
 import { startDeployment } from '../client/start-deployment.js';
 
@@ -226,12 +226,22 @@ describe('webhook receiver: hardening (issue 12)', () => {
 
 describe('webhook receiver: deployments react to it', () => {
   /** The lab's webhooks go to a receiver; runs poll only every 60s, so only the webhook can make it quick. */
-  const reacting = it.extend<{ receiver: WebhookServer; labOptions: LabOptions }>({
+  // The lab is started here, not by the `lab` fixture: its webhooks go to this test's receiver.
+  const reacting = it.extend<{
+    receiver: WebhookServer;
+    hookedLab: Lab;
+    deployHooked: (service: string, overrides?: Record<string, unknown>) => Promise<Deployment>;
+  }>({
     receiver: async ({ startReceiver }, use) => {
       await use(await startReceiver());
     },
-    labOptions: async ({ receiver }, use) => {
-      await use({ runTiming: { queuedMs: 30, inProgressMs: 300 }, webhook: { url: `${receiver.url}/github`, secret: SECRET } });
+    hookedLab: async ({ receiver, own }, use) => {
+      const webhook = { url: `${receiver.url}/github`, secret: SECRET };
+      await use(own(await startLab({ runTiming: { queuedMs: 30, inProgressMs: 300 }, webhook })));
+    },
+    deployHooked: async ({ hookedLab, startWorker, deployTo }, use) => {
+      await startWorker(hookedLab);
+      await use((service, overrides) => deployTo(hookedLab, service, overrides));
     },
   });
   const SLOW_POLL = {
@@ -240,23 +250,26 @@ describe('webhook receiver: deployments react to it', () => {
     monitor: { duration: 0 },
   };
 
-  reacting('ends each wait for a run within moments of the webhook, not at the next poll', async ({ lab, deploy }) => {
-    const started = Date.now();
-    const result = await (await deploy('svc-webhook', SLOW_POLL)).handle.result();
-    expect(result.outcome).toBe('SUCCEEDED');
-    // Three runs (deploy, switch, sync redeploy) each polled every 60s: without the webhook this
-    // takes minutes.
-    expect(Date.now() - started).toBeLessThan(30_000);
-    expect(lab.github.webhookDeliveries.length).toBe(3);
-    expect(lab.github.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
-    const deployPhase = result.phases.find((p) => p.name === 'deploy')!;
-    const run = lab.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
-    expect(Date.parse(deployPhase.endedAt!) - run.completedAtMs!).toBeLessThan(5_000);
-  });
+  reacting(
+    'ends each wait for a run within moments of the webhook, not at the next poll',
+    async ({ hookedLab: lab, deployHooked: deploy }) => {
+      const started = Date.now();
+      const result = await (await deploy('svc-webhook', SLOW_POLL)).handle.result();
+      expect(result.outcome).toBe('SUCCEEDED');
+      // Three runs (deploy, switch, sync redeploy) each polled every 60s: without the webhook this
+      // takes minutes.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(lab.github.webhookDeliveries.length).toBe(3);
+      expect(lab.github.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
+      const deployPhase = result.phases.find((p) => p.name === 'deploy')!;
+      const run = lab.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
+      expect(Date.parse(deployPhase.endedAt!) - run.completedAtMs!).toBeLessThan(5_000);
+    },
+  );
 
   reacting(
     'takes the conclusion from GitHub, not from the event: a signed but false "completed" does not end the wait',
-    async ({ lab, receiver, deploy }) => {
+    async ({ hookedLab: lab, receiver, deployHooked: deploy }) => {
       lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 4_000 });
       const { plan, handle } = await deploy('svc-webhook-false', {
         ...SLOW_POLL,
@@ -279,7 +292,7 @@ describe('webhook receiver: deployments react to it', () => {
 
   reacting(
     'wakes a deployment only for the run it waits on: a signed event of another run id is not signalled',
-    async ({ lab, receiver, deploy }) => {
+    async ({ hookedLab: lab, receiver, deployHooked: deploy }) => {
       lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 1_500 });
       const { plan, handle } = await deploy('svc-webhook-other', {
         ...SLOW_POLL,
@@ -306,8 +319,8 @@ describe('webhook receiver: deployments react to it', () => {
 
   reacting(
     'finds a deployment whose id is not of the default shape among the running ones',
-    async ({ client, lab, taskQueue, worker }) => {
-      void worker; // named so that it starts
+    async ({ client, hookedLab: lab, taskQueue, startWorker }) => {
+      await startWorker(lab);
       const plan = { ...labPlan(lab, 'svc-custom', SLOW_POLL), deploymentId: 'svc-custom-release-42' };
       const started = Date.now();
       const result = await (await startDeployment(client, plan, { taskQueue })).result();
