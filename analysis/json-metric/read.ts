@@ -2,9 +2,8 @@
 // number at a JSON pointer. Enough for Datadog's, CloudWatch's or an in-house metrics endpoint
 // without code. Failures read like the Prometheus ones: a missing field is "no data" (noData
 // decides), a server or network failure is retried and then reported, never a pass.
-import type { SourceAnswer, SourceReader } from '../metric-measure.js';
+import type { SourceAnswer, SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
-import type { SourceOptions } from '../prometheus/read.js';
 
 /**
  * RFC 6901 pointer ("/data/0/value") or the dotted form ("$.data[0].value") to segments.
