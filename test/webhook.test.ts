@@ -254,6 +254,25 @@ describe('webhook receiver: deployments react to it', () => {
       await use((service, overrides) => deployTo(hookedLab, service, overrides));
     },
   });
+  /** A deployment whose deploy run takes `inProgressMs` (polled every 500 ms), once that run is known. */
+  async function deployingRun(
+    lab: Lab,
+    deploy: (service: string, o?: Record<string, unknown>) => Promise<Deployment>,
+    service: string,
+    inProgressMs: number,
+  ) {
+    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs });
+    const { plan, handle } = await deploy(service, { ...SLOW_POLL, deploy: { pollInterval: '500ms', runTimeout: '5m' } });
+    const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
+    const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
+    return { plan, handle, runId };
+  }
+  /** Only the lab's own webhooks (for the runs the deployment waited on) reached it as runCompleted signals. */
+  async function expectOnlyTheLabsWakeUps(handle: Deployment['handle'], lab: Lab) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const wakeUps = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
+    expect(wakeUps.length).toBe(lab.github.webhookDeliveries.filter((d) => d.status === 200).length);
+  }
   const SLOW_POLL = {
     deploy: { pollInterval: '60s', runTimeout: '5m' },
     approval: { required: false },
@@ -280,13 +299,7 @@ describe('webhook receiver: deployments react to it', () => {
   reacting(
     'takes the conclusion from GitHub, not from the event: a signed but false "completed" does not end the wait',
     async ({ hookedLab: lab, receiver, deployHooked: deploy }) => {
-      lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 4_000 });
-      const { plan, handle } = await deploy('svc-webhook-false', {
-        ...SLOW_POLL,
-        deploy: { pollInterval: '500ms', runTimeout: '5m' },
-      });
-      const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
-      const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
+      const { plan, handle, runId } = await deployingRun(lab, deploy, 'svc-webhook-false', 4_000);
       const body = JSON.stringify(runEvent(runId, `Deployment to Green · ${plan.deploymentId}.deploy`, 'failure'));
       const forged = await post(receiver, body, {
         'x-github-event': 'workflow_run',
@@ -303,13 +316,7 @@ describe('webhook receiver: deployments react to it', () => {
   reacting(
     'wakes a deployment only for the run it waits on: a signed event of another run id is not signalled',
     async ({ hookedLab: lab, receiver, deployHooked: deploy }) => {
-      lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 1_500 });
-      const { plan, handle } = await deploy('svc-webhook-other', {
-        ...SLOW_POLL,
-        deploy: { pollInterval: '500ms', runTimeout: '5m' },
-      });
-      const status = await waitForStatus(handle, (s) => s.phases.some((p) => p.name === 'deploy' && p.url !== undefined));
-      const runId = Number(/\/runs\/(\d+)/.exec(status.phases.find((p) => p.name === 'deploy')!.url!)![1]);
+      const { plan, handle, runId } = await deployingRun(lab, deploy, 'svc-webhook-other', 1_500);
       for (const other of [runId + 1000, runId + 1001]) {
         const body = JSON.stringify(runEvent(other, `Deployment to Green · ${plan.deploymentId}.deploy`));
         const answer = await post(receiver, body, {
@@ -320,10 +327,7 @@ describe('webhook receiver: deployments react to it', () => {
         expect(answer.status).toBe(202);
       }
       expect((await handle.result()).outcome).toBe('SUCCEEDED');
-      const events = (await handle.fetchHistory()).events ?? [];
-      const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
-      // Only the lab's own webhooks (for the runs the deployment waited on) reached it.
-      expect(signalled.length).toBe(lab.github.webhookDeliveries.filter((d) => d.status === 200).length);
+      await expectOnlyTheLabsWakeUps(handle, lab);
     },
   );
 
@@ -356,9 +360,7 @@ describe('webhook receiver: deployments react to it', () => {
       const gateRun = lab.github.run(gateRunId)!;
       expect(gateRun.workflow).toBe('qa-gate.yml');
       expect(lab.github.webhookDeliveries.filter((d) => d.runId === gateRunId && d.status === 200)).toHaveLength(1);
-      const events = (await handle.fetchHistory()).events ?? [];
-      const wakeUps = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
-      expect(wakeUps.length).toBe(lab.github.webhookDeliveries.filter((d) => d.status === 200).length);
+      await expectOnlyTheLabsWakeUps(handle, lab);
     },
   );
 
