@@ -225,7 +225,9 @@ export async function analysisHistory(ctx: BenchContext): Promise<SectionResult>
   const met = Math.max(...counts) - Math.min(...counts) <= 3;
   const markdown = [
     'One deployment per window on the lab (no approval gate, sync on) with a real Prometheus scraping both apps under load;',
-    `the monitor window runs the HTTP probes every 1 s and \`monitor.analysis\` (one p90 query) every ${HISTORY_INTERVAL}. Real time.`,
+    `the monitor window runs the HTTP probes every 1 s and \`monitor.analysis\` (one p90 query) every ${HISTORY_INTERVAL}. Real time: the`,
+    "fast clock of section 5 would pin the measurements' Prometheus time in the future, hence 2 min, not 10 (its 1,147 rounds are",
+    'what a 10 min window makes at a 500 ms interval).',
     '',
     table(
       ['monitor window', 'analysis rounds', 'wall', 'events'],
