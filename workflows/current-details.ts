@@ -3,6 +3,7 @@
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
 import { approverLabel } from './approval-labels.js';
+import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
 import { analysisSections, testLines } from './analysis-details.js';
@@ -67,6 +68,15 @@ export function currentDetails(s: DeploymentStatus): string {
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
   blocks.push(...analysisBlocks(s));
+  const failed = s.notifications?.failed ?? [];
+  if (failed.length > 0) {
+    blocks.push(
+      failed
+        .slice(-FAILURES_SHOWN)
+        .map((f) => `⚠ ${literal(describeNotificationFailure(f))}`)
+        .join('  \n'),
+    );
+  }
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
@@ -106,6 +116,9 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
   }
 }
 
+const LIVE_COUNTS_HINT =
+  'Counts as they come in: Pending Activities → analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
+
 /** The metric analysis and the test runs in words (issue 14); links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {
   const blocks = analysisSections(s).map((section) =>
@@ -115,6 +128,8 @@ function analysisBlocks(s: DeploymentStatus): string[] {
         (m) =>
           `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
       ),
+      // The workflow learns the counts when the activity ends (one event, not one per round).
+      ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(`npx bluegreen status ${s.service}`))] : []),
     ].join('  \n'),
   );
   const tests = testLines(s);

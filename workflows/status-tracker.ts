@@ -132,6 +132,13 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** Drops a phase's analysis still marked running: its activity was cancelled, no counts came back. */
+  dropRunningMetricAnalysis(phase: 'verify' | 'monitor'): void {
+    if (this.status.metricAnalysis?.[phase]?.verdict !== 'running') return;
+    delete this.status.metricAnalysis[phase];
+    this.publish();
+  }
+
   /** One verify.tests run, added or updated by name. */
   setTest(test: TestRunStatus): void {
     const tests = (this.status.tests ??= []);
@@ -147,6 +154,11 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** A notification was sent or failed (status.notifications, kept by the notifier): the Web UI shows failures. */
+  notificationsChanged(): void {
+    this.publish();
+  }
+
   /** The first postSync hook starts: rollback is no longer possible. */
   passPointOfNoReturn(): void {
     this.status.pointOfNoReturn = true;
@@ -154,6 +166,8 @@ export class StatusTracker {
   }
 
   complete(outcome: Outcome, error?: string): DeploymentStatus {
+    this.dropRunningMetricAnalysis('verify');
+    this.dropRunningMetricAnalysis('monitor');
     for (const entry of this.status.phases) {
       if (entry.state === 'pending') entry.state = 'skipped';
       if (entry.state === 'running') {

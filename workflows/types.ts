@@ -311,7 +311,14 @@ export interface DeploymentStatus {
   /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
   attempts?: Partial<Record<string, number>>;
   /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
-  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  stepFailure?: {
+    /** The phase, or one of its steps (verify.tests: `test-<name>`). */
+    step: PhaseName | `test-${string}`;
+    error: string;
+    attempt: number;
+    decideBy: string;
+    otherwise: 'abort' | 'retry';
+  };
   /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
   switchWindow?: {
     why: string;
@@ -332,8 +339,15 @@ export interface DeploymentStatus {
 }
 
 /** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
-export interface AnalysisStatus extends AnalysisResult {
+export interface AnalysisStatus extends Omit<AnalysisResult, 'verdict'> {
+  /** `running` while measurements come in (the workflow's own copy has none: see `liveAt`). */
+  verdict: AnalysisResult['verdict'] | 'running';
   decidedBy?: string;
+  /**
+   * Set by `bluegreen status` when the counts were read from the running analysis activity's
+   * last heartbeat (client/live-analysis.ts), its time: live counts, no history event per round.
+   */
+  liveAt?: string;
 }
 
 export interface TestRunStatus {

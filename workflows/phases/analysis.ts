@@ -8,18 +8,30 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
-import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop, describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
+import { oneAtATime, runWithRetry, type Turns } from '../step-retry.js';
 import type { AnalysisStatus, VerifyTestPlan } from '../types.js';
 import type { PhaseContext } from './context.js';
+import { retryOf } from './deploy.js';
 
 /** Worst case of one measurement round: every query retried to its timeout (see analysis/prometheus/query.ts). */
 const ROUND_ALLOWANCE_MS = 60_000;
 
 const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ');
+
+/**
+ * The status while a phase's analysis runs: its metrics, no measurement yet. The counts come
+ * with the activity's result; until then `bluegreen status` reads them from its heartbeat
+ * (client/live-analysis.ts): the workflow cannot see a heartbeat without a history event.
+ * State only, no command: no patch needed.
+ */
+function runningAnalysis(analysis: AnalysisPlan, mode: 'verify' | 'monitor'): AnalysisStatus {
+  return { verdict: 'running', reason: `measuring ${metricNames(analysis)}`, metrics: emptyTally(analysis, mode), rounds: 0 };
+}
 
 function analyzeInput(
   ctx: PhaseContext,
@@ -78,6 +90,8 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
     if (!isCancellation(err)) throw err;
   };
   let result: AnalysisResult | undefined;
+  const asking = oneAtATime();
+  if (analysis) tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
   await scope.run(() =>
     Promise.all([
       analysis
@@ -93,9 +107,10 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
             })
             .catch(failFast)
         : Promise.resolve(),
-      ...tests.map((test) => runTest(ctx, test).catch(failFast)),
+      ...tests.map((test) => runTest(ctx, test, asking).catch(failFast)),
     ]),
   );
+  tracker.dropRunningMetricAnalysis('verify');
   if (stop) {
     tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
     throw stop;
@@ -116,19 +131,39 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   return summary;
 }
 
-async function runTest(ctx: PhaseContext, test: VerifyTestPlan): Promise<void> {
+/**
+ * One test workflow; with `onFailure.tests: ask` a failed run waits for retry (a new run, its
+ * correlation id `<id>.test-<name>.<attempt>`) or abort while the other tests go on; failures
+ * of tests side by side ask in turn. Deployments started before it fail at once (replay).
+ */
+async function runTest(ctx: PhaseContext, test: VerifyTestPlan, asking: Turns): Promise<void> {
+  const onFailure = ctx.plan.onFailure?.tests;
+  const policy = onFailure && patched('verify-tests-retry') ? onFailure : undefined;
+  await runWithRetry({
+    ...retryOf(ctx),
+    phase: 'verify',
+    step: `test-${test.name}`,
+    policy,
+    asking,
+    run: (attempt) => runTestOnce(ctx, test, attempt),
+  });
+}
+
+async function runTestOnce(ctx: PhaseContext, test: VerifyTestPlan, attempt: number): Promise<void> {
   const { tracker } = ctx;
   const url = ctx.plan.environments[ctx.target].url;
   const fill = (text: string) =>
     text.replace(/\{\{\s*(url|color|sha)\s*\}\}/g, (_, name: string) =>
       name === 'url' ? url : name === 'color' ? ctx.target : ctx.sha,
     );
+  if (attempt > 1) tracker.start('verify', `attempt ${attempt}: dispatch test ${test.name} (${test.workflow}) again`);
   tracker.setTest({ name: test.name, workflow: test.workflow, state: 'running' });
   try {
     const run = await runGitHubWorkflow(ctx, 'verify', {
       workflow: test.workflow,
       ref: test.ref,
       step: `test-${test.name}`,
+      attempt,
       inputs: (id) => ({ ...Object.fromEntries(Object.entries(test.inputs).map(([k, v]) => [k, fill(v)])), deployment_id: id }),
       what: `verify test ${test.name}`,
       timeoutMs: test.timeoutMs,
@@ -206,6 +241,7 @@ export async function decideInconclusive(
 export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
   const analysis = ctx.plan.analysis?.monitor;
   if (!analysis || !patched('monitor-metric-analysis')) return undefined;
+  ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
   const rounds = Math.ceil(durationMs / Math.max(1, analysis.intervalMs)) + 1;
   return waiting(
     ctx.plan,
