@@ -9,7 +9,7 @@ import { otherColor } from '../types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
-import { notifyEvent } from '../notify-points.js';
+import { checkNotifyChannels, notifyEvent } from '../notify-points.js';
 
 export async function planPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
@@ -26,6 +26,7 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
     }
     applyApproval(ctx, verdict.approval);
   }
+  await checkNotifyChannels(ctx);
   ctx.active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
     { url: plan.publicUrl + plan.colorPath },
   ]);
