@@ -14,6 +14,10 @@ export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
 export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
 
+/** The color a plan deploys once `active` is known: a revert's, the requested one, or the other. */
+export const targetColorOf = (plan: Pick<DeploymentPlan, 'revert' | 'requestedColor'>, active: Color): Color =>
+  plan.revert?.color ?? plan.requestedColor ?? otherColor(active);
+
 export interface GitHubRepoRef {
   owner: string;
   repo: string;
