@@ -40,7 +40,7 @@ export interface HookPlan {
 }
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
+export type SwitchPlan = ReturnType<(typeof SWITCHES)[number]['toPlan']>;
 export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
