@@ -86,61 +86,26 @@ function networkError(server: DnsServerAddress, err: unknown): DnsTransportError
 /** One UDP request and its answer (the first datagram with our id). */
 export async function exchangeUdp(server: DnsServerAddress, message: Buffer, options: ExchangeOptions = {}): Promise<Buffer> {
   const { address, family } = await addressOf(server);
-  const timeoutMs = options.timeoutMs ?? 2_000;
   const id = message.readUInt16BE(0);
-  return new Promise<Buffer>((resolve, reject) => {
+  return exchange(server, options, '', ({ answer, fail }) => {
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (err: Error | undefined, answer?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket.close();
-      if (err) reject(err);
-      else resolve(answer!);
-    };
-    const onAbort = () => finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
-    const timer = setTimeout(
-      () => finish(new DnsTransportError(`${formatServerAddress(server)}: no answer within ${timeoutMs}ms`, 'timeout')),
-      timeoutMs,
-    );
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish(networkError(server, err)));
-    socket.on('message', (answer) => {
-      if (answer.length >= 12 && answer.readUInt16BE(0) === id) finish(undefined, answer);
+    socket.on('error', (err) => fail(networkError(server, err)));
+    socket.on('message', (datagram) => {
+      if (datagram.length >= 12 && datagram.readUInt16BE(0) === id) answer(datagram);
     });
     // Connected: the kernel then reports "port unreachable" as ECONNREFUSED at once.
     socket.connect(server.port, address, () => socket.send(message));
+    return () => socket.close();
   });
 }
 
 /** One TCP request and its answer (two-byte length prefix, RFC 1035 §4.2.2). */
 export async function exchangeTcp(server: DnsServerAddress, message: Buffer, options: ExchangeOptions = {}): Promise<Buffer> {
   const { address } = await addressOf(server);
-  const timeoutMs = options.timeoutMs ?? 2_000;
-  return new Promise<Buffer>((resolve, reject) => {
+  return exchange(server, options, ' (TCP)', ({ answer, fail }) => {
     const socket = createConnection({ host: address, port: server.port });
     let received = Buffer.alloc(0);
-    let done = false;
-    const finish = (err: Error | undefined, answer?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(answer!);
-    };
-    const onAbort = () => finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
-    const timer = setTimeout(
-      () => finish(new DnsTransportError(`${formatServerAddress(server)}: no answer within ${timeoutMs}ms (TCP)`, 'timeout')),
-      timeoutMs,
-    );
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish(networkError(server, err)));
+    socket.on('error', (err) => fail(networkError(server, err)));
     socket.on('connect', () => {
       const length = Buffer.alloc(2);
       length.writeUInt16BE(message.length);
@@ -149,12 +114,49 @@ export async function exchangeTcp(server: DnsServerAddress, message: Buffer, opt
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
-        finish(undefined, received.subarray(2, 2 + received.readUInt16BE(0)));
+        answer(received.subarray(2, 2 + received.readUInt16BE(0)));
       }
     });
     socket.on('end', () =>
-      finish(new DnsTransportError(`${formatServerAddress(server)}: connection closed before the answer`, 'unreachable')),
+      fail(new DnsTransportError(`${formatServerAddress(server)}: connection closed before the answer`, 'unreachable')),
     );
+    return () => socket.destroy();
+  });
+}
+
+/**
+ * What both transports share: `open` sends the request and reports the answer or a failure; the
+ * first of those, the timeout or the caller's abort settles the exchange, and its socket is closed.
+ */
+function exchange(
+  server: DnsServerAddress,
+  options: ExchangeOptions,
+  transport: string,
+  open: (report: { answer(message: Buffer): void; fail(err: Error): void }) => () => void,
+): Promise<Buffer> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  return new Promise<Buffer>((resolve, reject) => {
+    let done = false;
+    let close: (() => void) | undefined;
+    const finish = (err: Error | undefined, answer?: Buffer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      close?.();
+      if (err) reject(err);
+      else resolve(answer!);
+    };
+    const onAbort = () => finish(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+    const timer = setTimeout(
+      () =>
+        finish(new DnsTransportError(`${formatServerAddress(server)}: no answer within ${timeoutMs}ms${transport}`, 'timeout')),
+      timeoutMs,
+    );
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    close = open({ answer: (message) => finish(undefined, message), fail: (err) => finish(err) });
+    if (done) close(); // settled while opening
   });
 }
 

@@ -25,13 +25,24 @@ export function rateLimitWait(err: RateLimitAnswer, now = Date.now()): number | 
   const retryAfter = Number(retryAfterHeader);
   if (retryAfterHeader !== undefined && retryAfterHeader !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
     return Math.ceil(retryAfter);
-  if (String(headers['x-ratelimit-remaining']) === '0' && headers['x-ratelimit-reset'] !== undefined) {
-    const resetMs = Number(headers['x-ratelimit-reset']) * 1000;
-    if (Number.isFinite(resetMs)) return Math.max(0, Math.ceil((resetMs - now) / 1000)) + 1;
-  }
+  const emptyUntil = primaryLimitEmptyUntil(err);
+  if (emptyUntil !== undefined) return Math.max(0, Math.ceil((emptyUntil - 1000 - now) / 1000)) + 1;
   if (err.status === 429 || /\brate limit/i.test(`${err.message ?? ''} ${bodyMessage(err.response?.data)}`))
     return SECONDARY_RATE_LIMIT_WAIT_SECONDS;
   return undefined;
+}
+
+/**
+ * For an answer saying the primary bucket is empty (`x-ratelimit-remaining: 0` with a reset
+ * time): the epoch milliseconds until which no request of this credential can succeed, one
+ * second past the reset for clock skew. Undefined for any other answer.
+ */
+export function primaryLimitEmptyUntil(err: RateLimitAnswer): number | undefined {
+  if (err.status !== 403 && err.status !== 429) return undefined;
+  const headers = err.response?.headers ?? {};
+  if (String(headers['x-ratelimit-remaining']) !== '0' || headers['x-ratelimit-reset'] === undefined) return undefined;
+  const resetMs = Number(headers['x-ratelimit-reset']) * 1000;
+  return Number.isFinite(resetMs) ? resetMs + 1000 : undefined;
 }
 
 function bodyMessage(data: unknown): string {

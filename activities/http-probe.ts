@@ -1,13 +1,18 @@
 // One HTTP probe that never throws for a bad answer: a timeout, a refused connection, an error
 // status, a body that is not JSON or names the wrong color all come back as a reason string
-// a human can read in the status. Only the activity's cancellation is thrown.
-import { cancellationOfCurrentActivity, currentCancellationSignal } from './cancellation.js';
+// a human can read in the status. Only the activity's cancellation is thrown. The body is read
+// up to a byte cap within the probe's timeout (an endless answer costs 64 KiB and the timeout),
+// and every piece of the answer that reaches a reason (body snippet, error text, color) is made
+// inert here, at the source, before it enters a status or a history (workflows/sanitize.ts).
+import { inertText } from '../workflows/sanitize.js';
 import type { Color } from '../workflows/types.js';
+import { cancellationOfCurrentActivity, currentCancellationSignal } from './cancellation.js';
+import { DEFAULT_BODY_CAP_BYTES, readCapped } from './read-capped.js';
 
 export type ProbeResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Longest body read from a probe; health and color answers are tiny. */
-const MAX_BODY_CHARS = 64 * 1024;
+/** Longest body read from a probe, in bytes; health and color answers are tiny. */
+const MAX_BODY_BYTES = DEFAULT_BODY_CAP_BYTES;
 
 /** Network error codes in words (undici puts them on `err.cause.code`). */
 const NETWORK_REASONS: Record<string, string> = {
@@ -30,13 +35,11 @@ function networkReason(err: unknown, url: string, timeoutMs: number): string {
     return `timeout: no answer from ${url} within ${timeoutMs}ms`;
   const code = e?.cause?.code;
   if (code) return `${NETWORK_REASONS[code] ?? code}: ${url}`;
-  return `request to ${url} failed: ${e?.cause?.message ?? e?.message ?? String(err)}`;
+  return `request to ${url} failed: ${inertText(e?.cause?.message ?? e?.message ?? String(err), 200)}`;
 }
 
-const snippet = (text: string): string => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
-};
+/** A body as a short inert line: no control characters, escape sequences or line breaks. */
+const snippet = (text: string): string => inertText(text, 81);
 
 /**
  * GETs `url` within `timeoutMs`. Resolves with the status and body text for a 2xx answer, a
@@ -56,7 +59,7 @@ export async function probeGet(url: string, timeoutMs: number): Promise<ProbeRes
       // A health endpoint that redirects elsewhere is not the health of this environment.
       redirect: 'manual',
     });
-    const body = (await response.text()).slice(0, MAX_BODY_CHARS);
+    const { text: body } = await readCapped(response, MAX_BODY_BYTES);
     if (response.status < 200 || response.status >= 300) {
       const text = snippet(body);
       return { ok: false, reason: `HTTP ${response.status} from ${url}${text ? `: ${text}` : ''}` };
@@ -83,7 +86,7 @@ export async function probeColor(url: string, timeoutMs: number): Promise<ProbeR
   if (typeof color !== 'string') return { ok: false, reason: `no "color" field in the answer from ${url}` };
   const normalized = color.trim().toLowerCase();
   if (normalized !== 'blue' && normalized !== 'green')
-    return { ok: false, reason: `unknown color ${JSON.stringify(color)} from ${url}` };
+    return { ok: false, reason: `unknown color ${JSON.stringify(inertText(color, 40))} from ${url}` };
   return { ok: true, value: normalized };
 }
 

@@ -15,6 +15,7 @@ import type {
   WorkflowDefinition,
 } from './types.js';
 import type { LoadStats } from './load.js';
+import type { RateLimitSettings } from './github/rate-limit.js';
 
 export class LabControlClient {
   /** @param githubUrl the lab's githubUrl (the control API lives under /_lab) */
@@ -87,7 +88,7 @@ export class LabControlClient {
   async setMergeConflict(conflict: boolean): Promise<void> {
     await this.call('POST', '/merge-conflict', { conflict });
   }
-  async setRateLimit(settings: { limit?: number; remaining?: number; resetInMs?: number }): Promise<void> {
+  async setRateLimit(settings: RateLimitSettings): Promise<void> {
     await this.call('POST', '/rate-limit', settings);
   }
   async expireInstallationTokens(): Promise<void> {

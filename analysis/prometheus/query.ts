@@ -4,6 +4,12 @@
 // an empty vector is "no data" (a quiet service, flagger#883/#1689), never an index error
 // (argo-rollouts#1466); a server or network failure is retried, then reported, never a pass.
 
+import { readCapped } from '../../activities/read-capped.js';
+import { inertText } from '../../workflows/sanitize.js';
+
+/** A Prometheus answer is read up to this many bytes: an instant query of one series is small. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** What one instant query answered, sorted out. */
 export type QueryAnswer =
   /** A scalar, or a vector of exactly one series. May be NaN or ±Infinity. */
@@ -87,10 +93,8 @@ export function interpretResult(data: ApiEnvelope['data']): QueryAnswer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function short(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
-}
+/** Untrusted answer text as one short inert line (no control characters or escape sequences). */
+const short = (text: string, max = 300): string => inertText(text, max + 1);
 
 /** Runs one instant query; retries what may heal (5xx, 429, network, timeout), not what will not. */
 export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
@@ -113,13 +117,14 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = res.status;
-      text = await res.text();
+      // Capped: a hostile or broken endpoint cannot fill the worker's memory (a cut answer is not JSON).
+      ({ text } = await readCapped(res, MAX_ANSWER_BYTES));
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       lastError =
         e.name === 'TimeoutError'
           ? `no answer within ${timeoutMs} ms`
-          : `cannot reach ${input.url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`;
+          : `cannot reach ${input.url}: ${short(e.cause?.code ?? e.cause?.message ?? e.message)}`;
       continue;
     }
     let body: ApiEnvelope | undefined;
@@ -135,7 +140,7 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
         return { kind: 'unsupported', resultType: `unreadable answer (${(err as Error).message})` };
       }
     }
-    const apiError = typeof body?.error === 'string' ? body.error : short(text || `HTTP ${status}`);
+    const apiError = typeof body?.error === 'string' ? short(body.error) : short(text || `HTTP ${status}`);
     if ((status === 400 || status === 422) && body?.status === 'error') {
       return { kind: 'invalid', status, error: redact(`${String(body.errorType ?? 'error')}: ${apiError}`) };
     }

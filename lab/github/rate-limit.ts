@@ -5,6 +5,11 @@ export interface RateLimitSettings {
   remaining?: number;
   /** When the window resets, from now. */
   resetInMs?: number;
+  /**
+   * When the window resets, from the first request the empty bucket refuses: tests then see
+   * the same wait however long the deployment took to send its first request.
+   */
+  resetAfterFirstRefusalMs?: number;
 }
 
 const WINDOW_MS = 60 * 60 * 1000;
@@ -13,16 +18,26 @@ export class RateLimiter {
   private limit = 5000;
   private used = 0;
   private resetAtMs = Date.now() + WINDOW_MS;
+  private resetAfterFirstRefusalMs: number | undefined;
 
   set(settings: RateLimitSettings): void {
     if (settings.limit !== undefined) this.limit = settings.limit;
     if (settings.remaining !== undefined) this.used = Math.max(0, this.limit - settings.remaining);
     if (settings.resetInMs !== undefined) this.resetAtMs = Date.now() + settings.resetInMs;
+    if (settings.resetAfterFirstRefusalMs !== undefined) {
+      this.resetAfterFirstRefusalMs = settings.resetAfterFirstRefusalMs;
+      this.resetAtMs = Number.POSITIVE_INFINITY;
+    }
   }
 
   exhausted(): boolean {
     this.roll();
-    return this.used >= this.limit;
+    const empty = this.used >= this.limit;
+    if (empty && this.resetAfterFirstRefusalMs !== undefined) {
+      this.resetAtMs = Date.now() + this.resetAfterFirstRefusalMs;
+      this.resetAfterFirstRefusalMs = undefined;
+    }
+    return empty;
   }
 
   consume(): void {

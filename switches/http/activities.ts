@@ -46,7 +46,7 @@ export function createSwitchActivities(options: SwitchOptions = {}) {
       const why =
         e.name === 'TimeoutError'
           ? `no answer within ${timeoutMs}ms`
-          : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
+          : inertText(e.cause?.code ?? e.cause?.message ?? e.message ?? String(err), 200);
       // The router may be restarting: retryable. Whether the request landed does not matter
       // because setting the same color again is a no-op.
       throw ApplicationFailure.retryable(redact(`Switch to ${input.color} via ${input.url} failed: ${why}`), 'SwitchUnavailable');
