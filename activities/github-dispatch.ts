@@ -24,7 +24,7 @@ import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './gi
 import { findCorrelationId } from '../workflows/correlation-id.js';
 import { mismatch, titleCarriesCorrelationId, triggeringLogin, type ListedRun, type RunExpectation } from './github-run-match.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
-import type { DispatchWorkflowInput, WorkflowRunRef } from './types.js';
+import type { DispatchWorkflowInput, FindDispatchedRunInput, WorkflowRunRef } from './types.js';
 
 export interface DispatchTiming {
   dispatchGraceMs: number;
@@ -230,6 +230,20 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
   }
 
   /**
+   * The run of a dispatch whose activity was cancelled (an abort while it ran): looked for by
+   * its correlation id, as a retried attempt would, for up to `withinMs`; none if the dispatch
+   * was never sent.
+   */
+  async function findDispatchedRunOf(input: FindDispatchedRunInput): Promise<{ runId?: number }> {
+    const octokit = github(input.github);
+    const subject = `workflow ${input.workflow} on ${input.ref} in ${repoName(input.github)}`;
+    const sinceMs = Math.max(0, Date.now() - timing.runLookbackMs);
+    const find = () => callGitHub({ subject }, () => findDispatchedRun(octokit, input, sinceMs));
+    const { run } = await pollForRun(find, input.withinMs, { stage: 'looking', correlationId: input.correlationId });
+    return run ? { runId: run.id } : {};
+  }
+
+  /**
    * After a 204 dispatch whose run never showed its correlation id: the runs of the workflow on
    * the ref that this worker's login started since the dispatch and that carry no correlation
    * id at all. One such run is this dispatch's and is cancelled; with several, none is (they
@@ -303,7 +317,7 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
     }
   }
 
-  return { dispatchWorkflow };
+  return { dispatchWorkflow, findDispatchedRun: findDispatchedRunOf };
 }
 
 const given = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>

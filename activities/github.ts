@@ -50,7 +50,7 @@ export interface GitHubActivityOptions {
 }
 
 export function createGitHubActivities(github: GitHubClientFor, options: GitHubActivityOptions = {}) {
-  const { dispatchWorkflow } = createDispatchActivity(github, {
+  const { dispatchWorkflow, findDispatchedRun } = createDispatchActivity(github, {
     dispatchGraceMs: options.dispatchGraceMs ?? 10_000,
     runDiscoveryTimeoutMs: options.runDiscoveryTimeoutMs ?? 60_000,
     runDiscoveryPollMs: options.runDiscoveryPollMs ?? 2_000,
@@ -181,6 +181,7 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
   return {
     readBranchHead: kept(readBranchHead),
     dispatchWorkflow: kept(dispatchWorkflow),
+    findDispatchedRun: kept(findDispatchedRun),
     waitForWorkflowRun: kept(waitForWorkflowRun),
     cancelWorkflowRun: kept(cancelWorkflowRun),
     syncBranch: kept(syncBranch),

@@ -48,6 +48,11 @@ export interface ReadBranchHeadInput {
   branch: string;
 }
 
+export interface FindDispatchedRunInput extends DispatchWorkflowInput {
+  /** How long to look: a dispatch sent just before the abort takes seconds to be listed. */
+  withinMs: number;
+}
+
 export interface DispatchWorkflowInput {
   github: GitHubRepoRef;
   /** Workflow file name, e.g. deploy-green.yml */
@@ -208,6 +213,8 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;
+  /** The run of a dispatch whose activity was cancelled mid-way (an abort), if it was sent. */
+  findDispatchedRun(input: FindDispatchedRunInput): Promise<{ runId?: number }>;
   waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
   cancelWorkflowRun(input: CancelWorkflowRunInput): Promise<CancelWorkflowRunResult>;
   verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;

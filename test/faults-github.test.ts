@@ -267,6 +267,32 @@ describe('GitHub faults through whole deployments', () => {
     expect(result.error).toContain(`deploy-green.yml run ${run.id} cancelled on GitHub`);
   });
 
+  it.concurrent('an abort while the deploy dispatch awaits its answer: ABORTED, and the run it started cancelled', async () => {
+    const lab = await newLab();
+    lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 20_000, cancelTakesMs: 300 });
+    // GitHub has accepted the dispatch (the run exists), its answer is still on the way.
+    lab.github.injectFault({
+      method: 'POST',
+      path: `^${REPO}/actions/workflows/deploy-green\\.yml/dispatches$`,
+      delayMs: 3_000,
+      afterProcessing: true,
+      times: 1,
+    });
+    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-abort-dispatch'));
+    const deadline = Date.now() + 20_000;
+    while (!lab.github.runs.some((r) => r.workflow === 'deploy-green.yml') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong release' });
+    const result = await handle.result();
+
+    expect(result.outcome, result.error).toBe('ABORTED');
+    expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    const run = lab.github.runs.find((r) => r.workflow === 'deploy-green.yml')!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    expect(result.error).toContain(`deploy-green.yml run ${run.id} cancelled on GitHub`);
+    expect(lab.router.switches).toHaveLength(0);
+  });
+
   it.concurrent('an abort during a 20 s deploy run: ABORTED, and the run cancelled on GitHub', async () => {
     const lab = await newLab();
     lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 20_000, cancelTakesMs: 300 });

@@ -77,6 +77,7 @@ export async function runGitHubWorkflow(
     tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
   } catch (err) {
     if (err instanceof DeploymentStop) throw err;
+    if (runId === undefined && isCancellation(err)) runId = await runOfInterruptedDispatch(ctx, input);
     const cancelled = runId === undefined ? undefined : await cancelAbandonedRun(ctx, input, runId);
     if (cancelled) tracker.update(phase, { detail: cancelled });
     if (isCancellation(err)) {
@@ -95,6 +96,31 @@ export async function runGitHubWorkflow(
     throw new GitHubRunFailed(result, describeRunFailure(result), request.what);
   }
   return result;
+}
+
+/** How long an abort during a dispatch looks for the run that dispatch may have started. */
+const INTERRUPTED_DISPATCH_LOOKUP_MS = 10_000;
+
+/**
+ * An abort that lands while the dispatch activity runs may come just after GitHub accepted the
+ * dispatch: its run is found by correlation id (as a retry would) so it can be cancelled, not
+ * left to deploy after the deployment said it stopped. Deployments started before this look
+ * for nothing (same commands on replay).
+ */
+async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkflowInput): Promise<number | undefined> {
+  if (!patched('cancel-run-of-interrupted-dispatch')) return undefined;
+  return CancellationScope.nonCancellable(async () => {
+    try {
+      const found = await dispatcher(ctx.plan).findDispatchedRun.executeWithOptions(
+        { summary: `look for the run of the interrupted dispatch of ${input.workflow}` },
+        [{ ...input, withinMs: INTERRUPTED_DISPATCH_LOOKUP_MS }],
+      );
+      return found.runId;
+    } catch {
+      // Best effort, like the cancel itself: the deployment stops either way.
+      return undefined;
+    }
+  });
 }
 
 /**
