@@ -7,7 +7,7 @@
 // GitHub, so it cannot deploy or switch after the deployment said it stopped; the phase and
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { hasPatch } from './patches.js';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
