@@ -16,6 +16,7 @@ import {
   analysisVerdict,
   closeMetric,
   emptyTally,
+  metricLine,
   type AnalysisResult,
   type MetricSummary,
 } from './metric-tally.js';
@@ -42,11 +43,17 @@ export interface CheckMetricQueriesInput {
   sha: string;
 }
 
-/** What analyzeMetrics heartbeats; a retried attempt carries on from it. */
-interface AnalysisProgress {
+/**
+ * What analyzeMetrics heartbeats; a retried attempt carries on from it, and `bluegreen status`
+ * reads it from the pending activity (client/live-analysis.ts) to show the counts as they come
+ * in without a history event per round. `lines` are for the Web UI's Pending Activities panel.
+ */
+export interface AnalysisProgress {
   startedAtMs: number;
   rounds: number;
   metrics: MetricSummary[];
+  mode?: 'verify' | 'monitor';
+  lines?: string[];
 }
 
 /** The seam's check for one metric of an analysis. */
@@ -92,7 +99,7 @@ export function createMetricActivities(options: SourceOptions = {}) {
       Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length
         ? resumed.metrics
         : emptyTally(analysis, mode);
-    const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics });
+    const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics, mode, lines: metrics.map(metricLine) });
     if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
     heartbeat(progress());
     const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;

@@ -8,6 +8,7 @@ import { statusQuery, workflowIdFor } from '../workflows/messages.js';
 import { BlueGreenPhase } from '../workflows/search-attributes.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { badInput, EXIT, ExitError } from './errors.js';
+import { withLiveAnalysis } from './live-analysis.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -40,7 +41,7 @@ export async function findDeployment(client: Client, service: string): Promise<D
   const taskQueue = description.taskQueue;
   if (statusName === 'RUNNING') {
     const status = await queryStatus(client, handle, taskQueue, description.typedSearchAttributes.get(BlueGreenPhase));
-    return { handle, running: true, status, taskQueue };
+    return { handle, running: true, status: await withLiveAnalysis(handle, status), taskQueue };
   }
   if (statusName !== 'COMPLETED') {
     // Terminated, cancelled, timed out or failed by hand: there is no final status to show.
@@ -140,7 +141,7 @@ export async function followDeployment(
     while (!settled) {
       try {
         const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
-        onStatus(await Promise.race([reading, stopped]));
+        onStatus(await Promise.race([reading.then((status) => withLiveAnalysis(handle, status)), stopped]));
         lastGood = Date.now();
       } catch (err) {
         if (err instanceof ExitError) throw err;

@@ -4,6 +4,7 @@
 // under traffic rolls back naming the metric; a quiet service asks; Prometheus down is retried
 // then inconclusive; invalid PromQL stops the plan; a failing test workflow names its job and step.
 import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
+import { withLiveAnalysis } from '../client/live-analysis.js';
 import { renderPhaseList } from '../client/render.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js';
@@ -121,6 +122,48 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.metricAnalysis!.verify!.rounds).toBe(1);
     expect(switchesSince(before)).toEqual([]);
     expect(lab.github.dispatchCount('dns-update.yml', `${result.deploymentId}.switch`)).toBe(0);
+  });
+
+  it('the status shows the counts as they come in (from the heartbeat), with no history event per round', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    const { handle } = await deployTo(lab, 'svc-metrics-live', {
+      metrics,
+      // A 1.5 s heartbeat timeout: Temporal passes heartbeats on every 1.2 s (0.8 × it).
+      timeouts: { heartbeat: '1500ms' },
+      verify: { analysis: { metrics: ['error-rate'], count: 12, interval: '400ms' } },
+      monitor: QUICK_MONITOR,
+    });
+    const readings: Array<{ rounds: number; events: number; text: string }> = [];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && readings.length < 2) {
+      const status = await withLiveAnalysis(handle, await handle.query(messages.statusQuery));
+      const verify = status.metricAnalysis?.verify;
+      const last = readings.at(-1)?.rounds ?? 0;
+      if (verify?.verdict === 'running' && verify.liveAt && verify.rounds > last && verify.rounds < 12) {
+        const { events } = await handle.fetchHistory();
+        readings.push({ rounds: verify.rounds, events: events?.length ?? 0, text: renderPhaseList(status) });
+        // The Web UI's current details (the workflow's own status) say where the counts are.
+        expect(currentDetails(await handle.query(messages.statusQuery))).toContain('Pending Activities → analyzeMetrics');
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(readings.length).toBe(2);
+    const [a, b] = readings as [(typeof readings)[0], (typeof readings)[0]];
+    expect(a.text).toMatch(new RegExp(`▶ error-rate 0 % ≤ 1 % \\(${a.rounds}/12 passed\\)`));
+    expect(a.text).toMatch(
+      /Metric analysis before approval \(green\): running, \d+ rounds? in \(live, as of \d\d:\d\d:\d\d UTC\)/,
+    );
+    // More rounds measured, not one more event: the counts live in the heartbeat.
+    expect(b.rounds).toBeGreaterThan(a.rounds);
+    expect(b.events).toBe(a.events);
+    const waiting = await waitForStatus(handle, waitingForApproval);
+    expect(waiting.metricAnalysis!.verify).toMatchObject({ verdict: 'pass', rounds: 12 });
+    expect(waiting.metricAnalysis!.verify!.liveAt).toBeUndefined();
+    await handle.signal(messages.abortSignal, { by: 'alice', reason: 'test done' });
+    await handle.result();
   });
 
   it('a failing test workflow fails verify naming its job and step', async ({ startWorker, deployTo }) => {

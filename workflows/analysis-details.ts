@@ -12,13 +12,21 @@ const TEST_MARK: Record<TestRunStatus['state'], string> = { running: '▶', succ
 export interface AnalysisSection {
   title: string;
   verdict?: string;
+  /** Measurements still coming in. */
+  running?: boolean;
   metrics: Array<{ mark: string; line: string; query?: string; at?: string; bounds?: string; link?: string }>;
 }
 
 function section(title: string, a: AnalysisStatus): AnalysisSection {
-  const verdict = a.decidedBy ? `${a.verdict}, decided: ${a.decidedBy}` : a.verdict;
+  const verdict =
+    a.verdict === 'running'
+      ? `running${a.liveAt ? `, ${a.rounds} round${a.rounds === 1 ? '' : 's'} in (live, as of ${a.liveAt.slice(11, 19)} UTC)` : ''}`
+      : a.decidedBy
+        ? `${a.verdict}, decided: ${a.decidedBy}`
+        : a.verdict;
   return {
     title,
+    ...(a.verdict === 'running' ? { running: true } : {}),
     verdict: inertText(verdict, 300),
     metrics: a.metrics.map((m) => {
       const shown = m.verdict === 'fail' || m.verdict === 'inconclusive' ? (m.decisive ?? m.last) : m.last;

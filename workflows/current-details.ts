@@ -106,6 +106,9 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
   }
 }
 
+const LIVE_COUNTS_HINT =
+  'Counts as they come in: Pending Activities → analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
+
 /** The metric analysis and the test runs in words (issue 14); links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {
   const blocks = analysisSections(s).map((section) =>
@@ -115,6 +118,8 @@ function analysisBlocks(s: DeploymentStatus): string[] {
         (m) =>
           `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
       ),
+      // The workflow learns the counts when the activity ends (one event, not one per round).
+      ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(`npx bluegreen status ${s.service}`))] : []),
     ].join('  \n'),
   );
   const tests = testLines(s);

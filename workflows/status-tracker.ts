@@ -132,6 +132,13 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** Drops a phase's analysis still marked running: its activity was cancelled, no counts came back. */
+  dropRunningMetricAnalysis(phase: 'verify' | 'monitor'): void {
+    if (this.status.metricAnalysis?.[phase]?.verdict !== 'running') return;
+    delete this.status.metricAnalysis[phase];
+    this.publish();
+  }
+
   /** One verify.tests run, added or updated by name. */
   setTest(test: TestRunStatus): void {
     const tests = (this.status.tests ??= []);
@@ -154,6 +161,8 @@ export class StatusTracker {
   }
 
   complete(outcome: Outcome, error?: string): DeploymentStatus {
+    this.dropRunningMetricAnalysis('verify');
+    this.dropRunningMetricAnalysis('monitor');
     for (const entry of this.status.phases) {
       if (entry.state === 'pending') entry.state = 'skipped';
       if (entry.state === 'running') {

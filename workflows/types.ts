@@ -336,8 +336,15 @@ export interface DeploymentStatus {
 }
 
 /** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
-export interface AnalysisStatus extends AnalysisResult {
+export interface AnalysisStatus extends Omit<AnalysisResult, 'verdict'> {
+  /** `running` while measurements come in (the workflow's own copy has none: see `liveAt`). */
+  verdict: AnalysisResult['verdict'] | 'running';
   decidedBy?: string;
+  /**
+   * Set by `bluegreen status` when the counts were read from the running analysis activity's
+   * last heartbeat (client/live-analysis.ts), its time: live counts, no history event per round.
+   */
+  liveAt?: string;
 }
 
 export interface TestRunStatus {

@@ -9,7 +9,7 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import { hasPatch } from '../patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
-import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop, describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
@@ -21,6 +21,16 @@ import type { PhaseContext } from './context.js';
 const ROUND_ALLOWANCE_MS = 60_000;
 
 const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ');
+
+/**
+ * The status while a phase's analysis runs: its metrics, no measurement yet. The counts come
+ * with the activity's result; until then `bluegreen status` reads them from its heartbeat
+ * (client/live-analysis.ts): the workflow cannot see a heartbeat without a history event.
+ * State only, no command: no patch needed.
+ */
+function runningAnalysis(analysis: AnalysisPlan, mode: 'verify' | 'monitor'): AnalysisStatus {
+  return { verdict: 'running', reason: `measuring ${metricNames(analysis)}`, metrics: emptyTally(analysis, mode), rounds: 0 };
+}
 
 function analyzeInput(
   ctx: PhaseContext,
@@ -79,6 +89,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
     if (!isCancellation(err)) throw err;
   };
   let result: AnalysisResult | undefined;
+  if (analysis) tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
   await scope.run(() =>
     Promise.all([
       analysis
@@ -97,6 +108,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
       ...tests.map((test) => runTest(ctx, test).catch(failFast)),
     ]),
   );
+  tracker.dropRunningMetricAnalysis('verify');
   if (stop) {
     tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
     throw stop;
@@ -207,6 +219,7 @@ export async function decideInconclusive(
 export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
   const analysis = ctx.plan.analysis?.monitor;
   if (!analysis || !hasPatch('monitor-metric-analysis')) return undefined;
+  ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
   const rounds = Math.ceil(durationMs / Math.max(1, analysis.intervalMs)) + 1;
   return waiting(
     ctx.plan,

@@ -83,6 +83,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
     }
   }
   tracker.setWaitingFor(undefined);
+  tracker.dropRunningMetricAnalysis('monitor');
 
   if (verdict === 'interrupted' && human.rollback) {
     tracker.finish('monitor', 'cancelled', `rollback requested by ${human.rollback.by}`);

@@ -1,0 +1,71 @@
+// The metric analysis counts as they come in (issue 14). The workflow learns them only when the
+// phase's analysis activity ends: one event per phase, however many rounds, so history stays
+// flat. Meanwhile the activity heartbeats its tally (analysis/metric-activities.ts), and the
+// server keeps the last heartbeat of a pending activity; `bluegreen status` reads it from the
+// workflow's description and puts it where the status says `running`. Heartbeats reach the
+// server at most every 0.8 × the heartbeat timeout (Temporal's throttle): 16 s by default.
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { AnalysisProgress } from '../analysis/metric-activities.js';
+import type { DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentHandle } from './deployment-handle.js';
+
+type Mode = 'verify' | 'monitor';
+
+const runningModes = (s: DeploymentStatus): Mode[] =>
+  (['verify', 'monitor'] as const).filter((mode) => s.metricAnalysis?.[mode]?.verdict === 'running');
+
+/** Whether the status has an analysis whose counts a heartbeat may hold. */
+export const hasRunningAnalysis = (s: DeploymentStatus): boolean => runningModes(s).length > 0;
+
+function isProgress(value: unknown): value is AnalysisProgress {
+  const p = value as Partial<AnalysisProgress> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.rounds === 'number' &&
+    Array.isArray(p.metrics) &&
+    p.metrics.every((m) => typeof m?.name === 'string' && typeof m.total === 'number')
+  );
+}
+
+/**
+ * The status with the running analyses' counts from their activities' last heartbeats. Never
+ * fails: without a readable heartbeat the status is shown as the workflow has it.
+ */
+export async function withLiveAnalysis(
+  handle: DeploymentHandle,
+  status: DeploymentStatus,
+  description?: WorkflowExecutionDescription,
+): Promise<DeploymentStatus> {
+  const modes = runningModes(status);
+  if (modes.length === 0) return status;
+  try {
+    const described = description ?? (await handle.describe());
+    const live = { ...status.metricAnalysis };
+    for (const pending of described.raw.pendingActivities ?? []) {
+      if (pending.activityType?.name !== 'analyzeMetrics' || !pending.heartbeatDetails?.payloads?.length) continue;
+      const progress: unknown = await decodeFromPayloadsAtIndex(
+        handle.client.options.loadedDataConverter,
+        0,
+        pending.heartbeatDetails.payloads,
+      );
+      if (!isProgress(progress)) continue;
+      // Heartbeats from before `mode` was sent: only one analysis runs at a time.
+      const mode = progress.mode ?? (modes.length === 1 ? modes[0] : undefined);
+      const shown = mode && live[mode];
+      if (!mode || !shown || shown.verdict !== 'running') continue;
+      if (progress.metrics.length !== shown.metrics.length) continue;
+      const seconds = Number(pending.lastHeartbeatTime?.seconds ?? 0);
+      live[mode] = {
+        ...shown,
+        metrics: progress.metrics,
+        rounds: progress.rounds,
+        ...(seconds > 0 ? { liveAt: new Date(seconds * 1000).toISOString() } : {}),
+      };
+    }
+    return { ...status, metricAnalysis: live };
+  } catch {
+    return status;
+  }
+}
