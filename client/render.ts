@@ -3,6 +3,7 @@
 import { analysisStatusLines } from './render-analysis.js';
 import { analysisLines } from '../analysis/summary.js';
 import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
+import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
 import { nextSteps } from '../workflows/next-steps.js';
 import { inertDeep } from '../workflows/sanitize.js';
@@ -131,6 +132,12 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     );
   }
   lines.push(...analysisStatusLines(s));
+  const failed = s.notifications?.failed ?? [];
+  if (failed.length > 0) {
+    lines.push('', `  Notifications: ${s.notifications!.sent} sent, ${failed.length} failed (never delaying the deployment):`);
+    for (const f of failed.slice(-FAILURES_SHOWN)) lines.push(`    ⚠ ${describeNotificationFailure(f)} at ${clock(f.at)}`);
+    if (failed.length > FAILURES_SHOWN) lines.push(`    … and ${failed.length - FAILURES_SHOWN} earlier (see --json)`);
+  }
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) {
     lines.push('', '  Checks:');
@@ -179,6 +186,7 @@ export function changeKey(s: DeploymentStatus): string {
     s.phases.map((p) => [p.state, p.detail, p.url]),
     s.approvals.length,
     s.ignoredSignals?.length,
+    s.notifications?.failed.length,
     s.pointOfNoReturn,
   ]);
 }
@@ -224,6 +232,11 @@ export function renderLogLines(previous: DeploymentStatus | undefined, s: Deploy
   for (const a of s.approvals.slice(previous?.approvals.length ?? 0)) say(describeApproval(a));
   for (const i of (s.ignoredSignals ?? []).slice(previous?.ignoredSignals?.length ?? 0)) {
     say(`· ignored ${i.signal}${i.by ? ` by ${i.by}` : ''}: ${i.reason}`);
+  }
+  // New failures by identity: the status keeps only the newest 20, so counts stop growing.
+  const logged = new Set((previous?.notifications?.failed ?? []).map((f) => `${f.at} ${f.channel} ${f.event}`));
+  for (const f of s.notifications?.failed ?? []) {
+    if (!logged.has(`${f.at} ${f.channel} ${f.event}`)) say(`⚠ ${describeNotificationFailure(f)}`);
   }
   for (const phase of s.phases) {
     const before = previous?.phases.find((p) => p.name === phase.name);

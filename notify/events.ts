@@ -96,3 +96,11 @@ export function channelReferences(plan: NotifyPlan): { channel: string; path: st
     ...plan.escalateTo.map((channel, i) => ({ channel, path: `approval.escalateTo.${i}` })),
   ];
 }
+
+/** "notification to qa-slack failed: 404 no_service (started)", as the status, the CLI and the Web UI say it. */
+export function describeNotificationFailure(failure: { channel: string; event: string; error: string }): string {
+  return `notification to ${failure.channel} failed: ${failure.error} (${failure.event})`;
+}
+
+/** The status shows the newest few failures; `status --json` has all it keeps. */
+export const FAILURES_SHOWN = 3;

@@ -218,3 +218,35 @@ describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
     expect(commands.includes('abort'), _name).toBe(abortable);
   });
 });
+
+describe('notification failures (issue 15): in the status, never in the way', () => {
+  const failing = (n: number): DeploymentStatus => ({
+    ...atGate(),
+    notifications: {
+      sent: 4,
+      failed: Array.from({ length: n }, (_, i) => ({
+        channel: 'qa-slack',
+        event: i === 0 ? 'started' : `approval-waiting (reminder ${i})`,
+        at: at(100 + i),
+        error: '404 no_service',
+      })),
+    },
+  });
+
+  it('the phase list, the log lines, the change key and the Web UI name the channel and its answer', () => {
+    const text = renderPhaseList(failing(5), { now: T0 + 120_000 });
+    expect(text.split('\n').filter((l) => l.includes('otification'))).toEqual([
+      '  Notifications: 4 sent, 5 failed (never delaying the deployment):',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting (reminder 2)) at 10:01:42',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting (reminder 3)) at 10:01:43',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting (reminder 4)) at 10:01:44',
+    ]);
+    expect(text).toContain('… and 2 earlier (see --json)');
+    expect(renderLogLines(failing(1), failing(2), T0 + 120_000)).toEqual([
+      '10:02:00 datatruck-api ⚠ notification to qa-slack failed: 404 no_service (approval-waiting (reminder 1))',
+    ]);
+    expect(changeKey(failing(2))).not.toBe(changeKey(failing(1)));
+    expect(currentDetails(failing(1))).toContain('⚠ notification to qa-slack failed: 404 no\\_service \\(started\\)');
+    expect(renderPhaseList(atGate())).not.toContain('otification');
+  });
+});

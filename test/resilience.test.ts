@@ -147,6 +147,37 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     expect(late.code).toBe(7);
   });
 
+  it('onFailure.tests: ask — a test run failing once waits; retry dispatches a new run with a new correlation id; SUCCEEDED', async () => {
+    const l = await lab();
+    l.github.addWorkflow({
+      file: 'e2e.yml',
+      name: 'E2E tests',
+      inputs: { deployment_id: { required: true }, base_url: { required: true } },
+      jobs: [{ name: 'e2e', steps: ['Set up job', 'Run checkout flow', 'Complete job'] }],
+    });
+    const name = service('tests');
+    l.github.failNextRun('e2e.yml', { job: 'e2e', step: 'Run checkout flow' });
+    const { plan, handle } = await deploy(l, name, {
+      verify: { tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }] },
+      onFailure: { tests: { action: 'ask', retryTimeout: '5m' } },
+    });
+    const failed = await waitForStatus(handle, (s) => s.stepFailure !== undefined);
+    expect(failed.stepFailure).toMatchObject({ step: 'test-e2e', attempt: 1, otherwise: 'abort' });
+    expect(failed.stepFailure!.error).toMatch(/test e2e \(e2e\.yml\) ended failure at job "e2e", step "Run checkout flow"/);
+    expect(failed.tests).toEqual([expect.objectContaining({ name: 'e2e', state: 'failed' })]);
+    expect(l.router.activeColor).toBe('blue');
+
+    const retried = await cli(['retry', name, '--by', 'frank', '--reason', 'flaky browser']);
+    expect(retried.code, retried.stderr).toBe(0);
+    const result = await handle.result();
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(result.attempts).toEqual({ 'test-e2e': 2 });
+    expect(result.tests).toEqual([expect.objectContaining({ name: 'e2e', state: 'succeeded' })]);
+    expect(l.github.dispatchCount('e2e.yml')).toBe(2);
+    expect(l.github.dispatchCount('e2e.yml', `${plan.deploymentId}.test-e2e`)).toBe(1);
+    expect(l.github.dispatchCount('e2e.yml', `${plan.deploymentId}.test-e2e.2`)).toBe(1);
+  });
+
   it('abort gives up a failed step (ABORTED, traffic untouched)', async () => {
     const l = await lab();
     const name = service('abort');

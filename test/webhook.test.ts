@@ -134,6 +134,14 @@ describe('webhook receiver: checks', () => {
     expect(parseRunCompletion(runEvent(43, 'DNS Update · custom-id.preSwitch-migrate'))).toMatchObject({
       correlationId: 'custom-id.preSwitch-migrate',
     });
+    // A retried verify test (onFailure.tests: ask): the attempt number is part of the id.
+    expect(parseRunCompletion(runEvent(47, 'E2E tests · api-20261123-101112-0a1b.test-e2e.2'))).toMatchObject({
+      correlationId: 'api-20261123-101112-0a1b.test-e2e.2',
+      service: 'api',
+    });
+    expect(parseRunCompletion(runEvent(48, 'E2E tests · custom-id.test-e2e.3'))).toMatchObject({
+      correlationId: 'custom-id.test-e2e.3',
+    });
     // A QA gate run (qa-gate.yml's run-name), for a default id and for one of another shape.
     const sha = 'a'.repeat(40);
     expect(parseRunCompletion(runEvent(45, `QA gate · green @ ${sha} [api-20261123-101112-0a1b.approval-2]`))).toMatchObject({

@@ -49,7 +49,7 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     completedRuns,
     records: new GitHubRecords(plan),
     stopNotes: [],
-    notifier: new Notifier(plan, tracker.status),
+    notifier: new Notifier(plan, tracker.status, () => tracker.notificationsChanged()),
   } as unknown as PhaseContext;
   try {
     await beforeSwitch(ctx);

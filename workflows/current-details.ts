@@ -3,6 +3,7 @@
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
 import { approverLabel } from './approval-labels.js';
+import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
 import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
 import { analysisSections, testLines } from './analysis-details.js';
@@ -67,6 +68,15 @@ export function currentDetails(s: DeploymentStatus): string {
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
   blocks.push(...analysisBlocks(s));
+  const failed = s.notifications?.failed ?? [];
+  if (failed.length > 0) {
+    blocks.push(
+      failed
+        .slice(-FAILURES_SHOWN)
+        .map((f) => `⚠ ${literal(describeNotificationFailure(f))}`)
+        .join('  \n'),
+    );
+  }
   const checks = analysisLines(s.analysis);
   if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');

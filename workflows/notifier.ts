@@ -12,6 +12,7 @@ import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temp
 import { hasPatch } from './patches.js';
 import type { NotifyActivities } from '../activities/notify/index.js';
 import { channelsFor, type NotificationEvent } from '../notify/events.js';
+export { describeNotificationFailure } from '../notify/events.js';
 import { describeFailure } from './failures.js';
 import type { DeploymentPlan, DeploymentStatus } from './types.js';
 
@@ -45,12 +46,22 @@ const senderFor = (plan: DeploymentPlan) =>
     },
   });
 
+/**
+ * The plan phase's check of the channels a plan names against the worker's (channel declared,
+ * its secrets set): one short call that reads only the worker's own configuration.
+ */
+export const channelChecker = proxyActivities<NotifyActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
+});
+
 /** What the caller says; the notifier adds the service, the deployment id and the time. */
 export type EventInput = Omit<NotificationEvent, 'service' | 'deploymentId' | 'at'>;
 
 export class Notifier {
   private readonly enabled: boolean;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly notified = new Set<NotificationEvent['type']>();
   private readonly sender: ReturnType<typeof senderFor>;
 
   constructor(
@@ -66,6 +77,7 @@ export class Notifier {
   /** Starts the sends of `event` to every subscribed channel, in the background. */
   notify(input: EventInput): void {
     if (!this.enabled) return;
+    this.notified.add(input.type);
     const event: NotificationEvent = {
       ...input,
       service: this.plan.service,
@@ -88,11 +100,18 @@ export class Notifier {
     }
   }
 
+  /** Whether an event of this type was notified (e.g. `rejected`, so the outcome is not `aborted` too). */
+  hasNotified(type: NotificationEvent['type']): boolean {
+    return this.notified.has(type);
+  }
+
   /**
    * While the approval gate waits: approval-waiting again every `remindEvery`, and once to the
-   * escalation channels after `escalateAfter`. Returns the function that stops it.
+   * escalation channels after `escalateAfter`. Returns the function that stops it. `waiting` is
+   * read when each reminder goes out (a new gate run on GitHub has a new review link).
    */
-  remindWhileWaiting(input: EventInput, gateTimeoutMs: number): () => void {
+  remindWhileWaiting(waiting: EventInput | (() => EventInput), gateTimeoutMs: number): () => void {
+    const input = typeof waiting === 'function' ? waiting : () => waiting;
     const { remindEveryMs, escalateAfterMs } = this.plan.notify ?? {};
     if (!this.enabled || (remindEveryMs === undefined && escalateAfterMs === undefined)) return () => undefined;
     const scope = new CancellationScope();
@@ -112,11 +131,11 @@ export class Notifier {
         if (wait > 0) await sleep(wait);
         if (next === nextEscalation) {
           escalated = true;
-          this.notify({ ...input, escalation: true, durationMs: next });
+          this.notify({ ...input(), escalation: true, durationMs: next });
         }
         if (next === nextReminder) {
           reminders += 1;
-          this.notify({ ...input, reminder: reminders, durationMs: next });
+          this.notify({ ...input(), reminder: reminders, durationMs: next });
         }
       }
     });
@@ -147,9 +166,4 @@ function describe(event: NotificationEvent): string {
     : event.reminder
       ? `${event.type} (reminder ${event.reminder})`
       : event.type;
-}
-
-/** "notification to qa-slack failed: 404 no_service", as the status and the CLI say it. */
-export function describeNotificationFailure(failure: { channel: string; event: string; error: string }): string {
-  return `notification to ${failure.channel} failed: ${failure.error} (${failure.event})`;
 }

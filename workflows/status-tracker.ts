@@ -154,6 +154,11 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** A notification was sent or failed (status.notifications, kept by the notifier): the Web UI shows failures. */
+  notificationsChanged(): void {
+    this.publish();
+  }
+
   /** The first postSync hook starts: rollback is no longer possible. */
   passPointOfNoReturn(): void {
     this.status.pointOfNoReturn = true;

@@ -19,6 +19,10 @@ export interface RetryDecisions {
 export interface RetryStep<T> {
   /** The phase the step reports under, e.g. 'deploy', 'verify', 'preSwitch:migrate'. */
   phase: PhaseName;
+  /** The step's name in `stepFailure` and `attempts` when a phase retries several (verify.tests: `test-e2e`). @default phase */
+  step?: NonNullable<DeploymentStatus['stepFailure']>['step'];
+  /** Steps running side by side share one: their failures ask in turn, so one `retry` answers one failure. */
+  asking?: Turns;
   policy: StepFailurePolicy | undefined;
   service: string;
   status: DeploymentStatus;
@@ -46,27 +50,49 @@ export async function runWithRetry<T>(step: RetryStep<T>): Promise<T> {
         }
         throw err;
       }
-      (step.status.attempts ??= {})[step.phase] = attempt + 1;
+      (step.status.attempts ??= {})[step.step ?? step.phase] = attempt + 1;
     }
   }
 }
 
+/** A queue of turns (`oneAtATime()`): each `take` runs once the ones before it settled. */
+export type Turns = <T>(ask: () => Promise<T>) => Promise<T>;
+
+export function oneAtATime(): Turns {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(ask: () => Promise<T>) => {
+    const mine = last.then(ask);
+    last = mine.catch(() => undefined);
+    return mine;
+  };
+}
+
 async function decideAfterFailure<T>(step: RetryStep<T>, attempt: number, error: string): Promise<'retry' | 'abort'> {
-  const { policy, status, decisions } = step;
+  const { policy } = step;
   if (!policy || attempt > policy.maxRetries) return 'abort';
   // Deployments started before this existed end at once, as they did (same commands on replay).
   if (!hasPatch('step-retry-on-failure')) return 'abort';
+  return step.asking ? step.asking(() => ask(step, policy, attempt, error)) : ask(step, policy, attempt, error);
+}
+
+async function ask<T>(step: RetryStep<T>, policy: StepFailurePolicy, attempt: number, error: string): Promise<'retry' | 'abort'> {
+  const { status, decisions } = step;
+  const name = step.step ?? step.phase;
   const decideBy = new Date(Date.now() + policy.retryTimeoutMs).toISOString();
-  status.stepFailure = { step: step.phase, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default };
+  status.stepFailure = { step: name, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default };
   step.publish(
-    `a decision on the failed ${step.phase} (attempt ${attempt} of at most ${policy.maxRetries + 1}): ` +
+    `a decision on the failed ${name} (attempt ${attempt} of at most ${policy.maxRetries + 1}): ` +
       `npx bluegreen retry ${step.service} --by <name> [--reason "..."] or npx bluegreen abort ${step.service} --by <name> --reason "..."` +
       ` (otherwise ${policy.default} in ${formatDuration(policy.retryTimeoutMs)})`,
   );
-  const decided = await condition(() => decisions.retry !== undefined || decisions.abort !== undefined, policy.retryTimeoutMs);
-  const choice = decided ? (decisions.retry ? 'retry' : 'abort') : policy.default;
-  delete decisions.retry;
-  delete status.stepFailure;
-  step.publish(undefined);
-  return choice;
+  try {
+    const decided = await condition(() => decisions.retry !== undefined || decisions.abort !== undefined, policy.retryTimeoutMs);
+    const choice = decided ? (decisions.retry ? 'retry' : 'abort') : policy.default;
+    delete decisions.retry;
+    return choice;
+  } finally {
+    // Also when the wait is cancelled (another verify test failed for good): no stale question.
+    delete status.stepFailure;
+    step.publish(undefined);
+  }
 }

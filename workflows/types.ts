@@ -315,7 +315,14 @@ export interface DeploymentStatus {
   /** Runs per step beyond the first (`retry` after a failure), e.g. { deploy: 2 } after one retry. */
   attempts?: Partial<Record<string, number>>;
   /** A failed step waiting for `retry` or `abort` (onFailure: ask). */
-  stepFailure?: { step: PhaseName; error: string; attempt: number; decideBy: string; otherwise: 'abort' | 'retry' };
+  stepFailure?: {
+    /** The phase, or one of its steps (verify.tests: `test-<name>`). */
+    step: PhaseName | `test-${string}`;
+    error: string;
+    attempt: number;
+    decideBy: string;
+    otherwise: 'abort' | 'retry';
+  };
   /** The wait before the switch for a window or the end of a freeze, and an approver's override. */
   switchWindow?: {
     why: string;

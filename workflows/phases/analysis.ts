@@ -5,7 +5,7 @@
 // failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
 // Every new command here is behind patched(): deployments started before keep their path.
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { hasPatch } from '../patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
@@ -14,8 +14,10 @@ import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop, describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
+import { oneAtATime, runWithRetry, type Turns } from '../step-retry.js';
 import type { AnalysisStatus, VerifyTestPlan } from '../types.js';
 import type { PhaseContext } from './context.js';
+import { retryOf } from './deploy.js';
 
 /** Worst case of one measurement round: every query retried to its timeout (see analysis/prometheus/query.ts). */
 const ROUND_ALLOWANCE_MS = 60_000;
@@ -89,6 +91,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
     if (!isCancellation(err)) throw err;
   };
   let result: AnalysisResult | undefined;
+  const asking = oneAtATime();
   if (analysis) tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
   await scope.run(() =>
     Promise.all([
@@ -105,7 +108,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
             })
             .catch(failFast)
         : Promise.resolve(),
-      ...tests.map((test) => runTest(ctx, test).catch(failFast)),
+      ...tests.map((test) => runTest(ctx, test, asking).catch(failFast)),
     ]),
   );
   tracker.dropRunningMetricAnalysis('verify');
@@ -129,19 +132,39 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   return summary;
 }
 
-async function runTest(ctx: PhaseContext, test: VerifyTestPlan): Promise<void> {
+/**
+ * One test workflow; with `onFailure.tests: ask` a failed run waits for retry (a new run, its
+ * correlation id `<id>.test-<name>.<attempt>`) or abort while the other tests go on; failures
+ * of tests side by side ask in turn. Deployments started before it fail at once (replay).
+ */
+async function runTest(ctx: PhaseContext, test: VerifyTestPlan, asking: Turns): Promise<void> {
+  const onFailure = ctx.plan.onFailure?.tests;
+  const policy = onFailure && patched('verify-tests-retry') ? onFailure : undefined;
+  await runWithRetry({
+    ...retryOf(ctx),
+    phase: 'verify',
+    step: `test-${test.name}`,
+    policy,
+    asking,
+    run: (attempt) => runTestOnce(ctx, test, attempt),
+  });
+}
+
+async function runTestOnce(ctx: PhaseContext, test: VerifyTestPlan, attempt: number): Promise<void> {
   const { tracker } = ctx;
   const url = ctx.plan.environments[ctx.target].url;
   const fill = (text: string) =>
     text.replace(/\{\{\s*(url|color|sha)\s*\}\}/g, (_, name: string) =>
       name === 'url' ? url : name === 'color' ? ctx.target : ctx.sha,
     );
+  if (attempt > 1) tracker.start('verify', `attempt ${attempt}: dispatch test ${test.name} (${test.workflow}) again`);
   tracker.setTest({ name: test.name, workflow: test.workflow, state: 'running' });
   try {
     const run = await runGitHubWorkflow(ctx, 'verify', {
       workflow: test.workflow,
       ref: test.ref,
       step: `test-${test.name}`,
+      attempt,
       inputs: (id) => ({ ...Object.fromEntries(Object.entries(test.inputs).map(([k, v]) => [k, fill(v)])), deployment_id: id }),
       what: `verify test ${test.name}`,
       timeoutMs: test.timeoutMs,

@@ -17,6 +17,7 @@ import { formatDuration, orList } from '../format.js';
 import { gateInputs } from '../gate-inputs.js';
 import type { ApprovalRecord, GateStatus } from '../types.js';
 import type { PhaseContext } from './context.js';
+import { gateNoticesOf } from '../notify-points.js';
 
 /** Refused approvals each cost a gate run; past this many runs the deployment stops. */
 const EXTRA_GATE_RUNS = 5;
@@ -101,6 +102,7 @@ export async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
     const outcome = await oneGate(ctx, n, deadline, status);
     if (outcome.kind === 'rejected') {
       const by = `@${outcome.login} (${VERIFIED})`;
+      gateNoticesOf(ctx).rejected(outcome.login, outcome.comment);
       return stop(ctx, `rejected by ${by}`, `rejected by ${by}: ${outcome.comment || 'no comment'}; traffic untouched`);
     }
     if (outcome.kind === 'ended') return stop(ctx, outcome.reason, `${outcome.reason}; traffic untouched`);
@@ -111,6 +113,7 @@ export async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
   delete status.url;
   const approvers = status.approvedBy.map((login) => `@${login}`).join(', ');
   tracker.finish('approval', 'succeeded', `approved by ${approvers} (${VERIFIED})`);
+  gateNoticesOf(ctx).approved(status.approvedBy);
   // The repository's Environments page says it too.
   await ctx.records.markInProgress(`approved by ${approvers} (${VERIFIED}); switching traffic`);
 }
@@ -145,6 +148,7 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
         `open ${run.url} → Review deployments, or \`npx bluegreen approve ${plan.service} [--comment "..."]\` with your own GITHUB_TOKEN ` +
         `(reject: \`npx bluegreen reject ${plan.service} --reason "..."\`)`,
     );
+    gateNoticesOf(ctx).waiting(status);
     const left = deadline - Date.now();
     if (left <= 0 || !(await waitForGate(ctx, run.runId, left))) {
       await cancelGate(ctx, run.runId);

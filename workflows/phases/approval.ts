@@ -8,7 +8,7 @@ import { SELF_DECLARED } from '../approval-labels.js';
 import { approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration, orList } from '../format.js';
-import { notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
+import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
 import { approveViaGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';
 
@@ -17,7 +17,13 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();
-  if (approvesViaGitHub(plan) && hasPatch('approval-via-github')) return approveViaGitHub(ctx);
+  if (approvesViaGitHub(plan) && hasPatch('approval-via-github')) {
+    try {
+      return await approveViaGitHub(ctx);
+    } finally {
+      gateNoticesOf(ctx).stop(); // however the gate closed: no more reminders
+    }
+  }
   const approvers = plan.approval.approvers;
   const who = approvers.length > 0 ? orList(approvers) : 'anyone';
   tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);

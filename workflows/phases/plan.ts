@@ -12,7 +12,7 @@ import { targetColorOf } from '../types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';
-import { notifyEvent } from '../notify-points.js';
+import { checkNotifyChannels, notifyEvent } from '../notify-points.js';
 
 /** The commits the plan read; `recordPrevious` is false for deployments started before it existed. */
 interface Commits {
@@ -53,6 +53,7 @@ async function readAtOnce(ctx: PhaseContext): Promise<Commits> {
   );
   applyPolicy(ctx, reads.policy);
   if (!reads.allowed) throw new Error('readPlan refused a plan without naming a broken rule'); // applyPolicy stopped it
+  await checkNotifyChannels(ctx);
   ctx.active = reads.active;
   chooseTarget(ctx);
   if (reads.sha === undefined) throw new Error(`readPlan read no commit for ${ctx.target}`);
@@ -69,6 +70,7 @@ async function readOneByOne(ctx: PhaseContext): Promise<Commits> {
       await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [plan]),
     );
   }
+  await checkNotifyChannels(ctx);
   ctx.active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
     { url: plan.publicUrl + plan.colorPath },
   ]);

@@ -34,7 +34,7 @@ export async function verifyPhase(ctx: PhaseContext): Promise<void> {
       rounds = result.rounds;
     },
   });
-  // Not retried with the health checks: a test run's correlation id is the same every attempt.
+  // Not retried with the health checks: each test retries by itself (onFailure.tests).
   const judged = await verifyAnalysisAndTests(ctx);
   tracker.finish('verify', 'succeeded', `${rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
 }
