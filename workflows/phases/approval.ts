@@ -2,7 +2,7 @@
 // someone on the approvers list; no decision within the timeout aborts, traffic untouched.
 // Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
 // themselves, and the status calls that self-declared.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { hasPatch } from '../patches.js';
 import { SELF_DECLARED } from '../approval-labels.js';
 import { approvesViaGitHub } from '../approval-rules.js';
