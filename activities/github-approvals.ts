@@ -27,7 +27,7 @@ import {
 } from './approval-types.js';
 import { callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 import { titleCarriesCorrelationId } from './github.js';
-import { heartbeat, keepAlive, sleepWithHeartbeats } from './heartbeat.js';
+import { heartbeat, keptAlive, sleepWithHeartbeats } from './heartbeat.js';
 
 export type GitHubClientFor = (ref: GitHubRepoRef) => Octokit;
 
@@ -48,6 +48,16 @@ function reviewerName(entry: Reviewer, org: string): string | undefined {
 const titleCarriesSha = (title: string, sha: string): boolean =>
   /^[0-9a-f]{40}$/.test(sha) && new RegExp(`(?<![0-9a-f])${sha}(?![0-9a-f])`).test(title);
 
+/** A GitHub read whose 404 the caller answers (undefined here); any other error is a GitHub failure about `subject`. */
+async function unlessMissing<T>(subject: string, request: () => Promise<{ data: T }>): Promise<T | undefined> {
+  try {
+    return (await request()).data;
+  } catch (err) {
+    if (isRequestError(err) && err.status === 404) return undefined;
+    throw toGitHubFailure(err, { subject });
+  }
+}
+
 function setupError(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, APPROVAL_ERROR_TYPES.setup);
 }
@@ -56,22 +66,19 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
   async function readApprovalEnvironment(input: ApprovalEnvironmentInput): Promise<ApprovalEnvironment> {
     const octokit = github(input.github);
     const where = `${repoName(input.github)} (${apiRoot(input.github)})`;
-    let data: Awaited<ReturnType<Octokit['rest']['repos']['getEnvironment']>>['data'];
-    try {
-      ({ data } = await octokit.rest.repos.getEnvironment({
+    const data = await unlessMissing(`environment ${input.environment} in ${repoName(input.github)}`, () =>
+      octokit.rest.repos.getEnvironment({
         owner: input.github.owner,
         repo: input.github.repo,
         environment_name: input.environment,
         ...requestOptions(),
-      }));
-    } catch (err) {
-      if (isRequestError(err) && err.status === 404) {
-        throw setupError(
-          `GitHub has no environment '${input.environment}' in ${where}: create it under Settings → Environments → New environment, ` +
-            `add the QA engineers (or their team) as required reviewers, and name it in qa-gate.yml's \`environment:\` (see ${SETUP_DOCS})`,
-        );
-      }
-      throw toGitHubFailure(err, { subject: `environment ${input.environment} in ${repoName(input.github)}` });
+      }),
+    );
+    if (!data) {
+      throw setupError(
+        `GitHub has no environment '${input.environment}' in ${where}: create it under Settings → Environments → New environment, ` +
+          `add the QA engineers (or their team) as required reviewers, and name it in qa-gate.yml's \`environment:\` (see ${SETUP_DOCS})`,
+      );
     }
     const rule = (data.protection_rules ?? []).find((r) => r.type === 'required_reviewers') as
       { reviewers?: Reviewer[]; prevent_self_review?: boolean } | undefined;
@@ -97,22 +104,19 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
 
   async function readDeployer(input: ReadDeployerInput): Promise<DeployerIdentity> {
     const octokit = github(input.github);
-    let data: Awaited<ReturnType<Octokit['rest']['repos']['getDeployment']>>['data'];
-    try {
-      ({ data } = await octokit.rest.repos.getDeployment({
+    const data = await unlessMissing(`deployment ${input.githubDeploymentId} in ${repoName(input.github)}`, () =>
+      octokit.rest.repos.getDeployment({
         owner: input.github.owner,
         repo: input.github.repo,
         deployment_id: input.githubDeploymentId,
         ...requestOptions(),
-      }));
-    } catch (err) {
-      if (isRequestError(err) && err.status === 404) {
-        return {
-          verified: false,
-          reason: `GitHub has no deployment record ${input.githubDeploymentId} in ${repoName(input.github)}`,
-        };
-      }
-      throw toGitHubFailure(err, { subject: `deployment ${input.githubDeploymentId} in ${repoName(input.github)}` });
+      }),
+    );
+    if (!data) {
+      return {
+        verified: false,
+        reason: `GitHub has no deployment record ${input.githubDeploymentId} in ${repoName(input.github)}`,
+      };
     }
     const payload = typeof data.payload === 'string' ? safeJson(data.payload) : data.payload;
     const correlationId = (payload as { correlationId?: unknown } | undefined)?.correlationId;
@@ -136,18 +140,13 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
     const deadline = Date.now() + (input.holdTimeoutMs ?? 30_000);
     // The review log must exist before anyone is asked to review: otherwise, once QA decided,
     // nobody could read who did.
-    try {
-      await octokit.rest.actions.getReviewsForRun({ ...params, ...requestOptions() });
-    } catch (err) {
-      if (isRequestError(err) && err.status === 404) {
-        throw ApplicationFailure.nonRetryable(
-          `GitHub at ${apiRoot(input.github)} answered 404 to GET /repos/${repoName(input.github)}/actions/runs/${input.runId}/approvals: ` +
-            `this GitHub (an older GitHub Enterprise Server?) cannot say who approved a deployment, so bluegreen cannot verify approvals there. ` +
-            `Upgrade it, or use approval.via: signal (self-declared approvals)`,
-          APPROVAL_ERROR_TYPES.unsupported,
-        );
-      }
-      throw toGitHubFailure(err, { subject });
+    if (!(await unlessMissing(subject, () => octokit.rest.actions.getReviewsForRun({ ...params, ...requestOptions() })))) {
+      throw ApplicationFailure.nonRetryable(
+        `GitHub at ${apiRoot(input.github)} answered 404 to GET /repos/${repoName(input.github)}/actions/runs/${input.runId}/approvals: ` +
+          `this GitHub (an older GitHub Enterprise Server?) cannot say who approved a deployment, so bluegreen cannot verify approvals there. ` +
+          `Upgrade it, or use approval.via: signal (self-declared approvals)`,
+        APPROVAL_ERROR_TYPES.unsupported,
+      );
     }
     for (;;) {
       const { data: run } = await callGitHub({ subject }, () =>
@@ -180,17 +179,12 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
     const { data: run } = await callGitHub({ subject }, () =>
       octokit.rest.actions.getWorkflowRun({ ...params, ...requestOptions() }),
     );
-    let log: Awaited<ReturnType<Octokit['rest']['actions']['getReviewsForRun']>>['data'];
-    try {
-      ({ data: log } = await octokit.rest.actions.getReviewsForRun({ ...params, ...requestOptions() }));
-    } catch (err) {
-      if (isRequestError(err) && err.status === 404) {
-        throw ApplicationFailure.nonRetryable(
-          `GitHub at ${apiRoot(input.github)} has no review log for run ${input.runId} (404): cannot tell who approved; use approval.via: signal there`,
-          APPROVAL_ERROR_TYPES.unsupported,
-        );
-      }
-      throw toGitHubFailure(err, { subject });
+    const log = await unlessMissing(subject, () => octokit.rest.actions.getReviewsForRun({ ...params, ...requestOptions() }));
+    if (!log) {
+      throw ApplicationFailure.nonRetryable(
+        `GitHub at ${apiRoot(input.github)} has no review log for run ${input.runId} (404): cannot tell who approved; use approval.via: signal there`,
+        APPROVAL_ERROR_TYPES.unsupported,
+      );
     }
     const env = input.environment.toLowerCase();
     const reviews: GateReview[] = log
@@ -233,17 +227,7 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
     }
   }
 
-  const kept =
-    <I, R>(fn: (input: I) => Promise<R>) =>
-    (input: I): Promise<R> =>
-      keepAlive(() => fn(input));
-  return {
-    readApprovalEnvironment: kept(readApprovalEnvironment),
-    readDeployer: kept(readDeployer),
-    openGate: kept(openGate),
-    readGateDecision: kept(readGateDecision),
-    isTeamMember: kept(isTeamMember),
-  };
+  return keptAlive({ readApprovalEnvironment, readDeployer, openGate, readGateDecision, isTeamMember });
 }
 
 function safeJson(text: string): unknown {

@@ -8,7 +8,7 @@ import { describe, isUncertain, repoName, requestOptions, type GitHubClientFor }
 import { createDispatchActivity } from './github-dispatch.js';
 import { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 import { createRunActivities } from './github-runs.js';
-import { keepAlive } from './heartbeat.js';
+import { keptAlive } from './heartbeat.js';
 import type {
   CreateGitHubDeploymentInput,
   ReadBranchHeadInput,
@@ -174,20 +174,16 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
 
   // Every GitHub activity heartbeats while a request, a retry backoff or a rate-limit wait is
   // in flight, so a short heartbeat timeout only catches a dead worker.
-  const kept =
-    <I, R>(fn: (input: I) => Promise<R>) =>
-    (input: I): Promise<R> =>
-      keepAlive(() => fn(input));
-  return {
-    readBranchHead: kept(readBranchHead),
-    dispatchWorkflow: kept(dispatchWorkflow),
-    findDispatchedRun: kept(findDispatchedRun),
-    waitForWorkflowRun: kept(waitForWorkflowRun),
-    cancelWorkflowRun: kept(cancelWorkflowRun),
-    syncBranch: kept(syncBranch),
-    createGitHubDeployment: kept(createGitHubDeployment),
-    setGitHubDeploymentStatus: kept(setGitHubDeploymentStatus),
-  };
+  return keptAlive({
+    readBranchHead,
+    dispatchWorkflow,
+    findDispatchedRun,
+    waitForWorkflowRun,
+    cancelWorkflowRun,
+    syncBranch,
+    createGitHubDeployment,
+    setGitHubDeploymentStatus,
+  });
 }
 
 /** GitHub returns a deployment's payload as an object, or as the JSON string it was given. */

@@ -35,6 +35,11 @@ export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The activities `fns`, each heartbeating (keepAlive) while it runs. */
+export function keptAlive<T extends Record<string, (input: never) => Promise<unknown>>>(fns: T): T {
+  return Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, (input: never) => keepAlive(() => fn(input))])) as T;
+}
+
 /**
  * Sleeps `ms`, heartbeating `details()` every tick. Rejects with `CancelledFailure` as soon as
  * the activity is cancelled.

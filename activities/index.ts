@@ -5,7 +5,7 @@ import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import { createMetricActivities } from '../analysis/metric-activities.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
-import type { SourceOptions } from '../analysis/prometheus/read.js';
+import type { SourceOptions } from '../analysis/metric-measure.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';

@@ -2,14 +2,14 @@
 // configured metric for the whole verify count or monitor window (history stays flat however
 // long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
 // check that every PromQL query parses, with Prometheus' own parser.
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { heartbeat, keepAlive, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import type { Color } from '../workflows/types.js';
 import type { JsonMetricCheckPlan } from './json-metric/types.js';
-import type { MetricMeasurement } from './metric-measure.js';
+import type { SourceOptions } from './metric-measure.js';
 import type { MeasureContext } from './provider.js';
 import type { PrometheusCheckPlan } from './prometheus/types.js';
-import { providerOf } from './registry.js';
+import { measureCheck } from './rounds.js';
 import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
 import {
   addMeasurement,
@@ -21,7 +21,6 @@ import {
   type MetricSummary,
 } from './metric-tally.js';
 import { checkQuerySyntax } from './prometheus/query.js';
-import type { SourceOptions } from './prometheus/read.js';
 
 export interface AnalyzeMetricsInput {
   mode: 'verify' | 'monitor';
@@ -74,13 +73,6 @@ export function metricCheck(
 
 type MetricCheck = PrometheusCheckPlan | JsonMetricCheckPlan;
 
-async function measureThroughSeam(check: MetricCheck, context: MeasureContext): Promise<MetricMeasurement> {
-  const provider = providerOf(check);
-  if (!provider)
-    throw ApplicationFailure.nonRetryable(`no analysis provider "${check.provider}" for metric "${check.name}"`, 'ConfigError');
-  return provider.measure(check, context);
-}
-
 export function createMetricActivities(options: SourceOptions = {}) {
   const measureContext: MeasureContext = {
     timeoutMs: options.timeoutMs ?? 5_000,
@@ -114,7 +106,7 @@ export function createMetricActivities(options: SourceOptions = {}) {
       const timeMs = Date.now();
       // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
       const context: MeasureContext = { ...measureContext, timeMs };
-      const measured = await keepAlive(() => Promise.all(checks.map((check) => measureThroughSeam(check, context))));
+      const measured = await keepAlive(() => Promise.all(checks.map((check) => measureCheck(check, context))));
       rounds++;
       metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
       heartbeat(progress());

@@ -7,6 +7,8 @@ import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } 
 import { fillPlaceholders, type MetricPlan, type MetricSource } from './metric-plan.js';
 import type { Color } from '../workflows/types.js';
 import type { Measurement } from './types.js';
+import type { MeasureContext } from './provider.js';
+import type { MetricCheckFields } from './prometheus/types.js';
 import { inertText } from '../workflows/sanitize.js';
 
 /** What a source answered, sorted out (see analysis/prometheus/query.ts for the wording of each). */
@@ -23,7 +25,8 @@ export interface MetricMeasurement extends Measurement {
   boundsText?: string;
 }
 
-export interface MeasureContext {
+/** For whom a metric is measured: the placeholders' values and the evaluation time. */
+export interface MetricValues {
   /** The color judged (`{{color}}`). */
   color: Color;
   /** The color serving users, for `compare`. */
@@ -32,6 +35,21 @@ export interface MeasureContext {
   sha: string;
   /** Evaluation time, ms since the epoch. */
   timeMs: number;
+}
+
+/** How a source reader reaches its source (Prometheus, a JSON endpoint). */
+export interface SourceOptions {
+  fetch?: typeof fetch;
+  /** Headers (with secret values) the worker's policy attaches to requests to `url`. */
+  headersFor?: (url: string) => Record<string, string>;
+  /** Removes secret values from error texts. */
+  redact?: (text: string) => string;
+  /** One request's timeout. @default 5_000 */
+  timeoutMs?: number;
+  /** @default 3 */
+  attempts?: number;
+  /** @default 250 */
+  backoffMs?: number;
 }
 
 /** Reads one number from a source at the context's time; `resolved` is what it actually ran. */
@@ -71,7 +89,7 @@ function describeAnswer(metric: MetricPlan, answer: Exclude<SourceAnswer, { kind
   }
 }
 
-export async function measureMetric(metric: MetricPlan, ctx: MeasureContext, read: SourceReader): Promise<MetricMeasurement> {
+export async function measureMetric(metric: MetricPlan, ctx: MetricValues, read: SourceReader): Promise<MetricMeasurement> {
   const at = new Date(ctx.timeMs).toISOString();
   const values = { color: ctx.color, service: ctx.service, sha: ctx.sha, window: metric.window };
   const base = { check: metric.name, at, bounds: metric.pass, boundsText: boundsText(metric) };
@@ -122,3 +140,28 @@ export async function measureMetric(metric: MetricPlan, ctx: MeasureContext, rea
 }
 
 export { fillPlaceholders };
+
+/** A source reader's options from the seam's measure context. */
+export const readerOptions = (context: MeasureContext): SourceOptions => ({
+  timeoutMs: context.timeoutMs,
+  ...(context.headersFor ? { headersFor: context.headersFor } : {}),
+  ...(context.redact ? { redact: context.redact } : {}),
+});
+
+/** What every metric provider does with its check: measure it with `reader` at the round's time (now when it pins none). */
+export const measureMetricCheck = (
+  check: MetricCheckFields & { name: string },
+  context: MeasureContext,
+  reader: SourceReader,
+): Promise<MetricMeasurement> =>
+  measureMetric(
+    { ...check.metric, name: check.name },
+    {
+      color: check.color,
+      liveColor: check.liveColor,
+      service: check.service,
+      sha: check.sha,
+      timeMs: context.timeMs ?? Date.now(),
+    },
+    reader,
+  );

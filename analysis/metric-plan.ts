@@ -2,7 +2,10 @@
 // plan carries them (no secrets: headers that need one are added by the worker from its
 // policy's `metrics` section). Pure types and helpers: loaded in the workflow sandbox too.
 
-export type MetricVerdict = 'pass' | 'fail' | 'inconclusive';
+import type { Verdict } from './types.js';
+
+/** The seam's verdict (analysis/types.ts): a metric measurement is a Measurement. */
+export type MetricVerdict = Verdict;
 
 /** How a value is shown; comparisons always use the raw number. */
 export type MetricUnit = 'ratio' | 'percent' | 'seconds' | 'milliseconds' | 'per-second' | 'number';

@@ -1,7 +1,7 @@
 // One round of a phase's checks (all measured at once) and the per-check tally a phase keeps.
 // Activity side.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MeasureContext } from './provider.js';
+import type { AnalysisProvider, MeasureContext } from './provider.js';
 import { providerOf } from './registry.js';
 import type { CheckPlan, CheckSummary, Measurement } from './types.js';
 
@@ -13,20 +13,18 @@ export interface Round {
   failure?: string;
 }
 
+/** One check measured by its provider (analysis/registry.ts); a check no provider knows is a non-retryable bug in the plan. */
+export function measureCheck<C extends CheckPlan>(check: C, context: MeasureContext): ReturnType<AnalysisProvider<C>['measure']> {
+  const provider = providerOf(check);
+  if (!provider) {
+    throw ApplicationFailure.nonRetryable(`no analysis provider "${check.provider}" for check "${check.name}"`, 'ConfigError');
+  }
+  return provider.measure(check, context);
+}
+
 /** Measures every check once, in parallel. Rejects only when the activity is cancelled. */
 export async function measureRound(checks: CheckPlan[], context: MeasureContext): Promise<Round> {
-  const measurements = await Promise.all(
-    checks.map((check) => {
-      const provider = providerOf(check);
-      if (!provider) {
-        throw ApplicationFailure.nonRetryable(
-          `no analysis provider "${check.provider}" for check "${check.name}"`,
-          'ConfigError',
-        );
-      }
-      return provider.measure(check, context);
-    }),
-  );
+  const measurements = await Promise.all(checks.map((check) => measureCheck(check, context)));
   const failing = (m: Measurement, check: CheckPlan) =>
     m.verdict === 'fail' || (m.verdict === 'inconclusive' && check.onInconclusive === 'fail');
   const failed = measurements.find((m, i) => failing(m, checks[i]!));

@@ -18,8 +18,6 @@
 //     analysis: { metrics: [error-rate], interval: 30s, failureLimit: 2 }
 import { z } from 'zod';
 import type { ConfigProblem } from './config.js';
-import type { AnalysisPlan, InconclusivePolicy, MetricPlan, MetricSource } from '../analysis/metric-plan.js';
-import type { DeploymentPlan } from '../workflows/types.js';
 import { jsonPointer, jsonProvider, urlTemplate } from '../analysis/json-metric/schema.js';
 import { prometheusProvider, promqlQuery } from '../analysis/prometheus/schema.js';
 
@@ -268,81 +266,4 @@ export function testNameProblems(tests: Array<{ name?: string | undefined; workf
     } else seen.set(name, i);
   });
   return problems;
-}
-
-function metricSource(m: MetricsConfig[string], traffic = false): MetricSource {
-  if (m.prometheus) {
-    const query = traffic ? m.traffic!.query! : m.query!;
-    return {
-      type: 'prometheus',
-      url: m.prometheus.url,
-      query,
-      ...(m.prometheus.headers ? { headers: m.prometheus.headers } : {}),
-    };
-  }
-  const json = m.json!;
-  return {
-    type: 'json',
-    url: traffic ? m.traffic!.url! : json.url,
-    pointer: traffic ? m.traffic!.pointer! : json.pointer,
-    ...(json.headers ? { headers: json.headers } : {}),
-  };
-}
-
-export function metricPlan(name: string, m: MetricsConfig[string]): MetricPlan {
-  return {
-    name,
-    source: metricSource(m),
-    window: m.window,
-    unit: m.unit,
-    pass: m.pass,
-    ...(m.fail ? { fail: m.fail } : {}),
-    noData: m.noData,
-    ...(m.traffic ? { traffic: { source: metricSource(m, true), min: m.traffic.min } } : {}),
-    ...(m.compare ? { compare: { maxRatio: m.compare.maxRatio, allowance: m.compare.allowance } } : {}),
-  };
-}
-
-function inconclusivePolicy(a: VerifyAnalysisConfig | MonitorAnalysisConfig): InconclusivePolicy {
-  return a.onInconclusive === 'ask'
-    ? { action: 'ask', timeoutMs: a.ask.timeout, default: a.ask.default }
-    : { action: a.onInconclusive };
-}
-
-/** The plan of one analysis block (metrics resolved by name; cross-checked before). */
-export function analysisPlan(metrics: MetricsConfig | undefined, a: VerifyAnalysisConfig | MonitorAnalysisConfig): AnalysisPlan {
-  return {
-    metrics: a.metrics.map((name) => metricPlan(name, metrics![name]!)),
-    count: 'count' in a ? a.count : 0,
-    intervalMs: a.interval,
-    initialDelayMs: a.initialDelay,
-    failureLimit: a.failureLimit,
-    onInconclusive: inconclusivePolicy(a),
-  };
-}
-
-interface AnalysisConfigView {
-  metrics?: MetricsConfig | undefined;
-  verify: { analysis?: VerifyAnalysisConfig | undefined; tests?: VerifyTestsConfig | undefined };
-  monitor: { analysis?: MonitorAnalysisConfig | undefined };
-}
-
-/** The plan fields of issue 14, only when configured (plans without them replay as before). */
-export function analysisPlanFields(
-  config: AnalysisConfigView,
-  defaultRef: string,
-): Pick<DeploymentPlan, 'analysis' | 'verifyTests'> {
-  const verify = config.verify.analysis ? analysisPlan(config.metrics, config.verify.analysis) : undefined;
-  const monitor = config.monitor.analysis ? analysisPlan(config.metrics, config.monitor.analysis) : undefined;
-  const tests = (config.verify.tests ?? []).map((t) => ({
-    name: t.name ?? t.workflow.replace(/\.ya?ml$/, ''),
-    workflow: t.workflow,
-    ref: t.ref ?? defaultRef,
-    inputs: t.inputs,
-    timeoutMs: t.timeout,
-  }));
-  return {
-    ...(verify || monitor ? { analysis: { ...(verify ? { verify } : {}), ...(monitor ? { monitor } : {}) } } : {}),
-    ...(tests.length > 0 ? { verifyTests: tests } : {}),
-  };
 }

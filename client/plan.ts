@@ -4,7 +4,7 @@ import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/registry.js';
 import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
 import type { NotifyPlan } from '../notify/events.js';
 import type { BlueGreenConfig } from './config-schema.js';
-import { analysisPlanFields } from './analysis-schema.js';
+import { analysisPlanFields } from './analysis-plan.js';
 import { FAILURE_STEPS } from './resilience-config-schema.js';
 
 export interface PlanOptions {

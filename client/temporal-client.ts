@@ -12,22 +12,20 @@ export interface CliClient {
   close(): Promise<void>;
 }
 
+/** `read()`, with an error of `kind` (a setting the user got wrong) turned into bad input (exit 2). */
+function orBadInput<T>(read: () => T, kind: abstract new (...args: never[]) => Error): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof kind) throw badInput(err.message);
+    throw err;
+  }
+}
+
 export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<CliClient> {
-  let settings: ReturnType<typeof loadTemporalConnection>;
-  try {
-    settings = loadTemporalConnection(env);
-  } catch (err) {
-    if (err instanceof TemporalConnectionConfigError) throw badInput(err.message);
-    throw err;
-  }
+  const settings = orBadInput(() => loadTemporalConnection(env), TemporalConnectionConfigError);
   // BLUEGREEN_CODEC_KEY: the same key as the workers, or payloads could not be read or written.
-  let dataConverter: ReturnType<typeof dataConverterFromEnv>;
-  try {
-    dataConverter = dataConverterFromEnv(env);
-  } catch (err) {
-    if (err instanceof CodecKeyError) throw badInput(err.message);
-    throw err;
-  }
+  const dataConverter = orBadInput(() => dataConverterFromEnv(env), CodecKeyError);
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout: '5s' });

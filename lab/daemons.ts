@@ -3,6 +3,7 @@
 // processes that never outlive the test process that started them.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,6 +81,54 @@ export function killOnExit(child: ChildProcess): void {
   process.once('exit', () => {
     for (const c of running) c.kill('SIGKILL');
   });
+}
+
+/** The last `lines` lines of a daemon's log file ('' before it has one), for its error messages. */
+export async function logTail(file: string, lines = 20): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** `server` once `start` has made it ready; closed (its directory removed) and the error rethrown when that fails. */
+export async function startedOrClosed<S extends { close(): Promise<void> }>(server: S, start: () => Promise<void>): Promise<S> {
+  try {
+    await start();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return server;
+}
+
+/** What knotd and Prometheus servers share: a child process, a directory of their own, a log file in it. */
+export abstract class DaemonProcess {
+  protected child: ChildProcess | undefined;
+
+  protected constructor(
+    readonly dir: string,
+    private readonly logFile: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Stops the daemon (SIGTERM, then SIGKILL after 5 s); its directory (data, zone, journal) stays for a restart. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    await stopChild(child);
+  }
+
+  /** Stops the daemon and removes its directory. */
+  async close(): Promise<void> {
+    await this.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  logTail(lines = 20): Promise<string> {
+    return logTail(join(this.dir, this.logFile), lines);
+  }
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */

@@ -3,14 +3,14 @@
 // log) in its own temporary directory. A primary serves a zone file and accepts RFC 2136
 // updates signed with a TSIG key; a secondary transfers the zone from a primary only when told
 // (`refresh()`), which is how tests make one nameserver lag.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { queryDns } from '../activities/dns-client.js';
-import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
+import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, killOnExit, startedOrClosed } from './daemons.js';
 
 const run = promisify(execFile);
 
@@ -72,15 +72,15 @@ export async function freePort(address = '127.0.0.1'): Promise<number> {
   throw new Error('no free port for the DNS server');
 }
 
-export class KnotServer {
-  private child: ChildProcess | undefined;
-
+export class KnotServer extends DaemonProcess {
   private constructor(
     readonly options: KnotOptions,
-    readonly dir: string,
+    dir: string,
     readonly host: string,
     readonly port: number,
-  ) {}
+  ) {
+    super(dir, 'knotd.log');
+  }
 
   /** host:port, as bluegreen.yaml's `dns.nameservers` and `switch.server` take it. */
   get address(): string {
@@ -89,10 +89,6 @@ export class KnotServer {
 
   get zone(): string {
     return this.options.zone;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   static async create(options: KnotOptions): Promise<KnotServer> {
@@ -206,19 +202,6 @@ export class KnotServer {
     throw new Error(`knotd did not serve ${this.zone} within ${timeoutMs}ms: ${await this.logTail()}`);
   }
 
-  /** Stops knotd (SIGTERM, then SIGKILL after 5s); the zone and journal stay for a restart. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    await stopChild(child);
-  }
-
-  /** Stops knotd and removes its directory. */
-  async close(): Promise<void> {
-    await this.stop();
-    await rm(this.dir, { recursive: true, force: true });
-  }
-
   /** Runs knotc against this server, e.g. `control('zone-refresh', zone)`. */
   async control(...args: string[]): Promise<string> {
     const { stdout } = await run(knotcPath(), ['-s', join(this.dir, 'knot.sock'), '-t', '5', ...args], { timeout: 10_000 });
@@ -229,21 +212,10 @@ export class KnotServer {
   async refresh(): Promise<void> {
     await this.control('-b', 'zone-refresh', this.zone);
   }
-
-  async logTail(lines = 20): Promise<string> {
-    const text = await readFile(join(this.dir, 'knotd.log'), 'utf8').catch(() => '');
-    return text.trim().split('\n').slice(-lines).join('\n');
-  }
 }
 
 /** Creates and starts a Knot DNS server. */
 export async function startKnot(options: KnotOptions): Promise<KnotServer> {
   const server = await KnotServer.create(options);
-  try {
-    await server.start();
-  } catch (err) {
-    await server.close();
-    throw err;
-  }
-  return server;
+  return startedOrClosed(server, () => server.start());
 }

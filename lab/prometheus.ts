@@ -3,12 +3,12 @@
 // 500 ms, with its config, TSDB and log in a temporary directory of its own. It can be stopped
 // and started again on the same port with the same data ("Prometheus down" tests), and it is
 // killed if the process exits without closing it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDebianBinary, findBinary, freeTcpPort, killOnExit, stopChild } from './daemons.js';
+import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, killOnExit, startedOrClosed } from './daemons.js';
 
 export interface ScrapeTarget {
   /** Base URL of an app serving /metrics, e.g. http://127.0.0.1:40123 (loopback only). */
@@ -74,22 +74,18 @@ export function prometheusConfig(options: PrometheusOptions): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-export class PrometheusServer {
-  private child: ChildProcess | undefined;
-
+export class PrometheusServer extends DaemonProcess {
   private constructor(
     readonly options: PrometheusOptions,
-    readonly dir: string,
+    dir: string,
     readonly port: number,
-  ) {}
+  ) {
+    super(dir, 'prometheus.log');
+  }
 
   /** http://127.0.0.1:PORT: what bluegreen.yaml's `metrics.<name>.prometheus.url` takes. */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   static async create(options: PrometheusOptions): Promise<PrometheusServer> {
@@ -152,37 +148,15 @@ export class PrometheusServer {
     }
     throw new Error(`Prometheus did not scrape all ${this.options.targets.length} targets within ${timeoutMs}ms (up: ${last})`);
   }
-
-  /** Stops Prometheus (SIGTERM, then SIGKILL after 5 s); its data stays for a restart. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    await stopChild(child);
-  }
-
-  /** Stops Prometheus and removes its directory. */
-  async close(): Promise<void> {
-    await this.stop();
-    await rm(this.dir, { recursive: true, force: true });
-  }
-
-  async logTail(lines = 20): Promise<string> {
-    const text = await readFile(join(this.dir, 'prometheus.log'), 'utf8').catch(() => '');
-    return text.trim().split('\n').slice(-lines).join('\n');
-  }
 }
 
 /** Creates and starts a Prometheus scraping `targets`, ready once each was scraped. */
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
   const server = await PrometheusServer.create(options);
-  try {
+  return startedOrClosed(server, async () => {
     await server.start();
     await server.waitForTargets();
-  } catch (err) {
-    await server.close();
-    throw err;
-  }
-  return server;
+  });
 }
 
 /** A Prometheus scraping both sample apps of a lab, labelled with `service`. */

@@ -37,6 +37,13 @@ const SUFFIX = suffixAt > 0 ? `-${process.argv[suffixAt + 1] ?? ''}` : '';
 
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;
 
+/** A freeze that began a minute ago and ends in `ms` (computed when the scenario starts). */
+const freezeFor = (ms: number, reason: string) => ({
+  from: new Date(Date.now() - 60_000).toISOString(),
+  until: new Date(Date.now() + ms).toISOString(),
+  reason,
+});
+
 export interface Scenario {
   name: string;
   outcome: Outcome;
@@ -144,13 +151,7 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
     overrides: () => ({
       approval: { required: false },
       windows: [{ days: 'mon-sun', hours: '00:00-24:00', timeZone: 'Europe/Berlin' }],
-      freezes: [
-        {
-          from: new Date(Date.now() - 60_000).toISOString(),
-          until: new Date(Date.now() + 4_000).toISOString(),
-          reason: 'maintenance',
-        },
-      ],
+      freezes: [freezeFor(4_000, 'maintenance')],
     }),
     async drive(handle) {
       await waitFor(handle, (s) => s.phase === 'window');
@@ -161,13 +162,7 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
     outcome: 'SUCCEEDED',
     overrides: () => ({
       approval: { required: false },
-      freezes: [
-        {
-          from: new Date(Date.now() - 60_000).toISOString(),
-          until: new Date(Date.now() + 86_400_000).toISOString(),
-          reason: 'holidays',
-        },
-      ],
+      freezes: [freezeFor(86_400_000, 'holidays')],
     }),
     async drive(handle) {
       await waitFor(handle, (s) => s.phase === 'window');

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
 import { startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js';
-import { measureMetric, type MeasureContext } from '../analysis/metric-measure.js';
+import { measureMetric, type MetricValues } from '../analysis/metric-measure.js';
 import type { MetricPlan } from '../analysis/metric-plan.js';
 import { prometheusReader } from '../analysis/prometheus/read.js';
 import { checkQuerySyntax, queryInstant } from '../analysis/prometheus/query.js';
@@ -17,7 +17,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-prometheus.test.ts'))('met
   let lab: Lab;
   let prom: PrometheusServer;
   const read = prometheusReader(fastRetries);
-  const ctx = (color: 'blue' | 'green'): MeasureContext => ({
+  const ctx = (color: 'blue' | 'green'): MetricValues => ({
     color,
     liveColor: color === 'green' ? 'blue' : 'green',
     service: 'datatruck-api',

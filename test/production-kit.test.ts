@@ -11,7 +11,7 @@ import { loadConfigFile } from '../client/config.js';
 import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../workflows/dispatch-inputs.js';
 import { GATE_INPUT_NAMES } from '../workflows/gate-inputs.js';
 import { qaGateWorkflow } from '../lab/github/review-controls.js';
-import { SEARCH_ATTRIBUTES } from '../workflows/messages.js';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const toolsBin = join(root, '.tools', 'bin');

@@ -1,5 +1,7 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
+// Over 300 lines on purpose: DeploymentPlan and DeploymentStatus are the contract between the
+// client, the workflow and the Web UI, read as one; each field's TSDoc is most of the length.
 import type { NotifyPlan } from '../notify/events.js';
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';

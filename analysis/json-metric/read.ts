@@ -5,9 +5,8 @@
 // is read up to MAX_ANSWER_BYTES; what of it reaches an error text is made inert first.
 import { readCapped } from '../../activities/read-capped.js';
 import { inertText } from '../../workflows/sanitize.js';
-import type { SourceAnswer, SourceReader } from '../metric-measure.js';
+import type { SourceAnswer, SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
-import type { SourceOptions } from '../prometheus/read.js';
 
 /**
  * RFC 6901 pointer ("/data/0/value") or the dotted form ("$.data[0].value") to segments.

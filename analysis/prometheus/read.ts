@@ -1,23 +1,9 @@
 // The Prometheus source of the metric analysis: fills the PromQL placeholders and runs one
 // instant query at the pinned time. The worker adds headers from its policy (secrets never
 // travel in the plan); plain headers from bluegreen.yaml (e.g. a tenant id) come along.
-import type { SourceReader } from '../metric-measure.js';
+import type { SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
 import { graphLink, queryInstant } from './query.js';
-
-export interface SourceOptions {
-  fetch?: typeof fetch;
-  /** Headers (with secret values) the worker's policy attaches to requests to `url`. */
-  headersFor?: (url: string) => Record<string, string>;
-  /** Removes secret values from error texts. */
-  redact?: (text: string) => string;
-  /** One request's timeout. @default 5_000 */
-  timeoutMs?: number;
-  /** @default 3 */
-  attempts?: number;
-  /** @default 250 */
-  backoffMs?: number;
-}
 
 export function prometheusReader(options: SourceOptions = {}): SourceReader {
   return async (source, values, timeMs) => {

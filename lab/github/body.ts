@@ -12,23 +12,19 @@ export function requiredString(body: Record<string, unknown>, key: string, docum
   const value = body[key];
   if (value === undefined || value === null)
     throw unprocessable(`Invalid request.\n\n"${key}" wasn't supplied.`, documentationUrl);
-  if (typeof value !== 'string')
-    throw unprocessable(`Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not a string.`, documentationUrl);
-  return value;
+  return optionalString(body, key, documentationUrl)!;
 }
 
-export function optionalString(body: Record<string, unknown>, key: string, documentationUrl?: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw unprocessable(`Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not a string.`, documentationUrl);
-  return value;
-}
+/** An optional field of one JSON type: absent or null is undefined, another type a 422 in GitHub's words. */
+const optionalOf =
+  <T extends string | boolean>(type: 'string' | 'boolean') =>
+  (body: Record<string, unknown>, key: string, documentationUrl?: string): T | undefined => {
+    const value = body[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== type)
+      throw unprocessable(`Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not a ${type}.`, documentationUrl);
+    return value as T;
+  };
 
-export function optionalBoolean(body: Record<string, unknown>, key: string, documentationUrl?: string): boolean | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean')
-    throw unprocessable(`Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not a boolean.`, documentationUrl);
-  return value;
-}
+export const optionalString = optionalOf<string>('string');
+export const optionalBoolean = optionalOf<boolean>('boolean');
