@@ -7,16 +7,13 @@ import { resolvePlan } from '../client/plan.js';
 import { lintPromql } from '../analysis/prometheus/promql-lint.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import { secretStore } from '../worker/secrets.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const base = {
+  ...MINIMAL_CONFIG,
   service: 'datatruck-api',
   github: { owner: 'datatruck', repo: 'backend' },
-  publicUrl: 'https://api.example.com',
   approval: { approvers: ['alice'] },
-  environments: {
-    green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-    blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-  },
 };
 const errorRate = {
   prometheus: { url: 'http://prometheus:9090/' },

@@ -11,16 +11,13 @@ import { resolvePlan } from '../client/plan.js';
 import { NOTIFY_EVENTS } from '../notify/events.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { runCli, tempDir } from './support/processes.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const minimal = {
+  ...MINIMAL_CONFIG,
   service: 'svc-notify',
   github: { owner: 'datatruck', repo: 'backend' },
-  publicUrl: 'https://api.example.com',
   approval: { approvers: ['alice'] },
-  environments: {
-    green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-    blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-  },
 };
 
 const parse = (extra: Record<string, unknown>) =>

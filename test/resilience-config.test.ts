@@ -4,17 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
-const BASE = {
-  service: 'api',
-  github: { owner: 'acme', repo: 'api' },
-  publicUrl: 'https://api.example.com',
-  environments: {
-    green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-    blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-  },
-  approval: { required: false },
-};
+const BASE = MINIMAL_CONFIG;
 
 const plan = (extra: Record<string, unknown>) =>
   resolvePlan(parseConfigText(stringify({ ...BASE, ...extra }), 'bluegreen.yaml', {}), {

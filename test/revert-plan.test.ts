@@ -7,17 +7,12 @@ import { parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { revertPlanFor } from '../client/revert-plan.js';
 import type { DeploymentPlan, DeploymentStatus, PhaseStatus } from '../workflows/types.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const last: DeploymentPlan = resolvePlan(
   parseConfigText(
     stringify({
-      service: 'api',
-      github: { owner: 'acme', repo: 'api' },
-      publicUrl: 'https://api.example.com',
-      environments: {
-        green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-        blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-      },
+      ...MINIMAL_CONFIG,
       approval: { required: true, approvers: ['alice'] },
       hooks: { preSwitch: [{ name: 'migrate', workflow: 'migrate.yml' }] },
       windows: [{ days: 'mon-fri', hours: '09:00-17:00' }],

@@ -3,6 +3,7 @@
 // Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
 import { MAX_TEXT_LENGTH } from './messages.js';
 import { checkName, inertText } from './sanitize.js';
+import { notListed, refusedApproval, type SignalApprovalRules } from './signal-approval-rules.js';
 import type { DeploymentStatus } from './types.js';
 import { beforeTraffic, DECISIONS, type DecisionKind } from './vocabulary.js';
 
@@ -55,6 +56,11 @@ export interface DecisionContext {
   overrideRequested?: boolean;
   /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
   analysisQuestionOpen?: boolean;
+  /**
+   * Separation of duties on the signal path (signal-approval-rules.ts); absent in deployments
+   * started before it (literal names, one approval, as they were judged then).
+   */
+  approvalRules?: SignalApprovalRules;
 }
 
 /** Whether a decision counts now, and if not, the one sentence that says why. */
@@ -77,6 +83,13 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       if (ctx.approvalDecided) return { ok: false, decision, message: 'the approval was already decided' };
       if (!ctx.approvalOpen) {
         return { ok: false, decision, message: `not waiting for approval (phase: ${status.phase})` };
+      }
+      const rules = ctx.approvalRules;
+      if (rules) {
+        const why =
+          (status.approvers.length > 0 ? notListed(decision.by, status.approvers, 'approvers') : undefined) ??
+          (kind === 'approve' ? refusedApproval(decision.by, status, rules) : undefined);
+        return why ? { ok: false, decision, message: why } : { ok: true, decision };
       }
       if (status.approvers.length > 0 && !status.approvers.includes(decision.by)) {
         return {
@@ -118,6 +131,10 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       }
       // Ending the monitor early is a decision like an approval: only the policy's promoters.
       const promoters = status.promoters;
+      if (promoters !== undefined && promoters.length > 0 && ctx.approvalRules) {
+        const why = notListed(decision.by, promoters, 'promoters');
+        return why ? { ok: false, decision, message: why } : { ok: true, decision };
+      }
       if (promoters !== undefined && !promoters.some((p) => p.toLowerCase() === decision.by.toLowerCase())) {
         return {
           ok: false,
@@ -143,6 +160,10 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
         return { ok: false, decision, message: `not waiting for a switch window (phase: ${status.phase})` };
       }
       if (ctx.overrideRequested) return { ok: false, decision, message: 'the switch window was already overridden' };
+      if (status.approvers.length > 0 && ctx.approvalRules) {
+        const why = notListed(decision.by, status.approvers, 'approvers');
+        return why ? { ok: false, decision, message: why } : { ok: true, decision };
+      }
       if (status.approvers.length > 0 && !status.approvers.includes(decision.by)) {
         return { ok: false, decision, message: `${decision.by} is not on the approvers list (${status.approvers.join(', ')})` };
       }

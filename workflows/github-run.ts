@@ -43,6 +43,12 @@ export interface GitHubRunRequest {
   step?: string;
   /** How long the run may take. @default plan.deploy.runTimeoutMs */
   timeoutMs?: number;
+  /**
+   * The commit the run must be of, when the caller knows it (a deploy of the planned SHA): a
+   * found run that carries the correlation id but ran another commit is not adopted (someone
+   * with Actions write could pre-dispatch one). Absent: only the triggering actor is checked.
+   */
+  headSha?: string;
 }
 
 /**
@@ -62,6 +68,8 @@ export async function runGitHubWorkflow(
     ref: request.ref,
     correlationId,
     inputs: request.inputs(correlationId),
+    // Activity input only (no new command): replays of older deployments are unchanged.
+    ...(request.headSha ? { expectedHeadSha: request.headSha } : {}),
   };
   const what = `dispatch ${input.workflow} on ${input.ref}`;
   if (tracker.status.phase !== phase) tracker.start(phase, what);

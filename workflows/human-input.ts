@@ -1,7 +1,7 @@
 // The human side of a deployment: the signals and updates people send (approve, reject,
 // rollback, abort, promote) and the status query. One rule set (decisions.ts) judges both;
 // signals that do not count are kept, bounded, so the status can say why they were ignored.
-import { log, setHandler } from '@temporalio/workflow';
+import { log, patched, setHandler } from '@temporalio/workflow';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import * as messages from './messages.js';
 import { inertText } from './sanitize.js';
@@ -25,10 +25,30 @@ export interface HumanInput {
   override?: CleanDecision;
   /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
   analysisQuestionOpen?: boolean;
+  /**
+   * Separation of duties on the signal path (signal-approval-rules.ts): set for deployments
+   * started since it exists, so older ones replay with the rules they were judged by.
+   */
+  signalRules?: boolean;
+  /** Signal path: the approvals that counted so far (minApprovals distinct names end the gate). */
+  approvedBy?: CleanDecision[];
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
 export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
+  if (patched('signal-approval-separation-of-duties')) {
+    human.signalRules = true;
+    human.approvedBy = [];
+  }
+  // Read when a decision arrives: the plan phase has applied the worker's policy by then.
+  const approvalRules = () =>
+    human.signalRules
+      ? {
+          minApprovals: plan.approval.minApprovals ?? 1,
+          allowSelfApproval: plan.approval.allowSelfApproval ?? false,
+          approvedBy: (human.approvedBy ?? []).map((d) => d.by),
+        }
+      : undefined;
   const context = () => ({
     status: tracker.status,
     approvalOpen: human.approvalOpen,
@@ -39,6 +59,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     retryRequested: human.retry !== undefined,
     overrideRequested: human.override !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
+    approvalRules: approvalRules(),
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
@@ -57,7 +78,23 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
   const accept = (decision: CleanDecision): messages.DecisionResult => {
     record(decision, true);
     switch (decision.kind) {
-      case 'approve':
+      case 'approve': {
+        const rules = approvalRules();
+        if (rules) {
+          human.approvedBy!.push(decision);
+          const left = rules.minApprovals - human.approvedBy!.length;
+          if (left > 0) {
+            const progress = `${human.approvedBy!.length} of ${rules.minApprovals} approvals (${human.approvedBy!.map((d) => d.by).join(', ')}, self-declared)`;
+            tracker.update('approval', { detail: `${progress}: waiting for ${left} more from different people` });
+            return {
+              accepted: true,
+              message: `approve by ${decision.by} accepted for ${plan.service}: ${progress}, ${left} more needed`,
+            };
+          }
+        }
+        human.approval = decision;
+        break;
+      }
       case 'reject':
         human.approval = decision;
         break;

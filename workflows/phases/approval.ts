@@ -24,7 +24,8 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     }
   }
   const approvers = plan.approval.approvers;
-  const who = approvers.length > 0 ? orList(approvers) : 'anyone';
+  const needed = human.signalRules ? (plan.approval.minApprovals ?? 1) : 1;
+  const who = `${needed > 1 ? `${needed} different people among ` : ''}${approvers.length > 0 ? orList(approvers) : 'anyone'}`;
   tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
   const warning =
     plan.hooks.postSync.length > 0
@@ -45,7 +46,10 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     tracker.finish('approval', 'failed', 'timed out');
     throw new DeploymentStop('ABORTED', `no approval within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`);
   }
-  const { kind, by, text } = human.approval;
+  const { kind, text } = human.approval;
+  // With minApprovals above 1, everyone whose approval counted.
+  const counted = kind === 'approve' && human.approvedBy && human.approvedBy.length > 0 ? human.approvedBy : [human.approval];
+  const by = counted.map((d) => d.by).join(', ');
   notifyEvent(ctx, {
     type: kind === 'reject' ? 'rejected' : 'approved',
     phase: 'approval',
@@ -57,4 +61,8 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     throw new DeploymentStop('ABORTED', `rejected by ${by} (${SELF_DECLARED}): ${text ?? 'no reason given'}; traffic untouched`);
   }
   tracker.finish('approval', 'succeeded', `approved by ${by} (${SELF_DECLARED})${text ? `: ${text}` : ''}`);
+  // The repository's Environments page says it too, as plainly as the status does.
+  if (patched('signal-approval-deployment-status')) {
+    await ctx.records.markInProgress(`approved by ${by} (${SELF_DECLARED}); switching traffic`);
+  }
 }
