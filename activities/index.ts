@@ -9,6 +9,7 @@ import type { SourceOptions } from '../analysis/metric-measure.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { createPlanReadActivities } from './plan-reads.js';
 import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
@@ -42,11 +43,15 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities & NotifyActivities {
+  const policy = createPolicyActivities(deps.policy);
+  const github = createGitHubActivities(deps.github, deps.githubOptions);
+  const probes = createProbeActivities(deps.probeOptions);
   return {
-    ...createPolicyActivities(deps.policy),
-    ...createGitHubActivities(deps.github, deps.githubOptions),
+    ...policy,
+    ...github,
+    ...createPlanReadActivities({ ...policy, ...github, ...probes }),
     ...createApprovalActivities(deps.github),
-    ...createProbeActivities(deps.probeOptions),
+    ...probes,
     ...createAnalysisActivities({
       ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
       ...(deps.env ? { env: deps.env } : {}),

@@ -8,6 +8,7 @@
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { hasPatch } from './patches.js';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from './correlation-id.js';
@@ -137,7 +138,7 @@ async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkfl
  * running (same commands on replay).
  */
 async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<string | undefined> {
-  if (!patched('cancel-abandoned-runs')) return undefined;
+  if (!hasPatch('cancel-abandoned-runs')) return undefined;
   const run = `${input.workflow} run ${runId}`;
   return CancellationScope.nonCancellable(async () => {
     try {
@@ -169,7 +170,7 @@ async function waitForRun(
     runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
       { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
     ]);
-  if (!patched('webhook-run-completion')) return poll();
+  if (!hasPatch('webhook-run-completion')) return poll();
   const polling = new CancellationScope();
   const polled = polling.run(poll);
   const notified = condition(() => ctx.completedRuns.has(runId)).then(() => undefined);

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { duration, httpUrl } from '../../client/config-fields.js';
 import { defineSwitch } from '../switch-type.js';
-import { switchViaHttp } from './step.js';
 import type { HttpSwitchPlan } from './types.js';
 
 export const httpSwitch = defineSwitch({
@@ -26,5 +25,4 @@ export const httpSwitch = defineSwitch({
   }),
   toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, verifyTimeoutMs: sw.verifyTimeout }),
   describe: (sw) => `POST ${sw.url}`,
-  step: switchViaHttp,
 });
