@@ -3,6 +3,7 @@
 // method or a body GitHub will not take. Those stop the workflow's retry loop at once with
 // GitHub's message and the request named. Only a short explicit list is transient: 408, 429
 // and rate-limit 403s (waited as told), 5xx, and network errors or timeouts.
+import { inertText } from '../workflows/sanitize.js';
 import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
@@ -30,9 +31,10 @@ export function githubMessage(err: RequestError): string {
         .map((e: unknown) => (typeof e === 'string' ? e : (e as { message?: unknown })?.message))
         .filter((m): m is string => typeof m === 'string')
     : [];
-  // GitHub's validation messages start "Invalid request.\n\n…": one line reads better.
+  // GitHub's validation messages start "Invalid request.\n\n…": one line reads better. The text is
+  // the server's (or a proxy's): inert before it reaches a status or a history.
   const text = details.length > 0 ? `${base}: ${details.join('; ')}` : base;
-  return text.replace(/\s*\n+\s*/g, ' ').trim();
+  return inertText(text, 1_000);
 }
 
 /** Method and URL of the failed request without its query string (never carries credentials anyway). */

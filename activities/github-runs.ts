@@ -12,6 +12,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { describe, repoName, requestOptions, type GitHubClientFor } from './github-common.js';
 import { GITHUB_ERROR_TYPES } from '../workflows/github-error-types.js';
+import { inertText } from '../workflows/sanitize.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import type { CancelWorkflowRunInput, CancelWorkflowRunResult, WaitForRunInput, WorkflowRunResult } from './types.js';
@@ -60,7 +61,10 @@ export function createRunActivities(github: GitHubClientFor, defaults: { runPoll
     return { ...result, ...(await firstFailure(octokit, input, subject)) };
   }
 
-  /** The first failed job and its first failed step; best effort, the conclusion is what matters. */
+  /**
+   * The first failed job and its first failed step (names made inert: one line, no escape
+   * sequences); best effort, the conclusion is what matters.
+   */
   async function firstFailure(
     octokit: Octokit,
     input: WaitForRunInput,
@@ -80,7 +84,8 @@ export function createRunActivities(github: GitHubClientFor, defaults: { runPoll
       const job = data.jobs.find((j) => j.conclusion === 'failure') ?? data.jobs.find((j) => bad(j.conclusion));
       if (!job) return {};
       const step = job.steps?.find((s) => s.conclusion === 'failure') ?? job.steps?.find((s) => bad(s.conclusion));
-      return { failedJob: job.name, ...(step ? { failedStep: step.name } : {}) };
+      // Job and step names are whoever wrote the workflow file's: inert before they reach a status.
+      return { failedJob: inertText(job.name, 200), ...(step ? { failedStep: inertText(step.name, 200) } : {}) };
     } catch (err) {
       const cancelled = cancellationOfCurrentActivity();
       if (cancelled) throw cancelled;

@@ -10,6 +10,7 @@ import type { SourceOptions } from '../analysis/metric-measure.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
 import type { SecretStore } from '../worker/secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { createPlanReadActivities } from './plan-reads.js';
 import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
@@ -43,6 +44,9 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): BlueGreenActivities & NotifyActivities {
+  const policy = createPolicyActivities(deps.policy);
+  const github = createGitHubActivities(deps.github, deps.githubOptions);
+  const probes = createProbeActivities(deps.probeOptions);
   const checkOptions: AnalysisOptions = {
     ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
     ...(deps.env ? { env: deps.env } : {}),
@@ -58,10 +62,11 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
     ...deps.analysisOptions,
   };
   return {
-    ...createPolicyActivities(deps.policy),
-    ...createGitHubActivities(deps.github, deps.githubOptions),
+    ...policy,
+    ...github,
+    ...createPlanReadActivities({ ...policy, ...github, ...probes }),
     ...createApprovalActivities(deps.github),
-    ...createProbeActivities(deps.probeOptions),
+    ...probes,
     ...createAnalysisActivities(checkOptions),
     ...createSwitchTypeActivities({
       policy: deps.policy ?? DEFAULT_POLICY,

@@ -27,6 +27,23 @@ export interface ReadActiveColorInput {
   url: string;
 }
 
+export interface ReadPlanInput {
+  plan: DeploymentPlan;
+}
+
+/** What the plan phase reads (readPlan): nothing past the policy's verdict when it refuses the plan. */
+export type PlanReads =
+  | { allowed: false; policy: PlanPolicyVerdict }
+  | {
+      allowed: true;
+      policy: PlanPolicyVerdict;
+      active: Color;
+      /** The commit to deploy: the revert's, or the target branch's head; absent when the target is already live. */
+      sha?: string;
+      /** Head of the live color's branch, for `bluegreen revert`; absent when it could not be read. */
+      previousSha?: string;
+    };
+
 export interface ReadBranchHeadInput {
   github: GitHubRepoRef;
   branch: string;
@@ -192,6 +209,8 @@ export type { PlanPolicyVerdict };
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
+  /** The plan phase in one round trip: checkPlanPolicy, then readActiveColor and both branch heads. */
+  readPlan(input: ReadPlanInput): Promise<PlanReads>;
   readActiveColor(input: ReadActiveColorInput): Promise<Color>;
   readBranchHead(input: ReadBranchHeadInput): Promise<string>;
   dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef>;

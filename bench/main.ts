@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { analysisHistory, metricRollback } from './analysis.js';
 import { apiBudget } from './api-budget.js';
 import { historySize } from './history-size.js';
 import { overhead } from './overhead.js';
@@ -29,8 +30,10 @@ const SECTIONS: Record<string, Section> = {
   overhead,
   reaction,
   rollback,
+  'metric-rollback': metricRollback,
   'api-budget': apiBudget,
   'history-size': historySize,
+  'analysis-history': analysisHistory,
   scale,
 };
 

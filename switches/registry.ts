@@ -1,8 +1,8 @@
-// The traffic switch types: one line per type. Everything about a switch type (config schema,
-// plan mapping, dry-run text, workflow step) comes from its folder, switches/<type>/index.ts;
-// the config union, its error text, the plan and the switch phase all read this list.
-// Sandbox-safe (the workflow bundle loads it): the switches' activities use Node, so they are
-// aggregated apart, in switches/activities.ts, which only the worker loads.
+// The traffic switch types, client side: one line per type. A type's config schema, plan mapping
+// and dry-run text come from its folder, switches/<type>/index.ts; the config union, its error
+// text, the plan, the dry run and the `SwitchPlan` type all read this list. The workflow bundle
+// does not load it (zod, config code): the steps are listed in switches/steps.ts, which tsc keeps
+// complete against this list, and the activities in switches/activities.ts (worker only).
 import { z } from 'zod';
 import { orList } from '../workflows/format.js';
 import type { SwitchPlan } from '../workflows/types.js';

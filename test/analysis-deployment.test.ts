@@ -91,6 +91,17 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     const dispatches = lab.github.dispatches.filter((d) => d.workflow === 'e2e.yml');
     expect(dispatches).toHaveLength(1);
     expect(dispatches[0]!.inputs['base_url']).toBe(lab.appUrls.green);
+    // Side by side: the test's dispatch was scheduled while the analysis activity ran.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const id = (e: (typeof events)[number] | undefined) => Number(e?.eventId ?? NaN);
+    const analysisAt = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'analyzeMetrics');
+    const analysisDone = events.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(events[analysisAt]?.eventId),
+    );
+    const testDispatch = events
+      .slice(analysisAt)
+      .find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchWorkflow');
+    expect(id(testDispatch)).toBeLessThan(id(analysisDone));
     expect(renderPhaseList(waiting)).toContain('✓ error-rate 0 % ≤ 1 % (3/3 passed)');
     expect(currentDetails(waiting)).toMatch(
       /✓ error-rate 0 % ≤ 1 % \\?\(3\/3 passed\\?\) — evaluated at \d\d:\d\d:\d\d UTC — \[graph\]\(http:/,

@@ -190,6 +190,78 @@ describe('currentDetails (Web UI)', () => {
   });
 });
 
+/** A deploy run failed once with onFailure.deploy: ask; the step waits for retry or abort. */
+function failedStep(): DeploymentStatus {
+  const s = atGate();
+  s.phase = 'deploy';
+  s.phases = s.phases.map((p) =>
+    p.name === 'deploy'
+      ? { ...p, state: 'failed' as const }
+      : p.name === 'plan'
+        ? p
+        : { name: p.name, state: 'pending' as const },
+  );
+  s.stepFailure = {
+    step: 'deploy',
+    error: 'deploy run ended failure at job "deploy", step "Smoke test": https://github.com/datatruck/backend/actions/runs/7',
+    attempt: 1,
+    decideBy: at(3700),
+    otherwise: 'abort',
+  };
+  s.waitingFor = 'a decision on the failed deploy (attempt 1 of at most 4): …';
+  return s;
+}
+
+/** Approved, held before the switch by a freeze that ends at a known time. */
+function inWindow(): DeploymentStatus {
+  const s = atGate();
+  s.phase = 'window';
+  s.phases = [...s.phases.map((p) => (p.name === 'approval' ? { ...p, state: 'succeeded' as const, endedAt: at(120) } : p))];
+  s.phases.splice(4, 0, { name: 'window', state: 'running', startedAt: at(120), detail: 'freeze' });
+  s.switchWindow = {
+    why: 'freeze (bluegreen.yaml) until Mon 2026-05-04 18:00 UTC: month-end closing',
+    until: '2026-05-04T18:00:00.000Z',
+    since: at(120),
+  };
+  s.waitingFor = 'a switch window: freeze …';
+  return s;
+}
+
+describe('retry and switch-window prompts: the exact commands, the reason, until when', () => {
+  it('a failed step waiting for a decision: retry or abort, with the error and the default', () => {
+    const s = failedStep();
+    const cli = renderPhaseList(s);
+    expect(cli).toContain(
+      'The failed deploy (attempt 1) waits for a decision; otherwise abort at 2026-05-04 11:01 UTC: deploy run ended failure at job "deploy", step "Smoke test"',
+    );
+    expect(cli).toMatch(/run it again: +npx bluegreen retry datatruck-api --by <name> --reason "…"/);
+    expect(cli).toMatch(/give up: +npx bluegreen abort datatruck-api --by <name> --reason "…"/);
+    const web = currentDetails(s);
+    expect(web).toContain('Run it again: `npx bluegreen retry datatruck-api --by <name> --reason "…"`');
+    expect(web).toContain('Give up: `npx bluegreen abort datatruck-api --by <name> --reason "…"`');
+    expect(web).toMatch(/otherwise abort at 2026-05-04 11:01 UTC/);
+  });
+
+  it('a switch window: the reason, until when, and the override for an approver with a reason', () => {
+    const s = inWindow();
+    const cli = renderPhaseList(s);
+    expect(cli).toContain(
+      'Waiting for a switch window: freeze (bluegreen.yaml) until Mon 2026-05-04 18:00 UTC: month-end closing. The switch goes ahead by itself at 2026-05-04 18:00 UTC.',
+    );
+    expect(cli).toMatch(/switch now: +npx bluegreen override-window datatruck-api --by <name> --reason "…"/);
+    expect(cli).toContain('note: only alice or bob (an approver) may switch now, with a reason (recorded)');
+    const web = currentDetails(s);
+    expect(web).toContain('Switch now: `npx bluegreen override-window datatruck-api --by <name> --reason "…"`');
+    expect(web).toMatch(/month-end closing\. The switch goes ahead by itself at 2026-05-04 18:00 UTC/);
+    // Markdown: the parentheses of the text are escaped, they render as written.
+    expect(web).toContain('Note: only alice or bob \\(an approver\\) may switch now, with a reason \\(recorded\\).');
+    // A freeze with no allowed time within a year: only the override helps.
+    const never = inWindow();
+    delete never.switchWindow!.until;
+    expect(renderPhaseList(never)).toContain('No switch is allowed within a year: only an override moves it.');
+  });
+});
+
 describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
   /** A status in `phase`, running; the approval gate open only when `waitingFor` is given. */
   function running(phase: DeploymentStatus['phase'], waitingFor?: string): DeploymentStatus {
@@ -207,6 +279,8 @@ describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
     ['a preSwitch hook', running('preSwitch:migrate-expand')],
     ['monitor', running('monitor', 'the monitor window to end by itself')],
     ['switch', running('switch')],
+    ['a failed deploy waiting for retry', failedStep()],
+    ['a switch window', inWindow()],
   ];
   it.each(moments)('%s', (_name, status) => {
     const cli = renderPhaseList(status);
@@ -214,7 +288,13 @@ describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
     const commands = [...cli.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort();
     expect([...web.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort()).toEqual(commands);
     // Abort is offered exactly while traffic has not moved and no gate asks for a decision.
-    const abortable = ['approval before the gate opens', 'deploy', 'a preSwitch hook'].includes(_name);
+    const abortable = [
+      'approval before the gate opens',
+      'deploy',
+      'a preSwitch hook',
+      'a failed deploy waiting for retry',
+      'a switch window',
+    ].includes(_name);
     expect(commands.includes('abort'), _name).toBe(abortable);
   });
 });

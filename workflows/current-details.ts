@@ -106,6 +106,8 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
       return [[...commands, ...signal].join('  \n'), ...notes];
     case 'monitor':
     case 'bake':
+    case 'retry':
+    case 'window':
       return [literal(steps.lead ?? ''), commands.join('  \n'), ...notes];
     case 'waiting':
       return [`**Waiting for:** ${literal(s.waitingFor ?? '')}`];

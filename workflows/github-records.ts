@@ -3,7 +3,8 @@
 // and given the final state at the end. A failure to write one never stops a deployment, and
 // a write still in flight holds the approval gate for one heartbeat timeout at most (a dead
 // worker's write is retried after that; a slow GitHub's write carries on behind the gate).
-import { condition, isCancellation, log, patched } from '@temporalio/workflow';
+import { condition, isCancellation, log } from '@temporalio/workflow';
+import { hasPatch } from './patches.js';
 import { gitHubCalls } from './activity-proxies.js';
 import { describeFailure } from './failures.js';
 import type { Color, DeploymentPlan, Outcome } from './types.js';
@@ -35,7 +36,7 @@ export class GitHubRecords {
    */
   async create(active: Color, target: Color, sha: string): Promise<void> {
     this.target = target;
-    this.inBackground = patched('github-records-in-background');
+    this.inBackground = hasPatch('github-records-in-background');
     const record = this.createRecord(active, sha);
     this.deployment = record.catch(() => undefined);
     if (!this.inBackground) await record;
@@ -55,7 +56,7 @@ export class GitHubRecords {
    * commands on replay).
    */
   async settled(): Promise<void> {
-    if (!patched('records-settle-bounded')) return this.inProgress;
+    if (!hasPatch('records-settle-bounded')) return this.inProgress;
     let done = false;
     void this.inProgress.then(() => (done = true));
     await condition(() => done, (this.plan.timeouts?.heartbeatMs ?? 20_000) + 5_000);

@@ -8,6 +8,7 @@
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { hasPatch } from './patches.js';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from './correlation-id.js';
@@ -43,6 +44,12 @@ export interface GitHubRunRequest {
   step?: string;
   /** How long the run may take. @default plan.deploy.runTimeoutMs */
   timeoutMs?: number;
+  /**
+   * The commit the run must be of, when the caller knows it (a deploy of the planned SHA): a
+   * found run that carries the correlation id but ran another commit is not adopted (someone
+   * with Actions write could pre-dispatch one). Absent: only the triggering actor is checked.
+   */
+  headSha?: string;
 }
 
 /**
@@ -62,6 +69,8 @@ export async function runGitHubWorkflow(
     ref: request.ref,
     correlationId,
     inputs: request.inputs(correlationId),
+    // Activity input only (no new command): replays of older deployments are unchanged.
+    ...(request.headSha ? { expectedHeadSha: request.headSha } : {}),
   };
   const what = `dispatch ${input.workflow} on ${input.ref}`;
   if (tracker.status.phase !== phase) tracker.start(phase, what);
@@ -129,7 +138,7 @@ async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkfl
  * running (same commands on replay).
  */
 async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<string | undefined> {
-  if (!patched('cancel-abandoned-runs')) return undefined;
+  if (!hasPatch('cancel-abandoned-runs')) return undefined;
   const run = `${input.workflow} run ${runId}`;
   return CancellationScope.nonCancellable(async () => {
     try {
@@ -161,7 +170,7 @@ async function waitForRun(
     runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
       { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
     ]);
-  if (!patched('webhook-run-completion')) return poll();
+  if (!hasPatch('webhook-run-completion')) return poll();
   const polling = new CancellationScope();
   const polled = polling.run(poll);
   const notified = condition(() => ctx.completedRuns.has(runId)).then(() => undefined);

@@ -14,9 +14,10 @@ export interface NextCommand {
 export interface NextSteps {
   /**
    * approval: the gate is open; monitor: the window runs by itself; waiting: the workflow waits
-   * on a human for `waitingFor`; abortable: nothing to do, abort still possible; none.
+   * on a human for `waitingFor`; retry: a failed step waits for retry/abort (onFailure: ask);
+   * window: held before the switch by a switch window or freeze; abortable: nothing to do, abort still possible; none.
    */
-  moment: 'approval' | 'monitor' | 'bake' | 'waiting' | 'abortable' | 'none';
+  moment: 'approval' | 'monitor' | 'bake' | 'retry' | 'window' | 'waiting' | 'abortable' | 'none';
   /** The first sentence, e.g. "Waiting for QA approval: alice or bob may approve." */
   lead?: string;
   commands: NextCommand[];
@@ -25,6 +26,8 @@ export interface NextSteps {
   /** Said after the commands (the post-sync hooks' point of no return). */
   notes: string[];
 }
+
+const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export function nextSteps(s: DeploymentStatus): NextSteps {
   if (s.outcome) return { moment: 'none', commands: [], notes: [] };
@@ -60,9 +63,32 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
   if (s.phase === 'bake' && running && s.bake) {
     return {
       moment: 'bake',
-      lead: `Instant rollback to ${s.bake.color} possible until ${s.bake.until.slice(0, 16).replace('T', ' ')} UTC; no action needed, sync follows then.`,
+      lead: `Instant rollback to ${s.bake.color} possible until ${utc(s.bake.until)}; no action needed, sync follows then.`,
       commands: [cmd('switch back', 'rollback', ' --reason "…"'), cmd('end the bake', 'promote', '')],
       notes,
+    };
+  }
+  if (s.stepFailure) {
+    const f = s.stepFailure;
+    return {
+      moment: 'retry',
+      lead: `The failed ${f.step} (attempt ${f.attempt}) waits for a decision; otherwise ${f.otherwise} at ${utc(f.decideBy)}: ${f.error}`,
+      commands: [cmd('run it again', 'retry', ' --reason "…"'), cmd('give up', 'abort', ' --reason "…"')],
+      notes: [],
+    };
+  }
+  if (s.phase === 'window' && running && s.switchWindow) {
+    const w = s.switchWindow;
+    const who = s.approvers.length > 0 ? `${orList(s.approvers)} (an approver)` : 'an approver';
+    return {
+      moment: 'window',
+      lead:
+        `Waiting for a switch window: ${w.why}. ` +
+        (w.until
+          ? `The switch goes ahead by itself at ${utc(w.until)}.`
+          : 'No switch is allowed within a year: only an override moves it.'),
+      commands: [cmd('switch now', 'override-window', ' --reason "…"'), cmd('stop', 'abort', ' --reason "…"')],
+      notes: [`only ${who} may switch now, with a reason (recorded)`],
     };
   }
   if (s.waitingFor) return { moment: 'waiting', lead: `Waiting for ${s.waitingFor}`, commands: [], notes: [] };

@@ -8,7 +8,8 @@
 // retries carry the same dedupe key (the CloudEvent id, `X-Bluegreen-Delivery`). A receiver that
 // deduplicates sees one message; Slack and Teams do not deduplicate, so a send whose POST arrived
 // but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
-import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import { hasPatch } from './patches.js';
 import type { NotifyActivities } from '../activities/notify/index.js';
 import { channelsFor, type NotificationEvent } from '../notify/events.js';
 export { describeNotificationFailure } from '../notify/events.js';
@@ -69,7 +70,7 @@ export class Notifier {
     /** Called when the status changed (the Web UI's details). */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.enabled = plan.notify !== undefined && patched(NOTIFICATIONS_PATCH);
+    this.enabled = plan.notify !== undefined && hasPatch(NOTIFICATIONS_PATCH);
     this.sender = senderFor(plan);
   }
 

@@ -2,7 +2,8 @@
 // instead of ending the deployment: `retry` runs the step again (a new dispatch, with the
 // attempt number in its correlation id), `abort` gives up as `fail` would have. Nobody within
 // `retryTimeout`: the configured default. One durable timer per failure, no polling.
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { hasPatch } from './patches.js';
 import type { CleanDecision } from './decisions.js';
 import { DeploymentStop } from './failures.js';
 import { formatDuration } from './format.js';
@@ -70,7 +71,7 @@ async function decideAfterFailure<T>(step: RetryStep<T>, attempt: number, error:
   const { policy } = step;
   if (!policy || attempt > policy.maxRetries) return 'abort';
   // Deployments started before this existed end at once, as they did (same commands on replay).
-  if (!patched('step-retry-on-failure')) return 'abort';
+  if (!hasPatch('step-retry-on-failure')) return 'abort';
   return step.asking ? step.asking(() => ask(step, policy, attempt, error)) : ask(step, policy, attempt, error);
 }
 

@@ -16,6 +16,10 @@ export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
 export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
 
+/** The color a plan deploys once `active` is known: a revert's, the requested one, or the other. */
+export const targetColorOf = (plan: Pick<DeploymentPlan, 'revert' | 'requestedColor'>, active: Color): Color =>
+  plan.revert?.color ?? plan.requestedColor ?? otherColor(active);
+
 export interface GitHubRepoRef {
   owner: string;
   repo: string;
@@ -38,7 +42,7 @@ export interface HookPlan {
 }
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
+export type SwitchPlan = ReturnType<(typeof SWITCHES)[number]['toPlan']>;
 export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */

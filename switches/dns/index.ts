@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { duration } from '../../client/config-fields.js';
 import { defineSwitch } from '../switch-type.js';
 import { dnsName, dnsServer } from './config-fields.js';
-import { switchDnsRecord } from './step.js';
 import type { DnsSwitchPlan } from './types.js';
 
 export const TSIG_ALGORITHM_NAMES = ['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1'] as const;
@@ -45,5 +44,4 @@ export const dnsSwitch = defineSwitch({
     config.dns
       ? []
       : [{ path: 'dns', message: 'switch.type is "dns": add a dns section (zone, record, targets) naming the record to update' }],
-  step: switchDnsRecord,
 });

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { duration, httpUrl } from '../../client/config-fields.js';
 import { defineSwitch } from '../switch-type.js';
-import { switchViaHttp } from './step.js';
 import type { HttpSwitchPlan } from './types.js';
 
 export const httpSwitch = defineSwitch({
@@ -20,5 +19,4 @@ export const httpSwitch = defineSwitch({
   }),
   toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }),
   describe: (sw) => `POST ${sw.url}`,
-  step: switchViaHttp,
 });

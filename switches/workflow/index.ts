@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { duration, name, workflowFile } from '../../client/config-fields.js';
 import { defineSwitch } from '../switch-type.js';
-import { switchViaWorkflow } from './step.js';
 import type { WorkflowSwitchPlan } from './types.js';
 
 export const workflowSwitch = defineSwitch({
@@ -22,5 +21,4 @@ export const workflowSwitch = defineSwitch({
     verifyTimeoutMs: sw.verifyTimeout,
   }),
   describe: (sw) => `dispatch ${sw.workflow} on ${sw.ref}`,
-  step: switchViaWorkflow,
 });

@@ -6,6 +6,7 @@
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
 // Every new command here is behind patched(): deployments started before keep their path.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { hasPatch } from '../patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
@@ -57,7 +58,7 @@ export async function checkMetricQueries(ctx: PhaseContext): Promise<void> {
   const { analysis } = ctx.plan;
   const metrics = [...(analysis?.verify?.metrics ?? []), ...(analysis?.monitor?.metrics ?? [])];
   const unique = metrics.filter((m, i) => metrics.findIndex((n) => n.name === m.name) === i);
-  if (!unique.some((m) => m.source.type === 'prometheus') || !patched('plan-metric-query-check')) return;
+  if (!unique.some((m) => m.source.type === 'prometheus') || !hasPatch('plan-metric-query-check')) return;
   const problems = await quick.checkMetricQueries.executeWithOptions(
     { summary: `check the PromQL of ${unique.length} metrics` },
     [{ metrics: unique, color: ctx.target, service: ctx.plan.service, sha: ctx.sha }],
@@ -73,7 +74,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   const { plan, tracker } = ctx;
   const analysis = plan.analysis?.verify;
   const tests = plan.verifyTests ?? [];
-  if ((!analysis && tests.length === 0) || !patched('verify-metric-analysis')) return undefined;
+  if ((!analysis && tests.length === 0) || !hasPatch('verify-metric-analysis')) return undefined;
   const parts = [
     analysis && `${metricNames(analysis)} ${analysis.count}× every ${formatDuration(analysis.intervalMs)}`,
     tests.length > 0 && `tests ${tests.map((t) => t.name).join(', ')}`,
@@ -242,7 +243,7 @@ export async function decideInconclusive(
 /** monitor: the analysis activity for the window (started in the monitor's cancellation scope). */
 export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
   const analysis = ctx.plan.analysis?.monitor;
-  if (!analysis || !patched('monitor-metric-analysis')) return undefined;
+  if (!analysis || !hasPatch('monitor-metric-analysis')) return undefined;
   ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
   return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).analyzeMetrics.executeWithOptions(
     { summary: `watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}` },

@@ -5,7 +5,8 @@
 //   plan:      the environment must have required reviewers; the deployer is read from GitHub.
 //   approval:  dispatch gate → wait (webhook wake-up + conditional polls) → read the review log.
 // An abort, or the timeout, cancels the waiting gate run on GitHub.
-import { CancellationScope, condition, isCancellation, log, patched } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
+import { hasPatch } from '../patches.js';
 import type { GateDecision } from '../../activities/approval-types.js';
 import { dispatcher, quick, waiting } from '../activity-proxies.js';
 import { VERIFIED_BY_GITHUB as VERIFIED } from '../approval-labels.js';
@@ -27,7 +28,7 @@ const EXTRA_GATE_RUNS = 5;
  */
 export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
-  if (!approvesViaGitHub(plan) || !patched('approval-via-github')) return;
+  if (!approvesViaGitHub(plan) || !hasPatch('approval-via-github')) return;
   const gate = plan.approval.gate!;
   let reviewers: string[];
   try {

@@ -3,6 +3,7 @@
 // Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
 // themselves, and the status calls that self-declared.
 import { condition, patched } from '@temporalio/workflow';
+import { hasPatch } from '../patches.js';
 import { SELF_DECLARED } from '../approval-labels.js';
 import { approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../failures.js';
@@ -16,7 +17,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();
-  if (approvesViaGitHub(plan) && patched('approval-via-github')) {
+  if (approvesViaGitHub(plan) && hasPatch('approval-via-github')) {
     try {
       return await approveViaGitHub(ctx);
     } finally {

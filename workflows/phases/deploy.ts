@@ -32,6 +32,9 @@ export async function deployPhase(ctx: PhaseContext): Promise<void> {
           inputs: (id) => deployInputs(id, ctx.target, ctx.sha),
           what: 'deploy',
           attempt,
+          // The planned SHA is the branch head the plan read: a found run of another commit is
+          // not adopted. A revert deploys an older SHA from the branch's head, so it names none.
+          ...(ctx.plan.revert ? {} : { headSha: ctx.sha }),
         });
       } catch (err) {
         if (err instanceof GitHubRunFailed)

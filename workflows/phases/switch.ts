@@ -2,7 +2,7 @@
 // when `dns` is configured, and wait until the public endpoint answers the target. A switch
 // that fails where traffic may have moved anyway asks for a rollback (the caller decides).
 import { verifyDnsRecord } from '../../switches/dns/step.js';
-import { switchOf } from '../../switches/registry.js';
+import { stepOf } from '../../switches/steps.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';
@@ -52,7 +52,7 @@ export async function switchPhase(ctx: PhaseContext): Promise<string | undefined
 export async function moveTraffic(ctx: PhaseContext, phase: 'switch' | 'rollback', color: Color): Promise<string | undefined> {
   const { plan, tracker } = ctx;
   const sw = plan.switch;
-  const switched = await switchOf<typeof sw>(sw.type).step(ctx, phase, sw, color);
+  const switched = await stepOf(sw)(ctx, phase, sw, color);
   const dnsNote = plan.dns ? await verifyDnsRecord(ctx, phase, color, sw.verifyTimeoutMs, switched) : undefined;
   tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
   const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(

@@ -3,7 +3,7 @@
 // timers only (switch-window-wait.ts). An approver may override with a reason, recorded; an
 // abort stops the deployment (ABORTED, traffic never moved). Reverts are never held: they bring
 // back what ran before. The phase shows in the status only when it actually holds the switch.
-import { patched } from '@temporalio/workflow';
+import { hasPatch } from '../patches.js';
 import { quick } from '../activity-proxies.js';
 import { inertText } from '../sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
@@ -13,7 +13,7 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
   if (plan.revert) return;
   // Deployments started before windows existed go straight on (same commands on replay).
-  if (!patched('switch-windows')) return;
+  if (!hasPatch('switch-windows')) return;
   const policy = await quick.readSwitchSchedule.executeWithOptions({ summary: `read the switch windows of ${plan.service}` }, [
     { service: plan.service },
   ]);
