@@ -24,9 +24,10 @@ import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { startDevServer } from '../lab/temporal-dev-server.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
+import { NOTIFY_CHANNELS, NOTIFY_SCENARIOS, waitFor } from './history-scenarios-notify.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../workflows/messages.js';
-import type { DeploymentPlan, DeploymentStatus, Outcome } from '../workflows/types.js';
+import type { DeploymentPlan, Outcome } from '../workflows/types.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const TASK_QUEUE = 'record-histories';
@@ -43,13 +44,13 @@ const freezeFor = (ms: number, reason: string) => ({
   reason,
 });
 
-interface Scenario {
+export interface Scenario {
   name: string;
   outcome: Outcome;
   /** Config overrides; a function when they depend on the time the recording starts (freezes). */
   overrides: Record<string, unknown> | (() => Record<string, unknown>);
   /** Before the deployment starts: arm lab faults, or run an earlier deployment (a revert needs one). */
-  prepare?(client: Client, lab: Lab): Promise<Partial<DeploymentPlan> | void>;
+  prepare?(client: Client, lab: Lab, plan: DeploymentPlan): Promise<Partial<DeploymentPlan> | void>;
   /** Drives the deployment (signals, updates, lab faults) until it ends. */
   drive(handle: Handle, lab: Lab): Promise<void>;
 }
@@ -199,14 +200,8 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
   },
 ];
 
-async function waitFor(handle: Handle, predicate: (s: DeploymentStatus) => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (predicate(await handle.query(messages.statusQuery))) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`status did not reach the expected state within ${timeoutMs} ms`);
-}
+/** The notification secrets of the lab being recorded (the worker's channels point at its receivers). */
+let labSecrets: Record<string, string> = {};
 
 async function record(client: Client, scenario: Scenario): Promise<void> {
   const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
@@ -219,7 +214,8 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
       requestedBy: 'record-histories',
       deploymentId: `${service}-1`,
     });
-    const plan = { ...resolved, ...((await scenario.prepare?.(client, lab)) ?? {}) };
+    labSecrets = lab.notifications.secretsEnv();
+    const plan = { ...resolved, ...((await scenario.prepare?.(client, lab, resolved)) ?? {}) };
     if (scenario.outcome === 'FAILED') await scenario.drive(undefined as never, lab);
     const handle = await startDeployment(client, plan, { taskQueue: TASK_QUEUE });
     if (scenario.outcome !== 'FAILED') await scenario.drive(handle, lab);
@@ -259,13 +255,16 @@ async function run(): Promise<void> {
         githubOptions: { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
         env: {},
         policy: LAB_WORKER_POLICY,
+        notify: { channels: NOTIFY_CHANNELS, secrets: (name) => labSecrets[name], timeoutMs: 2_000 },
       }),
     });
     await mkdir(OUT_DIR, { recursive: true });
     await worker.runUntil(async () => {
       // `-- name …`: only those (new paths get new files; the old ones stay as recorded).
       const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--suffix');
-      const chosen = [...SCENARIOS, ...RESILIENCE_SCENARIOS].filter((s) => only.length === 0 || only.includes(s.name));
+      const chosen = [...SCENARIOS, ...RESILIENCE_SCENARIOS, ...NOTIFY_SCENARIOS].filter(
+        (s) => only.length === 0 || only.includes(s.name),
+      );
       if (only.length > 0 && chosen.length !== only.length) throw new Error(`unknown scenario in ${only.join(', ')}`);
       for (const scenario of chosen) await record(client, scenario);
     });

@@ -32,7 +32,7 @@ export type SwitchStep<P extends SwitchPlanBase> = (
 
 export interface TrafficSwitch<P extends SwitchPlanBase = SwitchPlanBase, S extends z.ZodType = z.ZodType> {
   type: P['type'];
-  /** For the `switch` config error: `type "http" (with url, tokenEnv)`. */
+  /** For the `switch` config error: `type "http" (with url)`. */
   summary: string;
   /** The `switch:` config section of this type (a strict object with a `type` literal). */
   schema: S;

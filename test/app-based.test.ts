@@ -14,6 +14,7 @@ import { hookInputs } from '../workflows/dispatch-inputs.js';
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { deploymentTest } from './support/fixture.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
 
 const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
@@ -121,13 +122,38 @@ describe('hook input placeholders', () => {
   });
 });
 
+describe('switch.tokenEnv in bluegreen.yaml', () => {
+  it("is refused, naming the field and where the token variable is named now (the worker's policy)", () => {
+    const yaml = stringify({
+      ...MINIMAL_CONFIG,
+      switch: { type: 'http', url: 'https://router.example.com/switch', tokenEnv: 'GITHUB_TOKEN' },
+    });
+    let error: unknown;
+    try {
+      parseConfigText(yaml, 'bluegreen.yaml', {});
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      {
+        path: 'switch.tokenEnv',
+        message: expect.stringMatching(
+          /^is no longer set in bluegreen\.yaml: the worker's policy names each router's token variable \(routers\[\]\.tokenEnv in bluegreen-worker\.yaml\)/,
+        ),
+      },
+    ]);
+  });
+});
+
 describe('app-based examples', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const templates = ['migrate-expand.yml', 'migrate-contract.yml'];
 
   it('examples/bluegreen-app-router.yaml is valid: http switch, expand before it, contract after', async () => {
     const config = await loadConfigFile(join(root, 'examples', 'bluegreen-app-router.yaml'), {});
-    expect(config.switch).toMatchObject({ type: 'http', tokenEnv: 'BLUEGREEN_ROUTER_TOKEN' });
+    expect(config.switch).toMatchObject({ type: 'http', url: expect.stringContaining('books.example.com/deployment/router') });
+    expect(config.switch).not.toHaveProperty('tokenEnv');
     expect(config.hooks.preSwitch.map((h) => [h.name, h.workflow, h.inputs])).toEqual([
       ['migrate-expand', 'migrate-expand.yml', { app: '{{newColor}}', sha: '{{sha}}' }],
     ]);

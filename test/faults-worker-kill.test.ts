@@ -3,6 +3,7 @@
 // kill: exactly one dispatch of each GitHub workflow, no extra switch of the router.
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
+import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
@@ -302,6 +303,71 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     expectSucceeded(ctx.expect, result, s.lab);
     ctx.expect(result.switchWindow?.override).toMatchObject({ by: 'alice', reason: 'after the kill' });
     await expectTakenOver(ctx.expect, s, undefined);
+  });
+
+  // Issue 13: the gate run is held on GitHub; a new worker takes the wait over, QA approves with their own token.
+  it('while the QA gate (approval via GitHub) waits for review: SUCCEEDED, one gate run, the verified login', async (ctx) => {
+    const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
+    const processes: ManagedProcess[] = [];
+    ctx.onTestFinished(async () => {
+      await Promise.all(processes.map((p) => p.kill('SIGKILL')));
+      await lab.close();
+    });
+    lab.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+    const taskQueue = taskQueueFor('kill-gate');
+    const spawn = async (name: string) => {
+      const worker = await spawnWorker({ taskQueue, temporalAddress: temporalAddress(), githubToken: lab.token, name });
+      processes.push(worker);
+      return worker;
+    };
+    const first = await spawn('worker 1');
+    // A dead worker's wait for the gate run is retried after the heartbeat timeout: 2 s here.
+    const overrides = {
+      timeouts: { heartbeat: '2s' },
+      verify: { interval: '100ms' },
+      approval: { via: 'github', environment: 'qa', approvers: ['datatruck/qa'], timeout: '1h' },
+      monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
+      sync: { enabled: false },
+    };
+    const plan = await recordDeployerForPlan(labPlan(lab, 'svc-kill-gate', overrides), 'green', lab.github.branchHead('green'), {
+      GITHUB_TOKEN: lab.github.reviews.tokenOf('dave'),
+    });
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const waiting = await waitForStatus(handle, (s) => s.phase === 'approval' && s.gate?.runId !== undefined && !!s.waitingFor);
+    const gateRunId = waiting.gate!.runId!;
+    ctx.expect(lab.github.run(gateRunId)!.status).toBe('waiting');
+    // The kill lands while the first worker's waitForWorkflowRun polls the gate run (conditionally).
+    const seen = lab.github.requests.length;
+    const runPath = `/repos/${lab.owner}/${lab.repo}/actions/runs/${gateRunId}`;
+    await until('the gate run to be polled', () =>
+      lab.github.requests.slice(seen).some((r) => r.method === 'GET' && r.path === runPath && r.conditional),
+    );
+
+    ctx.expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
+    const second = await spawn('worker 2');
+    ctx
+      .expect(
+        await decideOnGitHub(waiting, waiting.gate!.github, 'approve', 'QA passed after the kill', {
+          GITHUB_TOKEN: lab.github.reviews.tokenOf('alice'),
+        }),
+      )
+      .toMatch(new RegExp(`approved gate run ${gateRunId} on GitHub`));
+
+    const result = await handle.result();
+    ctx.expect(result.outcome, result.error).toBe('SUCCEEDED');
+    ctx.expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by @alice (verified by GitHub)');
+    ctx
+      .expect(result.approvals)
+      .toMatchObject([
+        { by: 'alice', decision: 'approved', counted: true, verified: true, gateRunId, comment: 'QA passed after the kill' },
+      ]);
+    ctx.expect(lab.github.dispatchCount('qa-gate.yml')).toBe(1);
+    ctx.expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+    ctx.expect(lab.router.switches.map((sw) => sw.color)).toEqual(['green']);
+    // The kill landed while the gate was awaited: the second worker took the wait over.
+    const work = await historyWork(handle);
+    ctx.expect([...work.identities].sort()).toEqual([identityOf(first), identityOf(second)].sort());
+    ctx.expect(work.retried).toEqual(['waitForWorkflowRun']);
   });
 
   it('a lost dispatch answer, in-process worker: each workflow dispatched once after a 500 or a reset connection', async (ctx) => {

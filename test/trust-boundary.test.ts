@@ -76,7 +76,8 @@ describe('hostile plans started directly on the task queue', () => {
       policy,
       [
         'github: { apiRoots: [https://api.github.com], repositories: [datatruck/*] }',
-        `routers: [{ url: "${ROUTER}", tokenEnv: BLUEGREEN_ROUTER_TOKEN }]`,
+        // The recording server is a listed router too: a token could really arrive there.
+        `routers: [{ url: "${ROUTER}", tokenEnv: BLUEGREEN_ROUTER_TOKEN }, { url: "${recorderUrl}/router", tokenEnv: BLUEGREEN_ROUTER_TOKEN }]`,
         'services: [{ match: "*", approval: { required: true, approvers: [alice, bob] } }]',
       ].join('\n'),
     );
@@ -120,11 +121,12 @@ describe('hostile plans started directly on the task queue', () => {
           tokenEnv: 'BLUEGREEN_ROUTER_TOKEN',
           verifyTimeoutMs: 1000,
         }),
-      /lists no router http:\/\/127\.0\.0\.1:\d+\/steal for the http switch \(routers: https:\/\/router\.example\.invalid\/switch\)/,
+      /lists no router http:\/\/127\.0\.0\.1:\d+\/steal for the http switch \(routers: https:\/\/router\.example\.invalid\/switch, http:\/\/127\.0\.0\.1:\d+\/router\)/,
     ],
     [
       'token-env',
-      (p) => void (p.switch = { type: 'http', url: ROUTER, tokenEnv: 'GITHUB_TOKEN', verifyTimeoutMs: 1000 }),
+      // A plan started directly (no CLI to refuse the field) naming another variable for a listed router.
+      (p) => void (p.switch = { type: 'http', url: `${recorderUrl}/router`, tokenEnv: 'GITHUB_TOKEN', verifyTimeoutMs: 1000 }),
       /asks for the router token in GITHUB_TOKEN.*plans do not choose credentials/,
     ],
     [

@@ -19,7 +19,8 @@ export function appRouterExampleConfig(input: AppRouterConfigInput): Record<stri
   const appUrls = { green: `${input.appUrl}/green`, blue: `${input.appUrl}/blue` };
   return {
     ...exampleConfig({ ...input, publicUrl: input.appUrl, appUrls }),
-    switch: { type: 'http', url: `${input.appUrl}/deployment/router/`, tokenEnv: ROUTER_TOKEN_ENV, verifyTimeout: '10s' },
+    // The token variable is the worker policy's (lab/worker-policy.ts names ROUTER_TOKEN_ENV).
+    switch: { type: 'http', url: `${input.appUrl}/deployment/router/`, verifyTimeout: '10s' },
     // The merge keeps the old color's branch level (the next deployment starts from it); no
     // redeploy: the contract hook removes the old app anyway.
     sync: { enabled: true, redeploy: false },

@@ -42,7 +42,7 @@ export interface AppRouterLab {
   /** GitHub token of the simulator. */
   token: string;
   routerToken: string;
-  /** The worker reads the router token from this variable (switch.tokenEnv). */
+  /** The worker reads the router token from this variable (routers[].tokenEnv of lab/worker-policy.ts). */
   routerTokenEnv: string;
   branches: Record<Color, string>;
   github: GitHubSimulator;

@@ -1,5 +1,7 @@
 // The `http` traffic switch (app-based blue/green): the app router's switch endpoint.
-//   switch: { type: http, url: https://router.example.com/switch, tokenEnv: BLUEGREEN_ROUTER_TOKEN }
+//   switch: { type: http, url: https://router.example.com/switch }
+// The router's token variable is the worker's to name (routers[].tokenEnv in bluegreen-worker.yaml),
+// never the plan's: a `tokenEnv` here is refused with where it went.
 import { z } from 'zod';
 import { duration, httpUrl } from '../../client/config-fields.js';
 import { defineSwitch } from '../switch-type.js';
@@ -7,16 +9,20 @@ import type { HttpSwitchPlan } from './types.js';
 
 export const httpSwitch = defineSwitch({
   type: 'http',
-  summary: 'type "http" (with url, tokenEnv)',
+  summary: 'type "http" (with url)',
   schema: z.strictObject({
     type: z.literal('http'),
     url: httpUrl,
+    /** Refused: the worker's policy names each router's token variable (issue 12). */
     tokenEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, like "ROUTER_TOKEN"')
-      .default('BLUEGREEN_ROUTER_TOKEN'),
+      .unknown()
+      .optional()
+      .refine((value) => value === undefined, {
+        message:
+          "is no longer set in bluegreen.yaml: the worker's policy names each router's token variable (routers[].tokenEnv in bluegreen-worker.yaml); remove it here",
+      }),
     verifyTimeout: duration('2h').prefault('10m'),
   }),
-  toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, tokenEnv: sw.tokenEnv, verifyTimeoutMs: sw.verifyTimeout }),
+  toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, verifyTimeoutMs: sw.verifyTimeout }),
   describe: (sw) => `POST ${sw.url}`,
 });

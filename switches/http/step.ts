@@ -8,7 +8,8 @@ import type { HttpSwitchPlan } from './types.js';
 export const switchViaHttp: SwitchStep<HttpSwitchPlan> = async (_ctx, _phase, sw, color) => {
   try {
     await quick.switchViaHttp.executeWithOptions({ summary: `POST ${sw.url} color=${color}` }, [
-      { url: sw.url, tokenEnv: sw.tokenEnv, color },
+      // No token variable: the worker's policy names it (activity input only, replays unchanged).
+      { url: sw.url, color },
     ]);
   } catch (err) {
     // A refused switch (bad token, the router cannot serve that color yet) is a failed

@@ -4,14 +4,20 @@ import type { Color } from '../../workflows/types.js';
 export interface HttpSwitchPlan {
   type: 'http';
   url: string;
-  /** Name of the worker environment variable holding the router's bearer token. */
-  tokenEnv: string;
+  /**
+   * Plans of older CLIs only (and never trusted): the worker's policy names the variable of each
+   * router's token, and a plan asking for another one is refused in plan.
+   */
+  tokenEnv?: string;
   verifyTimeoutMs: number;
 }
 
 export interface HttpSwitchInput {
   url: string;
-  /** Name of the worker environment variable holding the bearer token. */
-  tokenEnv: string;
+  /**
+   * Ignored by a worker (it has a policy, which names the variable); read only by unit tests of
+   * the activity alone. Deployments started before issue 12's last step still send it.
+   */
+  tokenEnv?: string;
   color: Color;
 }
