@@ -3,7 +3,8 @@
 import { createApprovalActivities } from './github-approvals.js';
 import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
-import { createMetricActivities } from '../analysis/metric-activities.js';
+import { createMetricActivities, metricMeasureContext } from '../analysis/metric-activities.js';
+import { createMonitorWindowActivity } from '../analysis/monitor-window.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import type { SourceOptions } from '../analysis/metric-measure.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
@@ -13,7 +14,7 @@ import { createPlanReadActivities } from './plan-reads.js';
 import { createPolicyActivities } from './policy.js';
 import { createProbeActivities, type ProbeOptions } from './probes.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
-import { createAnalysisActivities } from '../analysis/activities.js';
+import { checkMeasureContext, createAnalysisActivities, type AnalysisOptions } from '../analysis/activities.js';
 import type { BlueGreenActivities } from './types.js';
 import { channelsFromPolicy, createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
 
@@ -46,16 +47,27 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
   const policy = createPolicyActivities(deps.policy);
   const github = createGitHubActivities(deps.github, deps.githubOptions);
   const probes = createProbeActivities(deps.probeOptions);
+  const checkOptions: AnalysisOptions = {
+    ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
+    ...(deps.env ? { env: deps.env } : {}),
+  };
+  // Metric providers get their secret headers from the worker's policy, by URL prefix only.
+  const metricOptions: SourceOptions = {
+    ...(deps.policy && deps.secrets
+      ? {
+          headersFor: metricHeadersFor(deps.policy.metrics, deps.secrets),
+          redact: (text: string) => deps.secrets!.redact(text),
+        }
+      : {}),
+    ...deps.analysisOptions,
+  };
   return {
     ...policy,
     ...github,
     ...createPlanReadActivities({ ...policy, ...github, ...probes }),
     ...createApprovalActivities(deps.github),
     ...probes,
-    ...createAnalysisActivities({
-      ...(deps.probeOptions?.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeOptions.probeTimeoutMs } : {}),
-      ...(deps.env ? { env: deps.env } : {}),
-    }),
+    ...createAnalysisActivities(checkOptions),
     ...createSwitchTypeActivities({
       policy: deps.policy ?? DEFAULT_POLICY,
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
@@ -63,16 +75,9 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
       ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
     }),
     ...createSwitchScheduleActivities(deps.policy?.windows),
-    // Metric providers get their secret headers from the worker's policy, by URL prefix only.
-    ...createMetricActivities({
-      ...(deps.policy && deps.secrets
-        ? {
-            headersFor: metricHeadersFor(deps.policy.metrics, deps.secrets),
-            redact: (text: string) => deps.secrets!.redact(text),
-          }
-        : {}),
-      ...deps.analysisOptions,
-    }),
+    ...createMetricActivities(metricOptions),
+    // monitor with metrics: probes and metrics in one activity (analysis/monitor-window.ts).
+    ...createMonitorWindowActivity(checkMeasureContext(checkOptions), metricMeasureContext(metricOptions)),
     // Notification channels are the policy's; their URLs and keys come from the secret store.
     ...createNotifyActivities({
       ...(deps.policy ? { channels: channelsFromPolicy(deps.policy.notifications) } : {}),

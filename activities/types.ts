@@ -4,6 +4,7 @@ import type { ApprovalActivities } from './approval-types.js';
 import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
+import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
 import type { Freeze, SwitchWindow } from '../workflows/windows.js';
@@ -226,5 +227,7 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   /** The worker policy's switch windows and freezes for a service (issue 17). */
   readSwitchSchedule(input: SwitchScheduleInput): Promise<SwitchSchedule>;
   analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
+  /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
+  monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
   checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

@@ -39,8 +39,13 @@ export interface MonitorProgress {
   checks?: CheckSummary[];
 }
 
+/** What the health and color checks measure with. */
+export const checkMeasureContext =
+  (options: AnalysisOptions = {}) =>
+  (): MeasureContext => ({ timeoutMs: options.probeTimeoutMs ?? 5_000, env: options.env ?? process.env });
+
 export function createAnalysisActivities(options: AnalysisOptions = {}): AnalysisActivities {
-  const context = (): MeasureContext => ({ timeoutMs: options.probeTimeoutMs ?? 5_000, env: options.env ?? process.env });
+  const context = checkMeasureContext(options);
 
   async function verifyChecks(input: VerifyChecksInput): Promise<VerifyChecksResult> {
     const deadline = Date.now() + input.timeoutMs;
@@ -69,57 +74,79 @@ export function createAnalysisActivities(options: AnalysisOptions = {}): Analysi
     }
   }
 
-  async function monitorChecks(input: MonitorChecksInput): Promise<MonitorChecksResult> {
-    const resumed = Context.current().info.heartbeatDetails as Partial<MonitorProgress> | undefined;
-    const now = Date.now();
-    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
-    const endsAt = startedAtMs + input.durationMs;
-    const threshold = Math.max(1, input.failureThreshold);
-    const { summaries, add } = tally(input.checks, resumed?.checks);
-    let probes = resumed?.probes ?? 0;
-    let failures = resumed?.failures ?? 0;
-    let consecutiveFailures = resumed?.consecutiveFailures ?? 0;
-    let lastFailure = resumed?.lastFailure;
-    const progress = (): MonitorProgress => ({
-      startedAtMs,
-      elapsedMs: Date.now() - startedAtMs,
-      remainingMs: Math.max(0, endsAt - Date.now()),
-      probes,
-      failures,
-      consecutiveFailures,
-      ...(lastFailure ? { lastFailure } : {}),
-      checks: summaries,
-    });
-    const result = (verdict: MonitorChecksResult['verdict']): MonitorChecksResult => ({
-      verdict,
-      rounds: probes,
-      failedRounds: failures,
-      checks: summaries,
-      ...(lastFailure ? { lastFailure } : {}),
-    });
-    if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
-
-    while (Date.now() < endsAt) {
-      const round = await measureRound(input.checks, context());
-      add(round);
-      probes++;
-      // An inconclusive round neither fails the window nor ends a run of failures.
-      if (round.verdict === 'pass') consecutiveFailures = 0;
-      else if (round.verdict === 'fail') {
-        failures++;
-        consecutiveFailures++;
-        lastFailure = round.failure;
-        log.warn('Monitor check failed', { consecutiveFailures, threshold, reason: round.failure });
-      }
-      heartbeat(progress());
-      if (consecutiveFailures >= threshold) return result('unhealthy');
-      const left = endsAt - Date.now();
-      if (left <= 0) break;
-      // Rejects with CancelledFailure when the workflow cancels the monitor (rollback / promote).
-      await sleepWithHeartbeats(Math.min(input.intervalMs, left), progress);
-    }
-    return result('healthy');
-  }
+  const monitorChecks = (input: MonitorChecksInput): Promise<MonitorChecksResult> =>
+    watchChecks(input, context, Context.current().info.heartbeatDetails as Partial<MonitorProgress> | undefined);
 
   return { verifyChecks, monitorChecks };
+}
+
+/**
+ * How a monitor loop reports and waits: by default it heartbeats its own progress; the
+ * monitorWindow activity (analysis/monitor-window.ts) runs it beside the metrics, merges both
+ * into one heartbeat and stops it when the metrics decide a rollback first.
+ */
+export interface LoopIo<P> {
+  heartbeat(progress: P): void;
+  sleep(ms: number, progress: () => P): Promise<void>;
+  /** True once another part of the activity has decided: end without another round. */
+  stopped(): boolean;
+}
+
+export const ownHeartbeat: LoopIo<unknown> = { heartbeat, sleep: sleepWithHeartbeats, stopped: () => false };
+
+/** The monitor window's probe rounds (monitorChecks), resuming from `resumed`. */
+export async function watchChecks(
+  input: MonitorChecksInput,
+  context: () => MeasureContext,
+  resumed: Partial<MonitorProgress> | undefined,
+  io: LoopIo<MonitorProgress> = ownHeartbeat,
+): Promise<MonitorChecksResult> {
+  const now = Date.now();
+  const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+  const endsAt = startedAtMs + input.durationMs;
+  const threshold = Math.max(1, input.failureThreshold);
+  const { summaries, add } = tally(input.checks, resumed?.checks);
+  let probes = resumed?.probes ?? 0;
+  let failures = resumed?.failures ?? 0;
+  let consecutiveFailures = resumed?.consecutiveFailures ?? 0;
+  let lastFailure = resumed?.lastFailure;
+  const progress = (): MonitorProgress => ({
+    startedAtMs,
+    elapsedMs: Date.now() - startedAtMs,
+    remainingMs: Math.max(0, endsAt - Date.now()),
+    probes,
+    failures,
+    consecutiveFailures,
+    ...(lastFailure ? { lastFailure } : {}),
+    checks: summaries,
+  });
+  const result = (verdict: MonitorChecksResult['verdict']): MonitorChecksResult => ({
+    verdict,
+    rounds: probes,
+    failedRounds: failures,
+    checks: summaries,
+    ...(lastFailure ? { lastFailure } : {}),
+  });
+  if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
+
+  while (Date.now() < endsAt && !io.stopped()) {
+    const round = await measureRound(input.checks, context());
+    add(round);
+    probes++;
+    // An inconclusive round neither fails the window nor ends a run of failures.
+    if (round.verdict === 'pass') consecutiveFailures = 0;
+    else if (round.verdict === 'fail') {
+      failures++;
+      consecutiveFailures++;
+      lastFailure = round.failure;
+      log.warn('Monitor check failed', { consecutiveFailures, threshold, reason: round.failure });
+    }
+    io.heartbeat(progress());
+    if (consecutiveFailures >= threshold) return result('unhealthy');
+    const left = endsAt - Date.now();
+    if (left <= 0) break;
+    // Rejects with CancelledFailure when the workflow cancels the monitor (rollback / promote).
+    await io.sleep(Math.min(input.intervalMs, left), progress);
+  }
+  return result('healthy');
 }

@@ -3,7 +3,8 @@
 // long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
 // check that every PromQL query parses, with Prometheus' own parser.
 import { Context, log } from '@temporalio/activity';
-import { heartbeat, keepAlive, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import { keepAlive } from '../activities/heartbeat.js';
+import { ownHeartbeat, type LoopIo } from './activities.js';
 import type { Color } from '../workflows/types.js';
 import type { JsonMetricCheckPlan } from './json-metric/types.js';
 import type { SourceOptions } from './metric-measure.js';
@@ -73,55 +74,19 @@ export function metricCheck(
 
 type MetricCheck = PrometheusCheckPlan | JsonMetricCheckPlan;
 
+/** What a metric provider measures with: the worker's timeouts, secret headers and redaction. */
+export const metricMeasureContext = (options: SourceOptions = {}): MeasureContext => ({
+  timeoutMs: options.timeoutMs ?? 5_000,
+  env: process.env,
+  ...(options.headersFor ? { headersFor: options.headersFor } : {}),
+  ...(options.redact ? { redact: options.redact } : {}),
+});
+
 export function createMetricActivities(options: SourceOptions = {}) {
-  const measureContext: MeasureContext = {
-    timeoutMs: options.timeoutMs ?? 5_000,
-    env: process.env,
-    ...(options.headersFor ? { headersFor: options.headersFor } : {}),
-    ...(options.redact ? { redact: options.redact } : {}),
-  };
+  const measureContext = metricMeasureContext(options);
 
-  async function analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult> {
-    const { mode, analysis } = input;
-    const resumed = Context.current().info.heartbeatDetails as Partial<AnalysisProgress> | undefined;
-    const now = Date.now();
-    const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
-    let rounds = resumed?.rounds ?? 0;
-    let metrics =
-      Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length
-        ? resumed.metrics
-        : emptyTally(analysis, mode);
-    const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics, mode, lines: metrics.map(metricLine) });
-    if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
-    heartbeat(progress());
-    const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
-    // Through the seam: each metric is a check its provider (analysis/registry.ts) measures.
-    const checks = analysis.metrics.map((metric) => metricCheck(metric, input));
-    const more = () => (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
-
-    const delayLeft = startedAtMs + analysis.initialDelayMs - Date.now();
-    if (delayLeft > 0) await sleepWithHeartbeats(Math.min(delayLeft, endsAt - Date.now()), progress);
-
-    while (more()) {
-      const timeMs = Date.now();
-      // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
-      const context: MeasureContext = { ...measureContext, timeMs };
-      const measured = await keepAlive(() => Promise.all(checks.map((check) => measureCheck(check, context))));
-      rounds++;
-      metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
-      heartbeat(progress());
-      if (metrics.some((m) => m.verdict === 'fail')) break;
-      if (!more()) break;
-      const wait = Math.min(analysis.intervalMs, endsAt - Date.now());
-      if (wait <= 0) break;
-      // Rejects with CancelledFailure when the workflow cancels (promote, rollback, abort).
-      await sleepWithHeartbeats(wait, progress);
-    }
-    return analysisVerdict(
-      metrics.map((m) => closeMetric(analysis, m, mode)),
-      rounds,
-    );
-  }
+  const analyzeMetrics = (input: AnalyzeMetricsInput): Promise<AnalysisResult> =>
+    measureMetrics(input, measureContext, Context.current().info.heartbeatDetails as Partial<AnalysisProgress> | undefined);
 
   /** Problems of the plan's PromQL queries, one line each; a Prometheus that cannot tell is no problem here. */
   async function checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]> {
@@ -152,4 +117,51 @@ export function createMetricActivities(options: SourceOptions = {}) {
   }
 
   return { analyzeMetrics, checkMetricQueries };
+}
+
+/** The metric rounds of one phase (analyzeMetrics), resuming from `resumed`; see LoopIo for `io`. */
+export async function measureMetrics(
+  input: AnalyzeMetricsInput,
+  measureContext: MeasureContext,
+  resumed: Partial<AnalysisProgress> | undefined,
+  io: LoopIo<AnalysisProgress> = ownHeartbeat,
+): Promise<AnalysisResult> {
+  const { mode, analysis } = input;
+  const now = Date.now();
+  const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+  let rounds = resumed?.rounds ?? 0;
+  let metrics =
+    Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length
+      ? resumed.metrics
+      : emptyTally(analysis, mode);
+  const progress = (): AnalysisProgress => ({ startedAtMs, rounds, metrics, mode, lines: metrics.map(metricLine) });
+  if (resumed?.startedAtMs) log.info('Resuming the metric analysis', { rounds });
+  io.heartbeat(progress());
+  const endsAt = mode === 'monitor' ? startedAtMs + (input.durationMs ?? 0) : Number.POSITIVE_INFINITY;
+  // Through the seam: each metric is a check its provider (analysis/registry.ts) measures.
+  const checks = analysis.metrics.map((metric) => metricCheck(metric, input));
+  const more = () => !io.stopped() && (mode === 'verify' ? rounds < analysis.count : Date.now() < endsAt);
+
+  const delayLeft = startedAtMs + analysis.initialDelayMs - Date.now();
+  if (delayLeft > 0) await io.sleep(Math.min(delayLeft, endsAt - Date.now()), progress);
+
+  while (more()) {
+    const timeMs = Date.now();
+    // One round may take a while (retries against a struggling Prometheus): keep heartbeating.
+    const context: MeasureContext = { ...measureContext, timeMs };
+    const measured = await keepAlive(() => Promise.all(checks.map((check) => measureCheck(check, context))));
+    rounds++;
+    metrics = metrics.map((summary, i) => addMeasurement(analysis, summary, measured[i]!, mode));
+    io.heartbeat(progress());
+    if (metrics.some((m) => m.verdict === 'fail')) break;
+    if (!more()) break;
+    const wait = Math.min(analysis.intervalMs, endsAt - Date.now());
+    if (wait <= 0) break;
+    // Rejects with CancelledFailure when the workflow cancels (promote, rollback, abort).
+    await io.sleep(wait, progress);
+  }
+  return analysisVerdict(
+    metrics.map((m) => closeMetric(analysis, m, mode)),
+    rounds,
+  );
 }

@@ -12,6 +12,9 @@ import type { DeploymentHandle } from './deployment-handle.js';
 
 type Mode = 'verify' | 'monitor';
 
+/** Activities whose heartbeat carries the tally: monitorWindow (analysis/monitor-window.ts) at its top level. */
+const TALLY_ACTIVITIES = new Set(['analyzeMetrics', 'monitorWindow']);
+
 const runningModes = (s: DeploymentStatus): Mode[] =>
   (['verify', 'monitor'] as const).filter((mode) => s.metricAnalysis?.[mode]?.verdict === 'running');
 
@@ -44,7 +47,7 @@ export async function withLiveAnalysis(
     const described = description ?? (await handle.describe());
     const live = { ...status.metricAnalysis };
     for (const pending of described.raw.pendingActivities ?? []) {
-      if (pending.activityType?.name !== 'analyzeMetrics' || !pending.heartbeatDetails?.payloads?.length) continue;
+      if (!TALLY_ACTIVITIES.has(pending.activityType?.name ?? '') || !pending.heartbeatDetails?.payloads?.length) continue;
       const progress: unknown = await decodeFromPayloadsAtIndex(
         handle.client.options.loadedDataConverter,
         0,

@@ -214,6 +214,44 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.metricAnalysis!.monitor!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
   });
 
+  it('monitor with metrics: probes and metrics in one activity, its counts live from the heartbeat', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    const { handle } = await deployTo(lab, 'svc-metrics-window', {
+      approval: { required: false },
+      metrics,
+      // A 1.5 s heartbeat timeout: Temporal passes heartbeats on every 1.2 s (0.8 × it).
+      timeouts: { heartbeat: '1500ms' },
+      monitor: {
+        duration: '4s',
+        interval: '100ms',
+        failureThreshold: 3,
+        analysis: { metrics: ['error-rate'], interval: '300ms' },
+      },
+    });
+    let live: number | undefined;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && live === undefined) {
+      const monitor = (await withLiveAnalysis(handle, await handle.query(messages.statusQuery))).metricAnalysis?.monitor;
+      if (monitor?.verdict === 'running' && monitor.liveAt && monitor.rounds > 0) live = monitor.rounds;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(live).toBeGreaterThan(0);
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.metricAnalysis!.monitor).toMatchObject({ verdict: 'pass', metrics: [{ name: 'error-rate', verdict: 'pass' }] });
+    expect(result.monitor?.probes).toBeGreaterThan(10);
+    expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 4s; error-rate 0 % ≤ 1 %/);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled.filter((name) => ['monitorWindow', 'monitorChecks', 'analyzeMetrics'].includes(name))).toEqual([
+      'monitorWindow',
+    ]);
+    console.info(`monitored deployment with metrics: ${events.length} history events`);
+  });
+
   it('a quiet service is inconclusive and asks; promote goes on', async ({ startWorker, deployTo }) => {
     await startWorker(lab);
     const quiet = {

@@ -10,6 +10,8 @@ import { hasPatch } from '../patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
+import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
+import type { MonitorChecksInput } from '../../analysis/types.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop, describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
@@ -243,14 +245,35 @@ export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<
   const analysis = ctx.plan.analysis?.monitor;
   if (!analysis || !hasPatch('monitor-metric-analysis')) return undefined;
   ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
-  const rounds = Math.ceil(durationMs / Math.max(1, analysis.intervalMs)) + 1;
-  return waiting(
-    ctx.plan,
-    durationMs + analysis.initialDelayMs + Math.min(rounds, 10) * ROUND_ALLOWANCE_MS,
-  ).analyzeMetrics.executeWithOptions(
+  return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).analyzeMetrics.executeWithOptions(
     { summary: `watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}` },
     [analyzeInput(ctx, 'monitor', analysis, durationMs)],
   );
+}
+
+/**
+ * monitor with metrics, deployments started since patch `one-analysis-activity`: the probes and
+ * the metrics of the window in one activity (analysis/monitor-window.ts). Undefined otherwise.
+ */
+export function monitorWindow(ctx: PhaseContext, checks: MonitorChecksInput): (() => Promise<MonitorWindowResult>) | undefined {
+  const analysis = ctx.plan.analysis?.monitor;
+  if (!analysis || !patched('one-analysis-activity')) return undefined;
+  const { durationMs } = checks;
+  return () => {
+    ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
+    return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).monitorWindow.executeWithOptions(
+      {
+        summary: `monitor ${ctx.plan.publicUrl} and watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}`,
+      },
+      [{ checks, metrics: analyzeInput(ctx, 'monitor', analysis, durationMs) }],
+    );
+  };
+}
+
+/** How long the monitor's analysis activity may run: the window, the delay, some slow rounds. */
+function monitorBudgetMs(analysis: AnalysisPlan, durationMs: number): number {
+  const rounds = Math.ceil(durationMs / Math.max(1, analysis.intervalMs)) + 1;
+  return durationMs + analysis.initialDelayMs + Math.min(rounds, 10) * ROUND_ALLOWANCE_MS;
 }
 
 /** The monitor's analysis result into the status; returns why to roll back (or undefined). */

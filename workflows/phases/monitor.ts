@@ -10,7 +10,8 @@ import { usesAnalysisChecks } from '../analysis-patch.js';
 import { describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
 import type { AnalysisResult } from '../../analysis/metric-tally.js';
-import { monitorAnalysis, settleMonitorAnalysis } from './analysis.js';
+import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
+import { monitorAnalysis, monitorWindow, settleMonitorAnalysis } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
 import { notifyEvent } from '../notify-points.js';
@@ -24,64 +25,11 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   tracker.setWaitingFor(
     `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
   );
-  const scope = new CancellationScope();
-  const monitoring = scope.run(() => runChecks(ctx));
-  // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
-  // ends the window at once, as failing probes do.
-  const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
-  const analysisFailed = analysing.then(
-    (r) => (r?.verdict === 'fail' ? r : new Promise<never>(() => undefined)),
-    (err: unknown) => (isCancellation(err) ? new Promise<never>(() => undefined) : Promise.reject(err)),
-  );
-  const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
-  let verdict: 'healthy' | 'unhealthy' | 'interrupted';
-  let reason: string | undefined;
-  let analysed: AnalysisResult | undefined;
-  try {
-    const first = await Promise.race([
-      monitoring,
-      analysisFailed.then((r) => ({ analysisFailure: r })),
-      interrupted.then(() => undefined),
-    ]);
-    if (first === undefined) {
-      verdict = 'interrupted';
-      scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
-    } else if ('analysisFailure' in first) {
-      verdict = 'unhealthy';
-      analysed = first.analysisFailure;
-      scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
-    } else {
-      verdict = first.verdict;
-      if (first.checks.length > 0) tracker.setAnalysis('monitor', first.checks);
-      tracker.setMonitor({
-        probes: first.rounds,
-        failures: first.failedRounds,
-        consecutiveFailures: first.verdict === 'unhealthy' ? failureThreshold : 0,
-        ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
-      });
-      reason = `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
-      // Failing probes end the window; the analysis of a healthy one ends with it.
-      if (verdict === 'unhealthy') scope.cancel();
-      analysed =
-        (await analysing.catch((err) => {
-          if (!isCancellation(err)) throw err;
-          return undefined;
-        })) ?? undefined;
-    }
-  } catch (err) {
-    if (human.rollback || human.promote) {
-      verdict = 'interrupted';
-    } else {
-      verdict = 'unhealthy';
-      reason = `monitoring failed: ${describeFailure(err)}`;
-    }
-  }
+  const checks = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
+  const together = monitorWindow(ctx, checks);
+  const watched = together ? await watchTogether(ctx, together) : await watchApart(ctx);
+  let { verdict, reason } = watched;
+  const { analysed } = watched;
   tracker.setWaitingFor(undefined);
   tracker.dropRunningMetricAnalysis('monitor');
 
@@ -121,6 +69,109 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   await condition(() => human.rollback !== undefined || human.promote !== undefined);
   tracker.setWaitingFor(undefined);
   return human.rollback ? rollbackRequested(human.rollback) : undefined;
+}
+
+interface Watched {
+  verdict: 'healthy' | 'unhealthy' | 'interrupted';
+  reason?: string | undefined;
+  analysed?: AnalysisResult | undefined;
+}
+
+/** The probes' result into the status; returns the rollback reason should they have failed. */
+function probesSettled(ctx: PhaseContext, first: MonitorChecksResult): string {
+  const { plan, tracker } = ctx;
+  const { failureThreshold } = plan.monitor;
+  if (first.checks.length > 0) tracker.setAnalysis('monitor', first.checks);
+  tracker.setMonitor({
+    probes: first.rounds,
+    failures: first.failedRounds,
+    consecutiveFailures: first.verdict === 'unhealthy' ? failureThreshold : 0,
+    ...(first.lastFailure !== undefined ? { lastFailure: first.lastFailure } : {}),
+  });
+  return `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
+}
+
+function watchFailed(ctx: PhaseContext, err: unknown): Watched {
+  if (ctx.human.rollback || ctx.human.promote) return { verdict: 'interrupted' };
+  return { verdict: 'unhealthy', reason: `monitoring failed: ${describeFailure(err)}` };
+}
+
+/** Deployments with monitor metrics since patch one-analysis-activity: one activity, same outcomes as watchApart. */
+async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWindowResult>): Promise<Watched> {
+  const { human } = ctx;
+  const scope = new CancellationScope();
+  const together = scope.run(start);
+  const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
+  try {
+    const first = await Promise.race([together, interrupted.then(() => undefined)]);
+    if (first === undefined) {
+      scope.cancel();
+      await together.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+      return { verdict: 'interrupted' };
+    }
+    // Failing metrics ended the window: the probes' counts stay out of the status, as before.
+    if (first.endedBy === 'metrics') return { verdict: 'unhealthy', analysed: first.metrics };
+    const reason = probesSettled(ctx, first.checks);
+    // Failing probes ended the window: the cut-short analysis is not judged, as before.
+    return { verdict: first.checks.verdict, reason, ...(first.endedBy === 'checks' ? {} : { analysed: first.metrics }) };
+  } catch (err) {
+    return watchFailed(ctx, err);
+  }
+}
+
+/** The probes and (deployments before one-analysis-activity) the metrics in two activities. */
+async function watchApart(ctx: PhaseContext): Promise<Watched> {
+  const { human } = ctx;
+  const { durationMs } = ctx.plan.monitor;
+  const scope = new CancellationScope();
+  const monitoring = scope.run(() => runChecks(ctx));
+  // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
+  // ends the window at once, as failing probes do.
+  const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
+  const analysisFailed = analysing.then(
+    (r) => (r?.verdict === 'fail' ? r : new Promise<never>(() => undefined)),
+    (err: unknown) => (isCancellation(err) ? new Promise<never>(() => undefined) : Promise.reject(err)),
+  );
+  const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
+  let verdict: Watched['verdict'];
+  let reason: string | undefined;
+  let analysed: AnalysisResult | undefined;
+  try {
+    const first = await Promise.race([
+      monitoring,
+      analysisFailed.then((r) => ({ analysisFailure: r })),
+      interrupted.then(() => undefined),
+    ]);
+    if (first === undefined) {
+      verdict = 'interrupted';
+      scope.cancel();
+      await monitoring.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    } else if ('analysisFailure' in first) {
+      verdict = 'unhealthy';
+      analysed = first.analysisFailure;
+      scope.cancel();
+      await monitoring.catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+    } else {
+      verdict = first.verdict;
+      reason = probesSettled(ctx, first);
+      // Failing probes end the window; the analysis of a healthy one ends with it.
+      if (verdict === 'unhealthy') scope.cancel();
+      analysed =
+        (await analysing.catch((err) => {
+          if (!isCancellation(err)) throw err;
+          return undefined;
+        })) ?? undefined;
+    }
+  } catch (err) {
+    return { ...watchFailed(ctx, err), analysed };
+  }
+  return { verdict, reason, analysed };
 }
 
 /** The monitor window's checks in one heartbeating activity (the pre-seam activity for older deployments). */
