@@ -211,6 +211,22 @@ describe('effectiveApprovalPolicy: the plan only tightens', () => {
     expect(loosened.approval.approvers).toEqual(['alice']);
     expect(loosened.problems).toEqual([expect.stringContaining('approver "mallory"')]);
   });
+
+  it('on the signal path a team vouches for nobody: too few logins for the approvals needed is refused at plan', () => {
+    const teamsOnly = policyOf('defaults: { approval: { required: true, approvers: [acme/qa] } }').defaults.approval;
+    const signal = effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5, via: ['signal'] }, teamsOnly);
+    expect(signal.problems).toEqual([
+      'approval goes through signals, where a team cannot be verified, and 1 approval is needed but no approver is a GitHub login (acme/qa): use approval.via: github with a gate, or list logins in defaults.approval.approvers',
+    ]);
+    // Through GitHub the team is checked against GitHub's membership: allowed.
+    const gate = { workflow: 'qa-gate.yml', ref: 'main', environment: 'qa' };
+    expect(
+      effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5, via: ['github'], gate }, teamsOnly).problems,
+    ).toEqual([]);
+    // Logins enough for the approvals needed: allowed beside a team.
+    const mixed = policyOf('defaults: { approval: { required: true, approvers: [alice, acme/qa] } }').defaults.approval;
+    expect(effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5, via: ['signal'] }, mixed).problems).toEqual([]);
+  });
 });
 
 describe('the secret store', () => {

@@ -57,6 +57,8 @@ export interface PlanApproval {
   allowSelfApproval?: boolean;
   promoters?: string[];
   via?: ApprovalPolicy['via'];
+  /** Present when the plan approves via GitHub (its QA gate run). */
+  gate?: unknown;
 }
 
 /** The approval rules a deployment runs with: the policy, tightened by the plan. */
@@ -107,6 +109,17 @@ export function effectiveApprovalPolicy(
   if (required && !teams && approvers.length > 0 && minApprovals > approvers.length) {
     problems.push(
       `${minApprovals} approvals are needed (${at}.minApprovals) but only ${approvers.length} approver${approvers.length === 1 ? '' : 's'} may approve (${approvers.join(', ')})`,
+    );
+  }
+  // On the signal path `by` is typed by the sender: a team entry can vouch for nobody
+  // (workflows/signal-approval-rules.ts), so only literal logins can make up the approvals.
+  const signalPath = !(planApproval.gate !== undefined && via.includes('github'));
+  const logins = approvers.filter((name) => !name.includes('/'));
+  if (required && signalPath && teams && logins.length < minApprovals) {
+    problems.push(
+      `approval goes through signals, where a team cannot be verified, and ${minApprovals} approval${minApprovals === 1 ? ' is' : 's are'} needed but ` +
+        `${logins.length === 0 ? 'no approver is' : `only ${logins.length} approver${logins.length === 1 ? ' is' : 's are'}`} a GitHub login ` +
+        `(${approvers.join(', ')}): use approval.via: github with a gate, or list logins in ${at}.approvers`,
     );
   }
   if (required && via.length === 0) {
