@@ -109,6 +109,31 @@ describe('approval via GitHub', () => {
     expect(lab.github.dispatchCount('qa-gate.yml')).toBe(2);
   });
 
+  it('team approvers: a non-member reviewer is refused, a member counts', async ({ lab, worker, client, taskQueue }) => {
+    void worker;
+    lab.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa', 'erin'] });
+    const plan = await planAsDave(lab, 'svc-gh-team', { approval: { ...VIA_GITHUB.approval, approvers: ['datatruck/qa'] } });
+    const handle = await startDeployment(client, plan, { taskQueue });
+    const first = await waitForStatus(handle, gateWaiting());
+    await review(lab, first, 'erin', 'approve', 'fine by me');
+    const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
+    expect(second.approvals).toMatchObject([
+      { by: 'erin', counted: false, verified: true, note: '@erin is a reviewer on GitHub but not an approver (datatruck/qa)' },
+    ]);
+    await review(lab, second, 'alice', 'approve', 'QA passed');
+    const result = await handle.result();
+    expect(result.outcome, result.error).toBe('SUCCEEDED');
+    expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
+      ['erin', false],
+      ['alice', true],
+    ]);
+    const asked = lab.github.requests.filter((r) => r.method === 'GET' && r.path.includes('/teams/qa/memberships/'));
+    expect(asked.map((r) => [r.path.split('/').at(-1), r.status])).toEqual([
+      ['erin', 404],
+      ['alice', 200],
+    ]);
+  });
+
   it('a rejection: ABORTED with the reviewer’s comment, traffic untouched', async ({ lab, worker, client, taskQueue }) => {
     void worker;
     setUpGate(lab);
