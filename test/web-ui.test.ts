@@ -166,6 +166,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
     expect(text).toContain(`npx bluegreen reject ${SERVICE} --by <name> --reason`);
     // Every activity so far has a summary in words.
     for (const summary of [
+      "check the plan against the worker's policy",
       'read active color from',
       'read head of green',
       'dispatch deploy-green.yml on green',

@@ -48,7 +48,11 @@ export async function planPhase(ctx: PhaseContext): Promise<void> {
 async function readAtOnce(ctx: PhaseContext): Promise<Commits> {
   const { plan } = ctx;
   const reads = await gitHubCalls(plan).readPlan.executeWithOptions(
-    { summary: "check the plan against the worker's policy, read the active color and the branch heads" },
+    {
+      summary:
+        `check the plan against the worker's policy; read active color from ${plan.publicUrl}; ` +
+        `read head of ${plan.environments.green.branch} and ${plan.environments.blue.branch}`,
+    },
     [{ plan }],
   );
   applyPolicy(ctx, reads.policy);
