@@ -131,7 +131,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
 
     expect(titles(slack.delivered)).toEqual([
       'svc-notify-full: waiting for approval (blue → green @ ' + result.sha!.slice(0, 7) + ')',
-      'svc-notify-full: approved by alice',
+      'svc-notify-full: approved by alice (self-declared)',
     ]);
     const all = ['started', 'approval-waiting', 'approved', 'switched', 'succeeded'];
     expect(webhookTypes(s.lab)).toEqual(all);
@@ -152,7 +152,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     expect(data('approval-waiting')['command']).toBe('npx bluegreen approve svc-notify-full --by <name> [--comment "..."]');
     expect(data('approval-waiting')['approvers']).toEqual(waiting.approvers);
     expect(data('switched')['runUrl']).toBe(switchRun);
-    expect(data('approved')['by']).toBe('alice');
+    expect(data('approved')['by']).toBe('alice (self-declared)');
     expect(data('succeeded')['durationMs']).toBeGreaterThan(0);
     const buttons = (slack.delivered[0]!.json as { blocks: { type: string; elements?: { url: string }[] }[] }).blocks
       .find((b) => b.type === 'actions')!
@@ -186,7 +186,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
         'Reminder: svc-notify-remind still waiting for 1s for approval',
         'Reminder: svc-notify-remind still waiting for 2s for approval',
         'Reminder: svc-notify-remind still waiting for 3s for approval',
-        'svc-notify-remind: rejected by alice; traffic untouched on blue',
+        'svc-notify-remind: rejected by alice (self-declared); traffic untouched on blue',
       ].slice(0, slack.delivered.length),
     );
     expect(slack.delivered.length).toBeGreaterThanOrEqual(4);

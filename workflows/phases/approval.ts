@@ -54,7 +54,8 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   notifyEvent(ctx, {
     type: kind === 'reject' ? 'rejected' : 'approved',
     phase: 'approval',
-    by,
+    // Chat messages carry the honest label too: the name was typed by whoever sent the signal.
+    by: `${by} (${SELF_DECLARED})`,
     ...(text ? { detail: text } : {}),
   });
   if (kind === 'reject') {
