@@ -5,17 +5,14 @@
 // page of another origin cannot read the answer at all (no CORS headers for it). Skipped
 // without chromium.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
 import { startCodecServer, type CodecServer } from '../codec/server.js';
+import { hasChromium, openBrowser, type OpenBrowser } from './support/chromium.js';
 
-const CHROMIUM = process.env['BLUEGREEN_CHROMIUM'] ?? '/usr/bin/chromium';
 const TOKEN = randomBytes(20).toString('hex');
 const plain = {
   metadata: { encoding: Buffer.from('json/plain').toString('base64') },
@@ -26,8 +23,7 @@ let codec: CodecServer;
 let elsewhere: Server;
 let elsewhereUrl: string;
 let uiOrigin: string;
-let browser: BrowserContext | undefined;
-let profileDir: string | undefined;
+let browser: OpenBrowser | undefined;
 let page: Page;
 
 /** What the Web UI's codec call gets, run in the page: status and body, or why the browser refused. */
@@ -50,7 +46,7 @@ async function decodeFromPage(): Promise<{ status?: number; body?: unknown; refu
   );
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the codec server from the Web UI in a browser', () => {
+describe.skipIf(!hasChromium)('the codec server from the Web UI in a browser', () => {
   beforeAll(async () => {
     uiOrigin = new URL(inject('temporalUiUrl')).origin;
     codec = await startCodecServer({
@@ -63,26 +59,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the codec server from the Web UI in a br
     elsewhere = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>elsewhere</title>'));
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`;
-    profileDir = mkdtempSync(join(tmpdir(), 'bluegreen-chromium-codec-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(20_000);
+    browser = await openBrowser({ timeoutMs: 20_000 });
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     await codec?.close();
     await new Promise<void>((resolve) => (elsewhere ? elsewhere.close(() => resolve()) : resolve()));
   });

@@ -2,19 +2,18 @@
 // driven by playwright-core): the list filtered by BlueGreenService with the phase and outcome
 // as columns, and one deployment's page with its summary and current details in words.
 // Screenshots go to test-results/ (git-ignored) for a person to look at. Skipped without chromium.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
 import { statusQuery, workflowIdFor } from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { cliEnv, ROOT, runCli, stopCliProcesses, writeConfig } from './support/cli-runner.js';
+import { hasChromium, openBrowser, type OpenBrowser } from './support/chromium.js';
 import { connectClient, startWorker, taskQueueFor } from './support/harness.js';
 
-const CHROMIUM = process.env['BLUEGREEN_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results');
 const SERVICE = 'ui-checkout';
 
@@ -22,8 +21,7 @@ let lab: Lab;
 let client: Client;
 let connection: Connection;
 let stopWorker: (() => Promise<void>) | undefined;
-let browser: BrowserContext | undefined;
-let profileDir: string | undefined;
+let browser: OpenBrowser | undefined;
 let page: Page;
 let ui: string;
 
@@ -71,7 +69,7 @@ async function mainTextWith(text: string, timeoutMs = 30_000): Promise<string> {
   throw new Error(`the page never showed "${text}"; it shows:\n${seen}`);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
+describe.skipIf(!hasChromium)('Temporal Web UI', () => {
   beforeAll(async () => {
     ui = inject('temporalUiUrl');
     mkdirSync(SHOTS, { recursive: true });
@@ -92,29 +90,12 @@ describe.skipIf(!existsSync(CHROMIUM))('Temporal Web UI', () => {
     expect(started.stderr).toBe('');
     await waitForStatus((s) => s.phase === 'approval' && s.waitingFor !== undefined);
 
-    profileDir = mkdtempSync(join(tmpdir(), 'bluegreen-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1440, height: 900 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(30_000);
+    browser = await openBrowser({ viewport: { width: 1440, height: 900 }, timeoutMs: 30_000 });
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     await stopCliProcesses();
     await stopWorker?.();
     await connection?.close();
