@@ -10,6 +10,7 @@ import { startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js'
 import { startDeployment } from '../client/start-deployment.js';
 import { statusQuery } from '../workflows/messages.js';
 import type { BenchContext, SectionResult } from './support/context.js';
+import type { WorkerProcess } from './support/processes.js';
 import { deployAndWait, runDuration, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, sleep, spread, summarize, table, verdict } from './support/stats.js';
@@ -34,10 +35,26 @@ function p90Metric(prometheusUrl: string) {
   };
 }
 
-async function withPrometheus<T>(lab: Lab, work: (prom: PrometheusServer) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a Prometheus scraping both apps of `lab` under `ratePerSecond` requests/s of
+ * loopback load each (2.5 s in, so the first scrapes are there) and a worker without write spacing.
+ */
+async function underLoad<T>(
+  ctx: BenchContext,
+  name: string,
+  lab: Lab,
+  ratePerSecond: number,
+  work: (prom: PrometheusServer, worker: WorkerProcess) => Promise<T>,
+): Promise<T> {
   const prom = await startLabPrometheus(lab.appUrls);
   try {
-    return await work(prom);
+    const worker = await ctx.startWorker(name, lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
+    lab.load.start({ targets: [lab.appUrls.blue, lab.appUrls.green], ratePerSecond, durationMs: 20 * 60_000 });
+    await sleep(2_500);
+    const result = await work(prom, worker);
+    lab.load.stop();
+    await worker.stop();
+    return result;
   } finally {
     await prom.close();
   }
@@ -60,10 +77,7 @@ export async function metricRollback(ctx: BenchContext): Promise<SectionResult> 
   lab.github.setWorkflowBehavior('dns-update.yml', SWITCH_RUN);
   const samples: RollbackSample[] = [];
   try {
-    await withPrometheus(lab, async (prom) => {
-      const worker = await ctx.startWorker('metric-rollback', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
-      lab.load.start({ targets: [lab.appUrls.blue, lab.appUrls.green], ratePerSecond: 60, durationMs: 20 * 60_000 });
-      await sleep(2_500);
+    await underLoad(ctx, 'metric-rollback', lab, 60, async (prom, worker) => {
       for (let i = 0; i < n; i++) {
         lab.apps.setFault('green', {});
         lab.router.setActive('blue', 'bench reset');
@@ -108,8 +122,6 @@ export async function metricRollback(ctx: BenchContext): Promise<SectionResult> 
         });
         ctx.log(`metric-rollback: ${i + 1}/${n}: ${ms(Date.parse(back.at) - limitAt)} from the limit to blue`);
       }
-      lab.load.stop();
-      await worker.stop();
     });
   } finally {
     lab.apps.setFault('green', {});
@@ -181,10 +193,7 @@ export async function analysisHistory(ctx: BenchContext): Promise<SectionResult>
   const lab = await startLab({ runTiming: { queuedMs: 50, inProgressMs: 200 } });
   const cases: HistoryCase[] = [];
   try {
-    await withPrometheus(lab, async (prom) => {
-      const worker = await ctx.startWorker('analysis-history', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
-      lab.load.start({ targets: [lab.appUrls.blue, lab.appUrls.green], ratePerSecond: 40, durationMs: 20 * 60_000 });
-      await sleep(2_500);
+    await underLoad(ctx, 'analysis-history', lab, 40, async (prom, worker) => {
       for (const [label, duration] of windows) {
         lab.router.setActive('blue', 'bench reset');
         const plan = planFrom(lab.exampleConfig(`analysis-history`), {
@@ -213,8 +222,6 @@ export async function analysisHistory(ctx: BenchContext): Promise<SectionResult>
         cases.push({ label: label!, duration: duration!, events: events.length, rounds, wallMs: done.wallMs, byType });
         ctx.log(`analysis-history: ${label}: ${events.length} events, ${rounds} rounds`);
       }
-      lab.load.stop();
-      await worker.stop();
     });
   } finally {
     await lab.close();

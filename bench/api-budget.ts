@@ -1,14 +1,13 @@
 // 4. GitHub API budget: requests per deployment counted at the lab, split into those that cost
 // rate limit and 304 answers (free), for runs of 10 s, 1 min and 10 min.
-import { startLab, type Lab, type RequestRecord } from '../lab/index.js';
-import { startWebhookServer } from '../webhook/server.js';
+import type { Lab, RequestRecord } from '../lab/index.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import { deployAndWait, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, table, verdict } from './support/stats.js';
+import { withWebhookLab } from './support/webhook-lab.js';
 
 const TARGET = 30;
-const SECRET = 'bench-webhook-secret';
 const DEFAULT_POLL_MS = 3_000;
 const DNS_RUN_MS = 30_000;
 
@@ -45,15 +44,8 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
     { label: '10 min', runMs: 600_000, scale, webhook: false },
     { label: '10 min, webhook on', runMs: 600_000, scale, webhook: true },
   ];
-  const receiver = await startWebhookServer({
-    secret: SECRET,
-    client: ctx.client,
-    log: { info: () => undefined, warn: (m) => ctx.log(m) },
-  });
-  const lab = await startLab({ runTiming: { queuedMs: 0, inProgressMs: 0 } });
   const counts: Count[] = [];
-  try {
-    const worker = await ctx.startWorker('api-budget', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
+  await withWebhookLab(ctx, 'api-budget', { runTiming: { queuedMs: 0, inProgressMs: 0 } }, async ({ lab, worker, webhook }) => {
     // Warm-up: the first dispatch of each workflow file also reads its run back once (run-name check).
     await deployAndWait(
       ctx.client,
@@ -68,7 +60,7 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
       worker.taskQueue,
     );
     for (const c of cases) {
-      lab.github.setWebhook(c.webhook ? { url: `${receiver.url}/github`, secret: SECRET } : undefined);
+      webhook(c.webhook);
       const runMs = Math.round(c.runMs / c.scale);
       for (const file of ['deploy-green.yml', 'deploy-blue.yml'])
         lab.github.setWorkflowBehavior(file, { queuedMs: Math.round(5_000 / c.scale), inProgressMs: runMs });
@@ -99,12 +91,7 @@ export async function apiBudget(ctx: BenchContext): Promise<SectionResult> {
         `api-budget: ${c.label} (÷${c.scale}): ${counts.at(-1)!.rateLimited} rate-limited, ${counts.at(-1)!.notModified} not modified`,
       );
     }
-    await worker.stop();
-  } finally {
-    lab.github.setWebhook(undefined);
-    await lab.close();
-    await receiver.close();
-  }
+  });
   return report(counts, scale);
 }
 

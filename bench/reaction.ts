@@ -1,16 +1,15 @@
 // 2. Reaction to a finished run: from the lab marking a run completed to the next phase
 // starting, when the deployment polls (the shipped 3 s interval) and when the webhook receiver
 // tells it (polling stays on as the fallback).
-import { startLab, type Lab, type RunSummary } from '../lab/index.js';
-import { startWebhookServer } from '../webhook/server.js';
+import type { Lab, RunSummary } from '../lab/index.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import { deployAndWait, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, spread, summarize, table, verdict } from './support/stats.js';
+import { withWebhookLab } from './support/webhook-lab.js';
 
 const TARGET_MS = 1_000;
-const SECRET = 'bench-webhook-secret';
 
 interface Mode {
   key: string;
@@ -34,42 +33,35 @@ export async function reaction(ctx: BenchContext): Promise<SectionResult> {
     { key: 'webhook', label: 'webhook (+ polling every 3 s as fallback)', pollInterval: '3s', webhook: true },
   ];
   const n = ctx.quick ? 4 : 10;
-  const receiver = await startWebhookServer({
-    secret: SECRET,
-    client: ctx.client,
-    log: { info: () => undefined, warn: (m) => ctx.log(m) },
-  });
-  const lab = await startLab({ runTiming: { queuedMs: 100, inProgressMs: 1_000 } });
   const samples = new Map<string, Sample[]>();
-  try {
-    const worker = await ctx.startWorker('reaction', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
-    // A warm-up deployment, not counted.
-    await deployAndWait(ctx.client, lab, planFrom(lab.exampleConfig('reaction-warmup'), LEAN), worker.taskQueue);
-    for (let i = 0; i < n; i++) {
-      for (const mode of modes) {
-        lab.github.setWebhook(mode.webhook ? { url: `${receiver.url}/github`, secret: SECRET } : undefined);
-        // Runs of 0.6–2.6 s, so completions fall anywhere between two polls.
-        for (const file of ['deploy-green.yml', 'deploy-blue.yml', 'dns-update.yml']) {
-          lab.github.setWorkflowBehavior(file, { queuedMs: 100, inProgressMs: 500 + Math.round(Math.random() * 2_000) });
+  await withWebhookLab(
+    ctx,
+    'reaction',
+    { runTiming: { queuedMs: 100, inProgressMs: 1_000 } },
+    async ({ lab, worker, webhook }) => {
+      // A warm-up deployment, not counted.
+      await deployAndWait(ctx.client, lab, planFrom(lab.exampleConfig('reaction-warmup'), LEAN), worker.taskQueue);
+      for (let i = 0; i < n; i++) {
+        for (const mode of modes) {
+          webhook(mode.webhook);
+          // Runs of 0.6–2.6 s, so completions fall anywhere between two polls.
+          for (const file of ['deploy-green.yml', 'deploy-blue.yml', 'dns-update.yml']) {
+            lab.github.setWorkflowBehavior(file, { queuedMs: 100, inProgressMs: 500 + Math.round(Math.random() * 2_000) });
+          }
+          const plan = planFrom(lab.exampleConfig(`reaction-${mode.key}`), {
+            ...LEAN,
+            deploy: { pollInterval: mode.pollInterval },
+          });
+          const done = await deployAndWait(ctx.client, lab, plan, worker.taskQueue);
+          if (done.status.outcome !== 'SUCCEEDED')
+            throw new Error(`reaction: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
+          const list = samples.get(mode.key) ?? [];
+          list.push(...samplesOf(lab, done.status, plan.deploymentId));
+          samples.set(mode.key, list);
         }
-        const plan = planFrom(lab.exampleConfig(`reaction-${mode.key}`), {
-          ...LEAN,
-          deploy: { pollInterval: mode.pollInterval },
-        });
-        const done = await deployAndWait(ctx.client, lab, plan, worker.taskQueue);
-        if (done.status.outcome !== 'SUCCEEDED')
-          throw new Error(`reaction: ${plan.deploymentId} ended ${done.status.outcome}: ${done.status.error}`);
-        const list = samples.get(mode.key) ?? [];
-        list.push(...samplesOf(lab, done.status, plan.deploymentId));
-        samples.set(mode.key, list);
       }
-    }
-    await worker.stop();
-  } finally {
-    lab.github.setWebhook(undefined);
-    await lab.close();
-    await receiver.close();
-  }
+    },
+  );
   return report(modes, samples, n);
 }
 

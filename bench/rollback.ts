@@ -1,16 +1,14 @@
 // 3. Rollback latency: from the moment the new color turns unhealthy to the public color
 // endpoint answering the old color, against the floor failureThreshold × interval + the
 // switch-back run.
-import { startLab } from '../lab/index.js';
 import { startDeployment } from '../client/start-deployment.js';
-import { startWebhookServer } from '../webhook/server.js';
 import { statusQuery } from '../workflows/messages.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import { runDuration, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, sleep, spread, summarize, table, verdict } from './support/stats.js';
+import { withWebhookLab } from './support/webhook-lab.js';
 
-const SECRET = 'bench-webhook-secret';
 const INTERVAL_MS = 500;
 const THRESHOLD = 3;
 const SWITCH_RUN = { queuedMs: 100, inProgressMs: 1_000 };
@@ -34,19 +32,12 @@ export async function rollback(ctx: BenchContext): Promise<SectionResult> {
     { key: 'poll', label: 'polling every 3 s', webhook: false },
     { key: 'webhook', label: 'webhook', webhook: true },
   ];
-  const receiver = await startWebhookServer({
-    secret: SECRET,
-    client: ctx.client,
-    log: { info: () => undefined, warn: (m) => ctx.log(m) },
-  });
-  const lab = await startLab({ runTiming: { queuedMs: 100, inProgressMs: 300 } });
-  lab.github.setWorkflowBehavior('dns-update.yml', SWITCH_RUN);
   const samples: Sample[] = [];
-  try {
-    const worker = await ctx.startWorker('rollback', lab, { env: { BLUEGREEN_GITHUB_WRITE_SPACING_MS: '0' } });
+  await withWebhookLab(ctx, 'rollback', { runTiming: { queuedMs: 100, inProgressMs: 300 } }, async ({ lab, worker, webhook }) => {
+    lab.github.setWorkflowBehavior('dns-update.yml', SWITCH_RUN);
     for (let i = 0; i < n; i++) {
       for (const mode of modes) {
-        lab.github.setWebhook(mode.webhook ? { url: `${receiver.url}/github`, secret: SECRET } : undefined);
+        webhook(mode.webhook);
         lab.apps.setHealthy('green', true);
         const plan = planFrom(lab.exampleConfig(`rollback-${mode.key}`), {
           ...LEAN,
@@ -83,12 +74,7 @@ export async function rollback(ctx: BenchContext): Promise<SectionResult> {
         });
       }
     }
-    await worker.stop();
-  } finally {
-    lab.github.setWebhook(undefined);
-    await lab.close();
-    await receiver.close();
-  }
+  });
   return report(samples, modes);
 }
 
