@@ -186,13 +186,7 @@ export async function queryDns(
   type: RecordType | 'SOA' | 'NS',
   options: QueryOptions = {},
 ): Promise<QueryResult> {
-  const id = randomInt(0, 0x10000);
-  const request = dnsPacket.encode({
-    type: 'query',
-    id,
-    flags: options.recursion ? dnsPacket.RECURSION_DESIRED : 0,
-    questions: [{ type, name: normalizeName(name), class: 'IN' }],
-  });
+  const { id, message: request } = newRequest(type, name, { flags: options.recursion ? dnsPacket.RECURSION_DESIRED : 0 });
   const tries = Math.max(1, options.tries ?? 2);
   let raw: Buffer | undefined;
   let lastError: unknown;
@@ -209,6 +203,19 @@ export async function queryDns(
   if (raw.length >= 4 && (raw.readUInt16BE(2) & dnsPacket.TRUNCATED_RESPONSE) !== 0)
     raw = await exchangeTcp(server, request, options);
   return readAnswer(server, raw, id);
+}
+
+/** An encoded request with a fresh id: one question (class IN) and the flags and sections given. */
+function newRequest(
+  type: dnsPacket.RecordType,
+  name: string,
+  rest: Pick<dnsPacket.Packet, 'flags' | 'answers' | 'authorities'>,
+): { id: number; message: Buffer } {
+  const id = randomInt(0, 0x10000);
+  return {
+    id,
+    message: dnsPacket.encode({ type: 'query', id, questions: [{ type, name: normalizeName(name), class: 'IN' }], ...rest }),
+  };
 }
 
 function readAnswer(server: DnsServerAddress, raw: Buffer, id: number): QueryResult {
@@ -262,13 +269,9 @@ export async function sendUpdate(
   key: TsigKey | undefined,
   options: ExchangeOptions = {},
 ): Promise<UpdateResult> {
-  const id = randomInt(0, 0x10000);
-  const unsigned = dnsPacket.encode({
-    type: 'query',
-    id,
+  // RFC 2136 reuses the sections: zone (the question), prerequisites, updates, additional.
+  const { id, message: unsigned } = newRequest('SOA', update.zone, {
     flags: OPCODE_UPDATE << 11,
-    // RFC 2136 reuses the sections: zone, prerequisites, updates, additional.
-    questions: [{ type: 'SOA', name: normalizeName(update.zone), class: 'IN' }],
     answers: [],
     authorities: [
       // Class ANY, TTL 0, no data deletes the RRset; dns-packet writes empty data only for

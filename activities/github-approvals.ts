@@ -34,6 +34,13 @@ export type GitHubClientFor = (ref: GitHubRepoRef) => Octokit;
 const SETUP_DOCS = 'docs/approvals.md';
 const repoName = (ref: GitHubRepoRef): string => `${ref.owner}/${ref.repo}`;
 const requestOptions = () => ({ request: { signal: Context.current().cancellationSignal } });
+/** A request about `ref`'s repository with `params`, cancelled with the activity. */
+const repoRequest = <P extends object>(ref: GitHubRepoRef, params: P) => ({
+  owner: ref.owner,
+  repo: ref.repo,
+  ...params,
+  ...requestOptions(),
+});
 const apiRoot = (ref: GitHubRepoRef): string => ref.baseUrl ?? 'https://api.github.com';
 
 type Reviewer = { type?: string; reviewer?: { login?: string; slug?: string } | null };
@@ -67,12 +74,7 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
     const octokit = github(input.github);
     const where = `${repoName(input.github)} (${apiRoot(input.github)})`;
     const data = await unlessMissing(`environment ${input.environment} in ${repoName(input.github)}`, () =>
-      octokit.rest.repos.getEnvironment({
-        owner: input.github.owner,
-        repo: input.github.repo,
-        environment_name: input.environment,
-        ...requestOptions(),
-      }),
+      octokit.rest.repos.getEnvironment(repoRequest(input.github, { environment_name: input.environment })),
     );
     if (!data) {
       throw setupError(
@@ -105,12 +107,7 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
   async function readDeployer(input: ReadDeployerInput): Promise<DeployerIdentity> {
     const octokit = github(input.github);
     const data = await unlessMissing(`deployment ${input.githubDeploymentId} in ${repoName(input.github)}`, () =>
-      octokit.rest.repos.getDeployment({
-        owner: input.github.owner,
-        repo: input.github.repo,
-        deployment_id: input.githubDeploymentId,
-        ...requestOptions(),
-      }),
+      octokit.rest.repos.getDeployment(repoRequest(input.github, { deployment_id: input.githubDeploymentId })),
     );
     if (!data) {
       return {

@@ -1,8 +1,8 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
 import { createApprovalActivities } from './github-approvals.js';
-import type { DnsActivityOptions } from '../switches/dns/activities.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
+import type { SwitchTypeOptions } from '../switches/activity-types.js';
 import { createMetricActivities, metricMeasureContext } from '../analysis/metric-activities.js';
 import { createMonitorWindowActivity } from '../analysis/monitor-window.js';
 import { createVerifyWindowActivity } from '../analysis/verify-window.js';
@@ -36,8 +36,12 @@ export interface ActivityDeps {
   githubOptions?: GitHubActivityOptions;
   /** Timing knobs of the HTTP probes. */
   probeOptions?: ProbeOptions;
-  /** Resolvers and timeouts of the DNS switch and verification (`env` is shared). */
-  dnsOptions?: Omit<DnsActivityOptions, 'env' | 'policy' | 'secrets'>;
+  /**
+   * Each switch type's own activity options (the credentials above are shared), e.g. the DNS
+   * switch's and verification's resolvers and timeouts: `{ dns: { resolvers: ['127.0.0.1:5300'] } }`.
+   * @default each type's defaults
+   */
+  switchOptions?: SwitchTypeOptions;
   /** Metric analysis: the worker's secret headers per URL, redaction, timeouts and retries. */
   analysisOptions?: SourceOptions;
   /** Notifications: the Web UI link, timeouts; channels and secrets default to the policy's and the store's. */
@@ -73,7 +77,7 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
       policy: deps.policy ?? DEFAULT_POLICY,
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
       ...(deps.env ? { env: deps.env } : {}),
-      ...(deps.dnsOptions ? { dnsOptions: deps.dnsOptions } : {}),
+      ...(deps.switchOptions ? { types: deps.switchOptions } : {}),
     }),
     ...createSwitchScheduleActivities(deps.policy?.windows),
     ...createMetricActivities(metricOptions),

@@ -204,7 +204,7 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
-/** The activity functions the worker registers (see activities/index.ts; the switches' in switches/activities.ts). */
+/** The activity functions the worker registers (see activities/index.ts; the switch types' from their manifests, switches/activities.ts). */
 export type { PlanPolicyVerdict };
 
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {

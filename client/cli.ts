@@ -4,7 +4,9 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ConfigError } from './config.js';
 import { EXIT, ExitError } from './errors.js';
+import { DECISIONS } from '../workflows/vocabulary.js';
 import type { DecisionName } from './commands/decide.js';
+import { DECISION_COMMANDS, type DecisionCommand } from './decision-commands.js';
 
 // Errors are told apart by name, not instanceof: importing their modules here would load
 // the Temporal client, zod and yaml before `--help` could answer.
@@ -95,12 +97,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  npx bluegreen history datatruck-api --limit 5')
     .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
 
-  const decision = (
-    name: DecisionName,
-    description: string,
-    text?: { flag: string; required: boolean; help: string },
-    example = '',
-  ) => {
+  const decision = (name: DecisionName, { description, textHelp, example }: DecisionCommand) => {
     const cmd = program
       .command(name)
       .description(description)
@@ -111,9 +108,11 @@ export function buildProgram(): Command {
           '$BLUEGREEN_USER or your login',
         ),
       );
-    if (text) {
-      if (text.required) cmd.requiredOption(text.flag, text.help);
-      else cmd.option(text.flag, text.help);
+    const textField = DECISIONS[name === 'override-window' ? 'override' : name].textField;
+    if (textField) {
+      const flag = `--${textField.name} <text>`;
+      if (textField.required) cmd.requiredOption(flag, textHelp);
+      else cmd.option(flag, textHelp);
     }
     cmd.addHelpText(
       'after',
@@ -121,48 +120,7 @@ export function buildProgram(): Command {
     );
     cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
   };
-  decision(
-    'approve',
-    'approve a deployment waiting at the QA gate; says at once whether it counted',
-    { flag: '--comment <text>', required: false, help: 'a note kept with the approval' },
-    'npx bluegreen approve datatruck-api --by alice --comment "QA passed"\n  BLUEGREEN_USER=alice npx bluegreen approve datatruck-api',
-  );
-  decision(
-    'reject',
-    'reject a deployment at the QA gate (it ends ABORTED)',
-    { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen reject datatruck-api --by bob --reason "checkout broken"',
-  );
-  decision(
-    'rollback',
-    'switch traffic back to the previous color',
-    { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen rollback datatruck-api --by carol --reason "error rate up"',
-  );
-  decision(
-    'abort',
-    'stop a deployment before traffic moves',
-    { flag: '--reason <text>', required: true, help: 'why' },
-    'npx bluegreen abort datatruck-api --by dave --reason "wrong branch"',
-  );
-  decision(
-    'promote',
-    'end the monitor window (or the bake) early as a success',
-    undefined,
-    'npx bluegreen promote datatruck-api --by erin',
-  );
-  decision(
-    'retry',
-    'run a failed step again (onFailure: ask): a new deploy, test or hook run, or the verify again',
-    { flag: '--reason <text>', required: false, help: 'why it should pass this time' },
-    'npx bluegreen retry datatruck-api --by frank --reason "runner lost network"\n  npx bluegreen abort datatruck-api --by frank --reason "real bug"   # give up instead',
-  );
-  decision(
-    'override-window',
-    'switch now although the switch window is closed or a freeze applies (approvers only; recorded)',
-    { flag: '--reason <text>', required: true, help: 'why it cannot wait (kept in the status)' },
-    'npx bluegreen override-window datatruck-api --by alice --reason "hotfix for incident 4711"',
-  );
+  for (const [name, command] of Object.entries(DECISION_COMMANDS)) decision(name as DecisionName, command);
 
   program
     .command('revert')

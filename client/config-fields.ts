@@ -1,6 +1,6 @@
 // The field types bluegreen.yaml is made of (durations, URLs, names, workflow files), shared by
-// the config schema and the traffic switches' own schemas (switches/<type>/config.ts). Pure zod,
-// no Node built-ins: the switch registry is bundled into the workflow sandbox too.
+// the config schema and the traffic switches' own schemas (switches/<type>/client.ts). Pure zod,
+// no Node built-ins.
 import { z } from 'zod';
 
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;

@@ -5,7 +5,7 @@ import { duration, httpUrl, name, workflowFile } from './config-fields.js';
 import { approvalSection } from './approval-config-schema.js';
 import { dnsSection } from './dns-config-schema.js';
 import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
-import { switchConfigSchema } from '../switches/registry.js';
+import { switchConfigSchema } from '../switches/client.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
 import { analysisSchemas } from './analysis-schema.js';
 import { notifySection } from './notify-config-schema.js';

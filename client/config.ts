@@ -8,7 +8,7 @@ import { crossFieldProblems, viewOfConfig, viewOfRaw } from './config-cross-fiel
 import { dnsConfigProblems } from './dns-config-schema.js';
 import { analysisConfigProblems } from './analysis-schema.js';
 import { notifyConfigProblems } from './notify-config-schema.js';
-import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/registry.js';
+import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/client.js';
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 

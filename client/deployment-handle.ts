@@ -9,6 +9,7 @@ import { BlueGreenPhase } from '../workflows/search-attributes.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
+import { connectCli, type CliClient } from './temporal-client.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -52,6 +53,19 @@ export async function findDeployment(client: Client, service: string): Promise<D
     );
   }
   return { handle, running: false, status: await handle.result(), taskQueue };
+}
+
+/** Connects, finds the deployment of `service` and runs `work` on it; the connection is closed after, whatever happens. */
+export async function withDeployment<T>(
+  service: string,
+  work: (cli: CliClient, snapshot: DeploymentSnapshot) => Promise<T>,
+): Promise<T> {
+  const cli = await connectCli();
+  try {
+    return await work(cli, await findDeployment(cli.client, service));
+  } finally {
+    await cli.close();
+  }
 }
 
 /** The status query, bounded: a deployment nobody serves gets an answer naming its task queue. */

@@ -1,19 +1,6 @@
 // A typed client for the control API, for tests whose lab runs in another process
 // (`npx tsx lab/cli.ts --port-file F`). Mirrors the in-process methods of startLab's Lab.
-import type {
-  AppFault,
-  Color,
-  Counters,
-  DispatchRecord,
-  FaultSpec,
-  RequestRecord,
-  RunConclusion,
-  RunSummary,
-  WebhookDelivery,
-  WebhookTarget,
-  WorkflowBehavior,
-  WorkflowDefinition,
-} from './types.js';
+import type * as lab from './types.js';
 import type { LoadStats } from './load.js';
 import type { RateLimitSettings } from './github/rate-limit.js';
 
@@ -32,19 +19,19 @@ export class LabControlClient {
     return data;
   }
 
-  state(): Promise<Record<string, unknown> & { activeColor: Color }> {
+  state(): Promise<Record<string, unknown> & { activeColor: lab.Color }> {
     return this.call('GET', '/state');
   }
-  requests(): Promise<RequestRecord[]> {
+  requests(): Promise<lab.RequestRecord[]> {
     return this.call('GET', '/requests');
   }
-  dispatches(): Promise<DispatchRecord[]> {
+  dispatches(): Promise<lab.DispatchRecord[]> {
     return this.call('GET', '/dispatches');
   }
-  counters(): Promise<Counters> {
+  counters(): Promise<lab.Counters> {
     return this.call('GET', '/counters');
   }
-  runs(workflow?: string): Promise<RunSummary[]> {
+  runs(workflow?: string): Promise<lab.RunSummary[]> {
     return this.call('GET', `/runs${workflow ? `?workflow=${encodeURIComponent(workflow)}` : ''}`);
   }
   async dispatchCount(workflow: string, correlationId?: string): Promise<number> {
@@ -54,29 +41,29 @@ export class LabControlClient {
   async clearLog(): Promise<void> {
     await this.call('POST', '/log/clear');
   }
-  async setHealthy(color: Color, healthy: boolean): Promise<void> {
+  async setHealthy(color: lab.Color, healthy: boolean): Promise<void> {
     await this.call('POST', `/apps/${color}/health`, { healthy });
   }
-  async setAppFault(color: Color, fault: AppFault): Promise<void> {
+  async setAppFault(color: lab.Color, fault: lab.AppFault): Promise<void> {
     await this.call('POST', `/apps/${color}/fault`, fault);
   }
-  async setActive(color: Color): Promise<void> {
+  async setActive(color: lab.Color): Promise<void> {
     await this.call('POST', '/router/active', { color });
   }
   /** onComplete hooks cannot cross processes; use `effect` instead. */
-  async addWorkflow(def: Omit<WorkflowDefinition, 'onComplete'>): Promise<void> {
+  async addWorkflow(def: Omit<lab.WorkflowDefinition, 'onComplete'>): Promise<void> {
     await this.call('POST', '/workflows', def);
   }
-  async setWorkflowBehavior(workflowFile: string, behavior: WorkflowBehavior): Promise<void> {
+  async setWorkflowBehavior(workflowFile: string, behavior: lab.WorkflowBehavior): Promise<void> {
     await this.call('POST', `/workflows/${encodeURIComponent(workflowFile)}/behavior`, behavior);
   }
   async failNextRun(
     workflowFile: string,
-    failure: { job?: string; step?: string; conclusion?: RunConclusion } = {},
+    failure: { job?: string; step?: string; conclusion?: lab.RunConclusion } = {},
   ): Promise<void> {
     await this.call('POST', `/workflows/${encodeURIComponent(workflowFile)}/fail-next`, failure);
   }
-  async injectFault(fault: FaultSpec): Promise<number> {
+  async injectFault(fault: lab.FaultSpec): Promise<number> {
     return (await this.call<{ id: number }>('POST', '/faults', fault)).id;
   }
   async clearFaults(): Promise<void> {
@@ -95,7 +82,7 @@ export class LabControlClient {
     await this.call('POST', '/tokens/expire');
   }
   /** Where `workflow_run` completed webhooks go; undefined stops them. */
-  async setWebhook(target: WebhookTarget | undefined): Promise<void> {
+  async setWebhook(target: lab.WebhookTarget | undefined): Promise<void> {
     await this.call('POST', '/webhook', target ?? { url: null });
   }
   /** Starts bounded traffic; targets by name ('public', 'blue', 'green') or loopback URL. */
@@ -105,7 +92,7 @@ export class LabControlClient {
   stopLoad(): Promise<LoadStats> {
     return this.call('DELETE', '/load');
   }
-  webhookDeliveries(): Promise<WebhookDelivery[]> {
+  webhookDeliveries(): Promise<lab.WebhookDelivery[]> {
     return this.call('GET', '/webhook-deliveries');
   }
 }

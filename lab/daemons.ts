@@ -1,8 +1,8 @@
 // What the lab's real daemons (knotd, Prometheus, the Temporal dev server) share: finding a
 // Debian package's binary and installing it when we may, a free loopback port, and child
 // processes that never outlive the test process that started them.
-import { execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -100,7 +100,7 @@ export async function startedOrClosed<S extends { close(): Promise<void> }>(serv
   return server;
 }
 
-/** What knotd and Prometheus servers share: a child process, a directory of their own, a log file in it. */
+/** What knotd and Prometheus servers share: a child process started and waited for alike, a directory of their own, a log file in it. */
 export abstract class DaemonProcess {
   protected child: ChildProcess | undefined;
 
@@ -128,6 +128,35 @@ export abstract class DaemonProcess {
 
   logTail(lines = 20): Promise<string> {
     return logTail(join(this.dir, this.logFile), lines);
+  }
+
+  /**
+   * Spawns the daemon (output appended to its log file) unless it runs, then asks `ready` every
+   * 100 ms. Throws with the log's tail when the daemon exits first, and stops it when `timeoutMs`
+   * passes first (`notReady` says what it did not do in time, e.g. "knotd did not serve z").
+   */
+  protected async launch(daemon: {
+    name: string;
+    binary: string;
+    args: string[];
+    timeoutMs: number;
+    ready: () => Promise<boolean>;
+    notReady: string;
+  }): Promise<void> {
+    if (this.running) return;
+    const fd = openSync(join(this.dir, this.logFile), 'a');
+    const child = spawn(daemon.binary, daemon.args, { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    this.child = child;
+    killOnExit(child);
+    const deadline = Date.now() + daemon.timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${daemon.name} exited with code ${child.exitCode}: ${await this.logTail()}`);
+      if (await daemon.ready()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.stop();
+    throw new Error(`${daemon.notReady} within ${daemon.timeoutMs}ms: ${await this.logTail()}`);
   }
 }
 

@@ -17,18 +17,15 @@ export interface DnsWorldOptions {
   initialColor?: Color;
 }
 
-export interface DnsWorld {
+/** Its zone, public record and CNAME target of each color are those the lab's router follows. */
+export interface DnsWorld extends Pick<LabDnsOptions, 'zone' | 'record' | 'targets'> {
   primary: KnotServer;
   secondary?: KnotServer;
-  zone: string;
-  record: string;
   keyName: string;
   /** base64 TSIG secret (hmac-sha256) */
   secret: string;
   /** The worker's environment variable holding the secret. */
   secretEnv: string;
-  /** CNAME target of each color. */
-  targets: Record<Color, string>;
   /** The worker environment: `{ [secretEnv]: secret }`. */
   env: Record<string, string>;
   /** Lab options: the router follows the record; with `updates`, the lab's DNS Update workflow writes it. */

@@ -1,15 +1,10 @@
 // A bluegreen.yaml-shaped object pointing at a running lab, with timings short enough for
 // tests and the demo (production values are in examples/bluegreen.yaml).
-import type { Color } from './types.js';
+import type { Lab } from './index.js';
 
-export interface ExampleConfigInput {
+/** Where the lab answers (the public URL may be a service router's instead), and the service. */
+export interface ExampleConfigInput extends Pick<Lab, 'owner' | 'repo' | 'githubUrl' | 'publicUrl' | 'appUrls' | 'branches'> {
   service: string;
-  owner: string;
-  repo: string;
-  githubUrl: string;
-  publicUrl: string;
-  appUrls: Record<Color, string>;
-  branches: Record<Color, string>;
 }
 
 export function exampleConfig(input: ExampleConfigInput): Record<string, unknown> {

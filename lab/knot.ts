@@ -3,14 +3,14 @@
 // log) in its own temporary directory. A primary serves a zone file and accepts RFC 2136
 // updates signed with a TSIG key; a secondary transfers the zone from a primary only when told
 // (`refresh()`), which is how tests make one nameserver lag.
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { queryDns } from '../activities/dns-client.js';
-import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, killOnExit, startedOrClosed } from './daemons.js';
+import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, startedOrClosed } from './daemons.js';
 
 const run = promisify(execFile);
 
@@ -179,27 +179,21 @@ export class KnotServer extends DaemonProcess {
 
   /** Starts knotd and waits until it answers for the zone (bounded). */
   async start(timeoutMs = 15_000): Promise<void> {
-    if (this.running) return;
-    const log = join(this.dir, 'knotd.log');
-    const { openSync, closeSync } = await import('node:fs');
-    const fd = openSync(log, 'a');
-    const child = spawn(knotdPath()!, ['-c', join(this.dir, 'knot.conf')], { stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    this.child = child;
-    killOnExit(child);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`knotd exited with code ${child.exitCode}: ${await this.logTail()}`);
-      try {
-        const answer = await queryDns({ host: this.host, port: this.port }, this.zone, 'SOA', { timeoutMs: 300, tries: 1 });
-        if (answer.rcode === 0 && answer.authoritative && answer.answers.length > 0) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await this.stop();
-    throw new Error(`knotd did not serve ${this.zone} within ${timeoutMs}ms: ${await this.logTail()}`);
+    await this.launch({
+      name: 'knotd',
+      binary: knotdPath()!,
+      args: ['-c', join(this.dir, 'knot.conf')],
+      timeoutMs,
+      ready: async () => {
+        try {
+          const answer = await queryDns({ host: this.host, port: this.port }, this.zone, 'SOA', { timeoutMs: 300, tries: 1 });
+          return answer.rcode === 0 && answer.authoritative && answer.answers.length > 0;
+        } catch {
+          return false; // not listening yet
+        }
+      },
+      notReady: `knotd did not serve ${this.zone}`,
+    });
   }
 
   /** Runs knotc against this server, e.g. `control('zone-refresh', zone)`. */

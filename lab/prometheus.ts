@@ -3,12 +3,10 @@
 // 500 ms, with its config, TSDB and log in a temporary directory of its own. It can be stopped
 // and started again on the same port with the same data ("Prometheus down" tests), and it is
 // killed if the process exits without closing it.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, killOnExit, startedOrClosed } from './daemons.js';
+import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, startedOrClosed } from './daemons.js';
 
 export interface ScrapeTarget {
   /** Base URL of an app serving /metrics, e.g. http://127.0.0.1:40123 (loopback only). */
@@ -98,34 +96,24 @@ export class PrometheusServer extends DaemonProcess {
 
   /** Starts Prometheus and waits until it is ready (bounded). */
   async start(timeoutMs = 20_000): Promise<void> {
-    if (this.running) return;
-    const fd = openSync(join(this.dir, 'prometheus.log'), 'a');
-    const child = spawn(
-      prometheusPath()!,
-      [
+    await this.launch({
+      name: 'prometheus',
+      binary: prometheusPath()!,
+      args: [
         `--config.file=${join(this.dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(this.dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${this.port}`,
         '--storage.tsdb.retention.time=2h',
         '--log.level=warn',
       ],
-      { stdio: ['ignore', fd, fd] },
-    );
-    closeSync(fd);
-    this.child = child;
-    killOnExit(child);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}: ${await this.logTail()}`);
-      const ready = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(500) }).then(
-        (res) => res.ok,
-        () => false,
-      );
-      if (ready) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await this.stop();
-    throw new Error(`prometheus was not ready within ${timeoutMs}ms: ${await this.logTail()}`);
+      timeoutMs,
+      ready: () =>
+        fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(500) }).then(
+          (res) => res.ok,
+          () => false,
+        ),
+      notReady: 'prometheus was not ready',
+    });
   }
 
   /** Waits until every target has been scraped successfully at least once (bounded). */

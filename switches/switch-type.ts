@@ -1,11 +1,15 @@
-// What a traffic switch type is, in three parts registered apart: its client side, one object per
-// type (switches/<type>/index.ts: config schema, plan mapping, dry-run text; switches/registry.ts);
-// its workflow step (switches/<type>/step.ts; switches/steps.ts), which the workflow bundle loads
-// without the config code (zod); its activities (switches/activities.ts), which use Node and only
-// the worker loads. Type-only imports.
+// What a traffic switch type is: one manifest per type (switches/<type>/index.ts, listed once in
+// switches/registry.ts) naming its three parts, which run in three places. Its workflow step
+// (switches/<type>/step.ts) is imported: the manifest is loaded in the workflow sandbox. Its client
+// part (switches/<type>/client.ts: config schema, plan mapping, dry-run text; zod) and its
+// activities (switches/<type>/activities.ts: Node) are behind `import(/* webpackIgnore: true */ …)`,
+// which the workflow bundler leaves as a native dynamic import without following it, so neither
+// zod nor Node code reaches the bundle; the CLI (switches/client.ts) and the worker
+// (switches/activities.ts) load them. Type-only imports here.
 import type { z } from 'zod';
 import type { PhaseContext } from '../workflows/phases/context.js';
 import type { Color, DeploymentPlan } from '../workflows/types.js';
+import type { SwitchCredentialOptions } from './credentials.js';
 
 /** What every switch plan carries: its type and how long the public endpoint may take to follow. */
 export interface SwitchPlanBase {
@@ -30,8 +34,8 @@ export type SwitchStep<P extends SwitchPlanBase> = (
   color: Color,
 ) => Promise<SwitchStepResult>;
 
-export interface TrafficSwitch<P extends SwitchPlanBase = SwitchPlanBase, S extends z.ZodType = z.ZodType> {
-  type: P['type'];
+/** The client side of a switch type: its `switch:` config section, plan mapping and dry-run text. */
+export interface SwitchClient<P extends SwitchPlanBase = SwitchPlanBase, S extends z.ZodType = z.ZodType> {
   /** For the `switch` config error: `type "http" (with url)`. */
   summary: string;
   /** The `switch:` config section of this type (a strict object with a `type` literal). */
@@ -44,7 +48,39 @@ export interface TrafficSwitch<P extends SwitchPlanBase = SwitchPlanBase, S exte
   configProblems?: (config: { dns?: unknown }) => { path: string; message: string }[];
 }
 
-/** Declares a switch type; the generics tie its schema, plan and step together. */
-export const defineSwitch = <P extends SwitchPlanBase, S extends z.ZodType>(
-  definition: TrafficSwitch<P, S>,
-): TrafficSwitch<P, S> => definition;
+/**
+ * Builds a switch type's activities in the worker: the credentials every type gets (policy,
+ * secrets) plus its own options (`SwitchTypeOptions`). Inputs and results are plain data.
+ */
+export type SwitchActivityFactory = (options: SwitchCredentialOptions) => Record<string, (...args: any[]) => Promise<unknown>>;
+
+/** A switch type: its step, and where its client part and activities are loaded from. */
+export interface TrafficSwitch<
+  P extends SwitchPlanBase = SwitchPlanBase,
+  S extends z.ZodType = z.ZodType,
+  F extends SwitchActivityFactory = SwitchActivityFactory,
+> {
+  type: P['type'];
+  /** The step the switch phase runs for this type (workflow code). */
+  step: SwitchStep<P>;
+  /** Loads `./client.js` (a dynamic import marked `webpackIgnore: true`, see above). */
+  client: () => Promise<SwitchClient<P, S>>;
+  /** Loads the factory from `./activities.js` (a dynamic import marked `webpackIgnore: true`); absent: none. */
+  activities?: () => Promise<F>;
+}
+
+/**
+ * Declares a switch type. The plan type comes from the step alone (`NoInfer` elsewhere), so tsc
+ * refuses a manifest whose `type`, client part (schema, plan mapping, dry run) and step disagree.
+ */
+export const defineSwitch = <P extends SwitchPlanBase, S extends z.ZodType, F extends SwitchActivityFactory = never>(manifest: {
+  type: NoInfer<P['type']>;
+  step: SwitchStep<P>;
+  client: () => Promise<SwitchClient<NoInfer<P>, S>>;
+  activities?: () => Promise<F>;
+}): TrafficSwitch<P, S, F> => manifest;
+
+/** Declares a switch type's client part; the generics tie its schema (its `type`), plan mapping and dry run together. */
+export const defineSwitchClient = <P extends SwitchPlanBase, S extends z.ZodType<{ type: P['type'] }>>(
+  client: SwitchClient<P, S>,
+) => client;

@@ -3,32 +3,17 @@
 // GitHub run link while a run is in progress, who may approve and the exact commands at the
 // gate — and the outcome decides the exit code. Skipped when tmux is not installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeployment } from '../client/start-deployment.js';
-import { startLab, type Lab } from '../lab/index.js';
+import { afterAll, describe, expect } from 'vitest';
 import * as messages from '../workflows/messages.js';
 import { BLUEGREEN, ROOT } from './support/cli-runner.js';
-import {
-  connectClient,
-  labPlan,
-  startWorker,
-  taskQueueFor,
-  temporalAddress,
-  waitForStatus,
-  waitingForApproval,
-} from './support/harness.js';
+import { it } from './support/fixture.js';
+import { temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 // A private tmux server: the test never touches a developer's sessions.
 const SOCKET = `bluegreen-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
-
-let lab: Lab;
-let client: Client;
-let connection: Connection;
-let stopWorker: (() => Promise<void>) | undefined;
 
 async function screenUntil(
   predicate: (screen: string) => boolean,
@@ -47,24 +32,14 @@ async function screenUntil(
 }
 
 describe.skipIf(!hasTmux)('status --watch on a terminal', () => {
-  beforeAll(async () => {
-    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-    ({ client, connection } = await connectClient());
-  });
-  afterAll(async () => {
+  afterAll(() => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-    await stopWorker?.();
-    await connection?.close();
-    await lab?.close();
   });
 
-  it('redraws the phase list in place: run link, approval gate, outcome and exit code', async () => {
-    const taskQueue = taskQueueFor('watch-tty');
-    ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+  it('redraws the phase list in place: run link, approval gate, outcome and exit code', async ({ lab, deploy }) => {
     // A slow deploy run, so the terminal shows it in progress with its link.
     lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 5000 });
-    const plan = labPlan(lab, 'tty-watch', { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } });
-    const handle = await startDeployment(client, plan, { taskQueue });
+    const { handle } = await deploy('tty-watch', { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } });
 
     const env = [`TEMPORAL_ADDRESS=${temporalAddress()}`, 'TERM=xterm-256color', 'NO_COLOR=1'].join(' ');
     // The shell prints the exit code after the watch ends, then waits to be captured.

@@ -1,20 +1,13 @@
 // Issue 5, item 6: concurrency. Two deploys of one service at the same moment: exactly one
 // runs, the other is refused naming it. Deploys of different services run side by side.
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { EXIT } from '../client/errors.js';
 import { DeploymentBusyError, startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
-import {
-  connectClient,
-  labPlan,
-  startWorker,
-  taskQueueFor,
-  temporalAddress,
-  waitForStatus,
-  waitingForApproval,
-} from './support/harness.js';
+import { FAST_LAB, it } from './support/fixture.js';
+import { labPlan, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
+import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';
 import { killStartedProcesses, runCli, tempDir, writeConfigFile } from './support/processes.js';
 
 const FAST = {
@@ -24,29 +17,9 @@ const FAST = {
   monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
 };
 
-let client: Client;
-let connection: Connection;
-const labs: Lab[] = [];
-let stopWorker: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  ({ client, connection } = await connectClient());
-});
-afterAll(async () => {
-  await connection.close();
-});
 afterEach(async () => {
   await killStartedProcesses();
-  await stopWorker?.();
-  stopWorker = undefined;
-  await Promise.all(labs.splice(0).map((lab) => lab.close()));
 });
-
-async function newLab(): Promise<Lab> {
-  const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-  labs.push(lab);
-  return lab;
-}
 
 /** A bluegreen.yaml for `service` on `lab`, written to a temporary directory. */
 function configFile(lab: Lab, service: string, overrides: Record<string, unknown> = {}): string {
@@ -65,10 +38,8 @@ describe('two deploys of the same service at the same moment', () => {
   it(
     'CLI: one starts, the other exits 7 naming the running deployment; only one deployment touches GitHub',
     { timeout: 90_000 },
-    async () => {
-      const lab = await newLab();
-      const taskQueue = taskQueueFor('cli-race');
-      ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+    async ({ lab, worker, client, taskQueue }) => {
+      void worker;
       const file = configFile(lab, 'svc-race');
       const deploy = () => runCli(['deploy', '-c', file, '--task-queue', taskQueue], cliEnv(lab));
 
@@ -103,10 +74,8 @@ describe('two deploys of the same service at the same moment', () => {
   it(
     'API: of five startDeployment calls in parallel exactly one starts; the four others name it',
     { timeout: 60_000 },
-    async () => {
-      const lab = await newLab();
-      const taskQueue = taskQueueFor('api-race');
-      ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+    async ({ lab, worker, client, taskQueue }) => {
+      void worker;
       const plans = Array.from({ length: 5 }, () => labPlan(lab, 'svc-api-race', FAST));
       expect(new Set(plans.map((p) => p.deploymentId)).size).toBe(5);
 
@@ -132,34 +101,31 @@ describe('two deploys of the same service at the same moment', () => {
 });
 
 describe('deploys of different services', () => {
-  it('run side by side (two labs, two CLI deploys --wait at once) and both succeed', { timeout: 90_000 }, async () => {
-    const [labA, labB] = await Promise.all([newLab(), newLab()]);
-    const taskQueue = taskQueueFor('side-by-side');
-    // One worker serves both services (the GitHub client is chosen per API root).
-    ({ stop: stopWorker } = await startWorker(labA, taskQueue));
-    const noApproval = { approval: { required: false }, monitor: { duration: '2s', interval: '100ms', failureThreshold: 3 } };
-    const fileA = configFile(labA, 'svc-side-a', noApproval);
-    const fileB = configFile(labB, 'svc-side-b', noApproval);
+  it(
+    'run side by side (two labs, two CLI deploys --wait at once) and both succeed',
+    { timeout: 90_000 },
+    async ({ lab: labA, own, worker, client, taskQueue }) => {
+      const labB = own(await startLab(FAST_LAB));
+      // One worker (labA's) serves both services (the GitHub client is chosen per API root).
+      void worker;
+      const noApproval = { approval: { required: false }, monitor: { duration: '2s', interval: '100ms', failureThreshold: 3 } };
+      const fileA = configFile(labA, 'svc-side-a', noApproval);
+      const fileB = configFile(labB, 'svc-side-b', noApproval);
 
-    const [a, b] = await Promise.all([
-      runCli(['deploy', '-c', fileA, '--task-queue', taskQueue, '--wait'], cliEnv(labA)),
-      runCli(['deploy', '-c', fileB, '--task-queue', taskQueue, '--wait'], cliEnv(labB)),
-    ]);
+      const [a, b] = await Promise.all([
+        runCli(['deploy', '-c', fileA, '--task-queue', taskQueue, '--wait'], cliEnv(labA)),
+        runCli(['deploy', '-c', fileB, '--task-queue', taskQueue, '--wait'], cliEnv(labB)),
+      ]);
 
-    expect(a.code, a.stderr + a.stdout).toBe(EXIT.SUCCEEDED);
-    expect(b.code, b.stderr + b.stdout).toBe(EXIT.SUCCEEDED);
-    for (const lab of [labA, labB]) {
-      expect(lab.router.activeColor).toBe('green');
-      expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
-      expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
-      expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(1);
-      expect(lab.router.switches.map((s) => s.color)).toEqual(['green']);
-    }
-    // They really overlapped: each started before the other ended.
-    const [da, db] = await Promise.all(
-      ['svc-side-a', 'svc-side-b'].map((service) => client.workflow.getHandle(messages.workflowIdFor(service)).describe()),
-    );
-    expect(da!.startTime.getTime()).toBeLessThan(db!.closeTime!.getTime());
-    expect(db!.startTime.getTime()).toBeLessThan(da!.closeTime!.getTime());
-  });
+      expect(a.code, a.stderr + a.stdout).toBe(EXIT.SUCCEEDED);
+      expect(b.code, b.stderr + b.stdout).toBe(EXIT.SUCCEEDED);
+      for (const lab of [labA, labB]) expectSwitchedToGreenOnce(expect, lab);
+      // They really overlapped: each started before the other ended.
+      const [da, db] = await Promise.all(
+        ['svc-side-a', 'svc-side-b'].map((service) => client.workflow.getHandle(messages.workflowIdFor(service)).describe()),
+      );
+      expect(da!.startTime.getTime()).toBeLessThan(db!.closeTime!.getTime());
+      expect(db!.startTime.getTime()).toBeLessThan(da!.closeTime!.getTime());
+    },
+  );
 });

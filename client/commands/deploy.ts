@@ -5,7 +5,7 @@ import { formatDuration, orList, shortSha } from '../../workflows/format.js';
 import { describeWindow } from '../../workflows/windows.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../workflows/messages.js';
 import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
-import { switchOf } from '../../switches/registry.js';
+import { switchOf } from '../../switches/client.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';

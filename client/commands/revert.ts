@@ -9,11 +9,11 @@ import { probeColor } from '../../activities/http-probe.js';
 import { workflowIdFor } from '../../workflows/messages.js';
 import * as messages from '../../workflows/messages.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
-import { findDeployment, QUERY_TIMEOUT_MS, type DeploymentHandle } from '../deployment-handle.js';
+import { QUERY_TIMEOUT_MS, withDeployment, type DeploymentHandle } from '../deployment-handle.js';
 import { EXIT, ExitError, exitCodeForOutcome, refused } from '../errors.js';
 import { revertPlanFor } from '../revert-plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
-import { connectCli, webUiUrl } from '../temporal-client.js';
+import { webUiUrl } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
 export interface RevertOptions {
@@ -25,9 +25,7 @@ export interface RevertOptions {
 }
 
 export async function revert(service: string, options: RevertOptions): Promise<number> {
-  const cli = await connectCli();
-  try {
-    const snapshot = await findDeployment(cli.client, service);
+  return withDeployment(service, async (cli, snapshot) => {
     const { status } = snapshot;
     const ui = (id: string) => webUiUrl(cli.address, cli.namespace, id);
     if (snapshot.running) {
@@ -87,9 +85,7 @@ export async function revert(service: string, options: RevertOptions): Promise<n
       taskQueue: snapshot.taskQueue,
     });
     return exitCodeForOutcome(final.outcome ?? 'FAILED');
-  } finally {
-    await cli.close();
-  }
+  });
 }
 
 async function rollbackDuringBake(client: Client, handle: DeploymentHandle, options: RevertOptions): Promise<void> {

@@ -1,9 +1,9 @@
 // `bluegreen status <service> [--watch] [--json]`: the phase list of the current or last
 // deployment; the exit code tells its outcome (0 while it runs).
 import { exitCodeForOutcome, EXIT } from '../errors.js';
-import { findDeployment } from '../deployment-handle.js';
+import { withDeployment } from '../deployment-handle.js';
 import { renderPhaseList } from '../render.js';
-import { connectCli, webUiUrl } from '../temporal-client.js';
+import { webUiUrl } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
 export interface StatusOptions {
@@ -12,9 +12,7 @@ export interface StatusOptions {
 }
 
 export async function status(service: string, options: StatusOptions): Promise<number> {
-  const cli = await connectCli();
-  try {
-    const snapshot = await findDeployment(cli.client, service);
+  return withDeployment(service, async (cli, snapshot) => {
     const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId);
     if (options.watch && snapshot.running) {
       const final = await watchDeployment(snapshot.handle, {
@@ -33,7 +31,5 @@ export async function status(service: string, options: StatusOptions): Promise<n
         }),
       );
     return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
-  } finally {
-    await cli.close();
-  }
+  });
 }

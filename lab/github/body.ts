@@ -28,3 +28,25 @@ const optionalOf =
 
 export const optionalString = optionalOf<string>('string');
 export const optionalBoolean = optionalOf<boolean>('boolean');
+
+/**
+ * The optional fields named in `keys` (`{ ourName: 'json_key' }`), read in that order with `read`:
+ * absent ones stay absent, one of another type is the 422 of the first it meets.
+ */
+const optionalFieldsOf =
+  <T>(read: (body: Record<string, unknown>, key: string, documentationUrl?: string) => T | undefined) =>
+  <K extends string>(
+    body: Record<string, unknown>,
+    keys: Record<K, string>,
+    documentationUrl?: string,
+  ): Partial<Record<K, T>> => {
+    const fields: Partial<Record<K, T>> = {};
+    for (const [name, key] of Object.entries(keys) as Array<[K, string]>) {
+      const value = read(body, key, documentationUrl);
+      if (value !== undefined) fields[name] = value;
+    }
+    return fields;
+  };
+
+export const optionalStrings = optionalFieldsOf(optionalString);
+export const optionalBooleans = optionalFieldsOf(optionalBoolean);

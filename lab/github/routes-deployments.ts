@@ -1,7 +1,7 @@
 // GitHub Deployments and deployment statuses.
 import { isRecord } from '../http.js';
 import { GitHubError, notFound, unprocessable } from './errors.js';
-import { objectBody, optionalBoolean, optionalString, requiredString } from './body.js';
+import { objectBody, optionalBoolean, optionalBooleans, optionalStrings, requiredString } from './body.js';
 import { DEPLOYMENT_STATES, type DeploymentRecord, type DeploymentState } from './deployments.js';
 import { paginate } from './list-query.js';
 import type { RouteTable } from './route-table.js';
@@ -10,6 +10,15 @@ import type { GitHubState } from './state.js';
 
 const CREATE_DOCS = 'https://docs.github.com/rest/deployments/deployments#create-a-deployment';
 const STATUS_DOCS = 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status';
+// Optional body fields: our name → GitHub's.
+const CREATE_FLAGS = { transientEnvironment: 'transient_environment', productionEnvironment: 'production_environment' };
+const STATUS_STRINGS = {
+  description: 'description',
+  environment: 'environment',
+  targetUrl: 'target_url',
+  logUrl: 'log_url',
+  environmentUrl: 'environment_url',
+};
 
 export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void {
   const deploymentOf = (params: Record<string, string>): DeploymentRecord => {
@@ -38,14 +47,9 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
       sha,
       ref,
       ...(login !== undefined ? { creator: login } : {}),
-      ...definedFields({
-        task: optionalString(input, 'task', CREATE_DOCS),
-        payload: typeof payload === 'string' ? payload : isRecord(payload) ? payload : undefined,
-        environment: optionalString(input, 'environment', CREATE_DOCS),
-        description: optionalString(input, 'description', CREATE_DOCS),
-        transientEnvironment: optionalBoolean(input, 'transient_environment', CREATE_DOCS),
-        productionEnvironment: optionalBoolean(input, 'production_environment', CREATE_DOCS),
-      }),
+      ...(typeof payload === 'string' || isRecord(payload) ? { payload } : {}),
+      ...optionalStrings(input, { task: 'task', environment: 'environment', description: 'description' }, CREATE_DOCS),
+      ...optionalBooleans(input, CREATE_FLAGS, CREATE_DOCS),
     });
     return { status: 201, body: deploymentJson(state.shapes, deployment) };
   });
@@ -80,14 +84,8 @@ export function addDeploymentRoutes(table: RouteTable, state: GitHubState): void
     }
     const status = state.deployments.addStatus(deployment, {
       state: stateName as DeploymentState,
-      ...definedFields({
-        description: optionalString(input, 'description', STATUS_DOCS),
-        environment: optionalString(input, 'environment', STATUS_DOCS),
-        targetUrl: optionalString(input, 'target_url', STATUS_DOCS),
-        logUrl: optionalString(input, 'log_url', STATUS_DOCS),
-        environmentUrl: optionalString(input, 'environment_url', STATUS_DOCS),
-        autoInactive: optionalBoolean(input, 'auto_inactive', STATUS_DOCS),
-      }),
+      ...optionalStrings(input, STATUS_STRINGS, STATUS_DOCS),
+      ...optionalBooleans(input, { autoInactive: 'auto_inactive' }, STATUS_DOCS),
     });
     return { status: 201, body: deploymentStatusJson(state.shapes, status) };
   });

@@ -1,6 +1,6 @@
 // DNS names and server addresses as bluegreen.yaml gives them, shared by the dns switch's
-// section and the top-level dns section (client/dns-config-schema.ts). Pure zod, no Node
-// built-ins: the switch registry is bundled into the workflow sandbox too.
+// section (./client.ts) and the top-level dns section (client/dns-config-schema.ts). Pure zod,
+// client side only (the workflow bundle does not load it).
 import { z } from 'zod';
 
 const isIPv4 = (text: string) => z.ipv4().safeParse(text).success;

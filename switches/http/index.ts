@@ -1,28 +1,12 @@
-// The `http` traffic switch (app-based blue/green): the app router's switch endpoint.
-//   switch: { type: http, url: https://router.example.com/switch }
-// The router's token variable is the worker's to name (routers[].tokenEnv in bluegreen-worker.yaml),
-// never the plan's: a `tokenEnv` here is refused with where it went.
-import { z } from 'zod';
-import { duration, httpUrl } from '../../client/config-fields.js';
+// The `http` traffic switch (app-based blue/green): the app router's switch endpoint. Its
+// manifest, loaded in the workflow sandbox too: the step is imported, the client part (zod) and
+// the activity (Node: fetch with the router's token) are loaded only where they run.
 import { defineSwitch } from '../switch-type.js';
-import type { HttpSwitchPlan } from './types.js';
+import { switchViaHttp } from './step.js';
 
 export const httpSwitch = defineSwitch({
   type: 'http',
-  summary: 'type "http" (with url)',
-  schema: z.strictObject({
-    type: z.literal('http'),
-    url: httpUrl,
-    /** Refused: the worker's policy names each router's token variable (issue 12). */
-    tokenEnv: z
-      .unknown()
-      .optional()
-      .refine((value) => value === undefined, {
-        message:
-          "is no longer set in bluegreen.yaml: the worker's policy names each router's token variable (routers[].tokenEnv in bluegreen-worker.yaml); remove it here",
-      }),
-    verifyTimeout: duration('2h').prefault('10m'),
-  }),
-  toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, verifyTimeoutMs: sw.verifyTimeout }),
-  describe: (sw) => `POST ${sw.url}`,
+  step: switchViaHttp,
+  client: () => import(/* webpackIgnore: true */ './client.js').then((m) => m.httpSwitchClient),
+  activities: () => import(/* webpackIgnore: true */ './activities.js').then((m) => m.createSwitchActivities),
 });

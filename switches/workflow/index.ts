@@ -1,24 +1,11 @@
-// The `workflow` traffic switch (the default): a GitHub Actions workflow moves traffic.
-//   switch: { type: workflow, workflow: dns-update.yml, ref: main, verifyTimeout: 10m }
-import { z } from 'zod';
-import { duration, name, workflowFile } from '../../client/config-fields.js';
+// The `workflow` traffic switch (the default): a GitHub Actions workflow moves traffic. Its
+// manifest, loaded in the workflow sandbox too: the step is imported, the client part (zod) is
+// loaded only by the CLI. No activities of its own (it dispatches through the GitHub ones).
 import { defineSwitch } from '../switch-type.js';
-import type { WorkflowSwitchPlan } from './types.js';
+import { switchViaWorkflow } from './step.js';
 
 export const workflowSwitch = defineSwitch({
   type: 'workflow',
-  summary: 'type "workflow" (with workflow, ref)',
-  schema: z.strictObject({
-    type: z.literal('workflow').default('workflow'),
-    workflow: workflowFile.default('dns-update.yml'),
-    ref: name('branch name').optional(),
-    verifyTimeout: duration('2h').prefault('10m'),
-  }),
-  toPlan: (sw, { defaultRef }): WorkflowSwitchPlan => ({
-    type: 'workflow',
-    workflow: sw.workflow,
-    ref: sw.ref ?? defaultRef,
-    verifyTimeoutMs: sw.verifyTimeout,
-  }),
-  describe: (sw) => `dispatch ${sw.workflow} on ${sw.ref}`,
+  step: switchViaWorkflow,
+  client: () => import(/* webpackIgnore: true */ './client.js').then((m) => m.workflowSwitchClient),
 });

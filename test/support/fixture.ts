@@ -4,16 +4,25 @@
 //   it('…', async ({ lab, deploy }) => {          // a lab, and a worker on this test's task queue
 //     const { handle } = await deploy('svc-x', { approval: { required: false } });
 //   });
-// `it.scoped({ labOptions, workerOptions })` changes them for a describe block; a test that needs
-// another kind of lab starts it itself and hands it to `own`, then uses `startWorker` and
-// `deployTo`. Whatever a test starts through these is stopped when it ends, last started first
+// `it.scoped({ labOptions })` changes the lab for a describe block; a test that needs another
+// kind of lab starts it itself and hands it to `own`, then uses `startWorker` and `deployTo`
+// (`spawnWorker` for a `bluegreen worker` process instead). Whatever a test starts through these is stopped when it ends, last started first
 // (a worker before the lab it talks to). Fixtures are lazy: a test starts only what it names.
 import type { Client } from '@temporalio/client';
 import { test as base } from 'vitest';
 import { startDeployment } from '../../client/start-deployment.js';
 import { startLab, type Lab, type LabOptions } from '../../lab/index.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
-import { connectClient, labPlan, startTestWorker, taskQueueFor, type TestWorker, type TestWorkerOptions } from './harness.js';
+import {
+  connectClient,
+  labPlan,
+  startTestWorker,
+  taskQueueFor,
+  temporalAddress,
+  type TestWorker,
+  type TestWorkerOptions,
+} from './harness.js';
+import { spawnWorker, type ManagedProcess, type WorkerProcessOptions } from './processes.js';
 
 /** GitHub runs that take 30 ms queued and 150 ms in progress: the pace of most tests. */
 export const FAST_LAB: LabOptions = { runTiming: { queuedMs: 30, inProgressMs: 150 } };
@@ -54,6 +63,13 @@ export interface DeploymentFixtures<L extends TestLab = Lab, O = LabOptions> {
   startWorker(lab: Pick<Lab, 'token'>, options?: TestWorkerOptions): Promise<TestWorker>;
   /** `deploy` for a lab or worker the test started itself. */
   deployTo(lab: Pick<Lab, 'exampleConfig'>, service: string, overrides?: Record<string, unknown>): Promise<Deployment>;
+  /** Starts `plan` (one the test built itself) on this test's task queue, served by `worker`. */
+  deployPlan(plan: DeploymentPlan): Promise<Deployment['handle']>;
+  /**
+   * A `bluegreen worker` process on this test's task queue and the shared dev server (`options`
+   * say how it authenticates), running once it polls; SIGKILLed when the test ends.
+   */
+  spawnWorker(options: Omit<WorkerProcessOptions, 'taskQueue' | 'temporalAddress'>): Promise<ManagedProcess>;
 }
 
 export interface Deployment {
@@ -114,6 +130,17 @@ export function deploymentTest<L extends TestLab, O>(kind: LabKind<L, O>) {
     deploy: async ({ lab, worker, deployTo }, use) => {
       void worker;
       await use((service, overrides) => deployTo(lab, service, overrides));
+    },
+    deployPlan: async ({ client, worker, taskQueue }, use) => {
+      void worker;
+      await use((plan) => startDeployment(client, plan, { taskQueue }));
+    },
+    spawnWorker: async ({ own, taskQueue }, use) => {
+      await use(async (options) => {
+        const worker = await spawnWorker({ taskQueue, temporalAddress: temporalAddress(), ...options });
+        own({ stop: () => worker.kill('SIGKILL') });
+        return worker;
+      });
     },
   });
 }

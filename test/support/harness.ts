@@ -57,7 +57,7 @@ export interface TestWorkerOptions {
   writeSpacingMs?: number;
   github?: ActivityDeps['githubOptions'];
   probes?: ActivityDeps['probeOptions'];
-  dns?: ActivityDeps['dnsOptions'];
+  dns?: NonNullable<ActivityDeps['switchOptions']>['dns'];
   /** The worker policy. @default LAB_WORKER_POLICY (all of loopback, approval as the plan says) */
   policy?: ActivityDeps['policy'];
 }
@@ -86,7 +86,7 @@ export async function startTestWorker(taskQueue: string, options: TestWorkerOpti
       policy: options.policy ?? LAB_WORKER_POLICY,
       ...(options.github ? { githubOptions: options.github } : {}),
       ...(options.probes ? { probeOptions: options.probes } : {}),
-      ...(options.dns ? { dnsOptions: options.dns } : {}),
+      ...(options.dns ? { switchOptions: { dns: options.dns } } : {}),
     }),
   });
   const running = worker.run();

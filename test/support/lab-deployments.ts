@@ -2,6 +2,7 @@
 // serves deployments against any number of labs (the activities take every URL from the plan,
 // and one GitHub client per lab URL), with timing knobs shortened so faults stay cheap.
 import type { Client } from '@temporalio/client';
+import type { ExpectStatic } from 'vitest';
 import type { GitHubActivityOptions } from '../../activities/github.js';
 import type { ProbeOptions } from '../../activities/probes.js';
 import { startDeployment } from '../../client/start-deployment.js';
@@ -53,3 +54,15 @@ export async function deployOnLab(
 
 /** A service name unique to this run, so reruns never meet an old workflow id. */
 export const uniqueService = (name: string): string => `${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+/**
+ * What a deployment that switched to green and synced leaves in its lab: traffic on green, one
+ * dispatch of each workflow, one switch.
+ */
+export function expectSwitchedToGreenOnce(expect: ExpectStatic, lab: Lab): void {
+  expect(lab.router.activeColor).toBe('green');
+  expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
+  expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+  expect(lab.github.dispatchCount('deploy-blue.yml')).toBe(1);
+  expect(lab.router.switches.map((s) => s.color)).toEqual(['green']);
+}

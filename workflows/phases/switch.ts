@@ -2,7 +2,7 @@
 // when `dns` is configured, and wait until the public endpoint answers the target. A switch
 // that fails where traffic may have moved anyway asks for a rollback (the caller decides).
 import { verifyDnsRecord } from '../../switches/dns/step.js';
-import { stepOf } from '../../switches/steps.js';
+import { stepOf } from '../../switches/registry.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration } from '../format.js';

@@ -1,0 +1,24 @@
+// The `workflow` traffic switch's client part (manifest in ./index.ts): config section, plan
+// mapping, dry-run text. The default: a GitHub Actions workflow moves traffic.
+//   switch: { type: workflow, workflow: dns-update.yml, ref: main, verifyTimeout: 10m }
+import { z } from 'zod';
+import { duration, name, workflowFile } from '../../client/config-fields.js';
+import { defineSwitchClient } from '../switch-type.js';
+import type { WorkflowSwitchPlan } from './types.js';
+
+export const workflowSwitchClient = defineSwitchClient({
+  summary: 'type "workflow" (with workflow, ref)',
+  schema: z.strictObject({
+    type: z.literal('workflow').default('workflow'),
+    workflow: workflowFile.default('dns-update.yml'),
+    ref: name('branch name').optional(),
+    verifyTimeout: duration('2h').prefault('10m'),
+  }),
+  toPlan: (sw, { defaultRef }): WorkflowSwitchPlan => ({
+    type: 'workflow',
+    workflow: sw.workflow,
+    ref: sw.ref ?? defaultRef,
+    verifyTimeoutMs: sw.verifyTimeout,
+  }),
+  describe: (sw) => `dispatch ${sw.workflow} on ${sw.ref}`,
+});
