@@ -16,17 +16,14 @@ import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { connectClient, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
 import { deepMerge, deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const BASE = {
+  ...MINIMAL_CONFIG,
   service: 'datatruck-api',
   github: { owner: 'datatruck', repo: 'backend' },
-  publicUrl: 'https://api.example.com',
-  environments: {
-    green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-    blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-  },
   approval: { approvers: ['alice'] },
 };
 

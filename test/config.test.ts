@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../client/config.js';
 import type { BlueGreenConfig } from '../client/config-schema.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -224,13 +225,9 @@ describe('config validator properties', () => {
 
 describe('config examples', () => {
   const base = stringify({
-    service: 'api',
+    ...MINIMAL_CONFIG,
     github: { owner: 'datatruck', repo: 'backend' },
     publicUrl: 'https://api.example.com/',
-    environments: {
-      green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-      blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-    },
     approval: { approvers: ['${QA_LEAD}'] },
   });
 
