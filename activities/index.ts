@@ -5,6 +5,7 @@ import { createSwitchTypeActivities } from '../switches/activities.js';
 import type { SwitchTypeOptions } from '../switches/activity-types.js';
 import { createMetricActivities, metricMeasureContext } from '../analysis/metric-activities.js';
 import { createMonitorWindowActivity } from '../analysis/monitor-window.js';
+import { createVerifyWindowActivity } from '../analysis/verify-window.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import type { SourceOptions } from '../analysis/metric-measure.js';
 import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
@@ -82,6 +83,8 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
     ...createMetricActivities(metricOptions),
     // monitor with metrics: probes and metrics in one activity (analysis/monitor-window.ts).
     ...createMonitorWindowActivity(checkMeasureContext(checkOptions), metricMeasureContext(metricOptions)),
+    // verify with metrics: the checks, then the metrics, in one activity (analysis/verify-window.ts).
+    ...createVerifyWindowActivity(checkMeasureContext(checkOptions), metricMeasureContext(metricOptions)),
     // Notification channels are the policy's; their URLs and keys come from the secret store.
     ...createNotifyActivities({
       ...(deps.policy ? { channels: channelsFromPolicy(deps.policy.notifications) } : {}),

@@ -5,6 +5,7 @@ import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/m
 import type { AnalysisResult } from '../analysis/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
+import type { VerifyWindowInput, VerifyWindowResult } from '../analysis/verify-window.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
 import type { Freeze, SwitchWindow } from '../workflows/windows.js';
@@ -229,5 +230,7 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
   /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
   monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
+  /** verify with metrics (new deployments): the checks, then the metrics, in one activity. */
+  verifyWindow(input: VerifyWindowInput): Promise<VerifyWindowResult>;
   checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }

@@ -39,6 +39,17 @@ export interface MonitorProgress {
   checks?: CheckSummary[];
 }
 
+/** What verifyChecks heartbeats; verifyWindow (analysis/verify-window.ts) resumes from it. */
+export interface VerifyProgress {
+  startedAtMs: number;
+  /** Rounds measured. */
+  attempts: number;
+  inARow: number;
+  needed: number;
+  lastFailure?: string;
+  checks: CheckSummary[];
+}
+
 /** What the health and color checks measure with. */
 export const checkMeasureContext =
   (options: AnalysisOptions = {}) =>
@@ -47,32 +58,8 @@ export const checkMeasureContext =
 export function createAnalysisActivities(options: AnalysisOptions = {}): AnalysisActivities {
   const context = checkMeasureContext(options);
 
-  async function verifyChecks(input: VerifyChecksInput): Promise<VerifyChecksResult> {
-    const deadline = Date.now() + input.timeoutMs;
-    const needed = Math.max(1, input.successes);
-    const { summaries, add } = tally(input.checks);
-    let attempts = 0;
-    let inARow = 0;
-    let lastFailure: string | undefined;
-    const progress = () => ({ attempts, inARow, needed, ...(lastFailure ? { lastFailure } : {}), checks: summaries });
-    for (;;) {
-      attempts++;
-      const round = await measureRound(input.checks, context());
-      add(round);
-      if (round.verdict === 'pass') inARow++;
-      else inARow = 0;
-      if (round.failure) lastFailure = round.failure;
-      heartbeat(progress());
-      if (inARow >= needed) return { ok: true, rounds: attempts, checks: summaries };
-      // Stop when the next round could not start before the deadline.
-      if (Date.now() + input.intervalMs >= deadline) {
-        const reason = lastFailure ?? `only ${inARow} of ${needed} consecutive passing rounds before the timeout`;
-        log.warn('Checks did not pass in time', { attempts, lastFailure: reason });
-        return { ok: false, rounds: attempts, checks: summaries, lastFailure: reason };
-      }
-      await sleepWithHeartbeats(input.intervalMs, progress);
-    }
-  }
+  // As before verifyWindow: a retried attempt starts the rounds and the timeout afresh.
+  const verifyChecks = (input: VerifyChecksInput): Promise<VerifyChecksResult> => checkUntilHealthy(input, context);
 
   const monitorChecks = (input: MonitorChecksInput): Promise<MonitorChecksResult> =>
     watchChecks(input, context, Context.current().info.heartbeatDetails as Partial<MonitorProgress> | undefined);
@@ -81,15 +68,22 @@ export function createAnalysisActivities(options: AnalysisOptions = {}): Analysi
 }
 
 /**
- * How a monitor loop reports and waits: by default it heartbeats its own progress; the
+ * How a check loop reports and waits: by default it heartbeats its own progress; the
  * monitorWindow activity (analysis/monitor-window.ts) runs it beside the metrics, merges both
- * into one heartbeat and stops it when the metrics decide a rollback first.
+ * into one heartbeat and stops it when the metrics decide a rollback first; verifyWindow
+ * (analysis/verify-window.ts) runs it before the metrics and merges both into one heartbeat.
  */
 export interface LoopIo<P> {
   heartbeat(progress: P): void;
   sleep(ms: number, progress: () => P): Promise<void>;
   /** True once another part of the activity has decided: end without another round. */
   stopped(): boolean;
+}
+
+/** A resumed loop's start (from its heartbeat), or now: a start in the future is not believed. */
+export function resumedStart(startedAtMs: unknown): number {
+  const now = Date.now();
+  return typeof startedAtMs === 'number' && startedAtMs <= now ? startedAtMs : now;
 }
 
 export const ownHeartbeat: LoopIo<unknown> = { heartbeat, sleep: sleepWithHeartbeats, stopped: () => false };
@@ -101,8 +95,7 @@ export async function watchChecks(
   resumed: Partial<MonitorProgress> | undefined,
   io: LoopIo<MonitorProgress> = ownHeartbeat,
 ): Promise<MonitorChecksResult> {
-  const now = Date.now();
-  const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+  const startedAtMs = resumedStart(resumed?.startedAtMs);
   const endsAt = startedAtMs + input.durationMs;
   const threshold = Math.max(1, input.failureThreshold);
   const { summaries, add } = tally(input.checks, resumed?.checks);
@@ -149,4 +142,40 @@ export async function watchChecks(
     await io.sleep(Math.min(input.intervalMs, left), progress);
   }
   return result('healthy');
+}
+
+/** verify's rounds until `successes` pass in a row or `timeoutMs` (from the first attempt's start) runs out. */
+export async function checkUntilHealthy(
+  input: VerifyChecksInput,
+  context: () => MeasureContext,
+  resumed?: Partial<VerifyProgress>,
+  io: LoopIo<VerifyProgress> = ownHeartbeat,
+): Promise<VerifyChecksResult> {
+  const { summaries, add } = tally(input.checks, resumed?.checks);
+  const at: Omit<VerifyProgress, 'checks'> = {
+    startedAtMs: resumedStart(resumed?.startedAtMs),
+    attempts: resumed?.attempts ?? 0,
+    inARow: resumed?.inARow ?? 0,
+    needed: Math.max(1, input.successes),
+    ...(resumed?.lastFailure ? { lastFailure: resumed.lastFailure } : {}),
+  };
+  const deadline = at.startedAtMs + input.timeoutMs;
+  const progress = (): VerifyProgress => ({ ...at, checks: summaries });
+  if (resumed?.startedAtMs) log.info('Resuming the verify checks', { attempts: at.attempts, inARow: at.inARow });
+  for (;;) {
+    at.attempts++;
+    const round = await measureRound(input.checks, context());
+    add(round);
+    at.inARow = round.verdict === 'pass' ? at.inARow + 1 : 0;
+    if (round.failure) at.lastFailure = round.failure;
+    io.heartbeat(progress());
+    if (at.inARow >= at.needed) return { ok: true, rounds: at.attempts, checks: summaries };
+    // Stop when the next round could not start before the deadline.
+    if (Date.now() + input.intervalMs >= deadline) {
+      const reason = at.lastFailure ?? `only ${at.inARow} of ${at.needed} consecutive passing rounds before the timeout`;
+      log.warn('Checks did not pass in time', { attempts: at.attempts, lastFailure: reason });
+      return { ok: false, rounds: at.attempts, checks: summaries, lastFailure: reason };
+    }
+    await io.sleep(input.intervalMs, progress);
+  }
 }

@@ -4,7 +4,7 @@
 // check that every PromQL query parses, with Prometheus' own parser.
 import { Context, log } from '@temporalio/activity';
 import { keepAlive } from '../activities/heartbeat.js';
-import { ownHeartbeat, type LoopIo } from './activities.js';
+import { ownHeartbeat, resumedStart, type LoopIo } from './activities.js';
 import type { Color } from '../workflows/types.js';
 import type { JsonMetricCheckPlan } from './json-metric/types.js';
 import type { SourceOptions } from './metric-measure.js';
@@ -127,8 +127,7 @@ export async function measureMetrics(
   io: LoopIo<AnalysisProgress> = ownHeartbeat,
 ): Promise<AnalysisResult> {
   const { mode, analysis } = input;
-  const now = Date.now();
-  const startedAtMs = typeof resumed?.startedAtMs === 'number' && resumed.startedAtMs <= now ? resumed.startedAtMs : now;
+  const startedAtMs = resumedStart(resumed?.startedAtMs);
   let rounds = resumed?.rounds ?? 0;
   let metrics =
     Array.isArray(resumed?.metrics) && resumed.metrics.length === analysis.metrics.length

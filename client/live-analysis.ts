@@ -7,13 +7,18 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { AnalysisProgress } from '../analysis/metric-activities.js';
+import type { CheckSummary } from '../analysis/types.js';
+import type { VerifyWindowProgress } from '../analysis/verify-window.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import type { DeploymentHandle } from './deployment-handle.js';
 
 type Mode = 'verify' | 'monitor';
 
-/** Activities whose heartbeat carries the tally: monitorWindow (analysis/monitor-window.ts) at its top level. */
-const TALLY_ACTIVITIES = new Set(['analyzeMetrics', 'monitorWindow']);
+/**
+ * Activities whose heartbeat carries the tally: monitorWindow (analysis/monitor-window.ts) and
+ * verifyWindow (analysis/verify-window.ts) at its top level, once the metrics started.
+ */
+const TALLY_ACTIVITIES = new Set(['analyzeMetrics', 'monitorWindow', 'verifyWindow']);
 
 const runningModes = (s: DeploymentStatus): Mode[] =>
   (['verify', 'monitor'] as const).filter((mode) => s.metricAnalysis?.[mode]?.verdict === 'running');
@@ -32,6 +37,16 @@ function isProgress(value: unknown): value is AnalysisProgress {
   );
 }
 
+/** The checks' counts in a verifyWindow heartbeat: passed (`healthy`) or still measured (`health`). */
+function liveChecks(activity: string | undefined, progress: unknown): CheckSummary[] | undefined {
+  if (activity !== 'verifyWindow' || typeof progress !== 'object' || progress === null) return undefined;
+  const { healthy, health } = progress as VerifyWindowProgress;
+  const checks = healthy?.checks ?? health?.checks;
+  return Array.isArray(checks) && checks.every((c) => typeof c?.check === 'string' && typeof c.measurements === 'number')
+    ? checks
+    : undefined;
+}
+
 /**
  * The status with the running analyses' counts from their activities' last heartbeats. Never
  * fails: without a readable heartbeat the status is shown as the workflow has it.
@@ -46,6 +61,7 @@ export async function withLiveAnalysis(
   try {
     const described = description ?? (await handle.describe());
     const live = { ...status.metricAnalysis };
+    let checks: CheckSummary[] | undefined;
     for (const pending of described.raw.pendingActivities ?? []) {
       if (!TALLY_ACTIVITIES.has(pending.activityType?.name ?? '') || !pending.heartbeatDetails?.payloads?.length) continue;
       const progress: unknown = await decodeFromPayloadsAtIndex(
@@ -53,6 +69,7 @@ export async function withLiveAnalysis(
         0,
         pending.heartbeatDetails.payloads,
       );
+      checks ??= liveChecks(pending.activityType?.name ?? undefined, progress);
       if (!isProgress(progress)) continue;
       // Heartbeats from before `mode` was sent: only one analysis runs at a time.
       const mode = progress.mode ?? (modes.length === 1 ? modes[0] : undefined);
@@ -67,7 +84,9 @@ export async function withLiveAnalysis(
         ...(seconds > 0 ? { liveAt: new Date(seconds * 1000).toISOString() } : {}),
       };
     }
-    return { ...status, metricAnalysis: live };
+    // verifyWindow's checks (the workflow learns them with its result, newer ones while it runs).
+    const analysis = checks ? { analysis: { ...status.analysis, verify: checks } } : {};
+    return { ...status, ...analysis, metricAnalysis: live };
   } catch {
     return status;
   }

@@ -24,6 +24,7 @@ import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { startDevServer } from '../lab/temporal-dev-server.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
+import { ANALYSIS_SCENARIOS } from './history-scenarios-analysis.js';
 import { NOTIFY_CHANNELS, NOTIFY_SCENARIOS, waitFor } from './history-scenarios-notify.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../workflows/messages.js';
@@ -53,6 +54,8 @@ export interface Scenario {
   prepare?(client: Client, lab: Lab, plan: DeploymentPlan): Promise<Partial<DeploymentPlan> | void>;
   /** Drives the deployment (signals, updates, lab faults) until it ends. */
   drive(handle: Handle, lab: Lab): Promise<void>;
+  /** After the recording, failed or not: stop what `prepare` started (a Prometheus). */
+  cleanup?(): Promise<void>;
 }
 
 const QUICK = {
@@ -231,6 +234,7 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
     await writeFile(file, `${JSON.stringify(history, null, 1)}\n`);
     console.log(`${scenario.name}: ${result.outcome}, ${history.events?.length ?? 0} events → ${file}`);
   } finally {
+    await scenario.cleanup?.();
     await lab.close();
   }
 }
@@ -262,7 +266,7 @@ async function run(): Promise<void> {
     await worker.runUntil(async () => {
       // `-- name …`: only those (new paths get new files; the old ones stay as recorded).
       const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--suffix');
-      const chosen = [...SCENARIOS, ...RESILIENCE_SCENARIOS, ...NOTIFY_SCENARIOS].filter(
+      const chosen = [...SCENARIOS, ...RESILIENCE_SCENARIOS, ...NOTIFY_SCENARIOS, ...ANALYSIS_SCENARIOS].filter(
         (s) => only.length === 0 || only.includes(s.name),
       );
       if (only.length > 0 && chosen.length !== only.length) throw new Error(`unknown scenario in ${only.join(', ')}`);

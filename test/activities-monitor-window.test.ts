@@ -1,7 +1,8 @@
 // The monitor window in one activity (analysis/monitor-window.ts): the probes against the lab's
 // router and a JSON metric from a loopback server, side by side, in a real activity context.
 // The first failure ends both; one heartbeat carries the metric tally (what client/live-analysis
-// reads) and the probes' progress; a retried attempt resumes both from it.
+// reads) and the probes' progress; a retried attempt resumes both from it. And verify in one
+// activity (analysis/verify-window.ts): the checks until they pass in a row, then the metrics.
 import { createServer, type Server } from 'node:http';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,17 +10,22 @@ import { checkMeasureContext } from '../analysis/activities.js';
 import { metricMeasureContext } from '../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import { createMonitorWindowActivity, type MonitorWindowInput, type MonitorWindowProgress } from '../analysis/monitor-window.js';
+import { createVerifyWindowActivity, type VerifyWindowInput, type VerifyWindowProgress } from '../analysis/verify-window.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { activityEnv, rejectionOf, sleep } from './activities-helpers.js';
 
 const COLOR_PATH = '/deployment/color/';
 
-describe('monitorWindow: probes and metrics in one activity', () => {
+describe('monitorWindow and verifyWindow: checks and metrics in one activity', () => {
   let lab: Lab;
   let metricServer: Server;
   let metricUrl: string;
   let errors = 0;
   const { monitorWindow } = createMonitorWindowActivity(
+    checkMeasureContext({ probeTimeoutMs: 2_000 }),
+    metricMeasureContext({ timeoutMs: 2_000 }),
+  );
+  const { verifyWindow } = createVerifyWindowActivity(
     checkMeasureContext({ probeTimeoutMs: 2_000 }),
     metricMeasureContext({ timeoutMs: 2_000 }),
   );
@@ -136,5 +142,78 @@ describe('monitorWindow: probes and metrics in one activity', () => {
     run.env.cancel();
     expect(await rejectionOf(running)).toBeInstanceOf(CancelledFailure);
     expect(Date.now() - cancelledAt).toBeLessThan(300);
+  });
+
+  const verifyInput = (count: number, timeoutMs = 5_000): VerifyWindowInput => ({
+    checks: {
+      checks: [
+        { provider: 'http-health', name: 'health', url: `${lab.appUrls.green}/health` },
+        { provider: 'color', name: 'color', url: `${lab.appUrls.green}${COLOR_PATH}`, expect: 'green' },
+      ],
+      successes: 3,
+      intervalMs: 50,
+      timeoutMs,
+    },
+    metrics: {
+      mode: 'verify',
+      analysis: { ...analysis(), count },
+      color: 'green',
+      liveColor: 'blue',
+      service: 'svc',
+      sha: 'abc',
+    },
+  });
+
+  it('verify: the checks pass in a row, then the metrics run count rounds; one heartbeat carries both', async () => {
+    lab.apps.setHealthy('green', true);
+    const run = activityEnv();
+    const result = await run.run(verifyWindow, verifyInput(4));
+    expect(result.checks).toMatchObject({ ok: true, rounds: 3 });
+    expect(result.checks.checks.map((c) => [c.check, c.passes])).toEqual([
+      ['health', 3],
+      ['color', 3],
+    ]);
+    expect(result.metrics).toMatchObject({ verdict: 'pass', rounds: 4 });
+    const beats = run.heartbeats as VerifyWindowProgress[];
+    // Before the metrics: the checks' progress only; after: the tally at the top, the checks under `healthy`.
+    expect(beats[0]).toMatchObject({ health: { attempts: 1, inARow: 1, needed: 3 } });
+    expect(beats[0]!.metrics).toBeUndefined();
+    expect(beats.at(-1)).toMatchObject({ mode: 'verify', rounds: 4, healthy: { ok: true, rounds: 3 } });
+  });
+
+  it('verify: failing checks end it before any metric round', async () => {
+    lab.apps.setHealthy('green', false);
+    try {
+      const run = activityEnv();
+      const result = await run.run(verifyWindow, verifyInput(4, 300));
+      expect(result.checks).toMatchObject({ ok: false, lastFailure: expect.stringMatching(/^health: HTTP 503/) });
+      expect(result.metrics).toBeUndefined();
+      expect((run.heartbeats as VerifyWindowProgress[]).some((b) => b.metrics !== undefined)).toBe(false);
+    } finally {
+      lab.apps.setHealthy('green', true);
+    }
+  });
+
+  it('verify: a retried attempt after the checks passed goes on with the metrics only', async () => {
+    const first = activityEnv();
+    const killed = first.run(verifyWindow, verifyInput(20));
+    let beat: VerifyWindowProgress | undefined;
+    for (let i = 0; i < 100 && !(beat?.rounds && beat.rounds >= 2); i++) {
+      await sleep(20);
+      beat = first.heartbeats.at(-1) as VerifyWindowProgress;
+    }
+    first.env.cancel();
+    await rejectionOf(killed);
+    beat = first.heartbeats.at(-1) as VerifyWindowProgress;
+    expect(beat.healthy).toMatchObject({ ok: true, rounds: 3 });
+    lab.apps.setHealthy('green', false); // measured again, the checks would fail now
+    try {
+      const result = await activityEnv({ attempt: 2, heartbeatDetails: beat }).run(verifyWindow, verifyInput(20));
+      expect(result.checks).toMatchObject({ ok: true, rounds: 3 });
+      expect(result.metrics).toMatchObject({ verdict: 'pass', rounds: 20 });
+      expect(result.metrics!.metrics[0]!.total).toBe(20);
+    } finally {
+      lab.apps.setHealthy('green', true);
+    }
   });
 });

@@ -1,6 +1,5 @@
 // The HTTP probe activities against the lab's sample apps and router (real servers on
 // 127.0.0.1): every way a probe can fail becomes a reason, never a crash.
-import { createServer } from 'node:net';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeColor, probeGet } from '../activities/http-probe.js';
@@ -9,20 +8,13 @@ import { colorProvider } from '../analysis/color/index.js';
 import { httpHealthProvider } from '../analysis/http-health/index.js';
 import { jsonMetricReader } from '../analysis/json-metric/read.js';
 import type { MonitorInput } from '../activities/types.js';
+// closedPort: a loopback port nothing listens on (bound, then released).
+import { freeTcpPort as closedPort } from '../lab/daemons.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { activityEnv, rejectionOf, sleep } from './activities-helpers.js';
 
 const COLOR_PATH = '/deployment/color/';
 const probes = createProbeActivities({ probeTimeoutMs: 300, publicColorIntervalMs: 50 });
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('probes against the lab', () => {
   let lab: Lab;

@@ -91,17 +91,32 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     const dispatches = lab.github.dispatches.filter((d) => d.workflow === 'e2e.yml');
     expect(dispatches).toHaveLength(1);
     expect(dispatches[0]!.inputs['base_url']).toBe(lab.appUrls.green);
-    // Side by side: the test's dispatch was scheduled while the analysis activity ran.
+    // One activity for the checks and the metrics; the test's dispatch was scheduled while it
+    // ran, after its verifyHealthy signal (the checks had passed), not before.
     const events = (await handle.fetchHistory()).events ?? [];
     const id = (e: (typeof events)[number] | undefined) => Number(e?.eventId ?? NaN);
-    const analysisAt = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'analyzeMetrics');
-    const analysisDone = events.find(
-      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(events[analysisAt]?.eventId),
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled.filter((name) => ['verifyWindow', 'verifyChecks', 'analyzeMetrics'].includes(name))).toEqual([
+      'verifyWindow',
+    ]);
+    const windowAt = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'verifyWindow');
+    const windowDone = events.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(events[windowAt]?.eventId),
     );
+    const healthy = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'verifyHealthy');
+    expect(healthy).toHaveLength(1);
     const testDispatch = events
-      .slice(analysisAt)
+      .slice(windowAt)
       .find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchWorkflow');
-    expect(id(testDispatch)).toBeLessThan(id(analysisDone));
+    expect(id(healthy[0])).toBeLessThan(id(testDispatch));
+    expect(id(testDispatch)).toBeLessThan(id(windowDone));
+    expect(waiting.analysis?.verify?.map((c) => [c.check, c.failures])).toEqual([
+      ['health', 0],
+      ['color', 0],
+    ]);
+    expect(waiting.phases.find((p) => p.name === 'verify')?.detail).toMatch(
+      /^\d+ probes, 2 in a row healthy; error-rate 0 % ≤ 1 %/,
+    );
     expect(renderPhaseList(waiting)).toContain('✓ error-rate 0 % ≤ 1 % (3/3 passed)');
     expect(currentDetails(waiting)).toMatch(
       /✓ error-rate 0 % ≤ 1 % \\?\(3\/3 passed\\?\) — evaluated at \d\d:\d\d:\d\d UTC — \[graph\]\(http:/,
@@ -156,8 +171,13 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       if (verify?.verdict === 'running' && verify.liveAt && verify.rounds > last && verify.rounds < 12) {
         const { events } = await handle.fetchHistory();
         readings.push({ rounds: verify.rounds, events: events?.length ?? 0, text: renderPhaseList(status) });
+        // The checks that passed before the metrics, from the same heartbeat (verifyWindow).
+        expect(status.analysis?.verify?.map((c) => [c.check, c.passes])).toEqual([
+          ['health', 2],
+          ['color', 2],
+        ]);
         // The Web UI's current details (the workflow's own status) say where the counts are.
-        expect(currentDetails(await handle.query(messages.statusQuery))).toContain('Pending Activities → analyzeMetrics');
+        expect(currentDetails(await handle.query(messages.statusQuery))).toContain('Pending Activities → verifyWindow');
       }
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -175,6 +195,36 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(waiting.metricAnalysis!.verify!.liveAt).toBeUndefined();
     await handle.signal(messages.abortSignal, { by: 'alice', reason: 'test done' });
     await handle.result();
+  });
+
+  it('onFailure.verify: ask — failing checks ask before any metric round; retry checks again, then measures', async ({
+    startWorker,
+    deployTo,
+  }) => {
+    await startWorker(lab);
+    lab.apps.setHealthy('green', false);
+    try {
+      const { handle } = await deployTo(lab, 'svc-metrics-retry', {
+        approval: { required: false },
+        metrics,
+        onFailure: { verify: 'ask' },
+        verify: { timeout: '1s', ...verifyAnalysis({ count: 2, interval: '200ms' }) },
+        monitor: QUICK_MONITOR,
+      });
+      const asking = await waitForStatus(handle, (s) => s.stepFailure?.step === 'verify');
+      expect(asking.stepFailure!.error).toMatch(/^verify failed: green not healthy after 1s: health: HTTP 503/);
+      expect(asking.metricAnalysis?.verify).toBeUndefined();
+      lab.apps.setHealthy('green', true);
+      await handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank' }] });
+      const result = await handle.result();
+      expect(result.outcome).toBe('SUCCEEDED');
+      expect(result.metricAnalysis!.verify).toMatchObject({ verdict: 'pass', rounds: 2 });
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(scheduled.filter((name) => name === 'verifyWindow')).toHaveLength(2);
+    } finally {
+      lab.apps.setHealthy('green', true);
+    }
   });
 
   it('a failing test workflow fails verify naming its job and step', async ({ startWorker, deployTo }) => {

@@ -7,7 +7,7 @@ import { startLab, type Lab } from '../lab/index.js';
 import { statusQuery, workflowIdFor } from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { cliEnv, runCli, startCliProcess, stopCliProcesses, waitForOutput, writeConfig } from './support/cli-runner.js';
-import { taskQueueFor, temporalAddress } from './support/harness.js';
+import { pollStatus, taskQueueFor, temporalAddress } from './support/harness.js';
 
 let lab: Lab;
 let client: Client;
@@ -39,20 +39,9 @@ async function statusOf(service: string): Promise<DeploymentStatus> {
   return client.workflow.getHandle(workflowIdFor(service)).query(statusQuery);
 }
 
-async function waitFor(
-  service: string,
-  predicate: (s: DeploymentStatus) => boolean,
-  timeoutMs = 30_000,
-): Promise<DeploymentStatus> {
-  const deadline = Date.now() + timeoutMs;
-  let last: DeploymentStatus | undefined;
-  while (Date.now() < deadline) {
-    last = await statusOf(service).catch(() => undefined);
-    if (last && predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${service} did not reach the expected state; last: ${JSON.stringify(last)}`);
-}
+/** Like waitForStatus, by service name, while the CLI may not have started the deployment yet. */
+const waitFor = (service: string, predicate: (s: DeploymentStatus) => boolean, timeoutMs?: number) =>
+  pollStatus(() => statusOf(service).catch(() => undefined), predicate, timeoutMs, service);
 
 const atApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
 const monitoring = (s: DeploymentStatus) =>

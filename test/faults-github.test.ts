@@ -2,35 +2,14 @@
 // transient is retried (with backoff, or as long as GitHub asks) and the deployment succeeds
 // with exactly one dispatch per step; what no retry can fix ends FAILED at once, with a
 // sentence that says what to fix and a bounded number of requests.
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab, type LabOptions, type RequestRecord } from '../lab/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Lab, RequestRecord } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
-import { connectClient, taskQueueFor, waitForStatus } from './support/harness.js';
-import { deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
+import { waitForStatus } from './support/harness.js';
+import { lostDispatchAnswer, sharedLabWorker, uniqueService } from './support/lab-deployments.js';
 
-const LAB: LabOptions = { runTiming: { queuedMs: 30, inProgressMs: 150 } };
-
-let client: Client;
-let connection: Connection;
-let worker: LabWorker;
-const labs: Lab[] = [];
-
-beforeAll(async () => {
-  ({ client, connection } = await connectClient());
-  worker = await startLabWorker(taskQueueFor('faults-github'));
-});
-afterAll(async () => {
-  await worker?.stop();
-  await Promise.all(labs.map((lab) => lab.close()));
-  await connection?.close();
-});
-
-async function newLab(options: LabOptions = {}): Promise<Lab> {
-  const lab = await startLab({ ...LAB, ...options });
-  labs.push(lab);
-  return lab;
-}
+const shared = sharedLabWorker('faults-github');
+const { newLab } = shared;
 
 const REPO = '/repos/datatruck/backend';
 const at = (r: RequestRecord): number => Date.parse(r.at);
@@ -56,7 +35,7 @@ describe('GitHub faults through whole deployments', () => {
       { method: 'GET', path: `^${REPO}/actions/runs/\\d+$`, status: 502, times: 1 },
     ];
     for (const fault of faults) lab.github.injectFault(fault);
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-5xx'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-5xx'));
     const result = await handle.result();
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
@@ -87,14 +66,8 @@ describe('GitHub faults through whole deployments', () => {
     // Refused before GitHub acted: no run; the activity looks for one, then Temporal retries it.
     lab.github.injectFault({ method: 'POST', path: 'deploy-green\\.yml/dispatches$', status: 502, times: 1 });
     // Acted on, answer lost: the run exists; the activity must find it, not dispatch again.
-    lab.github.injectFault({
-      method: 'POST',
-      path: 'dns-update\\.yml/dispatches$',
-      resetConnection: true,
-      afterProcessing: true,
-      times: 1,
-    });
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-dispatch'));
+    lab.github.injectFault(lostDispatchAnswer('dns-update.yml'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-dispatch'));
     const result = await handle.result();
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
@@ -127,7 +100,7 @@ describe('GitHub faults through whole deployments', () => {
       },
       times: 1,
     });
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-429'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-429'));
     const result = await handle.result();
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
@@ -149,7 +122,7 @@ describe('GitHub faults through whole deployments', () => {
       // The bucket empties from the first refusal on, so the wait is the same however long
       // the deployment took to send its first request on a loaded machine.
       lab.github.setRateLimit({ remaining: 0, resetAfterFirstRefusalMs: 1_500 });
-      const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ratelimit'));
+      const { handle } = await shared.deploy(lab, uniqueService('gh-ratelimit'));
       const result = await handle.result();
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
@@ -175,7 +148,7 @@ describe('GitHub faults through whole deployments', () => {
   it.concurrent('a bad token (401) fails fast with a clear message and no retry storm', async () => {
     const lab = await newLab({ tokens: ['ghp_someone-else'] });
     const started = Date.now();
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-401'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-401'));
     const result = await handle.result();
 
     expect(result.outcome).toBe('FAILED');
@@ -192,7 +165,7 @@ describe('GitHub faults through whole deployments', () => {
 
   it.concurrent('an unknown workflow file (404) fails fast naming it, no retry storm, traffic untouched', async () => {
     const lab = await newLab();
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-404'), {
+    const { handle } = await shared.deploy(lab, uniqueService('gh-404'), {
       environments: { green: { deployWorkflow: 'deploy-gren.yml' } },
     });
     const result = await handle.result();
@@ -211,7 +184,7 @@ describe('GitHub faults through whole deployments', () => {
     'a GitHub Enterprise Server 3.19 stand-in (400 for return_run_details): SUCCEEDED, one dispatch per workflow',
     async () => {
       const lab = await newLab({ returnRunDetails: 'ghes-400' });
-      const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-ghes'));
+      const { handle } = await shared.deploy(lab, uniqueService('gh-ghes'));
       const result = await handle.result();
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
@@ -234,7 +207,7 @@ describe('GitHub faults through whole deployments', () => {
       body: { message: 'Payload too large for the lab' },
     });
     const started = Date.now();
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-413'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-413'));
     const result = await handle.result();
 
     expect(result.outcome).toBe('FAILED');
@@ -248,7 +221,7 @@ describe('GitHub faults through whole deployments', () => {
     const lab = await newLab();
     lab.github.setWorkflowBehavior('deploy-green.yml', { neverComplete: true });
     const started = Date.now();
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-stuck'), {
+    const { handle } = await shared.deploy(lab, uniqueService('gh-stuck'), {
       deploy: { runTimeout: '3s' },
     });
     const result = await handle.result();
@@ -278,7 +251,7 @@ describe('GitHub faults through whole deployments', () => {
       afterProcessing: true,
       times: 1,
     });
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-abort-dispatch'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-abort-dispatch'));
     const deadline = Date.now() + 20_000;
     while (!lab.github.runs.some((r) => r.workflow === 'deploy-green.yml') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -296,7 +269,7 @@ describe('GitHub faults through whole deployments', () => {
   it.concurrent('an abort during a 20 s deploy run: ABORTED, and the run cancelled on GitHub', async () => {
     const lab = await newLab();
     lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 30, inProgressMs: 20_000, cancelTakesMs: 300 });
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('gh-abort'));
+    const { handle } = await shared.deploy(lab, uniqueService('gh-abort'));
     await waitForStatus(
       handle,
       (s) => s.phase === 'deploy' && /run \d+ in progress/.test(s.phases.find((p) => p.name === 'deploy')?.detail ?? ''),

@@ -1,52 +1,25 @@
 // Probe faults through whole deployments: a slow, refusing, garbled or wrong-colored endpoint
 // is a counted failure whose reason a human can read in the status (the verify phase's detail,
 // the monitor's lastFailure), never a crashed activity or workflow.
-import { createServer } from 'node:net';
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type AppFault, type Lab } from '../lab/index.js';
+import { describe, expect, it } from 'vitest';
+// closedPort: a loopback port nothing listens on (bound, then released): connecting to it is refused.
+import { freeTcpPort as closedPort } from '../lab/daemons.js';
+import type { AppFault, Lab } from '../lab/index.js';
 import type { DeploymentStatus } from '../workflows/types.js';
-import { connectClient, taskQueueFor, waitForStatus } from './support/harness.js';
-import { deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
+import { waitForStatus } from './support/harness.js';
+import { sharedLabWorker, uniqueService } from './support/lab-deployments.js';
 
 /** Per-probe timeout of this file's worker (production: 5 s). */
 const PROBE_TIMEOUT_MS = 400;
 
-let client: Client;
-let connection: Connection;
-let worker: LabWorker;
-const labs: Lab[] = [];
-
-beforeAll(async () => {
-  ({ client, connection } = await connectClient());
-  worker = await startLabWorker(taskQueueFor('faults-probes'), { probes: { probeTimeoutMs: PROBE_TIMEOUT_MS } });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await Promise.all(labs.map((lab) => lab.close()));
-  await connection?.close();
-});
-
-async function newLab(): Promise<Lab> {
-  const lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-  labs.push(lab);
-  return lab;
-}
-
-/** A loopback port nothing listens on: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const shared = sharedLabWorker('faults-probes', { probes: { probeTimeoutMs: PROBE_TIMEOUT_MS } });
+const { newLab } = shared;
 
 const phase = (s: DeploymentStatus, name: string) => s.phases.find((p) => p.name === name);
 
 /** Verify gets 1.5 s; the reason of its last failure must be in the phase detail and the error. */
 async function expectVerifyFailure(lab: Lab, service: string, reason: RegExp, overrides: Record<string, unknown> = {}) {
-  const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService(service), {
+  const { handle } = await shared.deploy(lab, uniqueService(service), {
     verify: { successes: 2, interval: '100ms', timeout: '1500ms' },
     ...overrides,
   });
@@ -62,15 +35,40 @@ async function expectVerifyFailure(lab: Lab, service: string, reason: RegExp, ov
 }
 
 describe('probe faults during verify: FAILED with the reason, traffic untouched', () => {
-  it.concurrent('a slow app: each probe times out after its own full timeout', async () => {
-    const lab = await newLab();
-    lab.apps.setFault('green', { delayMs: 2_000 });
-    await expectVerifyFailure(
-      lab,
+  // A fault of green's app, the deployment's service name and the reason verify must give.
+  const faults: Array<[string, AppFault, string, RegExp]> = [
+    [
+      'a slow app: each probe times out after its own full timeout',
+      { delayMs: 2_000 },
       'probe-slow',
       new RegExp(`timeout: no answer from http://127\\.0\\.0\\.1:\\d+/\\S+ within ${PROBE_TIMEOUT_MS}ms`),
-    );
-  });
+    ],
+    [
+      'an app that drops every connection: connection closed/reset',
+      { refuse: true },
+      'probe-dropped',
+      /connection (reset|closed by the server)|other side closed/,
+    ],
+    [
+      'a color endpoint that answers HTML: non-JSON body',
+      { colorBody: 'not-json' },
+      'probe-html',
+      /color: non-JSON body from http:\/\/\S+\/deployment\/color\/: "<html><body>It works!<\/body><\/html>"/,
+    ],
+    [
+      'a color endpoint that names the other color: wrong color',
+      { colorBody: 'wrong-color' },
+      'probe-wrong-color',
+      /wrong color: http:\/\/\S+\/deployment\/color\/ answers "blue", expected "green"/,
+    ],
+  ];
+  for (const [title, fault, service, reason] of faults) {
+    it.concurrent(title, async () => {
+      const lab = await newLab();
+      lab.apps.setFault('green', fault);
+      await expectVerifyFailure(lab, service, reason);
+    });
+  }
 
   it.concurrent('nothing listening: connection refused', async () => {
     const lab = await newLab();
@@ -82,32 +80,6 @@ describe('probe faults during verify: FAILED with the reason, traffic untouched'
       {
         environments: { green: { url } },
       },
-    );
-  });
-
-  it.concurrent('an app that drops every connection: connection closed/reset', async () => {
-    const lab = await newLab();
-    lab.apps.setFault('green', { refuse: true });
-    await expectVerifyFailure(lab, 'probe-dropped', /connection (reset|closed by the server)|other side closed/);
-  });
-
-  it.concurrent('a color endpoint that answers HTML: non-JSON body', async () => {
-    const lab = await newLab();
-    lab.apps.setFault('green', { colorBody: 'not-json' });
-    await expectVerifyFailure(
-      lab,
-      'probe-html',
-      /color: non-JSON body from http:\/\/\S+\/deployment\/color\/: "<html><body>It works!<\/body><\/html>"/,
-    );
-  });
-
-  it.concurrent('a color endpoint that names the other color: wrong color', async () => {
-    const lab = await newLab();
-    lab.apps.setFault('green', { colorBody: 'wrong-color' });
-    await expectVerifyFailure(
-      lab,
-      'probe-wrong-color',
-      /wrong color: http:\/\/\S+\/deployment\/color\/ answers "blue", expected "green"/,
     );
   });
 
@@ -133,7 +105,7 @@ describe('probe faults under traffic (monitor): ROLLED_BACK with monitor.lastFai
   for (const [name, fault, reason] of cases) {
     it.concurrent(`${name}: three failures in a row roll back, the reason kept`, async () => {
       const lab = await newLab();
-      const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService(`monitor-${name}`), {
+      const { handle } = await shared.deploy(lab, uniqueService(`monitor-${name}`), {
         monitor: { duration: '30s', interval: '100ms', failureThreshold: 3 },
       });
       await waitForStatus(handle, (s) => s.phase === 'monitor');

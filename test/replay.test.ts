@@ -12,7 +12,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../workflows/types.js';
-import { workflowBundle } from './support/harness.js';
+import { silentLogger, workflowBundle } from './support/harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HISTORIES = join(ROOT, 'test/histories');
@@ -87,14 +87,7 @@ describe('replay of recorded histories', () => {
     );
     const mutant = await bundleWorkflowCode({
       workflowsPath: join(MUTANT_DIR, 'workflows/index.ts'),
-      logger: {
-        log: () => undefined,
-        trace: () => undefined,
-        debug: () => undefined,
-        info: () => undefined,
-        warn: () => undefined,
-        error: () => undefined,
-      },
+      logger: silentLogger,
     });
 
     const histories = await recorded();

@@ -3,45 +3,20 @@
 // retried (two dispatches, one per correlation id), a deployment held at the switch by a
 // freeze (reason shown, proceeds when it ends, or when an approver overrides), and the history
 // cost of a wait (a handful of events, however long).
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeployment } from '../client/start-deployment.js';
-import { startLab, type Lab } from '../lab/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
-import { connectClient, labPlan, taskQueueFor, waitForStatus } from './support/harness.js';
+import { waitForStatus } from './support/harness.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
-import { QUICK, deepMerge, startLabWorker, type LabWorker } from './support/lab-deployments.js';
+import { sharedLabWorker } from './support/lab-deployments.js';
 
-let client: Client;
-let connection: Connection;
-let worker: LabWorker;
-const labs: Lab[] = [];
+const shared = sharedLabWorker('resilience');
+// CLI runs end before the worker and the labs stop (afterAll hooks run last registered first).
+afterAll(stopCliProcesses);
 
-beforeAll(async () => {
-  ({ client, connection } = await connectClient());
-  worker = await startLabWorker(taskQueueFor('resilience'));
-});
-afterAll(async () => {
-  await stopCliProcesses();
-  await worker?.stop();
-  await Promise.all(labs.map((l) => l.close()));
-  await connection.close();
-});
-
-async function lab(): Promise<Lab> {
-  const l = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-  labs.push(l);
-  return l;
-}
+const { newLab: lab, deploy } = shared;
 
 const service = (name: string) => `svc-res-${name}-${Date.now().toString(36)}`;
-
-async function deploy(l: Lab, name: string, overrides: Record<string, unknown>) {
-  const plan = labPlan(l, name, deepMerge(QUICK, overrides));
-  const handle = await startDeployment(client, plan, { taskQueue: worker.taskQueue });
-  return { plan, handle };
-}
 
 const cli = (args: string[]) => runCli(args, { env: cliEnv({ BLUEGREEN_USER: 'carol' }), timeoutMs: 60_000 });
 const phaseOf = (s: DeploymentStatus, name: string) => s.phases.find((p) => p.name === name);
@@ -100,7 +75,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
 
     const reverted = await cli(['revert', name, '--reason', 'bad release', '--wait']);
     expect(reverted.code, reverted.stderr).toBe(0);
-    const revert = await client.workflow.getHandle(`bluegreen-${name}`).result();
+    const revert = await shared.client.workflow.getHandle(`bluegreen-${name}`).result();
     expect(revert).toMatchObject({
       outcome: 'SUCCEEDED',
       revertOf: first.deploymentId,

@@ -15,7 +15,7 @@ import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
 import { labPlan, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
-import { deepMerge, QUICK, uniqueService } from './support/lab-deployments.js';
+import { deepMerge, lostDispatchAnswer, QUICK, uniqueService } from './support/lab-deployments.js';
 import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const run = promisify(execFile);
@@ -68,13 +68,13 @@ const workerEnv = (taskQueue: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-/** The whole history as the stock Temporal CLI exports it (what the Web UI reads too). */
-async function temporalShow(workflowId: string, extra: string[] = []): Promise<string> {
+/** `temporal workflow <command>` of the stock Temporal CLI for `workflowId`, as JSON (what the Web UI reads too). */
+async function temporalJson(command: 'show' | 'describe', workflowId: string, extra: string[] = []): Promise<string> {
   const { stdout } = await run(
     inject('temporalCli'),
     [
       'workflow',
-      'show',
+      command,
       '--workflow-id',
       workflowId,
       '--address',
@@ -90,25 +90,9 @@ async function temporalShow(workflowId: string, extra: string[] = []): Promise<s
   return stdout;
 }
 
-async function temporalDescribe(workflowId: string): Promise<string> {
-  const { stdout } = await run(
-    inject('temporalCli'),
-    [
-      'workflow',
-      'describe',
-      '--workflow-id',
-      workflowId,
-      '--address',
-      temporalAddress(),
-      '--namespace',
-      'default',
-      '--output',
-      'json',
-    ],
-    { timeout: 30_000 },
-  );
-  return stdout;
-}
+/** The whole history as the stock Temporal CLI exports it. */
+const temporalShow = (workflowId: string, extra: string[] = []) => temporalJson('show', workflowId, extra);
+const temporalDescribe = (workflowId: string) => temporalJson('describe', workflowId);
 
 /** Every `{metadata, data}` payload object in a JSON tree, with the path it was found at. */
 function payloadsIn(node: unknown, path: string[] = [], found: Array<{ path: string; metadata: Record<string, string> }> = []) {
@@ -143,13 +127,7 @@ function whereMentioned(node: unknown, needle: string, path: string[] = []): str
 async function deployAndApprove(client: Client, taskQueue: string, service: string) {
   // Faults on the way: the worker's retry and lost-answer paths log errors, which must not leak either.
   lab.github.injectFault({ method: 'GET', path: '/branches/', status: 500, times: 1 });
-  lab.github.injectFault({
-    method: 'POST',
-    path: 'dns-update\\.yml/dispatches$',
-    resetConnection: true,
-    afterProcessing: true,
-    times: 1,
-  });
+  lab.github.injectFault(lostDispatchAnswer('dns-update.yml'));
   lab.router.setActive('blue');
   const plan = labPlan(
     lab,

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../workflows/windows.js';
-import { connectClient, taskQueueFor, temporalAddress } from './support/harness.js';
+import { connectClient, silentLogger, taskQueueFor, temporalAddress } from './support/harness.js';
 
 const office = (timeZone: string): SwitchWindow => ({
   days: ['mon', 'tue', 'wed', 'thu', 'fri'],
@@ -41,14 +41,7 @@ describe('switch windows in the workflow sandbox', () => {
         taskQueue,
         workflowBundle: await bundleWorkflowCode({
           workflowsPath: fileURLToPath(new URL('./support/windows-probe-workflow.ts', import.meta.url)),
-          logger: {
-            log: () => undefined,
-            trace: () => undefined,
-            debug: () => undefined,
-            info: () => undefined,
-            warn: () => undefined,
-            error: () => undefined,
-          },
+          logger: silentLogger,
         }),
       });
       const inSandbox = await worker.runUntil(

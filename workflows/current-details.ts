@@ -119,7 +119,7 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
 }
 
 const LIVE_COUNTS_HINT =
-  'Counts as they come in: Pending Activities → analyzeMetrics or monitorWindow → Heartbeat Details (`lines`) below, or <service>';
+  'Counts as they come in: Pending Activities → verifyWindow, monitorWindow or analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
 
 /** The metric analysis and the test runs in words (issue 14); links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {

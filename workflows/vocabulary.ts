@@ -109,42 +109,47 @@ export interface DecisionInfo {
   consequence: string;
 }
 
+// The text fields a decision takes: a reason it cannot go without, or a note it may carry.
+const REASON = { name: 'reason', required: true } as const;
+const OPTIONAL_REASON = { name: 'reason', required: false } as const;
+const OPTIONAL_COMMENT = { name: 'comment', required: false } as const;
+
 export const DECISIONS: Record<DecisionKind, DecisionInfo> = {
   approve: {
     signal: 'approve',
     update: 'approveDecision',
-    textField: { name: 'comment', required: false },
+    textField: OPTIONAL_COMMENT,
     consequence: 'the approval gate opens: traffic moves next',
   },
   reject: {
     signal: 'reject',
     update: 'rejectDecision',
-    textField: { name: 'reason', required: true },
+    textField: REASON,
     consequence: 'the deployment ends ABORTED, traffic untouched',
   },
   rollback: {
     signal: 'rollback',
     update: 'rollbackRequest',
-    textField: { name: 'reason', required: true },
+    textField: REASON,
     consequence: 'traffic switches back to the previous color (ROLLED_BACK)',
   },
   abort: {
     signal: 'abort',
     update: 'abortRequest',
-    textField: { name: 'reason', required: true },
+    textField: REASON,
     consequence: 'the deployment stops before traffic moves (ABORTED)',
   },
   promote: { signal: 'promote', update: 'promoteRequest', consequence: 'the monitor window (or the bake) ends now, healthy' },
   retry: {
     signal: 'retry',
     update: 'retryRequest',
-    textField: { name: 'reason', required: false },
+    textField: OPTIONAL_REASON,
     consequence: 'the failed step runs again (a new run, a new correlation id)',
   },
   override: {
     signal: 'overrideWindow',
     update: 'overrideWindowRequest',
-    textField: { name: 'reason', required: true },
+    textField: REASON,
     consequence: 'the switch goes ahead now, outside its switch window (recorded)',
   },
 };

@@ -27,11 +27,12 @@ try {
 let bundle: Promise<{ code: string }> | undefined;
 export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
 
+const nothing = () => undefined;
+/** A logger for bundleWorkflowCode that says nothing at all (for bundles a test builds itself). */
+export const silentLogger = { log: nothing, trace: nothing, debug: nothing, info: nothing, warn: nothing, error: nothing };
+
 const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
+  ...silentLogger,
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
@@ -125,20 +126,31 @@ export async function startLabDeployment(client: Client, plan: DeploymentPlan, t
   return startDeployment(client, plan, { taskQueue });
 }
 
-/** Polls the status query until `predicate` holds (bounded). */
-export async function waitForStatus(
-  handle: WorkflowHandle<typeof blueGreenDeployment>,
+/**
+ * Reads a status with `read` every 100 ms until `predicate` holds (bounded); `read` may answer
+ * undefined (no status yet). `what` names it in the error.
+ */
+export async function pollStatus(
+  read: () => Promise<DeploymentStatus | undefined>,
   predicate: (s: DeploymentStatus) => boolean,
   timeoutMs = 30_000,
+  what = 'status',
 ): Promise<DeploymentStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: DeploymentStatus | undefined;
   while (Date.now() < deadline) {
-    last = await handle.query(statusQuery);
-    if (predicate(last)) return last;
+    last = await read();
+    if (last && predicate(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`status did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(`${what} did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
+
+/** Polls the status query until `predicate` holds (bounded). */
+export const waitForStatus = (
+  handle: WorkflowHandle<typeof blueGreenDeployment>,
+  predicate: (s: DeploymentStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<DeploymentStatus> => pollStatus(() => handle.query(statusQuery), predicate, timeoutMs);
 
 export const waitingForApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;

@@ -1,15 +1,16 @@
 // Helpers of the fault, bad-input and secrets tests: one in-process worker per test file that
 // serves deployments against any number of labs (the activities take every URL from the plan,
 // and one GitHub client per lab URL), with timing knobs shortened so faults stay cheap.
-import type { Client } from '@temporalio/client';
-import type { ExpectStatic } from 'vitest';
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, type ExpectStatic } from 'vitest';
 import type { GitHubActivityOptions } from '../../activities/github.js';
 import type { ProbeOptions } from '../../activities/probes.js';
 import { startDeployment } from '../../client/start-deployment.js';
-import type { Lab } from '../../lab/index.js';
+import { startLab, type Lab, type LabOptions } from '../../lab/index.js';
 import type { DeploymentPlan } from '../../workflows/types.js';
 import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
-import { labPlan, startTestWorker, type TestWorker } from './harness.js';
+import { FAST_LAB } from './fixture.js';
+import { connectClient, labPlan, startTestWorker, taskQueueFor, type TestWorker } from './harness.js';
 
 export { deepMerge };
 
@@ -51,6 +52,55 @@ export async function deployOnLab(
   const handle = await startDeployment(client, plan, { taskQueue });
   return { plan, handle };
 }
+
+/** What a test file gets from `sharedLabWorker`; `client` and `worker` are there once its tests run. */
+export interface SharedLabWorker {
+  readonly client: Client;
+  readonly worker: TestWorker;
+  /** A lab on 127.0.0.1 (FAST_LAB with `options`), closed after the file. */
+  newLab(options?: LabOptions): Promise<Lab>;
+  /** `deployOnLab` with the file's client and worker. */
+  deploy(lab: Lab, service: string, overrides?: Record<string, unknown>): ReturnType<typeof deployOnLab>;
+}
+
+/**
+ * The set-up of a test file (or describe block) whose tests share one in-process worker, each
+ * test starting labs of its own: a client, the worker (`startLabWorker` on a queue named after
+ * `name`) and the labs, stopped after the last test (beforeAll/afterAll). Per-test workers
+ * would cost each test a worker start; the fixture (fixture.ts) is for tests that need their own.
+ */
+export function sharedLabWorker(name: string, options: LabWorkerOptions = {}): SharedLabWorker {
+  let connection: Connection | undefined;
+  const labs: Lab[] = [];
+  const shared = {
+    newLab: async (labOptions: LabOptions = {}) => {
+      const lab = await startLab({ ...FAST_LAB, ...labOptions });
+      labs.push(lab);
+      return lab;
+    },
+    deploy: (lab: Lab, service: string, overrides?: Record<string, unknown>) =>
+      deployOnLab(shared.client, lab, shared.worker.taskQueue, service, overrides),
+  } as { -readonly [K in keyof SharedLabWorker]: SharedLabWorker[K] };
+  beforeAll(async () => {
+    ({ client: shared.client, connection } = await connectClient());
+    shared.worker = await startLabWorker(taskQueueFor(name), options);
+  });
+  afterAll(async () => {
+    await shared.worker?.stop();
+    await Promise.all(labs.map((lab) => lab.close()));
+    await connection?.close();
+  });
+  return shared;
+}
+
+/** A fault for `injectFault`: GitHub acts on the dispatch of `workflow` (a file name), then the answer is lost once (reset). */
+export const lostDispatchAnswer = (workflow: string) => ({
+  method: 'POST',
+  path: `${workflow.replaceAll('.', '\\.')}/dispatches$`,
+  resetConnection: true,
+  afterProcessing: true,
+  times: 1,
+});
 
 /** A service name unique to this run, so reruns never meet an old workflow id. */
 export const uniqueService = (name: string): string => `${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;

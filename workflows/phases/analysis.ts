@@ -15,16 +15,15 @@ import type { MonitorChecksInput } from '../../analysis/types.js';
 import { quick, waiting } from '../activity-proxies.js';
 import { DeploymentStop, describeFailure } from '../failures.js';
 import { formatDuration } from '../format.js';
-import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
-import { oneAtATime, runWithRetry, type Turns } from '../step-retry.js';
+import { oneAtATime } from '../step-retry.js';
 import type { AnalysisStatus, VerifyTestPlan } from '../types.js';
 import type { PhaseContext } from './context.js';
-import { retryOf } from './deploy.js';
+import { runTest } from './verify-tests.js';
 
 /** Worst case of one measurement round: every query retried to its timeout (see analysis/prometheus/query.ts). */
 const ROUND_ALLOWANCE_MS = 60_000;
 
-const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ');
+export const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ');
 
 /**
  * The status while a phase's analysis runs: its metrics, no measurement yet. The counts come
@@ -32,11 +31,11 @@ const metricNames = (a: AnalysisPlan) => a.metrics.map((m) => m.name).join(', ')
  * (client/live-analysis.ts): the workflow cannot see a heartbeat without a history event.
  * State only, no command: no patch needed.
  */
-function runningAnalysis(analysis: AnalysisPlan, mode: 'verify' | 'monitor'): AnalysisStatus {
+export function runningAnalysis(analysis: AnalysisPlan, mode: 'verify' | 'monitor'): AnalysisStatus {
   return { verdict: 'running', reason: `measuring ${metricNames(analysis)}`, metrics: emptyTally(analysis, mode), rounds: 0 };
 }
 
-function analyzeInput(
+export function analyzeInput(
   ctx: PhaseContext,
   mode: 'verify' | 'monitor',
   analysis: AnalysisPlan,
@@ -69,19 +68,22 @@ export async function checkMetricQueries(ctx: PhaseContext): Promise<void> {
   }
 }
 
-/** verify: the analysis and the test workflows, side by side; throws DeploymentStop when either fails. */
-export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string | undefined> {
-  const { plan, tracker } = ctx;
-  const analysis = plan.analysis?.verify;
-  const tests = plan.verifyTests ?? [];
-  if ((!analysis && tests.length === 0) || !hasPatch('verify-metric-analysis')) return undefined;
-  const parts = [
+/** What verify judges the target by, for its detail: "error-rate, p90 3× every 30s and tests e2e". */
+export function judgingText(analysis: AnalysisPlan | undefined, tests: VerifyTestPlan[]): string {
+  return [
     analysis && `${metricNames(analysis)} ${analysis.count}× every ${formatDuration(analysis.intervalMs)}`,
     tests.length > 0 && `tests ${tests.map((t) => t.name).join(', ')}`,
-  ].filter(Boolean);
-  tracker.update('verify', { detail: `healthy; judging ${ctx.target}: ${parts.join(' and ')}` });
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
 
-  // The first failure cancels the rest: no point waiting 30 minutes for e2e when errors already fail.
+/** Parts of a phase side by side in one scope: the first DeploymentStop cancels the rest. */
+export function firstStopCancels(): {
+  scope: CancellationScope;
+  failFast: (err: unknown) => void;
+  stopped: () => DeploymentStop | undefined;
+} {
   const scope = new CancellationScope();
   let stop: DeploymentStop | undefined;
   const failFast = (err: unknown) => {
@@ -92,21 +94,39 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
     }
     if (!isCancellation(err)) throw err;
   };
+  return { scope, failFast, stopped: () => stop };
+}
+
+/** The metrics' verdict into a DeploymentStop, naming metric, value and bound. */
+export function metricStop(ctx: PhaseContext, result: AnalysisResult): void {
+  if (result.verdict === 'fail')
+    throw new DeploymentStop('FAILED', `verify failed: ${result.reason}; traffic untouched on ${ctx.active}`);
+}
+
+/** verify: the analysis and the test workflows, side by side; throws DeploymentStop when either fails. */
+export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string | undefined> {
+  const { plan, tracker } = ctx;
+  const analysis = plan.analysis?.verify;
+  const tests = plan.verifyTests ?? [];
+  if ((!analysis && tests.length === 0) || !hasPatch('verify-metric-analysis')) return undefined;
+  tracker.update('verify', { detail: `healthy; judging ${ctx.target}: ${judgingText(analysis, tests)}` });
+
+  // The first failure cancels the rest: no point waiting 30 minutes for e2e when errors already fail.
+  const { scope, failFast, stopped } = firstStopCancels();
   let result: AnalysisResult | undefined;
   const asking = oneAtATime();
   if (analysis) tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
   await scope.run(() =>
     Promise.all([
       analysis
-        ? waiting(plan, analysis.initialDelayMs + analysis.count * (analysis.intervalMs + ROUND_ALLOWANCE_MS))
+        ? waiting(plan, analysisBudgetMs(analysis))
             .analyzeMetrics.executeWithOptions({ summary: `judge ${ctx.target} by ${metricNames(analysis)}` }, [
               analyzeInput(ctx, 'verify', analysis),
             ])
             .then((r) => {
               result = r;
               tracker.setMetricAnalysis('verify', r);
-              if (r.verdict === 'fail')
-                throw new DeploymentStop('FAILED', `verify failed: ${r.reason}; traffic untouched on ${ctx.active}`);
+              metricStop(ctx, r);
             })
             .catch(failFast)
         : Promise.resolve(),
@@ -114,10 +134,30 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
     ]),
   );
   tracker.dropRunningMetricAnalysis('verify');
+  const stop = stopped();
   if (stop) {
     tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
     throw stop;
   }
+  return settleVerifyAnalysis(ctx, analysis, tests, result);
+}
+
+/** How long verify's metric rounds may take: the delay, every round at its worst. */
+export const analysisBudgetMs = (analysis: AnalysisPlan): number =>
+  analysis.initialDelayMs + analysis.count * (analysis.intervalMs + ROUND_ALLOWANCE_MS);
+
+/**
+ * verify passed its metrics (or they were inconclusive) and its tests: an inconclusive verdict
+ * is decided (onInconclusive), the GitHub Deployment record carries the verdict. Returns the
+ * phase's summary; throws DeploymentStop when the decision stops the deployment.
+ */
+export async function settleVerifyAnalysis(
+  ctx: PhaseContext,
+  analysis: AnalysisPlan | undefined,
+  tests: VerifyTestPlan[],
+  result: AnalysisResult | undefined,
+): Promise<string> {
+  const { tracker } = ctx;
   if (result?.verdict === 'inconclusive') {
     const decision = await decideInconclusive(ctx, 'verify', result, analysis!);
     tracker.setMetricAnalysis('verify', { ...result, decidedBy: decision.by });
@@ -132,66 +172,6 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   // The GitHub Deployment record carries the verdict while QA decides.
   await ctx.records.markInProgress(`verify passed: ${summary}`);
   return summary;
-}
-
-/**
- * One test workflow; with `onFailure.tests: ask` a failed run waits for retry (a new run, its
- * correlation id `<id>.test-<name>.<attempt>`) or abort while the other tests go on; failures
- * of tests side by side ask in turn. Deployments started before it fail at once (replay).
- */
-async function runTest(ctx: PhaseContext, test: VerifyTestPlan, asking: Turns): Promise<void> {
-  const onFailure = ctx.plan.onFailure?.tests;
-  const policy = onFailure && patched('verify-tests-retry') ? onFailure : undefined;
-  await runWithRetry({
-    ...retryOf(ctx),
-    phase: 'verify',
-    step: `test-${test.name}`,
-    policy,
-    asking,
-    run: (attempt) => runTestOnce(ctx, test, attempt),
-  });
-}
-
-async function runTestOnce(ctx: PhaseContext, test: VerifyTestPlan, attempt: number): Promise<void> {
-  const { tracker } = ctx;
-  const url = ctx.plan.environments[ctx.target].url;
-  const fill = (text: string) =>
-    text.replace(/\{\{\s*(url|color|sha)\s*\}\}/g, (_, name: string) =>
-      name === 'url' ? url : name === 'color' ? ctx.target : ctx.sha,
-    );
-  if (attempt > 1) tracker.start('verify', `attempt ${attempt}: dispatch test ${test.name} (${test.workflow}) again`);
-  tracker.setTest({ name: test.name, workflow: test.workflow, state: 'running' });
-  try {
-    const run = await runGitHubWorkflow(ctx, 'verify', {
-      workflow: test.workflow,
-      ref: test.ref,
-      step: `test-${test.name}`,
-      attempt,
-      inputs: (id) => ({ ...Object.fromEntries(Object.entries(test.inputs).map(([k, v]) => [k, fill(v)])), deployment_id: id }),
-      what: `verify test ${test.name}`,
-      timeoutMs: test.timeoutMs,
-    });
-    tracker.setTest({ name: test.name, workflow: test.workflow, state: 'succeeded', url: run.url });
-  } catch (err) {
-    if (err instanceof GitHubRunFailed) {
-      tracker.setTest({
-        name: test.name,
-        workflow: test.workflow,
-        state: 'failed',
-        url: err.result.url,
-        detail: err.description,
-      });
-      throw new DeploymentStop(
-        'FAILED',
-        `verify failed: test ${test.name} (${test.workflow}) ${err.description}; traffic untouched on ${ctx.active}`,
-      );
-    }
-    if (err instanceof DeploymentStop) {
-      tracker.setTest({ name: test.name, workflow: test.workflow, state: 'failed', detail: err.message });
-      throw new DeploymentStop('FAILED', `verify failed: test ${test.name}: ${err.message}; traffic untouched on ${ctx.active}`);
-    }
-    throw err;
-  }
 }
 
 /**

@@ -1,8 +1,11 @@
 // verify: the target color must pass its checks (health, color, and the plan's own) N rounds
 // in a row before it gets any traffic (with `onFailure.verify: ask` a failure waits for retry,
 // verify again, or abort). Then the metric analysis and verify.tests judge it
-// (phases/analysis.ts), so QA decides with the evidence in hand. A failure ends the deployment
-// FAILED, traffic untouched.
+// (phases/analysis.ts, phases/verify-tests.ts), so QA decides with the evidence in hand. A
+// failure ends the deployment FAILED, traffic untouched. With verify metrics, deployments since
+// patch `verify-in-one-activity` run the checks and the metrics in one heartbeating activity
+// (phases/verify-window.ts, which also says how verify.tests learn that the checks passed);
+// the path below is theirs without metrics, and every older deployment's.
 import { verifyChecksOf } from '../../analysis/checks.js';
 import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../analysis-patch.js';
@@ -12,8 +15,10 @@ import { runWithRetry } from '../step-retry.js';
 import { verifyAnalysisAndTests } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
+import { verifiesInOneActivity, verifyInOneActivity } from './verify-window.js';
 
 export async function verifyPhase(ctx: PhaseContext): Promise<void> {
+  if (verifiesInOneActivity(ctx)) return verifyInOneActivity(ctx);
   const { plan, tracker, target } = ctx;
   const env = plan.environments[target];
   const { successes, timeoutMs, healthPath } = plan.verify;
