@@ -273,6 +273,25 @@ describe('config examples', () => {
     expect(problems({ via: 'email' })).toContainEqual({ path: 'approval.via', message: 'expected "signal" or "github"' });
   });
 
+  it('a switch type nobody registered is refused with the registered ones', () => {
+    const problemsOf = (text: string) => {
+      try {
+        parseConfigText(text, 'x.yaml', { QA_LEAD: 'alice' });
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+      throw new Error('accepted');
+    };
+    const expected =
+      'expected type "workflow" (with workflow, ref), type "http" (with url) or type "dns" (with tsig, see docs/dns.md)';
+    expect(problemsOf(`${base}switch: { type: alb }\n`)).toEqual([
+      { path: 'switch.type', message: `${expected}, got the text "alb"` },
+    ]);
+    expect(problemsOf(`${base}switch: { type: 7 }\n`)).toEqual([
+      { path: 'switch.type', message: `${expected}, got the number 7` },
+    ]);
+  });
+
   it('says which variable is missing and where it is used', () => {
     const error = (() => {
       try {
