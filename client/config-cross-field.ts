@@ -1,5 +1,6 @@
 // The rules of bluegreen.yaml that span fields (two colors on one branch, approval without
-// approvers, a monitor interval longer than its window, duplicate hook names). They run on the
+// approvers, a monitor interval longer than its window, duplicate hook names, onFailure.tests
+// without a test to apply to). They run on the
 // parsed config, or on what can be read of a file the schema refused, so they are reported
 // with the schema's problems in one go (client/config.ts).
 import { parseDuration, type BlueGreenConfig } from './config-schema.js';
@@ -15,6 +16,9 @@ interface CrossFieldView {
   monitorDurationMs?: number;
   monitorIntervalMs?: number;
   hookNames: string[];
+  /** Whether onFailure.tests is set, and how many verify.tests there are (undefined: not a list). */
+  onFailureTests: boolean;
+  verifyTests?: number;
 }
 
 export function viewOfConfig(config: BlueGreenConfig): CrossFieldView {
@@ -28,6 +32,8 @@ export function viewOfConfig(config: BlueGreenConfig): CrossFieldView {
     monitorDurationMs: config.monitor.duration,
     monitorIntervalMs: config.monitor.interval,
     hookNames: [...config.hooks.preSwitch, ...config.hooks.postSync].map((h) => h.name),
+    onFailureTests: config.onFailure.tests !== undefined,
+    verifyTests: config.verify.tests?.length ?? 0,
   };
 }
 
@@ -54,6 +60,7 @@ export function viewOfRaw(raw: unknown): CrossFieldView {
       ? value.map((h) => text((h as { name?: unknown } | null)?.name)).filter((n): n is string => n !== undefined)
       : [];
   const required = at('approval', 'required');
+  const tests = at('verify', 'tests');
   const approvers = at('approval', 'approvers');
   return {
     branch: { green: text(at('environments', 'green', 'branch')), blue: text(at('environments', 'blue', 'branch')) },
@@ -67,6 +74,8 @@ export function viewOfRaw(raw: unknown): CrossFieldView {
     monitorDurationMs: ms(at('monitor', 'duration'), '15m'),
     monitorIntervalMs: ms(at('monitor', 'interval'), '30s'),
     hookNames: [...hooks(at('hooks', 'preSwitch')), ...hooks(at('hooks', 'postSync'))],
+    onFailureTests: at('onFailure', 'tests') !== undefined,
+    verifyTests: tests === undefined ? 0 : Array.isArray(tests) ? tests.length : undefined,
   };
 }
 
@@ -105,5 +114,11 @@ export function crossFieldProblems(view: CrossFieldView): ConfigProblem[] {
   const names = view.hookNames;
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) problems.push({ path: 'hooks', message: `hook name "${duplicate}" is used twice: names must be unique` });
+  if (view.onFailureTests && view.verifyTests === 0) {
+    problems.push({
+      path: 'onFailure.tests',
+      message: 'is set, but verify.tests lists no test workflow it could apply to: add verify.tests, or remove onFailure.tests',
+    });
+  }
   return problems;
 }

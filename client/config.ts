@@ -170,7 +170,13 @@ export function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     if (issue.input === undefined) return { path, message: `is required (${expected})` };
     return { path, message: `${expected}, got ${describeValue(issue.input)}` };
   }
-  if (issue.code === 'invalid_union' && path === 'switch') return { path, message: SWITCH_UNION_HINT };
+  // A type no switch registers (zod reports it at switch.type) or a section no type fits: the registered types.
+  if (issue.code === 'invalid_union' && (path === 'switch' || path === 'switch.type')) {
+    // zod hands over the whole section; the type is what no switch matched.
+    const type = path === 'switch.type' ? (issue.input as { type?: unknown } | undefined)?.type : undefined;
+    const got = type !== undefined ? `, got ${describeValue(type)}` : '';
+    return { path, message: `${SWITCH_UNION_HINT}${got}` };
+  }
   if (issue.code === 'invalid_union') {
     // e.g. monitor.duration (0 or a duration): the branch that explains itself says most.
     const told = issue.errors.flat().find((branch) => branch.code === 'custom');

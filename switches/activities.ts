@@ -13,14 +13,31 @@ const FACTORIES = await Promise.all(
 );
 
 export interface SwitchActivityOptions extends SwitchCredentialOptions {
-  /** Each type's own options beyond the credentials, e.g. `{ dns: { resolvers } }`. */
+  /** Each type's own options beyond the credentials, e.g. `{ dns: { resolvers } }`. @default each type's defaults */
   types?: SwitchTypeOptions;
 }
 
 export function createSwitchTypeActivities(options: SwitchActivityOptions = {}): SwitchActivities {
   const { types, ...credentials } = options;
-  const activities = FACTORIES.map(([type, factory]) =>
-    factory?.({ ...(types as Partial<Record<SwitchType, object>> | undefined)?.[type], ...credentials }),
-  );
-  return Object.assign({}, ...activities) as SwitchActivities;
+  const byType = FACTORIES.map(([type, factory]): [string, object] => [
+    type,
+    factory?.({ ...(types as Partial<Record<SwitchType, object>> | undefined)?.[type], ...credentials }) ?? {},
+  ]);
+  return mergeSwitchActivities(byType) as SwitchActivities;
+}
+
+/** The activities of every type in one object; two types registering one name is refused at worker start. */
+export function mergeSwitchActivities(byType: [type: string, activities: object][]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const registeredBy = new Map<string, string>();
+  for (const [type, own] of byType) {
+    for (const [name, activity] of Object.entries(own)) {
+      // One name, one activity: the workflow's proxies call activities by name.
+      const other = registeredBy.get(name);
+      if (other) throw new Error(`switch types "${other}" and "${type}" both register an activity named ${name}`);
+      registeredBy.set(name, type);
+      merged[name] = activity;
+    }
+  }
+  return merged;
 }

@@ -62,6 +62,15 @@ function greenDeploy(w: World, id = `api-${Date.now().toString(36)}-${++seq}.dep
   };
 }
 
+/** A GitHub Deployment record of green in `w`'s repo, created once per `correlationId`. */
+const greenRecord = (w: World, description: string, correlationId: string) => ({
+  github: w.repo,
+  ref: 'green',
+  environment: 'green',
+  description,
+  correlationId,
+});
+
 const runRequests = (lab: Lab, runId: number) =>
   lab.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/actions/runs/${runId}`));
 
@@ -359,13 +368,7 @@ describe('GitHub activities against the lab', () => {
   });
 
   it('creates a GitHub deployment once per correlation id and records statuses', async () => {
-    const input = {
-      github: w.repo,
-      ref: 'green',
-      environment: 'green',
-      description: 'datatruck-api to green',
-      correlationId: `dep-${Date.now()}`,
-    };
+    const input = greenRecord(w, 'datatruck-api to green', `dep-${Date.now()}`);
     const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
     const again = await activityEnv({ attempt: 2 }).run(w.activities.createGitHubDeployment, input);
     expect(again).toBe(id);
@@ -384,13 +387,7 @@ describe('GitHub activities against the lab', () => {
   });
 
   it('a deployment create whose answer is lost is not created twice', async () => {
-    const input = {
-      github: w.repo,
-      ref: 'green',
-      environment: 'green',
-      description: 'lost answer',
-      correlationId: `dep-lost-${Date.now()}`,
-    };
+    const input = greenRecord(w, 'lost answer', `dep-lost-${Date.now()}`);
     w.lab.github.injectFault({ method: 'POST', path: '/deployments$', status: 502, times: 1, afterProcessing: true });
     const id = await activityEnv().run(w.activities.createGitHubDeployment, input);
     expect(w.lab.github.deployments.filter((d) => JSON.stringify(d).includes(input.correlationId)).map((d) => d.id)).toEqual([

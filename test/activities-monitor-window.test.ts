@@ -82,9 +82,11 @@ describe('monitorWindow and verifyWindow: checks and metrics in one activity', (
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
     expect(result.endedBy).toBeUndefined();
     expect(result.checks).toMatchObject({ verdict: 'healthy', failedRounds: 0 });
-    expect(result.checks.rounds).toBeGreaterThanOrEqual(5);
+    // Rounds repeat to the end (12 at 50 ms when idle; a loaded CI machine managed 3): at least
+    // two of each shows the loop went on, the elapsed time above that it ran the whole window.
+    expect(result.checks.rounds).toBeGreaterThanOrEqual(2);
     expect(result.metrics.verdict).toBe('pass');
-    expect(result.metrics.rounds).toBeGreaterThanOrEqual(5);
+    expect(result.metrics.rounds).toBeGreaterThanOrEqual(2);
     const last = run.heartbeats.at(-1) as MonitorWindowProgress;
     // The shape client/live-analysis.ts reads, at the top level.
     expect(last).toMatchObject({ mode: 'monitor', metrics: [{ name: 'errors', verdict: 'running' }] });

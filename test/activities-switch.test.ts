@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSwitchTypeActivities, mergeSwitchActivities } from '../switches/activities.js';
 import { createSwitchActivities } from '../switches/http/activities.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
@@ -100,5 +101,21 @@ describe('switchViaHttp', () => {
     );
     expect(down).toMatchObject({ type: 'SwitchUnavailable', nonRetryable: false });
     expect(down.message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('the activities of every switch type (switches/activities.ts, from the manifests in switches/registry.ts)', () => {
+  it('the worker gets the activities of every type', () => {
+    expect(Object.keys(createSwitchTypeActivities()).sort()).toEqual(['switchViaDns', 'switchViaHttp', 'verifyDns']);
+  });
+
+  it('two types registering one activity name are refused, naming both', () => {
+    const activity = async () => {};
+    expect(() =>
+      mergeSwitchActivities([
+        ['http', { switchViaHttp: activity }],
+        ['alb', { switchViaHttp: activity }],
+      ]),
+    ).toThrow('switch types "http" and "alb" both register an activity named switchViaHttp');
   });
 });

@@ -83,14 +83,7 @@ describe('app-router lab', () => {
 describe('hook input placeholders', () => {
   const config = (inputs: Record<string, string>) =>
     stringify({
-      service: 'books',
-      github: { owner: 'o', repo: 'r' },
-      publicUrl: 'https://books.example.com',
-      environments: {
-        green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-        blue: { branch: 'blue', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-      },
-      approval: { required: false },
+      ...MINIMAL_CONFIG,
       hooks: { preSwitch: [{ name: 'migrate', workflow: 'migrate.yml', inputs }] },
     });
 

@@ -5,7 +5,6 @@
 import { Octokit } from '@octokit/rest';
 import { describe, expect } from 'vitest';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
-import { startDeployment } from '../client/start-deployment.js';
 import type { Lab } from '../lab/index.js';
 import { gateInputs } from '../workflows/gate-inputs.js';
 import * as messages from '../workflows/messages.js';
@@ -42,16 +41,10 @@ const review = (lab: Lab, status: DeploymentStatus, login: string, decision: 'ap
   decideOnGitHub(status, status.gate!.github, decision, text, { GITHUB_TOKEN: lab.github.reviews.tokenOf(login) });
 
 describe('approval via GitHub', () => {
-  it('QA approves with their own token: SUCCEEDED, the status names the verified login', async ({
-    lab,
-    worker,
-    client,
-    taskQueue,
-  }) => {
-    void worker;
+  it('QA approves with their own token: SUCCEEDED, the status names the verified login', async ({ lab, deployPlan }) => {
     setUpGate(lab);
     const plan = await planAsDave(lab, 'svc-gh-approve');
-    const handle = await startDeployment(client, plan, { taskQueue });
+    const handle = await deployPlan(plan);
     const waiting = await waitForStatus(handle, gateWaiting());
     expect(waiting.deployer).toEqual({ login: 'dave', verified: true });
     expect(waiting.gate).toMatchObject({ environment: 'qa', reviewers: ['datatruck/qa', 'dave'], approvalsNeeded: 1 });
@@ -78,13 +71,10 @@ describe('approval via GitHub', () => {
 
   it('the deployer approves their own: refused and recorded, the gate opens again; then QA approves', async ({
     lab,
-    worker,
-    client,
-    taskQueue,
+    deployPlan,
   }) => {
-    void worker;
     setUpGate(lab);
-    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-self'), { taskQueue });
+    const handle = await deployPlan(await planAsDave(lab, 'svc-gh-self'));
     const first = await waitForStatus(handle, gateWaiting());
     await review(lab, first, 'dave', 'approve', 'looks fine to me');
     const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
@@ -109,11 +99,10 @@ describe('approval via GitHub', () => {
     expect(lab.github.dispatchCount('qa-gate.yml')).toBe(2);
   });
 
-  it('team approvers: a non-member reviewer is refused, a member counts', async ({ lab, worker, client, taskQueue }) => {
-    void worker;
+  it('team approvers: a non-member reviewer is refused, a member counts', async ({ lab, deployPlan }) => {
     lab.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa', 'erin'] });
     const plan = await planAsDave(lab, 'svc-gh-team', { approval: { ...VIA_GITHUB.approval, approvers: ['datatruck/qa'] } });
-    const handle = await startDeployment(client, plan, { taskQueue });
+    const handle = await deployPlan(plan);
     const first = await waitForStatus(handle, gateWaiting());
     await review(lab, first, 'erin', 'approve', 'fine by me');
     const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
@@ -134,10 +123,9 @@ describe('approval via GitHub', () => {
     ]);
   });
 
-  it('a rejection: ABORTED with the reviewer’s comment, traffic untouched', async ({ lab, worker, client, taskQueue }) => {
-    void worker;
+  it('a rejection: ABORTED with the reviewer’s comment, traffic untouched', async ({ lab, deployPlan }) => {
     setUpGate(lab);
-    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-reject'), { taskQueue });
+    const handle = await deployPlan(await planAsDave(lab, 'svc-gh-reject'));
     const waiting = await waitForStatus(handle, gateWaiting());
     await review(lab, waiting, 'bob', 'reject', 'checkout page broken');
     const result = await handle.result();
@@ -146,8 +134,7 @@ describe('approval via GitHub', () => {
     expect(lab.router.activeColor).toBe('blue');
   });
 
-  it('an approval given on a gate run for another SHA is not taken', async ({ lab, worker, client, taskQueue }) => {
-    void worker;
+  it('an approval given on a gate run for another SHA is not taken', async ({ lab, deployPlan }) => {
     setUpGate(lab);
     const plan = await planAsDave(lab, 'svc-gh-other-sha');
     // Someone with Actions write dispatches a gate named like this deployment's, for an old build.
@@ -161,7 +148,7 @@ describe('approval via GitHub', () => {
       inputs: gateInputs(correlationId, 'green', lab.github.initialSha, lab.appUrls.green),
     });
     const fake = lab.github.runs.find((r) => r.workflow === 'qa-gate.yml')!;
-    const handle = await startDeployment(client, plan, { taskQueue });
+    const handle = await deployPlan(plan);
     const waiting = await waitForStatus(handle, gateWaiting());
     expect(waiting.gate!.runId).not.toBe(fake.id);
     await until(() => lab.github.run(fake.id)!.status === 'waiting');
@@ -177,15 +164,9 @@ describe('approval via GitHub', () => {
     expect(result.approvals).toMatchObject([{ by: 'alice', comment: 'approved this build', gateRunId: waiting.gate!.runId }]);
   });
 
-  it('abort while the gate waits: ABORTED, and the gate run is cancelled on GitHub', async ({
-    lab,
-    worker,
-    client,
-    taskQueue,
-  }) => {
-    void worker;
+  it('abort while the gate waits: ABORTED, and the gate run is cancelled on GitHub', async ({ lab, deployPlan }) => {
     setUpGate(lab);
-    const handle = await startDeployment(client, await planAsDave(lab, 'svc-gh-abort'), { taskQueue });
+    const handle = await deployPlan(await planAsDave(lab, 'svc-gh-abort'));
     const waiting = await waitForStatus(handle, gateWaiting());
     await handle.signal(messages.abortSignal, { by: 'carol', reason: 'wrong branch' });
     const result = await handle.result();

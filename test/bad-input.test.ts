@@ -7,26 +7,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkflowUpdateFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfigFile, MAX_CONFIG_BYTES, type ConfigProblem } from '../client/config.js';
-import { startLab, type Lab } from '../lab/index.js';
+import type { Lab } from '../lab/index.js';
 import * as messages from '../workflows/messages.js';
 import type { DeploymentStatus } from '../workflows/types.js';
-import { connectClient, taskQueueFor, waitForStatus, waitingForApproval } from './support/harness.js';
-import { deepMerge, deployOnLab, startLabWorker, uniqueService, type LabWorker } from './support/lab-deployments.js';
+import { waitForStatus, waitingForApproval } from './support/harness.js';
+import { deepMerge, sharedLabWorker, uniqueService } from './support/lab-deployments.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const BASE = {
+  ...MINIMAL_CONFIG,
   service: 'datatruck-api',
   github: { owner: 'datatruck', repo: 'backend' },
-  publicUrl: 'https://api.example.com',
-  environments: {
-    green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-    blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-  },
   approval: { approvers: ['alice'] },
 };
 
@@ -244,19 +241,10 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('hostile signals and updates aimed at a running deployment', () => {
-  let client: Client;
-  let connection: Connection;
-  let worker: LabWorker;
+  const shared = sharedLabWorker('bad-input');
   let lab: Lab;
   beforeAll(async () => {
-    ({ client, connection } = await connectClient());
-    worker = await startLabWorker(taskQueueFor('bad-input'));
-    lab = await startLab({ runTiming: { queuedMs: 30, inProgressMs: 150 } });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await lab?.close();
-    await connection?.close();
+    lab = await shared.newLab();
   });
 
   const MB = 'x'.repeat(1024 * 1024);
@@ -289,7 +277,7 @@ describe('hostile signals and updates aimed at a running deployment', () => {
   ];
 
   it('ignores each hostile signal with a note in the status; the deployment still succeeds', async () => {
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('hostile-signals'), {
+    const { handle } = await shared.deploy(lab, uniqueService('hostile-signals'), {
       approval: { required: true, approvers: ['alice', 'bob'], timeout: '5m' },
     });
     await waitForStatus(handle, waitingForApproval);
@@ -329,7 +317,7 @@ describe('hostile signals and updates aimed at a running deployment', () => {
 
   it('refuses each hostile update with a clear message; the deployment still succeeds', async () => {
     lab.router.setActive('blue');
-    const { handle } = await deployOnLab(client, lab, worker.taskQueue, uniqueService('hostile-updates'), {
+    const { handle } = await shared.deploy(lab, uniqueService('hostile-updates'), {
       approval: { required: true, approvers: ['alice', 'bob'], timeout: '5m' },
     });
     await waitForStatus(handle, waitingForApproval);

@@ -40,6 +40,21 @@ function atGate(): DeploymentStatus {
   };
 }
 
+/** `atGate()` as it was while the deploy run (run 7) was in progress: nothing waited for. */
+function inDeployRun(): DeploymentStatus {
+  const status = atGate();
+  status.phase = 'deploy';
+  status.phases[1] = {
+    name: 'deploy',
+    state: 'running',
+    startedAt: at(1),
+    detail: 'deploy-green.yml run 7 in progress',
+    url: 'https://github.com/x/y/actions/runs/7',
+  };
+  delete status.waitingFor;
+  return status;
+}
+
 describe('renderPhaseList', () => {
   it('shows the phases, durations, who may approve and the exact commands', () => {
     expect(renderPhaseList(atGate(), { now: T0 + 130_000, footer: ['Web UI: http://localhost:8233/…'] })).toMatchInlineSnapshot(`
@@ -61,16 +76,7 @@ describe('renderPhaseList', () => {
   });
 
   it('spins on the running phase, shows its run link, and the outcome at the end', () => {
-    const running = atGate();
-    running.phase = 'deploy';
-    running.phases[1] = {
-      name: 'deploy',
-      state: 'running',
-      startedAt: at(1),
-      detail: 'deploy-green.yml run 7 in progress',
-      url: 'https://github.com/x/y/actions/runs/7',
-    };
-    delete running.waitingFor;
+    const running = inDeployRun();
     const frame = renderPhaseList(running, { tick: 3, now: T0 + 5_000 });
     expect(frame).toContain(
       '  ⠸ deploy         4s  deploy-green.yml run 7 in progress\n      https://github.com/x/y/actions/runs/7',
@@ -119,18 +125,9 @@ describe('renderChangeLine', () => {
 
 describe('renderLogLines', () => {
   it('logs every phase that started or ended between two readings, decisions first', () => {
-    const before = atGate();
-    before.phase = 'deploy';
-    before.phases[1] = {
-      name: 'deploy',
-      state: 'running',
-      startedAt: at(1),
-      detail: 'deploy-green.yml run 7 in progress',
-      url: 'https://github.com/x/y/actions/runs/7',
-    };
+    const before = inDeployRun();
     before.phases[2] = { name: 'verify', state: 'pending' };
     before.phases[3] = { name: 'approval', state: 'pending' };
-    delete before.waitingFor;
     const after = atGate();
     after.approvals.push({
       by: 'mallory',

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../client/config.js';
 import type { BlueGreenConfig } from '../client/config-schema.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -224,13 +225,9 @@ describe('config validator properties', () => {
 
 describe('config examples', () => {
   const base = stringify({
-    service: 'api',
+    ...MINIMAL_CONFIG,
     github: { owner: 'datatruck', repo: 'backend' },
     publicUrl: 'https://api.example.com/',
-    environments: {
-      green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-      blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-    },
     approval: { approvers: ['${QA_LEAD}'] },
   });
 
@@ -274,6 +271,25 @@ describe('config examples', () => {
       message: '"31d" is longer than the maximum of 30d: GitHub fails a job waiting for review after 30 days',
     });
     expect(problems({ via: 'email' })).toContainEqual({ path: 'approval.via', message: 'expected "signal" or "github"' });
+  });
+
+  it('a switch type nobody registered is refused with the registered ones', () => {
+    const problemsOf = (text: string) => {
+      try {
+        parseConfigText(text, 'x.yaml', { QA_LEAD: 'alice' });
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+      throw new Error('accepted');
+    };
+    const expected =
+      'expected type "workflow" (with workflow, ref), type "http" (with url) or type "dns" (with tsig, see docs/dns.md)';
+    expect(problemsOf(`${base}switch: { type: alb }\n`)).toEqual([
+      { path: 'switch.type', message: `${expected}, got the text "alb"` },
+    ]);
+    expect(problemsOf(`${base}switch: { type: 7 }\n`)).toEqual([
+      { path: 'switch.type', message: `${expected}, got the number 7` },
+    ]);
   });
 
   it('says which variable is missing and where it is used', () => {

@@ -66,4 +66,21 @@ describe('docs/contributing.md Architecture', () => {
   it.each(named.filter(([file]) => existsSync(join(ROOT, file))))('%s defines %s', (file, identifier) => {
     expect(readFileSync(join(ROOT, file), 'utf8')).toMatch(new RegExp(`\\b${identifier}\\b`));
   });
+
+  // "A switch type: its own folder plus one registry line": the manifest of each type folder is
+  // imported by switches/registry.ts alone, and the SWITCHES list names it once.
+  const switchTypes = readdirSync(join(ROOT, 'switches')).filter((name) => statSync(join(ROOT, 'switches', name)).isDirectory());
+  it.each(switchTypes)('switch type %s is one line in switches/registry.ts', (type) => {
+    const importers = allFiles
+      .filter((f) => !f.startsWith('test/') && !f.startsWith(`switches/${type}/`) && f.endsWith('.ts'))
+      .filter((f) => new RegExp(`['"][./]*(switches/)?${type}/index\\.js['"]`).test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(importers).toEqual(['switches/registry.ts']);
+    const registry = readFileSync(join(ROOT, 'switches/registry.ts'), 'utf8');
+    const list = registry
+      .match(/SWITCHES = \[([^\]]*)\]/)![1]!
+      .split(',')
+      .map((s) => s.trim());
+    expect(list.filter((name) => registry.includes(`import { ${name} } from './${type}/index.js'`))).toHaveLength(1);
+  });
+  it('the switch recipe says so', () => expect(architecture).toMatch(/own folder plus one line in `switches\/registry\.ts`/));
 });

@@ -16,6 +16,7 @@ import type { Color, DnsPlan } from '../workflows/types.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
 import { dnsTest as it, dnsTestsSkipped } from './support/dns.js';
 import { waitForStatus } from './support/harness.js';
+import { MINIMAL_CONFIG } from './support/configs.js';
 
 const skip = dnsTestsSkipped('test/dns.test.ts');
 
@@ -293,16 +294,7 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
 });
 
 describe('dns configuration', () => {
-  const base = {
-    service: 'svc',
-    github: { owner: 'o', repo: 'r' },
-    publicUrl: 'https://api.example.com',
-    environments: {
-      green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
-      blue: { branch: 'production', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
-    },
-    approval: { required: false },
-  };
+  const base = { ...MINIMAL_CONFIG, service: 'svc', github: { owner: 'o', repo: 'r' } };
   const problems = (extra: Record<string, unknown>): string[] => {
     try {
       parseConfigText(stringify({ ...base, ...extra }), 'bluegreen.yaml');

@@ -17,7 +17,11 @@ let lab: Lab | undefined;
 async function open(options: LabOptions = {}) {
   lab = await startLab({ runTiming: { queuedMs: 20, inProgressMs: 60 }, ...options });
   const octokit = new Octokit({ baseUrl: lab.githubUrl, auth: lab.token, log: quiet });
-  return { lab, octokit, repo: { owner: lab.owner, repo: lab.repo } };
+  const repo = { owner: lab.owner, repo: lab.repo };
+  /** workflow_dispatch of `workflow_id` on `ref`, as the worker sends it. */
+  const dispatch = (workflow_id: string, ref: string, inputs: Record<string, string>) =>
+    octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id, ref, inputs });
+  return { lab, octokit, repo, dispatch };
 }
 
 afterEach(async () => {
@@ -91,15 +95,10 @@ describe('workflow runs', () => {
   });
 
   it('list filters: branch, status (also a conclusion), created window, pagination with Link', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, octokit, repo, dispatch } = await open();
     lab.github.failNextRun('dns-update.yml');
     for (const id of ['a', 'b', 'c']) {
-      await octokit.rest.actions.createWorkflowDispatch({
-        ...repo,
-        workflow_id: 'dns-update.yml',
-        ref: 'production',
-        inputs: { deployment_id: id, color: 'blue' },
-      });
+      await dispatch('dns-update.yml', 'production', { deployment_id: id, color: 'blue' });
     }
     for (const run of lab.github.runs) await lab.github.waitForRun(run.id);
     const list = (query: Record<string, string | number>) => octokit.rest.actions.listWorkflowRunsForRepo({ ...repo, ...query });
@@ -117,26 +116,16 @@ describe('workflow runs', () => {
   });
 
   it('a deploy run makes its app serve the commit it ran on; a dns-update run switches the router', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, dispatch } = await open();
     const greenHead = lab.github.branchHead('green')!;
     expect(lab.apps.version('green')).not.toBe(greenHead);
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'deploy-green.yml',
-      ref: 'green',
-      inputs: deployInputs(lab, 'd.deploy', 'green'),
-    });
+    await dispatch('deploy-green.yml', 'green', deployInputs(lab, 'd.deploy', 'green'));
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.apps.version('green')).toBe(greenHead);
     expect((await getJson(`${lab.appUrls.green}/health`)).body).toEqual({ status: 'ok', color: 'green', version: greenHead });
 
     expect((await getJson(`${lab.publicUrl}/deployment/color/`)).body).toEqual({ color: 'blue' });
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'dns-update.yml',
-      ref: 'production',
-      inputs: { deployment_id: 'd.switch', color: 'green' },
-    });
+    await dispatch('dns-update.yml', 'production', { deployment_id: 'd.switch', color: 'green' });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.router.activeColor).toBe('green');
     expect((await getJson(`${lab.publicUrl}/deployment/color/`)).body).toEqual({ color: 'green' });
@@ -144,28 +133,18 @@ describe('workflow runs', () => {
   });
 
   it('dnsLagMs: the public color changes only after the lag', async () => {
-    const { lab, octokit, repo } = await open({ dnsLagMs: 400 });
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'dns-update.yml',
-      ref: 'production',
-      inputs: { deployment_id: 'lag', color: 'green' },
-    });
+    const { lab, dispatch } = await open({ dnsLagMs: 400 });
+    await dispatch('dns-update.yml', 'production', { deployment_id: 'lag', color: 'green' });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(lab.router.activeColor).toBe('blue');
     await until(() => lab.router.activeColor === 'green', 3_000);
   });
 
   it('failNextRun / setWorkflowBehavior: failing job and step shown, no effect on the app', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, octokit, repo, dispatch } = await open();
     const before = lab.apps.version('green');
     lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'deploy-green.yml',
-      ref: 'green',
-      inputs: deployInputs(lab, 'f.deploy', 'green'),
-    });
+    await dispatch('deploy-green.yml', 'green', deployInputs(lab, 'f.deploy', 'green'));
     const run = await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(run).toMatchObject({ conclusion: 'failure', failedJob: 'deploy', failedStep: 'Run migrations' });
     expect(lab.apps.version('green')).toBe(before);
@@ -183,21 +162,11 @@ describe('workflow runs', () => {
     ]);
 
     // One-shot: the next run succeeds again. A behaviour lasts until replaced.
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'deploy-green.yml',
-      ref: 'green',
-      inputs: deployInputs(lab, 'g.deploy', 'green'),
-    });
+    await dispatch('deploy-green.yml', 'green', deployInputs(lab, 'g.deploy', 'green'));
     expect((await lab.github.waitForRun(lab.github.runs[0]!.id)).conclusion).toBe('success');
     lab.github.setWorkflowBehavior('dns-update.yml', { conclusion: 'timed_out' });
     for (const id of ['t1', 't2']) {
-      await octokit.rest.actions.createWorkflowDispatch({
-        ...repo,
-        workflow_id: 'dns-update.yml',
-        ref: 'production',
-        inputs: { deployment_id: id, color: 'green' },
-      });
+      await dispatch('dns-update.yml', 'production', { deployment_id: id, color: 'green' });
       expect(await lab.github.waitForRun(lab.github.runs[0]!.id)).toMatchObject({
         conclusion: 'timed_out',
         failedJob: 'update-dns',
@@ -211,14 +180,9 @@ describe('workflow runs', () => {
   });
 
   it('neverComplete keeps a run in progress until it is cancelled', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, octokit, repo, dispatch } = await open();
     lab.github.setWorkflowBehavior('deploy-blue.yml', { neverComplete: true });
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'deploy-blue.yml',
-      ref: 'production',
-      inputs: deployInputs(lab, 'n', 'blue'),
-    });
+    await dispatch('deploy-blue.yml', 'production', deployInputs(lab, 'n', 'blue'));
     const id = lab.github.runs[0]!.id;
     await until(() => lab.github.run(id)!.status === 'in_progress');
     await new Promise((r) => setTimeout(r, 200));
@@ -228,15 +192,10 @@ describe('workflow runs', () => {
   });
 
   it('added workflows (hooks) accept any inputs and can have an effect', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, dispatch } = await open();
     const completed: string[] = [];
     lab.github.addWorkflow({ file: 'migrate.yml', name: 'Migrate', onComplete: (run) => completed.push(run.displayTitle) });
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'migrate.yml',
-      ref: 'green',
-      inputs: { deployment_id: 'h.pre', anything: 'goes' },
-    });
+    await dispatch('migrate.yml', 'green', { deployment_id: 'h.pre', anything: 'goes' });
     await lab.github.waitForRun(lab.github.runs[0]!.id);
     expect(completed).toEqual(['Migrate · h.pre']);
   });
@@ -535,7 +494,7 @@ describe('deployments', () => {
 
 describe('control API, example config, CLI', () => {
   it('the control API drives the same controls over HTTP', async () => {
-    const { lab, octokit, repo } = await open();
+    const { lab, dispatch } = await open();
     const control = new LabControlClient(lab.githubUrl);
     await control.setHealthy('green', false);
     expect((await getJson(`${lab.appUrls.green}/health`)).status).toBe(503);
@@ -554,12 +513,7 @@ describe('control API, example config, CLI', () => {
     await control.setRateLimit({ limit: 100 });
     await control.expireInstallationTokens();
 
-    await octokit.rest.actions.createWorkflowDispatch({
-      ...repo,
-      workflow_id: 'dns-update.yml',
-      ref: 'production',
-      inputs: { deployment_id: 'c1', color: 'blue' },
-    });
+    await dispatch('dns-update.yml', 'production', { deployment_id: 'c1', color: 'blue' });
     await until(async () => (await control.runs('dns-update.yml'))[0]?.status === 'completed');
     expect((await control.runs())[0]).toMatchObject({ conclusion: 'failure', failedStep: 'Update DNS record' });
     expect(await control.dispatchCount('dns-update.yml', 'c1')).toBe(1);

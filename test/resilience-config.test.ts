@@ -115,6 +115,19 @@ describe('config of bake, retry and switch windows', () => {
     ]);
   });
 
+  it('onFailure.tests without verify.tests is a problem naming the field, in a valid file and a refused one', () => {
+    const message =
+      'onFailure.tests: is set, but verify.tests lists no test workflow it could apply to: add verify.tests, or remove onFailure.tests';
+    expect(problems({ onFailure: { tests: 'ask' } })).toEqual([message]);
+    expect(problems({ onFailure: { tests: 'ask' }, verify: { tests: [] } })).toEqual([message]);
+    // Reported beside the schema's own problems when the file is refused for something else.
+    expect(problems({ onFailure: { tests: 'ask', deploy: 'maybe' } })).toEqual([
+      'onFailure.deploy.action: expected "fail" or "ask"',
+      message,
+    ]);
+    expect(problems({ onFailure: { tests: 'ask' }, verify: { tests: [{ workflow: 'e2e.yml' }] } })).toEqual([]);
+  });
+
   it('a bad day and an inverted freeze are named too', () => {
     expect(problems({ windows: [{ days: 'mon-fry', hours: '09:00-17:00' }] })).toEqual([
       'windows.0.days: "mon-fry" is not a day or range: use mon, tue, wed, thu, fri, sat, sun or ranges like "mon-fri"',

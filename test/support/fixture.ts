@@ -6,8 +6,12 @@
 //   });
 // `it.scoped({ labOptions })` changes the lab for a describe block; a test that needs another
 // kind of lab starts it itself and hands it to `own`, then uses `startWorker` and `deployTo`
-// (`spawnWorker` for a `bluegreen worker` process instead). Whatever a test starts through these is stopped when it ends, last started first
-// (a worker before the lab it talks to). Fixtures are lazy: a test starts only what it names.
+// (`spawnWorker` for a `bluegreen worker` process instead). Whatever a test starts through these
+// is stopped when it ends, last started first (a worker before the lab it talks to). Fixtures
+// are lazy: a test starts only what it names. Tests that share one worker across a file use
+// sharedLabWorker (lab-deployments.ts) instead.
+// A describe block's `timeout` does not reach the tests of a `test.extend` (vitest 3.2): give
+// a slow test its timeout itself (`it(name, { timeout }, fn)`).
 import type { Client } from '@temporalio/client';
 import { test as base } from 'vitest';
 import { startDeployment } from '../../client/start-deployment.js';
