@@ -204,10 +204,20 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
-/** The activity functions the worker registers (see activities/index.ts; the switch types' from their manifests, switches/activities.ts). */
 export type { PlanPolicyVerdict };
 
-export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, ApprovalActivities {
+/** Metric analysis (issue 14): the rounds of a phase, the verify and monitor windows with metrics, the query check. */
+export interface MetricActivities {
+  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
+  /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
+  monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
+  /** verify with metrics (new deployments): the checks, then the metrics, in one activity. */
+  verifyWindow(input: VerifyWindowInput): Promise<VerifyWindowResult>;
+  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
+}
+
+/** The activity functions the worker registers (see activities/index.ts; the switch types' from their manifests, switches/activities.ts). */
+export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, MetricActivities, ApprovalActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   /** The plan phase in one round trip: checkPlanPolicy, then readActiveColor and both branch heads. */
@@ -227,10 +237,4 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
   /** The worker policy's switch windows and freezes for a service (issue 17). */
   readSwitchSchedule(input: SwitchScheduleInput): Promise<SwitchSchedule>;
-  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
-  /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
-  monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
-  /** verify with metrics (new deployments): the checks, then the metrics, in one activity. */
-  verifyWindow(input: VerifyWindowInput): Promise<VerifyWindowResult>;
-  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }
