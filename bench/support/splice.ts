@@ -29,10 +29,16 @@ export function spliceSections(existing: string, results: SectionResult[], summa
   const kept = lines.slice(first, end).filter((row) => !rerun.has(row.split(' | ')[0]!.slice(2)));
   const rows = [...kept, ...summaryRows].sort((a, b) => sectionNumber(a) - sectionNumber(b));
   lines.splice(first, end - first, ...rows);
-  // The note goes after the "Produced by" line (replacing an earlier note).
+  // The note goes after the "Produced by" line, newest first. It replaces an earlier note of the
+  // same sections only: the others still say when and how the sections they name were last run.
   const producedAt = lines.findIndex((l) => l.startsWith('Produced by '));
   if (producedAt >= 0) {
-    while (lines[producedAt + 1]?.startsWith('Re-run: ')) lines.splice(producedAt + 1, 1);
+    const sectionsOf = (text: string) => text.replace(/^Re-run: /, '').split(' by ')[0];
+    let at = producedAt + 1;
+    while (lines[at]?.startsWith('Re-run: ')) {
+      if (sectionsOf(lines[at]!) === sectionsOf(note)) lines.splice(at, 1);
+      else at++;
+    }
     lines.splice(producedAt + 1, 0, `Re-run: ${note}`);
   }
   return lines.join('\n');
