@@ -1,5 +1,5 @@
-// A phase's checks in words, for the CLI and the Web UI's current details (the same words):
-// "✓ health 3/3 · ✗ error-rate 2/3 (last: error-rate: 0.07 above 0.05)". Pure.
+// A phase's checks in words: "✓ health 3/3 · ✗ error-rate 2/3 (last: error-rate: 0.07 above 0.05)",
+// the same words in the CLI and the Web UI's current details (workflows/analysis-details.ts). Pure.
 import type { CheckSummary } from './types.js';
 
 export function describeChecks(checks: CheckSummary[]): string {
@@ -12,10 +12,3 @@ export function describeChecks(checks: CheckSummary[]): string {
     })
     .join(' · ');
 }
-
-/** The phases whose checks have been measured, with their words. */
-export const analysisLines = (analysis: { verify?: CheckSummary[]; monitor?: CheckSummary[] } | undefined): [string, string][] =>
-  (['verify', 'monitor'] as const).flatMap((phase) => {
-    const checks = analysis?.[phase];
-    return checks && checks.length > 0 ? [[phase, describeChecks(checks)] as [string, string]] : [];
-  });

@@ -105,7 +105,7 @@ export async function metricRollback(ctx: BenchContext): Promise<SectionResult> 
         const status = await handle.result();
         if (status.outcome !== 'ROLLED_BACK' || !/^metric analysis failed: p90/.test(status.error ?? ''))
           throw new Error(`metric-rollback: ${plan.deploymentId} ended ${status.outcome}: ${status.error}`);
-        const decisive = status.metricAnalysis?.monitor?.metrics[0]?.decisive;
+        const decisive = status.analyses?.monitor?.metrics?.metrics[0]?.decisive;
         const back = lab.router.switches.slice(switchesBefore).find((sw) => sw.color === 'blue');
         const run = runsOf(lab, plan.deploymentId).find((r) => r.inputs['deployment_id'] === `${plan.deploymentId}.rollback`);
         const phase = status.phases.find((p) => p.name === 'rollback');
@@ -218,7 +218,7 @@ export async function analysisHistory(ctx: BenchContext): Promise<SectionResult>
           const name = key.replace(/EventAttributes$/, '').replace(/^./, (c) => c.toUpperCase());
           byType[name] = (byType[name] ?? 0) + 1;
         }
-        const rounds = done.status.metricAnalysis?.monitor?.rounds ?? 0;
+        const rounds = done.status.analyses?.monitor?.metrics?.rounds ?? 0;
         cases.push({ label: label!, duration: duration!, events: events.length, rounds, wallMs: done.wallMs, byType });
         ctx.log(`analysis-history: ${label}: ${events.length} events, ${rounds} rounds`);
       }

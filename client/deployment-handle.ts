@@ -9,6 +9,7 @@ import { BlueGreenPhase } from '../workflows/search-attributes.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
+import { currentShape } from './status-shape.js';
 import { connectCli, type CliClient } from './temporal-client.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
@@ -20,6 +21,10 @@ export interface DeploymentSnapshot {
   /** Task queue the deployment's workers serve. */
   taskQueue: string;
 }
+
+/** The status query's answer and the result, in the shape this CLI knows (an older worker's converted). */
+const queried = (handle: DeploymentHandle) => handle.query(statusQuery).then(currentShape);
+const resultOf = (handle: DeploymentHandle) => handle.result().then(currentShape);
 
 /** How long a worker gets to answer the status query before we explain why it did not. */
 export const QUERY_TIMEOUT_MS = 10_000;
@@ -52,7 +57,7 @@ export async function findDeployment(client: Client, service: string): Promise<D
       EXIT.FAILED,
     );
   }
-  return { handle, running: false, status: await handle.result(), taskQueue };
+  return { handle, running: false, status: await resultOf(handle), taskQueue };
 }
 
 /** Connects, finds the deployment of `service` and runs `work` on it; the connection is closed after, whatever happens. */
@@ -78,11 +83,11 @@ export async function queryStatus(
 ): Promise<DeploymentStatus> {
   if (!(await hasLiveWorker(client, taskQueue))) throw noWorker(handle.workflowId, taskQueue, phase);
   try {
-    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(statusQuery));
+    return await client.withDeadline(Date.now() + timeoutMs, () => queried(handle));
   } catch (err) {
     // The workflow may have ended between describe and query: its result is the status then.
     const now = await handle.describe().catch(() => undefined);
-    if (now && now.status.name === 'COMPLETED') return handle.result();
+    if (now && now.status.name === 'COMPLETED') return resultOf(handle);
     if (now && now.status.name === 'RUNNING') throw noWorker(handle.workflowId, taskQueue, phase, timeoutMs);
     throw err;
   }
@@ -143,7 +148,7 @@ export async function followDeployment(
   // calls go on, and they would keep the process alive after Ctrl-C.
   const abort = new AbortController();
   options.stopped?.catch(() => abort.abort());
-  const result = handle.client.withAbortSignal(abort.signal, () => handle.result());
+  const result = handle.client.withAbortSignal(abort.signal, () => resultOf(handle));
   let settled: { status: DeploymentStatus } | { error: unknown } | undefined;
   result.then(
     (status) => (settled = { status }),
@@ -154,7 +159,7 @@ export async function followDeployment(
   try {
     while (!settled) {
       try {
-        const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
+        const reading = handle.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => queried(handle));
         onStatus(await Promise.race([reading.then((status) => withLiveAnalysis(handle, status)), stopped]));
         lastGood = Date.now();
       } catch (err) {

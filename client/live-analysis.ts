@@ -9,7 +9,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { AnalysisProgress } from '../analysis/metric-activities.js';
 import type { CheckSummary } from '../analysis/types.js';
 import type { VerifyWindowProgress } from '../analysis/verify-window.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { AnalysisStatus, DeploymentStatus } from '../workflows/types.js';
 import type { DeploymentHandle } from './deployment-handle.js';
 
 type Mode = 'verify' | 'monitor';
@@ -21,7 +21,7 @@ type Mode = 'verify' | 'monitor';
 const TALLY_ACTIVITIES = new Set(['analyzeMetrics', 'monitorWindow', 'verifyWindow']);
 
 const runningModes = (s: DeploymentStatus): Mode[] =>
-  (['verify', 'monitor'] as const).filter((mode) => s.metricAnalysis?.[mode]?.verdict === 'running');
+  (['verify', 'monitor'] as const).filter((mode) => s.analyses?.[mode]?.metrics?.verdict === 'running');
 
 /** Whether the status has an analysis whose counts a heartbeat may hold. */
 export const hasRunningAnalysis = (s: DeploymentStatus): boolean => runningModes(s).length > 0;
@@ -60,7 +60,7 @@ export async function withLiveAnalysis(
   if (modes.length === 0) return status;
   try {
     const described = description ?? (await handle.describe());
-    const live = { ...status.metricAnalysis };
+    const live: Partial<Record<Mode, AnalysisStatus>> = {};
     let checks: CheckSummary[] | undefined;
     for (const pending of described.raw.pendingActivities ?? []) {
       if (!TALLY_ACTIVITIES.has(pending.activityType?.name ?? '') || !pending.heartbeatDetails?.payloads?.length) continue;
@@ -73,7 +73,7 @@ export async function withLiveAnalysis(
       if (!isProgress(progress)) continue;
       // Heartbeats from before `mode` was sent: only one analysis runs at a time.
       const mode = progress.mode ?? (modes.length === 1 ? modes[0] : undefined);
-      const shown = mode && live[mode];
+      const shown = mode && (live[mode] ?? status.analyses?.[mode]?.metrics);
       if (!mode || !shown || shown.verdict !== 'running') continue;
       if (progress.metrics.length !== shown.metrics.length) continue;
       const seconds = Number(pending.lastHeartbeatTime?.seconds ?? 0);
@@ -85,8 +85,10 @@ export async function withLiveAnalysis(
       };
     }
     // verifyWindow's checks (the workflow learns them with its result, newer ones while it runs).
-    const analysis = checks ? { analysis: { ...status.analysis, verify: checks } } : {};
-    return { ...status, ...analysis, metricAnalysis: live };
+    const analyses = { ...status.analyses };
+    if (checks) analyses.verify = { ...analyses.verify, checks };
+    for (const mode of modes) if (live[mode]) analyses[mode] = { ...analyses[mode], metrics: live[mode] };
+    return { ...status, analyses };
   } catch {
     return status;
   }

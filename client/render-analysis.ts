@@ -1,10 +1,17 @@
-// `bluegreen status`: the metric analysis and verify.tests blocks (workflows/analysis-details.ts).
-import { analysisSections, testLines } from '../workflows/analysis-details.js';
+// `bluegreen status`: what verify and monitor measured (their checks, their metric analysis) and
+// the verify.tests runs, laid out from workflows/analysis-details.ts as the Web UI's are.
+import { analysisViews, testLines } from '../workflows/analysis-details.js';
 import type { DeploymentStatus } from '../workflows/types.js';
 
 export function analysisStatusLines(s: DeploymentStatus): string[] {
   const lines: string[] = [];
-  for (const section of analysisSections(s)) {
+  const views = analysisViews(s);
+  const checked = views.filter((v) => v.checks);
+  if (checked.length > 0) {
+    lines.push('', '  Checks:');
+    for (const v of checked) lines.push(`    ${v.phase.padEnd(8)} ${v.checks}`);
+  }
+  for (const section of views.flatMap((v) => (v.metrics ? [v.metrics] : []))) {
     lines.push('', `  ${section.title}: ${section.verdict ?? ''}`);
     for (const m of section.metrics) {
       lines.push(`    ${m.mark} ${m.line}`);

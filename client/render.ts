@@ -1,7 +1,6 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
-import { analysisLines } from '../analysis/summary.js';
 import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
 import { formatDuration, shortSha } from '../workflows/format.js';
@@ -137,11 +136,6 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     lines.push('', `  Notifications: ${s.notifications!.sent} sent, ${failed.length} failed (never delaying the deployment):`);
     for (const f of failed.slice(-FAILURES_SHOWN)) lines.push(`    ⚠ ${describeNotificationFailure(f)} at ${clock(f.at)}`);
     if (failed.length > FAILURES_SHOWN) lines.push(`    … and ${failed.length - FAILURES_SHOWN} earlier (see --json)`);
-  }
-  const checks = analysisLines(s.analysis);
-  if (checks.length > 0) {
-    lines.push('', '  Checks:');
-    for (const [phase, words] of checks) lines.push(`    ${phase.padEnd(8)} ${words}`);
   }
   if (s.dns) {
     const { dns } = s;

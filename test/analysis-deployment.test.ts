@@ -75,7 +75,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       monitor: QUICK_MONITOR,
     });
     const waiting = await waitForStatus(handle, waitingForApproval);
-    const verify = waiting.metricAnalysis!.verify!;
+    const verify = waiting.analyses!.verify!.metrics!;
     expect(verify.verdict).toBe('pass');
     expect(verify.metrics.map((m) => [m.name, m.verdict, m.passed, m.total])).toEqual([
       ['error-rate', 'pass', 3, 3],
@@ -110,7 +110,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       .find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'dispatchWorkflow');
     expect(id(healthy[0])).toBeLessThan(id(testDispatch));
     expect(id(testDispatch)).toBeLessThan(id(windowDone));
-    expect(waiting.analysis?.verify?.map((c) => [c.check, c.failures])).toEqual([
+    expect(waiting.analyses?.verify?.checks?.map((c) => [c.check, c.failures])).toEqual([
       ['health', 0],
       ['color', 0],
     ]);
@@ -145,7 +145,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       /^verify failed: error-rate \d+(\.\d+)? % > 2 % \(0\/3 passed, 1 failed\); traffic untouched on blue$/,
     );
     expect(result.phases.find((p) => p.name === 'approval')?.state).toBe('skipped');
-    expect(result.metricAnalysis!.verify!.rounds).toBe(1);
+    expect(result.analyses!.verify!.metrics!.rounds).toBe(1);
     expect(switchesSince(before)).toEqual([]);
     expect(lab.github.dispatchCount('dns-update.yml', `${result.deploymentId}.switch`)).toBe(0);
   });
@@ -166,13 +166,13 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && readings.length < 2) {
       const status = await withLiveAnalysis(handle, await handle.query(messages.statusQuery));
-      const verify = status.metricAnalysis?.verify;
+      const verify = status.analyses?.verify?.metrics;
       const last = readings.at(-1)?.rounds ?? 0;
       if (verify?.verdict === 'running' && verify.liveAt && verify.rounds > last && verify.rounds < 12) {
         const { events } = await handle.fetchHistory();
         readings.push({ rounds: verify.rounds, events: events?.length ?? 0, text: renderPhaseList(status) });
         // The checks that passed before the metrics, from the same heartbeat (verifyWindow).
-        expect(status.analysis?.verify?.map((c) => [c.check, c.passes])).toEqual([
+        expect(status.analyses?.verify?.checks?.map((c) => [c.check, c.passes])).toEqual([
           ['health', 2],
           ['color', 2],
         ]);
@@ -191,8 +191,8 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(b.rounds).toBeGreaterThan(a.rounds);
     expect(b.events).toBe(a.events);
     const waiting = await waitForStatus(handle, waitingForApproval);
-    expect(waiting.metricAnalysis!.verify).toMatchObject({ verdict: 'pass', rounds: 12 });
-    expect(waiting.metricAnalysis!.verify!.liveAt).toBeUndefined();
+    expect(waiting.analyses!.verify!.metrics).toMatchObject({ verdict: 'pass', rounds: 12 });
+    expect(waiting.analyses!.verify!.metrics!.liveAt).toBeUndefined();
     await handle.signal(messages.abortSignal, { by: 'alice', reason: 'test done' });
     await handle.result();
   });
@@ -213,12 +213,12 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       });
       const asking = await waitForStatus(handle, (s) => s.stepFailure?.step === 'verify');
       expect(asking.stepFailure!.error).toMatch(/^verify failed: green not healthy after 1s: health: HTTP 503/);
-      expect(asking.metricAnalysis?.verify).toBeUndefined();
+      expect(asking.analyses?.verify?.metrics).toBeUndefined();
       lab.apps.setHealthy('green', true);
       await handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank' }] });
       const result = await handle.result();
       expect(result.outcome).toBe('SUCCEEDED');
-      expect(result.metricAnalysis!.verify).toMatchObject({ verdict: 'pass', rounds: 2 });
+      expect(result.analyses!.verify!.metrics).toMatchObject({ verdict: 'pass', rounds: 2 });
       const events = (await handle.fetchHistory()).events ?? [];
       const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
       expect(scheduled.filter((name) => name === 'verifyWindow')).toHaveLength(2);
@@ -261,7 +261,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.error).toMatch(/^metric analysis failed: p90 \d+ ms > 100 ms \(\d+\/\d+ passed, 2 failed\)/);
     expect(Date.now() - slowAt).toBeLessThan(15_000);
     expect(lab.router.activeColor).toBe('blue');
-    expect(result.metricAnalysis!.monitor!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
+    expect(result.analyses!.monitor!.metrics!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
   });
 
   it('monitor with metrics: probes and metrics in one activity, its counts live from the heartbeat', async ({
@@ -284,14 +284,17 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     let live: number | undefined;
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && live === undefined) {
-      const monitor = (await withLiveAnalysis(handle, await handle.query(messages.statusQuery))).metricAnalysis?.monitor;
+      const monitor = (await withLiveAnalysis(handle, await handle.query(messages.statusQuery))).analyses?.monitor?.metrics;
       if (monitor?.verdict === 'running' && monitor.liveAt && monitor.rounds > 0) live = monitor.rounds;
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(live).toBeGreaterThan(0);
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.metricAnalysis!.monitor).toMatchObject({ verdict: 'pass', metrics: [{ name: 'error-rate', verdict: 'pass' }] });
+    expect(result.analyses!.monitor!.metrics).toMatchObject({
+      verdict: 'pass',
+      metrics: [{ name: 'error-rate', verdict: 'pass' }],
+    });
     expect(result.monitor?.probes).toBeGreaterThan(10);
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 4s; error-rate 0 % ≤ 1 %/);
     const events = (await handle.fetchHistory()).events ?? [];
@@ -326,12 +329,12 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(asking.phase).toBe('verify');
     expect(asking.waitingFor).toContain('too little traffic to judge: 0 requests/s, the traffic guard wants ≥ 1');
     expect(asking.waitingFor).toContain('npx bluegreen promote svc-metrics-quiet --by <name>');
-    expect(asking.metricAnalysis!.verify!.verdict).toBe('inconclusive');
+    expect(asking.analyses!.verify!.metrics!.verdict).toBe('inconclusive');
     expect(lab.router.activeColor).toBe('blue');
     await handle.signal(messages.promoteSignal, { by: 'qa-lead' });
     const result = await handle.result();
     expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.metricAnalysis!.verify!.decidedBy).toBe('promoted by qa-lead');
+    expect(result.analyses!.verify!.metrics!.decidedBy).toBe('promoted by qa-lead');
     // The promote answered the question; it did not also end the monitor window early.
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 1s/);
   });

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { changeKey, renderChangeLine, renderLogLines, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
 import { currentDetails } from '../workflows/current-details.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { CheckSummary } from '../analysis/types.js';
+import { currentShape, type OlderStatus } from '../client/status-shape.js';
+import type { AnalysisStatus, DeploymentStatus } from '../workflows/types.js';
 
 const T0 = Date.parse('2026-05-04T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -325,5 +327,41 @@ describe('notification failures (issue 15): in the status, never in the way', ()
     expect(changeKey(failing(2))).not.toBe(changeKey(failing(1)));
     expect(currentDetails(failing(1))).toContain('⚠ notification to qa-slack failed: 404 no\\_service \\(started\\)');
     expect(renderPhaseList(atGate())).not.toContain('otification');
+  });
+});
+
+describe('what verify and monitor measured: one shape per phase, an older worker’s converted on read', () => {
+  const checks: CheckSummary[] = [
+    { check: 'health', provider: 'http-health', measurements: 3, passes: 3, failures: 0, inconclusive: 0 },
+    { check: 'color', provider: 'color', measurements: 3, passes: 2, failures: 1, inconclusive: 0 },
+  ];
+  const metrics: AnalysisStatus = {
+    verdict: 'pass',
+    reason: 'error-rate passed',
+    rounds: 4,
+    metrics: [{ name: 'error-rate', verdict: 'pass', passed: 4, failed: 0, inconclusive: 0, total: 4, consecutiveFailures: 0 }],
+  };
+  const measured = (): DeploymentStatus => ({ ...atGate(), analyses: { verify: { checks }, monitor: { metrics } } });
+
+  it('the CLI and the Web UI show each phase’s checks and metric analysis', () => {
+    const cli = renderPhaseList(measured(), { now: T0 + 120_000 });
+    expect(cli).toContain('  Checks:\n    verify   ✓ health 3/3 · ✗ color 2/3\n');
+    expect(cli).toMatch(/ {2}Metric analysis under traffic \(green\): pass\n {4}✓ error-rate .*4\/4/);
+    const web = currentDetails(measured());
+    expect(web).toContain('Checks (verify): ✓ health 3/3 · ✗ color 2/3');
+    expect(web).toMatch(/\*\*Metric analysis under traffic \\\(green\\\):\*\* pass {2}\n✓ error-rate .*4\/4/);
+    expect(cli).not.toContain('Checks:\n    monitor');
+  });
+
+  it('an answer with only `analysis` / `metricAnalysis` (an older worker) reads and renders as the new one', () => {
+    const older: OlderStatus = { ...atGate(), analysis: { verify: checks }, metricAnalysis: { monitor: metrics } };
+    const read = currentShape(older);
+    expect(read).toEqual(measured());
+    expect(read).not.toHaveProperty('analysis');
+    expect(read).not.toHaveProperty('metricAnalysis');
+    expect(renderPhaseList(read, { now: T0 + 120_000 })).toBe(renderPhaseList(measured(), { now: T0 + 120_000 }));
+    // A status in the new shape is left as it is.
+    const current = measured();
+    expect(currentShape(current)).toBe(current);
   });
 });

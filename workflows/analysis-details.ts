@@ -1,10 +1,13 @@
-// The metric analysis and verify.tests in words, for the CLI's status and the Web UI's current
-// details (issue 14): per metric its verdict, the one-line evidence ("error-rate 0.4 % ≤ 1 %
-// (7/10 passed)"), the resolved query, its evaluation time, the bounds and the graph link.
+// What verify and monitor measured, in words, for the CLI's status and the Web UI's current
+// details (one path: client/render-analysis.ts and current-details.ts both lay these out): per
+// phase its checks ("✓ health 3/3 · ✗ color 1/3") and its metric analysis (issue 14), per metric
+// its verdict, the one-line evidence ("error-rate 0.4 % ≤ 1 % (7/10 passed)"), the resolved
+// query, its evaluation time, the bounds and the graph link; and the verify.tests runs.
 // Pure: runs in the workflow sandbox and in the CLI. Texts are inert already (measured that way).
+import { describeChecks } from '../analysis/summary.js';
 import { metricLine, type MetricSummary } from '../analysis/metric-tally.js';
 import { inertText } from './sanitize.js';
-import type { AnalysisStatus, DeploymentStatus, TestRunStatus } from './types.js';
+import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, TestRunStatus } from './types.js';
 
 const MARK: Record<MetricSummary['verdict'], string> = { pass: '✓', fail: '✗', inconclusive: '?', running: '▶' };
 const TEST_MARK: Record<TestRunStatus['state'], string> = { running: '▶', succeeded: '✓', failed: '✗' };
@@ -42,14 +45,30 @@ function section(title: string, a: AnalysisStatus): AnalysisSection {
   };
 }
 
-/** The analyses of the status, verify first. */
-export function analysisSections(s: DeploymentStatus): AnalysisSection[] {
-  const out: AnalysisSection[] = [];
-  if (s.metricAnalysis?.verify)
-    out.push(section(`Metric analysis before approval (${s.targetColor ?? 'target'})`, s.metricAnalysis.verify));
-  if (s.metricAnalysis?.monitor)
-    out.push(section(`Metric analysis under traffic (${s.targetColor ?? 'target'})`, s.metricAnalysis.monitor));
-  return out;
+/** One phase's measurements in words: its checks, its metric analysis, either absent when not measured. */
+export interface PhaseAnalysisView {
+  phase: AnalysisPhase;
+  /** The checks' counts and last failing reading in words. */
+  checks?: string;
+  metrics?: AnalysisSection;
+}
+
+const METRICS_TITLE: Record<AnalysisPhase, string> = {
+  verify: 'Metric analysis before approval',
+  monitor: 'Metric analysis under traffic',
+};
+
+/** What the phases measured, verify first; a phase that measured nothing is left out. */
+export function analysisViews(s: DeploymentStatus): PhaseAnalysisView[] {
+  return (['verify', 'monitor'] as const).flatMap((phase) => {
+    const { checks, metrics } = s.analyses?.[phase] ?? {};
+    const view: PhaseAnalysisView = {
+      phase,
+      ...(checks && checks.length > 0 ? { checks: describeChecks(checks) } : {}),
+      ...(metrics ? { metrics: section(`${METRICS_TITLE[phase]} (${s.targetColor ?? 'target'})`, metrics) } : {}),
+    };
+    return view.checks || view.metrics ? [view] : [];
+  });
 }
 
 export function testLines(s: DeploymentStatus): string[] {

@@ -4,9 +4,8 @@
 // Pure: runs in the workflow sandbox.
 import { approverLabel } from './approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
-import { analysisLines } from '../analysis/summary.js';
 import { formatDuration, shortSha } from './format.js';
-import { analysisSections, testLines } from './analysis-details.js';
+import { analysisViews, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
 import type { DeploymentStatus, PhaseStatus } from './types.js';
 import { inertText, markdownText } from './sanitize.js';
@@ -77,8 +76,6 @@ export function currentDetails(s: DeploymentStatus): string {
         .join('  \n'),
     );
   }
-  const checks = analysisLines(s.analysis);
-  if (checks.length > 0) blocks.push(checks.map(([phase, words]) => `Checks (${phase}): ${literal(words)}`).join('  \n'));
   if (s.pointOfNoReturn) blocks.push('Point of no return passed: rollback is no longer possible.');
   // The deployment id and who started it are in the static summary and details.
   blocks.push(`Phases: ${s.phases.map((p) => `${MARK[p.state]} ${p.name}`).join(' · ')}`);
@@ -121,19 +118,24 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
 const LIVE_COUNTS_HINT =
   'Counts as they come in: Pending Activities → verifyWindow, monitorWindow or analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
 
-/** The metric analysis and the test runs in words (issue 14); links stay clickable. */
+/** What verify and monitor measured and the test runs in words (issue 14); links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {
-  const blocks = analysisSections(s).map((section) =>
-    [
-      `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
-      ...section.metrics.map(
-        (m) =>
-          `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
-      ),
-      // The workflow learns the counts when the activity ends (one event, not one per round).
-      ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(`npx bluegreen status ${s.service}`))] : []),
-    ].join('  \n'),
-  );
+  const views = analysisViews(s);
+  const checked = views.filter((v) => v.checks);
+  const blocks = checked.length > 0 ? [checked.map((v) => `Checks (${v.phase}): ${literal(v.checks!)}`).join('  \n')] : [];
+  for (const section of views.flatMap((v) => (v.metrics ? [v.metrics] : []))) {
+    blocks.push(
+      [
+        `**${literal(section.title)}:** ${literal(section.verdict ?? '')}`,
+        ...section.metrics.map(
+          (m) =>
+            `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
+        ),
+        // The workflow learns the counts when the activity ends (one event, not one per round).
+        ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(`npx bluegreen status ${s.service}`))] : []),
+      ].join('  \n'),
+    );
+  }
   const tests = testLines(s);
   if (tests.length > 0)
     blocks.push([`**Tests against ${literal(s.targetColor ?? 'the target')}:**`, ...tests.map(literal)].join('  \n'));

@@ -2,6 +2,7 @@
 // attributes and the Web UI's current details. Deterministic: only workflow time is used.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type {
+  AnalysisPhase,
   AnalysisStatus,
   ApprovalRecord,
   Color,
@@ -10,6 +11,7 @@ import type {
   DnsStatus,
   IgnoredSignal,
   Outcome,
+  PhaseAnalysis,
   PhaseName,
   PhaseStatus,
   TestRunStatus,
@@ -120,22 +122,22 @@ export class StatusTracker {
     this.publish();
   }
 
-  /** The per-check counts and last measurements of verify's or monitor's checks. */
-  setAnalysis(phase: 'verify' | 'monitor', checks: CheckSummary[]): void {
-    this.status.analysis = { ...this.status.analysis, [phase]: checks };
-    this.publish();
-  }
-
-  /** A phase's metric analysis (issue 14), as the status, the CLI and the Web UI show it. */
-  setMetricAnalysis(phase: 'verify' | 'monitor', analysis: AnalysisStatus): void {
-    this.status.metricAnalysis = { ...this.status.metricAnalysis, [phase]: analysis };
-    this.publish();
-  }
-
-  /** Drops a phase's analysis still marked running: its activity was cancelled, no counts came back. */
-  dropRunningMetricAnalysis(phase: 'verify' | 'monitor'): void {
-    if (this.status.metricAnalysis?.[phase]?.verdict !== 'running') return;
-    delete this.status.metricAnalysis[phase];
+  /**
+   * What verify or monitor measured (status.analyses): the fields given replace theirs.
+   * `metrics: 'drop-running'` drops a metric analysis still marked running: its activity was
+   * cancelled, no counts came back (a finished one stays).
+   */
+  setAnalysis(phase: AnalysisPhase, change: { checks?: CheckSummary[]; metrics?: AnalysisStatus | 'drop-running' }): void {
+    const { checks, metrics } = change;
+    const current = this.status.analyses?.[phase];
+    const drop = metrics === 'drop-running' && current?.metrics?.verdict === 'running';
+    const set = metrics === 'drop-running' ? undefined : metrics;
+    if (checks === undefined && set === undefined && !drop) return;
+    const next: PhaseAnalysis = { ...current, ...(checks ? { checks } : {}), ...(set ? { metrics: set } : {}) };
+    if (drop) delete next.metrics;
+    const analyses = { ...this.status.analyses, [phase]: next };
+    if (!next.checks && !next.metrics) delete analyses[phase];
+    this.status.analyses = analyses;
     this.publish();
   }
 
@@ -166,8 +168,8 @@ export class StatusTracker {
   }
 
   complete(outcome: Outcome, error?: string): DeploymentStatus {
-    this.dropRunningMetricAnalysis('verify');
-    this.dropRunningMetricAnalysis('monitor');
+    this.setAnalysis('verify', { metrics: 'drop-running' });
+    this.setAnalysis('monitor', { metrics: 'drop-running' });
     for (const entry of this.status.phases) {
       if (entry.state === 'pending') entry.state = 'skipped';
       if (entry.state === 'running') {

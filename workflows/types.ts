@@ -301,8 +301,11 @@ export interface DeploymentStatus {
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
-  /** Per-check counts and last measurements of the verify and monitor checks (analysis/). */
-  analysis?: { verify?: CheckSummary[]; monitor?: CheckSummary[] };
+  /**
+   * What verify and monitor measured, per phase: their checks' counts and their metric analysis
+   * (set by StatusTracker.setAnalysis, shown by workflows/analysis-details.ts).
+   */
+  analyses?: Partial<Record<AnalysisPhase, PhaseAnalysis>>;
   /**
    * The color that served before and the SHA it ran (its branch head at plan time); `warm` while
    * it still runs it (until sync redeploys it): what `bluegreen revert` brings back.
@@ -336,13 +339,22 @@ export interface DeploymentStatus {
   /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
   notifications?: NotificationsStatus;
   error?: string;
-  /** Metric analysis per phase (issue 14): each metric's verdict, counts and latest evidence. */
-  metricAnalysis?: { verify?: AnalysisStatus; monitor?: AnalysisStatus };
   /** verify.tests: the test workflow runs against the target color. */
   tests?: TestRunStatus[];
 }
 
-/** The analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
+/** The phases that measure the target color. */
+export type AnalysisPhase = 'verify' | 'monitor';
+
+/** What one phase measured (DeploymentStatus.analyses). */
+export interface PhaseAnalysis {
+  /** Per-check counts and last measurements: HTTP health, color and the plan's checks (analysis/). */
+  checks?: CheckSummary[];
+  /** The metric analysis (issue 14): each metric's verdict, counts and latest evidence. */
+  metrics?: AnalysisStatus;
+}
+
+/** The metric analysis of one phase; `decidedBy` when a human (or the ask timeout) settled an inconclusive one. */
 export interface AnalysisStatus extends Omit<AnalysisResult, 'verdict'> {
   /** `running` while measurements come in (the workflow's own copy has none: see `liveAt`). */
   verdict: AnalysisResult['verdict'] | 'running';

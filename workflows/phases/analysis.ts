@@ -115,7 +115,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
   const { scope, failFast, stopped } = firstStopCancels();
   let result: AnalysisResult | undefined;
   const asking = oneAtATime();
-  if (analysis) tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
+  if (analysis) tracker.setAnalysis('verify', { metrics: runningAnalysis(analysis, 'verify') });
   await scope.run(() =>
     Promise.all([
       analysis
@@ -125,7 +125,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
             ])
             .then((r) => {
               result = r;
-              tracker.setMetricAnalysis('verify', r);
+              tracker.setAnalysis('verify', { metrics: r });
               metricStop(ctx, r);
             })
             .catch(failFast)
@@ -133,7 +133,7 @@ export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string 
       ...tests.map((test) => runTest(ctx, test, asking).catch(failFast)),
     ]),
   );
-  tracker.dropRunningMetricAnalysis('verify');
+  tracker.setAnalysis('verify', { metrics: 'drop-running' });
   const stop = stopped();
   if (stop) {
     tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
@@ -160,7 +160,7 @@ export async function settleVerifyAnalysis(
   const { tracker } = ctx;
   if (result?.verdict === 'inconclusive') {
     const decision = await decideInconclusive(ctx, 'verify', result, analysis!);
-    tracker.setMetricAnalysis('verify', { ...result, decidedBy: decision.by });
+    tracker.setAnalysis('verify', { metrics: { ...result, decidedBy: decision.by } });
     if (decision.verdict === 'fail') {
       const why = `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
       tracker.finish('verify', 'failed', why);
@@ -224,7 +224,7 @@ export async function decideInconclusive(
 export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
   const analysis = ctx.plan.analysis?.monitor;
   if (!analysis || !hasPatch('monitor-metric-analysis')) return undefined;
-  ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
+  ctx.tracker.setAnalysis('monitor', { metrics: runningAnalysis(analysis, 'monitor') });
   return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).analyzeMetrics.executeWithOptions(
     { summary: `watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}` },
     [analyzeInput(ctx, 'monitor', analysis, durationMs)],
@@ -240,7 +240,7 @@ export function monitorWindow(ctx: PhaseContext, checks: MonitorChecksInput): ((
   if (!analysis || !patched('one-analysis-activity')) return undefined;
   const { durationMs } = checks;
   return () => {
-    ctx.tracker.setMetricAnalysis('monitor', runningAnalysis(analysis, 'monitor'));
+    ctx.tracker.setAnalysis('monitor', { metrics: runningAnalysis(analysis, 'monitor') });
     return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).monitorWindow.executeWithOptions(
       {
         summary: `monitor ${ctx.plan.publicUrl} and watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}`,
@@ -260,11 +260,11 @@ function monitorBudgetMs(analysis: AnalysisPlan, durationMs: number): number {
 export async function settleMonitorAnalysis(ctx: PhaseContext, result: AnalysisResult): Promise<string | undefined> {
   const analysis = ctx.plan.analysis!.monitor!;
   const status: AnalysisStatus = { ...result };
-  ctx.tracker.setMetricAnalysis('monitor', status);
+  ctx.tracker.setAnalysis('monitor', { metrics: status });
   if (result.verdict === 'fail') return `metric analysis failed: ${result.reason}`;
   if (result.verdict === 'inconclusive') {
     const decision = await decideInconclusive(ctx, 'monitor', result, analysis);
-    ctx.tracker.setMetricAnalysis('monitor', { ...result, decidedBy: decision.by });
+    ctx.tracker.setAnalysis('monitor', { metrics: { ...result, decidedBy: decision.by } });
     if (decision.verdict === 'fail') return `metric analysis inconclusive: ${result.reason}; ${decision.by}`;
   }
   return undefined;

@@ -31,7 +31,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   let { verdict, reason } = watched;
   const { analysed } = watched;
   tracker.setWaitingFor(undefined);
-  tracker.dropRunningMetricAnalysis('monitor');
+  tracker.setAnalysis('monitor', { metrics: 'drop-running' });
 
   if (verdict === 'interrupted' && human.rollback) {
     tracker.finish('monitor', 'cancelled', `rollback requested by ${human.rollback.by}`);
@@ -81,7 +81,7 @@ interface Watched {
 function probesSettled(ctx: PhaseContext, first: MonitorChecksResult): string {
   const { plan, tracker } = ctx;
   const { failureThreshold } = plan.monitor;
-  if (first.checks.length > 0) tracker.setAnalysis('monitor', first.checks);
+  if (first.checks.length > 0) tracker.setAnalysis('monitor', { checks: first.checks });
   tracker.setMonitor({
     probes: first.rounds,
     failures: first.failedRounds,

@@ -78,15 +78,15 @@ export async function verifyInOneActivity(ctx: PhaseContext): Promise<void> {
       'verify',
       `${again}${env.url}${healthPath} must pass ${successes}× in a row and answer ${target}, then judged by ${judging}`,
     );
-    tracker.setMetricAnalysis('verify', runningAnalysis(analysis, 'verify'));
+    tracker.setAnalysis('verify', { metrics: runningAnalysis(analysis, 'verify') });
     finished = false;
     const done = await waiting(plan, timeoutMs + analysisBudgetMs(analysis)).verifyWindow.executeWithOptions(
       { summary: `verify ${target} at ${env.url}, then judge it by ${metricNames(analysis)}` },
       [input],
     );
-    tracker.setAnalysis('verify', done.checks.checks);
+    tracker.setAnalysis('verify', { checks: done.checks.checks });
     if (!done.checks.ok || !done.metrics) {
-      tracker.dropRunningMetricAnalysis('verify');
+      tracker.setAnalysis('verify', { metrics: 'drop-running' });
       const why = `${target} not healthy after ${formatDuration(timeoutMs)}: ${done.checks.lastFailure ?? 'unknown'}`;
       tracker.finish('verify', 'failed', why);
       finished = true;
@@ -94,7 +94,7 @@ export async function verifyInOneActivity(ctx: PhaseContext): Promise<void> {
     }
     checks = done.checks;
     result = done.metrics;
-    tracker.setMetricAnalysis('verify', done.metrics);
+    tracker.setAnalysis('verify', { metrics: done.metrics });
     return done.metrics;
   };
   const runTests = async () => {
@@ -111,7 +111,7 @@ export async function verifyInOneActivity(ctx: PhaseContext): Promise<void> {
       ...(gate ? [runTests().catch(failFast)] : []),
     ]),
   );
-  tracker.dropRunningMetricAnalysis('verify');
+  tracker.setAnalysis('verify', { metrics: 'drop-running' });
   const stop = stopped();
   if (stop) {
     if (!finished) tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));

@@ -59,6 +59,6 @@ async function runChecks(ctx: PhaseContext): Promise<{ ok: boolean; rounds: numb
   const result = await waiting(plan, timeoutMs).verifyChecks.executeWithOptions(summary, [
     { checks, successes, intervalMs, timeoutMs },
   ]);
-  tracker.setAnalysis('verify', result.checks);
+  tracker.setAnalysis('verify', { checks: result.checks });
   return result;
 }
