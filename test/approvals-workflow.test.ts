@@ -104,8 +104,14 @@ describe('approval via GitHub', () => {
     const plan = await planAsDave(lab, 'svc-gh-team', { approval: { ...VIA_GITHUB.approval, approvers: ['datatruck/qa'] } });
     const handle = await deployPlan(plan);
     const first = await waitForStatus(handle, gateWaiting());
+    // The next gate run stays queued a while: until GitHub holds it, nobody is asked to review.
+    lab.github.setWorkflowBehavior('qa-gate.yml', { queuedMs: 1_000 });
     await review(lab, first, 'erin', 'approve', 'fine by me');
+    const dispatched = await waitForStatus(handle, (s) => s.gate?.runId !== undefined && s.gate.runId !== first.gate!.runId);
+    expect(lab.github.run(dispatched.gate!.runId!)!.status).toBe('queued');
+    expect(dispatched.waitingFor).toBeUndefined();
     const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
+    expect(lab.github.run(second.gate!.runId!)!.status).toBe('waiting');
     expect(second.approvals).toMatchObject([
       { by: 'erin', counted: false, verified: true, note: '@erin is a reviewer on GitHub but not an approver (datatruck/qa)' },
     ]);

@@ -123,6 +123,9 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
   const { plan, tracker } = ctx;
   const gate = plan.approval.gate!;
   const correlationId = correlationIdFor(plan.deploymentId, `approval-${n}`);
+  // Nobody can review this gate until GitHub holds its run: the previous gate's "approve on
+  // GitHub" text must not stand meanwhile (state only, no command).
+  tracker.setWaitingFor(undefined);
   const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions(
     { summary: `dispatch ${gate.workflow} (QA gate ${n})` },
     [
