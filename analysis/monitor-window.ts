@@ -6,7 +6,7 @@
 // both: the metric tally at the top (the shape client/live-analysis.ts reads) and the probes'
 // progress under `probes`; a retried attempt resumes both from it.
 import { Context } from '@temporalio/activity';
-import { heartbeat, heartbeatTickMs } from '../activities/heartbeat.js';
+import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import { watchChecks, type LoopIo, type MonitorProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
 import type { AnalysisResult } from './metric-tally.js';
@@ -31,23 +31,6 @@ export interface MonitorWindowProgress extends Partial<AnalysisProgress> {
   probes?: MonitorProgress;
 }
 
-/** sleepWithHeartbeats that also ends when `stopping` settles (the other loop decided). */
-async function sleepUnlessStopped(ms: number, details: () => unknown, stopping: Promise<void>): Promise<void> {
-  const ctx = Context.current();
-  const tick = heartbeatTickMs();
-  const end = Date.now() + ms;
-  let stopped = false;
-  const stop = stopping.then(() => {
-    stopped = true;
-  });
-  for (let left = ms; left > 0 && !stopped; left = end - Date.now()) {
-    const nap = ctx.sleep(Math.min(tick, left));
-    nap.catch(() => undefined); // raced below; a cancellation is seen by the next heartbeat / sleep
-    await Promise.race([nap, stop]);
-    if (!stopped && end - Date.now() > 0) heartbeat(details());
-  }
-}
-
 export function createMonitorWindowActivity(checkContext: () => MeasureContext, metricContext: MeasureContext) {
   async function monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult> {
     const resumed = Context.current().info.heartbeatDetails as MonitorWindowProgress | undefined;
@@ -67,7 +50,7 @@ export function createMonitorWindowActivity(checkContext: () => MeasureContext, 
         heartbeat(merged());
       },
       sleep: (ms, progress) =>
-        sleepUnlessStopped(
+        sleepWithHeartbeats(
           ms,
           () => {
             keep(progress());
