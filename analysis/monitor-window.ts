@@ -6,8 +6,7 @@
 // both: the metric tally at the top (the shape client/live-analysis.ts reads) and the probes'
 // progress under `probes`; a retried attempt resumes both from it.
 import { Context } from '@temporalio/activity';
-import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
-import { watchChecks, type LoopIo, type MonitorProgress } from './activities.js';
+import { sharedHeartbeat, watchChecks, type MonitorProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
 import type { AnalysisResult } from './metric-tally.js';
 import type { MeasureContext } from './provider.js';
@@ -44,22 +43,7 @@ export function createMonitorWindowActivity(checkContext: () => MeasureContext, 
       endedBy ??= by;
       stop();
     };
-    const io = <P>(keep: (p: P) => void): LoopIo<P> => ({
-      heartbeat: (p) => {
-        keep(p);
-        heartbeat(merged());
-      },
-      sleep: (ms, progress) =>
-        sleepWithHeartbeats(
-          ms,
-          () => {
-            keep(progress());
-            return merged();
-          },
-          stopping,
-        ),
-      stopped: () => endedBy !== undefined,
-    });
+    const io = <P>(keep: (p: P) => void) => sharedHeartbeat(keep, merged, stopping, () => endedBy !== undefined);
     const failed = (err: unknown): never => {
       decide('error');
       throw err;
