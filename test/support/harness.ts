@@ -8,7 +8,6 @@ import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { createGitHubClientCache } from '../../activities/octokit.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
-import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
 import { LAB_WORKER_POLICY } from '../../lab/worker-policy.js';
 import { createBlueGreenWorker, WORKFLOWS_PATH } from '../../worker/worker.js';
@@ -120,10 +119,6 @@ export function labPlan(
   );
   const parsed = parseConfigText(stringify(config), `${service}.yaml`);
   return resolvePlan(parsed, { requestedBy: 'test', ...(color ? { color } : {}) });
-}
-
-export async function startLabDeployment(client: Client, plan: DeploymentPlan, taskQueue: string) {
-  return startDeployment(client, plan, { taskQueue });
 }
 
 /**
