@@ -91,6 +91,14 @@ function probesSettled(ctx: PhaseContext, first: MonitorChecksResult): string {
   return `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
 }
 
+/** A part of the window after its scope was cancelled: its result, or undefined when cancelled; other errors pass. */
+function unlessCancelled<T>(part: Promise<T>): Promise<T | undefined> {
+  return part.catch((err: unknown) => {
+    if (!isCancellation(err)) throw err;
+    return undefined;
+  });
+}
+
 function watchFailed(ctx: PhaseContext, err: unknown): Watched {
   if (ctx.human.rollback || ctx.human.promote) return { verdict: 'interrupted' };
   return { verdict: 'unhealthy', reason: `monitoring failed: ${describeFailure(err)}` };
@@ -106,9 +114,7 @@ async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWind
     const first = await Promise.race([together, interrupted.then(() => undefined)]);
     if (first === undefined) {
       scope.cancel();
-      await together.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(together);
       return { verdict: 'interrupted' };
     }
     // Failing metrics ended the window: the probes' counts stay out of the status, as before.
@@ -147,26 +153,18 @@ async function watchApart(ctx: PhaseContext, checks: MonitorChecksInput): Promis
     if (first === undefined) {
       verdict = 'interrupted';
       scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(monitoring);
     } else if ('analysisFailure' in first) {
       verdict = 'unhealthy';
       analysed = first.analysisFailure;
       scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(monitoring);
     } else {
       verdict = first.verdict;
       reason = probesSettled(ctx, first);
       // Failing probes end the window; the analysis of a healthy one ends with it.
       if (verdict === 'unhealthy') scope.cancel();
-      analysed =
-        (await analysing.catch((err) => {
-          if (!isCancellation(err)) throw err;
-          return undefined;
-        })) ?? undefined;
+      analysed = await unlessCancelled(analysing);
     }
   } catch (err) {
     return { ...watchFailed(ctx, err), analysed };
