@@ -42,14 +42,23 @@ export function keptAlive<T extends Record<string, (input: never) => Promise<unk
 
 /**
  * Sleeps `ms`, heartbeating `details()` every tick. Rejects with `CancelledFailure` as soon as
- * the activity is cancelled.
+ * the activity is cancelled. With `stopping`, returns early once that settles (another part of
+ * the activity decided, analysis/monitor-window.ts), without another heartbeat.
  */
-export async function sleepWithHeartbeats(ms: number, details: () => unknown): Promise<void> {
+export async function sleepWithHeartbeats(ms: number, details: () => unknown, stopping?: Promise<void>): Promise<void> {
   const ctx = Context.current();
   const tick = heartbeatTickMs();
   const end = Date.now() + ms;
-  for (let left = ms; left > 0; left = end - Date.now()) {
-    await ctx.sleep(Math.min(tick, left));
-    if (end - Date.now() > 0) heartbeat(details());
+  let stopped = false;
+  const stop = stopping?.then(() => {
+    stopped = true;
+  });
+  for (let left = ms; left > 0 && !stopped; left = end - Date.now()) {
+    const nap = ctx.sleep(Math.min(tick, left));
+    if (stop) {
+      nap.catch(() => undefined); // raced below; a cancellation is seen by the next heartbeat / sleep
+      await Promise.race([nap, stop]);
+    } else await nap;
+    if (!stopped && end - Date.now() > 0) heartbeat(details());
   }
 }

@@ -88,6 +88,35 @@ export function resumedStart(startedAtMs: unknown): number {
 
 export const ownHeartbeat: LoopIo<unknown> = { heartbeat, sleep: sleepWithHeartbeats, stopped: () => false };
 
+/**
+ * The LoopIo of one of two loops sharing an activity's heartbeat (verifyWindow, monitorWindow):
+ * it keeps its loop's progress (`keep`) and heartbeats `merged()`, both loops' progress. With
+ * `stopping`, a sleep ends once that settles; `stopped` tells the loop to end.
+ */
+export function sharedHeartbeat<P>(
+  keep: (progress: P) => void,
+  merged: () => unknown,
+  stopping?: Promise<void>,
+  stopped: () => boolean = () => false,
+): LoopIo<P> {
+  return {
+    heartbeat: (p) => {
+      keep(p);
+      heartbeat(merged());
+    },
+    sleep: (ms, progress) =>
+      sleepWithHeartbeats(
+        ms,
+        () => {
+          keep(progress());
+          return merged();
+        },
+        stopping,
+      ),
+    stopped,
+  };
+}
+
 /** The monitor window's probe rounds (monitorChecks), resuming from `resumed`. */
 export async function watchChecks(
   input: MonitorChecksInput,

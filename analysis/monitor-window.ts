@@ -6,8 +6,7 @@
 // both: the metric tally at the top (the shape client/live-analysis.ts reads) and the probes'
 // progress under `probes`; a retried attempt resumes both from it.
 import { Context } from '@temporalio/activity';
-import { heartbeat, heartbeatTickMs } from '../activities/heartbeat.js';
-import { watchChecks, type LoopIo, type MonitorProgress } from './activities.js';
+import { sharedHeartbeat, watchChecks, type MonitorProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
 import type { AnalysisResult } from './metric-tally.js';
 import type { MeasureContext } from './provider.js';
@@ -31,23 +30,6 @@ export interface MonitorWindowProgress extends Partial<AnalysisProgress> {
   probes?: MonitorProgress;
 }
 
-/** sleepWithHeartbeats that also ends when `stopping` settles (the other loop decided). */
-async function sleepUnlessStopped(ms: number, details: () => unknown, stopping: Promise<void>): Promise<void> {
-  const ctx = Context.current();
-  const tick = heartbeatTickMs();
-  const end = Date.now() + ms;
-  let stopped = false;
-  const stop = stopping.then(() => {
-    stopped = true;
-  });
-  for (let left = ms; left > 0 && !stopped; left = end - Date.now()) {
-    const nap = ctx.sleep(Math.min(tick, left));
-    nap.catch(() => undefined); // raced below; a cancellation is seen by the next heartbeat / sleep
-    await Promise.race([nap, stop]);
-    if (!stopped && end - Date.now() > 0) heartbeat(details());
-  }
-}
-
 export function createMonitorWindowActivity(checkContext: () => MeasureContext, metricContext: MeasureContext) {
   async function monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult> {
     const resumed = Context.current().info.heartbeatDetails as MonitorWindowProgress | undefined;
@@ -61,22 +43,7 @@ export function createMonitorWindowActivity(checkContext: () => MeasureContext, 
       endedBy ??= by;
       stop();
     };
-    const io = <P>(keep: (p: P) => void): LoopIo<P> => ({
-      heartbeat: (p) => {
-        keep(p);
-        heartbeat(merged());
-      },
-      sleep: (ms, progress) =>
-        sleepUnlessStopped(
-          ms,
-          () => {
-            keep(progress());
-            return merged();
-          },
-          stopping,
-        ),
-      stopped: () => endedBy !== undefined,
-    });
+    const io = <P>(keep: (p: P) => void) => sharedHeartbeat(keep, merged, stopping, () => endedBy !== undefined);
     const failed = (err: unknown): never => {
       decide('error');
       throw err;

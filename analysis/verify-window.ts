@@ -8,9 +8,9 @@
 // own workflow when the checks pass (`verifyHealthy`, with the token of its input): the tests
 // start then, beside the metric rounds (workflows/phases/verify-window.ts says why a signal).
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import { heartbeat } from '../activities/heartbeat.js';
 import { verifyHealthySignal } from '../workflows/messages.js';
-import { checkUntilHealthy, type LoopIo, type VerifyProgress } from './activities.js';
+import { checkUntilHealthy, sharedHeartbeat, type VerifyProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
 import type { AnalysisResult } from './metric-tally.js';
 import type { MeasureContext } from './provider.js';
@@ -53,18 +53,7 @@ export function createVerifyWindowActivity(checkContext: () => MeasureContext, m
     let healthy = resumed?.healthy?.ok === true ? resumed.healthy : undefined;
     let metrics: AnalysisProgress | undefined;
     const merged = (): VerifyWindowProgress => ({ ...metrics, ...(health ? { health } : {}), ...(healthy ? { healthy } : {}) });
-    const io = <P>(keep: (p: P) => void): LoopIo<P> => ({
-      heartbeat: (p) => {
-        keep(p);
-        heartbeat(merged());
-      },
-      sleep: (ms, progress) =>
-        sleepWithHeartbeats(ms, () => {
-          keep(progress());
-          return merged();
-        }),
-      stopped: () => false,
-    });
+    const io = <P>(keep: (p: P) => void) => sharedHeartbeat(keep, merged);
     if (!healthy) {
       const checked = await checkUntilHealthy(
         input.checks,

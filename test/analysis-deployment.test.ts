@@ -23,6 +23,14 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
   let lab: Lab;
   let prom: PrometheusServer;
   let metrics: Record<string, unknown>;
+  // Every test deploys on the file's lab (Prometheus scrapes it, the load runs on it): `deploy`
+  // starts the test's own worker for it first. (`scoped`, not `extend`: the fixtures that need
+  // `lab` then get this one.)
+  it.scoped({
+    lab: async ({}, use) => {
+      await use(lab);
+    },
+  });
 
   beforeAll(async () => {
     lab = await startLab(FAST_LAB);
@@ -50,12 +58,8 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
 
   const switchesSince = (n: number) => lab.router.switches.slice(n).filter((s) => s.changed);
 
-  it('healthy traffic passes before approval, with the evidence; tests run once against the target URL', async ({
-    startWorker,
-    deployTo,
-  }) => {
-    await startWorker(lab);
-    const { handle } = await deployTo(lab, 'svc-metrics-ok', {
+  it('healthy traffic passes before approval, with the evidence; tests run once against the target URL', async ({ deploy }) => {
+    const { handle } = await deploy('svc-metrics-ok', {
       metrics: {
         ...metrics,
         'json-error-rate': {
@@ -130,15 +134,11 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect((await handle.result()).outcome).toBe('SUCCEEDED');
   });
 
-  it('5 % errors fail verify before approval: FAILED naming metric, value and bound; traffic never moves', async ({
-    startWorker,
-    deployTo,
-  }) => {
-    await startWorker(lab);
+  it('5 % errors fail verify before approval: FAILED naming metric, value and bound; traffic never moves', async ({ deploy }) => {
     lab.apps.setFault('green', { errorRate: 0.05 });
     await new Promise((r) => setTimeout(r, 2_000));
     const before = lab.router.switches.length;
-    const { handle } = await deployTo(lab, 'svc-metrics-errors', { metrics, verify: verifyAnalysis(), monitor: QUICK_MONITOR });
+    const { handle } = await deploy('svc-metrics-errors', { metrics, verify: verifyAnalysis(), monitor: QUICK_MONITOR });
     const result = await handle.result();
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(
@@ -150,12 +150,8 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(lab.github.dispatchCount('dns-update.yml', `${result.deploymentId}.switch`)).toBe(0);
   });
 
-  it('the status shows the counts as they come in (from the heartbeat), with no history event per round', async ({
-    startWorker,
-    deployTo,
-  }) => {
-    await startWorker(lab);
-    const { handle } = await deployTo(lab, 'svc-metrics-live', {
+  it('the status shows the counts as they come in (from the heartbeat), with no history event per round', async ({ deploy }) => {
+    const { handle } = await deploy('svc-metrics-live', {
       metrics,
       // A 1.5 s heartbeat timeout: Temporal passes heartbeats on every 1.2 s (0.8 × it).
       timeouts: { heartbeat: '1500ms' },
@@ -198,13 +194,11 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
   });
 
   it('onFailure.verify: ask — failing checks ask before any metric round; retry checks again, then measures', async ({
-    startWorker,
-    deployTo,
+    deploy,
   }) => {
-    await startWorker(lab);
     lab.apps.setHealthy('green', false);
     try {
-      const { handle } = await deployTo(lab, 'svc-metrics-retry', {
+      const { handle } = await deploy('svc-metrics-retry', {
         approval: { required: false },
         metrics,
         onFailure: { verify: 'ask' },
@@ -227,10 +221,9 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     }
   });
 
-  it('a failing test workflow fails verify naming its job and step', async ({ startWorker, deployTo }) => {
-    await startWorker(lab);
+  it('a failing test workflow fails verify naming its job and step', async ({ deploy }) => {
     lab.github.failNextRun('e2e.yml', { job: 'e2e', step: 'Run checkout flow' });
-    const { handle } = await deployTo(lab, 'svc-tests-fail', {
+    const { handle } = await deploy('svc-tests-fail', {
       verify: { tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }] },
     });
     const result = await handle.result();
@@ -241,9 +234,8 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.tests).toEqual([expect.objectContaining({ name: 'e2e', state: 'failed' })]);
   });
 
-  it('a latency regression under traffic rolls back, naming the metric', async ({ startWorker, deployTo }) => {
-    await startWorker(lab);
-    const { handle } = await deployTo(lab, 'svc-metrics-latency', {
+  it('a latency regression under traffic rolls back, naming the metric', async ({ deploy }) => {
+    const { handle } = await deploy('svc-metrics-latency', {
       approval: { required: false },
       metrics,
       monitor: {
@@ -264,12 +256,8 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.analyses!.monitor!.metrics!.metrics[0]).toMatchObject({ name: 'p90', verdict: 'fail', consecutiveFailures: 2 });
   });
 
-  it('monitor with metrics: probes and metrics in one activity, its counts live from the heartbeat', async ({
-    startWorker,
-    deployTo,
-  }) => {
-    await startWorker(lab);
-    const { handle } = await deployTo(lab, 'svc-metrics-window', {
+  it('monitor with metrics: probes and metrics in one activity, its counts live from the heartbeat', async ({ deploy }) => {
+    const { handle } = await deploy('svc-metrics-window', {
       approval: { required: false },
       metrics,
       // A 1.5 s heartbeat timeout: Temporal passes heartbeats on every 1.2 s (0.8 × it).
@@ -305,13 +293,12 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     console.info(`monitored deployment with metrics: ${events.length} history events`);
   });
 
-  it('a quiet service is inconclusive and asks; promote goes on', async ({ startWorker, deployTo }) => {
-    await startWorker(lab);
+  it('a quiet service is inconclusive and asks; promote goes on', async ({ deploy }) => {
     const quiet = {
       ...(metrics['error-rate'] as Record<string, unknown>),
       traffic: { query: labQueries.requestRate.replace('route="/"', 'route="other"'), min: 1 },
     };
-    const { handle } = await deployTo(lab, 'svc-metrics-quiet', {
+    const { handle } = await deploy('svc-metrics-quiet', {
       approval: { required: false },
       metrics: { 'error-rate': quiet },
       verify: {
@@ -339,14 +326,10 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 1s/);
   });
 
-  it('Prometheus down: retried, then inconclusive with the reason; onInconclusive: fail stops it', async ({
-    startWorker,
-    deployTo,
-  }) => {
-    await startWorker(lab);
+  it('Prometheus down: retried, then inconclusive with the reason; onInconclusive: fail stops it', async ({ deploy }) => {
     await prom.stop();
     try {
-      const { handle } = await deployTo(lab, 'svc-metrics-down', {
+      const { handle } = await deploy('svc-metrics-down', {
         metrics,
         verify: verifyAnalysis({ count: 1, onInconclusive: 'fail' }),
       });
@@ -361,10 +344,9 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     }
   });
 
-  it('a query Prometheus cannot parse stops the plan', async ({ startWorker, deployTo }) => {
-    await startWorker(lab);
+  it('a query Prometheus cannot parse stops the plan', async ({ deploy }) => {
     const bad = { ...(metrics['p90'] as Record<string, unknown>), query: 'histogram_quantile(0.9, rate(x[5]))' };
-    const { handle } = await deployTo(lab, 'svc-metrics-badquery', {
+    const { handle } = await deploy('svc-metrics-badquery', {
       metrics: { ...metrics, p90: bad },
       verify: verifyAnalysis(),
     });
