@@ -41,7 +41,8 @@ export interface GateContext {
   isApprover: boolean;
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** Whether two names are one person: GitHub logins compare case-insensitively. */
+export const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The login of the approval a completed gate run carries, if any (the one to check as approver). */
 export const approvingLogin = (d: GateDecision): string | undefined =>
@@ -76,7 +77,7 @@ export function judgeGate(d: GateDecision, ctx: GateContext): GateOutcome {
     };
   }
   const { login, comment } = approved;
-  if (ctx.deployer !== undefined && same(login, ctx.deployer) && !ctx.rules.allowSelfApproval) {
+  if (ctx.deployer !== undefined && sameLogin(login, ctx.deployer) && !ctx.rules.allowSelfApproval) {
     return {
       kind: 'refused',
       login,
@@ -84,7 +85,7 @@ export function judgeGate(d: GateDecision, ctx: GateContext): GateOutcome {
       reason: `@${login} started this deployment and may not approve it (allowSelfApproval: false)`,
     };
   }
-  if (ctx.counted.some((c) => same(c, login))) {
+  if (ctx.counted.some((c) => sameLogin(c, login))) {
     return {
       kind: 'refused',
       login,

@@ -2,6 +2,7 @@
 // rollback, abort, promote) and the status query. One rule set (decisions.ts) judges both;
 // signals that do not count are kept, bounded, so the status can say why they were ignored.
 import { log, patched, setHandler } from '@temporalio/workflow';
+import { approvalRulesOf } from './approval-rules.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import * as messages from './messages.js';
 import { inertText } from './sanitize.js';
@@ -41,14 +42,11 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     human.approvedBy = [];
   }
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
-  const approvalRules = () =>
-    human.signalRules
-      ? {
-          minApprovals: plan.approval.minApprovals ?? 1,
-          allowSelfApproval: plan.approval.allowSelfApproval ?? false,
-          approvedBy: (human.approvedBy ?? []).map((d) => d.by),
-        }
-      : undefined;
+  const approvalRules = () => {
+    if (!human.signalRules) return undefined;
+    const { minApprovals, allowSelfApproval } = approvalRulesOf(plan);
+    return { minApprovals, allowSelfApproval, approvedBy: (human.approvedBy ?? []).map((d) => d.by) };
+  };
   const context = () => ({
     status: tracker.status,
     approvalOpen: human.approvalOpen,

@@ -8,6 +8,7 @@
 //   - `org/team` entries of approvers/promoters: a signal cannot show who in the team sent it
 //     (there is no GitHub identity to ask about), so on this path they match nobody, and a `by`
 //     naming a team is refused. Team approvers approve via GitHub.
+import { sameLogin } from './approval-rules.js';
 import type { DeploymentStatus } from './types.js';
 
 /** What the signal path enforces; absent for deployments started before it did (old rules). */
@@ -18,11 +19,10 @@ export interface SignalApprovalRules {
   approvedBy: readonly string[];
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-export const isTeamSlug = (name: string): boolean => name.includes('/');
+const isTeamSlug = (name: string): boolean => name.includes('/');
 
 /** Who started the deployment, as far as anyone knows: GitHub's login, else the client's name. */
-export const deployerName = (status: Pick<DeploymentStatus, 'deployer' | 'requestedBy'>): string =>
+const deployerName = (status: Pick<DeploymentStatus, 'deployer' | 'requestedBy'>): string =>
   status.deployer?.login ?? status.requestedBy;
 
 /**
@@ -31,7 +31,7 @@ export const deployerName = (status: Pick<DeploymentStatus, 'deployer' | 'reques
  */
 export function notListed(by: string, list: readonly string[], role: 'approvers' | 'promoters'): string | undefined {
   if (isTeamSlug(by)) return teamName(by);
-  if (list.some((entry) => !isTeamSlug(entry) && same(entry, by))) return undefined;
+  if (list.some((entry) => !isTeamSlug(entry) && sameLogin(entry, by))) return undefined;
   const teams = list.filter(isTeamSlug);
   const note =
     teams.length > 0
@@ -48,10 +48,10 @@ const teamName = (by: string) =>
 /** Why an `approve` by `by` does not count under the rules, or undefined when it does. */
 export function refusedApproval(by: string, status: DeploymentStatus, rules: SignalApprovalRules): string | undefined {
   if (isTeamSlug(by)) return teamName(by);
-  if (!rules.allowSelfApproval && same(by, deployerName(status))) {
+  if (!rules.allowSelfApproval && sameLogin(by, deployerName(status))) {
     return `${by} started this deployment and may not approve it (allowSelfApproval: false)`;
   }
-  if (rules.approvedBy.some((name) => same(name, by))) {
+  if (rules.approvedBy.some((name) => sameLogin(name, by))) {
     return `${by} already approved: ${rules.minApprovals} different people must`;
   }
   return undefined;

@@ -5,7 +5,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { hasPatch } from '../patches.js';
 import { SELF_DECLARED } from '../approval-labels.js';
-import { approvesViaGitHub } from '../approval-rules.js';
+import { approvalRulesOf, approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../failures.js';
 import { formatDuration, orList } from '../format.js';
 import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
@@ -25,7 +25,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     }
   }
   const approvers = plan.approval.approvers;
-  const needed = human.signalRules ? (plan.approval.minApprovals ?? 1) : 1;
+  const needed = human.signalRules ? approvalRulesOf(plan).minApprovals : 1;
   const who = `${needed > 1 ? `${needed} different people among ` : ''}${approvers.length > 0 ? orList(approvers) : 'anyone'}`;
   tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
   const warning =

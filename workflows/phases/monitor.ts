@@ -4,7 +4,7 @@
 // for a human to choose rollback or promote.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { monitorChecksOf } from '../../analysis/checks.js';
-import type { MonitorChecksResult } from '../../analysis/types.js';
+import type { MonitorChecksInput, MonitorChecksResult } from '../../analysis/types.js';
 import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../analysis-patch.js';
 import { describeFailure } from '../failures.js';
@@ -25,9 +25,9 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   tracker.setWaitingFor(
     `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
   );
-  const checks = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
+  const checks: MonitorChecksInput = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
   const together = monitorWindow(ctx, checks);
-  const watched = together ? await watchTogether(ctx, together) : await watchApart(ctx);
+  const watched = together ? await watchTogether(ctx, together) : await watchApart(ctx, checks);
   let { verdict, reason } = watched;
   const { analysed } = watched;
   tracker.setWaitingFor(undefined);
@@ -91,6 +91,14 @@ function probesSettled(ctx: PhaseContext, first: MonitorChecksResult): string {
   return `${failureThreshold} consecutive failures on ${plan.publicUrl}: ${first.lastFailure ?? 'unknown'}`;
 }
 
+/** A part of the window after its scope was cancelled: its result, or undefined when cancelled; other errors pass. */
+function unlessCancelled<T>(part: Promise<T>): Promise<T | undefined> {
+  return part.catch((err: unknown) => {
+    if (!isCancellation(err)) throw err;
+    return undefined;
+  });
+}
+
 function watchFailed(ctx: PhaseContext, err: unknown): Watched {
   if (ctx.human.rollback || ctx.human.promote) return { verdict: 'interrupted' };
   return { verdict: 'unhealthy', reason: `monitoring failed: ${describeFailure(err)}` };
@@ -106,9 +114,7 @@ async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWind
     const first = await Promise.race([together, interrupted.then(() => undefined)]);
     if (first === undefined) {
       scope.cancel();
-      await together.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(together);
       return { verdict: 'interrupted' };
     }
     // Failing metrics ended the window: the probes' counts stay out of the status, as before.
@@ -122,11 +128,11 @@ async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWind
 }
 
 /** The probes and (deployments before one-analysis-activity) the metrics in two activities. */
-async function watchApart(ctx: PhaseContext): Promise<Watched> {
+async function watchApart(ctx: PhaseContext, checks: MonitorChecksInput): Promise<Watched> {
   const { human } = ctx;
-  const { durationMs } = ctx.plan.monitor;
+  const { durationMs } = checks;
   const scope = new CancellationScope();
-  const monitoring = scope.run(() => runChecks(ctx));
+  const monitoring = scope.run(() => runChecks(ctx, checks));
   // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
   // ends the window at once, as failing probes do.
   const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
@@ -147,26 +153,18 @@ async function watchApart(ctx: PhaseContext): Promise<Watched> {
     if (first === undefined) {
       verdict = 'interrupted';
       scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(monitoring);
     } else if ('analysisFailure' in first) {
       verdict = 'unhealthy';
       analysed = first.analysisFailure;
       scope.cancel();
-      await monitoring.catch((err) => {
-        if (!isCancellation(err)) throw err;
-      });
+      await unlessCancelled(monitoring);
     } else {
       verdict = first.verdict;
       reason = probesSettled(ctx, first);
       // Failing probes end the window; the analysis of a healthy one ends with it.
       if (verdict === 'unhealthy') scope.cancel();
-      analysed =
-        (await analysing.catch((err) => {
-          if (!isCancellation(err)) throw err;
-          return undefined;
-        })) ?? undefined;
+      analysed = await unlessCancelled(analysing);
     }
   } catch (err) {
     return { ...watchFailed(ctx, err), analysed };
@@ -175,16 +173,11 @@ async function watchApart(ctx: PhaseContext): Promise<Watched> {
 }
 
 /** The monitor window's checks in one heartbeating activity (the pre-seam activity for older deployments). */
-async function runChecks(ctx: PhaseContext): Promise<MonitorChecksResult> {
+async function runChecks(ctx: PhaseContext, checks: MonitorChecksInput): Promise<MonitorChecksResult> {
   const { plan, target } = ctx;
-  const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+  const { durationMs, intervalMs, failureThreshold } = checks;
   const summary = { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` };
-  if (usesAnalysisChecks()) {
-    const checks = monitorChecksOf(plan, target);
-    return waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [
-      { checks, durationMs, intervalMs, failureThreshold },
-    ]);
-  }
+  if (usesAnalysisChecks()) return waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [checks]);
   const old = await waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(summary, [
     {
       publicUrl: plan.publicUrl,
