@@ -2,7 +2,7 @@
 // stays fast and every error is worth reading.
 // - Promises: a floating or misused promise in a worker, the lab or a test loses its error (or,
 //   in a workflow, its command order). These two need type information, hence the project service.
-// - Workflow code (workflows/** and what it imports: switch steps, analysis checks …) runs in
+// - Workflow code (contract/**, views/**, workflows/** and what it imports: switch steps, analysis checks …) runs in
 //   Temporal's deterministic sandbox: no Node built-ins, no activity/worker/client packages; type-only
 //   imports are fine (they vanish at compile time).
 // Formatting is prettier's job (`npm run format:check`), not eslint's.
@@ -20,7 +20,7 @@ const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^nod
  * followed from the bundles' entry points, so the rule keeps up as the code moves.
  */
 const WORKFLOW_ENTRY_POINTS = ['workflows/index.ts', 'bench/floor/workflows.ts'];
-const WORKFLOW_FILES = ['workflows/**/*.ts', ...bundledFiles(WORKFLOW_ENTRY_POINTS)];
+const WORKFLOW_FILES = ['contract/**/*.ts', 'views/**/*.ts', 'workflows/**/*.ts', ...bundledFiles(WORKFLOW_ENTRY_POINTS)];
 
 /** Relative .ts files reachable from `entries` through imports and re-exports that are not type-only. */
 function bundledFiles(entries) {

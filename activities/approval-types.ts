@@ -1,6 +1,6 @@
 // The contract of the approval-via-GitHub activities (activities/github-approvals.ts): plain
 // data, no credentials. GitHub decides who may review; these read back what it decided.
-import type { GitHubRepoRef } from '../workflows/types.js';
+import type { GitHubRepoRef } from '../contract/types.js';
 
 export interface ApprovalEnvironmentInput {
   github: GitHubRepoRef;

@@ -10,7 +10,7 @@
 // server that answers 404 for the review log gets a clear, non-retryable error, not a hang.
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { GitHubRepoRef } from '../workflows/types.js';
+import type { GitHubRepoRef } from '../contract/types.js';
 import {
   APPROVAL_ERROR_TYPES,
   type ApprovalActivities,

@@ -2,7 +2,7 @@
 // the activity's cancellation, and the "did GitHub act on it?" test for failed writes.
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { GitHubRepoRef } from '../workflows/types.js';
+import type { GitHubRepoRef } from '../contract/types.js';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { isRequestError } from './github-errors.js';
 import type { IdentityApi } from './octokit-identity.js';

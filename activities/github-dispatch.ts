@@ -21,9 +21,9 @@ import {
   type GitHubActivityClient,
   type GitHubClientFor,
 } from './github-common.js';
-import { GITHUB_ERROR_TYPES } from '../workflows/github-error-types.js';
+import { GITHUB_ERROR_TYPES } from '../contract/github-error-types.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
-import { findCorrelationId } from '../workflows/correlation-id.js';
+import { findCorrelationId } from '../contract/correlation-id.js';
 import { mismatch, titleCarriesCorrelationId, triggeringLogin, type ListedRun, type RunExpectation } from './github-run-match.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import type { DispatchWorkflowInput, FindDispatchedRunInput, WorkflowRunRef } from './types.js';

@@ -3,14 +3,14 @@
 // method or a body GitHub will not take. Those stop the workflow's retry loop at once with
 // GitHub's message and the request named. Only a short explicit list is transient: 408, 429
 // and rate-limit 403s (waited as told), 5xx, and network errors or timeouts.
-import { inertText } from '../workflows/sanitize.js';
+import { inertText } from '../contract/sanitize.js';
 import { RequestError } from '@octokit/request-error';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
-import { GITHUB_ERROR_TYPES, isTransientStatus } from '../workflows/github-error-types.js';
+import { GITHUB_ERROR_TYPES, isTransientStatus } from '../contract/github-error-types.js';
 import { rateLimitWait } from './github-rate-limit.js';
 
-export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS } from '../workflows/github-error-types.js';
+export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS } from '../contract/github-error-types.js';
 
 /** What the failed call was about, for the message: "workflow deploy-green.yml on branch green". */
 export interface GitHubCallContext {

@@ -3,7 +3,7 @@
 // worker's own login. Anyone with Actions write can dispatch a run whose name carries a
 // predictable id (`<deployment>.deploy`), even before the deployment does: without these two
 // checks the deployment would wait on, and report, a run of someone else's choosing.
-import { titleCarriesCorrelationId } from '../workflows/correlation-id.js';
+import { titleCarriesCorrelationId } from '../contract/correlation-id.js';
 
 export { titleCarriesCorrelationId };
 

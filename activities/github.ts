@@ -18,8 +18,8 @@ import type {
 } from './types.js';
 
 export type { GitHubActivityClient, GitHubClientFor } from './github-common.js';
-/** The one correlation-id format (workflows/correlation-id.ts): how a dispatch finds its run. */
-export { titleCarriesCorrelationId } from '../workflows/correlation-id.js';
+/** The one correlation-id format (contract/correlation-id.ts): how a dispatch finds its run. */
+export { titleCarriesCorrelationId } from '../contract/correlation-id.js';
 
 export interface GitHubActivityOptions {
   /**

@@ -3,9 +3,9 @@
 // a human can read in the status. Only the activity's cancellation is thrown. The body is read
 // up to a byte cap within the probe's timeout (an endless answer costs 64 KiB and the timeout),
 // and every piece of the answer that reaches a reason (body snippet, error text, color) is made
-// inert here, at the source, before it enters a status or a history (workflows/sanitize.ts).
-import { inertText } from '../workflows/sanitize.js';
-import type { Color } from '../workflows/types.js';
+// inert here, at the source, before it enters a status or a history (contract/sanitize.ts).
+import { inertText } from '../contract/sanitize.js';
+import type { Color } from '../contract/types.js';
 import { cancellationOfCurrentActivity, currentCancellationSignal } from './cancellation.js';
 import { DEFAULT_BODY_CAP_BYTES, readCapped } from './read-capped.js';
 

@@ -4,7 +4,7 @@
 // a credential before); then the public color, and the two branch heads side by side.
 import { keepAlive } from './heartbeat.js';
 import type { BlueGreenActivities, PlanReads, ReadPlanInput } from './types.js';
-import { targetColorOf } from '../workflows/types.js';
+import { targetColorOf } from '../contract/types.js';
 
 type Parts = Pick<BlueGreenActivities, 'checkPlanPolicy' | 'readActiveColor' | 'readBranchHead'>;
 

@@ -2,7 +2,7 @@
 // (bluegreen-worker.yaml) before any request that carries a credential. The answer is plain
 // data the workflow records: the broken rules as sentences, and the approval rules the
 // deployment runs with (the policy's, tightened by the plan).
-import type { DeploymentPlan } from '../workflows/types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 import {
   checkPlanAgainstPolicy,
   effectiveApprovalPolicy,

@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { CheckPlan } from '../analysis/types.js';
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
 import { joinUrl, probeColor } from './http-probe.js';
 import type {

@@ -7,8 +7,8 @@ import type { AnalysisActivities } from '../analysis/types.js';
 import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
 import type { VerifyWindowInput, VerifyWindowResult } from '../analysis/verify-window.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
-import type { Color, DeploymentPlan, GitHubRepoRef } from '../workflows/types.js';
-import type { Freeze, SwitchWindow } from '../workflows/windows.js';
+import type { Color, DeploymentPlan, GitHubRepoRef } from '../contract/types.js';
+import type { Freeze, SwitchWindow } from '../contract/windows.js';
 import type { PlanPolicyVerdict } from './policy.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
@@ -216,7 +216,7 @@ export interface MetricActivities {
   checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
 }
 
-/** The activity functions the worker registers (see activities/index.ts; the switch types' from their manifests, switches/activities.ts). */
+/** The activity functions the worker registers (see worker/activities.ts; the switch types' from their manifests, switches/activities.ts). */
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, MetricActivities, ApprovalActivities {
   /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;

@@ -1,7 +1,7 @@
 // The checks a phase runs, from the plan: health and color always (of the target environment
 // for verify, of the public endpoint for monitor), then the plan's own (`plan.checks`).
 // Sandbox-safe: the workflow builds these lists.
-import type { Color, DeploymentPlan } from '../workflows/types.js';
+import type { Color, DeploymentPlan } from '../contract/types.js';
 import type { CheckPlan } from './types.js';
 
 const join = (base: string, path: string) => `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

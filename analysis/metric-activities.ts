@@ -5,7 +5,7 @@
 import { Context, log } from '@temporalio/activity';
 import { keepAlive } from '../activities/heartbeat.js';
 import { ownHeartbeat, resumedStart, type LoopIo } from './activities.js';
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 import type { JsonMetricCheckPlan } from './json-metric/types.js';
 import type { SourceOptions } from './metric-measure.js';
 import type { MeasureContext } from './provider.js';

@@ -5,11 +5,11 @@
 // at, the value, the bounds and a link (argo-rollouts#1591: see the query that actually ran).
 import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } from './metric-judge.js';
 import { fillPlaceholders, type MetricPlan, type MetricSource } from './metric-plan.js';
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 import type { Measurement } from './types.js';
 import type { MeasureContext } from './provider.js';
 import type { MetricCheckFields } from './prometheus/types.js';
-import { inertText } from '../workflows/sanitize.js';
+import { inertText } from '../contract/sanitize.js';
 
 /** What a source answered, sorted out (see analysis/prometheus/query.ts for the wording of each). */
 export type SourceAnswer =

@@ -1,5 +1,5 @@
 // A phase's checks in words: "✓ health 3/3 · ✗ error-rate 2/3 (last: error-rate: 0.07 above 0.05)",
-// the same words in the CLI and the Web UI's current details (workflows/analysis-details.ts). Pure.
+// the same words in the CLI and the Web UI's current details (views/analysis-details.ts). Pure.
 import type { CheckSummary } from './types.js';
 
 export function describeChecks(checks: CheckSummary[]): string {

@@ -2,7 +2,7 @@
 // (a Measurement) and what a phase keeps of a check (a CheckSummary). verify and monitor run a
 // list of checks each; a provider (analysis/<provider>/) turns one check into one measurement.
 // Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 import type { JsonMetricCheckPlan } from './json-metric/types.js';
 import type { PrometheusCheckPlan } from './prometheus/types.js';
 

@@ -9,7 +9,7 @@
 // start then, beside the metric rounds (workflows/phases/verify-window.ts says why a signal).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { heartbeat } from '../activities/heartbeat.js';
-import { verifyHealthySignal } from '../workflows/messages.js';
+import { verifyHealthySignal } from '../contract/messages.js';
 import { checkUntilHealthy, sharedHeartbeat, type VerifyProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
 import type { AnalysisResult } from './metric-tally.js';

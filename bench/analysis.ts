@@ -8,7 +8,7 @@
 import { startLab, type Lab } from '../lab/index.js';
 import { startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js';
 import { startDeployment } from '../client/start-deployment.js';
-import { statusQuery } from '../workflows/messages.js';
+import { statusQuery } from '../contract/messages.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import type { WorkerProcess } from './support/processes.js';
 import { deployAndWait, runDuration, runsOf } from './support/context.js';

@@ -131,7 +131,7 @@ function report(measured: Measured[]): SectionResult {
     'What the events are: each activity costs 3 and the workflow task that takes its result 3 more; each search-attribute upsert 1; each',
     "patch id a deployment asks for 2 (its marker and the SDK's `TemporalChangeVersion` upsert). The plan phase's three round trips",
     '(worker policy, active color, both branch heads) are one activity, `readPlan`, and new deployments record one patch marker for',
-    "every earlier patch id (`patched('plan-reads-in-one-activity')`, workflows/patches.ts): before that change the same deployment",
+    "every earlier patch id (`patched('plan-reads-in-one-activity')`, contract/patches.ts): before that change the same deployment",
     'recorded 133 events on this machine (2026-12-02: 18 activities, 19 workflow tasks, 6 markers), the issue-11 baseline was 104–107.',
     'The window is one `monitorChecks` activity that probes in a loop and heartbeats (heartbeats are not history events) until',
     'the window ends, `failureThreshold` probes fail in a row, or the workflow cancels it (rollback/promote signal): three events',

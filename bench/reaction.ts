@@ -2,7 +2,7 @@
 // starting, when the deployment polls (the shipped 3 s interval) and when the webhook receiver
 // tells it (polling stays on as the fallback).
 import type { Lab, RunSummary } from '../lab/index.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import { deployAndWait, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';

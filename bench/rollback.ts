@@ -2,7 +2,7 @@
 // endpoint answering the old color, against the floor failureThreshold × interval + the
 // switch-back run.
 import { startDeployment } from '../client/start-deployment.js';
-import { statusQuery } from '../workflows/messages.js';
+import { statusQuery } from '../contract/messages.js';
 import type { BenchContext, SectionResult } from './support/context.js';
 import { runDuration, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';

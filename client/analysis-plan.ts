@@ -2,7 +2,7 @@
 // metrics resolved into the plain-data MetricPlan / AnalysisPlan the workflow carries. The
 // config was validated by client/analysis-schema.ts before; this only maps it.
 import type { AnalysisPlan, InconclusivePolicy, MetricPlan, MetricSource } from '../analysis/metric-plan.js';
-import type { DeploymentPlan } from '../workflows/types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 import type { MetricsConfig, MonitorAnalysisConfig, VerifyAnalysisConfig, VerifyTestsConfig } from './analysis-schema.js';
 
 function metricSource(m: MetricsConfig[string], traffic = false): MetricSource {

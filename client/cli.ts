@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ConfigError } from './config.js';
 import { EXIT, ExitError } from './errors.js';
-import { DECISIONS } from '../workflows/vocabulary.js';
+import { DECISIONS } from '../contract/vocabulary.js';
 import type { DecisionName } from './commands/decide.js';
 import { DECISION_COMMANDS, type DecisionCommand } from './decision-commands.js';
 

@@ -6,7 +6,7 @@ import { approvalSection } from './approval-config-schema.js';
 import { dnsSection } from './dns-config-schema.js';
 import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
 import { switchConfigSchema } from '../switches/client.js';
-import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../workflows/dispatch-inputs.js';
+import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../contract/dispatch-inputs.js';
 import { analysisSchemas } from './analysis-schema.js';
 import { notifySection } from './notify-config-schema.js';
 

@@ -4,9 +4,9 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
-import { statusQuery, workflowIdFor } from '../workflows/messages.js';
-import { BlueGreenPhase } from '../workflows/search-attributes.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import { statusQuery, workflowIdFor } from '../contract/messages.js';
+import { BlueGreenPhase } from '../contract/search-attributes.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
 import { currentShape } from './status-shape.js';

@@ -1,5 +1,5 @@
 // Typed CLI errors and the one place that maps them (and outcomes) to exit codes.
-import type { Outcome } from '../workflows/types.js';
+import type { Outcome } from '../contract/types.js';
 
 /** Exit codes: stable, documented in the README. */
 export const EXIT = {

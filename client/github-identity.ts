@@ -5,7 +5,7 @@
 //   - `bluegreen approve|reject` reviews the gate run's pending deployment as the QA engineer
 //     (`POST …/runs/{run_id}/pending_deployments`); GitHub decides whether they may.
 import { Octokit } from '@octokit/rest';
-import type { Color, DeploymentPlan, DeploymentStatus, GitHubRepoRef } from '../workflows/types.js';
+import type { Color, DeploymentPlan, DeploymentStatus, GitHubRepoRef } from '../contract/types.js';
 import { badInput, refused } from './errors.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

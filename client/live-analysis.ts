@@ -9,7 +9,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { AnalysisProgress } from '../analysis/metric-activities.js';
 import type { CheckSummary } from '../analysis/types.js';
 import type { VerifyWindowProgress } from '../analysis/verify-window.js';
-import type { AnalysisStatus, DeploymentStatus } from '../workflows/types.js';
+import type { AnalysisStatus, DeploymentStatus } from '../contract/types.js';
 import type { DeploymentHandle } from './deployment-handle.js';
 
 type Mode = 'verify' | 'monitor';

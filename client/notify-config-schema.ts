@@ -2,7 +2,7 @@
 // worker's policy defines (bluegreen-worker.yaml `notifications`); their URLs and keys never
 // appear here. See docs/notifications.md.
 import { z } from 'zod';
-import { NOTIFY_EVENTS, type NotifyEventType } from '../notify/events.js';
+import { NOTIFY_EVENTS, type NotifyEventType } from '../contract/notify-events.js';
 
 export const notifyChannelName = z
   .string({ error: 'expected a channel name, like "qa-slack"' })

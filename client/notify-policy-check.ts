@@ -3,11 +3,11 @@
 // signing key must be set in this environment, as they must be in the worker's. The worker
 // checks the same again when a deployment plans (checkNotificationChannels), with its own store.
 import { channelProblem, channelsFromPolicy, envSecrets } from '../activities/notify/channels.js';
-import { channelReferences } from '../notify/events.js';
+import { channelReferences } from '../contract/notify-events.js';
 import { readFile } from 'node:fs/promises';
 import { parseWorkerPolicy, POLICY_PATH_VARIABLE } from '../worker/policy.js';
 import { ConfigError, type ConfigProblem } from './config.js';
-import type { DeploymentPlan } from '../workflows/types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 
 export async function notifyPolicyProblems(plan: DeploymentPlan, env: NodeJS.ProcessEnv = process.env): Promise<ConfigProblem[]> {
   const source = env[POLICY_PATH_VARIABLE]?.trim();

@@ -1,8 +1,8 @@
 // Turns a validated config into the plain DeploymentPlan the workflow starts with.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SWITCH_CONFIG, switchPlanOf } from '../switches/client.js';
-import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../workflows/types.js';
-import type { NotifyPlan } from '../notify/events.js';
+import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '../contract/types.js';
+import type { NotifyPlan } from '../contract/notify-events.js';
 import type { BlueGreenConfig } from './config-schema.js';
 import { analysisPlanFields } from './analysis-plan.js';
 import { FAILURE_STEPS } from './resilience-config-schema.js';

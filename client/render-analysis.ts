@@ -1,7 +1,7 @@
 // `bluegreen status`: what verify and monitor measured (their checks, their metric analysis) and
-// the verify.tests runs, laid out from workflows/analysis-details.ts as the Web UI's are.
-import { analysisViews, testLines } from '../workflows/analysis-details.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+// the verify.tests runs, laid out from views/analysis-details.ts as the Web UI's are.
+import { analysisViews, testLines } from '../views/analysis-details.js';
+import type { DeploymentStatus } from '../contract/types.js';
 
 export function analysisStatusLines(s: DeploymentStatus): string[] {
   const lines: string[] = [];

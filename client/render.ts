@@ -1,12 +1,12 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
-import { approverLabel, deployerLabel } from '../workflows/approval-labels.js';
-import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
-import { formatDuration, shortSha } from '../workflows/format.js';
-import { nextSteps } from '../workflows/next-steps.js';
-import { inertDeep } from '../workflows/sanitize.js';
-import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../workflows/types.js';
+import { approverLabel, deployerLabel } from '../contract/approval-labels.js';
+import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
+import { formatDuration, shortSha } from '../contract/format.js';
+import { nextSteps } from '../views/next-steps.js';
+import { inertDeep } from '../contract/sanitize.js';
+import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../contract/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const MARK: Record<PhaseStatus['state'], string> = {
@@ -65,7 +65,7 @@ export function describeApproval(a: ApprovalRecord): string {
 }
 
 /**
- * What a human can or must do now (workflows/next-steps.ts, the same rules as the Web UI),
+ * What a human can or must do now (views/next-steps.ts, the same rules as the Web UI),
  * as terminal lines: the exact commands under a first sentence.
  */
 export function nextStepLines(s: DeploymentStatus): string[] {

@@ -10,7 +10,7 @@
 //   freezes:                                   # and never then
 //     - { from: 2026-12-24, until: 2026-12-26, reason: "holidays", timeZone: Europe/Berlin }
 //
-// Days, hours and dates become the plain form of workflows/windows.ts (instants in ISO-8601),
+// Days, hours and dates become the plain form of contract/windows.ts (instants in ISO-8601),
 // checked with that module's own rules, so the workflow never meets a window it cannot read.
 import { z } from 'zod';
 import {
@@ -20,7 +20,7 @@ import {
   type Freeze,
   type SwitchWindow,
   type Weekday,
-} from '../workflows/windows.js';
+} from '../contract/windows.js';
 
 const timeZone = z
   .string({ error: 'expected an IANA time zone like "Europe/Berlin" or "UTC"' })

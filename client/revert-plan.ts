@@ -2,7 +2,7 @@
 // status (the workflow's result) and its plan (the workflow's input). The color that served
 // before comes back; when it still runs the previous SHA (no sync since, or sync disabled) that
 // is a switch back without a redeploy, otherwise the previous SHA is deployed to it again.
-import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import { newDeploymentId } from './plan.js';
 
 export interface RevertRequest {

@@ -2,10 +2,10 @@
 // `bluegreen-<service>`, and a busy service is refused with the running deployment named.
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
-import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../workflows/messages.js';
-import { searchAttribute } from '../workflows/search-attributes.js';
-import type { DeploymentPlan } from '../workflows/types.js';
-import { formatDuration, shortSha } from '../workflows/format.js';
+import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../contract/messages.js';
+import { searchAttribute } from '../contract/search-attributes.js';
+import type { DeploymentPlan } from '../contract/types.js';
+import { formatDuration, shortSha } from '../contract/format.js';
 
 export class DeploymentBusyError extends Error {
   constructor(

@@ -4,7 +4,7 @@
 // status query in the old shape, and one that finished before keeps it in its result: both are
 // converted here, as client/deployment-handle.ts reads them.
 import type { CheckSummary } from '../analysis/types.js';
-import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, PhaseAnalysis } from '../workflows/types.js';
+import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, PhaseAnalysis } from '../contract/types.js';
 
 /** A status as an older worker answers it. */
 export interface OlderStatus extends DeploymentStatus {

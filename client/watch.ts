@@ -1,6 +1,6 @@
 // Live progress for `deploy --wait` and `status --watch`: a redrawn phase list on a TTY,
 // one line (or one JSON object) per change elsewhere. Ctrl-C stops watching, never the deployment.
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { followDeployment, type DeploymentHandle } from './deployment-handle.js';
 import { ExitError } from './errors.js';
 import { changeKey, renderLogLines, renderPhaseList } from './render.js';

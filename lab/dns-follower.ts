@@ -3,9 +3,9 @@
 // names. With a TSIG key it also plays the "DNS Update" GitHub workflow's part: an RFC 2136
 // update of the record (what `nsupdate` in a real workflow does).
 import { isIP } from 'node:net';
-import { parseServerAddress, queryDns, sendUpdate } from '../activities/dns-client.js';
-import { decodeSecret, type TsigAlgorithm } from '../activities/dns-tsig.js';
-import { normalizeName, type RecordType } from '../activities/dns-wire.js';
+import { parseServerAddress, queryDns, sendUpdate } from '../switches/dns/dns-client.js';
+import { decodeSecret, type TsigAlgorithm } from '../switches/dns/dns-tsig.js';
+import { normalizeName, type RecordType } from '../switches/dns/dns-wire.js';
 import type { Color } from './types.js';
 
 export interface LabDnsOptions {

@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { queryDns } from '../activities/dns-client.js';
+import { queryDns } from '../switches/dns/dns-client.js';
 import { DaemonProcess, ensureDebianBinary, findBinary, freeTcpPort, startedOrClosed } from './daemons.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../contract/search-attributes.js';
 import { freeTcpPort } from './daemons.js';
 
 export const TEMPORAL_CLI = process.env['TEMPORAL_CLI'] ?? fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));

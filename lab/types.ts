@@ -1,5 +1,5 @@
 // Public types of the lab: options, controls and the records tests inspect.
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 import type { LabDnsOptions } from './dns-follower.js';
 
 export type { Color };

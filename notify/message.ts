@@ -1,9 +1,9 @@
 // One event in words: a title, facts, the status wording and links. Every channel renders this
 // same model (Slack blocks, a Teams card, the CloudEvent's `text`), so what people read is the
 // same everywhere and testable without a server. Pure and sandbox-safe.
-import { formatDuration, orList, shortSha } from '../workflows/format.js';
+import { formatDuration, orList, shortSha } from '../contract/format.js';
 import { cleanLine, cleanText, safeUrl } from './clean.js';
-import type { NotificationEvent } from './events.js';
+import type { NotificationEvent } from '../contract/notify-events.js';
 
 export type Tone = 'info' | 'good' | 'warning' | 'danger';
 

@@ -5,7 +5,7 @@ import { startDnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { ensureKnot } from '../lab/knot.js';
 import { startAppRouterLab } from '../lab/app-router/index.js';
-import type { Color } from '../workflows/types.js';
+import type { Color } from '../contract/types.js';
 
 export interface DemoLab {
   /** What runs where, in one line. */

@@ -5,7 +5,7 @@
 // the p90 metric rolls the deployment back, naming itself.
 import { ensurePrometheus, startLabPrometheus, type PrometheusServer } from '../lab/prometheus.js';
 import type { Lab } from '../lab/index.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentStatus } from '../contract/types.js';
 
 const ERRORS = (rate: string) =>
   `(sum(rate(http_requests_total{color="{{color}}",route="/",code=~"5.."}[{{window}}])) or vector(0)) / sum(rate(http_requests_total{color="{{color}}",route="/"}[{{window}}]))${rate}`;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
-import { createActivities } from '../activities/index.js';
+import { createActivities } from '../worker/activities.js';
 import { NotificationReceivers } from '../lab/notify/index.js';
 import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
@@ -21,9 +21,9 @@ import { followDeployment } from '../client/deployment-handle.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
 import { startDemoMetrics, type DemoMetrics } from './demo-metrics.js';
-import { approveUpdate, workflowIdFor } from '../workflows/messages.js';
+import { approveUpdate, workflowIdFor } from '../contract/messages.js';
 import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
-import type { DeploymentStatus, Outcome } from '../workflows/types.js';
+import type { DeploymentStatus, Outcome } from '../contract/types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({

@@ -7,8 +7,8 @@ import type { ChannelSpec } from '../activities/notify/index.js';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import type { Lab } from '../lab/index.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import type { Scenario } from './record-histories.js';
 
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;

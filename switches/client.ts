@@ -2,7 +2,7 @@
 // loaded once from the manifests in switches/registry.ts (the list; nothing to add here). The config
 // union, its error text, plan mapping and dry run read them. Not loaded by the workflow bundle.
 import { z } from 'zod';
-import { orList } from '../workflows/format.js';
+import { orList } from '../contract/format.js';
 import { SWITCHES, switchTypeOf, type SwitchPlan } from './registry.js';
 import type { SwitchClient, SwitchPlanBase } from './switch-type.js';
 

@@ -8,7 +8,7 @@
 // (switches/activities.ts) load them. Type-only imports here.
 import type { z } from 'zod';
 import type { PhaseContext } from '../workflows/phases/context.js';
-import type { Color, DeploymentPlan } from '../workflows/types.js';
+import type { Color, DeploymentPlan } from '../contract/types.js';
 import type { SwitchCredentialOptions } from './credentials.js';
 
 /** What every switch plan carries: its type and how long the public endpoint may take to follow. */

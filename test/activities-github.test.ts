@@ -7,8 +7,8 @@ import { createGitHubActivities, type GitHubActivityOptions } from '../activitie
 import { createGitHubClient, githubAuthFromEnv, type GitHubAuth } from '../activities/octokit.js';
 import type { DispatchWorkflowInput } from '../activities/types.js';
 import { startLab, type Lab, type LabOptions } from '../lab/index.js';
-import { deployInputs } from '../workflows/dispatch-inputs.js';
-import type { GitHubRepoRef } from '../workflows/types.js';
+import { deployInputs } from '../contract/dispatch-inputs.js';
+import type { GitHubRepoRef } from '../contract/types.js';
 import { activityEnv, recordingLog, rejectionOf, type RecordedLog } from './activities-helpers.js';
 
 const FAST: GitHubActivityOptions = {

@@ -7,8 +7,8 @@ import { createApprovalActivities } from '../activities/github-approvals.js';
 import { createGitHubClient } from '../activities/octokit.js';
 import { operatorOctokit, operatorToken, recordDeployer, reviewGateRun } from '../client/github-identity.js';
 import { startLab, type Lab } from '../lab/index.js';
-import { gateInputs } from '../workflows/gate-inputs.js';
-import type { GitHubRepoRef } from '../workflows/types.js';
+import { gateInputs } from '../contract/gate-inputs.js';
+import type { GitHubRepoRef } from '../contract/types.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
 
 let lab: Lab;

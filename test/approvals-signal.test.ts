@@ -6,8 +6,8 @@ import { describe, expect } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import type { Lab } from '../lab/index.js';
 import { judge } from '../workflows/decisions.js';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 

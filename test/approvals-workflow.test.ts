@@ -6,9 +6,9 @@ import { Octokit } from '@octokit/rest';
 import { describe, expect } from 'vitest';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import type { Lab } from '../lab/index.js';
-import { gateInputs } from '../workflows/gate-inputs.js';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import { gateInputs } from '../contract/gate-inputs.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus } from './support/harness.js';
 

@@ -2,10 +2,10 @@
 // details, for fixed statuses (no server needed). Inline snapshots are the user-facing text.
 import { describe, expect, it } from 'vitest';
 import { changeKey, renderChangeLine, renderLogLines, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
-import { currentDetails } from '../workflows/current-details.js';
+import { currentDetails } from '../views/current-details.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentShape, type OlderStatus } from '../client/status-shape.js';
-import type { AnalysisStatus, DeploymentStatus } from '../workflows/types.js';
+import type { AnalysisStatus, DeploymentStatus } from '../contract/types.js';
 
 const T0 = Date.parse('2026-05-04T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();

@@ -4,7 +4,7 @@
 // gate — and the outcome decides the exit code. Skipped when tmux is not installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect } from 'vitest';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { BLUEGREEN, ROOT } from './support/cli-runner.js';
 import { it } from './support/fixture.js';
 import { temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';

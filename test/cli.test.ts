@@ -4,8 +4,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
-import { statusQuery, workflowIdFor } from '../workflows/messages.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import { statusQuery, workflowIdFor } from '../contract/messages.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { cliEnv, runCli, startCliProcess, stopCliProcesses, waitForOutput, writeConfig } from './support/cli-runner.js';
 import { pollStatus, taskQueueFor, temporalAddress } from './support/harness.js';
 

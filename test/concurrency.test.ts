@@ -4,7 +4,7 @@ import { afterEach, describe, expect } from 'vitest';
 import { EXIT } from '../client/errors.js';
 import { DeploymentBusyError, startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { FAST_LAB, it } from './support/fixture.js';
 import { labPlan, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';

@@ -13,7 +13,20 @@ const architecture = doc.slice(doc.indexOf('## Architecture'), doc.indexOf('\n##
 /** The recipes' examples of things to add, and the folder whose real entries stand in for them. */
 const EXAMPLES: Record<string, string> = { alb: 'switches' };
 
-const SOURCE_DIRS = ['workflows', 'switches', 'analysis', 'activities', 'client', 'worker', 'webhook', 'notify', 'codec', 'test'];
+const SOURCE_DIRS = [
+  'contract',
+  'views',
+  'workflows',
+  'switches',
+  'analysis',
+  'activities',
+  'client',
+  'worker',
+  'webhook',
+  'notify',
+  'codec',
+  'test',
+];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).flatMap((name) => {

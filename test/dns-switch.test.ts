@@ -2,11 +2,11 @@
 // real authoritative DNS server (Knot DNS, started per test on a loopback port). The router
 // follows the DNS record, so traffic moves only when the record does.
 import { describe, expect } from 'vitest';
-import { parseServerAddress, queryDns } from '../activities/dns-client.js';
+import { parseServerAddress, queryDns } from '../switches/dns/dns-client.js';
 import { renderPhaseList } from '../client/render.js';
 import { startDeployment } from '../client/start-deployment.js';
 import type { DnsWorld } from '../lab/dns-world.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { dnsTest as it, dnsTestsSkipped, type DnsLabRun } from './support/dns.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
 

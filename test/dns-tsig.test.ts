@@ -12,7 +12,7 @@
 //   resp.to_wire()                                        # the answer, signed over the request MAC
 // (and the same with 'hmac-sha512').
 import { describe, expect, it } from 'vitest';
-import { decodeSecret, parseTsig, signRequest, verifyResponse, type TsigAlgorithm } from '../activities/dns-tsig.js';
+import { decodeSecret, parseTsig, signRequest, verifyResponse, type TsigAlgorithm } from '../switches/dns/dns-tsig.js';
 
 const NOW_MS = Date.UTC(2026, 0, 1);
 const SECRET_BASE64 = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';

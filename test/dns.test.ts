@@ -5,14 +5,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { stringify } from 'yaml';
-import { parseServerAddress, queryDns } from '../activities/dns-client.js';
-import { parseTsig, signRequest, verifyResponse } from '../activities/dns-tsig.js';
+import { parseServerAddress, queryDns } from '../switches/dns/dns-client.js';
+import { parseTsig, signRequest, verifyResponse } from '../switches/dns/dns-tsig.js';
 import { createDnsActivities } from '../switches/dns/activities.js';
 import { parseConfigText, type ConfigError } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { startDnsWorld, type DnsWorld } from '../lab/dns-world.js';
 import { startLab, type Lab } from '../lab/index.js';
-import type { Color, DnsPlan } from '../workflows/types.js';
+import type { Color, DnsPlan } from '../contract/types.js';
 import { activityEnv, rejectionOf } from './activities-helpers.js';
 import { dnsTest as it, dnsTestsSkipped } from './support/dns.js';
 import { waitForStatus } from './support/harness.js';

@@ -4,7 +4,7 @@
 // sentence that says what to fix and a bounded number of requests.
 import { describe, expect, it } from 'vitest';
 import type { Lab, RequestRecord } from '../lab/index.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { waitForStatus } from './support/harness.js';
 import { lostDispatchAnswer, sharedLabWorker, uniqueService } from './support/lab-deployments.js';
 

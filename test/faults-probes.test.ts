@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // closedPort: a loopback port nothing listens on (bound, then released): connecting to it is refused.
 import { freeTcpPort as closedPort } from '../lab/daemons.js';
 import type { AppFault, Lab } from '../lab/index.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { waitForStatus } from './support/harness.js';
 import { sharedLabWorker, uniqueService } from './support/lab-deployments.js';
 

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { labPlan, taskQueueFor, waitingForApproval } from './support/harness.js';
 import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';
 import {

@@ -7,8 +7,8 @@ import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity
 import { startDeployment } from '../client/start-deployment.js';
 import type { Lab } from '../lab/index.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { test } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 import { historyWork, identityOf, runIsPolled, until, type ManagedProcess } from './support/processes.js';

@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyActivities, type ChannelSpec, type NotifyActivities } from '../activities/notify/index.js';
-import { eventKey, type NotificationEvent } from '../notify/events.js';
+import { eventKey, type NotificationEvent } from '../contract/notify-events.js';
 import { NotificationReceivers, signatureMatches } from '../lab/notify/index.js';
 import { activityEnv } from './activities-helpers.js';
 

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { ConfigError, parseConfigText } from '../client/config.js';
 import { notifyPolicyProblems } from '../client/notify-policy-check.js';
 import { resolvePlan } from '../client/plan.js';
-import { NOTIFY_EVENTS } from '../notify/events.js';
+import { NOTIFY_EVENTS } from '../contract/notify-events.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { runCli, tempDir } from './support/processes.js';
 import { MINIMAL_CONFIG } from './support/configs.js';

@@ -3,7 +3,7 @@
 // cannot become a link, a mention or markup in any channel.
 import { describe, expect, it } from 'vitest';
 import { cloudEventRequest, signBody } from '../activities/notify/index.js';
-import { channelsFor, eventKey, NOTIFY_EVENTS, type NotificationEvent } from '../notify/events.js';
+import { channelsFor, eventKey, NOTIFY_EVENTS, type NotificationEvent } from '../contract/notify-events.js';
 import { messageFor } from '../notify/message.js';
 import { slackMessage } from '../notify/render-slack.js';
 import { teamsMessage } from '../notify/render-teams.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import type { Lab } from '../lab/index.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { test } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 import { runIsPolled, tempDir, until, type ManagedProcess } from './support/processes.js';

@@ -5,7 +5,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
-import { createActivities } from '../activities/index.js';
+import { createActivities } from '../worker/activities.js';
 import { renderPhaseList } from '../client/render.js';
 import type { ChannelSpec } from '../activities/notify/index.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
@@ -13,12 +13,12 @@ import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
-import { eventKey } from '../notify/events.js';
+import { eventKey } from '../contract/notify-events.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
-import * as messages from '../workflows/messages.js';
-import { markdownText } from '../workflows/sanitize.js';
+import * as messages from '../contract/messages.js';
+import { markdownText } from '../contract/sanitize.js';
 import { FINAL_NOTIFICATION_WAIT_MS } from '../workflows/notifier.js';
-import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import {
   connectClient,
   labPlan,

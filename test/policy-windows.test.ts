@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../client/config.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { policySwitchSchedule } from '../worker/policy-windows.js';
-import { nextAllowedSwitchTime } from '../workflows/windows.js';
+import { nextAllowedSwitchTime } from '../contract/windows.js';
 import { ROOT } from './support/cli-runner.js';
 
 const policy = (text: string) => parseWorkerPolicy(text, 'bluegreen-worker.yaml');

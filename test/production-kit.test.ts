@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../client/config.js';
-import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../workflows/dispatch-inputs.js';
-import { GATE_INPUT_NAMES } from '../workflows/gate-inputs.js';
+import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../contract/dispatch-inputs.js';
+import { GATE_INPUT_NAMES } from '../contract/gate-inputs.js';
 import { qaGateWorkflow } from '../lab/github/review-controls.js';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../contract/search-attributes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const toolsBin = join(root, '.tools', 'bin');

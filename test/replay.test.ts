@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Outcome } from '../workflows/types.js';
+import type { Outcome } from '../contract/types.js';
 import { silentLogger, workflowBundle } from './support/harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -74,7 +74,7 @@ describe('replay of recorded histories', () => {
   it('a non-deterministic change (one extra timer before the plan) fails every one of them', async () => {
     await mkdir(MUTANT_DIR, { recursive: true });
     // The workflow bundle's sources: the workflow, the switch types' steps, the analysis types and the types they share.
-    for (const dir of ['workflows', 'switches', 'analysis', 'activities', 'client', 'notify']) {
+    for (const dir of ['contract', 'views', 'workflows', 'switches', 'analysis', 'activities', 'client', 'notify']) {
       if (existsSync(join(ROOT, dir))) await cp(join(ROOT, dir), join(MUTANT_DIR, dir), { recursive: true });
     }
     const file = join(MUTANT_DIR, 'workflows/phases/plan.ts');

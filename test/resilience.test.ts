@@ -4,8 +4,8 @@
 // freeze (reason shown, proceeds when it ends, or when an approver overrides), and the history
 // cost of a wait (a handful of events, however long).
 import { afterAll, describe, expect, it } from 'vitest';
-import * as messages from '../workflows/messages.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import * as messages from '../contract/messages.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { waitForStatus } from './support/harness.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
 import { sharedLabWorker } from './support/lab-deployments.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { revertPlanFor } from '../client/revert-plan.js';
-import type { DeploymentPlan, DeploymentStatus, PhaseStatus } from '../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus, PhaseStatus } from '../contract/types.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
 
 const last: DeploymentPlan = resolvePlan(

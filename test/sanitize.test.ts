@@ -1,10 +1,10 @@
-// workflows/sanitize.ts: whatever the text, what comes out is one line with no control
+// contract/sanitize.ts: whatever the text, what comes out is one line with no control
 // character, escape sequence, line break or bidi override; names outside the safe alphabet are
 // refused; Markdown escaping leaves no link, image, emphasis or HTML. Known attacks by name:
 // OSC 52 clipboard write, CSI clear screen, a forged "✓ bob approved" line, a Markdown link.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkName, inertText, markdownCode, markdownText } from '../workflows/sanitize.js';
+import { checkName, inertText, markdownCode, markdownText } from '../contract/sanitize.js';
 
 const OSC52 = '\x1b]52;c;ZWNobyBwd25lZA==\x07';
 const CLEAR = '\x1b[2J\x1b[H';

@@ -13,7 +13,7 @@ import { AesGcmPayloadCodec, codecFromEnv, ENCRYPTED_ENCODING } from '../codec/a
 import { startCodecServer, type CodecServer } from '../codec/server.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { startLab, type Lab } from '../lab/index.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { labPlan, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { deepMerge, lostDispatchAnswer, QUICK, uniqueService } from './support/lab-deployments.js';
 import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';

@@ -6,9 +6,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
-import { correlationIdFor } from '../workflows/correlation-id.js';
-import { deployInputs } from '../workflows/dispatch-inputs.js';
-import type { DeploymentStatus } from '../workflows/types.js';
+import { correlationIdFor } from '../contract/correlation-id.js';
+import { deployInputs } from '../contract/dispatch-inputs.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan } from './support/harness.js';
 

@@ -1,10 +1,10 @@
-// The calendar of workflows/windows.ts inside Temporal's workflow sandbox, on the dev server:
+// The calendar of contract/windows.ts inside Temporal's workflow sandbox, on the dev server:
 // the sandbox's Intl must know IANA zones and their DST rules exactly as Node does, or a
 // deployment would wait for the wrong hour. Same cases, same answers, in and out.
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../workflows/windows.js';
+import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../contract/windows.js';
 import { connectClient, silentLogger, taskQueueFor, temporalAddress } from './support/harness.js';
 
 const office = (timeZone: string): SwitchWindow => ({

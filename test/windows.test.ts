@@ -1,4 +1,4 @@
-// Switch windows and freezes (workflows/windows.ts) as pure functions: table tests at the DST
+// Switch windows and freezes (contract/windows.ts) as pure functions: table tests at the DST
 // changes of three hemispheres' zones, and fast-check properties against a minute-by-minute
 // oracle that reads wall time through a different Intl path (toLocaleString per minute).
 import fc from 'fast-check';
@@ -12,7 +12,7 @@ import {
   type Freeze,
   type SwitchWindow,
   type Weekday,
-} from '../workflows/windows.js';
+} from '../contract/windows.js';
 
 const weekdays: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const office = (timeZone: string, from = '09:00', to = '17:00', days = weekdays): SwitchWindow => ({ days, from, to, timeZone });

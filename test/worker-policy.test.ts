@@ -19,7 +19,7 @@ import {
   type WorkerPolicy,
 } from '../worker/policy.js';
 import { judge } from '../workflows/decisions.js';
-import type { DeploymentPlan, DeploymentStatus } from '../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import { runCli, cliEnv, ROOT } from './support/cli-runner.js';
 
 const policyOf = (text: string): WorkerPolicy => parseWorkerPolicy(text, 'bluegreen-worker.yaml');

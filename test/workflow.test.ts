@@ -1,7 +1,7 @@
 // The whole lifecycle on the real dev server, with real activities talking to a real lab.
 import { describe, expect } from 'vitest';
 import { DeploymentBusyError, startDeployment } from '../client/start-deployment.js';
-import * as messages from '../workflows/messages.js';
+import * as messages from '../contract/messages.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 

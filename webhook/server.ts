@@ -19,9 +19,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { runCompletedSignal, statusQuery, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../workflows/messages.js';
-import { findCorrelationId } from '../workflows/correlation-id.js';
-import { inertText } from '../workflows/sanitize.js';
+import { runCompletedSignal, statusQuery, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../contract/messages.js';
+import { findCorrelationId } from '../contract/correlation-id.js';
+import { inertText } from '../contract/sanitize.js';
 import { globMatches } from '../worker/policy-rules.js';
 import { FileBackedKeys, type KeyMemory } from './replay-store.js';
 import { RecentKeys, signatureMatches } from './verify.js';

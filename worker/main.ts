@@ -2,12 +2,12 @@
 // Reads TEMPORAL_* (through envconfig) and the GitHub credentials from its own environment;
 // nothing secret ever goes into a workflow input.
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities } from './activities.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
 import { loadTemporalConnection } from '../client/connection.js';
 import { webUiUrl } from '../client/temporal-client.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';
 import { redactingActivityInterceptors } from './redact-failures.js';
 import { createBlueGreenWorker } from './worker.js';

@@ -1,7 +1,7 @@
 // The worker policy's rules as pure functions of (plan, policy): no I/O, no clock, so the plan
 // phase's check activity, the CLI's `validate` and the tests all get the same answer. Every
 // broken rule is one sentence naming the policy field that decides it.
-import type { DeploymentPlan } from '../workflows/types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 import { GITHUB_API_ROOT, normalizeUrl, type ApprovalPolicy, type RouterPolicy, type WorkerPolicy } from './policy-schema.js';
 
 /** Plans of older clients carry these variable names; the worker takes the policy's instead. */

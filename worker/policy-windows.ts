@@ -11,7 +11,7 @@
 // their own (policy windows[0], windows[1] … must each have one open), freezes add up.
 import { z } from 'zod';
 import { freezesList, switchWindowsList } from '../client/resilience-config-schema.js';
-import type { Freeze, SwitchWindow } from '../workflows/windows.js';
+import type { Freeze, SwitchWindow } from '../contract/windows.js';
 
 export const windowsPolicyEntry = z.strictObject({
   /** Service name or pattern (`*` any characters, `?` one). @example "datatruck-*" */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { BlueGreenActivities } from '../activities/types.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Built by scripts/build-bundle.ts (the Docker image does it at build time). */

@@ -1,9 +1,9 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
 import { proxyActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_GITHUB_ERRORS } from './github-error-types.js';
+import { NON_RETRYABLE_GITHUB_ERRORS } from '../contract/github-error-types.js';
 import type { BlueGreenActivities } from '../activities/types.js';
-import type { DeploymentPlan } from './types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 
 /** Errors that no retry can fix: GitHub's 4xx answers (bad credentials, unknown workflow …), bad config. */
 export const NON_RETRYABLE_ERRORS = [...NON_RETRYABLE_GITHUB_ERRORS, 'ConfigError'];

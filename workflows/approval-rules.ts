@@ -2,7 +2,7 @@
 // said about it: GitHub already decided who may review; bluegreen adds the binding to this
 // build, separation of duties, its own approvers list and N distinct approvals.
 import type { GateDecision } from '../activities/approval-types.js';
-import type { DeploymentPlan } from './types.js';
+import type { DeploymentPlan } from '../contract/types.js';
 
 export interface ApprovalRules {
   /** GitHub logins and `org/team` slugs whose approval counts; empty: any reviewer GitHub accepts. */

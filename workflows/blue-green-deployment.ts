@@ -4,10 +4,10 @@
 //   monitor or a rollback request switches back (ROLLED_BACK).
 // This file holds only the sequence and the outcome rules; each phase lives in phases/<phase>.ts.
 import { CancellationScope, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { DeploymentStop, describeFailure, isExpectedFailure } from './failures.js';
+import { DeploymentStop, describeFailure, isExpectedFailure } from '../contract/failures.js';
 import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
-import * as messages from './messages.js';
+import * as messages from '../contract/messages.js';
 import { approvalPhase } from './phases/approval.js';
 import { bakePhase } from './phases/bake.js';
 import type { PhaseContext } from './phases/context.js';
@@ -23,7 +23,7 @@ import { windowPhase } from './phases/window.js';
 import { StatusTracker } from './status-tracker.js';
 import { Notifier } from './notifier.js';
 import { notifyOutcome } from './notify-points.js';
-import type { DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
+import type { DeploymentPlan, DeploymentStatus, Outcome } from '../contract/types.js';
 
 /** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
 const MAX_REMEMBERED_RUNS = 64;

@@ -1,13 +1,13 @@
 // The human decisions a deployment accepts (approve, reject, rollback, abort, promote), as
 // pure functions of the current status. One rule set serves both the signals (for the stock
 // Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
-import { MAX_TEXT_LENGTH } from './messages.js';
-import { checkName, inertText } from './sanitize.js';
+import { MAX_TEXT_LENGTH } from '../contract/messages.js';
+import { checkName, inertText } from '../contract/sanitize.js';
 import { notListed, refusedApproval, type SignalApprovalRules } from './signal-approval-rules.js';
-import type { DeploymentStatus } from './types.js';
-import { beforeTraffic, DECISIONS, type DecisionKind } from './vocabulary.js';
+import type { DeploymentStatus } from '../contract/types.js';
+import { beforeTraffic, DECISIONS, type DecisionKind } from '../contract/vocabulary.js';
 
-export type { DecisionKind } from './vocabulary.js';
+export type { DecisionKind } from '../contract/vocabulary.js';
 
 /** A decision after its payload has been checked and cut to size. */
 export interface CleanDecision {

@@ -4,10 +4,10 @@
 // a write still in flight holds the approval gate for one heartbeat timeout at most (a dead
 // worker's write is retried after that; a slow GitHub's write carries on behind the gate).
 import { condition, isCancellation, log } from '@temporalio/workflow';
-import { hasPatch } from './patches.js';
+import { hasPatch } from '../contract/patches.js';
 import { gitHubCalls } from './activity-proxies.js';
-import { describeFailure } from './failures.js';
-import type { Color, DeploymentPlan, Outcome } from './types.js';
+import { describeFailure } from '../contract/failures.js';
+import type { Color, DeploymentPlan, Outcome } from '../contract/types.js';
 
 type RecordState = 'in_progress' | 'success' | 'failure' | 'inactive';
 

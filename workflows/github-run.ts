@@ -8,15 +8,15 @@
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { hasPatch } from './patches.js';
+import { hasPatch } from '../contract/patches.js';
 import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
-import { correlationIdFor } from './correlation-id.js';
-import { DeploymentStop, describeFailure, isTimeout } from './failures.js';
-import { formatDuration } from './format.js';
+import { correlationIdFor } from '../contract/correlation-id.js';
+import { DeploymentStop, describeFailure, isTimeout } from '../contract/failures.js';
+import { formatDuration } from '../contract/format.js';
 import type { PhaseContext } from './phases/context.js';
-import type { PhaseName } from './types.js';
-import { dispatchStep } from './vocabulary.js';
+import type { PhaseName } from '../contract/types.js';
+import { dispatchStep } from '../contract/vocabulary.js';
 
 /** A run that ended with another conclusion than success; the phase is already finished `failed`. */
 export class GitHubRunFailed extends DeploymentStop {

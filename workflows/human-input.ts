@@ -4,11 +4,11 @@
 import { log, patched, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
-import * as messages from './messages.js';
-import { inertText } from './sanitize.js';
+import * as messages from '../contract/messages.js';
+import { inertText } from '../contract/sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
-import type { DeploymentPlan } from './types.js';
-import { hookOf } from './vocabulary.js';
+import type { DeploymentPlan } from '../contract/types.js';
+import { hookOf } from '../contract/vocabulary.js';
 
 const MAX_RECORDED_DECISIONS = 100;
 const MAX_IGNORED_SIGNALS = 20;

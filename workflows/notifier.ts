@@ -9,12 +9,12 @@
 // deduplicates sees one message; Slack and Teams do not deduplicate, so a send whose POST arrived
 // but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
-import { hasPatch } from './patches.js';
+import { hasPatch } from '../contract/patches.js';
 import type { NotifyActivities } from '../activities/notify/index.js';
-import { channelsFor, type NotificationEvent } from '../notify/events.js';
-export { describeNotificationFailure } from '../notify/events.js';
-import { describeFailure } from './failures.js';
-import type { DeploymentPlan, DeploymentStatus } from './types.js';
+import { channelsFor, type NotificationEvent } from '../contract/notify-events.js';
+export { describeNotificationFailure } from '../contract/notify-events.js';
+import { describeFailure } from '../contract/failures.js';
+import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 
 /** Deployments started before notifications existed never reach this code (their plans have no `notify`). */
 export const NOTIFICATIONS_PATCH = 'notifications';

@@ -1,12 +1,12 @@
 // The decision points as notification events, from what the deployment knows at that moment
 // (the same words the status shows). Phase modules call these; the notifier sends in the background.
 import { patched } from '@temporalio/workflow';
-import { channelReferences } from '../notify/events.js';
-import { DeploymentStop } from './failures.js';
+import { channelReferences } from '../contract/notify-events.js';
+import { DeploymentStop } from '../contract/failures.js';
 import { channelChecker, type EventInput } from './notifier.js';
 import type { PhaseContext } from './phases/context.js';
-import { VERIFIED_BY_GITHUB } from './approval-labels.js';
-import type { GateStatus, Outcome, PhaseName } from './types.js';
+import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
+import type { GateStatus, Outcome, PhaseName } from '../contract/types.js';
 
 /** The event with the route (blue → green @ sha) once the plan phase has read it. */
 export function notifyEvent(ctx: PhaseContext, input: Omit<EventInput, 'from' | 'to' | 'sha'>): void {

@@ -9,7 +9,7 @@
 //     (there is no GitHub identity to ask about), so on this path they match nobody, and a `by`
 //     naming a team is refused. Team approvers approve via GitHub.
 import { sameLogin } from './approval-rules.js';
-import type { DeploymentStatus } from './types.js';
+import type { DeploymentStatus } from '../contract/types.js';
 
 /** What the signal path enforces; absent for deployments started before it did (old rules). */
 export interface SignalApprovalRules {

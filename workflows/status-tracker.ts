@@ -15,11 +15,11 @@ import type {
   PhaseName,
   PhaseStatus,
   TestRunStatus,
-} from './types.js';
+} from '../contract/types.js';
 import type { CheckSummary } from '../analysis/types.js';
-import { currentDetails } from './current-details.js';
-import { searchAttribute } from './search-attributes.js';
-import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from './vocabulary.js';
+import { currentDetails } from '../views/current-details.js';
+import { searchAttribute } from '../contract/search-attributes.js';
+import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from '../contract/vocabulary.js';
 
 const nowIso = (): string => new Date().toISOString();
 

@@ -3,12 +3,12 @@
 // attempt number in its correlation id), `abort` gives up as `fail` would have. Nobody within
 // `retryTimeout`: the configured default. One durable timer per failure, no polling.
 import { condition } from '@temporalio/workflow';
-import { hasPatch } from './patches.js';
+import { hasPatch } from '../contract/patches.js';
 import type { CleanDecision } from './decisions.js';
-import { DeploymentStop } from './failures.js';
-import { formatDuration } from './format.js';
-import type { DeploymentStatus, PhaseName, StepFailurePolicy } from './types.js';
-import { beforeTraffic } from './vocabulary.js';
+import { DeploymentStop } from '../contract/failures.js';
+import { formatDuration } from '../contract/format.js';
+import type { DeploymentStatus, PhaseName, StepFailurePolicy } from '../contract/types.js';
+import { beforeTraffic } from '../contract/vocabulary.js';
 
 /** The decisions a waiting step reads; the handlers set them, the step clears `retry` once used. */
 export interface RetryDecisions {

@@ -3,7 +3,7 @@
 // week-long freeze costs a handful of history events. An approver's override or an abort ends
 // the wait early; each wake-up asks the calendar again (a window may close while a freeze ends).
 import { condition } from '@temporalio/workflow';
-import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from './windows.js';
+import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../contract/windows.js';
 
 export interface WindowWait {
   windows: readonly SwitchWindow[];

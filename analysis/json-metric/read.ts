@@ -4,7 +4,7 @@
 // decides), a server or network failure is retried and then reported, never a pass. The answer
 // is read up to MAX_ANSWER_BYTES; what of it reaches an error text is made inert first.
 import { readCapped } from '../../activities/read-capped.js';
-import { inertText } from '../../workflows/sanitize.js';
+import { inertText } from '../../contract/sanitize.js';
 import type { SourceAnswer, SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
 

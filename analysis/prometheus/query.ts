@@ -5,7 +5,7 @@
 // (argo-rollouts#1466); a server or network failure is retried, then reported, never a pass.
 
 import { readCapped } from '../../activities/read-capped.js';
-import { inertText } from '../../workflows/sanitize.js';
+import { inertText } from '../../contract/sanitize.js';
 
 /** A Prometheus answer is read up to this many bytes: an instant query of one series is small. */
 const MAX_ANSWER_BYTES = 1024 * 1024;

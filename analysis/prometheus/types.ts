@@ -1,5 +1,5 @@
 // The check a named Prometheus metric becomes for one color (the analysis seam's CheckPlan).
-import type { Color } from '../../workflows/types.js';
+import type { Color } from '../../contract/types.js';
 import type { MetricPlan } from '../metric-plan.js';
 import type { CheckPlanBase } from '../types.js';
 

@@ -4,7 +4,7 @@
 // bluegreen deployment takes beyond this is bluegreen's own: its activities' work, its waits,
 // its workflow code (BENCHMARKS.md sections 1 and 6 report their figures as ratios to it).
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { BlueGreenPhase } from '../../workflows/search-attributes.js';
+import { BlueGreenPhase } from '../../contract/search-attributes.js';
 import type { FloorActivities, FloorShape } from './shape.js';
 
 const { noop } = proxyActivities<FloorActivities>({

@@ -7,7 +7,7 @@ import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab, RunSummary } from '../../lab/index.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
-import type { DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus } from '../../contract/types.js';
 import { ROOT, startWorkerProcess, type WorkerProcess } from './processes.js';
 
 export interface BenchContext {

@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
-import type { DeploymentPlan } from '../../workflows/types.js';
+import type { DeploymentPlan } from '../../contract/types.js';
 
 export function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

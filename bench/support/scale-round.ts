@@ -2,7 +2,7 @@
 // process; what they took (latency, wall), the processes' CPU and peak RSS, sampled histories.
 import { startDeployment } from '../../client/start-deployment.js';
 import type { Lab } from '../../lab/index.js';
-import type { DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
+import type { DeploymentPlan, DeploymentStatus } from '../../contract/types.js';
 import type { BenchContext } from './context.js';
 import { breakdown, type HistoryBreakdown } from './history.js';
 import { planFrom } from './plans.js';

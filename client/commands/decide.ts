@@ -2,7 +2,7 @@
 // whether the decision counted (and why not). The same names exist as signals for the stock
 // Temporal CLI and the Web UI.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import * as messages from '../../workflows/messages.js';
+import * as messages from '../../contract/messages.js';
 import { QUERY_TIMEOUT_MS, withDeployment } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
 import { decideOnGitHub } from '../github-identity.js';

@@ -1,10 +1,10 @@
 // `bluegreen deploy -c bluegreen.yaml [--color green] [--wait] [--dry-run]`
 import { probeColor } from '../../activities/http-probe.js';
 import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
-import { formatDuration, orList, shortSha } from '../../workflows/format.js';
-import { describeWindow } from '../../workflows/windows.js';
-import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../workflows/messages.js';
-import { otherColor, type Color, type DeploymentPlan } from '../../workflows/types.js';
+import { formatDuration, orList, shortSha } from '../../contract/format.js';
+import { describeWindow } from '../../contract/windows.js';
+import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../contract/messages.js';
+import { otherColor, type Color, type DeploymentPlan } from '../../contract/types.js';
 import { switchOf } from '../../switches/client.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';

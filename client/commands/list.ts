@@ -1,10 +1,10 @@
 // `bluegreen list [--running] [--service S] [--json]` and `bluegreen history <service>`: from
 // Temporal's visibility store, filtered by the search attributes the workflow keeps current.
 import type { Client } from '@temporalio/client';
-import { formatDuration, shortSha } from '../../workflows/format.js';
-import { WORKFLOW_TYPE } from '../../workflows/messages.js';
-import { BlueGreenOutcome, BlueGreenPhase, BlueGreenService, BlueGreenTargetColor } from '../../workflows/search-attributes.js';
-import type { DeploymentStatus } from '../../workflows/types.js';
+import { formatDuration, shortSha } from '../../contract/format.js';
+import { WORKFLOW_TYPE } from '../../contract/messages.js';
+import { BlueGreenOutcome, BlueGreenPhase, BlueGreenService, BlueGreenTargetColor } from '../../contract/search-attributes.js';
+import type { DeploymentStatus } from '../../contract/types.js';
 import { badInput, EXIT } from '../errors.js';
 import { connectCli } from '../temporal-client.js';
 

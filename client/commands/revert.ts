@@ -6,9 +6,9 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { probeColor } from '../../activities/http-probe.js';
-import { workflowIdFor } from '../../workflows/messages.js';
-import * as messages from '../../workflows/messages.js';
-import type { DeploymentPlan } from '../../workflows/types.js';
+import { workflowIdFor } from '../../contract/messages.js';
+import * as messages from '../../contract/messages.js';
+import type { DeploymentPlan } from '../../contract/types.js';
 import { QUERY_TIMEOUT_MS, withDeployment, type DeploymentHandle } from '../deployment-handle.js';
 import { EXIT, ExitError, exitCodeForOutcome, refused } from '../errors.js';
 import { revertPlanFor } from '../revert-plan.js';

@@ -1,6 +1,6 @@
 // DNS activities (issue 8): switch the public record with an RFC 2136 update signed with TSIG,
 // and verify a switch at every authoritative nameserver of the zone, then at the address the
-// record resolves to. Both talk to the servers themselves (activities/dns-client.ts), never to
+// record resolves to. Both talk to the servers themselves (switches/dns/dns-client.ts), never to
 // a caching resolver: a cache would hide exactly the lag we want to see.
 // Over 300 lines on purpose: the update and the verification share the record comparisons and
 // the per-server answer shapes; apart, each half would need the other's internals.
@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ApplicationFailure, log } from '@temporalio/activity';
-import type { DnsPlan, DnsTargetPlan, NameserverAnswer } from '../../workflows/types.js';
+import type { DnsPlan, DnsTargetPlan, NameserverAnswer } from '../../contract/types.js';
 import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
 import {
   DnsTransportError,
@@ -19,8 +19,8 @@ import {
   sendUpdate,
   type DnsRecord,
   type DnsServerAddress,
-} from '../../activities/dns-client.js';
-import { decodeSecret, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from '../../activities/dns-tsig.js';
+} from './dns-client.js';
+import { decodeSecret, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './dns-tsig.js';
 import {
   dataOf,
   describeTarget,
@@ -32,7 +32,7 @@ import {
   targetTypes,
   targetValues,
   type RecordType,
-} from '../../activities/dns-wire.js';
+} from './dns-wire.js';
 import { heartbeat, sleepWithHeartbeats } from '../../activities/heartbeat.js';
 import { joinUrl } from '../../activities/http-probe.js';
 import { tsigSecret, type SwitchCredentialOptions } from '../credentials.js';

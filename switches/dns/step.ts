@@ -4,10 +4,10 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { BlueGreenActivities } from '../../activities/types.js';
 import { NON_RETRYABLE_ERRORS } from '../../workflows/activity-proxies.js';
-import { DeploymentStop } from '../../workflows/failures.js';
-import { formatDuration } from '../../workflows/format.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
 import type { PhaseContext } from '../../workflows/phases/context.js';
-import { otherColor, type Color, type DeploymentPlan, type DnsPlan, type PhaseName } from '../../workflows/types.js';
+import { otherColor, type Color, type DeploymentPlan, type DnsPlan, type PhaseName } from '../../contract/types.js';
 import type { SwitchStep, SwitchStepResult } from '../switch-type.js';
 import type { DnsSwitchPlan } from './types.js';
 

@@ -1,6 +1,6 @@
 // The plan and activity contracts of the `dns` switch (RFC 2136 update signed with TSIG) and
 // of the DNS check that follows every switch when `dns` is configured.
-import type { Color, DnsPlan, NameserverAnswer } from '../../workflows/types.js';
+import type { Color, DnsPlan, NameserverAnswer } from '../../contract/types.js';
 
 /** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
 export interface DnsSwitchPlan {

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
 import { readCapped } from '../../activities/read-capped.js';
-import { inertText } from '../../workflows/sanitize.js';
+import { inertText } from '../../contract/sanitize.js';
 import { routerToken, type SwitchCredentialOptions } from '../credentials.js';
 import type { HttpSwitchInput } from './types.js';
 

@@ -1,7 +1,7 @@
 // The `http` switch's step: one idempotent POST of the color to the router (an activity).
 import { isCancellation } from '@temporalio/workflow';
 import { quick } from '../../workflows/activity-proxies.js';
-import { DeploymentStop, describeFailure } from '../../workflows/failures.js';
+import { DeploymentStop, describeFailure } from '../../contract/failures.js';
 import type { SwitchStep } from '../switch-type.js';
 import type { HttpSwitchPlan } from './types.js';
 

@@ -1,5 +1,5 @@
 // The plan and activity contract of the `http` switch: an app router's HTTP endpoint.
-import type { Color } from '../../workflows/types.js';
+import type { Color } from '../../contract/types.js';
 
 export interface HttpSwitchPlan {
   type: 'http';

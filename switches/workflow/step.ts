@@ -1,6 +1,6 @@
 // The `workflow` switch's step: dispatch the switch workflow with the color and wait for its
 // run (workflows/github-run.ts finishes the phase when the run fails).
-import { switchInputs } from '../../workflows/dispatch-inputs.js';
+import { switchInputs } from '../../contract/dispatch-inputs.js';
 import { runGitHubWorkflow } from '../../workflows/github-run.js';
 import type { SwitchStep } from '../switch-type.js';
 import type { WorkflowSwitchPlan } from './types.js';

@@ -6,7 +6,7 @@ import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
 import { startDnsWorld, type DnsWorld } from '../../lab/dns-world.js';
 import { startLab, type Lab } from '../../lab/index.js';
-import type { DeploymentPlan } from '../../workflows/types.js';
+import type { DeploymentPlan } from '../../contract/types.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import { FAST_LAB, test, type Deployment } from './fixture.js';
 import { deepMerge } from './lab-deployments.js';

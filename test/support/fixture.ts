@@ -16,7 +16,7 @@ import type { Client } from '@temporalio/client';
 import { test as base } from 'vitest';
 import { startDeployment } from '../../client/start-deployment.js';
 import { startLab, type Lab, type LabOptions } from '../../lab/index.js';
-import type { DeploymentPlan } from '../../workflows/types.js';
+import type { DeploymentPlan } from '../../contract/types.js';
 import {
   connectClient,
   labPlan,

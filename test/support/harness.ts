@@ -4,7 +4,7 @@ import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { createActivities, type ActivityDeps } from '../../worker/activities.js';
 import { createGitHubClientCache } from '../../activities/octokit.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
@@ -12,8 +12,8 @@ import type { Lab } from '../../lab/index.js';
 import { LAB_WORKER_POLICY } from '../../lab/worker-policy.js';
 import { createBlueGreenWorker, WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
-import { statusQuery } from '../../workflows/messages.js';
-import type { Color, DeploymentPlan, DeploymentStatus } from '../../workflows/types.js';
+import { statusQuery } from '../../contract/messages.js';
+import type { Color, DeploymentPlan, DeploymentStatus } from '../../contract/types.js';
 import { stringify } from 'yaml';
 
 // Worker chatter at INFO drowns the test report; warnings and errors still show.

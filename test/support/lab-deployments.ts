@@ -7,7 +7,7 @@ import type { GitHubActivityOptions } from '../../activities/github.js';
 import type { ProbeOptions } from '../../activities/probes.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import { startLab, type Lab, type LabOptions } from '../../lab/index.js';
-import type { DeploymentPlan } from '../../workflows/types.js';
+import type { DeploymentPlan } from '../../contract/types.js';
 import { mergeConfig as deepMerge } from '../../lab/merge-config.js';
 import { FAST_LAB } from './fixture.js';
 import { connectClient, labPlan, startTestWorker, taskQueueFor, type TestWorker } from './harness.js';

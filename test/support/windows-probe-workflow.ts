@@ -1,6 +1,6 @@
 // A workflow for test/windows-sandbox.test.ts only: runs the switch-window calendar inside
 // Temporal's workflow sandbox (Intl.DateTimeFormat with IANA zones must work there).
-import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../../workflows/windows.js';
+import { nextAllowedSwitchTime, type Freeze, type SwitchWindow } from '../../contract/windows.js';
 
 export async function windowsProbe(
   cases: Array<{ now: string; windows: SwitchWindow[]; freezes: Freeze[] }>,

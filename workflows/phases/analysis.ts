@@ -6,17 +6,17 @@
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
 // Every new command here is behind patched(): deployments started before keep their path.
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { hasPatch } from '../patches.js';
+import { hasPatch } from '../../contract/patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
 import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
 import type { MonitorChecksInput } from '../../analysis/types.js';
 import { quick, waiting } from '../activity-proxies.js';
-import { DeploymentStop, describeFailure } from '../failures.js';
-import { formatDuration } from '../format.js';
+import { DeploymentStop, describeFailure } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
 import { oneAtATime } from '../step-retry.js';
-import type { AnalysisStatus, VerifyTestPlan } from '../types.js';
+import type { AnalysisStatus, VerifyTestPlan } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { runTest } from './verify-tests.js';
 

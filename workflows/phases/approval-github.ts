@@ -6,16 +6,16 @@
 //   approval:  dispatch gate → wait (webhook wake-up + conditional polls) → read the review log.
 // An abort, or the timeout, cancels the waiting gate run on GitHub.
 import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
-import { hasPatch } from '../patches.js';
+import { hasPatch } from '../../contract/patches.js';
 import type { GateDecision } from '../../activities/approval-types.js';
 import { dispatcher, quick, waiting } from '../activity-proxies.js';
-import { VERIFIED_BY_GITHUB as VERIFIED } from '../approval-labels.js';
+import { VERIFIED_BY_GITHUB as VERIFIED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub, approvingLogin, judgeGate, type GateOutcome } from '../approval-rules.js';
-import { correlationIdFor } from '../correlation-id.js';
-import { DeploymentStop, describeFailure } from '../failures.js';
-import { formatDuration, orList } from '../format.js';
-import { gateInputs } from '../gate-inputs.js';
-import type { ApprovalRecord, GateStatus } from '../types.js';
+import { correlationIdFor } from '../../contract/correlation-id.js';
+import { DeploymentStop, describeFailure } from '../../contract/failures.js';
+import { formatDuration, orList } from '../../contract/format.js';
+import { gateInputs } from '../../contract/gate-inputs.js';
+import type { ApprovalRecord, GateStatus } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { gateNoticesOf } from '../notify-points.js';
 

@@ -3,11 +3,11 @@
 // Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
 // themselves, and the status calls that self-declared.
 import { condition, patched } from '@temporalio/workflow';
-import { hasPatch } from '../patches.js';
-import { SELF_DECLARED } from '../approval-labels.js';
+import { hasPatch } from '../../contract/patches.js';
+import { SELF_DECLARED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub } from '../approval-rules.js';
-import { DeploymentStop } from '../failures.js';
-import { formatDuration, orList } from '../format.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { formatDuration, orList } from '../../contract/format.js';
 import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
 import { approveViaGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';

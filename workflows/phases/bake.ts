@@ -2,7 +2,7 @@
 // still serving the previous version, so a `rollback` is one switch back with no redeploy.
 // `promote` ends the bake early; when the time is up, sync goes ahead. One durable timer.
 import { condition } from '@temporalio/workflow';
-import { formatDuration } from '../format.js';
+import { formatDuration } from '../../contract/format.js';
 import type { HumanInput } from '../human-input.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';

@@ -5,7 +5,7 @@ import type { GitHubRecords } from '../github-records.js';
 import type { HumanInput } from '../human-input.js';
 import type { Notifier } from '../notifier.js';
 import type { StatusTracker } from '../status-tracker.js';
-import type { Color, DeploymentPlan } from '../types.js';
+import type { Color, DeploymentPlan } from '../../contract/types.js';
 
 export interface PhaseContext {
   readonly plan: DeploymentPlan;

@@ -1,9 +1,9 @@
 // deploy: dispatch the target color's deploy workflow and wait for its run. With
 // `onFailure.deploy: ask` a failed run waits for retry/abort (step-retry.ts); a warm revert
 // (the old color still runs the previous SHA) skips the deploy: it only switches back.
-import { deployInputs } from '../dispatch-inputs.js';
-import { DeploymentStop } from '../failures.js';
-import { shortSha } from '../format.js';
+import { deployInputs } from '../../contract/dispatch-inputs.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { shortSha } from '../../contract/format.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import { runWithRetry } from '../step-retry.js';
 import type { PhaseContext } from './context.js';

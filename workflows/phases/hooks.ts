@@ -1,11 +1,11 @@
 // Hook phases (app-based blue/green): GitHub workflows run before the switch (preSwitch, e.g.
 // an expand migration; a failure aborts, traffic untouched) and after the sync (postSync, e.g.
 // the contract migration; the point of no return: a failure fails, traffic stays on the new color).
-import { hookInputs } from '../dispatch-inputs.js';
-import { DeploymentStop } from '../failures.js';
+import { hookInputs } from '../../contract/dispatch-inputs.js';
+import { DeploymentStop } from '../../contract/failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
-import type { HookPlan } from '../types.js';
-import { hookPhase, hookNames, type HookKind } from '../vocabulary.js';
+import type { HookPlan } from '../../contract/types.js';
+import { hookPhase, hookNames, type HookKind } from '../../contract/vocabulary.js';
 import { runWithRetry } from '../step-retry.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';

@@ -6,9 +6,9 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import { monitorChecksOf } from '../../analysis/checks.js';
 import type { MonitorChecksInput, MonitorChecksResult } from '../../analysis/types.js';
 import { waiting } from '../activity-proxies.js';
-import { usesAnalysisChecks } from '../analysis-patch.js';
-import { describeFailure } from '../failures.js';
-import { formatDuration } from '../format.js';
+import { usesAnalysisChecks } from '../../contract/analysis-patch.js';
+import { describeFailure } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
 import type { AnalysisResult } from '../../analysis/metric-tally.js';
 import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
 import { monitorAnalysis, monitorWindow, settleMonitorAnalysis } from './analysis.js';

@@ -5,10 +5,10 @@
 import { patched } from '@temporalio/workflow';
 import type { PlanPolicyVerdict } from '../../activities/policy.js';
 import { gitHubCalls, quick } from '../activity-proxies.js';
-import { DeploymentStop } from '../failures.js';
-import { shortSha } from '../format.js';
-import { PLAN_READS_PATCH } from '../patches.js';
-import { targetColorOf } from '../types.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { shortSha } from '../../contract/format.js';
+import { PLAN_READS_PATCH } from '../../contract/patches.js';
+import { targetColorOf } from '../../contract/types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import type { PhaseContext } from './context.js';

@@ -1,6 +1,6 @@
 // rollback: switch traffic back to the color that was live before, with the same switch and
 // the same checks as the switch. A failed rollback ends FAILED and says to switch by hand.
-import { DeploymentStop, describeFailure } from '../failures.js';
+import { DeploymentStop, describeFailure } from '../../contract/failures.js';
 import type { CleanDecision } from '../decisions.js';
 import type { PhaseContext } from './context.js';
 import { moveTraffic } from './switch.js';

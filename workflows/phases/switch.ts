@@ -4,9 +4,9 @@
 import { verifyDnsRecord } from '../../switches/dns/step.js';
 import { stepOf } from '../../switches/registry.js';
 import { quick, waiting } from '../activity-proxies.js';
-import { DeploymentStop } from '../failures.js';
-import { formatDuration } from '../format.js';
-import type { Color } from '../types.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
+import type { Color } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { notifyEvent, phaseUrl } from '../notify-points.js';
 

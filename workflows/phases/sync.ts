@@ -2,8 +2,8 @@
 // it, so a later deployment starts from the same code). Traffic is already on the new color
 // and healthy: a failed sync is reported, never fatal.
 import { gitHubCalls } from '../activity-proxies.js';
-import { deployInputs } from '../dispatch-inputs.js';
-import { describeFailure } from '../failures.js';
+import { deployInputs } from '../../contract/dispatch-inputs.js';
+import { describeFailure } from '../../contract/failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import type { PhaseContext } from './context.js';
 import { notifyEvent } from '../notify-points.js';

@@ -2,10 +2,10 @@
 // URL, dispatched once each like every dispatch, beside the metric analysis (phases/analysis.ts,
 // phases/verify-window.ts). A failed run fails verify naming its job and step.
 import { patched } from '@temporalio/workflow';
-import { DeploymentStop } from '../failures.js';
+import { DeploymentStop } from '../../contract/failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import { runWithRetry, type Turns } from '../step-retry.js';
-import type { VerifyTestPlan } from '../types.js';
+import type { VerifyTestPlan } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
 

@@ -20,9 +20,9 @@ import type { AnalysisResult } from '../../analysis/metric-tally.js';
 import type { VerifyWindowInput } from '../../analysis/verify-window.js';
 import type { VerifyChecksResult } from '../../analysis/types.js';
 import { waiting } from '../activity-proxies.js';
-import { DeploymentStop } from '../failures.js';
-import { formatDuration } from '../format.js';
-import { verifyHealthySignal } from '../messages.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
+import { verifyHealthySignal } from '../../contract/messages.js';
 import { oneAtATime, runWithRetry } from '../step-retry.js';
 import {
   analysisBudgetMs,

@@ -8,9 +8,9 @@
 // the path below is theirs without metrics, and every older deployment's.
 import { verifyChecksOf } from '../../analysis/checks.js';
 import { waiting } from '../activity-proxies.js';
-import { usesAnalysisChecks } from '../analysis-patch.js';
-import { DeploymentStop } from '../failures.js';
-import { formatDuration } from '../format.js';
+import { usesAnalysisChecks } from '../../contract/analysis-patch.js';
+import { DeploymentStop } from '../../contract/failures.js';
+import { formatDuration } from '../../contract/format.js';
 import { runWithRetry } from '../step-retry.js';
 import { verifyAnalysisAndTests } from './analysis.js';
 import type { PhaseContext } from './context.js';

@@ -3,9 +3,9 @@
 // timers only (switch-window-wait.ts). An approver may override with a reason, recorded; an
 // abort stops the deployment (ABORTED, traffic never moved). Reverts are never held: they bring
 // back what ran before. The phase shows in the status only when it actually holds the switch.
-import { hasPatch } from '../patches.js';
+import { hasPatch } from '../../contract/patches.js';
 import { quick } from '../activity-proxies.js';
-import { inertText } from '../sanitize.js';
+import { inertText } from '../../contract/sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
 import type { PhaseContext } from './context.js';
 

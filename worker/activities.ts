@@ -1,6 +1,6 @@
 // The activities the worker registers, built from injected clients so the worker owns the
 // credentials and tests can point the same code at the lab.
-import { createApprovalActivities } from './github-approvals.js';
+import { createApprovalActivities } from '../activities/github-approvals.js';
 import { createSwitchTypeActivities } from '../switches/activities.js';
 import type { SwitchTypeOptions } from '../switches/activity-types.js';
 import { createMetricActivities, metricMeasureContext } from '../analysis/metric-activities.js';
@@ -8,16 +8,21 @@ import { createMonitorWindowActivity } from '../analysis/monitor-window.js';
 import { createVerifyWindowActivity } from '../analysis/verify-window.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import type { SourceOptions } from '../analysis/metric-measure.js';
-import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-import type { SecretStore } from '../worker/secrets.js';
-import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
-import { createPlanReadActivities } from './plan-reads.js';
-import { createPolicyActivities } from './policy.js';
-import { createProbeActivities, type ProbeOptions } from './probes.js';
-import { createSwitchScheduleActivities } from './switch-schedule.js';
+import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFor } from '../activities/github.js';
+import type { SecretStore } from './secrets.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from './policy-schema.js';
+import { createPlanReadActivities } from '../activities/plan-reads.js';
+import { createPolicyActivities } from '../activities/policy.js';
+import { createProbeActivities, type ProbeOptions } from '../activities/probes.js';
+import { createSwitchScheduleActivities } from '../activities/switch-schedule.js';
 import { checkMeasureContext, createAnalysisActivities, type AnalysisOptions } from '../analysis/activities.js';
-import type { BlueGreenActivities } from './types.js';
-import { channelsFromPolicy, createNotifyActivities, type NotifyActivities, type NotifyActivityOptions } from './notify/index.js';
+import type { BlueGreenActivities } from '../activities/types.js';
+import {
+  channelsFromPolicy,
+  createNotifyActivities,
+  type NotifyActivities,
+  type NotifyActivityOptions,
+} from '../activities/notify/index.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
@@ -94,9 +99,20 @@ export function createActivities(deps: ActivityDeps): BlueGreenActivities & Noti
   };
 }
 
-export { createGitHubActivities, titleCarriesCorrelationId, type GitHubActivityOptions, type GitHubClientFor } from './github.js';
-export { GITHUB_ERROR_TYPES, NON_RETRYABLE_GITHUB_ERRORS, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
-export { probeColor, probeGet, joinUrl, type ProbeResult } from './http-probe.js';
+export {
+  createGitHubActivities,
+  titleCarriesCorrelationId,
+  type GitHubActivityOptions,
+  type GitHubClientFor,
+} from '../activities/github.js';
+export {
+  GITHUB_ERROR_TYPES,
+  NON_RETRYABLE_GITHUB_ERRORS,
+  callGitHub,
+  isRequestError,
+  toGitHubFailure,
+} from '../activities/github-errors.js';
+export { probeColor, probeGet, joinUrl, type ProbeResult } from '../activities/http-probe.js';
 export {
   BlueGreenOctokit,
   createGitHubClient,
@@ -105,8 +121,8 @@ export {
   type GitHubAuth,
   type GitHubClient,
   type GitHubClientOptions,
-} from './octokit.js';
-export { createProbeActivities, type MonitorProgress, type ProbeOptions } from './probes.js';
+} from '../activities/octokit.js';
+export { createProbeActivities, type MonitorProgress, type ProbeOptions } from '../activities/probes.js';
 export { createSwitchActivities, type SwitchOptions } from '../switches/http/activities.js';
 export { createDnsActivities, type DnsActivityOptions } from '../switches/dns/activities.js';
-export type * from './types.js';
+export type * from '../activities/types.js';

@@ -1,7 +1,7 @@
 // DNS wire format helpers around dns-packet: names, rcodes, the records a color names, and a
 // walker that finds where the last record of a message starts (TSIG needs the raw bytes).
 import dnsPacket from 'dns-packet';
-import type { DnsTargetPlan } from '../workflows/types.js';
+import type { DnsTargetPlan } from '../../contract/types.js';
 
 export const RCODES = {
   NOERROR: 0,

@@ -2,7 +2,7 @@
 // effects: this module is loaded inside Temporal's workflow sandbox.
 // Over 300 lines on purpose: DeploymentPlan and DeploymentStatus are the contract between the
 // client, the workflow and the Web UI, read as one; each field's TSDoc is most of the length.
-import type { NotifyPlan } from '../notify/events.js';
+import type { NotifyPlan } from './notify-events.js';
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
 import type { AnalysisResult } from '../analysis/metric-tally.js';
@@ -303,7 +303,7 @@ export interface DeploymentStatus {
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };
   /**
    * What verify and monitor measured, per phase: their checks' counts and their metric analysis
-   * (set by StatusTracker.setAnalysis, shown by workflows/analysis-details.ts).
+   * (set by StatusTracker.setAnalysis, shown by views/analysis-details.ts).
    */
   analyses?: Partial<Record<AnalysisPhase, PhaseAnalysis>>;
   /**

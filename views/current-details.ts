@@ -2,14 +2,14 @@
 // who must act and the exact command (in code spans, so the UI's Markdown does not eat the
 // `<name>` placeholders or turn `--by` into a dash), and the phases at a glance.
 // Pure: runs in the workflow sandbox.
-import { approverLabel } from './approval-labels.js';
-import { describeNotificationFailure, FAILURES_SHOWN } from '../notify/events.js';
-import { formatDuration, shortSha } from './format.js';
+import { approverLabel } from '../contract/approval-labels.js';
+import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
+import { formatDuration, shortSha } from '../contract/format.js';
 import { analysisViews, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
-import type { DeploymentStatus, PhaseStatus } from './types.js';
-import { inertText, markdownText } from './sanitize.js';
-import { phaseTitle } from './vocabulary.js';
+import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
+import { inertText, markdownText } from '../contract/sanitize.js';
+import { phaseTitle } from '../contract/vocabulary.js';
 
 const MARK: Record<PhaseStatus['state'], string> = {
   pending: '○',
@@ -22,7 +22,7 @@ const MARK: Record<PhaseStatus['state'], string> = {
 const OUTCOME_MARK = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABORTED: '⊘' } as const;
 
 /** Free text (details, errors) as Markdown that shows literally. */
-// Escaped and inert (workflows/sanitize.ts): no link, image, emphasis, HTML or line break survives.
+// Escaped and inert (contract/sanitize.ts): no link, image, emphasis, HTML or line break survives.
 const literal = (text: string) => markdownText(text, 4_000);
 const code = (text: string) => `\`${text}\``;
 

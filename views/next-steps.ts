@@ -1,9 +1,9 @@
 // What a human can or must do now, as data: one rule set that the CLI (client/render.ts) and
 // the Web UI's current details (current-details.ts) both render, so they cannot disagree about
 // which command fits which moment. Pure: runs in the workflow sandbox.
-import { orList } from './format.js';
-import type { DeploymentStatus } from './types.js';
-import { beforeTraffic, DECISIONS, hookNames } from './vocabulary.js';
+import { orList } from '../contract/format.js';
+import type { DeploymentStatus } from '../contract/types.js';
+import { beforeTraffic, DECISIONS, hookNames } from '../contract/vocabulary.js';
 
 export interface NextCommand {
   /** e.g. "approve", "end it early" (renderers capitalise as they need). */

@@ -1,6 +1,6 @@
 // What a notification is about: one decision point of a deployment, as plain data. Pure and
 // sandbox-safe (no Node built-ins, no clocks): the workflow builds these, activities render them.
-import type { Color, PhaseName } from '../workflows/types.js';
+import type { Color, PhaseName } from './types.js';
 
 /** The events a channel can subscribe to, in the order a deployment meets them. */
 export const NOTIFY_EVENTS = [

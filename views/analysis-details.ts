@@ -6,8 +6,8 @@
 // Pure: runs in the workflow sandbox and in the CLI. Texts are inert already (measured that way).
 import { describeChecks } from '../analysis/summary.js';
 import { metricLine, type MetricSummary } from '../analysis/metric-tally.js';
-import { inertText } from './sanitize.js';
-import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, TestRunStatus } from './types.js';
+import { inertText } from '../contract/sanitize.js';
+import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, TestRunStatus } from '../contract/types.js';
 
 const MARK: Record<MetricSummary['verdict'], string> = { pass: '✓', fail: '✗', inconclusive: '?', running: '▶' };
 const TEST_MARK: Record<TestRunStatus['state'], string> = { running: '▶', succeeded: '✓', failed: '✗' };
