@@ -2,14 +2,14 @@
 // are plain data and never carry credentials (the worker holds those).
 import type { ApprovalActivities } from './approval-types.js';
 import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
-import type { AnalysisResult } from '../analysis/metric-tally.js';
+import type { AnalysisResult } from '../contract/metric-tally.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
 import type { VerifyWindowInput, VerifyWindowResult } from '../analysis/verify-window.js';
 import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../contract/types.js';
 import type { Freeze, SwitchWindow } from '../contract/windows.js';
-import type { PlanPolicyVerdict } from './policy.js';
+import type { PlanPolicyVerdict } from '../worker/policy-activities.js';
 
 export type { HttpSwitchInput } from '../switches/http/types.js';
 export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';

@@ -20,7 +20,7 @@ import {
   metricLine,
   type AnalysisResult,
   type MetricSummary,
-} from './metric-tally.js';
+} from '../contract/metric-tally.js';
 import { checkQuerySyntax } from './prometheus/query.js';
 
 export interface AnalyzeMetricsInput {

@@ -8,7 +8,7 @@
 import { Context } from '@temporalio/activity';
 import { sharedHeartbeat, watchChecks, type MonitorProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
-import type { AnalysisResult } from './metric-tally.js';
+import type { AnalysisResult } from '../contract/metric-tally.js';
 import type { MeasureContext } from './provider.js';
 import type { MonitorChecksInput, MonitorChecksResult } from './types.js';
 

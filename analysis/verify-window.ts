@@ -12,7 +12,7 @@ import { heartbeat } from '../activities/heartbeat.js';
 import { verifyHealthySignal } from '../contract/messages.js';
 import { checkUntilHealthy, sharedHeartbeat, type VerifyProgress } from './activities.js';
 import { measureMetrics, type AnalysisProgress, type AnalyzeMetricsInput } from './metric-activities.js';
-import type { AnalysisResult } from './metric-tally.js';
+import type { AnalysisResult } from '../contract/metric-tally.js';
 import type { MeasureContext } from './provider.js';
 import type { VerifyChecksInput, VerifyChecksResult } from './types.js';
 

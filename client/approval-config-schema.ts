@@ -2,7 +2,7 @@
 // GitHub hold a gate run until a required reviewer of `environment` decides, and reads back who
 // did; `via: signal` takes the name the sender gives (self-declared).
 import { z } from 'zod';
-import { duration, name, workflowFile } from './config-fields.js';
+import { duration, name, workflowFile } from '../config/fields.js';
 import { notifyChannelName } from './notify-config-schema.js';
 
 export const approvalSection = z

@@ -1,16 +1,16 @@
 // The bluegreen.yaml schema (zod). Strict objects: an unknown key is an error, so a typo
 // never passes silently. Durations are strings like "500ms", "5s", "15m", "24h".
 import { z } from 'zod';
-import { duration, httpUrl, name, workflowFile } from './config-fields.js';
+import { duration, httpUrl, name, workflowFile } from '../config/fields.js';
 import { approvalSection } from './approval-config-schema.js';
 import { dnsSection } from './dns-config-schema.js';
-import { freezesList, onFailureSection, switchWindowsList } from './resilience-config-schema.js';
+import { freezesList, onFailureSection, switchWindowsList } from '../config/resilience-schema.js';
 import { switchConfigSchema } from '../switches/client.js';
 import { HOOK_PLACEHOLDER_PATTERN, HOOK_PLACEHOLDERS } from '../contract/dispatch-inputs.js';
 import { analysisSchemas } from './analysis-schema.js';
 import { notifySection } from './notify-config-schema.js';
 
-export { parseDuration } from './config-fields.js';
+export { parseDuration } from '../config/fields.js';
 
 const environment = z.strictObject({
   branch: name('branch name'),

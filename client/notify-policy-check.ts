@@ -2,7 +2,7 @@
 // channels bluegreen.yaml names must exist there, and the variables holding their URL and
 // signing key must be set in this environment, as they must be in the worker's. The worker
 // checks the same again when a deployment plans (checkNotificationChannels), with its own store.
-import { channelProblem, channelsFromPolicy, envSecrets } from '../activities/notify/channels.js';
+import { channelProblem, channelsFromPolicy, envSecrets } from '../notify/channels.js';
 import { channelReferences } from '../contract/notify-events.js';
 import { readFile } from 'node:fs/promises';
 import { parseWorkerPolicy, POLICY_PATH_VARIABLE } from '../worker/policy.js';

@@ -5,7 +5,7 @@ import type { Color, DeploymentPlan, DnsPlan, DnsTargetPlan, HookPlan } from '..
 import type { NotifyPlan } from '../contract/notify-events.js';
 import type { BlueGreenConfig } from './config-schema.js';
 import { analysisPlanFields } from './analysis-plan.js';
-import { FAILURE_STEPS } from './resilience-config-schema.js';
+import { FAILURE_STEPS } from '../config/resilience-schema.js';
 
 export interface PlanOptions {
   requestedBy: string;

@@ -5,6 +5,7 @@ import { approverLabel, deployerLabel } from '../contract/approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
 import { formatDuration, shortSha } from '../contract/format.js';
 import { nextSteps } from '../views/next-steps.js';
+import { OUTCOME_MARK, whereTrafficEnded } from '../views/outcome.js';
 import { inertDeep } from '../contract/sanitize.js';
 import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../contract/types.js';
 
@@ -17,7 +18,6 @@ const MARK: Record<PhaseStatus['state'], string> = {
   skipped: '-',
   cancelled: '⊘',
 };
-const OUTCOME_MARK: Record<Outcome, string> = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABORTED: '⊘' };
 
 export interface RenderOptions {
   /** Animation frame: the running phase gets a spinner instead of "▸". */
@@ -85,12 +85,7 @@ export function outcomeLine(s: DeploymentStatus, color = false): string {
   s = inertDeep(s);
   if (!s.outcome) return '';
   const took = s.endedAt ? ` in ${formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt))}` : '';
-  const where =
-    s.outcome === 'SUCCEEDED' && s.targetColor
-      ? `: traffic is on ${s.targetColor}`
-      : s.outcome === 'ROLLED_BACK' && s.activeColor
-        ? `: traffic is back on ${s.activeColor}`
-        : '';
+  const where = whereTrafficEnded(s);
   const head = paint(color, outcomeColor[s.outcome], `${OUTCOME_MARK[s.outcome]} ${s.outcome}`);
   return `${head}${took}${where}${s.error ? ` — ${s.error}` : ''}`;
 }

@@ -2,7 +2,7 @@
 // it looked and how to start a server.
 import { Client, Connection } from '@temporalio/client';
 import { CodecKeyError, dataConverterFromEnv } from '../codec/aes-gcm-codec.js';
-import { loadTemporalConnection, TemporalConnectionConfigError } from './connection.js';
+import { loadTemporalConnection, TemporalConnectionConfigError, webUiUrl } from '../config/temporal-connection.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 
 export interface CliClient {
@@ -45,13 +45,4 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<
   };
 }
 
-/** The Web UI page of a deployment. BLUEGREEN_UI_URL overrides the dev server's default. */
-export function webUiUrl(address: string, namespace: string, workflowId?: string, env = process.env): string {
-  const base =
-    env['BLUEGREEN_UI_URL'] ??
-    (/^(localhost|127\.0\.0\.1):(\d+)$/.test(address)
-      ? `http://${address.split(':')[0]}:${Number(address.split(':')[1]) + 1000}`
-      : 'https://cloud.temporal.io');
-  const ns = `${base.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`;
-  return workflowId ? `${ns}/${encodeURIComponent(workflowId)}` : ns;
-}
+export { webUiUrl };

@@ -8,7 +8,10 @@ import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 // Default import: @temporalio/proto is CommonJS, and Node's ESM loader (tsx, `bluegreen`) sees
 // no named exports in it (vitest's interop would hide that).
 import proto from '@temporalio/proto';
+import { CodecKeyError } from './codec-key-error.js';
 import { RemotePayloadCodec } from './remote-codec.js';
+
+export { CodecKeyError };
 
 const { temporal } = proto;
 
@@ -28,11 +31,6 @@ export interface CodecKey {
   id: string;
   /** 32 bytes of AES-256 key. */
   key: Uint8Array;
-}
-
-/** A key or the environment it came from is unusable; the message says which variable. */
-export class CodecKeyError extends Error {
-  override name = 'CodecKeyError';
 }
 
 export class AesGcmPayloadCodec implements PayloadCodec {

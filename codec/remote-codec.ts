@@ -7,7 +7,7 @@
 // `deploy` seals the plan through /encode, which the server serves only with
 // BLUEGREEN_CODEC_ALLOW_ENCODE=true.
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { CodecKeyError } from './aes-gcm-codec.js';
+import { CodecKeyError } from './codec-key-error.js';
 
 export interface RemoteCodecOptions {
   /** e.g. http://127.0.0.1:8888 */

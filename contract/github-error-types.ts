@@ -1,5 +1,5 @@
 // The failure types the GitHub activities throw, in one module with no imports at all, so the
-// workflow sandbox can import it (workflows/activity-proxies.ts builds NON_RETRYABLE_ERRORS from
+// workflow sandbox can import it (contract/activity-options.ts builds NON_RETRYABLE_ERRORS from
 // it) and the activities, the webhook receiver and the CLI name the same strings.
 
 export const GITHUB_ERROR_TYPES = {

@@ -5,7 +5,7 @@
 import type { NotifyPlan } from './notify-events.js';
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
-import type { AnalysisResult } from '../analysis/metric-tally.js';
+import type { AnalysisResult } from './metric-tally.js';
 import type { DnsSwitchPlan } from '../switches/dns/types.js';
 import type { SwitchPlan } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';

@@ -3,7 +3,7 @@
 // notices and a rejection, and a plan refused for a channel the worker does not declare. The
 // worker's channels point at the lab's receivers of the scenario being recorded.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ChannelSpec } from '../activities/notify/index.js';
+import type { ChannelSpec } from '../notify/activities.js';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import type { Lab } from '../lab/index.js';
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';

@@ -3,8 +3,8 @@
 // at worker start. A plan never chooses a variable: with a policy, the plan's `tokenEnv` /
 // `tsig.secretEnv` are ignored, and a router or key the policy does not list is refused.
 import { ApplicationFailure } from '@temporalio/activity';
-import { routerFor } from '../worker/policy-rules.js';
-import type { WorkerPolicy } from '../worker/policy-schema.js';
+import { normalizeUrl, urlMatches } from '../contract/patterns.js';
+import type { RouterPolicy, WorkerPolicy } from '../worker/policy-schema.js';
 import type { SecretStore } from '../worker/secrets.js';
 
 export interface SwitchCredentialOptions {
@@ -22,6 +22,12 @@ export interface Credential {
   value: string | undefined;
   /** The text with the value (and each line of it) replaced. */
   redact(text: string): string;
+}
+
+/** The router entry the http switch's URL names, if the policy lists it. */
+export function routerFor(policy: WorkerPolicy, url: string): RouterPolicy | undefined {
+  const wanted = normalizeUrl(url);
+  return policy.routers.find((r) => urlMatches(r.url, wanted));
 }
 
 function credential(options: SwitchCredentialOptions, envName: string): Credential {

@@ -8,6 +8,7 @@
 // (switches/activities.ts) load them. Type-only imports here.
 import type { z } from 'zod';
 import type { PhaseContext } from '../workflows/phases/context.js';
+import type { GitHubRunRequest } from '../workflows/github-run.js';
 import type { Color, DeploymentPlan } from '../contract/types.js';
 import type { SwitchCredentialOptions } from './credentials.js';
 
@@ -32,7 +33,17 @@ export type SwitchStep<P extends SwitchPlanBase> = (
   phase: 'switch' | 'rollback',
   plan: P,
   color: Color,
+  tools: SwitchStepTools,
 ) => Promise<SwitchStepResult>;
+
+/**
+ * What the switch phase hands a step besides its context: the workflow's own machinery, so a
+ * step (a plug-in) imports no value from workflows/ (its activities it proxies itself).
+ */
+export interface SwitchStepTools {
+  /** Dispatches a GitHub Actions run for this phase and waits for it (workflows/github-run.ts). */
+  runGitHubWorkflow: (request: GitHubRunRequest) => Promise<unknown>;
+}
 
 /** The client side of a switch type: its `switch:` config section, plan mapping and dry-run text. */
 export interface SwitchClient<P extends SwitchPlanBase = SwitchPlanBase, S extends z.ZodType = z.ZodType> {

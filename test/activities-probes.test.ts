@@ -3,7 +3,7 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeColor, probeGet } from '../activities/http-probe.js';
-import { createProbeActivities, type MonitorProgress } from '../activities/probes.js';
+import { createProbeActivities, type MonitorProgress } from '../analysis/probes.js';
 import { colorProvider } from '../analysis/color/index.js';
 import { httpHealthProvider } from '../analysis/http-health/index.js';
 import { jsonMetricReader } from '../analysis/json-metric/read.js';

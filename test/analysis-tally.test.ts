@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricMeasurement } from '../analysis/metric-measure.js';
 import type { AnalysisPlan, InconclusivePolicy } from '../analysis/metric-plan.js';
-import { addMeasurement, analysisVerdict, closeMetric, emptyTally, metricLine } from '../analysis/metric-tally.js';
+import { addMeasurement, analysisVerdict, closeMetric, emptyTally, metricLine } from '../contract/metric-tally.js';
 
 const plan = (
   failureLimit: number,

@@ -2,7 +2,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeTemporalConnection, loadTemporalConnection, TemporalConnectionConfigError } from '../client/connection.js';
+import {
+  describeTemporalConnection,
+  loadTemporalConnection,
+  TemporalConnectionConfigError,
+} from '../config/temporal-connection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bluegreen-connection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 // kind of receiver failure becomes (a non-retryable answer, a retryable outage, a bounded hang).
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifyActivities, type ChannelSpec, type NotifyActivities } from '../activities/notify/index.js';
+import { createNotifyActivities, type ChannelSpec, type NotifyActivities } from '../notify/activities.js';
 import { eventKey, type NotificationEvent } from '../contract/notify-events.js';
 import { NotificationReceivers, signatureMatches } from '../lab/notify/index.js';
 import { activityEnv } from './activities-helpers.js';

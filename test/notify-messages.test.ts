@@ -2,7 +2,7 @@
 // webhook without a server (the model is pure). Untrusted text (comments, reasons, run names)
 // cannot become a link, a mention or markup in any channel.
 import { describe, expect, it } from 'vitest';
-import { cloudEventRequest, signBody } from '../activities/notify/index.js';
+import { cloudEventRequest, signBody } from '../notify/activities.js';
 import { channelsFor, eventKey, NOTIFY_EVENTS, type NotificationEvent } from '../contract/notify-events.js';
 import { messageFor } from '../notify/message.js';
 import { slackMessage } from '../notify/render-slack.js';

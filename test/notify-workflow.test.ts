@@ -7,7 +7,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, it, type ExpectStatic, type TestContext } from 'vitest';
 import { createActivities } from '../worker/activities.js';
 import { renderPhaseList } from '../client/render.js';
-import type { ChannelSpec } from '../activities/notify/index.js';
+import type { ChannelSpec } from '../notify/activities.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
 import { startDeployment } from '../client/start-deployment.js';

@@ -4,8 +4,8 @@
 // its verdict, the one-line evidence ("error-rate 0.4 % ≤ 1 % (7/10 passed)"), the resolved
 // query, its evaluation time, the bounds and the graph link; and the verify.tests runs.
 // Pure: runs in the workflow sandbox and in the CLI. Texts are inert already (measured that way).
-import { describeChecks } from '../analysis/summary.js';
-import { metricLine, type MetricSummary } from '../analysis/metric-tally.js';
+import { describeChecks } from './analysis-summary.js';
+import { metricLine, type MetricSummary } from '../contract/metric-tally.js';
 import { inertText } from '../contract/sanitize.js';
 import type { AnalysisPhase, AnalysisStatus, DeploymentStatus, TestRunStatus } from '../contract/types.js';
 

@@ -7,6 +7,7 @@ import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-
 import { formatDuration, shortSha } from '../contract/format.js';
 import { analysisViews, testLines } from './analysis-details.js';
 import { nextSteps } from './next-steps.js';
+import { OUTCOME_MARK, whereTrafficEnded } from './outcome.js';
 import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
 import { inertText, markdownText } from '../contract/sanitize.js';
 import { phaseTitle } from '../contract/vocabulary.js';
@@ -19,7 +20,6 @@ const MARK: Record<PhaseStatus['state'], string> = {
   skipped: '–',
   cancelled: '⊘',
 };
-const OUTCOME_MARK = { SUCCEEDED: '✓', FAILED: '✗', ROLLED_BACK: '↺', ABORTED: '⊘' } as const;
 
 /** Free text (details, errors) as Markdown that shows literally. */
 // Escaped and inert (contract/sanitize.ts): no link, image, emphasis, HTML or line break survives.
@@ -35,14 +35,7 @@ export function currentDetails(s: DeploymentStatus): string {
 
   // The panel is small: the headline and what to do come first, the phase list last.
   if (s.outcome) {
-    const where =
-      s.outcome === 'SUCCEEDED' && s.targetColor
-        ? `: traffic is on ${s.targetColor}`
-        : s.outcome === 'ROLLED_BACK' && s.activeColor
-          ? `: traffic is back on ${s.activeColor}`
-          : trafficNeverMoved(s)
-            ? ': traffic never moved'
-            : '';
+    const where = whereTrafficEnded(s) || (trafficNeverMoved(s) ? ': traffic never moved' : '');
     const took = s.endedAt ? ` in ${formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt))}` : '';
     blocks.push(`**${OUTCOME_MARK[s.outcome]} ${s.outcome}**${literal(where)}${took} — ${what}`);
     const failedRun = s.phases.find((p) => p.state === 'failed' && p.url);

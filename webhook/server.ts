@@ -22,7 +22,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { runCompletedSignal, statusQuery, workflowIdFor, WORKFLOW_TYPE, type RunCompletedInput } from '../contract/messages.js';
 import { findCorrelationId } from '../contract/correlation-id.js';
 import { inertText } from '../contract/sanitize.js';
-import { globMatches } from '../worker/policy-rules.js';
+import { globMatches } from '../contract/patterns.js';
 import { FileBackedKeys, type KeyMemory } from './replay-store.js';
 import { RecentKeys, signatureMatches } from './verify.js';
 

@@ -12,9 +12,9 @@ import { createGitHubActivities, type GitHubActivityOptions, type GitHubClientFo
 import type { SecretStore } from './secrets.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from './policy-schema.js';
 import { createPlanReadActivities } from '../activities/plan-reads.js';
-import { createPolicyActivities } from '../activities/policy.js';
-import { createProbeActivities, type ProbeOptions } from '../activities/probes.js';
-import { createSwitchScheduleActivities } from '../activities/switch-schedule.js';
+import { createPolicyActivities } from './policy-activities.js';
+import { createProbeActivities, type ProbeOptions } from '../analysis/probes.js';
+import { createSwitchScheduleActivities } from './switch-schedule.js';
 import { checkMeasureContext, createAnalysisActivities, type AnalysisOptions } from '../analysis/activities.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import {
@@ -22,7 +22,7 @@ import {
   createNotifyActivities,
   type NotifyActivities,
   type NotifyActivityOptions,
-} from '../activities/notify/index.js';
+} from '../notify/activities.js';
 
 export interface ActivityDeps {
   /** The GitHub client for a repository (see `createGitHubClientCache`). */
@@ -122,7 +122,7 @@ export {
   type GitHubClient,
   type GitHubClientOptions,
 } from '../activities/octokit.js';
-export { createProbeActivities, type MonitorProgress, type ProbeOptions } from '../activities/probes.js';
+export { createProbeActivities, type MonitorProgress, type ProbeOptions } from '../analysis/probes.js';
 export { createSwitchActivities, type SwitchOptions } from '../switches/http/activities.js';
 export { createDnsActivities, type DnsActivityOptions } from '../switches/dns/activities.js';
 export type * from '../activities/types.js';

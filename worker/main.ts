@@ -4,8 +4,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
-import { loadTemporalConnection } from '../client/connection.js';
-import { webUiUrl } from '../client/temporal-client.js';
+import { loadTemporalConnection, webUiUrl } from '../config/temporal-connection.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';

@@ -2,27 +2,15 @@
 // phase's check activity, the CLI's `validate` and the tests all get the same answer. Every
 // broken rule is one sentence naming the policy field that decides it.
 import type { DeploymentPlan } from '../contract/types.js';
-import { GITHUB_API_ROOT, normalizeUrl, type ApprovalPolicy, type RouterPolicy, type WorkerPolicy } from './policy-schema.js';
+import { globMatches, normalizeUrl, urlMatches } from '../contract/patterns.js';
+import { routerFor } from '../switches/credentials.js';
+import { GITHUB_API_ROOT, type ApprovalPolicy, type WorkerPolicy } from './policy-schema.js';
+
+export { globMatches, routerFor, urlMatches };
 
 /** Plans of older clients carry these variable names; the worker takes the policy's instead. */
 const LEGACY_TOKEN_ENV = 'BLUEGREEN_ROUTER_TOKEN';
 const LEGACY_TSIG_ENV = 'BLUEGREEN_TSIG_SECRET';
-
-/** `*` any characters but "/", `?` one; whole-string match. */
-export function globMatches(pattern: string, value: string, caseInsensitive = false): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\?/g, '[^/]');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
-}
-
-/** Whether a policy URL (a port of `*` matches any port) names `url`, both normalized. */
-export function urlMatches(entry: string, url: string): boolean {
-  if (!entry.includes(':*')) return entry === url;
-  const source = entry.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(':*', ':\\d{1,5}');
-  return new RegExp(`^${source}$`).test(url);
-}
 
 /** Whether the policy sends GitHub credentials to this API root. */
 export const apiRootAllowed = (policy: WorkerPolicy, root: string | undefined): boolean =>
@@ -40,12 +28,6 @@ export function servicePolicyFor(policy: WorkerPolicy, service: string): { appro
   return index >= 0
     ? { approval: policy.services[index]!.approval, at: `services[${index}].approval` }
     : { approval: policy.defaults.approval, at: 'defaults.approval' };
-}
-
-/** The router entry the http switch's URL names, if the policy lists it. */
-export function routerFor(policy: WorkerPolicy, url: string): RouterPolicy | undefined {
-  const wanted = normalizeUrl(url);
-  return policy.routers.find((r) => urlMatches(r.url, wanted));
 }
 
 /** What the deployer's plan may say about approval (fields beyond required/approvers are optional). */

@@ -9,7 +9,8 @@
 // that holds it (`…Env`); `secretVariables()` in worker/policy.ts collects those names so the
 // secret store reads them once at worker start.
 import { z } from 'zod';
-import { dnsServer } from '../client/dns-config-schema.js';
+import { normalizeUrl } from '../contract/patterns.js';
+import { dnsServer } from '../switches/dns/config-fields.js';
 import { windowsPolicySection } from './policy-windows.js';
 
 /** The GitHub API root a worker without a policy file serves. */
@@ -38,19 +39,6 @@ export const policyUrl = z
     }
   }, 'expected an http(s) URL without user, query or fragment, like "https://router.internal/switch"')
   .transform((value) => normalizeUrl(value));
-
-/** One spelling per URL: lowercase scheme and host, default port dropped, no trailing slash. */
-export function normalizeUrl(value: string): string {
-  const anyPort = /^(https?:\/\/[^/:]+):\*(?=\/|$)/i.exec(value);
-  if (anyPort)
-    return `${normalizeUrl(anyPort[1]!)}:*${normalizeUrl(`http://x${value.slice(anyPort[0].length)}`).slice('http://x'.length)}`;
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return value.replace(/\/+$/, '');
-  }
-}
 
 /** `owner/repo` with `*` (any characters but "/") and `?` (one character); case-insensitive as GitHub. */
 const repoPattern = z
@@ -243,3 +231,5 @@ export type RouterPolicy = z.output<typeof routerEntry>;
 
 /** The policy of a worker without a policy file: github.com, any repository, no router, no DNS updates. */
 export const DEFAULT_POLICY: WorkerPolicy = policySchema.parse({});
+
+export { normalizeUrl };

@@ -10,7 +10,7 @@
 // Every entry whose `match` fits the service applies; each entry's windows are alternatives of
 // their own (policy windows[0], windows[1] … must each have one open), freezes add up.
 import { z } from 'zod';
-import { freezesList, switchWindowsList } from '../client/resilience-config-schema.js';
+import { freezesList, switchWindowsList } from '../config/resilience-schema.js';
 import type { Freeze, SwitchWindow } from '../contract/windows.js';
 
 export const windowsPolicyEntry = z.strictObject({

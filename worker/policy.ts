@@ -11,7 +11,7 @@
 //   secretVariables(policy)          → the variables the secret store reads at start
 //   checkPlanAgainstPolicy(plan, policy), effectiveApprovalPolicy(planApproval, servicePolicy),
 //   servicePolicyFor, routerFor      (worker/policy-rules.ts, pure)
-import { ConfigError, readCappedFile, readYaml, toProblem, type ConfigProblem } from '../client/config.js';
+import { ConfigError, readCappedFile, readYaml, toProblem, type ConfigProblem } from '../config/yaml.js';
 import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
 
 export * from './policy-rules.js';

@@ -1,30 +1,11 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
 import { proxyActivities } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_GITHUB_ERRORS } from '../contract/github-error-types.js';
+import { QUICK_ACTIVITY_OPTIONS, retryPolicy as retry } from '../contract/activity-options.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import type { DeploymentPlan } from '../contract/types.js';
 
-/** Errors that no retry can fix: GitHub's 4xx answers (bad credentials, unknown workflow …), bad config. */
-export const NON_RETRYABLE_ERRORS = [...NON_RETRYABLE_GITHUB_ERRORS, 'ConfigError'];
-
-const retry = (maximumAttempts: number, maximumInterval = '30s'): RetryPolicy => ({
-  initialInterval: '1s',
-  backoffCoefficient: 2,
-  maximumInterval,
-  maximumAttempts,
-  nonRetryableErrorTypes: NON_RETRYABLE_ERRORS,
-});
-
-/**
- * Short calls that do not heartbeat: one HTTP request with its own timeout (a probe 5 s, the
- * HTTP switch 10 s). A dead worker's call is retried after this start-to-close, well inside
- * `timeouts.heartbeat` plus Temporal's sticky-queue timeout (5 s).
- */
-export const quick = proxyActivities<BlueGreenActivities>({
-  startToCloseTimeout: '15s',
-  retry: retry(8),
-});
+/** Short calls that do not heartbeat (QUICK_ACTIVITY_OPTIONS). */
+export const quick = proxyActivities<BlueGreenActivities>(QUICK_ACTIVITY_OPTIONS);
 
 /** `timeouts.heartbeat` of the plan; plans of older clients have none. */
 const heartbeatTimeout = (plan: DeploymentPlan, fallbackMs: number): number => plan.timeouts?.heartbeatMs ?? fallbackMs;

@@ -10,7 +10,7 @@
 // but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import { hasPatch } from '../contract/patches.js';
-import type { NotifyActivities } from '../activities/notify/index.js';
+import type { NotifyActivities } from '../notify/activities.js';
 import { channelsFor, type NotificationEvent } from '../contract/notify-events.js';
 export { describeNotificationFailure } from '../contract/notify-events.js';
 import { describeFailure } from '../contract/failures.js';

@@ -5,7 +5,7 @@
 //     server: ns1.example.com:53               # absent: the zone's primary (SOA MNAME)
 //     tsig: { keyName: bluegreen, algorithm: hmac-sha256, secretEnv: BLUEGREEN_TSIG_SECRET }
 import { z } from 'zod';
-import { duration } from '../../client/config-fields.js';
+import { duration } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
 import { dnsName, dnsServer } from './config-fields.js';
 import type { DnsSwitchPlan } from './types.js';

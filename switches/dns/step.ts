@@ -3,7 +3,7 @@
 // code: deterministic, talks to the world only through activities.
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { BlueGreenActivities } from '../../activities/types.js';
-import { NON_RETRYABLE_ERRORS } from '../../workflows/activity-proxies.js';
+import { NON_RETRYABLE_ERRORS } from '../../contract/activity-options.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
 import type { PhaseContext } from '../../workflows/phases/context.js';

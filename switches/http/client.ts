@@ -4,7 +4,7 @@
 // The router's token variable is the worker's to name (routers[].tokenEnv in bluegreen-worker.yaml),
 // never the plan's: a `tokenEnv` here is refused with where it went.
 import { z } from 'zod';
-import { duration, httpUrl } from '../../client/config-fields.js';
+import { duration, httpUrl } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
 import type { HttpSwitchPlan } from './types.js';
 

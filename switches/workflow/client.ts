@@ -2,7 +2,7 @@
 // mapping, dry-run text. The default: a GitHub Actions workflow moves traffic.
 //   switch: { type: workflow, workflow: dns-update.yml, ref: main, verifyTimeout: 10m }
 import { z } from 'zod';
-import { duration, name, workflowFile } from '../../client/config-fields.js';
+import { duration, name, workflowFile } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
 import type { WorkflowSwitchPlan } from './types.js';
 

@@ -1,12 +1,11 @@
 // The `workflow` switch's step: dispatch the switch workflow with the color and wait for its
-// run (workflows/github-run.ts finishes the phase when the run fails).
+// run (the switch phase hands it runGitHubWorkflow, which finishes the phase when the run fails).
 import { switchInputs } from '../../contract/dispatch-inputs.js';
-import { runGitHubWorkflow } from '../../workflows/github-run.js';
 import type { SwitchStep } from '../switch-type.js';
 import type { WorkflowSwitchPlan } from './types.js';
 
-export const switchViaWorkflow: SwitchStep<WorkflowSwitchPlan> = async (ctx, phase, sw, color) => {
-  await runGitHubWorkflow(ctx, phase, {
+export const switchViaWorkflow: SwitchStep<WorkflowSwitchPlan> = async (_ctx, _phase, sw, color, { runGitHubWorkflow }) => {
+  await runGitHubWorkflow({
     workflow: sw.workflow,
     ref: sw.ref,
     inputs: (id) => switchInputs(id, color),

@@ -4,7 +4,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, type ExpectStatic } from 'vitest';
 import type { GitHubActivityOptions } from '../../activities/github.js';
-import type { ProbeOptions } from '../../activities/probes.js';
+import type { ProbeOptions } from '../../analysis/probes.js';
 import { startDeployment } from '../../client/start-deployment.js';
 import { startLab, type Lab, type LabOptions } from '../../lab/index.js';
 import type { DeploymentPlan } from '../../contract/types.js';

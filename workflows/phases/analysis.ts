@@ -9,7 +9,7 @@ import { CancellationScope, condition, isCancellation, patched } from '@temporal
 import { hasPatch } from '../../contract/patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
-import { emptyTally, type AnalysisResult } from '../../analysis/metric-tally.js';
+import { emptyTally, type AnalysisResult } from '../../contract/metric-tally.js';
 import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
 import type { MonitorChecksInput } from '../../analysis/types.js';
 import { quick, waiting } from '../activity-proxies.js';

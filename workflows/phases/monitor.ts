@@ -9,7 +9,7 @@ import { waiting } from '../activity-proxies.js';
 import { usesAnalysisChecks } from '../../contract/analysis-patch.js';
 import { describeFailure } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
-import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import type { AnalysisResult } from '../../contract/metric-tally.js';
 import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
 import { monitorAnalysis, monitorWindow, settleMonitorAnalysis } from './analysis.js';
 import type { PhaseContext } from './context.js';

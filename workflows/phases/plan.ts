@@ -3,7 +3,7 @@
 // already live. Deployments from PLAN_READS_PATCH on make those reads in one activity (readPlan);
 // older ones replay their separate activities (readOneByOne).
 import { patched } from '@temporalio/workflow';
-import type { PlanPolicyVerdict } from '../../activities/policy.js';
+import type { PlanPolicyVerdict } from '../../worker/policy-activities.js';
 import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { shortSha } from '../../contract/format.js';

@@ -4,6 +4,7 @@
 import { verifyDnsRecord } from '../../switches/dns/step.js';
 import { stepOf } from '../../switches/registry.js';
 import { quick, waiting } from '../activity-proxies.js';
+import { runGitHubWorkflow } from '../github-run.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
 import type { Color } from '../../contract/types.js';
@@ -52,7 +53,9 @@ export async function switchPhase(ctx: PhaseContext): Promise<string | undefined
 export async function moveTraffic(ctx: PhaseContext, phase: 'switch' | 'rollback', color: Color): Promise<string | undefined> {
   const { plan, tracker } = ctx;
   const sw = plan.switch;
-  const switched = await stepOf(sw)(ctx, phase, sw, color);
+  const switched = await stepOf(sw)(ctx, phase, sw, color, {
+    runGitHubWorkflow: (request) => runGitHubWorkflow(ctx, phase, request),
+  });
   const dnsNote = plan.dns ? await verifyDnsRecord(ctx, phase, color, sw.verifyTimeoutMs, switched) : undefined;
   tracker.update(phase, { detail: `waiting for ${plan.publicUrl}${plan.colorPath} to answer ${color}` });
   const seen = await waiting(plan, sw.verifyTimeoutMs).waitForPublicColor.executeWithOptions(

@@ -16,7 +16,7 @@
 // checks and its metrics) and from the tests' own runs; the switch still waits for approval.
 import { condition, log, patched, setHandler, uuid4 } from '@temporalio/workflow';
 import { verifyChecksOf } from '../../analysis/checks.js';
-import type { AnalysisResult } from '../../analysis/metric-tally.js';
+import type { AnalysisResult } from '../../contract/metric-tally.js';
 import type { VerifyWindowInput } from '../../analysis/verify-window.js';
 import type { VerifyChecksResult } from '../../analysis/types.js';
 import { waiting } from '../activity-proxies.js';

@@ -2,7 +2,7 @@
 // 408/429) is an answer no retry changes (a deleted Slack hook answers 404 no_service), a 5xx,
 // a timeout or a lost connection is worth another attempt.
 import { ApplicationFailure } from '@temporalio/common';
-import { cleanLine } from '../../notify/clean.js';
+import { cleanLine } from './clean.js';
 
 /** A `fetch` as the channels use it (tests and the worker pass the global one). */
 export type FetchLike = typeof fetch;

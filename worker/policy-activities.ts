@@ -3,13 +3,8 @@
 // data the workflow records: the broken rules as sentences, and the approval rules the
 // deployment runs with (the policy's, tightened by the plan).
 import type { DeploymentPlan } from '../contract/types.js';
-import {
-  checkPlanAgainstPolicy,
-  effectiveApprovalPolicy,
-  servicePolicyFor,
-  type EffectiveApproval,
-} from '../worker/policy-rules.js';
-import { DEFAULT_POLICY, type WorkerPolicy } from '../worker/policy-schema.js';
+import { checkPlanAgainstPolicy, effectiveApprovalPolicy, servicePolicyFor, type EffectiveApproval } from './policy-rules.js';
+import { DEFAULT_POLICY, type WorkerPolicy } from './policy-schema.js';
 
 export interface PlanPolicyVerdict {
   /** Every rule the plan breaks, one sentence each; empty when the plan is allowed. */

@@ -2,11 +2,11 @@
 // verify/monitor activities of deployments started before the analysis seam (analysis/), which
 // now run as the seam's two checks, health and color.
 import { ApplicationFailure } from '@temporalio/activity';
-import { createAnalysisActivities } from '../analysis/activities.js';
-import type { CheckPlan } from '../analysis/types.js';
+import { createAnalysisActivities } from './activities.js';
+import type { CheckPlan } from './types.js';
 import type { Color } from '../contract/types.js';
-import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
-import { joinUrl, probeColor } from './http-probe.js';
+import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
+import { joinUrl, probeColor } from '../activities/http-probe.js';
 import type {
   MonitorInput,
   MonitorResult,
@@ -15,7 +15,7 @@ import type {
   VerifyEnvironmentResult,
   WaitForPublicColorInput,
   WaitForPublicColorResult,
-} from './types.js';
+} from '../activities/types.js';
 
 export interface ProbeOptions {
   /**
@@ -31,7 +31,7 @@ export interface ProbeOptions {
 }
 
 /** What monitorPublicEndpoint (and monitorChecks) heartbeat; a retried attempt resumes from it. */
-export type { MonitorProgress } from '../analysis/activities.js';
+export type { MonitorProgress } from './activities.js';
 
 export function createProbeActivities(options: ProbeOptions = {}) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 5_000;

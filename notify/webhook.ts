@@ -4,9 +4,9 @@
 // `X-Hub-Signature-256`). The CloudEvent `id` is the dedupe key, also in `X-Bluegreen-Delivery`.
 import { createHmac } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import type { NotificationEvent } from '../../contract/notify-events.js';
-import type { NotificationMessage } from '../../notify/message.js';
-import { cloudEventFields } from '../../notify/render-cloudevent.js';
+import type { NotificationEvent } from '../contract/notify-events.js';
+import type { NotificationMessage } from './message.js';
+import { cloudEventFields } from './render-cloudevent.js';
 import { post, type DeliveryOptions } from './deliver.js';
 
 export const SIGNATURE_HEADER = 'x-bluegreen-signature-256';

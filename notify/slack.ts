@@ -2,8 +2,8 @@
 // message, and reports Slack's answer (`ok`, or e.g. 404 `no_service`, 400 `invalid_payload`).
 // Retries are Temporal's, so the library's own are off (retries: 0).
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
-import type { NotificationMessage } from '../../notify/message.js';
-import { slackMessage } from '../../notify/render-slack.js';
+import type { NotificationMessage } from './message.js';
+import { slackMessage } from './render-slack.js';
 import { answerFailure, transportFailure, type DeliveryOptions } from './deliver.js';
 
 export async function sendToSlack(

@@ -2,9 +2,9 @@
 // event's dedupe key in a header), and check that the channels a plan names exist on this worker
 // with their secrets set. Built from the worker's channel list and secrets store.
 import { activityInfo } from '@temporalio/activity';
-import { eventKey, type NotificationEvent } from '../../contract/notify-events.js';
-import { messageFor } from '../../notify/message.js';
-import { heartbeat, keepAlive } from '../heartbeat.js';
+import { eventKey, type NotificationEvent } from '../contract/notify-events.js';
+import { messageFor } from './message.js';
+import { heartbeat, keepAlive } from '../activities/heartbeat.js';
 import { channelProblem, envSecrets, resolveChannel, type ChannelSpec, type SecretReader } from './channels.js';
 import { rejected, type FetchLike } from './deliver.js';
 import { sendToSlack } from './slack.js';

@@ -2,8 +2,8 @@
 // legacy incoming webhook): the Adaptive Card message as JSON. Workflows answers 202 Accepted
 // and runs the flow afterwards, so a card the flow cannot post fails in the flow's run history,
 // not in this answer: the card is built to the documented shape (render-teams.ts) for that reason.
-import type { NotificationMessage } from '../../notify/message.js';
-import { teamsMessage } from '../../notify/render-teams.js';
+import type { NotificationMessage } from './message.js';
+import { teamsMessage } from './render-teams.js';
 import { post, type DeliveryOptions } from './deliver.js';
 
 export function sendToTeams(

@@ -130,3 +130,14 @@ function explain(err: unknown, vars: Record<string, string>, options: LoadTempor
   const context = where.length > 0 ? ` (${where.join(', ')})` : '';
   return `cannot read the Temporal connection settings${context}: ${reason}`;
 }
+
+/** The Web UI page of a deployment. BLUEGREEN_UI_URL overrides the dev server's default. */
+export function webUiUrl(address: string, namespace: string, workflowId?: string, env = process.env): string {
+  const base =
+    env['BLUEGREEN_UI_URL'] ??
+    (/^(localhost|127\.0\.0\.1):(\d+)$/.test(address)
+      ? `http://${address.split(':')[0]}:${Number(address.split(':')[1]) + 1000}`
+      : 'https://cloud.temporal.io');
+  const ns = `${base.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows`;
+  return workflowId ? `${ns}/${encodeURIComponent(workflowId)}` : ns;
+}
