@@ -8,6 +8,11 @@
 #   knot             Debian's Knot DNS, the authoritative server of the DNS tests and demo
 #   prometheus       Debian's Prometheus, scraping the lab's apps in the metric-analysis tests
 #                    and `npm run demo -- --metrics` (lab/prometheus.ts starts it per test)
+#   haproxy          Debian's HAProxy, the load balancer of the haproxy switch tests, driven
+#                    through its Runtime API socket (lab/haproxy.ts starts it per test)
+#   moto_server      moto in server mode (PyPI `moto[server]`), the AWS API emulator the alb
+#                    and route53 switch tests talk to with the real AWS SDK (lab/moto.ts); in
+#                    a virtualenv of its own, .tools/moto, with its launcher in .tools/bin
 #   chromium, tmux   Debian packages for the Web UI test (a real browser driven by
 #                    playwright-core) and the TTY test of `status --watch`; installed with apt
 #                    only when missing and when running as root with apt-get available
@@ -54,18 +59,40 @@ command -v tmux >/dev/null 2>&1 || missing_pkgs+=(tmux)
 command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || missing_pkgs+=(knot)
 # Prometheus: the metric-analysis tests and `npm run demo -- --metrics` scrape the lab with it.
 command -v prometheus >/dev/null 2>&1 || missing_pkgs+=(prometheus)
+# HAProxy: the haproxy switch tests send real HTTP traffic through it.
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing_pkgs+=(haproxy)
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install-tools: installing ${missing_pkgs[*]} with apt-get (first run only)…" >&2
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}"; } >&2 ||
-      echo "install-tools: apt-get could not install ${missing_pkgs[*]}; the browser, TTY, DNS and metric tests will skip" >&2
+      echo "install-tools: apt-get could not install ${missing_pkgs[*]}; the browser, TTY, DNS, metric and HAProxy tests will skip" >&2
   else
-    echo "install-tools: ${missing_pkgs[*]} not installed (needs root and apt-get); install them to run the browser, TTY, DNS and metric tests" >&2
+    echo "install-tools: ${missing_pkgs[*]} not installed (needs root and apt-get); install them to run the browser, TTY, DNS, metric and HAProxy tests" >&2
   fi
 fi
 command -v chromium >/dev/null 2>&1 && command -v chromium
 command -v tmux >/dev/null 2>&1 && command -v tmux
 command -v prometheus >/dev/null 2>&1 && command -v prometheus
+if command -v haproxy >/dev/null 2>&1; then command -v haproxy; elif [ -x /usr/sbin/haproxy ]; then echo /usr/sbin/haproxy; fi
+
+# moto in server mode: a virtualenv of its own under .tools (no system Python packages touched).
+moto_version="${MOTO_VERSION:-5.2.5}"
+if [ -x "$tools/moto_server" ]; then
+  echo "$tools/moto_server"
+elif command -v python3 >/dev/null 2>&1; then
+  echo "install-tools: installing moto[server] $moto_version into .tools/moto (first run only)…" >&2
+  # The venv's scripts name its python by absolute path: build it where .tools really is.
+  venv="$(cd "$root/.tools" && pwd -P)/moto"
+  if { python3 -m venv "$venv" &&
+    "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$moto_version"; } >&2; then
+    ln -sfn ../moto/bin/moto_server "$tools/moto_server"
+    echo "$tools/moto_server"
+  else
+    echo "install-tools: pip could not install moto[server]; the alb and route53 switch tests will skip" >&2
+  fi
+else
+  echo "install-tools: no python3 to install moto[server] with; the alb and route53 switch tests will skip" >&2
+fi
 
 if [ "$with_compose" = true ]; then
   if docker compose version >/dev/null 2>&1; then
