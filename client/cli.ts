@@ -7,6 +7,7 @@ import { EXIT, ExitError } from './errors.js';
 import { DECISIONS } from '../contract/vocabulary.js';
 import type { DecisionName } from './commands/decide.js';
 import { DECISION_COMMANDS, type DecisionCommand } from './decision-commands.js';
+import { packageVersion } from './version.js';
 
 // Errors are told apart by name, not instanceof: importing their modules here would load
 // the Temporal client, zod and yaml before `--help` could answer.
@@ -47,6 +48,7 @@ const OUTCOME_CODES =
 export function buildProgram(): Command {
   const program = new Command('bluegreen')
     .description('Durable blue/green deployments on Temporal for apps deployed through GitHub Actions')
+    .version(packageVersion(), '-V, --version', 'print the version of bluegreen')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 

@@ -1,15 +1,14 @@
-// Prebuilds the workflow bundle (the Docker image does this at build time) so a worker
-// starts without webpack.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// `npm run build`, after tsc: bundles the built workflow code into the file the built worker
+// loads instead of running webpack at start (both paths as the built worker module says).
+import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_BUNDLE_PATH, WORKFLOWS_PATH } from '../worker/worker.js';
 
 async function run(): Promise<void> {
+  const builtWorker = new URL('../dist/worker/worker.js', import.meta.url).href;
+  const { WORKFLOWS_PATH, BUILT_BUNDLE_PATH } = (await import(builtWorker)) as typeof import('../worker/worker.js');
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
-  await mkdir(dirname(PREBUILT_BUNDLE_PATH), { recursive: true });
-  await writeFile(PREBUILT_BUNDLE_PATH, code);
-  console.log(`workflow bundle written to ${PREBUILT_BUNDLE_PATH} (${code.length} bytes)`);
+  await writeFile(BUILT_BUNDLE_PATH, code);
+  console.log(`workflow bundle written to ${BUILT_BUNDLE_PATH} (${code.length} bytes)`);
 }
 
 run().catch((err) => {

@@ -127,10 +127,17 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
 
-  it('installs production dependencies only, prebuilds the workflow bundle and runs as non-root', () => {
+  it('runs the packed package on production dependencies only, without tsx, as non-root', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    expect(dockerfile).toContain('npx tsx scripts/build-bundle.ts');
-    expect(dockerfile).toContain('dist/workflow-bundle.js');
+    // The runtime holds the files of the tarball users install (bin/, dist/ with its workflow bundle).
+    expect(dockerfile).toMatch(/RUN npm pack /);
+    expect(dockerfile).toMatch(/tar -xzf \/tmp\/bluegreen\.tgz/);
+    expect(dockerfile).toContain('test -s dist/workflow-bundle.js');
+    const runtime = dockerfile
+      .slice(dockerfile.lastIndexOf('\nFROM '))
+      .split('\n')
+      .filter((line) => !line.trimStart().startsWith('#'));
+    expect(runtime.join('\n')).not.toMatch(/tsx|\.ts\b/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/^FROM node:\S+|^ARG NODE_IMAGE=node:\d+\.\d+\.\d+/m);

@@ -5,17 +5,21 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { BlueGreenActivities } from '../activities/types.js';
 import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-/** Built by scripts/build-bundle.ts (the Docker image does it at build time). */
-export const PREBUILT_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
+/** This module runs built (dist/worker/worker.js, the installed package) or from the TypeScript sources. */
+const BUILT = import.meta.url.endsWith('.js');
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index.${BUILT ? 'js' : 'ts'}`, import.meta.url));
+/** Written by `npm run build` (scripts/build-bundle.ts) from the JavaScript beside it: dist/workflow-bundle.js. */
+export const BUILT_BUNDLE_PATH = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
 /**
- * The prebuilt bundle is used only where it was built for this exact checkout (the image sets
- * BLUEGREEN_WORKFLOW_BUNDLE): a stale one left in a working tree would run old workflow code.
+ * The bundle to run instead of bundling the workflow code at start (seconds of webpack): the
+ * file BLUEGREEN_WORKFLOW_BUNDLE names, else the built package's own. A checkout bundles its
+ * sources, so no stale bundle left in a working tree runs old workflow code.
  */
 const prebuiltBundle = (): string | undefined => {
   const path = process.env['BLUEGREEN_WORKFLOW_BUNDLE'];
-  return path && existsSync(path) ? path : undefined;
+  if (path) return existsSync(path) ? path : undefined;
+  return BUILT && existsSync(BUILT_BUNDLE_PATH) ? BUILT_BUNDLE_PATH : undefined;
 };
 
 export interface BlueGreenWorkerOptions {

@@ -40,10 +40,10 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; bin?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BLUEGREEN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BLUEGREEN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: options.env ?? cliEnv(),
       detached: true,
@@ -75,9 +75,10 @@ export function runCli(
 export function startCliProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
+  options: { cwd?: string; bin?: string } = {},
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BLUEGREEN, ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [options.bin ?? BLUEGREEN, ...args], {
+    cwd: options.cwd ?? ROOT,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
