@@ -159,6 +159,18 @@ describe.skipIf(skipped('test/traffic-providers.test.ts', inject('motoMissing'))
     expect(sent.filter((c) => c === 'ModifyListenerCommand')).toHaveLength(1);
   });
 
+  it("ALB: a listener's default rule named as a rule is refused with what to name instead (AWS changes it only through ModifyListener)", async () => {
+    const elb = new ElasticLoadBalancingV2Client(moto.clientConfig);
+    const alb = await albWithWeightedRule(elb);
+    const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: alb.listenerArn }));
+    const defaultRule = Rules!.find((r) => r.IsDefault)!;
+    const sent = recordCommands(elb);
+    await expect(
+      setAlbWeights(elb, { ruleArn: defaultRule.RuleArn!, targetGroups: alb.targetGroups }, weightsFor('green', 10)),
+    ).rejects.toThrow(/is its listener's default rule: name the listener instead of the rule/);
+    expect(sent).toEqual(['DescribeRulesCommand']);
+  });
+
   it('ALB: a forward rule that also sends traffic to a third group is refused, not rewritten', async () => {
     const elb = new ElasticLoadBalancingV2Client(moto.clientConfig);
     const alb = await albWithWeightedRule(elb);

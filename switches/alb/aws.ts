@@ -31,6 +31,8 @@ async function readActions(client: ElasticLoadBalancingV2Client, target: AlbTarg
     const { Rules } = await client.send(new DescribeRulesCommand({ RuleArns: [target.ruleArn] }));
     const rule = Rules?.[0];
     if (!rule) throw new Error(`${where(target)} was not found`);
+    // AWS changes a default rule's actions only through ModifyListener.
+    if (rule.IsDefault) throw new Error(`${where(target)} is its listener's default rule: name the listener instead of the rule`);
     return rule.Actions ?? [];
   }
   const { Listeners } = await client.send(new DescribeListenersCommand({ ListenerArns: [target.listenerArn] }));
