@@ -11,6 +11,7 @@ import { badInput, EXIT, ExitError } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
 import { currentShape } from './status-shape.js';
 import { connectCli, type CliClient } from './temporal-client.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
 
@@ -38,7 +39,7 @@ export async function findDeployment(client: Client, service: string): Promise<D
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       throw badInput(
-        `no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`npx bluegreen list\``,
+        `no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`${bluegreenCommand('list')}\``,
       );
     }
     throw err;
@@ -99,7 +100,7 @@ const noWorker = (workflowId: string, taskQueue: string, phase: string | undefin
   new ExitError(
     `${workflowId} is running${phase ? ` (phase ${phase})` : ''} but ` +
       (waitedMs ? `no worker answered within ${waitedMs / 1000}s` : 'no worker is polling its task queue') +
-      ` "${taskQueue}": start one with \`npx bluegreen worker${taskQueue === 'bluegreen' ? '' : ` --task-queue ${taskQueue}`}\``,
+      ` "${taskQueue}": start one with \`${bluegreenCommand('worker', taskQueue === 'bluegreen' ? '' : `--task-queue ${taskQueue}`)}\``,
     EXIT.TEMPORAL_UNREACHABLE,
   );
 

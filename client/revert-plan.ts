@@ -4,6 +4,7 @@
 // is a switch back without a redeploy, otherwise the previous SHA is deployed to it again.
 import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import { newDeploymentId } from './plan.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 export interface RevertRequest {
   by: string;
@@ -50,7 +51,7 @@ export function revertPlanFor(status: DeploymentStatus, last: DeploymentPlan, re
   if (!warm && !sha) {
     return {
       ok: false,
-      message: `${color} no longer runs what it ran before ${status.deploymentId} (sync redeployed it) and the SHA it ran is not recorded: deploy that SHA with \`npx bluegreen deploy --color ${color}\``,
+      message: `${color} no longer runs what it ran before ${status.deploymentId} (sync redeployed it) and the SHA it ran is not recorded: deploy that SHA with \`${bluegreenCommand('deploy', '--color', color)}\``,
     };
   }
   const { revert: _previousRevert, switchWindows: _windows, ...base } = last;

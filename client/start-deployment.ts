@@ -6,6 +6,7 @@ import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '.
 import { searchAttribute } from '../contract/search-attributes.js';
 import type { DeploymentPlan } from '../contract/types.js';
 import { formatDuration, shortSha } from '../contract/format.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 export class DeploymentBusyError extends Error {
   constructor(
@@ -15,7 +16,7 @@ export class DeploymentBusyError extends Error {
   ) {
     super(
       `a deployment of this service is already running: ${runningDeploymentId ?? workflowId}` +
-        `${runningPhase ? ` (phase ${runningPhase})` : ''} — watch it with \`npx bluegreen status ${workflowId.replace(/^bluegreen-/, '')} --watch\`` +
+        `${runningPhase ? ` (phase ${runningPhase})` : ''} — watch it with \`${bluegreenCommand('status', workflowId.replace(/^bluegreen-/, ''), '--watch')}\`` +
         ' or abort it before starting another',
     );
     this.name = 'DeploymentBusyError';
@@ -74,6 +75,6 @@ function staticDetails(plan: DeploymentPlan): string {
   return [
     `Deployment ${plan.deploymentId} of ${plan.github.owner}/${plan.github.repo}, started by ${plan.requestedBy}.`,
     `Public endpoint ${plan.publicUrl}${plan.colorPath}; ${approval}; monitored for ${formatDuration(plan.monitor.durationMs)} after the switch.`,
-    `Follow it: \`npx bluegreen status ${plan.service} --watch\``,
+    `Follow it: \`${bluegreenCommand('status', plan.service, '--watch')}\``,
   ].join('  \n');
 }

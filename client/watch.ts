@@ -4,6 +4,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { followDeployment, type DeploymentHandle } from './deployment-handle.js';
 import { ExitError } from './errors.js';
 import { changeKey, renderLogLines, renderPhaseList } from './render.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 export interface WatchOptions {
   json: boolean;
@@ -76,7 +77,7 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
     if (tty) out.write('\n'); // past the terminal's "^C"
     interrupt(
       new ExitError(
-        `stopped watching; the deployment goes on. Follow it again with \`npx bluegreen status ${service} --watch\``,
+        `stopped watching; the deployment goes on. Follow it again with \`${bluegreenCommand('status', service, '--watch')}\``,
         EXIT_INTERRUPTED,
       ),
     );

@@ -1,6 +1,7 @@
 // What a notification is about: one decision point of a deployment, as plain data. Pure and
 // sandbox-safe (no Node built-ins, no clocks): the workflow builds these, activities render them.
 import type { Color, PhaseName } from './types.js';
+import type { DONE } from './vocabulary.js';
 
 /** The events a channel can subscribe to, in the order a deployment meets them. */
 export const NOTIFY_EVENTS = [
@@ -29,7 +30,7 @@ export interface NotificationEvent {
   to?: Color;
   sha?: string;
   /** The phase the deployment was in (for `failed`: where it failed). */
-  phase: PhaseName;
+  phase: PhaseName | typeof DONE;
   /** Workflow time of the event, ISO 8601. */
   at: string;
   /** Who started it, approved, rejected or asked for the rollback. */

@@ -11,6 +11,7 @@ import type { SwitchPlan } from '../switches/registry.js';
 import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
+import type { DONE, FixedPhase, HookKind } from './vocabulary.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -201,21 +202,8 @@ export interface RevertPlan {
   reason: string;
 }
 
-export type PhaseName =
-  | 'plan'
-  | 'deploy'
-  | 'verify'
-  | 'approval'
-  | 'switch'
-  | 'monitor'
-  | 'sync'
-  | 'rollback'
-  | 'done'
-  /** Issue 17: the old color kept warm after monitoring (sync.after); waiting for a switch window. */
-  | 'bake'
-  | 'window'
-  | `preSwitch:${string}`
-  | `postSync:${string}`;
+/** A phase of the status's list: a fixed phase or one hook (`preSwitch:<name>`), from contract/vocabulary.ts. */
+export type PhaseName = FixedPhase | `${HookKind}:${string}`;
 
 export type PhaseState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
@@ -274,7 +262,8 @@ export type Outcome = 'SUCCEEDED' | 'ROLLED_BACK' | 'ABORTED' | 'FAILED';
 export interface DeploymentStatus {
   service: string;
   deploymentId: string;
-  phase: PhaseName;
+  /** The running (or last) phase; `done` once the deployment has ended. */
+  phase: PhaseName | typeof DONE;
   activeColor?: Color;
   targetColor?: Color;
   sha?: string;

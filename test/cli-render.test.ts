@@ -5,7 +5,7 @@ import { changeKey, renderChangeLine, renderLogLines, renderPhaseList, visibleLe
 import { currentDetails } from '../views/current-details.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentShape, type OlderStatus } from '../client/status-shape.js';
-import type { AnalysisStatus, DeploymentStatus } from '../contract/types.js';
+import type { AnalysisStatus, DeploymentStatus, PhaseName } from '../contract/types.js';
 
 const T0 = Date.parse('2026-05-04T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -263,7 +263,7 @@ describe('retry and switch-window prompts: the exact commands, the reason, until
 
 describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
   /** A status in `phase`, running; the approval gate open only when `waitingFor` is given. */
-  function running(phase: DeploymentStatus['phase'], waitingFor?: string): DeploymentStatus {
+  function running(phase: PhaseName, waitingFor?: string): DeploymentStatus {
     const s = atGate();
     s.phase = phase;
     s.phases = [...s.phases.filter((p) => p.name !== phase), { name: phase, state: 'running', startedAt: at(110) }];

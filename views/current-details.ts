@@ -11,6 +11,7 @@ import { OUTCOME_MARK, whereTrafficEnded } from './outcome.js';
 import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
 import { inertText, markdownText } from '../contract/sanitize.js';
 import { phaseTitle } from '../contract/vocabulary.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 const MARK: Record<PhaseStatus['state'], string> = {
   pending: '○',
@@ -125,7 +126,7 @@ function analysisBlocks(s: DeploymentStatus): string[] {
             `${m.mark} ${literal(m.line)}${m.at ? ` — evaluated at ${m.at.slice(11, 19)} UTC` : ''}${m.link ? ` — [graph](${m.link.replace(/[()\s]/g, encodeURIComponent)})` : ''}`,
         ),
         // The workflow learns the counts when the activity ends (one event, not one per round).
-        ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(`npx bluegreen status ${s.service}`))] : []),
+        ...(section.running ? [LIVE_COUNTS_HINT.replace('<service>', code(bluegreenCommand('status', s.service)))] : []),
       ].join('  \n'),
     );
   }

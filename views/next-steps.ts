@@ -4,6 +4,7 @@
 import { orList } from '../contract/format.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { beforeTraffic, DECISIONS, hookNames } from '../contract/vocabulary.js';
+import { decisionCommand } from '../contract/commands.js';
 
 export interface NextCommand {
   /** e.g. "approve", "end it early" (renderers capitalise as they need). */
@@ -34,7 +35,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
   const running = s.phases.find((p) => p.name === s.phase)?.state === 'running';
   const cmd = (label: string, decision: string, args: string) => ({
     label,
-    command: `npx bluegreen ${decision} ${s.service} --by <name>${args}`,
+    command: decisionCommand(decision, s.service, args),
   });
   // Said before anyone approves or lets the monitor window run out (app-based clean-up hooks).
   const cleanUp = hookNames(s, 'postSync');
@@ -47,7 +48,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     return {
       moment: 'approval',
       lead: `Waiting for QA approval: ${who}.`,
-      commands: [cmd('approve', 'approve', ' --comment "…"'), cmd('reject', 'reject', ' --reason "…"')],
+      commands: [cmd('approve', 'approve', '--comment "…"'), cmd('reject', 'reject', '--reason "…"')],
       signal: { name: DECISIONS.approve.signal, payload: '{"by": "<name>"}' },
       notes,
     };
@@ -56,7 +57,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     return {
       moment: 'monitor',
       lead: 'No action needed: the monitor window ends by itself.',
-      commands: [cmd('end it early', 'promote', ''), cmd('switch back', 'rollback', ' --reason "…"')],
+      commands: [cmd('end it early', 'promote', ''), cmd('switch back', 'rollback', '--reason "…"')],
       notes,
     };
   }
@@ -64,7 +65,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     return {
       moment: 'bake',
       lead: `Instant rollback to ${s.bake.color} possible until ${utc(s.bake.until)}; no action needed, sync follows then.`,
-      commands: [cmd('switch back', 'rollback', ' --reason "…"'), cmd('end the bake', 'promote', '')],
+      commands: [cmd('switch back', 'rollback', '--reason "…"'), cmd('end the bake', 'promote', '')],
       notes,
     };
   }
@@ -73,7 +74,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     return {
       moment: 'retry',
       lead: `The failed ${f.step} (attempt ${f.attempt}) waits for a decision; otherwise ${f.otherwise} at ${utc(f.decideBy)}: ${f.error}`,
-      commands: [cmd('run it again', 'retry', ' --reason "…"'), cmd('give up', 'abort', ' --reason "…"')],
+      commands: [cmd('run it again', 'retry', '--reason "…"'), cmd('give up', 'abort', '--reason "…"')],
       notes: [],
     };
   }
@@ -87,7 +88,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
         (w.until
           ? `The switch goes ahead by itself at ${utc(w.until)}.`
           : 'No switch is allowed within a year: only an override moves it.'),
-      commands: [cmd('switch now', 'override-window', ' --reason "…"'), cmd('stop', 'abort', ' --reason "…"')],
+      commands: [cmd('switch now', 'override-window', '--reason "…"'), cmd('stop', 'abort', '--reason "…"')],
       notes: [`only ${who} may switch now, with a reason (recorded)`],
     };
   }
@@ -96,7 +97,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     return {
       moment: 'abortable',
       lead: 'No action needed. To stop before traffic moves:',
-      commands: [cmd('abort', 'abort', ' --reason "…"')],
+      commands: [cmd('abort', 'abort', '--reason "…"')],
       notes: [],
     };
   }

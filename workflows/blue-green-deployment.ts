@@ -1,29 +1,25 @@
-// blueGreenDeployment: one durable workflow per deployment of a service.
-//   plan → deploy → verify → approval → [preSwitch hooks] → switch → monitor → sync → [postSync hooks]
-//   before the switch any stop is ABORTED/FAILED with traffic untouched; after it, a failed
-//   monitor or a rollback request switches back (ROLLED_BACK).
-// This file holds only the sequence and the outcome rules; each phase lives in phases/<phase>.ts.
+// blueGreenDeployment: one durable workflow per deployment of a service. It runs the steps of the
+// phases table (contract/vocabulary.ts, SEQUENCE) in order: before the switch any stop is
+// ABORTED/FAILED with traffic untouched; after it, a step that asks for it (a failed switch or
+// monitor, a rollback request) switches back (ROLLED_BACK).
+// This file holds only the sequence and the outcome rules; each phase lives in phases/<phase>.ts,
+// its step in phases/index.ts.
 import { CancellationScope, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
 import { DeploymentStop, describeFailure, isExpectedFailure } from '../contract/failures.js';
 import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
 import * as messages from '../contract/messages.js';
-import { approvalPhase } from './phases/approval.js';
-import { bakePhase } from './phases/bake.js';
 import type { PhaseContext } from './phases/context.js';
-import { deployPhase } from './phases/deploy.js';
-import { hookPhases, stopIfAborted } from './phases/hooks.js';
-import { monitorPhase } from './phases/monitor.js';
-import { planPhase } from './phases/plan.js';
-import { rollbackPhase, rollbackRequested } from './phases/rollback.js';
-import { switchPhase } from './phases/switch.js';
-import { syncPhase } from './phases/sync.js';
-import { verifyPhase } from './phases/verify.js';
-import { windowPhase } from './phases/window.js';
+import { PHASE_STEPS } from './phases/index.js';
+import { rollbackPhase } from './phases/rollback.js';
 import { StatusTracker } from './status-tracker.js';
 import { Notifier } from './notifier.js';
 import { notifyOutcome } from './notify-points.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from '../contract/types.js';
+import { beforeTraffic, isHookKind, SEQUENCE, type SequenceStep } from '../contract/vocabulary.js';
+
+/** The steps an abort cancels: the fixed phases before traffic moves (a preSwitch hook run is let finish). */
+const CANCELLED_BY_ABORT: readonly SequenceStep[] = SEQUENCE.filter((step) => beforeTraffic(step) && !isHookKind(step));
 
 /** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
 const MAX_REMEMBERED_RUNS = 64;
@@ -67,42 +63,32 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   }
 }
 
-/** plan → deploy → verify → approval: an abort cancels whatever is running. */
+/** The fixed phases before traffic moves (plan … window): an abort cancels whatever is running. */
 async function beforeSwitch(ctx: PhaseContext): Promise<void> {
   const scope = new CancellationScope();
   void condition(() => ctx.human.abort !== undefined).then(() => scope.cancel());
   try {
     await scope.run(async () => {
-      await planPhase(ctx);
-      await deployPhase(ctx);
-      await verifyPhase(ctx);
-      await approvalPhase(ctx);
-      await windowPhase(ctx);
+      for (const step of CANCELLED_BY_ABORT) await PHASE_STEPS[step](ctx);
     });
   } catch (err) {
     if (isCancellation(err) && ctx.human.abort) {
       const { by, text } = ctx.human.abort;
       const left = ctx.stopNotes.map((note) => `; ${note}`).join('');
-      ctx.tracker.finish(ctx.tracker.status.phase, 'cancelled', `aborted by ${by}${left}`);
+      const current = ctx.tracker.currentPhase();
+      if (current) ctx.tracker.finish(current, 'cancelled', `aborted by ${by}${left}`);
       throw new DeploymentStop('ABORTED', `aborted by ${by}: ${text ?? 'no reason given'} (traffic never moved${left})`);
     }
     throw err;
   }
 }
 
-/** [preSwitch hooks] → switch → monitor → sync → [postSync hooks]; a rollback ends ROLLED_BACK. */
+/** The rest of the sequence ([preSwitch hooks] → switch … [postSync hooks]); a rollback ends ROLLED_BACK. */
 async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
-  await hookPhases(ctx, 'preSwitch');
-  stopIfAborted(ctx);
-  const switchFailure = await switchPhase(ctx);
-  if (switchFailure) return rollBack(ctx, switchFailure);
-  const rollbackReason = await monitorPhase(ctx);
-  if (rollbackReason) return rollBack(ctx, rollbackReason);
-  const bakeRollback = await bakePhase(ctx);
-  if (bakeRollback) return rollBack(ctx, bakeRollback);
-  await syncPhase(ctx);
-  if (ctx.human.rollback) return rollBack(ctx, rollbackRequested(ctx.human.rollback));
-  await hookPhases(ctx, 'postSync');
+  for (const step of SEQUENCE.filter((s) => !CANCELLED_BY_ABORT.includes(s))) {
+    const rollbackReason = await PHASE_STEPS[step](ctx);
+    if (rollbackReason) return rollBack(ctx, rollbackReason);
+  }
   return 'SUCCEEDED';
 }
 

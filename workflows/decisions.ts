@@ -6,6 +6,7 @@ import { checkName, inertText } from '../contract/sanitize.js';
 import { notListed, refusedApproval, type SignalApprovalRules } from './signal-approval-rules.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { beforeTraffic, DECISIONS, type DecisionKind } from '../contract/vocabulary.js';
+import { bluegreenCommand } from '../contract/commands.js';
 
 export type { DecisionKind } from '../contract/vocabulary.js';
 
@@ -77,7 +78,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
         return {
           ok: false,
           decision,
-          message: `this deployment takes approvals on GitHub only (a required reviewer of ${status.gate.environment}, verified by GitHub): ${status.gate.url ? `${status.gate.url} → Review deployments, or ` : ''}npx bluegreen ${kind} ${status.service} with your own GITHUB_TOKEN`,
+          message: `this deployment takes approvals on GitHub only (a required reviewer of ${status.gate.environment}, verified by GitHub): ${status.gate.url ? `${status.gate.url} → Review deployments, or ` : ''}${bluegreenCommand(kind, status.service)} with your own GITHUB_TOKEN`,
         };
       }
       if (ctx.approvalDecided) return { ok: false, decision, message: 'the approval was already decided' };

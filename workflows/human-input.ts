@@ -101,9 +101,10 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         break;
       case 'abort':
         human.abort = decision;
-        if (hookOf(tracker.status.phase)?.kind === 'preSwitch') {
+        const running = tracker.currentPhase();
+        if (running && hookOf(running)?.kind === 'preSwitch') {
           const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
-          tracker.update(tracker.status.phase, { detail: stopping });
+          tracker.update(running, { detail: stopping });
           return { accepted: true, message: `${stopping} for ${plan.service}` };
         }
         break;

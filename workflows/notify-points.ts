@@ -7,13 +7,15 @@ import { channelChecker, type EventInput } from './notifier.js';
 import type { PhaseContext } from './phases/context.js';
 import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
 import type { GateStatus, Outcome, PhaseName } from '../contract/types.js';
+import type { DONE } from '../contract/vocabulary.js';
+import { bluegreenCommand, decisionCommand } from '../contract/commands.js';
 
 /** The event with the route (blue → green @ sha) once the plan phase has read it. */
 export function notifyEvent(ctx: PhaseContext, input: Omit<EventInput, 'from' | 'to' | 'sha'>): void {
   ctx.notifier.notify({ ...(ctx.sha ? { from: ctx.active, to: ctx.target, sha: ctx.sha } : {}), ...input });
 }
 
-export function phaseUrl(ctx: PhaseContext, name: PhaseName): string | undefined {
+export function phaseUrl(ctx: PhaseContext, name: PhaseName | typeof DONE): string | undefined {
   return ctx.tracker.status.phases.find((p) => p.name === name)?.url;
 }
 
@@ -47,7 +49,7 @@ export function notifyApprovalWaiting(ctx: PhaseContext): () => void {
     phase: 'approval',
     ...(ctx.sha ? { from: ctx.active, to: ctx.target, sha: ctx.sha } : {}),
     approvers: plan.approval.approvers,
-    command: `npx bluegreen approve ${plan.service} --by <name> [--comment "..."]`,
+    command: decisionCommand('approve', plan.service, '[--comment "..."]'),
     ...(tracker.status.waitingFor ? { detail: tracker.status.waitingFor } : {}),
     ...(run ? { runUrl: run } : {}),
   };
@@ -90,7 +92,7 @@ class GateNotices {
       phase: 'approval',
       ...(ctx.sha ? { from: ctx.active, to: ctx.target, sha: ctx.sha } : {}),
       ...(approvers.length > 0 ? { approvers: [...approvers] } : {}),
-      command: `npx bluegreen approve ${plan.service} [--comment "..."] (with your own GITHUB_TOKEN)`,
+      command: `${bluegreenCommand('approve', plan.service, '[--comment "..."]')} (with your own GITHUB_TOKEN)`,
       ...(ctx.tracker.status.waitingFor ? { detail: ctx.tracker.status.waitingFor } : {}),
       ...(gate.url ? { reviewUrl: gate.url } : {}),
       ...(run ? { runUrl: run } : {}),

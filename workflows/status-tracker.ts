@@ -19,7 +19,7 @@ import type {
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from '../views/current-details.js';
 import { searchAttribute } from '../contract/search-attributes.js';
-import { BEFORE_SWITCH, FROM_SWITCH, hookPhase, phaseFamily } from '../contract/vocabulary.js';
+import { DONE, initialPhases, phaseFamily, phasePosition } from '../contract/vocabulary.js';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -27,42 +27,38 @@ export class StatusTracker {
   readonly status: DeploymentStatus;
 
   constructor(plan: DeploymentPlan) {
-    const phases: PhaseName[] = [
-      ...BEFORE_SWITCH,
-      ...plan.hooks.preSwitch.map((h) => hookPhase('preSwitch', h.name)),
-      ...FROM_SWITCH,
-      ...plan.hooks.postSync.map((h) => hookPhase('postSync', h.name)),
-    ];
     this.status = {
       service: plan.service,
       deploymentId: plan.deploymentId,
       phase: 'plan',
       requestedBy: plan.requestedBy,
       startedAt: nowIso(),
-      phases: phases.map((name) => ({ name, state: 'pending' })),
+      phases: initialPhases(plan),
       approvals: [],
       approvers: [...plan.approval.approvers],
     };
-    // The bake (sync.after) sits between monitor and sync, where it runs.
-    if ((plan.sync.afterMs ?? 0) > 0) this.insertPhaseBefore('bake', 'sync');
-    if (!plan.approval.required) this.phaseEntry('approval').state = 'skipped';
-    if (!plan.sync.enabled) this.phaseEntry('sync').state = 'skipped';
   }
 
-  phaseEntry(name: PhaseName): PhaseStatus {
+  /** The phase's entry; a phase listed only when it runs (window, rollback) is added at its place in the table. */
+  private phaseEntry(name: PhaseName): PhaseStatus {
     let entry = this.status.phases.find((p) => p.name === name);
     if (!entry) {
       entry = { name, state: 'pending' };
-      this.status.phases.push(entry);
+      this.status.phases.splice(
+        phasePosition(
+          this.status.phases.map((p) => p.name),
+          name,
+        ),
+        0,
+        entry,
+      );
     }
     return entry;
   }
 
-  /** Adds a phase (pending) right before `before`, e.g. the window phase when a wait begins. */
-  insertPhaseBefore(name: PhaseName, before: PhaseName): void {
-    if (this.status.phases.some((p) => p.name === name)) return;
-    const at = this.status.phases.findIndex((p) => p.name === before);
-    this.status.phases.splice(at < 0 ? this.status.phases.length : at, 0, { name, state: 'pending' });
+  /** The phase running now or last, until the deployment ends. */
+  currentPhase(): PhaseName | undefined {
+    return this.status.phase === DONE ? undefined : this.status.phase;
   }
 
   start(name: PhaseName, detail?: string): void {
@@ -106,6 +102,14 @@ export class StatusTracker {
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;
     this.publish();
+  }
+
+  /** The approval rules the plan phase settled on: who may approve and promote; a required gate is pending. */
+  setApprovalRules(rules: { required: boolean; approvers: readonly string[]; promoters: readonly string[] }): void {
+    this.status.approvers = [...rules.approvers];
+    this.status.promoters = [...rules.promoters];
+    const entry = this.phaseEntry('approval');
+    if (rules.required && entry.state === 'skipped') entry.state = 'pending';
   }
 
   /** A decision on the approval gate, counted or not (bounded by the caller). */
@@ -178,11 +182,11 @@ export class StatusTracker {
       }
     }
     this.status.outcome = outcome;
-    this.status.phase = 'done';
+    this.status.phase = DONE;
     this.status.endedAt = nowIso();
     delete this.status.waitingFor;
     if (error !== undefined) this.status.error = error;
-    upsertSearchAttributes([searchAttribute.phase('done'), searchAttribute.outcome(outcome)]);
+    upsertSearchAttributes([searchAttribute.phase(DONE), searchAttribute.outcome(outcome)]);
     this.publish();
     return this.status;
   }

@@ -9,6 +9,7 @@ import { DeploymentStop } from '../contract/failures.js';
 import { formatDuration } from '../contract/format.js';
 import type { DeploymentStatus, PhaseName, StepFailurePolicy } from '../contract/types.js';
 import { beforeTraffic } from '../contract/vocabulary.js';
+import { decisionCommand } from '../contract/commands.js';
 
 /** The decisions a waiting step reads; the handlers set them, the step clears `retry` once used. */
 export interface RetryDecisions {
@@ -82,7 +83,7 @@ async function ask<T>(step: RetryStep<T>, policy: StepFailurePolicy, attempt: nu
   status.stepFailure = { step: name, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default };
   step.publish(
     `a decision on the failed ${name} (attempt ${attempt} of at most ${policy.maxRetries + 1}): ` +
-      `npx bluegreen retry ${step.service} --by <name> [--reason "..."] or npx bluegreen abort ${step.service} --by <name> --reason "..."` +
+      `${decisionCommand('retry', step.service, '[--reason "..."]')} or ${decisionCommand('abort', step.service, '--reason "..."')}` +
       ` (otherwise ${policy.default} in ${formatDuration(policy.retryTimeoutMs)})`,
   );
   try {

@@ -15,6 +15,7 @@ import { revertPlanFor } from '../revert-plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { webUiUrl } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
+import { bluegreenCommand } from '../../contract/commands.js';
 
 export interface RevertOptions {
   by: string;
@@ -31,7 +32,7 @@ export async function revert(service: string, options: RevertOptions): Promise<n
     if (snapshot.running) {
       if (status.phase !== 'bake') {
         throw refused(
-          `${status.deploymentId} of ${service} is still running (phase ${status.phase}): use \`npx bluegreen rollback ${service}\` once traffic moved, or \`npx bluegreen abort ${service}\` before`,
+          `${status.deploymentId} of ${service} is still running (phase ${status.phase}): use \`${bluegreenCommand('rollback', service)}\` once traffic moved, or \`${bluegreenCommand('abort', service)}\` before`,
         );
       }
       if (options.dryRun) {
@@ -76,7 +77,7 @@ export async function revert(service: string, options: RevertOptions): Promise<n
     } else if (!options.json) {
       console.log(`started ${plan.deploymentId}: ${decision.summary}`);
       if (!options.wait)
-        console.log(`follow it:  npx bluegreen status ${service} --watch\nWeb UI:     ${ui(workflowIdFor(service))}`);
+        console.log(`follow it:  ${bluegreenCommand('status', service, '--watch')}\nWeb UI:     ${ui(workflowIdFor(service))}`);
     }
     if (!options.wait) return EXIT.RUNNING;
     const final = await watchDeployment(handle, {

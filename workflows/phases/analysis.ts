@@ -19,6 +19,7 @@ import { oneAtATime } from '../step-retry.js';
 import type { AnalysisStatus, VerifyTestPlan } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { runTest } from './verify-tests.js';
+import { decisionCommand } from '../../contract/commands.js';
 
 /** Worst case of one measurement round: every query retried to its timeout (see analysis/prometheus/query.ts). */
 const ROUND_ALLOWANCE_MS = 60_000;
@@ -189,10 +190,10 @@ export async function decideInconclusive(
   const { plan, tracker, human } = ctx;
   const stopHint =
     phase === 'verify'
-      ? `npx bluegreen abort ${plan.service} --by <name> --reason "..."`
-      : `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
+      ? decisionCommand('abort', plan.service, '--reason "..."')
+      : decisionCommand('rollback', plan.service, '--reason "..."');
   tracker.setWaitingFor(
-    `a decision on the inconclusive metric analysis (${result.reason}): to go on as if it passed, npx bluegreen promote ${plan.service} --by <name>; to stop, ${stopHint} (otherwise ${policy.default} in ${formatDuration(policy.timeoutMs)})`,
+    `a decision on the inconclusive metric analysis (${result.reason}): to go on as if it passed, ${decisionCommand('promote', plan.service)}; to stop, ${stopHint} (otherwise ${policy.default} in ${formatDuration(policy.timeoutMs)})`,
   );
   human.analysisQuestionOpen = true;
   const decided = await condition(

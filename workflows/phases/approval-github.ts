@@ -18,6 +18,7 @@ import { gateInputs } from '../../contract/gate-inputs.js';
 import type { ApprovalRecord, GateStatus } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { gateNoticesOf } from '../notify-points.js';
+import { bluegreenCommand } from '../../contract/commands.js';
 
 /** Refused approvals each cost a gate run; past this many runs the deployment stops. */
 const EXTRA_GATE_RUNS = 5;
@@ -71,7 +72,7 @@ export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void>
 function refuseDeployer(ctx: PhaseContext, why: string): never {
   const message =
     `approval via GitHub keeps the deployer from approving their own deployment, but GitHub cannot say who started it: ${why}. ` +
-    'Start it with `npx bluegreen deploy` with GITHUB_TOKEN set to your own token (it records the deployment as you), or allow self-approval';
+    `Start it with \`${bluegreenCommand('deploy')}\` with GITHUB_TOKEN set to your own token (it records the deployment as you), or allow self-approval`;
   ctx.tracker.finish('plan', 'failed', message);
   throw new DeploymentStop('FAILED', message);
 }
@@ -148,8 +149,8 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
     tracker.update('approval', { url: run.url, detail: `gate run ${run.runId} waiting for ${who(status)} on GitHub` });
     tracker.setWaitingFor(
       `approval on GitHub by ${who(status)}${status.approvedBy.length > 0 ? ` (${status.approvedBy.length} of ${status.approvalsNeeded} so far)` : ''}: ` +
-        `open ${run.url} → Review deployments, or \`npx bluegreen approve ${plan.service} [--comment "..."]\` with your own GITHUB_TOKEN ` +
-        `(reject: \`npx bluegreen reject ${plan.service} --reason "..."\`)`,
+        `open ${run.url} → Review deployments, or \`${bluegreenCommand('approve', plan.service, '[--comment "..."]')}\` with your own GITHUB_TOKEN ` +
+        `(reject: \`${bluegreenCommand('reject', plan.service, '--reason "..."')}\`)`,
     );
     gateNoticesOf(ctx).waiting(status);
     const left = deadline - Date.now();

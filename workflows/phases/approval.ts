@@ -11,6 +11,7 @@ import { formatDuration, orList } from '../../contract/format.js';
 import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
 import { approveViaGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';
+import { decisionCommand } from '../../contract/commands.js';
 
 export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
@@ -33,8 +34,8 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
       ? ` Note: after monitoring, the post-sync hooks (${plan.hooks.postSync.map((h) => h.name).join(', ')}) are a point of no return: rollback will no longer be possible.`
       : '';
   tracker.setWaitingFor(
-    `approval by ${who}: npx bluegreen approve ${plan.service} --by <name> [--comment "..."]` +
-      ` (or: npx bluegreen reject ${plan.service} --by <name> --reason "...")` +
+    `approval by ${who}: ${decisionCommand('approve', plan.service, '[--comment "..."]')}` +
+      ` (or: ${decisionCommand('reject', plan.service, '--reason "..."')})` +
       warning,
   );
   human.approvalOpen = true;

@@ -6,6 +6,7 @@ import { formatDuration } from '../../contract/format.js';
 import type { HumanInput } from '../human-input.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
+import { decisionCommand } from '../../contract/commands.js';
 
 /** Returns why to roll back, or undefined when the bake ended (by time or promote). */
 export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> {
@@ -20,7 +21,7 @@ export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> 
   tracker.start('bake', `${active} kept warm for ${formatDuration(afterMs)}: instant rollback until ${until}`);
   tracker.setWaitingFor(
     `the bake to end by itself at ${until} (no action needed); instant rollback to ${active} possible until then: ` +
-      `npx bluegreen rollback ${plan.service} --by <name> --reason "..."; to end it early: npx bluegreen promote ${plan.service} --by <name>`,
+      `${decisionCommand('rollback', plan.service, '--reason "..."')}; to end it early: ${decisionCommand('promote', plan.service)}`,
   );
   await condition(() => human.rollback !== undefined || human.promote !== undefined, afterMs);
   tracker.setWaitingFor(undefined);

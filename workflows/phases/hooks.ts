@@ -10,7 +10,7 @@ import { runWithRetry } from '../step-retry.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
 
-/** Runs every hook of `kind` in order; between preSwitch hooks an abort stops the deployment. */
+/** Runs every hook of `kind` in order; before, between and after preSwitch hooks an abort stops the deployment. */
 export async function hookPhases(ctx: PhaseContext, kind: HookKind): Promise<void> {
   const hooks = ctx.plan.hooks[kind];
   if (kind === 'postSync' && hooks.length > 0) ctx.tracker.passPointOfNoReturn();
@@ -18,6 +18,7 @@ export async function hookPhases(ctx: PhaseContext, kind: HookKind): Promise<voi
     if (kind === 'preSwitch') stopIfAborted(ctx);
     await hookStep(ctx, kind, hook);
   }
+  if (kind === 'preSwitch') stopIfAborted(ctx);
 }
 
 async function hookStep(ctx: PhaseContext, kind: HookKind, hook: HookPlan): Promise<void> {

@@ -15,15 +15,17 @@ import { monitorAnalysis, monitorWindow, settleMonitorAnalysis } from './analysi
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
 import { notifyEvent } from '../notify-points.js';
+import { decisionCommand } from '../../contract/commands.js';
 
 /** Returns why to roll back, or undefined when the new color held (or was promoted). */
 export async function monitorPhase(ctx: PhaseContext): Promise<string | undefined> {
   const { plan, tracker, human } = ctx;
   const { durationMs, intervalMs, failureThreshold } = plan.monitor;
-  const rollbackHint = `npx bluegreen rollback ${plan.service} --by <name> --reason "..."`;
+  const rollbackHint = decisionCommand('rollback', plan.service, '--reason "..."');
+  const promoteHint = decisionCommand('promote', plan.service);
   tracker.start('monitor', `probing ${plan.publicUrl} every ${formatDuration(intervalMs)} for ${formatDuration(durationMs)}`);
   tracker.setWaitingFor(
-    `the monitor window to end by itself (no action needed). To end it early: npx bluegreen promote ${plan.service} --by <name>; to switch back: ${rollbackHint}`,
+    `the monitor window to end by itself (no action needed). To end it early: ${promoteHint}; to switch back: ${rollbackHint}`,
   );
   const checks: MonitorChecksInput = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
   const together = monitorWindow(ctx, checks);
@@ -65,7 +67,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   notifyEvent(ctx, { type: 'analysis-failed', phase: 'monitor', ...(reason ? { detail: reason } : {}) });
   if (plan.rollback.automatic) return reason;
   // No automatic rollback: a human decides, the deployment waits for them.
-  tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or npx bluegreen promote ${plan.service} --by <name>`);
+  tracker.setWaitingFor(`a decision: monitoring failed. ${rollbackHint} or ${promoteHint}`);
   await condition(() => human.rollback !== undefined || human.promote !== undefined);
   tracker.setWaitingFor(undefined);
   return human.rollback ? rollbackRequested(human.rollback) : undefined;

@@ -125,8 +125,5 @@ function applyApproval({ plan, tracker }: PhaseContext, approval: PlanPolicyVerd
     promoters: [...approval.promoters],
     via: [...approval.via],
   });
-  tracker.status.approvers = [...approval.approvers];
-  tracker.status.promoters = [...approval.promoters];
-  const entry = tracker.phaseEntry('approval');
-  if (approval.required && entry.state === 'skipped') entry.state = 'pending';
+  tracker.setApprovalRules(approval);
 }

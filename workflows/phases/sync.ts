@@ -7,8 +7,15 @@ import { describeFailure } from '../../contract/failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import type { PhaseContext } from './context.js';
 import { notifyEvent } from '../notify-points.js';
+import { rollbackRequested } from './rollback.js';
 
-export async function syncPhase(ctx: PhaseContext): Promise<void> {
+/** Syncs (when enabled); a rollback asked for meanwhile still switches back (returns its reason). */
+export async function syncPhase(ctx: PhaseContext): Promise<string | undefined> {
+  await syncBranches(ctx);
+  return ctx.human.rollback ? rollbackRequested(ctx.human.rollback) : undefined;
+}
+
+async function syncBranches(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, active } = ctx;
   if (!plan.sync.enabled) return;
   const oldEnv = plan.environments[active];

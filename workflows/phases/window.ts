@@ -8,6 +8,7 @@ import { quick } from '../activity-proxies.js';
 import { inertText } from '../../contract/sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
 import type { PhaseContext } from './context.js';
+import { decisionCommand } from '../../contract/commands.js';
 
 export async function windowPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
@@ -30,7 +31,6 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
     show: (waiting) => {
       if (!waiting) return;
       if (!held) {
-        tracker.insertPhaseBefore('window', firstAfterApproval(ctx));
         tracker.start('window', waiting.why);
         held = true;
       } else tracker.update('window', { detail: waiting.why });
@@ -40,7 +40,7 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
         since: tracker.status.switchWindow?.since ?? new Date().toISOString(),
       };
       tracker.setWaitingFor(
-        `a switch window: ${waiting.why}. To switch now (an approver, with a reason): npx bluegreen override-window ${plan.service} --by <name> --reason "..."`,
+        `a switch window: ${waiting.why}. To switch now (an approver, with a reason): ${decisionCommand('override-window', plan.service, '--reason "..."')}`,
       );
     },
   });
@@ -57,7 +57,3 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
     tracker.finish('window', 'succeeded', `switch allowed since ${new Date().toISOString()}`);
   }
 }
-
-/** The window phase sits right before the first step that may move traffic (a preSwitch hook or the switch). */
-const firstAfterApproval = (ctx: PhaseContext) =>
-  ctx.tracker.status.phases.find((p) => p.name.startsWith('preSwitch:') || p.name === 'switch')?.name ?? 'switch';
