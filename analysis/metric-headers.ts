@@ -1,7 +1,9 @@
 // Which secret headers a metric request carries: the worker policy's `metrics` entries
 // (bluegreen-worker.yaml) name a URL prefix and, per header, the variable holding its value.
-// Headers go only to URLs under that prefix (a plan cannot point them elsewhere); the longest
-// matching prefix wins. Values come from the worker's secret store, never from the plan.
+// Headers go only to URLs under that prefix, and no further: the metric readers never follow
+// a redirect (`redirect: 'manual'`, a 3xx is reported, not followed), so a listed source cannot
+// hand them on. The longest matching prefix wins. Values come from the worker's secret store,
+// never from the plan.
 import type { SecretStore } from '../worker/secrets.js';
 
 export interface MetricHeaderRule {

@@ -77,7 +77,7 @@ function describeAnswer(metric: MetricPlan, answer: Exclude<SourceAnswer, { kind
     case 'unsupported':
       return {
         verdict: 'inconclusive',
-        reason: `the query returned a ${answer.resultType}, not a number: use an instant vector or a scalar`,
+        reason: `the query returned ${answer.resultType}, not a number: use an instant vector or a scalar`,
       };
     case 'invalid':
       return { verdict: 'inconclusive', reason: `the query was refused (HTTP ${answer.status}): ${answer.error}` };

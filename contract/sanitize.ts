@@ -37,6 +37,24 @@ export function inertText(text: unknown, max = MAX_INERT_LENGTH): string {
   return clean.length > max ? `${clean.slice(0, Math.max(0, max - 1))}…` : clean;
 }
 
+/** Longest excerpt of an untrusted answer (an error body, a server's message) that reaches a status. */
+export const EXCERPT_LENGTH = 120;
+
+/**
+ * An untrusted answer's text as it may be quoted: one inert line of at most EXCERPT_LENGTH
+ * characters. Taken where the text is read, so no caller can forget it.
+ */
+export const excerpt = (text: unknown): string => inertText(text, EXCERPT_LENGTH);
+
+/** A JSON value named by its type only ("a string", "an object"): its content is never quoted. */
+export function typeOfValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'undefined') return 'nothing';
+  return `a ${typeof value}`;
+}
+
 /** True when the text would be changed by inertText (apart from length and surrounding spaces). */
 export const hasControlCharacters = (text: string): boolean => inertText(text, Infinity) !== text.trim().replace(/ {2,}/g, ' ');
 

@@ -1,21 +1,10 @@
 // Untrusted text on its way into a chat message: comments, reasons, run names, error texts.
-// Control characters, escape sequences, bidi overrides and zero-width marks go (they reorder or
-// hide what a reader sees); length is bounded. Markup escaping is per channel (render-slack.ts, render-teams.ts).
+// Each becomes one line: control characters, line breaks, escape sequences, bidi overrides and
+// zero-width marks go (they reorder or hide what a reader sees, or forge a line of their own);
+// length is bounded. Markup escaping is per channel (render-slack.ts, render-teams.ts).
 // The character rules are contract/sanitize.ts's, so the CLI, the Web UI and notifications
 // share one definition (escape sequences go whole, not just their ESC byte).
 import { inertText } from '../contract/sanitize.js';
-
-/** Text of at most `max` characters (an ellipsis marks a cut), newlines kept (at most 2 in a row). */
-export function cleanText(text: string, max: number): string {
-  const cleaned = String(text)
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => inertText(line, Infinity))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-  return cut(cleaned, max);
-}
 
 /** One line of at most `max` characters. */
 export function cleanLine(text: string, max: number): string {

@@ -2,7 +2,7 @@
 // same model (Slack blocks, a Teams card, the CloudEvent's `text`), so what people read is the
 // same everywhere and testable without a server. Pure and sandbox-safe.
 import { formatDuration, orList, shortSha } from '../contract/format.js';
-import { cleanLine, cleanText, safeUrl } from './clean.js';
+import { cleanLine, safeUrl } from './clean.js';
 import type { NotificationEvent } from '../contract/notify-events.js';
 
 export type Tone = 'info' | 'good' | 'warning' | 'danger';
@@ -17,7 +17,7 @@ export interface NotificationMessage {
   title: string;
   tone: Tone;
   facts: { label: string; value: string }[];
-  /** The status wording of the moment (sanitised), when there is one. */
+  /** The status wording of the moment (sanitised, one line), when there is one. */
   detail?: string;
   links: MessageLink[];
 }
@@ -53,7 +53,9 @@ export function messageFor(event: NotificationEvent, context: MessageContext = {
   add('Review on GitHub', event.reviewUrl);
   add('Open in Temporal Web UI', context.webUiUrl);
   add('GitHub run', event.runUrl);
-  const detail = event.detail !== undefined ? cleanText(event.detail, MAX_DETAIL_LENGTH) : '';
+  // One line: a line break in an error text quoted from outside would let it forge a line of its
+  // own in the chat ("✓ approved by bob"), standing apart from the words around it.
+  const detail = event.detail !== undefined ? cleanLine(event.detail, MAX_DETAIL_LENGTH) : '';
   return { title, tone, facts, ...(detail ? { detail } : {}), links };
 }
 

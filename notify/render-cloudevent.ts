@@ -19,7 +19,8 @@ export interface CloudEventFields {
 }
 
 export function cloudEventFields(event: NotificationEvent, message: NotificationMessage): CloudEventFields {
-  const { type, ...rest } = event;
+  // The free text goes out as the message has it (one clean line), never as it came in.
+  const { type, detail: _untrusted, ...rest } = event;
   return {
     specversion: '1.0',
     id: eventKey(event),
@@ -28,13 +29,13 @@ export function cloudEventFields(event: NotificationEvent, message: Notification
     subject: event.deploymentId,
     time: event.at,
     datacontenttype: 'application/json',
-    // The raw event for machines (its free text is untrusted, as any input), and the rendered,
-    // sanitised words and links for anything that shows it to people.
+    // The event's fields for machines (names and ids are checked where they enter; the detail is
+    // the message's one clean line), and the rendered words and links for people.
     data: {
       event: type,
       ...rest,
       title: message.title,
-      ...(message.detail ? { text: message.detail } : {}),
+      ...(message.detail ? { detail: message.detail, text: message.detail } : {}),
       links: message.links,
     },
   };

@@ -124,7 +124,7 @@ describe('probes against the lab', () => {
         0,
       ),
     );
-    expect(metric.answer).toEqual({ kind: 'unsupported', resultType: 'answer that is not JSON' });
+    expect(metric.answer).toEqual({ kind: 'unsupported', resultType: 'an answer that is not JSON' });
     for (const ms of [healthMs, colorMs, metricMs]) expect(ms).toBeLessThan(TIMEOUT / 2);
     // The app stopped streaming when each probe let go: a few caps' worth, not seconds of it.
     await sleep(50);

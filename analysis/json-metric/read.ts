@@ -2,9 +2,10 @@
 // number at a JSON pointer. Enough for Datadog's, CloudWatch's or an in-house metrics endpoint
 // without code. Failures read like the Prometheus ones: a missing field is "no data" (noData
 // decides), a server or network failure is retried and then reported, never a pass. The answer
-// is read up to MAX_ANSWER_BYTES; what of it reaches an error text is made inert first.
+// is read up to MAX_ANSWER_BYTES; a value that is not a number is named by its type, an error
+// body by its status and a short inert excerpt: nothing else of the answer reaches a status.
 import { readCapped } from '../../activities/read-capped.js';
-import { inertText } from '../../contract/sanitize.js';
+import { excerpt, typeOfValue } from '../../contract/sanitize.js';
 import type { SourceAnswer, SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
 
@@ -54,10 +55,8 @@ export function valueAt(document: unknown, segments: string[]): SourceAnswer {
   if (typeof here === 'string' && here.trim() !== '' && !Number.isNaN(Number(here)))
     return { kind: 'value', value: Number(here) };
   if (here === 'NaN') return { kind: 'value', value: Number.NaN };
-  return {
-    kind: 'unsupported',
-    resultType: `${Array.isArray(here) ? 'list' : typeof here} (${JSON.stringify(here).slice(0, 80)})`,
-  };
+  // Named by its type only: the value may be anything the endpoint holds (a key, a token).
+  return { kind: 'unsupported', resultType: typeOfValue(here) };
 }
 
 /** A metrics answer is read up to this many bytes; longer is "not JSON" (a cut document). */
@@ -81,6 +80,8 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
         const res = await doFetch(url, {
           headers: { accept: 'application/json', ...source.headers, ...options.headersFor?.(url) },
           signal: AbortSignal.timeout(timeoutMs),
+          // The worker's secret headers go to the listed prefix only, never to where it redirects.
+          redirect: 'manual',
         });
         const { text } = await readCapped(res, MAX_ANSWER_BYTES);
         if (res.status >= 500 || res.status === 429) {
@@ -88,12 +89,9 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
           continue;
         }
         if (!res.ok) {
+          const why = res.status >= 300 && res.status < 400 ? 'a redirect, not followed' : excerpt(text);
           return {
-            answer: {
-              kind: 'unavailable',
-              attempts: attempt,
-              error: redact(`HTTP ${res.status} from ${url}: ${inertText(text, 200)}`),
-            },
+            answer: { kind: 'unavailable', attempts: attempt, error: redact(`HTTP ${res.status} from ${url}: ${why}`) },
             resolved: url,
           };
         }
@@ -101,7 +99,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
         try {
           document = JSON.parse(text);
         } catch {
-          return { answer: { kind: 'unsupported', resultType: 'answer that is not JSON' }, resolved: url };
+          return { answer: { kind: 'unsupported', resultType: 'an answer that is not JSON' }, resolved: url };
         }
         return { answer: valueAt(document, segments), resolved: `${url} ${source.pointer}` };
       } catch (err) {
@@ -109,7 +107,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
         lastError =
           e.name === 'TimeoutError'
             ? `no answer from ${url} within ${timeoutMs} ms`
-            : `cannot reach ${url}: ${inertText(e.cause?.code ?? e.message, 200)}`;
+            : `cannot reach ${url}: ${excerpt(e.cause?.code ?? e.message)}`;
       }
     }
     return { answer: { kind: 'unavailable', attempts, error: redact(lastError) }, resolved: url };

@@ -5,7 +5,7 @@
 // (argo-rollouts#1466); a server or network failure is retried, then reported, never a pass.
 
 import { readCapped } from '../../activities/read-capped.js';
-import { inertText } from '../../contract/sanitize.js';
+import { excerpt, inertText, typeOfValue } from '../../contract/sanitize.js';
 
 /** A Prometheus answer is read up to this many bytes: an instant query of one series is small. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -18,7 +18,7 @@ export type QueryAnswer =
   | { kind: 'empty' }
   /** A vector of several series: the query must aggregate them to one. */
   | { kind: 'multi'; series: Array<{ labels: string; value: number }> }
-  /** A range vector or a string: not a number to judge. */
+  /** A range vector or a string: not a number to judge (`resultType` with its article: "a matrix"). */
   | { kind: 'unsupported'; resultType: string }
   /** Prometheus refused the query itself (400 bad_data, 422 execution): a query problem, not an outage. */
   | { kind: 'invalid'; status: number; error: string }
@@ -61,7 +61,8 @@ export function sampleValue(raw: unknown): number {
   if (raw === '-Inf') return Number.NEGATIVE_INFINITY;
   if (raw === 'NaN') return Number.NaN;
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (Number.isNaN(n)) throw new Error(`sample value ${JSON.stringify(raw)} is not a number`);
+  // Named by its type: the answer's content is not quoted.
+  if (Number.isNaN(n)) throw new Error(`a sample value that is not a number (${typeOfValue(raw)})`);
   return n;
 }
 
@@ -71,8 +72,11 @@ export function seriesName(metric: unknown): string {
   const entries = Object.entries(metric as Record<string, unknown>).filter(([k]) => k !== '__name__');
   const name =
     typeof (metric as Record<string, unknown>)['__name__'] === 'string' ? (metric as Record<string, string>)['__name__'] : '';
-  return `${name}{${entries.map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join(',')}}`;
+  return inertText(`${name}{${entries.map(([k, v]) => `${k}=${JSON.stringify(String(v))}`).join(',')}}`, 200);
 }
+
+/** Prometheus' result types (a server answering another is named "an unknown result type", not quoted). */
+const RESULT_TYPES = ['matrix', 'vector', 'scalar', 'string'];
 
 /** Sorts a successful envelope's data into an answer. */
 export function interpretResult(data: ApiEnvelope['data']): QueryAnswer {
@@ -88,13 +92,11 @@ export function interpretResult(data: ApiEnvelope['data']): QueryAnswer {
     if (series.length === 1) return { kind: 'value', value: series[0]!.value, series: series[0]!.labels };
     return { kind: 'multi', series };
   }
-  return { kind: 'unsupported', resultType: typeof resultType === 'string' ? resultType : 'unknown' };
+  const known = typeof resultType === 'string' && RESULT_TYPES.includes(resultType);
+  return { kind: 'unsupported', resultType: known ? `a ${resultType}` : 'an unknown result type' };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Untrusted answer text as one short inert line (no control characters or escape sequences). */
-const short = (text: string, max = 300): string => inertText(text, max + 1);
 
 /** Runs one instant query; retries what may heal (5xx, 429, network, timeout), not what will not. */
 export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
@@ -115,6 +117,8 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
       const res = await doFetch(url, {
         headers: { accept: 'application/json', ...input.headers },
         signal: AbortSignal.timeout(timeoutMs),
+        // The worker's secret headers go to the listed prefix only, never to where it redirects.
+        redirect: 'manual',
       });
       status = res.status;
       // Capped: a hostile or broken endpoint cannot fill the worker's memory (a cut answer is not JSON).
@@ -124,7 +128,7 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
       lastError =
         e.name === 'TimeoutError'
           ? `no answer within ${timeoutMs} ms`
-          : `cannot reach ${input.url}: ${short(e.cause?.code ?? e.cause?.message ?? e.message)}`;
+          : `cannot reach ${input.url}: ${excerpt(e.cause?.code ?? e.cause?.message ?? e.message)}`;
       continue;
     }
     let body: ApiEnvelope | undefined;
@@ -137,15 +141,19 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
       try {
         return interpretResult(body.data);
       } catch (err) {
-        return { kind: 'unsupported', resultType: `unreadable answer (${(err as Error).message})` };
+        return { kind: 'unsupported', resultType: `an unreadable answer (${(err as Error).message})` };
       }
     }
-    const apiError = typeof body?.error === 'string' ? short(body.error) : short(text || `HTTP ${status}`);
+    const apiError =
+      status >= 300 && status < 400
+        ? 'a redirect, not followed (name the final URL)'
+        : excerpt(typeof body?.error === 'string' ? body.error : text || `HTTP ${status}`);
     if ((status === 400 || status === 422) && body?.status === 'error') {
-      return { kind: 'invalid', status, error: redact(`${String(body.errorType ?? 'error')}: ${apiError}`) };
+      return { kind: 'invalid', status, error: redact(excerpt(`${String(body.errorType ?? 'error')}: ${apiError}`)) };
     }
     lastError = `HTTP ${status} from ${input.url}: ${apiError}`;
-    // An answer that is an answer: credentials refused, no API at that address. Retrying will not help.
+    // An answer that is an answer: a redirect, credentials refused, no API at that address. Retrying will not help.
+    if (status >= 300 && status < 400) return { kind: 'unavailable', attempts: attempt, error: redact(lastError) };
     if (status === 401 || status === 403)
       return { kind: 'unavailable', attempts: attempt, error: redact(`${lastError} (check the worker's metrics headers)`) };
     if (status === 404)
@@ -169,15 +177,23 @@ export async function checkQuerySyntax(
     const res = await doFetch(url, {
       headers: { accept: 'application/json', ...input.headers },
       signal: AbortSignal.timeout(input.timeoutMs ?? 5_000),
+      redirect: 'manual',
     });
-    const body = (await res.json().catch(() => undefined)) as ApiEnvelope | undefined;
+    // Capped like every answer; the parser's message is quoted as one short inert line.
+    const { text } = await readCapped(res, MAX_ANSWER_BYTES);
+    let body: ApiEnvelope | undefined;
+    try {
+      body = JSON.parse(text) as ApiEnvelope;
+    } catch {
+      body = undefined;
+    }
     if (res.ok && body?.status === 'success') return { ok: true };
     if (res.status === 400 && body?.errorType === 'bad_data' && typeof body.error === 'string') {
-      return { ok: false, error: body.error.replace(/^invalid parameter "query": /, '') };
+      return { ok: false, error: excerpt(body.error.replace(/^invalid parameter "query": /, '')) };
     }
     return { ok: 'unknown', why: `format_query answered HTTP ${res.status}` };
   } catch (err) {
-    return { ok: 'unknown', why: (err as Error).message };
+    return { ok: 'unknown', why: excerpt((err as Error).message) };
   }
 }
 
