@@ -20,6 +20,8 @@ dns:
   keys: [{ name: bluegreen-update, secretEnv: BLUEGREEN_TSIG_SECRET }]
 defaults:
   approval: { required: false, promoters: [alice, bob, carol, dave, erin, ci-operator, test] }
+# The lab runs in compressed time: probes, polls and reminders every few milliseconds.
+limits: { minProbeIntervalMs: 10, minPollIntervalMs: 10, minMetricIntervalMs: 10, minReminderMs: 10 }
 `;
 
 export const LAB_WORKER_POLICY: WorkerPolicy = parseWorkerPolicy(LAB_WORKER_POLICY_YAML, 'lab/worker-policy.ts');

@@ -1,15 +1,16 @@
-// Where the switch activities get their credentials: the worker's policy names the variable
-// (a router's tokenEnv, a TSIG key's secretEnv) and the secret store holds its value, read once
-// at worker start. A plan never chooses a variable: with a policy, the plan's `tokenEnv` /
-// `tsig.secretEnv` are ignored, and a router or key the policy does not list is refused.
-import { ApplicationFailure } from '@temporalio/activity';
-import { normalizeUrl, urlMatches } from '../contract/patterns.js';
-import type { RouterPolicy, WorkerPolicy } from '../worker/policy-schema.js';
+// Where the switch activities get their credentials: the worker's policy names the variable (in
+// the switch type's own policy section, switches/<type>/policy.ts) and the secret store holds its
+// value, read once at worker start. A plan never chooses a variable: with a policy, a plan's
+// variable names are ignored, and a target the policy does not list is refused.
+import type { z } from 'zod';
 import type { SecretStore } from '../worker/secrets.js';
 
 export interface SwitchCredentialOptions {
-  /** The worker's policy. Absent (unit tests of one activity): the plan's variable names are used. */
-  policy?: WorkerPolicy;
+  /**
+   * The worker's policy, by section (each switch type reads its own, `sectionOf`). Absent (unit
+   * tests of one activity): the plan's variable names are used.
+   */
+  policy?: { readonly [key: string]: unknown };
   /** Secrets read at worker start. @default read from `env` */
   secrets?: SecretStore;
   /** Where secrets are read without a store. @default process.env */
@@ -24,13 +25,16 @@ export interface Credential {
   redact(text: string): string;
 }
 
-/** The router entry the http switch's URL names, if the policy lists it. */
-export function routerFor(policy: WorkerPolicy, url: string): RouterPolicy | undefined {
-  const wanted = normalizeUrl(url);
-  return policy.routers.find((r) => urlMatches(r.url, wanted));
+/** A switch type's own section of the worker's policy (its policy part's `policy.key`), as parsed. */
+export function sectionOf<S extends z.ZodType>(
+  options: SwitchCredentialOptions,
+  part: { policy?: { key: string; section: S } },
+): z.output<S> | undefined {
+  return part.policy && options.policy ? (options.policy[part.policy.key] as z.output<S> | undefined) : undefined;
 }
 
-function credential(options: SwitchCredentialOptions, envName: string): Credential {
+/** The secret held by `envName` (a variable the policy names), with a redactor for error texts. */
+export function credential(options: SwitchCredentialOptions, envName: string): Credential {
   const value = options.secrets ? options.secrets.find(envName) : (options.env ?? process.env)[envName];
   const redact = (text: string) => {
     if (options.secrets) return options.secrets.redact(text);
@@ -40,31 +44,4 @@ function credential(options: SwitchCredentialOptions, envName: string): Credenti
     return out;
   };
   return { envName, value, redact };
-}
-
-/** The bearer token of the router at `url`; refuses a router the policy does not list. */
-export function routerToken(options: SwitchCredentialOptions, url: string, planTokenEnv: string | undefined): Credential {
-  if (!options.policy) return credential(options, planTokenEnv ?? 'BLUEGREEN_ROUTER_TOKEN');
-  const router = routerFor(options.policy, url);
-  if (!router) {
-    throw ApplicationFailure.nonRetryable(
-      `the worker's policy lists no router ${url} for the http switch (routers in bluegreen-worker.yaml): no token is sent`,
-      'PolicyRefused',
-    );
-  }
-  return credential(options, router.tokenEnv);
-}
-
-/** The TSIG secret of key `keyName`; refuses a key the policy does not list. */
-export function tsigSecret(options: SwitchCredentialOptions, keyName: string, planSecretEnv: string): Credential {
-  if (!options.policy) return credential(options, planSecretEnv);
-  const name = keyName.toLowerCase().replace(/\.$/, '');
-  const key = options.policy.dns.keys.find((k) => k.name === name);
-  if (!key) {
-    throw ApplicationFailure.nonRetryable(
-      `the worker's policy has no TSIG key ${keyName} (dns.keys in bluegreen-worker.yaml): the update is not signed or sent`,
-      'PolicyRefused',
-    );
-  }
-  return credential(options, key.secretEnv);
 }

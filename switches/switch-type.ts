@@ -11,6 +11,7 @@ import type { PhaseContext } from '../workflows/phases/context.js';
 import type { GitHubRunRequest } from '../workflows/github-run.js';
 import type { Color, DeploymentPlan } from '../contract/types.js';
 import type { SwitchCredentialOptions } from './credentials.js';
+import type { PolicyPart } from '../contract/plugin.js';
 
 /** What every switch plan carries: its type and how long the public endpoint may take to follow. */
 export interface SwitchPlanBase {
@@ -70,6 +71,7 @@ export interface TrafficSwitch<
   P extends SwitchPlanBase = SwitchPlanBase,
   S extends z.ZodType = z.ZodType,
   F extends SwitchActivityFactory = SwitchActivityFactory,
+  Q extends PolicyPart<P, any, any, any> = PolicyPart<P, any, any, any>,
 > {
   type: P['type'];
   /** The step the switch phase runs for this type (workflow code). */
@@ -78,18 +80,26 @@ export interface TrafficSwitch<
   client: () => Promise<SwitchClient<P, S>>;
   /** Loads the factory from `./activities.js` (a dynamic import marked `webpackIgnore: true`); absent: none. */
   activities?: () => Promise<F>;
+  /** Loads its worker part from `./policy.js` (`webpackIgnore: true`): plan schema, policy section, rules, touches, bounds. */
+  policy: () => Promise<Q>;
 }
 
 /**
  * Declares a switch type. The plan type comes from the step alone (`NoInfer` elsewhere), so tsc
  * refuses a manifest whose `type`, client part (schema, plan mapping, dry run) and step disagree.
  */
-export const defineSwitch = <P extends SwitchPlanBase, S extends z.ZodType, F extends SwitchActivityFactory = never>(manifest: {
+export const defineSwitch = <
+  P extends SwitchPlanBase,
+  S extends z.ZodType,
+  F extends SwitchActivityFactory = never,
+  Q extends PolicyPart<P, any, any, any> = PolicyPart<P, any, any, any>,
+>(manifest: {
   type: NoInfer<P['type']>;
   step: SwitchStep<P>;
   client: () => Promise<SwitchClient<NoInfer<P>, S>>;
   activities?: () => Promise<F>;
-}): TrafficSwitch<P, S, F> => manifest;
+  policy: () => Promise<Q>;
+}): TrafficSwitch<P, S, F, Q> => manifest;
 
 /** Declares a switch type's client part; the generics tie its schema (its `type`), plan mapping and dry run together. */
 export const defineSwitchClient = <P extends SwitchPlanBase, S extends z.ZodType<{ type: P['type'] }>>(

@@ -71,6 +71,8 @@ describe('hostile plans started directly on the task queue', () => {
         // The recording server is a listed router too: a token could really arrive there.
         `routers: [{ url: "${ROUTER}", tokenEnv: BLUEGREEN_ROUTER_TOKEN }, { url: "${recorderUrl}/router", tokenEnv: BLUEGREEN_ROUTER_TOKEN }]`,
         'services: [{ match: "*", approval: { required: true, approvers: [alice, bob] } }]',
+        // The lab's plans probe and poll fast; the hostile ones below are refused for what they ask, not for that.
+        'limits: { minProbeIntervalMs: 10, minPollIntervalMs: 10 }',
       ].join('\n'),
     );
     worker = await startWorkerProcess({
@@ -125,6 +127,12 @@ describe('hostile plans started directly on the task queue', () => {
       'approvers',
       (p) => void (p.approval = { required: false, approvers: ['mallory'], timeoutMs: 1000 }),
       /approver "mallory", who is not among the approvers the worker's policy allows \(services\[0\]\.approval\.approvers: alice, bob\)/,
+    ],
+    [
+      'unbounded-verify',
+      // Thousands of probes a second at the recording server, for ever, unless the worker bounds the plan.
+      (p) => void Object.assign(p.verify, { successes: 1e9, intervalMs: 0 }),
+      /^(?=.*verify\.successes is 1000000000, above the maximum of 100 .*\(limits\.maxVerifySuccesses in the worker policy\))(?=.*verify\.intervalMs is 0, below the minimum of 10 )/s,
     ],
   ];
 

@@ -44,11 +44,11 @@ const plan = (over: Partial<DeploymentPlan> = {}): DeploymentPlan => ({
     green: { branch: 'green', url: 'https://green.example.com', deployWorkflow: 'deploy-green.yml' },
     blue: { branch: 'blue', url: 'https://blue.example.com', deployWorkflow: 'deploy-blue.yml' },
   },
-  deploy: { runTimeoutMs: 60_000, pollIntervalMs: 100 },
+  deploy: { runTimeoutMs: 60_000, pollIntervalMs: 1000 },
   switch: { type: 'workflow', workflow: 'dns-update.yml', ref: 'main', verifyTimeoutMs: 1000 },
-  verify: { healthPath: '/health', successes: 1, intervalMs: 100, timeoutMs: 1000 },
+  verify: { healthPath: '/health', successes: 1, intervalMs: 1000, timeoutMs: 1000 },
   approval: { required: true, approvers: ['alice'], timeoutMs: 1000 },
-  monitor: { durationMs: 0, intervalMs: 100, failureThreshold: 1 },
+  monitor: { durationMs: 0, intervalMs: 1000, failureThreshold: 1 },
   sync: { enabled: false, redeploy: false },
   rollback: { automatic: true },
   hooks: { preSwitch: [], postSync: [] },
@@ -137,7 +137,7 @@ services: [{ match: datatruck-*, approval: { approvers: [alice, bob] } }]
     expect(checkPlanAgainstPolicy(hostile, policy)).toEqual([
       "the worker's policy does not send GitHub credentials to http://127.0.0.1:9/api (github.apiRoots: https://ghes.example.com/api/v3)",
       "the worker's policy does not serve the repository evil/x (github.repositories: datatruck/*)",
-      "the worker's policy lists no router http://127.0.0.1:9/steal for the http switch (routers: https://router.example/switch)",
+      "switch.url: the worker's policy lists no router http://127.0.0.1:9/steal for the http switch (routers: https://router.example/switch)",
       'the plan names approver "mallory", who is not among the approvers the worker\'s policy allows (services[0].approval.approvers: alice, bob)',
     ]);
     const tokenEnv = plan({
@@ -145,7 +145,9 @@ services: [{ match: datatruck-*, approval: { approvers: [alice, bob] } }]
       switch: { type: 'http', url: 'https://router.example/switch', tokenEnv: 'GITHUB_TOKEN', verifyTimeoutMs: 1 },
     });
     expect(checkPlanAgainstPolicy(tokenEnv, policy)).toEqual([
-      expect.stringMatching(/^the plan asks for the router token in GITHUB_TOKEN, .*plans do not choose credentials$/),
+      expect.stringMatching(
+        /^switch\.tokenEnv: the plan asks for the router token in GITHUB_TOKEN, .*plans do not choose credentials$/,
+      ),
     ]);
   });
 
@@ -168,8 +170,8 @@ services: [{ match: datatruck-*, approval: { approvers: [alice, bob] } }]
       },
     });
     expect(checkPlanAgainstPolicy(dns, DEFAULT_POLICY)).toEqual([
-      "the worker's policy does not allow DNS updates of zone example.com (dns.zones: none)",
-      "the worker's policy has no TSIG key k (dns.keys: none)",
+      "dns.zone: the worker's policy does not allow DNS updates of zone example.com (dns.zones: none)",
+      "switch.tsig.keyName: the worker's policy has no TSIG key k (dns.keys: none)",
     ]);
     expect(checkPlanAgainstPolicy(plan({ approval: { required: false, approvers: [], timeoutMs: 1 } }), DEFAULT_POLICY)).toEqual([
       "the worker's policy requires approval (defaults.approval.required) but nobody may approve: list approvers in the plan's approval.approvers or in defaults.approval.approvers",

@@ -1,26 +1,17 @@
 // The worker policy's rules as pure functions of (plan, policy): no I/O, no clock, so the plan
 // phase's check activity, the CLI's `validate` and the tests all get the same answer. Every
-// broken rule is one sentence naming the policy field that decides it.
+// broken rule is one sentence naming the policy field that decides it. The plug-ins' rules and
+// the plan's bounds come from worker/plan-check.ts.
 import type { DeploymentPlan } from '../contract/types.js';
 import { globMatches, normalizeUrl, urlMatches } from '../contract/patterns.js';
-import { routerFor } from '../switches/credentials.js';
+import { pluginProblems, planBoundProblems } from './plan-check.js';
 import { GITHUB_API_ROOT, type ApprovalPolicy, type WorkerPolicy } from './policy-schema.js';
 
-export { globMatches, routerFor, urlMatches };
-
-/** Plans of older clients carry these variable names; the worker takes the policy's instead. */
-const LEGACY_TOKEN_ENV = 'BLUEGREEN_ROUTER_TOKEN';
-const LEGACY_TSIG_ENV = 'BLUEGREEN_TSIG_SECRET';
+export { globMatches, urlMatches };
 
 /** Whether the policy sends GitHub credentials to this API root. */
 export const apiRootAllowed = (policy: WorkerPolicy, root: string | undefined): boolean =>
   policy.github.apiRoots.some((entry) => urlMatches(entry, normalizeUrl(root ?? GITHUB_API_ROOT)));
-
-/** Whether a DNS server (host:port, or host with the default port 53) is among the policy's. */
-export const dnsServerAllowed = (policy: WorkerPolicy, server: string): boolean => {
-  const withPort = /:\d+$/.test(server) || server.startsWith('[') ? server.toLowerCase() : `${server.toLowerCase()}:53`;
-  return policy.dns.servers.some((entry) => entry === server.toLowerCase() || urlMatches(entry, withPort));
-};
 
 /** The approval rules of a service: the first `services` entry that matches, else `defaults`. */
 export function servicePolicyFor(policy: WorkerPolicy, service: string): { approval: ApprovalPolicy; at: string } {
@@ -139,58 +130,8 @@ export function checkPlanAgainstPolicy(plan: DeploymentPlan, policy: WorkerPolic
       `the worker's policy does not serve the repository ${repository} (github.repositories: ${policy.github.repositories.join(', ')})`,
     );
   }
-  problems.push(...switchProblems(plan, policy));
+  problems.push(...planBoundProblems(plan, policy), ...pluginProblems(plan, policy));
   const { approval, at } = servicePolicyFor(policy, plan.service);
   problems.push(...effectiveApprovalPolicy(plan.approval, approval, at).problems);
   return problems;
-}
-
-function switchProblems(plan: DeploymentPlan, policy: WorkerPolicy): string[] {
-  const step = plan.switch;
-  if (step.type === 'http') {
-    const router = routerFor(policy, step.url);
-    if (!router) {
-      const listed = policy.routers.map((r) => r.url).join(', ') || 'none';
-      return [`the worker's policy lists no router ${normalizeUrl(step.url)} for the http switch (routers: ${listed})`];
-    }
-    const asked = (step as { tokenEnv?: string }).tokenEnv;
-    if (asked !== undefined && asked !== router.tokenEnv && asked !== LEGACY_TOKEN_ENV) {
-      return [
-        `the plan asks for the router token in ${asked}, but the worker's policy gives router ${router.url} its token from its own variable (routers[].tokenEnv): plans do not choose credentials`,
-      ];
-    }
-    return [];
-  }
-  if (step.type === 'dns') {
-    const problems: string[] = [];
-    const zone = plan.dns?.zone;
-    if (zone === undefined || !policy.dns.zones.includes(zone)) {
-      problems.push(
-        `the worker's policy does not allow DNS updates of zone ${zone ?? '(none)'} (dns.zones: ${policy.dns.zones.join(', ') || 'none'})`,
-      );
-    }
-    const servers = policy.dns.servers;
-    if (step.server !== undefined && !dnsServerAllowed(policy, step.server)) {
-      problems.push(
-        `the worker's policy does not send DNS updates to ${step.server} (dns.servers: ${servers.join(', ') || 'none'})`,
-      );
-    }
-    if (step.server === undefined && servers.length > 0) {
-      problems.push(
-        `the plan leaves switch.server out, but the worker's policy sends DNS updates only to ${servers.join(', ')} (dns.servers)`,
-      );
-    }
-    const key = policy.dns.keys.find((k) => k.name === step.tsig.keyName.toLowerCase().replace(/\.$/, ''));
-    if (!key) {
-      problems.push(
-        `the worker's policy has no TSIG key ${step.tsig.keyName} (dns.keys: ${policy.dns.keys.map((k) => k.name).join(', ') || 'none'})`,
-      );
-    } else if (step.tsig.secretEnv !== key.secretEnv && step.tsig.secretEnv !== LEGACY_TSIG_ENV) {
-      problems.push(
-        `the plan asks for the TSIG secret in ${step.tsig.secretEnv}, but the worker's policy reads key ${key.name} from its own variable (dns.keys[].secretEnv): plans do not choose credentials`,
-      );
-    }
-    return problems;
-  }
-  return [];
 }

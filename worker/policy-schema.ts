@@ -9,36 +9,15 @@
 // that holds it (`…Env`); `secretVariables()` in worker/policy.ts collects those names so the
 // secret store reads them once at worker start.
 import { z } from 'zod';
-import { normalizeUrl } from '../contract/patterns.js';
-import { dnsServer } from '../switches/dns/config-fields.js';
+import { envName, normalizeUrl, policyUrl } from '../config/policy-fields.js';
+import { SWITCH_POLICY_SECTIONS } from '../switches/policy.js';
+import { limitsSection } from './policy-limits.js';
 import { windowsPolicySection } from './policy-windows.js';
+
+export { envName, normalizeUrl, policyUrl };
 
 /** The GitHub API root a worker without a policy file serves. */
 export const GITHUB_API_ROOT = 'https://api.github.com';
-
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-export const envName = (example: string) =>
-  z
-    .string({ error: `expected the name of an environment variable, like "${example}"` })
-    .regex(ENV_NAME, `expected the name of an environment variable (capitals, digits, "_"), like "${example}"`);
-
-/**
- * An http(s) URL without query, fragment or credentials; the trailing slash is dropped. A port
- * of `*` matches any port (a lab on loopback: `http://127.0.0.1:*`); nothing else is a pattern.
- */
-export const policyUrl = z
-  .string({ error: 'expected a URL like "https://router.internal/switch"' })
-  .refine((value) => {
-    try {
-      const url = new URL(value.replace(/^(https?:\/\/[^/:]+):\*(?=\/|$)/, '$1:1'));
-      return (
-        (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash
-      );
-    } catch {
-      return false;
-    }
-  }, 'expected an http(s) URL without user, query or fragment, like "https://router.internal/switch"')
-  .transform((value) => normalizeUrl(value));
 
 /** `owner/repo` with `*` (any characters but "/") and `?` (one character); case-insensitive as GitHub. */
 const repoPattern = z
@@ -61,13 +40,6 @@ export const approverName = z
     'expected a GitHub login like "alice" or a team slug like "datatruck/sre"',
   );
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
-const dnsName = (example: string) =>
-  z
-    .string({ error: `expected a DNS name like "${example}"` })
-    .transform((name) => name.trim().replace(/\.$/, '').toLowerCase())
-    .refine((name) => DNS_NAME.test(name), `expected a DNS name like "${example}"`);
-
 export const githubSection = z
   .strictObject({
     /**
@@ -83,46 +55,6 @@ export const githubSection = z
      * @default ["*\/*"]
      */
     repositories: z.array(repoPattern).min(1, 'list at least one repository pattern').max(256).default(['*/*']),
-  })
-  .prefault({});
-
-/** An app router the http switch may call, and the variable holding its bearer token. */
-export const routerEntry = z.strictObject({
-  /** The switch endpoint, exactly as plans name it (`switch.url`). */
-  url: policyUrl,
-  /** Environment variable with the router's bearer token (read once at worker start). */
-  tokenEnv: envName('BLUEGREEN_ROUTER_TOKEN'),
-});
-
-export const dnsPolicySection = z
-  .strictObject({
-    /**
-     * Servers RFC 2136 updates may be sent to (host:port). Empty: only the zone's primary found
-     * by SOA lookup, and only for the zones below.
-     * @default []
-     */
-    servers: z
-      .array(
-        z.union(
-          [
-            z
-              .string()
-              .regex(/^[^\s:]+:\*$/)
-              .transform((s) => s.toLowerCase()),
-            dnsServer,
-          ],
-          { error: 'expected a DNS server like "192.0.2.53", "ns1.example.com:53" or "127.0.0.1:*" (any port)' },
-        ),
-      )
-      .max(32)
-      .default([]),
-    /** Zones the dns switch may update. @default [] (no dns switch) */
-    zones: z.array(dnsName('example.com')).max(256).default([]),
-    /** TSIG keys the dns switch may sign with: the key name and the variable holding its base64 secret. */
-    keys: z
-      .array(z.strictObject({ name: dnsName('bluegreen-update'), secretEnv: envName('BLUEGREEN_TSIG_SECRET') }))
-      .max(64)
-      .default([]),
   })
   .prefault({});
 
@@ -210,9 +142,8 @@ export const windowsSection = windowsPolicySection;
 
 export const policySchema = z.strictObject({
   github: githubSection,
-  /** App routers the http switch may call. @default [] (no http switch) */
-  routers: z.array(routerEntry).max(64).default([]),
-  dns: dnsPolicySection,
+  /** Each switch type's section (switches/<type>/policy.ts): `routers` (http), `dns` (dns). */
+  ...SWITCH_POLICY_SECTIONS,
   /** Approval rules by service; services no entry matches get `defaults`. */
   services: z.array(servicePolicy).max(256).default([]),
   /** The rules for services no `services` entry matches. @default approval required, approvers from the plan */
@@ -222,14 +153,14 @@ export const policySchema = z.strictObject({
   notifications: notificationsSection,
   metrics: metricsSection,
   windows: windowsSection,
+  /** Bounds on what a plan may ask for, in place of their safe defaults (worker/plan-bounds.ts, each plug-in's bounds). @default {} */
+  limits: limitsSection,
 });
 
 export type WorkerPolicyInput = z.input<typeof policySchema>;
 export type WorkerPolicy = z.output<typeof policySchema>;
 export type ApprovalPolicy = z.output<typeof approvalPolicy>;
-export type RouterPolicy = z.output<typeof routerEntry>;
+export type { RouterPolicy } from '../switches/http/policy.js';
 
 /** The policy of a worker without a policy file: github.com, any repository, no router, no DNS updates. */
 export const DEFAULT_POLICY: WorkerPolicy = policySchema.parse({});
-
-export { normalizeUrl };

@@ -10,11 +10,14 @@
 //   parseWorkerPolicy(text, source)  → WorkerPolicy          (throws ConfigError)
 //   secretVariables(policy)          → the variables the secret store reads at start
 //   checkPlanAgainstPolicy(plan, policy), effectiveApprovalPolicy(planApproval, servicePolicy),
-//   servicePolicyFor, routerFor      (worker/policy-rules.ts, pure)
+//   servicePolicyFor                 (worker/policy-rules.ts, pure)
+//   planTouches(plan, policy)        → what each plug-in fetches or touches (worker/plan-check.ts)
 import { ConfigError, readCappedFile, readYaml, toProblem, type ConfigProblem } from '../config/yaml.js';
 import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
+import { PLUGIN_KINDS } from './plugins.js';
 
 export * from './policy-rules.js';
+export { planTouches, pluginProblems, planBoundProblems, type PluginTouches } from './plan-check.js';
 export * from './policy-schema.js';
 export { secretStore, takeSecrets, SecretMissingError, type SecretStore } from './secrets.js';
 
@@ -79,8 +82,7 @@ export function parseWorkerPolicy(text: string, source: string, env?: NodeJS.Pro
 /** Every environment variable the policy names as holding a secret, with its field path. */
 export function policySecretFields(policy: WorkerPolicy): Array<{ path: string; envName: string }> {
   return [
-    ...policy.routers.map((r, i) => ({ path: `routers.${i}.tokenEnv`, envName: r.tokenEnv })),
-    ...policy.dns.keys.map((k, i) => ({ path: `dns.keys.${i}.secretEnv`, envName: k.secretEnv })),
+    ...pluginSections(policy).flatMap(({ part, section }) => part.secrets?.(section) ?? []),
     ...policy.notifications.flatMap((n, i) => [
       { path: `notifications.${i}.secretEnv`, envName: n.secretEnv },
       ...(n.signingSecretEnv ? [{ path: `notifications.${i}.signingSecretEnv`, envName: n.signingSecretEnv }] : []),
@@ -91,6 +93,12 @@ export function policySecretFields(policy: WorkerPolicy): Array<{ path: string; 
     ...policy.secrets.map((envName, i) => ({ path: `secrets.${i}`, envName })),
   ];
 }
+
+/** Each registered plug-in's own section of the policy, with its worker part. */
+const pluginSections = (policy: WorkerPolicy) =>
+  PLUGIN_KINDS.flatMap((kind) =>
+    kind.parts.flatMap((part) => (part.policy ? [{ part, section: (policy as Record<string, unknown>)[part.policy.key] }] : [])),
+  );
 
 /** The variables the secret store takes at worker start: the worker's credentials and the policy's. */
 export function secretVariables(policy: WorkerPolicy): string[] {
@@ -109,12 +117,7 @@ function missingSecretProblems(policy: WorkerPolicy, env: NodeJS.ProcessEnv): Co
 function policyCrossProblems(policy: WorkerPolicy): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const twice = (values: string[]) => values.findIndex((v, i) => values.indexOf(v) !== i);
-  const router = twice(policy.routers.map((r) => r.url));
-  if (router >= 0)
-    problems.push({ path: `routers.${router}.url`, message: `router ${policy.routers[router]!.url} is listed twice` });
-  const key = twice(policy.dns.keys.map((k) => k.name));
-  if (key >= 0)
-    problems.push({ path: `dns.keys.${key}.name`, message: `TSIG key ${policy.dns.keys[key]!.name} is listed twice` });
+  for (const { part, section } of pluginSections(policy)) problems.push(...(part.sectionProblems?.(section) ?? []));
   const channel = twice(policy.notifications.map((n) => n.name));
   if (channel >= 0) {
     problems.push({

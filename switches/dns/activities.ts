@@ -35,7 +35,8 @@ import {
 } from './dns-wire.js';
 import { heartbeat, sleepWithHeartbeats } from '../../activities/heartbeat.js';
 import { joinUrl } from '../../activities/http-probe.js';
-import { tsigSecret, type SwitchCredentialOptions } from '../credentials.js';
+import type { SwitchCredentialOptions } from '../credentials.js';
+import { tsigSecret } from './policy.js';
 import type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from './types.js';
 
 export interface DnsActivityOptions extends SwitchCredentialOptions {

@@ -9,4 +9,5 @@ export const dnsSwitch = defineSwitch({
   step: switchDnsRecord,
   client: () => import(/* webpackIgnore: true */ './client.js').then((m) => m.dnsSwitchClient),
   activities: () => import(/* webpackIgnore: true */ './activities.js').then((m) => m.createDnsActivities),
+  policy: () => import(/* webpackIgnore: true */ './policy.js').then((m) => m.dnsSwitchPolicy),
 });

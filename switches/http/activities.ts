@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
 import { readCapped } from '../../activities/read-capped.js';
 import { inertText } from '../../contract/sanitize.js';
-import { routerToken, type SwitchCredentialOptions } from '../credentials.js';
+import type { SwitchCredentialOptions } from '../credentials.js';
+import { routerToken } from './policy.js';
 import type { HttpSwitchInput } from './types.js';
 
 /** The router's answer is read up to this many bytes: enough for an error message. */

@@ -9,4 +9,5 @@ export const httpSwitch = defineSwitch({
   step: switchViaHttp,
   client: () => import(/* webpackIgnore: true */ './client.js').then((m) => m.httpSwitchClient),
   activities: () => import(/* webpackIgnore: true */ './activities.js').then((m) => m.createSwitchActivities),
+  policy: () => import(/* webpackIgnore: true */ './policy.js').then((m) => m.httpSwitchPolicy),
 });

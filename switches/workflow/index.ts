@@ -8,4 +8,5 @@ export const workflowSwitch = defineSwitch({
   type: 'workflow',
   step: switchViaWorkflow,
   client: () => import(/* webpackIgnore: true */ './client.js').then((m) => m.workflowSwitchClient),
+  policy: () => import(/* webpackIgnore: true */ './policy.js').then((m) => m.workflowSwitchPolicy),
 });

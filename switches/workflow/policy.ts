@@ -1,0 +1,30 @@
+// The `workflow` switch's worker part (manifest in ./index.ts): it dispatches a GitHub Actions
+// workflow in the plan's repository, which the policy's `github` section already decides; it
+// owns no policy section of its own.
+import { z } from 'zod';
+import { definePolicyPart } from '../../contract/plugin.js';
+import type { WorkflowSwitchPlan } from './types.js';
+
+export const workflowSwitchPolicy = definePolicyPart<WorkflowSwitchPlan>()({
+  type: 'workflow',
+  plan: z.strictObject({
+    type: z.literal('workflow'),
+    workflow: z.string().regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name like "dns-update.yml"'),
+    ref: z.string().min(1).max(255),
+    verifyTimeoutMs: z.int().min(0),
+  }),
+  bounds: {
+    maxVerifyTimeoutMs: {
+      field: 'verifyTimeoutMs',
+      limit: 'max',
+      default: 2 * 3_600_000,
+      what: 'how long the public endpoint may take to follow (ms)',
+    },
+  },
+  problems: () => [],
+  touches: (step, { plan }) => ({
+    urls: [],
+    credentials: [],
+    targets: [`github workflow ${plan.github.owner}/${plan.github.repo}/${step.workflow}@${step.ref}`],
+  }),
+});
