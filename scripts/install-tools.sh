@@ -13,6 +13,9 @@
 #   moto_server      moto in server mode (PyPI `moto[server]`), the AWS API emulator the alb
 #                    and route53 switch tests talk to with the real AWS SDK (lab/moto.ts); in
 #                    a virtualenv of its own, .tools/moto, with its launcher in .tools/bin
+#   temporal-test-server  Temporal's time-skipping test server (Java, from Maven Central) for the
+#                    fast workflow tests (test/*-timeskip.test.ts): scripts/install-test-server.sh;
+#                    where it cannot be installed those tests fail and say how to install it
 #   chromium, tmux   Debian packages for the Web UI test (a real browser driven by
 #                    playwright-core) and the TTY test of `status --watch`; installed with apt
 #                    only when missing and when running as root with apt-get available
@@ -50,6 +53,9 @@ else
   GOBIN="$tools" GOFLAGS=-buildvcs=false go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" >&2
   echo "$tools/actionlint"
 fi
+
+bash "$root/scripts/install-test-server.sh" ||
+  echo "install-tools: the time-skipping test server could not be installed (needs Java and Maven); test/*-timeskip.test.ts will fail until it is" >&2
 
 # Debian packages: a missing one is installed when we may (root + apt-get), never with sudo.
 missing_pkgs=()

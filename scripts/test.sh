@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs (npm packages, the Temporal CLI, the tools the
-# production-kit tests use), type-checks, lints (eslint), checks the formatting (prettier), then
+# The whole test suite: installs what it needs (npm packages, the Temporal CLI, the time-skipping
+# test server, the tools the production-kit tests use), type-checks, lints (eslint), checks the formatting (prettier), then
 # runs vitest against a real Temporal dev server and the lab. The first three fail the run before
 # any test starts, each with a line "test: FAILED: <step>: <what to do>". Ends with one summary line "Tests: N passed, N failed, N skipped".
 set -uo pipefail
