@@ -3,6 +3,7 @@
 // timers only (switch-window-wait.ts). An approver may override with a reason, recorded; an
 // abort stops the deployment (ABORTED, traffic never moved). Reverts are never held: they bring
 // back what ran before. The phase shows in the status only when it actually holds the switch.
+import { CancelledFailure } from '@temporalio/workflow';
 import { hasPatch } from '../../contract/patches.js';
 import { quick } from '../activity-proxies.js';
 import { inertText } from '../../contract/sanitize.js';
@@ -24,7 +25,7 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   // Nothing of ours in flight while the deployment may wait for days (a worker may come and go).
   await ctx.records.settled();
   let held = false;
-  await waitForSwitchWindow({
+  const ended = await waitForSwitchWindow({
     windows,
     freezes,
     interrupted: () => human.override !== undefined || human.abort !== undefined,
@@ -46,7 +47,9 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   });
   if (!held) return;
   tracker.setWaitingFor(undefined);
-  // An abort cancels the scope this phase runs in; the caller reports ABORTED.
+  // An abort ended the wait: stop as the cancelled scope would, so the caller marks this phase
+  // cancelled and reports ABORTED (the switch was never allowed).
+  if (ended === 'interrupted' && human.abort) throw new CancelledFailure(`aborted by ${human.abort.by}`);
   const override = human.override;
   if (override && tracker.status.switchWindow) {
     // Signal text is untrusted: kept inert, as every other payload shown in the status.
