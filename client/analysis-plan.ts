@@ -51,7 +51,8 @@ export function analysisPlan(metrics: MetricsConfig | undefined, a: VerifyAnalys
     count: 'count' in a ? a.count : 0,
     intervalMs: a.interval,
     initialDelayMs: a.initialDelay,
-    failureLimit: a.failureLimit,
+    // The plan keeps one field: a total for verify, failures in a row for monitor (contract/metric-tally.ts).
+    failureLimit: 'failureThreshold' in a ? a.failureThreshold : a.failureLimit,
     onInconclusive: inconclusivePolicy(a),
   };
 }

@@ -15,7 +15,7 @@
 //     analysis: { metrics: [error-rate], count: 5, interval: 30s, failureLimit: 0, onInconclusive: ask }
 //     tests: [{ workflow: e2e.yml, inputs: { base_url: "{{url}}" } }]
 //   monitor:
-//     analysis: { metrics: [error-rate], interval: 30s, failureLimit: 2 }
+//     analysis: { metrics: [error-rate], interval: 30s, failureThreshold: 2 }
 import { z } from 'zod';
 import type { ConfigProblem } from './config.js';
 import { jsonPointer, jsonProvider, urlTemplate } from '../analysis/json-metric/schema.js';
@@ -182,7 +182,7 @@ export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: Ana
     /** Wait after the switch before the first measurement (let the window fill with new traffic). @default "0s" */
     initialDelay: duration('6h').prefault('0s'),
     /** Consecutive failed measurements of one metric that roll back. @default 2 */
-    failureLimit: z.int().min(1).max(1000).default(2),
+    failureThreshold: z.int().min(1).max(1000).default(2),
     ...onInconclusive,
   });
 

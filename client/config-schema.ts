@@ -92,13 +92,17 @@ export const configSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       redeploy: z.boolean().default(true),
+    })
+    .prefault({}),
+  bake: z
+    .strictObject({
       /**
-       * Bake: how long after the monitor window the old color stays untouched (the deployment
-       * waits in phase `bake`, where `rollback` switches back at once and `promote` ends it).
-       * Trades a longer-running deployment for an instant way back. @default 0 (sync at once)
-       * @example "2h"
+       * How long after the monitor window the old color stays untouched (the deployment waits
+       * in phase `bake`, where `rollback` switches back at once and `promote` ends it). Trades a
+       * longer-running deployment for an instant way back; formerly `sync.after`.
+       * @default 0 (sync at once) @example "2h"
        */
-      after: z.union([z.literal(0), duration('30d')]).prefault(0),
+      duration: z.union([z.literal(0), duration('30d')]).prefault(0),
     })
     .prefault({}),
   /** Per step, what a failure does: `fail` (default) or `ask` (wait for retry/abort). See docs/resilience.md. */

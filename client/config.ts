@@ -5,6 +5,7 @@ import { configSchema, type BlueGreenConfig } from './config-schema.js';
 import { crossFieldProblems, viewOfConfig, viewOfRaw } from './config-cross-field.js';
 import { dnsConfigProblems } from './dns-config-schema.js';
 import { analysisConfigProblems } from './analysis-schema.js';
+import { pathAsWritten, readRenamedFields } from './config-renames.js';
 import { notifyConfigProblems } from './notify-config-schema.js';
 import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/client.js';
 import {
@@ -21,15 +22,24 @@ export { ConfigError, readCappedFile, readYaml, type CappedFile, type ConfigProb
 
 export const MAX_CONFIG_BYTES = 256 * 1024;
 
-export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<BlueGreenConfig> {
+/** Where a renamed field's notice goes (the CLI's stderr). */
+export type ConfigNotice = (message: string) => void;
+const toStderr: ConfigNotice = (message) => process.stderr.write(`${message}\n`);
+
+export async function loadConfigFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  notice: ConfigNotice = toStderr,
+): Promise<BlueGreenConfig> {
   const bytes = await readCappedFile(path, { what: 'the config file', kind: 'a config file', maxBytes: MAX_CONFIG_BYTES });
-  return parseConfigText(bytes, path, env);
+  return parseConfigText(bytes, path, env, notice);
 }
 
 export function parseConfigText(
   bytes: Uint8Array | string,
   source: string,
   env: NodeJS.ProcessEnv = process.env,
+  notice: ConfigNotice = toStderr,
 ): BlueGreenConfig {
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.byteLength;
   if (size > MAX_CONFIG_BYTES) {
@@ -51,7 +61,10 @@ export function parseConfigText(
     ]);
   }
   const problems: ConfigProblem[] = [];
-  const interpolated = interpolateEnv(raw, env, [], problems);
+  const renamed = readRenamedFields(raw as Record<string, unknown>);
+  for (const text of renamed.notices) notice(`${source}: ${text}`);
+  problems.push(...renamed.problems);
+  const interpolated = interpolateEnv(renamed.config, env, [], problems);
   // reportInput: a wrong type is told apart from a missing field by the value it received.
   const result = configSchema.safeParse(interpolated, { reportInput: true });
   if (!result.success) problems.push(...result.error.issues.map(toProblem));
@@ -65,7 +78,10 @@ export function parseConfigText(
       ...notifyConfigProblems(result.data),
     );
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  if (problems.length > 0 || !result.success) {
+    const asWritten = problems.map((p) => ({ ...p, path: pathAsWritten(p.path, renamed.usedOldNames) }));
+    throw new ConfigError(source, asWritten);
+  }
   return result.data;
 }
 

@@ -90,7 +90,7 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     sync: {
       enabled: config.sync.enabled,
       redeploy: config.sync.redeploy,
-      ...(config.sync.after > 0 ? { afterMs: config.sync.after } : {}),
+      ...(config.bake.duration > 0 ? { afterMs: config.bake.duration } : {}),
     },
     rollback: config.rollback,
     hooks: { preSwitch: config.hooks.preSwitch.map(hook), postSync: config.hooks.postSync.map(hook) },

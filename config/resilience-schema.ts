@@ -1,7 +1,7 @@
-// The config of bake, retry and switch windows (issue 17), shared by bluegreen.yaml and the
+// The config of bake, retry and switch windows, shared by bluegreen.yaml and the
 // worker policy (bluegreen-worker.yaml):
 //
-//   sync:     { after: 2h }                    # bake: the old color stays untouched 2h after monitoring
+//   bake:     { duration: 2h }                 # the old color stays untouched 2h after monitoring
 //   onFailure:
 //     deploy: ask                              # a failed deploy run waits for retry/abort
 //     verify: { action: ask, retryTimeout: 30m, default: abort, maxRetries: 3 }

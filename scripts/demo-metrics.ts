@@ -65,7 +65,7 @@ export async function startDemoMetrics(
       },
       monitor: {
         ...(base['monitor'] as Record<string, unknown> | undefined),
-        analysis: { metrics: ['error-rate', 'p90-latency'], interval: '1s', failureLimit: 2 },
+        analysis: { metrics: ['error-rate', 'p90-latency'], interval: '1s', failureThreshold: 2 },
       },
     }),
     onStatus(status) {

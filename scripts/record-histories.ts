@@ -121,7 +121,7 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
   {
     name: 'baked-rolled-back',
     outcome: 'ROLLED_BACK',
-    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true, after: '1h' } },
+    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true }, bake: { duration: '1h' } },
     async drive(handle) {
       await waitFor(handle, (s) => s.phase === 'bake');
       await handle.executeUpdate(messages.rollbackUpdate, { args: [{ by: 'carol', reason: 'error rate up after the monitor' }] });
@@ -130,7 +130,7 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
   {
     name: 'baked-promoted',
     outcome: 'SUCCEEDED',
-    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true, after: '1h' } },
+    overrides: { approval: { required: false }, sync: { enabled: true, redeploy: true }, bake: { duration: '1h' } },
     async drive(handle) {
       await waitFor(handle, (s) => s.phase === 'bake');
       await handle.signal(messages.promoteSignal, { by: 'erin' });

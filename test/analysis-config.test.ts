@@ -55,7 +55,7 @@ describe('metrics in bluegreen.yaml', () => {
           analysis: { metrics: ['error-rate', 'p95'], count: 3, interval: '100ms' },
           tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }],
         },
-        monitor: { analysis: { metrics: ['error-rate'], interval: '200ms', failureLimit: 2, onInconclusive: 'fail' } },
+        monitor: { analysis: { metrics: ['error-rate'], interval: '200ms', failureThreshold: 2, onInconclusive: 'fail' } },
       }),
       'bluegreen.yaml',
       {},

@@ -242,7 +242,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
         duration: '30s',
         interval: '200ms',
         failureThreshold: 3,
-        analysis: { metrics: ['p90'], interval: '300ms', failureLimit: 2 },
+        analysis: { metrics: ['p90'], interval: '300ms', failureThreshold: 2 },
       },
     });
     await waitForStatus(handle, (s) => s.phase === 'monitor');

@@ -224,10 +224,10 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
   }
 
   it(
-    'during the bake (sync.after): the timer outlives the worker; the bake ends, sync runs, SUCCEEDED',
+    'during the bake (bake.duration): the timer outlives the worker; the bake ends, sync runs, SUCCEEDED',
     SLOW,
     async ({ scenario, expect }) => {
-      const s = await scenario('bake', { ...NO_APPROVAL, sync: { enabled: true, redeploy: true, after: '5s' } });
+      const s = await scenario('bake', { ...NO_APPROVAL, sync: { enabled: true, redeploy: true }, bake: { duration: '5s' } });
       const baking = await waitForStatus(s.handle, (st) => st.phase === 'bake');
       expect(baking.bake?.color).toBe('blue');
       await killAndReplace(expect, s);

@@ -1,4 +1,4 @@
-// bluegreen.yaml's sync.after, onFailure, windows and freezes: what they become in the plan,
+// bluegreen.yaml's bake, onFailure, windows and freezes: what they become in the plan,
 // and one clear problem per mistake, named by its field path.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -32,9 +32,9 @@ describe('config of bake, retry and switch windows', () => {
     expect(p.switchWindows).toBeUndefined();
   });
 
-  it('sync.after, onFailure (short and long form), windows and freezes reach the plan', () => {
+  it('bake.duration, onFailure (short and long form), windows and freezes reach the plan', () => {
     const p = plan({
-      sync: { after: '2h' },
+      bake: { duration: '2h' },
       onFailure: { deploy: 'ask', hooks: 'fail', verify: { retryTimeout: '30m', default: 'retry', maxRetries: 2 } },
       windows: [
         { days: 'mon-fri', hours: '09:00-17:00', timeZone: 'Europe/Berlin' },
@@ -67,6 +67,31 @@ describe('config of bake, retry and switch windows', () => {
         { from: '2026-12-31T18:00:00.000Z', until: '2027-01-01T06:00:00.000Z', reason: 'new year', source: 'bluegreen.yaml' },
       ],
     });
+  });
+
+  it('the renamed fields still read under their old names, with a notice naming the new one', () => {
+    const notices: string[] = [];
+    const config = parseConfigText(
+      stringify({
+        ...BASE,
+        sync: { after: '2h' },
+        metrics: { 'error-rate': { prometheus: { url: 'http://prom:9090' }, query: 'x', pass: { max: 1 }, noData: 'pass' } },
+        monitor: { analysis: { metrics: ['error-rate'], failureLimit: 4 } },
+      }),
+      'bluegreen.yaml',
+      {},
+      (notice) => notices.push(notice),
+    );
+    const p = resolvePlan(config, { requestedBy: 'test', deploymentId: 'api-1' });
+    expect(p.sync.afterMs).toBe(7_200_000);
+    expect(p.analysis?.monitor?.failureLimit).toBe(4);
+    expect(notices).toEqual([
+      'bluegreen.yaml: sync.after is now called bake.duration: it still reads, rename it before a later release drops the old name',
+      'bluegreen.yaml: monitor.analysis.failureLimit is now called monitor.analysis.failureThreshold: it still reads, rename it before a later release drops the old name',
+    ]);
+    expect(problems({ sync: { after: '1h' }, bake: { duration: '2h' } })).toEqual([
+      'sync.after: is the old name of bake.duration, which is set too: keep bake.duration only',
+    ]);
   });
 
   it('a wrapping day range and a list of ranges', () => {

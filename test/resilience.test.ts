@@ -25,7 +25,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
   it('bake: the old color stays warm; revert during the bake is one switch run back, no redeploy, ROLLED_BACK', async () => {
     const l = await lab();
     const name = service('bake');
-    const { handle } = await deploy(l, name, { sync: { enabled: true, redeploy: true, after: '10m' } });
+    const { handle } = await deploy(l, name, { sync: { enabled: true, redeploy: true }, bake: { duration: '10m' } });
     const baking = await waitForStatus(handle, (s) => s.phase === 'bake');
     expect(l.router.activeColor).toBe('green');
     expect(Date.parse(baking.bake!.until) - Date.now()).toBeGreaterThan(9 * 60_000);
@@ -49,7 +49,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
   it('promote ends the bake early; sync then runs and the deployment SUCCEEDS', async () => {
     const l = await lab();
     const name = service('promote');
-    const { handle } = await deploy(l, name, { sync: { enabled: true, redeploy: true, after: '10m' } });
+    const { handle } = await deploy(l, name, { sync: { enabled: true, redeploy: true }, bake: { duration: '10m' } });
     await waitForStatus(handle, (s) => s.phase === 'bake');
     const promoted = await cli(['promote', name, '--by', 'erin']);
     expect(promoted.code, promoted.stderr).toBe(0);
