@@ -93,6 +93,7 @@ export function controlRoutes(t: ControlTargets): RouteTable {
     })
     .add('POST', '/_lab/faults', ({ body }) => ok({ id: github.injectFault(objectOf(body) as unknown as FaultSpec) }))
     .add('DELETE', '/_lab/faults', () => (github.clearFaults(), ok()))
+    .add('POST', '/_lab/list-lag', ({ body }) => (github.setListLag(Number(objectOf(body)['ms'])), ok()))
     .add('POST', '/_lab/commits', ({ body }) => {
       const { branch, message } = objectOf(body);
       if (typeof branch !== 'string') throw new ControlError('body must be { "branch": "...", "message": "..." }');

@@ -81,6 +81,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       branches,
       runTiming: { queuedMs: options.runTiming?.queuedMs ?? 200, inProgressMs: options.runTiming?.inProgressMs ?? 800 },
       returnRunDetails: options.returnRunDetails ?? true,
+      listLagMs: options.listLagMs ?? 0,
       ...(options.webhook ? { webhook: options.webhook } : {}),
       ...(options.reviewTimeoutMs !== undefined ? { reviewTimeoutMs: options.reviewTimeoutMs } : {}),
     },

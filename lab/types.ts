@@ -26,6 +26,11 @@ export interface LabOptions {
    * ≤ 3.20 does (benc-uk/workflow-dispatch#86 on GHES 3.19, cli/cli#12672). @default true
    */
   returnRunDetails?: boolean | RunDetailsRefusal;
+  /**
+   * A new run appears in the runs lists only this long after its dispatch (GitHub's lists are
+   * eventually consistent; the lag grows under load). `GET …/runs/{id}` finds it at once. @default 0
+   */
+  listLagMs?: number;
   /** The router switches this long after a DNS Update run completes (DNS/TTL lag). @default 0 */
   dnsLagMs?: number;
   /**
@@ -157,6 +162,11 @@ export interface FaultSpec {
    * case behind duplicate dispatches.
    */
   afterProcessing?: boolean;
+  /**
+   * Let this many matching requests through untouched first: `skip: 1` with `times: 1` hits
+   * the second dispatch of a workflow. @default 0
+   */
+  skip?: number;
 }
 
 export type AuthKind = 'none' | 'invalid' | 'token' | 'bearer' | 'installation' | 'jwt';

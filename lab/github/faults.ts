@@ -7,6 +7,8 @@ interface ActiveFault {
   spec: FaultSpec;
   pattern: RegExp;
   remaining: number;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
 }
 
 export class FaultInjector {
@@ -18,7 +20,9 @@ export class FaultInjector {
     if (spec.status === undefined && !spec.resetConnection && spec.delayMs === undefined) {
       throw new Error('a fault needs status, resetConnection or delayMs');
     }
-    const fault = { id: this.nextId++, spec: { ...spec }, pattern: new RegExp(spec.path), remaining: spec.times };
+    const skip = spec.skip ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) throw new Error('fault.skip must be a non-negative integer');
+    const fault = { id: this.nextId++, spec: { ...spec }, pattern: new RegExp(spec.path), remaining: spec.times, skip };
     this.faults.push(fault);
     return fault.id;
   }
@@ -33,12 +37,16 @@ export class FaultInjector {
       (f) => f.remaining > 0 && (!f.spec.method || f.spec.method.toUpperCase() === method) && f.pattern.test(path),
     );
     if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip--;
+      return undefined;
+    }
     fault.remaining--;
     this.faults = this.faults.filter((f) => f.remaining > 0);
     return fault.spec;
   }
 
   pending(): Array<FaultSpec & { id: number; remaining: number }> {
-    return this.faults.map((f) => ({ ...f.spec, id: f.id, remaining: f.remaining }));
+    return this.faults.map((f) => ({ ...f.spec, id: f.id, remaining: f.remaining, skip: f.skip }));
   }
 }

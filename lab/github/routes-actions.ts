@@ -150,10 +150,13 @@ function alwaysDetails(headers: IncomingHttpHeaders): boolean {
 /** The filters of GitHub's workflow-runs lists; `status` also accepts a conclusion. */
 function listRuns(state: GitHubState, runs: Run[], query: URLSearchParams, self: string): RouteResult {
   const created = createdFilter(query.get('created'));
+  // Eventually consistent, as GitHub's lists are: a new run is listed only after the lag.
+  const listedBy = Date.now() - state.options.listLagMs;
   const want = (key: string): string | null => query.get(key);
   const status = want('status');
   const filtered = runs.filter(
     (run) =>
+      run.createdAtMs <= listedBy &&
       created(run.createdAt) &&
       (want('branch') === null || run.headBranch === want('branch')) &&
       (want('event') === null || run.event === want('event')) &&

@@ -46,6 +46,8 @@ export interface GitHubSimulatorOptions {
   branches: Record<Color, string>;
   runTiming: { queuedMs: number; inProgressMs: number };
   returnRunDetails: boolean | RunDetailsRefusal;
+  /** New runs appear in the runs lists this long after their dispatch. @default 0 */
+  listLagMs?: number;
   webhook?: WebhookTarget;
   /** How long a job waits for a review before GitHub fails it. @default 30 days */
   reviewTimeoutMs?: number;
@@ -68,6 +70,7 @@ export class GitHubSimulator {
     const auth = new Authenticator(options.tokens, options.appAuth, (token) => this.state.people.byToken(token)?.login);
     this.state = new GitHubState(repo, auth, {
       returnRunDetails: options.returnRunDetails,
+      listLagMs: options.listLagMs ?? 0,
     });
     this.initialSha = seedRepo(repo, options.branches).initial;
     for (const def of seededWorkflows()) this.state.workflows.add(def, repo.createdAt);
@@ -124,6 +127,12 @@ export class GitHubSimulator {
   /** The next run of this workflow fails at job/step (defaults: last job, its main step). */
   failNextRun(workflowFile: string, failure: { job?: string; step?: string; conclusion?: RunConclusion } = {}): void {
     this.state.workflows.failNextRun(workflowFile, failure);
+  }
+
+  /** New runs appear in the runs lists only `ms` after their dispatch (0: at once). */
+  setListLag(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('the list lag must be a non-negative number of ms');
+    this.state.options.listLagMs = ms;
   }
 
   injectFault(fault: FaultSpec): number {

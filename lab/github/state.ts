@@ -38,7 +38,7 @@ export class GitHubState {
   constructor(
     readonly repo: RepoModel,
     readonly auth: Authenticator,
-    readonly options: { returnRunDetails: boolean | RunDetailsRefusal },
+    readonly options: { returnRunDetails: boolean | RunDetailsRefusal; listLagMs: number },
   ) {
     this.people = new People(repo.owner);
   }
