@@ -26,26 +26,59 @@ import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './gi
 import { findCorrelationId } from '../contract/correlation-id.js';
 import { mismatch, titleCarriesCorrelationId, triggeringLogin, type ListedRun, type RunExpectation } from './github-run-match.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
+import { dispatchAnswerLostSignal } from '../contract/messages.js';
 import type { DispatchWorkflowInput, FindDispatchedRunInput, WorkflowRunRef } from './types.js';
 
 export interface DispatchTiming {
-  dispatchGraceMs: number;
+  /** The window of a plan that names none (GitHubActivityOptions.dispatchWindowMs). */
+  dispatchWindowMs: number;
+  /** The longest window a plan may ask for: the worker's bound. */
+  maxDispatchWindowMs: number;
   runDiscoveryTimeoutMs: number;
   runDiscoveryPollMs: number;
   runLookbackMs: number;
 }
 
+/** The shortest window the worker accepts from a plan: below it a lagging list always loses. */
+export const MIN_DISPATCH_WINDOW_MS = 1_000;
+
+/**
+ * A dispatch whose answer was lost (5xx, reset, timeout), or an attempt that died while it may
+ * have been sending one: its run may exist without being listed yet (GitHub's lists lag).
+ */
+export interface LostDispatch {
+  /** When the first such dispatch was sent (ms, worker clock): a run of it was created after this. */
+  firstSentAt: number;
+  /** When the latest one's answer was lost (or the attempt sending it died). */
+  lostAt: number;
+  /** Until when its run is looked for before dispatching again: `lostAt` + the window. */
+  until: number;
+}
+
 /** Progress an attempt leaves in its heartbeat, read back by the next attempt. */
-interface DispatchProgress {
-  stage: 'looking' | 'dispatch-sent' | 'discovering';
+export interface DispatchProgress {
+  stage: 'looking' | 'dispatch-sent' | 'discovering' | 'answer-lost';
   correlationId: string;
-  /** When a dispatch whose answer was lost came back (ms, worker clock): it was sent before. */
+  /** When the dispatch in flight was sent (stage `dispatch-sent`). */
+  sentAt?: number;
+  /** Set once a dispatch of this activity may have happened unanswered; kept across attempts. */
+  lost?: LostDispatch;
+  /** Older workers: when a dispatch whose answer was lost came back. */
   sentBy?: number;
 }
 
+/** The window for a dispatch: the plan's, else the worker's default, within the worker's bounds. */
+export function dispatchWindowOf(
+  requestedMs: number | undefined,
+  timing: Pick<DispatchTiming, 'dispatchWindowMs' | 'maxDispatchWindowMs'>,
+) {
+  const ms = requestedMs !== undefined && Number.isFinite(requestedMs) ? requestedMs : timing.dispatchWindowMs;
+  return Math.min(Math.max(ms, MIN_DISPATCH_WINDOW_MS), timing.maxDispatchWindowMs);
+}
+
 /**
- * The latest moment an earlier attempt may have sent its dispatch. Known when its answer was
- * lost (`sentBy`). Otherwise the attempt died: Temporal schedules this attempt one heartbeat
+ * The latest moment an earlier attempt may have sent its dispatch, when it died without saying
+ * (its heartbeat carries no lost dispatch): Temporal schedules this attempt one heartbeat
  * timeout after the last heartbeat it received, and the SDK delivers a heartbeat at least every
  * min(0.8 × timeout, 60 s) while the worker lives (heartbeats are throttled), so anything the
  * dead attempt sent left before `scheduled − timeout + throttle`.
@@ -61,9 +94,34 @@ export function latestPossibleSend(
   return Math.min(now, info.currentAttemptScheduledTimestampMs - timeout + Math.min(0.8 * timeout, 60_000));
 }
 
+/**
+ * What this attempt knows of earlier dispatches that may have happened unanswered: the lost
+ * dispatch an earlier attempt recorded, or — when it died without recording one, after it may
+ * have sent — one assumed sent at the latest moment it can have been.
+ */
+export function earlierLostDispatch(
+  info: {
+    attempt: number;
+    scheduledTimestampMs: number;
+    currentAttemptScheduledTimestampMs: number;
+    heartbeatTimeoutMs?: number | undefined;
+  },
+  previous: DispatchProgress | undefined,
+  windowMs: number,
+  now: number,
+): LostDispatch | undefined {
+  if (previous?.lost) return previous.lost;
+  if (info.attempt <= 1 && previous?.stage !== 'dispatch-sent') return undefined;
+  const lostAt = latestPossibleSend(info, previous, now);
+  const firstSentAt = previous?.sentAt ?? (info.scheduledTimestampMs > 0 ? Math.min(info.scheduledTimestampMs, lostAt) : lostAt);
+  return { firstSentAt, lostAt, until: lostAt + windowMs };
+}
+
 /** What a look-up found: the oldest run that is ours, and why others carrying the id are not. */
 interface FoundRuns {
   run?: ListedRun;
+  /** Every run that is ours, newest first. */
+  ours: ListedRun[];
   refused: string[];
 }
 
@@ -107,20 +165,20 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
       carrying.push(...data.filter((run) => titleCarriesCorrelationId(run.display_title, input.correlationId)));
       if (++pages >= MAX_PAGES) break;
     }
-    if (carrying.length === 0) return { refused: [] };
+    if (carrying.length === 0) return { ours: [], refused: [] };
     const expected: RunExpectation = { correlationId: input.correlationId, ...given('headSha', input.expectedHeadSha) };
     const login = await octokit.dispatcherLogin();
     if (login) expected.actor = login;
     const refused: string[] = [];
-    let run: ListedRun | undefined;
-    // Newest first: the last one that is ours is the oldest.
+    const ours: ListedRun[] = [];
     for (const candidate of carrying) {
       const why = mismatch(candidate, expected);
       if (why) refused.push(why);
-      else run = candidate;
+      else ours.push(candidate);
     }
     if (refused.length > 0) log.warn(`Not adopting runs that carry ${input.correlationId}: ${refused.join('; ')}`);
-    return { run, refused };
+    // Newest first: the last one that is ours is the oldest.
+    return { ...given('run', ours.at(-1)), ours, refused };
   }
 
   /** Looks for the run every `runDiscoveryPollMs` for up to `withinMs`, heartbeating. */
@@ -166,69 +224,98 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
 
   async function dispatchWorkflow(input: DispatchWorkflowInput): Promise<WorkflowRunRef> {
     const ctx = Context.current();
+    const startedAt = Date.now();
     const octokit = github(input.github);
     const subject = `workflow ${input.workflow} on ${input.ref} in ${repoName(input.github)}`;
     const { correlationId } = input;
-    const scheduled = ctx.info.scheduledTimestampMs > 0 ? ctx.info.scheduledTimestampMs : Date.now();
-    const sinceMs = Math.max(0, Math.min(scheduled, Date.now()) - timing.runLookbackMs);
+    const windowMs = dispatchWindowOf(input.dispatchWindowMs, timing);
+    const previous = ctx.info.heartbeatDetails as DispatchProgress | undefined;
+    let lost = earlierLostDispatch(ctx.info, previous, windowMs, startedAt);
+    // Runs created since this activity was first scheduled (before any of its dispatches), less
+    // a margin for the clocks of the worker and GitHub.
+    const scheduled = ctx.info.scheduledTimestampMs > 0 ? ctx.info.scheduledTimestampMs : startedAt;
+    const sinceMs = Math.max(0, Math.min(scheduled, lost?.firstSentAt ?? startedAt, startedAt) - timing.runLookbackMs);
     const find = () => callGitHub({ subject }, () => findDispatchedRun(octokit, input, sinceMs));
-    const found = (run: ListedRun, reused: boolean): WorkflowRunRef => ({ runId: run.id, url: run.html_url, reused });
+    // Stop looking in time to hand the rest of the window to the next attempt (its heartbeat).
+    const budget = ctx.info.startToCloseTimeoutMs;
+    const deadline = budget && budget > 60_000 ? startedAt + budget - 20_000 : Infinity;
+    let sentHere = false;
+    const found = (run: ListedRun): WorkflowRunRef => ({ runId: run.id, url: run.html_url, reused: !sentHere });
 
-    heartbeat({ stage: 'looking', correlationId } satisfies DispatchProgress);
+    heartbeat({ stage: 'looking', correlationId, ...given('lost', lost) } satisfies DispatchProgress);
     const existing = await find();
     if (existing.run) {
       log.info('Found the run of an earlier dispatch; not dispatching again', { correlationId, runId: existing.run.id });
-      return found(existing.run, true);
-    }
-    // An earlier attempt may have dispatched moments before it died: its run can take a few
-    // seconds to be listed, so look until `dispatchGraceMs` after it may have been sent before
-    // dispatching a second one (an attempt that died a heartbeat timeout ago needs little more).
-    const previous = ctx.info.heartbeatDetails as DispatchProgress | undefined;
-    if (ctx.info.attempt > 1 || previous?.stage === 'dispatch-sent') {
-      const now = Date.now();
-      const graceMs = Math.max(0, timing.dispatchGraceMs - (now - latestPossibleSend(ctx.info, previous, now)));
-      const late = await pollForRun(find, graceMs, { stage: 'looking', correlationId });
-      if (late.run) return found(late.run, true);
+      return found(existing.run);
     }
 
-    heartbeat({ stage: 'dispatch-sent', correlationId } satisfies DispatchProgress);
-    let response: Awaited<ReturnType<typeof sendDispatch>>;
-    try {
-      response = await sendDispatch(octokit, input);
-    } catch (err) {
-      if (!isUncertain(err)) throw toGitHubFailure(err, { subject });
-      log.warn('Dispatch answer lost; looking for its run before anything else', { correlationId, error: describe(err) });
-      const lost = await pollForRun(find, timing.dispatchGraceMs, { stage: 'dispatch-sent', correlationId, sentBy: Date.now() });
-      if (lost.run) return found(lost.run, false);
-      throw ApplicationFailure.retryable(
-        `Dispatching ${subject} failed (${describe(err)}) and no run carrying ${correlationId} appeared within ${timing.dispatchGraceMs / 1000}s; the next attempt looks again before dispatching`,
-        GITHUB_ERROR_TYPES.dispatchUncertain,
+    for (;;) {
+      // A dispatch may have happened unanswered: its run can take a while to be listed, so look
+      // for it until the window after its answer was lost has passed before sending another.
+      if (lost && Date.now() < lost.until) {
+        announceLostDispatch(correlationId, lost);
+        const until = Math.min(lost.until, deadline);
+        const late = await pollForRun(find, Math.max(0, until - Date.now()), { stage: 'answer-lost', correlationId, lost });
+        if (late.run) {
+          log.info('Found the run of the dispatch whose answer was lost; not dispatching again', {
+            correlationId,
+            runId: late.run.id,
+          });
+          return found(late.run);
+        }
+        if (until < lost.until) {
+          throw ApplicationFailure.retryable(
+            `${lostSentence(lost)}; this attempt ran out of time, the next one goes on looking`,
+            GITHUB_ERROR_TYPES.dispatchUncertain,
+          );
+        }
+        log.warn(`No run carrying ${correlationId} appeared by ${clock(lost.until)}; dispatching ${input.workflow} again`);
+      }
+
+      const sentAt = Date.now();
+      heartbeat({ stage: 'dispatch-sent', correlationId, sentAt, ...given('lost', lost) } satisfies DispatchProgress);
+      let response: Awaited<ReturnType<typeof sendDispatch>>;
+      try {
+        response = await sendDispatch(octokit, input);
+      } catch (err) {
+        if (!isUncertain(err)) throw toGitHubFailure(err, { subject });
+        const lostAt = Date.now();
+        lost = { firstSentAt: lost?.firstSentAt ?? sentAt, lostAt, until: lostAt + windowMs };
+        sentHere = true;
+        log.warn(`Dispatching ${subject}: ${lostSentence(lost)}`, { correlationId, error: describe(err) });
+        heartbeat({ stage: 'answer-lost', correlationId, lost } satisfies DispatchProgress);
+        continue;
+      }
+      sentHere = true;
+      // A dispatch before this one may have created a run too (its answer was lost and its run
+      // was not listed within the window): the wait for this run watches for it.
+      const earlier = lost ? { earlierDispatchSinceMs: sinceMs } : {};
+
+      const details = response.data as { workflow_run_id?: number | bigint; html_url?: string } | undefined;
+      if (response.status === 200 && details?.workflow_run_id !== undefined) {
+        const runId = Number(details.workflow_run_id);
+        const workflowKey = `${apiRoot(input.github)} ${repoName(input.github)} ${input.workflow}`;
+        if (!runNamesChecked.has(workflowKey) && (await runNameCarriesCorrelationId(octokit, input, runId)))
+          runNamesChecked.add(workflowKey);
+        return { runId, url: details.html_url ?? '', reused: false, ...earlier };
+      }
+
+      // 204: the server does not return run details; the run shows up in the list shortly.
+      const dispatchedAt = Date.now();
+      const listed = await pollForRun(find, timing.runDiscoveryTimeoutMs, { stage: 'discovering', correlationId });
+      // With an earlier lost dispatch, the oldest run found may be the earlier one's: either is this dispatch's.
+      if (listed.run) return { ...found(listed.run), ...earlier };
+      // The run exists but cannot be told apart by its name: cancel it when it is the only
+      // candidate, so it does not deploy after the deployment failed.
+      const unidentified = await cancelUnidentifiedRun(octokit, input, dispatchedAt);
+      const refused =
+        listed.refused.length > 0 ? ` (runs carrying it that are not this dispatch: ${listed.refused.join('; ')})` : '';
+      throw ApplicationFailure.nonRetryable(
+        `Dispatched ${subject}, but no run of it whose name carries ${correlationId} appeared within ${timing.runDiscoveryTimeoutMs / 1000}s${refused}; ${unidentified}: ` +
+          `the workflow file must set \`run-name: ... \${{ inputs.deployment_id }}\` (see examples/github-workflows)`,
+        GITHUB_ERROR_TYPES.runNotFound,
       );
     }
-
-    const details = response.data as { workflow_run_id?: number | bigint; html_url?: string } | undefined;
-    if (response.status === 200 && details?.workflow_run_id !== undefined) {
-      const runId = Number(details.workflow_run_id);
-      const workflowKey = `${apiRoot(input.github)} ${repoName(input.github)} ${input.workflow}`;
-      if (!runNamesChecked.has(workflowKey) && (await runNameCarriesCorrelationId(octokit, input, runId)))
-        runNamesChecked.add(workflowKey);
-      return { runId, url: details.html_url ?? '', reused: false };
-    }
-
-    // 204: the server does not return run details; the run shows up in the list shortly.
-    const dispatchedAt = Date.now();
-    const listed = await pollForRun(find, timing.runDiscoveryTimeoutMs, { stage: 'discovering', correlationId });
-    if (listed.run) return found(listed.run, false);
-    // The run exists but cannot be told apart by its name: cancel it when it is the only
-    // candidate, so it does not deploy after the deployment failed.
-    const unidentified = await cancelUnidentifiedRun(octokit, input, dispatchedAt);
-    const refused =
-      listed.refused.length > 0 ? ` (runs carrying it that are not this dispatch: ${listed.refused.join('; ')})` : '';
-    throw ApplicationFailure.nonRetryable(
-      `Dispatched ${subject}, but no run of it whose name carries ${correlationId} appeared within ${timing.runDiscoveryTimeoutMs / 1000}s${refused}; ${unidentified}: ` +
-        `the workflow file must set \`run-name: ... \${{ inputs.deployment_id }}\` (see examples/github-workflows)`,
-      GITHUB_ERROR_TYPES.runNotFound,
-    );
   }
 
   /**
@@ -319,7 +406,40 @@ export function createDispatchActivity(github: GitHubClientFor, timing: Dispatch
     }
   }
 
-  return { dispatchWorkflow, findDispatchedRun: findDispatchedRunOf };
+  /** Every run of the dispatch `input` describes that is ours, created since `sinceMs` (newest first). */
+  async function runsOfDispatch(input: DispatchWorkflowInput, sinceMs: number): Promise<ListedRun[]> {
+    const subject = `workflow ${input.workflow} on ${input.ref} in ${repoName(input.github)}`;
+    const { ours } = await callGitHub({ subject }, () => findDispatchedRun(github(input.github), input, sinceMs));
+    return ours;
+  }
+
+  return { dispatchWorkflow, findDispatchedRun: findDispatchedRunOf, runsOfDispatch };
+}
+
+/** HH:MM:SS UTC, as the status and the logs show a moment. */
+const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+/** "dispatch answer lost at 12:00:03; looking for its run until 12:01:03 before sending it again" */
+export const lostSentence = (lost: LostDispatch): string =>
+  `dispatch answer lost at ${clock(lost.lostAt)}; looking for its run until ${clock(lost.until)} before sending it again`;
+
+/**
+ * Tells the deployment what the dispatch waits for (its status shows it): a signal to the
+ * activity's own workflow. Best effort: the search goes on whether it arrives or not.
+ */
+function announceLostDispatch(correlationId: string, lost: LostDispatch): void {
+  try {
+    const { workflowExecution } = Context.current().info;
+    if (!workflowExecution) return;
+    const handle = Context.current().client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId);
+    handle
+      .signal(dispatchAnswerLostSignal, { correlationId, lostAt: lost.lostAt, until: lost.until })
+      .catch((err: unknown) =>
+        log.warn('Could not tell the deployment about the lost dispatch answer', { error: describe(err) }),
+      );
+  } catch (err) {
+    log.debug('No client to tell the deployment about the lost dispatch answer', { error: describe(err) });
+  }
 }
 
 const given = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>

@@ -8,30 +8,113 @@
 // `if: always()` keeps a cancelled run going; `…/force-cancel` (same answers) is GitHub's way to
 // stop a run that "is not responding to" the plain cancel, so it is sent only after that.
 import type { Octokit } from '@octokit/rest';
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { cancellationOfCurrentActivity } from './cancellation.js';
 import { describe, repoName, requestOptions, type GitHubClientFor } from './github-common.js';
 import { GITHUB_ERROR_TYPES } from '../contract/github-error-types.js';
 import { inertText } from '../contract/sanitize.js';
 import { callGitHub, githubMessage, isRequestError, toGitHubFailure } from './github-errors.js';
 import { heartbeat, sleepWithHeartbeats } from './heartbeat.js';
-import type { CancelWorkflowRunInput, CancelWorkflowRunResult, WaitForRunInput, WorkflowRunResult } from './types.js';
+import type {
+  CancelWorkflowRunInput,
+  CancelWorkflowRunResult,
+  DuplicateRun,
+  DuplicateRunWatch,
+  WaitForRunInput,
+  WorkflowRunResult,
+} from './types.js';
 
 type RunData = Awaited<ReturnType<Octokit['rest']['actions']['getWorkflowRun']>>['data'];
 
 const CANCEL_CONFIRM_MS = 20_000;
 const CANCEL_POLL_MS = 1_000;
 
-export function createRunActivities(github: GitHubClientFor, defaults: { runPollIntervalMs: number }) {
+/** How often a wait lists the runs of its dispatch for a duplicate, at most: each list costs rate limit. */
+const DUPLICATE_WATCH_MS = 5_000;
+/** How long the cancel of a duplicate is watched before the wait goes on. */
+const DUPLICATE_CANCEL_CONFIRM_MS = 10_000;
+
+/** Lists the runs of a dispatch that are ours (github-dispatch.ts). */
+export type RunsOfDispatch = (input: DuplicateRunWatch, sinceMs: number) => Promise<Array<{ id: number; html_url: string }>>;
+
+interface WaitProgress {
+  runId: number;
+  status?: string | null | undefined;
+  polls: number;
+  notModified: number;
+  url?: string | undefined;
+  /** Duplicates already dealt with: a retried attempt does not cancel them again. */
+  duplicates?: DuplicateRun[];
+}
+
+export function createRunActivities(
+  github: GitHubClientFor,
+  defaults: { runPollIntervalMs: number; runsOfDispatch?: RunsOfDispatch },
+) {
+  /**
+   * Other runs of the dispatch `watch` describes (a lost dispatch's run, listed after the window
+   * ran out and the dispatch was sent again): each is cancelled, so only the run the deployment
+   * follows deploys, and reported.
+   */
+  async function cancelDuplicates(watch: DuplicateRunWatch, followed: number, known: DuplicateRun[]): Promise<DuplicateRun[]> {
+    if (!defaults.runsOfDispatch) return [];
+    let runs;
+    try {
+      runs = await defaults.runsOfDispatch(watch, watch.sinceMs);
+    } catch (err) {
+      const cancelled = cancellationOfCurrentActivity();
+      if (cancelled) throw cancelled;
+      log.warn(`Could not list the runs of ${watch.correlationId} to look for a duplicate`, { error: describe(err) });
+      return [];
+    }
+    const found: DuplicateRun[] = [];
+    for (const run of runs) {
+      if (run.id === followed || known.some((d) => d.runId === run.id)) continue;
+      log.warn(`A second run of ${watch.correlationId} appeared (${run.id}, besides ${followed}); cancelling it`);
+      let outcome: string;
+      try {
+        const cancel = await cancelWorkflowRun({
+          github: watch.github,
+          runId: run.id,
+          confirmWithinMs: DUPLICATE_CANCEL_CONFIRM_MS,
+        });
+        outcome =
+          cancel.outcome === 'completed' ? `completed (${cancel.conclusion ?? 'unknown'}) before the cancel` : cancel.outcome;
+      } catch (err) {
+        const cancelled = cancellationOfCurrentActivity();
+        if (cancelled) throw cancelled;
+        outcome = `not cancelled: ${describe(err)}`;
+      }
+      found.push({ runId: run.id, url: run.html_url, outcome });
+    }
+    return found;
+  }
+
   async function waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult> {
     const octokit = github(input.github);
     const subject = `workflow run ${input.runId} in ${repoName(input.github)}`;
     const interval = input.pollIntervalMs ?? defaults.runPollIntervalMs;
+    const resumed = Context.current().info.heartbeatDetails as WaitProgress | undefined;
+    const duplicates: DuplicateRun[] = resumed?.runId === input.runId ? [...(resumed.duplicates ?? [])] : [];
     let etag: string | undefined;
     let cached: RunData | undefined;
     let polls = 0;
     let notModified = 0;
-    const progress = () => ({ runId: input.runId, status: cached?.status, polls, notModified, url: cached?.html_url });
+    let watchedAt = 0;
+    const progress = (): WaitProgress => ({
+      runId: input.runId,
+      status: cached?.status,
+      polls,
+      notModified,
+      url: cached?.html_url,
+      ...(duplicates.length > 0 ? { duplicates } : {}),
+    });
+    const watch = async (force: boolean) => {
+      if (!input.duplicatesOf || (!force && Date.now() - watchedAt < Math.max(interval, DUPLICATE_WATCH_MS))) return;
+      watchedAt = Date.now();
+      duplicates.push(...(await cancelDuplicates(input.duplicatesOf, input.runId, duplicates)));
+      heartbeat(progress());
+    };
 
     for (;;) {
       polls++;
@@ -52,10 +135,18 @@ export function createRunActivities(github: GitHubClientFor, defaults: { runPoll
       }
       heartbeat(progress());
       if (cached.status === 'completed') break;
+      await watch(false);
       await sleepWithHeartbeats(interval, progress);
     }
+    // Once more at the end: the duplicate may have been listed since the last look.
+    await watch(true);
 
-    const result: WorkflowRunResult = { runId: input.runId, url: cached.html_url, conclusion: cached.conclusion ?? 'unknown' };
+    const result: WorkflowRunResult = {
+      runId: input.runId,
+      url: cached.html_url,
+      conclusion: cached.conclusion ?? 'unknown',
+      ...(duplicates.length > 0 ? { duplicates } : {}),
+    };
     log.info('Workflow run completed', { runId: input.runId, conclusion: result.conclusion, polls, notModified });
     if (result.conclusion === 'success' || result.conclusion === 'skipped' || result.conclusion === 'neutral') return result;
     return { ...result, ...(await firstFailure(octokit, input, subject)) };

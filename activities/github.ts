@@ -23,14 +23,22 @@ export { titleCarriesCorrelationId } from '../contract/correlation-id.js';
 
 export interface GitHubActivityOptions {
   /**
-   * How long a dispatch that may already have happened (a retried attempt, or a request whose
-   * answer was lost) keeps looking for its run before dispatching again. GitHub lists a new
-   * run a few seconds after the dispatch; too short a grace risks a second dispatch. Counted
-   * from the latest moment the earlier attempt may have sent it, so an attempt that follows a
-   * dead worker's heartbeat timeout waits only what is left.
-   * @default 10_000
+   * How long a dispatch whose answer was lost (5xx, reset, timeout), or that a dead attempt may
+   * have sent, keeps looking for its run before dispatching again, counted from the moment the
+   * answer was lost. GitHub lists a new run seconds after the dispatch, a minute or more under
+   * load: a window shorter than that lag sends a second dispatch (its duplicate run is then
+   * cancelled). The cost is paid only when a dispatch really was lost: the deployment waits the
+   * window before sending it again. A plan's `deploy.dispatchWindowMs` (bluegreen.yaml
+   * `deploy.dispatchWindow`) takes precedence, within {@link maxDispatchWindowMs}.
+   * @default 90_000
+   * @example 180_000 // a GitHub Enterprise Server whose lists lag minutes
    */
-  dispatchGraceMs?: number;
+  dispatchWindowMs?: number;
+  /**
+   * The longest window a plan may ask for; longer ones are cut to it (the dispatch activity
+   * holds a worker slot meanwhile). @default 1_800_000
+   */
+  maxDispatchWindowMs?: number;
   /**
    * How long to wait for the run to be listed after a dispatch answered 204 (servers without
    * `return_run_details`). Not finding it means the workflow's `run-name` does not carry
@@ -43,21 +51,23 @@ export interface GitHubActivityOptions {
   /** Default poll interval of waitForWorkflowRun. @default 10_000 */
   runPollIntervalMs?: number;
   /**
-   * How far before the activity was first scheduled runs are searched (clock skew between
-   * the worker and GitHub). @default 600_000
+   * How far before the activity was first scheduled runs are searched: a margin for the clocks
+   * of the worker and GitHub (runs are matched by `created`, GitHub's clock). @default 120_000
    */
   runLookbackMs?: number;
 }
 
 export function createGitHubActivities(github: GitHubClientFor, options: GitHubActivityOptions = {}) {
-  const { dispatchWorkflow, findDispatchedRun } = createDispatchActivity(github, {
-    dispatchGraceMs: options.dispatchGraceMs ?? 10_000,
+  const { dispatchWorkflow, findDispatchedRun, runsOfDispatch } = createDispatchActivity(github, {
+    dispatchWindowMs: options.dispatchWindowMs ?? 90_000,
+    maxDispatchWindowMs: options.maxDispatchWindowMs ?? 1_800_000,
     runDiscoveryTimeoutMs: options.runDiscoveryTimeoutMs ?? 60_000,
     runDiscoveryPollMs: options.runDiscoveryPollMs ?? 2_000,
-    runLookbackMs: options.runLookbackMs ?? 600_000,
+    runLookbackMs: options.runLookbackMs ?? 120_000,
   });
   const { waitForWorkflowRun, cancelWorkflowRun } = createRunActivities(github, {
     runPollIntervalMs: options.runPollIntervalMs ?? 10_000,
+    runsOfDispatch,
   });
 
   async function readBranchHead(input: ReadBranchHeadInput): Promise<string> {

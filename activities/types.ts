@@ -71,6 +71,11 @@ export interface DispatchWorkflowInput {
    * not adopted; absent, only the triggering actor is checked.
    */
   expectedHeadSha?: string;
+  /**
+   * How long a dispatch whose answer was lost looks for its run before dispatching again
+   * (`plan.deploy.dispatchWindowMs`); absent, the worker's default. The worker bounds it.
+   */
+  dispatchWindowMs?: number;
 }
 
 export interface WorkflowRunRef {
@@ -78,6 +83,17 @@ export interface WorkflowRunRef {
   url: string;
   /** True when this call found an existing run instead of dispatching a new one. */
   reused: boolean;
+  /**
+   * Set when an earlier dispatch of the same correlation id may have created a run that was not
+   * listed in time (its answer was lost, the window ran out): runs carrying the id created since
+   * then (ms) other than this one are duplicates, watched for while this run is waited for.
+   */
+  earlierDispatchSinceMs?: number;
+}
+
+/** Another run of the same dispatch, found while waiting (a lost dispatch's run listed late). */
+export interface DuplicateRunWatch extends DispatchWorkflowInput {
+  sinceMs: number;
 }
 
 export interface WaitForRunInput {
@@ -85,6 +101,16 @@ export interface WaitForRunInput {
   runId: number;
   /** Poll interval while the run is queued or in progress. */
   pollIntervalMs?: number;
+  /** Watch for (and cancel) other runs of this dispatch. */
+  duplicatesOf?: DuplicateRunWatch;
+}
+
+/** A duplicate run of a dispatch, and what became of it. */
+export interface DuplicateRun {
+  runId: number;
+  url: string;
+  /** `cancelled`, `completed` (it had ended before the cancel), `requested`, or why the cancel failed. */
+  outcome: string;
 }
 
 export interface WorkflowRunResult {
@@ -94,6 +120,8 @@ export interface WorkflowRunResult {
   /** Name of the first failed job and step, when the run failed. */
   failedJob?: string;
   failedStep?: string;
+  /** Other runs of the same dispatch found while waiting (each cancelled); absent when none. */
+  duplicates?: DuplicateRun[];
 }
 
 export interface CancelWorkflowRunInput {

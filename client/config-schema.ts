@@ -60,7 +60,19 @@ export const configSchema = z.strictObject({
   colorPath: z.string().startsWith('/', 'the path must start with "/"').default('/deployment/color/'),
   environments: z.strictObject({ green: environment, blue: environment }),
   deploy: z
-    .strictObject({ runTimeout: duration('6h').prefault('30m'), pollInterval: duration('5m').prefault('3s') })
+    .strictObject({
+      runTimeout: duration('6h').prefault('30m'),
+      pollInterval: duration('5m').prefault('3s'),
+      /**
+       * How long a dispatch whose answer was lost (5xx, reset, timeout) looks for its run before
+       * sending it again. Longer than GitHub's listing lag, or a second run is dispatched (and
+       * cancelled); costs this much only when a dispatch really was lost. @default the worker's
+       * (`dispatchWindowMs`, 90 s)
+       */
+      dispatchWindow: duration('30m', ' (the worker cuts longer windows)')
+        .pipe(z.number().min(1_000, 'the dispatch window must be at least "1s"'))
+        .optional(),
+    })
     .prefault({}),
   switch: switchConfigSchema.optional(),
   dns: dnsSection.optional(),

@@ -57,7 +57,11 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
     colorPath: config.colorPath,
     environments: config.environments,
     ...(options.color ? { requestedColor: options.color } : {}),
-    deploy: { runTimeoutMs: config.deploy.runTimeout, pollIntervalMs: config.deploy.pollInterval },
+    deploy: {
+      runTimeoutMs: config.deploy.runTimeout,
+      pollIntervalMs: config.deploy.pollInterval,
+      ...(config.deploy.dispatchWindow !== undefined ? { dispatchWindowMs: config.deploy.dispatchWindow } : {}),
+    },
     switch: switchPlan,
     verify: {
       healthPath: config.verify.healthPath,

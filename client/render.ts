@@ -144,6 +144,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
       lines.push(`    resolvers may still hand out the old answer until ${clock(dns.cachesMayLagUntil)}`);
   }
   if (s.pointOfNoReturn) lines.push('', '  Point of no return passed: rollback is no longer possible.');
+  if (s.notes?.length) lines.push('', ...s.notes.map((note) => `  Note: ${note}`));
   const steps = nextStepLines(s);
   if (steps.length > 0) lines.push('', ...steps.map((l, i) => `  ${i === 0 ? paint(color, '1', l) : l}`));
   if (s.outcome) lines.push('', `  ${outcomeLine(s, color)}`);
@@ -177,6 +178,7 @@ export function changeKey(s: DeploymentStatus): string {
     s.ignoredSignals?.length,
     s.notifications?.failed.length,
     s.pointOfNoReturn,
+    s.notes?.length,
   ]);
 }
 

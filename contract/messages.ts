@@ -50,6 +50,18 @@ export interface VerifyHealthyInput {
 }
 export const verifyHealthySignal = defineSignal<[VerifyHealthyInput]>('verifyHealthy');
 
+/**
+ * A dispatch's answer was lost: the dispatch activity looks for its run until `until` (ms)
+ * before sending it again, and says so through this signal so the status can. Status text only:
+ * a forged signal changes no decision (the correlation id must be the running dispatch's).
+ */
+export interface DispatchAnswerLostInput {
+  correlationId: string;
+  lostAt: number;
+  until: number;
+}
+export const dispatchAnswerLostSignal = defineSignal<[DispatchAnswerLostInput]>('dispatchAnswerLost');
+
 export const statusQuery = defineQuery<DeploymentStatus>('status');
 
 /** Answer of the decision updates: whether it counted, and why not. */

@@ -108,7 +108,15 @@ export interface DeploymentPlan {
   /** The color asked for on the command line; by default the inactive one. */
   requestedColor?: Color;
   /** pollIntervalMs: how often a running GitHub run is polled (conditional requests cost no rate limit). */
-  deploy: { runTimeoutMs: number; pollIntervalMs: number };
+  deploy: {
+    runTimeoutMs: number;
+    pollIntervalMs: number;
+    /**
+     * How long a dispatch whose answer was lost looks for its run before sending it again
+     * (bluegreen.yaml `deploy.dispatchWindow`); plans of older clients have none (the worker's default).
+     */
+    dispatchWindowMs?: number;
+  };
   switch: SwitchPlan;
   verify: { healthPath: string; successes: number; intervalMs: number; timeoutMs: number };
   approval: ApprovalPlan;
@@ -287,6 +295,8 @@ export interface DeploymentStatus {
   ignoredSignals?: IgnoredSignal[];
   /** What a human must do next, in words, when the deployment waits on one. */
   waitingFor?: string;
+  /** What the outcome alone would hide, e.g. a dispatch whose run ran twice (the duplicate cancelled). */
+  notes?: string[];
   /** True once a postSync hook has started: rollback is no longer possible. */
   pointOfNoReturn?: boolean;
   monitor?: { probes: number; failures: number; consecutiveFailures: number; lastFailure?: string };

@@ -256,7 +256,7 @@ async function run(): Promise<void> {
       taskQueue: TASK_QUEUE,
       activities: createActivities({
         github: createGitHubClientCache({ auth: { kind: 'token', token: 'lab-token' }, writeSpacingMs: 0 }),
-        githubOptions: { dispatchGraceMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
+        githubOptions: { dispatchWindowMs: 1_000, runDiscoveryPollMs: 100, runDiscoveryTimeoutMs: 3_000 },
         env: {},
         policy: LAB_WORKER_POLICY,
         notify: { channels: NOTIFY_CHANNELS, secrets: (name) => labSecrets[name], timeoutMs: 2_000 },

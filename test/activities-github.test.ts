@@ -12,7 +12,7 @@ import type { GitHubRepoRef } from '../contract/types.js';
 import { activityEnv, recordingLog, rejectionOf, type RecordedLog } from './activities-helpers.js';
 
 const FAST: GitHubActivityOptions = {
-  dispatchGraceMs: 1_000,
+  dispatchWindowMs: 1_000,
   runDiscoveryPollMs: 100,
   runDiscoveryTimeoutMs: 3_000,
   runPollIntervalMs: 50,
@@ -146,17 +146,19 @@ describe('GitHub activities against the lab', () => {
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
   });
 
-  it('a dispatch refused with 503 before processing fails retryable; the next attempt dispatches once', async () => {
+  it('a dispatch refused with 503 before processing is sent again only after the window: one run', async () => {
+    w.lab.github.clearLog();
     const input = greenDeploy(w);
     w.lab.github.injectFault({ method: 'POST', path: '/dispatches$', status: 503, times: 1 });
-    const err = await rejectionOf(activityEnv().run(w.activities.dispatchWorkflow, input));
-    expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'GitHubDispatchUncertain', nonRetryable: false });
-    expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(0);
-
-    const ref = await activityEnv({ attempt: 2 }).run(w.activities.dispatchWorkflow, input);
+    const ref = await activityEnv().run(w.activities.dispatchWorkflow, input);
     expect(ref.reused).toBe(false);
     expect(w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+    const posts = w.lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches'));
+    expect(posts.map((r) => r.status)).toEqual([503, 200]);
+    // FAST's window (1 s) from the lost answer: never sooner.
+    expect(Date.parse(posts[1]!.at) - Date.parse(posts[0]!.at)).toBeGreaterThanOrEqual(950);
+    // The earlier dispatch may yet show up: the wait watches for it.
+    expect(ref.earlierDispatchSinceMs).toBeTypeOf('number');
   });
 
   it('waits with conditional requests: most polls are 304 and cost no rate limit', async () => {
@@ -471,6 +473,83 @@ describe('GitHub Enterprise Server ≤ 3.20 refuses return_run_details', () => {
       }
     });
   }
+});
+
+describe('a lost dispatch answer and a lagging runs list', () => {
+  const block = worldPerBlock();
+  afterEach(() => {
+    block.w.lab.github.setListLag(0);
+    block.w.lab.github.clearFaults();
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', {});
+  });
+  const lostOnce = () =>
+    block.w.lab.github.injectFault({
+      method: 'POST',
+      path: 'deploy-green\\.yml/dispatches$',
+      status: 502,
+      times: 1,
+      afterProcessing: true,
+    });
+  const posts = (id: string) =>
+    block.w.lab.github.dispatches.filter((d) => d.inputs['deployment_id'] === id).map((d) => Date.parse(d.at));
+
+  it('a run listed 2 s late, inside a 4 s window, is adopted: one dispatch, and the status hears when the search ends', async () => {
+    const input = { ...greenDeploy(block.w), dispatchWindowMs: 4_000 };
+    block.w.lab.github.setListLag(2_000);
+    lostOnce();
+    const env = activityEnv();
+    const ref = await env.run(block.w.activities.dispatchWorkflow, input);
+    expect(block.w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+    expect(ref).toMatchObject({ runId: block.w.lab.github.dispatches.at(-1)!.runId, reused: false });
+    expect(ref.earlierDispatchSinceMs).toBeUndefined();
+    const lost = env.heartbeats.find((h) => (h as { stage?: string }).stage === 'answer-lost') as {
+      lost: { lostAt: number; until: number };
+    };
+    expect(lost.lost.until - lost.lost.lostAt).toBe(4_000);
+  });
+
+  it('a retried attempt goes on with the window its predecessor left in the heartbeat: no second dispatch before it ends', async () => {
+    const input = { ...greenDeploy(block.w), dispatchWindowMs: 3_000 };
+    // Attempt 1 sent it, the answer was lost, the worker died; GitHub lists the run 2.5 s late.
+    block.w.lab.github.setListLag(2_500);
+    const { runId } = await activityEnv().run(block.w.activities.dispatchWorkflow, input);
+    const lostAt = Date.now();
+    const beat = {
+      stage: 'answer-lost',
+      correlationId: input.correlationId,
+      lost: { firstSentAt: lostAt - 50, lostAt, until: lostAt + 3_000 },
+    };
+    const ref = await activityEnv({ attempt: 2, heartbeatDetails: beat }).run(block.w.activities.dispatchWorkflow, input);
+    expect(ref).toMatchObject({ runId, reused: true });
+    expect(Date.now() - lostAt).toBeGreaterThanOrEqual(2_400);
+    expect(block.w.lab.github.dispatchCount('deploy-green.yml', input.correlationId)).toBe(1);
+  });
+
+  it('a run listed after the window: dispatched again, and the wait cancels the late one and reports it', async () => {
+    block.w.lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 100, inProgressMs: 10_000 });
+    const input = { ...greenDeploy(block.w), dispatchWindowMs: 1_500 };
+    block.w.lab.github.setListLag(4_000);
+    lostOnce();
+    const ref = await activityEnv().run(block.w.activities.dispatchWorkflow, input);
+    const [first, second] = posts(input.correlationId);
+    expect(second! - first!).toBeGreaterThanOrEqual(1_450);
+    expect(ref.earlierDispatchSinceMs).toBeTypeOf('number');
+    const earlier = block.w.lab.github.dispatches.find((d) => d.inputs['deployment_id'] === input.correlationId)!.runId;
+    expect(ref.runId).not.toBe(earlier);
+
+    const result = await activityEnv().run(block.w.activities.waitForWorkflowRun, {
+      github: block.w.repo,
+      runId: ref.runId,
+      pollIntervalMs: 200,
+      duplicatesOf: { ...input, sinceMs: ref.earlierDispatchSinceMs! },
+    });
+    expect(result).toMatchObject({
+      runId: ref.runId,
+      conclusion: 'success',
+      duplicates: [{ runId: earlier, outcome: 'cancelled' }],
+    });
+    expect(block.w.lab.github.run(earlier)).toMatchObject({ conclusion: 'cancelled' });
+  });
 });
 
 describe('cancelling a run', () => {

@@ -24,10 +24,14 @@ export function gitHubCalls(plan: DeploymentPlan) {
   });
 }
 
-/** The dispatch looks its run up before sending, so retrying it never dispatches twice. */
+/**
+ * The dispatch looks its run up before sending, so retrying it never dispatches twice. An
+ * attempt may look for a lost dispatch's run for the plan's window, then send it again and find
+ * that run: room for both (a longer window goes on in the next attempt, from the heartbeat).
+ */
 export function dispatcher(plan: DeploymentPlan) {
   return proxyActivities<BlueGreenActivities>({
-    startToCloseTimeout: '3m',
+    startToCloseTimeout: Math.max(180_000, (plan.deploy.dispatchWindowMs ?? 90_000) + 120_000),
     heartbeatTimeout: heartbeatTimeout(plan, 30_000),
     retry: retry(10),
   });

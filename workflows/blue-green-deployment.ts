@@ -103,7 +103,9 @@ async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: stri
   const outcome = typeof end === 'string' ? end : end.outcome;
   const why = typeof end === 'string' ? error : end.reason;
   notifyOutcome(ctx, outcome, why);
-  await ctx.records.finish(outcome, why ?? `deployment ${outcome.toLowerCase()}`);
+  // The record says what the outcome alone would hide (a dispatch that ran twice).
+  const notes = (ctx.tracker.status.notes ?? []).map((note) => `${note}; `).join('');
+  await ctx.records.finish(outcome, `${notes}${why ?? `deployment ${outcome.toLowerCase()}`}`);
   // At most FINAL_NOTIFICATION_WAIT_MS for sends still in flight (none: no wait, no timer).
   await ctx.notifier.settle();
   return ctx.tracker.complete(outcome, why);

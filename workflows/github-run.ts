@@ -7,13 +7,14 @@
 // GitHub, so it cannot deploy or switch after the deployment said it stopped; the phase and
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
-import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { hasPatch } from '../contract/patches.js';
-import type { DispatchWorkflowInput, WorkflowRunResult } from '../activities/types.js';
+import type { DispatchWorkflowInput, WaitForRunInput, WorkflowRunRef, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from '../contract/correlation-id.js';
 import { DeploymentStop, describeFailure, isTimeout } from '../contract/failures.js';
 import { formatDuration } from '../contract/format.js';
+import { dispatchAnswerLostSignal } from '../contract/messages.js';
 import type { PhaseContext } from './phases/context.js';
 import type { PhaseName } from '../contract/types.js';
 import { dispatchStep } from '../contract/vocabulary.js';
@@ -71,18 +72,21 @@ export async function runGitHubWorkflow(
     inputs: request.inputs(correlationId),
     // Activity input only (no new command): replays of older deployments are unchanged.
     ...(request.headSha ? { expectedHeadSha: request.headSha } : {}),
+    ...dispatchWindowOf(plan),
   };
   const what = `dispatch ${input.workflow} on ${input.ref}`;
   if (tracker.status.phase !== phase) tracker.start(phase, what);
   else tracker.update(phase, { detail: what });
   let result: WorkflowRunResult;
   let runId: number | undefined;
+  const unwatch = watchLostDispatch(ctx, phase, input);
   try {
-    const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]);
+    const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions({ summary: what }, [input]).finally(unwatch);
     runId = run.runId;
     tracker.update(phase, { url: run.url, detail: `${input.workflow} run ${run.runId} in progress` });
-    result = await waitForRun(ctx, input, run.runId, request.timeoutMs);
-    tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}` });
+    result = await waitForRun(ctx, input, run, request.timeoutMs);
+    const twice = reportDuplicates(ctx, input, result);
+    tracker.update(phase, { url: result.url, detail: `${input.workflow} run ${result.conclusion}${twice ? `; ${twice}` : ''}` });
   } catch (err) {
     if (err instanceof DeploymentStop) throw err;
     if (runId === undefined && isCancellation(err)) runId = await runOfInterruptedDispatch(ctx, input);
@@ -163,12 +167,13 @@ async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInpu
 async function waitForRun(
   ctx: PhaseContext,
   input: DispatchWorkflowInput,
-  runId: number,
+  run: WorkflowRunRef,
   timeoutMs?: number,
 ): Promise<WorkflowRunResult> {
+  const { runId } = run;
   const poll = () =>
     runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
-      { github: input.github, runId, pollIntervalMs: ctx.plan.deploy.pollIntervalMs },
+      waitInput(ctx, input, run),
     ]);
   if (!hasPatch('webhook-run-completion')) return poll();
   const polling = new CancellationScope();
@@ -182,6 +187,66 @@ async function waitForRun(
     throw err;
   });
   return late ?? (await poll());
+}
+
+/** The window the plan gives a lost dispatch (activity input; plans of older clients have none). */
+export const dispatchWindowOf = (plan: PhaseContext['plan']): { dispatchWindowMs?: number } =>
+  plan.deploy.dispatchWindowMs !== undefined ? { dispatchWindowMs: plan.deploy.dispatchWindowMs } : {};
+
+/**
+ * What waiting for `run` reads: with an earlier dispatch that may have created a run of its own
+ * (its answer was lost and the window ran out), the wait watches for that run and cancels it.
+ */
+export function waitInput(ctx: PhaseContext, input: DispatchWorkflowInput, run: WorkflowRunRef): WaitForRunInput {
+  return {
+    github: input.github,
+    runId: run.runId,
+    pollIntervalMs: ctx.plan.deploy.pollIntervalMs,
+    ...(run.earlierDispatchSinceMs !== undefined ? { duplicatesOf: { ...input, sinceMs: run.earlierDispatchSinceMs } } : {}),
+  };
+}
+
+/** Dispatches in flight per deployment, by correlation id: where a lost answer's words go. */
+const lostDispatchWatch = new WeakMap<PhaseContext, Map<string, { phase: PhaseName; workflow: string }>>();
+
+/**
+ * While `input` is being dispatched, a `dispatchAnswerLost` signal from its activity puts what
+ * the dispatch waits for in the phase's status ("dispatch answer lost at 12:00:03; looking for
+ * its run until 12:01:03 before sending it again"). State only, no command. Returns the undo.
+ */
+export function watchLostDispatch(ctx: PhaseContext, phase: PhaseName, input: DispatchWorkflowInput): () => void {
+  let watched = lostDispatchWatch.get(ctx);
+  if (!watched) {
+    const byId = new Map<string, { phase: PhaseName; workflow: string }>();
+    lostDispatchWatch.set(ctx, byId);
+    watched = byId;
+    setHandler(dispatchAnswerLostSignal, (signal) => {
+      const entry = typeof signal?.correlationId === 'string' ? byId.get(signal.correlationId) : undefined;
+      if (!entry || !Number.isFinite(signal.lostAt) || !Number.isFinite(signal.until)) return;
+      const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+      ctx.tracker.update(entry.phase, {
+        detail:
+          `${entry.workflow}: dispatch answer lost at ${clock(signal.lostAt)}; ` +
+          `looking for its run until ${clock(signal.until)} before sending it again`,
+      });
+    });
+  }
+  const entries = watched;
+  entries.set(input.correlationId, { phase, workflow: input.workflow });
+  return () => entries.delete(input.correlationId);
+}
+
+/**
+ * The sentence for duplicate runs of one dispatch (its answer was lost, the window ran out and
+ * it was sent again), kept for the final message and the GitHub Deployment record: a deployment
+ * never reports one run where there were two. Undefined when there were none.
+ */
+export function reportDuplicates(ctx: PhaseContext, input: DispatchWorkflowInput, result: WorkflowRunResult): string | undefined {
+  if (!result.duplicates?.length) return undefined;
+  const others = result.duplicates.map((d) => `run ${d.runId} ${d.outcome}`).join(', ');
+  const note = `${input.workflow} was dispatched twice (an answer was lost): followed run ${result.runId}, ${others}`;
+  ctx.tracker.addNote(note);
+  return note;
 }
 
 function describeRunFailure(result: WorkflowRunResult): string {

@@ -98,6 +98,12 @@ export class StatusTracker {
     this.publish();
   }
 
+  /** Something the outcome alone would hide (a dispatch that ran twice), kept in `notes`. */
+  addNote(text: string): void {
+    (this.status.notes ??= []).push(text);
+    this.publish();
+  }
+
   /** What the monitor window saw (probes, failures), as the status and the CLI show it. */
   setMonitor(monitor: NonNullable<DeploymentStatus['monitor']>): void {
     this.status.monitor = monitor;

@@ -23,7 +23,7 @@ export interface LabWorkerOptions {
 
 /** Shorter than the production defaults, never shorter than the lab needs. */
 export const FAST_GITHUB: GitHubActivityOptions = {
-  dispatchGraceMs: 1_000,
+  dispatchWindowMs: 1_000,
   runDiscoveryPollMs: 100,
   runDiscoveryTimeoutMs: 3_000,
 };

@@ -8,6 +8,8 @@
 import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { hasPatch } from '../../contract/patches.js';
 import type { GateDecision } from '../../activities/approval-types.js';
+import type { DispatchWorkflowInput, WorkflowRunRef } from '../../activities/types.js';
+import { dispatchWindowOf, reportDuplicates, waitInput, watchLostDispatch } from '../github-run.js';
 import { dispatcher, quick, waiting } from '../activity-proxies.js';
 import { VERIFIED_BY_GITHUB as VERIFIED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub, approvingLogin, judgeGate, type GateOutcome } from '../approval-rules.js';
@@ -127,18 +129,18 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
   // Nobody can review this gate until GitHub holds its run: the previous gate's "approve on
   // GitHub" text must not stand meanwhile (state only, no command).
   tracker.setWaitingFor(undefined);
-  const run = await dispatcher(plan).dispatchWorkflow.executeWithOptions(
-    { summary: `dispatch ${gate.workflow} (QA gate ${n})` },
-    [
-      {
-        github: plan.github,
-        workflow: gate.workflow,
-        ref: gate.ref,
-        correlationId,
-        inputs: gateInputs(correlationId, ctx.target, ctx.sha, plan.environments[ctx.target].url),
-      },
-    ],
-  );
+  const dispatch: DispatchWorkflowInput = {
+    github: plan.github,
+    workflow: gate.workflow,
+    ref: gate.ref,
+    correlationId,
+    inputs: gateInputs(correlationId, ctx.target, ctx.sha, plan.environments[ctx.target].url),
+    ...dispatchWindowOf(plan),
+  };
+  const unwatch = watchLostDispatch(ctx, 'approval', dispatch);
+  const run = await dispatcher(plan)
+    .dispatchWorkflow.executeWithOptions({ summary: `dispatch ${gate.workflow} (QA gate ${n})` }, [dispatch])
+    .finally(unwatch);
   status.runId = run.runId;
   status.url = run.url;
   try {
@@ -154,7 +156,7 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
     );
     gateNoticesOf(ctx).waiting(status);
     const left = deadline - Date.now();
-    if (left <= 0 || !(await waitForGate(ctx, run.runId, left))) {
+    if (left <= 0 || !(await waitForGate(ctx, dispatch, run, left))) {
       await cancelGate(ctx, run.runId);
       return {
         kind: 'ended',
@@ -180,13 +182,19 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
 }
 
 /** True once the gate run completed; false when `ms` passed first. Woken early by the webhook. */
-async function waitForGate(ctx: PhaseContext, runId: number, ms: number): Promise<boolean> {
+async function waitForGate(
+  ctx: PhaseContext,
+  dispatch: DispatchWorkflowInput,
+  run: WorkflowRunRef,
+  ms: number,
+): Promise<boolean> {
   const { plan } = ctx;
+  const { runId } = run;
   const polling = new CancellationScope();
   const polled = polling.run(() =>
-    waiting(plan, ms).waitForWorkflowRun.executeWithOptions({ summary: `wait for QA gate run ${runId}` }, [
-      { github: plan.github, runId, pollIntervalMs: plan.deploy.pollIntervalMs },
-    ]),
+    waiting(plan, ms)
+      .waitForWorkflowRun.executeWithOptions({ summary: `wait for QA gate run ${runId}` }, [waitInput(ctx, dispatch, run)])
+      .then((result) => (reportDuplicates(ctx, dispatch, result), result)),
   );
   const woken = condition(() => ctx.completedRuns.has(runId), ms);
   const first = await Promise.race([polled.then(() => 'completed' as const), woken.then((ok) => (ok ? 'completed' : 'timeout'))]);
