@@ -80,6 +80,62 @@ describe('GitHub faults through whole deployments', () => {
     expect(dnsPosts.map((r) => r.status)).toEqual([0]);
   });
 
+  it.concurrent(
+    'lost answers at the deploy, switch and sync dispatches, runs listed 2.5 s late, a 5 s window: each adopted, one run each',
+    async () => {
+      const lab = await newLab({ listLagMs: 2_500 });
+      for (const workflow of ['deploy-green.yml', 'dns-update.yml', 'deploy-blue.yml'])
+        lab.github.injectFault({ ...lostDispatchAnswer(workflow), resetConnection: false, status: 502 });
+      const { handle } = await shared.deploy(lab, uniqueService('gh-lag-short'), {
+        deploy: { dispatchWindow: '5s' },
+        sync: { enabled: true },
+      });
+      // While it looks, the status says for what and until when.
+      const looking = await waitForStatus(handle, (s) =>
+        /answer lost/.test(s.phases.find((p) => p.name === 'deploy')?.detail ?? ''),
+      );
+      const detail = looking.phases.find((p) => p.name === 'deploy')!.detail!;
+      expect(detail).toMatch(
+        /^deploy-green\.yml: dispatch answer lost at (\d\d):(\d\d):(\d\d); looking for its run until \d\d:\d\d:\d\d before sending it again$/,
+      );
+      const [lostAt, until] = [...detail.matchAll(/(\d\d):(\d\d):(\d\d)/g)].map(([, h, m, sec]) => (+h! * 60 + +m!) * 60 + +sec!);
+      expect((until! - lostAt! + 86_400) % 86_400).toBe(5);
+      const result = await handle.result();
+
+      expect(result.outcome, result.error).toBe('SUCCEEDED');
+      expect(lab.github.pendingFaults()).toEqual([]);
+      for (const workflow of ['deploy-green.yml', 'dns-update.yml', 'deploy-blue.yml']) {
+        expect(lab.github.dispatchCount(workflow), workflow).toBe(1);
+        const posts = lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`${workflow}/dispatches`));
+        expect(posts.map((r) => r.status)).toEqual([502]);
+      }
+      expect(result.notes).toBeUndefined();
+    },
+  );
+
+  it.concurrent(
+    'a lost deploy answer whose run is listed 6 s late, past a 2 s window: sent again, the late run cancelled and reported',
+    async () => {
+      const lab = await newLab({ listLagMs: 6_000 });
+      lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 100, inProgressMs: 12_000 });
+      lab.github.injectFault({ ...lostDispatchAnswer('deploy-green.yml'), resetConnection: false, status: 502 });
+      const { handle } = await shared.deploy(lab, uniqueService('gh-lag-long'), { deploy: { dispatchWindow: '2s' } });
+      const result = await handle.result();
+
+      expect(result.outcome, result.error).toBe('SUCCEEDED');
+      expect(lab.github.dispatchCount('deploy-green.yml')).toBe(2);
+      const [late, followed] = lab.github.dispatches.filter((d) => d.workflow === 'deploy-green.yml').map((d) => d.runId);
+      expect(lab.github.run(late!)).toMatchObject({ conclusion: 'cancelled' });
+      expect(lab.github.run(followed!)).toMatchObject({ conclusion: 'success' });
+      const note = `deploy-green.yml was dispatched twice (an answer was lost): followed run ${followed}, run ${late} cancelled`;
+      expect(result.notes).toEqual([note]);
+      expect(result.phases.find((p) => p.name === 'deploy')?.detail).toContain(note);
+      const record = lab.github.deployments.at(-1)!;
+      expect(record.statuses[0]).toMatchObject({ state: 'success', description: expect.stringContaining(note) });
+      expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
+    },
+  );
+
   it.concurrent('429 and a secondary-rate-limit 403 with retry-after are waited out as told: SUCCEEDED', async () => {
     const lab = await newLab();
     lab.github.injectFault({

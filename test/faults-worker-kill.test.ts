@@ -148,6 +148,33 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await expectTakenOver(expect, s, 'dispatchWorkflow');
   });
 
+  it(
+    'while looking for the run of a dispatch whose answer was lost (listed 14 s late, a 20 s window): no second dispatch',
+    SLOW,
+    async ({ scenario, expect }) => {
+      const s = await scenario('lost-window', { ...NO_APPROVAL, deploy: { dispatchWindow: '20s' } }, (lab) => {
+        lab.github.setListLag(14_000);
+        lab.github.injectFault({
+          method: 'POST',
+          path: '/actions/workflows/deploy-green\\.yml/dispatches$',
+          afterProcessing: true,
+          status: 502,
+          times: 1,
+        });
+      });
+      await waitForStatus(s.handle, (st) => /answer lost/.test(st.phases.find((p) => p.name === 'deploy')?.detail ?? ''), 30_000);
+      // Past the heartbeat throttle (0.8 × 2 s): the window is in the heartbeat Temporal holds.
+      await sleep(2_000);
+      await killAndReplace(expect, s);
+      const result = await s.handle.result();
+      expectSucceeded(expect, result, s.lab);
+      expect(
+        s.lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches')),
+      ).toHaveLength(1);
+      await expectTakenOver(expect, s, 'dispatchWorkflow');
+    },
+  );
+
   it('while waiting for approval (the approval arrives while no worker runs)', SLOW, async ({ scenario, expect }) => {
     const s = await scenario('approval', {});
     await waitForStatus(s.handle, waitingForApproval);
