@@ -162,9 +162,11 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
           times: 1,
         });
       });
-      await waitForStatus(s.handle, (st) => /answer lost/.test(st.phases.find((p) => p.name === 'deploy')?.detail ?? ''), 30_000);
+      await until('the dispatch answer to be lost', () =>
+        s.lab.github.requests.some((r) => r.fault && r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches')),
+      );
       // Past the heartbeat throttle (0.8 × 2 s): the window is in the heartbeat Temporal holds.
-      await sleep(2_000);
+      await sleep(3_000);
       await killAndReplace(expect, s);
       const result = await s.handle.result();
       expectSucceeded(expect, result, s.lab);
