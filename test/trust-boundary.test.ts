@@ -134,6 +134,12 @@ describe('hostile plans started directly on the task queue', () => {
       (p) => void Object.assign(p.verify, { successes: 1e9, intervalMs: 0 }),
       /^(?=.*verify\.successes is 1000000000, above the maximum of 100 .*\(limits\.maxVerifySuccesses in the worker policy\))(?=.*verify\.intervalMs is 0, below the minimum of 10 )/s,
     ],
+    [
+      'week-long-dispatch-window',
+      // A dispatch activity holding a worker slot for a week after one lost answer.
+      (p) => void (p.deploy.dispatchWindowMs = 7 * 24 * 3_600_000),
+      /deploy\.dispatchWindowMs is 604800000, above the maximum of 1800000 .*\(limits\.maxDispatchWindowMs in the worker policy\)/,
+    ],
   ];
 
   it.each(CASES)('%s: FAILED in plan naming the rule; no request reaches the recording server', async (name, change, rule) => {

@@ -53,6 +53,18 @@ export const PLAN_BOUNDS = {
     what: 'time between polls of a running GitHub run (ms)',
     values: (p) => field('deploy.pollIntervalMs', p.deploy.pollIntervalMs),
   },
+  minDispatchWindowMs: {
+    limit: 'min',
+    default: SECOND,
+    what: 'how long a dispatch whose answer was lost looks for its run before sending it again (ms)',
+    values: (p) => field('deploy.dispatchWindowMs', p.deploy.dispatchWindowMs),
+  },
+  maxDispatchWindowMs: {
+    limit: 'max',
+    default: 30 * 60 * SECOND,
+    what: 'how long a dispatch whose answer was lost looks for its run before sending it again (ms)',
+    values: (p) => field('deploy.dispatchWindowMs', p.deploy.dispatchWindowMs),
+  },
   maxMonitorDurationMs: {
     limit: 'max',
     default: 7 * DAY,
