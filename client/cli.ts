@@ -160,6 +160,18 @@ export function buildProgram(): Command {
     .action(recordExit(async (o) => (await import('./commands/webhook.js')).webhook(o)));
 
   program
+    .command('setup')
+    .description(
+      "make a Temporal namespace ready for bluegreen: create it if missing, register bluegreen's search attributes (idempotent)",
+    )
+    .option('--retention <duration>', 'history retention of a namespace it creates', '30d')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx bluegreen setup\n  TEMPORAL_NAMESPACE=deployments npx bluegreen setup --retention 90d\n\nUses the same TEMPORAL_* settings (or profile) as the other commands. Exit codes: 0 ready, 2 bad input,\n6 Temporal unreachable, 7 this identity may not administer the namespace (Temporal Cloud: use its UI or tcld)',
+    )
+    .action(recordExit(async (o) => (await import('./commands/setup.js')).setup(o)));
+
+  program
     .command('validate')
     .description('check a config file and report every problem at once')
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
@@ -218,7 +230,7 @@ function reportError(err: unknown): number {
     }
     return EXIT.BAD_INPUT;
   }
-  if (named(err, 'TemporalConnectionConfigError')) {
+  if (named(err, 'TemporalConnectionConfigError') || named(err, 'TemporalNamespaceError')) {
     console.error(`bluegreen: ${err.message}`);
     return EXIT.BAD_INPUT;
   }

@@ -7,6 +7,7 @@ import { searchAttribute } from '../contract/search-attributes.js';
 import type { DeploymentPlan } from '../contract/types.js';
 import { formatDuration, shortSha } from '../contract/format.js';
 import { bluegreenCommand } from '../contract/commands.js';
+import { needingSearchAttributes } from './temporal-refusals.js';
 
 export class DeploymentBusyError extends Error {
   constructor(
@@ -44,21 +45,23 @@ export async function startDeployment(
       : `deploy ${target ?? 'the inactive color'}`;
   const at = options.summaryHint?.sha ? ` @ ${shortSha(options.summaryHint.sha)}` : '';
   try {
-    return await client.workflow.start<typeof blueGreenDeployment>(WORKFLOW_TYPE, {
-      workflowId,
-      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      args: [plan],
-      // A finished deployment's id may be reused; a running one may not.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: [
-        searchAttribute.service(plan.service),
-        searchAttribute.phase('plan'),
-        ...(target ? [searchAttribute.targetColor(target)] : []),
-      ],
-      staticSummary: `${plan.service}: ${route}${at} (by ${plan.requestedBy})`,
-      staticDetails: staticDetails(plan),
-    });
+    return await needingSearchAttributes(client, () =>
+      client.workflow.start<typeof blueGreenDeployment>(WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+        args: [plan],
+        // A finished deployment's id may be reused; a running one may not.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          searchAttribute.service(plan.service),
+          searchAttribute.phase('plan'),
+          ...(target ? [searchAttribute.targetColor(target)] : []),
+        ],
+        staticSummary: `${plan.service}: ${route}${at} (by ${plan.requestedBy})`,
+        staticDetails: staticDetails(plan),
+      }),
+    );
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const running = await client.workflow

@@ -3,6 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { CodecKeyError, dataConverterFromEnv } from '../codec/aes-gcm-codec.js';
 import { loadTemporalConnection, TemporalConnectionConfigError, webUiUrl } from '../config/temporal-connection.js';
+import { DEV_SERVER_COMMAND, namespaceExists, namespaceMissingMessage } from '../config/temporal-namespace.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 
 export interface CliClient {
@@ -22,7 +23,12 @@ function orBadInput<T>(read: () => T, kind: abstract new (...args: never[]) => E
   }
 }
 
-export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<CliClient> {
+export interface ConnectCliOptions {
+  /** Refuse a namespace that does not exist, naming it (`bluegreen setup` creates it). @default true */
+  requireNamespace?: boolean;
+}
+
+export async function connectCli(env: NodeJS.ProcessEnv = process.env, options: ConnectCliOptions = {}): Promise<CliClient> {
   const settings = orBadInput(() => loadTemporalConnection(env), TemporalConnectionConfigError);
   // BLUEGREEN_CODEC_KEY: the same key as the workers, or payloads could not be read or written.
   const dataConverter = orBadInput(() => dataConverterFromEnv(env), CodecKeyError);
@@ -33,9 +39,15 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env): Promise<
   } catch (err) {
     throw new ExitError(
       `cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}): ` +
-        'start one with `npm run demo` or `.tools/bin/temporal server start-dev`, or set TEMPORAL_ADDRESS',
+        `start one the way bluegreen needs it with \`${DEV_SERVER_COMMAND}\` (any other server: \`bluegreen setup\` once), ` +
+        'or set TEMPORAL_ADDRESS',
       EXIT.TEMPORAL_UNREACHABLE,
     );
+  }
+  // Anything but "not found" (a key that may not describe it, say) is left to the command itself.
+  if ((options.requireNamespace ?? true) && !(await namespaceExists(connection, settings.namespace).catch(() => true))) {
+    await connection.close();
+    throw badInput(namespaceMissingMessage(settings.namespace, settings.address));
   }
   return {
     client: new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) }),

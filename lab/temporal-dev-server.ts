@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../contract/search-attributes.js';
+import { registerSearchAttributes as registerMissing } from '../config/temporal-namespace.js';
 import { freeTcpPort } from './daemons.js';
 
 export const TEMPORAL_CLI = process.env['TEMPORAL_CLI'] ?? fileURLToPath(new URL('../.tools/bin/temporal', import.meta.url));
@@ -37,6 +38,11 @@ export interface DevServerOptions {
   dynamicConfig?: string[];
   /** @default 'error' */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Register bluegreen's four search attributes at start. Off only to see what a plain
+   * `temporal server start-dev` does to bluegreen. @default true
+   */
+  searchAttributes?: boolean;
 }
 
 /** Options with every port decided, so a restart can reuse them. */
@@ -57,6 +63,7 @@ export async function devServerSettings(options: DevServerOptions = {}): Promise
     eagerActivities: options.eagerActivities ?? true,
     dynamicConfig: options.dynamicConfig ?? [],
     logLevel: options.logLevel ?? 'error',
+    searchAttributes: options.searchAttributes ?? true,
   };
 }
 
@@ -85,7 +92,10 @@ export function devServerArgs(settings: DevServerSettings): string[] {
     '--log-level',
     settings.logLevel,
     ...dynamicConfig.flatMap((kv) => ['--dynamic-config-value', kv]),
-    ...ALL_SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...(settings.searchAttributes ? ALL_SEARCH_ATTRIBUTE_KEYS : []).flatMap((key) => [
+      '--search-attribute',
+      `${key.name}=Keyword`,
+    ]),
   ];
 }
 
@@ -167,16 +177,8 @@ export async function temporalAnswers(address: string, connectTimeout = '2s'): P
 }
 
 /** A server we did not start may not know our search attributes yet: adds the missing ones, returns their names. */
-export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<string[]> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = ALL_SEARCH_ATTRIBUTE_KEYS.filter((key) => !customAttributes?.[key.name]);
-  if (missing.length === 0) return [];
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, 2 /* INDEXED_VALUE_TYPE_KEYWORD */])),
-  });
-  return missing.map((key) => key.name);
-}
+export const registerSearchAttributes = (connection: Connection, namespace = 'default'): Promise<string[]> =>
+  registerMissing(connection, namespace);
 
 /** A TCP port free on `ip` right now. */
 export const freePort = freeTcpPort;

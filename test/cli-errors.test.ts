@@ -153,7 +153,11 @@ describe('Temporal and its workers', () => {
     for (const result of [status, deploy, list]) {
       const line = oneSentence(result, 6);
       expect(line).toContain(`cannot reach Temporal at ${address}`);
-      expect(line).toContain('start one with `npm run demo` or `.tools/bin/temporal server start-dev`, or set TEMPORAL_ADDRESS');
+      expect(line).toContain(
+        'start one the way bluegreen needs it with `temporal server start-dev --search-attribute BlueGreenService=Keyword ' +
+          '--search-attribute BlueGreenPhase=Keyword --search-attribute BlueGreenTargetColor=Keyword ' +
+          '--search-attribute BlueGreenOutcome=Keyword` (any other server: `bluegreen setup` once), or set TEMPORAL_ADDRESS',
+      );
     }
     const badSettings = await runCli(['status', 'err-down'], {
       env: cliEnv({ TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }),

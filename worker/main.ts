@@ -1,10 +1,11 @@
-// The worker process: `npx bluegreen worker` or `node --import tsx worker/main.ts`.
+// The worker process: `bluegreen worker`.
 // Reads TEMPORAL_* (through envconfig) and the GitHub credentials from its own environment;
 // nothing secret ever goes into a workflow input.
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
 import { loadTemporalConnection, webUiUrl } from '../config/temporal-connection.js';
+import { assertNamespaceReady } from '../config/temporal-namespace.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';
@@ -34,6 +35,11 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     auth.kind === 'app' ? { GITHUB_APP_PRIVATE_KEY: auth.privateKey } : {},
   );
   const connection = await NativeConnection.connect(temporal.nativeConnectionOptions);
+  // A worker on a namespace without bluegreen's search attributes would poll and fail every deployment.
+  await assertNamespaceReady(connection, temporal.namespace, temporal.address).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
+  });
   const taskQueue = options.taskQueue ?? env['BLUEGREEN_TASK_QUEUE'] ?? DEFAULT_TASK_QUEUE;
   const worker = await createBlueGreenWorker({
     connection,

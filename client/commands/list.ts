@@ -7,6 +7,7 @@ import { BlueGreenOutcome, BlueGreenPhase, BlueGreenService, BlueGreenTargetColo
 import type { DeploymentStatus } from '../../contract/types.js';
 import { badInput, EXIT } from '../errors.js';
 import { connectCli } from '../temporal-client.js';
+import { needingSearchAttributes } from '../temporal-refusals.js';
 
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 
@@ -16,20 +17,23 @@ export async function list(options: { running?: boolean; service?: string; json?
   if (options.service) clauses.push(`${BlueGreenService.name} = ${quote(options.service)}`);
   const cli = await connectCli();
   try {
-    const rows = [];
-    for await (const wf of cli.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
-      rows.push({
-        workflowId: wf.workflowId,
-        service: wf.typedSearchAttributes.get(BlueGreenService) ?? wf.workflowId.replace(/^bluegreen-/, ''),
-        status: wf.status.name,
-        phase: wf.typedSearchAttributes.get(BlueGreenPhase) ?? '',
-        targetColor: wf.typedSearchAttributes.get(BlueGreenTargetColor) ?? '',
-        outcome: wf.typedSearchAttributes.get(BlueGreenOutcome) ?? '',
-        startTime: wf.startTime.toISOString(),
-        ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
-      });
-      if (rows.length >= options.limit) break;
-    }
+    const rows = await needingSearchAttributes(cli.client, async () => {
+      const found = [];
+      for await (const wf of cli.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
+        found.push({
+          workflowId: wf.workflowId,
+          service: wf.typedSearchAttributes.get(BlueGreenService) ?? wf.workflowId.replace(/^bluegreen-/, ''),
+          status: wf.status.name,
+          phase: wf.typedSearchAttributes.get(BlueGreenPhase) ?? '',
+          targetColor: wf.typedSearchAttributes.get(BlueGreenTargetColor) ?? '',
+          outcome: wf.typedSearchAttributes.get(BlueGreenOutcome) ?? '',
+          startTime: wf.startTime.toISOString(),
+          ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
+        });
+        if (found.length >= options.limit) break;
+      }
+      return found;
+    });
     if (options.json) console.log(JSON.stringify(rows));
     else if (rows.length === 0) console.log('no deployments found');
     else {
@@ -60,7 +64,7 @@ export async function history(service: string, options: { limit: number; json?: 
     throw badInput('--limit must be a whole number from 1 to 500');
   const cli = await connectCli();
   try {
-    const deployments = await pastDeployments(cli.client, service, options.limit);
+    const deployments = await needingSearchAttributes(cli.client, () => pastDeployments(cli.client, service, options.limit));
     if (options.json) console.log(JSON.stringify(deployments));
     else if (deployments.length === 0) console.log(`no finished deployments of ${service}`);
     else {
