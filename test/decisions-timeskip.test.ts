@@ -10,6 +10,8 @@ import { describe, expect } from 'vitest';
 import type { WorkflowRunResult } from '../activities/types.js';
 import {
   abortSignal,
+  abortUpdate,
+  rollbackUpdate,
   approveSignal,
   overrideWindowSignal,
   promoteSignal,
@@ -168,6 +170,21 @@ describe('abort, in each phase before traffic moves', () => {
   });
 });
 
+describe('updates (the CLI decides through them; their validators refuse at once)', () => {
+  it('an abort after the switch is refused with the reason, and nothing changes', async ({ deploy }) => {
+    const d = await deploy({}, { monitorChecks: untilCancelled });
+    await d.called('monitorChecks');
+    await expect(d.handle.executeUpdate(abortUpdate, { args: [{ by: 'alice', reason: 'too late' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/traffic may already have moved: use rollback instead of abort/) },
+    });
+    const accepted = await d.handle.executeUpdate(rollbackUpdate, { args: [{ by: 'alice', reason: 'errors up' }] });
+    expect(accepted.accepted).toBe(true);
+    const status = await d.result();
+    expect(status.outcome).toBe('ROLLED_BACK');
+    expect(status.error).toBe('rollback requested by alice: errors up');
+  });
+});
+
 describe('monitor: rollback and promote', () => {
   it('failureThreshold failures in a row roll back automatically: ROLLED_BACK', async ({ deploy }) => {
     const d = await deploy({}, { monitorChecks: unhealthyMonitor });
@@ -246,8 +263,8 @@ describe('monitor: rollback and promote', () => {
   });
 });
 
-describe('bake (sync.after)', () => {
-  const BAKE = { ...PROMOTERS, sync: { after: '2h' } };
+describe('bake', () => {
+  const BAKE = { ...PROMOTERS, bake: { duration: '2h' } };
 
   it('the old color stays warm for the bake, then sync goes ahead: SUCCEEDED', async ({ deploy }) => {
     const d = await deploy(BAKE);

@@ -208,7 +208,7 @@ export interface Deployment {
   inputsOf<K extends ActivityName>(name: K): Parameters<AllActivities[K]>[0][];
   /** Resolves once `name` has been called `times` times (@default 1). */
   called(name: ActivityName, times?: number): Promise<void>;
-  /** The status query, polled until `predicate` holds (bounded by the test's timeout). */
+  /** The status query, polled until `predicate` holds (at most STATUS_POLLS times). */
   statusWhen(predicate: (s: DeploymentStatus) => boolean): Promise<DeploymentStatus>;
   /** The final status; time skips while it waits (timers fire as soon as nothing else runs). */
   result(): Promise<DeploymentStatus>;
@@ -251,6 +251,8 @@ const quietLogger = {
 const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
 
 let deployments = 0;
+/** statusWhen's bound: 500 queries, 20 ms apart (some 10 s on a busy machine). */
+const STATUS_POLLS = 500;
 
 /** A plan from the minimal config with `overrides` deep-merged in, for `service`. */
 export function planFor(service: string, overrides: Record<string, unknown> = {}): DeploymentPlan {
@@ -336,11 +338,16 @@ export const test = base.extend<TimeSkippingFixtures>({
         called: (name, times = 1) =>
           countOf(name) >= times ? Promise.resolve() : new Promise((resolve) => waiters.push({ name, times, resolve })),
         statusWhen: async (predicate) => {
-          for (;;) {
-            const status = await handle.query(statusQuery);
-            if (predicate(status)) return status;
+          // Bounded so that a branch that never gets there fails saying where it is instead.
+          let last: DeploymentStatus | undefined;
+          for (let polls = 0; polls < STATUS_POLLS; polls++) {
+            last = await handle.query(statusQuery);
+            if (predicate(last)) return last;
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
+          throw new Error(
+            `the status never got there; last: phase ${last?.phase}, waitingFor ${last?.waitingFor}, phases ${JSON.stringify(last?.phases)}`,
+          );
         },
         result: () => handle.result(),
       };
