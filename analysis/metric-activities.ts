@@ -2,14 +2,14 @@
 // configured metric for the whole verify count or monitor window (history stays flat however
 // long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
 // check that every PromQL query parses, with Prometheus' own parser.
-import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { keepAlive } from '../activities/heartbeat.js';
 import { ownHeartbeat, resumedStart, type LoopIo } from './activities.js';
 import type { Color } from '../contract/types.js';
-import type { JsonMetricCheckPlan } from './json-metric/types.js';
 import type { SourceOptions } from './metric-measure.js';
 import type { MeasureContext } from './provider.js';
-import type { PrometheusCheckPlan } from './prometheus/types.js';
+import { METRIC_SOURCE_TYPES, metricProviderOf } from './registry.js';
+import type { CheckPlan } from './types.js';
 import { measureCheck } from './rounds.js';
 import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
 import {
@@ -69,10 +69,19 @@ export function metricCheck(
     service: input.service,
     sha: input.sha,
   };
-  return metric.source.type === 'prometheus' ? { provider: 'prometheus', ...fields } : { provider: 'json-metric', ...fields };
+  // The provider registered for the source's type reads it; a type none registered is refused,
+  // never handed to another reader.
+  const provider = metricProviderOf(metric.source.type);
+  if (!provider) {
+    throw ApplicationFailure.nonRetryable(
+      `metric ${metric.name}: no metric provider reads sources of type "${metric.source.type}" (registered: ${METRIC_SOURCE_TYPES.join(', ')})`,
+      'ConfigError',
+    );
+  }
+  return { provider: provider.provider, ...fields } as MetricCheck;
 }
 
-type MetricCheck = PrometheusCheckPlan | JsonMetricCheckPlan;
+type MetricCheck = Extract<CheckPlan, { metric: unknown }>;
 
 /** What a metric provider measures with: the worker's timeouts, secret headers and redaction. */
 export const metricMeasureContext = (options: SourceOptions = {}): MeasureContext => ({

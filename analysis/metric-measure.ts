@@ -149,13 +149,13 @@ export const readerOptions = (context: MeasureContext): SourceOptions => ({
 });
 
 /** What every metric provider does with its check: measure it with `reader` at the round's time (now when it pins none). */
-export const measureMetricCheck = (
-  check: MetricCheckFields & { name: string },
+export const measureMetricCheck = <S extends { type: string }>(
+  check: MetricCheckFields<S> & { name: string },
   context: MeasureContext,
   reader: SourceReader,
 ): Promise<MetricMeasurement> =>
   measureMetric(
-    { ...check.metric, name: check.name },
+    { ...(check.metric as unknown as MetricPlan), name: check.name },
     {
       color: check.color,
       liveColor: check.liveColor,

@@ -2,6 +2,7 @@
 // plan carries them (no secrets: headers that need one are added by the worker from its
 // policy's `metrics` section). Pure types and helpers: loaded in the workflow sandbox too.
 
+import type { RegisteredSource } from './registry.js';
 import type { Verdict } from './types.js';
 
 /** The seam's verdict (analysis/types.ts): a metric measurement is a Measurement. */
@@ -10,14 +11,12 @@ export type MetricVerdict = Verdict;
 /** How a value is shown; comparisons always use the raw number. */
 export type MetricUnit = 'ratio' | 'percent' | 'seconds' | 'milliseconds' | 'per-second' | 'number';
 
-export type MetricSource =
-  | { type: 'prometheus'; url: string; query: string; headers?: Record<string, string> }
-  /** GET `url` (placeholders filled in, URL-encoded), then the number at `pointer` (RFC 6901). */
-  | { type: 'json'; url: string; pointer: string; headers?: Record<string, string> };
+/** Where a metric's number comes from: one variant per metric provider in analysis/registry.ts. */
+export type MetricSource = RegisteredSource;
 
-export interface MetricPlan {
+export interface MetricPlan<S extends { type: string } = MetricSource> {
   name: string;
-  source: MetricSource;
+  source: S;
   /** What `{{window}}` becomes, a Prometheus duration like "2m". */
   window: string;
   unit: MetricUnit;
@@ -28,7 +27,7 @@ export interface MetricPlan {
   /** What an empty answer (no series, NaN, a missing JSON field) means. No default, on purpose. */
   noData: MetricVerdict;
   /** A second query on the same provider; below `min` the measurement is inconclusive. */
-  traffic?: { source: MetricSource; min: number };
+  traffic?: { source: S; min: number };
   /** The same query for the live color: the target fails above maxRatio × live + allowance. */
   compare?: { maxRatio: number; allowance: number };
 }

@@ -1,7 +1,8 @@
 // What an analysis provider is: it turns one check of its kind into one Measurement. Runs in
 // activities (it may use the network); it never throws for a bad reading (that is a `fail` or
 // an `inconclusive` measurement with a reason naming the check), only for cancellation.
-import type { CheckPlan, Measurement } from './types.js';
+import type { PolicyPart } from '../contract/plugin.js';
+import type { CheckPlanBase, Measurement } from './types.js';
 
 export interface MeasureContext {
   /** Timeout of one reading. Every reading gets all of it. */
@@ -16,13 +17,27 @@ export interface MeasureContext {
   redact?: (text: string) => string;
 }
 
-export interface AnalysisProvider<C extends CheckPlan = CheckPlan> {
+/** What every check plan is: its provider's name and the fields all checks share. */
+export type AnyCheckPlan = CheckPlanBase & { provider: string };
+
+/**
+ * An analysis provider's manifest (analysis/<provider>/index.ts, one line in analysis/registry.ts):
+ * how it measures a check, its worker part for checks of its kind (`plan.checks`), and, for a metric
+ * provider, the metric source type it reads (`analysis.*.metrics[].source.type`) with that part.
+ */
+export interface AnalysisProvider<C extends AnyCheckPlan = AnyCheckPlan, Src extends { type: string } = { type: string }> {
   provider: C['provider'];
   measure(check: C, context: MeasureContext): Promise<Measurement>;
+  /** Its worker part for a check of its kind: plan schema, policy rules, touches, bounds. */
+  policy: PolicyPart<C, any, any, any>;
+  /** A metric provider: the source type it reads, and its worker part for such a source. */
+  source?: { type: Src['type']; policy: PolicyPart<Src, any, any, any> };
 }
 
-/** Declares a provider; the generic ties it to its check type. */
-export const defineProvider = <C extends CheckPlan>(provider: AnalysisProvider<C>): AnalysisProvider<C> => provider;
+/** Declares a provider; the generics tie its measure, worker parts and source type to its check and source types. */
+export const defineProvider = <C extends AnyCheckPlan, Src extends { type: string } = never>(
+  provider: AnalysisProvider<C, Src>,
+): AnalysisProvider<C, Src> => provider;
 
 /** A measurement at the current time. */
 export const measurement = (fields: Omit<Measurement, 'at'>): Measurement => ({ ...fields, at: new Date().toISOString() });

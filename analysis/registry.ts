@@ -1,15 +1,29 @@
 // The analysis providers: one line per provider (analysis/<provider>/index.ts). Activity side
-// (providers use the network); the check types they measure are in analysis/types.ts.
+// (providers use the network). Everything else derives from this list: the check types
+// (`CheckPlan`, analysis/types.ts), the metric source types (`MetricSource`, metric-plan.ts), which
+// provider reads a metric source, and the worker's plan check (worker/plugins.ts).
 import { colorProvider } from './color/index.js';
 import { httpHealthProvider } from './http-health/index.js';
 import { jsonMetricProvider } from './json-metric/index.js';
 import { prometheusProvider } from './prometheus/index.js';
 import type { AnalysisProvider } from './provider.js';
-import type { CheckPlan } from './types.js';
 
 export const PROVIDERS = [httpHealthProvider, colorProvider, prometheusProvider, jsonMetricProvider] as const;
 
-/** The provider of a check; a check no provider knows is a bug in the plan (non-retryable upstream). */
-export function providerOf<C extends CheckPlan>(check: C): AnalysisProvider<C> | undefined {
-  return PROVIDERS.find((p) => p.provider === check.provider) as AnalysisProvider<C> | undefined;
+type Provider = (typeof PROVIDERS)[number];
+/** A check, told apart by its provider. */
+export type RegisteredCheck = Parameters<Provider['measure']>[0];
+/** A metric source, told apart by its type. */
+export type RegisteredSource = Provider extends infer P ? (P extends AnalysisProvider<any, infer S> ? S : never) : never;
+
+/** The provider of a check; a check no provider knows is refused (non-retryable upstream). */
+export function providerOf<C extends { provider: string }>(check: C): AnalysisProvider<any> | undefined {
+  return PROVIDERS.find((p) => p.provider === check.provider) as AnalysisProvider<any> | undefined;
 }
+
+/** The provider that reads a metric source type; none for a type no provider registered. */
+export const metricProviderOf = (sourceType: string): AnalysisProvider<any, any> | undefined =>
+  PROVIDERS.find((p) => 'source' in p && p.source?.type === sourceType) as AnalysisProvider<any, any> | undefined;
+
+/** The registered metric source types, e.g. for error texts. */
+export const METRIC_SOURCE_TYPES = PROVIDERS.flatMap((p) => ('source' in p && p.source ? [p.source.type] : []));

@@ -3,8 +3,7 @@
 // list of checks each; a provider (analysis/<provider>/) turns one check into one measurement.
 // Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
 import type { Color } from '../contract/types.js';
-import type { JsonMetricCheckPlan } from './json-metric/types.js';
-import type { PrometheusCheckPlan } from './prometheus/types.js';
+import type { RegisteredCheck } from './registry.js';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -51,8 +50,8 @@ export interface ColorCheckPlan extends CheckPlanBase {
   expect: Color;
 }
 
-/** A check, told apart by its provider (one variant per analysis/<provider>/types or here). */
-export type CheckPlan = HttpHealthCheckPlan | ColorCheckPlan | PrometheusCheckPlan | JsonMetricCheckPlan;
+/** A check, told apart by its provider: one variant per provider in analysis/registry.ts. */
+export type CheckPlan = RegisteredCheck;
 
 /** What a phase keeps of one check: counts and the last reading (DeploymentStatus.analysis). */
 export interface CheckSummary {

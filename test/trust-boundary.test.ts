@@ -140,6 +140,31 @@ describe('hostile plans started directly on the task queue', () => {
       (p) => void (p.deploy.dispatchWindowMs = 7 * 24 * 3_600_000),
       /deploy\.dispatchWindowMs is 604800000, above the maximum of 1800000 .*\(limits\.maxDispatchWindowMs in the worker policy\)/,
     ],
+    [
+      'unregistered-metric-source',
+      // A source type no metric provider registered: refused, not read by another provider's reader.
+      (p) =>
+        void (p.analysis = {
+          verify: {
+            metrics: [
+              {
+                name: 'secret',
+                source: { type: 'metadata', url: `${recorderUrl}/latest/meta-data` } as never,
+                window: '1m',
+                unit: 'number',
+                pass: { max: 1 },
+                noData: 'fail',
+              },
+            ],
+            count: 1,
+            intervalMs: 1000,
+            initialDelayMs: 0,
+            failureLimit: 0,
+            onInconclusive: { action: 'fail' },
+          },
+        }),
+      /analysis\.verify\.metrics\.0\.source\.type "metadata" is not a registered metric source type \(known: "prometheus".*"json"\)/,
+    ],
   ];
 
   it.each(CASES)('%s: FAILED in plan naming the rule; no request reaches the recording server', async (name, change, rule) => {

@@ -5,6 +5,7 @@
 // and its registry, never here.
 import type { PolicyPart } from '../contract/plugin.js';
 import type { DeploymentPlan } from '../contract/types.js';
+import { PROVIDERS } from '../analysis/registry.js';
 import { SWITCH_POLICIES } from '../switches/policy.js';
 
 /** One use of a plug-in by a plan: its part, where it sits, and the type it names. */
@@ -32,5 +33,35 @@ export const PLUGIN_KINDS: readonly PluginKind[] = [
     what: 'switch type',
     parts: SWITCH_POLICIES,
     uses: (plan) => [{ at: 'switch', typeAt: 'switch.type', type: plan.switch?.type, part: plan.switch }],
+  },
+  {
+    name: 'checks',
+    what: 'check provider',
+    parts: PROVIDERS.map((p) => p.policy),
+    uses: (plan) =>
+      (['verify', 'monitor'] as const).flatMap((phase) =>
+        (plan.checks?.[phase] ?? []).map((check, i) => ({
+          at: `checks.${phase}.${i}`,
+          typeAt: `checks.${phase}.${i}.provider`,
+          type: check?.provider,
+          part: check,
+        })),
+      ),
+  },
+  {
+    name: 'metrics',
+    what: 'metric source type',
+    parts: PROVIDERS.flatMap((p) => ('source' in p && p.source ? [p.source.policy as PolicyPart<unknown>] : [])),
+    uses: (plan) =>
+      (['verify', 'monitor'] as const).flatMap((phase) =>
+        (plan.analysis?.[phase]?.metrics ?? []).flatMap((metric, i) => {
+          const at = `analysis.${phase}.metrics.${i}`;
+          const sources = [
+            { at: `${at}.source`, source: metric?.source },
+            ...(metric?.traffic ? [{ at: `${at}.traffic.source`, source: metric.traffic.source }] : []),
+          ];
+          return sources.map(({ at, source }) => ({ at, typeAt: `${at}.type`, type: source?.type, part: source }));
+        }),
+      ),
   },
 ];

@@ -3,6 +3,14 @@ import type { MetricCheckFields } from '../prometheus/types.js';
 import type { CheckPlanBase } from '../types.js';
 
 /** A number at a JSON pointer of an HTTP answer, judged against bounds (analysis/json-metric). */
-export interface JsonMetricCheckPlan extends CheckPlanBase, MetricCheckFields {
+export interface JsonMetricCheckPlan extends CheckPlanBase, MetricCheckFields<JsonSource> {
   provider: 'json-metric';
+}
+
+/** GET `url` (placeholders filled in, URL-encoded), then the number at `pointer` (RFC 6901). */
+export interface JsonSource {
+  type: 'json';
+  url: string;
+  pointer: string;
+  headers?: Record<string, string>;
 }

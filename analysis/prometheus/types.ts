@@ -4,8 +4,8 @@ import type { MetricPlan } from '../metric-plan.js';
 import type { CheckPlanBase } from '../types.js';
 
 /** What a metric check reads and for whom: the metric's plan and the placeholders' values. */
-export interface MetricCheckFields {
-  metric: MetricPlan;
+export interface MetricCheckFields<S extends { type: string }> {
+  metric: MetricPlan<S>;
   /** The color judged ({{color}}). */
   color: Color;
   /** The color serving users (the `compare` side). */
@@ -15,6 +15,14 @@ export interface MetricCheckFields {
 }
 
 /** A PromQL instant query judged against bounds (analysis/prometheus). */
-export interface PrometheusCheckPlan extends CheckPlanBase, MetricCheckFields {
+export interface PrometheusCheckPlan extends CheckPlanBase, MetricCheckFields<PrometheusSource> {
   provider: 'prometheus';
+}
+
+/** A metric's source on Prometheus: an instant query at `url` (bluegreen.yaml `prometheus:`). */
+export interface PrometheusSource {
+  type: 'prometheus';
+  url: string;
+  query: string;
+  headers?: Record<string, string>;
 }
