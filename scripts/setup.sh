@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need, once: npm packages and the Temporal CLI.
-# The Temporal CLI is built from its Go module into .tools/bin (git-ignored) when none is on
-# PATH, and reused on later runs.
+# The Temporal CLI goes into .tools/bin (git-ignored) when none is on PATH, and is reused on later
+# runs: the official release archive, checksum-verified, else built with go install
+# (scripts/install-temporal-cli.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,11 +21,6 @@ elif [ -x "$tools/temporal" ]; then
 elif command -v temporal >/dev/null 2>&1; then
   ln -sf "$(command -v temporal)" "$tools/temporal"
 else
-  if ! command -v go >/dev/null 2>&1; then
-    echo "setup: no 'temporal' on PATH and no Go toolchain to build it; install the Temporal CLI and retry" >&2
-    exit 1
-  fi
-  echo "setup: building the Temporal CLI v1.5.1 with go install (first run only, a few minutes)…" >&2
-  GOBIN="$tools" GOFLAGS=-buildvcs=false go install github.com/temporalio/cli/cmd/temporal@v1.5.1 >&2
+  bash "$root/scripts/install-temporal-cli.sh" "$tools" >/dev/null
 fi
 echo "$tools/temporal"
