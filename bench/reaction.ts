@@ -111,7 +111,7 @@ function report(modes: Mode[], samples: Map<string, Sample[]>, n: number): Secti
     'Every run is queued 100 ms and then in progress for a random 0.5–2.5 s, so completions fall anywhere between two polls.',
     "Reaction = the next phase's start (workflow time) − the moment the lab marked the run completed: deploy run → `verify` starts",
     '(the workflow has read the run, written nothing in between), DNS Update run → `monitor` starts (read the run, then the public',
-    'color endpoint, which switched with the run). The webhook receiver (`webhook/server.ts`, what `npx bluegreen webhook` runs) is',
+    'color endpoint, which switched with the run). The webhook receiver (`webhook/server.ts`, what `bluegreen webhook` runs) is',
     "in the bench process and gets the lab's signed `workflow_run` POSTs.",
     '',
     table(

@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
     .addHelpText(
       'after',
-      `\nExamples:\n  npx bluegreen deploy -c bluegreen.yaml --wait\n  npx bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  npx bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`,
     )
     .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(o)));
 
@@ -76,7 +76,7 @@ export function buildProgram(): Command {
     .option('--json', 'print the status as JSON')
     .addHelpText(
       'after',
-      `\nExamples:\n  npx bluegreen status datatruck-api --watch\n  npx bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen status datatruck-api --watch\n  bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`,
     )
     .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, o)));
 
@@ -87,7 +87,7 @@ export function buildProgram(): Command {
     .option('--service <service>', 'only this service', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  npx bluegreen list --running\n  npx bluegreen list --service datatruck-api --json')
+    .addHelpText('after', '\nExamples:\n  bluegreen list --running\n  bluegreen list --service datatruck-api --json')
     .action(recordExit(async (o) => (await import('./commands/list.js')).list(o)));
 
   program
@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     .argument('<service>', 'service name', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 20)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  npx bluegreen history datatruck-api --limit 5')
+    .addHelpText('after', '\nExample:\n  bluegreen history datatruck-api --limit 5')
     .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
 
   const decision = (name: DecisionName, { description, textHelp, example }: DecisionCommand) => {
@@ -135,7 +135,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      `\nExamples:\n  npx bluegreen revert datatruck-api --reason "checkout errors since 14:10" --wait\n  npx bluegreen revert datatruck-api --reason "…" --dry-run\n\nDuring the bake window it is the instant rollback; after SUCCEEDED it starts a revert deployment\n(recorded, in history) on the previous deployment's task queue.\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen revert datatruck-api --reason "checkout errors since 14:10" --wait\n  bluegreen revert datatruck-api --reason "…" --dry-run\n\nDuring the bake window it is the instant rollback; after SUCCEEDED it starts a revert deployment\n(recorded, in history) on the previous deployment's task queue.\n${OUTCOME_CODES}`,
     )
     .action(recordExit(async (service, o) => (await import('./commands/revert.js')).revert(service, o)));
 
@@ -145,7 +145,7 @@ export function buildProgram(): Command {
     .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx bluegreen worker\n  npx bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID',
+      '\nExamples:\n  bluegreen worker\n  bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID',
     )
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
 
@@ -156,7 +156,7 @@ export function buildProgram(): Command {
     )
     .option('--port <n>', 'port to listen on', positiveInt, 8787)
     .option('--host <ip>', 'address to bind (0.0.0.0 behind a reverse proxy or ingress)', '127.0.0.1')
-    .addHelpText('after', '\nExample:\n  GITHUB_WEBHOOK_SECRET=… npx bluegreen webhook --port 8787')
+    .addHelpText('after', '\nExample:\n  GITHUB_WEBHOOK_SECRET=… bluegreen webhook --port 8787')
     .action(recordExit(async (o) => (await import('./commands/webhook.js')).webhook(o)));
 
   program
@@ -167,7 +167,7 @@ export function buildProgram(): Command {
     .option('--retention <duration>', 'history retention of a namespace it creates', '30d')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx bluegreen setup\n  TEMPORAL_NAMESPACE=deployments npx bluegreen setup --retention 90d\n\nUses the same TEMPORAL_* settings (or profile) as the other commands. Exit codes: 0 ready, 2 bad input,\n6 Temporal unreachable, 7 this identity may not administer the namespace (Temporal Cloud: use its UI or tcld)',
+      '\nExamples:\n  bluegreen setup\n  TEMPORAL_NAMESPACE=deployments bluegreen setup --retention 90d\n\nUses the same TEMPORAL_* settings (or profile) as the other commands. Exit codes: 0 ready, 2 bad input,\n6 Temporal unreachable, 7 this identity may not administer the namespace (Temporal Cloud: use its UI or tcld)',
     )
     .action(recordExit(async (o) => (await import('./commands/setup.js')).setup(o)));
 
@@ -176,7 +176,7 @@ export function buildProgram(): Command {
     .description('check a config file and report every problem at once')
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
     .option('--json', 'print the resolved config, or the problems, as JSON')
-    .addHelpText('after', '\nExample:\n  npx bluegreen validate -c bluegreen.yaml')
+    .addHelpText('after', '\nExample:\n  bluegreen validate -c bluegreen.yaml')
     .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(o)));
 
   // Commander's own errors (unknown option, missing argument…) in the CLI's one-line form.

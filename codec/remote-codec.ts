@@ -2,7 +2,7 @@
 // remote codec protocol) to seal and open payloads, with its bearer token. For CLI users who
 // should read deployments without holding the key itself:
 //
-//   BLUEGREEN_CODEC_ENDPOINT=http://127.0.0.1:8888 BLUEGREEN_CODEC_SERVER_TOKEN=… npx bluegreen status api
+//   BLUEGREEN_CODEC_ENDPOINT=http://127.0.0.1:8888 BLUEGREEN_CODEC_SERVER_TOKEN=… bluegreen status api
 //
 // `deploy` seals the plan through /encode, which the server serves only with
 // BLUEGREEN_CODEC_ALLOW_ENCODE=true.

@@ -158,7 +158,7 @@ async function run(): Promise<number> {
           approved = true;
           if (flags['manual-approval']) {
             say(`approve it yourself, with our CLI or the stock Temporal CLI:`);
-            console.log(`  TEMPORAL_ADDRESS=${address} npx bluegreen approve ${plan.service} --by qa-alice`);
+            console.log(`  TEMPORAL_ADDRESS=${address} bluegreen approve ${plan.service} --by qa-alice`);
             console.log(
               `  temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`,
             );

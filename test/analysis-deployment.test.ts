@@ -315,7 +315,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     const asking = await waitForStatus(handle, (s) => s.waitingFor?.includes('inconclusive metric analysis') === true);
     expect(asking.phase).toBe('verify');
     expect(asking.waitingFor).toContain('too little traffic to judge: 0 requests/s, the traffic guard wants ≥ 1');
-    expect(asking.waitingFor).toContain('npx bluegreen promote svc-metrics-quiet --by <name>');
+    expect(asking.waitingFor).toContain('bluegreen promote svc-metrics-quiet --by <name>');
     expect(asking.analyses!.verify!.metrics!.verdict).toBe('inconclusive');
     expect(lab.router.activeColor).toBe('blue');
     await handle.signal(messages.promoteSignal, { by: 'qa-lead' });

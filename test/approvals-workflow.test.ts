@@ -28,7 +28,7 @@ function setUpGate(lab: Lab): void {
   lab.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa', 'dave'] });
 }
 
-/** What `npx bluegreen deploy` does with approval via GitHub: records the deployment as dave. */
+/** What `bluegreen deploy` does with approval via GitHub: records the deployment as dave. */
 async function planAsDave(lab: Lab, service: string, overrides: Record<string, unknown> = {}): Promise<DeploymentPlan> {
   const plan = labPlan(lab, service, { ...VIA_GITHUB, ...overrides });
   return recordDeployerForPlan(plan, 'green', lab.github.branchHead('green'), {
@@ -36,7 +36,7 @@ async function planAsDave(lab: Lab, service: string, overrides: Record<string, u
   });
 }
 
-/** What `npx bluegreen approve|reject` does: reviews the gate run with the person's own token. */
+/** What `bluegreen approve|reject` does: reviews the gate run with the person's own token. */
 const review = (lab: Lab, status: DeploymentStatus, login: string, decision: 'approve' | 'reject', text: string) =>
   decideOnGitHub(status, status.gate!.github, decision, text, { GITHUB_TOKEN: lab.github.reviews.tokenOf(login) });
 
@@ -48,7 +48,7 @@ describe('approval via GitHub', () => {
     const waiting = await waitForStatus(handle, gateWaiting());
     expect(waiting.deployer).toEqual({ login: 'dave', verified: true });
     expect(waiting.gate).toMatchObject({ environment: 'qa', reviewers: ['datatruck/qa', 'dave'], approvalsNeeded: 1 });
-    expect(waiting.waitingFor).toContain('npx bluegreen approve svc-gh-approve');
+    expect(waiting.waitingFor).toContain('bluegreen approve svc-gh-approve');
     expect(lab.github.run(waiting.gate!.runId!)!.status).toBe('waiting');
     // A signal cannot approve a deployment that takes approvals on GitHub.
     const refused = await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'alice' }] }).catch((e: unknown) => e);
@@ -201,7 +201,7 @@ describe('approval via GitHub', () => {
     const { handle } = await deploy('svc-gh-anonymous', VIA_GITHUB);
     const result = await handle.result();
     expect(result.outcome).toBe('FAILED');
-    expect(result.error).toMatch(/GitHub cannot say who started it.*npx bluegreen deploy.*GITHUB_TOKEN set to your own token/);
+    expect(result.error).toMatch(/GitHub cannot say who started it.*bluegreen deploy.*GITHUB_TOKEN set to your own token/);
   });
 });
 

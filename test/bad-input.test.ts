@@ -288,7 +288,7 @@ describe('hostile signals and updates aimed at a running deployment', () => {
 
     expect(after.phase).toBe('approval');
     expect(after.outcome).toBeUndefined();
-    expect(after.waitingFor).toContain('npx bluegreen approve');
+    expect(after.waitingFor).toContain('bluegreen approve');
     SIGNALS.forEach(([name, , reason], i) => {
       expect(after.ignoredSignals![i], `${name} #${i}`).toMatchObject({ signal: name, reason: expect.stringMatching(reason) });
     });

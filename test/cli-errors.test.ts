@@ -134,7 +134,7 @@ describe('flags and arguments', () => {
       runCli(['approve', 'err-nobody', '--by', 'alice']),
     ]);
     const expected =
-      'bluegreen: no deployment of "err-nobody" found (workflow id bluegreen-err-nobody): check the service name, or list them with `npx bluegreen list`';
+      'bluegreen: no deployment of "err-nobody" found (workflow id bluegreen-err-nobody): check the service name, or list them with `bluegreen list`';
     expect(oneSentence(status, 2)).toBe(expected);
     expect(oneSentence(approve, 2)).toBe(expected);
   });
@@ -173,7 +173,7 @@ describe('Temporal and its workers', () => {
       runCli(['status', 'err-orphan']),
       runCli(['approve', 'err-orphan', '--by', 'alice']),
     ]);
-    const expected = `bluegreen: bluegreen-err-orphan is running (phase plan) but no worker is polling its task queue "${orphanQueue}": start one with \`npx bluegreen worker --task-queue ${orphanQueue}\``;
+    const expected = `bluegreen: bluegreen-err-orphan is running (phase plan) but no worker is polling its task queue "${orphanQueue}": start one with \`bluegreen worker --task-queue ${orphanQueue}\``;
     expect(oneSentence(status, 6)).toBe(expected);
     expect(oneSentence(approve, 6)).toBe(expected);
 

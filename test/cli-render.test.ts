@@ -38,7 +38,7 @@ function atGate(): DeploymentStatus {
     ],
     approvals: [],
     approvers: ['alice', 'bob'],
-    waitingFor: 'approval by alice or bob: npx bluegreen approve datatruck-api --by <name>',
+    waitingFor: 'approval by alice or bob: bluegreen approve datatruck-api --by <name>',
   };
 }
 
@@ -70,8 +70,8 @@ describe('renderPhaseList', () => {
         · sync
 
         Waiting for QA approval: alice or bob may approve.
-          approve:  npx bluegreen approve datatruck-api --by <name> --comment "…"
-          reject:   npx bluegreen reject datatruck-api --by <name> --reason "…"
+          approve:  bluegreen approve datatruck-api --by <name> --comment "…"
+          reject:   bluegreen reject datatruck-api --by <name> --reason "…"
 
         Web UI: http://localhost:8233/…"
     `);
@@ -83,7 +83,7 @@ describe('renderPhaseList', () => {
     expect(frame).toContain(
       '  ⠸ deploy         4s  deploy-green.yml run 7 in progress\n      https://github.com/x/y/actions/runs/7',
     );
-    expect(frame).toContain('No action needed. To stop before traffic moves: npx bluegreen abort datatruck-api');
+    expect(frame).toContain('No action needed. To stop before traffic moves: bluegreen abort datatruck-api');
 
     const done: DeploymentStatus = {
       ...atGate(),
@@ -97,7 +97,7 @@ describe('renderPhaseList', () => {
     const final = renderPhaseList(done, { now: T0 + 500_000 });
     expect(final).toContain('  Decisions:\n    ✓ alice (self-declared) approved at 10:03:20 "QA passed"');
     expect(final).toContain('  ↺ ROLLED_BACK in 6m40s: traffic is back on blue — rollback requested by carol: error rate up');
-    expect(final).not.toContain('npx bluegreen');
+    expect(final).not.toContain('bluegreen');
   });
 
   it('wraps long lines to the terminal width, so a redraw knows how many rows it drew', () => {
@@ -116,7 +116,7 @@ describe('renderChangeLine', () => {
   it('says what changed in one line, with the commands at the gate', () => {
     expect(renderChangeLine(atGate(), T0)).toBe(
       '10:00:00 datatruck-api approval running waiting up to 24h for alice or bob — Waiting for QA approval: alice or bob may approve; ' +
-        'approve: npx bluegreen approve datatruck-api --by <name> --comment "…"; reject: npx bluegreen reject datatruck-api --by <name> --reason "…"',
+        'approve: bluegreen approve datatruck-api --by <name> --comment "…"; reject: bluegreen reject datatruck-api --by <name> --reason "…"',
     );
     const a = atGate();
     const b = atGate();
@@ -143,7 +143,7 @@ describe('renderLogLines', () => {
       '10:02:00 datatruck-api ✓ deploy 1m34s  deploy-green.yml run success',
       '10:02:00 datatruck-api ✓ verify 15s  3 probes, 3 in a row healthy',
       '10:02:00 datatruck-api ▸ approval  waiting up to 24h for alice or bob',
-      '10:02:00 datatruck-api Waiting for QA approval: alice or bob may approve; approve: npx bluegreen approve datatruck-api --by <name> --comment "…"; reject: npx bluegreen reject datatruck-api --by <name> --reason "…"',
+      '10:02:00 datatruck-api Waiting for QA approval: alice or bob may approve; approve: bluegreen approve datatruck-api --by <name> --comment "…"; reject: bluegreen reject datatruck-api --by <name> --reason "…"',
     ]);
     expect(renderLogLines(after, after, T0 + 121_000)).toEqual([]);
   });
@@ -159,8 +159,8 @@ describe('currentDetails (Web UI)', () => {
 
       waiting up to 24h for alice or bob
 
-      Approve: \`npx bluegreen approve datatruck-api --by <name> --comment "…"\`  
-      Reject: \`npx bluegreen reject datatruck-api --by <name> --reason "…"\`  
+      Approve: \`bluegreen approve datatruck-api --by <name> --comment "…"\`  
+      Reject: \`bluegreen reject datatruck-api --by <name> --reason "…"\`  
       Or in this UI: More Actions → Send a Signal \`approve\` with \`{"by": "<name>"}\`
 
       Phases: ✓ plan · ✓ deploy · ✓ verify · ▶ approval · ○ switch · ○ monitor · ○ sync"
@@ -185,7 +185,7 @@ describe('currentDetails (Web UI)', () => {
     expect(text.split('\n\n')[0]).toBe('**✗ FAILED**: traffic never moved in 1m40s — datatruck-api: blue → green @ 1a2b3c4');
     expect(text).toContain('step "Run \\<migrations\\>"');
     expect(text).toContain('Failed run: https://github.com/x/y/actions/runs/9');
-    expect(text).not.toContain('npx bluegreen');
+    expect(text).not.toContain('bluegreen');
   });
 });
 
@@ -233,11 +233,11 @@ describe('retry and switch-window prompts: the exact commands, the reason, until
     expect(cli).toContain(
       'The failed deploy (attempt 1) waits for a decision; otherwise abort at 2026-05-04 11:01 UTC: deploy run ended failure at job "deploy", step "Smoke test"',
     );
-    expect(cli).toMatch(/run it again: +npx bluegreen retry datatruck-api --by <name> --reason "…"/);
-    expect(cli).toMatch(/give up: +npx bluegreen abort datatruck-api --by <name> --reason "…"/);
+    expect(cli).toMatch(/run it again: +bluegreen retry datatruck-api --by <name> --reason "…"/);
+    expect(cli).toMatch(/give up: +bluegreen abort datatruck-api --by <name> --reason "…"/);
     const web = currentDetails(s);
-    expect(web).toContain('Run it again: `npx bluegreen retry datatruck-api --by <name> --reason "…"`');
-    expect(web).toContain('Give up: `npx bluegreen abort datatruck-api --by <name> --reason "…"`');
+    expect(web).toContain('Run it again: `bluegreen retry datatruck-api --by <name> --reason "…"`');
+    expect(web).toContain('Give up: `bluegreen abort datatruck-api --by <name> --reason "…"`');
     expect(web).toMatch(/otherwise abort at 2026-05-04 11:01 UTC/);
   });
 
@@ -247,10 +247,10 @@ describe('retry and switch-window prompts: the exact commands, the reason, until
     expect(cli).toContain(
       'Waiting for a switch window: freeze (bluegreen.yaml) until Mon 2026-05-04 18:00 UTC: month-end closing. The switch goes ahead by itself at 2026-05-04 18:00 UTC.',
     );
-    expect(cli).toMatch(/switch now: +npx bluegreen override-window datatruck-api --by <name> --reason "…"/);
+    expect(cli).toMatch(/switch now: +bluegreen override-window datatruck-api --by <name> --reason "…"/);
     expect(cli).toContain('note: only alice or bob (an approver) may switch now, with a reason (recorded)');
     const web = currentDetails(s);
-    expect(web).toContain('Switch now: `npx bluegreen override-window datatruck-api --by <name> --reason "…"`');
+    expect(web).toContain('Switch now: `bluegreen override-window datatruck-api --by <name> --reason "…"`');
     expect(web).toMatch(/month-end closing\. The switch goes ahead by itself at 2026-05-04 18:00 UTC/);
     // Markdown: the parentheses of the text are escaped, they render as written.
     expect(web).toContain('Note: only alice or bob \\(an approver\\) may switch now, with a reason \\(recorded\\).');
@@ -284,8 +284,8 @@ describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
   it.each(moments)('%s', (_name, status) => {
     const cli = renderPhaseList(status);
     const web = currentDetails(status);
-    const commands = [...cli.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort();
-    expect([...web.matchAll(/npx bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort()).toEqual(commands);
+    const commands = [...cli.matchAll(/bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort();
+    expect([...web.matchAll(/bluegreen (\w+) datatruck-api/g)].map((m) => m[1]).sort()).toEqual(commands);
     // Abort is offered exactly while traffic has not moved and no gate asks for a decision.
     const abortable = [
       'approval before the gate opens',

@@ -54,15 +54,15 @@ describe.skipIf(!hasTmux)('status --watch on a terminal', () => {
     expect(running).toMatch(/^ {6}http:\/\/127\.0\.0\.1:\d+\/datatruck\/backend\/actions\/runs\/\d+$/m);
     expect(running).toMatch(/^ {2}· verify$/m);
     expect(running).toMatch(/^ {2}· approval$/m);
-    expect(running).toContain('No action needed. To stop before traffic moves: npx bluegreen abort tty-watch');
+    expect(running).toContain('No action needed. To stop before traffic moves: bluegreen abort tty-watch');
 
     const gate = await screenUntil((s) => s.includes('Waiting for QA approval'), 'the approval gate');
     expect(gate).toMatch(/^ {2}✓ deploy +\d+s +deploy-green\.yml run success$/m);
     expect(gate).toMatch(/^ {2}✓ verify +\d+(ms|s) +\d+ probes, 2 in a row healthy$/m);
     expect(gate).toMatch(new RegExp(`^  ${SPINNER.source} approval +\\d+(ms|s) +waiting up to 1h for alice or bob$`, 'm'));
     expect(gate).toContain('  Waiting for QA approval: alice or bob may approve.');
-    expect(gate).toContain('    approve:  npx bluegreen approve tty-watch --by <name> --comment "…"');
-    expect(gate).toContain('    reject:   npx bluegreen reject tty-watch --by <name> --reason "…"');
+    expect(gate).toContain('    approve:  bluegreen approve tty-watch --by <name> --comment "…"');
+    expect(gate).toContain('    reject:   bluegreen reject tty-watch --by <name> --reason "…"');
     expect(gate).toMatch(/^ {2}Web UI: http:\/\/.+\/namespaces\/default\/workflows\/bluegreen-tty-watch$/m);
     // Redrawn in place: one headline, no run link once the run is over.
     expect(gate.match(/^tty-watch: /gm)).toHaveLength(1);

@@ -88,7 +88,7 @@ describe('bluegreen --help', () => {
     expect(deployHelp.code).toBe(0);
     expect(deployHelp.stdout).toContain('--color <color>');
     expect(deployHelp.stdout).toContain('--dry-run');
-    expect(deployHelp.stdout).toContain('npx bluegreen deploy -c bluegreen.yaml --wait');
+    expect(deployHelp.stdout).toContain('bluegreen deploy -c bluegreen.yaml --wait');
     // The same help text each subprocess would print, read from the command table itself.
     const { buildProgram } = await import('../client/cli.js');
     const program = buildProgram();
@@ -97,7 +97,7 @@ describe('bluegreen --help', () => {
       let help = '';
       cmd.configureOutput({ writeOut: (text) => (help += text) });
       cmd.outputHelp();
-      expect(help, name).toMatch(/Examples?:\n\s+npx bluegreen /);
+      expect(help, name).toMatch(/Examples?:\n\s+bluegreen /);
     }
   });
 });
@@ -171,7 +171,7 @@ describe('a deployment through the QA gate', () => {
     expect(text.stdout).toMatch(/✓ deploy/);
     expect(text.stdout).toMatch(/▸ approval/);
     expect(text.stdout).toContain('alice or bob may approve');
-    expect(text.stdout).toContain('npx bluegreen approve cli-gate --by <name>');
+    expect(text.stdout).toContain('bluegreen approve cli-gate --by <name>');
     expect(stranger.code).toBe(7);
     expect(stranger.stderr.trim()).toBe(
       'bluegreen: approve refused for cli-gate: mallory is not on the approvers list (alice, bob)',
@@ -297,7 +297,7 @@ describe('deploy --wait: the exit code tells the outcome', () => {
 
     const started = await deploy(config('cli-abort'));
     expect(started.code).toBe(0);
-    expect(started.stdout).toContain('follow it:  npx bluegreen status cli-abort --watch');
+    expect(started.stdout).toContain('follow it:  bluegreen status cli-abort --watch');
     await waitFor('cli-abort', (s) => s.phase === 'deploy');
     const abort = await runCli(['abort', 'cli-abort', '--by', 'dave', '--reason', 'wrong branch']);
     expect(abort.code).toBe(0);

@@ -26,7 +26,7 @@ const event: NotificationEvent = {
   phase: 'approval',
   at: '2026-12-01T21:00:00.000Z',
   approvers: ['alice'],
-  command: 'npx bluegreen approve svc-channels --by <name>',
+  command: 'bluegreen approve svc-channels --by <name>',
 };
 
 let receivers: NotificationReceivers;

@@ -25,7 +25,7 @@ const events: Record<string, NotificationEvent> = {
     type: 'approval-waiting',
     phase: 'approval',
     approvers: ['alice', 'bob'],
-    command: 'npx bluegreen approve datatruck-api --by <name> [--comment "..."]',
+    command: 'bluegreen approve datatruck-api --by <name> [--comment "..."]',
     runUrl: 'https://github.com/datatruck/backend/actions/runs/42',
   },
   reminder: { ...base, type: 'approval-waiting', phase: 'approval', reminder: 2, durationMs: 7_200_000, approvers: ['alice'] },
@@ -88,7 +88,7 @@ describe('the words of every event (one model for every channel)', () => {
         "Route: blue → green @ 1a2b3c4",
         "Phase: approval",
         "May approve: alice or bob",
-        "Command: npx bluegreen approve datatruck-api --by <name> [--comment "..."]",
+        "Command: bluegreen approve datatruck-api --by <name> [--comment "..."]",
         "Deployment: datatruck-api-20261201-210000-ab12",
       ]
     `);
@@ -189,7 +189,7 @@ describe('rendered for each channel', () => {
               },
               {
                 "text": "*Command*
-      \`npx bluegreen approve datatruck-api --by &lt;name&gt; [--comment "..."]\`",
+      \`bluegreen approve datatruck-api --by &lt;name&gt; [--comment "..."]\`",
                 "type": "mrkdwn",
               },
               {
@@ -282,7 +282,7 @@ describe('rendered for each channel', () => {
                     },
                     {
                       "title": "Command",
-                      "value": "npx bluegreen approve datatruck-api --by \\<name\\> \\[--comment "..."\\]",
+                      "value": "bluegreen approve datatruck-api --by \\<name\\> \\[--comment "..."\\]",
                     },
                     {
                       "title": "Deployment",

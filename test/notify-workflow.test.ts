@@ -149,7 +149,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     const deployRun = result.phases.find((p) => p.name === 'deploy')!.url;
     const switchRun = result.phases.find((p) => p.name === 'switch')!.url;
     expect(data('approval-waiting')['runUrl']).toBe(deployRun);
-    expect(data('approval-waiting')['command']).toBe('npx bluegreen approve svc-notify-full --by <name> [--comment "..."]');
+    expect(data('approval-waiting')['command']).toBe('bluegreen approve svc-notify-full --by <name> [--comment "..."]');
     expect(data('approval-waiting')['approvers']).toEqual(waiting.approvers);
     expect(data('switched')['runUrl']).toBe(switchRun);
     expect(data('approved')['by']).toBe('alice (self-declared)');
@@ -219,7 +219,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
       channel: 'ops-teams',
       error: '500 rollup_error',
     });
-    // `npx bluegreen status` and the Web UI's current details (republished when a send fails) say so.
+    // `bluegreen status` and the Web UI's current details (republished when a send fails) say so.
     const failure = 'notification to ops-teams failed: 500 rollup_error (started)';
     expect(renderPhaseList(seen)).toContain(`⚠ ${failure}`);
     const metadata = await hb.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
@@ -323,7 +323,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
         approval: { via: 'github', environment: 'qa', approvers: ['datatruck/qa', 'dave'], timeout: '1h', remindEvery: '1s' },
         sync: { enabled: false },
       });
-      // What `npx bluegreen deploy` does: records the deployment as dave, with dave's token.
+      // What `bluegreen deploy` does: records the deployment as dave, with dave's token.
       const recorded = await recordDeployerForPlan(plan, 'green', s.lab.github.branchHead('green'), {
         GITHUB_TOKEN: s.lab.github.reviews.tokenOf('dave'),
       });
@@ -353,7 +353,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
       expect(data('approval-waiting')).toMatchObject({
         reviewUrl: gateUrl,
         approvers: ['datatruck/qa', 'dave'],
-        command: `npx bluegreen approve ${result.service} [--comment "..."] (with your own GITHUB_TOKEN)`,
+        command: `bluegreen approve ${result.service} [--comment "..."] (with your own GITHUB_TOKEN)`,
         runUrl: result.phases.find((p) => p.name === 'deploy')!.url,
       });
       const first = s.lab.notifications.slack.delivered[0]!.json as { blocks: { type: string; elements?: { url: string }[] }[] };

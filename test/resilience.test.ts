@@ -105,7 +105,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     const failed = await waitForStatus(handle, (s) => s.stepFailure !== undefined);
     expect(failed.stepFailure).toMatchObject({ step: 'deploy', attempt: 1, otherwise: 'abort' });
     expect(failed.stepFailure!.error).toMatch(/deploy run ended failure at job "deploy", step "Smoke test"/);
-    expect(failed.waitingFor).toMatch(new RegExp(`npx bluegreen retry ${name} --by <name>`));
+    expect(failed.waitingFor).toMatch(new RegExp(`bluegreen retry ${name} --by <name>`));
     const early = await cli(['override-window', name, '--by', 'alice', '--reason', 'x']);
     expect(early.code).toBe(7);
     expect(early.stderr).toMatch(/not waiting for a switch window/);

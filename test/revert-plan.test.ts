@@ -78,7 +78,7 @@ describe('revertPlanFor', () => {
     expect(revertPlanFor(status('succeeded'), last, request)).toEqual({
       ok: false,
       message:
-        'blue no longer runs what it ran before api-1 (sync redeployed it) and the SHA it ran is not recorded: deploy that SHA with `npx bluegreen deploy --color blue`',
+        'blue no longer runs what it ran before api-1 (sync redeployed it) and the SHA it ran is not recorded: deploy that SHA with `bluegreen deploy --color blue`',
     });
   });
 

@@ -143,8 +143,8 @@ describe.skipIf(!hasChromium)('Temporal Web UI', () => {
 
     expect(text).toContain(`${SERVICE}: blue → green @ ${sha} (by olivia)`);
     expect(text).toContain('waiting up to 1h for alice or bob');
-    expect(text).toContain(`npx bluegreen approve ${SERVICE} --by <name>`);
-    expect(text).toContain(`npx bluegreen reject ${SERVICE} --by <name> --reason`);
+    expect(text).toContain(`bluegreen approve ${SERVICE} --by <name>`);
+    expect(text).toContain(`bluegreen reject ${SERVICE} --by <name> --reason`);
     // Every activity so far has a summary in words.
     for (const summary of [
       "check the plan against the worker's policy",

@@ -14,7 +14,7 @@ describe('blueGreenDeployment', () => {
     const { handle } = await deploy('svc-happy', QUICK_MONITOR);
     const waiting = await waitForStatus(handle, waitingForApproval);
     expect(waiting.targetColor).toBe('green');
-    expect(waiting.waitingFor).toContain('npx bluegreen approve svc-happy');
+    expect(waiting.waitingFor).toContain('bluegreen approve svc-happy');
     expect(lab.router.activeColor).toBe('blue');
 
     await handle.signal(messages.approveSignal, { by: 'alice', comment: 'QA passed' });

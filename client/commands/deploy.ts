@@ -58,7 +58,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
       console.log(JSON.stringify({ workflowId: handle.workflowId, deploymentId: plan.deploymentId, webUi: ui }));
     } else if (!options.json) {
       console.log(`started ${plan.deploymentId} (workflow ${handle.workflowId})`);
-      if (!options.wait) console.log(`follow it:  npx bluegreen status ${plan.service} --watch\nWeb UI:     ${ui}`);
+      if (!options.wait) console.log(`follow it:  bluegreen status ${plan.service} --watch\nWeb UI:     ${ui}`);
     }
     if (!options.wait) return EXIT.RUNNING;
     const final = await watchDeployment(handle, {
