@@ -4,9 +4,11 @@
 // up to a byte cap within the probe's timeout (an endless answer costs 64 KiB and the timeout),
 // and every piece of the answer that reaches a reason (body snippet, error text, color) is made
 // inert here, at the source, before it enters a status or a history (contract/sanitize.ts).
+// Requests go through the guarded fetch: never to a link-local or metadata address.
 import { inertText } from '../contract/sanitize.js';
 import type { Color } from '../contract/types.js';
 import { cancellationOfCurrentActivity, currentCancellationSignal } from './cancellation.js';
+import { egressRefusal, guardedFetch } from './guarded-fetch.js';
 import { DEFAULT_BODY_CAP_BYTES, readCapped } from './read-capped.js';
 
 export type ProbeResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -33,6 +35,8 @@ function networkReason(err: unknown, url: string, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError')
     return `timeout: no answer from ${url} within ${timeoutMs}ms`;
+  const refused = egressRefusal(err);
+  if (refused) return `${refused}: ${url}`;
   const code = e?.cause?.code;
   if (code) return `${NETWORK_REASONS[code] ?? code}: ${url}`;
   return `request to ${url} failed: ${inertText(e?.cause?.message ?? e?.message ?? String(err), 200)}`;
@@ -50,7 +54,7 @@ export async function probeGet(url: string, timeoutMs: number): Promise<ProbeRes
   const signals = [AbortSignal.timeout(timeoutMs), ...(cancellation ? [cancellation] : [])];
   try {
     // The timeout covers the body too: the signal stays attached while it streams in.
-    const response = await fetch(url, {
+    const response = await guardedFetch(url, {
       signal: AbortSignal.any(signals),
       // A fresh connection per probe, like a load balancer's health check: a pooled socket
       // would hide an app that no longer accepts connections, and a half-closed one would

@@ -22,6 +22,7 @@ import {
   type MetricSummary,
 } from '../contract/metric-tally.js';
 import { checkQuerySyntax } from './prometheus/query.js';
+import { planHeaders } from './metric-headers.js';
 
 export interface AnalyzeMetricsInput {
   mode: 'verify' | 'monitor';
@@ -109,7 +110,7 @@ export function createMetricActivities(options: SourceOptions = {}) {
       for (const [field, source] of sources) {
         if (source?.type !== 'prometheus') continue;
         const query = fillPlaceholders(source.query, values);
-        const headers = { ...source.headers, ...options.headersFor?.(source.url) };
+        const headers = { ...planHeaders(source.headers), ...options.headersFor?.(source.url) };
         const checked = await checkQuerySyntax({
           url: source.url,
           query,

@@ -30,3 +30,30 @@ export function metricHeadersFor(
     return Object.fromEntries(Object.entries(rule.headers).map(([header, envName]) => [header, secrets.get(envName)]));
   };
 }
+
+/**
+ * The request headers a plan may set on a metric source (tenant ids of Mimir, Cortex, Loki,
+ * Thanos, Grafana). Nothing else: a plan's header could ask a metadata service for credentials
+ * (`Metadata-Flavor: Google`, `Metadata: true`), or ride on the policy's credentials.
+ */
+export const PLAN_HEADER_NAMES: readonly string[] = ['X-Scope-OrgID', 'X-Grafana-Org-Id', 'THANOS-TENANT', 'X-Tenant-ID'];
+
+/** A plan header's value: printable text on one line, short. */
+const PLAN_HEADER_VALUE = /^[\x20-\x7e]{0,200}$/;
+
+/** Why a plan's header is refused, or undefined when it may be sent. */
+export function planHeaderProblem(name: string, value: unknown): string | undefined {
+  if (!PLAN_HEADER_NAMES.some((allowed) => allowed.toLowerCase() === name.toLowerCase())) {
+    return `header ${JSON.stringify(name.slice(0, 64))} is not one a plan may set (only ${PLAN_HEADER_NAMES.join(', ')}; credentials come from the worker's policy, metrics[].headers)`;
+  }
+  if (typeof value !== 'string' || !PLAN_HEADER_VALUE.test(value))
+    return `header ${name} must be printable text of at most 200 characters on one line`;
+  return undefined;
+}
+
+/** The plan's headers that may be sent (the plan check refuses the others; older plans' are dropped here). */
+export function planHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).filter(([name, value]) => planHeaderProblem(name, value) === undefined),
+  );
+}

@@ -39,6 +39,7 @@ export interface MetricValues {
 
 /** How a source reader reaches its source (Prometheus, a JSON endpoint). */
 export interface SourceOptions {
+  /** @default the guarded fetch (activities/guarded-fetch.ts): tests only pass another */
   fetch?: typeof fetch;
   /** Headers (with secret values) the worker's policy attaches to requests to `url`. */
   headersFor?: (url: string) => Record<string, string>;

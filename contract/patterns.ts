@@ -29,3 +29,26 @@ export function normalizeUrl(value: string): string {
     return value.replace(/\/+$/, '');
   }
 }
+
+/**
+ * Whether `url` (any http(s) URL; parsed, so every spelling of a host or a path is compared in
+ * its canonical form) lies under the policy prefix `prefix`: the same scheme, host and port (a
+ * port of `*` matches any) and a path equal to the prefix's or below it at a "/" boundary
+ * (`https://p.internal/api` covers `/api/v1/query`, not `/apis`).
+ */
+export function urlUnderPrefix(prefix: string, url: string): boolean {
+  let target: URL;
+  let base: URL;
+  const anyPort = /^(https?:\/\/[^/]+):\*(\/.*)?$/i.exec(prefix);
+  try {
+    target = new URL(url);
+    base = new URL(anyPort ? `${anyPort[1]!}${anyPort[2] ?? ''}` : prefix);
+  } catch {
+    return false;
+  }
+  if (target.username || target.password) return false;
+  if (base.protocol !== target.protocol || base.hostname !== target.hostname) return false;
+  if (!anyPort && base.port !== target.port) return false;
+  const path = base.pathname.replace(/\/+$/, '');
+  return path === '' || target.pathname === path || target.pathname.startsWith(`${path}/`);
+}

@@ -1,5 +1,5 @@
 // The worker policy for the lab (tests, demo, bench): everything on loopback, at any port, is
-// served — the lab's GitHub, its app router and its Knot servers listen on ports picked at
+// served and fetched (egress) — the lab's GitHub, its app router and its Knot servers listen on ports picked at
 // start — with the variable names the lab's example configs use. Approval is left to the plan,
 // as the tests' plans decide it; the people of the tests may promote. A production policy names exact roots and routers
 // (examples/bluegreen-worker.yaml).
@@ -18,6 +18,8 @@ dns:
   servers: ["127.0.0.1:*"]
   zones: [bluegreen.test]
   keys: [{ name: bluegreen-update, secretEnv: BLUEGREEN_TSIG_SECRET }]
+egress:
+  - { match: "*", urls: ["http://127.0.0.1:*", "http://localhost:*"] }
 defaults:
   approval: { required: false, promoters: [alice, bob, carol, dave, erin, ci-operator, test] }
 # The lab runs in compressed time: probes, polls and reminders every few milliseconds.

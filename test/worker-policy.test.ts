@@ -138,6 +138,9 @@ services: [{ match: datatruck-*, approval: { approvers: [alice, bob] } }]
       "the worker's policy does not send GitHub credentials to http://127.0.0.1:9/api (github.apiRoots: https://ghes.example.com/api/v3)",
       "the worker's policy does not serve the repository evil/x (github.repositories: datatruck/*)",
       "switch.url: the worker's policy lists no router http://127.0.0.1:9/steal for the http switch (routers: https://router.example/switch)",
+      expect.stringMatching(
+        /^switch: the worker's policy does not let datatruck-api fetch http:\/\/127\.0\.0\.1:9\/steal \(no egress section/,
+      ),
       'the plan names approver "mallory", who is not among the approvers the worker\'s policy allows (services[0].approval.approvers: alice, bob)',
     ]);
     const tokenEnv = plan({

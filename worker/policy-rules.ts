@@ -4,7 +4,8 @@
 // the plan's bounds come from worker/plan-check.ts.
 import type { DeploymentPlan } from '../contract/types.js';
 import { globMatches, normalizeUrl, urlMatches } from '../contract/patterns.js';
-import { pluginProblems, planBoundProblems } from './plan-check.js';
+import { pluginProblems, planBoundProblems, planTouches } from './plan-check.js';
+import { egressProblems, planHeaderProblems } from './policy-egress.js';
 import { GITHUB_API_ROOT, type ApprovalPolicy, type WorkerPolicy } from './policy-schema.js';
 
 export { globMatches, urlMatches };
@@ -131,6 +132,9 @@ export function checkPlanAgainstPolicy(plan: DeploymentPlan, policy: WorkerPolic
     );
   }
   problems.push(...planBoundProblems(plan, policy), ...pluginProblems(plan, policy));
+  // Every URL fetched on the plan's behalf (its own and its plug-ins'), and the headers it sets.
+  const touched = planTouches(plan, policy).flatMap((t) => t.urls.map((url) => ({ at: t.at, url })));
+  problems.push(...planHeaderProblems(plan), ...egressProblems(plan, policy, touched));
   const { approval, at } = servicePolicyFor(policy, plan.service);
   problems.push(...effectiveApprovalPolicy(plan.approval, approval, at).problems);
   return problems;

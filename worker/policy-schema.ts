@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { envName, normalizeUrl, policyUrl } from '../config/policy-fields.js';
 import { SWITCH_POLICY_SECTIONS } from '../switches/policy.js';
+import { egressSection } from './policy-egress.js';
 import { limitsSection } from './policy-limits.js';
 import { windowsPolicySection } from './policy-windows.js';
 
@@ -153,6 +154,8 @@ export const policySchema = z.strictObject({
   notifications: notificationsSection,
   metrics: metricsSection,
   windows: windowsSection,
+  /** URL prefixes each service's plans may fetch (worker/policy-egress.ts). @default absent: each plan its own hosts */
+  egress: egressSection,
   /** Bounds on what a plan may ask for, in place of their safe defaults (worker/plan-bounds.ts, each plug-in's bounds). @default {} */
   limits: limitsSection,
 });

@@ -140,6 +140,9 @@ export function describePolicy(loaded: LoadedPolicy): string {
   const { policy } = loaded;
   return (
     `policy ${loaded.source ?? '(built-in default)'}: GitHub ${policy.github.apiRoots.join(', ')}, ` +
-    `${policy.routers.length} router${policy.routers.length === 1 ? '' : 's'}, ${policy.dns.zones.length} DNS zone${policy.dns.zones.length === 1 ? '' : 's'}`
+    `${policy.routers.length} router${policy.routers.length === 1 ? '' : 's'}, ${policy.dns.zones.length} DNS zone${policy.dns.zones.length === 1 ? '' : 's'}, ` +
+    (policy.egress
+      ? `egress ${policy.egress.length} entr${policy.egress.length === 1 ? 'y' : 'ies'}`
+      : "egress not listed (WARNING: plans may fetch any path on their own environments' and public URL's hosts; list egress in production)")
   );
 }

@@ -4,9 +4,11 @@
 // decides), a server or network failure is retried and then reported, never a pass. The answer
 // is read up to MAX_ANSWER_BYTES; a value that is not a number is named by its type, an error
 // body by its status and a short inert excerpt: nothing else of the answer reaches a status.
+import { egressRefusal, guardedFetch } from '../../activities/guarded-fetch.js';
 import { readCapped } from '../../activities/read-capped.js';
 import { excerpt, typeOfValue } from '../../contract/sanitize.js';
 import type { SourceAnswer, SourceOptions, SourceReader } from '../metric-measure.js';
+import { planHeaders } from '../metric-headers.js';
 import { fillPlaceholders } from '../metric-plan.js';
 
 /**
@@ -65,7 +67,7 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? guardedFetch;
   const redact = options.redact ?? ((t: string) => t);
   return async (source, values) => {
     if (source.type !== 'json') throw new Error(`jsonMetricReader cannot read a ${source.type} source`);
@@ -78,7 +80,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
       if (attempt > 1) await sleep((options.backoffMs ?? 250) * 2 ** (attempt - 2));
       try {
         const res = await doFetch(url, {
-          headers: { accept: 'application/json', ...source.headers, ...options.headersFor?.(url) },
+          headers: { accept: 'application/json', ...planHeaders(source.headers), ...options.headersFor?.(url) },
           signal: AbortSignal.timeout(timeoutMs),
           // The worker's secret headers go to the listed prefix only, never to where it redirects.
           redirect: 'manual',
@@ -107,7 +109,7 @@ export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
         lastError =
           e.name === 'TimeoutError'
             ? `no answer from ${url} within ${timeoutMs} ms`
-            : `cannot reach ${url}: ${excerpt(e.cause?.code ?? e.message)}`;
+            : `cannot reach ${url}: ${excerpt(egressRefusal(err) ?? e.cause?.code ?? e.message)}`;
       }
     }
     return { answer: { kind: 'unavailable', attempts, error: redact(lastError) }, resolved: url };

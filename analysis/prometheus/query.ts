@@ -4,6 +4,7 @@
 // an empty vector is "no data" (a quiet service, flagger#883/#1689), never an index error
 // (argo-rollouts#1466); a server or network failure is retried, then reported, never a pass.
 
+import { egressRefusal, guardedFetch } from '../../activities/guarded-fetch.js';
 import { readCapped } from '../../activities/read-capped.js';
 import { excerpt, inertText, typeOfValue } from '../../contract/sanitize.js';
 
@@ -39,6 +40,7 @@ export interface InstantQuery {
   attempts?: number;
   /** Wait before the second attempt, doubled after each. @default 250 */
   backoffMs?: number;
+  /** @default the guarded fetch (activities/guarded-fetch.ts) */
   fetch?: typeof fetch;
   /** Removes secret values from error texts (the worker's secret store). */
   redact?: (text: string) => string;
@@ -100,7 +102,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs one instant query; retries what may heal (5xx, 429, network, timeout), not what will not. */
 export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
-  const doFetch = input.fetch ?? fetch;
+  const doFetch = input.fetch ?? guardedFetch;
   const timeoutMs = input.timeoutMs ?? 5_000;
   const attempts = Math.max(1, input.attempts ?? 3);
   const redact = input.redact ?? ((t: string) => t);
@@ -128,7 +130,7 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
       lastError =
         e.name === 'TimeoutError'
           ? `no answer within ${timeoutMs} ms`
-          : `cannot reach ${input.url}: ${excerpt(e.cause?.code ?? e.cause?.message ?? e.message)}`;
+          : `cannot reach ${input.url}: ${excerpt(egressRefusal(err) ?? e.cause?.code ?? e.cause?.message ?? e.message)}`;
       continue;
     }
     let body: ApiEnvelope | undefined;
@@ -170,7 +172,7 @@ export async function queryInstant(input: InstantQuery): Promise<QueryAnswer> {
 export async function checkQuerySyntax(
   input: Pick<InstantQuery, 'url' | 'query' | 'headers' | 'fetch' | 'timeoutMs'>,
 ): Promise<{ ok: true } | { ok: false; error: string } | { ok: 'unknown'; why: string }> {
-  const doFetch = input.fetch ?? fetch;
+  const doFetch = input.fetch ?? guardedFetch;
   const url = apiUrl(input.url, '/api/v1/format_query');
   url.searchParams.set('query', input.query);
   try {

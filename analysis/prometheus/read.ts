@@ -3,6 +3,7 @@
 // travel in the plan); plain headers from bluegreen.yaml (e.g. a tenant id) come along.
 import type { SourceOptions, SourceReader } from '../metric-measure.js';
 import { fillPlaceholders } from '../metric-plan.js';
+import { planHeaders } from '../metric-headers.js';
 import { graphLink, queryInstant } from './query.js';
 
 export function prometheusReader(options: SourceOptions = {}): SourceReader {
@@ -13,7 +14,7 @@ export function prometheusReader(options: SourceOptions = {}): SourceReader {
       url: source.url,
       query,
       timeMs,
-      headers: { ...source.headers, ...options.headersFor?.(source.url) },
+      headers: { ...planHeaders(source.headers), ...options.headersFor?.(source.url) },
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.redact ? { redact: options.redact } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

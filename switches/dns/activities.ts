@@ -34,6 +34,7 @@ import {
   type RecordType,
 } from './dns-wire.js';
 import { heartbeat, sleepWithHeartbeats } from '../../activities/heartbeat.js';
+import { forbiddenAddress } from '../../activities/forbidden-addresses.js';
 import { joinUrl } from '../../activities/http-probe.js';
 import type { SwitchCredentialOptions } from '../credentials.js';
 import { tsigSecret } from './policy.js';
@@ -299,6 +300,10 @@ export function createDnsActivities(options: DnsActivityOptions = {}) {
     }
     if (addresses.length === 0) return { ok: false, description: `${describeTarget(target)} resolves to no address` };
     for (const address of addresses.slice(0, 4)) {
+      // The addresses come from the plan's targets or from DNS: never a link-local or metadata one.
+      if (forbiddenAddress(address)) {
+        return { ok: false, description: `${url.href} at ${address}: refused, a link-local or cloud-metadata address` };
+      }
       const answer = await colorAt(url, address);
       if (!answer.ok) return { ok: false, description: `${url.href} at ${address}: ${answer.reason}` };
       if (answer.color !== input.color) {

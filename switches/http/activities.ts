@@ -2,6 +2,7 @@
 // color is a state, not a toggle, so sending it twice is harmless and retries are safe.
 import { ApplicationFailure } from '@temporalio/activity';
 import { currentCancellationSignal, throwIfCancelled } from '../../activities/cancellation.js';
+import { guardedFetch } from '../../activities/guarded-fetch.js';
 import { readCapped } from '../../activities/read-capped.js';
 import { inertText } from '../../contract/sanitize.js';
 import type { SwitchCredentialOptions } from '../credentials.js';
@@ -34,7 +35,7 @@ export function createSwitchActivities(options: SwitchOptions = {}) {
     const cancellation = currentCancellationSignal();
     let response: Response;
     try {
-      response = await fetch(input.url, {
+      response = await guardedFetch(input.url, {
         method: 'POST',
         headers: { authorization: `Bearer ${token.trim()}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ color: input.color }),
