@@ -51,9 +51,15 @@ const composeSkipReason =
   'skipped: no Docker Compose v2+ here (neither `docker compose` nor a docker-compose v2 on PATH or in .tools/bin); ' +
   'run `bash scripts/install-tools.sh --with-compose` to build one';
 
+/** The environment compose needs: the Postgres password it refuses to start without. */
+const withPassword = (env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => ({
+  POSTGRES_PASSWORD: 'generated-secret',
+  ...env,
+});
+
 function composeConfig(file: string, env: NodeJS.ProcessEnv) {
   const [command, ...prefix] = compose!;
-  return run(command!, [...prefix, '-f', file, 'config', '--format', 'json'], env);
+  return run(command!, [...prefix, '-f', file, 'config', '--format', 'json'], withPassword(env));
 }
 
 describe('docker-compose.yml', () => {
@@ -64,7 +70,7 @@ describe('docker-compose.yml', () => {
     () => {
       const [command, ...prefix] = compose!;
       for (const path of ['docker-compose.yml', 'examples/docker-compose.cloud.yml']) {
-        const result = run(command!, [...prefix, '-f', path, 'config', '-q']);
+        const result = run(command!, [...prefix, '-f', path, 'config', '-q'], withPassword());
         expect(result.output, path).toBe('');
         expect(result.status, `${path}: ${result.output}`).toBe(0);
       }
@@ -86,6 +92,29 @@ describe('docker-compose.yml', () => {
       const withToken = composeConfig('docker-compose.yml', { ...env, GITHUB_TOKEN: 'token-from-the-host' });
       expect(withToken.status, withToken.output).toBe(0);
       expect(JSON.parse(withToken.output).services.worker.environment.GITHUB_TOKEN).toBe('token-from-the-host');
+    },
+  );
+
+  it.skipIf(compose === undefined)(
+    compose === undefined
+      ? `refuses to start without POSTGRES_PASSWORD (${composeSkipReason})`
+      : 'refuses to start without POSTGRES_PASSWORD, and mounts the worker policy read-only',
+    () => {
+      const [command, ...prefix] = compose!;
+      const env = { ...process.env };
+      delete env['POSTGRES_PASSWORD'];
+      const refused = run(command!, [...prefix, '-f', 'docker-compose.yml', 'config', '-q'], env);
+      expect(refused.status).not.toBe(0);
+      expect(refused.output).toContain('set POSTGRES_PASSWORD');
+
+      const config = composeConfig('docker-compose.yml', { ...env, POSTGRES_PASSWORD: 'generated-secret' });
+      expect(config.status, config.output).toBe(0);
+      const services = JSON.parse(config.output).services;
+      expect(services.postgresql.environment.POSTGRES_PASSWORD).toBe('generated-secret');
+      expect(services.worker.environment.BLUEGREEN_WORKER_POLICY).toBe('/etc/bluegreen/bluegreen-worker.yaml');
+      expect(services.worker.volumes).toContainEqual(
+        expect.objectContaining({ target: '/etc/bluegreen/bluegreen-worker.yaml', read_only: true }),
+      );
     },
   );
 
