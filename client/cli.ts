@@ -1,13 +1,15 @@
 // The `bluegreen` command table. Commands are declared here and loaded lazily; this file is
 // the one exit point that maps errors and outcomes to exit codes and one clear sentence.
 import { userInfo } from 'node:os';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ConfigError } from './config.js';
 import { EXIT, ExitError } from './errors.js';
 import { DECISIONS } from '../contract/vocabulary.js';
 import type { DecisionName } from './commands/decide.js';
 import { DECISION_COMMANDS, type DecisionCommand } from './decision-commands.js';
 import { packageVersion } from './version.js';
+import { completionScript, SHELLS, type CompletionCommand, type Shell } from './completion.js';
+import { OUTPUT_CHOICES, outputFormat, type OutputFlags } from './output-format.js';
 
 // Errors are told apart by name, not instanceof: importing their modules here would load
 // the Temporal client, zod and yaml before `--help` could answer.
@@ -43,7 +45,30 @@ const serviceName = (value: string) => {
 
 const OUTCOME_CODES =
   '\nExit codes: 0 succeeded (or still running without --wait/--watch), 3 failed, 4 rolled back, 5 aborted,\n' +
-  '  2 bad input, 6 Temporal or its workers unreachable, 7 refused, 130 stopped watching (Ctrl-C)';
+  '  2 bad input or no such service, 6 Temporal or its workers unreachable, 7 refused, 130 stopped watching (Ctrl-C)';
+
+/** The Temporal CLI's connection flags, with its meaning: a flag wins over TEMPORAL_*, which wins over --env and the profile. */
+const withConnectionFlags = (cmd: Command): Command =>
+  cmd
+    .option(
+      '--address <host:port>',
+      'Temporal frontend (default: $TEMPORAL_ADDRESS, the --env preset, the profile, localhost:7233)',
+    )
+    .option('-n, --namespace <name>', 'Temporal namespace (default: $TEMPORAL_NAMESPACE, …, default)')
+    .option('--env <name>', 'a Temporal CLI environment preset (`temporal env set --env <name> …`; default: $TEMPORAL_ENV)')
+    .option('--profile <name>', 'profile of the Temporal config file temporal.toml (default: $TEMPORAL_PROFILE, else default)');
+
+/** `--json` and `-o json|jsonl` (the Temporal CLI's name); `--json` is `-o json`. */
+const withOutputFlags = (cmd: Command, json: string): Command =>
+  cmd
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_CHOICES]))
+    .option('--json', `${json} (the same as -o json)`);
+
+/** Commands that print one JSON document or one per change take json and jsonl alike: `json` says which. */
+const jsonFlag = <O extends OutputFlags>(o: O): O & { json: boolean } => ({ ...o, json: outputFormat(o) !== 'text' });
+
+const uiUrlOption = () =>
+  new Option('--ui-url <url>', 'base of the Temporal Web UI (default: $BLUEGREEN_UI_URL, else from the address)');
 
 export function buildProgram(): Command {
   const program = new Command('bluegreen')
@@ -52,52 +77,65 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
+  const deploy = program
     .command('deploy')
     .description('start a deployment of the service described by a config file')
     .option('-c, --config <file>', 'bluegreen.yaml to deploy with (default: ./bluegreen.yaml)')
     .addOption(colorOption())
     .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome')
     .option('--dry-run', 'print the resolved plan and start nothing')
-    .option('--json', 'machine-readable output (one JSON object per change with --wait)')
     .addOption(new Option('--by <name>', 'who starts it').default(defaultUser(), '$BLUEGREEN_USER or your login'))
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
+    .addOption(uiUrlOption())
     .addHelpText(
       'after',
       `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`,
     )
-    .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(o)));
+    .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(jsonFlag(o))));
+  withOutputFlags(deploy, 'machine-readable output (one JSON object per change with --wait)');
+  withConnectionFlags(deploy);
 
-  program
+  const status = program
     .command('status')
     .description("show a service's current or last deployment")
     .argument('<service>', 'service name from the config', serviceName)
     .option('-w, --watch', 'follow it live until it ends')
-    .option('--json', 'print the status as JSON')
+    .option('--web', 'open the deployment in the Temporal Web UI (and print its address)')
+    .addOption(uiUrlOption())
     .addHelpText(
       'after',
-      `\nExamples:\n  bluegreen status datatruck-api --watch\n  bluegreen status datatruck-api --json | jq .phase\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen status datatruck-api --watch\n  bluegreen status datatruck-api -o json | jq .phase\n  bluegreen status datatruck-api --web\n${OUTCOME_CODES}`,
     )
-    .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, o)));
+    .action(recordExit(async (service, o) => (await import('./commands/status.js')).status(service, jsonFlag(o))));
+  withOutputFlags(status, 'print the status as JSON (one object per change with --watch)');
+  withConnectionFlags(status);
 
-  program
+  const list = program
     .command('list')
     .description('list deployments (from Temporal visibility)')
     .option('--running', 'only running deployments')
     .option('--service <service>', 'only this service', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 50)
-    .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  bluegreen list --running\n  bluegreen list --service datatruck-api --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  bluegreen list --running\n  bluegreen list --service datatruck-api -o jsonl\n\nExit codes: 0 listed (also when nothing runs), 2 --service names a service with no deployment at all',
+    )
     .action(recordExit(async (o) => (await import('./commands/list.js')).list(o)));
+  withOutputFlags(list, 'print one JSON array (jsonl: one object per line); times in ISO 8601');
+  withConnectionFlags(list);
 
-  program
+  const history = program
     .command('history')
     .description('past deployments of a service: when, who, from → to, SHA, outcome, duration')
     .argument('<service>', 'service name', serviceName)
     .option('--limit <n>', 'at most this many', positiveInt, 20)
-    .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  bluegreen history datatruck-api --limit 5')
+    .addHelpText(
+      'after',
+      '\nExample:\n  bluegreen history datatruck-api --limit 5\n\nExit codes: 0 listed, 2 no deployment of that service at all',
+    )
     .action(recordExit(async (service, o) => (await import('./commands/list.js')).history(service, o)));
+  withOutputFlags(history, "print the deployments' final statuses as one JSON array (jsonl: one per line)");
+  withConnectionFlags(history);
 
   const decision = (name: DecisionName, { description, textHelp, example }: DecisionCommand) => {
     const cmd = program
@@ -118,13 +156,14 @@ export function buildProgram(): Command {
     }
     cmd.addHelpText(
       'after',
-      `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 unknown service, 6 no worker answered`,
+      `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 no such service, 6 no worker answered`,
     );
+    withConnectionFlags(cmd);
     cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
   };
   for (const [name, command] of Object.entries(DECISION_COMMANDS)) decision(name as DecisionName, command);
 
-  program
+  const revert = program
     .command('revert')
     .description('bring back the version a SUCCEEDED deployment replaced: a switch back, or a redeploy of the previous SHA')
     .argument('<service>', 'service name', serviceName)
@@ -132,14 +171,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--by <name>', 'who reverts').default(defaultUser(), '$BLUEGREEN_USER or your login'))
     .option('--wait', 'follow the revert until it ends; the exit code tells the outcome')
     .option('--dry-run', 'say what the revert would do and start nothing')
-    .option('--json', 'machine-readable output')
+    .addOption(uiUrlOption())
     .addHelpText(
       'after',
       `\nExamples:\n  bluegreen revert datatruck-api --reason "checkout errors since 14:10" --wait\n  bluegreen revert datatruck-api --reason "…" --dry-run\n\nDuring the bake window it is the instant rollback; after SUCCEEDED it starts a revert deployment\n(recorded, in history) on the previous deployment's task queue.\n${OUTCOME_CODES}`,
     )
-    .action(recordExit(async (service, o) => (await import('./commands/revert.js')).revert(service, o)));
+    .action(recordExit(async (service, o) => (await import('./commands/revert.js')).revert(service, jsonFlag(o))));
+  withOutputFlags(revert, 'machine-readable output');
+  withConnectionFlags(revert);
 
-  program
+  const worker = program
     .command('worker')
     .description('run a worker (reads TEMPORAL_* and GITHUB_TOKEN or GITHUB_APP_* from the environment)')
     .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
@@ -148,8 +189,9 @@ export function buildProgram(): Command {
       '\nExamples:\n  bluegreen worker\n  bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID',
     )
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
+  withConnectionFlags(worker);
 
-  program
+  const webhook = program
     .command('webhook')
     .description(
       'receive GitHub workflow_run webhooks so deployments react to finished runs at once (reads GITHUB_WEBHOOK_SECRET, TEMPORAL_*)',
@@ -158,8 +200,9 @@ export function buildProgram(): Command {
     .option('--host <ip>', 'address to bind (0.0.0.0 behind a reverse proxy or ingress)', '127.0.0.1')
     .addHelpText('after', '\nExample:\n  GITHUB_WEBHOOK_SECRET=… bluegreen webhook --port 8787')
     .action(recordExit(async (o) => (await import('./commands/webhook.js')).webhook(o)));
+  withConnectionFlags(webhook);
 
-  program
+  const setup = program
     .command('setup')
     .description(
       "make a Temporal namespace ready for bluegreen: create it if missing, register bluegreen's search attributes (idempotent)",
@@ -170,14 +213,28 @@ export function buildProgram(): Command {
       '\nExamples:\n  bluegreen setup\n  TEMPORAL_NAMESPACE=deployments bluegreen setup --retention 90d\n\nUses the same TEMPORAL_* settings (or profile) as the other commands. Exit codes: 0 ready, 2 bad input,\n6 Temporal unreachable, 7 this identity may not administer the namespace (Temporal Cloud: use its UI or tcld)',
     )
     .action(recordExit(async (o) => (await import('./commands/setup.js')).setup(o)));
+  withConnectionFlags(setup);
 
-  program
+  const validate = program
     .command('validate')
     .description('check a config file and report every problem at once')
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
-    .option('--json', 'print the resolved config, or the problems, as JSON')
     .addHelpText('after', '\nExample:\n  bluegreen validate -c bluegreen.yaml')
-    .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(o)));
+    .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(jsonFlag(o))));
+  withOutputFlags(validate, 'print the resolved config, or the problems, as JSON');
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices([...SHELLS]))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eval "$(bluegreen completion bash)"     # in ~/.bashrc\n  eval "$(bluegreen completion zsh)"      # in ~/.zshrc, after compinit\n  bluegreen completion fish > ~/.config/fish/completions/bluegreen.fish',
+    )
+    .action((shell: Shell) => {
+      process.stdout.write(completionScript(shell, program.name(), completionCommands(program)));
+      lastExitCode = EXIT.SUCCEEDED;
+    });
 
   // Commander's own errors (unknown option, missing argument…) in the CLI's one-line form.
   for (const cmd of [program, ...program.commands]) {
@@ -188,6 +245,21 @@ export function buildProgram(): Command {
     });
   }
   return program;
+}
+
+/** The command table as the completion scripts need it: names, flags, their values. */
+function completionCommands(program: Command): CompletionCommand[] {
+  return program.commands.map((cmd) => ({
+    name: cmd.name(),
+    description: cmd.description(),
+    options: cmd.options.map((o) => ({
+      flags: [o.short, o.long].filter((f): f is string => f !== undefined),
+      description: o.description,
+      takesValue: o.required || o.optional,
+      ...(o.argChoices ? { choices: o.argChoices } : {}),
+      ...(o.long === '--config' ? { file: true } : {}),
+    })),
+  }));
 }
 
 /** Runs the CLI and returns the exit code; never throws, never prints a stack trace for user errors. */

@@ -7,10 +7,10 @@ import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js'
 import { statusQuery, workflowIdFor } from '../contract/messages.js';
 import { BlueGreenPhase } from '../contract/search-attributes.js';
 import type { DeploymentStatus } from '../contract/types.js';
-import { badInput, EXIT, ExitError } from './errors.js';
+import { EXIT, ExitError, notFound } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
 import { currentShape } from './status-shape.js';
-import { connectCli, type CliClient } from './temporal-client.js';
+import { connectCli, type CliClient, type ConnectionFlags } from './temporal-client.js';
 import { bluegreenCommand } from '../contract/commands.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
@@ -37,11 +37,7 @@ export async function findDeployment(client: Client, service: string): Promise<D
   try {
     description = await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      throw badInput(
-        `no deployment of "${service}" found (workflow id ${workflowId}): check the service name, or list them with \`${bluegreenCommand('list')}\``,
-      );
-    }
+    if (err instanceof WorkflowNotFoundError) throw notFound(service);
     throw err;
   }
   const statusName = description.status.name;
@@ -65,8 +61,9 @@ export async function findDeployment(client: Client, service: string): Promise<D
 export async function withDeployment<T>(
   service: string,
   work: (cli: CliClient, snapshot: DeploymentSnapshot) => Promise<T>,
+  flags: ConnectionFlags = {},
 ): Promise<T> {
-  const cli = await connectCli();
+  const cli = await connectCli(flags);
   try {
     return await work(cli, await findDeployment(cli.client, service));
   } finally {

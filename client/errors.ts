@@ -1,4 +1,5 @@
 // Typed CLI errors and the one place that maps them (and outcomes) to exit codes.
+import { bluegreenCommand } from '../contract/commands.js';
 import type { Outcome } from '../contract/types.js';
 
 /** Exit codes: stable, documented in the README. */
@@ -6,6 +7,8 @@ export const EXIT = {
   SUCCEEDED: 0,
   INTERNAL: 1,
   BAD_INPUT: 2,
+  /** A service none of whose deployments Temporal knows: the same for every command that names one. */
+  NOT_FOUND: 2,
   FAILED: 3,
   ROLLED_BACK: 4,
   ABORTED: 5,
@@ -30,3 +33,8 @@ export class ExitError extends Error {
 
 export const badInput = (message: string) => new ExitError(message, EXIT.BAD_INPUT);
 export const refused = (message: string) => new ExitError(message, EXIT.REFUSED);
+export const notFound = (service: string) =>
+  new ExitError(
+    `no deployment of "${service}" found (workflow id bluegreen-${service}): check the service name, or list them with \`${bluegreenCommand('list')}\``,
+    EXIT.NOT_FOUND,
+  );

@@ -2,7 +2,12 @@
 // it looked and how to start a server.
 import { Client, Connection } from '@temporalio/client';
 import { CodecKeyError, dataConverterFromEnv } from '../codec/aes-gcm-codec.js';
-import { loadTemporalConnection, TemporalConnectionConfigError, webUiUrl } from '../config/temporal-connection.js';
+import {
+  loadTemporalConnection,
+  TemporalConnectionConfigError,
+  webUiUrl,
+  type LoadTemporalConnectionOptions,
+} from '../config/temporal-connection.js';
 import { DEV_SERVER_COMMAND, namespaceExists, namespaceMissingMessage } from '../config/temporal-namespace.js';
 import { badInput, EXIT, ExitError } from './errors.js';
 
@@ -28,8 +33,23 @@ export interface ConnectCliOptions {
   requireNamespace?: boolean;
 }
 
-export async function connectCli(env: NodeJS.ProcessEnv = process.env, options: ConnectCliOptions = {}): Promise<CliClient> {
-  const settings = orBadInput(() => loadTemporalConnection(env), TemporalConnectionConfigError);
+/** `--address`, `--namespace`, `--env`, `--profile`: the Temporal CLI's flags, on every command that connects. */
+export type ConnectionFlags = Pick<LoadTemporalConnectionOptions, 'address' | 'namespace' | 'env' | 'profile'>;
+
+/** Only the connection flags of a command's options (commander hands over all of them). */
+export const connectionFlagsOf = (options: ConnectionFlags): ConnectionFlags => ({
+  ...(options.address !== undefined ? { address: options.address } : {}),
+  ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+  ...(options.env !== undefined ? { env: options.env } : {}),
+  ...(options.profile !== undefined ? { profile: options.profile } : {}),
+});
+
+export async function connectCli(
+  flags: ConnectionFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: ConnectCliOptions = {},
+): Promise<CliClient> {
+  const settings = orBadInput(() => loadTemporalConnection(env, connectionFlagsOf(flags)), TemporalConnectionConfigError);
   // BLUEGREEN_CODEC_KEY: the same key as the workers, or payloads could not be read or written.
   const dataConverter = orBadInput(() => dataConverterFromEnv(env), CodecKeyError);
   let connection: Connection;
@@ -40,7 +60,7 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env, options: 
     throw new ExitError(
       `cannot reach Temporal at ${settings.address} (${(err as Error).message.split('\n')[0]}): ` +
         `start one the way bluegreen needs it with \`${DEV_SERVER_COMMAND}\` (any other server: \`bluegreen setup\` once), ` +
-        'or set TEMPORAL_ADDRESS',
+        'or pass --address (or set TEMPORAL_ADDRESS)',
       EXIT.TEMPORAL_UNREACHABLE,
     );
   }
@@ -58,3 +78,7 @@ export async function connectCli(env: NodeJS.ProcessEnv = process.env, options: 
 }
 
 export { webUiUrl };
+
+/** The environment webUiUrl reads, with `--ui-url` in place of BLUEGREEN_UI_URL when given. */
+export const uiEnv = (options: { uiUrl?: string }, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv =>
+  options.uiUrl ? { ...env, BLUEGREEN_UI_URL: options.uiUrl } : env;

@@ -7,6 +7,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { LoadClientProfileOptions } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { presetVariables } from './temporal-env-presets.js';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
@@ -29,6 +30,15 @@ export interface TemporalConnectionConfig {
 
 /** Overrides that the CLI takes as flags; each wins over its environment variable. */
 export interface LoadTemporalConnectionOptions {
+  /** `host:port` of the frontend (`--address`). @default env `TEMPORAL_ADDRESS`, else the profile's */
+  address?: string;
+  /** (`--namespace`). @default env `TEMPORAL_NAMESPACE`, else the profile's */
+  namespace?: string;
+  /**
+   * A Temporal CLI environment preset (`--env`, `temporal env set --env <name> …`): its values
+   * count as environment variables that are not set. @default env `TEMPORAL_ENV`
+   */
+  env?: string;
   /** Profile in the config file. @default env `TEMPORAL_PROFILE`, else `default` */
   profile?: string;
   /** TOML config file. @default env `TEMPORAL_CONFIG_FILE`, else `$XDG_CONFIG_HOME/temporalio/temporal.toml` (`~/.config/…`) */
@@ -59,7 +69,7 @@ export function loadTemporalConnection(
   env: NodeJS.ProcessEnv = process.env,
   options: LoadTemporalConnectionOptions = {},
 ): TemporalConnectionConfig {
-  const vars = definedVariables(env);
+  const vars = withFlags(definedVariables(env), options);
   // envconfig treats a missing file as "no file"; one named explicitly must exist.
   const namedFile = options.configFile ?? vars['TEMPORAL_CONFIG_FILE'];
   if (namedFile !== undefined && !existsSync(namedFile)) {
@@ -103,6 +113,26 @@ export function loadTemporalConnection(
 /** One line for startup logs: where and how, never the key or certificates themselves. */
 export function describeTemporalConnection(config: TemporalConnectionConfig): string {
   return `${config.address} namespace=${config.namespace} tls=${config.tls ? 'on' : 'off'} auth=${config.auth}`;
+}
+
+/**
+ * The variables envconfig reads, flags applied: a flag wins over its variable, a variable over
+ * the `--env` preset, and all of them over the profile (envconfig lets variables win over it).
+ */
+function withFlags(vars: Record<string, string>, options: LoadTemporalConnectionOptions): Record<string, string> {
+  const presetName = options.env ?? vars['TEMPORAL_ENV'];
+  let merged = vars;
+  if (presetName !== undefined) {
+    const preset = presetVariables(presetName, vars);
+    if ('problem' in preset)
+      throw new TemporalConnectionConfigError(`cannot read the Temporal connection settings: ${preset.problem}`);
+    merged = { ...preset.vars, ...vars };
+  }
+  return {
+    ...merged,
+    ...(options.address !== undefined ? { TEMPORAL_ADDRESS: options.address } : {}),
+    ...(options.namespace !== undefined ? { TEMPORAL_NAMESPACE: options.namespace } : {}),
+  };
 }
 
 // envconfig wants a Record<string, string>; it also reads HOME / XDG_CONFIG_HOME / APPDATA from

@@ -156,7 +156,7 @@ describe('Temporal and its workers', () => {
       expect(line).toContain(
         'start one the way bluegreen needs it with `temporal server start-dev --search-attribute BlueGreenService=Keyword ' +
           '--search-attribute BlueGreenPhase=Keyword --search-attribute BlueGreenTargetColor=Keyword ' +
-          '--search-attribute BlueGreenOutcome=Keyword` (any other server: `bluegreen setup` once), or set TEMPORAL_ADDRESS',
+          '--search-attribute BlueGreenOutcome=Keyword` (any other server: `bluegreen setup` once), or pass --address (or set TEMPORAL_ADDRESS)',
       );
     }
     const badSettings = await runCli(['status', 'err-down'], {

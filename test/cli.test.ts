@@ -1,6 +1,9 @@
 // The `bluegreen` CLI as operators and QA use it: every command run as a subprocess
 // (`node bin/bluegreen.js …`) against the real dev server, a real lab and a worker started
 // with `bluegreen worker` itself. Exit codes, --json output and the approval gate's answers.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
@@ -42,6 +45,17 @@ async function statusOf(service: string): Promise<DeploymentStatus> {
 /** Like waitForStatus, by service name, while the CLI may not have started the deployment yet. */
 const waitFor = (service: string, predicate: (s: DeploymentStatus) => boolean, timeoutMs?: number) =>
   pollStatus(() => statusOf(service).catch(() => undefined), predicate, timeoutMs, service);
+
+function writeScript(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'bluegreen-browser-')), 'browser');
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 50 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 100));
+}
 
 const atApproval = (s: DeploymentStatus) => s.phase === 'approval' && s.waitingFor !== undefined;
 const monitoring = (s: DeploymentStatus) =>
@@ -129,7 +143,9 @@ describe('validate and deploy --dry-run', () => {
     });
 
     const listed = await runCli(['list', '--service', 'cli-dry', '--json']);
-    expect(JSON.parse(listed.stdout)).toEqual([]);
+    // Nothing was started: Temporal knows no deployment of it at all.
+    expect(listed).toMatchObject({ code: 2, stdout: '' });
+    expect(listed.stderr).toContain('no deployment of "cli-dry" found');
   });
 });
 
@@ -351,16 +367,67 @@ describe('list and history', () => {
     const running = JSON.parse(runningResult.stdout) as Array<{ service: string }>;
     expect(running.filter((r) => r.service.startsWith('cli-'))).toEqual([]);
 
-    expect(table.stdout).toMatch(/^SERVICE\s+STATUS\s+PHASE\s+TARGET\s+OUTCOME\s+STARTED/);
-    expect(table.stdout).toMatch(/cli-gate\s+COMPLETED\s+done\s+green\s+SUCCEEDED/);
+    expect(table.stdout).toMatch(/^SERVICE\s+STATE\s+LIVE\s+ROUTE\s+SHA\s+BY\s+STARTED\s+TOOK\n/);
+    // Piped: ISO times; the SHA and who started it read from the final status.
+    expect(table.stdout).toMatch(
+      /cli-gate\s+SUCCEEDED\s+green\s+blue → green\s+[0-9a-f]{7}\s+olivia\s+\d{4}-\d\d-\d\dT[\d:]{8}Z/,
+    );
 
     expect(history.code).toBe(0);
-    expect(history.stdout).toMatch(/olivia\s+blue → green\s+[0-9a-f]{7}\s+SUCCEEDED/);
+    expect(history.stdout).toMatch(/olivia\s+blue → green\s+green\s+[0-9a-f]{7}\s+SUCCEEDED/);
+    expect(one[0]).toMatchObject({ liveColor: 'green', by: 'olivia', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
     const historyJson = JSON.parse(historyJsonResult.stdout) as DeploymentStatus[];
     expect(historyJson[0]).toMatchObject({
       service: 'cli-gate',
       outcome: 'SUCCEEDED',
       approvals: [{ by: 'alice', comment: 'QA passed' }],
     });
+
+    // A rollback's traffic is back on its active color: LIVE says so, not the target.
+    const rolledBack = await runCli(['list', '--service', 'cli-wait-rollback', '-o', 'jsonl']);
+    const rolledBackRow = JSON.parse(rolledBack.stdout.trim().split('\n')[0]!) as { liveColor: string; targetColor: string };
+    expect(rolledBackRow.liveColor).not.toBe(rolledBackRow.targetColor);
+    expect(rolledBackRow).toMatchObject({ outcome: 'ROLLED_BACK', liveColor: expect.stringMatching(/^(blue|green)$/) });
+  });
+
+  it('a service with no deployment is "not found" (exit 2) for every command that names one', async () => {
+    const results = await Promise.all([
+      runCli(['status', 'cli-nosuch']),
+      runCli(['history', 'cli-nosuch']),
+      runCli(['list', '--service', 'cli-nosuch']),
+      runCli(['approve', 'cli-nosuch', '--by', 'alice']),
+      runCli(['status', 'cli-nosuch', '--web']),
+    ]);
+    for (const result of results) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('bluegreen: no deployment of "cli-nosuch" found (workflow id bluegreen-cli-nosuch)');
+    }
+    // Nothing running is not "not found": an empty list, exit 0.
+    const running = await runCli(['list', '--service', 'cli-gate', '--running']);
+    expect(running).toMatchObject({ code: 0, stdout: 'no running deployments\n' });
+  });
+
+  it('status --web prints the page and hands it to $BROWSER; --address and --namespace win over TEMPORAL_*', async () => {
+    const opened = join(mkdtempSync(join(tmpdir(), 'bluegreen-web-')), 'opened');
+    const browser = writeScript(`#!/bin/sh\necho "$1" > ${opened}\n`);
+    const web = await runCli(['status', 'cli-gate', '--web', '--ui-url', 'http://ui.example:8080/'], {
+      env: cliEnv({ BROWSER: browser }),
+    });
+    expect(web.code).toBe(0);
+    expect(web.stdout).toBe('http://ui.example:8080/namespaces/default/workflows/bluegreen-cli-gate\n');
+    await waitForFile(opened);
+    expect(readFileSync(opened, 'utf8').trim()).toBe('http://ui.example:8080/namespaces/default/workflows/bluegreen-cli-gate');
+
+    // The environment points nowhere; the flag reaches the test server.
+    const nowhere = cliEnv({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const flagged = await runCli(['status', 'cli-gate', '--address', temporalAddress(), '-o', 'json'], { env: nowhere });
+    expect(flagged.code).toBe(0);
+    expect(JSON.parse(flagged.stdout)).toMatchObject({ service: 'cli-gate', outcome: 'SUCCEEDED' });
+    const unreachable = await runCli(['history', 'cli-gate'], { env: nowhere });
+    expect(unreachable.code).toBe(6);
+    expect(unreachable.stderr).toContain('cannot reach Temporal at 127.0.0.1:1');
+    const otherNamespace = await runCli(['status', 'cli-gate', '--namespace', 'bluegreen-no-such-namespace']);
+    expect(otherNamespace.code).toBe(2);
+    expect(otherNamespace.stderr).toContain('has no namespace "bluegreen-no-such-namespace"');
   });
 });

@@ -169,4 +169,38 @@ describe('loadTemporalConnection', () => {
     expect(line).toBe('x.tmprl.cloud:7233 namespace=default tls=on auth=api-key');
     expect(line).not.toContain('secret-key');
   });
+
+  it('takes --address and --namespace over TEMPORAL_*, and TEMPORAL_* over an --env preset and the profile', () => {
+    const xdg = join(dir, 'presets');
+    mkdirSync(join(xdg, 'temporalio'), { recursive: true });
+    writeFileSync(
+      join(xdg, 'temporalio', 'temporal.yaml'),
+      'env:\n  prod:\n    address: prod.internal:7233\n    namespace: prod-ns\n    api-key: preset-key\n',
+    );
+    const base = { XDG_CONFIG_HOME: xdg, TEMPORAL_CONFIG_FILE: profiles };
+    // The preset beats the profile (temporal.internal, deployments)…
+    expect(loadTemporalConnection(isolated(base), { env: 'prod' })).toMatchObject({
+      address: 'prod.internal:7233',
+      namespace: 'prod-ns',
+      auth: 'api-key',
+    });
+    // …TEMPORAL_ENV names it too; a variable beats the preset…
+    expect(loadTemporalConnection(isolated({ ...base, TEMPORAL_ENV: 'prod', TEMPORAL_NAMESPACE: 'from-env' }))).toMatchObject({
+      address: 'prod.internal:7233',
+      namespace: 'from-env',
+    });
+    // …and a flag beats the variable.
+    expect(
+      loadTemporalConnection(isolated({ ...base, TEMPORAL_ADDRESS: 'env.internal:7233' }), {
+        env: 'prod',
+        address: 'flag.internal:7233',
+        namespace: 'flag-ns',
+      }),
+    ).toMatchObject({ address: 'flag.internal:7233', namespace: 'flag-ns' });
+    expect(() => loadTemporalConnection(isolated(base), { env: 'staging' })).toThrow(
+      `cannot read the Temporal connection settings: no Temporal environment "staging" (${join(xdg, 'temporalio', 'temporal.yaml')} has none of that name; see \`temporal env list\`)`,
+    );
+    // "default" may be absent, as for the Temporal CLI.
+    expect(loadTemporalConnection(isolated(base), { env: 'default' }).address).toBe('temporal.internal:7233');
+  });
 });

@@ -4,7 +4,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities.js';
 import { createGitHubClientCache, githubAuthFromEnv } from '../activities/octokit.js';
-import { loadTemporalConnection, webUiUrl } from '../config/temporal-connection.js';
+import { loadTemporalConnection, webUiUrl, type LoadTemporalConnectionOptions } from '../config/temporal-connection.js';
 import { assertNamespaceReady } from '../config/temporal-namespace.js';
 import { codecFromEnv } from '../codec/aes-gcm-codec.js';
 import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
@@ -17,6 +17,8 @@ const DEFAULT_MAX_ACTIVITIES = 1_000;
 export interface RunWorkerOptions {
   taskQueue?: string;
   env?: NodeJS.ProcessEnv;
+  /** `--address`, `--namespace`, `--env`, `--profile` of `bluegreen worker`: they win over TEMPORAL_*. */
+  connection?: LoadTemporalConnectionOptions;
 }
 
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
@@ -24,7 +26,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   // The worker policy (bluegreen-worker.yaml) first: a bad one stops the worker with every problem listed.
   const loaded = await loadWorkerPolicy(env);
   const auth = githubAuthFromEnv(env);
-  const temporal = loadTemporalConnection(env);
+  const temporal = loadTemporalConnection(env, options.connection);
   // BLUEGREEN_CODEC_KEY: payloads are sealed before they reach Temporal (docs/security.md).
   const codec = codecFromEnv(env);
   // Every secret is read once, here, and leaves the environment (worker/secrets.ts).

@@ -6,10 +6,11 @@ import * as messages from '../../contract/messages.js';
 import { QUERY_TIMEOUT_MS, withDeployment } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
 import { decideOnGitHub } from '../github-identity.js';
+import type { ConnectionFlags } from '../temporal-client.js';
 
 export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override-window';
 
-export interface DecisionOptions {
+export interface DecisionOptions extends ConnectionFlags {
   by: string;
   comment?: string;
   reason?: string;
@@ -37,52 +38,56 @@ const consequence: Record<DecisionName, string> = {
 };
 
 export async function decide(decision: DecisionName, service: string, options: DecisionOptions): Promise<number> {
-  return withDeployment(service, async (cli, { handle, running, status }) => {
-    if (!running) {
-      throw refused(
-        `the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`,
-      );
-    }
-    if (status.gate && (decision === 'approve' || decision === 'reject')) {
-      // Approvals of this deployment are GitHub's to verify: the review is given as the operator.
+  return withDeployment(
+    service,
+    async (cli, { handle, running, status }) => {
+      if (!running) {
+        throw refused(
+          `the last deployment of ${service} (${status.deploymentId}) already ended ${status.outcome}: there is nothing to ${decision === 'rollback' ? 'roll back' : decision}`,
+        );
+      }
+      if (status.gate && (decision === 'approve' || decision === 'reject')) {
+        // Approvals of this deployment are GitHub's to verify: the review is given as the operator.
+        console.log(
+          await decideOnGitHub(
+            status,
+            status.gate.github,
+            decision,
+            (decision === 'approve' ? options.comment : options.reason) ?? '',
+          ),
+        );
+        return EXIT.SUCCEEDED;
+      }
+      const payload =
+        decision === 'approve'
+          ? { by: options.by, ...(options.comment ? { comment: options.comment } : {}) }
+          : decision === 'promote'
+            ? { by: options.by }
+            : decision === 'retry'
+              ? { by: options.by, ...(options.reason ? { reason: options.reason } : {}) }
+              : { by: options.by, reason: options.reason ?? '' };
+      let result: messages.DecisionResult;
+      try {
+        // The union of update definitions shares one input shape per kind; the payload matches it.
+        result = await cli.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+          handle.executeUpdate(updates[decision] as typeof messages.rejectUpdate, { args: [payload as messages.ReasonInput] }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          throw refused(`${decision} refused for ${service}: ${err.cause?.message ?? err.message}`);
+        }
+        throw new ExitError(
+          `no answer to ${decision} within ${QUERY_TIMEOUT_MS / 1000}s (${(err as Error).message}): is a worker running? Check with \`npx bluegreen status ${service}\``,
+          EXIT.TEMPORAL_UNREACHABLE,
+        );
+      }
+      if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
+      const note = options.comment ?? options.reason;
       console.log(
-        await decideOnGitHub(
-          status,
-          status.gate.github,
-          decision,
-          (decision === 'approve' ? options.comment : options.reason) ?? '',
-        ),
+        `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${decision === 'promote' && status.phase === 'bake' ? 'the bake ends now, sync goes ahead' : consequence[decision]}`,
       );
       return EXIT.SUCCEEDED;
-    }
-    const payload =
-      decision === 'approve'
-        ? { by: options.by, ...(options.comment ? { comment: options.comment } : {}) }
-        : decision === 'promote'
-          ? { by: options.by }
-          : decision === 'retry'
-            ? { by: options.by, ...(options.reason ? { reason: options.reason } : {}) }
-            : { by: options.by, reason: options.reason ?? '' };
-    let result: messages.DecisionResult;
-    try {
-      // The union of update definitions shares one input shape per kind; the payload matches it.
-      result = await cli.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
-        handle.executeUpdate(updates[decision] as typeof messages.rejectUpdate, { args: [payload as messages.ReasonInput] }),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        throw refused(`${decision} refused for ${service}: ${err.cause?.message ?? err.message}`);
-      }
-      throw new ExitError(
-        `no answer to ${decision} within ${QUERY_TIMEOUT_MS / 1000}s (${(err as Error).message}): is a worker running? Check with \`bluegreen status ${service}\``,
-        EXIT.TEMPORAL_UNREACHABLE,
-      );
-    }
-    if (!result.accepted) throw refused(`${decision} refused for ${service}: ${result.message}`);
-    const note = options.comment ?? options.reason;
-    console.log(
-      `${decision} by ${options.by} counted for ${status.deploymentId}${note ? ` ("${note}")` : ''}: ${decision === 'promote' && status.phase === 'bake' ? 'the bake ends now, sync goes ahead' : consequence[decision]}`,
-    );
-    return EXIT.SUCCEEDED;
-  });
+    },
+    options,
+  );
 }

@@ -12,10 +12,10 @@ import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
 import { recordDeployerForPlan } from '../github-identity.js';
 import { resolvePlan } from '../plan.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
-import { connectCli, webUiUrl } from '../temporal-client.js';
+import { connectCli, uiEnv, webUiUrl, type ConnectionFlags } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
-export interface DeployOptions {
+export interface DeployOptions extends ConnectionFlags {
   /** @default 'bluegreen.yaml' in the current directory */
   config?: string;
   color?: Color;
@@ -24,6 +24,8 @@ export interface DeployOptions {
   json?: boolean;
   by: string;
   taskQueue?: string;
+  /** Base of the Web UI links (`--ui-url`). */
+  uiUrl?: string;
 }
 
 export async function deploy(options: DeployOptions): Promise<number> {
@@ -41,7 +43,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
   }
   // Approval via GitHub: the deployment record is created as the operator, so GitHub says who deploys.
   plan = await recordDeployerForPlan(plan, preview.targetColor, preview.sha);
-  const cli = await connectCli();
+  const cli = await connectCli(options);
   try {
     const handle = await startDeployment(cli.client, plan, {
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
@@ -53,7 +55,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
       if (err instanceof DeploymentBusyError) throw refused(`${plan.service}: ${err.message}`);
       throw err;
     });
-    const ui = webUiUrl(cli.address, cli.namespace, workflowIdFor(plan.service));
+    const ui = webUiUrl(cli.address, cli.namespace, workflowIdFor(plan.service), uiEnv(options));
     if (options.json && !options.wait) {
       console.log(JSON.stringify({ workflowId: handle.workflowId, deploymentId: plan.deploymentId, webUi: ui }));
     } else if (!options.json) {

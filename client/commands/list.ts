@@ -1,113 +1,141 @@
-// `bluegreen list [--running] [--service S] [--json]` and `bluegreen history <service>`: from
-// Temporal's visibility store, filtered by the search attributes the workflow keeps current.
-import type { Client } from '@temporalio/client';
+// `bluegreen list [--running] [--service S]` and `bluegreen history <service>`: tables whose
+// columns fit their content, times relative on a terminal (ISO when piped, and in JSON), the
+// color that takes traffic (a rollback's is back on its active color), the SHA and who.
+import { bluegreenCommand } from '../../contract/commands.js';
 import { formatDuration, shortSha } from '../../contract/format.js';
-import { WORKFLOW_TYPE } from '../../contract/messages.js';
-import { BlueGreenOutcome, BlueGreenPhase, BlueGreenService, BlueGreenTargetColor } from '../../contract/search-attributes.js';
-import type { DeploymentStatus } from '../../contract/types.js';
+import { inertText } from '../../contract/sanitize.js';
+import type { Outcome } from '../../contract/types.js';
+import { assertServiceKnown, readDeployments, type DeploymentRow } from '../deployment-rows.js';
 import { badInput, EXIT } from '../errors.js';
-import { connectCli } from '../temporal-client.js';
+import { outputFormat, printJsonList, type OutputFlags } from '../output-format.js';
+import { tableTime } from '../relative-time.js';
+import { renderTable, type Column } from '../table.js';
+import { connectCli, type ConnectionFlags } from '../temporal-client.js';
 import { needingSearchAttributes } from '../temporal-refusals.js';
 
-const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
+export interface ListOptions extends OutputFlags, ConnectionFlags {
+  running?: boolean;
+  service?: string;
+  limit: number;
+}
 
-export async function list(options: { running?: boolean; service?: string; json?: boolean; limit: number }): Promise<number> {
-  const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
-  if (options.running) clauses.push(`ExecutionStatus = 'Running'`);
-  if (options.service) clauses.push(`${BlueGreenService.name} = ${quote(options.service)}`);
-  const cli = await connectCli();
+export interface TableOptions {
+  /** On a terminal: relative times ("3 min ago"); else ISO times. */
+  tty: boolean;
+  /** ANSI colors for the outcome. @default tty */
+  color?: boolean;
+  now?: number;
+}
+
+const terminal = (): TableOptions => {
+  const tty = process.stdout.isTTY === true;
+  return { tty, color: tty && !process.env['NO_COLOR'] };
+};
+
+export async function list(options: ListOptions): Promise<number> {
+  const format = outputFormat(options);
+  const cli = await connectCli(options);
   try {
-    const rows = await needingSearchAttributes(cli.client, async () => {
-      const found = [];
-      for await (const wf of cli.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
-        found.push({
-          workflowId: wf.workflowId,
-          service: wf.typedSearchAttributes.get(BlueGreenService) ?? wf.workflowId.replace(/^bluegreen-/, ''),
-          status: wf.status.name,
-          phase: wf.typedSearchAttributes.get(BlueGreenPhase) ?? '',
-          targetColor: wf.typedSearchAttributes.get(BlueGreenTargetColor) ?? '',
-          outcome: wf.typedSearchAttributes.get(BlueGreenOutcome) ?? '',
-          startTime: wf.startTime.toISOString(),
-          ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
-        });
-        if (found.length >= options.limit) break;
-      }
-      return found;
-    });
-    if (options.json) console.log(JSON.stringify(rows));
-    else if (rows.length === 0) console.log('no deployments found');
-    else {
-      console.log(
-        ['SERVICE', 'STATUS', 'PHASE', 'TARGET', 'OUTCOME', 'STARTED'].map((h, i) => h.padEnd(i === 0 ? 24 : 12)).join(''),
-      );
-      for (const r of rows) {
-        console.log(
-          [
-            r.service.padEnd(24),
-            r.status.padEnd(12),
-            r.phase.padEnd(12),
-            r.targetColor.padEnd(12),
-            (r.outcome || '-').padEnd(12),
-            r.startTime,
-          ].join(''),
-        );
-      }
-    }
+    const rows = (
+      await needingSearchAttributes(cli.client, () =>
+        readDeployments(cli.client, {
+          limit: options.limit,
+          ...(options.running ? { running: true } : {}),
+          ...(options.service ? { service: options.service } : {}),
+        }),
+      )
+    ).map((e) => e.row);
+    if (rows.length === 0 && options.service && !options.running) await assertServiceKnown(cli.client, options.service);
+    if (format !== 'text') printJsonList(rows.map(jsonRow), format);
+    else if (rows.length === 0) console.log(options.running ? 'no running deployments' : 'no deployments found');
+    else console.log(listTable(rows, terminal()).join('\n'));
     return EXIT.SUCCEEDED;
   } finally {
     await cli.close();
   }
 }
 
-export async function history(service: string, options: { limit: number; json?: boolean }): Promise<number> {
+export interface HistoryOptions extends OutputFlags, ConnectionFlags {
+  limit: number;
+}
+
+export async function history(service: string, options: HistoryOptions): Promise<number> {
   if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 500)
     throw badInput('--limit must be a whole number from 1 to 500');
-  const cli = await connectCli();
+  const format = outputFormat(options);
+  const cli = await connectCli(options);
   try {
-    const deployments = await needingSearchAttributes(cli.client, () => pastDeployments(cli.client, service, options.limit));
-    if (options.json) console.log(JSON.stringify(deployments));
-    else if (deployments.length === 0) console.log(`no finished deployments of ${service}`);
-    else {
-      console.log(
-        [
-          'STARTED (UTC)'.padEnd(21),
-          'BY'.padEnd(13),
-          'ROUTE'.padEnd(15),
-          'SHA'.padEnd(9),
-          'OUTCOME'.padEnd(12),
-          'TOOK'.padStart(8),
-          '  DEPLOYMENT',
-        ].join(''),
+    const entries = await needingSearchAttributes(cli.client, () =>
+      readDeployments(cli.client, { service, completed: true, limit: options.limit }),
+    );
+    const rows = entries.map((e) => e.row);
+    if (rows.length === 0) await assertServiceKnown(cli.client, service);
+    // JSON: the final statuses themselves (ISO times), as `status --json` prints them.
+    if (format !== 'text')
+      printJsonList(
+        entries.flatMap((e) => (e.status ? [e.status] : [])),
+        format,
       );
-      for (const d of deployments) {
-        const took = d.endedAt ? formatDuration(Date.parse(d.endedAt) - Date.parse(d.startedAt)) : '?';
-        console.log(
-          [
-            d.startedAt.slice(0, 19).replace('T', ' ').padEnd(21),
-            d.requestedBy.slice(0, 12).padEnd(13),
-            `${d.activeColor ?? '?'} → ${d.targetColor ?? '?'}`.padEnd(15),
-            shortSha(d.sha).padEnd(9),
-            (d.outcome ?? '').padEnd(12),
-            took.padStart(8),
-            `  ${d.deploymentId}`,
-          ].join(''),
-        );
-      }
-    }
+    else if (rows.length === 0) {
+      console.log(`no finished deployments of ${service} yet (one is running: ${bluegreenCommand('status', service)})`);
+    } else console.log(historyTable(rows, terminal()).join('\n'));
     return EXIT.SUCCEEDED;
   } finally {
     await cli.close();
   }
 }
 
-async function pastDeployments(client: Client, service: string, limit: number): Promise<DeploymentStatus[]> {
-  const query = `WorkflowType = ${quote(WORKFLOW_TYPE)} AND ${BlueGreenService.name} = ${quote(service)} AND ExecutionStatus = 'Completed'`;
-  const found: DeploymentStatus[] = [];
-  for await (const wf of client.workflow.list({ query, pageSize: limit })) {
-    // The result is the final status; reading it needs the history, not a worker.
-    const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
-    found.push((await handle.result()) as DeploymentStatus);
-    if (found.length >= limit) break;
+/** A row as JSON: every field as read (ISO times), names cleaned of control characters. */
+function jsonRow(r: DeploymentRow): DeploymentRow {
+  return { ...r, ...(r.by !== undefined ? { by: inertText(r.by, 200) } : {}) };
+}
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const OUTCOME_COLOR: Record<Outcome, string> = { SUCCEEDED: '32', FAILED: '31', ROLLED_BACK: '33', ABORTED: '33' };
+
+/** SUCCEEDED, ROLLED_BACK, FAILED in deploy; running: approval; terminated (by hand in Temporal). */
+function stateCell(r: DeploymentRow, tty: boolean): string {
+  if (r.outcome) {
+    const text = r.failedPhase ? `${r.outcome} in ${r.failedPhase}` : r.outcome;
+    return paint(tty, OUTCOME_COLOR[r.outcome], text);
   }
-  return found;
+  if (r.status === 'RUNNING') return `running: ${r.phase || '?'}`;
+  return r.status.toLowerCase().replace(/_/g, ' ');
+}
+
+const byCell = (r: DeploymentRow) => (r.by === undefined ? '-' : `${r.byVerified ? '@' : ''}${inertText(r.by, 200)}`);
+const routeCell = (r: DeploymentRow) =>
+  r.activeColor && r.targetColor ? `${r.activeColor} → ${r.targetColor}` : r.targetColor ? `→ ${r.targetColor}` : '-';
+const liveCell = (r: DeploymentRow) => r.liveColor ?? (r.status === 'RUNNING' ? 'moving' : '?');
+const tookCell = (r: DeploymentRow, now: number) =>
+  formatDuration(Math.max(0, (r.closeTime ? Date.parse(r.closeTime) : now) - Date.parse(r.startTime)));
+
+export function listTable(rows: DeploymentRow[], options: TableOptions): string[] {
+  const now = options.now ?? Date.now();
+  const columns: Column<DeploymentRow>[] = [
+    { header: 'SERVICE', cell: (r) => inertText(r.service, 200) },
+    { header: 'STATE', cell: (r) => stateCell(r, options.color ?? options.tty) },
+    { header: 'LIVE', cell: liveCell },
+    { header: 'ROUTE', cell: routeCell },
+    { header: 'SHA', cell: (r) => (r.sha ? shortSha(r.sha) : '-') },
+    { header: 'BY', cell: byCell },
+    { header: 'STARTED', cell: (r) => tableTime(r.startTime, options.tty, now) },
+    { header: 'TOOK', cell: (r) => tookCell(r, now), align: 'right' },
+  ];
+  return renderTable(columns, rows);
+}
+
+export function historyTable(rows: DeploymentRow[], options: TableOptions): string[] {
+  const now = options.now ?? Date.now();
+  const columns: Column<DeploymentRow>[] = [
+    { header: 'STARTED', cell: (r) => tableTime(r.startTime, options.tty, now) },
+    { header: 'BY', cell: byCell },
+    { header: 'ROUTE', cell: routeCell },
+    { header: 'LIVE', cell: liveCell },
+    { header: 'SHA', cell: (r) => (r.sha ? shortSha(r.sha) : '-') },
+    { header: 'OUTCOME', cell: (r) => stateCell(r, options.color ?? options.tty) },
+    { header: 'TOOK', cell: (r) => tookCell(r, now), align: 'right' },
+    { header: 'DEPLOYMENT', cell: (r) => inertText(r.deploymentId ?? r.runId, 200) },
+  ];
+  return renderTable(columns, rows);
 }

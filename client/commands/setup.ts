@@ -12,7 +12,7 @@ import {
   type TemporalServices,
 } from '../../config/temporal-namespace.js';
 import { badInput, EXIT, ExitError } from '../errors.js';
-import { connectCli } from '../temporal-client.js';
+import { connectCli, type ConnectionFlags } from '../temporal-client.js';
 
 const NOT_FOUND = 5;
 const PERMISSION_DENIED = 7;
@@ -23,7 +23,7 @@ const grpcCode = (err: unknown) => (err as { code?: unknown } | undefined)?.code
 /** Temporal Cloud (or a server that does not let this identity administer it) refuses the operator calls. */
 const notAllowed = (err: unknown) => grpcCode(err) === PERMISSION_DENIED || grpcCode(err) === UNIMPLEMENTED;
 
-export interface SetupOptions {
+export interface SetupOptions extends ConnectionFlags {
   /** How long Temporal keeps a finished deployment's history, for a namespace setup creates. */
   retention: string;
 }
@@ -32,7 +32,7 @@ export async function setup(options: SetupOptions): Promise<number> {
   const retentionMs = parseDuration(options.retention);
   if (retentionMs === undefined || retentionMs < 86_400_000)
     throw badInput(`--retention "${options.retention}" is not a duration of a day or more (like "30d" or "720h")`);
-  const cli = await connectCli(process.env, { requireNamespace: false });
+  const cli = await connectCli(options, process.env, { requireNamespace: false });
   const { namespace, address } = cli;
   const services = cli.client.connection;
   try {

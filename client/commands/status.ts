@@ -1,35 +1,61 @@
-// `bluegreen status <service> [--watch] [--json]`: the phase list of the current or last
+// `bluegreen status <service> [--watch] [--json] [--web]`: the phase list of the current or last
 // deployment; the exit code tells its outcome (0 while it runs).
+import { workflowIdFor } from '../../contract/messages.js';
+import { assertServiceKnown } from '../deployment-rows.js';
 import { exitCodeForOutcome, EXIT } from '../errors.js';
 import { withDeployment } from '../deployment-handle.js';
+import { openInBrowser } from '../open-browser.js';
 import { renderPhaseList } from '../render.js';
-import { webUiUrl } from '../temporal-client.js';
+import { connectCli, uiEnv, webUiUrl, type ConnectionFlags } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
 
-export interface StatusOptions {
+export interface StatusOptions extends ConnectionFlags {
   watch?: boolean;
   json?: boolean;
+  /** Open the deployment in the Web UI instead of printing its status. */
+  web?: boolean;
+  uiUrl?: string;
 }
 
 export async function status(service: string, options: StatusOptions): Promise<number> {
-  return withDeployment(service, async (cli, snapshot) => {
-    const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId);
-    if (options.watch && snapshot.running) {
-      const final = await watchDeployment(snapshot.handle, {
-        json: options.json === true,
-        footer: [`Web UI: ${ui}`],
-        taskQueue: snapshot.taskQueue,
-      });
-      return exitCodeForOutcome(final.outcome ?? 'FAILED');
-    }
-    if (options.json) console.log(JSON.stringify(snapshot.status));
-    else
-      console.log(
-        renderPhaseList(snapshot.status, {
-          color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+  if (options.web) return openWeb(service, options);
+  return withDeployment(
+    service,
+    async (cli, snapshot) => {
+      const ui = webUiUrl(cli.address, cli.namespace, snapshot.handle.workflowId, uiEnv(options));
+      if (options.watch && snapshot.running) {
+        const final = await watchDeployment(snapshot.handle, {
+          json: options.json === true,
           footer: [`Web UI: ${ui}`],
-        }),
-      );
-    return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
-  });
+          taskQueue: snapshot.taskQueue,
+        });
+        return exitCodeForOutcome(final.outcome ?? 'FAILED');
+      }
+      if (options.json) console.log(JSON.stringify(snapshot.status));
+      else
+        console.log(
+          renderPhaseList(snapshot.status, {
+            color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+            footer: [`Web UI: ${ui}`],
+          }),
+        );
+      return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
+    },
+    options,
+  );
+}
+
+/** The page of the service's deployment: printed, and handed to a browser when one can be started. */
+async function openWeb(service: string, options: StatusOptions): Promise<number> {
+  const cli = await connectCli(options);
+  try {
+    await assertServiceKnown(cli.client, service);
+    const url = webUiUrl(cli.address, cli.namespace, workflowIdFor(service), uiEnv(options));
+    console.log(url);
+    const opened = await openInBrowser(url);
+    console.error(opened ? `opening ${url} in your browser` : 'no browser to open it with: the address is above');
+    return EXIT.SUCCEEDED;
+  } finally {
+    await cli.close();
+  }
 }

@@ -5,9 +5,9 @@
 import { loadWorkerPolicy } from '../../worker/policy.js';
 import { startWebhookServer } from '../../webhook/server.js';
 import { badInput, EXIT } from '../errors.js';
-import { connectCli } from '../temporal-client.js';
+import { connectCli, type ConnectionFlags } from '../temporal-client.js';
 
-export interface WebhookOptions {
+export interface WebhookOptions extends ConnectionFlags {
   port: number;
   host: string;
 }
@@ -18,7 +18,7 @@ export async function webhook(options: WebhookOptions, env: NodeJS.ProcessEnv = 
     throw badInput("GITHUB_WEBHOOK_SECRET is not set: use the secret of the repository's webhook (Settings → Webhooks)");
   const { policy } = await loadWorkerPolicy(env);
   const stateFile = env['BLUEGREEN_WEBHOOK_STATE_FILE']?.trim();
-  const cli = await connectCli(env);
+  const cli = await connectCli(options, env);
   const receiver = await startWebhookServer({
     secret,
     client: cli.client,

@@ -1,8 +1,9 @@
 // `bluegreen worker`: runs the worker in this process until interrupted.
 import { runWorker } from '../../worker/main.js';
 import { EXIT } from '../errors.js';
+import { connectionFlagsOf, type ConnectionFlags } from '../temporal-client.js';
 
-export async function worker(options: { taskQueue?: string }): Promise<number> {
-  await runWorker(options.taskQueue ? { taskQueue: options.taskQueue } : {});
+export async function worker(options: { taskQueue?: string } & ConnectionFlags): Promise<number> {
+  await runWorker({ ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}), connection: connectionFlagsOf(options) });
   return EXIT.SUCCEEDED;
 }
