@@ -294,11 +294,19 @@ function reportError(err: unknown): number {
     const configError = err as ConfigError;
     const { problems, source } = configError;
     const [only] = problems;
-    if (problems.length === 1 && only && only.path === '') console.error(`bluegreen: ${source}: ${only.message}`);
-    else {
+    if (problems.length === 1 && only && only.path === '') {
+      const at = only.line !== undefined ? `:${only.line}:${only.column ?? 1}` : '';
+      console.error(`bluegreen: ${source}${at}: ${only.message}`);
+    } else {
       const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
       console.error(`bluegreen: ${source} is not a valid config (${count}; nothing was started):`);
-      for (const p of problems) console.error(`  - ${p.path || '(top level)'}: ${p.message}`);
+      // In file order, eslint-like: line:column, then the field and what is wrong with it.
+      const at = (p: (typeof problems)[number]) => (p.line !== undefined ? `${p.line}:${p.column ?? 1}` : '');
+      const width = Math.max(0, ...problems.map((p) => at(p).length));
+      for (const p of problems) {
+        const where = width > 0 ? `${at(p).padEnd(width)}  ` : '- ';
+        console.error(`  ${where}${p.path ? `${p.path}: ` : ''}${p.message}`);
+      }
     }
     return EXIT.BAD_INPUT;
   }

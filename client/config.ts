@@ -7,13 +7,17 @@ import { dnsConfigProblems } from './dns-config-schema.js';
 import { analysisConfigProblems } from './analysis-schema.js';
 import { pathAsWritten, readRenamedFields } from './config-renames.js';
 import { notifyConfigProblems } from './notify-config-schema.js';
-import { SWITCH_UNION_HINT, switchConfigProblems } from '../switches/client.js';
+import { SWITCH_TYPES, SWITCH_UNION_HINT, switchConfigProblems } from '../switches/client.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { locateProblems } from '../config/positions.js';
 import {
   ConfigError,
   describeValue,
   readCappedFile,
   readYaml,
+  readYamlDocument,
   toProblem as fieldProblem,
+  toProblems,
   type CappedFile,
   type ConfigProblem,
 } from '../config/yaml.js';
@@ -54,7 +58,7 @@ export function parseConfigText(
       throw new ConfigError(source, [{ path: '', message: 'is not valid UTF-8 text' }]);
     }
   }
-  const raw = readYaml(text, source);
+  const { value: raw, doc, counter } = readYamlDocument(text, source);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [
       { path: '', message: 'expected a YAML mapping with service, github, publicUrl, environments' },
@@ -67,7 +71,7 @@ export function parseConfigText(
   const interpolated = interpolateEnv(renamed.config, env, [], problems);
   // reportInput: a wrong type is told apart from a missing field by the value it received.
   const result = configSchema.safeParse(interpolated, { reportInput: true });
-  if (!result.success) problems.push(...result.error.issues.map(toProblem));
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => toProblems(issue, configSchema, toProblem)));
   // Cross-field rules run on whatever parsed, so they are reported with the other problems.
   problems.push(...crossFieldProblems(result.success ? viewOfConfig(result.data) : viewOfRaw(interpolated)));
   if (result.success) {
@@ -80,7 +84,8 @@ export function parseConfigText(
   }
   if (problems.length > 0 || !result.success) {
     const asWritten = problems.map((p) => ({ ...p, path: pathAsWritten(p.path, renamed.usedOldNames) }));
-    throw new ConfigError(source, asWritten);
+    // In file order, each with its line and column: as a person reads the file.
+    throw new ConfigError(source, locateProblems(asWritten, doc, counter));
   }
   return result.data;
 }
@@ -114,7 +119,8 @@ export function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     // zod hands over the whole section; the type is what no switch matched.
     const type = path === 'switch.type' ? (issue.input as { type?: unknown } | undefined)?.type : undefined;
     const got = type !== undefined ? `, got ${describeValue(type)}` : '';
-    return { path, message: `${SWITCH_UNION_HINT}${got}` };
+    const guess = typeof type === 'string' ? didYouMean(type, SWITCH_TYPES) : '';
+    return { path, message: `${SWITCH_UNION_HINT}${got}${guess}` };
   }
   return fieldProblem(issue);
 }

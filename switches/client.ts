@@ -23,6 +23,9 @@ export type SwitchConfig = z.output<typeof switchConfigSchema>;
 /** The switch when bluegreen.yaml has no `switch:` section. */
 export const DEFAULT_SWITCH_CONFIG: SwitchConfig = { type: 'workflow', workflow: 'dns-update.yml', verifyTimeout: 600_000 };
 
+/** The registered type names, for "did you mean …". */
+export const SWITCH_TYPES: readonly string[] = SWITCHES.map((s) => s.type);
+
 /** The config error for a `switch:` section that matches no type. */
 export const SWITCH_UNION_HINT = `expected ${orList(CLIENTS.map((c) => c.summary))}`;
 

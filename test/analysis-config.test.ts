@@ -31,7 +31,7 @@ function problemsOf(extra: Record<string, unknown>): Array<{ path: string; messa
   try {
     parseConfigText(stringify({ ...base, ...extra }), 'bluegreen.yaml', {});
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(({ path, message }) => ({ path, message }));
     throw err;
   }
   return [];
@@ -162,9 +162,10 @@ describe('metrics in bluegreen.yaml', () => {
       verify: { analysis: { metrics: ['error-rate', 'latency'] }, tests: [{ workflow: 'e2e.yml' }, { workflow: 'e2e.yaml' }] },
       monitor: { analysis: { metrics: ['nope'] } },
     });
+    // In file order: verify.analysis comes before verify.tests in this file.
     expect(problems).toEqual([
-      { path: 'verify.tests.1.name', message: '"e2e" is also the name of verify.tests.0: give each test its own name' },
       { path: 'verify.analysis.metrics.1', message: 'no metric "latency" under metrics: (defined: error-rate)' },
+      { path: 'verify.tests.1.name', message: '"e2e" is also the name of verify.tests.0: give each test its own name' },
       { path: 'monitor.analysis.metrics.0', message: 'no metric "nope" under metrics: (defined: error-rate)' },
     ]);
   });

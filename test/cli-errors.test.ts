@@ -66,7 +66,7 @@ describe('config files', () => {
     expect(oneSentence(missing, 2)).toBe(`bluegreen: ${join(dir, 'nope.yaml')}: cannot read the config file: no such file`);
     expect(oneSentence(directory, 2)).toBe(`bluegreen: ${join(dir, 'a-directory')}: is not a file`);
     expect(oneSentence(binary, 2)).toContain('is not valid UTF-8 text');
-    expect(oneSentence(broken, 2)).toMatch(/broken\.yaml: YAML: .+ at line \d+, column \d+$/);
+    expect(oneSentence(broken, 2)).toMatch(/broken\.yaml:2:\d+: YAML: .+/);
   });
 
   it('validate reports every problem with its field; ${VAR} comes from the environment', async () => {
@@ -89,15 +89,24 @@ describe('config files', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^bluegreen: .*bluegreen\.yaml is not a valid config \(\d+ problems; nothing was started\):$/);
     const problems = lines.slice(1).join('\n');
-    expect(problems).toMatch(/- publicUrl: environment variable ERR_PUBLIC_URL is not set/);
-    expect(problems).toMatch(/- verify\.interval: "5 minutes" is not a duration: .*"30s"/);
-    expect(problems).toMatch(/- approval: unknown key "approvrs"/);
-    expect(problems).toMatch(/- \(top level\): unknown key "rollbak"/);
+    // In file order, each with its line and column; an unknown key with the one meant.
+    expect(problems).toMatch(/\d+:\d+ +publicUrl: environment variable ERR_PUBLIC_URL is not set/);
+    expect(problems).toMatch(/\d+:\d+ +verify\.interval: "5 minutes" is not a duration: .*"30s"/);
+    expect(problems).toMatch(/\d+:\d+ +approval\.approvrs: unknown key, did you mean "approvers"\?/);
+    expect(problems).toMatch(/\d+:\d+ +rollbak: unknown key, did you mean "rollback"\?/);
+    const lineNumbers = lines.slice(1).map((l) => Number(/^ +(\d+):/.exec(l)?.[1]));
+    expect(lineNumbers).toEqual([...lineNumbers].sort((a, b) => a - b));
 
     expect(badJson.code).toBe(2);
-    const report = JSON.parse(badJson.stdout) as { valid: boolean; problems: Array<{ path: string; message: string }> };
+    const report = JSON.parse(badJson.stdout) as {
+      valid: boolean;
+      problems: Array<{ path: string; message: string; line: number; column: number }>;
+    };
     expect(report.valid).toBe(false);
-    expect(report.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['publicUrl', 'verify.interval', 'approval', '']));
+    expect(report.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['publicUrl', 'verify.interval', 'approval.approvrs', 'rollbak']),
+    );
+    expect(report.problems.every((p) => p.line > 0 && p.column > 0)).toBe(true);
 
     // With the variable set, only the real mistakes remain.
     expect(good.code).toBe(2);

@@ -74,11 +74,11 @@ describe('notify in bluegreen.yaml', () => {
     ).toMatchInlineSnapshot(`
       [
         "approval.remindEvery: "hourly" is not a duration: use a number and a unit, like "30s", "15m" or "24h"",
-        "notify.0.channel: channel names are lowercase letters, digits and dashes, like "qa-slack"",
-        "notify.0.events.0: expected one of started, approval-waiting, approved, rejected, switched, analysis-failed, rolled-back, sync-failed, succeeded, failed, aborted",
+        "notify.0.channel: channel names are lowercase letters, digits and dashes, like "qa-slack" (got the text "QA Slack")",
+        "notify.0.events.0: expected one of started, approval-waiting, approved, rejected, switched, analysis-failed, rolled-back, sync-failed, succeeded, failed, aborted (got the text "approval-wating"), did you mean "approval-waiting"?",
         "notify.1.events: list at least one event, or write "all"",
         "notify.2.channel: is required (expected a channel name, like "qa-slack")",
-        "notify.2: unknown key "chanel" (check the spelling)",
+        "notify.2.chanel: unknown key, did you mean "channel"?",
       ]
     `);
     expect(problemsOf({ notify: [{ channel: 'ops' }], approval: { escalateAfter: '4h', remindEvery: '50ms' } }))

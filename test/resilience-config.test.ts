@@ -125,18 +125,18 @@ describe('config of bake, retry and switch windows', () => {
       }),
     ).toEqual([
       'sync.after: "soon" is not a duration: use a number and a unit, like "30s", "15m" or "24h"',
-      'onFailure.deploy.action: expected "fail" or "ask"',
-      'onFailure.verify.default: expected "abort" or "retry"',
-      'onFailure: unknown key "build" (check the spelling)',
+      'onFailure.deploy.action: expected "fail" or "ask" (got the text "maybe")',
+      'onFailure.verify.default: expected "abort" or "retry" (got the text "shrug")',
+      'onFailure.build: unknown key (known here: deploy, tests, hooks, verify)',
       'windows.0.days: "mon-fry" is not a day or range: use mon, tue, wed, thu, fri, sat, sun or ranges like "mon-fri"',
-      'windows.0.hours: expected hours like "09:00-17:00" (24-hour clock, "24:00" ends a day)',
+      'windows.0.hours: expected hours like "09:00-17:00" (24-hour clock, "24:00" ends a day) (got the text "9-17")',
       'windows.0.timeZone: expected an IANA time zone like "Europe/Berlin", "America/New_York" or "UTC"',
       'windows.1.days: list at least one day',
       'windows.1.hours: the window starts and ends at the same time: it would be empty',
       'freezes.0.from: "2026-02-30" is not a date like "2026-12-24", a local time like "2026-12-24T18:00" or an instant like "2026-12-24T17:00:00Z"',
       'freezes.1.reason: say why',
-      'freezes.2: unknown key "note" (check the spelling)',
       'freezes.2.until: a freeze is at most a year long',
+      'freezes.2.note: unknown key (known here: from, until, reason, timeZone)',
     ]);
   });
 
@@ -147,8 +147,8 @@ describe('config of bake, retry and switch windows', () => {
     expect(problems({ onFailure: { tests: 'ask' }, verify: { tests: [] } })).toEqual([message]);
     // Reported beside the schema's own problems when the file is refused for something else.
     expect(problems({ onFailure: { tests: 'ask', deploy: 'maybe' } })).toEqual([
-      'onFailure.deploy.action: expected "fail" or "ask"',
       message,
+      'onFailure.deploy.action: expected "fail" or "ask" (got the text "maybe")',
     ]);
     expect(problems({ onFailure: { tests: 'ask' }, verify: { tests: [{ workflow: 'e2e.yml' }] } })).toEqual([]);
   });

@@ -92,7 +92,7 @@ describe('the policy file', () => {
         expect.stringMatching(/^services\.0\.approval\.approvers\.0: expected a GitHub login/),
         expect.stringMatching(/^services\.0\.approval\.minApprovals: /),
         expect.stringMatching(/^services\.0\.approval\.via\.0: expected "signal" or "github"/),
-        expect.stringMatching(/^: unknown key "typo"/),
+        expect.stringMatching(/^typo: unknown key/),
       ]),
     );
     expect(problemsOf('routers: [{ url: "https://r/s", tokenEnv: A }, { url: "https://R/s/", tokenEnv: B }]')).toEqual([

@@ -12,7 +12,8 @@
 //   checkPlanAgainstPolicy(plan, policy), effectiveApprovalPolicy(planApproval, servicePolicy),
 //   servicePolicyFor                 (worker/policy-rules.ts, pure)
 //   planTouches(plan, policy)        → what each plug-in fetches or touches (worker/plan-check.ts)
-import { ConfigError, readCappedFile, readYaml, toProblem, type ConfigProblem } from '../config/yaml.js';
+import { locateProblems } from '../config/positions.js';
+import { ConfigError, readCappedFile, readYamlDocument, toProblems, type ConfigProblem } from '../config/yaml.js';
 import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
 import { PLUGIN_KINDS } from './plugins.js';
 
@@ -68,12 +69,16 @@ export async function loadWorkerPolicy(env: NodeJS.ProcessEnv = process.env): Pr
  * lacks is a problem too (the worker would otherwise fail at the first switch, hours later).
  */
 export function parseWorkerPolicy(text: string, source: string, env?: NodeJS.ProcessEnv): WorkerPolicy {
-  const raw = readYaml(text, source) ?? {};
+  const { value, doc, counter } = readYamlDocument(text, source);
+  const raw = value ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping with github, routers, dns, services' }]);
   }
   const result = policySchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(toProblem));
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((issue) => toProblems(issue, policySchema));
+    throw new ConfigError(source, locateProblems(problems, doc, counter));
+  }
   const problems = [...policyCrossProblems(result.data), ...(env ? missingSecretProblems(result.data, env) : [])];
   if (problems.length > 0) throw new ConfigError(source, problems);
   return result.data;
