@@ -159,7 +159,15 @@ export function buildProgram(): Command {
       `\nExample:\n  ${example}\n\nExit codes: 0 it counted, 7 refused (with the reason), 2 no such service, 6 no worker answered`,
     );
     withConnectionFlags(cmd);
-    cmd.action(recordExit(async (service, o) => (await import('./commands/decide.js')).decide(name, service, o)));
+    cmd.action(
+      recordExit(async (service, o, self: Command) =>
+        (await import('./commands/decide.js')).decide(name, service, {
+          ...o,
+          // Typed on the command line (not the $BLUEGREEN_USER / login default): on the GitHub path it must be the token's owner.
+          byGiven: self.getOptionValueSource('by') === 'cli',
+        }),
+      ),
+    );
   };
   for (const [name, command] of Object.entries(DECISION_COMMANDS)) decision(name as DecisionName, command);
 

@@ -6,6 +6,7 @@
 //     (`POST …/runs/{run_id}/pending_deployments`); GitHub decides whether they may.
 import { Octokit } from '@octokit/rest';
 import type { Color, DeploymentPlan, DeploymentStatus, GitHubRepoRef } from '../contract/types.js';
+import { inertText } from '../contract/sanitize.js';
 import { badInput, refused } from './errors.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -127,11 +128,14 @@ export async function decideOnGitHub(
   decision: 'approve' | 'reject',
   text: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** A name given with `--by`: it must be the token's owner, who GitHub records as the reviewer. */
+  declaredBy?: string,
 ): Promise<string> {
   const gate = status.gate!;
   if (gate.runId === undefined)
     throw refused(`${status.service} has no QA gate run waiting on GitHub right now (phase ${status.phase})`);
   const octokit = operatorOctokit(github, operatorToken(env, `${decision} on GitHub`));
+  if (declaredBy !== undefined) await assertTokenOwner(octokit, declaredBy, decision);
   await reviewGateRun(octokit, {
     github,
     runId: gate.runId,
@@ -142,6 +146,26 @@ export async function decideOnGitHub(
   return `${decision === 'approve' ? 'approved' : 'rejected'} gate run ${gate.runId} on GitHub as yourself (GitHub checked you may review ${gate.environment}); ${status.deploymentId} reads it from GitHub next`;
 }
 
+/**
+ * A `--by` that is not the token's owner is refused, naming both: GitHub records the review as
+ * the owner whatever the command line says, so going ahead would approve under another name.
+ */
+async function assertTokenOwner(octokit: Octokit, declaredBy: string, decision: 'approve' | 'reject'): Promise<void> {
+  let login: string;
+  try {
+    ({
+      data: { login },
+    } = await octokit.rest.users.getAuthenticated());
+  } catch (err) {
+    throw refused(`GitHub would not say whose GITHUB_TOKEN this is (${describe(err)}): is it a personal token of yours?`);
+  }
+  if (login.toLowerCase() === declaredBy.toLowerCase()) return;
+  throw refused(
+    `--by ${inertText(declaredBy, 100)} does not match GITHUB_TOKEN, which is @${login}'s: this deployment takes approvals on GitHub, ` +
+      `where the review is recorded as the token's owner. ${decision === 'approve' ? 'Approve' : 'Reject'} with ${inertText(declaredBy, 100)}'s own token, or drop --by to ${decision} as @${login}`,
+  );
+}
+
 /** `deploy` with approval via GitHub: the deployment record, created as the operator. */
 export async function recordDeployerForPlan(
   plan: DeploymentPlan,
@@ -150,12 +174,14 @@ export async function recordDeployerForPlan(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DeploymentPlan> {
   if (!(plan.approval.via ?? []).includes('github') || !plan.approval.gate) return plan;
+  // The deployer's own token first: without it nothing else here can work, and that is what to say.
+  const token = operatorToken(env, 'start a deployment approved via GitHub');
   if (!target || !sha) {
     throw refused(
       'approval via GitHub records the deployment as you before it starts, which needs the active color and the branch head: both must be readable from here',
     );
   }
-  const octokit = operatorOctokit(plan.github, operatorToken(env, 'start a deployment approved via GitHub'));
+  const octokit = operatorOctokit(plan.github, token);
   const record = await recordDeployer(octokit, {
     github: plan.github,
     deploymentId: plan.deploymentId,

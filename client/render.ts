@@ -60,6 +60,10 @@ export function headline(s: DeploymentStatus): string {
 export function describeApproval(a: ApprovalRecord): string {
   a = inertDeep(a);
   const text = a.comment ? ` "${a.comment}"` : '';
+  if (a.bypass) {
+    const run = a.gateRunId !== undefined ? `gate run ${a.gateRunId}` : 'the gate run';
+    return `· ${run} released at ${clock(a.at)} by ${approverLabel(a)}: not taken as an approval`;
+  }
   const verdict = a.counted ? a.decision : `${a.decision === 'approved' ? 'approval' : 'rejection'} ignored`;
   return `${a.counted ? (a.decision === 'approved' ? '✓' : '✗') : '·'} ${approverLabel(a)} ${verdict} at ${clock(a.at)}${text}${a.counted || !a.note ? '' : ` (${a.note})`}`;
 }

@@ -239,6 +239,11 @@ export interface ApprovalRecord {
   verified?: boolean;
   /** The gate run the review was given on (approval via GitHub). */
   gateRunId?: number;
+  /**
+   * true: the gate run passed with no review at all (an administrator bypassed the environment's
+   * protection rules); `by` names nobody and the record is never counted.
+   */
+  bypass?: boolean;
 }
 
 /** The QA gate held by GitHub (approval via GitHub), as the status shows it. */
@@ -282,6 +287,8 @@ export interface DeploymentStatus {
   phases: PhaseStatus[];
   approvals: ApprovalRecord[];
   approvers: string[];
+  /** Whether the deployer may approve their own deployment; absent (older deployments): no, the default. */
+  allowSelfApproval?: boolean;
   /** Approval via GitHub: the gate and its progress. */
   gate?: GateStatus;
   /** Who started the deployment as GitHub knows them (the deployment record's creator). */

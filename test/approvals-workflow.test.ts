@@ -5,6 +5,7 @@
 import { Octokit } from '@octokit/rest';
 import { describe, expect } from 'vitest';
 import { decideOnGitHub, recordDeployerForPlan } from '../client/github-identity.js';
+import { describeApproval, nextStepLines } from '../client/render.js';
 import type { Lab } from '../lab/index.js';
 import { gateInputs } from '../contract/gate-inputs.js';
 import * as messages from '../contract/messages.js';
@@ -37,8 +38,8 @@ async function planAsDave(lab: Lab, service: string, overrides: Record<string, u
 }
 
 /** What `bluegreen approve|reject` does: reviews the gate run with the person's own token. */
-const review = (lab: Lab, status: DeploymentStatus, login: string, decision: 'approve' | 'reject', text: string) =>
-  decideOnGitHub(status, status.gate!.github, decision, text, { GITHUB_TOKEN: lab.github.reviews.tokenOf(login) });
+const review = (lab: Lab, status: DeploymentStatus, login: string, decision: 'approve' | 'reject', text: string, by?: string) =>
+  decideOnGitHub(status, status.gate!.github, decision, text, { GITHUB_TOKEN: lab.github.reviews.tokenOf(login) }, by);
 
 describe('approval via GitHub', () => {
   it('QA approves with their own token: SUCCEEDED, the status names the verified login', async ({ lab, deployPlan }) => {
@@ -76,9 +77,16 @@ describe('approval via GitHub', () => {
     setUpGate(lab);
     const handle = await deployPlan(await planAsDave(lab, 'svc-gh-self'));
     const first = await waitForStatus(handle, gateWaiting());
+    // Who may approve never includes the deployer, and the command is the GitHub path's (no --by).
+    expect(nextStepLines(first).slice(0, 3).join('\n')).toMatchInlineSnapshot(`
+      "Waiting for QA approval on GitHub: datatruck/qa may approve (as themselves on GitHub).
+        approve:  GITHUB_TOKEN=$(gh auth token) npx bluegreen approve svc-gh-self --comment "…"
+        reject:   GITHUB_TOKEN=$(gh auth token) npx bluegreen reject svc-gh-self --reason "…""
+    `);
     await review(lab, first, 'dave', 'approve', 'looks fine to me');
     const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
     expect(second.phase).toBe('approval');
+    expect(nextStepLines(second)[0]).toBe(nextStepLines(first)[0]);
     expect(second.approvals).toMatchObject([
       {
         by: 'dave',
@@ -97,6 +105,51 @@ describe('approval via GitHub', () => {
       ['bob', true],
     ]);
     expect(lab.github.dispatchCount('qa-gate.yml')).toBe(2);
+  });
+
+  it('approve --by someone else than the token owner is refused, naming both; an admin bypass is called a bypass', async ({
+    lab,
+    deployPlan,
+  }) => {
+    setUpGate(lab);
+    const handle = await deployPlan(await planAsDave(lab, 'svc-gh-by'));
+    const first = await waitForStatus(handle, gateWaiting());
+    const mismatch = await review(lab, first, 'alice', 'approve', 'QA passed', 'qa-lead').catch((e: unknown) => e as Error);
+    expect(mismatch).toBeInstanceOf(Error);
+    expect((mismatch as Error).message).toMatchInlineSnapshot(
+      `"--by qa-lead does not match GITHUB_TOKEN, which is @alice's: this deployment takes approvals on GitHub, where the review is recorded as the token's owner. Approve with qa-lead's own token, or drop --by to approve as @alice"`,
+    );
+    // Nothing was given on GitHub: the run still waits for a review.
+    expect(lab.github.run(first.gate!.runId!)!.status).toBe('waiting');
+    expect(lab.github.reviews.reviewsOf(first.gate!.runId!)).toEqual([]);
+
+    // An administrator starts the held job without a review: not taken, and said to be a bypass.
+    lab.github.reviews.bypass(first.gate!.runId!, 'olivia');
+    const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));
+    expect(second.approvals).toMatchObject([{ bypass: true, counted: false }]);
+    expect(
+      describeApproval({ ...second.approvals[0]!, at: '2026-05-04T10:00:00.000Z' }).replace(/run \d+/, 'run N'),
+    ).toMatchInlineSnapshot(
+      `"· gate run N released at 10:00:00 by an administrator bypass (no review on GitHub): not taken as an approval"`,
+    );
+
+    // The name typed matches the token: it counts.
+    await review(lab, second, 'alice', 'approve', 'QA passed', 'Alice');
+    const result = await handle.result();
+    expect(result.outcome).toBe('SUCCEEDED');
+    expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
+      ['bypass', false],
+      ['alice', true],
+    ]);
+  });
+
+  it('deploy without a GitHub token of the deployer’s own names the missing token', async ({ lab }) => {
+    const plan = labPlan(lab, 'svc-gh-no-token', VIA_GITHUB);
+    // As \`deploy\` calls it without GITHUB_TOKEN: the branch head could not be read either.
+    const refusal = await recordDeployerForPlan(plan, 'green', undefined, {}).catch((e: unknown) => e as Error);
+    expect((refusal as Error).message).toMatchInlineSnapshot(
+      `"GITHUB_TOKEN is not set: to start a deployment approved via GitHub, bluegreen acts as you on GitHub. Set GITHUB_TOKEN to your own token (e.g. GITHUB_TOKEN=$(gh auth token)); it stays on this machine, the worker never sees it"`,
+    );
   });
 
   it('team approvers: a non-member reviewer is refused, a member counts', async ({ lab, deployPlan }) => {

@@ -66,7 +66,7 @@ describe('config files', () => {
     expect(oneSentence(missing, 2)).toBe(`bluegreen: ${join(dir, 'nope.yaml')}: cannot read the config file: no such file`);
     expect(oneSentence(directory, 2)).toBe(`bluegreen: ${join(dir, 'a-directory')}: is not a file`);
     expect(oneSentence(binary, 2)).toContain('is not valid UTF-8 text');
-    expect(oneSentence(broken, 2)).toMatch(/broken\.yaml:2:\d+: YAML: .+/);
+    expect(oneSentence(broken, 2)).toMatch(/broken\.yaml:\d+:\d+: YAML: .+/);
   });
 
   it('validate reports every problem with its field; ${VAR} comes from the environment', async () => {

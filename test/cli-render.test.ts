@@ -1,7 +1,15 @@
 // The text a person reads: the CLI's phase list and change lines, and the Web UI's current
 // details, for fixed statuses (no server needed). Inline snapshots are the user-facing text.
 import { describe, expect, it } from 'vitest';
-import { changeKey, renderChangeLine, renderLogLines, renderPhaseList, visibleLength, wrapToWidth } from '../client/render.js';
+import {
+  changeKey,
+  nextStepLines,
+  renderChangeLine,
+  renderLogLines,
+  renderPhaseList,
+  visibleLength,
+  wrapToWidth,
+} from '../client/render.js';
 import { currentDetails } from '../views/current-details.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentShape, type OlderStatus } from '../client/status-shape.js';
@@ -56,6 +64,32 @@ function inDeployRun(): DeploymentStatus {
   delete status.waitingFor;
   return status;
 }
+
+describe('who may still approve (signal path)', () => {
+  it('never the deployer where self-approval is refused, nor who already approved; one name left is in the command', () => {
+    const status = { ...atGate(), requestedBy: 'alice', approvers: ['alice', 'bob', 'carol'] };
+    expect(nextStepLines(status).join('\n')).toMatchInlineSnapshot(`
+      "Waiting for QA approval: bob or carol may approve.
+        approve:  npx bluegreen approve datatruck-api --by <name> --comment "…"
+        reject:   npx bluegreen reject datatruck-api --by <name> --reason "…""
+    `);
+    // Statuses are read-only (renderers cache their cleaned copies): a new one for each moment.
+    const approvedOnce = { ...status, approvals: [{ by: 'bob', decision: 'approved' as const, at: at(120), counted: true }] };
+    expect(nextStepLines(approvedOnce).join('\n')).toMatchInlineSnapshot(`
+      "Waiting for QA approval: carol may approve.
+        approve:  npx bluegreen approve datatruck-api --by carol --comment "…"
+        reject:   npx bluegreen reject datatruck-api --by carol --reason "…""
+    `);
+    // Allowed to approve their own: the deployer is listed.
+    expect(nextStepLines({ ...approvedOnce, allowSelfApproval: true })[0]).toMatchInlineSnapshot(
+      `"Waiting for QA approval: alice or carol may approve."`,
+    );
+    // Nobody listed: anyone but the deployer.
+    expect(nextStepLines({ ...atGate(), approvers: [] })[0]).toMatchInlineSnapshot(
+      `"Waiting for QA approval: anyone but olivia (who started it) may approve."`,
+    );
+  });
+});
 
 describe('renderPhaseList', () => {
   it('shows the phases, durations, who may approve and the exact commands', () => {

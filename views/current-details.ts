@@ -54,10 +54,11 @@ export function currentDetails(s: DeploymentStatus): string {
     blocks.push(...nextStepBlocks(s));
   }
 
-  const decisions = s.approvals.map(
-    (a) =>
-      `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(approverLabel(a))} at ${a.at.slice(11, 19)} UTC` +
-      `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
+  const decisions = s.approvals.map((a) =>
+    a.bypass
+      ? `Not taken as an approval: ${a.gateRunId !== undefined ? `gate run ${a.gateRunId}` : 'the gate run'} released at ${a.at.slice(11, 19)} UTC by ${literal(approverLabel(a))}`
+      : `${a.counted ? (a.decision === 'approved' ? 'Approved' : 'Rejected') : `Ignored ${a.decision === 'approved' ? 'approval' : 'rejection'}`} by ${literal(approverLabel(a))} at ${a.at.slice(11, 19)} UTC` +
+        `${a.comment ? `: “${literal(a.comment)}”` : ''}${!a.counted && a.note ? ` (${literal(a.note)})` : ''}`,
   );
   if (decisions.length > 0) blocks.push(decisions.slice(-5).join('  \n'));
   blocks.push(...analysisBlocks(s));

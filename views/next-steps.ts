@@ -4,7 +4,7 @@
 import { orList } from '../contract/format.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { beforeTraffic, DECISIONS, hookNames } from '../contract/vocabulary.js';
-import { decisionCommand } from '../contract/commands.js';
+import { bluegreenCommand, decisionCommand } from '../contract/commands.js';
 
 export interface NextCommand {
   /** e.g. "approve", "end it early" (renderers capitalise as they need). */
@@ -28,6 +28,61 @@ export interface NextSteps {
   notes: string[];
 }
 
+/** Whether two names are one person (GitHub logins compare case-insensitively). */
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Who may still approve: the approvers (GitHub's reviewers of the gate's environment on the GitHub
+ * path), without the deployer where self-approval is refused and without those already counted.
+ */
+export function mayStillApprove(s: DeploymentStatus): { names: string[]; anyoneBut?: string } {
+  const deployer = s.deployer?.login ?? s.requestedBy;
+  const excluded = [
+    ...(s.allowSelfApproval === true ? [] : [deployer]),
+    ...(s.gate ? s.gate.approvedBy : s.approvals.filter((a) => a.counted && a.decision === 'approved').map((a) => a.by)),
+  ];
+  const listed = s.gate && s.gate.reviewers.length > 0 ? s.gate.reviewers : s.approvers;
+  if (listed.length === 0) return s.allowSelfApproval === true ? { names: [] } : { names: [], anyoneBut: deployer };
+  return { names: listed.filter((name) => !excluded.some((x) => same(x, name))) };
+}
+
+function approvalSteps(s: DeploymentStatus, notes: string[]): NextSteps {
+  const { names, anyoneBut } = mayStillApprove(s);
+  const who =
+    names.length > 0
+      ? `${orList(names)} may approve`
+      : anyoneBut !== undefined
+        ? `anyone but ${anyoneBut} (who started it) may approve`
+        : 'anyone may approve';
+  if (s.gate) {
+    // Verified by GitHub: the reviewer acts as themselves with their own token; no --by, no signal.
+    const asYou = (decision: string, text: string) =>
+      `GITHUB_TOKEN=$(gh auth token) ${bluegreenCommand(decision, s.service, text)}`;
+    return {
+      moment: 'approval',
+      lead: `Waiting for QA approval on GitHub: ${who} (as themselves on GitHub).`,
+      commands: [
+        { label: 'approve', command: asYou('approve', '--comment "…"') },
+        { label: 'reject', command: asYou('reject', '--reason "…"') },
+      ],
+      notes: [...(s.gate.url ? [`or on GitHub: open ${s.gate.url} → Review deployments`] : []), ...notes],
+    };
+  }
+  // One name left: the command names it; else the person fills in their own.
+  const by = names.length === 1 ? names[0]! : '<name>';
+  const command = (decision: string, text: string) => bluegreenCommand(decision, s.service, '--by', by, text);
+  return {
+    moment: 'approval',
+    lead: `Waiting for QA approval: ${who}.`,
+    commands: [
+      { label: 'approve', command: command('approve', '--comment "…"') },
+      { label: 'reject', command: command('reject', '--reason "…"') },
+    ],
+    signal: { name: DECISIONS.approve.signal, payload: `{"by": "${by}"}` },
+    notes,
+  };
+}
+
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export function nextSteps(s: DeploymentStatus): NextSteps {
@@ -43,16 +98,7 @@ export function nextSteps(s: DeploymentStatus): NextSteps {
     cleanUp.length > 0
       ? [`rollback is possible until the post-sync hooks (${cleanUp.join(', ')}) start: they are the point of no return`]
       : [];
-  if (s.phase === 'approval' && running && s.waitingFor) {
-    const who = s.approvers.length > 0 ? `${orList(s.approvers)} may approve` : 'anyone may approve';
-    return {
-      moment: 'approval',
-      lead: `Waiting for QA approval: ${who}.`,
-      commands: [cmd('approve', 'approve', '--comment "…"'), cmd('reject', 'reject', '--reason "…"')],
-      signal: { name: DECISIONS.approve.signal, payload: '{"by": "<name>"}' },
-      notes,
-    };
-  }
+  if (s.phase === 'approval' && running && s.waitingFor) return approvalSteps(s, notes);
   if (s.phase === 'monitor' && running) {
     return {
       moment: 'monitor',

@@ -111,8 +111,14 @@ export class StatusTracker {
   }
 
   /** The approval rules the plan phase settled on: who may approve and promote; a required gate is pending. */
-  setApprovalRules(rules: { required: boolean; approvers: readonly string[]; promoters: readonly string[] }): void {
+  setApprovalRules(rules: {
+    required: boolean;
+    approvers: readonly string[];
+    promoters: readonly string[];
+    allowSelfApproval?: boolean;
+  }): void {
     this.status.approvers = [...rules.approvers];
+    if (rules.allowSelfApproval !== undefined) this.status.allowSelfApproval = rules.allowSelfApproval;
     this.status.promoters = [...rules.promoters];
     const entry = this.phaseEntry('approval');
     if (rules.required && entry.state === 'skipped') entry.state = 'pending';

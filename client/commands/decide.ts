@@ -14,6 +14,8 @@ export interface DecisionOptions extends ConnectionFlags {
   by: string;
   comment?: string;
   reason?: string;
+  /** `--by` was typed, not defaulted: on the GitHub path it must name the token's owner. */
+  byGiven?: boolean;
 }
 
 const updates = {
@@ -54,6 +56,8 @@ export async function decide(decision: DecisionName, service: string, options: D
             status.gate.github,
             decision,
             (decision === 'approve' ? options.comment : options.reason) ?? '',
+            process.env,
+            options.byGiven ? options.by : undefined,
           ),
         );
         return EXIT.SUCCEEDED;

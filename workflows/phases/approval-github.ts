@@ -241,8 +241,10 @@ async function isApprover(ctx: PhaseContext, decision: GateDecision): Promise<bo
 function record(ctx: PhaseContext, decision: GateDecision, outcome: GateOutcome): void {
   if (outcome.kind === 'ended') return;
   const approvals = ctx.tracker.status.approvals;
+  // Released with no review at all: an administrator bypassed the environment's rules.
+  const bypass = decision.boundToBuild && decision.conclusion === 'success' && approvingLogin(decision) === undefined;
   const entry: ApprovalRecord = {
-    by: outcome.login ?? '(no reviewer)',
+    by: outcome.login ?? (bypass ? 'bypass' : '(no reviewer)'),
     decision: outcome.kind === 'rejected' ? 'rejected' : 'approved',
     at: decision.readAt,
     ...(outcome.comment ? { comment: outcome.comment } : {}),
@@ -250,6 +252,7 @@ function record(ctx: PhaseContext, decision: GateDecision, outcome: GateOutcome)
     ...(outcome.kind === 'refused' ? { note: outcome.reason } : {}),
     verified: outcome.login !== undefined,
     gateRunId: decision.runId,
+    ...(bypass ? { bypass: true } : {}),
   };
   if (approvals.length < 100) approvals.push(entry);
 }
