@@ -80,8 +80,8 @@ describe('approval via GitHub', () => {
     // Who may approve never includes the deployer, and the command is the GitHub path's (no --by).
     expect(nextStepLines(first).slice(0, 3).join('\n')).toMatchInlineSnapshot(`
       "Waiting for QA approval on GitHub: datatruck/qa may approve (as themselves on GitHub).
-        approve:  GITHUB_TOKEN=$(gh auth token) npx bluegreen approve svc-gh-self --comment "…"
-        reject:   GITHUB_TOKEN=$(gh auth token) npx bluegreen reject svc-gh-self --reason "…""
+        approve:  GITHUB_TOKEN=$(gh auth token) bluegreen approve svc-gh-self --comment "…"
+        reject:   GITHUB_TOKEN=$(gh auth token) bluegreen reject svc-gh-self --reason "…""
     `);
     await review(lab, first, 'dave', 'approve', 'looks fine to me');
     const second = await waitForStatus(handle, gateWaiting(first.gate!.runId));

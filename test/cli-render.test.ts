@@ -70,15 +70,15 @@ describe('who may still approve (signal path)', () => {
     const status = { ...atGate(), requestedBy: 'alice', approvers: ['alice', 'bob', 'carol'] };
     expect(nextStepLines(status).join('\n')).toMatchInlineSnapshot(`
       "Waiting for QA approval: bob or carol may approve.
-        approve:  npx bluegreen approve datatruck-api --by <name> --comment "…"
-        reject:   npx bluegreen reject datatruck-api --by <name> --reason "…""
+        approve:  bluegreen approve datatruck-api --by <name> --comment "…"
+        reject:   bluegreen reject datatruck-api --by <name> --reason "…""
     `);
     // Statuses are read-only (renderers cache their cleaned copies): a new one for each moment.
     const approvedOnce = { ...status, approvals: [{ by: 'bob', decision: 'approved' as const, at: at(120), counted: true }] };
     expect(nextStepLines(approvedOnce).join('\n')).toMatchInlineSnapshot(`
       "Waiting for QA approval: carol may approve.
-        approve:  npx bluegreen approve datatruck-api --by carol --comment "…"
-        reject:   npx bluegreen reject datatruck-api --by carol --reason "…""
+        approve:  bluegreen approve datatruck-api --by carol --comment "…"
+        reject:   bluegreen reject datatruck-api --by carol --reason "…""
     `);
     // Allowed to approve their own: the deployer is listed.
     expect(nextStepLines({ ...approvedOnce, allowSelfApproval: true })[0]).toMatchInlineSnapshot(

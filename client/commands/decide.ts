@@ -81,7 +81,7 @@ export async function decide(decision: DecisionName, service: string, options: D
           throw refused(`${decision} refused for ${service}: ${err.cause?.message ?? err.message}`);
         }
         throw new ExitError(
-          `no answer to ${decision} within ${QUERY_TIMEOUT_MS / 1000}s (${(err as Error).message}): is a worker running? Check with \`npx bluegreen status ${service}\``,
+          `no answer to ${decision} within ${QUERY_TIMEOUT_MS / 1000}s (${(err as Error).message}): is a worker running? Check with \`bluegreen status ${service}\``,
           EXIT.TEMPORAL_UNREACHABLE,
         );
       }
