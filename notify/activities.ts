@@ -5,11 +5,8 @@ import { activityInfo } from '@temporalio/activity';
 import { eventKey, type NotificationEvent } from '../contract/notify-events.js';
 import { messageFor } from './message.js';
 import { heartbeat, keepAlive } from '../activities/heartbeat.js';
-import { channelProblem, envSecrets, resolveChannel, type ChannelSpec, type SecretReader } from './channels.js';
+import { channelProblem, channelTypeOf, envSecrets, resolveChannel, type ChannelSpec, type SecretReader } from './channels.js';
 import { rejected, type FetchLike } from './deliver.js';
-import { sendToSlack } from './slack.js';
-import { sendToTeams } from './teams.js';
-import { sendToWebhook } from './webhook.js';
 
 export interface NotifyActivityOptions {
   /** The worker policy's channels (secret names, not values). @default {} */
@@ -72,12 +69,8 @@ export function createNotifyActivities(options: NotifyActivityOptions = {}): Not
         'x-bluegreen-delivery': key,
         'x-bluegreen-event': event.type,
       };
-      const send = () =>
-        resolved.type === 'slack'
-          ? sendToSlack(resolved.url, message, headers, delivery)
-          : resolved.type === 'teams'
-            ? sendToTeams(resolved.url, message, headers, delivery)
-            : sendToWebhook(resolved.url, resolved.signingKey!, event, message, headers, delivery);
+      const deliver = await channelTypeOf(resolved.type)!.send();
+      const send = () => deliver({ secrets: resolved.secrets, event, message, headers, options: delivery });
       // Heartbeats while the receiver is slow: a worker that dies mid-send is noticed within the
       // heartbeat timeout and the send is retried elsewhere, with the same key.
       // The first beat at once: until an attempt has heartbeated, only startToCloseTimeout
@@ -115,5 +108,5 @@ export {
   type ChannelType,
   type SecretReader,
 } from './channels.js';
-export { SIGNATURE_HEADER, signBody, cloudEventRequest } from './webhook.js';
+export { SIGNATURE_HEADER, signBody, cloudEventRequest } from './webhook/send.js';
 export { NOTIFICATION_FAILED, NOTIFICATION_REJECTED } from './deliver.js';

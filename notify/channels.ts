@@ -1,25 +1,24 @@
-// Notification channels as the worker knows them: a name (what bluegreen.yaml refers to), a type,
-// and the names of the secrets that hold its webhook URL and signing key. The values are read on
-// the worker only, when a message is sent; they never enter a plan, a history or a status.
+// Notification channels as the worker knows them: a name (what bluegreen.yaml refers to), a type
+// (notify/registry.ts), and the names of the secrets its type reads (its URL, a signing key…). The
+// values are read on the worker only, when a message is sent; they never enter a plan, a history
+// or a status.
+import { CHANNELS } from './registry.js';
+import type { ChannelManifest } from './channel-type.js';
 
-export const CHANNEL_TYPES = ['slack', 'teams', 'webhook'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+export const CHANNEL_TYPES = CHANNELS.map((c) => c.type) as unknown as readonly ChannelType[];
+export type ChannelType = (typeof CHANNELS)[number]['type'];
 
-/** A channel in the worker policy: secret *names*, not values. */
+/** A channel in the worker policy: secret *names* by role (`url`, and the type's own), not values. */
 export interface ChannelSpec {
   type: ChannelType;
-  /** Name of the secret holding the incoming-webhook URL (a Slack, Teams or receiver URL). */
-  urlSecret: string;
-  /** webhook only: name of the secret the body is signed with (HMAC-SHA256). */
-  signingSecret?: string;
+  secrets: Record<string, string>;
 }
 
-/** A channel ready to send to: the secret values resolved. */
+/** A channel ready to send to: the secret values resolved, by role. */
 export interface ResolvedChannel {
   name: string;
   type: ChannelType;
-  url: string;
-  signingKey?: string;
+  secrets: Record<string, string>;
 }
 
 /** Reads a named secret on the worker (the policy's secrets store; environment variables by default). */
@@ -32,6 +31,11 @@ export const envSecrets =
     return value === undefined || value === '' ? undefined : value;
   };
 
+/** The registered channel type, or undefined. */
+export function channelTypeOf(type: string): ChannelManifest | undefined {
+  return (CHANNELS as readonly ChannelManifest[]).find((c) => c.type === type);
+}
+
 /** Why a channel cannot be used, in words for a status or a validate run (never a secret value). */
 export function channelProblem(name: string, specs: Record<string, ChannelSpec>, secret: SecretReader): string | undefined {
   const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
@@ -39,10 +43,12 @@ export function channelProblem(name: string, specs: Record<string, ChannelSpec>,
     const known = Object.keys(specs);
     return `no channel "${name}" in the worker policy (${known.length > 0 ? `known: ${known.join(', ')}` : 'it declares no channels'})`;
   }
-  if (secret(spec.urlSecret) === undefined)
-    return `channel "${name}": secret ${spec.urlSecret} (its URL) is not set on the worker`;
-  if (spec.type === 'webhook' && (!spec.signingSecret || secret(spec.signingSecret) === undefined)) {
-    return `channel "${name}": secret ${spec.signingSecret ?? '(signingSecret)'} (its signing key) is not set on the worker`;
+  const type = channelTypeOf(spec.type);
+  if (!type) return `channel "${name}": unknown type "${spec.type}" (known: ${CHANNEL_TYPES.join(', ')})`;
+  for (const [role, { field, what }] of Object.entries(type.secrets)) {
+    const variable = spec.secrets[role];
+    if (variable === undefined || secret(variable) === undefined)
+      return `channel "${name}": secret ${variable ?? `(${field})`} (${what}) is not set on the worker`;
   }
   return undefined;
 }
@@ -52,18 +58,23 @@ export function resolveChannel(name: string, specs: Record<string, ChannelSpec>,
   const problem = channelProblem(name, specs, secret);
   if (problem) return problem;
   const spec = specs[name]!;
-  const signingKey = spec.signingSecret ? secret(spec.signingSecret) : undefined;
-  return { name, type: spec.type, url: secret(spec.urlSecret)!, ...(signingKey ? { signingKey } : {}) };
+  return {
+    name,
+    type: spec.type,
+    secrets: Object.fromEntries(Object.entries(spec.secrets).map(([role, variable]) => [role, secret(variable)!])),
+  };
 }
 
 /** The channels of the worker policy's `notifications` section, by name. */
 export function channelsFromPolicy(
-  entries: readonly { name: string; type: ChannelType; secretEnv: string; signingSecretEnv?: string | undefined }[],
+  entries: readonly ({ name: string; type: ChannelType } & Record<string, unknown>)[],
 ): Record<string, ChannelSpec> {
   return Object.fromEntries(
-    entries.map((c) => [
-      c.name,
-      { type: c.type, urlSecret: c.secretEnv, ...(c.signingSecretEnv ? { signingSecret: c.signingSecretEnv } : {}) },
-    ]),
+    entries.map((entry) => {
+      const secrets = Object.entries(channelTypeOf(entry.type)?.secrets ?? {}).flatMap(([role, { field }]) =>
+        typeof entry[field] === 'string' ? [[role, entry[field] as string]] : [],
+      );
+      return [entry.name, { type: entry.type, secrets: Object.fromEntries(secrets) }];
+    }),
   );
 }

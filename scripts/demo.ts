@@ -103,9 +103,9 @@ async function run(): Promise<number> {
         policy: LAB_WORKER_POLICY,
         notify: {
           channels: {
-            'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
-            'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
-            audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+            'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
+            'ops-teams': { type: 'teams', secrets: { url: 'LAB_TEAMS_WEBHOOK_URL' } },
+            audit: { type: 'webhook', secrets: { url: 'LAB_EVENTS_WEBHOOK_URL', signingKey: 'LAB_EVENTS_SIGNING_SECRET' } },
           },
           secrets: (name) => receiverSecrets[name],
           webUiUrl: (namespace, workflowId) => webUiUrl(address, namespace, workflowId),

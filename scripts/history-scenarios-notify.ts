@@ -14,9 +14,9 @@ import type { Scenario } from './record-histories.js';
 type Handle = WorkflowHandle<typeof blueGreenDeployment>;
 
 export const NOTIFY_CHANNELS: Record<string, ChannelSpec> = {
-  'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
-  'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
-  audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+  'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
+  'ops-teams': { type: 'teams', secrets: { url: 'LAB_TEAMS_WEBHOOK_URL' } },
+  audit: { type: 'webhook', secrets: { url: 'LAB_EVENTS_WEBHOOK_URL', signingKey: 'LAB_EVENTS_SIGNING_SECRET' } },
 };
 
 const NOTIFY = [

@@ -9,11 +9,11 @@ import { NotificationReceivers, signatureMatches } from '../lab/notify/index.js'
 import { activityEnv } from './activities-helpers.js';
 
 const CHANNELS: Record<string, ChannelSpec> = {
-  'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
-  'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
-  audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
-  'dead-slack': { type: 'slack', urlSecret: 'DEAD_SLACK_URL' },
-  unset: { type: 'teams', urlSecret: 'NOT_SET_ANYWHERE' },
+  'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
+  'ops-teams': { type: 'teams', secrets: { url: 'LAB_TEAMS_WEBHOOK_URL' } },
+  audit: { type: 'webhook', secrets: { url: 'LAB_EVENTS_WEBHOOK_URL', signingKey: 'LAB_EVENTS_SIGNING_SECRET' } },
+  'dead-slack': { type: 'slack', secrets: { url: 'DEAD_SLACK_URL' } },
+  unset: { type: 'teams', secrets: { url: 'NOT_SET_ANYWHERE' } },
 };
 
 const event: NotificationEvent = {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { cloudEventRequest, signBody } from '../notify/activities.js';
 import { channelsFor, eventKey, NOTIFY_EVENTS, type NotificationEvent } from '../contract/notify-events.js';
 import { messageFor } from '../notify/message.js';
-import { slackMessage } from '../notify/render-slack.js';
-import { teamsMessage } from '../notify/render-teams.js';
+import { slackMessage } from '../notify/slack/render.js';
+import { teamsMessage } from '../notify/teams/render.js';
 import { signatureMatches } from '../lab/notify/index.js';
 
 const base = {

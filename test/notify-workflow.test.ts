@@ -30,11 +30,11 @@ import {
 } from './support/harness.js';
 
 const CHANNELS: Record<string, ChannelSpec> = {
-  'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' },
-  'ops-teams': { type: 'teams', urlSecret: 'LAB_TEAMS_WEBHOOK_URL' },
-  audit: { type: 'webhook', urlSecret: 'LAB_EVENTS_WEBHOOK_URL', signingSecret: 'LAB_EVENTS_SIGNING_SECRET' },
+  'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
+  'ops-teams': { type: 'teams', secrets: { url: 'LAB_TEAMS_WEBHOOK_URL' } },
+  audit: { type: 'webhook', secrets: { url: 'LAB_EVENTS_WEBHOOK_URL', signingKey: 'LAB_EVENTS_SIGNING_SECRET' } },
   // Declared, but its secret is not set on this worker.
-  pager: { type: 'webhook', urlSecret: 'LAB_PAGER_WEBHOOK_URL', signingSecret: 'LAB_PAGER_SIGNING_SECRET' },
+  pager: { type: 'webhook', secrets: { url: 'LAB_PAGER_WEBHOOK_URL', signingKey: 'LAB_PAGER_SIGNING_SECRET' } },
 };
 const NOTIFY = {
   notify: [

@@ -149,7 +149,7 @@ describe('what a metric source answers never reaches a status or chat raw', () =
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.token }, retries: 2 }),
         policy: LAB_WORKER_POLICY,
         notify: {
-          channels: { 'qa-slack': { type: 'slack', urlSecret: 'LAB_SLACK_WEBHOOK_URL' } },
+          channels: { 'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } } },
           secrets: (n) => secrets[n],
           timeoutMs: 2_000,
         },

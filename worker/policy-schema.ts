@@ -11,11 +11,12 @@
 import { z } from 'zod';
 import { envName, normalizeUrl, policyUrl } from '../config/policy-fields.js';
 import { SWITCH_POLICY_SECTIONS } from '../switches/policy.js';
+import { notificationsSection } from '../notify/policy.js';
 import { egressSection } from './policy-egress.js';
 import { limitsSection } from './policy-limits.js';
 import { windowsPolicySection } from './policy-windows.js';
 
-export { envName, normalizeUrl, policyUrl };
+export { envName, normalizeUrl, policyUrl, notificationsSection };
 
 /** The GitHub API root a worker without a policy file serves. */
 export const GITHUB_API_ROOT = 'https://api.github.com';
@@ -92,32 +93,6 @@ export const servicePolicy = z.strictObject({
   match: servicePattern,
   approval: approvalPolicy.prefault({}),
 });
-
-/**
- * Notification channels (docs/notifications.md): bluegreen.yaml names them in `notify` and
- * `approval.escalateTo`; their URLs and signing keys stay here, on the worker, as the names of
- * the variables that hold them.
- */
-export const notificationsSection = z
-  .array(
-    z
-      .strictObject({
-        /** What bluegreen.yaml calls it, e.g. "qa-slack". */
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'channel names are lowercase letters, digits and dashes'),
-        /** slack: an incoming webhook; teams: a Workflows (or incoming) webhook; webhook: a signed CloudEvent POST. */
-        type: z.enum(['slack', 'teams', 'webhook'], { error: 'expected "slack", "teams" or "webhook"' }),
-        /** Variable holding the webhook URL (the URL itself is the credential for Slack and Teams). */
-        secretEnv: envName('QA_SLACK_WEBHOOK_URL'),
-        /** webhook: variable holding the HMAC-SHA256 key of `X-Bluegreen-Signature-256`. */
-        signingSecretEnv: envName('AUDIT_WEBHOOK_SECRET').optional(),
-      })
-      .refine((c) => c.type !== 'webhook' || c.signingSecretEnv !== undefined, {
-        path: ['signingSecretEnv'],
-        message: 'a webhook channel is signed: name the variable with its key, like "AUDIT_WEBHOOK_SECRET"',
-      }),
-  )
-  .max(64)
-  .default([]);
 
 /** Metric providers (the metrics helper owns this shape): request headers whose values are secrets. */
 export const metricsSection = z

@@ -16,6 +16,7 @@ import { locateProblems } from '../config/positions.js';
 import { ConfigError, readCappedFile, readYamlDocument, toProblems, type ConfigProblem } from '../config/yaml.js';
 import { DEFAULT_POLICY, policySchema, type WorkerPolicy } from './policy-schema.js';
 import { PLUGIN_KINDS } from './plugins.js';
+import { channelSecretFields } from '../notify/policy.js';
 
 export * from './policy-rules.js';
 export { planTouches, pluginProblems, planBoundProblems, type PluginTouches } from './plan-check.js';
@@ -88,10 +89,7 @@ export function parseWorkerPolicy(text: string, source: string, env?: NodeJS.Pro
 export function policySecretFields(policy: WorkerPolicy): Array<{ path: string; envName: string }> {
   return [
     ...pluginSections(policy).flatMap(({ part, section }) => part.secrets?.(section) ?? []),
-    ...policy.notifications.flatMap((n, i) => [
-      { path: `notifications.${i}.secretEnv`, envName: n.secretEnv },
-      ...(n.signingSecretEnv ? [{ path: `notifications.${i}.signingSecretEnv`, envName: n.signingSecretEnv }] : []),
-    ]),
+    ...policy.notifications.flatMap((n, i) => channelSecretFields(n, `notifications.${i}`)),
     ...policy.metrics.flatMap((m, i) =>
       Object.entries(m.headers).map(([header, envName]) => ({ path: `metrics.${i}.headers.${header}`, envName })),
     ),

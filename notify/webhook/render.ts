@@ -2,8 +2,8 @@
 // mode: the whole event is the JSON body). `id` is the event's dedupe key: the same on every
 // retry, so a consumer that remembers ids (per `source`, as the spec says) acts once per event.
 // Pure: the activity hands these to the `cloudevents` library, which validates and serialises.
-import { eventKey, type NotificationEvent } from '../contract/notify-events.js';
-import type { NotificationMessage } from './message.js';
+import { eventKey, type NotificationEvent } from '../../contract/notify-events.js';
+import type { NotificationMessage } from '../message.js';
 
 export const CLOUDEVENT_TYPE_PREFIX = 'dev.bluegreen.deployment.';
 

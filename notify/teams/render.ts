@@ -6,7 +6,7 @@
 // Webhook"; the older MessageCard format is not accepted by Workflows).
 // TextBlock and FactSet values render a Markdown subset (links, emphasis, lists): untrusted text
 // is escaped so a comment cannot write a link.
-import type { NotificationMessage, Tone } from './message.js';
+import type { NotificationMessage, Tone } from '../message.js';
 
 /** Power Automate's "Post card in a chat or channel" renders Adaptive Cards up to 1.4. */
 export const ADAPTIVE_CARD_VERSION = '1.4';

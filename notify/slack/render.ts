@@ -4,7 +4,7 @@
 // (https://docs.slack.dev/messaging/formatting-message-text#escaping), so a comment cannot
 // write a link, a <!channel> mention or a user mention; free text goes in plain_text objects.
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
-import type { NotificationMessage } from './message.js';
+import type { NotificationMessage } from '../message.js';
 
 /** Slack's limits: header text 150, a field 2000, section text 3000, a button label 75. */
 const HEADER_MAX = 150;

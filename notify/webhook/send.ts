@@ -4,10 +4,11 @@
 // `X-Hub-Signature-256`). The CloudEvent `id` is the dedupe key, also in `X-Bluegreen-Delivery`.
 import { createHmac } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import type { NotificationEvent } from '../contract/notify-events.js';
-import type { NotificationMessage } from './message.js';
-import { cloudEventFields } from './render-cloudevent.js';
-import { post, type DeliveryOptions } from './deliver.js';
+import type { NotificationEvent } from '../../contract/notify-events.js';
+import type { NotificationMessage } from '../message.js';
+import { cloudEventFields } from './render.js';
+import { post, type DeliveryOptions } from '../deliver.js';
+import type { ChannelSend } from '../channel-type.js';
 
 export const SIGNATURE_HEADER = 'x-bluegreen-signature-256';
 
@@ -44,3 +45,6 @@ export function sendToWebhook(
     options,
   );
 }
+
+export const deliverToWebhook: ChannelSend = (d) =>
+  sendToWebhook(d.secrets.url!, d.secrets.signingKey!, d.event, d.message, d.headers, d.options);

@@ -2,9 +2,10 @@
 // message, and reports Slack's answer (`ok`, or e.g. 404 `no_service`, 400 `invalid_payload`).
 // Retries are Temporal's, so the library's own are off (retries: 0).
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from '@slack/webhook';
-import type { NotificationMessage } from './message.js';
-import { slackMessage } from './render-slack.js';
-import { answerFailure, transportFailure, type DeliveryOptions } from './deliver.js';
+import type { NotificationMessage } from '../message.js';
+import { slackMessage } from './render.js';
+import { answerFailure, transportFailure, type DeliveryOptions } from '../deliver.js';
+import type { ChannelSend } from '../channel-type.js';
 
 export async function sendToSlack(
   url: string,
@@ -29,3 +30,5 @@ export async function sendToSlack(
     throw transportFailure(err, options.timeoutMs);
   }
 }
+
+export const deliverToSlack: ChannelSend = (d) => sendToSlack(d.secrets.url!, d.message, d.headers, d.options);
