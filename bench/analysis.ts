@@ -14,6 +14,7 @@ import type { WorkerProcess } from './support/processes.js';
 import { deployAndWait, runDuration, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, sleep, spread, summarize, table, verdict } from './support/stats.js';
+import { finalStatus } from '../client/final-status.js';
 
 const INTERVAL_MS = 500;
 const FAILURE_LIMIT = 2;
@@ -102,7 +103,7 @@ export async function metricRollback(ctx: BenchContext): Promise<SectionResult> 
         const switchesBefore = lab.router.switches.length;
         const slowAt = Date.now();
         lab.apps.setFault('green', { latencyMs: 250 });
-        const status = await handle.result();
+        const status = await finalStatus(handle);
         if (status.outcome !== 'ROLLED_BACK' || !/^metric analysis failed: p90/.test(status.error ?? ''))
           throw new Error(`metric-rollback: ${plan.deploymentId} ended ${status.outcome}: ${status.error}`);
         const decisive = status.analyses?.monitor?.metrics?.metrics[0]?.decisive;

@@ -8,6 +8,7 @@ import { runDuration, runsOf } from './support/context.js';
 import { LEAN, planFrom } from './support/plans.js';
 import { ms, sleep, spread, summarize, table, verdict } from './support/stats.js';
 import { withWebhookLab } from './support/webhook-lab.js';
+import { finalStatus } from '../client/final-status.js';
 
 const INTERVAL_MS = 500;
 const THRESHOLD = 3;
@@ -53,7 +54,7 @@ export async function rollback(ctx: BenchContext): Promise<SectionResult> {
         const switchesBefore = lab.router.switches.length;
         const unhealthyAt = Date.now();
         lab.apps.setHealthy('green', false);
-        const status = await handle.result();
+        const status = await finalStatus(handle);
         if (status.outcome !== 'ROLLED_BACK')
           throw new Error(`rollback: ${plan.deploymentId} ended ${status.outcome}: ${status.error}`);
         const back = lab.router.switches.slice(switchesBefore).find((sw) => sw.color === 'blue');

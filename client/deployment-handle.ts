@@ -11,6 +11,7 @@ import { EXIT, ExitError, notFound } from './errors.js';
 import { withLiveAnalysis } from './live-analysis.js';
 import { currentShape } from './status-shape.js';
 import { connectCli, type CliClient, type ConnectionFlags } from './temporal-client.js';
+import { finalStatus } from './final-status.js';
 import { bluegreenCommand } from '../contract/commands.js';
 
 export type DeploymentHandle = WorkflowHandle<typeof blueGreenDeployment>;
@@ -25,7 +26,8 @@ export interface DeploymentSnapshot {
 
 /** The status query's answer and the result, in the shape this CLI knows (an older worker's converted). */
 const queried = (handle: DeploymentHandle) => handle.query(statusQuery).then(currentShape);
-const resultOf = (handle: DeploymentHandle) => handle.result().then(currentShape);
+// A deployment that did not succeed ends as a failed workflow carrying its status (client/final-status.ts).
+const resultOf = (handle: DeploymentHandle) => finalStatus(handle).then(currentShape);
 
 /** How long a worker gets to answer the status query before we explain why it did not. */
 export const QUERY_TIMEOUT_MS = 10_000;
@@ -46,7 +48,9 @@ export async function findDeployment(client: Client, service: string): Promise<D
     const status = await queryStatus(client, handle, taskQueue, description.typedSearchAttributes.get(BlueGreenPhase));
     return { handle, running: true, status: await withLiveAnalysis(handle, status), taskQueue };
   }
-  if (statusName !== 'COMPLETED') {
+  // FAILED: ROLLED_BACK, ABORTED or FAILED with the status in the failure, or a failure of another kind.
+  const final = statusName === 'COMPLETED' || statusName === 'FAILED' ? await resultOf(handle).catch(() => undefined) : undefined;
+  if (!final) {
     // Terminated, cancelled, timed out or failed by hand: there is no final status to show.
     throw new ExitError(
       `the last deployment of ${service} was ${statusName.toLowerCase().replace(/_/g, ' ')} in Temporal, so it has no final status; ` +
@@ -54,7 +58,7 @@ export async function findDeployment(client: Client, service: string): Promise<D
       EXIT.FAILED,
     );
   }
-  return { handle, running: false, status: await resultOf(handle), taskQueue };
+  return { handle, running: false, status: final, taskQueue };
 }
 
 /** Connects, finds the deployment of `service` and runs `work` on it; the connection is closed after, whatever happens. */
@@ -85,7 +89,7 @@ export async function queryStatus(
   } catch (err) {
     // The workflow may have ended between describe and query: its result is the status then.
     const now = await handle.describe().catch(() => undefined);
-    if (now && now.status.name === 'COMPLETED') return resultOf(handle);
+    if (now && (now.status.name === 'COMPLETED' || now.status.name === 'FAILED')) return resultOf(handle);
     if (now && now.status.name === 'RUNNING') throw noWorker(handle.workflowId, taskQueue, phase, timeoutMs);
     throw err;
   }

@@ -8,6 +8,7 @@ import type { Color, DeploymentStatus, Outcome } from '../contract/types.js';
 import { notFound } from './errors.js';
 import { liveColor, liveColorOfOutcome } from '../views/live-color.js';
 import { currentShape } from './status-shape.js';
+import { finalStatus } from './final-status.js';
 
 export interface DeploymentRow {
   workflowId: string;
@@ -57,7 +58,8 @@ export interface DeploymentEntry {
 export async function readDeployments(client: Client, query: RowQuery): Promise<DeploymentEntry[]> {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
   if (query.running) clauses.push(`ExecutionStatus = 'Running'`);
-  if (query.completed) clauses.push(`ExecutionStatus = 'Completed'`);
+  // A deployment that did not succeed ends Failed (contract/outcome-failure.ts): finished is either.
+  if (query.completed) clauses.push(`(ExecutionStatus = 'Completed' OR ExecutionStatus = 'Failed')`);
   if (query.service) clauses.push(`${BlueGreenService.name} = ${quote(query.service)}`);
   const found: WorkflowExecutionInfo[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(query.limit, 100) })) {
@@ -120,7 +122,9 @@ async function entryOf(client: Client, wf: WorkflowExecutionInfo): Promise<Deplo
 async function statusOf(client: Client, wf: WorkflowExecutionInfo): Promise<DeploymentStatus | undefined> {
   const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
   try {
-    if (wf.status.name === 'COMPLETED') return currentShape((await handle.result()) as DeploymentStatus);
+    // FAILED: an unsuccessful outcome carries its status in the failure (client/final-status.ts).
+    if (wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED')
+      return currentShape((await finalStatus(handle)) as DeploymentStatus);
     if (wf.status.name === 'RUNNING')
       return currentShape(await client.withDeadline(Date.now() + ROW_QUERY_MS, () => handle.query(statusQuery)));
   } catch {

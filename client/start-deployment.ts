@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import { DEFAULT_TASK_QUEUE, statusQuery, WORKFLOW_TYPE, workflowIdFor } from '../contract/messages.js';
 import { searchAttribute } from '../contract/search-attributes.js';
-import type { DeploymentPlan } from '../contract/types.js';
+import type { Color, DeploymentPlan } from '../contract/types.js';
 import { formatDuration, shortSha } from '../contract/format.js';
 import { bluegreenCommand } from '../contract/commands.js';
 import { needingSearchAttributes } from './temporal-refusals.js';
@@ -26,7 +26,7 @@ export class DeploymentBusyError extends Error {
 
 export interface StartOptions {
   taskQueue?: string;
-  /** Shown as the workflow's summary in the Web UI, e.g. "api: blue → green @ 1a2b3c4". */
+  /** Shown as the workflow's summary in the Web UI, e.g. "api: deploy 1a2b3c4 to green, by alice". */
   summaryHint?: { activeColor?: string; sha?: string };
 }
 
@@ -39,11 +39,7 @@ export async function startDeployment(
   const target =
     plan.requestedColor ??
     (options.summaryHint?.activeColor === 'blue' ? 'green' : options.summaryHint?.activeColor === 'green' ? 'blue' : undefined);
-  const route =
-    options.summaryHint?.activeColor && target
-      ? `${options.summaryHint.activeColor} → ${target}`
-      : `deploy ${target ?? 'the inactive color'}`;
-  const at = options.summaryHint?.sha ? ` @ ${shortSha(options.summaryHint.sha)}` : '';
+  const summary = attemptedSummary(plan, target, options.summaryHint?.sha);
   try {
     return await needingSearchAttributes(client, () =>
       client.workflow.start<typeof blueGreenDeployment>(WORKFLOW_TYPE, {
@@ -58,7 +54,9 @@ export async function startDeployment(
           searchAttribute.phase('plan'),
           ...(target ? [searchAttribute.targetColor(target)] : []),
         ],
-        staticSummary: `${plan.service}: ${route}${at} (by ${plan.requestedBy})`,
+        // Said once at the start, so it says what was attempted; the memo says what happened.
+        staticSummary: summary,
+        memo: { service: plan.service, attempted: summary, deploymentId: plan.deploymentId, requestedBy: plan.requestedBy },
         staticDetails: staticDetails(plan),
       }),
     );
@@ -70,6 +68,17 @@ export async function startDeployment(
       .catch(() => undefined);
     throw new DeploymentBusyError(workflowId, running?.deploymentId, running?.phase);
   }
+}
+
+/**
+ * What this deployment attempts, in one line: "api: deploy 1a2b3c4 to green, by alice". The
+ * commit is the one read here when GitHub could be asked, else the target's branch head, which
+ * the plan phase reads (and the final memo carries).
+ */
+export function attemptedSummary(plan: DeploymentPlan, target: string | undefined, sha: string | undefined): string {
+  const verb = plan.revert ? 'revert' : 'deploy';
+  const what = sha ? shortSha(sha) : target ? `the head of ${plan.environments[target as Color].branch}` : 'the inactive color';
+  return `${plan.service}: ${verb} ${what}${target ? ` to ${target}` : ''}, by ${plan.requestedBy}`;
 }
 
 /** The Web UI's static details (Markdown): what this deployment is, who may approve, how to follow it. */

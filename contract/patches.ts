@@ -11,6 +11,14 @@ import { patched } from '@temporalio/workflow';
 /** The plan phase's reads (policy, active color, branch heads) in one activity (`readPlan`). */
 export const PLAN_READS_PATCH = 'plan-reads-in-one-activity';
 
+/**
+ * A deployment that did not succeed ends as a failed workflow carrying its status, and every
+ * deployment upserts its final memo. Asked with `patched()` at the end (contract/outcome-failure.ts).
+ * Retire (deprecatePatch) once no deployment started before it can still be running: none is
+ * older than the longest monitor plus bake window allowed by the worker's limits.
+ */
+export const OUTCOME_AS_FAILURE_PATCH = 'outcome-as-failure';
+
 /** Every patch id that existed before PLAN_READS_PATCH: deployments that carry it took all of them. */
 const EARLIER_PATCHES = [
   'analysis-checks',

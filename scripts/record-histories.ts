@@ -29,6 +29,7 @@ import { NOTIFY_CHANNELS, NOTIFY_SCENARIOS, waitFor } from './history-scenarios-
 import type { blueGreenDeployment } from '../workflows/blue-green-deployment.js';
 import * as messages from '../contract/messages.js';
 import type { DeploymentPlan, Outcome } from '../contract/types.js';
+import { finalStatus } from '../client/final-status.js';
 
 const OUT_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const TASK_QUEUE = 'record-histories';
@@ -186,7 +187,7 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
         requestedBy: 'record-histories',
         deploymentId: 'history-reverted-0',
       });
-      const done = await (await startDeployment(client, first, { taskQueue: TASK_QUEUE })).result();
+      const done = await finalStatus(await startDeployment(client, first, { taskQueue: TASK_QUEUE }));
       if (done.outcome !== 'SUCCEEDED') throw new Error(`reverted: the first deployment ended ${done.outcome}`);
       return {
         requestedColor: 'blue',
@@ -222,7 +223,7 @@ async function record(client: Client, scenario: Scenario): Promise<void> {
     if (scenario.outcome === 'FAILED') await scenario.drive(undefined as never, lab);
     const handle = await startDeployment(client, plan, { taskQueue: TASK_QUEUE });
     if (scenario.outcome !== 'FAILED') await scenario.drive(handle, lab);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     if (result.outcome !== scenario.outcome) {
       throw new Error(`${scenario.name}: expected ${scenario.outcome}, got ${result.outcome} (${result.error ?? ''})`);
     }

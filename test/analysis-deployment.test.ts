@@ -13,6 +13,7 @@ import { currentDetails } from '../views/current-details.js';
 import { FAST_LAB, it } from './support/fixture.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
 import { labMetrics, labQueries, prometheusTestsSkipped } from './support/prometheus.js';
+import { finalStatus } from './support/final-status.js';
 
 const QUICK_MONITOR = { duration: '1s', interval: '100ms', failureThreshold: 3 };
 const verifyAnalysis = (extra: Record<string, unknown> = {}) => ({
@@ -131,7 +132,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     );
 
     await handle.signal(messages.approveSignal, { by: 'alice' });
-    expect((await handle.result()).outcome).toBe('SUCCEEDED');
+    expect((await finalStatus(handle)).outcome).toBe('SUCCEEDED');
   });
 
   it('5 % errors fail verify before approval: FAILED naming metric, value and bound; traffic never moves', async ({ deploy }) => {
@@ -139,7 +140,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     await new Promise((r) => setTimeout(r, 2_000));
     const before = lab.router.switches.length;
     const { handle } = await deploy('svc-metrics-errors', { metrics, verify: verifyAnalysis(), monitor: QUICK_MONITOR });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(
       /^verify failed: error-rate \d+(\.\d+)? % > 2 % \(0\/3 passed, 1 failed\); traffic untouched on blue$/,
@@ -190,7 +191,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(waiting.analyses!.verify!.metrics).toMatchObject({ verdict: 'pass', rounds: 12 });
     expect(waiting.analyses!.verify!.metrics!.liveAt).toBeUndefined();
     await handle.signal(messages.abortSignal, { by: 'alice', reason: 'test done' });
-    await handle.result();
+    await finalStatus(handle);
   });
 
   it('onFailure.verify: ask — failing checks ask before any metric round; retry checks again, then measures', async ({
@@ -210,7 +211,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       expect(asking.analyses?.verify?.metrics).toBeUndefined();
       lab.apps.setHealthy('green', true);
       await handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank' }] });
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('SUCCEEDED');
       expect(result.analyses!.verify!.metrics).toMatchObject({ verdict: 'pass', rounds: 2 });
       const events = (await handle.fetchHistory()).events ?? [];
@@ -226,7 +227,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     const { handle } = await deploy('svc-tests-fail', {
       verify: { tests: [{ workflow: 'e2e.yml', inputs: { base_url: '{{url}}' } }] },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(
       /^verify failed: test e2e \(e2e\.yml\) ended failure at job "e2e", step "Run checkout flow": http.*\/actions\/runs\/\d+; traffic untouched on blue$/,
@@ -248,7 +249,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     const slowAt = Date.now();
     lab.apps.setFault('green', { latencyMs: 250 });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     expect(result.error).toMatch(/^metric analysis failed: p90 \d+ ms > 100 ms \(\d+\/\d+ passed, 2 failed\)/);
     expect(Date.now() - slowAt).toBeLessThan(15_000);
@@ -277,7 +278,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(live).toBeGreaterThan(0);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.analyses!.monitor!.metrics).toMatchObject({
       verdict: 'pass',
@@ -319,7 +320,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(asking.analyses!.verify!.metrics!.verdict).toBe('inconclusive');
     expect(lab.router.activeColor).toBe('blue');
     await handle.signal(messages.promoteSignal, { by: 'qa-lead' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.analyses!.verify!.metrics!.decidedBy).toBe('promoted by qa-lead');
     // The promote answered the question; it did not also end the monitor window early.
@@ -333,7 +334,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
         metrics,
         verify: verifyAnalysis({ count: 1, onInconclusive: 'fail' }),
       });
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('FAILED');
       expect(result.error).toMatch(
         /^verify failed: error-rate traffic guard: no measurement: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(after 3 attempts\)/,
@@ -350,7 +351,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
       metrics: { ...metrics, p90: bad },
       verify: verifyAnalysis(),
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(
       /^invalid metric queries: metrics\.p90\.query: not valid PromQL \(Prometheus at http:\/\/127\.0\.0\.1:\d+ says: .*\); traffic untouched on blue$/,

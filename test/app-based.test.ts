@@ -16,6 +16,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { deploymentTest } from './support/fixture.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const FAST = { runTiming: { queuedMs: 30, inProgressMs: 150 } } as const;
 const QUICK_MONITOR = { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } };
@@ -229,7 +230,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(schema.columns).toContain(`field_${atApproval.sha!.slice(0, 7)}`);
     expect(schema.apps.green?.canServe).toBe(true); // expand: the old color still runs on it
 
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     // Step 5: `migrate green zero --fake`: one app left, blue serving.
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.pointOfNoReturn).toBe(true);
@@ -267,7 +268,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     // The next change goes to green, which comes back as a copy of blue: same steps, colors swapped.
     lab.github.pushCommit(lab.branches.green, 'Change green app: another field');
     const { handle: next } = await deploy('books-walk', { ...QUICK_MONITOR, ...NO_APPROVAL });
-    const second = await next.result();
+    const second = await finalStatus(next);
     expect(second.outcome).toBe('SUCCEEDED');
     expect([second.activeColor, second.targetColor]).toEqual(['blue', 'green']);
     expect(hookDispatches('migrate-expand.yml')).toEqual(['blue', 'green']);
@@ -280,7 +281,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
 
   it('a failed preSwitch migration ends ABORTED before traffic moves', async ({ deploy }) => {
     lab.github.failNextRun('migrate-expand.yml', { job: 'migrate', step: 'Run migrations' });
-    const result = await (await deploy('books-expand-fails', NO_APPROVAL)).handle.result();
+    const result = await finalStatus((await deploy('books-expand-fails', NO_APPROVAL)).handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toContain('preSwitch:migrate-expand');
     expect(result.error).toContain('Run migrations');
@@ -308,7 +309,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
       args: [{ by: 'carol', reason: 'blue slow on /books/' }],
     });
     expect(answer.accepted).toBe(true);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     expect(result.pointOfNoReturn).toBeFalsy();
     const schema = lab.app.snapshot();
@@ -339,7 +340,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     expect(`${refused?.message} ${(refused?.cause as Error | undefined)?.message}`).toContain('point of no return');
     await handle.signal(messages.rollbackSignal, { by: 'carol', reason: 'too late' });
 
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.ignoredSignals).toMatchObject([
       { signal: 'rollback', by: 'carol', reason: expect.stringContaining('point of no return') },
@@ -360,7 +361,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     const abort = await handle.executeUpdate(messages.abortUpdate, { args: [{ by: 'dave', reason: 'wrong release' }] });
     expect(abort).toMatchObject({ accepted: true });
     expect(abort.message).toContain('stopping once this hook run ends');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toContain('wrong release');
     expect(result.error).toContain('hooks already run: migrate-expand');
@@ -371,7 +372,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
 
   it('a switch the router refuses (bad token) fails with traffic still on green', async ({ lab, startWorker, deployTo }) => {
     await startWorker(lab, { env: { [lab.routerTokenEnv]: 'not-the-router-token' } });
-    const result = await (await deployTo(lab, 'books-bad-token', NO_APPROVAL)).handle.result();
+    const result = await finalStatus((await deployTo(lab, 'books-bad-token', NO_APPROVAL)).handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'switch')?.state).toBe('failed');
     expect(result.error).toContain('401');
@@ -389,7 +390,7 @@ describe('app-based blue/green through the workflow (seeds/000)', () => {
     const dnsSwitch = { type: 'workflow', workflow: 'dns-update.yml', verifyTimeout: '10s' };
     const withDnsSwitch = { exampleConfig: (service: string) => ({ ...lab.exampleConfig(service), switch: dnsSwitch }) };
     const { handle } = await deployTo(withDnsSwitch, 'books-dns', { ...NO_APPROVAL, ...QUICK_MONITOR });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(phaseStates(result).map(([name]) => name)).toContain('postSync:migrate-contract');
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);

@@ -10,6 +10,7 @@ import * as messages from '../contract/messages.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const QUICK = {
   monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 },
@@ -53,7 +54,7 @@ describe('approval by signal: separation of duties', () => {
     ]);
     expect(ignored.approvals).toMatchObject([{ by: 'alice', counted: false, note: expect.stringMatching(/may not approve it/) }]);
     expect(await approveUpdate(handle, 'bob')).toBe('approve by bob accepted for svc-sig-self');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by bob (self-declared)');
     // The GitHub Deployment's status is as honest as the status: nobody verified "bob".
@@ -88,7 +89,7 @@ describe('approval by signal: separation of duties', () => {
       '1 of 2 approvals (alice, self-declared): waiting for 1 more from different people',
     );
     expect(await approveUpdate(handle, 'bob')).toBe('approve by bob accepted for svc-sig-two');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by alice, bob (self-declared)');
     expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
@@ -102,7 +103,7 @@ describe('approval by signal: separation of duties', () => {
     const { plan, handle } = await deploy('svc-sig-reject', QUICK);
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.rejectSignal, { by: 'bob', reason: 'checkout broken' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     const statuses = recordStatuses(lab, plan.deploymentId);
     // Newest first, as GitHub lists them.
@@ -125,7 +126,7 @@ describe('approval by signal: org/team approvers cannot be verified', () => {
     const ignored = await waitForStatus(handle, (s) => (s.ignoredSignals ?? []).length > 0);
     expect(ignored.ignoredSignals![0]!.reason).toMatch(/names a team/);
     expect(await approveUpdate(handle, 'bob')).toBe('approve by bob accepted for svc-sig-team');
-    expect((await handle.result()).outcome).toBe('SUCCEEDED');
+    expect((await finalStatus(handle)).outcome).toBe('SUCCEEDED');
   });
 
   it('promote: only the policy’s promoters, never a team name; team promoters count only by name', () => {

@@ -12,6 +12,7 @@ import * as messages from '../contract/messages.js';
 import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const VIA_GITHUB = {
   approval: { via: 'github', environment: 'qa', approvers: ['datatruck/qa', 'dave'], timeout: '1h' },
@@ -57,7 +58,7 @@ describe('approval via GitHub', () => {
     expect(String(why.cause?.message ?? refused)).toMatch(/takes approvals on GitHub only/);
 
     expect(await review(lab, waiting, 'alice', 'approve', 'QA passed on green')).toMatch(/approved gate run \d+ on GitHub/);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by @alice (verified by GitHub)');
     expect(result.approvals).toMatchObject([
@@ -98,7 +99,7 @@ describe('approval via GitHub', () => {
     // A reader who is no reviewer is refused by GitHub itself, and told so.
     await expect(review(lab, second, 'erin', 'approve', 'ok')).rejects.toThrow(/GitHub says you may not review 'qa'/);
     await review(lab, second, 'bob', 'approve', 'QA passed');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
       ['dave', false],
@@ -135,7 +136,7 @@ describe('approval via GitHub', () => {
 
     // The name typed matches the token: it counts.
     await review(lab, second, 'alice', 'approve', 'QA passed', 'Alice');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
       ['bypass', false],
@@ -169,7 +170,7 @@ describe('approval via GitHub', () => {
       { by: 'erin', counted: false, verified: true, note: '@erin is a reviewer on GitHub but not an approver (datatruck/qa)' },
     ]);
     await review(lab, second, 'alice', 'approve', 'QA passed');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.approvals.map((a) => [a.by, a.counted])).toEqual([
       ['erin', false],
@@ -187,7 +188,7 @@ describe('approval via GitHub', () => {
     const handle = await deployPlan(await planAsDave(lab, 'svc-gh-reject'));
     const waiting = await waitForStatus(handle, gateWaiting());
     await review(lab, waiting, 'bob', 'reject', 'checkout page broken');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toBe('rejected by @bob (verified by GitHub): checkout page broken; traffic untouched');
     expect(lab.router.activeColor).toBe('blue');
@@ -218,7 +219,7 @@ describe('approval via GitHub', () => {
     expect(still.phase).toBe('approval');
     expect(still.approvals).toEqual([]);
     await review(lab, still, 'alice', 'approve', 'approved this build');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.approvals).toMatchObject([{ by: 'alice', comment: 'approved this build', gateRunId: waiting.gate!.runId }]);
   });
@@ -228,7 +229,7 @@ describe('approval via GitHub', () => {
     const handle = await deployPlan(await planAsDave(lab, 'svc-gh-abort'));
     const waiting = await waitForStatus(handle, gateWaiting());
     await handle.signal(messages.abortSignal, { by: 'carol', reason: 'wrong branch' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toMatch(/aborted by carol: wrong branch/);
     await until(() => lab.github.run(waiting.gate!.runId!)!.conclusion === 'cancelled');
@@ -240,7 +241,7 @@ describe('approval via GitHub', () => {
       ...VIA_GITHUB,
       approval: { ...VIA_GITHUB.approval, allowSelfApproval: true },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'plan')?.state).toBe('failed');
     expect(result.error).toMatch(
@@ -252,7 +253,7 @@ describe('approval via GitHub', () => {
   it('without a deployer GitHub can vouch for, self-approval cannot be ruled out: refused at plan', async ({ lab, deploy }) => {
     setUpGate(lab);
     const { handle } = await deploy('svc-gh-anonymous', VIA_GITHUB);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/GitHub cannot say who started it.*bluegreen deploy.*GITHUB_TOKEN set to your own token/);
   });

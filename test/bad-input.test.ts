@@ -17,6 +17,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
 import { deepMerge, sharedLabWorker, uniqueService } from './support/lab-deployments.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
+import { finalStatus } from './support/final-status.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -314,7 +315,7 @@ describe('hostile signals and updates aimed at a running deployment', () => {
     expect(after.approvals[0]!.comment).toHaveLength(messages.MAX_TEXT_LENGTH);
 
     await handle.signal(messages.approveSignal, { by: 'alice', comment: 'QA passed' });
-    const result: DeploymentStatus = await handle.result();
+    const result: DeploymentStatus = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.approvals.filter((a) => a.counted)).toMatchObject([{ by: 'alice', comment: 'QA passed' }]);
     expect(lab.router.activeColor).toBe('green');
@@ -359,7 +360,7 @@ describe('hostile signals and updates aimed at a running deployment', () => {
 
     const answer = await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'bob' }] });
     expect(answer).toMatchObject({ accepted: true });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
   });
 });

@@ -12,6 +12,7 @@ import { startLab, type Lab } from '../lab/index.js';
 import { freePort } from '../lab/temporal-dev-server.js';
 import { cliEnv, expectCleanFailure, runCli, stopCliProcesses, writeConfig, type CliResult } from './support/cli-runner.js';
 import { connectClient, labPlan, startWorker, taskQueueFor } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 let lab: Lab;
 let client: Client;
@@ -197,7 +198,7 @@ describe('Temporal and its workers', () => {
   it('a decision sent to a finished deployment: exit 7, saying how it ended', async () => {
     lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
     const handle = await startDeployment(client, labPlan(lab, 'err-finished'), { taskQueue });
-    const final = await handle.result();
+    const final = await finalStatus(handle);
     expect(final.outcome).toBe('FAILED');
     const [approve, rollback, status] = await Promise.all([
       runCli(['approve', 'err-finished', '--by', 'alice']),

@@ -11,6 +11,7 @@ import { statusQuery, workflowIdFor } from '../contract/messages.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { cliEnv, runCli, startCliProcess, stopCliProcesses, waitForOutput, writeConfig } from './support/cli-runner.js';
 import { pollStatus, taskQueueFor, temporalAddress } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 let lab: Lab;
 let client: Client;
@@ -170,10 +171,10 @@ describe('a deployment through the QA gate', () => {
     expect(busy.code).toBe(7);
     expect(busy.stderr).toContain(`already running: ${startInfo.deploymentId}`);
 
-    // The Web UI summary names the route and the commit, filled in by `deploy`.
+    // The Web UI summary says what was attempted, with the commit filled in by `deploy`.
     const description = await client.workflow.getHandle(startInfo.workflowId).describe();
     expect(await description.staticSummary()).toBe(
-      `cli-gate: blue → green @ ${lab.github.branchHead('green')!.slice(0, 7)} (by olivia)`,
+      `cli-gate: deploy ${lab.github.branchHead('green')!.slice(0, 7)} to green, by olivia`,
     );
 
     await waitFor(service, atApproval);
@@ -211,7 +212,7 @@ describe('a deployment through the QA gate', () => {
     expect(promoted.code).toBe(0);
     expect(promoted.stdout).toContain('the monitor window ends now');
 
-    await client.workflow.getHandle(startInfo.workflowId).result();
+    await finalStatus(client.workflow.getHandle(startInfo.workflowId));
     const [final, finished] = await Promise.all([
       runCli(['status', service, '--json']),
       runCli(['approve', service, '--by', 'alice']),

@@ -9,6 +9,7 @@ import { FAST_LAB, it } from './support/fixture.js';
 import { labPlan, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';
 import { killStartedProcesses, runCli, tempDir, writeConfigFile } from './support/processes.js';
+import { finalStatus } from './support/final-status.js';
 
 const FAST = {
   deploy: { pollInterval: '100ms' },
@@ -59,7 +60,7 @@ describe('two deploys of the same service at the same moment', () => {
       const waiting = await waitForStatus(handle, waitingForApproval);
       expect(waiting.deploymentId).toBe(deploymentId);
       await handle.signal(messages.approveSignal, { by: 'alice' });
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('SUCCEEDED');
       expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
       expect(lab.github.dispatchCount('dns-update.yml')).toBe(1);
@@ -93,7 +94,7 @@ describe('two deploys of the same service at the same moment', () => {
         expect((err as DeploymentBusyError).runningDeploymentId).toBe(running.deploymentId);
       }
       await handle.signal(messages.abortSignal, { by: 'test', reason: 'race test done' });
-      expect((await handle.result()).outcome).toBe('ABORTED');
+      expect((await finalStatus(handle)).outcome).toBe('ABORTED');
       expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
       expect(lab.router.switches).toHaveLength(0);
     },

@@ -20,7 +20,9 @@ import {
   rollbackSignal,
 } from '../contract/messages.js';
 import type { DeploymentStatus } from '../contract/types.js';
-import { ACTIVE, it, phaseOf, phaseStates, untilCancelled } from './support/time-skipping.js';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ACTIVE, HEAD_SHA, it, phaseOf, phaseStates, untilCancelled } from './support/time-skipping.js';
 
 const APPROVAL = { approval: { required: true, approvers: ['alice'], timeout: '24h' } };
 /** Who may promote: the recorded policy lets the plan's approvers promote. */
@@ -491,3 +493,48 @@ function freezeAround(nowMs: number) {
     ],
   };
 }
+
+describe('how it ends in Temporal (the Web UI list, the memo)', () => {
+  const described = async (d: {
+    handle: { describe(): Promise<{ status: { name: string }; memo?: Record<string, unknown> }> };
+  }) => d.handle.describe();
+
+  it('SUCCEEDED completes; the memo says where traffic is, the SHA and what to do next', async ({ deploy }) => {
+    const d = await deploy();
+    expect((await d.result()).outcome).toBe('SUCCEEDED');
+    const { status, memo } = await described(d);
+    expect(status.name).toBe('COMPLETED');
+    expect(memo).toMatchObject({ outcome: 'SUCCEEDED', live: 'green', target: 'green', sha: HEAD_SHA });
+    expect(memo?.previous).toMatch(new RegExp(`^${ACTIVE}`));
+    expect(memo?.next).toMatch(/revert/);
+  });
+
+  it('ROLLED_BACK fails the workflow with DeploymentRolledBack carrying the final status', async ({ deploy }) => {
+    const d = await deploy({}, { monitorChecks: unhealthyMonitor });
+    const failure = await d.handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'DeploymentRolledBack', nonRetryable: true });
+    expect(cause?.message).toMatch(/^ROLLED_BACK \(traffic on blue\): 3 consecutive failures/);
+    expect((cause as ApplicationFailure).details?.[0]).toMatchObject({ outcome: 'ROLLED_BACK', sha: HEAD_SHA });
+    const { status, memo } = await described(d);
+    expect(status.name).toBe('FAILED');
+    expect(memo).toMatchObject({ outcome: 'ROLLED_BACK', live: ACTIVE, target: 'green', sha: HEAD_SHA });
+    expect(memo?.reason).toMatch(/^3 consecutive failures/);
+    expect(memo?.next).toMatch(/green still runs the new version/);
+  });
+
+  it('ABORTED fails the workflow with DeploymentAborted; the status is read back the same way', async ({ deploy }) => {
+    const d = await deploy(APPROVAL);
+    await d.statusWhen(waitingForApproval);
+    await d.handle.signal(rejectSignal, { by: 'alice', reason: 'checkout is broken' });
+    expect((await d.result()).outcome).toBe('ABORTED');
+    const { status, memo } = await described(d);
+    expect(status.name).toBe('FAILED');
+    expect(memo).toMatchObject({ outcome: 'ABORTED', live: ACTIVE });
+  });
+});

@@ -9,6 +9,7 @@ import type { DnsWorld } from '../lab/dns-world.js';
 import * as messages from '../contract/messages.js';
 import { dnsTest as it, dnsTestsSkipped, type DnsLabRun } from './support/dns.js';
 import { waitForStatus, waitingForApproval } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const QUICK = {
   verify: { successes: 1, interval: '100ms', timeout: '10s' },
@@ -46,7 +47,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     expect(await recordAt(world.primary.address)).toBe(world.targets.blue);
     expect(lab.router.activeColor).toBe('blue');
 
-    const first = await (await deploy('svc-dns-1')).result();
+    const first = await finalStatus(await deploy('svc-dns-1'));
     expect(first.outcome).toBe('SUCCEEDED');
     expect(await recordAt(world.primary.address)).toBe(world.targets.green);
     expect(lab.router.activeColor).toBe('green');
@@ -70,7 +71,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     expect(shown).toContain(`✓ ${world.primary.address}: CNAME green.bluegreen.test, serial 2`);
     expect(shown).toContain('resolvers may still hand out the old answer until');
 
-    const second = await (await deploy('svc-dns-2')).result();
+    const second = await finalStatus(await deploy('svc-dns-2'));
     expect(second.outcome).toBe('SUCCEEDED');
     expect(second.targetColor).toBe('blue');
     expect(await recordAt(world.primary.address)).toBe(world.targets.blue);
@@ -84,7 +85,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     const { world, lab, deploy } = await setUp(startDnsLab({ secret: Buffer.alloc(32, 7).toString('base64') }));
     const started = Date.now();
     const handle = await deploy('svc-dns-bad-key');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toContain('BADSIG');
     expect(result.error).toContain('TSIG key "bluegreen-update"');
@@ -107,7 +108,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
     await waitForStatus(handle, waitingForApproval);
     await world.primary.stop();
     await handle.signal(messages.approveSignal, { by: 'alice' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(
       /DNS update of www\.bluegreen\.test to green failed: still failing after retrying for 5s: .*connection refused/,
@@ -144,7 +145,7 @@ describe.skipIf(dnsTestsSkipped('test/dns-switch.test.ts'))('switch.type dns thr
 
     const refreshedAt = Date.now();
     await secondary.refresh();
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(await recordAt(secondary.address)).toBe(world.targets.green);
     const switched = result.phases.find((p) => p.name === 'switch');

@@ -17,6 +17,7 @@ import { activityEnv, rejectionOf } from './activities-helpers.js';
 import { dnsTest as it, dnsTestsSkipped } from './support/dns.js';
 import { waitForStatus } from './support/harness.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
+import { finalStatus } from './support/final-status.js';
 
 const skip = dnsTestsSkipped('test/dns.test.ts');
 
@@ -260,7 +261,7 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
     expect(await answerAt(world.primary.address, world.record, 'CNAME')).toEqual(['green.bluegreen.test']);
 
     lab.apps.setHealthy('green', false);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     const rollback = result.phases.find((p) => p.name === 'rollback');
     expect(rollback?.state).toBe('succeeded');
@@ -281,7 +282,7 @@ describe.skipIf(skip)('DNS verification after a GitHub "DNS Update" switch', () 
       ...world.config(),
       switch: { type: 'workflow', workflow: 'dns-update.yml', ref: lab.branches.blue, verifyTimeout: '2s' },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toContain(
       `DNS for www.bluegreen.test not confirmed 2s after switching to green: 1 of 1 nameservers do not answer CNAME green.bluegreen.test yet: ${world.primary.address} answers CNAME blue.bluegreen.test`,

@@ -18,6 +18,7 @@ import { parseWorkerPolicy } from '../worker/policy.js';
 import { checkPlanAgainstPolicy } from '../worker/policy-rules.js';
 import { it } from './support/fixture.js';
 import { labPlan } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 /** A loopback server standing for a metadata service: it counts connections and requests. */
 async function recorder(): Promise<ListeningServer & { connections: number; requests: IncomingMessage['headers'][] }> {
@@ -174,7 +175,7 @@ describe('plans started by hand on the task queue', () => {
           ]),
         };
         const handle = await startDeployment(client, hostile, { taskQueue });
-        const result = await handle.result();
+        const result = await finalStatus(handle);
         expect(result.outcome).toBe('FAILED');
         expect(result.phases.find((p) => p.name === 'plan')?.state).toBe('failed');
         const error = result.error ?? '';

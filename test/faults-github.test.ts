@@ -7,6 +7,7 @@ import type { Lab, RequestRecord } from '../lab/index.js';
 import * as messages from '../contract/messages.js';
 import { waitForStatus } from './support/harness.js';
 import { lostDispatchAnswer, sharedLabWorker, uniqueService } from './support/lab-deployments.js';
+import { finalStatus } from './support/final-status.js';
 
 const shared = sharedLabWorker('faults-github');
 const { newLab } = shared;
@@ -36,7 +37,7 @@ describe('GitHub faults through whole deployments', () => {
     ];
     for (const fault of faults) lab.github.injectFault(fault);
     const { handle } = await shared.deploy(lab, uniqueService('gh-5xx'));
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(lab.github.pendingFaults()).toEqual([]);
@@ -68,7 +69,7 @@ describe('GitHub faults through whole deployments', () => {
     // Acted on, answer lost: the run exists; the activity must find it, not dispatch again.
     lab.github.injectFault(lostDispatchAnswer('dns-update.yml'));
     const { handle } = await shared.deploy(lab, uniqueService('gh-dispatch'));
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(lab.github.pendingFaults()).toEqual([]);
@@ -100,7 +101,7 @@ describe('GitHub faults through whole deployments', () => {
       );
       const [lostAt, until] = [...detail.matchAll(/(\d\d):(\d\d):(\d\d)/g)].map(([, h, m, sec]) => (+h! * 60 + +m!) * 60 + +sec!);
       expect((until! - lostAt! + 86_400) % 86_400).toBe(5);
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(lab.github.pendingFaults()).toEqual([]);
@@ -120,7 +121,7 @@ describe('GitHub faults through whole deployments', () => {
       lab.github.setWorkflowBehavior('deploy-green.yml', { queuedMs: 100, inProgressMs: 12_000 });
       lab.github.injectFault({ ...lostDispatchAnswer('deploy-green.yml'), resetConnection: false, status: 502 });
       const { handle } = await shared.deploy(lab, uniqueService('gh-lag-long'), { deploy: { dispatchWindow: '2s' } });
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(lab.github.dispatchCount('deploy-green.yml')).toBe(2);
@@ -157,7 +158,7 @@ describe('GitHub faults through whole deployments', () => {
       times: 1,
     });
     const { handle } = await shared.deploy(lab, uniqueService('gh-429'));
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     const tooMany = faultAndRetry(lab, 'GET', /\/branches\/green$/);
@@ -179,7 +180,7 @@ describe('GitHub faults through whole deployments', () => {
       // the deployment took to send its first request on a loaded machine.
       lab.github.setRateLimit({ remaining: 0, resetAfterFirstRefusalMs: 1_500 });
       const { handle } = await shared.deploy(lab, uniqueService('gh-ratelimit'));
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       const limited = lab.github.requests.filter((r) => r.status === 403);
@@ -205,7 +206,7 @@ describe('GitHub faults through whole deployments', () => {
     const lab = await newLab({ tokens: ['ghp_someone-else'] });
     const started = Date.now();
     const { handle } = await shared.deploy(lab, uniqueService('gh-401'));
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/GitHub rejected the credentials \(401\).*GITHUB_TOKEN/);
@@ -224,7 +225,7 @@ describe('GitHub faults through whole deployments', () => {
     const { handle } = await shared.deploy(lab, uniqueService('gh-404'), {
       environments: { green: { deployWorkflow: 'deploy-gren.yml' } },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/404 for workflow deploy-gren\.yml on green/);
@@ -241,7 +242,7 @@ describe('GitHub faults through whole deployments', () => {
     async () => {
       const lab = await newLab({ returnRunDetails: 'ghes-400' });
       const { handle } = await shared.deploy(lab, uniqueService('gh-ghes'));
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
@@ -264,7 +265,7 @@ describe('GitHub faults through whole deployments', () => {
     });
     const started = Date.now();
     const { handle } = await shared.deploy(lab, uniqueService('gh-413'));
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/deploy-green\.yml.*\(413 at POST \S+\/dispatches\): Payload too large for the lab/);
@@ -280,7 +281,7 @@ describe('GitHub faults through whole deployments', () => {
     const { handle } = await shared.deploy(lab, uniqueService('gh-stuck'), {
       deploy: { runTimeout: '3s' },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/deploy-green\.yml run did not complete within 3s/);
@@ -312,7 +313,7 @@ describe('GitHub faults through whole deployments', () => {
     while (!lab.github.runs.some((r) => r.workflow === 'deploy-green.yml') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong release' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome, result.error).toBe('ABORTED');
     expect(lab.github.dispatchCount('deploy-green.yml')).toBe(1);
@@ -332,7 +333,7 @@ describe('GitHub faults through whole deployments', () => {
     );
     const abortedAt = Date.now();
     await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong release' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome, result.error).toBe('ABORTED');
     expect(Date.now() - abortedAt).toBeLessThan(10_000);

@@ -8,6 +8,7 @@ import type { AppFault, Lab } from '../lab/index.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { waitForStatus } from './support/harness.js';
 import { sharedLabWorker, uniqueService } from './support/lab-deployments.js';
+import { finalStatus } from './support/final-status.js';
 
 /** Per-probe timeout of this file's worker (production: 5 s). */
 const PROBE_TIMEOUT_MS = 400;
@@ -23,7 +24,7 @@ async function expectVerifyFailure(lab: Lab, service: string, reason: RegExp, ov
     verify: { successes: 2, interval: '100ms', timeout: '1500ms' },
     ...overrides,
   });
-  const result = await handle.result();
+  const result = await finalStatus(handle);
   expect(result.outcome).toBe('FAILED');
   expect(phase(result, 'verify')).toMatchObject({ state: 'failed', detail: expect.stringMatching(reason) });
   expect(result.error).toMatch(/^verify failed: green not healthy after \d+m?s: /);
@@ -111,7 +112,7 @@ describe('probe faults under traffic (monitor): ROLLED_BACK with monitor.lastFai
       await waitForStatus(handle, (s) => s.phase === 'monitor');
       if (fault === 'unhealthy') lab.apps.setHealthy('green', false);
       else lab.apps.setFault('green', fault);
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome).toBe('ROLLED_BACK');
       expect(result.monitor).toMatchObject({ failures: 3, consecutiveFailures: 3, lastFailure: expect.stringMatching(reason) });

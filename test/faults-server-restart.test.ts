@@ -21,6 +21,7 @@ import {
   tempDir,
   until,
 } from './support/processes.js';
+import { finalStatus } from './support/final-status.js';
 
 let lab: Lab | undefined;
 let connection: Connection | undefined;
@@ -92,7 +93,7 @@ describe('the Temporal server killed mid-deployment and started again on the sam
         ),
       );
 
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expectSwitchedToGreenOnce(expect, lab);
       // The worker never died: it reconnected to the restarted server on its own (a completion

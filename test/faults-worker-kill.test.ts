@@ -12,6 +12,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { test } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 import { historyWork, identityOf, runIsPolled, until, type ManagedProcess } from './support/processes.js';
+import { finalStatus } from './support/final-status.js';
 
 /** A dead worker's activity is retried after the heartbeat timeout: seconds here, 20s by default. */
 const FAST = {
@@ -110,7 +111,7 @@ const SLOW = { timeout: 120_000 };
 describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', () => {
   it('without a kill: SUCCEEDED (the reference outcome)', SLOW, async ({ scenario, expect }) => {
     const s = await scenario('none', NO_APPROVAL);
-    expectSucceeded(expect, await s.handle.result(), s.lab);
+    expectSucceeded(expect, await finalStatus(s.handle), s.lab);
     const work = await historyWork(s.handle);
     expect([...work.identities]).toEqual([identityOf(s.first)]);
     expect(work.retried).toEqual([]);
@@ -124,7 +125,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await killAndReplace(expect, s);
     await waitForStatus(s.handle, waitingForApproval, 45_000);
     await approve(s);
-    expectSucceeded(expect, await s.handle.result(), s.lab);
+    expectSucceeded(expect, await finalStatus(s.handle), s.lab);
     await expectTakenOver(expect, s, 'waitForWorkflowRun');
   });
 
@@ -143,7 +144,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await killAndReplace(expect, s);
     await waitForStatus(s.handle, waitingForApproval, 45_000);
     await approve(s);
-    expectSucceeded(expect, await s.handle.result(), s.lab);
+    expectSucceeded(expect, await finalStatus(s.handle), s.lab);
     // The retried dispatch found the run of the first attempt instead of dispatching again.
     await expectTakenOver(expect, s, 'dispatchWorkflow');
   });
@@ -168,7 +169,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
       // Past the heartbeat throttle (0.8 × 2 s): the window is in the heartbeat Temporal holds.
       await sleep(3_000);
       await killAndReplace(expect, s);
-      const result = await s.handle.result();
+      const result = await finalStatus(s.handle);
       expectSucceeded(expect, result, s.lab);
       expect(
         s.lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('deploy-green.yml/dispatches')),
@@ -183,7 +184,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await s.worker.kill('SIGKILL');
     await approve(s);
     await killAndReplace(expect, s);
-    expectSucceeded(expect, await s.handle.result(), s.lab);
+    expectSucceeded(expect, await finalStatus(s.handle), s.lab);
     await expectTakenOver(expect, s, undefined);
   });
 
@@ -193,7 +194,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     );
     await until('the DNS Update run to be polled', () => runIsPolled(s.lab, 'dns-update.yml'));
     await killAndReplace(expect, s);
-    expectSucceeded(expect, await s.handle.result(), s.lab);
+    expectSucceeded(expect, await finalStatus(s.handle), s.lab);
     await expectTakenOver(expect, s, 'waitForWorkflowRun');
   });
 
@@ -205,7 +206,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await waitForStatus(s.handle, (st) => st.phase === 'monitor');
     await sleep(500); // a few probes into the window
     await killAndReplace(expect, s);
-    const result = await s.handle.result();
+    const result = await finalStatus(s.handle);
     expectSucceeded(expect, result, s.lab);
     expect(result.phases.find((p) => p.name === 'monitor')?.state).toBe('succeeded');
     await expectTakenOver(expect, s, 'monitorChecks');
@@ -221,7 +222,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     s.lab.apps.setHealthy('green', false);
     await until('the switch-back run to be polled', () => runIsPolled(s.lab, 'dns-update.yml', 2), 45_000);
     await killAndReplace(expect, s);
-    const result = await s.handle.result();
+    const result = await finalStatus(s.handle);
     expectRolledBack(expect, result, s.lab);
     expect(result.error).toMatch(/3 consecutive failures/);
     await expectTakenOver(expect, s, 'waitForWorkflowRun');
@@ -247,7 +248,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
         console.info(`worker kill ${label}: approval gate open ${(gateAfterMs / 1000).toFixed(1)} s after the kill`);
         expect(gateAfterMs).toBeLessThan(35_000);
         await approve(s);
-        expectSucceeded(expect, await s.handle.result(), s.lab);
+        expectSucceeded(expect, await finalStatus(s.handle), s.lab);
       },
     );
   }
@@ -260,7 +261,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
       const baking = await waitForStatus(s.handle, (st) => st.phase === 'bake');
       expect(baking.bake?.color).toBe('blue');
       await killAndReplace(expect, s);
-      const result = await s.handle.result();
+      const result = await finalStatus(s.handle);
       expectSucceeded(expect, result, s.lab);
       expect(result.phases.find((p) => p.name === 'bake')?.state).toBe('succeeded');
       await expectTakenOver(expect, s, undefined);
@@ -276,7 +277,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await s.handle.executeUpdate(messages.retryUpdate, { args: [{ by: 'frank' }] });
     await until('the retried deploy run to be polled', () => runIsPolled(s.lab, 'deploy-green.yml', 2));
     await killAndReplace(expect, s);
-    const result = await s.handle.result();
+    const result = await finalStatus(s.handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.attempts).toEqual({ deploy: 2 });
     const id = failed.deploymentId;
@@ -307,7 +308,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
       expect(held.switchWindow?.why).toMatch(/kill test freeze/);
       await killAndReplace(expect, s);
       await s.handle.executeUpdate(messages.overrideWindowUpdate, { args: [{ by: 'alice', reason: 'after the kill' }] });
-      const result = await s.handle.result();
+      const result = await finalStatus(s.handle);
       expectSucceeded(expect, result, s.lab);
       expect(result.switchWindow?.override).toMatchObject({ by: 'alice', reason: 'after the kill' });
       await expectTakenOver(expect, s, undefined);
@@ -357,7 +358,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
         }),
       ).toMatch(new RegExp(`approved gate run ${gateRunId} on GitHub`));
 
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(result.phases.find((p) => p.name === 'approval')?.detail).toBe('approved by @alice (verified by GitHub)');
       expect(result.approvals).toMatchObject([
@@ -392,7 +393,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
         times: 1,
       });
       const handle = await deployPlan(labPlan(lab, 'svc-lost-answer', { ...FAST, ...NO_APPROVAL }));
-      expectSucceeded(expect, await handle.result(), lab);
+      expectSucceeded(expect, await finalStatus(handle), lab);
       const faulted = lab.github.requests.filter((r) => r.fault).map((r) => [r.path.split('/').at(-2), r.status]);
       expect(faulted).toEqual([
         ['deploy-green.yml', 500],

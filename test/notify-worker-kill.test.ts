@@ -12,6 +12,7 @@ import * as messages from '../contract/messages.js';
 import { test } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
 import { runIsPolled, tempDir, until, type ManagedProcess } from './support/processes.js';
+import { finalStatus } from './support/final-status.js';
 
 const POLICY = `
 github:
@@ -81,7 +82,7 @@ describe.concurrent('notifications across a worker SIGKILL', () => {
     await s.spawn('worker 2');
     await waitForStatus(s.handle, waitingForApproval, 45_000);
     await s.handle.signal(messages.approveSignal, { by: 'alice' });
-    const result = await s.handle.result();
+    const result = await finalStatus(s.handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     const { slack, teams, webhook } = s.lab.notifications;
     expect(typesOf(s.lab)).toEqual(EVENTS);
@@ -116,7 +117,7 @@ describe.concurrent('notifications across a worker SIGKILL', () => {
       );
       await waitForStatus(s.handle, waitingForApproval);
       await s.handle.signal(messages.approveSignal, { by: 'alice' });
-      const result = await s.handle.result();
+      const result = await finalStatus(s.handle);
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       const { slack, webhook } = s.lab.notifications;
       const waitingKey = `${result.deploymentId}.approval-waiting`;

@@ -28,6 +28,7 @@ import {
   waitingForApproval,
   workflowBundle,
 } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const CHANNELS: Record<string, ChannelSpec> = {
   'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
@@ -125,7 +126,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     const handle = await s.run('svc-notify-full', {});
     const waiting = await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.approveSignal, { by: 'alice', comment: 'QA passed <!channel>' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     const { slack, teams, webhook } = s.lab.notifications;
 
@@ -176,7 +177,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     const deadline = Date.now() + 15_000;
     while (slack.delivered.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await handle.signal(messages.rejectSignal, { by: 'alice', reason: 'not today' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     await new Promise((r) => setTimeout(r, 1000)); // a reminder timer left running would fire here
 
@@ -228,8 +229,8 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     expect(renderPhaseList(atGate)).toContain('⚠ notification to qa-slack failed: 404 no_service (approval-waiting)');
     await waitForStatus(ht, waitingForApproval);
     const [rb, rt] = await Promise.all([
-      timed(async () => (await hb.signal(messages.approveSignal, { by: 'alice' }), hb.result())),
-      timed(async () => (await ht.signal(messages.approveSignal, { by: 'alice' }), ht.result())),
+      timed(async () => (await hb.signal(messages.approveSignal, { by: 'alice' }), finalStatus(hb))),
+      timed(async () => (await ht.signal(messages.approveSignal, { by: 'alice' }), finalStatus(ht))),
     ]);
     expect(rb.result.outcome, rb.result.error).toBe('SUCCEEDED');
     expect(rt.result.outcome).toBe('SUCCEEDED');
@@ -248,8 +249,8 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     stuck.lab.notifications.teams.setBehavior({ mode: 'hang' });
     await stuck.lab.notifications.webhook.close(); // dead: connection refused
     const [rs, rt] = await Promise.all([
-      timed(async () => (await stuck.run('svc-notify-hang', NO_APPROVAL)).result()),
-      timed(async () => (await twin.run('svc-notify-hang-twin', NO_APPROVAL)).result()),
+      timed(async () => finalStatus(await stuck.run('svc-notify-hang', NO_APPROVAL))),
+      timed(async () => finalStatus(await twin.run('svc-notify-hang-twin', NO_APPROVAL))),
     ]);
     expect(rs.result.outcome, rs.result.error).toBe('SUCCEEDED');
     expect(rt.result.outcome).toBe('SUCCEEDED');
@@ -272,7 +273,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
     const hf = await broken.run('svc-notify-failed', NO_APPROVAL);
     await waitForStatus(hb, (st) => st.phase === 'monitor');
     back.lab.apps.setHealthy('green', false);
-    const [rb, rf] = await Promise.all([hb.result(), hf.result()]);
+    const [rb, rf] = await Promise.all([finalStatus(hb), finalStatus(hf)]);
     expect([rb.outcome, rf.outcome]).toEqual(['ROLLED_BACK', 'FAILED']);
 
     expect(webhookTypes(back.lab)).toEqual(['started', 'switched', 'analysis-failed', 'rolled-back']);
@@ -298,7 +299,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
       ...NO_APPROVAL,
       notify: [{ channel: 'audit' }, { channel: 'qa-slak', events: ['started'] }, { channel: 'pager' }],
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({ state: 'failed' });
     expect(result.error).toBe(
@@ -339,7 +340,7 @@ describe.concurrent('notifications during real deployments', { timeout: 90_000 }
       decideOnGitHub(st, st.gate!.github, decision, text, { GITHUB_TOKEN: s.lab.github.reviews.tokenOf(login) });
     await decide(ok, a.waiting, 'alice', 'approve', 'QA passed <!channel>');
     await decide(no, r.waiting, 'bob', 'reject', 'checkout page broken');
-    const [approved, rejected] = await Promise.all([a.handle.result(), r.handle.result()]);
+    const [approved, rejected] = await Promise.all([finalStatus(a.handle), finalStatus(r.handle)]);
     expect([approved.outcome, rejected.outcome]).toEqual(['SUCCEEDED', 'ABORTED']);
 
     for (const [s, result] of [

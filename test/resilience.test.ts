@@ -9,6 +9,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { waitForStatus } from './support/harness.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
 import { sharedLabWorker } from './support/lab-deployments.js';
+import { finalStatus } from './support/final-status.js';
 
 const shared = sharedLabWorker('resilience');
 // CLI runs end before the worker and the labs stop (afterAll hooks run last registered first).
@@ -36,7 +37,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     expect(reverted.stderr).toBe('');
     expect(reverted.code).toBe(0);
     expect(reverted.stdout).toMatch(/in its bake window: instant rollback to blue by carol counted/);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     expect(result.error).toMatch(/rollback requested by carol: revert: checkout errors/);
     expect(phaseOf(result, 'bake')?.state).toBe('cancelled');
@@ -54,7 +55,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     const promoted = await cli(['promote', name, '--by', 'erin']);
     expect(promoted.code, promoted.stderr).toBe(0);
     expect(promoted.stdout).toMatch(/the bake ends now, sync goes ahead/);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(phaseOf(result, 'bake')).toMatchObject({ state: 'succeeded', detail: 'ended early by erin' });
     expect(l.github.dispatchCount('deploy-blue.yml')).toBe(1);
@@ -64,7 +65,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     const l = await lab();
     const name = service('revert');
     const { handle } = await deploy(l, name, {});
-    const first = await handle.result();
+    const first = await finalStatus(handle);
     expect(first.outcome).toBe('SUCCEEDED');
     expect(first.previous).toMatchObject({ color: 'blue', warm: true });
     const dry = await cli(['revert', name, '--reason', 'bad release', '--dry-run']);
@@ -75,7 +76,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
 
     const reverted = await cli(['revert', name, '--reason', 'bad release', '--wait']);
     expect(reverted.code, reverted.stderr).toBe(0);
-    const revert = await shared.client.workflow.getHandle(`bluegreen-${name}`).result();
+    const revert = await finalStatus(shared.client.workflow.getHandle(`bluegreen-${name}`));
     expect(revert).toMatchObject({
       outcome: 'SUCCEEDED',
       revertOf: first.deploymentId,
@@ -112,7 +113,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
 
     const retried = await cli(['retry', name, '--by', 'frank', '--reason', 'runner flaked']);
     expect(retried.code, retried.stderr).toBe(0);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.attempts).toEqual({ deploy: 2 });
     expect(l.github.dispatchCount('deploy-green.yml')).toBe(2);
@@ -144,7 +145,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
 
     const retried = await cli(['retry', name, '--by', 'frank', '--reason', 'flaky browser']);
     expect(retried.code, retried.stderr).toBe(0);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.attempts).toEqual({ 'test-e2e': 2 });
     expect(result.tests).toEqual([expect.objectContaining({ name: 'e2e', state: 'succeeded' })]);
@@ -160,7 +161,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     const { handle } = await deploy(l, name, { onFailure: { deploy: 'ask' } });
     await waitForStatus(handle, (s) => s.stepFailure !== undefined);
     await handle.executeUpdate(messages.abortUpdate, { args: [{ by: 'frank', reason: 'real bug' }] });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(l.router.activeColor).toBe('blue');
     expect(l.github.dispatchCount('deploy-green.yml')).toBe(1);
@@ -181,7 +182,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     expect(l.router.activeColor).toBe('blue');
     const status = await cli(['status', name]);
     expect(status.stdout).toMatch(/database maintenance/);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(Date.parse(phaseOf(result, 'switch')!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(until));
     expect(l.router.activeColor).toBe('green');
@@ -203,7 +204,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     expect(mallory.stderr).toMatch(/mallory is not on the approvers list \(alice\)/);
     const alice = await cli(['override-window', name, '--by', 'alice', '--reason', 'hotfix for incident 4711']);
     expect(alice.code, alice.stderr).toBe(0);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.switchWindow?.override).toMatchObject({ by: 'alice', reason: 'hotfix for incident 4711' });
     expect(phaseOf(result, 'window')?.detail).toMatch(/overridden by alice: hotfix for incident 4711/);
@@ -215,7 +216,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
     const plain = await deploy(l, service('events-plain'), {
       windows: [{ days: 'mon-sun', hours: '00:00-24:00', timeZone: 'Europe/Berlin' }],
     });
-    expect((await plain.handle.result()).outcome).toBe('SUCCEEDED');
+    expect((await finalStatus(plain.handle)).outcome).toBe('SUCCEEDED');
     const l2 = await lab();
     const waiting = await deploy(l2, service('events-wait'), {
       // A window open every day but the one closed stretch just ahead, and a freeze on top.
@@ -224,7 +225,7 @@ describe.concurrent('bake, revert, retry and switch windows on the lab', { timeo
       ],
       windows: [{ days: 'mon-sun', hours: '00:00-24:00', timeZone: 'Europe/Berlin' }],
     });
-    expect((await waiting.handle.result()).outcome).toBe('SUCCEEDED');
+    expect((await finalStatus(waiting.handle)).outcome).toBe('SUCCEEDED');
     const count = async (h: typeof plain.handle) => (await h.fetchHistory()).events?.length ?? 0;
     const [a, b] = [await count(plain.handle), await count(waiting.handle)];
     expect(b).toBeGreaterThan(a);

@@ -8,6 +8,7 @@ import { test } from './support/fixture.js';
 import { labPlan } from './support/harness.js';
 import { expectSwitchedToGreenOnce } from './support/lab-deployments.js';
 import { historyWork, identityOf, runIsPolled, until, type ManagedProcess } from './support/processes.js';
+import { finalStatus } from './support/final-status.js';
 
 const FAST = {
   timeouts: { heartbeat: '2s' },
@@ -51,7 +52,7 @@ describe.concurrent('two worker processes on one task queue', () => {
         labs.map((lab, i) => startDeployment(client, labPlan(lab, `svc-scale-${i}`, FAST), { taskQueue })),
       );
 
-      const results = await Promise.all(handles.map((h) => h.result()));
+      const results = await Promise.all(handles.map((h) => finalStatus(h)));
 
       results.forEach((result, i) => {
         const lab = labs[i]!;
@@ -88,7 +89,7 @@ describe.concurrent('two worker processes on one task queue', () => {
         const survivor = workers.find((w) => w !== killed)!;
         expect((await killed.kill('SIGKILL')).signal).toBe('SIGKILL');
 
-        const result = await handle.result();
+        const result = await finalStatus(handle);
 
         expect(result.outcome, result.error).toBe('SUCCEEDED');
         expectSwitchedToGreenOnce(expect, lab);
@@ -126,7 +127,7 @@ describe.concurrent('two worker processes on one task queue', () => {
       const victim = workers.find((w) => identityOf(w) === polling) ?? workers[0]!;
       await victim.kill('SIGKILL');
 
-      const result = await handle.result();
+      const result = await finalStatus(handle);
 
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(lab.router.activeColor).toBe('green');

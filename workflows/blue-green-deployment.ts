@@ -4,7 +4,20 @@
 // monitor, a rollback request) switches back (ROLLED_BACK).
 // This file holds only the sequence and the outcome rules; each phase lives in phases/<phase>.ts,
 // its step in phases/index.ts.
-import { CancellationScope, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  setHandler,
+  upsertMemo,
+} from '@temporalio/workflow';
+import { OUTCOME_AS_FAILURE_PATCH } from '../contract/patches.js';
+import { isOutcomeFailureType, OUTCOME_FAILURE_TYPE, outcomeFailureMessage } from '../contract/outcome-failure.js';
+import { finalMemo } from '../views/final-memo.js';
+import { liveColorAtEnd } from '../views/outcome.js';
 import { DeploymentStop, describeFailure, isExpectedFailure } from '../contract/failures.js';
 import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
@@ -51,6 +64,8 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     await beforeSwitch(ctx);
     return await finish(ctx, await afterSwitch(ctx));
   } catch (err) {
+    // The end of a deployment that did not succeed, thrown by finish(): it leaves as it is.
+    if (err instanceof ApplicationFailure && isOutcomeFailureType(err.type)) throw err;
     if (err instanceof DeploymentStop) return finish(ctx, err.outcome, err.message);
     // Anything else is a bug or an activity failure we did not expect: end FAILED, say why,
     // on the phase it happened in too (not "cancelled", which reads as someone's decision).
@@ -108,5 +123,18 @@ async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: stri
   await ctx.records.finish(outcome, `${notes}${why ?? `deployment ${outcome.toLowerCase()}`}`);
   // At most FINAL_NOTIFICATION_WAIT_MS for sends still in flight (none: no wait, no timer).
   await ctx.notifier.settle();
-  return ctx.tracker.complete(outcome, why);
+  const status = ctx.tracker.complete(outcome, why);
+  // Deployments started before the patch complete with their status whatever the outcome.
+  if (!patched(OUTCOME_AS_FAILURE_PATCH)) return status;
+  // Kept with the execution: the Web UI shows it when no worker answers the details query.
+  const memo = finalMemo(status);
+  upsertMemo({ ...memo });
+  if (outcome === 'SUCCEEDED') return status;
+  // The Web UI's list shows a failed workflow as "Failed": a rollback never looks like a success.
+  throw ApplicationFailure.create({
+    type: OUTCOME_FAILURE_TYPE[outcome],
+    message: outcomeFailureMessage(outcome, why, liveColorAtEnd(status)),
+    nonRetryable: true,
+    details: [status],
+  });
 }

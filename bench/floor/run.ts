@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { breakdown, type HistoryBreakdown } from '../support/history.js';
 import type { FloorShape } from './shape.js';
+import { finalStatus } from '../../client/final-status.js';
 
 export interface FloorRun {
   wallMs: number;
@@ -19,7 +20,7 @@ export async function runFloor(client: Client, taskQueue: string, shape: FloorSh
     workflowId: `floor-${process.pid}-${Date.now()}-${++count}`,
     args: [shape],
   });
-  await handle.result();
+  await finalStatus(handle);
   const wallMs = Date.now() - started;
   return { wallMs, history: breakdown((await handle.fetchHistory()).events ?? []) };
 }
@@ -45,7 +46,7 @@ export async function runFloorRound(client: Client, taskQueue: string, shape: Fl
           workflowId: `floor-${process.pid}-${Date.now()}-${++count}`,
           args: [shape],
         });
-        latencies.push(handle.result().then(() => Date.now() - startedAt));
+        latencies.push(finalStatus(handle).then(() => Date.now() - startedAt));
       }
     }),
   );

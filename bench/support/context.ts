@@ -9,6 +9,7 @@ import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import type { blueGreenDeployment } from '../../workflows/blue-green-deployment.js';
 import type { DeploymentPlan, DeploymentStatus } from '../../contract/types.js';
 import { ROOT, startWorkerProcess, type WorkerProcess } from './processes.js';
+import { finalStatus } from '../../client/final-status.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -125,7 +126,7 @@ export async function deployAndWait(
 ): Promise<FinishedDeployment> {
   const started = Date.now();
   const handle = await startDeployment(client, plan, { taskQueue });
-  const status = await handle.result();
+  const status = await finalStatus(handle);
   const wallMs = Date.now() - started;
   const runs = runsOf(lab, plan.deploymentId);
   return { plan, handle, status, wallMs, runs, externalMs: runs.reduce((sum, run) => sum + runDuration(run), 0) };

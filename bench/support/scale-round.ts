@@ -9,6 +9,7 @@ import { planFrom } from './plans.js';
 import { watchProcess } from './processes.js';
 import { sleep } from './stats.js';
 import { shapeOf, type FloorShape } from '../floor/shape.js';
+import { finalStatus } from '../../client/final-status.js';
 
 /** A short but complete deployment: real runs, polls, probes and a monitor window. */
 const SCALE_CONFIG: Record<string, unknown> = {
@@ -61,7 +62,7 @@ export async function runRound(
         startedAt.set(plan.deploymentId, Date.now());
         const handle = await startDeployment(ctx.client, plan, { taskQueue });
         handles.push(handle);
-        results.push(handle.result());
+        results.push(finalStatus(handle));
       }
     }),
   );

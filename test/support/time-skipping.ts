@@ -4,7 +4,7 @@
 //   import { it } from './support/time-skipping.js';
 //   it('…', async ({ deploy }) => {
 //     const d = await deploy({ approval: { required: true, approvers: ['alice'] } }, { monitorChecks: unhealthy });
-//     expect((await d.result()).outcome).toBe('ROLLED_BACK');
+//     expect((await finalStatus(d)).outcome).toBe('ROLLED_BACK');
 //   });
 // One environment and one workflow bundle per test file, a worker and a service of its own per
 // test. The server is the Java SDK's test server that scripts/install-test-server.sh installs
@@ -32,6 +32,7 @@ import { statusQuery, WORKFLOW_TYPE, workflowIdFor, type ReasonInput } from '../
 import { ALL_SEARCH_ATTRIBUTE_KEYS, searchAttribute } from '../../contract/search-attributes.js';
 import type { DeploymentPlan, DeploymentStatus, PhaseStatus } from '../../contract/types.js';
 import { MINIMAL_CONFIG } from './configs.js';
+import { finalStatus } from './final-status.js';
 
 /** The launcher scripts/install-test-server.sh writes; TEMPORAL_TEST_SERVER names another one. */
 export const TEST_SERVER =
@@ -349,7 +350,7 @@ export const test = base.extend<TimeSkippingFixtures>({
             `the status never got there; last: phase ${last?.phase}, waitingFor ${last?.waitingFor}, phases ${JSON.stringify(last?.phases)}`,
           );
         },
-        result: () => handle.result(),
+        result: () => finalStatus(handle),
       };
     });
     // A deployment its test left running would go on taking the file's worker: end it.
