@@ -142,7 +142,8 @@ describe.skipIf(!hasChromium)('Temporal Web UI', () => {
     const text = await mainTextWith('Waiting for QA approval');
     await page.screenshot({ path: join(SHOTS, 'web-ui-deployment-at-approval.png'), fullPage: true });
 
-    expect(text).toContain(`${SERVICE}: blue → green @ ${sha} (by olivia)`);
+    // The summary says what was attempted; what happened is in the details and, at the end, the memo.
+    expect(text).toContain(`${SERVICE}: deploy ${sha} to green, by olivia`);
     expect(text).toContain('waiting up to 1h for alice or bob');
     expect(text).toContain(`bluegreen approve ${SERVICE} --by <name>`);
     expect(text).toContain(`bluegreen reject ${SERVICE} --by <name> --reason`);
