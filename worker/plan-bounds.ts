@@ -67,7 +67,9 @@ export const PLAN_BOUNDS = {
   },
   maxMonitorDurationMs: {
     limit: 'max',
-    default: 7 * DAY,
+    // What bluegreen.yaml accepts (monitor.duration ≤ 30d): a valid config is never refused by
+    // default; a worker policy's limits may set less.
+    default: 30 * DAY,
     what: 'the monitor window (ms)',
     values: (p) => field('monitor.durationMs', p.monitor.durationMs),
   },

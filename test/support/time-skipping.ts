@@ -22,6 +22,8 @@ import { test as base } from 'vitest';
 import { stringify } from 'yaml';
 import type { NotifyActivities } from '../../notify/activities.js';
 import type { BlueGreenActivities } from '../../activities/types.js';
+import type { SwitchActivities } from '../../switches/activity-types.js';
+import { createSwitchTypeActivities } from '../../switches/activities.js';
 import { parseConfigText } from '../../client/config.js';
 import { resolvePlan } from '../../client/plan.js';
 import { startDeployment } from '../../client/start-deployment.js';
@@ -73,7 +75,13 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
 export type AllActivities = BlueGreenActivities & NotifyActivities;
 export type ActivityName = keyof AllActivities;
 /** A recorded result per activity: plain functions of the input, as the real ones would answer. */
-export type RecordedActivities = { [K in ActivityName]: AllActivities[K] };
+export type RecordedActivities = { [K in Exclude<ActivityName, PluginActivityName>]: AllActivities[K] } & {
+  [K in PluginActivityName]?: AllActivities[K];
+};
+/** The activities switch types add (switches/<type>/activities.ts): unrecorded unless a test records them. */
+type PluginActivityName = keyof SwitchActivities;
+/** Their names at run time, from the registered factories (defaults: nothing is contacted). */
+const PLUGIN_ACTIVITY_NAMES = Object.keys(createSwitchTypeActivities()) as ActivityName[];
 
 /** The commit the recorded branch heads answer. */
 export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -148,9 +156,6 @@ export function recordedActivities(): RecordedActivities {
     openGate: unrecorded('openGate'),
     readGateDecision: unrecorded('readGateDecision'),
     isTeamMember: unrecorded('isTeamMember'),
-    switchViaHttp: unrecorded('switchViaHttp'),
-    switchViaDns: unrecorded('switchViaDns'),
-    verifyDns: unrecorded('verifyDns'),
   };
 }
 
@@ -269,7 +274,7 @@ function routedActivities(recordings: FileWorker['recordings']): BlueGreenActivi
     if (!recorded) throw ApplicationFailure.nonRetryable(`no recordings for ${workflowId}: its test has ended`, 'Unrecorded');
     return recorded(name, input);
   };
-  const names = Object.keys(recordedActivities()) as ActivityName[];
+  const names = [...new Set([...(Object.keys(recordedActivities()) as ActivityName[]), ...PLUGIN_ACTIVITY_NAMES])];
   return Object.fromEntries(names.map((name) => [name, route(name)])) as unknown as BlueGreenActivities;
 }
 
@@ -314,7 +319,7 @@ export const test = base.extend<TimeSkippingFixtures>({
       worker.recordings.set(workflowId, (name, input) => {
         calls.push({ name, input });
         for (const w of waiters.filter((w) => w.name === name && countOf(w.name) >= w.times)) w.resolve();
-        const mine = previous.then(() => recorded[name]!(input));
+        const mine = previous.then(() => (recorded[name] ?? unrecorded(name))(input));
         previous = mine.catch(() => undefined);
         return mine;
       });
