@@ -5,6 +5,7 @@ import { exampleConfig } from './example-config.js';
 import { GitHubSimulator } from './github/simulator.js';
 import { deployWorkflow, dnsUpdateWorkflow } from './github/seed.js';
 import { DnsFollower } from './dns-follower.js';
+import { WeightFollower } from './weight-follower.js';
 import { LoadGenerator } from './load.js';
 import { NotificationReceivers } from './notify/index.js';
 import { Router } from './router.js';
@@ -111,6 +112,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       })
     : undefined;
 
+  const weightFollower = options.weights
+    ? new WeightFollower(options.weights, (weights) => router.setWeights(weights, 'weights'))
+    : undefined;
+
   const load = new LoadGenerator();
   const notifications = new NotificationReceivers();
   const started: Array<() => Promise<void>> = [];
@@ -118,6 +123,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     load.stop();
     for (const timer of lagTimers) clearTimeout(timer);
     dnsFollower?.stop();
+    weightFollower?.stop();
     await Promise.all(started.splice(0).map((stop) => stop()));
     if (servicesStarting) await (await servicesStarting).close();
   };
@@ -134,6 +140,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await notifications.start();
     started.push(() => notifications.close());
     await dnsFollower?.start();
+    await weightFollower?.start();
     const appUrls = (): Record<Color, string> => ({ blue: apps.url('blue'), green: apps.url('green') });
     const configFor = (service = 'datatruck-api') =>
       exampleConfig({ service, owner, repo, githubUrl: github.url, publicUrl: router.url, appUrls: appUrls(), branches });

@@ -1,5 +1,7 @@
 // The public endpoint: a real reverse proxy to the active color's app, the stand-in for DNS.
-// Its switch history lets tests assert that a deployment moved traffic exactly once.
+// Its switch history lets tests assert that a deployment moved traffic exactly once. With
+// weights (a follower of an emulated load balancer or weighted records sets them) it splits the
+// requests between the colors in those proportions, deterministically (smooth weighted round robin).
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, sendJson, type ListeningServer } from './http.js';
 import type { Color, SwitchRecord } from './types.js';
@@ -7,6 +9,8 @@ import type { Color, SwitchRecord } from './types.js';
 export class Router {
   private active: Color;
   private readonly history: SwitchRecord[] = [];
+  private split: Record<Color, number> | undefined;
+  private readonly credit: Record<Color, number> = { blue: 0, green: 0 };
   private listening!: ListeningServer;
 
   constructor(
@@ -34,6 +38,21 @@ export class Router {
     this.active = color;
   }
 
+  /** The share of requests per color (percent), or undefined when all go to the active color. */
+  get weights(): Readonly<Record<Color, number>> | undefined {
+    return this.split;
+  }
+
+  /**
+   * Splits requests by `weights` (percent per color). The active color becomes the one with the
+   * larger share (recorded as a switch when it changes; an even split keeps it).
+   */
+  setWeights(weights: Record<Color, number>, source = 'weights'): void {
+    this.split = { ...weights };
+    const leading: Color | undefined = weights.blue > weights.green ? 'blue' : weights.green > weights.blue ? 'green' : undefined;
+    if (leading && leading !== this.active) this.setActive(leading, source);
+  }
+
   async start(port = 0): Promise<void> {
     this.listening = await listen((req, res) => this.forward(req, res), port);
   }
@@ -43,7 +62,20 @@ export class Router {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
-    proxyTo(this.active, this.upstream(this.active), req.url ?? '/', req, res);
+    const color = this.pick();
+    proxyTo(color, this.upstream(color), req.url ?? '/', req, res);
+  }
+
+  /** The color of the next request: the active one, or by smooth weighted round robin. */
+  private pick(): Color {
+    const split = this.split;
+    if (!split) return this.active;
+    if (split.blue <= 0 || split.green <= 0) return split.green > 0 ? 'green' : split.blue > 0 ? 'blue' : this.active;
+    this.credit.blue += split.blue;
+    this.credit.green += split.green;
+    const color: Color = this.credit.green > this.credit.blue ? 'green' : 'blue';
+    this.credit[color] -= split.blue + split.green;
+    return color;
   }
 }
 

@@ -1,10 +1,16 @@
 // Public types of the lab: options, controls and the records tests inspect.
 import type { Color } from '../contract/types.js';
 import type { LabDnsOptions } from './dns-follower.js';
+import type { WeightSource } from './weight-follower.js';
 
 export type { Color };
 
 export interface LabOptions {
+  /**
+   * The router splits traffic by these weights, polled from an emulated load balancer or weighted
+   * records (lab/weight-follower.ts), instead of following the lab's switch workflow.
+   */
+  weights?: WeightSource;
   /** @default 'datatruck' */
   owner?: string;
   /** @default 'backend' */

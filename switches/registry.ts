@@ -3,12 +3,15 @@
 // workflow), the config union, its error text, plan mapping and dry run (switches/client.ts, CLI),
 // the switch activities and their types (switches/activities.ts, activity-types.ts; worker).
 // Loaded in the workflow sandbox: the manifests import only their steps (switches/switch-type.ts).
+import { albSwitch } from './alb/index.js';
 import { dnsSwitch } from './dns/index.js';
+import { haproxySwitch } from './haproxy/index.js';
 import { httpSwitch } from './http/index.js';
+import { route53Switch } from './route53/index.js';
 import type { SwitchStep } from './switch-type.js';
 import { workflowSwitch } from './workflow/index.js';
 
-export const SWITCHES = [workflowSwitch, httpSwitch, dnsSwitch] as const;
+export const SWITCHES = [workflowSwitch, httpSwitch, dnsSwitch, albSwitch, route53Switch, haproxySwitch] as const;
 
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts), the one its step takes. */
 export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];

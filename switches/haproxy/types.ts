@@ -1,0 +1,20 @@
+// The plan and activity contract of the `haproxy` switch: the weights of a backend's blue and
+// green servers through HAProxy's Runtime API socket.
+import type { Color } from '../../contract/types.js';
+import type { WeightedSwitchInput } from '../weighted-types.js';
+
+export interface HaproxySwitchPlan {
+  type: 'haproxy';
+  /** The Runtime API socket (stats socket … level admin), e.g. /run/haproxy/admin.sock. */
+  socket: string;
+  backend: string;
+  /** Server names per color. */
+  servers: Record<Color, string>;
+  updateTimeoutMs: number;
+  verifyTimeoutMs: number;
+}
+
+export type HaproxySwitchTarget = Pick<HaproxySwitchPlan, 'socket' | 'backend' | 'servers'>;
+export type HaproxySwitchInput = WeightedSwitchInput<HaproxySwitchTarget>;
+
+export const haproxyWhere = (t: HaproxySwitchTarget): string => `HAProxy backend ${t.backend} at ${t.socket}`;
