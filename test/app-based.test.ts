@@ -101,7 +101,13 @@ describe('hook input placeholders', () => {
     })();
     expect(problem).toBeInstanceOf(ConfigError);
     expect(problem?.problems).toEqual([
-      { path: 'hooks.preSwitch.0.inputs.app', message: 'unknown placeholder {{color}}: use {{newColor}}, {{oldColor}}, {{sha}}' },
+      {
+        path: 'hooks.preSwitch.0.inputs.app',
+        message: 'unknown placeholder {{color}}: use {{newColor}}, {{oldColor}}, {{sha}}',
+        // Where in the file (test/validate.test.ts checks the positions themselves).
+        line: expect.any(Number),
+        column: expect.any(Number),
+      },
     ]);
   });
 
@@ -135,6 +141,8 @@ describe('switch.tokenEnv in bluegreen.yaml', () => {
         message: expect.stringMatching(
           /^is no longer set in bluegreen\.yaml: the worker's policy names each router's token variable \(routers\[\]\.tokenEnv in bluegreen-worker\.yaml\)/,
         ),
+        line: expect.any(Number),
+        column: expect.any(Number),
       },
     ]);
   });
