@@ -22,6 +22,7 @@ import { readRoute53Weights } from '../switches/route53/aws.js';
 import type { WeightSource } from '../lab/weight-follower.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
+import { finalStatus } from './support/final-status.js';
 import { FAST_LAB, it } from './support/fixture.js';
 
 const QUICK = {
@@ -48,7 +49,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (haproxy)', inject('haprox
       await startWorker(lab, { policy: policyWith(`haproxy:\n  sockets: [{ path: "${haproxy.socket}", backends: [app] }]`) });
       const sw = { type: 'haproxy', socket: haproxy.socket, backend: 'app', verifyTimeout: '10s' };
       const plan = dnsLabPlan(lab, 'svc-haproxy', { ...QUICK, publicUrl: haproxy.url, switch: sw });
-      const result = await (await startDeployment(client, plan, { taskQueue })).result();
+      const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
       expect(result.error).toBeUndefined();
       expect(result.outcome).toBe('SUCCEEDED');
       expect(await haproxy.command('get weight app/green')).toBe('100 (initial 0)');
@@ -69,7 +70,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (haproxy)', inject('haprox
       await startWorker(lab, { policy: policyWith(`haproxy:\n  sockets: [{ path: /run/haproxy/other.sock }]`) });
       const sw = { type: 'haproxy', socket: haproxy.socket, backend: 'app', verifyTimeout: '10s' };
       const plan = dnsLabPlan(lab, 'svc-haproxy-unlisted', { ...QUICK, publicUrl: haproxy.url, switch: sw });
-      const result = await (await startDeployment(client, plan, { taskQueue })).result();
+      const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
       expect(result.outcome).toBe('FAILED');
       const planPhase = result.phases.find((p) => p.name === 'plan');
       expect(planPhase?.state).toBe('failed');
@@ -162,7 +163,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
           ...QUICK,
           switch: { type: 'alb', ruleArn, targetGroups, verifyTimeout: '10s' },
         });
-        const result = await (await startDeployment(client, plan, { taskQueue })).result();
+        const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
         expect(result.error).toBeUndefined();
         expect(result.outcome).toBe('SUCCEEDED');
         expect(await readAlbWeights(elb, target)).toEqual({ blue: 0, green: 100 });
@@ -183,7 +184,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
           ...QUICK,
           switch: { type: 'alb', ruleArn, targetGroups, verifyTimeout: '10s' },
         });
-        const result = await (await startDeployment(client, plan, { taskQueue })).result();
+        const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
         expect(result.outcome).toBe('FAILED');
         const planPhase = result.phases.find((p) => p.name === 'plan');
         expect(planPhase?.state).toBe('failed');
@@ -232,7 +233,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
         });
         const sw = { type: 'route53', hostedZoneId, name, verifyTimeout: '10s' };
         const plan = dnsLabPlan(lab, 'svc-r53', { ...QUICK, switch: sw });
-        const result = await (await startDeployment(client, plan, { taskQueue })).result();
+        const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
         expect(result.error).toBeUndefined();
         expect(result.outcome).toBe('SUCCEEDED');
         expect((await readRoute53Weights(r53, target)).weights).toEqual({ blue: 0, green: 100 });
@@ -247,7 +248,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
         const { r53, hostedZoneId, name } = await weightedRecords();
         await startWorker(lab, { policy: policyWith(awsSection('route53', `  zones: [{ id: ZOTHERZONE }]`)) });
         const plan = dnsLabPlan(lab, 'svc-r53-unlisted', { ...QUICK, switch: { type: 'route53', hostedZoneId, name } });
-        const result = await (await startDeployment(client, plan, { taskQueue })).result();
+        const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
         expect(result.outcome).toBe('FAILED');
         expect(result.phases.find((p) => p.name === 'plan')?.detail).toContain(
           `switch.hostedZoneId: the worker's policy does not list hosted zone ${hostedZoneId}`,
