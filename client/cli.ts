@@ -192,9 +192,13 @@ export function buildProgram(): Command {
     .command('worker')
     .description('run a worker (reads TEMPORAL_* and GITHUB_TOKEN or GITHUB_APP_* from the environment)')
     .option('--task-queue <name>', 'task queue to serve (default: bluegreen)')
+    .option(
+      '--metrics-address <host:port>',
+      'serve Prometheus metrics at http://<host:port>/metrics (default: BLUEGREEN_METRICS_ADDRESS, else off)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  bluegreen worker\n  bluegreen worker --task-queue bluegreen-staging\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID',
+      '\nExamples:\n  bluegreen worker\n  bluegreen worker --task-queue bluegreen-staging\n  bluegreen worker --metrics-address 0.0.0.0:9464\n\nEnvironment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (or a Temporal CLI profile), GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY + GITHUB_APP_INSTALLATION_ID, BLUEGREEN_METRICS_ADDRESS',
     )
     .action(recordExit(async (o) => (await import('./commands/worker.js')).worker(o)));
   withConnectionFlags(worker);

@@ -11,6 +11,7 @@ import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 import { apiRootAllowed, describePolicy, loadWorkerPolicy, secretVariables, takeSecrets } from './policy.js';
 import { redactingActivityInterceptors } from './redact-failures.js';
 import { createBlueGreenWorker } from './worker.js';
+import { installMetrics, metricsAddress } from './metrics.js';
 
 const DEFAULT_MAX_ACTIVITIES = 1_000;
 
@@ -19,6 +20,8 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   /** `--address`, `--namespace`, `--env`, `--profile` of `bluegreen worker`: they win over TEMPORAL_*. */
   connection?: LoadTemporalConnectionOptions;
+  /** `--metrics-address` of `bluegreen worker`: wins over BLUEGREEN_METRICS_ADDRESS. */
+  metricsAddress?: string;
 }
 
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
@@ -27,6 +30,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const loaded = await loadWorkerPolicy(env);
   const auth = githubAuthFromEnv(env);
   const temporal = loadTemporalConnection(env, options.connection);
+  const metrics = metricsAddress(options.metricsAddress, env);
   // BLUEGREEN_CODEC_KEY: payloads are sealed before they reach Temporal (docs/security.md).
   const codec = codecFromEnv(env);
   // Every secret is read once, here, and leaves the environment (worker/secrets.ts).
@@ -36,6 +40,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     true,
     auth.kind === 'app' ? { GITHUB_APP_PRIVATE_KEY: auth.privateKey } : {},
   );
+  // Before the first connection: the SDK's Runtime is created once per process.
+  if (metrics) installMetrics(metrics);
   const connection = await NativeConnection.connect(temporal.nativeConnectionOptions);
   // A worker on a namespace without bluegreen's search attributes would poll and fail every deployment.
   await assertNamespaceReady(connection, temporal.namespace, temporal.address).catch(async (err: unknown) => {
@@ -64,7 +70,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     }),
   });
   console.error(
-    `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}, payloads ${codec ? `encrypted (key ${codec.keyId})` : 'not encrypted'}, ${describePolicy(loaded)}`,
+    `bluegreen worker: task queue "${taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}), GitHub auth: ${auth.kind}, payloads ${codec ? `encrypted (key ${codec.keyId})` : 'not encrypted'}, metrics ${metrics ? `on http://${metrics}/metrics` : 'off'}, ${describePolicy(loaded)}`,
   );
   try {
     await worker.run();

@@ -25,6 +25,7 @@ import * as messages from '../contract/messages.js';
 import type { PhaseContext } from './phases/context.js';
 import { PHASE_STEPS } from './phases/index.js';
 import { rollbackPhase } from './phases/rollback.js';
+import { countDeployment, countRollback } from './metrics.js';
 import { StatusTracker } from './status-tracker.js';
 import { Notifier } from './notifier.js';
 import { notifyOutcome } from './notify-points.js';
@@ -110,6 +111,7 @@ async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
 type RolledBack = { outcome: 'ROLLED_BACK'; reason: string };
 
 async function rollBack(ctx: PhaseContext, reason: string): Promise<RolledBack> {
+  countRollback(ctx.plan.service);
   await rollbackPhase(ctx, reason);
   return { outcome: 'ROLLED_BACK', reason };
 }
@@ -123,6 +125,7 @@ async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: stri
   await ctx.records.finish(outcome, `${notes}${why ?? `deployment ${outcome.toLowerCase()}`}`);
   // At most FINAL_NOTIFICATION_WAIT_MS for sends still in flight (none: no wait, no timer).
   await ctx.notifier.settle();
+  countDeployment(ctx.plan.service, outcome);
   const status = ctx.tracker.complete(outcome, why);
   // Deployments started before the patch complete with their status whatever the outcome.
   if (!patched(OUTCOME_AS_FAILURE_PATCH)) return status;

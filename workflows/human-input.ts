@@ -4,6 +4,7 @@
 import { log, patched, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
+import { countRefusedDecision } from './metrics.js';
 import * as messages from '../contract/messages.js';
 import { inertText } from '../contract/sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
@@ -127,6 +128,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
       accept(verdict.decision);
       return;
     }
+    countRefusedDecision(kind);
     // Signals cannot be refused to the sender: keep a trace of ignored approvals, log the rest.
     if (verdict.decision) record(verdict.decision, false, verdict.message);
     tracker.recordIgnoredSignal(
@@ -143,11 +145,17 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
 
   const validator = (kind: DecisionKind) => (raw: unknown) => {
     const verdict = judge(raw, kind, context());
-    if (!verdict.ok) throw new Error(verdict.message);
+    if (!verdict.ok) {
+      countRefusedDecision(kind);
+      throw new Error(verdict.message);
+    }
   };
   const onUpdate = (kind: DecisionKind) => (raw: unknown) => {
     const verdict = judge(raw, kind, context());
-    if (!verdict.ok) return { accepted: false, message: verdict.message };
+    if (!verdict.ok) {
+      countRefusedDecision(kind);
+      return { accepted: false, message: verdict.message };
+    }
     return accept(verdict.decision);
   };
 

@@ -20,6 +20,7 @@ import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from '../views/current-details.js';
 import { searchAttribute } from '../contract/search-attributes.js';
 import { DONE, initialPhases, phaseFamily, phasePosition } from '../contract/vocabulary.js';
+import { recordPhaseDuration } from './metrics.js';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -82,6 +83,7 @@ export class StatusTracker {
     entry.state = state;
     entry.endedAt = nowIso();
     if (detail !== undefined) entry.detail = detail;
+    if (state !== 'skipped') recordPhaseDuration(name, entry.startedAt, entry.endedAt);
     this.publish();
   }
 
