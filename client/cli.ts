@@ -227,6 +227,20 @@ export function buildProgram(): Command {
     .action(recordExit(async (o) => (await import('./commands/setup.js')).setup(o)));
   withConnectionFlags(setup);
 
+  program
+    .command('doctor')
+    .description(
+      'check every outside thing the config relies on (Temporal, worker, GitHub token, workflows, branches, color endpoint)',
+    )
+    .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
+    .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
+    .option('--json', 'print the checks as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  bluegreen doctor -c bluegreen.yaml\n\nEach line: ✓ passed, ✗ failed (with the fix), ? could not tell. Exit codes: 0 nothing failed, 3 a check failed, 2 bad input',
+    )
+    .action(recordExit(async (o) => (await import('./commands/doctor.js')).doctor(o)));
+
   const validate = program
     .command('validate')
     .description('check a config file and report every problem at once')

@@ -1,9 +1,11 @@
 // Repository, branches, refs, commits and merges (the sync phase brings branches level).
+import { createHash } from 'node:crypto';
 import { GitHubError, notFound } from './errors.js';
 import { objectBody, optionalString, requiredString } from './body.js';
 import type { RouteTable } from './route-table.js';
 import { branchJson, commitJson, fullRepository, refJson } from './shapes.js';
 import type { GitHubState } from './state.js';
+import { WORKFLOWS_DIR } from './workflow-files.js';
 
 const MERGE_DOCS = 'https://docs.github.com/rest/branches/branches#merge-a-branch';
 
@@ -19,6 +21,31 @@ export function addRepoRoutes(table: RouteTable, state: GitHubState): void {
     const sha = state.repo.head(branch);
     if (!sha) throw new GitHubError(404, 'Branch not found', 'https://docs.github.com/rest/branches/branches#get-a-branch');
     return { status: 200, body: branchJson(state.shapes, branch, state.repo.commits.get(sha)!) };
+  });
+
+  // Only workflow files have content in the lab; ref defaults to the default branch, as on GitHub.
+  table.add('GET', '/repos/:owner/:repo/contents/*path', ({ params, query }) => {
+    state.requireRepo(params);
+    const path = params['path']!;
+    const ref = query.get('ref') ?? state.repo.defaultBranch;
+    const docs = 'https://docs.github.com/rest/repos/contents#get-repository-content';
+    if (!state.repo.head(ref) || !path.startsWith(WORKFLOWS_DIR)) throw notFound(docs);
+    const file = path.slice(WORKFLOWS_DIR.length);
+    const text = state.workflowFiles.text(ref, file, state.workflows.find(file));
+    if (text === undefined) throw notFound(docs);
+    const bytes = Buffer.from(text, 'utf8');
+    return {
+      status: 200,
+      body: {
+        type: 'file',
+        encoding: 'base64',
+        size: bytes.byteLength,
+        name: file,
+        path,
+        content: bytes.toString('base64').replace(/(.{60})/g, '$1\n'),
+        sha: createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex'),
+      },
+    };
   });
 
   table.add('GET', '/repos/:owner/:repo/git/ref/*ref', ({ params }) => {

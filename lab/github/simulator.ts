@@ -115,6 +115,11 @@ export class GitHubSimulator {
 
   // ── controls ──────────────────────────────────────────────────────────────
 
+  /** The text of `.github/workflows/<file>` on one branch (null: no such file there, undefined: as registered), e.g. a workflow without workflow_dispatch. */
+  setWorkflowFileOn(branch: string, file: string, text: string | null | undefined): void {
+    this.state.workflowFiles.set(branch, file, text);
+  }
+
   /** Adds (or replaces) a workflow, e.g. a preSwitch migration hook. */
   addWorkflow(def: WorkflowDefinition): void {
     this.state.workflows.add(def, isoSeconds());

@@ -12,6 +12,7 @@ import type { RepoModel } from './repo-model.js';
 import type { NewRun, Run, RunStore } from './runs.js';
 import type { ShapeContext } from './shapes.js';
 import { WorkflowRegistry } from './workflows.js';
+import { WorkflowFiles } from './workflow-files.js';
 
 /** What a completed run does outside the simulator (the apps and the router). */
 export interface LabEffects {
@@ -22,6 +23,8 @@ export interface LabEffects {
 
 export class GitHubState {
   readonly workflows = new WorkflowRegistry();
+  /** Workflow file texts per branch, for the contents API. */
+  readonly workflowFiles = new WorkflowFiles();
   readonly deployments = new DeploymentStore();
   readonly environments = new EnvironmentStore();
   readonly people: People;
