@@ -14,7 +14,7 @@ const LIVE_POLLER_MS = 90_000;
 export async function temporalChecks(env: NodeJS.ProcessEnv, taskQueue: string, service: string): Promise<CheckResult[]> {
   let cli: Awaited<ReturnType<typeof connectCli>>;
   try {
-    cli = await connectCli(env, { requireNamespace: false });
+    cli = await connectCli({}, env, { requireNamespace: false });
   } catch (err) {
     return [
       fail(
