@@ -69,8 +69,12 @@ export function createNotifyActivities(options: NotifyActivityOptions = {}): Not
         'x-bluegreen-delivery': key,
         'x-bluegreen-event': event.type,
       };
-      const deliver = await channelTypeOf(resolved.type)!.send();
-      const send = () => deliver({ secrets: resolved.secrets, event, message, headers, options: delivery });
+      // The channel's sender is loaded on its first use, so it is loaded inside the heartbeats: a
+      // slow load would otherwise miss the heartbeat timeout, and the retry would post again.
+      const send = async () => {
+        const deliver = await channelTypeOf(resolved.type)!.send();
+        return deliver({ secrets: resolved.secrets, event, message, headers, options: delivery });
+      };
       // Heartbeats while the receiver is slow: a worker that dies mid-send is noticed within the
       // heartbeat timeout and the send is retried elsewhere, with the same key.
       // The first beat at once: until an attempt has heartbeated, only startToCloseTimeout
