@@ -213,7 +213,7 @@ function login(req: IncomingMessage, res: ServerResponse, expected: Buffer): voi
     }
     res.writeHead(200, {
       'content-type': 'text/plain; charset=utf-8',
-      'set-cookie': `bluegreen-codec=${encodeURIComponent(token)}; HttpOnly; Secure; SameSite=None; Path=/`,
+      'set-cookie': `bluegreen-codec=${encodeURIComponent(token)}; HttpOnly; Secure; SameSite=Lax; Path=/`,
     });
     res.end('signed in: the Web UI can now use this codec server (with "Include cross-origin credentials")');
   });

@@ -92,7 +92,8 @@ describe('codec server access', () => {
     const signedIn = await raw(s.url, '/login', form, `token=${TOKEN}`);
     expect(signedIn.status).toBe(200);
     const cookie = String((signedIn.headers['set-cookie'] as string[])[0]);
-    expect(cookie).toMatch(/HttpOnly; Secure; SameSite=None/);
+    // Lax: a page of another site cannot make the browser send it (the Web UI on loopback is the same site).
+    expect(cookie).toMatch(/HttpOnly; Secure; SameSite=Lax; Path=\//);
     const withCookie = await raw(s.url, '/decode', { host, cookie: cookie.split(';')[0]! });
     expect(withCookie.status).toBe(200);
   });
