@@ -19,6 +19,12 @@ export const PLAN_READS_PATCH = 'plan-reads-in-one-activity';
  */
 export const OUTCOME_AS_FAILURE_PATCH = 'outcome-as-failure';
 
+/**
+ * Decisions are checked against who may send them under the worker's policy, in every branch
+ * (workflows/decision-authority.ts); deployments started before replay with the rules they had.
+ */
+export const DECISION_AUTHORITY_PATCH = 'decision-authority';
+
 /** Every patch id that existed before PLAN_READS_PATCH: deployments that carry it took all of them. */
 const EARLIER_PATCHES = [
   'analysis-checks',

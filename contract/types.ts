@@ -183,6 +183,11 @@ export interface ApprovalPlan {
   allowSelfApproval?: boolean;
   /** Who may `promote`, set by the plan phase from the worker's policy; absent in older runs. */
   promoters?: string[];
+  /**
+   * Who may retry, roll back or abort besides the deployer, approvers and promoters, set by the
+   * plan phase from the worker's policy (workflows/decision-authority.ts); absent in older runs.
+   */
+  operators?: string[];
 }
 
 export type FailureStep = 'deploy' | 'tests' | 'hooks' | 'verify';

@@ -1,7 +1,8 @@
 // The worker policy for the lab (tests, demo, bench): everything on loopback, at any port, is
 // served and fetched (egress) — the lab's GitHub, its app router and its Knot servers listen on ports picked at
 // start — with the variable names the lab's example configs use. Approval is left to the plan,
-// as the tests' plans decide it; the people of the tests may promote. A production policy names exact roots and routers
+// as the tests' plans decide it; the people of the tests may promote (and so retry, roll back and
+// abort), frank may retry, roll back and abort. A production policy names exact roots and routers
 // (examples/bluegreen-worker.yaml).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ dns:
 egress:
   - { match: "*", urls: ["http://127.0.0.1:*", "http://localhost:*"] }
 defaults:
-  approval: { required: false, promoters: [alice, bob, carol, dave, erin, ci-operator, test] }
+  approval: { required: false, promoters: [alice, bob, carol, dave, erin, ci-operator, test], operators: [frank] }
 # The lab runs in compressed time: probes, polls and reminders every few milliseconds.
 limits: { minProbeIntervalMs: 10, minPollIntervalMs: 10, minMetricIntervalMs: 10, minReminderMs: 10 }
 `;

@@ -294,7 +294,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     console.info(`monitored deployment with metrics: ${events.length} history events`);
   });
 
-  it('a quiet service is inconclusive and asks; promote goes on', async ({ deploy }) => {
+  it('a quiet service is inconclusive and asks; only a promoter answers it, and promote goes on', async ({ deploy }) => {
     const quiet = {
       ...(metrics['error-rate'] as Record<string, unknown>),
       traffic: { query: labQueries.requestRate.replace('route="/"', 'route="other"'), min: 1 },
@@ -319,10 +319,17 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-deployment.test.ts'))('met
     expect(asking.waitingFor).toContain('bluegreen promote svc-metrics-quiet --by <name>');
     expect(asking.analyses!.verify!.metrics!.verdict).toBe('inconclusive');
     expect(lab.router.activeColor).toBe('blue');
-    await handle.signal(messages.promoteSignal, { by: 'qa-lead' });
+    // Someone the policy does not name as a promoter cannot answer it (lab policy: alice … test).
+    await handle.signal(messages.promoteSignal, { by: 'mallory' });
+    const ignored = await waitForStatus(handle, (s) => (s.ignoredSignals ?? []).length > 0);
+    expect(ignored.ignoredSignals).toMatchObject([
+      { signal: 'promote', by: 'mallory', reason: expect.stringMatching(/^mallory may not promote \(promoters: alice, bob/) },
+    ]);
+    expect(ignored.waitingFor).toContain('inconclusive metric analysis');
+    await handle.signal(messages.promoteSignal, { by: 'carol' });
     const result = await finalStatus(handle);
     expect(result.outcome).toBe('SUCCEEDED');
-    expect(result.analyses!.verify!.metrics!.decidedBy).toBe('promoted by qa-lead');
+    expect(result.analyses!.verify!.metrics!.decidedBy).toBe('promoted by carol');
     // The promote answered the question; it did not also end the monitor window early.
     expect(result.phases.find((p) => p.name === 'monitor')?.detail).toMatch(/^healthy for 1s/);
   });

@@ -237,10 +237,7 @@ describe('approval via GitHub', () => {
 
   it('an environment without required reviewers is refused at plan, saying how to configure it', async ({ lab, deploy }) => {
     lab.github.reviews.addQaGate('qa', { reviewers: [] });
-    const { handle } = await deploy('svc-gh-open', {
-      ...VIA_GITHUB,
-      approval: { ...VIA_GITHUB.approval, allowSelfApproval: true },
-    });
+    const { handle } = await deploy('svc-gh-open', VIA_GITHUB);
     const result = await finalStatus(handle);
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'plan')?.state).toBe('failed');

@@ -189,7 +189,7 @@ describe('effectiveApprovalPolicy: the plan only tightens', () => {
 
   it('required stays required, fewer approvers are fine, more approvals are fine, self-approval stays forbidden', () => {
     const { approval, problems } = effectiveApprovalPolicy(
-      { required: true, approvers: ['Alice', 'bob'], timeoutMs: 5, minApprovals: 1, allowSelfApproval: true },
+      { required: true, approvers: ['Alice', 'bob'], timeoutMs: 5, minApprovals: 2, allowSelfApproval: false },
       service,
     );
     expect(problems).toEqual([]);
@@ -199,9 +199,43 @@ describe('effectiveApprovalPolicy: the plan only tightens', () => {
       minApprovals: 2,
       allowSelfApproval: false,
       promoters: ['Alice', 'bob'],
+      operators: [],
       via: ['signal', 'github'],
       timeoutMs: 5,
     });
+    // Left out, the policy's numbers apply.
+    expect(effectiveApprovalPolicy({ required: true, approvers: ['alice', 'bob'], timeoutMs: 5 }, service)).toMatchObject({
+      approval: { minApprovals: 2, allowSelfApproval: false },
+      problems: [],
+    });
+  });
+
+  it('a plan asking for fewer approvals, or for self-approval the policy forbids, is refused naming the field', () => {
+    const weaker = effectiveApprovalPolicy(
+      { required: true, approvers: ['alice', 'bob'], timeoutMs: 5, minApprovals: 1, allowSelfApproval: true },
+      service,
+      'services[0].approval',
+    );
+    expect(weaker.problems).toEqual([
+      "the plan asks for approval.minApprovals: 1, fewer than the worker's policy requires (services[0].approval.minApprovals: 2)",
+      "the plan asks for approval.allowSelfApproval: true, which the worker's policy forbids (services[0].approval.allowSelfApproval: false)",
+    ]);
+    expect(weaker.approval).toMatchObject({ minApprovals: 2, allowSelfApproval: false });
+  });
+
+  it('under a github-only policy a plan without a gate is refused: its approvals would be typed names', () => {
+    const githubOnly = policyOf('defaults: { approval: { required: true, approvers: [alice, bob], via: [github] } }').defaults
+      .approval;
+    const noGate = effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5, via: ['github'] }, githubOnly);
+    expect(noGate.problems).toEqual([
+      "the plan asks for approval via github but names no gate (approval.gate: workflow, ref, environment); without one, approvals would be signals, which the worker's policy does not take (defaults.approval.via: github)",
+    ]);
+    // A plan of an older client says nothing of channels: the same.
+    expect(effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5 }, githubOnly).problems).toHaveLength(1);
+    const gate = { workflow: 'qa-gate.yml', ref: 'main', environment: 'qa' };
+    expect(
+      effectiveApprovalPolicy({ required: true, approvers: [], timeoutMs: 5, via: ['github'], gate }, githubOnly).problems,
+    ).toEqual([]);
   });
 
   it('an empty plan list means the policy approvers; an approver outside the policy is refused', () => {

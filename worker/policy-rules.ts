@@ -44,6 +44,11 @@ export interface EffectiveApproval {
   allowSelfApproval: boolean;
   /** Who may `promote`. */
   promoters: string[];
+  /**
+   * Who may `retry`, `rollback` and `abort` besides the deployer, the approvers and the
+   * promoters (workflows/decisions.ts).
+   */
+  operators: string[];
   via: ApprovalPolicy['via'];
   timeoutMs: number;
 }
@@ -74,6 +79,26 @@ export function effectiveApprovalPolicy(
   const required = servicePolicy.required || planApproval.required;
   const minApprovals = Math.max(servicePolicy.minApprovals, planApproval.minApprovals ?? 1);
   const via = servicePolicy.via.filter((channel) => planApproval.via?.includes(channel) ?? true);
+  // A plan that asks for less than the policy is refused, not quietly raised: it was not written
+  // for this worker (or was written against it).
+  if (planApproval.minApprovals !== undefined && planApproval.minApprovals < servicePolicy.minApprovals) {
+    problems.push(
+      `the plan asks for approval.minApprovals: ${planApproval.minApprovals}, fewer than the worker's policy requires (${at}.minApprovals: ${servicePolicy.minApprovals})`,
+    );
+  }
+  if (planApproval.allowSelfApproval === true && !servicePolicy.allowSelfApproval) {
+    problems.push(
+      `the plan asks for approval.allowSelfApproval: true, which the worker's policy forbids (${at}.allowSelfApproval: false)`,
+    );
+  }
+  // Without a gate run nothing GitHub verified can arrive: approvals would be signals, a name
+  // the sender typed. They are a path only where the policy's channels include them.
+  const gated = planApproval.gate !== undefined && via.includes('github');
+  if (required && !gated && via.length > 0 && !via.includes('signal')) {
+    problems.push(
+      `${planApproval.via?.includes('github') ? 'the plan asks for approval via github but names no gate' : 'the plan names no approval gate'} (approval.gate: workflow, ref, environment); without one, approvals would be signals, which the worker's policy does not take (${at}.via: ${servicePolicy.via.join(', ')})`,
+    );
+  }
   if (required && approvers.length === 0) {
     problems.push(
       `the worker's policy requires approval (${at}.required) but nobody may approve: list approvers in the plan's approval.approvers or in ${at}.approvers`,
@@ -87,7 +112,7 @@ export function effectiveApprovalPolicy(
   }
   // On the signal path `by` is typed by the sender: a team entry can vouch for nobody
   // (workflows/signal-approval-rules.ts), so only literal logins can make up the approvals.
-  const signalPath = !(planApproval.gate !== undefined && via.includes('github'));
+  const signalPath = !gated;
   const logins = approvers.filter((name) => !name.includes('/'));
   if (required && signalPath && teams && logins.length < minApprovals) {
     problems.push(
@@ -109,6 +134,7 @@ export function effectiveApprovalPolicy(
       minApprovals,
       allowSelfApproval: servicePolicy.allowSelfApproval && (planApproval.allowSelfApproval ?? true),
       promoters,
+      operators: [...(servicePolicy.operators ?? [])],
       via,
       timeoutMs: planApproval.timeoutMs,
     },

@@ -42,6 +42,11 @@ export const approverName = z
     'expected a GitHub login like "alice" or a team slug like "datatruck/sre"',
   );
 
+/** A GitHub login ("alice"), no team: a name a signal carries can stand for a person only. */
+const login = z
+  .string({ error: 'expected a GitHub login like "alice"' })
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'expected a GitHub login like "alice" (teams cannot be checked for a signal)');
+
 export const githubSection = z
   .strictObject({
     /**
@@ -81,6 +86,12 @@ export const approvalPolicy = z.strictObject({
   allowSelfApproval: z.boolean().default(false),
   /** Who may `promote` (end the monitor window early as a success). @default the approvers */
   promoters: z.array(approverName).min(1).max(256).optional(),
+  /**
+   * Who may `retry` a failed step, `rollback` and `abort`, besides the deployer, the approvers
+   * and the promoters (who may always). Logins only: these names arrive in signals.
+   * @default [] (the deployer, the approvers and the promoters)
+   */
+  operators: z.array(login).max(256).optional(),
   /** How an approval may arrive: a Temporal signal/update (`bluegreen approve`) or GitHub. @default ["signal", "github"] */
   via: z
     .array(z.enum(APPROVAL_CHANNELS, { error: 'expected "signal" or "github"' }))

@@ -1,9 +1,11 @@
-// The human decisions a deployment accepts (approve, reject, rollback, abort, promote), as
-// pure functions of the current status. One rule set serves both the signals (for the stock
+// The human decisions a deployment accepts (approve, reject, rollback, abort, promote, retry,
+// override), as pure functions of the current status: who may send each (decision-authority.ts),
+// then whether the moment allows it. One rule set serves both the signals (for the stock
 // Temporal CLI and the Web UI) and the updates (whose validators refuse at once).
 import { MAX_TEXT_LENGTH } from '../contract/messages.js';
 import { checkName, inertText } from '../contract/sanitize.js';
 import { notListed, refusedApproval, type SignalApprovalRules } from './signal-approval-rules.js';
+import { operatorRefusal, signalApprovalRefusal, unverifiedRefusal, type DecisionAuthority } from './decision-authority.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { beforeTraffic, DECISIONS, type DecisionKind } from '../contract/vocabulary.js';
 import { bluegreenCommand } from '../contract/commands.js';
@@ -62,6 +64,11 @@ export interface DecisionContext {
    * started before it (literal names, one approval, as they were judged then).
    */
   approvalRules?: SignalApprovalRules;
+  /**
+   * Who may send which decision under the worker's policy (decision-authority.ts); absent in
+   * deployments started before it (they replay with the checks they had).
+   */
+  authority?: DecisionAuthority;
 }
 
 /** Whether a decision counts now, and if not, the one sentence that says why. */
@@ -69,8 +76,11 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
   const cleaned = cleanPayload(kind, raw);
   if (typeof cleaned === 'string') return { ok: false, message: cleaned };
   const decision = cleaned;
-  const { status } = ctx;
+  const { status, authority } = ctx;
   if (status.outcome) return { ok: false, decision, message: `deployment already finished: ${status.outcome}` };
+  // Who may send it, before what the moment allows: a refusal says so whatever the phase.
+  const refusal = authority ? whoMayNot(decision, status, authority) : undefined;
+  if (refusal) return { ok: false, decision, message: refusal };
   switch (kind) {
     case 'approve':
     case 'reject': {
@@ -123,6 +133,9 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'promote': {
+      // Only a promoter answers an open analysis question, as it ends the monitor window.
+      const notPromoter = authority ? promoterRefusal(decision.by, status, ctx) : undefined;
+      if (notPromoter) return { ok: false, decision, message: notPromoter };
       if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
       if (status.phase !== 'monitor' && status.phase !== 'bake') {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
@@ -131,22 +144,8 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
         return { ok: false, decision, message: `the ${status.phase === 'bake' ? 'bake' : 'monitor window'} is already ending` };
       }
       // Ending the monitor early is a decision like an approval: only the policy's promoters.
-      const promoters = status.promoters;
-      if (promoters !== undefined && promoters.length > 0 && ctx.approvalRules) {
-        const why = notListed(decision.by, promoters, 'promoters');
-        return why ? { ok: false, decision, message: why } : { ok: true, decision };
-      }
-      if (promoters !== undefined && !promoters.some((p) => p.toLowerCase() === decision.by.toLowerCase())) {
-        return {
-          ok: false,
-          decision,
-          message:
-            promoters.length > 0
-              ? `${decision.by} may not promote (promoters: ${promoters.join(', ')})`
-              : "nobody may promote this deployment under the worker's policy: the monitor window ends by itself",
-        };
-      }
-      return { ok: true, decision };
+      const why = authority ? undefined : promoterRefusal(decision.by, status, ctx);
+      return why ? { ok: false, decision, message: why } : { ok: true, decision };
     }
     case 'retry': {
       if (!status.stepFailure) {
@@ -161,6 +160,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
         return { ok: false, decision, message: `not waiting for a switch window (phase: ${status.phase})` };
       }
       if (ctx.overrideRequested) return { ok: false, decision, message: 'the switch window was already overridden' };
+      if (authority) return { ok: true, decision }; // who may: checked above
       if (status.approvers.length > 0 && ctx.approvalRules) {
         const why = notListed(decision.by, status.approvers, 'approvers');
         return why ? { ok: false, decision, message: why } : { ok: true, decision };
@@ -171,4 +171,38 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
   }
+}
+
+/** Why the policy does not let `decision.by` send this kind of decision at all, or undefined. */
+function whoMayNot(decision: CleanDecision, status: DeploymentStatus, authority: DecisionAuthority): string | undefined {
+  switch (decision.kind) {
+    case 'approve':
+    case 'reject':
+      // Via a GitHub gate the judge's own sentence says where to approve instead.
+      return status.gate ? undefined : signalApprovalRefusal(status, authority);
+    case 'promote':
+      return unverifiedRefusal('promote', status, authority);
+    case 'override':
+      return (
+        unverifiedRefusal('override', status, authority) ??
+        (status.approvers.length > 0
+          ? notListed(decision.by, status.approvers, 'approvers')
+          : operatorRefusal(decision.by, 'override', status, authority))
+      );
+    case 'retry':
+    case 'rollback':
+    case 'abort':
+      return operatorRefusal(decision.by, decision.kind, status, authority);
+  }
+}
+
+/** Why `by` may not promote under the policy's promoters, or undefined (no list: older runs). */
+function promoterRefusal(by: string, status: DeploymentStatus, ctx: DecisionContext): string | undefined {
+  const promoters = status.promoters;
+  if (promoters === undefined) return undefined;
+  if (promoters.length > 0 && ctx.approvalRules) return notListed(by, promoters, 'promoters');
+  if (promoters.some((p) => p.toLowerCase() === by.toLowerCase())) return undefined;
+  return promoters.length > 0
+    ? `${by} may not promote (promoters: ${promoters.join(', ')})`
+    : "nobody may promote this deployment under the worker's policy: the monitor window ends by itself";
 }

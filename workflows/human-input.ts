@@ -3,6 +3,8 @@
 // signals that do not count are kept, bounded, so the status can say why they were ignored.
 import { log, patched, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
+import { authorityOf } from './decision-authority.js';
+import { DECISION_AUTHORITY_PATCH } from '../contract/patches.js';
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import { countRefusedDecision } from './metrics.js';
 import * as messages from '../contract/messages.js';
@@ -34,6 +36,8 @@ export interface HumanInput {
   signalRules?: boolean;
   /** Signal path: the approvals that counted so far (minApprovals distinct names end the gate). */
   approvedBy?: CleanDecision[];
+  /** Every decision is checked against who may send it under the policy (decision-authority.ts). */
+  authority?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -42,6 +46,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     human.signalRules = true;
     human.approvedBy = [];
   }
+  if (patched(DECISION_AUTHORITY_PATCH)) human.authority = true;
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
   const approvalRules = () => {
     if (!human.signalRules) return undefined;
@@ -59,6 +64,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     overrideRequested: human.override !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
     approvalRules: approvalRules(),
+    ...(human.authority ? { authority: authorityOf(plan) } : {}),
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {

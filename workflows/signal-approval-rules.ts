@@ -19,10 +19,10 @@ export interface SignalApprovalRules {
   approvedBy: readonly string[];
 }
 
-const isTeamSlug = (name: string): boolean => name.includes('/');
+export const isTeamSlug = (name: string): boolean => name.includes('/');
 
 /** Who started the deployment, as far as anyone knows: GitHub's login, else the client's name. */
-const deployerName = (status: Pick<DeploymentStatus, 'deployer' | 'requestedBy'>): string =>
+export const deployerName = (status: Pick<DeploymentStatus, 'deployer' | 'requestedBy'>): string =>
   status.deployer?.login ?? status.requestedBy;
 
 /**
@@ -42,7 +42,7 @@ export function notListed(by: string, list: readonly string[], role: 'approvers'
     : `${by} may not promote (promoters: ${list.join(', ')})${note}`;
 }
 
-const teamName = (by: string) =>
+export const teamName = (by: string) =>
   `"${by}" names a team: a signal cannot show who in the team sent it, so teams decide only via GitHub (approval.via: github); name yourself`;
 
 /** Why an `approve` by `by` does not count under the rules, or undefined when it does. */

@@ -123,6 +123,8 @@ function applyApproval({ plan, tracker }: PhaseContext, approval: PlanPolicyVerd
     minApprovals: approval.minApprovals,
     allowSelfApproval: approval.allowSelfApproval,
     promoters: [...approval.promoters],
+    // Policies read by workers from before operators existed answer without them.
+    operators: [...(approval.operators ?? [])],
     via: [...approval.via],
   });
   tracker.setApprovalRules(approval);
