@@ -48,7 +48,7 @@ export interface EffectiveApproval {
    * Who may `retry`, `rollback` and `abort` besides the deployer, the approvers and the
    * promoters (workflows/decisions.ts).
    */
-  operators: string[];
+  operators?: string[];
   via: ApprovalPolicy['via'];
   timeoutMs: number;
 }

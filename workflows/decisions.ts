@@ -189,9 +189,13 @@ function whoMayNot(decision: CleanDecision, status: DeploymentStatus, authority:
           ? notListed(decision.by, status.approvers, 'approvers')
           : operatorRefusal(decision.by, 'override', status, authority))
       );
+    case 'abort':
+      // Until the plan phase applied the worker's policy (it sets the promoters) nothing has
+      // happened and nobody is known to the policy: stopping stays open to whoever asks.
+      if (status.promoters === undefined) return undefined;
+      return operatorRefusal(decision.by, decision.kind, status, authority);
     case 'retry':
     case 'rollback':
-    case 'abort':
       return operatorRefusal(decision.by, decision.kind, status, authority);
   }
 }

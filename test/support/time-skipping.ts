@@ -159,7 +159,10 @@ export function recordedActivities(): RecordedActivities {
   };
 }
 
-/** The worker's verdict when its policy allows the plan as it is; whoever may approve may also promote. */
+/**
+ * The worker's verdict when its policy allows the plan as it is; whoever may approve may also
+ * promote, and alice may retry, roll back and abort (an operator) whatever the plan lists.
+ */
 function allowedAsPlanned(plan: DeploymentPlan) {
   const { approval } = plan;
   return {
@@ -170,6 +173,7 @@ function allowedAsPlanned(plan: DeploymentPlan) {
       minApprovals: approval.minApprovals ?? 1,
       allowSelfApproval: approval.allowSelfApproval ?? false,
       promoters: [...approval.approvers],
+      operators: ['alice'],
       via: approval.via ?? ['signal'],
       timeoutMs: approval.timeoutMs,
     },
