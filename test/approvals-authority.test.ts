@@ -53,7 +53,7 @@ describe('a github-only approval policy, and a plan started by hand that leaves 
       await handle.signal(messages.approveSignal, { by: 'alice' });
       await handle.signal(messages.approveSignal, { by: 'bob' });
     }
-    const result = await finalStatus(handle);
+    const result = (await finalStatus(handle)) as DeploymentStatus;
     expect(result.outcome).toBe('FAILED');
     expect(result.phases.find((p) => p.name === 'plan')).toMatchObject({
       state: 'failed',
