@@ -27,6 +27,11 @@ export interface ReadDeployerInput {
   correlationId: string;
   sha: string;
   environment: string;
+  /**
+   * When this deployment's workflow started (ISO 8601): the record must be made for it, shortly
+   * before. Absent from deployments started before the check (their record is not dated).
+   */
+  startedAt?: string;
 }
 
 /** Who started the deployment, as GitHub knows them (the record's `creator`). */

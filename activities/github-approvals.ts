@@ -32,6 +32,11 @@ import { heartbeat, keptAlive, sleepWithHeartbeats } from './heartbeat.js';
 export type GitHubClientFor = (ref: GitHubRepoRef) => Octokit;
 
 const SETUP_DOCS = 'docs/approvals.md';
+/**
+ * How long before its workflow started the deployment's GitHub Deployment record may have been
+ * created: the CLI creates it right before it starts the workflow.
+ */
+const DEPLOYER_RECORD_MAX_AGE_MS = 10 * 60_000;
 const repoName = (ref: GitHubRepoRef): string => `${ref.owner}/${ref.repo}`;
 const requestOptions = () => ({ request: { signal: Context.current().cancellationSignal } });
 /** A request about `ref`'s repository with `params`, cancelled with the activity. */
@@ -123,11 +128,41 @@ export function createApprovalActivities(github: GitHubClientFor): ApprovalActiv
     if (data.sha !== input.sha) return { verified: false, reason: `${record} is for commit ${data.sha}, not ${input.sha}` };
     if (data.environment !== input.environment)
       return { verified: false, reason: `${record} is for environment ${data.environment}, not ${input.environment}` };
+    // The plan names the record and the id in its payload, so both could be an older record of
+    // someone else's: take only one made for this run, unused by any other deployment.
+    const notOurs = input.startedAt !== undefined ? await recordNotOurs(octokit, input.github, input.startedAt, data) : undefined;
+    if (notOurs) return { verified: false, reason: `${record} ${notOurs}` };
     const creator = data.creator;
     if (!creator) return { verified: false, reason: `${record} has no creator` };
     if (creator.type === 'Bot')
       return { verified: false, reason: `${record} was created by the bot ${creator.login}, not by a person` };
     return { verified: true, login: creator.login, id: creator.id };
+  }
+
+  /**
+   * Why the record was not made for this deployment's run, or undefined: it was created more
+   * than DEPLOYER_RECORD_MAX_AGE_MS before the run started, or another deployment already wrote
+   * statuses on it (bluegreen writes none before the plan phase ends).
+   */
+  async function recordNotOurs(
+    octokit: Octokit,
+    ref: GitHubRepoRef,
+    startedAt: string,
+    data: { id: number; created_at: string },
+  ): Promise<string | undefined> {
+    const created = Date.parse(data.created_at);
+    const started = Date.parse(startedAt);
+    if (!Number.isFinite(created)) return `has no creation time GitHub could vouch for (${String(data.created_at)})`;
+    if (created < started - DEPLOYER_RECORD_MAX_AGE_MS) {
+      return `was created at ${data.created_at}, more than ${DEPLOYER_RECORD_MAX_AGE_MS / 60_000} minutes before this deployment started (${startedAt}): it belongs to an earlier one`;
+    }
+    const { data: statuses } = await callGitHub({ subject: `statuses of deployment ${data.id} in ${repoName(ref)}` }, () =>
+      octokit.rest.repos.listDeploymentStatuses(repoRequest(ref, { deployment_id: data.id, per_page: 1 })),
+    );
+    if (statuses.length > 0) {
+      return `already has deployment statuses (the newest: ${statuses[0]!.state}): another deployment used it`;
+    }
+    return undefined;
   }
 
   async function openGate(input: OpenGateInput): Promise<GateOpened> {

@@ -90,6 +90,56 @@ describe('the deployer, as GitHub knows them', () => {
   });
 });
 
+describe('the deployer record is bound to this deployment', () => {
+  const record = async (octokit: Octokit, correlationId: string, sha: string) =>
+    (
+      await octokit.rest.repos.createDeployment({
+        owner: lab.owner,
+        repo: lab.repo,
+        ref: sha,
+        environment: 'green',
+        auto_merge: false,
+        required_contexts: [],
+        payload: { correlationId },
+      })
+    ).data as { id: number };
+
+  it('an older record someone else made, named by the plan with its id, does not make them the deployer', async () => {
+    const sha = lab.github.branchHead('green')!;
+    // Alice deployed this SHA earlier: her CLI made the record, her deployment's worker wrote on it.
+    const old = await record(as('alice'), 'svc-alice-earlier', sha);
+    const bot = new Octokit({ baseUrl: lab.githubUrl, auth: lab.token, log: quiet });
+    await bot.rest.repos.createDeploymentStatus({ owner: lab.owner, repo: lab.repo, deployment_id: old.id, state: 'success' });
+    // Bob starts a plan by hand naming her record and her deployment id, to approve his own change.
+    const startedAt = new Date().toISOString();
+    const input = {
+      github: repo,
+      githubDeploymentId: old.id,
+      correlationId: 'svc-alice-earlier',
+      sha,
+      environment: 'green',
+      startedAt,
+    };
+    expect(await run(activities.readDeployer, input)).toMatchObject({
+      verified: false,
+      reason: expect.stringMatching(/already has deployment statuses \(the newest: success\): another deployment used it/),
+    });
+    // A record nobody used, but made long before this deployment started: not this one's either.
+    const unused = await record(as('alice'), 'svc-alice-unused', sha);
+    lab.github.deployments.find((d) => d.id === unused.id)!.createdAt = new Date(Date.now() - 3_600_000)
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
+    expect(
+      await run(activities.readDeployer, { ...input, githubDeploymentId: unused.id, correlationId: 'svc-alice-unused' }),
+    ).toMatchObject({ verified: false, reason: expect.stringMatching(/more than 10 minutes before this deployment started/) });
+    // The record the CLI made for this run, right before it started: its creator is the deployer.
+    const fresh = await record(as('bob'), 'svc-bob-now', sha);
+    expect(
+      await run(activities.readDeployer, { ...input, githubDeploymentId: fresh.id, correlationId: 'svc-bob-now' }),
+    ).toMatchObject({ verified: true, login: 'bob' });
+  });
+});
+
 describe('the gate run', () => {
   it('is held waiting for the reviewers; the review log says who approved, bound to the id and SHA', async () => {
     const gate = await dispatchGate();

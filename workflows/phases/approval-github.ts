@@ -5,7 +5,7 @@
 //   plan:      the environment must have required reviewers; the deployer is read from GitHub.
 //   approval:  dispatch gate → wait (webhook wake-up + conditional polls) → read the review log.
 // An abort, or the timeout, cancels the waiting gate run on GitHub.
-import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, workflowInfo } from '@temporalio/workflow';
 import { hasPatch } from '../../contract/patches.js';
 import type { GateDecision } from '../../activities/approval-types.js';
 import type { DispatchWorkflowInput, WorkflowRunRef } from '../../activities/types.js';
@@ -65,6 +65,7 @@ export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void>
       correlationId: plan.deploymentId,
       sha: ctx.sha,
       environment: ctx.target,
+      startedAt: workflowInfo().startTime.toISOString(),
     },
   ]);
   if (deployer.verified) tracker.status.deployer = { login: deployer.login, verified: true };
