@@ -277,6 +277,9 @@ export interface IgnoredSignal {
 
 export type Outcome = 'SUCCEEDED' | 'ROLLED_BACK' | 'ABORTED' | 'FAILED';
 
+/** A status as read outside its tracker: no field, list or nested record can be assigned. */
+export type StatusView = { readonly [K in keyof DeploymentStatus]: Readonly<DeploymentStatus[K]> };
+
 export interface DeploymentStatus {
   service: string;
   deploymentId: string;

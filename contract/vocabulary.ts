@@ -4,7 +4,7 @@
 // the status tracker, the decision rules, next steps, the Web UI details, the CLI, the webhook
 // receiver and the README diagram (test/vocabulary.test.ts) all follow these tables.
 // Pure data and functions: loaded in the workflow sandbox and by the CLI.
-import type { DeploymentPlan, DeploymentStatus, PhaseName } from './types.js';
+import type { DeploymentPlan, DeploymentStatus, PhaseName, StatusView } from './types.js';
 
 /** How a phase appears in a new deployment's status: listed pending, listed skipped, or added when it runs. */
 export type Listing = 'pending' | 'skipped' | 'when-run';
@@ -124,7 +124,7 @@ export function hookOf(phase: string): { kind: HookKind; name: string } | undefi
 }
 
 /** The hooks of one kind among the status's phases, by name. */
-export const hookNames = (s: DeploymentStatus, kind: HookKind): string[] =>
+export const hookNames = (s: Pick<StatusView, 'phases'>, kind: HookKind): string[] =>
   s.phases.map((p) => hookOf(p.name)).flatMap((h) => (h?.kind === kind ? [h.name] : []));
 
 /** Traffic has not moved yet: plan … window and the preSwitch hooks (e.g. an expand migration). */

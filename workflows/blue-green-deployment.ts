@@ -22,7 +22,8 @@ import { DeploymentStop, describeFailure, isExpectedFailure } from '../contract/
 import { GitHubRecords } from './github-records.js';
 import { registerHandlers, type HumanInput } from './human-input.js';
 import * as messages from '../contract/messages.js';
-import type { PhaseContext } from './phases/context.js';
+import { phaseContext, type DeploymentSetup, type PhaseContext } from './phases/context.js';
+import { planPhase } from './phases/plan.js';
 import { PHASE_STEPS } from './phases/index.js';
 import { rollbackPhase } from './phases/rollback.js';
 import { countDeployment, countRollback } from './metrics.js';
@@ -32,8 +33,12 @@ import { notifyOutcome } from './notify-points.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from '../contract/types.js';
 import { beforeTraffic, isHookKind, SEQUENCE, type SequenceStep } from '../contract/vocabulary.js';
 
-/** The steps an abort cancels: the fixed phases before traffic moves (a preSwitch hook run is let finish). */
-const CANCELLED_BY_ABORT: readonly SequenceStep[] = SEQUENCE.filter((step) => beforeTraffic(step) && !isHookKind(step));
+type StepAfterPlan = Exclude<SequenceStep, 'plan'>;
+const AFTER_PLAN = SEQUENCE.filter((step): step is StepAfterPlan => step !== 'plan');
+/** The steps after plan that an abort cancels: the fixed phases before traffic moves (a preSwitch hook run is let finish). */
+const CANCELLED_BY_ABORT = AFTER_PLAN.filter((step) => beforeTraffic(step) && !isHookKind(step));
+/** The rest: from the preSwitch hooks on. */
+const FROM_SWITCH = AFTER_PLAN.filter((step) => !CANCELLED_BY_ABORT.includes(step));
 
 /** Run completions remembered from the webhook receiver (the awaited run is among the newest). */
 const MAX_REMEMBERED_RUNS = 64;
@@ -41,7 +46,9 @@ const MAX_REMEMBERED_RUNS = 64;
 export async function blueGreenDeployment(plan: DeploymentPlan): Promise<DeploymentStatus> {
   const tracker = new StatusTracker(plan);
   const human: HumanInput = { approvalOpen: false };
-  registerHandlers(plan, tracker, human);
+  // The approval rules a decision is judged by are the plan phase's (the worker's policy applied).
+  let ctx: PhaseContext | undefined;
+  registerHandlers(() => ctx?.plan ?? plan, tracker, human);
   // Runs the webhook receiver said are finished; bounded, a flood of signals cannot grow it.
   const completedRuns = new Set<number>();
   setHandler(messages.runCompletedSignal, ({ runId }) => {
@@ -51,23 +58,22 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     completedRuns.add(runId);
     if (completedRuns.size > MAX_REMEMBERED_RUNS) completedRuns.delete(completedRuns.values().next().value as number);
   });
-  // The colors and commit are read by the plan phase, before any other phase runs.
-  const ctx: PhaseContext = {
+  const setup: DeploymentSetup = {
     plan,
     tracker,
     human,
     completedRuns,
     records: new GitHubRecords(plan),
     stopNotes: [],
-    notifier: new Notifier(plan, tracker.status, () => tracker.notificationsChanged()),
-  } as unknown as PhaseContext;
+    notifier: new Notifier(plan, tracker),
+  };
   try {
-    await beforeSwitch(ctx);
-    return await finish(ctx, await afterSwitch(ctx));
+    const planned = await beforeSwitch(setup, (found) => (ctx = found));
+    return await finish(setup, await afterSwitch(planned));
   } catch (err) {
     // The end of a deployment that did not succeed, thrown by finish(): it leaves as it is.
     if (err instanceof ApplicationFailure && isOutcomeFailureType(err.type)) throw err;
-    if (err instanceof DeploymentStop) return finish(ctx, err.outcome, err.message);
+    if (err instanceof DeploymentStop) return finish(setup, err.outcome, err.message);
     // Anything else is a bug or an activity failure we did not expect: end FAILED, say why,
     // on the phase it happened in too (not "cancelled", which reads as someone's decision).
     const why = describeFailure(err);
@@ -75,19 +81,26 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     else log.error('deployment failed unexpectedly', { error: why });
     const current = tracker.status.phases.find((p) => p.name === tracker.status.phase);
     if (current?.state === 'running') tracker.finish(current.name, 'failed', why);
-    return finish(ctx, 'FAILED', why);
+    return finish(setup, 'FAILED', why);
   }
 }
 
-/** The fixed phases before traffic moves (plan … window): an abort cancels whatever is running. */
-async function beforeSwitch(ctx: PhaseContext): Promise<void> {
+/**
+ * The fixed phases before traffic moves (plan … window): an abort cancels whatever is running.
+ * The plan phase returns what it found; every later phase runs with the context built from it.
+ */
+async function beforeSwitch(setup: DeploymentSetup, planned: (ctx: PhaseContext) => void): Promise<PhaseContext> {
   const scope = new CancellationScope();
-  void condition(() => ctx.human.abort !== undefined).then(() => scope.cancel());
+  void condition(() => setup.human.abort !== undefined).then(() => scope.cancel());
   try {
-    await scope.run(async () => {
+    return await scope.run(async () => {
+      const ctx = phaseContext(setup, await planPhase(setup));
+      planned(ctx);
       for (const step of CANCELLED_BY_ABORT) await PHASE_STEPS[step](ctx);
+      return ctx;
     });
   } catch (err) {
+    const ctx = setup;
     if (isCancellation(err) && ctx.human.abort) {
       const { by, text } = ctx.human.abort;
       const left = ctx.stopNotes.map((note) => `; ${note}`).join('');
@@ -101,7 +114,7 @@ async function beforeSwitch(ctx: PhaseContext): Promise<void> {
 
 /** The rest of the sequence ([preSwitch hooks] → switch … [postSync hooks]); a rollback ends ROLLED_BACK. */
 async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
-  for (const step of SEQUENCE.filter((s) => !CANCELLED_BY_ABORT.includes(s))) {
+  for (const step of FROM_SWITCH) {
     const rollbackReason = await PHASE_STEPS[step](ctx);
     if (rollbackReason) return rollBack(ctx, rollbackReason);
   }
@@ -116,7 +129,7 @@ async function rollBack(ctx: PhaseContext, reason: string): Promise<RolledBack> 
   return { outcome: 'ROLLED_BACK', reason };
 }
 
-async function finish(ctx: PhaseContext, end: Outcome | RolledBack, error?: string): Promise<DeploymentStatus> {
+async function finish(ctx: DeploymentSetup, end: Outcome | RolledBack, error?: string): Promise<DeploymentStatus> {
   const outcome = typeof end === 'string' ? end : end.outcome;
   const why = typeof end === 'string' ? error : end.reason;
   notifyOutcome(ctx, outcome, why);

@@ -9,7 +9,7 @@
 //     `operators` (logins; a team entry vouches for nobody on this path).
 import { sameLogin } from './approval-rules.js';
 import { deployerName, isTeamSlug, teamName } from './signal-approval-rules.js';
-import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
+import type { DeploymentPlan, StatusView } from '../contract/types.js';
 
 /** What decides who may send a decision; absent for deployments started before it did. */
 export interface DecisionAuthority {
@@ -29,7 +29,7 @@ export const authorityOf = (plan: DeploymentPlan): DecisionAuthority => ({
 export const verifiedOnly = (authority: DecisionAuthority): boolean => !authority.via.includes('signal');
 
 /** Why an approve/reject by signal is refused under the policy's channels, or undefined. */
-export function signalApprovalRefusal(status: DeploymentStatus, authority: DecisionAuthority): string | undefined {
+export function signalApprovalRefusal(status: StatusView, authority: DecisionAuthority): string | undefined {
   if (!verifiedOnly(authority)) return undefined;
   return `the worker's policy takes approvals of ${status.service} only verified by GitHub (approval.via: github): a name typed into a signal proves nothing`;
 }
@@ -37,7 +37,7 @@ export function signalApprovalRefusal(status: DeploymentStatus, authority: Decis
 /** Why a promote or override is refused because the policy takes only verified identities, or undefined. */
 export function unverifiedRefusal(
   kind: 'promote' | 'override',
-  status: DeploymentStatus,
+  status: StatusView,
   authority: DecisionAuthority,
 ): string | undefined {
   if (!verifiedOnly(authority)) return undefined;
@@ -49,7 +49,7 @@ export function unverifiedRefusal(
 }
 
 /** Everyone who may retry, roll back or abort: deployer, approvers, promoters, operators (logins). */
-export function operatorsOf(status: DeploymentStatus, authority: DecisionAuthority): string[] {
+export function operatorsOf(status: StatusView, authority: DecisionAuthority): string[] {
   const names = [deployerName(status), ...status.approvers, ...(status.promoters ?? []), ...authority.operators];
   const unique: string[] = [];
   for (const name of names) {
@@ -64,7 +64,7 @@ const MAX_NAMES_SHOWN = 12;
 export function operatorRefusal(
   by: string,
   kind: 'retry' | 'rollback' | 'abort' | 'override',
-  status: DeploymentStatus,
+  status: StatusView,
   authority: DecisionAuthority,
 ): string | undefined {
   if (isTeamSlug(by)) return teamName(by);

@@ -6,7 +6,7 @@ import { MAX_TEXT_LENGTH } from '../contract/messages.js';
 import { checkName, inertText } from '../contract/sanitize.js';
 import { notListed, refusedApproval, type SignalApprovalRules } from './signal-approval-rules.js';
 import { operatorRefusal, signalApprovalRefusal, unverifiedRefusal, type DecisionAuthority } from './decision-authority.js';
-import type { DeploymentStatus } from '../contract/types.js';
+import type { StatusView } from '../contract/types.js';
 import { beforeTraffic, DECISIONS, type DecisionKind } from '../contract/vocabulary.js';
 import { bluegreenCommand } from '../contract/commands.js';
 
@@ -49,7 +49,7 @@ export function cleanPayload(kind: DecisionKind, raw: unknown): CleanDecision | 
 }
 
 export interface DecisionContext {
-  status: DeploymentStatus;
+  status: StatusView;
   approvalOpen: boolean;
   approvalDecided: boolean;
   rollbackRequested: boolean;
@@ -174,7 +174,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
 }
 
 /** Why the policy does not let `decision.by` send this kind of decision at all, or undefined. */
-function whoMayNot(decision: CleanDecision, status: DeploymentStatus, authority: DecisionAuthority): string | undefined {
+function whoMayNot(decision: CleanDecision, status: StatusView, authority: DecisionAuthority): string | undefined {
   switch (decision.kind) {
     case 'approve':
     case 'reject':
@@ -201,7 +201,7 @@ function whoMayNot(decision: CleanDecision, status: DeploymentStatus, authority:
 }
 
 /** Why `by` may not promote under the policy's promoters, or undefined (no list: older runs). */
-function promoterRefusal(by: string, status: DeploymentStatus, ctx: DecisionContext): string | undefined {
+function promoterRefusal(by: string, status: StatusView, ctx: DecisionContext): string | undefined {
   const promoters = status.promoters;
   if (promoters === undefined) return undefined;
   if (promoters.length > 0 && ctx.approvalRules) return notListed(by, promoters, 'promoters');

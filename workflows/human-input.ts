@@ -41,7 +41,7 @@ export interface HumanInput {
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
-export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
+export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
   if (patched('signal-approval-separation-of-duties')) {
     human.signalRules = true;
     human.approvedBy = [];
@@ -50,7 +50,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
   const approvalRules = () => {
     if (!human.signalRules) return undefined;
-    const { minApprovals, allowSelfApproval } = approvalRulesOf(plan);
+    const { minApprovals, allowSelfApproval } = approvalRulesOf(planNow());
     return { minApprovals, allowSelfApproval, approvedBy: (human.approvedBy ?? []).map((d) => d.by) };
   };
   const context = () => ({
@@ -64,7 +64,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     overrideRequested: human.override !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
     approvalRules: approvalRules(),
-    ...(human.authority ? { authority: authorityOf(plan) } : {}),
+    ...(human.authority ? { authority: authorityOf(planNow()) } : {}),
   });
 
   const record = (decision: CleanDecision, counted: boolean, note?: string) => {
@@ -93,7 +93,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
             tracker.update('approval', { detail: `${progress}: waiting for ${left} more from different people` });
             return {
               accepted: true,
-              message: `approve by ${decision.by} accepted for ${plan.service}: ${progress}, ${left} more needed`,
+              message: `approve by ${decision.by} accepted for ${planNow().service}: ${progress}, ${left} more needed`,
             };
           }
         }
@@ -112,7 +112,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         if (running && hookOf(running)?.kind === 'preSwitch') {
           const stopping = `abort requested by ${decision.by}: stopping once this hook run ends (traffic untouched)`;
           tracker.update(running, { detail: stopping });
-          return { accepted: true, message: `${stopping} for ${plan.service}` };
+          return { accepted: true, message: `${stopping} for ${planNow().service}` };
         }
         break;
       case 'promote':
@@ -125,7 +125,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
         human.override = decision;
         break;
     }
-    return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${plan.service}` };
+    return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${planNow().service}` };
   };
 
   const onSignal = (kind: DecisionKind) => (raw: unknown) => {
@@ -165,7 +165,7 @@ export function registerHandlers(plan: DeploymentPlan, tracker: StatusTracker, h
     return accept(verdict.decision);
   };
 
-  setHandler(messages.statusQuery, () => tracker.status);
+  setHandler(messages.statusQuery, () => tracker.snapshot());
   setHandler(messages.approveSignal, onSignal('approve'));
   setHandler(messages.rejectSignal, onSignal('reject'));
   setHandler(messages.rollbackSignal, onSignal('rollback'));

@@ -15,6 +15,7 @@ import { channelsFor, type NotificationEvent } from '../contract/notify-events.j
 export { describeNotificationFailure } from '../contract/notify-events.js';
 import { describeFailure } from '../contract/failures.js';
 import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
+import type { StatusTracker } from './status-tracker.js';
 
 /** Deployments started before notifications existed never reach this code (their plans have no `notify`). */
 export const NOTIFICATIONS_PATCH = 'notifications';
@@ -66,9 +67,8 @@ export class Notifier {
 
   constructor(
     private readonly plan: DeploymentPlan,
-    private readonly status: DeploymentStatus,
-    /** Called when the status changed (the Web UI's details). */
-    private readonly changed: () => void = () => undefined,
+    /** Where the counts of sent and failed notifications go (the status tracker). */
+    private readonly tracker: Pick<StatusTracker, 'status' | 'setNotifications'>,
   ) {
     this.enabled = plan.notify !== undefined && hasPatch(NOTIFICATIONS_PATCH);
     this.sender = senderFor(plan);
@@ -152,10 +152,10 @@ export class Notifier {
   }
 
   private record(failure?: NonNullable<DeploymentStatus['notifications']>['failed'][number]): void {
-    const notifications = (this.status.notifications ??= { sent: 0, failed: [] });
-    if (!failure) notifications.sent += 1;
-    else notifications.failed = [...notifications.failed, failure].slice(-MAX_FAILURES);
-    this.changed();
+    const { sent, failed } = this.tracker.status.notifications ?? { sent: 0, failed: [] };
+    this.tracker.setNotifications(
+      failure ? { sent, failed: [...failed, failure].slice(-MAX_FAILURES) } : { sent: sent + 1, failed: [...failed] },
+    );
   }
 }
 

@@ -4,18 +4,20 @@ import { patched } from '@temporalio/workflow';
 import { channelReferences } from '../contract/notify-events.js';
 import { DeploymentStop } from '../contract/failures.js';
 import { channelChecker, type EventInput } from './notifier.js';
-import type { PhaseContext } from './phases/context.js';
+import type { DeploymentSetup, PhaseContext } from './phases/context.js';
 import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
 import type { GateStatus, Outcome, PhaseName } from '../contract/types.js';
 import type { DONE } from '../contract/vocabulary.js';
 import { bluegreenCommand, decisionCommand } from '../contract/commands.js';
 
 /** The event with the route (blue → green @ sha) once the plan phase has read it. */
-export function notifyEvent(ctx: PhaseContext, input: Omit<EventInput, 'from' | 'to' | 'sha'>): void {
-  ctx.notifier.notify({ ...(ctx.sha ? { from: ctx.active, to: ctx.target, sha: ctx.sha } : {}), ...input });
+/** An event with the colors and commit once the plan phase has read them. */
+export function notifyEvent(ctx: DeploymentSetup, input: Omit<EventInput, 'from' | 'to' | 'sha'>): void {
+  const { activeColor: from, targetColor: to, sha } = ctx.tracker.status;
+  ctx.notifier.notify({ ...(sha && from && to ? { from, to, sha } : {}), ...input });
 }
 
-export function phaseUrl(ctx: PhaseContext, name: PhaseName | typeof DONE): string | undefined {
+export function phaseUrl(ctx: DeploymentSetup, name: PhaseName | typeof DONE): string | undefined {
   return ctx.tracker.status.phases.find((p) => p.name === name)?.url;
 }
 
@@ -27,7 +29,7 @@ export const NOTIFY_CHANNEL_CHECK_PATCH = 'notify-channel-check';
  * declares, with its secrets set; otherwise FAILED in plan, each problem with its field path in
  * bluegreen.yaml (`notify.1.channel: no channel "qa-slak" in the worker policy (known: …)`).
  */
-export async function checkNotifyChannels(ctx: PhaseContext): Promise<void> {
+export async function checkNotifyChannels(ctx: DeploymentSetup): Promise<void> {
   const { plan, tracker } = ctx;
   if (!plan.notify || !patched(NOTIFY_CHANNEL_CHECK_PATCH)) return;
   const problems = await channelChecker.checkNotificationChannels.executeWithOptions(
@@ -137,7 +139,7 @@ class GateNotices {
 const verified = (login: string) => `@${login} (${VERIFIED_BY_GITHUB})`;
 
 /** succeeded (how long it took), failed (where, the run), rolled-back (why, time on the new color) or aborted. */
-export function notifyOutcome(ctx: PhaseContext, outcome: Outcome, why: string | undefined): void {
+export function notifyOutcome(ctx: DeploymentSetup, outcome: Outcome, why: string | undefined): void {
   const phase = ctx.tracker.status.phase;
   const detail = why ? { detail: why } : {};
   if (outcome === 'SUCCEEDED') {

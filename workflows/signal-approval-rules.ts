@@ -46,7 +46,11 @@ export const teamName = (by: string) =>
   `"${by}" names a team: a signal cannot show who in the team sent it, so teams decide only via GitHub (approval.via: github); name yourself`;
 
 /** Why an `approve` by `by` does not count under the rules, or undefined when it does. */
-export function refusedApproval(by: string, status: DeploymentStatus, rules: SignalApprovalRules): string | undefined {
+export function refusedApproval(
+  by: string,
+  status: Pick<DeploymentStatus, 'deployer' | 'requestedBy'>,
+  rules: SignalApprovalRules,
+): string | undefined {
   if (isTeamSlug(by)) return teamName(by);
   if (!rules.allowSelfApproval && sameLogin(by, deployerName(status))) {
     return `${by} started this deployment and may not approve it (allowSelfApproval: false)`;

@@ -8,6 +8,7 @@ import type { CleanDecision } from './decisions.js';
 import { DeploymentStop } from '../contract/failures.js';
 import { formatDuration } from '../contract/format.js';
 import type { DeploymentStatus, PhaseName, StepFailurePolicy } from '../contract/types.js';
+import type { StatusTracker } from './status-tracker.js';
 import { beforeTraffic } from '../contract/vocabulary.js';
 import { decisionCommand } from '../contract/commands.js';
 
@@ -26,10 +27,9 @@ export interface RetryStep<T> {
   asking?: Turns;
   policy: StepFailurePolicy | undefined;
   service: string;
-  status: DeploymentStatus;
+  /** Where the failure waiting for a decision, and the attempts, are shown. */
+  tracker: Pick<StatusTracker, 'setStepFailure' | 'countAttempt'>;
   decisions: RetryDecisions;
-  /** Shows the status (waitingFor and stepFailure changed). */
-  publish: (waitingFor: string | undefined) => void;
   /** One attempt (1, 2, …); a failure throws DeploymentStop. */
   run: (attempt: number) => Promise<T>;
 }
@@ -51,7 +51,7 @@ export async function runWithRetry<T>(step: RetryStep<T>): Promise<T> {
         }
         throw err;
       }
-      (step.status.attempts ??= {})[step.step ?? step.phase] = attempt + 1;
+      step.tracker.countAttempt(step.step ?? step.phase, attempt + 1);
     }
   }
 }
@@ -77,11 +77,11 @@ async function decideAfterFailure<T>(step: RetryStep<T>, attempt: number, error:
 }
 
 async function ask<T>(step: RetryStep<T>, policy: StepFailurePolicy, attempt: number, error: string): Promise<'retry' | 'abort'> {
-  const { status, decisions } = step;
+  const { tracker, decisions } = step;
   const name = step.step ?? step.phase;
   const decideBy = new Date(Date.now() + policy.retryTimeoutMs).toISOString();
-  status.stepFailure = { step: name, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default };
-  step.publish(
+  tracker.setStepFailure(
+    { step: name, error: error.slice(0, 500), attempt, decideBy, otherwise: policy.default },
     `a decision on the failed ${name} (attempt ${attempt} of at most ${policy.maxRetries + 1}): ` +
       `${decisionCommand('retry', step.service, '[--reason "..."]')} or ${decisionCommand('abort', step.service, '--reason "..."')}` +
       ` (otherwise ${policy.default} in ${formatDuration(policy.retryTimeoutMs)})`,
@@ -93,7 +93,6 @@ async function ask<T>(step: RetryStep<T>, policy: StepFailurePolicy, attempt: nu
     return choice;
   } finally {
     // Also when the wait is cancelled (another verify test failed for good): no stale question.
-    delete status.stepFailure;
-    step.publish(undefined);
+    tracker.setStepFailure(undefined, undefined);
   }
 }

@@ -47,13 +47,13 @@ export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void>
     throw new DeploymentStop('FAILED', `approval via GitHub: ${why}`);
   }
   const rules = approvalRulesOf(plan);
-  tracker.status.gate = {
+  tracker.setGate({
     github: plan.github,
     environment: gate.environment,
     reviewers,
     approvalsNeeded: rules.minApprovals,
     approvedBy: [],
-  };
+  });
   if (!plan.deployer) {
     if (rules.allowSelfApproval) return;
     return refuseDeployer(ctx, 'the plan carries no GitHub deployment record made with the deployer’s own token');
@@ -68,7 +68,7 @@ export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void>
       startedAt: workflowInfo().startTime.toISOString(),
     },
   ]);
-  if (deployer.verified) tracker.status.deployer = { login: deployer.login, verified: true };
+  if (deployer.verified) tracker.setDeployer(deployer.login);
   else if (!rules.allowSelfApproval) return refuseDeployer(ctx, deployer.reason);
 }
 
@@ -85,17 +85,23 @@ export async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
   const gate = plan.approval.gate!;
   const rules = approvalRulesOf(plan);
-  const status = (tracker.status.gate ??= {
-    github: plan.github,
-    environment: gate.environment,
-    reviewers: [],
-    approvalsNeeded: rules.minApprovals,
-    approvedBy: [],
-  });
+  if (!tracker.status.gate) {
+    tracker.setGate({
+      github: plan.github,
+      environment: gate.environment,
+      reviewers: [],
+      approvalsNeeded: rules.minApprovals,
+      approvedBy: [],
+    });
+  }
+  const status = () => tracker.status.gate!;
   const deadline = Date.now() + plan.approval.timeoutMs;
   const needed = rules.minApprovals > 1 ? `${rules.minApprovals} approvals` : 'approval';
-  tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${needed} on GitHub (${who(status)})`);
-  for (let n = 1; status.approvedBy.length < rules.minApprovals; n++) {
+  tracker.start(
+    'approval',
+    `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${needed} on GitHub (${who(status())})`,
+  );
+  for (let n = 1; status().approvedBy.length < rules.minApprovals; n++) {
     if (n > rules.minApprovals + EXTRA_GATE_RUNS) {
       return stop(
         ctx,
@@ -103,27 +109,29 @@ export async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
         `${n - 1} gate runs without enough approvals that count (see the approvals); traffic untouched`,
       );
     }
-    const outcome = await oneGate(ctx, n, deadline, status);
+    const outcome = await oneGate(ctx, n, deadline);
     if (outcome.kind === 'rejected') {
       const by = `@${outcome.login} (${VERIFIED})`;
       gateNoticesOf(ctx).rejected(outcome.login, outcome.comment);
       return stop(ctx, `rejected by ${by}`, `rejected by ${by}: ${outcome.comment || 'no comment'}; traffic untouched`);
     }
     if (outcome.kind === 'ended') return stop(ctx, outcome.reason, `${outcome.reason}; traffic untouched`);
-    if (outcome.kind === 'approved') status.approvedBy.push(outcome.login);
+    if (outcome.kind === 'approved') tracker.setGate({ ...status(), approvedBy: [...status().approvedBy, outcome.login] });
   }
   tracker.setWaitingFor(undefined);
-  delete status.runId;
-  delete status.url;
-  const approvers = status.approvedBy.map((login) => `@${login}`).join(', ');
+  const { runId: _runId, url: _url, ...withoutRun } = status();
+  tracker.setGate(withoutRun);
+  const approvers = status()
+    .approvedBy.map((login) => `@${login}`)
+    .join(', ');
   tracker.finish('approval', 'succeeded', `approved by ${approvers} (${VERIFIED})`);
-  gateNoticesOf(ctx).approved(status.approvedBy);
+  gateNoticesOf(ctx).approved(status().approvedBy);
   // The repository's Environments page says it too.
   await ctx.records.markInProgress(`approved by ${approvers} (${VERIFIED}); switching traffic`);
 }
 
 /** One gate run: dispatched, waited for, read back and judged. */
-async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: GateStatus): Promise<GateOutcome> {
+async function oneGate(ctx: PhaseContext, n: number, deadline: number): Promise<GateOutcome> {
   const { plan, tracker } = ctx;
   const gate = plan.approval.gate!;
   const correlationId = correlationIdFor(plan.deploymentId, `approval-${n}`);
@@ -142,20 +150,20 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
   const run = await dispatcher(plan)
     .dispatchWorkflow.executeWithOptions({ summary: `dispatch ${gate.workflow} (QA gate ${n})` }, [dispatch])
     .finally(unwatch);
-  status.runId = run.runId;
-  status.url = run.url;
+  tracker.setGate({ ...tracker.status.gate!, runId: run.runId, url: run.url });
+  const status = () => tracker.status.gate!;
   try {
     const opened = await waiting(plan, 60_000).openGate.executeWithOptions({ summary: `open QA gate ${n} (run ${run.runId})` }, [
       { github: plan.github, runId: run.runId, environment: gate.environment },
     ]);
-    if (opened.reviewers.length > 0) status.reviewers = opened.reviewers;
-    tracker.update('approval', { url: run.url, detail: `gate run ${run.runId} waiting for ${who(status)} on GitHub` });
+    if (opened.reviewers.length > 0) tracker.setGate({ ...status(), reviewers: opened.reviewers });
+    tracker.update('approval', { url: run.url, detail: `gate run ${run.runId} waiting for ${who(status())} on GitHub` });
     tracker.setWaitingFor(
-      `approval on GitHub by ${who(status)}${status.approvedBy.length > 0 ? ` (${status.approvedBy.length} of ${status.approvalsNeeded} so far)` : ''}: ` +
+      `approval on GitHub by ${who(status())}${status().approvedBy.length > 0 ? ` (${status().approvedBy.length} of ${status().approvalsNeeded} so far)` : ''}: ` +
         `open ${run.url} → Review deployments, or \`${bluegreenCommand('approve', plan.service, '[--comment "..."]')}\` with your own GITHUB_TOKEN ` +
         `(reject: \`${bluegreenCommand('reject', plan.service, '--reason "..."')}\`)`,
     );
-    gateNoticesOf(ctx).waiting(status);
+    gateNoticesOf(ctx).waiting(status());
     const left = deadline - Date.now();
     if (left <= 0 || !(await waitForGate(ctx, dispatch, run, left))) {
       await cancelGate(ctx, run.runId);
@@ -175,7 +183,7 @@ async function oneGate(ctx: PhaseContext, n: number, deadline: number, status: G
   const outcome = judgeGate(decision, {
     rules: approvalRulesOf(plan),
     ...(tracker.status.deployer ? { deployer: tracker.status.deployer.login } : {}),
-    counted: status.approvedBy,
+    counted: status().approvedBy,
     isApprover: await isApprover(ctx, decision),
   });
   record(ctx, decision, outcome);
@@ -255,7 +263,7 @@ function record(ctx: PhaseContext, decision: GateDecision, outcome: GateOutcome)
     gateRunId: decision.runId,
     ...(bypass ? { bypass: true } : {}),
   };
-  if (approvals.length < 100) approvals.push(entry);
+  if (approvals.length < 100) ctx.tracker.recordApproval(entry);
 }
 
 function who(status: GateStatus): string {

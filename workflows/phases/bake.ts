@@ -17,7 +17,7 @@ export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> 
   // A promote of the monitor window is spent: the bake waits for one of its own.
   delete human.promote;
   const until = new Date(Date.now() + afterMs).toISOString();
-  tracker.status.bake = { until, color: active };
+  tracker.setBake({ until, color: active });
   tracker.start('bake', `${active} kept warm for ${formatDuration(afterMs)}: instant rollback until ${until}`);
   tracker.setWaitingFor(
     `the bake to end by itself at ${until} (no action needed); instant rollback to ${active} possible until then: ` +
@@ -28,12 +28,12 @@ export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> 
   // Read again: the handlers set these while the condition waited.
   const { rollback, promote } = human as HumanInput;
   if (rollback) {
-    tracker.status.bake.endedBy = rollback.by;
+    tracker.setBake({ until, color: active, endedBy: rollback.by });
     tracker.finish('bake', 'cancelled', `rollback requested by ${rollback.by}`);
     return rollbackRequested(rollback);
   }
   if (promote) {
-    tracker.status.bake.endedBy = promote.by;
+    tracker.setBake({ until, color: active, endedBy: promote.by });
     tracker.finish('bake', 'succeeded', `ended early by ${promote.by}`);
     return undefined;
   }

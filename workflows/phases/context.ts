@@ -1,13 +1,15 @@
 // What every phase module is handed: the plan, the status tracker (every status change goes
-// through it), what people decided so far, the colors and commit once the plan phase has read
-// them, the runs the webhook receiver said are finished, and the GitHub Deployment records.
+// through it), what people decided so far, the runs the webhook receiver said are finished, the
+// GitHub Deployment records, and what the plan phase found (the colors, the commit, the approval
+// rules the worker's policy allows).
 import type { GitHubRecords } from '../github-records.js';
 import type { HumanInput } from '../human-input.js';
 import type { Notifier } from '../notifier.js';
 import type { StatusTracker } from '../status-tracker.js';
-import type { Color, DeploymentPlan } from '../../contract/types.js';
+import type { ApprovalPlan, Color, DeploymentPlan } from '../../contract/types.js';
 
-export interface PhaseContext {
+/** What the sequence has before the plan phase runs (the plan phase is handed this). */
+export interface DeploymentSetup {
   readonly plan: DeploymentPlan;
   readonly tracker: StatusTracker;
   readonly human: HumanInput;
@@ -18,10 +20,31 @@ export interface PhaseContext {
   readonly stopNotes: string[];
   /** Notifications at the decision points (background sends; no-op without `plan.notify`). */
   readonly notifier: Notifier;
-  /** The color live when the deployment started; set by the plan phase. */
-  active: Color;
-  /** The color being deployed; set by the plan phase. */
-  target: Color;
-  /** The commit being deployed (head of the target's branch); set by the plan phase. */
-  sha: string;
 }
+
+/** What the plan phase found. */
+export interface PlanFound {
+  /** The color live when the deployment started. */
+  readonly active: Color;
+  /** The color being deployed. */
+  readonly target: Color;
+  /** The commit being deployed (head of the target's branch, or the reverted-to SHA). */
+  readonly sha: string;
+  /** The approval rules: the worker's policy, tightened by the plan. */
+  readonly approval: ApprovalPlan;
+}
+
+export interface PhaseContext extends DeploymentSetup {
+  readonly active: Color;
+  readonly target: Color;
+  readonly sha: string;
+}
+
+/** Every phase after plan runs with this: the setup, its plan carrying the approval rules found. */
+export const phaseContext = (setup: DeploymentSetup, found: PlanFound): PhaseContext => ({
+  ...setup,
+  plan: { ...setup.plan, approval: found.approval },
+  active: found.active,
+  target: found.target,
+  sha: found.sha,
+});

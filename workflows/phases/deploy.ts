@@ -50,7 +50,6 @@ export async function deployPhase(ctx: PhaseContext): Promise<void> {
 /** What every retried step shares: the service, the status and the human decisions it waits on. */
 export const retryOf = (ctx: PhaseContext) => ({
   service: ctx.plan.service,
-  status: ctx.tracker.status,
+  tracker: ctx.tracker,
   decisions: ctx.human,
-  publish: (waitingFor: string | undefined) => ctx.tracker.setWaitingFor(waitingFor),
 });

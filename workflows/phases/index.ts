@@ -8,7 +8,6 @@ import type { PhaseContext } from './context.js';
 import { deployPhase } from './deploy.js';
 import { hookPhases } from './hooks.js';
 import { monitorPhase } from './monitor.js';
-import { planPhase } from './plan.js';
 import { switchPhase } from './switch.js';
 import { syncPhase } from './sync.js';
 import { verifyPhase } from './verify.js';
@@ -17,8 +16,8 @@ import { windowPhase } from './window.js';
 /** A rollback reason, or nothing: the deployment goes on. */
 export type PhaseStep = (ctx: PhaseContext) => Promise<string | undefined | void>;
 
-export const PHASE_STEPS: Record<SequenceStep, PhaseStep> = {
-  plan: planPhase,
+/** Every step but plan, which runs first and returns what it found (blue-green-deployment.ts builds the context from it). */
+export const PHASE_STEPS: Record<Exclude<SequenceStep, 'plan'>, PhaseStep> = {
   deploy: deployPhase,
   verify: verifyPhase,
   approval: approvalPhase,

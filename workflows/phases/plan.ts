@@ -8,45 +8,48 @@ import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { shortSha } from '../../contract/format.js';
 import { PLAN_READS_PATCH } from '../../contract/patches.js';
-import { targetColorOf } from '../../contract/types.js';
+import { targetColorOf, type ApprovalPlan, type Color } from '../../contract/types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
-import type { PhaseContext } from './context.js';
+import { phaseContext, type DeploymentSetup, type PlanFound } from './context.js';
 import { checkNotifyChannels, notifyEvent } from '../notify-points.js';
 
-/** The commits the plan read; `recordPrevious` is false for deployments started before it existed. */
-interface Commits {
+/** What the reads found; `recordPrevious` is false for deployments started before it existed. */
+interface Reads {
+  active: Color;
+  target: Color;
   sha: string;
   previousSha: string | undefined;
   recordPrevious: boolean;
+  approval: ApprovalPlan;
 }
 
-export async function planPhase(ctx: PhaseContext): Promise<void> {
-  const { plan, tracker } = ctx;
+/** Reads where traffic is and what to deploy; returns it (the sequence builds every later phase's context from it). */
+export async function planPhase(setup: DeploymentSetup): Promise<PlanFound> {
+  const { plan, tracker } = setup;
   tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
-  const { sha, previousSha, recordPrevious } = patched(PLAN_READS_PATCH) ? await readAtOnce(ctx) : await readOneByOne(ctx);
-  ctx.sha = sha;
-  if (recordPrevious) {
-    tracker.status.previous = { color: ctx.active, ...(previousSha ? { sha: previousSha } : {}), warm: true };
-  }
-  if (plan.revert) tracker.status.revertOf = plan.revert.of;
-  tracker.setColors(ctx.active, ctx.target, ctx.sha);
-  notifyEvent(ctx, { type: 'started', phase: 'plan', by: ctx.plan.requestedBy });
+  const reads = patched(PLAN_READS_PATCH) ? await readAtOnce(setup) : await readOneByOne(setup);
+  const found: PlanFound = { active: reads.active, target: reads.target, sha: reads.sha, approval: reads.approval };
+  const ctx = phaseContext(setup, found);
+  const { active, target, sha } = ctx;
+  const previous = reads.recordPrevious
+    ? { color: active, ...(reads.previousSha ? { sha: reads.previousSha } : {}), warm: true }
+    : undefined;
+  tracker.setPrevious(previous, plan.revert?.of);
+  tracker.setColors(active, target, sha);
+  notifyEvent(ctx, { type: 'started', phase: 'plan', by: plan.requestedBy });
   await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
-  await ctx.records.create(ctx.active, ctx.target, ctx.sha);
+  await ctx.records.create(active, target, sha);
   // Approval via GitHub: an environment without reviewers, or an unknown deployer, stops here.
   await checkGitHubApprovalSetup(ctx);
-  tracker.finish(
-    'plan',
-    'succeeded',
-    `${ctx.active} → ${ctx.target} @ ${shortSha(ctx.sha)} (${plan.environments[ctx.target].branch})`,
-  );
+  tracker.finish('plan', 'succeeded', `${active} → ${target} @ ${shortSha(sha)} (${plan.environments[target].branch})`);
+  return found;
 }
 
 /** Policy, active color and both branch heads in one round trip. */
-async function readAtOnce(ctx: PhaseContext): Promise<Commits> {
-  const { plan } = ctx;
+async function readAtOnce(setup: DeploymentSetup): Promise<Reads> {
+  const { plan } = setup;
   const reads = await gitHubCalls(plan).readPlan.executeWithOptions(
     {
       summary:
@@ -55,69 +58,53 @@ async function readAtOnce(ctx: PhaseContext): Promise<Commits> {
     },
     [{ plan }],
   );
-  applyPolicy(ctx, reads.policy);
+  const approval = applyPolicy(setup, reads.policy);
   if (!reads.allowed) throw new Error('readPlan refused a plan without naming a broken rule'); // applyPolicy stopped it
-  await checkNotifyChannels(ctx);
-  ctx.active = reads.active;
-  chooseTarget(ctx);
-  if (reads.sha === undefined) throw new Error(`readPlan read no commit for ${ctx.target}`);
-  return { sha: reads.sha, previousSha: reads.previousSha, recordPrevious: true };
+  await checkNotifyChannels(setup);
+  const target = chooseTarget(setup, reads.active);
+  if (reads.sha === undefined) throw new Error(`readPlan read no commit for ${target}`);
+  return { active: reads.active, target, sha: reads.sha, previousSha: reads.previousSha, recordPrevious: true, approval };
 }
 
 /** The reads of deployments started before PLAN_READS_PATCH, one activity each (same commands on replay). */
-async function readOneByOne(ctx: PhaseContext): Promise<Commits> {
-  const { plan } = ctx;
+async function readOneByOne(setup: DeploymentSetup): Promise<Reads> {
+  const { plan } = setup;
   // The worker's policy decides what its credentials may touch, before any request is made.
-  if (patched('worker-policy-check')) {
-    applyPolicy(
-      ctx,
-      await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [plan]),
-    );
-  }
-  await checkNotifyChannels(ctx);
-  ctx.active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
+  const approval = patched('worker-policy-check')
+    ? applyPolicy(
+        setup,
+        await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [plan]),
+      )
+    : plan.approval;
+  await checkNotifyChannels(setup);
+  const active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
     { url: plan.publicUrl + plan.colorPath },
   ]);
-  chooseTarget(ctx);
+  const target = chooseTarget(setup, active);
   const head = (branch: string) =>
     gitHubCalls(plan).readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
   // What the live color runs, for `bluegreen revert` (its branch head), read alongside the
   // target's. Deployments started before this read only the target's (same commands on replay).
   const recordPrevious = patched('record-previous-sha');
   const [sha, previousSha] = await Promise.all([
-    plan.revert?.sha ?? head(plan.environments[ctx.target].branch),
-    recordPrevious ? head(plan.environments[ctx.active].branch).catch(() => undefined) : undefined,
+    plan.revert?.sha ?? head(plan.environments[target].branch),
+    recordPrevious ? head(plan.environments[active].branch).catch(() => undefined) : undefined,
   ]);
-  return { sha, previousSha, recordPrevious };
+  return { active, target, sha, previousSha, recordPrevious, approval };
 }
 
-/** Stops a plan the worker's policy refuses; otherwise takes its approval rules. */
-function applyPolicy(ctx: PhaseContext, verdict: PlanPolicyVerdict): void {
+/** Stops a plan the worker's policy refuses; otherwise returns the approval rules the deployment runs with. */
+function applyPolicy({ plan, tracker }: DeploymentSetup, verdict: PlanPolicyVerdict): ApprovalPlan {
   if (verdict.problems.length > 0) {
     const why = `the worker's policy refuses this plan: ${verdict.problems.join('; ')}`;
-    ctx.tracker.finish('plan', 'failed', why);
+    tracker.finish('plan', 'failed', why);
     throw new DeploymentStop('FAILED', why);
   }
-  applyApproval(ctx, verdict.approval);
-}
-
-/** The target color, once the active one is known; stops when it is already live. */
-function chooseTarget(ctx: PhaseContext): void {
-  const { plan, tracker } = ctx;
-  ctx.target = targetColorOf(plan, ctx.active);
-  if (ctx.target !== ctx.active) return;
-  tracker.finish('plan', 'failed', `${ctx.target} is already live`);
-  throw new DeploymentStop(
-    'FAILED',
-    plan.revert
-      ? `traffic is already on ${ctx.target}: there is nothing to revert`
-      : `${ctx.target} is already the active color: deploy to the other color`,
-  );
-}
-
-/** The approval rules the deployment runs with: the worker's policy, tightened by the plan. */
-function applyApproval({ plan, tracker }: PhaseContext, approval: PlanPolicyVerdict['approval']): void {
-  Object.assign(plan.approval, {
+  // The worker's policy, tightened by the plan.
+  const { approval } = verdict;
+  tracker.setApprovalRules(approval);
+  return {
+    ...plan.approval,
     required: approval.required,
     approvers: [...approval.approvers],
     minApprovals: approval.minApprovals,
@@ -126,6 +113,18 @@ function applyApproval({ plan, tracker }: PhaseContext, approval: PlanPolicyVerd
     // Policies read by workers from before operators existed answer without them.
     operators: [...(approval.operators ?? [])],
     via: [...approval.via],
-  });
-  tracker.setApprovalRules(approval);
+  };
+}
+
+/** The target color, once the active one is known; stops when it is already live. */
+function chooseTarget({ plan, tracker }: DeploymentSetup, active: Color): Color {
+  const target = targetColorOf(plan, active);
+  if (target !== active) return target;
+  tracker.finish('plan', 'failed', `${target} is already live`);
+  throw new DeploymentStop(
+    'FAILED',
+    plan.revert
+      ? `traffic is already on ${target}: there is nothing to revert`
+      : `${target} is already the active color: deploy to the other color`,
+  );
 }

@@ -36,7 +36,7 @@ async function syncBranches(ctx: PhaseContext): Promise<void> {
     if (plan.sync.redeploy) {
       const sha = merge.sha ?? ctx.sha;
       // From here the old color no longer runs what it ran before: a revert must redeploy it.
-      if (tracker.status.previous) tracker.status.previous.warm = false;
+      tracker.previousRedeployed();
       await runGitHubWorkflow(ctx, 'sync', {
         workflow: oldEnv.deployWorkflow,
         ref: oldEnv.branch,

@@ -35,11 +35,11 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
         tracker.start('window', waiting.why);
         held = true;
       } else tracker.update('window', { detail: waiting.why });
-      tracker.status.switchWindow = {
+      tracker.setSwitchWindow({
         why: waiting.why,
         ...(waiting.until ? { until: waiting.until } : {}),
         since: tracker.status.switchWindow?.since ?? new Date().toISOString(),
-      };
+      });
       tracker.setWaitingFor(
         `a switch window: ${waiting.why}. To switch now (an approver, with a reason): ${decisionCommand('override-window', plan.service, '--reason "..."')}`,
       );
@@ -54,7 +54,7 @@ export async function windowPhase(ctx: PhaseContext): Promise<void> {
   if (override && tracker.status.switchWindow) {
     // Signal text is untrusted: kept inert, as every other payload shown in the status.
     const [by, reason] = [inertText(override.by, 100), inertText(override.text ?? '', 500)];
-    tracker.status.switchWindow.override = { by, reason, at: new Date().toISOString() };
+    tracker.setSwitchWindow({ ...tracker.status.switchWindow, override: { by, reason, at: new Date().toISOString() } });
     tracker.finish('window', 'succeeded', `overridden by ${by}: ${reason}`);
   } else {
     tracker.finish('window', 'succeeded', `switch allowed since ${new Date().toISOString()}`);
