@@ -7,8 +7,8 @@
 // GitHub, so it cannot deploy or switch after the deployment said it stopped; the phase and
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
-import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { hasPatch } from '../contract/patches.js';
+import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { hasPatch, isPatched } from '../contract/patches.js';
 import type { DispatchWorkflowInput, WaitForRunInput, WorkflowRunRef, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from '../contract/correlation-id.js';
@@ -120,7 +120,7 @@ const INTERRUPTED_DISPATCH_LOOKUP_MS = 10_000;
  * for nothing (same commands on replay).
  */
 async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkflowInput): Promise<number | undefined> {
-  if (!patched('cancel-run-of-interrupted-dispatch')) return undefined;
+  if (!isPatched('cancel-run-of-interrupted-dispatch')) return undefined;
   return CancellationScope.nonCancellable(async () => {
     try {
       const found = await dispatcher(ctx.plan).findDispatchedRun.executeWithOptions(

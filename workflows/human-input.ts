@@ -1,7 +1,7 @@
 // The human side of a deployment: the signals and updates people send (approve, reject,
 // rollback, abort, promote) and the status query. One rule set (decisions.ts) judges both;
 // signals that do not count are kept, bounded, so the status can say why they were ignored.
-import { log, patched, setHandler } from '@temporalio/workflow';
+import { log, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
 import { authorityOf } from './decision-authority.js';
 import { DECISION_AUTHORITY_PATCH } from '../contract/patches.js';
@@ -12,6 +12,7 @@ import { inertText } from '../contract/sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan } from '../contract/types.js';
 import { hookOf } from '../contract/vocabulary.js';
+import { isPatched } from '../contract/patches.js';
 
 const MAX_RECORDED_DECISIONS = 100;
 const MAX_IGNORED_SIGNALS = 20;
@@ -42,7 +43,7 @@ export interface HumanInput {
 
 /** Registers every handler; called first thing in the workflow, before any await. */
 export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
-  if (patched('signal-approval-separation-of-duties')) {
+  if (isPatched('signal-approval-separation-of-duties')) {
     human.signalRules = true;
     human.approvedBy = [];
   }

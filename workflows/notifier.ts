@@ -17,9 +17,6 @@ import { describeFailure } from '../contract/failures.js';
 import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
 import type { StatusTracker } from './status-tracker.js';
 
-/** Deployments started before notifications existed never reach this code (their plans have no `notify`). */
-export const NOTIFICATIONS_PATCH = 'notifications';
-
 /** At the end, sends still in flight get this long before the workflow completes without them. */
 export const FINAL_NOTIFICATION_WAIT_MS = 2_000;
 
@@ -70,7 +67,7 @@ export class Notifier {
     /** Where the counts of sent and failed notifications go (the status tracker). */
     private readonly tracker: Pick<StatusTracker, 'status' | 'setNotifications'>,
   ) {
-    this.enabled = plan.notify !== undefined && hasPatch(NOTIFICATIONS_PATCH);
+    this.enabled = plan.notify !== undefined && hasPatch('notifications');
     this.sender = senderFor(plan);
   }
 

@@ -1,6 +1,5 @@
 // The decision points as notification events, from what the deployment knows at that moment
 // (the same words the status shows). Phase modules call these; the notifier sends in the background.
-import { patched } from '@temporalio/workflow';
 import { channelReferences } from '../contract/notify-events.js';
 import { DeploymentStop } from '../contract/failures.js';
 import { channelChecker, type EventInput } from './notifier.js';
@@ -9,6 +8,7 @@ import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
 import type { GateStatus, Outcome, PhaseName } from '../contract/types.js';
 import type { DONE } from '../contract/vocabulary.js';
 import { bluegreenCommand, decisionCommand } from '../contract/commands.js';
+import { isPatched } from '../contract/patches.js';
 
 /** The event with the route (blue → green @ sha) once the plan phase has read it. */
 /** An event with the colors and commit once the plan phase has read them. */
@@ -21,9 +21,6 @@ export function phaseUrl(ctx: DeploymentSetup, name: PhaseName | typeof DONE): s
   return ctx.tracker.status.phases.find((p) => p.name === name)?.url;
 }
 
-/** Plans with `notify` started before this check existed go on without it (same commands on replay). */
-export const NOTIFY_CHANNEL_CHECK_PATCH = 'notify-channel-check';
-
 /**
  * In the plan phase, before any request: every channel the plan names must be one this worker
  * declares, with its secrets set; otherwise FAILED in plan, each problem with its field path in
@@ -31,7 +28,7 @@ export const NOTIFY_CHANNEL_CHECK_PATCH = 'notify-channel-check';
  */
 export async function checkNotifyChannels(ctx: DeploymentSetup): Promise<void> {
   const { plan, tracker } = ctx;
-  if (!plan.notify || !patched(NOTIFY_CHANNEL_CHECK_PATCH)) return;
+  if (!plan.notify || !isPatched('notify-channel-check')) return;
   const problems = await channelChecker.checkNotificationChannels.executeWithOptions(
     { summary: "check the plan's notification channels against the worker's" },
     [{ references: channelReferences(plan.notify) }],
@@ -58,9 +55,6 @@ export function notifyApprovalWaiting(ctx: PhaseContext): () => void {
   ctx.notifier.notify(waiting);
   return ctx.notifier.remindWhileWaiting(waiting, plan.approval.timeoutMs);
 }
-
-/** Deployments that waited on GitHub before these notifications existed send none there (replay). */
-export const GITHUB_APPROVAL_NOTIFY_PATCH = 'notify-github-approval';
 
 /**
  * Approval via GitHub (one per deployment, see gateNoticesOf): approval-waiting when the first gate run waits for reviewers, with the
@@ -132,7 +126,7 @@ class GateNotices {
 
   /** Asked once, at the first gate run (the same moment on replay). */
   private enabled(): boolean {
-    return (this.enabledNow ??= this.ctx.plan.notify !== undefined && patched(GITHUB_APPROVAL_NOTIFY_PATCH));
+    return (this.enabledNow ??= this.ctx.plan.notify !== undefined && isPatched('notify-github-approval'));
   }
 }
 

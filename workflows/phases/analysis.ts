@@ -5,8 +5,8 @@
 // failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
 // Every new command here is behind patched(): deployments started before keep their path.
-import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { hasPatch } from '../../contract/patches.js';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { hasPatch, isPatched } from '../../contract/patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../contract/metric-tally.js';
@@ -238,7 +238,7 @@ export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<
  */
 export function monitorWindow(ctx: PhaseContext, checks: MonitorChecksInput): (() => Promise<MonitorWindowResult>) | undefined {
   const analysis = ctx.plan.analysis?.monitor;
-  if (!analysis || !patched('one-analysis-activity')) return undefined;
+  if (!analysis || !isPatched('one-analysis-activity')) return undefined;
   const { durationMs } = checks;
   return () => {
     ctx.tracker.setAnalysis('monitor', { metrics: runningAnalysis(analysis, 'monitor') });

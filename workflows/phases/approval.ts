@@ -2,8 +2,8 @@
 // someone on the approvers list; no decision within the timeout aborts, traffic untouched.
 // Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
 // themselves, and the status calls that self-declared.
-import { condition, patched } from '@temporalio/workflow';
-import { hasPatch } from '../../contract/patches.js';
+import { condition } from '@temporalio/workflow';
+import { hasPatch, isPatched } from '../../contract/patches.js';
 import { SELF_DECLARED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../../contract/failures.js';
@@ -65,7 +65,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   }
   tracker.finish('approval', 'succeeded', `approved by ${by} (${SELF_DECLARED})${text ? `: ${text}` : ''}`);
   // The repository's Environments page says it too, as plainly as the status does.
-  if (patched('signal-approval-deployment-status')) {
+  if (isPatched('signal-approval-deployment-status')) {
     await ctx.records.markInProgress(`approved by ${by} (${SELF_DECLARED}); switching traffic`);
   }
 }

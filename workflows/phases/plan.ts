@@ -2,12 +2,11 @@
 // other color's branch; start the GitHub Deployment record. Fails when the requested color is
 // already live. Deployments from PLAN_READS_PATCH on make those reads in one activity (readPlan);
 // older ones replay their separate activities (readOneByOne).
-import { patched } from '@temporalio/workflow';
 import type { PlanPolicyVerdict } from '../../worker/policy-activities.js';
 import { gitHubCalls, quick } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { shortSha } from '../../contract/format.js';
-import { PLAN_READS_PATCH } from '../../contract/patches.js';
+import { PLAN_READS_PATCH, isPatched } from '../../contract/patches.js';
 import { targetColorOf, type ApprovalPlan, type Color } from '../../contract/types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
@@ -28,7 +27,7 @@ interface Reads {
 export async function planPhase(setup: DeploymentSetup): Promise<PlanFound> {
   const { plan, tracker } = setup;
   tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
-  const reads = patched(PLAN_READS_PATCH) ? await readAtOnce(setup) : await readOneByOne(setup);
+  const reads = isPatched(PLAN_READS_PATCH) ? await readAtOnce(setup) : await readOneByOne(setup);
   const found: PlanFound = { active: reads.active, target: reads.target, sha: reads.sha, approval: reads.approval };
   const ctx = phaseContext(setup, found);
   const { active, target, sha } = ctx;
@@ -70,7 +69,7 @@ async function readAtOnce(setup: DeploymentSetup): Promise<Reads> {
 async function readOneByOne(setup: DeploymentSetup): Promise<Reads> {
   const { plan } = setup;
   // The worker's policy decides what its credentials may touch, before any request is made.
-  const approval = patched('worker-policy-check')
+  const approval = isPatched('worker-policy-check')
     ? applyPolicy(
         setup,
         await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [plan]),
@@ -85,7 +84,7 @@ async function readOneByOne(setup: DeploymentSetup): Promise<Reads> {
     gitHubCalls(plan).readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
   // What the live color runs, for `bluegreen revert` (its branch head), read alongside the
   // target's. Deployments started before this read only the target's (same commands on replay).
-  const recordPrevious = patched('record-previous-sha');
+  const recordPrevious = isPatched('record-previous-sha');
   const [sha, previousSha] = await Promise.all([
     plan.revert?.sha ?? head(plan.environments[target].branch),
     recordPrevious ? head(plan.environments[active].branch).catch(() => undefined) : undefined,

@@ -1,13 +1,13 @@
 // verify.tests (issue 14): the team's own GitHub Actions workflows against the target color's
 // URL, dispatched once each like every dispatch, beside the metric analysis (phases/analysis.ts,
 // phases/verify-window.ts). A failed run fails verify naming its job and step.
-import { patched } from '@temporalio/workflow';
 import { DeploymentStop } from '../../contract/failures.js';
 import { GitHubRunFailed, runGitHubWorkflow } from '../github-run.js';
 import { runWithRetry, type Turns } from '../step-retry.js';
 import type { VerifyTestPlan } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
+import { isPatched } from '../../contract/patches.js';
 
 /**
  * One test workflow; with `onFailure.tests: ask` a failed run waits for retry (a new run, its
@@ -16,7 +16,7 @@ import { retryOf } from './deploy.js';
  */
 export async function runTest(ctx: PhaseContext, test: VerifyTestPlan, asking: Turns): Promise<void> {
   const onFailure = ctx.plan.onFailure?.tests;
-  const policy = onFailure && patched('verify-tests-retry') ? onFailure : undefined;
+  const policy = onFailure && isPatched('verify-tests-retry') ? onFailure : undefined;
   await runWithRetry({
     ...retryOf(ctx),
     phase: 'verify',

@@ -14,7 +14,7 @@
 // token the workflow put in the activity's input (uuid4, otherwise ignored), it can at most
 // start the tests early, and whether verify passed comes only from the activity's result (its
 // checks and its metrics) and from the tests' own runs; the switch still waits for approval.
-import { condition, log, patched, setHandler, uuid4 } from '@temporalio/workflow';
+import { condition, log, setHandler, uuid4 } from '@temporalio/workflow';
 import { verifyChecksOf } from '../../analysis/checks.js';
 import type { AnalysisResult } from '../../contract/metric-tally.js';
 import type { VerifyWindowInput } from '../../analysis/verify-window.js';
@@ -37,10 +37,11 @@ import {
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
 import { runTest } from './verify-tests.js';
+import { isPatched } from '../../contract/patches.js';
 
 /** Whether this deployment's verify runs as one activity (asks the patch only when it has verify metrics). */
 export const verifiesInOneActivity = (ctx: PhaseContext): boolean =>
-  ctx.plan.analysis?.verify !== undefined && patched('verify-in-one-activity');
+  ctx.plan.analysis?.verify !== undefined && isPatched('verify-in-one-activity');
 
 /** The gate the tests wait on: opened by the activity's `verifyHealthy` signal with this token. */
 function healthGate(): { token: string; open: () => boolean } {
