@@ -9,8 +9,6 @@
 // some — and older servers ignore it (204). A refusal means nothing was dispatched: the request
 // is resent once without the key, and the API root is remembered so later dispatches there go
 // without it; the 204 path then finds the run by its correlation id.
-// Over 300 lines: one activity whose steps (look for an earlier run, send, find, adopt) share
-// its heartbeat progress; apart, each would need the whole progress passed in and out.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import {
   apiRoot,

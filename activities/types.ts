@@ -234,7 +234,7 @@ export interface SetGitHubDeploymentStatusInput {
 
 export type { PlanPolicyVerdict };
 
-/** Metric analysis (issue 14): the rounds of a phase, the verify and monitor windows with metrics, the query check. */
+/** Metric analysis: the rounds of a phase, the verify and monitor windows with metrics, the query check. */
 export interface MetricActivities {
   analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
   /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
@@ -246,7 +246,7 @@ export interface MetricActivities {
 
 /** The activity functions the worker registers (see worker/activities.ts; the switch types' from their manifests, switches/activities.ts). */
 export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, MetricActivities, ApprovalActivities {
-  /** The plan against the worker's policy (issue 12): broken rules and the effective approval. */
+  /** The plan against the worker's policy: broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   /** The plan phase in one round trip: checkPlanPolicy, then readActiveColor and both branch heads. */
   readPlan(input: ReadPlanInput): Promise<PlanReads>;
@@ -263,6 +263,6 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;
-  /** The worker policy's switch windows and freezes for a service (issue 17). */
+  /** The worker policy's switch windows and freezes for a service. */
   readSwitchSchedule(input: SwitchScheduleInput): Promise<SwitchSchedule>;
 }

@@ -58,7 +58,7 @@ export const checkMeasureContext =
 export function createAnalysisActivities(options: AnalysisOptions = {}): AnalysisActivities {
   const context = checkMeasureContext(options);
 
-  // As before verifyWindow: a retried attempt starts the rounds and the timeout afresh.
+  // A retried attempt starts the rounds and the timeout afresh.
   const verifyChecks = (input: VerifyChecksInput): Promise<VerifyChecksResult> => checkUntilHealthy(input, context);
 
   const monitorChecks = (input: MonitorChecksInput): Promise<MonitorChecksResult> =>

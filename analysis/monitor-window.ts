@@ -2,7 +2,7 @@
 // patched('one-analysis-activity')): the probe rounds (monitorChecks) and the metric rounds
 // (analyzeMetrics) run side by side in it, so the window adds one activity's events to the
 // history instead of two. The first failure that decides a rollback ends both loops; the
-// workflow reads which one decided (`endedBy`) and words it as before. One heartbeat carries
+// workflow reads which one decided (`endedBy`) and words it the same way. One heartbeat carries
 // both: the metric tally at the top (the shape client/live-analysis.ts reads) and the probes'
 // progress under `probes`; a retried attempt resumes both from it.
 import { Context } from '@temporalio/activity';

@@ -1,4 +1,4 @@
-// Metric analysis (issue 14) on a real Prometheus scraping the lab's apps under loopback load.
+// Metric analysis on a real Prometheus scraping the lab's apps under loopback load.
 // "3. Rollback latency (metric-driven)": a p90 latency regression under traffic; from the
 // measurement that reaches the failure limit to the router answering the old color, against
 // the floor one interval + the switch-back run. "5. History size (metric analysis)": events

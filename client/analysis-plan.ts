@@ -1,4 +1,4 @@
-// The plan fields of the metric analysis and verify.tests (issue 14): bluegreen.yaml's named
+// The plan fields of the metric analysis and verify.tests: bluegreen.yaml's named
 // metrics resolved into the plain-data MetricPlan / AnalysisPlan the workflow carries. The
 // config was validated by client/analysis-schema.ts before; this only maps it.
 import type { AnalysisPlan, InconclusivePolicy, MetricPlan, MetricSource } from '../analysis/metric-plan.js';
@@ -63,7 +63,7 @@ interface AnalysisConfigView {
   monitor: { analysis?: MonitorAnalysisConfig | undefined };
 }
 
-/** The plan fields of issue 14, only when configured (plans without them replay as before). */
+/** The metric analysis and verify.tests plan fields, only when configured (plans without them replay unchanged). */
 export function analysisPlanFields(
   config: AnalysisConfigView,
   defaultRef: string,

@@ -41,7 +41,7 @@ const hook = z.strictObject({
     .default({}),
 });
 
-// Named metrics and where they run (issue 14): client/analysis-schema.ts.
+// Named metrics and where they run: client/analysis-schema.ts.
 const analysis = analysisSchemas({ duration, httpUrl, workflowFile, branch: name('branch name') });
 
 export const configSchema = z.strictObject({

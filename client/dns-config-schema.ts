@@ -1,4 +1,4 @@
-// The `dns` section of bluegreen.yaml and the `dns` switch type (issue 8):
+// The `dns` section of bluegreen.yaml and the `dns` switch type:
 //
 //   dns:
 //     zone: example.com

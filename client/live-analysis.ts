@@ -1,4 +1,4 @@
-// The metric analysis counts as they come in (issue 14). The workflow learns them only when the
+// The metric analysis counts as they come in. The workflow learns them only when the
 // phase's analysis activity ends: one event per phase, however many rounds, so history stays
 // flat. Meanwhile the activity heartbeats its tally (analysis/metric-activities.ts), and the
 // server keeps the last heartbeat of a pending activity; `bluegreen status` reads it from the

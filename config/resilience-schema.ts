@@ -153,7 +153,7 @@ export type FailureStep = (typeof FAILURE_STEPS)[number];
 type Duration = (max?: string) => z.ZodType<number, string>;
 
 /**
- * `onFailure`: what a failed step does. `fail` (the default) ends the deployment as before;
+ * `onFailure`: what a failed step does. `fail` (the default) ends the deployment;
  * `ask` waits for `bluegreen retry` or `bluegreen abort`, up to `retryTimeout`, then takes `default`.
  */
 export function onFailureSection(duration: Duration) {

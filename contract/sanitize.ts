@@ -1,4 +1,4 @@
-// Untrusted text made inert (issue 12). Signal and update payloads, GitHub job/step names and
+// Untrusted text made inert. Signal and update payloads, GitHub job/step names and
 // messages, HTTP body snippets and error texts come from outside; before they reach a terminal,
 // the Web UI's Markdown or a chat message they go through here:
 //   inertText   one line, no control characters and no escape sequences (CSI, OSC incl. OSC 52

@@ -1,7 +1,5 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
-// Over 300 lines on purpose: DeploymentPlan and DeploymentStatus are the contract between the
-// client, the workflow and the Web UI, read as one; each field's TSDoc is most of the length.
 import type { NotifyPlan } from './notify-events.js';
 import type { CheckPlan, CheckSummary } from '../analysis/types.js';
 import type { AnalysisPlan } from '../analysis/metric-plan.js';
@@ -126,13 +124,13 @@ export interface DeploymentPlan {
    */
   deployer?: { githubDeploymentId: number };
   monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
-  /** afterMs: the bake window (issue 17); absent or 0 syncs right after monitoring. */
+  /** afterMs: the bake window; absent or 0 syncs right after monitoring. */
   sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
   hooks: { preSwitch: HookPlan[]; postSync: HookPlan[] };
   /** The public DNS record, when configured: verified after every switch (any switch type). */
   dns?: DnsPlan;
-  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail as before. */
+  /** Steps whose failure waits for a decision (`onFailure: ask`); absent steps fail at once. */
   onFailure?: Partial<Record<FailureStep, StepFailurePolicy>>;
   /** Allowed switch times and freezes from bluegreen.yaml (the worker policy adds its own). */
   switchWindows?: { windows: SwitchWindow[]; freezes: Freeze[] };
@@ -150,7 +148,7 @@ export interface DeploymentPlan {
    * verify's against the target environment, monitor's under traffic. Absent in older plans.
    */
   checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };
-  /** Metric analysis (issue 14); absent when none is configured and in plans of older clients. */
+  /** Metric analysis; absent when none is configured and in plans of older clients. */
   analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
   /** verify.tests: GitHub Actions workflows run against the target color before approval. */
   verifyTests?: VerifyTestPlan[];
@@ -364,7 +362,7 @@ export type AnalysisPhase = 'verify' | 'monitor';
 export interface PhaseAnalysis {
   /** Per-check counts and last measurements: HTTP health, color and the plan's checks (analysis/). */
   checks?: CheckSummary[];
-  /** The metric analysis (issue 14): each metric's verdict, counts and latest evidence. */
+  /** The metric analysis: each metric's verdict, counts and latest evidence. */
   metrics?: AnalysisStatus;
 }
 

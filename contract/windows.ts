@@ -13,8 +13,6 @@
 // may change are the windows' local start and end times of each day (both instants of an
 // ambiguous autumn wall time), every UTC-offset change (where a spring gap swallows a window's
 // start) and every freeze's ends; the verdict is evaluated at each in order.
-// Over 300 lines: parsing, time-zone arithmetic and the candidate walk are one calculation whose
-// boundary cases (DST gaps, midnight, 24:00) must be read together to be trusted.
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -27,7 +27,7 @@ export interface DemoLab {
   close(): Promise<void>;
 }
 
-/** 'dns': the router stands in for DNS; 'knot-dns': a real DNS server, switch.type dns (issue 8). */
+/** 'dns': the router stands in for DNS; 'knot-dns': a real DNS server, switch.type dns. */
 export type DemoLabKind = 'dns' | 'knot-dns' | 'app-router';
 
 export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: number; inProgressMs: number }): Promise<DemoLab> {

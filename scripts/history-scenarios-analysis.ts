@@ -1,4 +1,4 @@
-// Issue 14's verify for scripts/record-histories.ts: a deployment with verify metrics on a real
+// Verify with metrics for scripts/record-histories.ts: a deployment with verify metrics on a real
 // Prometheus and a verify.tests workflow, recorded since patch `verify-in-one-activity` (the
 // checks and the metrics in one verifyWindow activity, whose verifyHealthy signal starts the
 // test beside the metric rounds). Needs the prometheus binary (Debian's package, as the tests).

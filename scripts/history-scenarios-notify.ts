@@ -1,4 +1,4 @@
-// Issue 15's paths for scripts/record-histories.ts: notifications at every decision point with
+// Notification paths for scripts/record-histories.ts: notifications at every decision point with
 // a reminder and an escalation at the gate (signal approval), approval via GitHub with its
 // notices and a rejection, and a plan refused for a channel the worker does not declare. The
 // worker's channels point at the lab's receivers of the scenario being recorded.

@@ -117,7 +117,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Issue 17: bake, retry, switch windows, revert (each a path the four above never take). */
+/** Bake, retry, switch windows, revert (each a path the four above never take). */
 const RESILIENCE_SCENARIOS: Scenario[] = [
   {
     name: 'baked-rolled-back',

@@ -92,7 +92,7 @@ describe('metrics in bluegreen.yaml', () => {
     ]);
   });
 
-  it('leaves plans without analysis exactly as before', () => {
+  it('leaves plans without analysis unchanged', () => {
     const plan = resolvePlan(parseConfigText(stringify(base), 'bluegreen.yaml', {}), { requestedBy: 't', deploymentId: 'd' });
     expect('analysis' in plan).toBe(false);
     expect('verifyTests' in plan).toBe(false);

@@ -1,4 +1,4 @@
-// Metric analysis end to end (issue 14): real deployments on the dev server, a real Prometheus
+// Metric analysis end to end: real deployments on the dev server, a real Prometheus
 // scraping the lab's apps under bounded loopback traffic. Healthy traffic passes before
 // approval; 5 % errors fail verify (traffic never moves: the router's log); a latency regression
 // under traffic rolls back naming the metric; a quiet service asks; Prometheus down is retried

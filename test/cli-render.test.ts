@@ -332,7 +332,7 @@ describe('nextSteps: the CLI and the Web UI offer the same commands', () => {
   });
 });
 
-describe('notification failures (issue 15): in the status, never in the way', () => {
+describe('notification failures: in the status, never in the way', () => {
   const failing = (n: number): DeploymentStatus => ({
     ...atGate(),
     notifications: {

@@ -1,4 +1,4 @@
-// Issue 5, item 6: concurrency. Two deploys of one service at the same moment: exactly one
+// Concurrency. Two deploys of one service at the same moment: exactly one
 // runs, the other is refused naming it. Deploys of different services run side by side.
 import { afterEach, describe, expect } from 'vitest';
 import { EXIT } from '../client/errors.js';

@@ -1,4 +1,4 @@
-// switch.type dns end to end (issue 8): real Temporal dev server, real lab, real worker and a
+// switch.type dns end to end: real Temporal dev server, real lab, real worker and a
 // real authoritative DNS server (Knot DNS, started per test on a loopback port). The router
 // follows the DNS record, so traffic moves only when the record does.
 import { describe, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// DNS verification and the DNS activities (issue 8) against a real authoritative server (Knot
+// DNS verification and the DNS activities against a real authoritative server (Knot
 // DNS on a loopback port): RFC 2136 + TSIG updates, per-nameserver answers, a lagging
 // secondary, NS discovery, the public endpoint reached at the resolved address; then the
 // verification inside deployments that switch with the GitHub "DNS Update" workflow.

@@ -84,7 +84,7 @@ describe('probe faults during verify: FAILED with the reason, traffic untouched'
     );
   });
 
-  // The last probe of the window used to get only the time left before the verify deadline,
+  // The last probe of the window once got only the time left before the verify deadline,
   // so an app answering 503 in 300 ms was reported as "timeout … within 2ms".
   it.concurrent("the last probe before the deadline gets its full timeout: the app's 503 is reported", async () => {
     const lab = await newLab();

@@ -1,4 +1,4 @@
-// Issue 4, item 2: the Temporal server goes away. A private dev server (its own ports and
+// The Temporal server goes away. A private dev server (its own ports and
 // SQLite file) is killed mid-deployment and started again on the same file; the worker process
 // that was running reconnects by itself and the deployment completes as if nothing happened.
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 4, item 1: the worker dies. A real `bluegreen worker` process is SIGKILLed at each phase
+// The worker dies. A real `bluegreen worker` process is SIGKILLed at each phase
 // of a deployment, a new one is started, and the deployment ends as it would have without the
 // kill: exactly one dispatch of each GitHub workflow, no extra switch of the router.
 import type { WorkflowHandle } from '@temporalio/client';
@@ -228,7 +228,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     await expectTakenOver(expect, s, 'waitForWorkflowRun');
   });
 
-  // Issue 16: with the default heartbeat (20 s) and write spacing (1 s), the approval gate opens
+  // With the default heartbeat (20 s) and write spacing (1 s), the approval gate opens
   // within the heartbeat timeout plus Temporal's sticky-queue timeout (5 s) plus a few seconds
   // of work after the kill, whatever was in flight: a dispatch's wait, a Deployment record write.
   // Killed right after the record, the deploy dispatch's first attempt has only looked for an
@@ -319,7 +319,7 @@ describe.concurrent('a worker process SIGKILLed mid-deployment, then replaced', 
     },
   );
 
-  // Issue 13: the gate run is held on GitHub; a new worker takes the wait over, QA approves with their own token.
+  // The gate run is held on GitHub; a new worker takes the wait over, QA approves with their own token.
   it(
     'while the QA gate (approval via GitHub) waits for review: SUCCEEDED, one gate run, the verified login',
     SLOW,

@@ -1,4 +1,4 @@
-// Issue 15: the notification activities against the lab's Slack-, Teams- and webhook-compatible
+// The notification activities against the lab's Slack-, Teams- and webhook-compatible
 // receivers (real HTTP on loopback): what arrives, its signature and dedupe key, and what each
 // kind of receiver failure becomes (a non-retryable answer, a retryable outage, a bounded hang).
 import { ApplicationFailure } from '@temporalio/common';

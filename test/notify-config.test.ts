@@ -1,4 +1,4 @@
-// Issue 15: the `notify` section and the gate's reminder settings in bluegreen.yaml, and the
+// The `notify` section and the gate's reminder settings in bluegreen.yaml, and the
 // channel check against the worker policy: every problem with its field path; a channel the
 // worker does not have, or whose secret is not set, is refused by `validate`.
 import { writeFileSync } from 'node:fs';

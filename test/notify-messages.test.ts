@@ -1,4 +1,4 @@
-// Issue 15: what a notification says, for every event, rendered for Slack, Teams and the generic
+// What a notification says, for every event, rendered for Slack, Teams and the generic
 // webhook without a server (the model is pure). Untrusted text (comments, reasons, run names)
 // cannot become a link, a mention or markup in any channel.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 15: one message per event across a worker SIGKILL. Real `bluegreen worker` processes
+// One message per event across a worker SIGKILL. Real `bluegreen worker` processes
 // read their channels from a worker policy file and the secrets it names (the lab's receivers).
 // Killed between sends, nothing is lost or repeated. Killed while a send's answer is in flight,
 // the send is retried elsewhere with the same key: the deduplicating consumer acts once, and a

@@ -1,4 +1,4 @@
-// Issue 15, end to end: real deployments on the lab with all three channels (the lab's Slack-,
+// Notifications end to end: real deployments on the lab with all three channels (the lab's Slack-,
 // Teams- and webhook-compatible receivers): each subscribed event arrives once, in order, with
 // its links; the reminder and the escalation arrive on schedule at a gate left waiting; a
 // receiver answering 500 shows in the status and a hanging one does not slow the deployment.

@@ -1,4 +1,4 @@
-// Issue 17 on the lab with a real Temporal dev server and the real CLI: the bake window and
+// Bake, revert, retry and switch windows on the lab with a real Temporal dev server and the real CLI: the bake window and
 // revert (back on the old color within one switch run, no redeploy), a failed deploy run
 // retried (two dispatches, one per correlation id), a deployment held at the switch by a
 // freeze (reason shown, proceeds when it ends, or when an approver overrides), and the history

@@ -1,4 +1,4 @@
-// Issue 4, item 7: scaling out. Two `bluegreen worker` processes on one task queue share the
+// Scaling out. Two `bluegreen worker` processes on one task queue share the
 // deployments, and a deployment survives losing either of them.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe } from 'vitest';

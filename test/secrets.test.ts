@@ -22,7 +22,7 @@ import { finalStatus } from './support/final-status.js';
 const run = promisify(execFile);
 const TOKEN = `ghp_TESTSECRET${randomBytes(15).toString('hex')}`;
 const CODEC_KEY = randomBytes(32).toString('base64');
-// The other secrets a worker holds (issue 12): each distinctive, each in the secret store.
+// The other secrets a worker holds: each distinctive, each in the secret store.
 const ROUTER_TOKEN = `router-TESTSECRET-${randomBytes(12).toString('hex')}`;
 const TSIG_SECRET = randomBytes(32).toString('base64');
 const APP_KEY_LINE = randomBytes(36).toString('base64');

@@ -1,4 +1,4 @@
-// The checks issue 12 is judged by, end to end:
+// The trust boundary, end to end:
 // 1. Hostile plans (an API root, a router URL, a token variable, approvers the policy does not
 //    allow) started directly on the task queue — no CLI, no client-side validation — to a real
 //    `bluegreen worker` process with a policy: each ends FAILED in plan with a sentence naming

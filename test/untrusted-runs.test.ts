@@ -1,4 +1,4 @@
-// Untrusted text is made inert where it enters (issue 12), not only where it is rendered: a
+// Untrusted text is made inert where it enters, not only where it is rendered: a
 // GitHub run whose failing job and step are named with escape sequences and a forged line, and
 // an app whose health answer says the same, leave none of it in the deployment's status or in
 // the activity results of its history. And a run someone pre-dispatched with the deployment's

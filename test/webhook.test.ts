@@ -165,7 +165,7 @@ describe('webhook receiver: checks', () => {
   });
 });
 
-describe('webhook receiver: hardening (issue 12)', () => {
+describe('webhook receiver: hardening', () => {
   const signedEvent = (runId: number, repository = 'datatruck/backend') => {
     const event = runEvent(runId, 'Deployment to Green · nobody-20260101-000000-abcd.deploy');
     const body = JSON.stringify({ ...event, repository: { full_name: repository } });

@@ -1,6 +1,6 @@
 // What verify and monitor measured, in words, for the CLI's status and the Web UI's current
 // details (one path: client/render-analysis.ts and current-details.ts both lay these out): per
-// phase its checks ("✓ health 3/3 · ✗ color 1/3") and its metric analysis (issue 14), per metric
+// phase its checks ("✓ health 3/3 · ✗ color 1/3") and its metric analysis, per metric
 // its verdict, the one-line evidence ("error-rate 0.4 % ≤ 1 % (7/10 passed)"), the resolved
 // query, its evaluation time, the bounds and the graph link; and the verify.tests runs.
 // Pure: runs in the workflow sandbox and in the CLI. Texts are inert already (measured that way).

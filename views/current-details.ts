@@ -113,7 +113,7 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
 const LIVE_COUNTS_HINT =
   'Counts as they come in: Pending Activities → verifyWindow, monitorWindow or analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
 
-/** What verify and monitor measured and the test runs in words (issue 14); links stay clickable. */
+/** What verify and monitor measured and the test runs in words; links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {
   const views = analysisViews(s);
   const checked = views.filter((v) => v.checks);

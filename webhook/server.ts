@@ -12,8 +12,6 @@
 // are acted on, and only for the running deployment of that id that is not waiting on another
 // run. The signal is only a wake-up call: the workflow asks GitHub how the run ended, so even a
 // replayed or forged-but-signed event cannot decide anything.
-// Over 300 lines: the checks above are one ordered pipeline, kept in one file so its order can
-// be read (and reviewed for security) top to bottom.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

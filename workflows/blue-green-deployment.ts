@@ -54,7 +54,7 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
   setHandler(messages.runCompletedSignal, ({ runId }) => {
     if (!Number.isSafeInteger(runId)) return;
     // The newest 64 only: a flood of bogus run ids pushes out old ones, never the next real one
-    // (a full set used to ignore every later wake-up). Polling stays the fallback.
+    // Polling stays the fallback.
     completedRuns.add(runId);
     if (completedRuns.size > MAX_REMEMBERED_RUNS) completedRuns.delete(completedRuns.values().next().value as number);
   });

@@ -1,7 +1,5 @@
 // GitHub's JSON shapes, built from the lab's model. test/lab-openapi.test.ts checks every one
 // against @octokit/openapi's schemas, so fields here follow those schemas, not guesses.
-// Over 300 lines: one builder per GitHub object the lab serves, kept together so the OpenAPI
-// test and the routes have one place to look; each builder is a plain field list.
 import type { DeploymentRecord, DeploymentStatusRecord } from './deployments.js';
 import type { Commit, RepoModel } from './repo-model.js';
 import type { JobState } from './run-jobs.js';

@@ -1,6 +1,4 @@
 // The GitHub Actions REST simulator: its server plus the controls and inspection tests use.
-// Over 300 lines because it is the one facade tests drive: each method is a line or two over
-// lab/github/state.ts and the routes, and splitting it would split the API tests read.
 import type { ListeningServer } from '../http.js';
 import { listen, sleep } from '../http.js';
 import type {

@@ -1,9 +1,7 @@
-// DNS activities (issue 8): switch the public record with an RFC 2136 update signed with TSIG,
+// DNS activities: switch the public record with an RFC 2136 update signed with TSIG,
 // and verify a switch at every authoritative nameserver of the zone, then at the address the
 // record resolves to. Both talk to the servers themselves (switches/dns/dns-client.ts), never to
 // a caching resolver: a cache would hide exactly the lag we want to see.
-// Over 300 lines on purpose: the update and the verification share the record comparisons and
-// the per-server answer shapes; apart, each half would need the other's internals.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Resolver } from 'node:dns/promises';

@@ -2,8 +2,6 @@
 // (TCP when the answer is truncated) and RFC 2136 updates over TCP, signed with TSIG. Messages
 // are built and read by dns-packet; sockets and timeouts are ours so the activity's
 // cancellation reaches every request.
-// Over 300 lines: the transport (UDP, TCP, timeouts, errors) and the two requests built on it
-// (query, update) share one error vocabulary, and nothing else uses the transport alone.
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, createConnection } from 'node:net';

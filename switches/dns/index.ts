@@ -1,4 +1,4 @@
-// The `dns` traffic switch (issue 8): an RFC 2136 dynamic update of `dns.record`, signed with
+// The `dns` traffic switch: an RFC 2136 dynamic update of `dns.record`, signed with
 // TSIG (docs/dns.md). Its manifest, loaded in the workflow sandbox too: the step is imported, the
 // client part (zod) and the activities (Node: DNS sockets) are loaded only where they run.
 import { defineSwitch } from '../switch-type.js';

@@ -1,4 +1,4 @@
-// The DNS side of a switch (issue 8): the `dns` switch type's step (an RFC 2136 update) and the
+// The DNS side of a switch: the `dns` switch type's step (an RFC 2136 update) and the
 // DNS verification that follows every switch and rollback when `dns` is configured. Workflow
 // code: deterministic, talks to the world only through activities.
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';

@@ -2,7 +2,7 @@
 // of the DNS check that follows every switch when `dns` is configured.
 import type { Color, DnsPlan, NameserverAnswer } from '../../contract/types.js';
 
-/** RFC 2136 dynamic update of `dns.record`, signed with TSIG (issue 8). */
+/** RFC 2136 dynamic update of `dns.record`, signed with TSIG. */
 export interface DnsSwitchPlan {
   type: 'dns';
   /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */

@@ -13,7 +13,7 @@ export const httpSwitchClient = defineSwitchClient({
   schema: z.strictObject({
     type: z.literal('http'),
     url: httpUrl,
-    /** Refused: the worker's policy names each router's token variable (issue 12). */
+    /** Refused: the worker's policy names each router's token variable. */
     tokenEnv: z
       .unknown()
       .optional()

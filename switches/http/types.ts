@@ -16,7 +16,7 @@ export interface HttpSwitchInput {
   url: string;
   /**
    * Ignored by a worker (it has a policy, which names the variable); read only by unit tests of
-   * the activity alone. Deployments started before issue 12's last step still send it.
+   * the activity alone. Deployments whose plans were made by an older client still send it.
    */
   tokenEnv?: string;
   color: Color;

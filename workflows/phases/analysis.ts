@@ -1,4 +1,4 @@
-// Metric analysis and the team's test workflows (issue 14), as steps of the verify and monitor
+// Metric analysis and the team's test workflows, as steps of the verify and monitor
 // phases. verify: after the health checks and before the approval gate, the target color is
 // measured (count × interval) while verify.tests run against its URL; a failure stops the
 // deployment with traffic untouched. monitor: the metrics are measured beside the probes;

@@ -119,10 +119,10 @@ async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWind
       await unlessCancelled(together);
       return { verdict: 'interrupted' };
     }
-    // Failing metrics ended the window: the probes' counts stay out of the status, as before.
+    // Failing metrics ended the window: the probes' counts stay out of the status.
     if (first.endedBy === 'metrics') return { verdict: 'unhealthy', analysed: first.metrics };
     const reason = probesSettled(ctx, first.checks);
-    // Failing probes ended the window: the cut-short analysis is not judged, as before.
+    // Failing probes ended the window: the cut-short analysis is not judged.
     return { verdict: first.checks.verdict, reason, ...(first.endedBy === 'checks' ? {} : { analysed: first.metrics }) };
   } catch (err) {
     return watchFailed(ctx, err);
@@ -135,7 +135,7 @@ async function watchApart(ctx: PhaseContext, checks: MonitorChecksInput): Promis
   const { durationMs } = checks;
   const scope = new CancellationScope();
   const monitoring = scope.run(() => runChecks(ctx, checks));
-  // The metric analysis runs beside the probes, in the same scope (issue 14); a failing metric
+  // The metric analysis runs beside the probes, in the same scope; a failing metric
   // ends the window at once, as failing probes do.
   const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
   const analysisFailed = analysing.then(

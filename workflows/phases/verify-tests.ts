@@ -1,4 +1,4 @@
-// verify.tests (issue 14): the team's own GitHub Actions workflows against the target color's
+// verify.tests: the team's own GitHub Actions workflows against the target color's
 // URL, dispatched once each like every dispatch, beside the metric analysis (phases/analysis.ts,
 // phases/verify-window.ts). A failed run fails verify naming its job and step.
 import { DeploymentStop } from '../../contract/failures.js';

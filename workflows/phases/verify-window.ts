@@ -1,7 +1,7 @@
 // verify with metrics in ONE heartbeating activity (deployments since
 // patched('verify-in-one-activity'); older ones keep verifyChecks, then analyzeMetrics): the
 // health checks until `successes` pass in a row, then the metric rounds (analysis/verify-window.ts).
-// The rules stay those of issue 14: the metrics only after the checks passed, all before the
+// The rules: the metrics only after the checks passed, all before the
 // approval gate; verify.tests beside the metrics, never before the checks passed; the first
 // failure cancels the rest; onFailure.verify: ask retries a failed health gate (a new
 // activity); an inconclusive analysis goes to decideInconclusive.
@@ -105,7 +105,7 @@ export async function verifyInOneActivity(ctx: PhaseContext): Promise<void> {
   };
   await scope.run(() =>
     Promise.all([
-      // Only a failed health gate asks (onFailure.verify); a failed metric stops at once, as before.
+      // Only a failed health gate asks (onFailure.verify); a failed metric stops at once.
       runWithRetry({ ...retryOf(ctx), phase: 'verify', policy: plan.onFailure?.verify, run: judge })
         .then((metrics) => metricStop(ctx, metrics))
         .catch(failFast),
