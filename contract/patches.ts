@@ -12,7 +12,7 @@
 // condition for every id below is: the release that added it has run on every worker for 92
 // days AND `bluegreen list --running` (the BlueGreenPhase search attribute) shows no deployment
 // started before that release. No release of bluegreen has met it yet: every id here came in
-// during 0.1.0 (2026-11-23 … 2026-12-02), so none is deprecated.
+// during 0.1.0 (2026-11-23 … 2026-12-06), so none is deprecated.
 //
 // The cost side: each patch id a deployment asks for costs it two history events (the marker
 // and the SDK's TemporalChangeVersion upsert). Deployments started from PLAN_READS_PATCH on
@@ -31,20 +31,6 @@ export interface PatchInfo {
 
 /** The plan phase's reads (policy, active color, branch heads) in one activity (`readPlan`). */
 export const PLAN_READS_PATCH = 'plan-reads-in-one-activity';
-
-/**
- * A deployment that did not succeed ends as a failed workflow carrying its status, and every
- * deployment upserts its final memo. Asked with `patched()` at the end (contract/outcome-failure.ts).
- * Retire (deprecatePatch) once no deployment started before it can still be running: none is
- * older than the longest monitor plus bake window allowed by the worker's limits.
- */
-export const OUTCOME_AS_FAILURE_PATCH = 'outcome-as-failure';
-
-/**
- * Decisions are checked against who may send them under the worker's policy, in every branch
- * (workflows/decision-authority.ts); deployments started before replay with the rules they had.
- */
-export const DECISION_AUTHORITY_PATCH = 'decision-authority';
 
 /** Every patch id that existed before PLAN_READS_PATCH: deployments that carry it took all of them. */
 export const EARLIER_PATCHES = {
@@ -82,6 +68,14 @@ export const PATCHES = {
   'cancel-run-of-interrupted-dispatch': { added: '0.1.0 (f1bf877)', before: 'a dispatch cut off by an abort left its run' },
   'notify-channel-check': { added: '0.1.0 (da71128)', before: 'no check of the notification channels in plan' },
   'notify-github-approval': { added: '0.1.0 (da71128)', before: 'no notifications while the gate waits on GitHub' },
+  'decision-authority': {
+    added: '0.1.0 (287ef8e)',
+    before: "decisions judged without the worker policy's who-may-send rules",
+  },
+  'outcome-as-failure': {
+    added: '0.1.0 (b651fc2)',
+    before: 'every outcome completes the workflow with its status; no final memo',
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 

@@ -10,11 +10,10 @@ import {
   condition,
   isCancellation,
   log,
-  patched,
   setHandler,
   upsertMemo,
 } from '@temporalio/workflow';
-import { OUTCOME_AS_FAILURE_PATCH } from '../contract/patches.js';
+import { isPatched } from '../contract/patches.js';
 import { isOutcomeFailureType, OUTCOME_FAILURE_TYPE, outcomeFailureMessage } from '../contract/outcome-failure.js';
 import { finalMemo } from '../views/final-memo.js';
 import { liveColorAtEnd } from '../views/outcome.js';
@@ -141,7 +140,7 @@ async function finish(ctx: DeploymentSetup, end: Outcome | RolledBack, error?: s
   countDeployment(ctx.plan.service, outcome);
   const status = ctx.tracker.complete(outcome, why);
   // Deployments started before the patch complete with their status whatever the outcome.
-  if (!patched(OUTCOME_AS_FAILURE_PATCH)) return status;
+  if (!isPatched('outcome-as-failure')) return status;
   // Kept with the execution: the Web UI shows it when no worker answers the details query.
   const memo = finalMemo(status);
   upsertMemo({ ...memo });

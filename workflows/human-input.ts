@@ -4,7 +4,7 @@
 import { log, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
 import { authorityOf } from './decision-authority.js';
-import { DECISION_AUTHORITY_PATCH } from '../contract/patches.js';
+
 import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import { countRefusedDecision } from './metrics.js';
 import * as messages from '../contract/messages.js';
@@ -47,7 +47,7 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
     human.signalRules = true;
     human.approvedBy = [];
   }
-  if (patched(DECISION_AUTHORITY_PATCH)) human.authority = true;
+  if (isPatched('decision-authority')) human.authority = true;
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
   const approvalRules = () => {
     if (!human.signalRules) return undefined;
