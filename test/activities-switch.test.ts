@@ -106,7 +106,14 @@ describe('switchViaHttp', () => {
 
 describe('the activities of every switch type (switches/activities.ts, from the manifests in switches/registry.ts)', () => {
   it('the worker gets the activities of every type', () => {
-    expect(Object.keys(createSwitchTypeActivities()).sort()).toEqual(['switchViaDns', 'switchViaHttp', 'verifyDns']);
+    expect(Object.keys(createSwitchTypeActivities()).sort()).toEqual([
+      'switchViaAlb',
+      'switchViaDns',
+      'switchViaHaproxy',
+      'switchViaHttp',
+      'switchViaRoute53',
+      'verifyDns',
+    ]);
   });
 
   it('two types registering one activity name are refused, naming both', () => {

@@ -363,11 +363,11 @@ describe('dns configuration', () => {
         switch: { type: 'dns', tsig: { keyName: 'k', algorithm: 'hmac-md5', secretEnv: 'lower' } },
       }),
     ).toEqual([
-      'switch.tsig.algorithm: expected one of hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1',
-      'switch.tsig.secretEnv: expected the name of an environment variable, like "BLUEGREEN_TSIG_SECRET"',
       'dns.targets.blue: give either cname, or a and/or aaaa (a CNAME cannot share its name with other records)',
       'dns.targets.green.a.0: expected an IPv4 address like "192.0.2.10"',
       'dns.nameservers.0: expected a DNS server like "192.0.2.53", "ns1.example.com:53" or "[2001:db8::53]:53"',
+      'switch.tsig.algorithm: expected one of hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1 (got the text "hmac-md5")',
+      'switch.tsig.secretEnv: expected the name of an environment variable, like "BLUEGREEN_TSIG_SECRET" (got the text "lower")',
     ]);
   });
 });
