@@ -290,9 +290,11 @@ describe('config examples', () => {
       throw new Error('accepted');
     };
     const expected =
-      'expected type "workflow" (with workflow, ref), type "http" (with url) or type "dns" (with tsig, see docs/dns.md)';
-    expect(problemsOf(`${base}switch: { type: alb }\n`)).toEqual([
-      { path: 'switch.type', message: `${expected}, got the text "alb"` },
+      'expected type "workflow" (with workflow, ref), type "http" (with url), type "dns" (with tsig, see docs/dns.md), ' +
+      'type "alb" (with ruleArn or listenerArn, and targetGroups), type "route53" (with hostedZoneId and name) ' +
+      'or type "haproxy" (with socket and backend)';
+    expect(problemsOf(`${base}switch: { type: consul }\n`)).toEqual([
+      { path: 'switch.type', message: `${expected}, got the text "consul"` },
     ]);
     expect(problemsOf(`${base}switch: { type: 7 }\n`)).toEqual([
       { path: 'switch.type', message: `${expected}, got the number 7` },
