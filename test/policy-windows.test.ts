@@ -57,9 +57,9 @@ windows:
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-        'windows.0.match: expected a service name or pattern (lowercase, digits, ".", "_", "-", "*", "?"), like "datatruck-*"',
+        'windows.0.match: expected a service name or pattern (lowercase, digits, ".", "_", "-", "*", "?"), like "datatruck-*" (got the text "API!")',
         'windows.0.windows.0.days: "weekdays" is not a day or range: use mon, tue, wed, thu, fri, sat, sun or ranges like "mon-fri"',
-        'windows.0.windows.0.hours: expected hours like "09:00-17:00" (24-hour clock, "24:00" ends a day)',
+        'windows.0.windows.0.hours: expected hours like "09:00-17:00" (24-hour clock, "24:00" ends a day) (got the text "9-5")',
         'windows.0.freezes.0.until: is required (expected a date like "2026-12-24" or a time like "2026-12-24T18:00:00+01:00")',
       ]);
     }
