@@ -22,6 +22,10 @@ notifications:
   - { name: qa-slack, type: slack, secretEnv: LAB_SLACK_WEBHOOK_URL }
   - { name: ops-teams, type: teams, secretEnv: LAB_TEAMS_WEBHOOK_URL }
   - { name: audit, type: webhook, secretEnv: LAB_EVENTS_WEBHOOK_URL, signingSecretEnv: LAB_EVENTS_SIGNING_SECRET }
+egress:
+  - { match: "*", urls: ["http://127.0.0.1:*"] }
+# The lab's compressed time: probes every 100 ms (the default floor is 1 s).
+limits: { minProbeIntervalMs: 10, minPollIntervalMs: 10 }
 `;
 const OVERRIDES = {
   timeouts: { heartbeat: '2s' },
