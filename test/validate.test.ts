@@ -57,7 +57,7 @@ describe('validate on a config with a dozen mistakes', () => {
         6:12   publicUrl: expected an http(s) URL like "https://api.example.com"
         7:1    colorPth: unknown key, did you mean "colorPath"?
         10:3   environments.blue.deployWorkflow: is required (expected a workflow file name like "deploy-green.yml")
-        12:9   switch.type: expected type "workflow" (with workflow, ref), type "http" (with url) or type "dns" (with tsig, see docs/dns.md), got the text "dsn", did you mean "dns"?
+        12:9   switch.type: expected type "workflow" (with workflow, ref), type "http" (with url), type "dns" (with tsig, see docs/dns.md), type "alb" (with ruleArn or listenerArn, and targetGroups), type "route53" (with hostedZoneId and name) or type "haproxy" (with socket and backend), got the text "dsn", did you mean "dns"?
         15:15  verify.healthPath: the path must start with "/" (got the text "health")
         16:14  verify.successes: must be at least 1 (got 0)
         17:13  verify.interval: "5 minutes" is not a duration: use a number and a unit, like "30s", "15m" or "24h"
