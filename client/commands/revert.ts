@@ -38,23 +38,10 @@ export async function revert(service: string, options: RevertOptions): Promise<n
           throw refused(
             `${status.deploymentId} of ${service} is still running (phase ${status.phase}): use \`${bluegreenCommand('rollback', service)}\` once traffic moved, or \`${bluegreenCommand('abort', service)}\` before`,
           );
-          if (!options.wait) return EXIT.SUCCEEDED;
-          const final = await watchDeployment(snapshot.handle, { json: options.json === true, taskQueue: snapshot.taskQueue });
-          // The revert worked when the baking deployment ended rolled back.
-          return final.outcome === 'ROLLED_BACK' ? EXIT.SUCCEEDED : exitCodeForOutcome(final.outcome ?? 'FAILED');
-        }
-
-        const last = await planOf(cli.client, snapshot.handle);
-        const decision = revertPlanFor(status, last, { by: options.by, reason: options.reason });
-        if (!decision.ok) throw refused(decision.message);
-        const { plan } = decision;
-        const live = await probeColor(plan.publicUrl + plan.colorPath, 5000);
-        if (live.ok && live.value === plan.revert!.color) {
-          throw refused(`traffic of ${service} is already on ${live.value}: there is nothing to revert`);
         }
         if (options.dryRun) {
           console.log(
-            options.json ? JSON.stringify({ plan, summary: decision.summary }, null, 2) : `dry run: ${decision.summary}`,
+            `dry run: ${status.deploymentId} is baking: revert would switch traffic back to ${status.activeColor} at once`,
           );
           return EXIT.SUCCEEDED;
         }
