@@ -17,30 +17,32 @@ interface Def {
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional']);
+
+/**
+ * The schemas a wrapper stands for: its inner type, a union's options, a lazy schema's target,
+ * a pipe's input (and its output when `pipeOutput`). Empty for anything that wraps nothing.
+ */
+function unwrap(def: Def, pipeOutput: boolean): z.ZodType[] {
+  if (WRAPPERS.has(def.type)) return def.innerType ? [def.innerType] : [];
+  switch (def.type) {
+    case 'pipe':
+      return [def.in, pipeOutput ? def.out : undefined].filter((s): s is z.ZodType => s !== undefined);
+    case 'union':
+      return def.options ?? [];
+    case 'lazy':
+      return def.getter ? [def.getter()] : [];
+    default:
+      return [];
+  }
+}
+
 /** The object schemas a (wrapped) schema stands for. */
 function objectsOf(schema: z.ZodType, depth = 0): Def[] {
   if (depth > 20) return [];
   const def = defOf(schema);
-  switch (def.type) {
-    case 'object':
-      return [def];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'catch':
-    case 'readonly':
-    case 'nonoptional':
-      return def.innerType ? objectsOf(def.innerType, depth + 1) : [];
-    case 'pipe':
-      return [...(def.in ? objectsOf(def.in, depth + 1) : []), ...(def.out ? objectsOf(def.out, depth + 1) : [])];
-    case 'union':
-      return (def.options ?? []).flatMap((o) => objectsOf(o, depth + 1));
-    case 'lazy':
-      return def.getter ? objectsOf(def.getter(), depth + 1) : [];
-    default:
-      return [];
-  }
+  if (def.type === 'object') return [def];
+  return unwrap(def, true).flatMap((inner) => objectsOf(inner, depth + 1));
 }
 
 /** The schemas found at one step of a path: a key of an object, an item of a list, a value of a record. */
@@ -56,22 +58,8 @@ function childrenOf(schema: z.ZodType, segment: string | number, depth = 0): z.Z
       const child = def.shape?.[String(segment)];
       return child ? [child] : [];
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'catch':
-    case 'readonly':
-    case 'nonoptional':
-      return def.innerType ? childrenOf(def.innerType, segment, depth + 1) : [];
-    case 'pipe':
-      return def.in ? childrenOf(def.in, segment, depth + 1) : [];
-    case 'union':
-      return (def.options ?? []).flatMap((o) => childrenOf(o, segment, depth + 1));
-    case 'lazy':
-      return def.getter ? childrenOf(def.getter(), segment, depth + 1) : [];
     default:
-      return [];
+      return unwrap(def, false).flatMap((inner) => childrenOf(inner, segment, depth + 1));
   }
 }
 

@@ -8,6 +8,7 @@ import { listed, listedTwice } from '../../config/policy-fields.js';
 import { arn, awsAccessFields } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { AlbSwitchPlan, AlbSwitchTarget } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 const ELB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:…';
 
@@ -74,12 +75,7 @@ export const albSwitchPolicy = definePolicyPart<AlbSwitchPlan>()({
       default: 3_600_000,
       what: 'how long a failing ALB update is retried (ms)',
     },
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems: (step, { section = EMPTY, at }) => albProblems(step, section, at),
   touches: (step, { section = EMPTY }) => ({

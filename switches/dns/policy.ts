@@ -8,6 +8,7 @@ import { envName, listed, listedTwice, urlMatches } from '../../config/policy-fi
 import { credential, sectionOf, type Credential, type SwitchCredentialOptions } from '../credentials.js';
 import { dnsServer } from './config-fields.js';
 import type { DnsSwitchPlan } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 /** Plans of older clients carry this variable name; the worker takes the policy's instead. */
 const LEGACY_TSIG_ENV = 'BLUEGREEN_TSIG_SECRET';
@@ -78,12 +79,7 @@ export const dnsSwitchPolicy = definePolicyPart<DnsSwitchPlan>()({
       default: 3_600_000,
       what: 'how long a failing DNS update is retried (ms)',
     },
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems(step, { section = EMPTY, at, plan }) {
     const problems: string[] = [];

@@ -7,6 +7,7 @@ import { definePolicyPart } from '../../contract/plugin.js';
 import { listed, listedTwice } from '../../config/policy-fields.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { HaproxySwitchPlan, HaproxySwitchTarget } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 export const haproxyPolicySection = z
   .strictObject({
@@ -66,12 +67,7 @@ export const haproxySwitchPolicy = definePolicyPart<HaproxySwitchPlan>()({
       default: 3_600_000,
       what: 'how long a failing HAProxy update is retried (ms)',
     },
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems: (step, { section = EMPTY, at }) => haproxyProblems(step, section, at),
   touches: (step) => ({

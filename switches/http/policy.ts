@@ -7,6 +7,7 @@ import { definePolicyPart } from '../../contract/plugin.js';
 import { envName, listed, listedTwice, normalizeUrl, policyUrl, urlMatches } from '../../config/policy-fields.js';
 import { credential, sectionOf, type Credential, type SwitchCredentialOptions } from '../credentials.js';
 import type { HttpSwitchPlan } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 /** Plans of older clients carry this variable name; the worker takes the policy's instead. */
 const LEGACY_TOKEN_ENV = 'BLUEGREEN_ROUTER_TOKEN';
@@ -37,12 +38,7 @@ export const httpSwitchPolicy = definePolicyPart<HttpSwitchPlan>()({
   }),
   policy: { key: 'routers', section: routers },
   bounds: {
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems(step, { section = [], at }) {
     const router = routerFor(section, step.url);

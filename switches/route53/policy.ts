@@ -8,6 +8,7 @@ import { listed, listedTwice } from '../../config/policy-fields.js';
 import { awsAccessFields } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { Route53SwitchPlan, Route53SwitchTarget } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 const zoneId = z
   .string({ error: 'expected a hosted zone id like "Z0123456789ABCDEFGHIJ"' })
@@ -67,12 +68,7 @@ export const route53SwitchPolicy = definePolicyPart<Route53SwitchPlan>()({
       default: 3_600_000,
       what: 'how long a failing Route 53 update is retried (ms)',
     },
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems: (step, { section = EMPTY, at }) => route53Problems(step, section, at),
   touches: (step, { section = EMPTY }) => ({

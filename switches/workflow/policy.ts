@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import type { WorkflowSwitchPlan } from './types.js';
+import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
 
 export const workflowSwitchPolicy = definePolicyPart<WorkflowSwitchPlan>()({
   type: 'workflow',
@@ -14,12 +15,7 @@ export const workflowSwitchPolicy = definePolicyPart<WorkflowSwitchPlan>()({
     verifyTimeoutMs: z.int().min(0),
   }),
   bounds: {
-    maxVerifyTimeoutMs: {
-      field: 'verifyTimeoutMs',
-      limit: 'max',
-      default: 2 * 3_600_000,
-      what: 'how long the public endpoint may take to follow (ms)',
-    },
+    maxVerifyTimeoutMs,
   },
   problems: () => [],
   touches: (step, { plan }) => ({
