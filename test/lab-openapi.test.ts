@@ -216,6 +216,19 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
     expect((await rejects(octokit.rest.repos.getBranch({ ...repo, branch: 'nope' }))).status).toBe(404);
     expect((await rejects(octokit.rest.git.getRef({ ...repo, ref: 'heads/nope' }))).status).toBe(404);
     expect((await rejects(octokit.rest.repos.get({ owner: 'someone', repo: 'else' }))).status).toBe(404);
+    const { data: dir } = await octokit.rest.repos.getContent({ ...repo, path: '.github/workflows', ref: 'green' });
+    expect(Array.isArray(dir) && dir.some((e) => e.name === 'deploy-green.yml' && e.type === 'file')).toBe(true);
+    const { data: file } = await octokit.rest.repos.getContent({
+      ...repo,
+      path: '.github/workflows/deploy-green.yml',
+      ref: 'green',
+    });
+    expect(!Array.isArray(file) && file.type === 'file' && Buffer.from(file.content, 'base64').toString()).toContain(
+      'workflow_dispatch',
+    );
+    const missing = (path: string, ref: string) => rejects(octokit.rest.repos.getContent({ ...repo, path, ref }));
+    expect((await missing('.github/workflows/none.yml', 'green')).status).toBe(404);
+    expect((await missing('.github/workflows/deploy-green.yml', 'nope')).status).toBe(404);
   });
 
   it('workflows, dispatch (200 with run details, 204 without), runs, jobs, cancel', async () => {

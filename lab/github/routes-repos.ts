@@ -1,5 +1,5 @@
 // Repository, branches, refs, commits and merges (the sync phase brings branches level).
-import { createHash } from 'node:crypto';
+import { directoryContent, fileContent } from './contents.js';
 import { GitHubError, notFound } from './errors.js';
 import { objectBody, optionalString, requiredString } from './body.js';
 import type { RouteTable } from './route-table.js';
@@ -23,29 +23,23 @@ export function addRepoRoutes(table: RouteTable, state: GitHubState): void {
     return { status: 200, body: branchJson(state.shapes, branch, state.repo.commits.get(sha)!) };
   });
 
-  // Only workflow files have content in the lab; ref defaults to the default branch, as on GitHub.
+  // Only workflow files and their directory have content in the lab; ref defaults to the default
+  // branch, as on GitHub, and a ref that names no branch is a 404 of its own.
   table.add('GET', '/repos/:owner/:repo/contents/*path', ({ params, query }) => {
     state.requireRepo(params);
-    const path = params['path']!;
+    const path = params['path']!.replace(/\/+$/, '');
     const ref = query.get('ref') ?? state.repo.defaultBranch;
     const docs = 'https://docs.github.com/rest/repos/contents#get-repository-content';
-    if (!state.repo.head(ref) || !path.startsWith(WORKFLOWS_DIR)) throw notFound(docs);
-    const file = path.slice(WORKFLOWS_DIR.length);
-    const text = state.workflowFiles.text(ref, file, state.workflows.find(file));
-    if (text === undefined) throw notFound(docs);
-    const bytes = Buffer.from(text, 'utf8');
-    return {
-      status: 200,
-      body: {
-        type: 'file',
-        encoding: 'base64',
-        size: bytes.byteLength,
-        name: file,
-        path,
-        content: bytes.toString('base64').replace(/(.{60})/g, '$1\n'),
-        sha: createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex'),
-      },
-    };
+    if (!state.repo.head(ref)) throw new GitHubError(404, `No commit found for the ref ${ref}`, docs);
+    const files = state.workflowFiles.list(ref, state.workflows.list());
+    if (`${path}/` === WORKFLOWS_DIR) {
+      if (files.length === 0) throw notFound(docs);
+      return { status: 200, body: directoryContent(state.shapes, path, ref, files) };
+    }
+    if (!path.startsWith(WORKFLOWS_DIR)) throw notFound(docs);
+    const found = files.find(({ file }) => file === path.slice(WORKFLOWS_DIR.length));
+    if (!found) throw notFound(docs);
+    return { status: 200, body: fileContent(state.shapes, path, ref, found.text) };
   });
 
   table.add('GET', '/repos/:owner/:repo/git/ref/*ref', ({ params }) => {

@@ -18,8 +18,8 @@ export interface ShapeContext {
 
 type Json = Record<string, unknown>;
 
-const repoApi = (ctx: ShapeContext): string => `${ctx.apiUrl}/repos/${ctx.repo.owner}/${ctx.repo.name}`;
-const repoWeb = (ctx: ShapeContext): string => `${ctx.webUrl}/${ctx.repo.owner}/${ctx.repo.name}`;
+export const repoApi = (ctx: ShapeContext): string => `${ctx.apiUrl}/repos/${ctx.repo.owner}/${ctx.repo.name}`;
+export const repoWeb = (ctx: ShapeContext): string => `${ctx.webUrl}/${ctx.repo.owner}/${ctx.repo.name}`;
 const nodeId = (kind: string, id: number | string): string => Buffer.from(`${kind}:${id}`).toString('base64url');
 
 export function user(ctx: ShapeContext, login: string, id: number, type: 'User' | 'Organization' | 'Bot' = 'User'): Json {

@@ -118,6 +118,11 @@ export class GitHubSimulator {
     this.state.workflowFiles.set(branch, file, text);
   }
 
+  /** No workflow file on this branch (a repository that has none yet), until a test puts one there. */
+  removeWorkflowFilesOn(branch: string): void {
+    for (const workflow of this.state.workflows.list()) this.state.workflowFiles.set(branch, workflow.file, null);
+  }
+
   /** Adds (or replaces) a workflow, e.g. a preSwitch migration hook. */
   addWorkflow(def: WorkflowDefinition): void {
     this.state.workflows.add(def, isoSeconds());

@@ -20,6 +20,26 @@ export class WorkflowFiles {
     if (this.onBranch.has(key)) return this.onBranch.get(key) ?? undefined;
     return workflow ? renderWorkflow(workflow) : undefined;
   }
+
+  /** Every workflow file on one branch, by name: the registered ones and those a test put there. */
+  list(branch: string, registered: readonly RegisteredWorkflow[]): Array<{ file: string; text: string }> {
+    const names = new Set(registered.map((workflow) => workflow.file));
+    for (const key of this.onBranch.keys()) {
+      const [onBranch, file] = key.split('\u0000') as [string, string];
+      if (onBranch === branch) names.add(file);
+    }
+    return [...names]
+      .sort()
+      .map((file) => ({
+        file,
+        text: this.text(
+          branch,
+          file,
+          registered.find((w) => w.file === file),
+        ),
+      }))
+      .filter((entry): entry is { file: string; text: string } => entry.text !== undefined);
+  }
 }
 
 export function renderWorkflow(workflow: RegisteredWorkflow): string {
