@@ -29,6 +29,8 @@ export interface RenderOptions {
   columns?: number;
   /** Shown under the list, e.g. the Web UI link. */
   footer?: string[];
+  /** Shown after the phases: both colors side by side (client/render-colors.ts). */
+  colors?: string[];
 }
 
 const paint = (on: boolean | undefined, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -113,6 +115,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     // The run link while a GitHub run is in progress (and where a failed one can be read).
     if (phase.url && (phase.state === 'running' || phase.state === 'failed')) lines.push(`      ${phase.url}`);
   }
+  if (options.colors?.length) lines.push('', ...options.colors);
   if (s.approvals.length > 0) {
     lines.push('', '  Decisions:');
     for (const a of s.approvals.slice(-5)) lines.push(`    ${describeApproval(a)}`);

@@ -197,6 +197,9 @@ describe('currentDetails (Web UI)', () => {
       Reject: \`bluegreen reject datatruck-api --by <name> --reason "…"\`  
       Or in this UI: More Actions → Send a Signal \`approve\` with \`{"by": "<name>"}\`
 
+      ● blue: takes traffic; runs an unknown SHA; deployed before this deployment  
+      ○ green: no traffic; runs 1a2b3c4; last deployment: this deployment \\(running, started 2026-05-04 10:00:00 UTC, by olivia\\)
+
       Phases: ✓ plan · ✓ deploy · ✓ verify · ▶ approval · ○ switch · ○ monitor · ○ sync"
     `);
   });

@@ -6,6 +6,7 @@ import { approverLabel } from '../contract/approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
 import { formatDuration, shortSha } from '../contract/format.js';
 import { analysisViews, testLines } from './analysis-details.js';
+import { colorSentence, colorsSideBySide, utcTime, type ColorsView } from './colors.js';
 import { nextSteps } from './next-steps.js';
 import { OUTCOME_MARK, whereTrafficEnded } from './outcome.js';
 import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
@@ -54,6 +55,7 @@ export function currentDetails(s: DeploymentStatus): string {
     blocks.push(...nextStepBlocks(s));
   }
 
+  blocks.push(...colorsBlock(s));
   const decisions = s.approvals.map((a) =>
     a.bypass
       ? `Not taken as an approval: ${a.gateRunId !== undefined ? `gate run ${a.gateRunId}` : 'the gate run'} released at ${a.at.slice(11, 19)} UTC by ${literal(approverLabel(a))}`
@@ -78,6 +80,19 @@ export function currentDetails(s: DeploymentStatus): string {
   // paragraph's bottom margin and cuts that line in half: a blank last paragraph takes the cut.
   blocks.push('\u00a0');
   return blocks.join('\n\n');
+}
+
+/** Both colors from this deployment's own status (the CLI's `status` adds the earlier deployments). */
+function colorsBlock(s: DeploymentStatus): string[] {
+  const view = colorsSideBySide([s]);
+  if (!view) return [];
+  return [colorLines(view, s.deploymentId).join('  \n')];
+}
+
+/** The live color first, each as one sentence. */
+function colorLines(view: ColorsView, current: string): string[] {
+  const sides = view.live === 'green' ? [view.green, view.blue] : [view.blue, view.green];
+  return sides.map((side) => `${side.live ? '●' : '○'} ${literal(colorSentence(side, view, { time: utcTime, current }))}`);
 }
 
 const trafficNeverMoved = (s: DeploymentStatus) =>

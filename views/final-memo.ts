@@ -3,6 +3,7 @@
 // the worker; the memo is stored with the execution). Pure: runs in the workflow sandbox.
 import { shortSha } from '../contract/format.js';
 import type { DeploymentStatus } from '../contract/types.js';
+import { colorSentence, colorsSideBySide, utcTime } from './colors.js';
 import { afterTheEnd, liveColorAtEnd } from './outcome.js';
 
 export interface FinalMemo {
@@ -19,11 +20,16 @@ export interface FinalMemo {
   deployer: string;
   endedAt: string;
   next: string;
+  /** Each color in one sentence: traffic, the SHA it runs, its last deployment. */
+  blue: string;
+  green: string;
 }
 
 export function finalMemo(s: DeploymentStatus): FinalMemo {
   const prev = s.previous;
   const prevSha = prev?.sha ? ` @ ${shortSha(prev.sha)}` : '';
+  const view = colorsSideBySide([s]);
+  const words = { time: utcTime, current: s.deploymentId };
   return {
     service: s.service,
     outcome: s.outcome ?? 'unknown',
@@ -35,5 +41,7 @@ export function finalMemo(s: DeploymentStatus): FinalMemo {
     deployer: s.deployer ? `${s.deployer.login} (verified by GitHub)` : s.requestedBy,
     endedAt: s.endedAt ?? '',
     next: afterTheEnd(s),
+    blue: view ? colorSentence(view.blue, view, words) : 'unknown',
+    green: view ? colorSentence(view.green, view, words) : 'unknown',
   };
 }

@@ -1,7 +1,9 @@
 // `bluegreen status <service> [--watch] [--json] [--web]`: the phase list of the current or last
-// deployment; the exit code tells its outcome (0 while it runs).
+// deployment and both colors side by side; the exit code tells its outcome (0 while it runs).
 import { workflowIdFor } from '../../contract/messages.js';
+import { readColors } from '../colors.js';
 import { assertServiceKnown } from '../deployment-rows.js';
+import { colorTableLines } from '../render-colors.js';
 import { exitCodeForOutcome, EXIT } from '../errors.js';
 import { withDeployment } from '../deployment-handle.js';
 import { openInBrowser } from '../open-browser.js';
@@ -31,12 +33,16 @@ export async function status(service: string, options: StatusOptions): Promise<n
         });
         return exitCodeForOutcome(final.outcome ?? 'FAILED');
       }
-      if (options.json) console.log(JSON.stringify(snapshot.status));
+      // Both colors: this deployment's status and the earlier ones of the service.
+      const colors = await readColors(cli.client, snapshot.status);
+      const tty = process.stdout.isTTY === true;
+      if (options.json) console.log(JSON.stringify(colors ? { ...snapshot.status, colors } : snapshot.status));
       else
         console.log(
           renderPhaseList(snapshot.status, {
-            color: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+            color: tty && !process.env['NO_COLOR'],
             footer: [`Web UI: ${ui}`],
+            ...(colors ? { colors: colorTableLines(colors, { tty, current: snapshot.status.deploymentId }) } : {}),
           }),
         );
       return snapshot.status.outcome ? exitCodeForOutcome(snapshot.status.outcome) : EXIT.RUNNING;
