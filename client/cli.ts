@@ -79,8 +79,9 @@ export function buildProgram(): Command {
 
   const deploy = program
     .command('deploy')
-    .description('start a deployment of the service described by a config file')
-    .option('-c, --config <file>', 'bluegreen.yaml to deploy with (default: ./bluegreen.yaml)')
+    .description('start a deployment of the service described by a config file, or a release train')
+    .argument('[file]', 'a bluegreen.yaml, or a bluegreen-train.yaml to start a release train (same as -c)')
+    .option('-c, --config <file>', 'bluegreen.yaml (or bluegreen-train.yaml) to deploy with (default: ./bluegreen.yaml)')
     .addOption(colorOption())
     .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome')
     .option('--dry-run', 'print the resolved plan and start nothing')
@@ -89,9 +90,13 @@ export function buildProgram(): Command {
     .addOption(uiUrlOption())
     .addHelpText(
       'after',
-      `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n  bluegreen deploy bluegreen-train.yaml --dry-run\n${OUTCOME_CODES}`,
     )
-    .action(recordExit(async (o) => (await import('./commands/deploy.js')).deploy(jsonFlag(o))));
+    .action(
+      recordExit(async (file: string | undefined, o) =>
+        (await import('./commands/deploy.js')).deploy(jsonFlag({ ...o, ...(file ? { config: file } : {}) })),
+      ),
+    );
   withOutputFlags(deploy, 'machine-readable output (one JSON object per change with --wait)');
   withConnectionFlags(deploy);
 
@@ -243,10 +248,15 @@ export function buildProgram(): Command {
 
   const validate = program
     .command('validate')
-    .description('check a config file and report every problem at once')
-    .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
-    .addHelpText('after', '\nExample:\n  bluegreen validate -c bluegreen.yaml')
-    .action(recordExit(async (o) => (await import('./commands/validate.js')).validate(jsonFlag(o))));
+    .description('check a config file (or a release train file) and report every problem at once')
+    .argument('[file]', 'a bluegreen.yaml or bluegreen-train.yaml (same as -c)')
+    .option('-c, --config <file>', 'bluegreen.yaml or bluegreen-train.yaml to check (default: ./bluegreen.yaml)')
+    .addHelpText('after', '\nExamples:\n  bluegreen validate -c bluegreen.yaml\n  bluegreen validate bluegreen-train.yaml')
+    .action(
+      recordExit(async (file: string | undefined, o) =>
+        (await import('./commands/validate.js')).validate(jsonFlag({ ...o, ...(file ? { config: file } : {}) })),
+      ),
+    );
   withOutputFlags(validate, 'print the resolved config, or the problems, as JSON');
 
   program

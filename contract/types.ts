@@ -10,6 +10,7 @@ import type { HttpSwitchPlan } from '../switches/http/types.js';
 import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
 import type { DONE, FixedPhase, HookKind } from './vocabulary.js';
+import type { TrainMembership } from './train.js';
 
 export type Color = 'blue' | 'green';
 export const COLORS: readonly Color[] = ['blue', 'green'];
@@ -152,6 +153,8 @@ export interface DeploymentPlan {
   analysis?: { verify?: AnalysisPlan; monitor?: AnalysisPlan };
   /** verify.tests: GitHub Actions workflows run against the target color before approval. */
   verifyTests?: VerifyTestPlan[];
+  /** Set when a release train starts this deployment: it holds at "ready to switch" for its parent. */
+  train?: TrainMembership;
 }
 
 /** One test workflow of verify.tests; inputs may use {{url}}, {{color}}, {{sha}}. */

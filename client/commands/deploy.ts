@@ -11,6 +11,7 @@ import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
 import { recordDeployerForPlan } from '../github-identity.js';
 import { resolvePlan } from '../plan.js';
+import { isTrainFile } from '../train-config.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { connectCli, uiEnv, webUiUrl, type ConnectionFlags } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
@@ -29,7 +30,9 @@ export interface DeployOptions extends ConnectionFlags {
 }
 
 export async function deploy(options: DeployOptions): Promise<number> {
-  const config = await loadConfigFile(configPath(options.config));
+  const path = configPath(options.config);
+  if (await isTrainFile(path)) return (await import('./train-deploy.js')).deployTrain(path, options);
+  const config = await loadConfigFile(path);
   let plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
   const preview = await previewPlan(plan);
   if (preview.activeColor && plan.requestedColor === preview.activeColor) {
@@ -74,7 +77,7 @@ export async function deploy(options: DeployOptions): Promise<number> {
   }
 }
 
-interface Preview {
+export interface Preview {
   activeColor?: Color;
   targetColor?: Color;
   sha?: string;
@@ -82,7 +85,7 @@ interface Preview {
 }
 
 /** What can be known before starting: read-only, and tolerant of what the operator cannot reach. */
-async function previewPlan(plan: DeploymentPlan): Promise<Preview> {
+export async function previewPlan(plan: DeploymentPlan): Promise<Preview> {
   const notes: string[] = [];
   const preview: Preview = { notes };
   const color = await probeColor(plan.publicUrl + plan.colorPath, 5000);

@@ -1,0 +1,53 @@
+// `bluegreen deploy bluegreen-train.yaml [--dry-run]`: a release train, its services in the
+// order they switch (dependency levels).
+import { formatDuration, orList, shortSha } from '../../contract/format.js';
+import { describeLevels, type TrainPlan } from '../../contract/train.js';
+import { badInput, EXIT } from '../errors.js';
+import { loadTrainFile, resolveTrainPlan } from '../train-config.js';
+import { previewPlan, type DeployOptions, type Preview } from './deploy.js';
+
+export async function deployTrain(path: string, options: DeployOptions): Promise<number> {
+  const loaded = await loadTrainFile(path);
+  const plan = resolveTrainPlan(loaded, { requestedBy: options.by });
+  if (options.color) throw badInput('--color does not apply to a train: each service deploys to its inactive color');
+  if (!options.dryRun) throw badInput('starting a release train is not available yet: use --dry-run');
+  const previews = await Promise.all(plan.services.map((s) => previewPlan(s.plan)));
+  const byService = new Map(plan.services.map((s, i) => [s.service, previews[i]!]));
+  if (options.json) {
+    console.log(JSON.stringify({ plan, levels: loaded.levels, previews: Object.fromEntries(byService) }, null, 2));
+  } else {
+    console.log(describeTrain(plan, loaded.levels, byService));
+  }
+  return EXIT.SUCCEEDED;
+}
+
+/** The dry run's words: the train's rules, then each service by level. */
+export function describeTrain(plan: TrainPlan, levels: string[][], previews: ReadonlyMap<string, Preview>): string {
+  const { approval } = plan;
+  const gate = approval.perService
+    ? "each service's own gate"
+    : approval.required
+      ? `one for the train: ${approval.minApprovals > 1 ? `${approval.minApprovals} of ` : ''}${orList(approval.approvers)} within ${formatDuration(approval.timeoutMs)} (each service's approval rules must allow them too)`
+      : "none for the train (a service whose rules require one still asks the train's gate)";
+  const lines = [
+    'dry run: nothing started',
+    `train          ${plan.train} (${plan.services.length} services), by ${plan.requestedBy}`,
+    `switch order   ${describeLevels(levels)}`,
+    `deploy         each service once those it comes after are verified, all of a level in parallel`,
+    `approval       ${gate}`,
+    `monitor        ${plan.monitor.durationMs !== undefined ? `every service at least ${formatDuration(plan.monitor.durationMs)} after its switch` : "each service's own window"}; sync only once the whole train is healthy`,
+    `rollback       ${plan.rollback.automatic ? 'automatic' : 'on request'}: any failure switches every switched service back, in reverse order`,
+  ];
+  levels.forEach((level, i) => {
+    for (const name of level) {
+      const s = plan.services.find((x) => x.service === name)!;
+      const p = previews.get(name);
+      const target = p?.targetColor;
+      const branch = target ? s.plan.environments[target].branch : undefined;
+      const what = `${p?.activeColor ?? '?'} → ${target ?? '?'}${branch ? ` (${branch} @ ${p?.sha ? shortSha(p.sha) : 'unknown'})` : ''}`;
+      lines.push(`level ${i + 1}        ${name.padEnd(16)} ${what}${s.after.length > 0 ? `, after ${s.after.join(', ')}` : ''}`);
+      for (const note of p?.notes ?? []) lines.push(`               note: ${note}`);
+    }
+  });
+  return lines.join('\n');
+}
