@@ -1,6 +1,4 @@
 // `bluegreen deploy -c bluegreen.yaml [--color green] [--wait] [--dry-run]`
-import { probeColor } from '../../activities/http-probe.js';
-import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
 import { formatDuration, orList, shortSha } from '../../contract/format.js';
 import { describeWindow } from '../../contract/windows.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../contract/messages.js';
@@ -15,6 +13,7 @@ import { isTrainFile } from '../train-config.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { connectCli, uiEnv, webUiUrl, type ConnectionFlags } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
+import { previewPlan, type Preview } from '../deploy-preview.js';
 
 export interface DeployOptions extends ConnectionFlags {
   /** @default 'bluegreen.yaml' in the current directory */
@@ -75,39 +74,6 @@ export async function deploy(options: DeployOptions): Promise<number> {
   } finally {
     await cli.close();
   }
-}
-
-export interface Preview {
-  activeColor?: Color;
-  targetColor?: Color;
-  sha?: string;
-  notes: string[];
-}
-
-/** What can be known before starting: read-only, and tolerant of what the operator cannot reach. */
-export async function previewPlan(plan: DeploymentPlan): Promise<Preview> {
-  const notes: string[] = [];
-  const preview: Preview = { notes };
-  const color = await probeColor(plan.publicUrl + plan.colorPath, 5000);
-  if (color.ok) preview.activeColor = color.value;
-  else notes.push(`active color unknown (${plan.publicUrl}${plan.colorPath}: ${color.reason}); the workflow reads it again`);
-  const target = plan.requestedColor ?? (preview.activeColor ? otherColor(preview.activeColor) : undefined);
-  if (target) preview.targetColor = target;
-  if (target) {
-    try {
-      const octokit = createGitHubClient({
-        auth: githubAuthFromEnv(),
-        ...(plan.github.baseUrl ? { baseUrl: plan.github.baseUrl } : {}),
-        retries: 0,
-      });
-      const branch = plan.environments[target].branch;
-      const { data } = await octokit.rest.repos.getBranch({ owner: plan.github.owner, repo: plan.github.repo, branch });
-      preview.sha = data.commit.sha;
-    } catch (err) {
-      notes.push(`branch head not read here (${(err as Error).message.split('\n')[0]}); the worker reads it`);
-    }
-  }
-  return preview;
 }
 
 function describePlan(plan: DeploymentPlan, preview: Preview): string {

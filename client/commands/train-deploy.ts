@@ -4,7 +4,8 @@ import { formatDuration, orList, shortSha } from '../../contract/format.js';
 import { describeLevels, type TrainPlan } from '../../contract/train.js';
 import { badInput, EXIT } from '../errors.js';
 import { loadTrainFile, resolveTrainPlan } from '../train-config.js';
-import { previewPlan, type DeployOptions, type Preview } from './deploy.js';
+import { previewPlan, type Preview } from '../deploy-preview.js';
+import type { DeployOptions } from './deploy.js';
 
 export async function deployTrain(path: string, options: DeployOptions): Promise<number> {
   const loaded = await loadTrainFile(path);
