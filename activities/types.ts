@@ -150,24 +150,6 @@ export interface CancelWorkflowRunResult {
   forced: boolean;
 }
 
-export interface VerifyEnvironmentInput {
-  /** Base URL of the target environment, e.g. https://green.api.example.com */
-  baseUrl: string;
-  healthPath: string;
-  colorPath: string;
-  expectColor: Color;
-  successes: number;
-  intervalMs: number;
-  timeoutMs: number;
-}
-
-export interface VerifyEnvironmentResult {
-  ok: boolean;
-  attempts: number;
-  /** Why the last probe failed, when ok is false. */
-  lastFailure?: string;
-}
-
 export interface WaitForPublicColorInput {
   url: string;
   color: Color;
@@ -179,24 +161,6 @@ export interface WaitForPublicColorResult {
   ok: boolean;
   lastSeen?: string;
   elapsedMs: number;
-}
-
-export interface MonitorInput {
-  publicUrl: string;
-  healthPath: string;
-  colorUrl: string;
-  expectColor: Color;
-  durationMs: number;
-  intervalMs: number;
-  failureThreshold: number;
-}
-
-export interface MonitorResult {
-  /** 'healthy': the window passed; 'unhealthy': failureThreshold consecutive failures. */
-  verdict: 'healthy' | 'unhealthy';
-  probes: number;
-  failures: number;
-  lastFailure?: string;
 }
 
 export interface SyncBranchInput {
@@ -257,9 +221,7 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   findDispatchedRun(input: FindDispatchedRunInput): Promise<{ runId?: number }>;
   waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
   cancelWorkflowRun(input: CancelWorkflowRunInput): Promise<CancelWorkflowRunResult>;
-  verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult>;
   waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
-  monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult>;
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;

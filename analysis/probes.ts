@@ -1,21 +1,9 @@
-// HTTP reads of the public endpoint (the active color, waiting for a switch to show), and the
-// verify/monitor activities of deployments started before the analysis seam (analysis/), which
-// now run as the seam's two checks, health and color.
+// HTTP reads of the public endpoint: the active color, and waiting for a switch to show.
 import { ApplicationFailure } from '@temporalio/activity';
-import { createAnalysisActivities } from './activities.js';
-import type { CheckPlan } from './types.js';
 import type { Color } from '../contract/types.js';
 import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
-import { joinUrl, probeColor } from '../activities/http-probe.js';
-import type {
-  MonitorInput,
-  MonitorResult,
-  ReadActiveColorInput,
-  VerifyEnvironmentInput,
-  VerifyEnvironmentResult,
-  WaitForPublicColorInput,
-  WaitForPublicColorResult,
-} from '../activities/types.js';
+import { probeColor } from '../activities/http-probe.js';
+import type { ReadActiveColorInput, WaitForPublicColorInput, WaitForPublicColorResult } from '../activities/types.js';
 
 export interface ProbeOptions {
   /**
@@ -30,40 +18,17 @@ export interface ProbeOptions {
   publicColorIntervalMs?: number;
 }
 
-/** What monitorPublicEndpoint (and monitorChecks) heartbeat; a retried attempt resumes from it. */
+/** What monitorChecks heartbeats; a retried attempt resumes from it. */
 export type { MonitorProgress } from './activities.js';
 
 export function createProbeActivities(options: ProbeOptions = {}) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
-  const analysis = createAnalysisActivities({ probeTimeoutMs });
 
   async function readActiveColor(input: ReadActiveColorInput): Promise<Color> {
     const answer = await probeColor(input.url, probeTimeoutMs);
     if (answer.ok) return answer.value;
     // Retryable: the endpoint may be restarting; the workflow's retry policy bounds the wait.
     throw ApplicationFailure.retryable(`Cannot read the active color: ${answer.reason}`, 'ColorEndpointUnavailable');
-  }
-
-  /** The checks of one environment: health (2xx) and color, the two that verify and monitor always ran. */
-  const environmentChecks = (healthUrl: string, colorUrl: string, expect: Color): CheckPlan[] => [
-    { provider: 'http-health', name: 'health', url: healthUrl },
-    { provider: 'color', name: 'color', url: colorUrl, expect },
-  ];
-
-  /** Kept for deployments started before the analysis seam (their histories name it): verifyChecks with the two checks. */
-  async function verifyEnvironment(input: VerifyEnvironmentInput): Promise<VerifyEnvironmentResult> {
-    const checks = environmentChecks(
-      joinUrl(input.baseUrl, input.healthPath),
-      joinUrl(input.baseUrl, input.colorPath),
-      input.expectColor,
-    );
-    const result = await analysis.verifyChecks({
-      checks,
-      successes: input.successes,
-      intervalMs: input.intervalMs,
-      timeoutMs: input.timeoutMs,
-    });
-    return { ok: result.ok, attempts: result.rounds, ...(result.lastFailure ? { lastFailure: result.lastFailure } : {}) };
   }
 
   async function waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult> {
@@ -85,18 +50,5 @@ export function createProbeActivities(options: ProbeOptions = {}) {
     }
   }
 
-  /** Kept for deployments started before the analysis seam: monitorChecks with the two checks. */
-  async function monitorPublicEndpoint(input: MonitorInput): Promise<MonitorResult> {
-    const checks = environmentChecks(joinUrl(input.publicUrl, input.healthPath), input.colorUrl, input.expectColor);
-    const { durationMs, intervalMs, failureThreshold } = input;
-    const result = await analysis.monitorChecks({ checks, durationMs, intervalMs, failureThreshold });
-    return {
-      verdict: result.verdict,
-      probes: result.rounds,
-      failures: result.failedRounds,
-      ...(result.lastFailure ? { lastFailure: result.lastFailure } : {}),
-    };
-  }
-
-  return { readActiveColor, verifyEnvironment, waitForPublicColor, monitorPublicEndpoint };
+  return { readActiveColor, waitForPublicColor };
 }

@@ -68,7 +68,7 @@ export async function historySize(ctx: BenchContext): Promise<SectionResult> {
             Object.keys(event).find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k]) ?? 'unknown';
           const name = key.replace(/EventAttributes$/, '').replace(/^./, (c) => c.toUpperCase());
           byType[name] = (byType[name] ?? 0) + 1;
-          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'monitorPublicEndpoint')
+          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'monitorChecks')
             monitorScheduled.add(String(event.eventId));
           const started = event.activityTaskStartedEventAttributes;
           if (started && monitorScheduled.has(String(started.scheduledEventId)))

@@ -1,86 +1,189 @@
-// Every patch id of the workflow, in one place, each with the version that added it and its
-// state. A patch id marks a change in the commands the workflow issues: deployments started
-// before it replay their old path (`patched(id)` is false for them), new ones take the new path.
+// Every patch id of the workflow, in one place, each with the version that added it, what
+// deployments started before it do, and where it stands in its life:
 //
-// A patch's life: `patched(id)` → `deprecatePatch(id)` with the old branch, its legacy activities
-// and the histories that took it deleted → the id dropped a release later. The second step is
-// safe once no deployment that a worker without the patch started can still be running. How
-// long can one run? The config's maxima (client/*schema*.ts, config/resilience-schema.ts): the
-// approval gate ≤ 30d, the monitor window ≤ 30d, the bake ≤ 30d, deploy/verify/sync runs ≤ 6h
-// each, so about 92 days; a step waiting on `onFailure: ask` (≤ 7d per retry) or a switch
-// window held by a freeze can stretch that, and they are not bounded by one number. So the
-// condition for every id below is: the release that added it has run on every worker for 92
-// days AND `bluegreen list --running` (the BlueGreenPhase search attribute) shows no deployment
-// started before that release. No release of bluegreen has met it yet: every id here came in
-// during 0.1.0 (2026-11-23 … 2026-12-06), so none is deprecated.
+//   1. `isPatched(id)` (`patched()`): deployments started before the change replay their old
+//      branch, new ones take the new branch and record the id's marker.
+//   2. `deprecatedPatch(id)` (`deprecatePatch()`): the old branch, the activities only it used
+//      and the histories without the marker are gone; the call still consumes the marker of a
+//      deployment started by a step-1 worker, and new deployments record a deprecated marker.
+//   3. Removed: no call at all. Safe one release after step 2, once every running deployment was
+//      started by a step-2 worker (a deprecated marker replays without a call; a step-1 marker
+//      does not). The id stays listed in RETIRED_PATCHES so that it is never used again.
 //
-// The cost side: each patch id a deployment asks for costs it two history events (the marker
-// and the SDK's TemporalChangeVersion upsert). Deployments started from PLAN_READS_PATCH on
-// record that one marker, which stands for every id in EARLIER_PATCHES; older histories hold the
-// separate markers (or none) and replay unchanged, since for them `hasPatch(id)` is `patched(id)`.
-// A patch added later is asked with `patched()` directly (or added to a newer set like this one):
-// it must never be implied by a marker that deployments which lack it already carry.
-import { patched } from '@temporalio/workflow';
+// When may an id go from step 1 to step 2? When no deployment started without its marker can
+// still be running: the release that added it has run on every worker for longer than a
+// deployment can live (longestDeploymentMs below, from the worker policy's `limits`) AND
+// `bluegreen list --running` shows no deployment started before that release (what the limits do
+// not bound: step retries, a switch window or freeze, a failed monitor waiting for a person, the
+// verify metric rounds). Step 2 to step 3 waits the same bound after the step-2 release.
+//
+// The package was first installable at 516c9fe (2026-12-06 21:17 UTC, version 0.1.0, never
+// published before): an id added before that commit has an old branch that no package ever
+// contained, only checkouts of this repository during its development. Those ids go to step 2
+// in 0.1.0; the ids added after it stay at step 1 until 0.1.0 has been out for the bound.
+import { deprecatePatch, patched } from '@temporalio/workflow';
 
 export interface PatchInfo {
   /** The bluegreen version and commit that added it. */
   added: string;
-  /** What deployments started before it do instead (kept until it retires). */
+  /** What deployments started before it do (their branch, gone from step 2 on). */
   before: string;
+  /** Why the id is at its step. */
+  decision: string;
 }
+
+const NEVER_PACKAGED = 'added before the first packaged version (516c9fe): its old branch never shipped';
+
+/**
+ * How long a deployment can run when nothing is retried and every wait runs to the worker
+ * policy's cap (`limits`, worker/plan-bounds.ts): the approval gate, the inconclusive-analysis
+ * questions of verify and monitor and the bake, each up to maxWaitMs; the monitor window; the
+ * two analyses' initial delays; and six runs or checks up to maxPhaseTimeoutMs each (deploy,
+ * verify, verify.tests, the switch, the sync redeploy, a rollback's switch back).
+ */
+export function longestDeploymentMs(limits: {
+  maxWaitMs: number;
+  maxMonitorDurationMs: number;
+  maxInitialDelayMs: number;
+  maxPhaseTimeoutMs: number;
+}): number {
+  return 4 * limits.maxWaitMs + limits.maxMonitorDurationMs + 2 * limits.maxInitialDelayMs + 6 * limits.maxPhaseTimeoutMs;
+}
+
+/** longestDeploymentMs under the default limits (157 days): the wait between two steps of a patch. */
+export const RETIREMENT_WAIT_DAYS = 157;
 
 /** The plan phase's reads (policy, active color, branch heads) in one activity (`readPlan`). */
 export const PLAN_READS_PATCH = 'plan-reads-in-one-activity';
 
-/** Every patch id that existed before PLAN_READS_PATCH: deployments that carry it took all of them. */
+/**
+ * The ids that existed before PLAN_READS_PATCH, asked through `hasPatch`: deployments that
+ * carry PLAN_READS_PATCH's marker took all of them without a marker of their own.
+ */
 export const EARLIER_PATCHES = {
-  'analysis-checks': {
-    added: '0.1.0 (c8efee1)',
-    before: 'verifyEnvironment / monitorPublicEndpoint instead of verifyChecks / monitorChecks',
+  'approval-via-github': { added: '0.1.0 (c1b86c8)', before: 'the signal-only approval gate', decision: NEVER_PACKAGED },
+  'cancel-abandoned-runs': {
+    added: '0.1.0 (bc5bead)',
+    before: 'no cancel of a run left behind by an abort',
+    decision: NEVER_PACKAGED,
   },
-  'approval-via-github': { added: '0.1.0 (c1b86c8)', before: 'the signal-only approval gate' },
-  'cancel-abandoned-runs': { added: '0.1.0 (bc5bead)', before: 'no cancel of a run left behind by an abort' },
-  'github-records-in-background': { added: '0.1.0 (df2f62d)', before: 'GitHub Deployment records awaited in line' },
-  'monitor-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in monitor' },
-  notifications: { added: '0.1.0 (ef98be2)', before: 'no notifications' },
-  'plan-metric-query-check': { added: '0.1.0 (462960f)', before: 'no check of the Prometheus queries in plan' },
-  'record-previous-sha': { added: '0.1.0 (4349919)', before: 'only the target branch head read' },
-  'records-settle-bounded': { added: '0.1.0 (bc5bead)', before: 'records settled without a bound' },
-  'step-retry-on-failure': { added: '0.1.0 (eafe90f)', before: 'a failed step ends the deployment at once' },
-  'switch-windows': { added: '0.1.0 (4349919)', before: 'no switch windows or freezes' },
-  'verify-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in verify' },
-  'webhook-run-completion': { added: '0.1.0 (43f51f6)', before: 'runs polled only' },
-  'worker-policy-check': { added: '0.1.0 (1131ead)', before: "no check against the worker's policy" },
+  'github-records-in-background': {
+    added: '0.1.0 (df2f62d)',
+    before: 'GitHub Deployment records awaited in line',
+    decision: NEVER_PACKAGED,
+  },
+  notifications: { added: '0.1.0 (ef98be2)', before: 'no notifications', decision: NEVER_PACKAGED },
+  'plan-metric-query-check': {
+    added: '0.1.0 (462960f)',
+    before: 'no check of the Prometheus queries in plan',
+    decision: NEVER_PACKAGED,
+  },
+  'record-previous-sha': { added: '0.1.0 (4349919)', before: 'only the target branch head read', decision: NEVER_PACKAGED },
+  'records-settle-bounded': { added: '0.1.0 (bc5bead)', before: 'records settled without a bound', decision: NEVER_PACKAGED },
+  'step-retry-on-failure': {
+    added: '0.1.0 (eafe90f)',
+    before: 'a failed step ends the deployment at once',
+    decision: NEVER_PACKAGED,
+  },
+  'switch-windows': { added: '0.1.0 (4349919)', before: 'no switch windows or freezes', decision: NEVER_PACKAGED },
+  'verify-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in verify', decision: NEVER_PACKAGED },
+  'webhook-run-completion': { added: '0.1.0 (43f51f6)', before: 'runs polled only', decision: NEVER_PACKAGED },
+  'worker-policy-check': {
+    added: '0.1.0 (1131ead)',
+    before: "no check against the worker's policy",
+    decision: NEVER_PACKAGED,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type EarlierPatch = keyof typeof EARLIER_PATCHES;
 
-/** The patch ids asked with `patched()` directly (after PLAN_READS_PATCH). */
+/** Step 1: the ids asked with `patched()` directly (after PLAN_READS_PATCH). */
 export const PATCHES = {
-  [PLAN_READS_PATCH]: { added: '0.1.0 (9a6f3b0)', before: 'checkPlanPolicy, readActiveColor and readBranchHead one by one' },
-  'verify-in-one-activity': { added: '0.1.0 (162aa6f)', before: 'verify with metrics: verifyChecks, then analyzeMetrics' },
-  'one-analysis-activity': { added: '0.1.0 (d9ffbd7)', before: 'monitor with metrics: monitorChecks beside analyzeMetrics' },
-  'verify-tests-retry': { added: '0.1.0 (64f4ed6)', before: 'a failed verify test ends the deployment at once' },
-  'signal-approval-deployment-status': { added: '0.1.0 (d08d399)', before: 'no GitHub Deployment status for a signal approval' },
+  [PLAN_READS_PATCH]: {
+    added: '0.1.0 (9a6f3b0)',
+    before: 'checkPlanPolicy, readActiveColor and readBranchHead one by one',
+    decision: NEVER_PACKAGED,
+  },
+  'verify-in-one-activity': {
+    added: '0.1.0 (162aa6f)',
+    before: 'verify with metrics: verifyChecks, then analyzeMetrics',
+    decision: NEVER_PACKAGED,
+  },
+  'verify-tests-retry': {
+    added: '0.1.0 (64f4ed6)',
+    before: 'a failed verify test ends the deployment at once',
+    decision: NEVER_PACKAGED,
+  },
+  'signal-approval-deployment-status': {
+    added: '0.1.0 (d08d399)',
+    before: 'no GitHub Deployment status for a signal approval',
+    decision: NEVER_PACKAGED,
+  },
   'signal-approval-separation-of-duties': {
     added: '0.1.0 (d08d399)',
     before: 'signal approvals without minApprovals or self-approval rules',
+    decision: NEVER_PACKAGED,
   },
-  'cancel-run-of-interrupted-dispatch': { added: '0.1.0 (f1bf877)', before: 'a dispatch cut off by an abort left its run' },
-  'notify-channel-check': { added: '0.1.0 (da71128)', before: 'no check of the notification channels in plan' },
-  'notify-github-approval': { added: '0.1.0 (da71128)', before: 'no notifications while the gate waits on GitHub' },
+  'cancel-run-of-interrupted-dispatch': {
+    added: '0.1.0 (f1bf877)',
+    before: 'a dispatch cut off by an abort left its run',
+    decision: NEVER_PACKAGED,
+  },
+  'notify-channel-check': {
+    added: '0.1.0 (da71128)',
+    before: 'no check of the notification channels in plan',
+    decision: NEVER_PACKAGED,
+  },
+  'notify-github-approval': {
+    added: '0.1.0 (da71128)',
+    before: 'no notifications while the gate waits on GitHub',
+    decision: NEVER_PACKAGED,
+  },
   'decision-authority': {
     added: '0.1.0 (287ef8e)',
     before: "decisions judged without the worker policy's who-may-send rules",
+    decision: 'added after the first packaged version: its old branch is in 0.1.0; step 2 once 0.1.0 is out for the bound',
   },
   'outcome-as-failure': {
     added: '0.1.0 (b651fc2)',
     before: 'every outcome completes the workflow with its status; no final memo',
+    decision: 'added after the first packaged version: its old branch is in 0.1.0; step 2 once 0.1.0 is out for the bound',
   },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 
-/** `patched(id)`, for the ids of this module only (an earlier id asked alone: deployments before PLAN_READS_PATCH). */
+/** Step 2 (0.1.0): asked with `deprecatePatch()`; the calls go in the release after 0.1.0 (step 3). */
+export const DEPRECATED_PATCHES = {
+  'one-analysis-activity': {
+    added: '0.1.0 (d9ffbd7)',
+    before: 'monitor with metrics: monitorChecks beside analyzeMetrics',
+    decision: NEVER_PACKAGED,
+  },
+} as const satisfies Record<string, PatchInfo>;
+export type DeprecatedPatch = keyof typeof DEPRECATED_PATCHES;
+
+/**
+ * Step 3: asked nowhere, listed so that the ids are never used again. An id of EARLIER_PATCHES
+ * has no marker of its own in any deployment that can still replay (they all carry
+ * PLAN_READS_PATCH's), so it leaves without a `deprecatePatch` step of its own.
+ */
+export const RETIRED_PATCHES = {
+  'analysis-checks': {
+    added: '0.1.0 (c8efee1)',
+    before: 'verifyEnvironment / monitorPublicEndpoint instead of verifyChecks / monitorChecks',
+    decision: `${NEVER_PACKAGED}; one of the ids PLAN_READS_PATCH stands for`,
+  },
+  'monitor-metric-analysis': {
+    added: '0.1.0 (462960f)',
+    before: 'no metric analysis in monitor',
+    decision: `${NEVER_PACKAGED}; one of the ids PLAN_READS_PATCH stands for`,
+  },
+} as const satisfies Record<string, PatchInfo>;
+
+/** `patched(id)`, for the step-1 ids (an earlier id asked alone: deployments before PLAN_READS_PATCH). */
 export const isPatched = (id: Patch | EarlierPatch): boolean => patched(id);
+
+/** `deprecatePatch(id)`, where `isPatched(id)` was asked, for the step-2 ids. */
+export const deprecatedPatch = (id: DeprecatedPatch): void => deprecatePatch(id);
 
 /**
  * `patched(id)` for the ids of EARLIER_PATCHES, without a marker of their own in deployments

@@ -7,7 +7,8 @@ import { createProbeActivities, type MonitorProgress } from '../analysis/probes.
 import { colorProvider } from '../analysis/color/index.js';
 import { httpHealthProvider } from '../analysis/http-health/index.js';
 import { jsonMetricReader } from '../analysis/json-metric/read.js';
-import type { MonitorInput } from '../activities/types.js';
+import { createAnalysisActivities } from '../analysis/activities.js';
+import type { CheckPlan, MonitorChecksInput } from '../analysis/types.js';
 // closedPort: a loopback port nothing listens on (bound, then released).
 import { freeTcpPort as closedPort } from '../lab/daemons.js';
 import { startLab, type Lab } from '../lab/index.js';
@@ -15,6 +16,13 @@ import { activityEnv, rejectionOf, sleep } from './activities-helpers.js';
 
 const COLOR_PATH = '/deployment/color/';
 const probes = createProbeActivities({ probeTimeoutMs: 300, publicColorIntervalMs: 50 });
+const analysis = createAnalysisActivities({ probeTimeoutMs: 300 });
+
+/** The two checks verify and monitor always run: health (2xx) and the expected color. */
+const environmentChecks = (baseUrl: string, expect: 'blue' | 'green'): CheckPlan[] => [
+  { provider: 'http-health', name: 'health', url: `${baseUrl}/health` },
+  { provider: 'color', name: 'color', url: `${baseUrl}${COLOR_PATH}`, expect },
+];
 
 describe('probes against the lab', () => {
   let lab: Lab;
@@ -32,11 +40,8 @@ describe('probes against the lab', () => {
     if (lab.router.activeColor !== 'blue') lab.router.setActive('blue', 'test reset');
   });
 
-  const monitorInput = (overrides: Partial<MonitorInput> = {}): MonitorInput => ({
-    publicUrl: lab.publicUrl,
-    healthPath: '/health',
-    colorUrl: `${lab.publicUrl}${COLOR_PATH}`,
-    expectColor: 'blue',
+  const monitorInput = (overrides: Partial<MonitorChecksInput> = {}): MonitorChecksInput => ({
+    checks: environmentChecks(lab.publicUrl, 'blue'),
     durationMs: 600,
     intervalMs: 50,
     failureThreshold: 3,
@@ -160,34 +165,28 @@ describe('probes against the lab', () => {
 
   it('verifies an environment: N healthy answers in a row with the right color, heartbeating each', async () => {
     const run = activityEnv();
-    const result = await run.run(probes.verifyEnvironment, {
-      baseUrl: lab.appUrls.green,
-      healthPath: '/health',
-      colorPath: COLOR_PATH,
-      expectColor: 'green',
+    const result = await run.run(analysis.verifyChecks, {
+      checks: environmentChecks(lab.appUrls.green, 'green'),
       successes: 3,
       intervalMs: 30,
       timeoutMs: 5_000,
     });
-    expect(result).toEqual({ ok: true, attempts: 3 });
+    expect(result).toMatchObject({ ok: true, rounds: 3 });
     expect(run.heartbeats.length).toBeGreaterThanOrEqual(3);
     expect(run.heartbeats.at(-1)).toMatchObject({ attempts: 3, inARow: 3, needed: 3 });
   });
 
   it('verification fails with the last reason at its timeout instead of throwing', async () => {
     const verify = (expectColor: 'blue' | 'green') =>
-      activityEnv().run(probes.verifyEnvironment, {
-        baseUrl: lab.appUrls.green,
-        healthPath: '/health',
-        colorPath: COLOR_PATH,
-        expectColor,
+      activityEnv().run(analysis.verifyChecks, {
+        checks: environmentChecks(lab.appUrls.green, expectColor),
         successes: 2,
         intervalMs: 50,
         timeoutMs: 400,
       });
     const wrong = await verify('blue');
     expect(wrong.ok).toBe(false);
-    expect(wrong.attempts).toBeGreaterThanOrEqual(3);
+    expect(wrong.rounds).toBeGreaterThanOrEqual(3);
     expect(wrong.lastFailure).toMatch(/^wrong color: .* answers "green", expected "blue"$/);
 
     lab.apps.setHealthy('green', false);
@@ -198,11 +197,8 @@ describe('probes against the lab', () => {
   });
 
   it('a health check that flaps must start its run of successes again', async () => {
-    const running = activityEnv().run(probes.verifyEnvironment, {
-      baseUrl: lab.appUrls.green,
-      healthPath: '/health',
-      colorPath: COLOR_PATH,
-      expectColor: 'green',
+    const running = activityEnv().run(analysis.verifyChecks, {
+      checks: environmentChecks(lab.appUrls.green, 'green'),
       successes: 4,
       intervalMs: 60,
       timeoutMs: 5_000,
@@ -213,7 +209,7 @@ describe('probes against the lab', () => {
     lab.apps.setHealthy('green', true);
     const result = await running;
     expect(result.ok).toBe(true);
-    expect(result.attempts).toBeGreaterThanOrEqual(6);
+    expect(result.rounds).toBeGreaterThanOrEqual(6);
   });
 
   it('waits for the public color to change (DNS lag), or reports what it last saw', async () => {
@@ -238,42 +234,46 @@ describe('probes against the lab', () => {
   it('monitors the public endpoint for the whole window: healthy', async () => {
     const run = activityEnv();
     const started = Date.now();
-    const result = await run.run(probes.monitorPublicEndpoint, monitorInput());
+    const result = await run.run(analysis.monitorChecks, monitorInput());
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
     expect(result.verdict).toBe('healthy');
-    expect(result.failures).toBe(0);
-    expect(result.probes).toBeGreaterThanOrEqual(5);
+    expect(result.failedRounds).toBe(0);
+    expect(result.rounds).toBeGreaterThanOrEqual(5);
     const last = run.heartbeats.at(-1) as MonitorProgress;
     expect(last).toMatchObject({ failures: 0, consecutiveFailures: 0 });
-    expect(last.probes).toBe(result.probes);
+    expect(last.probes).toBe(result.rounds);
   });
 
   it('declares the endpoint unhealthy after failureThreshold consecutive failures', async () => {
     const run = activityEnv();
-    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000 }));
+    const running = run.run(analysis.monitorChecks, monitorInput({ durationMs: 60_000 }));
     await sleep(150);
     lab.apps.setHealthy('blue', false);
     const result = await running;
-    expect(result).toMatchObject({ verdict: 'unhealthy', failures: 3, lastFailure: expect.stringMatching(/^health: HTTP 503/) });
+    expect(result).toMatchObject({
+      verdict: 'unhealthy',
+      failedRounds: 3,
+      lastFailure: expect.stringMatching(/^health: HTTP 503/),
+    });
     expect(run.heartbeats.at(-1)).toMatchObject({ consecutiveFailures: 3 });
   });
 
   it('isolated failures below the threshold do not fail the window', async () => {
-    const running = activityEnv().run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 800, intervalMs: 60 }));
+    const running = activityEnv().run(analysis.monitorChecks, monitorInput({ durationMs: 800, intervalMs: 60 }));
     await sleep(200);
     lab.apps.setFault('blue', { colorBody: 'wrong-color' });
     await sleep(70);
     lab.apps.setFault('blue', {});
     const result = await running;
     expect(result.verdict).toBe('healthy');
-    expect(result.failures).toBeGreaterThanOrEqual(1);
-    expect(result.failures).toBeLessThan(3);
+    expect(result.failedRounds).toBeGreaterThanOrEqual(1);
+    expect(result.failedRounds).toBeLessThan(3);
     expect(result.lastFailure).toMatch(/wrong color/);
   });
 
   it('stops promptly when cancelled (a rollback or promote signal)', async () => {
     const run = activityEnv({ heartbeatTimeoutMs: 3_000 });
-    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000, intervalMs: 10_000 }));
+    const running = run.run(analysis.monitorChecks, monitorInput({ durationMs: 60_000, intervalMs: 10_000 }));
     await sleep(300);
     const cancelledAt = Date.now();
     run.env.cancel();
@@ -285,7 +285,7 @@ describe('probes against the lab', () => {
   it('a probe in flight is aborted by the cancellation, not counted as a failure', async () => {
     lab.apps.setFault('blue', { delayMs: 5_000 });
     const run = activityEnv();
-    const running = run.run(probes.monitorPublicEndpoint, monitorInput({ durationMs: 60_000 }));
+    const running = run.run(analysis.monitorChecks, monitorInput({ durationMs: 60_000 }));
     await sleep(100);
     run.env.cancel();
     const started = Date.now();
@@ -307,11 +307,11 @@ describe('probes against the lab', () => {
     };
     const started = Date.now();
     const result = await activityEnv({ attempt: 2, heartbeatDetails: resumed }).run(
-      probes.monitorPublicEndpoint,
+      analysis.monitorChecks,
       monitorInput({ durationMs: 1_000 }),
     );
     expect(Date.now() - started).toBeLessThan(400);
-    expect(result).toMatchObject({ verdict: 'healthy', failures: 2, lastFailure: 'health: HTTP 503' });
-    expect(result.probes).toBeGreaterThanOrEqual(10);
+    expect(result).toMatchObject({ verdict: 'healthy', failedRounds: 2, lastFailure: 'health: HTTP 503' });
+    expect(result.rounds).toBeGreaterThanOrEqual(10);
   });
 });

@@ -31,11 +31,14 @@ async function recorded(): Promise<Recorded[]> {
   );
 }
 
-/** The outcome in the result payload of the last event. */
+/** The outcome in the status the last event carries: the result, or the details of the failure a deployment that did not succeed ends with. */
 function outcomeOf(history: Recorded['history']): Outcome | undefined {
-  const completed = history.events.at(-1)?.['workflowExecutionCompletedEventAttributes'] as
-    { result?: { payloads?: Array<{ data?: string }> } } | undefined;
-  const data = completed?.result?.payloads?.[0]?.data;
+  type Payloads = { payloads?: Array<{ data?: string }> } | undefined;
+  const last = history.events.at(-1);
+  const completed = last?.['workflowExecutionCompletedEventAttributes'] as { result?: Payloads } | undefined;
+  const failed = last?.['workflowExecutionFailedEventAttributes'] as
+    { failure?: { applicationFailureInfo?: { details?: Payloads } } } | undefined;
+  const data = (completed?.result ?? failed?.failure?.applicationFailureInfo?.details)?.payloads?.[0]?.data;
   return data ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { outcome?: Outcome }).outcome : undefined;
 }
 

@@ -130,18 +130,12 @@ export function recordedActivities(): RecordedActivities {
       forced: false,
     }),
     verifyChecks: async ({ successes }) => ({ ok: true, rounds: successes, checks: [] }),
-    verifyEnvironment: async ({ successes }) => ({ ok: true, attempts: successes }),
     waitForPublicColor: async () => ({ ok: true, elapsedMs: 0 }),
     monitorChecks: async ({ durationMs, intervalMs }) => ({
       verdict: 'healthy',
       rounds: Math.max(1, Math.floor(durationMs / intervalMs)),
       failedRounds: 0,
       checks: [],
-    }),
-    monitorPublicEndpoint: async ({ durationMs, intervalMs }) => ({
-      verdict: 'healthy',
-      probes: Math.max(1, Math.floor(durationMs / intervalMs)),
-      failures: 0,
     }),
     syncBranch: async () => ({ result: 'merged', sha: HEAD_SHA }),
     readSwitchSchedule: async () => ({ windows: [], freezes: [] }),

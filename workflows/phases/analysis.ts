@@ -1,12 +1,12 @@
 // Metric analysis and the team's test workflows, as steps of the verify and monitor
 // phases. verify: after the health checks and before the approval gate, the target color is
 // measured (count × interval) while verify.tests run against its URL; a failure stops the
-// deployment with traffic untouched. monitor: the metrics are measured beside the probes;
+// deployment with traffic untouched. monitor: the metrics are measured beside the probes, in one activity;
 // failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
 // Every new command here is behind patched(): deployments started before keep their path.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { hasPatch, isPatched } from '../../contract/patches.js';
+import { deprecatedPatch, hasPatch } from '../../contract/patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../contract/metric-tally.js';
@@ -221,30 +221,28 @@ export async function decideInconclusive(
   };
 }
 
-/** monitor: the analysis activity for the window (started in the monitor's cancellation scope). */
-export function monitorAnalysis(ctx: PhaseContext, durationMs: number): Promise<AnalysisResult> | undefined {
-  const analysis = ctx.plan.analysis?.monitor;
-  if (!analysis || !hasPatch('monitor-metric-analysis')) return undefined;
-  ctx.tracker.setAnalysis('monitor', { metrics: runningAnalysis(analysis, 'monitor') });
-  return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).analyzeMetrics.executeWithOptions(
-    { summary: `watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}` },
-    [analyzeInput(ctx, 'monitor', analysis, durationMs)],
-  );
-}
+/** What the monitor window's activity found; `metrics` only with monitor metrics. */
+export type WindowResult = Omit<MonitorWindowResult, 'metrics'> & { metrics?: AnalysisResult | undefined };
 
 /**
- * monitor with metrics, deployments started since patch `one-analysis-activity`: the probes and
- * the metrics of the window in one activity (analysis/monitor-window.ts). Undefined otherwise.
+ * The monitor window in one heartbeating activity, started in the monitor's cancellation scope:
+ * with monitor metrics the probes and the metrics side by side (monitorWindow,
+ * analysis/monitor-window.ts), without them the probes alone (monitorChecks).
  */
-export function monitorWindow(ctx: PhaseContext, checks: MonitorChecksInput): (() => Promise<MonitorWindowResult>) | undefined {
-  const analysis = ctx.plan.analysis?.monitor;
-  if (!analysis || !isPatched('one-analysis-activity')) return undefined;
+export function monitorWindow(ctx: PhaseContext, checks: MonitorChecksInput): () => Promise<WindowResult> {
+  const { plan } = ctx;
   const { durationMs } = checks;
+  const analysis = plan.analysis?.monitor;
+  if (!analysis) {
+    const summary = { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` };
+    return async () => ({ checks: await waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [checks]) });
+  }
+  deprecatedPatch('one-analysis-activity');
   return () => {
     ctx.tracker.setAnalysis('monitor', { metrics: runningAnalysis(analysis, 'monitor') });
-    return waiting(ctx.plan, monitorBudgetMs(analysis, durationMs)).monitorWindow.executeWithOptions(
+    return waiting(plan, monitorBudgetMs(analysis, durationMs)).monitorWindow.executeWithOptions(
       {
-        summary: `monitor ${ctx.plan.publicUrl} and watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}`,
+        summary: `monitor ${plan.publicUrl} and watch ${ctx.target} by ${metricNames(analysis)} for ${formatDuration(durationMs)}`,
       },
       [{ checks, metrics: analyzeInput(ctx, 'monitor', analysis, durationMs) }],
     );

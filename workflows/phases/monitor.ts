@@ -5,13 +5,10 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { monitorChecksOf } from '../../analysis/checks.js';
 import type { MonitorChecksInput, MonitorChecksResult } from '../../analysis/types.js';
-import { waiting } from '../activity-proxies.js';
-import { usesAnalysisChecks } from '../../contract/analysis-patch.js';
 import { describeFailure } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
 import type { AnalysisResult } from '../../contract/metric-tally.js';
-import type { MonitorWindowResult } from '../../analysis/monitor-window.js';
-import { monitorAnalysis, monitorWindow, settleMonitorAnalysis } from './analysis.js';
+import { monitorWindow, settleMonitorAnalysis, type WindowResult } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
 import { notifyEvent } from '../notify-points.js';
@@ -28,8 +25,7 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
     `the monitor window to end by itself (no action needed). To end it early: ${promoteHint}; to switch back: ${rollbackHint}`,
   );
   const checks: MonitorChecksInput = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
-  const together = monitorWindow(ctx, checks);
-  const watched = together ? await watchTogether(ctx, together) : await watchApart(ctx, checks);
+  const watched = await watchProbesAndMetrics(ctx, monitorWindow(ctx, checks));
   let { verdict, reason } = watched;
   const { analysed } = watched;
   tracker.setWaitingFor(undefined);
@@ -106,17 +102,17 @@ function watchFailed(ctx: PhaseContext, err: unknown): Watched {
   return { verdict: 'unhealthy', reason: `monitoring failed: ${describeFailure(err)}` };
 }
 
-/** Deployments with monitor metrics since patch one-analysis-activity: one activity, same outcomes as watchApart. */
-async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWindowResult>): Promise<Watched> {
+/** The window's one activity, its end decided first by failing probes or metrics, or by a person's rollback or promote. */
+async function watchProbesAndMetrics(ctx: PhaseContext, start: () => Promise<WindowResult>): Promise<Watched> {
   const { human } = ctx;
   const scope = new CancellationScope();
-  const together = scope.run(start);
+  const window = scope.run(start);
   const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
   try {
-    const first = await Promise.race([together, interrupted.then(() => undefined)]);
+    const first = await Promise.race([window, interrupted.then(() => undefined)]);
     if (first === undefined) {
       scope.cancel();
-      await unlessCancelled(together);
+      await unlessCancelled(window);
       return { verdict: 'interrupted' };
     }
     // Failing metrics ended the window: the probes' counts stay out of the status.
@@ -127,75 +123,4 @@ async function watchTogether(ctx: PhaseContext, start: () => Promise<MonitorWind
   } catch (err) {
     return watchFailed(ctx, err);
   }
-}
-
-/** The probes and (deployments before one-analysis-activity) the metrics in two activities. */
-async function watchApart(ctx: PhaseContext, checks: MonitorChecksInput): Promise<Watched> {
-  const { human } = ctx;
-  const { durationMs } = checks;
-  const scope = new CancellationScope();
-  const monitoring = scope.run(() => runChecks(ctx, checks));
-  // The metric analysis runs beside the probes, in the same scope; a failing metric
-  // ends the window at once, as failing probes do.
-  const analysing = scope.run(async () => monitorAnalysis(ctx, durationMs));
-  const analysisFailed = analysing.then(
-    (r) => (r?.verdict === 'fail' ? r : new Promise<never>(() => undefined)),
-    (err: unknown) => (isCancellation(err) ? new Promise<never>(() => undefined) : Promise.reject(err)),
-  );
-  const interrupted = condition(() => human.rollback !== undefined || human.promote !== undefined);
-  let verdict: Watched['verdict'];
-  let reason: string | undefined;
-  let analysed: AnalysisResult | undefined;
-  try {
-    const first = await Promise.race([
-      monitoring,
-      analysisFailed.then((r) => ({ analysisFailure: r })),
-      interrupted.then(() => undefined),
-    ]);
-    if (first === undefined) {
-      verdict = 'interrupted';
-      scope.cancel();
-      await unlessCancelled(monitoring);
-    } else if ('analysisFailure' in first) {
-      verdict = 'unhealthy';
-      analysed = first.analysisFailure;
-      scope.cancel();
-      await unlessCancelled(monitoring);
-    } else {
-      verdict = first.verdict;
-      reason = probesSettled(ctx, first);
-      // Failing probes end the window; the analysis of a healthy one ends with it.
-      if (verdict === 'unhealthy') scope.cancel();
-      analysed = await unlessCancelled(analysing);
-    }
-  } catch (err) {
-    return { ...watchFailed(ctx, err), analysed };
-  }
-  return { verdict, reason, analysed };
-}
-
-/** The monitor window's checks in one heartbeating activity (the pre-seam activity for older deployments). */
-async function runChecks(ctx: PhaseContext, checks: MonitorChecksInput): Promise<MonitorChecksResult> {
-  const { plan, target } = ctx;
-  const { durationMs, intervalMs, failureThreshold } = checks;
-  const summary = { summary: `monitor ${plan.publicUrl} for ${formatDuration(durationMs)}` };
-  if (usesAnalysisChecks()) return waiting(plan, durationMs).monitorChecks.executeWithOptions(summary, [checks]);
-  const old = await waiting(plan, durationMs).monitorPublicEndpoint.executeWithOptions(summary, [
-    {
-      publicUrl: plan.publicUrl,
-      healthPath: plan.verify.healthPath,
-      colorUrl: plan.publicUrl + plan.colorPath,
-      expectColor: target,
-      durationMs,
-      intervalMs,
-      failureThreshold,
-    },
-  ]);
-  return {
-    verdict: old.verdict,
-    rounds: old.probes,
-    failedRounds: old.failures,
-    checks: [],
-    ...(old.lastFailure ? { lastFailure: old.lastFailure } : {}),
-  };
 }

@@ -8,7 +8,6 @@
 // the path below is theirs without metrics, and every older deployment's.
 import { verifyChecksOf } from '../../analysis/checks.js';
 import { waiting } from '../activity-proxies.js';
-import { usesAnalysisChecks } from '../../contract/analysis-patch.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
 import { runWithRetry } from '../step-retry.js';
@@ -46,15 +45,9 @@ export async function verifyPhase(ctx: PhaseContext): Promise<void> {
 
 async function runChecks(ctx: PhaseContext): Promise<{ ok: boolean; rounds: number; lastFailure?: string }> {
   const { plan, tracker, target } = ctx;
-  const { successes, intervalMs, timeoutMs, healthPath } = plan.verify;
+  const { successes, intervalMs, timeoutMs } = plan.verify;
   const env = plan.environments[target];
   const summary = { summary: `verify ${target} at ${env.url}` };
-  if (!usesAnalysisChecks()) {
-    const old = await waiting(plan, timeoutMs).verifyEnvironment.executeWithOptions(summary, [
-      { baseUrl: env.url, healthPath, colorPath: plan.colorPath, expectColor: target, successes, intervalMs, timeoutMs },
-    ]);
-    return { ...old, rounds: old.attempts };
-  }
   const checks = verifyChecksOf(plan, target);
   const result = await waiting(plan, timeoutMs).verifyChecks.executeWithOptions(summary, [
     { checks, successes, intervalMs, timeoutMs },
