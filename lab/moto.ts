@@ -108,24 +108,75 @@ export class MotoServer extends DaemonProcess {
   }
 
   /**
-   * The default VPC's subnets moto creates per region, which CreateLoadBalancer needs. Asked with
-   * one EC2 Query API call (DescribeSubnets) rather than a whole EC2 client: moto routes a request
-   * by the service in its Authorization header's scope and does not check the signature.
+   * One AWS Query API call (EC2, IAM, STS: form-encoded Action=…), answered as XML text. Signed
+   * with a placeholder: moto routes a request by the service in its Authorization header's scope
+   * and checks no signature until `requireAuth` (so call this before it).
    */
-  async defaultSubnetIds(region = 'us-east-1'): Promise<string[]> {
+  async query(service: string, params: Record<string, string>, region = 'us-east-1'): Promise<string> {
     const res = await fetch(this.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+        authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
       },
-      body: 'Action=DescribeSubnets&Version=2016-11-15&Filter.1.Name=default-for-az&Filter.1.Value.1=true',
+      body: new URLSearchParams(params).toString(),
       // moto loads a service's emulation on its first request: seconds on a busy machine.
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`moto DescribeSubnets answered ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new Error(`moto ${service} ${params['Action']} answered ${res.status}: ${text.slice(0, 200)}`);
+    return text;
+  }
+
+  /** The default VPC's subnets moto creates per region, which CreateLoadBalancer needs (EC2 DescribeSubnets). */
+  async defaultSubnetIds(region = 'us-east-1'): Promise<string[]> {
+    const text = await this.query(
+      'ec2',
+      { Action: 'DescribeSubnets', Version: '2016-11-15', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' },
+      region,
+    );
     return [...text.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((m) => m[1]!);
+  }
+
+  /**
+   * An IAM user with an inline policy and an access key, for tests of who may do what once
+   * `requireAuth` is on. Returns its ARN and credentials.
+   */
+  async iamUser(
+    name: string,
+    policy: object,
+  ): Promise<{ arn: string; credentials: { accessKeyId: string; secretAccessKey: string } }> {
+    const iam = (params: Record<string, string>) => this.query('iam', { Version: '2010-05-08', ...params });
+    const user = await iam({ Action: 'CreateUser', UserName: name });
+    await iam({ Action: 'PutUserPolicy', UserName: name, PolicyName: `${name}-policy`, PolicyDocument: JSON.stringify(policy) });
+    const key = await iam({ Action: 'CreateAccessKey', UserName: name });
+    const field = (text: string, tag: string) => new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(text)?.[1] ?? '';
+    return {
+      arn: field(user, 'Arn'),
+      credentials: { accessKeyId: field(key, 'AccessKeyId'), secretAccessKey: field(key, 'SecretAccessKey') },
+    };
+  }
+
+  /** An IAM role with a trust policy and an inline permission policy; returns its ARN. */
+  async iamRole(name: string, trust: object, policy: object): Promise<string> {
+    const iam = (params: Record<string, string>) => this.query('iam', { Version: '2010-05-08', ...params });
+    const role = await iam({ Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) });
+    await iam({ Action: 'PutRolePolicy', RoleName: name, PolicyName: `${name}-policy`, PolicyDocument: JSON.stringify(policy) });
+    return /<Arn>([^<]+)<\/Arn>/.exec(role)?.[1] ?? '';
+  }
+
+  /**
+   * From now on moto checks every request as AWS would: a known access key, a valid signature,
+   * and an IAM policy of the caller allowing the action (moto 5 matches actions; resources only
+   * as "*", and a trust policy's sts:ExternalId only when one is sent).
+   */
+  async requireAuth(): Promise<void> {
+    const res = await fetch(`${this.url}/moto-api/reset-auth`, {
+      method: 'POST',
+      body: '0',
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) throw new Error(`moto reset-auth answered ${res.status}`);
   }
 
   /** Forgets every resource of every emulated service (moto's own reset endpoint). */

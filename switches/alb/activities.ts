@@ -1,8 +1,9 @@
 // Sets the blue and green target groups' weights of an ALB listener rule (or a listener's default
 // action): read, write only what differs, read back (./aws.ts), so a retry or a worker killed
-// mid-call repeats nothing. Worker side: AWS SDK v3 with the default credential chain.
+// mid-call repeats nothing. Worker side: AWS SDK v3, with the default credential chain or a role
+// the policy names (../aws-access.ts).
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { awsClientConfig } from '../aws-access.js';
+import { awsClientConfig, awsClientKey, type AwsAccess } from '../aws-access.js';
 import type { SwitchCredentialOptions } from '../credentials.js';
 import { providerFailure } from '../provider-errors.js';
 import { weightsFor } from '../weights.js';
@@ -13,10 +14,11 @@ import { albWhere, type AlbSwitchInput } from './types.js';
 
 export function createAlbActivities(options: SwitchCredentialOptions = {}) {
   const clients = new Map<string, ElasticLoadBalancingV2Client>();
-  const clientFor = (config: ReturnType<typeof awsClientConfig>) => {
-    const key = JSON.stringify(config);
+  // One client per section settings: it keeps the role's credentials until they near expiry.
+  const clientFor = (access: AwsAccess) => {
+    const key = awsClientKey(access);
     let client = clients.get(key);
-    if (!client) clients.set(key, (client = new ElasticLoadBalancingV2Client(config)));
+    if (!client) clients.set(key, (client = new ElasticLoadBalancingV2Client(awsClientConfig(access))));
     return client;
   };
 
@@ -29,7 +31,7 @@ export function createAlbActivities(options: SwitchCredentialOptions = {}) {
           ? { ruleArn: input.target.ruleArn, targetGroups: input.target.targetGroups }
           : { listenerArn: input.target.listenerArn!, targetGroups: input.target.targetGroups }
       ) as AlbTarget;
-      return await setAlbWeights(clientFor(awsClientConfig(section)), target, weightsFor(input.color, input.percent));
+      return await setAlbWeights(clientFor(section), target, weightsFor(input.color, input.percent));
     } catch (err) {
       throw providerFailure(where, err);
     }

@@ -1,11 +1,12 @@
 // The `alb` switch's worker part (manifest in ./index.ts): the listener rules, listeners and target
 // groups the worker's policy lets a plan name (`alb:`), with the region and endpoint the worker
-// reaches them at; the plan's part re-validated. Credentials: the AWS SDK's default chain.
+// reaches them at; the plan's part re-validated. Credentials: the AWS SDK's default chain, or the
+// role the section names (`assumeRole`).
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import { listed, listedTwice } from '../../config/policy-fields.js';
-import { arn, awsAccessFields } from '../aws-access.js';
+import { arn, awsAccessFields, awsUrls } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { AlbSwitchPlan, AlbSwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
@@ -79,7 +80,7 @@ export const albSwitchPolicy = definePolicyPart<AlbSwitchPlan>()({
   },
   problems: (step, { section = EMPTY, at }) => albProblems(step, section, at),
   touches: (step, { section = EMPTY }) => ({
-    urls: section.endpoint ? [section.endpoint] : [],
+    urls: awsUrls(section),
     credentials: [],
     targets: [
       step.ruleArn !== undefined ? `alb rule ${step.ruleArn}` : `alb listener ${step.listenerArn ?? ''}`,

@@ -1,9 +1,10 @@
 // Sets the weights of the public name's blue and green weighted records in Route 53: read, one
 // UPSERT batch of what differs, GetChange until INSYNC, read back (./aws.ts). A retry after a
-// worker kill finds the weights written and confirms them. Worker side: AWS SDK v3, default chain.
+// worker kill finds the weights written and confirms them. Worker side: AWS SDK v3, with the
+// default chain or a role the policy names (../aws-access.ts).
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Context } from '@temporalio/activity';
-import { awsClientConfig } from '../aws-access.js';
+import { awsClientConfig, awsClientKey, type AwsAccess } from '../aws-access.js';
 import type { SwitchCredentialOptions } from '../credentials.js';
 import { providerFailure } from '../provider-errors.js';
 import { weightsFor } from '../weights.js';
@@ -20,10 +21,11 @@ export interface Route53ActivityOptions extends SwitchCredentialOptions {
 
 export function createRoute53Activities(options: Route53ActivityOptions = {}) {
   const clients = new Map<string, Route53Client>();
-  const clientFor = (config: ReturnType<typeof awsClientConfig>) => {
-    const key = JSON.stringify(config);
+  // One client per section settings: it keeps the role's credentials until they near expiry.
+  const clientFor = (access: AwsAccess) => {
+    const key = awsClientKey(access);
     let client = clients.get(key);
-    if (!client) clients.set(key, (client = new Route53Client(config)));
+    if (!client) clients.set(key, (client = new Route53Client(awsClientConfig(access))));
     return client;
   };
 
@@ -31,7 +33,7 @@ export function createRoute53Activities(options: Route53ActivityOptions = {}) {
     const where = route53Where(input.target);
     try {
       const section = route53Access(options, input.target);
-      const client = clientFor(awsClientConfig(section));
+      const client = clientFor(section);
       const target = {
         hostedZoneId: input.target.hostedZoneId,
         name: input.target.name,

@@ -1,11 +1,12 @@
 // The `route53` switch's worker part (manifest in ./index.ts): the hosted zones (and, if listed,
 // the names in them) the worker's policy lets a plan reweight (`route53:`), with the region and
-// endpoint the worker reaches Route 53 at. Credentials: the AWS SDK's default chain.
+// endpoint the worker reaches Route 53 at. Credentials: the AWS SDK's default chain, or the
+// role the section names (`assumeRole`).
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import { listed, listedTwice } from '../../config/policy-fields.js';
-import { awsAccessFields } from '../aws-access.js';
+import { awsAccessFields, awsUrls } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { Route53SwitchPlan, Route53SwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
@@ -72,7 +73,7 @@ export const route53SwitchPolicy = definePolicyPart<Route53SwitchPlan>()({
   },
   problems: (step, { section = EMPTY, at }) => route53Problems(step, section, at),
   touches: (step, { section = EMPTY }) => ({
-    urls: section.endpoint ? [section.endpoint] : [],
+    urls: awsUrls(section),
     credentials: [],
     targets: [`route53 zone ${step.hostedZoneId}`, `route53 records ${step.name} ${step.recordType}`],
   }),
