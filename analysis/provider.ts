@@ -2,6 +2,7 @@
 // activities (it may use the network); it never throws for a bad reading (that is a `fail` or
 // an `inconclusive` measurement with a reason naming the check), only for cancellation.
 import type { PolicyPart } from '../contract/plugin.js';
+import type { MetricSourceConfig } from './metric-config.js';
 import type { CheckPlanBase, Measurement } from './types.js';
 
 export interface MeasureContext {
@@ -30,8 +31,20 @@ export interface AnalysisProvider<C extends AnyCheckPlan = AnyCheckPlan, Src ext
   measure(check: C, context: MeasureContext): Promise<Measurement>;
   /** Its worker part for a check of its kind: plan schema, policy rules, touches, bounds. */
   policy: PolicyPart<C, any, any, any>;
-  /** A metric provider: the source type it reads, and its worker part for such a source. */
-  source?: { type: Src['type']; policy: PolicyPart<Src, any, any, any> };
+  /** A metric provider: the source it reads. */
+  source?: MetricSourceManifest<Src>;
+}
+
+/** The metric source a provider reads: the plan's `source.type`, bluegreen.yaml's key, its worker part. */
+export interface MetricSourceManifest<Src extends { type: string } = { type: string }> {
+  /** The source type in plans, and its key under `metrics.<name>` in bluegreen.yaml. */
+  type: Src['type'];
+  /** Its worker part: plan schema, policy rules, touches, bounds. */
+  policy: PolicyPart<Src, any, any, any>;
+  /** Its part of bluegreen.yaml: schema, fields, plan mapping, dry-run text. */
+  config: MetricSourceConfig<Src, any, any, any>;
+  /** Its `url` is a template whose placeholders are filled in (URL-encoded) for each reading; else read as it is. */
+  urlTemplate?: boolean;
 }
 
 /** Declares a provider; the generics tie its measure, worker parts and source type to its check and source types. */

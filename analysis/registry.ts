@@ -1,12 +1,13 @@
 // The analysis providers: one line per provider (analysis/<provider>/index.ts). Activity side
 // (providers use the network). Everything else derives from this list: the check types
 // (`CheckPlan`, analysis/types.ts), the metric source types (`MetricSource`, metric-plan.ts), which
-// provider reads a metric source, and the worker's plan check (worker/plugins.ts).
+// provider reads a metric source, bluegreen.yaml's `metrics.<name>` keys, plan mapping and dry run
+// (client/analysis-schema.ts, client/analysis-plan.ts) and the worker's plan check (worker/plugins.ts).
 import { colorProvider } from './color/index.js';
 import { httpHealthProvider } from './http-health/index.js';
 import { jsonMetricProvider } from './json-metric/index.js';
 import { prometheusProvider } from './prometheus/index.js';
-import type { AnalysisProvider } from './provider.js';
+import type { AnalysisProvider, MetricSourceManifest } from './provider.js';
 
 export const PROVIDERS = [httpHealthProvider, colorProvider, prometheusProvider, jsonMetricProvider] as const;
 
@@ -25,5 +26,13 @@ export function providerOf<C extends { provider: string }>(check: C): AnalysisPr
 export const metricProviderOf = (sourceType: string): AnalysisProvider<any, any> | undefined =>
   PROVIDERS.find((p) => 'source' in p && p.source?.type === sourceType) as AnalysisProvider<any, any> | undefined;
 
+/** The metric sources the providers read, in registry order. */
+export const METRIC_SOURCES: readonly MetricSourceManifest[] = PROVIDERS.flatMap((p) =>
+  'source' in p && p.source ? [p.source as unknown as MetricSourceManifest] : [],
+);
+
 /** The registered metric source types, e.g. for error texts. */
-export const METRIC_SOURCE_TYPES = PROVIDERS.flatMap((p) => ('source' in p && p.source ? [p.source.type] : []));
+export const METRIC_SOURCE_TYPES = METRIC_SOURCES.map((s) => s.type);
+
+/** The registered source of a type; none for a type no provider registered. */
+export const metricSourceOf = (type: string): MetricSourceManifest | undefined => METRIC_SOURCES.find((s) => s.type === type);

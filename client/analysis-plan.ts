@@ -1,39 +1,22 @@
 // The plan fields of the metric analysis and verify.tests: bluegreen.yaml's named
 // metrics resolved into the plain-data MetricPlan / AnalysisPlan the workflow carries. The
-// config was validated by client/analysis-schema.ts before; this only maps it.
-import type { AnalysisPlan, InconclusivePolicy, MetricPlan, MetricSource } from '../analysis/metric-plan.js';
+// config was validated by client/analysis-schema.ts before; this only maps it (each source by its
+// registered provider's config part, client/metric-sources.ts).
+import type { AnalysisPlan, InconclusivePolicy, MetricPlan } from '../analysis/metric-plan.js';
 import type { DeploymentPlan } from '../contract/types.js';
 import type { MetricsConfig, MonitorAnalysisConfig, VerifyAnalysisConfig, VerifyTestsConfig } from './analysis-schema.js';
-
-function metricSource(m: MetricsConfig[string], traffic = false): MetricSource {
-  if (m.prometheus) {
-    const query = traffic ? m.traffic!.query! : m.query!;
-    return {
-      type: 'prometheus',
-      url: m.prometheus.url,
-      query,
-      ...(m.prometheus.headers ? { headers: m.prometheus.headers } : {}),
-    };
-  }
-  const json = m.json!;
-  return {
-    type: 'json',
-    url: traffic ? m.traffic!.url! : json.url,
-    pointer: traffic ? m.traffic!.pointer! : json.pointer,
-    ...(json.headers ? { headers: json.headers } : {}),
-  };
-}
+import { metricSourcePlan } from './metric-sources.js';
 
 export function metricPlan(name: string, m: MetricsConfig[string]): MetricPlan {
   return {
     name,
-    source: metricSource(m),
+    source: metricSourcePlan(m),
     window: m.window,
     unit: m.unit,
     pass: m.pass,
     ...(m.fail ? { fail: m.fail } : {}),
     noData: m.noData,
-    ...(m.traffic ? { traffic: { source: metricSource(m, true), min: m.traffic.min } } : {}),
+    ...(m.traffic ? { traffic: { source: metricSourcePlan(m, 'traffic'), min: m.traffic.min } } : {}),
     ...(m.compare ? { compare: { maxRatio: m.compare.maxRatio, allowance: m.compare.allowance } } : {}),
   };
 }

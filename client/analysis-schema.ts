@@ -18,8 +18,7 @@
 //     analysis: { metrics: [error-rate], interval: 30s, failureThreshold: 2 }
 import { z } from 'zod';
 import type { ConfigProblem } from './config.js';
-import { jsonPointer, jsonProvider, urlTemplate } from '../analysis/json-metric/schema.js';
-import { prometheusProvider, promqlQuery } from '../analysis/prometheus/schema.js';
+import { metricSourcePlan, metricSourceProblems, SOURCE_FIELDS, SOURCE_KEYS, SOURCE_TRAFFIC_FIELDS } from './metric-sources.js';
 
 type Duration = (max?: string) => z.ZodType<number, string>;
 
@@ -37,7 +36,7 @@ export const TEST_PLACEHOLDERS = ['url', 'color', 'sha'] as const;
 
 const finite = z.number({ error: 'expected a number' }).refine(Number.isFinite, 'expected a finite number');
 
-export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: AnalysisSchemaDeps) {
+export function analysisSchemas({ duration, workflowFile, branch }: AnalysisSchemaDeps) {
   const passBounds = z
     .strictObject({ min: finite.optional(), max: finite.optional() })
     .refine((b) => b.min !== undefined || b.max !== undefined, 'give min, max or both (inclusive): the value passes inside them')
@@ -51,12 +50,10 @@ export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: Ana
 
   const metric = z
     .strictObject({
-      /** Where the number comes from: a Prometheus instant query… */
-      prometheus: prometheusProvider(httpUrl).optional(),
-      /** …or any JSON endpoint (URL + pointer). Exactly one of the two. */
-      json: jsonProvider.optional(),
-      /** PromQL with {{color}}, {{service}}, {{sha}}, {{window}} (prometheus only). */
-      query: promqlQuery.optional(),
+      /** Where the number comes from: one registered source, under its key (`prometheus:`, `json:`; client/metric-sources.ts). */
+      ...SOURCE_KEYS,
+      /** The source's own fields (e.g. a prometheus metric's PromQL `query`). */
+      ...SOURCE_FIELDS,
       /** What {{window}} becomes: the range the query looks back over. Longer smooths noise, reacts later. @default "1m" @example "2m" */
       window: z.string().regex(PROM_DURATION, 'expected a Prometheus duration like "30s", "2m" or "1h"').default('1m'),
       /** How values are shown (comparisons use the raw number). @default "number" @example "ratio" (0.004 → "0.4 %") */
@@ -69,12 +66,10 @@ export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: Ana
       noData: z.enum(['pass', 'fail', 'inconclusive'], {
         error: 'noData is required: pass, fail or inconclusive (what a measurement with no data means, e.g. a quiet service)',
       }),
-      /** Minimum traffic to judge: below `min` (per second) the measurement is inconclusive, not a failure. */
+      /** Minimum traffic to judge: below `min` (per second) the measurement is inconclusive, not a failure. Read from the same source. */
       traffic: z
         .strictObject({
-          query: promqlQuery.optional(),
-          url: urlTemplate.optional(),
-          pointer: jsonPointer.optional(),
+          ...SOURCE_TRAFFIC_FIELDS,
           min: z.number().positive('min must be above 0'),
         })
         .optional(),
@@ -82,40 +77,9 @@ export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: Ana
       compare: z.strictObject({ maxRatio: z.number().positive().max(1000), allowance: z.number().min(0).default(0) }).optional(),
     })
     .superRefine((m, ctx) => {
-      const providers = [m.prometheus && 'prometheus', m.json && 'json'].filter(Boolean);
-      if (providers.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            providers.length === 0
-              ? 'give the provider: prometheus: { url } or json: { url, pointer }'
-              : 'give one provider, prometheus or json, not both',
-        });
-        return;
-      }
-      if (m.prometheus && m.query === undefined)
-        ctx.addIssue({ code: 'custom', path: ['query'], message: 'a prometheus metric needs its PromQL query' });
-      if (m.json && m.query !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['query'],
-          message: 'a json metric has no query: its url and pointer say what to read',
-        });
-      if (m.traffic) {
-        if (m.prometheus && m.traffic.query === undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['traffic', 'query'],
-            message: 'the traffic guard needs a PromQL query (requests per second)',
-          });
-        if (m.json && (m.traffic.url === undefined || m.traffic.pointer === undefined)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['traffic'],
-            message: 'the traffic guard of a json metric needs url and pointer',
-          });
-        }
-      }
+      const sourceProblems = metricSourceProblems(m);
+      for (const { path, message } of sourceProblems) ctx.addIssue({ code: 'custom', path, message });
+      if (sourceProblems.length > 0) return;
       if (m.fail && m.pass) {
         if (m.fail.above !== undefined && m.pass.max !== undefined && m.fail.above < m.pass.max) {
           ctx.addIssue({
@@ -132,8 +96,9 @@ export function analysisSchemas({ duration, httpUrl, workflowFile, branch }: Ana
           });
         }
       }
-      const template = m.query ?? m.json?.url ?? '';
-      if (m.compare && /\{\{\s*sha\s*\}\}/.test(template)) {
+      // compare runs the metric's source for the live color too: nothing in it may name the target's SHA.
+      const source = Object.values(metricSourcePlan(m) as unknown as Record<string, unknown>);
+      if (m.compare && source.some((v) => typeof v === 'string' && /\{\{\s*sha\s*\}\}/.test(v))) {
         ctx.addIssue({
           code: 'custom',
           path: ['compare'],

@@ -8,6 +8,7 @@ import { lintPromql } from '../analysis/prometheus/promql-lint.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import { secretStore } from '../worker/secrets.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
+import { describeMetricSource } from '../client/metric-sources.js';
 
 const base = {
   ...MINIMAL_CONFIG,
@@ -92,6 +93,32 @@ describe('metrics in bluegreen.yaml', () => {
     ]);
   });
 
+  it("a json metric's traffic guard is read from its own url and pointer, with the metric's headers", () => {
+    const config = parseConfigText(
+      stringify({
+        ...base,
+        metrics: {
+          p95: {
+            json: { url: 'https://m.example/p95?c={{color}}', pointer: '/v', headers: { 'X-Team': 'a' } },
+            traffic: { url: 'https://m.example/rps?c={{color}}', pointer: '/rps', min: 2 },
+            pass: { max: 0.3 },
+            noData: 'fail',
+          },
+        },
+        verify: { analysis: { metrics: ['p95'] } },
+      }),
+      'bluegreen.yaml',
+      {},
+    );
+    const metric = resolvePlan(config, { requestedBy: 't', deploymentId: 'd' }).analysis!.verify!.metrics[0]!;
+    expect(metric.traffic).toEqual({
+      source: { type: 'json', url: 'https://m.example/rps?c={{color}}', pointer: '/rps', headers: { 'X-Team': 'a' } },
+      min: 2,
+    });
+    expect(describeMetricSource(metric.source)).toBe('GET https://m.example/p95?c={{color}}, the number at /v');
+    expect(describeMetricSource({ type: 'datadog' })).toBe('a datadog source, which no provider reads');
+  });
+
   it('leaves plans without analysis unchanged', () => {
     const plan = resolvePlan(parseConfigText(stringify(base), 'bluegreen.yaml', {}), { requestedBy: 't', deploymentId: 'd' });
     expect('analysis' in plan).toBe(false);
@@ -119,6 +146,24 @@ describe('metrics in bluegreen.yaml', () => {
     ],
     ['an unclosed string', { ...errorRate, query: 'up{color="green}' }, 'metrics.error-rate.query', /never closed/],
     ['no provider', { ...errorRate, prometheus: undefined }, 'metrics.error-rate', /give the provider/],
+    [
+      'a source no provider registered, naming the registered ones',
+      { datadog: { url: 'https://dd.example/q' }, pass: { max: 1 }, noData: 'fail' },
+      'metrics.error-rate',
+      /^give the provider, one of the registered metric sources: prometheus: \{ url \} with a query or json: \{ url, pointer \}$/,
+    ],
+    [
+      'two providers',
+      { ...errorRate, json: { url: 'https://m.example/x', pointer: '/v' } },
+      'metrics.error-rate',
+      /^give one provider, not prometheus and json$/,
+    ],
+    [
+      "a json metric with prometheus' traffic query",
+      { json: { url: 'https://m.example/x', pointer: '/v' }, pass: { max: 1 }, noData: 'fail', traffic: { query: 'up', min: 1 } },
+      'metrics.error-rate.traffic.query',
+      /^a json metric has no traffic\.query \(that is for prometheus\)$/,
+    ],
     [
       'a json metric with a query',
       { json: { url: 'https://m.example/x', pointer: '/v' }, query: 'up', pass: { max: 1 }, noData: 'fail' },

@@ -6,6 +6,7 @@
 import type { CheckPlan } from '../analysis/types.js';
 import { environmentChecks } from '../analysis/checks.js';
 import { fillPlaceholders, type MetricSource } from '../analysis/metric-plan.js';
+import { metricSourceOf } from '../analysis/registry.js';
 import { COLORS, type DeploymentPlan } from '../contract/types.js';
 
 export interface PlanFetch {
@@ -36,8 +37,8 @@ export function eachFill(plan: DeploymentPlan, url: string, window: unknown, at:
 function sourceFetches(plan: DeploymentPlan, source: MetricSource | undefined, window: unknown, at: string): PlanFetch[] {
   if (!source || typeof source !== 'object') return [];
   const url = text(source.url);
-  // Prometheus' base URL is used as it is; a JSON source's placeholders are filled, URL-encoded.
-  return source.type === 'json' ? eachFill(plan, url, window, at) : [{ at, url }];
+  // A source whose URL is a template is read with its placeholders filled, URL-encoded; another at its URL as it is.
+  return metricSourceOf(text(source.type))?.urlTemplate ? eachFill(plan, url, window, at) : [{ at, url }];
 }
 
 /** The URLs of one check: a probe's own, or a metric check's sources. */

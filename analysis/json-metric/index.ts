@@ -6,10 +6,16 @@ import { defineProvider } from '../provider.js';
 import { measureMetricCheck, readerOptions } from '../metric-measure.js';
 import type { JsonMetricCheckPlan, JsonSource } from './types.js';
 import { jsonMetricReader } from './read.js';
+import { jsonConfig } from './config.js';
 
 export const jsonMetricProvider = defineProvider<JsonMetricCheckPlan, JsonSource>({
   provider: 'json-metric',
   policy: metricCheckPolicy<JsonMetricCheckPlan>('json-metric'),
-  source: { type: 'json', policy: metricSourcePolicy<JsonSource>('json', { pointer: z.string().min(1).max(500) }) },
+  source: {
+    type: 'json',
+    policy: metricSourcePolicy<JsonSource>('json', { pointer: z.string().min(1).max(500) }),
+    config: jsonConfig,
+    urlTemplate: true,
+  },
   measure: (check, context) => measureMetricCheck(check, context, jsonMetricReader(readerOptions(context))),
 });

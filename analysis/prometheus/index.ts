@@ -6,6 +6,7 @@ import { metricCheckPolicy, metricSourcePolicy } from '../check-policy.js';
 import { defineProvider } from '../provider.js';
 import type { PrometheusCheckPlan, PrometheusSource } from './types.js';
 import { prometheusReader } from './read.js';
+import { prometheusConfig } from './config.js';
 
 export const prometheusProvider = defineProvider<PrometheusCheckPlan, PrometheusSource>({
   provider: 'prometheus',
@@ -13,6 +14,7 @@ export const prometheusProvider = defineProvider<PrometheusCheckPlan, Prometheus
   source: {
     type: 'prometheus',
     policy: metricSourcePolicy<PrometheusSource>('prometheus', { query: z.string().min(1).max(10_000) }),
+    config: prometheusConfig,
   },
   measure: (check, context) => measureMetricCheck(check, context, prometheusReader(readerOptions(context))),
 });

@@ -4,6 +4,7 @@ import { describeWindow } from '../../contract/windows.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../contract/messages.js';
 import { otherColor, type Color, type DeploymentPlan } from '../../contract/types.js';
 import { switchOf } from '../../switches/client.js';
+import { describeMetricSource } from '../metric-sources.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
 import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
@@ -76,6 +77,18 @@ export async function deploy(options: DeployOptions): Promise<number> {
   }
 }
 
+/** One line per named metric: where its number comes from (its source's words) and which phases judge it. */
+function metricLines(plan: DeploymentPlan): string[] {
+  const phases = (['verify', 'monitor'] as const).flatMap((phase) =>
+    (plan.analysis?.[phase]?.metrics ?? []).map((metric) => ({ phase, metric })),
+  );
+  const names = [...new Set(phases.map((p) => p.metric.name))];
+  return names.map((name) => {
+    const uses = phases.filter((p) => p.metric.name === name);
+    return `metric         ${name} (${uses.map((u) => u.phase).join(', ')}): ${describeMetricSource(uses[0]!.metric.source)}`;
+  });
+}
+
 function describePlan(plan: DeploymentPlan, preview: Preview): string {
   const target = preview.targetColor;
   const env = target ? plan.environments[target] : undefined;
@@ -90,6 +103,7 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
       ? `deploy         dispatch ${env.deployWorkflow} on ${env.branch}, wait up to ${formatDuration(plan.deploy.runTimeoutMs)}`
       : '',
     `verify         ${plan.verify.healthPath} ${plan.verify.successes}× in a row, every ${formatDuration(plan.verify.intervalMs)}, up to ${formatDuration(plan.verify.timeoutMs)}`,
+    ...metricLines(plan),
     `approval       ${plan.approval.required ? `${orList(plan.approval.approvers)} within ${formatDuration(plan.approval.timeoutMs)}` : 'not required'}`,
     plan.switchWindows
       ? `windows        switch only ${plan.switchWindows.windows.map(describeWindow).join(' or ') || 'any time'}${plan.switchWindows.freezes.length > 0 ? `, not during ${plan.switchWindows.freezes.map((f) => `${f.from}–${f.until} (${f.reason})`).join(', ')}` : ''} (and the worker policy's)`
