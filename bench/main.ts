@@ -13,6 +13,7 @@ import { overhead } from './overhead.js';
 import { reaction } from './reaction.js';
 import { rollback } from './rollback.js';
 import { scale } from './scale.js';
+import { switchRollback } from './switch-rollback.js';
 import {
   benchDataDir,
   buildBundle,
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, Section> = {
   overhead,
   reaction,
   rollback,
+  'switch-rollback': switchRollback,
   'metric-rollback': metricRollback,
   'api-budget': apiBudget,
   'history-size': historySize,
