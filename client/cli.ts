@@ -246,6 +246,42 @@ export function buildProgram(): Command {
     )
     .action(recordExit(async (o) => (await import('./commands/doctor.js')).doctor(o)));
 
+  program
+    .command('init')
+    .description(
+      "write bluegreen.yaml and a worker policy for a repository: reads its workflows through the GitHub API (your GITHUB_TOKEN), shows each one's changes, writes templates where none exist",
+    )
+    .option('--repo <owner/name>', 'the GitHub repository')
+    .option('--github-url <url>', 'GitHub API root (GitHub Enterprise Server: https://HOST/api/v3)')
+    .option('--service <name>', 'service name (default: the repository name)')
+    .option('--green-branch <branch>', 'branch of the green color (default: green)')
+    .option('--blue-branch <branch>', 'branch of the blue color (default: blue)')
+    .option('--public-url <url>', 'where users reach the live color')
+    .option('--color-path <path>', 'path of the color endpoint (default: /deployment/color/)')
+    .option('--green-url <url>', "the green environment's own URL")
+    .option('--blue-url <url>', "the blue environment's own URL")
+    .option('--deploy-workflow-green <file>', 'deploy workflow of green (default: found by file and name on its branch)')
+    .option('--deploy-workflow-blue <file>', 'deploy workflow of blue (default: found by file and name on its branch)')
+    .option(
+      '--switch <type>',
+      'how traffic moves: workflow (a GitHub workflow, e.g. DNS Update) or http (an app router) (default: workflow)',
+    )
+    .option('--switch-workflow <file>', 'the traffic switch workflow (default: found by file and name)')
+    .option('--switch-ref <branch>', 'branch the switch workflow runs on (default: the blue branch)')
+    .option('--router-url <url>', 'the app router switch endpoint (--switch http)')
+    .option('--approvers <logins>', 'who approves before traffic moves: GitHub logins or org/team, comma-separated')
+    .option('--no-approval', 'no approval step (traffic moves once the new color is verified)')
+    .option('-c, --config <file>', 'config file to write (default: ./bluegreen.yaml)')
+    .option('--policy <file>', 'worker policy file to write (default: ./bluegreen-worker.yaml)')
+    .option('--workflows-dir <dir>', 'where templates of missing workflows are written (default: ./.github/workflows)')
+    .option('--force', 'overwrite existing files without asking')
+    .option('--no-input', 'never ask, even on a terminal (missing flags are errors)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  bluegreen init                       # asks, on a terminal\n  bluegreen init --repo datatruck/backend --green-branch green --blue-branch production \\\n    --public-url https://api.example.com --green-url https://green.api.example.com \\\n    --blue-url https://blue.api.example.com --approvers alice,bob\n\nReads the repository with your token: GITHUB_TOKEN (e.g. $(gh auth token)) or GITHUB_APP_*. On a terminal it asks\nfor what the flags do not say, and before replacing a file. Exit codes: 0 written,\n2 bad or missing flags (or a repository, branch or token it cannot read), 7 a file exists (no terminal, no --force)',
+    )
+    .action(recordExit(async (o) => (await import('./commands/init.js')).init(o)));
+
   const validate = program
     .command('validate')
     .description('check a config file (or a release train file) and report every problem at once')

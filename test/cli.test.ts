@@ -94,6 +94,7 @@ describe('bluegreen --help', () => {
     'revert',
     'worker',
     'validate',
+    'init',
   ];
 
   it('lists every command, and each one documents itself with an example', async () => {
