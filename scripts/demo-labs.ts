@@ -6,6 +6,9 @@ import { startLab, type Lab } from '../lab/index.js';
 import { ensureKnot } from '../lab/knot.js';
 import { startAppRouterLab } from '../lab/app-router/index.js';
 import type { Color } from '../contract/types.js';
+import type { NativeSwitchType } from '../lab/native-switch-worlds.js';
+import type { WorkerPolicy } from '../worker/policy.js';
+import { isNativeSwitchKind, startNativeSwitchDemoLab } from './demo-switches.js';
 
 export interface DemoLab {
   /** What runs where, in one line. */
@@ -15,6 +18,8 @@ export interface DemoLab {
   githubToken: string;
   /** Variables the worker's activities read (e.g. the router token of switch.type http). */
   workerEnv: NodeJS.ProcessEnv;
+  /** The worker's policy when the lab's default does not list its switch target. @default LAB_WORKER_POLICY */
+  workerPolicy?: WorkerPolicy;
   exampleConfig(service: string): Record<string, unknown>;
   activeColor(): Color;
   /** Pushes the change a deployment ships onto the inactive color's branch. */
@@ -27,8 +32,11 @@ export interface DemoLab {
   close(): Promise<void>;
 }
 
-/** 'dns': the router stands in for DNS; 'knot-dns': a real DNS server, switch.type dns. */
-export type DemoLabKind = 'dns' | 'knot-dns' | 'app-router';
+/**
+ * 'dns': the router stands in for DNS; 'knot-dns': a real DNS server, switch.type dns; alb,
+ * route53, haproxy: the native switches (./demo-switches.ts).
+ */
+export type DemoLabKind = 'dns' | 'knot-dns' | 'app-router' | NativeSwitchType;
 
 export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: number; inProgressMs: number }): Promise<DemoLab> {
   if (kind === 'app-router') {
@@ -50,6 +58,7 @@ export async function startDemoLab(kind: DemoLabKind, runTiming: { queuedMs: num
     };
   }
   if (kind === 'knot-dns') return startKnotDnsLab(runTiming);
+  if (isNativeSwitchKind(kind)) return startNativeSwitchDemoLab(kind, runTiming);
   const lab = await startLab({ runTiming });
   return {
     description: `GitHub API ${lab.githubUrl}, public ${lab.publicUrl} (blue ${lab.appUrls.blue}, green ${lab.appUrls.green})`,

@@ -20,6 +20,7 @@ import { webUiUrl } from '../client/temporal-client.js';
 import { followDeployment } from '../client/deployment-handle.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
+import { DEMO_SWITCH_HELP, demoLabKind } from './demo-switches.js';
 import { startDemoMetrics, type DemoMetrics } from './demo-metrics.js';
 import { approveUpdate, workflowIdFor } from '../contract/messages.js';
 import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
@@ -43,9 +44,10 @@ const say = (text: string) => console.log(`demo: ${text}`);
 
 async function run(): Promise<number> {
   if (flags.help) {
-    console.log(`usage: npm run demo -- [--app-router | --switch dns] [--rollback] [--manual-approval] [--keep] [--service NAME]
+    console.log(`usage: npm run demo -- [--app-router | --switch dns|alb|route53|haproxy] [--rollback] [--manual-approval] [--keep] [--service NAME]
   --switch dns       switch by an RFC 2136 update (TSIG) of a record on a real DNS server (Knot DNS,
                      installed with apt when missing); the router follows the record
+${DEMO_SWITCH_HELP}
   --app-router       the app-based blue/green of seeds/000: one app holding both colors, its router
                      switched over HTTP, migrations as hooks (expand before the switch, clean-up after)
   --metrics          judge green by its error rate and p90 latency on a real Prometheus (apt's
@@ -70,9 +72,7 @@ async function run(): Promise<number> {
     const registered = await registerSearchAttributes(connection);
     if (registered.length > 0) say(`registered search attributes ${registered.join(', ')}`);
 
-    if (flags.switch !== 'workflow' && flags.switch !== 'dns')
-      throw new Error(`--switch ${flags.switch}: use workflow (default) or dns`);
-    const kind = flags['app-router'] ? 'app-router' : flags.switch === 'dns' ? 'knot-dns' : 'dns';
+    const kind = demoLabKind(flags.switch, flags['app-router']);
     const lab = await startDemoLab(kind, { queuedMs: 500, inProgressMs: 2000 });
     cleanups.push(() => lab.close());
     say(`lab up: ${lab.description}`);
@@ -81,7 +81,10 @@ async function run(): Promise<number> {
     const service = flags.service ?? (flags['app-router'] ? 'bluegreen-books' : 'datatruck-api');
     let metrics: DemoMetrics | undefined;
     if (flags.metrics) {
-      if (!lab.lab) throw new Error('--metrics runs on the default lab (not with --app-router or --switch dns)');
+      if (!lab.lab)
+        throw new Error(
+          "--metrics runs where the lab's router is the public endpoint (not with --app-router, --switch dns or haproxy)",
+        );
       metrics = await startDemoMetrics(lab.lab, { rollback: flags.rollback, say });
       cleanups.push(() => metrics?.close());
     }
@@ -100,7 +103,7 @@ async function run(): Promise<number> {
       activities: createActivities({
         github: createGitHubClientCache({ auth: { kind: 'token', token: lab.githubToken } }),
         env: lab.workerEnv,
-        policy: LAB_WORKER_POLICY,
+        policy: lab.workerPolicy ?? LAB_WORKER_POLICY,
         notify: {
           channels: {
             'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
