@@ -13,6 +13,8 @@ export interface WatchOptions {
   footer?: string[];
   /** Task queue of the deployment's workers, named when none answers. */
   taskQueue?: string;
+  /** Called with every status read (the demo acts on them: approves as QA, breaks a color). */
+  onStatus?: (status: DeploymentStatus) => void;
 }
 
 /** Exit code of a watch stopped with Ctrl-C (128 + SIGINT), as shells expect. */
@@ -49,6 +51,11 @@ export async function watchDeployment(handle: DeploymentHandle, options: WatchOp
   };
 
   const onStatus = (status: DeploymentStatus) => {
+    show(status);
+    // After the status is shown: what the caller prints in answer comes after it.
+    options.onStatus?.(status);
+  };
+  const show = (status: DeploymentStatus) => {
     latest = status;
     stale = undefined;
     if (tty) return; // the frame timer draws it

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { createActivities } from '../worker/activities.js';
 import { NotificationReceivers } from '../lab/notify/index.js';
@@ -13,15 +13,15 @@ import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { createGitHubClientCache } from '../activities/octokit.js';
 import { loadConfigFile } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
-import { renderChangeLine, changeKey } from '../client/render.js';
 import { analysisStatusLines } from '../client/render-analysis.js';
 import { startDeployment } from '../client/start-deployment.js';
 import { webUiUrl } from '../client/temporal-client.js';
-import { followDeployment } from '../client/deployment-handle.js';
+import { watchDeployment } from '../client/watch.js';
 import { createBlueGreenWorker } from '../worker/worker.js';
 import { startDemoLab } from './demo-labs.js';
 import { DEMO_SWITCH_HELP, demoLabKind } from './demo-switches.js';
 import { startDemoMetrics, type DemoMetrics } from './demo-metrics.js';
+import { fileLogFunction, liveViewOut, Narrator, notificationBlock, runnable, tty } from './demo-output.js';
 import { approveUpdate, workflowIdFor } from '../contract/messages.js';
 import { registerSearchAttributes, startDevServer, temporalAnswers } from '../lab/temporal-dev-server.js';
 import type { DeploymentStatus, Outcome } from '../contract/types.js';
@@ -40,7 +40,9 @@ const { values: flags } = parseArgs({
   },
 });
 
-const say = (text: string) => console.log(`demo: ${text}`);
+// While the live view runs, the demo's own lines go through it (scripts/demo-output.ts).
+const narrator = new Narrator();
+const say = (text: string) => narrator.say(text);
 
 async function run(): Promise<number> {
   if (flags.help) {
@@ -58,7 +60,13 @@ ${DEMO_SWITCH_HELP}
   --keep             keep Temporal, the lab and the worker running afterwards (Ctrl-C to stop)`);
     return 0;
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The worker's log (a failed monitor check, a retried activity) goes to a file, not over the live view.
+  await mkdir(`${root}.data/demo`, { recursive: true });
+  const workerLog = `${root}.data/demo/worker.log`;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', fileLogFunction(workerLog)),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn();
@@ -121,10 +129,9 @@ ${DEMO_SWITCH_HELP}
       await workerRun;
       await workerConnection.close();
     });
-    say(`worker on task queue ${taskQueue}`);
+    say(`worker on task queue ${taskQueue}, its log in ${workerLog}`);
 
     const configPath = `${root}.data/demo/bluegreen.yaml`;
-    await mkdir(`${root}.data/demo`, { recursive: true });
     const baseConfig = {
       ...lab.exampleConfig(service),
       deploy: { runTimeout: '5m', pollInterval: '500ms' },
@@ -148,22 +155,23 @@ ${DEMO_SWITCH_HELP}
 
     let approved = false;
     let broken = false;
-    let lastKey = '';
-    const final = await followDeployment(
-      handle,
-      (status) => {
-        const key = changeKey(status);
-        if (key !== lastKey) {
-          lastKey = key;
-          console.log(renderChangeLine(status));
-        }
+    // The CLI's live view (client/watch.ts): the phase list redrawn on a terminal, every change
+    // once and in order on a pipe; the demo's own lines join it (scripts/demo-output.ts).
+    narrator.live = true;
+    narrator.footer.push(`Web UI: ${ui}`);
+    const final = await watchDeployment(handle, {
+      json: false,
+      out: liveViewOut(),
+      footer: narrator.footer,
+      taskQueue,
+      onStatus: (status) => {
         if (status.phase === 'approval' && status.waitingFor && !approved) {
           approved = true;
           if (flags['manual-approval']) {
-            say(`approve it yourself, with our CLI or the stock Temporal CLI:`);
-            console.log(`  TEMPORAL_ADDRESS=${address} bluegreen approve ${plan.service} --by qa-alice`);
-            console.log(
-              `  temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`,
+            say(`approve it yourself from this folder, with our CLI or the Temporal CLI (in .tools/bin):`);
+            say(`  TEMPORAL_ADDRESS=${address} ${runnable(`bluegreen approve ${plan.service} --by qa-alice`)}`);
+            say(
+              `  ${root}.tools/bin/temporal workflow signal --address ${address} --workflow-id ${handle.workflowId} --name approve --input '{"by":"qa-alice"}'`,
             );
           } else {
             void approveAsQa(handle, status);
@@ -176,17 +184,16 @@ ${DEMO_SWITCH_HELP}
           lab.setHealthy(status.targetColor, false);
         }
       },
-      300,
-    );
+    });
+    narrator.live = false;
 
     const answer = await fetch(`${lab.publicUrl}${plan.colorPath}`).then((r) => r.text());
+    console.log('');
     for (const line of lab.story()) say(`lab: ${line}`);
     for (const line of metrics?.story() ?? []) say(`lab: ${line}`);
-    for (const line of analysisStatusLines(final)) if (line.trim()) say(line.trim());
-    for (const r of receivers.all) {
-      const signed = r.signatureValid === undefined ? '' : r.signatureValid ? ', signature ok' : ', BAD SIGNATURE';
-      say(`notified ${r.receiver}: ${r.title ?? '?'} (HTTP ${r.status || 'no answer'}${signed})`);
-    }
+    // On a terminal the last frame of the live view already shows the analysis.
+    if (!tty) for (const line of analysisStatusLines(final)) if (line.trim()) say(line.trim());
+    for (const line of notificationBlock(receivers.all)) say(line);
     say(`outcome ${final.outcome}; ${lab.publicUrl}${plan.colorPath} answers ${answer.trim()}`);
     if (final.dns)
       say(
@@ -195,6 +202,7 @@ ${DEMO_SWITCH_HELP}
           .map((p) => p.detail)
           .join(' | ')}`,
       );
+    say(`worker log: ${workerLog}`);
     say(`Web UI: ${ui}`);
     const expected: Outcome = flags.rollback ? 'ROLLED_BACK' : 'SUCCEEDED';
     if (flags.keep) {
@@ -210,10 +218,10 @@ ${DEMO_SWITCH_HELP}
 async function approveAsQa(handle: Awaited<ReturnType<typeof startDeployment>>, status: DeploymentStatus): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
   say(`QA (qa-alice) checked ${status.targetColor} and approves`);
-  const result = await handle.executeUpdate(approveUpdate, {
-    args: [{ by: 'qa-alice', comment: `smoke tests passed on ${status.targetColor}` }],
-  });
-  say(result.message);
+  // The live view shows the decision itself; only a refusal needs saying here.
+  await handle
+    .executeUpdate(approveUpdate, { args: [{ by: 'qa-alice', comment: `smoke tests passed on ${status.targetColor}` }] })
+    .catch((err: unknown) => say(`QA's approval failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 /** Uses the Temporal that answers at TEMPORAL_ADDRESS (default localhost:7233), or starts a dev server there. */

@@ -88,8 +88,21 @@ describe('both colors side by side', () => {
         since: at(4),
         last: { deploymentId: 'd1', outcome: 'SUCCEEDED', sha: SHA.a, by: 'olivia', startedAt: at(0), endedAt: at(8) },
       },
-      blue: { color: 'blue', sha: SHA.a, synced: true, live: false },
+      blue: {
+        color: 'blue',
+        sha: SHA.a,
+        synced: true,
+        live: false,
+        syncedBy: { deploymentId: 'd1', outcome: 'SUCCEEDED', sha: SHA.a, by: 'olivia', startedAt: at(0), endedAt: at(8) },
+      },
     });
+  });
+
+  it('a color redeployed by sync says so, with that deployment', () => {
+    const view = colorsSideBySide([d1])!;
+    expect(colorSentence(view.blue, view, { time: utcTime, current: 'd1' })).toBe(
+      'blue: no traffic; runs aaaaaaa (merged by sync); redeployed by the sync of this deployment (SUCCEEDED, ended 2026-05-04 10:08:00 UTC, by olivia)',
+    );
   });
 
   it('a rollback: traffic back on the old color since the rollback ended; the target keeps the new SHA for inspection', () => {

@@ -23,6 +23,8 @@ export interface ColorSide {
   sha?: string;
   /** It runs `sha`'s code from its own branch, merged there by sync (the merge commit is another SHA). */
   synced?: boolean;
+  /** The deployment whose sync redeployed it, when that is newer than its last deployment. */
+  syncedBy?: ColorDeployment;
   /** A SHA being deployed to it right now (the running deployment's deploy phase). */
   deploying?: string;
   /** Whether it takes traffic (false for both while traffic moves). */
@@ -54,6 +56,7 @@ export function colorsSideBySide(newestFirst: readonly DeploymentStatus[]): Colo
       color,
       ...(runs.sha ? { sha: runs.sha } : {}),
       ...(runs.synced ? { synced: true } : {}),
+      ...(runs.syncedBy && (!last || runs.syncedBy.startedAt > last.startedAt) ? { syncedBy: deploymentOf(runs.syncedBy) } : {}),
       ...(runs.deploying ? { deploying: runs.deploying } : {}),
       live: live === color,
       ...(live === color && since ? { since } : {}),
@@ -70,7 +73,7 @@ const stateOf = (s: DeploymentStatus, phase: string) => s.phases.find((p) => p.n
 function whatRuns(
   newestFirst: readonly DeploymentStatus[],
   color: Color,
-): { sha?: string; synced?: boolean; deploying?: string } {
+): { sha?: string; synced?: boolean; syncedBy?: DeploymentStatus; deploying?: string } {
   for (const s of newestFirst) {
     if (s.targetColor === color) {
       const deploy = stateOf(s, 'deploy')?.state;
@@ -86,7 +89,7 @@ function whatRuns(
       // Sync brought the old color level with the target and redeployed it; until then it ran its branch head.
       if (!s.previous.warm) {
         const sync = stateOf(s, 'sync')?.state;
-        if (sync === 'succeeded') return s.sha ? { sha: s.sha, synced: true } : {};
+        if (sync === 'succeeded') return s.sha ? { sha: s.sha, synced: true, syncedBy: s } : {};
         return sync === 'running' && s.sha ? { ...(s.previous.sha ? { sha: s.previous.sha } : {}), deploying: s.sha } : {};
       }
       return s.previous.sha ? { sha: s.previous.sha } : {};
@@ -139,12 +142,13 @@ export function runsWords(side: ColorSide): string {
 
 /** "last deployment: d-12 (ROLLED_BACK, ended …, by olivia)" / "deployed before this deployment". */
 export function lastDeploymentWords(side: ColorSide, words: ColorWords): string {
+  const name = (d: ColorDeployment) => (d.deploymentId === words.current ? 'this deployment' : d.deploymentId);
+  const about = (d: ColorDeployment) =>
+    `${d.outcome ?? 'running'}, ${d.endedAt ? `ended ${words.time(d.endedAt)}` : `started ${words.time(d.startedAt)}`}, by ${d.by}`;
+  if (side.syncedBy) return `redeployed by the sync of ${name(side.syncedBy)} (${about(side.syncedBy)})`;
   const last = side.last;
   if (!last) return words.current ? 'deployed before this deployment' : 'no deployment of it found';
-  const name = last.deploymentId === words.current ? 'this deployment' : last.deploymentId;
-  const state = last.outcome ?? 'running';
-  const when = last.endedAt ? `ended ${words.time(last.endedAt)}` : `started ${words.time(last.startedAt)}`;
-  return `last deployment: ${name} (${state}, ${when}, by ${last.by})`;
+  return `last deployment: ${name(last)} (${about(last)})`;
 }
 
 /** One sentence per color: "green: takes traffic since …; runs 1a2b3c4; last deployment: …". */
