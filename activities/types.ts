@@ -1,8 +1,7 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
 import type { ApprovalActivities } from './approval-types.js';
-import type { AnalyzeMetricsInput, CheckMetricQueriesInput } from '../analysis/metric-activities.js';
-import type { AnalysisResult } from '../contract/metric-tally.js';
+import type { CheckMetricQueriesInput } from '../analysis/metric-activities.js';
 import type { AnalysisActivities } from '../analysis/types.js';
 import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
 import type { VerifyWindowInput, VerifyWindowResult } from '../analysis/verify-window.js';
@@ -200,7 +199,6 @@ export type { PlanPolicyVerdict };
 
 /** Metric analysis: the rounds of a phase, the verify and monitor windows with metrics, the query check. */
 export interface MetricActivities {
-  analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalysisResult>;
   /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
   monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
   /** verify with metrics (new deployments): the checks, then the metrics, in one activity. */

@@ -1,8 +1,8 @@
-// The activities of the metric analysis: one heartbeating activity per phase runs every
-// configured metric for the whole verify count or monitor window (history stays flat however
-// long), and resumes from its last heartbeat when retried on another worker. Plus the plan-time
-// check that every PromQL query parses, with Prometheus' own parser.
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+// The metric analysis: the metric rounds verifyWindow and monitorWindow run for the whole verify
+// count or monitor window (history stays flat however long), resumed from the last heartbeat
+// when retried on another worker. Plus the plan-time check that every PromQL query parses, with
+// Prometheus' own parser.
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { keepAlive } from '../activities/heartbeat.js';
 import { ownHeartbeat, resumedStart, type LoopIo } from './activities.js';
 import type { Color } from '../contract/types.js';
@@ -45,7 +45,8 @@ export interface CheckMetricQueriesInput {
 }
 
 /**
- * What analyzeMetrics heartbeats; a retried attempt carries on from it, and `bluegreen status`
+ * What the metric rounds heartbeat (the top of verifyWindow's and monitorWindow's heartbeat); a
+ * retried attempt carries on from it, and `bluegreen status`
  * reads it from the pending activity (client/live-analysis.ts) to show the counts as they come
  * in without a history event per round. `lines` are for the Web UI's Pending Activities panel.
  */
@@ -93,11 +94,6 @@ export const metricMeasureContext = (options: SourceOptions = {}): MeasureContex
 });
 
 export function createMetricActivities(options: SourceOptions = {}) {
-  const measureContext = metricMeasureContext(options);
-
-  const analyzeMetrics = (input: AnalyzeMetricsInput): Promise<AnalysisResult> =>
-    measureMetrics(input, measureContext, Context.current().info.heartbeatDetails as Partial<AnalysisProgress> | undefined);
-
   /** Problems of the plan's PromQL queries, one line each; a Prometheus that cannot tell is no problem here. */
   async function checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]> {
     const problems: string[] = [];
@@ -126,10 +122,10 @@ export function createMetricActivities(options: SourceOptions = {}) {
     return problems;
   }
 
-  return { analyzeMetrics, checkMetricQueries };
+  return { checkMetricQueries };
 }
 
-/** The metric rounds of one phase (analyzeMetrics), resuming from `resumed`; see LoopIo for `io`. */
+/** The metric rounds of one phase (in verifyWindow and monitorWindow), resuming from `resumed`; see LoopIo for `io`. */
 export async function measureMetrics(
   input: AnalyzeMetricsInput,
   measureContext: MeasureContext,

@@ -1,7 +1,6 @@
-// The monitor window in ONE heartbeating activity (deployments with monitor metrics, behind
-// patched('one-analysis-activity')): the probe rounds (monitorChecks) and the metric rounds
-// (analyzeMetrics) run side by side in it, so the window adds one activity's events to the
-// history instead of two. The first failure that decides a rollback ends both loops; the
+// The monitor window in ONE heartbeating activity (deployments with monitor metrics): the probe
+// rounds (as monitorChecks runs them) and the metric rounds run side by side in it, so the
+// window adds one activity's events to the history instead of two. The first failure that decides a rollback ends both loops; the
 // workflow reads which one decided (`endedBy`) and words it the same way. One heartbeat carries
 // both: the metric tally at the top (the shape client/live-analysis.ts reads) and the probes'
 // progress under `probes`; a retried attempt resumes both from it.

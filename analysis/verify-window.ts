@@ -1,6 +1,5 @@
-// The verify phase in ONE heartbeating activity (deployments with verify metrics, behind
-// patched('verify-in-one-activity')): the health rounds (verifyChecks) until `successes` pass
-// in a row, then the metric rounds (analyzeMetrics, count × interval), so verify adds one
+// The verify phase in ONE heartbeating activity (deployments with verify metrics): the health rounds (verifyChecks) until `successes` pass
+// in a row, then the metric rounds (count × interval), so verify adds one
 // activity's events to the history instead of two. One heartbeat carries both: the metric
 // tally at the top (the shape client/live-analysis.ts reads), the checks' progress under
 // `health` and, once they passed, their result under `healthy`; a retried attempt resumes from

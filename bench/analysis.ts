@@ -248,7 +248,7 @@ export async function analysisHistory(ctx: BenchContext): Promise<SectionResult>
     ),
     '',
     `**Target flat in the window: ${verdict(met)}** — ${cases.map((c) => `${c.events} events for ${c.rounds} rounds (${c.label})`).join(', ')}.`,
-    'The analysis is one heartbeating activity per phase (`analyzeMetrics`): the rounds live in its heartbeat, which is also',
+    'The analysis is one heartbeating activity per phase (`verifyWindow`, `monitorWindow`): the rounds live in its heartbeat, which is also',
     'what `bluegreen status` shows while it runs (client/live-analysis.ts), and come back to the workflow once, with its result.',
   ].join('\n');
   return {

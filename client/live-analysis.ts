@@ -18,7 +18,7 @@ type Mode = 'verify' | 'monitor';
  * Activities whose heartbeat carries the tally: monitorWindow (analysis/monitor-window.ts) and
  * verifyWindow (analysis/verify-window.ts) at its top level, once the metrics started.
  */
-const TALLY_ACTIVITIES = new Set(['analyzeMetrics', 'monitorWindow', 'verifyWindow']);
+const TALLY_ACTIVITIES = new Set(['monitorWindow', 'verifyWindow']);
 
 const runningModes = (s: DeploymentStatus): Mode[] =>
   (['verify', 'monitor'] as const).filter((mode) => s.analyses?.[mode]?.metrics?.verdict === 'running');

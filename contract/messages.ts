@@ -40,7 +40,7 @@ export interface RunCompletedInput {
 export const runCompletedSignal = defineSignal<[RunCompletedInput]>('runCompleted');
 
 /**
- * verify with metrics and verify.tests (patch `verify-in-one-activity`): the verifyWindow activity tells
+ * verify with metrics and verify.tests: the verifyWindow activity tells
  * its own workflow that the health checks passed, so the tests start while it goes on with the
  * metrics. Only a go-ahead for the tests, with the token the workflow handed the activity;
  * whether verify passed comes from the activity's result (workflows/phases/verify-window.ts).

@@ -21,6 +21,8 @@
 // published before): an id added before that commit has an old branch that no package ever
 // contained, only checkouts of this repository during its development. Those ids go to step 2
 // in 0.1.0; the ids added after it stay at step 1 until 0.1.0 has been out for the bound.
+// Next: in the first release after 0.1.0 has been out for the bound, remove the
+// deprecatedPatch() calls and move DEPRECATED_PATCHES into RETIRED_PATCHES (step 3).
 import { deprecatePatch, patched } from '@temporalio/workflow';
 
 export interface PatchInfo {
@@ -33,6 +35,9 @@ export interface PatchInfo {
 }
 
 const NEVER_PACKAGED = 'added before the first packaged version (516c9fe): its old branch never shipped';
+const AFTER_PACKAGING =
+  'added after the first packaged version (516c9fe): its old branch is in 0.1.0; step 2 once 0.1.0 is out for the bound';
+const IMPLIED = `${NEVER_PACKAGED}; implied by the marker of plan-reads-in-one-activity`;
 
 /**
  * How long a deployment can run when nothing is retried and every wait runs to the worker
@@ -53,59 +58,36 @@ export function longestDeploymentMs(limits: {
 /** longestDeploymentMs under the default limits (157 days): the wait between two steps of a patch. */
 export const RETIREMENT_WAIT_DAYS = 157;
 
-/** The plan phase's reads (policy, active color, branch heads) in one activity (`readPlan`). */
-export const PLAN_READS_PATCH = 'plan-reads-in-one-activity';
-
-/**
- * The ids that existed before PLAN_READS_PATCH, asked through `hasPatch`: deployments that
- * carry PLAN_READS_PATCH's marker took all of them without a marker of their own.
- */
-export const EARLIER_PATCHES = {
-  'approval-via-github': { added: '0.1.0 (c1b86c8)', before: 'the signal-only approval gate', decision: NEVER_PACKAGED },
-  'cancel-abandoned-runs': {
-    added: '0.1.0 (bc5bead)',
-    before: 'no cancel of a run left behind by an abort',
-    decision: NEVER_PACKAGED,
+/** Step 1: asked with `isPatched()`. */
+export const PATCHES = {
+  'decision-authority': {
+    added: '0.1.0 (287ef8e)',
+    before: "decisions judged without the worker policy's who-may-send rules",
+    decision: AFTER_PACKAGING,
   },
-  'github-records-in-background': {
-    added: '0.1.0 (df2f62d)',
-    before: 'GitHub Deployment records awaited in line',
-    decision: NEVER_PACKAGED,
-  },
-  notifications: { added: '0.1.0 (ef98be2)', before: 'no notifications', decision: NEVER_PACKAGED },
-  'plan-metric-query-check': {
-    added: '0.1.0 (462960f)',
-    before: 'no check of the Prometheus queries in plan',
-    decision: NEVER_PACKAGED,
-  },
-  'record-previous-sha': { added: '0.1.0 (4349919)', before: 'only the target branch head read', decision: NEVER_PACKAGED },
-  'records-settle-bounded': { added: '0.1.0 (bc5bead)', before: 'records settled without a bound', decision: NEVER_PACKAGED },
-  'step-retry-on-failure': {
-    added: '0.1.0 (eafe90f)',
-    before: 'a failed step ends the deployment at once',
-    decision: NEVER_PACKAGED,
-  },
-  'switch-windows': { added: '0.1.0 (4349919)', before: 'no switch windows or freezes', decision: NEVER_PACKAGED },
-  'verify-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in verify', decision: NEVER_PACKAGED },
-  'webhook-run-completion': { added: '0.1.0 (43f51f6)', before: 'runs polled only', decision: NEVER_PACKAGED },
-  'worker-policy-check': {
-    added: '0.1.0 (1131ead)',
-    before: "no check against the worker's policy",
-    decision: NEVER_PACKAGED,
+  'outcome-as-failure': {
+    added: '0.1.0 (b651fc2)',
+    before: 'every outcome completes the workflow with its status; no final memo',
+    decision: AFTER_PACKAGING,
   },
 } as const satisfies Record<string, PatchInfo>;
-export type EarlierPatch = keyof typeof EARLIER_PATCHES;
+export type Patch = keyof typeof PATCHES;
 
-/** Step 1: the ids asked with `patched()` directly (after PLAN_READS_PATCH). */
-export const PATCHES = {
-  [PLAN_READS_PATCH]: {
+/** Step 2 (0.1.0): asked with `deprecatedPatch()`, where `isPatched()` was; the calls go in the release after 0.1.0 (step 3). */
+export const DEPRECATED_PATCHES = {
+  'plan-reads-in-one-activity': {
     added: '0.1.0 (9a6f3b0)',
-    before: 'checkPlanPolicy, readActiveColor and readBranchHead one by one',
+    before: 'checkPlanPolicy, readActiveColor and readBranchHead one by one, and a marker of its own for each id before it',
     decision: NEVER_PACKAGED,
   },
   'verify-in-one-activity': {
     added: '0.1.0 (162aa6f)',
     before: 'verify with metrics: verifyChecks, then analyzeMetrics',
+    decision: NEVER_PACKAGED,
+  },
+  'one-analysis-activity': {
+    added: '0.1.0 (d9ffbd7)',
+    before: 'monitor with metrics: monitorChecks beside analyzeMetrics',
     decision: NEVER_PACKAGED,
   },
   'verify-tests-retry': {
@@ -138,57 +120,46 @@ export const PATCHES = {
     before: 'no notifications while the gate waits on GitHub',
     decision: NEVER_PACKAGED,
   },
-  'decision-authority': {
-    added: '0.1.0 (287ef8e)',
-    before: "decisions judged without the worker policy's who-may-send rules",
-    decision: 'added after the first packaged version: its old branch is in 0.1.0; step 2 once 0.1.0 is out for the bound',
-  },
-  'outcome-as-failure': {
-    added: '0.1.0 (b651fc2)',
-    before: 'every outcome completes the workflow with its status; no final memo',
-    decision: 'added after the first packaged version: its old branch is in 0.1.0; step 2 once 0.1.0 is out for the bound',
-  },
-} as const satisfies Record<string, PatchInfo>;
-export type Patch = keyof typeof PATCHES;
-
-/** Step 2 (0.1.0): asked with `deprecatePatch()`; the calls go in the release after 0.1.0 (step 3). */
-export const DEPRECATED_PATCHES = {
-  'one-analysis-activity': {
-    added: '0.1.0 (d9ffbd7)',
-    before: 'monitor with metrics: monitorChecks beside analyzeMetrics',
-    decision: NEVER_PACKAGED,
-  },
 } as const satisfies Record<string, PatchInfo>;
 export type DeprecatedPatch = keyof typeof DEPRECATED_PATCHES;
 
 /**
- * Step 3: asked nowhere, listed so that the ids are never used again. An id of EARLIER_PATCHES
- * has no marker of its own in any deployment that can still replay (they all carry
- * PLAN_READS_PATCH's), so it leaves without a `deprecatePatch` step of its own.
+ * Step 3: asked nowhere, listed so that the ids are never used again. These came before
+ * plan-reads-in-one-activity; deployments that carry its marker took all of them without a marker
+ * of their own, and no deployment without it can still replay, so they leave without a
+ * `deprecatePatch` step of their own (which would cost every new deployment a marker each).
  */
 export const RETIRED_PATCHES = {
   'analysis-checks': {
     added: '0.1.0 (c8efee1)',
     before: 'verifyEnvironment / monitorPublicEndpoint instead of verifyChecks / monitorChecks',
-    decision: `${NEVER_PACKAGED}; one of the ids PLAN_READS_PATCH stands for`,
+    decision: IMPLIED,
   },
-  'monitor-metric-analysis': {
+  'approval-via-github': { added: '0.1.0 (c1b86c8)', before: 'the signal-only approval gate', decision: IMPLIED },
+  'cancel-abandoned-runs': { added: '0.1.0 (bc5bead)', before: 'no cancel of a run left behind by an abort', decision: IMPLIED },
+  'github-records-in-background': {
+    added: '0.1.0 (df2f62d)',
+    before: 'GitHub Deployment records awaited in line',
+    decision: IMPLIED,
+  },
+  'monitor-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in monitor', decision: IMPLIED },
+  notifications: { added: '0.1.0 (ef98be2)', before: 'no notifications', decision: IMPLIED },
+  'plan-metric-query-check': {
     added: '0.1.0 (462960f)',
-    before: 'no metric analysis in monitor',
-    decision: `${NEVER_PACKAGED}; one of the ids PLAN_READS_PATCH stands for`,
+    before: 'no check of the Prometheus queries in plan',
+    decision: IMPLIED,
   },
+  'record-previous-sha': { added: '0.1.0 (4349919)', before: 'only the target branch head read', decision: IMPLIED },
+  'records-settle-bounded': { added: '0.1.0 (bc5bead)', before: 'records settled without a bound', decision: IMPLIED },
+  'step-retry-on-failure': { added: '0.1.0 (eafe90f)', before: 'a failed step ends the deployment at once', decision: IMPLIED },
+  'switch-windows': { added: '0.1.0 (4349919)', before: 'no switch windows or freezes', decision: IMPLIED },
+  'verify-metric-analysis': { added: '0.1.0 (462960f)', before: 'no metric analysis in verify', decision: IMPLIED },
+  'webhook-run-completion': { added: '0.1.0 (43f51f6)', before: 'runs polled only', decision: IMPLIED },
+  'worker-policy-check': { added: '0.1.0 (1131ead)', before: "no check against the worker's policy", decision: IMPLIED },
 } as const satisfies Record<string, PatchInfo>;
 
-/** `patched(id)`, for the step-1 ids (an earlier id asked alone: deployments before PLAN_READS_PATCH). */
-export const isPatched = (id: Patch | EarlierPatch): boolean => patched(id);
+/** `patched(id)`, for the step-1 ids. */
+export const isPatched = (id: Patch): boolean => patched(id);
 
-/** `deprecatePatch(id)`, where `isPatched(id)` was asked, for the step-2 ids. */
+/** `deprecatePatch(id)`, for the step-2 ids, where `isPatched(id)` was asked and under the same conditions. */
 export const deprecatedPatch = (id: DeprecatedPatch): void => deprecatePatch(id);
-
-/**
- * `patched(id)` for the ids of EARLIER_PATCHES, without a marker of their own in deployments
- * that carry PLAN_READS_PATCH. Live code gets true either way; a replay gets what was recorded.
- */
-export function hasPatch(id: EarlierPatch): boolean {
-  return patched(PLAN_READS_PATCH) || patched(id);
-}

@@ -1,19 +1,11 @@
-// Every patch id lives in contract/patches.ts: workflow code asks `isPatched(id)` / `hasPatch(id)`
-// (step 1) or `deprecatedPatch(id)` (step 2), typed to the module's ids, never the SDK's
+// Every patch id lives in contract/patches.ts: workflow code asks `isPatched(id)` (step 1) or `deprecatedPatch(id)` (step 2), typed to the module's ids, never the SDK's
 // `patched()` / `deprecatePatch()` itself; every id at those steps is asked somewhere, a retired
 // id nowhere. The wait between two steps is the longest a deployment can live under the worker
 // policy's default limits (worker/plan-bounds.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  DEPRECATED_PATCHES,
-  EARLIER_PATCHES,
-  longestDeploymentMs,
-  PATCHES,
-  RETIRED_PATCHES,
-  RETIREMENT_WAIT_DAYS,
-} from '../contract/patches.js';
+import { DEPRECATED_PATCHES, longestDeploymentMs, PATCHES, RETIRED_PATCHES, RETIREMENT_WAIT_DAYS } from '../contract/patches.js';
 import { PLAN_BOUNDS } from '../worker/plan-bounds.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -28,7 +20,7 @@ const code = ['workflows', 'contract', 'switches', 'analysis', 'views', 'notify'
   .flatMap(sources)
   .filter((path) => path !== 'contract/patches.ts')
   .map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8').replace(/\/\/.*$/gm, '') }));
-const asked = (id: string) => code.some(({ text }) => text.includes(`'${id}'`));
+const asked = (id: string) => code.some(({ text }) => text.includes(`Patched('${id}')`) || text.includes(`Patch('${id}')`));
 
 describe('patch ids', () => {
   it('are asked through contract/patches.ts only', () => {
@@ -37,13 +29,13 @@ describe('patch ids', () => {
   });
 
   it('at step 1 or 2 are each asked somewhere; retired ones nowhere', () => {
-    const live = [...Object.keys(EARLIER_PATCHES), ...Object.keys(PATCHES), ...Object.keys(DEPRECATED_PATCHES)];
-    expect(live.filter((id) => !asked(id) && id !== 'plan-reads-in-one-activity')).toEqual([]);
+    const live = [...Object.keys(PATCHES), ...Object.keys(DEPRECATED_PATCHES)];
+    expect(live.filter((id) => !asked(id))).toEqual([]);
     expect(Object.keys(RETIRED_PATCHES).filter(asked)).toEqual([]);
   });
 
   it('are each in one table only, with the version that added it and the reason for its step', () => {
-    const tables = [EARLIER_PATCHES, PATCHES, DEPRECATED_PATCHES, RETIRED_PATCHES];
+    const tables = [PATCHES, DEPRECATED_PATCHES, RETIRED_PATCHES];
     const ids = tables.flatMap((t) => Object.keys(t));
     expect(ids.length).toBeGreaterThanOrEqual(20);
     expect(new Set(ids).size).toBe(ids.length);

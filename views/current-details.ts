@@ -126,7 +126,7 @@ function nextStepBlocks(s: DeploymentStatus): string[] {
 }
 
 const LIVE_COUNTS_HINT =
-  'Counts as they come in: Pending Activities → verifyWindow, monitorWindow or analyzeMetrics → Heartbeat Details (`lines`) below, or <service>';
+  'Counts as they come in: Pending Activities → verifyWindow or monitorWindow → Heartbeat Details (`lines`) below, or <service>';
 
 /** What verify and monitor measured and the test runs in words; links stay clickable. */
 function analysisBlocks(s: DeploymentStatus): string[] {

@@ -4,7 +4,6 @@
 // a write still in flight holds the approval gate for one heartbeat timeout at most (a dead
 // worker's write is retried after that; a slow GitHub's write carries on behind the gate).
 import { condition, isCancellation, log } from '@temporalio/workflow';
-import { hasPatch } from '../contract/patches.js';
 import { gitHubCalls } from './activity-proxies.js';
 import { describeFailure } from '../contract/failures.js';
 import type { Color, DeploymentPlan, Outcome } from '../contract/types.js';
@@ -24,39 +23,29 @@ export class GitHubRecords {
   private deployment: Promise<number | undefined> = Promise.resolve(undefined);
   /** The `in_progress` status, written while verify runs; the final status waits for it. */
   private inProgress: Promise<void> = Promise.resolve();
-  /** Whether the record and its first status are written off the critical path. */
-  private inBackground = false;
   private target: Color = 'green';
 
   constructor(private readonly plan: DeploymentPlan) {}
 
-  /**
-   * Creates the record for `target` @ `sha`. Deployments started before it was written in the
-   * background await it here (same commands on replay).
-   */
+  /** Creates the record for `target` @ `sha`, off the critical path. */
+  // async, as when some deployments awaited the record here: callers await it, and the same
+  // microtask turns keep the order of commands of concurrent coroutines on replay.
   async create(active: Color, target: Color, sha: string): Promise<void> {
     this.target = target;
-    this.inBackground = hasPatch('github-records-in-background');
-    const record = this.createRecord(active, sha);
-    this.deployment = record.catch(() => undefined);
-    if (!this.inBackground) await record;
+    this.deployment = this.createRecord(active, sha).catch(() => undefined);
   }
 
   /** The deploy run succeeded: the record says so while verify runs. */
   async markInProgress(description: string): Promise<void> {
-    const written = this.setStatus('in_progress', description);
-    if (this.inBackground) this.inProgress = written;
-    else await written;
+    this.inProgress = this.setStatus('in_progress', description);
   }
 
   /**
    * Resolves once nothing of ours is in flight (before a human gate), or after the plan's
    * heartbeat timeout plus 5 s, whichever comes first: the final status waits for the write
-   * anyway, so the gate need not. Deployments started before the bound await the write (same
-   * commands on replay).
+   * anyway, so the gate need not.
    */
   async settled(): Promise<void> {
-    if (!hasPatch('records-settle-bounded')) return this.inProgress;
     let done = false;
     void this.inProgress.then(() => (done = true));
     await condition(() => done, (this.plan.timeouts?.heartbeatMs ?? 20_000) + 5_000);

@@ -8,7 +8,7 @@
 // the final message say whether the cancel took. An abort never reaches a switch run (it is
 // refused or waits there), so no traffic change is cut off half-way by one.
 import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
-import { hasPatch, isPatched } from '../contract/patches.js';
+import { deprecatedPatch } from '../contract/patches.js';
 import type { DispatchWorkflowInput, WaitForRunInput, WorkflowRunRef, WorkflowRunResult } from '../activities/types.js';
 import { dispatcher, gitHubCalls, runWaiter } from './activity-proxies.js';
 import { correlationIdFor } from '../contract/correlation-id.js';
@@ -116,11 +116,10 @@ const INTERRUPTED_DISPATCH_LOOKUP_MS = 10_000;
 /**
  * An abort that lands while the dispatch activity runs may come just after GitHub accepted the
  * dispatch: its run is found by correlation id (as a retry would) so it can be cancelled, not
- * left to deploy after the deployment said it stopped. Deployments started before this look
- * for nothing (same commands on replay).
+ * left to deploy after the deployment said it stopped.
  */
 async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkflowInput): Promise<number | undefined> {
-  if (!isPatched('cancel-run-of-interrupted-dispatch')) return undefined;
+  deprecatedPatch('cancel-run-of-interrupted-dispatch');
   return CancellationScope.nonCancellable(async () => {
     try {
       const found = await dispatcher(ctx.plan).findDispatchedRun.executeWithOptions(
@@ -138,11 +137,9 @@ async function runOfInterruptedDispatch(ctx: PhaseContext, input: DispatchWorkfl
 /**
  * Cancels a run bluegreen no longer waits for, even while the deployment is being cancelled;
  * returns the sentence for the status. A failed cancel is reported, never thrown: the
- * deployment stops either way. Deployments started before runs were cancelled leave them
- * running (same commands on replay).
+ * deployment stops either way.
  */
 async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInput, runId: number): Promise<string | undefined> {
-  if (!hasPatch('cancel-abandoned-runs')) return undefined;
   const run = `${input.workflow} run ${runId}`;
   return CancellationScope.nonCancellable(async () => {
     try {
@@ -161,8 +158,7 @@ async function cancelAbandonedRun(ctx: PhaseContext, input: DispatchWorkflowInpu
 /**
  * Polls the run until it completes. A `runCompleted` signal (the webhook receiver) ends the
  * wait early: the poll is cancelled and the run read once more, since the signal only says
- * when to look and the API says how it ended. Deployments started before the signal existed
- * keep polling only (same commands on replay).
+ * when to look and the API says how it ended.
  */
 async function waitForRun(
   ctx: PhaseContext,
@@ -175,7 +171,6 @@ async function waitForRun(
     runWaiter(ctx.plan, timeoutMs).waitForWorkflowRun.executeWithOptions({ summary: `wait for ${input.workflow} run ${runId}` }, [
       waitInput(ctx, input, run),
     ]);
-  if (!hasPatch('webhook-run-completion')) return poll();
   const polling = new CancellationScope();
   const polled = polling.run(poll);
   const notified = condition(() => ctx.completedRuns.has(runId)).then(() => undefined);

@@ -12,7 +12,7 @@ import { inertText } from '../contract/sanitize.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { DeploymentPlan } from '../contract/types.js';
 import { hookOf } from '../contract/vocabulary.js';
-import { isPatched } from '../contract/patches.js';
+import { deprecatedPatch, isPatched } from '../contract/patches.js';
 
 const MAX_RECORDED_DECISIONS = 100;
 const MAX_IGNORED_SIGNALS = 20;
@@ -30,11 +30,6 @@ export interface HumanInput {
   override?: CleanDecision;
   /** An inconclusive metric analysis waits for promote (go on) or abort / rollback (stop). */
   analysisQuestionOpen?: boolean;
-  /**
-   * Separation of duties on the signal path (signal-approval-rules.ts): set for deployments
-   * started since it exists, so older ones replay with the rules they were judged by.
-   */
-  signalRules?: boolean;
   /** Signal path: the approvals that counted so far (minApprovals distinct names end the gate). */
   approvedBy?: CleanDecision[];
   /** Every decision is checked against who may send it under the policy (decision-authority.ts). */
@@ -43,14 +38,12 @@ export interface HumanInput {
 
 /** Registers every handler; called first thing in the workflow, before any await. */
 export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusTracker, human: HumanInput): void {
-  if (isPatched('signal-approval-separation-of-duties')) {
-    human.signalRules = true;
-    human.approvedBy = [];
-  }
+  // Separation of duties on the signal path (signal-approval-rules.ts).
+  deprecatedPatch('signal-approval-separation-of-duties');
+  human.approvedBy = [];
   if (isPatched('decision-authority')) human.authority = true;
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
   const approvalRules = () => {
-    if (!human.signalRules) return undefined;
     const { minApprovals, allowSelfApproval } = approvalRulesOf(planNow());
     return { minApprovals, allowSelfApproval, approvedBy: (human.approvedBy ?? []).map((d) => d.by) };
   };

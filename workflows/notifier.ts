@@ -9,7 +9,7 @@
 // deduplicates sees one message; Slack and Teams do not deduplicate, so a send whose POST arrived
 // but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
-import { hasPatch } from '../contract/patches.js';
+import { deprecatedPatch } from '../contract/patches.js';
 import type { NotifyActivities } from '../notify/activities.js';
 import { channelsFor, type NotificationEvent } from '../contract/notify-events.js';
 export { describeNotificationFailure } from '../contract/notify-events.js';
@@ -67,7 +67,9 @@ export class Notifier {
     /** Where the counts of sent and failed notifications go (the status tracker). */
     private readonly tracker: Pick<StatusTracker, 'status' | 'setNotifications'>,
   ) {
-    this.enabled = plan.notify !== undefined && hasPatch('notifications');
+    this.enabled = plan.notify !== undefined;
+    // With notifications this is where 0.1.0 deployments recorded the marker (their first ask).
+    if (this.enabled) deprecatedPatch('plan-reads-in-one-activity');
     this.sender = senderFor(plan);
   }
 

@@ -8,7 +8,7 @@ import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
 import type { GateStatus, Outcome, PhaseName } from '../contract/types.js';
 import type { DONE } from '../contract/vocabulary.js';
 import { bluegreenCommand, decisionCommand } from '../contract/commands.js';
-import { isPatched } from '../contract/patches.js';
+import { deprecatedPatch } from '../contract/patches.js';
 
 /** The event with the route (blue → green @ sha) once the plan phase has read it. */
 /** An event with the colors and commit once the plan phase has read them. */
@@ -28,7 +28,8 @@ export function phaseUrl(ctx: DeploymentSetup, name: PhaseName | typeof DONE): s
  */
 export async function checkNotifyChannels(ctx: DeploymentSetup): Promise<void> {
   const { plan, tracker } = ctx;
-  if (!plan.notify || !isPatched('notify-channel-check')) return;
+  if (!plan.notify) return;
+  deprecatedPatch('notify-channel-check');
   const problems = await channelChecker.checkNotificationChannels.executeWithOptions(
     { summary: "check the plan's notification channels against the worker's" },
     [{ references: channelReferences(plan.notify) }],
@@ -126,7 +127,8 @@ class GateNotices {
 
   /** Asked once, at the first gate run (the same moment on replay). */
   private enabled(): boolean {
-    return (this.enabledNow ??= this.ctx.plan.notify !== undefined && isPatched('notify-github-approval'));
+    if (this.enabledNow === undefined && this.ctx.plan.notify !== undefined) deprecatedPatch('notify-github-approval');
+    return (this.enabledNow ??= this.ctx.plan.notify !== undefined);
   }
 }
 

@@ -3,7 +3,6 @@
 // attempt number in its correlation id), `abort` gives up as `fail` would have. Nobody within
 // `retryTimeout`: the configured default. One durable timer per failure, no polling.
 import { condition } from '@temporalio/workflow';
-import { hasPatch } from '../contract/patches.js';
 import type { CleanDecision } from './decisions.js';
 import { DeploymentStop } from '../contract/failures.js';
 import { formatDuration } from '../contract/format.js';
@@ -71,8 +70,6 @@ export function oneAtATime(): Turns {
 async function decideAfterFailure<T>(step: RetryStep<T>, attempt: number, error: string): Promise<'retry' | 'abort'> {
   const { policy } = step;
   if (!policy || attempt > policy.maxRetries) return 'abort';
-  // Deployments started before this existed end at once, as they did (same commands on replay).
-  if (!hasPatch('step-retry-on-failure')) return 'abort';
   return step.asking ? step.asking(() => ask(step, policy, attempt, error)) : ask(step, policy, attempt, error);
 }
 

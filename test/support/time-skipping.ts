@@ -142,7 +142,6 @@ export function recordedActivities(): RecordedActivities {
     checkNotificationChannels: async () => [],
     // Notifications, metric analysis, GitHub-verified approval and the other switch types have suites of their own.
     sendNotification: unrecorded('sendNotification'),
-    analyzeMetrics: unrecorded('analyzeMetrics'),
     monitorWindow: unrecorded('monitorWindow'),
     verifyWindow: unrecorded('verifyWindow'),
     readApprovalEnvironment: unrecorded('readApprovalEnvironment'),

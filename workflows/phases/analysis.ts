@@ -1,12 +1,11 @@
 // Metric analysis and the team's test workflows, as steps of the verify and monitor
 // phases. verify: after the health checks and before the approval gate, the target color is
 // measured (count × interval) while verify.tests run against its URL; a failure stops the
-// deployment with traffic untouched. monitor: the metrics are measured beside the probes, in one activity;
-// failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
+// deployment with traffic untouched. monitor: the metrics are measured beside the probes, in one
+// activity; failureLimit failures in a row roll back. An inconclusive analysis asks a human (promote
 // goes on; abort / rollback stops) or decides by itself, as onInconclusive says.
-// Every new command here is behind patched(): deployments started before keep their path.
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { deprecatedPatch, hasPatch } from '../../contract/patches.js';
+import { deprecatedPatch } from '../../contract/patches.js';
 import type { AnalyzeMetricsInput } from '../../analysis/metric-activities.js';
 import type { AnalysisPlan } from '../../analysis/metric-plan.js';
 import { emptyTally, type AnalysisResult } from '../../contract/metric-tally.js';
@@ -58,7 +57,7 @@ export async function checkMetricQueries(ctx: PhaseContext): Promise<void> {
   const { analysis } = ctx.plan;
   const metrics = [...(analysis?.verify?.metrics ?? []), ...(analysis?.monitor?.metrics ?? [])];
   const unique = metrics.filter((m, i) => metrics.findIndex((n) => n.name === m.name) === i);
-  if (!unique.some((m) => m.source.type === 'prometheus') || !hasPatch('plan-metric-query-check')) return;
+  if (!unique.some((m) => m.source.type === 'prometheus')) return;
   const problems = await quick.checkMetricQueries.executeWithOptions(
     { summary: `check the PromQL of ${unique.length} metrics` },
     [{ metrics: unique, color: ctx.target, service: ctx.plan.service, sha: ctx.sha }],
@@ -104,43 +103,22 @@ export function metricStop(ctx: PhaseContext, result: AnalysisResult): void {
     throw new DeploymentStop('FAILED', `verify failed: ${result.reason}; traffic untouched on ${ctx.active}`);
 }
 
-/** verify: the analysis and the test workflows, side by side; throws DeploymentStop when either fails. */
-export async function verifyAnalysisAndTests(ctx: PhaseContext): Promise<string | undefined> {
+/** verify without metrics: the test workflows side by side; throws DeploymentStop when one fails. */
+export async function verifyTests(ctx: PhaseContext): Promise<string | undefined> {
   const { plan, tracker } = ctx;
-  const analysis = plan.analysis?.verify;
   const tests = plan.verifyTests ?? [];
-  if ((!analysis && tests.length === 0) || !hasPatch('verify-metric-analysis')) return undefined;
-  tracker.update('verify', { detail: `healthy; judging ${ctx.target}: ${judgingText(analysis, tests)}` });
-
-  // The first failure cancels the rest: no point waiting 30 minutes for e2e when errors already fail.
+  if (tests.length === 0) return undefined;
+  tracker.update('verify', { detail: `healthy; judging ${ctx.target}: ${judgingText(undefined, tests)}` });
+  // The first failure cancels the rest: no point waiting 30 minutes for e2e when one already failed.
   const { scope, failFast, stopped } = firstStopCancels();
-  let result: AnalysisResult | undefined;
   const asking = oneAtATime();
-  if (analysis) tracker.setAnalysis('verify', { metrics: runningAnalysis(analysis, 'verify') });
-  await scope.run(() =>
-    Promise.all([
-      analysis
-        ? waiting(plan, analysisBudgetMs(analysis))
-            .analyzeMetrics.executeWithOptions({ summary: `judge ${ctx.target} by ${metricNames(analysis)}` }, [
-              analyzeInput(ctx, 'verify', analysis),
-            ])
-            .then((r) => {
-              result = r;
-              tracker.setAnalysis('verify', { metrics: r });
-              metricStop(ctx, r);
-            })
-            .catch(failFast)
-        : Promise.resolve(),
-      ...tests.map((test) => runTest(ctx, test, asking).catch(failFast)),
-    ]),
-  );
-  tracker.setAnalysis('verify', { metrics: 'drop-running' });
+  await scope.run(() => Promise.all(tests.map((test) => runTest(ctx, test, asking).catch(failFast))));
   const stop = stopped();
   if (stop) {
     tracker.finish('verify', 'failed', stop.message.replace(/^verify failed: /, ''));
     throw stop;
   }
-  return settleVerifyAnalysis(ctx, analysis, tests, result);
+  return settleVerifyAnalysis(ctx, undefined, tests, undefined);
 }
 
 /** How long verify's metric rounds may take: the delay, every round at its worst. */

@@ -6,7 +6,6 @@
 //   approval:  dispatch gate → wait (webhook wake-up + conditional polls) → read the review log.
 // An abort, or the timeout, cancels the waiting gate run on GitHub.
 import { CancellationScope, condition, isCancellation, log, workflowInfo } from '@temporalio/workflow';
-import { hasPatch } from '../../contract/patches.js';
 import type { GateDecision } from '../../activities/approval-types.js';
 import type { DispatchWorkflowInput, WorkflowRunRef } from '../../activities/types.js';
 import { dispatchWindowOf, reportDuplicates, waitInput, watchLostDispatch } from '../github-run.js';
@@ -31,7 +30,7 @@ const EXTRA_GATE_RUNS = 5;
  */
 export async function checkGitHubApprovalSetup(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
-  if (!approvesViaGitHub(plan) || !hasPatch('approval-via-github')) return;
+  if (!approvesViaGitHub(plan)) return;
   const gate = plan.approval.gate!;
   let reviewers: string[];
   try {

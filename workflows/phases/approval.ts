@@ -3,7 +3,7 @@
 // Via GitHub (approval-github.ts) GitHub says who decided; via a signal the sender names
 // themselves, and the status calls that self-declared.
 import { condition } from '@temporalio/workflow';
-import { hasPatch, isPatched } from '../../contract/patches.js';
+import { deprecatedPatch } from '../../contract/patches.js';
 import { SELF_DECLARED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../../contract/failures.js';
@@ -18,7 +18,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();
-  if (approvesViaGitHub(plan) && hasPatch('approval-via-github')) {
+  if (approvesViaGitHub(plan)) {
     try {
       return await approveViaGitHub(ctx);
     } finally {
@@ -26,7 +26,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
     }
   }
   const approvers = plan.approval.approvers;
-  const needed = human.signalRules ? approvalRulesOf(plan).minApprovals : 1;
+  const needed = approvalRulesOf(plan).minApprovals;
   const who = `${needed > 1 ? `${needed} different people among ` : ''}${approvers.length > 0 ? orList(approvers) : 'anyone'}`;
   tracker.start('approval', `waiting up to ${formatDuration(plan.approval.timeoutMs)} for ${who}`);
   const warning =
@@ -65,7 +65,6 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   }
   tracker.finish('approval', 'succeeded', `approved by ${by} (${SELF_DECLARED})${text ? `: ${text}` : ''}`);
   // The repository's Environments page says it too, as plainly as the status does.
-  if (isPatched('signal-approval-deployment-status')) {
-    await ctx.records.markInProgress(`approved by ${by} (${SELF_DECLARED}); switching traffic`);
-  }
+  deprecatedPatch('signal-approval-deployment-status');
+  await ctx.records.markInProgress(`approved by ${by} (${SELF_DECLARED}); switching traffic`);
 }

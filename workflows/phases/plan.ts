@@ -1,25 +1,23 @@
 // plan: check the plan against the worker's policy, read which color is live and the head of the
 // other color's branch; start the GitHub Deployment record. Fails when the requested color is
-// already live. Deployments from PLAN_READS_PATCH on make those reads in one activity (readPlan);
-// older ones replay their separate activities (readOneByOne).
+// already live. The reads are one activity (readPlan).
 import type { PlanPolicyVerdict } from '../../worker/policy-activities.js';
-import { gitHubCalls, quick } from '../activity-proxies.js';
+import { gitHubCalls } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { shortSha } from '../../contract/format.js';
-import { PLAN_READS_PATCH, isPatched } from '../../contract/patches.js';
+import { deprecatedPatch } from '../../contract/patches.js';
 import { targetColorOf, type ApprovalPlan, type Color } from '../../contract/types.js';
 import { checkGitHubApprovalSetup } from './approval-github.js';
 import { checkMetricQueries } from './analysis.js';
 import { phaseContext, type DeploymentSetup, type PlanFound } from './context.js';
 import { checkNotifyChannels, notifyEvent } from '../notify-points.js';
 
-/** What the reads found; `recordPrevious` is false for deployments started before it existed. */
+/** What the reads found. */
 interface Reads {
   active: Color;
   target: Color;
   sha: string;
   previousSha: string | undefined;
-  recordPrevious: boolean;
   approval: ApprovalPlan;
 }
 
@@ -27,13 +25,12 @@ interface Reads {
 export async function planPhase(setup: DeploymentSetup): Promise<PlanFound> {
   const { plan, tracker } = setup;
   tracker.start('plan', `reading the active color from ${plan.publicUrl}${plan.colorPath}`);
-  const reads = isPatched(PLAN_READS_PATCH) ? await readAtOnce(setup) : await readOneByOne(setup);
+  deprecatedPatch('plan-reads-in-one-activity'); // once per deployment: the Notifier may have asked first
+  const reads = await readAtOnce(setup);
   const found: PlanFound = { active: reads.active, target: reads.target, sha: reads.sha, approval: reads.approval };
   const ctx = phaseContext(setup, found);
   const { active, target, sha } = ctx;
-  const previous = reads.recordPrevious
-    ? { color: active, ...(reads.previousSha ? { sha: reads.previousSha } : {}), warm: true }
-    : undefined;
+  const previous = { color: active, ...(reads.previousSha ? { sha: reads.previousSha } : {}), warm: true };
   tracker.setPrevious(previous, plan.revert?.of);
   tracker.setColors(active, target, sha);
   notifyEvent(ctx, { type: 'started', phase: 'plan', by: plan.requestedBy });
@@ -62,34 +59,7 @@ async function readAtOnce(setup: DeploymentSetup): Promise<Reads> {
   await checkNotifyChannels(setup);
   const target = chooseTarget(setup, reads.active);
   if (reads.sha === undefined) throw new Error(`readPlan read no commit for ${target}`);
-  return { active: reads.active, target, sha: reads.sha, previousSha: reads.previousSha, recordPrevious: true, approval };
-}
-
-/** The reads of deployments started before PLAN_READS_PATCH, one activity each (same commands on replay). */
-async function readOneByOne(setup: DeploymentSetup): Promise<Reads> {
-  const { plan } = setup;
-  // The worker's policy decides what its credentials may touch, before any request is made.
-  const approval = isPatched('worker-policy-check')
-    ? applyPolicy(
-        setup,
-        await quick.checkPlanPolicy.executeWithOptions({ summary: "check the plan against the worker's policy" }, [plan]),
-      )
-    : plan.approval;
-  await checkNotifyChannels(setup);
-  const active = await quick.readActiveColor.executeWithOptions({ summary: `read active color from ${plan.publicUrl}` }, [
-    { url: plan.publicUrl + plan.colorPath },
-  ]);
-  const target = chooseTarget(setup, active);
-  const head = (branch: string) =>
-    gitHubCalls(plan).readBranchHead.executeWithOptions({ summary: `read head of ${branch}` }, [{ github: plan.github, branch }]);
-  // What the live color runs, for `bluegreen revert` (its branch head), read alongside the
-  // target's. Deployments started before this read only the target's (same commands on replay).
-  const recordPrevious = isPatched('record-previous-sha');
-  const [sha, previousSha] = await Promise.all([
-    plan.revert?.sha ?? head(plan.environments[target].branch),
-    recordPrevious ? head(plan.environments[active].branch).catch(() => undefined) : undefined,
-  ]);
-  return { active, target, sha, previousSha, recordPrevious, approval };
+  return { active: reads.active, target, sha: reads.sha, previousSha: reads.previousSha, approval };
 }
 
 /** Stops a plan the worker's policy refuses; otherwise returns the approval rules the deployment runs with. */

@@ -7,16 +7,16 @@ import { runWithRetry, type Turns } from '../step-retry.js';
 import type { VerifyTestPlan } from '../../contract/types.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
-import { isPatched } from '../../contract/patches.js';
+import { deprecatedPatch } from '../../contract/patches.js';
 
 /**
  * One test workflow; with `onFailure.tests: ask` a failed run waits for retry (a new run, its
  * correlation id `<id>.test-<name>.<attempt>`) or abort while the other tests go on; failures
- * of tests side by side ask in turn. Deployments started before it fail at once (replay).
+ * of tests side by side ask in turn.
  */
 export async function runTest(ctx: PhaseContext, test: VerifyTestPlan, asking: Turns): Promise<void> {
-  const onFailure = ctx.plan.onFailure?.tests;
-  const policy = onFailure && isPatched('verify-tests-retry') ? onFailure : undefined;
+  const policy = ctx.plan.onFailure?.tests;
+  if (policy) deprecatedPatch('verify-tests-retry');
   await runWithRetry({
     ...retryOf(ctx),
     phase: 'verify',

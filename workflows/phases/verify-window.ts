@@ -1,6 +1,4 @@
-// verify with metrics in ONE heartbeating activity (deployments since
-// patched('verify-in-one-activity'); older ones keep verifyChecks, then analyzeMetrics): the
-// health checks until `successes` pass in a row, then the metric rounds (analysis/verify-window.ts).
+// verify with metrics in ONE heartbeating activity: the health checks until `successes` pass in a row, then the metric rounds (analysis/verify-window.ts).
 // The rules: the metrics only after the checks passed, all before the
 // approval gate; verify.tests beside the metrics, never before the checks passed; the first
 // failure cancels the rest; onFailure.verify: ask retries a failed health gate (a new
@@ -37,11 +35,14 @@ import {
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
 import { runTest } from './verify-tests.js';
-import { isPatched } from '../../contract/patches.js';
+import { deprecatedPatch } from '../../contract/patches.js';
 
-/** Whether this deployment's verify runs as one activity (asks the patch only when it has verify metrics). */
-export const verifiesInOneActivity = (ctx: PhaseContext): boolean =>
-  ctx.plan.analysis?.verify !== undefined && isPatched('verify-in-one-activity');
+/** Whether this deployment's verify runs as one activity: with verify metrics. */
+export function verifiesInOneActivity(ctx: PhaseContext): boolean {
+  if (ctx.plan.analysis?.verify === undefined) return false;
+  deprecatedPatch('verify-in-one-activity');
+  return true;
+}
 
 /** The gate the tests wait on: opened by the activity's `verifyHealthy` signal with this token. */
 function healthGate(): { token: string; open: () => boolean } {

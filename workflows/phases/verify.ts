@@ -2,16 +2,15 @@
 // in a row before it gets any traffic (with `onFailure.verify: ask` a failure waits for retry,
 // verify again, or abort). Then the metric analysis and verify.tests judge it
 // (phases/analysis.ts, phases/verify-tests.ts), so QA decides with the evidence in hand. A
-// failure ends the deployment FAILED, traffic untouched. With verify metrics, deployments since
-// patch `verify-in-one-activity` run the checks and the metrics in one heartbeating activity
-// (phases/verify-window.ts, which also says how verify.tests learn that the checks passed);
-// the path below is theirs without metrics, and every older deployment's.
+// failure ends the deployment FAILED, traffic untouched. With verify metrics the checks and the
+// metrics run in one heartbeating activity (phases/verify-window.ts, which also says how
+// verify.tests learn that the checks passed); the path below is verify without metrics.
 import { verifyChecksOf } from '../../analysis/checks.js';
 import { waiting } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
 import { runWithRetry } from '../step-retry.js';
-import { verifyAnalysisAndTests } from './analysis.js';
+import { verifyTests } from './analysis.js';
 import type { PhaseContext } from './context.js';
 import { retryOf } from './deploy.js';
 import { verifiesInOneActivity, verifyInOneActivity } from './verify-window.js';
@@ -39,7 +38,7 @@ export async function verifyPhase(ctx: PhaseContext): Promise<void> {
     },
   });
   // Not retried with the health checks: each test retries by itself (onFailure.tests).
-  const judged = await verifyAnalysisAndTests(ctx);
+  const judged = await verifyTests(ctx);
   tracker.finish('verify', 'succeeded', `${rounds} probes, ${successes} in a row healthy${judged ? `; ${judged}` : ''}`);
 }
 

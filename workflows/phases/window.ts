@@ -4,7 +4,6 @@
 // abort stops the deployment (ABORTED, traffic never moved). Reverts are never held: they bring
 // back what ran before. The phase shows in the status only when it actually holds the switch.
 import { CancelledFailure } from '@temporalio/workflow';
-import { hasPatch } from '../../contract/patches.js';
 import { quick } from '../activity-proxies.js';
 import { inertText } from '../../contract/sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
@@ -14,8 +13,6 @@ import { decisionCommand } from '../../contract/commands.js';
 export async function windowPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
   if (plan.revert) return;
-  // Deployments started before windows existed go straight on (same commands on replay).
-  if (!hasPatch('switch-windows')) return;
   const policy = await quick.readSwitchSchedule.executeWithOptions({ summary: `read the switch windows of ${plan.service}` }, [
     { service: plan.service },
   ]);
