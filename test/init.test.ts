@@ -2,13 +2,14 @@
 // the exact changes per file and branch; one without workflows gets the templates; the lab's own
 // workflows need nothing and the written config passes validate and doctor; existing files are
 // never replaced unasked; bad flags are named.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
-import { cliEnv, ROOT, runCli, stopCliProcesses, type CliResult } from './support/cli-runner.js';
+import { BLUEGREEN, cliEnv, ROOT, runCli, stopCliProcesses, type CliResult } from './support/cli-runner.js';
 import { startWorker, taskQueueFor } from './support/harness.js';
 
 let lab: Lab;
@@ -250,4 +251,47 @@ describe('bluegreen init on the lab', () => {
     expect(branch.stderr).toContain('--blue-branch');
     expect(existsSync(join(dir, 'bluegreen.yaml'))).toBe(false);
   }, 60_000);
+
+  // util-linux `script` gives the command a terminal (a pty), as a person running init has.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)(
+    'on a terminal: asks, asks again after a bad answer, asks before replacing a file',
+    async () => {
+      const dir = freshDir();
+      writeFileSync(join(dir, 'bluegreen-worker.yaml'), '# our own policy\n');
+      const command = `${process.execPath} ${BLUEGREEN} init --github-url ${lab.githubUrl}`;
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const answers = [
+        `${lab.owner}/${lab.repo}`,
+        'Not A Service', // asked again
+        'tty-service',
+        '', // green branch: the default
+        lab.branches.blue,
+        lab.publicUrl,
+        '', // color path: the default
+        lab.appUrls.green,
+        lab.appUrls.blue,
+        '', // switch: workflow
+        '', // switch ref: the blue branch
+        'alice, bob',
+        'n', // keep the existing policy
+      ];
+      child.stdin.write(`${answers.join('\n')}\n`);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, out).toBe(0);
+      expect(out).toContain('Service name [backend]:   service names are lowercase letters');
+      expect(out).toMatch(/bluegreen-worker\.yaml exists \(the worker policy\): overwrite it\? \[y\/N\]/);
+      expect(out).toContain(`kept ${join(dir, 'bluegreen-worker.yaml')} as it was`);
+      expect(readFileSync(join(dir, 'bluegreen-worker.yaml'), 'utf8')).toBe('# our own policy\n');
+      const config = writtenConfig(dir);
+      expect(config['service']).toBe('tty-service');
+      expect(config['environments'].green.branch).toBe('green');
+      expect(config['approval']).toEqual({ required: true, approvers: ['alice', 'bob'] });
+      expect((await validate(dir)).code).toBe(0);
+    },
+    60_000,
+  );
 });

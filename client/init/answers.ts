@@ -1,6 +1,6 @@
 // What `bluegreen init` needs to know, from flags or, on a terminal, from questions; each answer
 // checked with the config's own field rules, so a bad flag gets the sentence `validate` would give.
-import { createInterface, type Interface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline';
 import type { z } from 'zod';
 import { httpUrl, name, workflowFile } from '../../config/fields.js';
 import { badInput } from '../errors.js';
@@ -106,6 +106,7 @@ const file = fromZod(workflowFile);
 class Asker {
   private readonly problems: string[] = [];
   private rl: Interface | undefined;
+  private lines: AsyncIterator<string> | undefined;
   constructor(private readonly interactive: boolean) {}
 
   async get(given: string | undefined, field: Field): Promise<string | undefined> {
@@ -122,10 +123,9 @@ class Asker {
       this.problems.push(`${field.flag} is required (${field.question.toLowerCase()})`);
       return undefined;
     }
-    this.rl ??= createInterface({ input: process.stdin, output: process.stdout });
     for (;;) {
       const hint = field.fallback !== undefined ? ` [${field.fallback}]` : '';
-      const answer = (await this.rl.question(`${field.question}${hint}: `)).trim() || field.fallback;
+      const answer = (await this.line(`${field.question}${hint}: `)).trim() || field.fallback;
       if (answer === undefined) continue;
       try {
         return field.check(answer);
@@ -140,8 +140,17 @@ class Asker {
   }
 
   async confirm(question: string): Promise<boolean> {
-    this.rl ??= createInterface({ input: process.stdin, output: process.stdout });
-    return /^y(es)?$/i.test((await this.rl.question(`${question} [y/N]: `)).trim());
+    return /^y(es)?$/i.test((await this.line(`${question} [y/N]: `)).trim());
+  }
+
+  /** The next line typed (or pasted: lines that arrive before their question wait for it). */
+  private async line(prompt: string): Promise<string> {
+    this.rl ??= createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+    this.lines ??= this.rl[Symbol.asyncIterator]();
+    process.stdout.write(prompt);
+    const next = await this.lines.next();
+    if (next.done) throw badInput('bluegreen init: the input ended before every question was answered');
+    return next.value;
   }
 
   finish(): void {
@@ -217,12 +226,16 @@ export async function initAnswers(flags: InitFlags, interactive: boolean): Promi
       : undefined;
   if (switchType !== 'http' && flags.routerUrl !== undefined)
     ask.reject('--router-url', flags.routerUrl, 'goes with --switch http');
-  const switchRef = await ask.get(flags.switchRef, {
-    flag: '--switch-ref',
-    question: 'Branch the switch workflow runs on',
-    ...(blueBranch ? { fallback: blueBranch } : {}),
-    check: branch,
-  });
+  // The http switch dispatches nothing: its ref is only asked for the workflow switch.
+  const switchRef =
+    switchType === 'http' && flags.switchRef === undefined
+      ? blueBranch
+      : await ask.get(flags.switchRef, {
+          flag: '--switch-ref',
+          question: 'Branch the switch workflow runs on',
+          ...(blueBranch ? { fallback: blueBranch } : {}),
+          check: branch,
+        });
   const checkFile = async (given: string | undefined, flag: string) =>
     given === undefined ? undefined : ask.get(given, { flag, question: '', check: file });
   const deployGreen = await checkFile(flags.deployWorkflowGreen, '--deploy-workflow-green');
