@@ -13,8 +13,16 @@ const headers = z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an H
 /** What every check carries. */
 export const checkBase = {
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'expected a check name (lowercase letters, digits, dashes)'),
-  onInconclusive: z.enum(['ignore', 'fail']).optional(),
+  onInconclusive: z.enum(['pass', 'fail', 'ignore']).optional(),
 };
+
+/** A check's old word for an inconclusive reading that counts neither way (now: no onInconclusive). */
+const inconclusiveNotices = (check: object, at: string): string[] =>
+  (check as { onInconclusive?: unknown }).onInconclusive === 'ignore'
+    ? [
+        `${at}.onInconclusive: "ignore" is now written by leaving onInconclusive out (an inconclusive reading counts neither way; pass and fail count it as such, as for metrics): it still reads, a later release drops it`,
+      ]
+    : [];
 
 /** A metric source's fields every provider shares: a URL template and plain headers. */
 export const sourceFields = { url: httpUrl, headers: headers.optional() };
@@ -29,6 +37,7 @@ export const urlCheckPolicy = <C extends { url: string }>(type: string, shape: z
     plan: z.strictObject({ provider: z.literal(type), ...checkBase, url: httpUrl, ...shape }),
     bounds: {} as Bounds,
     problems: () => [],
+    notices: inconclusiveNotices,
     touches: (check) => fetches([check.url]),
   });
 
@@ -43,11 +52,16 @@ export const metricSourcePolicy = <S extends { type: string; url: string }>(type
   });
 
 /** The worker part of a metric check in `plan.checks` (its metric's source is checked as a source). */
-export const metricCheckPolicy = <C extends { metric: { source: { url: string } } }>(type: string) =>
+export const metricCheckPolicy = <C extends { metric: { source: { url: string } } }>(
+  type: string,
+  aliases: readonly string[] = [],
+) =>
   definePolicyPart<C>()({
     type,
+    aliases,
+    notices: inconclusiveNotices,
     plan: z.looseObject({
-      provider: z.literal(type),
+      provider: z.literal([type, ...aliases]),
       ...checkBase,
       metric: z.looseObject({ source: z.looseObject({ url: httpUrl }) }),
     }),

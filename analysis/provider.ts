@@ -28,6 +28,8 @@ export type AnyCheckPlan = CheckPlanBase & { provider: string };
  */
 export interface AnalysisProvider<C extends AnyCheckPlan = AnyCheckPlan, Src extends { type: string } = { type: string }> {
   provider: C['provider'];
+  /** Former names of its checks' provider that a plan may still carry (measured by this provider). */
+  aliases?: readonly string[];
   measure(check: C, context: MeasureContext): Promise<Measurement>;
   /** Its worker part for a check of its kind: plan schema, policy rules, touches, bounds. */
   policy: PolicyPart<C, any, any, any>;

@@ -5,11 +5,11 @@
 // (client/analysis-schema.ts, client/analysis-plan.ts) and the worker's plan check (worker/plugins.ts).
 import { colorProvider } from './color/index.js';
 import { httpHealthProvider } from './http-health/index.js';
-import { jsonMetricProvider } from './json-metric/index.js';
+import { jsonProvider } from './json/index.js';
 import { prometheusProvider } from './prometheus/index.js';
 import type { AnalysisProvider, MetricSourceManifest } from './provider.js';
 
-export const PROVIDERS = [httpHealthProvider, colorProvider, prometheusProvider, jsonMetricProvider] as const;
+export const PROVIDERS = [httpHealthProvider, colorProvider, prometheusProvider, jsonProvider] as const;
 
 type Provider = (typeof PROVIDERS)[number];
 /** A check, told apart by its provider. */
@@ -17,9 +17,11 @@ export type RegisteredCheck = Parameters<Provider['measure']>[0];
 /** A metric source, told apart by its type. */
 export type RegisteredSource = Provider extends infer P ? (P extends AnalysisProvider<any, infer S> ? S : never) : never;
 
+const isAlias = (provider: { aliases?: readonly string[] }, name: string) => provider.aliases?.includes(name) === true;
+
 /** The provider of a check; a check no provider knows is refused (non-retryable upstream). */
 export function providerOf<C extends { provider: string }>(check: C): AnalysisProvider<any> | undefined {
-  return PROVIDERS.find((p) => p.provider === check.provider) as AnalysisProvider<any> | undefined;
+  return PROVIDERS.find((p) => p.provider === check.provider || isAlias(p, check.provider)) as AnalysisProvider<any> | undefined;
 }
 
 /** The provider that reads a metric source type; none for a type no provider registered. */

@@ -6,7 +6,7 @@ import { providerOf } from './registry.js';
 import type { CheckPlan, CheckSummary, Measurement } from './types.js';
 
 export interface Round {
-  /** pass: every check passed; fail: one failed (or was inconclusive with onInconclusive: fail); else inconclusive. */
+  /** pass: every check passed (or was inconclusive with onInconclusive: pass); fail: one failed (or was inconclusive with onInconclusive: fail); else inconclusive. */
   verdict: 'pass' | 'fail' | 'inconclusive';
   measurements: Measurement[];
   /** The first failing measurement's reason (checks in their given order). */
@@ -29,7 +29,9 @@ export async function measureRound(checks: CheckPlan[], context: MeasureContext)
     m.verdict === 'fail' || (m.verdict === 'inconclusive' && check.onInconclusive === 'fail');
   const failed = measurements.find((m, i) => failing(m, checks[i]!));
   if (failed) return { verdict: 'fail', measurements, failure: failed.reason };
-  return { verdict: measurements.every((m) => m.verdict === 'pass') ? 'pass' : 'inconclusive', measurements };
+  const passing = (m: Measurement, check: CheckPlan) =>
+    m.verdict === 'pass' || (m.verdict === 'inconclusive' && check.onInconclusive === 'pass');
+  return { verdict: measurements.every((m, i) => passing(m, checks[i]!)) ? 'pass' : 'inconclusive', measurements };
 }
 
 /** Counts and last reading per check; seeded from a heartbeat when an attempt resumes. */

@@ -31,10 +31,11 @@ export interface CheckPlanBase {
   /** Unique among the phase's checks; names the check in measurements and the status. */
   name: string;
   /**
-   * What an inconclusive reading (no data, the metrics source unreachable) counts as:
-   * `ignore` (neither pass nor fail) or `fail`. @default "ignore"
+   * What an inconclusive reading (no data, the metrics source unreachable) counts as: `pass` or
+   * `fail`, the words a metric analysis's `onInconclusive` uses; absent, it counts neither way
+   * (there is no human to `ask` about one reading). `ignore` is the old word for absent.
    */
-  onInconclusive?: 'ignore' | 'fail';
+  onInconclusive?: 'pass' | 'fail' | 'ignore';
 }
 
 /** 2xx from `url` (analysis/http-health). */

@@ -49,6 +49,8 @@ export interface PolicyContext<Section, B extends Bounds> {
 export interface PolicyPart<Part, S extends z.ZodType = z.ZodType, B extends Bounds = Bounds, K extends string = string> {
   /** Its type, as the plan names it (`switch.type`, a check's `provider`, a metric source's `type`). */
   type: string;
+  /** Former names of its type that a plan started before a rename may still carry; read as `type`. */
+  aliases?: readonly string[];
   /** The plan part's schema: what the worker re-validates an untrusted plan's part with. */
   plan: z.ZodType<unknown>;
   /** Its section of the worker policy, under `key` (an existing policy file keeps its keys). Absent: nothing to list. */
@@ -61,6 +63,8 @@ export interface PolicyPart<Part, S extends z.ZodType = z.ZodType, B extends Bou
   touches: (part: Part, context: PolicyContext<z.output<S> | undefined, B>) => PlanTouches;
   /** The secret variables its section names, with their policy path (read into the secret store at start). */
   secrets?: (section: z.output<S>) => Array<{ path: string; envName: string }>;
+  /** Old words its part still reads, one sentence each naming the plan field and the new word (logged, not refused). */
+  notices?: (part: Part, at: string) => string[];
   /** Problems inside its section alone (an entry listed twice), with their policy path. */
   sectionProblems?: (section: z.output<S>) => Array<{ path: string; message: string }>;
 }

@@ -6,7 +6,7 @@ import { probeColor, probeGet } from '../activities/http-probe.js';
 import { createProbeActivities, type MonitorProgress } from '../analysis/probes.js';
 import { colorProvider } from '../analysis/color/index.js';
 import { httpHealthProvider } from '../analysis/http-health/index.js';
-import { jsonMetricReader } from '../analysis/json-metric/read.js';
+import { jsonReader } from '../analysis/json/read.js';
 import { createAnalysisActivities } from '../analysis/activities.js';
 import type { CheckPlan, MonitorChecksInput } from '../analysis/types.js';
 // closedPort: a loopback port nothing listens on (bound, then released).
@@ -101,7 +101,7 @@ describe('probes against the lab', () => {
     expect(!dropped.ok && dropped.reason).toMatch(/^(connection closed by the server|connection reset|timeout)/);
   });
 
-  it('an endless body ends every probe at the byte cap, long before its timeout (health, color, json-metric)', async () => {
+  it('an endless body ends every probe at the byte cap, long before its timeout (health, color, json)', async () => {
     const green = lab.appUrls.green;
     lab.apps.setFault('green', { endlessBody: true });
     const timed = async <T>(probe: () => Promise<T>): Promise<[T, number]> => {
@@ -121,7 +121,7 @@ describe('probes against the lab', () => {
     const colorCheck = { provider: 'color', name: 'color', url: `${green}${COLOR_PATH}`, expect: 'green' } as const;
     const [colored] = await timed(() => colorProvider.measure(colorCheck, { timeoutMs: TIMEOUT, env: {} }));
     expect(colored).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('non-JSON body') });
-    const read = jsonMetricReader({ attempts: 1, timeoutMs: TIMEOUT });
+    const read = jsonReader({ attempts: 1, timeoutMs: TIMEOUT });
     const [metric, metricMs] = await timed(() =>
       read(
         { type: 'json', url: `${green}/health`, pointer: '/value' },

@@ -8,7 +8,7 @@ import { measureMetric, type MetricValues } from '../analysis/metric-measure.js'
 import type { MetricPlan } from '../analysis/metric-plan.js';
 import { prometheusReader } from '../analysis/prometheus/read.js';
 import { checkQuerySyntax, queryInstant } from '../analysis/prometheus/query.js';
-import { jsonMetricReader } from '../analysis/json-metric/read.js';
+import { jsonReader } from '../analysis/json/read.js';
 import { ERROR_RATE_QUERY, P90_LATENCY_QUERY, REQUEST_RATE_QUERY, prometheusTestsSkipped } from './support/prometheus.js';
 
 const fastRetries = { attempts: 3, backoffMs: 20, timeoutMs: 1_000 };
@@ -150,7 +150,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-prometheus.test.ts'))('met
   });
 
   it('the JSON provider reads a number by pointer through the same measurement', async () => {
-    const jsonRead = jsonMetricReader(fastRetries);
+    const jsonRead = jsonReader(fastRetries);
     // Prometheus' own API is a JSON endpoint: the error ratio at /data/result/0/value/1 (a string).
     const url = `${prom.url}/api/v1/query?query=${encodeURIComponent(ERROR_RATE_QUERY).replace(/%7B%7B(\w+)%7D%7D/g, '{{$1}}')}`;
     const m = metric({ name: 'json-error-rate', source: { type: 'json', url, pointer: '/data/result/0/value/1' } });
@@ -176,7 +176,7 @@ describe.skipIf(prometheusTestsSkipped('test/analysis-prometheus.test.ts'))('met
       const json = await measureMetric(
         metric({ source: { type: 'json', url: `${prom.url}/api/v1/query?query=up`, pointer: '/data' } }),
         ctx('blue'),
-        jsonMetricReader(fastRetries),
+        jsonReader(fastRetries),
       );
       expect(json.reason).toMatch(/^no measurement: cannot reach .*ECONNREFUSED \(after 3 attempts\)$/);
     } finally {

@@ -8,7 +8,7 @@ import type { LookupAddress } from 'node:dns';
 import { describe, expect } from 'vitest';
 import { createGuardedFetch, egressRefusal } from '../activities/guarded-fetch.js';
 import { probeGet } from '../activities/http-probe.js';
-import { jsonMetricReader } from '../analysis/json-metric/read.js';
+import { jsonReader } from '../analysis/json/read.js';
 import { measureMetric } from '../analysis/metric-measure.js';
 import { startDeployment } from '../client/start-deployment.js';
 import type { DeploymentPlan } from '../contract/types.js';
@@ -94,7 +94,7 @@ describe('the guarded fetch', () => {
           noData: 'fail',
         },
         { color: 'green', liveColor: 'blue', service: 'svc', sha: 'abc', timeMs: Date.now() },
-        jsonMetricReader({ fetch, attempts: 1 }),
+        jsonReader({ fetch, attempts: 1 }),
       );
       expect(measured.verdict).toBe('inconclusive');
       expect(measured.reason).toContain('refused by the worker: metadata.test resolves to 169.254.169.254');

@@ -13,7 +13,7 @@ import { LAB_WORKER_POLICY } from '../lab/worker-policy.js';
 import { metricHeadersFor } from '../analysis/metric-headers.js';
 import { measureMetric } from '../analysis/metric-measure.js';
 import type { MetricPlan } from '../analysis/metric-plan.js';
-import { jsonMetricReader } from '../analysis/json-metric/read.js';
+import { jsonReader } from '../analysis/json/read.js';
 import { prometheusReader } from '../analysis/prometheus/read.js';
 import { checkQuerySyntax } from '../analysis/prometheus/query.js';
 import { secretStore } from '../worker/secrets.js';
@@ -103,7 +103,7 @@ describe('a listed metric source that redirects', () => {
     const viaJson = await measureMetric(
       metric({ type: 'json', url: `${prometheus.url}/api/value`, pointer: '/value' }),
       values,
-      jsonMetricReader(options),
+      jsonReader(options),
     );
     const syntax = await checkQuerySyntax({ url: prometheus.url, query: 'up', headers: headersFor(prometheus.url) });
 

@@ -13,7 +13,7 @@ import type { WorkerPolicy } from './policy-schema.js';
 
 /** One use of a registered plug-in, with its worker part and the context its rules get. */
 function resolved(kind: PluginKind, use: PluginUse, plan: DeploymentPlan, policy: WorkerPolicy) {
-  const part = kind.parts.find((p) => p.type === use.type);
+  const part = kind.parts.find((p) => p.type === use.type || p.aliases?.includes(use.type) === true);
   if (!part) return undefined;
   const section = part.policy ? (policy as Record<string, unknown>)[part.policy.key] : undefined;
   const limits = pluginLimits(policy.limits, kind.name, part.type, part.bounds as Bounds);
@@ -59,6 +59,25 @@ export function pluginProblems(plan: DeploymentPlan, policy: WorkerPolicy): stri
     }
   }
   return problems;
+}
+
+/**
+ * Old words a plan's plug-in parts still read, one sentence each: a type under a former name
+ * (an alias), and what a part's own `notices` find. Logged by the plan check, never refused.
+ */
+export function pluginNotices(plan: DeploymentPlan): string[] {
+  return PLUGIN_KINDS.flatMap((kind) =>
+    kind.uses(plan).flatMap((use) => {
+      const part = kind.parts.find((p) => p.type === use.type || p.aliases?.includes(use.type) === true);
+      if (!part || !part.plan.safeParse(use.part).success) return [];
+      return [
+        ...(part.type !== use.type
+          ? [`${use.typeAt}: "${use.type}" is now called "${part.type}": it still reads, a later release drops the old name`]
+          : []),
+        ...(part.notices?.(use.part, use.at) ?? []),
+      ];
+    }),
+  );
 }
 
 /** Every number of the plan as a whole outside its bound (worker/plan-bounds.ts). */

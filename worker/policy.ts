@@ -19,7 +19,7 @@ import { PLUGIN_KINDS } from './plugins.js';
 import { channelSecretFields } from '../notify/policy.js';
 
 export * from './policy-rules.js';
-export { planTouches, pluginProblems, planBoundProblems, type PluginTouches } from './plan-check.js';
+export { planTouches, pluginNotices, pluginProblems, planBoundProblems, type PluginTouches } from './plan-check.js';
 export * from './policy-schema.js';
 export { secretStore, takeSecrets, SecretMissingError, type SecretStore } from './secrets.js';
 

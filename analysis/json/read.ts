@@ -66,11 +66,11 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function jsonMetricReader(options: SourceOptions = {}): SourceReader {
+export function jsonReader(options: SourceOptions = {}): SourceReader {
   const doFetch = options.fetch ?? guardedFetch;
   const redact = options.redact ?? ((t: string) => t);
   return async (source, values) => {
-    if (source.type !== 'json') throw new Error(`jsonMetricReader cannot read a ${source.type} source`);
+    if (source.type !== 'json') throw new Error(`jsonReader cannot read a ${source.type} source`);
     const url = fillPlaceholders(source.url, values, encodeURIComponent);
     const segments = pointerSegments(source.pointer);
     const attempts = Math.max(1, options.attempts ?? 3);

@@ -2,9 +2,9 @@
 import type { MetricCheckFields } from '../prometheus/types.js';
 import type { CheckPlanBase } from '../types.js';
 
-/** A number at a JSON pointer of an HTTP answer, judged against bounds (analysis/json-metric). */
-export interface JsonMetricCheckPlan extends CheckPlanBase, MetricCheckFields<JsonSource> {
-  provider: 'json-metric';
+/** A number at a JSON pointer of an HTTP answer, judged against bounds (analysis/json). */
+export interface JsonCheckPlan extends CheckPlanBase, MetricCheckFields<JsonSource> {
+  provider: 'json';
 }
 
 /** GET `url` (placeholders filled in, URL-encoded), then the number at `pointer` (RFC 6901). */
