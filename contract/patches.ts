@@ -73,6 +73,11 @@ export const PATCHES = {
     before: 'every outcome completes the workflow with its status; no final memo',
     decision: AFTER_PACKAGING,
   },
+  'release-train-hold': {
+    added: '0.1.0 (bedde4e)',
+    before: 'no release trains: a deployment never reports to or waits for a parent',
+    decision: AFTER_PACKAGING,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 

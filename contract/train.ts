@@ -56,8 +56,10 @@ export interface TrainReport {
   stage: TrainStage;
   /** The child's status when it reported (SHA, colors, verify evidence). */
   status: DeploymentStatus;
-  /** ready: the approval rules the child's policy set (the train's gate judges by them too), or absent: passed its own gate. */
+  /** ready: the approval rules the child's policy set (who may decide for it). */
   approval?: ApprovalPlan;
+  /** ready: the train's gate approves this service (else it passed its own gate). */
+  covered?: boolean;
   /** failing: why the service wants to go back. */
   reason?: string;
 }

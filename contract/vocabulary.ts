@@ -40,6 +40,13 @@ export const PHASE_TABLE = [
     title: () => 'Waiting for QA approval',
     listed: (plan) => (plan.approval.required ? 'pending' : 'skipped'),
   },
+  // Only a release train's services: ready to switch, held until the train's parent releases them.
+  {
+    name: 'hold',
+    traffic: 'before',
+    title: () => 'Ready to switch: held by its release train',
+    listed: (plan) => (plan.train ? 'pending' : 'when-run'),
+  },
   // Listed only when a switch window or freeze actually holds the switch.
   { name: 'window', traffic: 'before', title: () => 'Waiting for a switch window', listed: () => 'when-run' },
   { name: 'preSwitch', hooks: 'pre-switch', traffic: 'before' },

@@ -29,6 +29,8 @@ import { countDeployment, countRollback } from './metrics.js';
 import { StatusTracker } from './status-tracker.js';
 import { Notifier } from './notifier.js';
 import { notifyOutcome } from './notify-points.js';
+import { TrainLink } from './train-link.js';
+import { afterStepInTrain } from './phases/hold.js';
 import type { DeploymentPlan, DeploymentStatus, Outcome } from '../contract/types.js';
 import { beforeTraffic, isHookKind, SEQUENCE, type SequenceStep } from '../contract/vocabulary.js';
 
@@ -65,6 +67,8 @@ export async function blueGreenDeployment(plan: DeploymentPlan): Promise<Deploym
     records: new GitHubRecords(plan),
     stopNotes: [],
     notifier: new Notifier(plan, tracker),
+    // A release train's service (its handler registered before any await); nothing for the others.
+    ...(plan.train && isPatched('release-train-hold') ? { train: new TrainLink(plan.train, tracker, human) } : {}),
   };
   try {
     const planned = await beforeSwitch(setup, (found) => (ctx = found));
@@ -93,6 +97,11 @@ async function beforeSwitch(setup: DeploymentSetup, planned: (ctx: PhaseContext)
   void condition(() => setup.human.abort !== undefined).then(() => scope.cancel());
   try {
     return await scope.run(async () => {
+      const refusal = setup.train?.refusal;
+      if (refusal) {
+        setup.tracker.finish('plan', 'failed', refusal);
+        throw new DeploymentStop('FAILED', refusal);
+      }
       const ctx = phaseContext(setup, await planPhase(setup));
       planned(ctx);
       for (const step of CANCELLED_BY_ABORT) await PHASE_STEPS[step](ctx);
@@ -114,7 +123,9 @@ async function beforeSwitch(setup: DeploymentSetup, planned: (ctx: PhaseContext)
 /** The rest of the sequence ([preSwitch hooks] → switch … [postSync hooks]); a rollback ends ROLLED_BACK. */
 async function afterSwitch(ctx: PhaseContext): Promise<Outcome | RolledBack> {
   for (const step of FROM_SWITCH) {
-    const rollbackReason = await PHASE_STEPS[step](ctx);
+    let rollbackReason = (await PHASE_STEPS[step](ctx)) ?? undefined;
+    // A train's service: the train says when to roll back (reverse order) and when to sync.
+    if (ctx.train) rollbackReason = await afterStepInTrain(ctx, ctx.train, step, rollbackReason);
     if (rollbackReason) return rollBack(ctx, rollbackReason);
   }
   return 'SUCCEEDED';

@@ -20,7 +20,7 @@ export interface DecisionAuthority {
 }
 
 /** Read when a decision arrives: by then the plan phase has put the policy's rules in the plan. */
-export const authorityOf = (plan: DeploymentPlan): DecisionAuthority => ({
+export const authorityOf = (plan: Pick<DeploymentPlan, 'approval'>): DecisionAuthority => ({
   via: plan.approval.via ?? ['signal', 'github'],
   operators: plan.approval.operators ?? [],
 });

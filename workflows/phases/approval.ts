@@ -11,10 +11,13 @@ import { formatDuration, orList } from '../../contract/format.js';
 import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
 import { approveViaGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';
+import { trainGateCovers } from '../train-link.js';
 import { decisionCommand } from '../../contract/commands.js';
 
 export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
+  // A release train's one gate approves this service at its hold (phases/hold.ts).
+  if (ctx.train && trainGateCovers(ctx.train.membership, plan.approval)) return;
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();

@@ -6,6 +6,7 @@ import type { GitHubRecords } from '../github-records.js';
 import type { HumanInput } from '../human-input.js';
 import type { Notifier } from '../notifier.js';
 import type { StatusTracker } from '../status-tracker.js';
+import type { TrainLink } from '../train-link.js';
 import type { ApprovalPlan, Color, DeploymentPlan } from '../../contract/types.js';
 
 /** What the sequence has before the plan phase runs (the plan phase is handed this). */
@@ -20,6 +21,8 @@ export interface DeploymentSetup {
   readonly stopNotes: string[];
   /** Notifications at the decision points (background sends; no-op without `plan.notify`). */
   readonly notifier: Notifier;
+  /** A release train's service: the orders of its train and the reports to it. */
+  readonly train?: TrainLink;
 }
 
 /** What the plan phase found. */

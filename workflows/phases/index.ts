@@ -6,6 +6,7 @@ import { approvalPhase } from './approval.js';
 import { bakePhase } from './bake.js';
 import type { PhaseContext } from './context.js';
 import { deployPhase } from './deploy.js';
+import { holdPhase } from './hold.js';
 import { hookPhases } from './hooks.js';
 import { monitorPhase } from './monitor.js';
 import { switchPhase } from './switch.js';
@@ -21,6 +22,7 @@ export const PHASE_STEPS: Record<Exclude<SequenceStep, 'plan'>, PhaseStep> = {
   deploy: deployPhase,
   verify: verifyPhase,
   approval: approvalPhase,
+  hold: holdPhase,
   window: windowPhase,
   preSwitch: (ctx) => hookPhases(ctx, 'preSwitch'),
   switch: switchPhase,

@@ -1,0 +1,192 @@
+// The release train's decisions, fast: releaseTrain and its three child deployments (web after
+// api, worker independent) on the time-skipping test server, every activity a recorded result.
+// Which services switch and roll back, in which order, and how the train ends.
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { describe, expect } from 'vitest';
+import * as messages from '../contract/messages.js';
+import { trainStatusQuery } from '../contract/train-messages.js';
+import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
+import type { DeploymentStatus } from '../contract/types.js';
+import type { releaseTrain } from '../workflows/release-train.js';
+import {
+  it,
+  planFor,
+  recordedActivities,
+  type ActivityName,
+  type RecordedActivities,
+  type TimeSkippingFixtures,
+} from './support/time-skipping.js';
+
+let trains = 0;
+
+/** The order of what happened across the train: `<service> switch <color>`, `<service> rollback <color>`. */
+type Journal = string[];
+
+interface TrainRun {
+  plan: TrainPlan;
+  journal: Journal;
+  handle: Awaited<ReturnType<typeof startTrain>>['handle'];
+}
+
+function trainPlan(name: string, services: { service: string; after?: string[] }[], approvers = ['qa-lead']): TrainPlan {
+  return {
+    train: name,
+    trainId: `${name}-1`,
+    requestedBy: 'deployer',
+    services: services.map((s) => {
+      const plan = planFor(s.service, { approval: { required: true, approvers: ['qa-lead', 'alice'] } });
+      return {
+        service: s.service,
+        after: s.after ?? [],
+        plan: { ...plan, train: { name, workflowId: trainWorkflowIdFor(name), approval: 'train' as const } },
+      };
+    }),
+    approval: { required: true, approvers, minApprovals: 1, timeoutMs: 86_400_000, perService: false },
+    monitor: {},
+    rollback: { automatic: true },
+  };
+}
+
+async function startTrain(
+  env: TimeSkippingFixtures['env'],
+  worker: TimeSkippingFixtures['worker'],
+  per: Record<string, Partial<RecordedActivities>> = {},
+) {
+  const name = `tt-${++trains}-${Date.now() % 100_000}`;
+  const names = { api: `${name}-api`, web: `${name}-web`, worker: `${name}-worker` };
+  const plan = trainPlan(name, [{ service: names.api }, { service: names.web, after: [names.api] }, { service: names.worker }]);
+  const journal: Journal = [];
+  for (const [role, service] of Object.entries(names)) {
+    const recorded = { ...recordedActivities(), ...(per[role] ?? {}) } as Record<string, (input: unknown) => Promise<unknown>>;
+    let previous: Promise<unknown> = Promise.resolve();
+    worker.recordings.set(`bluegreen-${service}`, (activity: ActivityName, input: unknown) => {
+      if (activity === 'waitForPublicColor') journal.push(`${role} ${(input as { color: string }).color}`);
+      if (activity === 'dispatchWorkflow') journal.push(`${role} dispatch`);
+      const mine = previous.then(() => recorded[activity]!(input));
+      previous = mine.catch(() => undefined);
+      return mine;
+    });
+  }
+  const handle = await env.client.workflow.start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
+    workflowId: trainWorkflowIdFor(name),
+    taskQueue: worker.taskQueue,
+    args: [plan],
+  });
+  return { plan, journal, handle, names };
+}
+
+async function statusWhen(handle: TrainRun['handle'], predicate: (s: TrainStatus) => boolean): Promise<TrainStatus> {
+  let last: TrainStatus | undefined;
+  for (let i = 0; i < 500; i++) {
+    const now: TrainStatus = await handle.query(trainStatusQuery);
+    last = now;
+    if (predicate(now)) return now;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the train never got there: ${JSON.stringify(last)}`);
+}
+
+async function finalTrain(handle: TrainRun['handle']): Promise<TrainStatus> {
+  try {
+    return await handle.result();
+  } catch (err) {
+    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) {
+      return err.cause.details?.[0] as TrainStatus;
+    }
+    throw err;
+  }
+}
+
+const outcomes = (s: TrainStatus) =>
+  Object.fromEntries(s.services.map((x) => [x.service.replace(/^tt-\d+-\d+-/, ''), x.outcome]));
+
+describe('release train', () => {
+  it('deploys, holds, takes one approval, switches api before web, and succeeds as one', async ({ env, worker }) => {
+    const { handle, journal, names } = await startTrain(env, worker);
+    const gate = await statusWhen(handle, (s) => s.phase === 'approval');
+    // Every service ready, with its SHA and its verify evidence, before anyone approves.
+    expect(gate.services.map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+    expect(gate.services.every((s) => s.sha && s.verify)).toBe(true);
+    // Not an approver of the train: refused at once, nothing moves.
+    const refused = await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'mallory' }] }).catch((e: Error) => e);
+    expect(String((refused as { cause?: Error }).cause?.message)).toMatch(/mallory is not on the approvers list/);
+    await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+    const end = await finalTrain(handle);
+    expect(end.outcome).toBe('SUCCEEDED');
+    expect(outcomes(end)).toEqual({ api: 'SUCCEEDED', web: 'SUCCEEDED', worker: 'SUCCEEDED' });
+    // api answered green before web was switched; each service dispatched its deploy once (and its sync).
+    const switches = journal.filter((j) => j.endsWith('green'));
+    expect(switches.indexOf('api green')).toBeLessThan(switches.indexOf('web green'));
+    expect(journal.filter((j) => j === 'web dispatch')).toHaveLength(3); // deploy, switch, sync
+    // The child records who approved it, on the train's gate.
+    const web = (await env.client.workflow.getHandle(`bluegreen-${names.web}`).query(messages.statusQuery)) as DeploymentStatus;
+    expect(web.approvals.map((a) => a.by)).toEqual(['qa-lead']);
+    expect(web.phases.find((p) => p.name === 'hold')?.state).toBe('succeeded');
+  });
+
+  it('a monitor failure in api after web switched rolls back both, web first', async ({ env, worker }) => {
+    let webSwitched!: () => void;
+    const switched = new Promise<void>((resolve) => (webSwitched = resolve));
+    const { handle, journal } = await startTrain(env, worker, {
+      web: {
+        waitForPublicColor: async () => {
+          webSwitched();
+          return { ok: true, elapsedMs: 0 };
+        },
+      },
+      api: {
+        monitorChecks: async () => {
+          await switched;
+          return { verdict: 'unhealthy', rounds: 4, failedRounds: 3, checks: [], lastFailure: 'GET /health answered 503' };
+        },
+      },
+    });
+    await statusWhen(handle, (s) => s.phase === 'approval');
+    await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+    const end = await finalTrain(handle);
+    expect(end.outcome).toBe('ROLLED_BACK');
+    expect(end.error).toMatch(/-api: .*503/);
+    expect(outcomes(end)).toMatchObject({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
+    const back = journal.filter((j) => j.endsWith('blue'));
+    expect(back.indexOf('web blue')).toBeLessThan(back.indexOf('api blue'));
+  });
+
+  it('a deploy failure in worker stops the train before anything switched', async ({ env, worker }) => {
+    // The worker's run fails once web is verified and held: the others are stopped at their hold.
+    // (A stop that cancels a recorded activity in flight trips the test server; the lab tests cover that.)
+    let webVerified!: () => void;
+    const verified = new Promise<void>((resolve) => (webVerified = resolve));
+    const { handle, journal } = await startTrain(env, worker, {
+      web: {
+        verifyChecks: async ({ successes }) => {
+          setTimeout(webVerified, 300);
+          return { ok: true, rounds: successes, checks: [] };
+        },
+      },
+      worker: {
+        waitForWorkflowRun: async ({ runId }) => {
+          await verified;
+          return { runId, url: `https://github.com/acme/api/actions/runs/${runId}`, conclusion: 'failure' };
+        },
+      },
+    });
+    const end = await finalTrain(handle);
+    expect(end.outcome).toBe('FAILED');
+    expect(end.error).toMatch(/-worker: FAILED/);
+    expect(end.error).toMatch(/traffic untouched/);
+    expect(journal.filter((j) => j.endsWith('green'))).toEqual([]);
+    expect(outcomes(end).worker).toBe('FAILED');
+  });
+
+  it('abort during the approval stops every service, traffic untouched', async ({ env, worker }) => {
+    const { handle, journal } = await startTrain(env, worker);
+    await statusWhen(handle, (s) => s.phase === 'approval');
+    await handle.signal(messages.abortSignal, { by: 'deployer', reason: 'wrong build' });
+    const end = await finalTrain(handle);
+    expect(end.outcome).toBe('ABORTED');
+    expect(end.error).toMatch(/aborted by deployer: wrong build/);
+    expect(outcomes(end)).toEqual({ api: 'ABORTED', web: 'ABORTED', worker: 'ABORTED' });
+    expect(journal.filter((j) => j.endsWith('green'))).toEqual([]);
+  });
+});
