@@ -74,7 +74,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-hold': {
-    added: '0.1.0 (bedde4e)',
+    added: '0.1.0 (ee10485)',
     before: 'no release trains: a deployment never reports to or waits for a parent',
     decision: AFTER_PACKAGING,
   },
