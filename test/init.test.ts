@@ -245,6 +245,11 @@ describe('bluegreen init on the lab', () => {
     expect(result.stderr).toContain('no terminal to ask on: pass them as flags');
     expect(existsSync(join(dir, 'bluegreen.yaml'))).toBe(false);
 
+    const { GITHUB_TOKEN: _, ...withoutToken } = env();
+    const tokenless = await runCli(['init', '--no-input', '--repo', 'a/b'], { env: withoutToken, cwd: dir });
+    expect(tokenless.code).toBe(2);
+    expect(tokenless.stderr).toMatch(/GITHUB_TOKEN.*\(init reads the repository with your own token/);
+
     const branch = await init(dir, { green: 'green', blue: 'no-such-branch' });
     expect(branch.code).toBe(2);
     expect(branch.stderr).toContain('branch "no-such-branch" does not exist');

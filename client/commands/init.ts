@@ -22,22 +22,24 @@ export interface InitOptions extends InitFlags {
 }
 
 export async function init(options: InitOptions): Promise<number> {
+  // No token, no reading: said before any question is asked.
+  let auth: ReturnType<typeof githubAuthFromEnv>;
+  try {
+    auth = githubAuthFromEnv(process.env);
+  } catch (err) {
+    throw badInput(
+      `${(err as Error).message} (init reads the repository with your own token, e.g. GITHUB_TOKEN=$(gh auth token))`,
+    );
+  }
   const interactive = isInteractive(options);
   const { answers, asker } = await initAnswers(options, interactive);
   try {
     const apiUrl = answers.githubUrl ?? GITHUB_API;
-    let octokit: Octokit;
-    try {
-      octokit = createGitHubClient({
-        auth: githubAuthFromEnv(process.env),
-        ...(answers.githubUrl ? { baseUrl: answers.githubUrl } : {}),
-        retries: 0,
-      }) as unknown as Octokit;
-    } catch (err) {
-      throw badInput(
-        `${(err as Error).message} (init reads the repository with your own token, e.g. GITHUB_TOKEN=$(gh auth token))`,
-      );
-    }
+    const octokit = createGitHubClient({
+      auth,
+      ...(answers.githubUrl ? { baseUrl: answers.githubUrl } : {}),
+      retries: 0,
+    }) as unknown as Octokit;
     const ref = { owner: answers.owner, repo: answers.repo };
     await requireRepository(octokit, ref, apiUrl);
     await requireBranch(octokit, ref, answers.branches.green, '--green-branch');
