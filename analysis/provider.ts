@@ -3,6 +3,7 @@
 // an `inconclusive` measurement with a reason naming the check), only for cancellation.
 import type { PolicyPart } from '../contract/plugin.js';
 import type { MetricSourceConfig } from './metric-config.js';
+import type { SourceOptions, SourceReader } from './metric-measure.js';
 import type { CheckPlanBase, Measurement } from './types.js';
 
 export interface MeasureContext {
@@ -45,6 +46,8 @@ export interface MetricSourceManifest<Src extends { type: string } = { type: str
   policy: PolicyPart<Src, any, any, any>;
   /** Its part of bluegreen.yaml: schema, fields, plan mapping, dry-run text. */
   config: MetricSourceConfig<Src, any, any, any>;
+  /** What `measure` reads with; `bluegreen doctor` asks a source through it too. */
+  read: (options: SourceOptions) => SourceReader;
   /** Its `url` is a template whose placeholders are filled in (URL-encoded) for each reading; else read as it is. */
   urlTemplate?: boolean;
 }

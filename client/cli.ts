@@ -47,6 +47,11 @@ const OUTCOME_CODES =
   '\nExit codes: 0 succeeded (or still running without --wait/--watch), 3 failed, 4 rolled back, 5 aborted,\n' +
   '  2 bad input or no such service, 6 Temporal or its workers unreachable, 7 refused, 130 stopped watching (Ctrl-C)';
 
+const PREFLIGHT_CODES =
+  'Exit codes: 0 nothing failed; else the code of the first ✗, as every command gives that problem:\n' +
+  '  2 set-up (namespace, search attributes, GitHub credentials) or bad input, 6 Temporal or its workers unreachable,\n' +
+  '  7 the repository, its workflows or an endpoint not ready';
+
 /** The Temporal CLI's connection flags, with its meaning: a flag wins over TEMPORAL_*, which wins over --env and the profile. */
 const withConnectionFlags = (cmd: Command): Command =>
   cmd
@@ -85,12 +90,13 @@ export function buildProgram(): Command {
     .addOption(colorOption())
     .option('--wait', 'follow the deployment until it ends; the exit code tells the outcome')
     .option('--dry-run', 'print the resolved plan and start nothing')
+    .option('--no-preflight', "start without running `bluegreen doctor`'s checks first")
     .addOption(new Option('--by <name>', 'who starts it').default(defaultUser(), '$BLUEGREEN_USER or your login'))
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
     .addOption(uiUrlOption())
     .addHelpText(
       'after',
-      `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n  bluegreen deploy bluegreen-train.yaml --dry-run\n${OUTCOME_CODES}`,
+      `\nExamples:\n  bluegreen deploy -c bluegreen.yaml --wait\n  bluegreen deploy -c bluegreen.yaml --color blue --dry-run\n  bluegreen deploy --wait --json > deployment.jsonl\n  bluegreen deploy bluegreen-train.yaml --dry-run\n\nBefore it starts anything, deploy runs \`bluegreen doctor\`'s checks and refuses with the ✗ lines\nand their fixes when one fails, exiting with the first ✗'s code (2, 6 or 7: see doctor --help);\n--no-preflight skips them.\n${OUTCOME_CODES}`,
     )
     .action(
       recordExit(async (file: string | undefined, o) =>
@@ -232,19 +238,20 @@ export function buildProgram(): Command {
     .action(recordExit(async (o) => (await import('./commands/setup.js')).setup(o)));
   withConnectionFlags(setup);
 
-  program
+  const doctor = program
     .command('doctor')
     .description(
-      'check every outside thing the config relies on (Temporal, worker, GitHub token, workflows, branches, color endpoint)',
+      'check every outside thing the config relies on (Temporal, worker, GitHub token, workflows, branches, color endpoint, metric sources)',
     )
     .option('-c, --config <file>', 'bluegreen.yaml to check (default: ./bluegreen.yaml)')
     .option('--task-queue <name>', 'task queue of the workers (default: bluegreen)')
     .option('--json', 'print the checks as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  bluegreen doctor -c bluegreen.yaml\n\nEach line: ✓ passed, ✗ failed (with the fix), ? could not tell. Exit codes: 0 nothing failed, 3 a check failed, 2 bad input',
+      `\nExample:\n  bluegreen doctor -c bluegreen.yaml\n\nEach line: ✓ passed, ✗ failed (with the fix), ? could not tell. \`deploy\` runs the same checks first.\n${PREFLIGHT_CODES}`,
     )
     .action(recordExit(async (o) => (await import('./commands/doctor.js')).doctor(o)));
+  withConnectionFlags(doctor);
 
   program
     .command('init')

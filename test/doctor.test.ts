@@ -1,10 +1,13 @@
 // `bluegreen doctor` on the lab: a healthy setup passes every check (exit 0); each seeded
-// misconfiguration shows exactly its ✗ with the fix, and a non-zero exit code.
+// misconfiguration shows exactly its ✗ with the fix, and the exit code every command gives that
+// problem (2 set-up, 6 Temporal or workers unreachable, 7 not ready).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab/index.js';
 import { startDevServer, TEMPORAL_CLI, type DevServer } from '../lab/temporal-dev-server.js';
 import { cliEnv, runCli, stopCliProcesses, writeConfig, type CliResult } from './support/cli-runner.js';
-import { startWorker, taskQueueFor } from './support/harness.js';
+import { connectClient, startWorker, taskQueueFor } from './support/harness.js';
 
 let lab: Lab;
 let taskQueue: string;
@@ -88,11 +91,11 @@ describe('bluegreen doctor on the lab', () => {
       doctor(await lab.addService('doctor-worker'), ['--task-queue', `${taskQueue}-nobody`]),
       doctor(colorless),
     ]);
-    const only = (result: CliResult, pattern: RegExp) => {
+    const only = (result: CliResult, pattern: RegExp, code = 7) => {
       const lines = failures(result);
       expect(lines, result.stdout + result.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(pattern);
-      expect(result.code).toBe(3);
+      expect(result.code).toBe(code);
       expect(result.stdout).toContain('fix: ');
     };
     only(
@@ -103,10 +106,149 @@ describe('bluegreen doctor on the lab', () => {
       missingTrigger,
       new RegExp(`✗ deploy green: .*${green.deployWorkflow} on ${green.branch}: has no workflow_dispatch trigger`),
     );
-    only(noWorker, /✗ worker polling task queue .*-nobody: no worker polled it/);
+    only(noWorker, /✗ worker polling task queue .*-nobody: no worker polled it/, 6);
     expect(noWorker.stdout).toContain('bluegreen worker --task-queue');
     only(wrongColor, /✗ color endpoint http:\/\/.*\/not-a-color-endpoint/);
   }, 120_000);
+});
+
+describe('the token on the repository', () => {
+  it('a token whose owner may only read: ✗ it may not dispatch, exit 7', async () => {
+    const config = await lab.addService('doctor-reader');
+    const reader = lab.github.reviews.addUser({ login: 'doctor-reader', role: 'read' });
+    const result = await doctor(config, [], { GITHUB_TOKEN: reader.token });
+    const lines = failures(result);
+    expect(lines, result.stdout + result.stderr).toEqual([
+      "✗ token may dispatch workflows: the token's owner has read access only to the repository",
+    ]);
+    expect(result.code).toBe(7);
+  }, 60_000);
+
+  it('a classic token without the repo scope cannot see the private repository: ✗ repository', async () => {
+    const config = await lab.addService('doctor-scope');
+    const scopeless = lab.github.reviews.addUser({ login: 'doctor-scopeless', grant: { kind: 'classic', scopes: ['read:org'] } });
+    const result = await doctor(config, [], { GITHUB_TOKEN: scopeless.token });
+    expect(failures(result), result.stdout).toEqual([expect.stringMatching(/^✗ repository datatruck\/backend: 404 Not Found/)]);
+    expect(result.code).toBe(7);
+  }, 60_000);
+
+  it('fine-grained tokens: without Actions write ✗ (GitHub answers its probe 403), with it ✓', async () => {
+    const config = await lab.addService('doctor-fine');
+    const readOnly = lab.github.reviews.addUser({ login: 'doctor-fg-read', grant: { kind: 'fine-grained', actions: 'read' } });
+    const writer = lab.github.reviews.addUser({ login: 'doctor-fg-write', grant: { kind: 'fine-grained', actions: 'write' } });
+    const [withoutWrite, withWrite] = await Promise.all([
+      doctor(config, [], { GITHUB_TOKEN: readOnly.token }),
+      doctor(config, [], { GITHUB_TOKEN: writer.token }),
+    ]);
+    expect(failures(withoutWrite), withoutWrite.stdout).toEqual([
+      '✗ token may dispatch workflows: the fine-grained token may not dispatch workflows (403 without Actions: write)',
+    ]);
+    expect(withoutWrite.stdout).toContain('fix: give the token Actions: read and write');
+    expect(withoutWrite.code).toBe(7);
+    expect(failures(withWrite), withWrite.stdout).toEqual([]);
+    expect(withWrite.stdout).toContain('✓ token may dispatch workflows: fine-grained token, a dispatch is allowed');
+    // The probe dispatched nothing: its ref cannot exist.
+    expect(lab.github.dispatches.filter((d) => d.ref.includes('..'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('metric sources', () => {
+  let source: Server;
+  let base: string;
+  beforeAll(async () => {
+    source = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/error-rate')) res.end(JSON.stringify({ errors: 0.002 }));
+      else if (req.url?.startsWith('/down')) res.writeHead(503).end('{}');
+      else res.end(JSON.stringify({ errors: 'many' }));
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => source?.close(() => resolve())));
+
+  const withMetrics = async (service: string, urls: Record<string, string>) => {
+    const config = await lab.addService(service);
+    return {
+      ...config,
+      metrics: Object.fromEntries(
+        Object.entries(urls).map(([name, url]) => [
+          name,
+          { json: { url, pointer: '/errors' }, unit: 'ratio', pass: { max: 0.01 }, noData: 'inconclusive' },
+        ]),
+      ),
+      verify: { ...(config['verify'] as object), analysis: { metrics: Object.keys(urls), count: 1, interval: '1s' } },
+    };
+  };
+
+  it("each source is asked once through the worker's reader: a number ✓; something else or no answer ✗", async () => {
+    const result = await doctor(
+      await withMetrics('doctor-metrics', {
+        'error-rate': `${base}/error-rate?color={{color}}`,
+        'not-a-number': `${base}/words`,
+        down: `${base}/down`,
+      }),
+    );
+    expect(result.stdout).toMatch(
+      /✓ metric error-rate \(json\): answers 0\.002 \(http:\/\/127\.0\.0\.1:\d+\/error-rate\?color=blue \/errors\)/,
+    );
+    expect(failures(result), result.stdout).toEqual([
+      expect.stringMatching(/^✗ metric not-a-number \(json\): answers a string, not a number/),
+      expect.stringMatching(/^✗ metric down \(json\): no answer: HTTP 503/),
+    ]);
+    expect(result.code).toBe(7);
+  }, 60_000);
+});
+
+describe("connection flags, with the Temporal CLI's meaning", () => {
+  it('--namespace names the namespace checked; --address the server', async () => {
+    const config = await lab.addService('doctor-flags');
+    const [namespace, address] = await Promise.all([
+      doctor(config, ['--namespace', 'doctor-no-such-namespace']),
+      doctor(config, ['--address', '127.0.0.1:1']),
+    ]);
+    expect(failures(namespace), namespace.stdout).toEqual(['✗ namespace doctor-no-such-namespace: does not exist']);
+    expect(namespace.code).toBe(2);
+    expect(failures(address)[0], address.stdout).toMatch(/^✗ Temporal reachable: cannot reach Temporal at 127\.0\.0\.1:1/);
+    expect(address.code).toBe(6);
+  }, 60_000);
+});
+
+describe('deploy runs the checks first', () => {
+  const deploy = (config: Record<string, unknown>, extra: string[] = []) =>
+    runCli(['deploy', '-c', writeConfig(config), '--task-queue', taskQueue, ...extra], {
+      env: cliEnv({ GITHUB_TOKEN: lab.token }),
+      timeoutMs: 60_000,
+    });
+
+  it('a ✗ refuses it with the lines and their fixes, exit 7, nothing started; --no-preflight starts it', async () => {
+    // Its own name per run: the shared server keeps the workflows of earlier runs.
+    const service = `preflight-${taskQueue.split('-').at(-1)}`;
+    const config = (await lab.addService(service)) as ServiceConfig;
+    const green = config.environments.green;
+    lab.github.setWorkflowFileOn(green.branch, green.deployWorkflow, deployText(['deployment_id', 'color']));
+    const refused = await deploy(config);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(7);
+    expect(refused.stdout).toBe('');
+    const lines = refused.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `bluegreen: ${service}: not deployed, 1 preflight check failed (nothing was started; \`bluegreen doctor\` shows every check, --no-preflight skips them):`,
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^  ✗ deploy green: .*${green.deployWorkflow} on ${green.branch}: workflow_dispatch lacks input sha$`),
+    );
+    expect(lines[2]).toMatch(/^ {6}fix: on \S+, give it `on: workflow_dispatch` with inputs deployment_id, color, sha/);
+    const { client, connection } = await connectClient();
+    try {
+      await expect(client.workflow.getHandle(`bluegreen-${service}`).describe()).rejects.toThrow(/not found/i);
+      const started = await deploy(config, ['--no-preflight']);
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stdout).toMatch(new RegExp(`^started ${service}-`));
+      await client.workflow.getHandle(`bluegreen-${service}`).terminate('test over');
+    } finally {
+      await connection.close();
+    }
+  }, 90_000);
 });
 
 describe('a Temporal without the search attributes', () => {
@@ -119,10 +261,11 @@ describe('a Temporal without the search attributes', () => {
   });
 
   it('shows the missing attributes and `bluegreen setup`', async () => {
-    const result = await doctor(await lab.addService('doctor-attributes'), [], { TEMPORAL_ADDRESS: server.address });
+    // --address wins over TEMPORAL_ADDRESS (the shared server, which has them).
+    const result = await doctor(await lab.addService('doctor-attributes'), ['--address', server.address]);
     const line = failures(result).find((l) => l.startsWith('✗ search attributes'));
     expect(line, result.stdout).toContain('missing BlueGreenService, BlueGreenPhase, BlueGreenTargetColor, BlueGreenOutcome');
     expect(result.stdout).toContain('run `bluegreen setup`');
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
   }, 90_000);
 });

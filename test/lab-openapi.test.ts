@@ -415,6 +415,13 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
     expect(byApp.actor).toBe('bluegreen[bot]');
     await asInstallation.rest.actions.getWorkflowRun({ ...repo, run_id: byApp.id });
 
+    // Only an installation token lists its repositories; a person's token is refused (how doctor tells them apart).
+    const { data: accessible } = await asInstallation.rest.apps.listReposAccessibleToInstallation({ per_page: 1 });
+    expect(accessible.repositories.map((r) => r.full_name)).toEqual([`${lab.owner}/${lab.repo}`]);
+    expect((await rejects(octokit.rest.apps.listReposAccessibleToInstallation({ per_page: 1 }))).status).toBe(403);
+    // GitHub gives an installation no `permissions` in the repository (its owner's role for a person's token).
+    expect((await asInstallation.rest.repos.get(repo)).data.permissions).toBeUndefined();
+
     await asInstallation.rest.repos.getBranch({ ...repo, branch: 'production' });
     const last = lab.github.requests.at(-1)!;
     expect(last).toMatchObject({
@@ -579,6 +586,7 @@ describe('GitHub simulator vs api.github.com OpenAPI', () => {
       'apps/get-installation',
       'apps/get-repo-installation',
       'apps/create-installation-access-token',
+      'apps/list-repos-accessible-to-installation',
       'repos/get-all-environments',
       'repos/get-environment',
       'repos/create-or-update-environment',

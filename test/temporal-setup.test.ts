@@ -37,10 +37,10 @@ afterAll(async () => {
 });
 
 describe('a namespace without the search attributes', () => {
-  it('deploy, list and worker name every missing attribute and `bluegreen setup`', async () => {
+  it('deploy --no-preflight, list and worker name every missing attribute and `bluegreen setup`', async () => {
     const file = writeConfig(lab.exampleConfig('setup-missing'));
     const [deploy, list, worker] = await Promise.all([
-      runCli(['deploy', '-c', file, '--task-queue', taskQueueFor('setup-missing')], { env: env() }),
+      runCli(['deploy', '-c', file, '--task-queue', taskQueueFor('setup-missing'), '--no-preflight'], { env: env() }),
       runCli(['list', '--service', 'setup-missing'], { env: env() }),
       runCli(['worker', '--task-queue', taskQueueFor('setup-missing')], { env: env(), timeoutMs: 90_000 }),
     ]);
@@ -48,6 +48,27 @@ describe('a namespace without the search attributes', () => {
       const line = oneLine(result, 2);
       expect(line, name).toContain(`Temporal namespace "default" ${ALL_MISSING}`);
       expect(line, name).toContain('register them with `bluegreen setup`');
+    }
+  }, 120_000);
+
+  it("deploy's preflight refuses with the ✗ lines and their fixes, the same exit code (2), nothing started", async () => {
+    const file = writeConfig(lab.exampleConfig('setup-preflight'));
+    const result = await runCli(['deploy', '-c', file, '--task-queue', taskQueueFor('setup-preflight')], { env: env() });
+    const text = expectCleanFailure(result);
+    expect(result.code, text).toBe(2);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^bluegreen: setup-preflight: not deployed, 2 preflight checks failed \(nothing was started;/);
+    expect(lines.filter((l) => l.startsWith('  ✗'))).toEqual([
+      `  ✗ search attributes: missing ${SEARCH_ATTRIBUTES.join(', ')}`,
+      expect.stringMatching(/^  ✗ worker polling task queue \S+: no worker polled it/),
+    ]);
+    expect(text).toContain('fix: run `bluegreen setup`');
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const describe = new Client({ connection }).workflow.getHandle('bluegreen-setup-preflight').describe();
+      await expect(describe).rejects.toThrow(/not found/i);
+    } finally {
+      await connection.close();
     }
   }, 120_000);
 });
@@ -79,10 +100,13 @@ describe('bluegreen setup', () => {
     await connection?.close();
   });
 
-  /** Starts a deployment with the CLI (no worker serves it), checks it started, and ends it. */
+  /**
+   * Starts a deployment with the CLI, checks it started, and ends it. No worker serves it, which
+   * the preflight rightly refuses: --no-preflight, since what is shown is that Temporal accepts it.
+   */
   async function deployStarts(service: string, namespace: string): Promise<void> {
     const file = writeConfig(lab.exampleConfig(service));
-    const started = await runCli(['deploy', '-c', file, '--task-queue', taskQueueFor(service)], {
+    const started = await runCli(['deploy', '-c', file, '--task-queue', taskQueueFor(service), '--no-preflight'], {
       env: env({ TEMPORAL_NAMESPACE: namespace }),
     });
     expect(started.code, started.stderr).toBe(0);

@@ -18,6 +18,7 @@ export const jsonProvider = defineProvider<JsonCheckPlan, JsonSource>({
     policy: metricSourcePolicy<JsonSource>('json', { pointer: z.string().min(1).max(500) }),
     config: jsonConfig,
     urlTemplate: true,
+    read: jsonReader,
   },
   measure: (check, context) => measureMetricCheck(check, context, jsonReader(readerOptions(context))),
 });

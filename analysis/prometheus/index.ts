@@ -15,6 +15,7 @@ export const prometheusProvider = defineProvider<PrometheusCheckPlan, Prometheus
     type: 'prometheus',
     policy: metricSourcePolicy<PrometheusSource>('prometheus', { query: z.string().min(1).max(10_000) }),
     config: prometheusConfig,
+    read: prometheusReader,
   },
   measure: (check, context) => measureMetricCheck(check, context, prometheusReader(readerOptions(context))),
 });

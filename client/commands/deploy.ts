@@ -1,4 +1,5 @@
-// `bluegreen deploy -c bluegreen.yaml [--color green] [--wait] [--dry-run]`
+// `bluegreen deploy -c bluegreen.yaml [--color green] [--wait] [--dry-run] [--no-preflight]`: the
+// preflight (`bluegreen doctor`'s checks) runs before anything starts, and a ✗ refuses the deploy.
 import { formatDuration, orList, shortSha } from '../../contract/format.js';
 import { describeWindow } from '../../contract/windows.js';
 import { DEFAULT_TASK_QUEUE, workflowIdFor } from '../../contract/messages.js';
@@ -7,10 +8,11 @@ import { switchOf } from '../../switches/client.js';
 import { describeMetricSource } from '../metric-sources.js';
 import { loadConfigFile } from '../config.js';
 import { configPath } from './config-path.js';
-import { EXIT, exitCodeForOutcome, refused } from '../errors.js';
+import { EXIT, ExitError, exitCodeForOutcome, refused } from '../errors.js';
 import { recordDeployerForPlan } from '../github-identity.js';
 import { resolvePlan } from '../plan.js';
 import { isTrainFile } from '../train-config.js';
+import { preflightExitCode, preflightPassed, preflightRefusal, runPreflight } from '../preflight/run.js';
 import { DeploymentBusyError, startDeployment } from '../start-deployment.js';
 import { connectCli, uiEnv, webUiUrl, type ConnectionFlags } from '../temporal-client.js';
 import { watchDeployment } from '../watch.js';
@@ -27,6 +29,8 @@ export interface DeployOptions extends ConnectionFlags {
   taskQueue?: string;
   /** Base of the Web UI links (`--ui-url`). */
   uiUrl?: string;
+  /** Run `bluegreen doctor`'s checks before starting anything (`--no-preflight`: false). @default true */
+  preflight?: boolean;
 }
 
 export async function deploy(options: DeployOptions): Promise<number> {
@@ -34,20 +38,31 @@ export async function deploy(options: DeployOptions): Promise<number> {
   if (await isTrainFile(path)) return (await import('./train-deploy.js')).deployTrain(path, options);
   const config = await loadConfigFile(path);
   let plan = resolvePlan(config, { requestedBy: options.by, ...(options.color ? { color: options.color } : {}) });
-  const preview = await previewPlan(plan);
-  if (preview.activeColor && plan.requestedColor === preview.activeColor) {
-    throw refused(
-      `${plan.requestedColor} is the active color of ${plan.service}: deploy to ${otherColor(preview.activeColor)} instead`,
-    );
-  }
+  // What can be known before starting, read while the preflight runs: neither waits for the other.
+  const previewing = previewPlan(plan);
   if (options.dryRun) {
+    const preview = await previewing;
+    refuseActiveColor(plan, preview);
     console.log(options.json ? JSON.stringify({ plan, ...preview }, null, 2) : describePlan(plan, preview));
     return EXIT.SUCCEEDED;
   }
-  // Approval via GitHub: the deployment record is created as the operator, so GitHub says who deploys.
-  plan = await recordDeployerForPlan(plan, preview.targetColor, preview.sha);
-  const cli = await connectCli(options);
+  // Reaching Temporal (and its namespace) is the first check: without it nothing else matters,
+  // and the sentence is the one every command gives.
+  const cli = await connectCli(options).catch(async (err: unknown) => {
+    refuseActiveColor(plan, await previewing);
+    throw err;
+  });
   try {
+    const [preview, checks] = await Promise.all([
+      previewing,
+      options.preflight === false
+        ? []
+        : runPreflight(plan, { connected: cli, ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}) }),
+    ]);
+    refuseActiveColor(plan, preview);
+    if (!preflightPassed(checks)) throw new ExitError(preflightRefusal(plan.service, checks), preflightExitCode(checks));
+    // Approval via GitHub: the deployment record is created as the operator, so GitHub says who deploys.
+    plan = await recordDeployerForPlan(plan, preview.targetColor, preview.sha);
     const handle = await startDeployment(cli.client, plan, {
       ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
       summaryHint: {
@@ -87,6 +102,14 @@ function metricLines(plan: DeploymentPlan): string[] {
     const uses = phases.filter((p) => p.metric.name === name);
     return `metric         ${name} (${uses.map((u) => u.phase).join(', ')}): ${describeMetricSource(uses[0]!.metric.source)}`;
   });
+}
+
+/** Deploying to the color that takes the traffic is refused, whatever else is wrong. */
+function refuseActiveColor(plan: DeploymentPlan, preview: Preview): void {
+  if (preview.activeColor && plan.requestedColor === preview.activeColor)
+    throw refused(
+      `${plan.requestedColor} is the active color of ${plan.service}: deploy to ${otherColor(preview.activeColor)} instead`,
+    );
 }
 
 function describePlan(plan: DeploymentPlan, preview: Preview): string {

@@ -1,13 +1,14 @@
 // `bluegreen doctor [-c bluegreen.yaml]`: every outside thing the config relies on, one line
-// each (✓ passed, ✗ failed with the fix, ? could not tell); exit 0 only when nothing failed.
+// each (✓ passed, ✗ failed with the fix, ? could not tell). The exit code is the preflight's
+// rule (client/preflight/run.ts): 0 when nothing failed, else the code of the first ✗.
 import { loadConfigFile } from '../config.js';
-import { EXIT } from '../errors.js';
 import { resolvePlan } from '../plan.js';
 import { renderCheck } from '../preflight/check.js';
-import { preflightPassed, runPreflight } from '../preflight/run.js';
+import { preflightExitCode, preflightPassed, runPreflight } from '../preflight/run.js';
+import { connectionFlagsOf, type ConnectionFlags } from '../temporal-client.js';
 import { configPath } from './config-path.js';
 
-export interface DoctorOptions {
+export interface DoctorOptions extends ConnectionFlags {
   config?: string;
   taskQueue?: string;
   json?: boolean;
@@ -17,7 +18,10 @@ export async function doctor(options: DoctorOptions): Promise<number> {
   const file = configPath(options.config);
   const config = await loadConfigFile(file);
   const plan = resolvePlan(config, { requestedBy: 'bluegreen-doctor' });
-  const checks = await runPreflight(plan, options.taskQueue ? { taskQueue: options.taskQueue } : {});
+  const checks = await runPreflight(plan, {
+    flags: connectionFlagsOf(options),
+    ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+  });
   const passed = preflightPassed(checks);
   if (options.json) console.log(JSON.stringify({ passed, checks }, null, 2));
   else {
@@ -30,5 +34,5 @@ export async function doctor(options: DoctorOptions): Promise<number> {
         : `${failed} check${failed === 1 ? '' : 's'} failed: fix ${failed === 1 ? 'it' : 'them'} and run \`bluegreen doctor\` again`,
     );
   }
-  return passed ? EXIT.SUCCEEDED : EXIT.FAILED;
+  return preflightExitCode(checks);
 }

@@ -3,11 +3,12 @@
 // dispatches (present on its branch, workflow_dispatch, inputs, run-name), and the approval
 // environment's required reviewers when approvals go through GitHub.
 import type { Octokit } from '@octokit/rest';
-import { createGitHubClient, githubAuthFromEnv } from '../../activities/octokit.js';
+import { createGitHubClient, githubAuthFromEnv, type GitHubAuth } from '../../activities/octokit.js';
 import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../../contract/dispatch-inputs.js';
 import { GATE_INPUT_NAMES } from '../../contract/gate-inputs.js';
 import type { DeploymentPlan } from '../../contract/types.js';
 import { fail, firstLine, pass, unknown, type CheckResult } from './check.js';
+import { noCredentials, tokenAccessCheck, type RepositoryAnswer } from './token-access.js';
 import { workflowFileProblems } from './workflow-file.js';
 
 interface Dispatched {
@@ -46,44 +47,40 @@ export async function githubChecks(plan: DeploymentPlan, env: NodeJS.ProcessEnv)
   const { owner, repo } = plan.github;
   const full = `${owner}/${repo}`;
   let octokit: Octokit;
+  let auth: GitHubAuth;
   try {
+    auth = githubAuthFromEnv(env);
     octokit = createGitHubClient({
-      auth: githubAuthFromEnv(env),
+      auth,
       ...(plan.github.baseUrl ? { baseUrl: plan.github.baseUrl } : {}),
       retries: 0,
     }) as unknown as Octokit;
   } catch (err) {
-    return [
-      fail(
-        'GitHub token',
-        firstLine(err),
-        'set GITHUB_TOKEN (e.g. $(gh auth token)) or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID',
-      ),
-    ];
+    return [noCredentials(firstLine(err))];
   }
-  const checks: CheckResult[] = [];
+  const branches = [
+    ...new Set<string>([
+      ...dispatchedWorkflows(plan).map((d) => d.ref),
+      plan.environments.blue.branch,
+      plan.environments.green.branch,
+    ]),
+  ];
+  // Everything is asked at once: the repository, each branch, each workflow file on its branch,
+  // the environment. A file on a missing branch is reported as the branch.
+  const branchChecks = new Map(branches.map((branch) => [branch, branchCheck(octokit, plan, branch)]));
+  const workflowChecks = dispatchedWorkflows(plan).map(async (d) =>
+    (await branchChecks.get(d.ref))!.verdict === 'pass' ? workflowCheck(octokit, plan, d) : undefined,
+  );
+  const environment =
+    plan.approval.required && plan.approval.via?.includes('github') && plan.approval.gate
+      ? environmentCheck(octokit, plan, plan.approval.gate.environment)
+      : undefined;
+  let repository: RepositoryAnswer;
   try {
-    const { data } = await octokit.rest.repos.get({ owner, repo });
-    checks.push(pass(`repository ${full}`, 'readable (contents read)'));
-    const permissions = data.permissions;
-    if (!permissions)
-      checks.push(
-        unknown(
-          'token may dispatch workflows',
-          'GitHub does not tell an installation token its permissions: could not tell (the app needs Actions: write)',
-        ),
-      );
-    else if (permissions.push || permissions.maintain || permissions.admin)
-      checks.push(pass('token may dispatch workflows', 'write access (Actions write)'));
-    else
-      checks.push(
-        fail(
-          'token may dispatch workflows',
-          'the token has read access only',
-          'use a token with Actions: write and Contents: read on the repository (classic: the repo scope and write access)',
-        ),
-      );
+    repository = (await octokit.rest.repos.get({ owner, repo })) as unknown as RepositoryAnswer;
   } catch (err) {
+    // Branches and files of a repository that cannot be read say nothing more.
+    await Promise.allSettled([...branchChecks.values(), ...workflowChecks, environment]);
     return [
       fail(
         `repository ${full}`,
@@ -92,34 +89,32 @@ export async function githubChecks(plan: DeploymentPlan, env: NodeJS.ProcessEnv)
       ),
     ];
   }
-  const branches = new Set<string>([
-    ...dispatchedWorkflows(plan).map((d) => d.ref),
-    plan.environments.blue.branch,
-    plan.environments.green.branch,
+  const [token, ...rest] = await Promise.all([
+    tokenAccessCheck(octokit, { owner, repo }, repository, auth, plan.environments.green.deployWorkflow).catch((err: unknown) =>
+      unknown('token may dispatch workflows', `could not tell (${firstLine(err)})`),
+    ),
+    ...branchChecks.values(),
+    ...workflowChecks,
+    ...(environment ? [environment] : []),
   ]);
-  const present = new Set<string>();
-  for (const branch of branches) {
-    try {
-      await octokit.rest.repos.getBranch({ owner, repo, branch });
-      present.add(branch);
-      checks.push(pass(`branch ${branch}`, 'exists'));
-    } catch (err) {
-      checks.push(
-        fail(
-          `branch ${branch}`,
-          status(err) === 404 ? 'not found' : firstLine(err),
-          `create it (\`git push origin HEAD:${branch}\`) or fix the branch name in the config`,
-        ),
-      );
-    }
+  return [
+    pass(`repository ${full}`, 'readable (contents read)'),
+    token!,
+    ...rest.filter((c): c is CheckResult => c !== undefined),
+  ];
+}
+
+async function branchCheck(octokit: Octokit, plan: DeploymentPlan, branch: string): Promise<CheckResult> {
+  try {
+    await octokit.rest.repos.getBranch({ ...ownerRepo(plan), branch });
+    return pass(`branch ${branch}`, 'exists');
+  } catch (err) {
+    return fail(
+      `branch ${branch}`,
+      status(err) === 404 ? 'not found' : firstLine(err),
+      `create it (\`git push origin HEAD:${branch}\`) or fix the branch name in the config`,
+    );
   }
-  for (const d of dispatchedWorkflows(plan)) {
-    if (!present.has(d.ref)) continue;
-    checks.push(await workflowCheck(octokit, plan, d));
-  }
-  if (plan.approval.required && plan.approval.via?.includes('github') && plan.approval.gate)
-    checks.push(await environmentCheck(octokit, plan, plan.approval.gate.environment));
-  return checks;
 }
 
 async function workflowCheck(octokit: Octokit, plan: DeploymentPlan, d: Dispatched): Promise<CheckResult> {

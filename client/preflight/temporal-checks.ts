@@ -3,7 +3,8 @@
 import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../contract/search-attributes.js';
 import { namespaceExists, searchAttributeState } from '../../config/temporal-namespace.js';
-import { connectCli } from '../temporal-client.js';
+import { EXIT } from '../errors.js';
+import { connectCli, type CliClient, type ConnectionFlags } from '../temporal-client.js';
 import { fail, firstLine, pass, unknown, type CheckResult } from './check.js';
 
 const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
@@ -11,19 +12,34 @@ const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
 /** A poller seen within the long-poll window (about a minute) is a live worker. */
 const LIVE_POLLER_MS = 90_000;
 
-export async function temporalChecks(env: NodeJS.ProcessEnv, taskQueue: string, service: string): Promise<CheckResult[]> {
-  let cli: Awaited<ReturnType<typeof connectCli>>;
-  try {
-    cli = await connectCli({}, env, { requireNamespace: false });
-  } catch (err) {
-    return [
-      fail(
-        'Temporal reachable',
-        firstLine(err),
-        'start Temporal or set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE) to the server the workers use',
-      ),
-    ];
-  }
+export interface TemporalCheckOptions {
+  taskQueue: string;
+  service: string;
+  env: NodeJS.ProcessEnv;
+  /** `--address`, `--namespace`, `--env`, `--profile`, with the Temporal CLI's meaning. */
+  flags?: ConnectionFlags;
+  /** A connection the caller already made (deploy): used as it is, and left open. */
+  connected?: CliClient;
+}
+
+export async function temporalChecks(options: TemporalCheckOptions): Promise<CheckResult[]> {
+  const { taskQueue, service } = options;
+  let cli: CliClient;
+  if (options.connected) cli = options.connected;
+  else
+    try {
+      cli = await connectCli(options.flags ?? {}, options.env, { requireNamespace: false });
+    } catch (err) {
+      const code = (err as { exitCode?: unknown }).exitCode;
+      return [
+        fail(
+          'Temporal reachable',
+          firstLine(err),
+          'start Temporal or pass --address/--namespace (or set TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE) for the server the workers use',
+          typeof code === 'number' ? code : EXIT.TEMPORAL_UNREACHABLE,
+        ),
+      ];
+    }
   const { client, namespace, address } = cli;
   const checks: CheckResult[] = [pass('Temporal reachable', address)];
   try {
@@ -32,7 +48,8 @@ export async function temporalChecks(env: NodeJS.ProcessEnv, taskQueue: string, 
         fail(
           `namespace ${namespace}`,
           'does not exist',
-          '`bluegreen setup` creates it (or set TEMPORAL_NAMESPACE to one that exists)',
+          '`bluegreen setup` creates it (or pass --namespace / set TEMPORAL_NAMESPACE to one that exists)',
+          EXIT.BAD_INPUT,
         ),
       );
       return checks;
@@ -51,7 +68,8 @@ export async function temporalChecks(env: NodeJS.ProcessEnv, taskQueue: string, 
           ]
             .filter(Boolean)
             .join('; '),
-          'run `bluegreen setup` (same TEMPORAL_* settings) to register them',
+          'run `bluegreen setup` (same Temporal settings) to register them',
+          EXIT.BAD_INPUT,
         ),
       );
     else checks.push(pass('search attributes', `${SEARCH_ATTRIBUTES.join(', ')} (Keyword)`));
@@ -62,20 +80,17 @@ export async function temporalChecks(env: NodeJS.ProcessEnv, taskQueue: string, 
       fail(
         `namespace ${namespace}`,
         firstLine(err),
-        'check the TEMPORAL_* settings and that this identity may describe the namespace',
+        'check the Temporal settings and that this identity may describe the namespace',
+        EXIT.TEMPORAL_UNREACHABLE,
       ),
     );
   } finally {
-    await cli.close();
+    if (!options.connected) await cli.close();
   }
   return checks;
 }
 
-async function workerCheck(
-  client: Awaited<ReturnType<typeof connectCli>>['client'],
-  namespace: string,
-  taskQueue: string,
-): Promise<CheckResult> {
+async function workerCheck(client: CliClient['client'], namespace: string, taskQueue: string): Promise<CheckResult> {
   const what = `worker polling task queue ${taskQueue}`;
   const answer = await client.withDeadline(Date.now() + 5_000, () =>
     client.workflowService.describeTaskQueue({
@@ -94,6 +109,7 @@ async function workerCheck(
       what,
       'no worker polled it in the last 90 s',
       `start one: \`bluegreen worker --task-queue ${taskQueue}\` (with GITHUB_TOKEN or GITHUB_APP_*)`,
+      EXIT.TEMPORAL_UNREACHABLE,
     );
   return pass(what, `${live.length} poller${live.length === 1 ? '' : 's'} (${live.map((p) => p.identity).join(', ')})`);
 }

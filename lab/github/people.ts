@@ -4,6 +4,7 @@
 // authorization rules (who may review a pending deployment) can be modelled per person.
 import type { AuthKind } from '../types.js';
 import { actorFor, type LabActor } from './actors.js';
+import { DEFAULT_GRANT, type TokenGrant } from './token-grants.js';
 
 /** A user's access to the repository, as GitHub's collaborator permission levels. */
 export type RepoRole = 'admin' | 'write' | 'read' | 'none';
@@ -14,6 +15,8 @@ export interface LabUser {
   /** Accepted as `token <t>` or `Bearer <t>`. */
   token: string;
   role: RepoRole;
+  /** What the token itself may do (scopes or fine-grained permissions). */
+  grant: TokenGrant;
 }
 
 export interface LabTeam {
@@ -33,6 +36,8 @@ export interface NewUser {
   role?: RepoRole;
   /** @default `lab-token-<login>` */
   token?: string;
+  /** @default a classic token with the repo scope */
+  grant?: TokenGrant;
 }
 
 /**
@@ -65,6 +70,7 @@ export class People {
       id: existing?.id ?? this.nextUserId++,
       token: user.token ?? `lab-token-${user.login}`,
       role: user.role ?? 'write',
+      grant: user.grant ?? DEFAULT_GRANT,
     };
     this.users.set(key, added);
     return added;

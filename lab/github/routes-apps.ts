@@ -1,8 +1,8 @@
 // GitHub App endpoints that @octokit/auth-app calls: the installation token exchange, and the
 // installation look-ups a worker may use to discover its installation id.
-import { notFound } from './errors.js';
+import { GitHubError, notFound } from './errors.js';
 import type { RouteTable } from './route-table.js';
-import { APP_PERMISSIONS, installationJson, ownerUser } from './shapes.js';
+import { APP_PERMISSIONS, fullRepository, installationJson, ownerUser } from './shapes.js';
 import type { GitHubState } from './state.js';
 
 export function addAppRoutes(table: RouteTable, state: GitHubState): void {
@@ -42,6 +42,22 @@ export function addAppRoutes(table: RouteTable, state: GitHubState): void {
     const { appId, installationId } = app();
     state.requireRepo(params);
     return { status: 200, body: installationJson(state.shapes, installationId, appId) };
+  });
+
+  // Only an installation token may list its repositories; a person's token (classic or
+  // fine-grained) is refused, which is how a client tells the two apart.
+  table.add('GET', '/installation/repositories', ({ authKind }) => {
+    if (authKind !== 'installation')
+      throw new GitHubError(
+        403,
+        'You must authenticate with an installation access token in order to list repositories for an installation.',
+        'https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation',
+      );
+    const { permissions: _ownerRole, ...repository } = fullRepository(state.shapes);
+    return {
+      status: 200,
+      body: { total_count: 1, repository_selection: 'selected', repositories: [{ ...repository, has_downloads: true }] },
+    };
   });
 
   table.add('POST', '/app/installations/:installation_id/access_tokens', ({ params }) => {

@@ -4,15 +4,27 @@ import { GitHubError, notFound } from './errors.js';
 import { objectBody, optionalString, requiredString } from './body.js';
 import type { RouteTable } from './route-table.js';
 import { branchJson, commitJson, fullRepository, refJson } from './shapes.js';
+import type { RepoRole } from './people.js';
 import type { GitHubState } from './state.js';
 import { WORKFLOWS_DIR } from './workflow-files.js';
+
+const ROLE_PERMISSIONS: Record<RepoRole, Record<string, boolean>> = {
+  admin: { admin: true, maintain: true, push: true, triage: true, pull: true },
+  write: { admin: false, maintain: false, push: true, triage: true, pull: true },
+  read: { admin: false, maintain: false, push: false, triage: false, pull: true },
+  none: { admin: false, maintain: false, push: false, triage: false, pull: false },
+};
 
 const MERGE_DOCS = 'https://docs.github.com/rest/branches/branches#merge-a-branch';
 
 export function addRepoRoutes(table: RouteTable, state: GitHubState): void {
-  table.add('GET', '/repos/:owner/:repo', ({ params }) => {
+  // `permissions` is the caller's role (a token's owner); an installation token gets none, as on GitHub.
+  table.add('GET', '/repos/:owner/:repo', ({ params, authKind, login }) => {
     state.requireRepo(params);
-    return { status: 200, body: fullRepository(state.shapes) };
+    const { permissions, ...repository } = fullRepository(state.shapes);
+    if (authKind === 'installation') return { status: 200, body: repository };
+    const role = login === undefined ? undefined : state.people.get(login)?.role;
+    return { status: 200, body: { ...repository, permissions: role === undefined ? permissions : ROLE_PERMISSIONS[role] } };
   });
 
   table.add('GET', '/repos/:owner/:repo/branches/*branch', ({ params }) => {

@@ -9,6 +9,7 @@ import { errorBody, GitHubError, notFound } from './errors.js';
 import { etagOf, matchesIfNoneMatch } from './etag.js';
 import type { RouteResult, RouteTable } from './route-table.js';
 import type { GitHubState } from './state.js';
+import { DEFAULT_GRANT, grantHeaders, grantRefusal, type TokenGrant } from './token-grants.js';
 import { serveWebPage } from './web-pages.js';
 
 export type ControlHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -59,7 +60,9 @@ async function handle(state: GitHubState, table: RouteTable, control: ControlHan
     if (!fault.afterProcessing && (await applyFault(state, fault, req, res, record))) return;
   }
 
-  let result = await answer(state, table, identity, req, url);
+  const grant = grantOf(state, identity);
+  let result = await answer(state, table, identity, req, url, grant);
+  result = { ...result, headers: { ...grantHeaders(grant, method, url.pathname), ...result.headers } };
   if (method === 'GET' && result.status === 200) {
     const etag = etagOf(result.body);
     result = { ...result, headers: { ...result.headers, etag } };
@@ -87,9 +90,12 @@ async function answer(
   identity: Identity,
   req: IncomingMessage,
   url: URL,
+  grant: TokenGrant | undefined,
 ): Promise<RouteResult> {
   try {
     authorize(identity, url.pathname);
+    const refusal = grantRefusal(grant, req.method ?? 'GET', url.pathname);
+    if (refusal) throw refusal;
     if (state.rateLimit.exhausted()) {
       throw new GitHubError(
         403,
@@ -113,6 +119,13 @@ async function answer(
     if (err instanceof BodyParseError) return { status: 400, body: errorBody(400, err.message) };
     throw err;
   }
+}
+
+/** A token's scopes or permissions: a person's own, the worker's classic token; none for an app. */
+function grantOf(state: GitHubState, identity: Identity): TokenGrant | undefined {
+  if (identity.refused || (identity.kind !== 'token' && identity.kind !== 'bearer') || identity.login === undefined)
+    return undefined;
+  return state.people.get(identity.login)?.grant ?? DEFAULT_GRANT;
 }
 
 function authorize(identity: Identity, path: string): void {
