@@ -167,5 +167,12 @@ describe.skipIf(!hasChromium)('Temporal Web UI', () => {
     await page.screenshot({ path: join(SHOTS, 'web-ui-deployment-succeeded.png'), fullPage: true });
     expect(done).toContain('traffic is on green');
     expect(done).toContain('alice');
+    // Both colors side by side: the new one live since the switch, the old one redeployed by sync.
+    expect(done).toMatch(
+      new RegExp(
+        `● green: takes traffic since \\d{4}-\\d\\d-\\d\\d [\\d:]{8} UTC; runs ${sha}; last deployment: this deployment`,
+      ),
+    );
+    expect(done).toContain(`○ blue: no traffic; runs ${sha} (merged by sync); redeployed by the sync of this deployment`);
   });
 });
