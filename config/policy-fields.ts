@@ -2,7 +2,7 @@
 // prefixes, names of secret variables, and how a plan's URL is matched against a listed one.
 // Loaded by the worker, the CLI and the plug-ins' worker parts, never by the workflow bundle.
 import { z } from 'zod';
-import { normalizeUrl, urlMatches } from '../contract/patterns.js';
+import { globMatches, normalizeUrl, urlMatches } from '../contract/patterns.js';
 
 export { normalizeUrl, urlMatches };
 
@@ -35,3 +35,24 @@ export const listedTwice = (values: string[]) => values.findIndex((v, i) => valu
 
 /** "a, b" or "none", for the lists the error texts show. */
 export const listed = (values: readonly string[]) => values.join(', ') || 'none';
+
+/**
+ * The services a listed target is for (`services: [datatruck-*]`: `*` and `?` as in the policy's
+ * service patterns). Absent: every service the worker serves may name it.
+ */
+export const servicesField = z
+  .array(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9.*?_-]{1,63}$/,
+        'expected a service name or pattern (lowercase, digits, ".", "_", "-", "*", "?"), like "datatruck-*"',
+      ),
+  )
+  .min(1, 'list at least one service, or leave `services` out to allow every service')
+  .max(64)
+  .optional();
+
+/** Whether `service` may use a target listed with `services` (absent: any); unknown service: not checked here. */
+export const serviceMayUse = (services: readonly string[] | undefined, service: string | undefined): boolean =>
+  services === undefined || service === undefined || services.some((pattern) => globMatches(pattern, service));

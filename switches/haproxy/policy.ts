@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
-import { listed, listedTwice } from '../../config/policy-fields.js';
+import { listed, listedTwice, serviceMayUse, servicesField } from '../../config/policy-fields.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { HaproxySwitchPlan, HaproxySwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
@@ -20,6 +20,8 @@ export const haproxyPolicySection = z
             .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/))
             .max(256)
             .default([]),
+          /** The services whose plans may use this socket. @default every service */
+          services: servicesField,
         }),
       )
       .max(64)
@@ -30,11 +32,16 @@ export type HaproxyPolicy = z.output<typeof haproxyPolicySection>;
 
 const EMPTY: HaproxyPolicy = { sockets: [] };
 
-export function haproxyProblems(target: HaproxySwitchTarget, section: HaproxyPolicy, at: string): string[] {
+export function haproxyProblems(target: HaproxySwitchTarget, section: HaproxyPolicy, at: string, service?: string): string[] {
   const socket = section.sockets.find((s) => s.path === target.socket);
   if (!socket) {
     return [
       `${at}.socket: the worker's policy does not list HAProxy socket ${target.socket} (haproxy.sockets: ${listed(section.sockets.map((s) => s.path))})`,
+    ];
+  }
+  if (!serviceMayUse(socket.services, service)) {
+    return [
+      `${at}.socket: the worker's policy lists HAProxy socket ${socket.path} for ${socket.services!.join(', ')} only (haproxy.sockets[].services), not for ${service}`,
     ];
   }
   if (socket.backends.length > 0 && !socket.backends.includes(target.backend)) {
@@ -69,7 +76,7 @@ export const haproxySwitchPolicy = definePolicyPart<HaproxySwitchPlan>()({
     },
     maxVerifyTimeoutMs,
   },
-  problems: (step, { section = EMPTY, at }) => haproxyProblems(step, section, at),
+  problems: (step, { section = EMPTY, at, plan }) => haproxyProblems(step, section, at, plan.service),
   touches: (step) => ({
     urls: [],
     credentials: [],

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
-import { listed, listedTwice } from '../../config/policy-fields.js';
+import { listed, listedTwice, serviceMayUse, servicesField } from '../../config/policy-fields.js';
 import { awsAccessFields, awsUrls } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { Route53SwitchPlan, Route53SwitchTarget } from './types.js';
@@ -20,9 +20,12 @@ const recordName = z.string().transform((n) => n.trim().toLowerCase().replace(/\
 export const route53PolicySection = z
   .strictObject({
     ...awsAccessFields,
-    /** Hosted zones a plan may reweight records in, each with the names it may touch (empty: any). @default [] */
+    /**
+     * Hosted zones a plan may reweight records in, each with the names it may touch (empty: any)
+     * and the services whose plans may (absent: any). @default []
+     */
     zones: z
-      .array(z.strictObject({ id: zoneId, names: z.array(recordName).max(256).default([]) }))
+      .array(z.strictObject({ id: zoneId, names: z.array(recordName).max(256).default([]), services: servicesField }))
       .max(256)
       .default([]),
   })
@@ -33,11 +36,16 @@ const EMPTY: Route53Policy = { zones: [] };
 const normalName = (n: string) => n.trim().toLowerCase().replace(/\.$/, '');
 const normalZone = (id: string) => id.replace(/^\/?hostedzone\//, '');
 
-export function route53Problems(target: Route53SwitchTarget, section: Route53Policy, at: string): string[] {
+export function route53Problems(target: Route53SwitchTarget, section: Route53Policy, at: string, service?: string): string[] {
   const zone = section.zones.find((z) => z.id === normalZone(target.hostedZoneId));
   if (!zone) {
     return [
       `${at}.hostedZoneId: the worker's policy does not list hosted zone ${target.hostedZoneId} (route53.zones: ${listed(section.zones.map((z) => z.id))})`,
+    ];
+  }
+  if (!serviceMayUse(zone.services, service)) {
+    return [
+      `${at}.hostedZoneId: the worker's policy lists hosted zone ${zone.id} for ${zone.services!.join(', ')} only (route53.zones[].services), not for ${service}`,
     ];
   }
   if (zone.names.length > 0 && !zone.names.includes(normalName(target.name))) {
@@ -71,7 +79,7 @@ export const route53SwitchPolicy = definePolicyPart<Route53SwitchPlan>()({
     },
     maxVerifyTimeoutMs,
   },
-  problems: (step, { section = EMPTY, at }) => route53Problems(step, section, at),
+  problems: (step, { section = EMPTY, at, plan }) => route53Problems(step, section, at, plan.service),
   touches: (step, { section = EMPTY }) => ({
     urls: awsUrls(section),
     credentials: [],
