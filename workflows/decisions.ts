@@ -60,8 +60,8 @@ export interface DecisionContext {
   /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
   analysisQuestionOpen?: boolean;
   /**
-   * Separation of duties on the signal path (signal-approval-rules.ts); absent in deployments
-   * started before it (literal names, one approval, as they were judged then).
+   * Separation of duties on the signal path (signal-approval-rules.ts); the workflow always
+   * passes them; without them names are matched literally and one approval decides.
    */
   approvalRules?: SignalApprovalRules;
   /**

@@ -11,7 +11,7 @@
 import { sameLogin } from './approval-rules.js';
 import type { DeploymentStatus } from '../contract/types.js';
 
-/** What the signal path enforces; absent for deployments started before it did (old rules). */
+/** What the signal path enforces (minApprovals, self-approval, who counted so far). */
 export interface SignalApprovalRules {
   minApprovals: number;
   allowSelfApproval: boolean;
