@@ -16,6 +16,8 @@ export interface WorkflowChange {
   /** Where and what, in one sentence ending with ':' when `yaml` follows. */
   what: string;
   yaml?: string;
+  /** The mapping `yaml`'s keys go into (path from the root; [] the root itself). */
+  at?: string[];
   /** Without it a dispatch fails or is not found again; otherwise recommended. */
   required: boolean;
 }
@@ -50,6 +52,7 @@ export function workflowChanges(
       changes.push({
         what: 'under `on:`, add the trigger bluegreen dispatches, with its inputs:',
         yaml: block(dispatch),
+        at: ['on'],
         required: true,
       });
     else {
@@ -58,6 +61,7 @@ export function workflowChanges(
       changes.push({
         what: `${was} the trigger bluegreen dispatches, with its inputs:`,
         yaml: block({ on: { ...kept, ...dispatch } }),
+        at: [],
         required: true,
       });
     }
@@ -70,6 +74,7 @@ export function workflowChanges(
           ? `under \`on.workflow_dispatch.inputs\`, add ${missing.join(', ')}:`
           : `under \`on.workflow_dispatch\`, add the inputs bluegreen sends:`,
         yaml: block(declaresInputs ? inputsBlock(role, missing) : { inputs: inputsBlock(role, missing) }),
+        at: declaresInputs ? ['on', 'workflow_dispatch', 'inputs'] : ['on', 'workflow_dispatch'],
         required: true,
       });
     }
@@ -83,6 +88,7 @@ export function workflowChanges(
     changes.push({
       what: `${reading.runName ? 'change' : 'add'} \`run-name\` so that it carries the deployment id (bluegreen finds its run by it, so a retried dispatch never deploys twice):`,
       yaml: `run-name: ${JSON.stringify(suggestedRunName(reading, role, file))}`,
+      at: [],
       required: true,
     });
   const concurrency = reading.concurrency as { 'cancel-in-progress'?: unknown } | string | undefined;
@@ -90,12 +96,14 @@ export function workflowChanges(
     changes.push({
       what: `add a concurrency group, so that ${role.kind === 'switch' ? 'one traffic switch runs' : 'one deploy per color runs'} at a time and none is cancelled half-way:`,
       yaml: block({ concurrency: templateConcurrency(role) }),
+      at: [],
       required: false,
     });
   else if (typeof concurrency === 'object' && concurrency !== null && concurrency['cancel-in-progress'] === true)
     changes.push({
       what: 'set `concurrency.cancel-in-progress: false`: a cancelled run leaves its change half-made:',
       yaml: block({ concurrency: { ...concurrency, 'cancel-in-progress': false } }),
+      at: [],
       required: false,
     });
   return { changes, reading };
