@@ -289,6 +289,35 @@ export function buildProgram(): Command {
     )
     .action(recordExit(async (o) => (await import('./commands/init.js')).init(o)));
 
+  const train = program
+    .command('train')
+    .description('release trains: several services deployed, approved, switched and rolled back as one');
+  const trainStatusCommand = train
+    .command('status')
+    .description("show a release train and every service's phase, colors and SHA in one view")
+    .argument('<name>', 'the train name (train: in bluegreen-train.yaml)', serviceName)
+    .option('-w, --watch', 'follow it live until it ends')
+    .addHelpText('after', `\nExamples:\n  bluegreen train status shop-release --watch\n${OUTCOME_CODES}`)
+    .action(recordExit(async (name: string, o) => (await import('./commands/train.js')).trainStatus(name, jsonFlag(o))));
+  withOutputFlags(trainStatusCommand, 'print the train and its services as JSON (one object per change with --watch)');
+  withConnectionFlags(trainStatusCommand);
+  for (const [decision, what, text] of [
+    ['approve', 'approve the whole train (every service it covers must allow you too)', '--comment <text>'],
+    ['reject', 'reject the train: every service stops, traffic untouched', '--reason <text>'],
+    ['abort', 'stop the train before any service switched: every service stops', '--reason <text>'],
+    ['rollback', 'switch every switched service back, in reverse order', '--reason <text>'],
+  ] as const) {
+    const cmd = train
+      .command(decision)
+      .description(what)
+      .argument('<name>', 'the train name', serviceName)
+      .addOption(new Option('--by <name>', 'who decides').default(defaultUser(), '$BLUEGREEN_USER or your login'));
+    if (text === '--comment <text>') cmd.option(text, 'a note kept with the approval');
+    else cmd.requiredOption(text, 'why (kept with the decision)');
+    cmd.action(recordExit(async (name: string, o) => (await import('./commands/train.js')).trainDecide(decision, name, o)));
+    withConnectionFlags(cmd);
+  }
+
   const validate = program
     .command('validate')
     .description('check a config file (or a release train file) and report every problem at once')

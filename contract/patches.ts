@@ -74,7 +74,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-hold': {
-    added: '0.1.0 (ee10485)',
+    added: '0.1.0 (ca613c8)',
     before: 'no release trains: a deployment never reports to or waits for a parent',
     decision: AFTER_PACKAGING,
   },

@@ -9,6 +9,7 @@ import { trainStatusQuery } from '../contract/train-messages.js';
 import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import type { releaseTrain } from '../workflows/release-train.js';
+import { readTrainView, renderTrainView } from '../client/train-view.js';
 import {
   it,
   planFor,
@@ -123,6 +124,10 @@ describe('release train', () => {
     const web = (await env.client.workflow.getHandle(`bluegreen-${names.web}`).query(messages.statusQuery)) as DeploymentStatus;
     expect(web.approvals.map((a) => a.by)).toEqual(['qa-lead']);
     expect(web.phases.find((p) => p.name === 'hold')?.state).toBe('succeeded');
+    // `bluegreen train status`: every service's phase, colors and SHA in one view.
+    const view = renderTrainView(await readTrainView(env.client, gate.train));
+    expect(view).toContain(`release train ${gate.train}: SUCCEEDED`);
+    expect(view).toMatch(new RegExp(`2 +${names.web} +done +done \\(SUCCEEDED\\) +blue → green +a1b2c3d +${names.api}`));
   });
 
   it('a monitor failure in api after web switched rolls back both, web first', async ({ env, worker }) => {

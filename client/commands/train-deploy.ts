@@ -2,7 +2,14 @@
 // order they switch (dependency levels).
 import { formatDuration, orList, shortSha } from '../../contract/format.js';
 import { describeLevels, type TrainPlan } from '../../contract/train.js';
-import { badInput, EXIT } from '../errors.js';
+import type { releaseTrain } from '../../workflows/release-train.js';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { bluegreenCommand } from '../../contract/commands.js';
+import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor } from '../../contract/train.js';
+import { DEFAULT_TASK_QUEUE } from '../../contract/messages.js';
+import { badInput, EXIT, refused } from '../errors.js';
+import { connectCli, uiEnv, webUiUrl } from '../temporal-client.js';
+import { trainStatus } from './train.js';
 import { loadTrainFile, resolveTrainPlan } from '../train-config.js';
 import { previewPlan, type Preview } from '../deploy-preview.js';
 import type { DeployOptions } from './deploy.js';
@@ -11,7 +18,7 @@ export async function deployTrain(path: string, options: DeployOptions): Promise
   const loaded = await loadTrainFile(path);
   const plan = resolveTrainPlan(loaded, { requestedBy: options.by });
   if (options.color) throw badInput('--color does not apply to a train: each service deploys to its inactive color');
-  if (!options.dryRun) throw badInput('starting a release train is not available yet: use --dry-run');
+  if (!options.dryRun) return startTrain(plan, options);
   const previews = await Promise.all(plan.services.map((s) => previewPlan(s.plan)));
   const byService = new Map(plan.services.map((s, i) => [s.service, previews[i]!]));
   if (options.json) {
@@ -51,4 +58,38 @@ export function describeTrain(plan: TrainPlan, levels: string[][], previews: Rea
     }
   });
   return lines.join('\n');
+}
+
+/** Starts the train's parent workflow (at most one per train name); --wait follows it to its end. */
+async function startTrain(plan: TrainPlan, options: DeployOptions): Promise<number> {
+  const cli = await connectCli(options);
+  const workflowId = trainWorkflowIdFor(plan.train);
+  try {
+    await cli.client.workflow
+      .start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+        args: [plan],
+        workflowIdConflictPolicy: 'FAIL',
+        staticSummary: `release train ${plan.train}: ${plan.services.map((s) => s.service).join(', ')}, by ${plan.requestedBy}`,
+      })
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          throw refused(
+            `release train ${plan.train} is already running (${workflowId}): follow it with \`${bluegreenCommand('train', 'status', plan.train, '--watch')}\``,
+          );
+        }
+        throw err;
+      });
+    const ui = webUiUrl(cli.address, cli.namespace, workflowId, uiEnv(options));
+    if (options.json) console.log(JSON.stringify({ workflowId, trainId: plan.trainId, webUi: ui }));
+    else {
+      console.log(`started release train ${plan.train} (${plan.trainId}, workflow ${workflowId})`);
+      console.log(`follow it:  ${bluegreenCommand('train', 'status', plan.train, '--watch')}\nWeb UI:     ${ui}`);
+    }
+  } finally {
+    await cli.close();
+  }
+  if (!options.wait) return EXIT.RUNNING;
+  return trainStatus(plan.train, { ...options, watch: true, json: options.json === true });
 }
