@@ -11,7 +11,7 @@ const doc = readFileSync(join(ROOT, 'docs/contributing.md'), 'utf8');
 const architecture = doc.slice(doc.indexOf('## Architecture'), doc.indexOf('\n## ', doc.indexOf('## Architecture') + 1));
 
 /** The recipes' examples of things to add, and the folder whose real entries stand in for them. */
-const EXAMPLES: Record<string, string> = { consul: 'switches' };
+const EXAMPLES: Record<string, string> = { consul: 'switches', tcp: 'analysis', datadog: 'analysis', discord: 'notify' };
 
 const SOURCE_DIRS = [
   'contract',
@@ -80,23 +80,75 @@ describe('docs/contributing.md Architecture', () => {
     expect(readFileSync(join(ROOT, file), 'utf8')).toMatch(new RegExp(`\\b${identifier}\\b`));
   });
 
-  // "A switch type: its own folder plus one registry line": the manifest of each type folder is
-  // imported by switches/registry.ts alone, and the SWITCHES list names it once.
-  // A folder without a manifest (index.ts) holds a provider's calls before its type is wired.
-  const switchTypes = readdirSync(join(ROOT, 'switches')).filter(
-    (name) => statSync(join(ROOT, 'switches', name)).isDirectory() && existsSync(join(ROOT, 'switches', name, 'index.ts')),
-  );
-  it.each(switchTypes)('switch type %s is one line in switches/registry.ts', (type) => {
+  // "One folder plus one registry line", for each plug-in kind: the manifest (index.ts) of each
+  // folder is imported by its registry alone, and the registry's list names it once. A folder
+  // without a manifest holds a provider's calls before its type is wired.
+  const KINDS = [
+    { root: 'switches', list: 'SWITCHES' },
+    { root: 'analysis', list: 'PROVIDERS' },
+    { root: 'notify', list: 'CHANNELS' },
+  ];
+  const pluginFolders = (root: string) =>
+    readdirSync(join(ROOT, root)).filter(
+      (name) => statSync(join(ROOT, root, name)).isDirectory() && existsSync(join(ROOT, root, name, 'index.ts')),
+    );
+  const plugins = KINDS.flatMap(({ root, list }) => pluginFolders(root).map((name) => [root, name, list] as const));
+  const source = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+  it.each(plugins)('%s/%s is one line in its registry', (root, name, list) => {
+    const registryFile = `${root}/registry.ts`;
     const importers = allFiles
-      .filter((f) => !f.startsWith('test/') && !f.startsWith(`switches/${type}/`) && f.endsWith('.ts'))
-      .filter((f) => new RegExp(`['"][./]*(switches/)?${type}/index\\.js['"]`).test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(importers).toEqual(['switches/registry.ts']);
-    const registry = readFileSync(join(ROOT, 'switches/registry.ts'), 'utf8');
-    const list = registry
-      .match(/SWITCHES = \[([^\]]*)\]/)![1]!
+      .filter((f) => !f.startsWith('test/') && !f.startsWith(`${root}/${name}/`) && f.endsWith('.ts'))
+      .filter((f) => new RegExp(`['"][./]*(${root}/)?${name}/index\\.js['"]`).test(source(f)));
+    expect(importers).toEqual([registryFile]);
+    const registry = source(registryFile);
+    const entries = registry
+      .match(new RegExp(`${list} = \\[([^\\]]*)\\]`))![1]!
       .split(',')
       .map((s) => s.trim());
-    expect(list.filter((name) => registry.includes(`import { ${name} } from './${type}/index.js'`))).toHaveLength(1);
+    expect(entries.filter((entry) => registry.includes(`import { ${entry} } from './${name}/index.js'`))).toHaveLength(1);
   });
-  it('the switch recipe says so', () => expect(architecture).toMatch(/own folder plus one line in `switches\/registry\.ts`/));
+  it('there are plug-ins of every kind', () => {
+    for (const { root } of KINDS) expect(pluginFolders(root).length, root).toBeGreaterThan(1);
+  });
+
+  // "Nothing in client/ or worker/ changes": they import nothing from inside a metric provider's or
+  // channel's folder and name no provider or channel type (no comparison with it, no `type:`/`provider:`
+  // literal of it); they read the registries. (Switch types are composed through switches/client.ts
+  // and switches/activities.ts, and the init wizard and doctor still know the workflow and http types.)
+  const onTop = allFiles.filter((f) => /^(client|worker)\//.test(f) && f.endsWith('.ts'));
+  const providersAndChannels = KINDS.filter((k) => k.root !== 'switches').flatMap(({ root }) =>
+    pluginFolders(root).map((name) => [root, name] as const),
+  );
+  it.each(providersAndChannels)('no client/ or worker/ file reaches into %s/%s', (root, name) => {
+    const reaching = onTop.filter((f) => new RegExp(`['"][./]*${root}/${name}/`).test(source(f)));
+    expect(reaching).toEqual([]);
+  });
+  it.each(providersAndChannels)('no client/ or worker/ file names a type %s/%s registers', (root, name) => {
+    const manifest = source(`${root}/${name}/index.ts`);
+    const types = [...manifest.matchAll(/\b(?:type|provider|aliases): \[?'([a-z0-9-]+)'/g)].map((m) => m[1]!);
+    expect(types.length, `${root}/${name}/index.ts declares its type`).toBeGreaterThan(0);
+    for (const type of types) {
+      const quoted = `['"]${type}['"]`;
+      // A type or provider field compared with it or set to it (other words that happen to be spelled alike, an output format
+      // "json" or a dispatch input "color", are not about plug-ins).
+      const naming = new RegExp(
+        `\\b(type|provider)\\s*[!=]==\\s*${quoted}|${quoted}\\s*[!=]==\\s*[\\w.?]*\\b(type|provider)\\b|\\b(type|provider): ${quoted}`,
+      );
+      expect(
+        onTop.filter((f) => naming.test(source(f))),
+        type,
+      ).toEqual([]);
+    }
+  });
+
+  it('the recipes say so', () => {
+    expect(architecture).toMatch(/own folder plus one line in `switches\/registry\.ts`/);
+    expect(architecture).toMatch(/A switch type that needs a credential[\s\S]*nothing in `worker\/`\s+changes/);
+    expect(architecture).toMatch(/one `defineProvider` in its folder plus one line in `analysis\/registry\.ts`/);
+    expect(architecture).toMatch(/metric provider[\s\S]*one folder plus one line in\s+`analysis\/registry\.ts`/);
+    expect(architecture).toMatch(/own folder plus one line in `notify\/registry\.ts`/);
+    // Each recipe names the manifest's parts: schema, dry-run text, step or activity, policy part, bounds.
+    for (const part of ['schema', 'dry-run text', 'step', 'activities', 'policy', 'bounds', 'secrets', 'touches', 'problems'])
+      expect(architecture, part).toContain(part);
+  });
 });
