@@ -162,6 +162,31 @@ export interface WaitForPublicColorResult {
   elapsedMs: number;
 }
 
+/** One traffic step's check on the public endpoint: does `color` get about `percent` of the answers? */
+export interface SamplePublicShareInput {
+  url: string;
+  color: Color;
+  /** The step's weight: the share `color` should get (0..100). */
+  percent: number;
+  /** How far (percentage points) the sampled share may be from `percent`. */
+  tolerance: number;
+  /** Requests per sample. */
+  samples: number;
+  /** How long to keep sampling until a sample is within the tolerance (the provider may lag). */
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+export interface SamplePublicShareResult {
+  ok: boolean;
+  /** `color`'s share of the last sample's answers (percent, rounded), absent when none answered a color. */
+  share?: number;
+  /** The last sample's answers per color and failed requests. */
+  counts: { blue: number; green: number; failed: number };
+  samplesTaken: number;
+  lastFailure?: string;
+}
+
 export interface SyncBranchInput {
   github: GitHubRepoRef;
   /** The branch to bring level (the old color's). */
@@ -220,6 +245,8 @@ export interface BlueGreenActivities extends SwitchActivities, AnalysisActivitie
   waitForWorkflowRun(input: WaitForRunInput): Promise<WorkflowRunResult>;
   cancelWorkflowRun(input: CancelWorkflowRunInput): Promise<CancelWorkflowRunResult>;
   waitForPublicColor(input: WaitForPublicColorInput): Promise<WaitForPublicColorResult>;
+  /** A traffic step's share on the public endpoint, sampled until within the tolerance or the timeout. */
+  samplePublicShare(input: SamplePublicShareInput): Promise<SamplePublicShareResult>;
   syncBranch(input: SyncBranchInput): Promise<SyncBranchResult>;
   createGitHubDeployment(input: CreateGitHubDeploymentInput): Promise<number>;
   setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void>;

@@ -1,9 +1,15 @@
-// HTTP reads of the public endpoint: the active color, and waiting for a switch to show.
+// HTTP reads of the public endpoint: the active color, waiting for a switch to show, a traffic step's share.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Color } from '../contract/types.js';
 import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import { probeColor } from '../activities/http-probe.js';
-import type { ReadActiveColorInput, WaitForPublicColorInput, WaitForPublicColorResult } from '../activities/types.js';
+import type {
+  ReadActiveColorInput,
+  SamplePublicShareInput,
+  SamplePublicShareResult,
+  WaitForPublicColorInput,
+  WaitForPublicColorResult,
+} from '../activities/types.js';
 
 export interface ProbeOptions {
   /**
@@ -50,5 +56,42 @@ export function createProbeActivities(options: ProbeOptions = {}) {
     }
   }
 
-  return { readActiveColor, waitForPublicColor };
+  /**
+   * Reads the public color endpoint `samples` times and takes `color`'s share of the answers;
+   * again every interval until a sample is within the tolerance of `percent` or time is up (an
+   * ALB or a resolver takes a moment to follow). Failed requests count against the sample.
+   */
+  async function samplePublicShare(input: SamplePublicShareInput): Promise<SamplePublicShareResult> {
+    const deadline = Date.now() + input.timeoutMs;
+    const interval = input.intervalMs ?? options.publicColorIntervalMs ?? 2_000;
+    let samplesTaken = 0;
+    for (;;) {
+      const counts = { blue: 0, green: 0, failed: 0 };
+      let lastFailure: string | undefined;
+      for (let i = 0; i < input.samples; i++) {
+        const answer = await probeColor(input.url, probeTimeoutMs);
+        if (answer.ok) counts[answer.value]++;
+        else {
+          counts.failed++;
+          lastFailure = answer.reason;
+        }
+        if (i % 10 === 9) heartbeat({ samplesTaken, counts });
+      }
+      samplesTaken++;
+      const answered = counts.blue + counts.green;
+      const share = answered > 0 ? Math.round((100 * counts[input.color]) / answered) : undefined;
+      const ok = counts.failed === 0 && share !== undefined && Math.abs(share - input.percent) <= input.tolerance;
+      const result = {
+        ok,
+        counts,
+        samplesTaken,
+        ...(share !== undefined ? { share } : {}),
+        ...(lastFailure ? { lastFailure } : {}),
+      };
+      if (ok || Date.now() + interval >= deadline) return result;
+      await sleepWithHeartbeats(interval, () => ({ samplesTaken, counts }));
+    }
+  }
+
+  return { readActiveColor, waitForPublicColor, samplePublicShare };
 }

@@ -13,6 +13,9 @@ export interface SwitchInputs extends Record<string, string> {
   color: Color;
 }
 
+/** The optional input a switch workflow declares for progressive traffic (switch.steps). */
+export const SWITCH_WEIGHT_INPUT = 'weight';
+
 export const DEPLOY_INPUT_NAMES = ['deployment_id', 'color', 'sha'] as const;
 export const SWITCH_INPUT_NAMES = ['deployment_id', 'color'] as const;
 
@@ -22,9 +25,11 @@ export const deployInputs = (correlationId: string, color: Color, sha: string): 
   sha,
 });
 
-export const switchInputs = (correlationId: string, color: Color): SwitchInputs => ({
+/** `weight` (the percent `color` gets) only for a plan with steps, whose switch workflow declares it. */
+export const switchInputs = (correlationId: string, color: Color, weight?: number): SwitchInputs => ({
   deployment_id: correlationId,
   color,
+  ...(weight !== undefined ? { [SWITCH_WEIGHT_INPUT]: String(weight) } : {}),
 });
 
 /**

@@ -88,13 +88,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     },
     {
       deploy: (color, sha) => apps.deploy(color, sha),
-      switchTo: (color, source, service) => {
+      switchTo: (color, source, service, weight) => {
+        const other = color === 'blue' ? 'green' : 'blue';
         const apply = () =>
           service
             ? services?.setActive(service, color)
             : dnsFollower?.canUpdate
               ? void dnsFollower.update(color) // the router follows the record
-              : router.setActive(color, source);
+              : weight !== undefined && Number.isInteger(weight) && weight >= 0 && weight <= 100
+                ? router.setWeights({ [color]: weight, [other]: 100 - weight } as Record<Color, number>, source)
+                : router.setActive(color, source);
         if (dnsLagMs <= 0) return apply();
         const timer = setTimeout(() => {
           lagTimers.delete(timer);

@@ -23,11 +23,15 @@ export interface SwitchPlanBase {
 export interface SwitchStepResult {
   /** TTL (s) of the DNS answer the switch replaced: how long resolvers may keep the old one. */
   replacedTtlSeconds?: number;
+  /** DNS-based weighted switches: the records' TTL (s) whether or not this call wrote (a retry finds them set). */
+  recordTtlSeconds?: number;
 }
 
 /**
- * Moves traffic to `color` (workflow code: deterministic, the world only through activities).
- * Any failure is a DeploymentStop: the switch phase then reads where traffic is and decides.
+ * Moves `percent` of the traffic to `color` (100: all of it; less only for a plan with
+ * `steps`, on a type that can split traffic). Workflow code: deterministic, the world only
+ * through activities. Any failure is a DeploymentStop: the switch phase then reads where traffic
+ * is and decides.
  */
 export type SwitchStep<P extends SwitchPlanBase> = (
   ctx: PhaseContext,
@@ -35,6 +39,7 @@ export type SwitchStep<P extends SwitchPlanBase> = (
   plan: P,
   color: Color,
   tools: SwitchStepTools,
+  percent: number,
 ) => Promise<SwitchStepResult>;
 
 /**

@@ -59,7 +59,8 @@ export async function setWeights<T>(
       ? `${where}: ${shares(result.after)} (was ${shares(result.before)})`
       : `${where} already had ${shares(result.after)}: nothing written`,
   });
-  return result.wrote && result.ttlSeconds !== undefined ? { replacedTtlSeconds: result.ttlSeconds } : {};
+  if (result.ttlSeconds === undefined) return {};
+  return { recordTtlSeconds: result.ttlSeconds, ...(result.wrote ? { replacedTtlSeconds: result.ttlSeconds } : {}) };
 }
 
 function lastMessage(err: unknown, budgetMs: number): string {

@@ -137,11 +137,14 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       const notPromoter = authority ? promoterRefusal(decision.by, status, ctx) : undefined;
       if (notPromoter) return { ok: false, decision, message: notPromoter };
       if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
-      if (status.phase !== 'monitor' && status.phase !== 'bake') {
+      // A progressive switch between its steps: promote goes to 100 % at once.
+      const stepping = status.phase === 'switch' && status.weight !== undefined && status.weight.percent < 100;
+      if (status.phase !== 'monitor' && status.phase !== 'bake' && !stepping) {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }
       if (ctx.promoted || ctx.rollbackRequested) {
-        return { ok: false, decision, message: `the ${status.phase === 'bake' ? 'bake' : 'monitor window'} is already ending` };
+        const ending = status.phase === 'bake' ? 'bake' : stepping ? 'traffic steps' : 'monitor window';
+        return { ok: false, decision, message: `the ${ending} ${stepping ? 'are' : 'is'} already ending` };
       }
       // Ending the monitor early is a decision like an approval: only the policy's promoters.
       const why = authority ? undefined : promoterRefusal(decision.by, status, ctx);
@@ -210,3 +213,7 @@ function promoterRefusal(by: string, status: StatusView, ctx: DecisionContext): 
     ? `${by} may not promote (promoters: ${promoters.join(', ')})`
     : "nobody may promote this deployment under the worker's policy: the monitor window ends by itself";
 }
+
+/** The rollback reason a human request gives. */
+export const rollbackRequested = (decision: CleanDecision): string =>
+  `rollback requested by ${decision.by}: ${decision.text ?? 'no reason given'}`;

@@ -18,8 +18,10 @@ import type {
   PhaseAnalysis,
   PhaseName,
   PhaseStatus,
+  StandbyStatus,
   StatusView,
   TestRunStatus,
+  WeightStatus,
 } from '../contract/types.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentDetails } from '../views/current-details.js';
@@ -169,6 +171,19 @@ export class StatusTracker {
   }
 
   /** The bake: until when rollback is instant, and who ended it early. */
+  /** The traffic split the switch (or a rollback) set last. */
+  setWeight(weight: Omit<WeightStatus, 'since'>): void {
+    this.#status.weight = { ...weight, since: nowIso() };
+    this.publish();
+  }
+
+  /** The hot standby's health, as its watch last saw it. */
+  setStandby(standby: StandbyStatus | undefined): void {
+    if (standby === undefined) delete this.#status.standby;
+    else this.#status.standby = standby;
+    this.publish();
+  }
+
   setBake(bake: NonNullable<DeploymentStatus['bake']>): void {
     this.#status.bake = bake;
     this.publish();

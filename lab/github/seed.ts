@@ -28,6 +28,7 @@ export const dnsUpdateWorkflow: WorkflowDefinition = {
   inputs: {
     deployment_id: { required: true, type: 'string' },
     color: { required: true, type: 'choice', options: ['blue', 'green'] },
+    weight: { required: false, type: 'string', default: '100' },
   },
   jobs: [{ name: 'update-dns', steps: ['Set up job', 'Update DNS record', 'Complete job'] }],
   effect: { type: 'switch' },

@@ -285,8 +285,9 @@ export class GitHubSimulator {
       if (effect.type === 'deploy') effects.deploy(effect.color, run.headSha);
       if (effect.type === 'switch') {
         const color = run.inputs['color'];
+        const weight = run.inputs['weight'] !== undefined ? Number(run.inputs['weight']) : undefined;
         if (color === 'blue' || color === 'green')
-          effects.switchTo(color, `run ${run.id} (${run.workflow.file})`, effect.service);
+          effects.switchTo(color, `run ${run.id} (${run.workflow.file})`, effect.service, weight);
       }
     }
     const summary = this.summarize(run);

@@ -18,7 +18,8 @@ import { WorkflowFiles } from './workflow-files.js';
 export interface LabEffects {
   deploy(color: Color, sha: string): void;
   /** Moves the lab's router, or with `service` that service's route of the multi-service router. */
-  switchTo(color: Color, source: string, service?: string): void;
+  /** `weight`: the share `color` gets (the switch workflow's optional input); absent: all of it. */
+  switchTo(color: Color, source: string, service?: string, weight?: number): void;
 }
 
 export class GitHubState {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
 import type { AlbSwitchPlan } from './types.js';
 
 const arnText = (what: string) =>
@@ -25,6 +26,7 @@ export const albSwitchClient = defineSwitchClient({
       targetGroups: z.strictObject({ blue: arnText('blue target group'), green: arnText('green target group') }),
       updateTimeout: duration('1h').prefault('2m'),
       verifyTimeout: duration('2h').prefault('10m'),
+      ...stepsConfigFields,
     })
     .refine((sw) => (sw.ruleArn === undefined) !== (sw.listenerArn === undefined), {
       message: 'name either ruleArn (a listener rule) or listenerArn (its default action), not both',
@@ -37,6 +39,7 @@ export const albSwitchClient = defineSwitchClient({
     targetGroups: sw.targetGroups,
     updateTimeoutMs: sw.updateTimeout,
     verifyTimeoutMs: sw.verifyTimeout,
+    ...stepsPlan(sw),
   }),
   describe: (sw) =>
     `ALB ${sw.ruleArn !== undefined ? `rule ${sw.ruleArn}` : `listener ${sw.listenerArn}`}: forward weights of ${sw.targetGroups.blue} (blue) and ${sw.targetGroups.green} (green)`,

@@ -10,6 +10,7 @@ import { arn, awsAccessFields, awsUrls } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { AlbSwitchPlan, AlbSwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
+import { stepsBounds, stepsPlanFields } from '../steps-fields.js';
 
 const ELB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:…';
 
@@ -81,9 +82,11 @@ export const albSwitchPolicy = definePolicyPart<AlbSwitchPlan>()({
     targetGroups: z.strictObject({ blue: z.string().max(2048), green: z.string().max(2048) }),
     updateTimeoutMs: z.int().min(0),
     verifyTimeoutMs: z.int().min(0),
+    ...stepsPlanFields,
   }),
   policy: { key: 'alb', section: albPolicySection },
   bounds: {
+    ...stepsBounds,
     maxUpdateTimeoutMs: {
       field: 'updateTimeoutMs',
       limit: 'max',

@@ -4,7 +4,7 @@ import type { SwitchStep } from '../switch-type.js';
 import { setWeights } from '../weighted-step.js';
 import { albWhere, type AlbSwitchPlan } from './types.js';
 
-export const switchViaAlb: SwitchStep<AlbSwitchPlan> = (ctx, phase, sw, color) =>
+export const switchViaAlb: SwitchStep<AlbSwitchPlan> = (ctx, phase, sw, color, _tools, percent) =>
   setWeights(ctx, phase, sw, {
     activity: 'switchViaAlb',
     target: {
@@ -14,6 +14,6 @@ export const switchViaAlb: SwitchStep<AlbSwitchPlan> = (ctx, phase, sw, color) =
     },
     where: albWhere(sw),
     color,
-    percent: 100,
+    percent,
     attemptMs: 30_000,
   });

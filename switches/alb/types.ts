@@ -1,9 +1,10 @@
 // The plan and activity contract of the `alb` switch: the weighted forward action of an
 // Application Load Balancer listener rule (or a listener's default action).
+import type { TrafficStepsPlan } from '../steps.js';
 import type { Color } from '../../contract/types.js';
 import type { WeightedSwitchInput } from '../weighted-types.js';
 
-export interface AlbSwitchPlan {
+export interface AlbSwitchPlan extends TrafficStepsPlan {
   type: 'alb';
   /** The listener rule whose forward action holds the two target groups; or `listenerArn`. */
   ruleArn?: string;

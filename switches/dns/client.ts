@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { noStepsFields } from '../steps-fields.js';
 import { dnsName, dnsServer } from './config-fields.js';
 import type { DnsSwitchPlan } from './types.js';
 
@@ -29,6 +30,7 @@ export const dnsSwitchClient = defineSwitchClient({
     }),
     updateTimeout: duration('1h').prefault('2m'),
     verifyTimeout: duration('2h').prefault('10m'),
+    ...noStepsFields,
   }),
   toPlan: (sw): DnsSwitchPlan => ({
     type: 'dns',

@@ -1,9 +1,11 @@
 // The plan and activity contracts of the `dns` switch (RFC 2136 update signed with TSIG) and
 // of the DNS check that follows every switch when `dns` is configured.
 import type { Color, DnsPlan, NameserverAnswer } from '../../contract/types.js';
+import type { TrafficStepsPlan } from '../steps.js';
 
 /** RFC 2136 dynamic update of `dns.record`, signed with TSIG. */
-export interface DnsSwitchPlan {
+/** Moves all traffic at once: its client refuses `steps` (the fields are there for the shared plan shape). */
+export interface DnsSwitchPlan extends TrafficStepsPlan {
   type: 'dns';
   /** host:port the update is sent to; absent: the zone's primary (SOA MNAME), port 53. */
   server?: string;

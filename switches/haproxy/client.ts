@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
 import type { HaproxySwitchPlan } from './types.js';
 
 const haproxyName = (what: string) =>
@@ -28,6 +29,7 @@ export const haproxySwitchClient = defineSwitchClient({
       .default({ blue: 'blue', green: 'green' }),
     updateTimeout: duration('1h').prefault('1m'),
     verifyTimeout: duration('2h').prefault('2m'),
+    ...stepsConfigFields,
   }),
   toPlan: (sw): HaproxySwitchPlan => ({
     type: 'haproxy',
@@ -36,6 +38,7 @@ export const haproxySwitchClient = defineSwitchClient({
     servers: sw.servers,
     updateTimeoutMs: sw.updateTimeout,
     verifyTimeoutMs: sw.verifyTimeout,
+    ...stepsPlan(sw),
   }),
   describe: (sw) =>
     `HAProxy ${sw.socket}: set server weights of ${sw.backend}/${sw.servers.blue} and ${sw.backend}/${sw.servers.green}`,

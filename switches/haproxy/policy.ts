@@ -8,6 +8,7 @@ import { listed, listedTwice, serviceMayUse, servicesField } from '../../config/
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { HaproxySwitchPlan, HaproxySwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
+import { stepsBounds, stepsPlanFields } from '../steps-fields.js';
 
 export const haproxyPolicySection = z
   .strictObject({
@@ -65,9 +66,11 @@ export const haproxySwitchPolicy = definePolicyPart<HaproxySwitchPlan>()({
     }),
     updateTimeoutMs: z.int().min(0),
     verifyTimeoutMs: z.int().min(0),
+    ...stepsPlanFields,
   }),
   policy: { key: 'haproxy', section: haproxyPolicySection },
   bounds: {
+    ...stepsBounds,
     maxUpdateTimeoutMs: {
       field: 'updateTimeoutMs',
       limit: 'max',

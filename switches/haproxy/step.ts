@@ -4,12 +4,12 @@ import type { SwitchStep } from '../switch-type.js';
 import { setWeights } from '../weighted-step.js';
 import { haproxyWhere, type HaproxySwitchPlan } from './types.js';
 
-export const switchViaHaproxy: SwitchStep<HaproxySwitchPlan> = (ctx, phase, sw, color) =>
+export const switchViaHaproxy: SwitchStep<HaproxySwitchPlan> = (ctx, phase, sw, color, _tools, percent) =>
   setWeights(ctx, phase, sw, {
     activity: 'switchViaHaproxy',
     target: { socket: sw.socket, backend: sw.backend, servers: sw.servers },
     where: haproxyWhere(sw),
     color,
-    percent: 100,
+    percent,
     attemptMs: 15_000,
   });

@@ -1,9 +1,10 @@
 // The plan and activity contract of the `haproxy` switch: the weights of a backend's blue and
 // green servers through HAProxy's Runtime API socket.
+import type { TrafficStepsPlan } from '../steps.js';
 import type { Color } from '../../contract/types.js';
 import type { WeightedSwitchInput } from '../weighted-types.js';
 
-export interface HaproxySwitchPlan {
+export interface HaproxySwitchPlan extends TrafficStepsPlan {
   type: 'haproxy';
   /** The Runtime API socket (stats socket … level admin), e.g. /run/haproxy/admin.sock. */
   socket: string;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { duration, httpUrl } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { noStepsFields } from '../steps-fields.js';
 import type { HttpSwitchPlan } from './types.js';
 
 export const httpSwitchClient = defineSwitchClient({
@@ -22,6 +23,7 @@ export const httpSwitchClient = defineSwitchClient({
           "is no longer set in bluegreen.yaml: the worker's policy names each router's token variable (routers[].tokenEnv in bluegreen-worker.yaml); remove it here",
       }),
     verifyTimeout: duration('2h').prefault('10m'),
+    ...noStepsFields,
   }),
   toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, verifyTimeoutMs: sw.verifyTimeout }),
   describe: (sw) => `POST ${sw.url}`,

@@ -1,7 +1,9 @@
 // The plan and activity contract of the `http` switch: an app router's HTTP endpoint.
 import type { Color } from '../../contract/types.js';
+import type { TrafficStepsPlan } from '../steps.js';
 
-export interface HttpSwitchPlan {
+/** Moves all traffic at once: its client refuses `steps` (the fields are there for the shared plan shape). */
+export interface HttpSwitchPlan extends TrafficStepsPlan {
   type: 'http';
   url: string;
   /**

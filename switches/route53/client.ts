@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
 import type { Route53SwitchPlan } from './types.js';
 
 const identifier = z.string().min(1).max(128);
@@ -29,6 +30,7 @@ export const route53SwitchClient = defineSwitchClient({
     setIdentifiers: z.strictObject({ blue: identifier, green: identifier }).default({ blue: 'blue', green: 'green' }),
     updateTimeout: duration('1h').prefault('5m'),
     verifyTimeout: duration('2h').prefault('10m'),
+    ...stepsConfigFields,
   }),
   toPlan: (sw): Route53SwitchPlan => ({
     type: 'route53',
@@ -38,6 +40,7 @@ export const route53SwitchClient = defineSwitchClient({
     setIdentifiers: sw.setIdentifiers,
     updateTimeoutMs: sw.updateTimeout,
     verifyTimeoutMs: sw.verifyTimeout,
+    ...stepsPlan(sw),
   }),
   describe: (sw) =>
     `Route 53 weighted records ${sw.name} ${sw.recordType} in ${sw.hostedZoneId} (${sw.setIdentifiers.blue} / ${sw.setIdentifiers.green})`,

@@ -10,6 +10,7 @@ import { awsAccessFields, awsUrls } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { Route53SwitchPlan, Route53SwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
+import { stepsBounds, stepsPlanFields } from '../steps-fields.js';
 
 const zoneId = z
   .string({ error: 'expected a hosted zone id like "Z0123456789ABCDEFGHIJ"' })
@@ -68,9 +69,11 @@ export const route53SwitchPolicy = definePolicyPart<Route53SwitchPlan>()({
     setIdentifiers: z.strictObject({ blue: z.string().min(1).max(128), green: z.string().min(1).max(128) }),
     updateTimeoutMs: z.int().min(0),
     verifyTimeoutMs: z.int().min(0),
+    ...stepsPlanFields,
   }),
   policy: { key: 'route53', section: route53PolicySection },
   bounds: {
+    ...stepsBounds,
     maxUpdateTimeoutMs: {
       field: 'updateTimeoutMs',
       limit: 'max',

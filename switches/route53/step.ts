@@ -8,12 +8,12 @@ import { route53Where, type Route53SwitchPlan } from './types.js';
 /** One attempt: a read, one change batch, GetChange until INSYNC (bounded by the activity at 2 min), a read. */
 export const ROUTE53_ATTEMPT_MS = 150_000;
 
-export const switchViaRoute53: SwitchStep<Route53SwitchPlan> = (ctx, phase, sw, color) =>
+export const switchViaRoute53: SwitchStep<Route53SwitchPlan> = (ctx, phase, sw, color, _tools, percent) =>
   setWeights(ctx, phase, sw, {
     activity: 'switchViaRoute53',
     target: { hostedZoneId: sw.hostedZoneId, name: sw.name, recordType: sw.recordType, setIdentifiers: sw.setIdentifiers },
     where: route53Where(sw),
     color,
-    percent: 100,
+    percent,
     attemptMs: ROUTE53_ATTEMPT_MS,
   });

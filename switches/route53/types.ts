@@ -1,9 +1,10 @@
 // The plan and activity contract of the `route53` switch: the weights of the public name's two
 // weighted record sets in a Route 53 hosted zone.
+import type { TrafficStepsPlan } from '../steps.js';
 import type { Color } from '../../contract/types.js';
 import type { WeightedSwitchInput } from '../weighted-types.js';
 
-export interface Route53SwitchPlan {
+export interface Route53SwitchPlan extends TrafficStepsPlan {
   type: 'route53';
   /** The hosted zone's id, e.g. Z0123456789ABCDEFGHIJ. */
   hostedZoneId: string;

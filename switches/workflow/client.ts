@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { duration, name, workflowFile } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
+import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
 import type { WorkflowSwitchPlan } from './types.js';
 
 export const workflowSwitchClient = defineSwitchClient({
@@ -13,12 +14,14 @@ export const workflowSwitchClient = defineSwitchClient({
     workflow: workflowFile.default('dns-update.yml'),
     ref: name('branch name').optional(),
     verifyTimeout: duration('2h').prefault('10m'),
+    ...stepsConfigFields,
   }),
   toPlan: (sw, { defaultRef }): WorkflowSwitchPlan => ({
     type: 'workflow',
     workflow: sw.workflow,
     ref: sw.ref ?? defaultRef,
     verifyTimeoutMs: sw.verifyTimeout,
+    ...stepsPlan(sw),
   }),
   describe: (sw) => `dispatch ${sw.workflow} on ${sw.ref}`,
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import type { WorkflowSwitchPlan } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
+import { stepsBounds, stepsPlanFields } from '../steps-fields.js';
 
 export const workflowSwitchPolicy = definePolicyPart<WorkflowSwitchPlan>()({
   type: 'workflow',
@@ -13,9 +14,11 @@ export const workflowSwitchPolicy = definePolicyPart<WorkflowSwitchPlan>()({
     workflow: z.string().regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name like "dns-update.yml"'),
     ref: z.string().min(1).max(255),
     verifyTimeoutMs: z.int().min(0),
+    ...stepsPlanFields,
   }),
   bounds: {
     maxVerifyTimeoutMs,
+    ...stepsBounds,
   },
   problems: () => [],
   touches: (step, { plan }) => ({

@@ -1,6 +1,7 @@
 // The plan of the `workflow` switch: a GitHub Actions workflow moves traffic (e.g. updates DNS).
+import type { TrafficStepsPlan } from '../steps.js';
 
-export interface WorkflowSwitchPlan {
+export interface WorkflowSwitchPlan extends TrafficStepsPlan {
   type: 'workflow';
   /** Workflow file dispatched with the `color` input, e.g. dns-update.yml */
   workflow: string;

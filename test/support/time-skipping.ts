@@ -131,6 +131,12 @@ export function recordedActivities(): RecordedActivities {
     }),
     verifyChecks: async ({ successes }) => ({ ok: true, rounds: successes, checks: [] }),
     waitForPublicColor: async () => ({ ok: true, elapsedMs: 0 }),
+    // The public endpoint splits exactly as the step says (each color's count out of 40 answers).
+    samplePublicShare: async ({ color, percent, samples }) => {
+      const share = Math.round((percent * samples) / 100);
+      const counts = color === 'green' ? { green: share, blue: samples - share } : { blue: share, green: samples - share };
+      return { ok: true, share: percent, counts: { ...counts, failed: 0 }, samplesTaken: 1 };
+    },
     monitorChecks: async ({ durationMs, intervalMs }) => ({
       verdict: 'healthy',
       rounds: Math.max(1, Math.floor(durationMs / intervalMs)),

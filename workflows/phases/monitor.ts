@@ -10,22 +10,21 @@ import { formatDuration } from '../../contract/format.js';
 import type { AnalysisResult } from '../../contract/metric-tally.js';
 import { monitorWindow, settleMonitorAnalysis, type WindowResult } from './analysis.js';
 import type { PhaseContext } from './context.js';
-import { rollbackRequested } from './rollback.js';
+import { rollbackRequested } from '../decisions.js';
 import { notifyEvent } from '../notify-points.js';
 import { decisionCommand } from '../../contract/commands.js';
 
 /** Returns why to roll back, or undefined when the new color held (or was promoted). */
 export async function monitorPhase(ctx: PhaseContext): Promise<string | undefined> {
   const { plan, tracker, human } = ctx;
-  const { durationMs, intervalMs, failureThreshold } = plan.monitor;
+  const { durationMs, intervalMs } = plan.monitor;
   const rollbackHint = decisionCommand('rollback', plan.service, '--reason "..."');
   const promoteHint = decisionCommand('promote', plan.service);
   tracker.start('monitor', `probing ${plan.publicUrl} every ${formatDuration(intervalMs)} for ${formatDuration(durationMs)}`);
   tracker.setWaitingFor(
     `the monitor window to end by itself (no action needed). To end it early: ${promoteHint}; to switch back: ${rollbackHint}`,
   );
-  const checks: MonitorChecksInput = { checks: monitorChecksOf(plan, ctx.target), durationMs, intervalMs, failureThreshold };
-  const watched = await watchProbesAndMetrics(ctx, monitorWindow(ctx, checks));
+  const watched = await watchWindow(ctx, durationMs);
   let { verdict, reason } = watched;
   const { analysed } = watched;
   tracker.setWaitingFor(undefined);
@@ -69,7 +68,17 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
   return human.rollback ? rollbackRequested(human.rollback) : undefined;
 }
 
-interface Watched {
+/**
+ * The monitor's checks and metrics on the new color for `durationMs` (the monitor window, or one
+ * traffic step's pause); ends early on a failure or a human's rollback or promote.
+ */
+export async function watchWindow(ctx: PhaseContext, durationMs: number): Promise<Watched> {
+  const { intervalMs, failureThreshold } = ctx.plan.monitor;
+  const checks: MonitorChecksInput = { checks: monitorChecksOf(ctx.plan, ctx.target), durationMs, intervalMs, failureThreshold };
+  return watchProbesAndMetrics(ctx, monitorWindow(ctx, checks));
+}
+
+export interface Watched {
   verdict: 'healthy' | 'unhealthy' | 'interrupted';
   reason?: string | undefined;
   analysed?: AnalysisResult | undefined;
