@@ -78,6 +78,11 @@ export const PATCHES = {
     before: 'no release trains: a deployment never reports to or waits for a parent',
     decision: AFTER_PACKAGING,
   },
+  'traffic-steps': {
+    added: '0.1.0 (d4ceeaf)',
+    before: 'all traffic in one switch: asked only by plans with switch.steps, which no earlier client made',
+    decision: AFTER_PACKAGING,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 
