@@ -21,7 +21,8 @@ const MUTANT_DIR = join(ROOT, 'tmp', `replay-mutant-${process.pid}`);
 
 interface Recorded {
   name: string;
-  history: { events: Array<Record<string, unknown>> };
+  /** workflowId: the id it ran under, when it matters to the code (a release train checks its own). */
+  history: { events: Array<Record<string, unknown>>; workflowId?: string };
 }
 
 async function recorded(): Promise<Recorded[]> {
@@ -48,7 +49,7 @@ async function replayAll(bundle: { code: string }, histories: Recorded[]) {
     { workflowBundle: bundle },
     // fromObject reads protobufjs's JSON form back into a History (int64s, enums, bytes).
     histories.map(({ name, history }) => ({
-      workflowId: `bluegreen-${name}`,
+      workflowId: history.workflowId ?? `bluegreen-${name}`,
       history: temporal.api.history.v1.History.fromObject(history),
     })),
   );
@@ -87,6 +88,15 @@ describe('replay of recorded histories', () => {
     await writeFile(
       file,
       `import { sleep as mutantSleep } from '@temporalio/workflow';\n${source.replace(anchor, `    await mutantSleep(1);\n${anchor}`)}`,
+    );
+    // And one before a release train starts its first service.
+    const trainFile = join(MUTANT_DIR, 'workflows/release-train.ts');
+    const trainSource = await readFile(trainFile, 'utf8');
+    const trainAnchor = '  const stop = await deployStage(train, decided);';
+    expect(trainSource).toContain(trainAnchor);
+    await writeFile(
+      trainFile,
+      `import { sleep as mutantSleep } from '@temporalio/workflow';\n${trainSource.replace(trainAnchor, `  await mutantSleep(1);\n${trainAnchor}`)}`,
     );
     const mutant = await bundleWorkflowCode({
       workflowsPath: join(MUTANT_DIR, 'workflows/index.ts'),

@@ -3,6 +3,7 @@
 // Which services switch and roll back, in which order, and how the train ends.
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect } from 'vitest';
 import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
@@ -55,6 +56,7 @@ async function startTrain(
   per: Record<string, Partial<RecordedActivities>> = {},
 ) {
   const name = `tt-${++trains}-${Date.now() % 100_000}`;
+  // (The recorded histories, test/histories/train-*.json, come from these runs: RECORD_TRAIN_HISTORIES=<commit>.)
   const names = { api: `${name}-api`, web: `${name}-web`, worker: `${name}-worker` };
   const plan = trainPlan(name, [{ service: names.api }, { service: names.web, after: [names.api] }, { service: names.worker }]);
   const journal: Journal = [];
@@ -99,6 +101,20 @@ async function finalTrain(handle: TrainRun['handle']): Promise<TrainStatus> {
   }
 }
 
+/**
+ * With RECORD_TRAIN_HISTORIES=<commit> set, keeps the histories of the train and of one service as
+ * test/histories/train-<what>-<commit>.json, with the workflow id they replay under.
+ */
+async function recordHistories(env: TimeSkippingFixtures['env'], what: string, workflowIds: Record<string, string>) {
+  const commit = process.env['RECORD_TRAIN_HISTORIES'];
+  if (!commit) return;
+  for (const [role, workflowId] of Object.entries(workflowIds)) {
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const file = new URL(`./histories/train-${what}-${role}-${commit}.json`, import.meta.url);
+    await writeFile(file, `${JSON.stringify({ workflowId, ...(history as object) }, null, 1)}\n`);
+  }
+}
+
 const outcomes = (s: TrainStatus) =>
   Object.fromEntries(s.services.map((x) => [x.service.replace(/^tt-\d+-\d+-/, ''), x.outcome]));
 
@@ -125,24 +141,27 @@ describe('release train', () => {
     expect(web.approvals.map((a) => a.by)).toEqual(['qa-lead']);
     expect(web.phases.find((p) => p.name === 'hold')?.state).toBe('succeeded');
     // `bluegreen train status`: every service's phase, colors and SHA in one view.
+    await recordHistories(env, 'succeeded', { parent: trainWorkflowIdFor(gate.train), service: `bluegreen-${names.web}` });
     const view = renderTrainView(await readTrainView(env.client, gate.train));
     expect(view).toContain(`release train ${gate.train}: SUCCEEDED`);
     expect(view).toMatch(new RegExp(`2 +${names.web} +done +done \\(SUCCEEDED\\) +blue → green +a1b2c3d +${names.api}`));
   });
 
   it('a monitor failure in api after web switched rolls back both, web first', async ({ env, worker }) => {
-    let webSwitched!: () => void;
-    const switched = new Promise<void>((resolve) => (webSwitched = resolve));
-    const { handle, journal } = await startTrain(env, worker, {
+    // api fails once web switched and watched its window (no recorded activity in flight when the
+    // train orders the rollbacks: a cancelled one trips the test server; the lab covers that).
+    let webMonitored!: () => void;
+    const monitored = new Promise<void>((resolve) => (webMonitored = resolve));
+    const { handle, journal, names, plan } = await startTrain(env, worker, {
       web: {
-        waitForPublicColor: async () => {
-          webSwitched();
-          return { ok: true, elapsedMs: 0 };
+        monitorChecks: async ({ durationMs, intervalMs }) => {
+          setTimeout(webMonitored, 300);
+          return { verdict: 'healthy', rounds: Math.max(1, Math.floor(durationMs / intervalMs)), failedRounds: 0, checks: [] };
         },
       },
       api: {
         monitorChecks: async () => {
-          await switched;
+          await monitored;
           return { verdict: 'unhealthy', rounds: 4, failedRounds: 3, checks: [], lastFailure: 'GET /health answered 503' };
         },
       },
@@ -155,6 +174,7 @@ describe('release train', () => {
     expect(outcomes(end)).toMatchObject({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
     const back = journal.filter((j) => j.endsWith('blue'));
     expect(back.indexOf('web blue')).toBeLessThan(back.indexOf('api blue'));
+    await recordHistories(env, 'rolled-back', { parent: trainWorkflowIdFor(plan.train), service: `bluegreen-${names.api}` });
   });
 
   it('a deploy failure in worker stops the train before anything switched', async ({ env, worker }) => {
