@@ -1,6 +1,7 @@
 // Text views of a DeploymentStatus: a phase list for terminals (redrawn in place on a TTY)
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
+import { trafficLine } from '../views/traffic-weight.js';
 import { approverLabel, deployerLabel } from '../contract/approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
 import { formatDuration, shortSha } from '../contract/format.js';
@@ -115,6 +116,8 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     // The run link while a GitHub run is in progress (and where a failed one can be read).
     if (phase.url && (phase.state === 'running' || phase.state === 'failed')) lines.push(`      ${phase.url}`);
   }
+  const traffic = trafficLine(s);
+  if (traffic && !s.outcome) lines.push('', `  ${traffic}`);
   if (options.colors?.length) lines.push('', ...options.colors);
   if (s.approvals.length > 0) {
     lines.push('', '  Decisions:');
@@ -186,6 +189,8 @@ export function changeKey(s: DeploymentStatus): string {
     s.notifications?.failed.length,
     s.pointOfNoReturn,
     s.notes?.length,
+    s.weight?.percent,
+    s.weight?.sampled,
   ]);
 }
 

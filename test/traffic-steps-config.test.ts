@@ -7,6 +7,7 @@ import { ConfigError, parseConfigText } from '../client/config.js';
 import { resolvePlan } from '../client/plan.js';
 import { pluginProblems } from '../worker/plan-check.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
+import { trafficLine } from '../views/traffic-weight.js';
 import { MINIMAL_CONFIG } from './support/configs.js';
 
 const configWith = (sw: Record<string, unknown>) => stringify({ ...MINIMAL_CONFIG, switch: sw });
@@ -78,5 +79,21 @@ describe("the worker's bound on steps", () => {
     expect(pluginProblems(bad, parseWorkerPolicy('{}', 'policy'))).toContain(
       'switch.steps: steps: the last step must be 100 (all traffic), got 50',
     );
+  });
+});
+
+describe('the traffic line (CLI status and live view, Web UI details)', () => {
+  const since = '2026-12-07T00:00:00.000Z';
+  it('says the split, the step and the share the public endpoint answered', () => {
+    expect(trafficLine({ weight: { color: 'green', percent: 50, step: 2, steps: 3, sampled: 48, since } })).toBe(
+      'Traffic: green 50 %, blue 50 % (step 2 of 3; the public endpoint answered green 48 %)',
+    );
+    expect(trafficLine({ weight: { color: 'green', percent: 100, step: 3, steps: 3, since } })).toBe(
+      'Traffic: all on green (step 3 of 3)',
+    );
+  });
+  it('is absent before traffic moved and for a switch that moved it all at once', () => {
+    expect(trafficLine({})).toBeUndefined();
+    expect(trafficLine({ weight: { color: 'blue', percent: 100, since } })).toBeUndefined();
   });
 });

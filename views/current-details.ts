@@ -8,6 +8,7 @@ import { formatDuration, shortSha } from '../contract/format.js';
 import { analysisViews, testLines } from './analysis-details.js';
 import { colorSentence, colorsSideBySide, utcTime, type ColorsView } from './colors.js';
 import { nextSteps } from './next-steps.js';
+import { trafficLine } from './traffic-weight.js';
 import { OUTCOME_MARK, whereTrafficEnded } from './outcome.js';
 import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
 import { inertText, markdownText } from '../contract/sanitize.js';
@@ -47,8 +48,10 @@ export function currentDetails(s: DeploymentStatus): string {
     if (lines.length > 0) blocks.push(lines.join('  \n'));
   } else {
     blocks.push(`**${literal(phaseTitle(s, s.phase))}** — ${what}`);
+    const traffic = trafficLine(s);
     const lines = [
       current?.detail ? literal(current.detail) : '',
+      traffic ? literal(traffic) : '',
       current?.url && current.state === 'running' ? `GitHub run in progress: ${inertText(current.url, 500)}` : '',
     ].filter(Boolean);
     if (lines.length > 0) blocks.push(lines.join('  \n'));
