@@ -36,10 +36,18 @@ const readTrainText = async (path: string): Promise<string> => {
   }
 };
 
-/** Whether a YAML file is a train file (a mapping with `train:`), not a service's bluegreen.yaml. */
+/**
+ * Whether a YAML file is a train file (a mapping with `train:`), not a service's bluegreen.yaml.
+ * A file that cannot be read or parsed is not known to be a train: the config loader then
+ * reports the problem as a config file's.
+ */
 export async function isTrainFile(path: string): Promise<boolean> {
-  const { value } = readYamlDocument(await readTrainText(path), path);
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'train' in value;
+  try {
+    const { value } = readYamlDocument(await readTrainText(path), path);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && 'train' in value;
+  } catch {
+    return false;
+  }
 }
 
 export async function loadTrainFile(path: string): Promise<LoadedTrain> {
