@@ -14,6 +14,7 @@ import { reaction } from './reaction.js';
 import { rollback } from './rollback.js';
 import { scale } from './scale.js';
 import { switchRollback } from './switch-rollback.js';
+import { train } from './train.js';
 import {
   benchDataDir,
   buildBundle,
@@ -37,6 +38,7 @@ const SECTIONS: Record<string, Section> = {
   'history-size': historySize,
   'analysis-history': analysisHistory,
   scale,
+  train,
 };
 
 async function run(): Promise<number> {
