@@ -9,7 +9,11 @@ cd "$root"
 tools="$root/.tools/bin"
 mkdir -p "$tools"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A symlinked node_modules belongs to another checkout (a git worktree sharing it): npm ci would
+# empty that checkout's packages through the link, so leave it to its owner.
+if [ -L node_modules ]; then
+  echo "setup: node_modules is a link to $(readlink node_modules); not reinstalling it" >&2
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
