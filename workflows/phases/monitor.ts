@@ -72,9 +72,13 @@ export async function monitorPhase(ctx: PhaseContext): Promise<string | undefine
  * The monitor's checks and metrics on the new color for `durationMs` (the monitor window, or one
  * traffic step's pause); ends early on a failure or a human's rollback or promote.
  */
-export async function watchWindow(ctx: PhaseContext, durationMs: number): Promise<Watched> {
+export async function watchWindow(ctx: PhaseContext, durationMs: number, split = false): Promise<Watched> {
   const { intervalMs, failureThreshold } = ctx.plan.monitor;
-  const checks: MonitorChecksInput = { checks: monitorChecksOf(ctx.plan, ctx.target), durationMs, intervalMs, failureThreshold };
+  // Under a split (a traffic step below 100 %) the public endpoint answers both colors: its color
+  // check would fail every round, and the step's sampled share has judged that already.
+  const all = monitorChecksOf(ctx.plan, ctx.target);
+  const probes = split ? all.filter((c) => !(c.provider === 'color' && c.name === 'color')) : all;
+  const checks: MonitorChecksInput = { checks: probes, durationMs, intervalMs, failureThreshold };
   return watchProbesAndMetrics(ctx, monitorWindow(ctx, checks));
 }
 

@@ -103,7 +103,7 @@ export async function rampUp(ctx: PhaseContext, steps: readonly number[]): Promi
       `${at} to pass its analysis (no action needed). To go to 100 % now: ${decisionCommand('promote', plan.service)}; ` +
         `to switch back: ${decisionCommand('rollback', plan.service, '--reason "..."')}`,
     );
-    const watched = await watchWindow(ctx, pauseMs);
+    const watched = await watchWindow(ctx, pauseMs, true);
     tracker.setWaitingFor(undefined);
     const verdict = await judgeStep(ctx, watched);
     if (verdict.end === 'promoted') return { ...verdict, atPercent: current };
