@@ -1,0 +1,212 @@
+// A release train on the lab with a real worker: three services (web after api, worker
+// independent), each with a lab of its own (its GitHub, its router, its blue and green apps), so a
+// failure of one service's app is that service's alone. The train runs on the shared dev server.
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { describe, expect } from 'vitest';
+import * as messages from '../contract/messages.js';
+import { trainStatusQuery } from '../contract/train-messages.js';
+import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
+import { startLab, type Lab } from '../lab/index.js';
+import type { releaseTrain } from '../workflows/release-train.js';
+import { FAST_LAB, it as base } from './support/fixture.js';
+import { labPlan } from './support/harness.js';
+import { deepMerge, uniqueService } from './support/lab-deployments.js';
+
+const ROLES = ['api', 'web', 'worker'] as const;
+type Role = (typeof ROLES)[number];
+type Labs = Record<Role, Lab>;
+
+/** Three labs on one worker (the activities take every URL from the plan). */
+const it = base.extend<{ labs: Labs }>({
+  labs: async ({ lab, own }, use) => {
+    const more = await Promise.all([1, 2].map(async () => own(await startLab(FAST_LAB))));
+    await use({ api: lab, web: more[0]!, worker: more[1]! });
+  },
+});
+
+/** Short timings; every service takes qa-lead's approval (the train's approver must be allowed by each). */
+const SERVICE = {
+  deploy: { pollInterval: '100ms', runTimeout: '1m' },
+  verify: { successes: 1, interval: '100ms', timeout: '10s' },
+  approval: { required: true, approvers: ['qa-lead', 'alice'], timeout: '1h' },
+  monitor: { duration: '500ms', interval: '100ms', failureThreshold: 3 },
+  switch: { verifyTimeout: '10s' },
+  sync: { enabled: true, redeploy: true },
+};
+
+function trainPlan(labs: Labs, overrides: Partial<Record<Role, Record<string, unknown>>> = {}) {
+  const name = uniqueService('tl');
+  const names = Object.fromEntries(ROLES.map((r) => [r, `${name}-${r}`])) as Record<Role, string>;
+  const after: Record<Role, string[]> = { api: [], web: [names.api], worker: [] };
+  const plan: TrainPlan = {
+    train: name,
+    trainId: `${name}-1`,
+    requestedBy: 'deployer',
+    services: ROLES.map((role) => {
+      const service = labPlan(labs[role], names[role], deepMerge(SERVICE, overrides[role] ?? {}));
+      return {
+        service: names[role],
+        after: after[role],
+        plan: {
+          ...service,
+          requestedBy: 'deployer',
+          train: { name, workflowId: trainWorkflowIdFor(name), approval: 'train' as const },
+        },
+      };
+    }),
+    approval: { required: true, approvers: ['qa-lead'], minApprovals: 1, timeoutMs: 3_600_000, perService: false },
+    monitor: {},
+    rollback: { automatic: true },
+  };
+  return { plan, names };
+}
+
+async function startTrain(client: Client, taskQueue: string, plan: TrainPlan) {
+  return client.workflow.start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
+    workflowId: trainWorkflowIdFor(plan.train),
+    taskQueue,
+    args: [plan],
+  });
+}
+
+async function until<T>(read: () => Promise<T> | T, ok: (t: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
+
+async function finalTrain(handle: WorkflowHandle<typeof releaseTrain>): Promise<TrainStatus> {
+  try {
+    return await handle.result();
+  } catch (err) {
+    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) {
+      return err.cause.details?.[0] as TrainStatus;
+    }
+    throw err;
+  }
+}
+
+const publicColor = async (lab: Lab) =>
+  ((await fetch(`${lab.publicUrl}/deployment/color/`).then((r) => r.json())) as { color: string }).color;
+
+const outcomes = (s: TrainStatus, names: Record<Role, string>) =>
+  Object.fromEntries(ROLES.map((r) => [r, s.services.find((x) => x.service === names[r])?.outcome]));
+
+describe('release train on the lab', () => {
+  it(
+    'happy train: one approval, api before web, every service on green, one deploy each: SUCCEEDED',
+    { timeout: 60_000 },
+    async ({ client, worker, labs }) => {
+      const { plan, names } = trainPlan(labs);
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      const gate = await until(
+        () => handle.query(trainStatusQuery),
+        (s) => s.phase === 'approval' || !!s.outcome,
+        'approval',
+      );
+      expect(gate.outcome).toBeUndefined();
+      expect(gate.services.map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+      for (const role of ROLES) expect(labs[role].router.activeColor).toBe('blue');
+      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('SUCCEEDED');
+      expect(outcomes(end, names)).toEqual({ api: 'SUCCEEDED', web: 'SUCCEEDED', worker: 'SUCCEEDED' });
+      for (const role of ROLES) {
+        const lab = labs[role];
+        expect(await publicColor(lab), role).toBe('green');
+        expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
+        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(1);
+        expect(lab.github.dispatchCount('deploy-blue.yml'), role).toBe(1); // sync, once the whole train succeeded
+        expect(
+          lab.router.switches.filter((s) => s.changed).map((s) => s.color),
+          role,
+        ).toEqual(['green']);
+      }
+      // web switched only after api answered green.
+      const at = (role: Role) => labs[role].router.switches.find((s) => s.changed)!.at;
+      expect(at('api') < at('web')).toBe(true);
+    },
+  );
+
+  it(
+    'api failing under traffic after web switched rolls back every switched service, web before api: ROLLED_BACK',
+    { timeout: 60_000 },
+    async ({ client, worker, labs }) => {
+      const watching = { monitor: { duration: '20s', interval: '100ms', failureThreshold: 3 } };
+      const { plan, names } = trainPlan(labs, { api: watching, web: watching, worker: watching });
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      await until(
+        () => handle.query(trainStatusQuery),
+        (s) => s.phase === 'approval' || !!s.outcome,
+        'approval',
+      );
+      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+      // web switched (so api already answered green): api's new color starts failing its health.
+      await until(
+        () => publicColor(labs.web),
+        (c) => c === 'green',
+        'web on green',
+      );
+      labs.api.apps.setHealthy('green', false);
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('ROLLED_BACK');
+      expect(end.error).toContain(names.api);
+      expect(outcomes(end, names)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
+      for (const role of ROLES) {
+        const lab = labs[role];
+        expect(await publicColor(lab), role).toBe('blue');
+        expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
+        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
+        expect(lab.github.dispatchCount('deploy-blue.yml'), role).toBe(0); // no sync after a failure
+        expect(
+          lab.router.switches.filter((s) => s.changed).map((s) => s.color),
+          role,
+        ).toEqual(['green', 'blue']);
+      }
+      const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
+      expect(back('web') < back('api')).toBe(true);
+    },
+  );
+
+  it(
+    'abort during the approval stops every service, nothing switched: ABORTED',
+    { timeout: 60_000 },
+    async ({ client, worker, labs }) => {
+      const { plan, names } = trainPlan(labs);
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      await until(
+        () => handle.query(trainStatusQuery),
+        (s) => s.phase === 'approval' || !!s.outcome,
+        'approval',
+      );
+      await handle.signal(messages.abortSignal, { by: 'deployer', reason: 'wrong build' });
+      // A train that ignored the abort would hold forever: fail here instead of at the test's timeout.
+      await until(
+        () => handle.query(trainStatusQuery),
+        (s) => !!s.outcome,
+        'the train ending',
+        20_000,
+      );
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('ABORTED');
+      expect(end.error).toMatch(/aborted by deployer: wrong build/);
+      expect(outcomes(end, names)).toEqual({ api: 'ABORTED', web: 'ABORTED', worker: 'ABORTED' });
+      for (const role of ROLES) {
+        const lab = labs[role];
+        expect(await publicColor(lab), role).toBe('blue');
+        expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
+        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(0);
+        expect(
+          lab.router.switches.filter((s) => s.changed),
+          role,
+        ).toEqual([]);
+      }
+    },
+  );
+});
