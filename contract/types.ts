@@ -353,8 +353,6 @@ export interface DeploymentStatus {
   dns?: DnsStatus;
   /** Where the public traffic is, once the switch has moved some: `color` gets `percent`, the other color the rest. */
   weight?: WeightStatus;
-  /** The color traffic would go back to, kept under probe from the switch until sync (the hot standby). */
-  standby?: StandbyStatus;
   /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
   notifications?: NotificationsStatus;
   error?: string;
@@ -373,17 +371,6 @@ export interface WeightStatus {
   /** The share sampled on the public endpoint at this step, when it was. */
   sampled?: number;
   since: string;
-}
-
-/** The old color as the hot standby watch last saw it. */
-export interface StandbyStatus {
-  color: Color;
-  healthy: boolean;
-  since: string;
-  /** Why it is not healthy (the last failed probe). */
-  lastFailure?: string;
-  /** A rollback waits because the old color is not healthy: it goes ahead once it is, or on `override`. */
-  rollbackHeld?: boolean;
 }
 
 /** The phases that measure the target color. */

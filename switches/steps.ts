@@ -1,7 +1,5 @@
 // Progressive traffic (switch.steps): the plan part every switch type that can split traffic
 // carries, and the pure rules over it. Workflow-safe: types and plain functions only.
-import type { Color } from '../contract/types.js';
-
 /** The plan part of a progressive switch; absent `steps`: all traffic at once. */
 export interface TrafficStepsPlan {
   /** Percent of the traffic the new color gets at each step: increasing, the last one 100. */
@@ -39,9 +37,3 @@ export function stepsProblems(steps: readonly number[]): string[] {
 export function rampDown(steps: readonly number[], percent: number): number[] {
   return [...steps.filter((s) => s < percent).reverse(), 0];
 }
-
-/** The color with the larger share, `color` getting `percent`. */
-export const leadingColor = (color: Color, percent: number, other: Color): Color => (percent >= 50 ? color : other);
-
-/** "green 50 %" */
-export const shareText = (color: Color, percent: number): string => `${color} ${percent} %`;

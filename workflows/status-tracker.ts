@@ -18,7 +18,6 @@ import type {
   PhaseAnalysis,
   PhaseName,
   PhaseStatus,
-  StandbyStatus,
   StatusView,
   TestRunStatus,
   WeightStatus,
@@ -174,13 +173,6 @@ export class StatusTracker {
   /** The traffic split the switch (or a rollback) set last. */
   setWeight(weight: Omit<WeightStatus, 'since'>): void {
     this.#status.weight = { ...weight, since: nowIso() };
-    this.publish();
-  }
-
-  /** The hot standby's health, as its watch last saw it. */
-  setStandby(standby: StandbyStatus | undefined): void {
-    if (standby === undefined) delete this.#status.standby;
-    else this.#status.standby = standby;
     this.publish();
   }
 
