@@ -3,13 +3,18 @@
 // failure of one service's app is that service's alone. The train runs on the shared dev server.
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { describe, expect } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect } from 'vitest';
+import { stringify } from 'yaml';
 import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
 import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
 import { startLab, type Lab } from '../lab/index.js';
 import type { releaseTrain } from '../workflows/release-train.js';
 import { FAST_LAB, it as base } from './support/fixture.js';
+import { runCli, stopCliProcesses } from './support/cli-runner.js';
 import { labPlan } from './support/harness.js';
 import { deepMerge, uniqueService } from './support/lab-deployments.js';
 
@@ -62,6 +67,29 @@ function trainPlan(labs: Labs, overrides: Partial<Record<Role, Record<string, un
   return { plan, names };
 }
 
+/** A train file and each service's bluegreen.yaml (in a folder of its own), as a user writes them. */
+function writeTrainFiles(labs: Labs) {
+  const train = uniqueService('tl');
+  const names = Object.fromEntries(ROLES.map((r) => [r, `${train}-${r}`])) as Record<Role, string>;
+  const dir = mkdtempSync(join(tmpdir(), 'bluegreen-train-'));
+  for (const role of ROLES) {
+    mkdirSync(join(dir, role));
+    const config = deepMerge(labs[role].exampleConfig(names[role]), SERVICE);
+    writeFileSync(join(dir, role, 'bluegreen.yaml'), stringify(config));
+  }
+  const file = {
+    train,
+    services: [
+      { config: 'api/bluegreen.yaml' },
+      { config: 'web/bluegreen.yaml', after: [names.api] },
+      { config: 'worker/bluegreen.yaml' },
+    ],
+    approval: { required: true, approvers: ['qa-lead'], minApprovals: 1, timeout: '1h' },
+  };
+  writeFileSync(join(dir, 'bluegreen-train.yaml'), stringify(file));
+  return { dir, train, names };
+}
+
 async function startTrain(client: Client, taskQueue: string, plan: TrainPlan) {
   return client.workflow.start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
     workflowId: trainWorkflowIdFor(plan.train),
@@ -99,23 +127,36 @@ const outcomes = (s: TrainStatus, names: Record<Role, string>) =>
   Object.fromEntries(ROLES.map((r) => [r, s.services.find((x) => x.service === names[r])?.outcome]));
 
 describe('release train on the lab', () => {
+  afterAll(stopCliProcesses);
+
   it(
-    'happy train: one approval, api before web, every service on green, one deploy each: SUCCEEDED',
+    'happy train through the CLI: deploy <train file>, train approve, train status: SUCCEEDED, every service on green, one deploy each',
     { timeout: 60_000 },
-    async ({ client, worker, labs }) => {
-      const { plan, names } = trainPlan(labs);
-      const handle = await startTrain(client, worker.taskQueue, plan);
-      const gate = await until(
-        () => handle.query(trainStatusQuery),
-        (s) => s.phase === 'approval' || !!s.outcome,
+    async ({ worker, labs }) => {
+      const { dir, train, names } = writeTrainFiles(labs);
+      const started = await runCli([
+        'deploy',
+        join(dir, 'bluegreen-train.yaml'),
+        '--by',
+        'deployer',
+        '--task-queue',
+        worker.taskQueue,
+        '--no-preflight',
+      ]);
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stdout).toContain(`started release train ${train}`);
+      await until(
+        async () => JSON.parse((await runCli(['train', 'status', train, '--json'])).stdout) as { train: TrainStatus },
+        (v) => v.train.phase === 'approval' || !!v.train.outcome,
         'approval',
       );
-      expect(gate.outcome).toBeUndefined();
-      expect(gate.services.map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
       for (const role of ROLES) expect(labs[role].router.activeColor).toBe('blue');
-      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
-      const end = await finalTrain(handle);
-      expect(end.outcome, end.error).toBe('SUCCEEDED');
+      const approved = await runCli(['train', 'approve', train, '--by', 'qa-lead']);
+      expect(approved.code, approved.stderr).toBe(0);
+      const watched = await runCli(['train', 'status', train, '--watch']);
+      expect(watched.stdout).toContain(`release train ${train}: SUCCEEDED`);
+      expect(watched.code, watched.stdout).toBe(0);
+      const end = (JSON.parse((await runCli(['train', 'status', train, '--json'])).stdout) as { train: TrainStatus }).train;
       expect(outcomes(end, names)).toEqual({ api: 'SUCCEEDED', web: 'SUCCEEDED', worker: 'SUCCEEDED' });
       for (const role of ROLES) {
         const lab = labs[role];
