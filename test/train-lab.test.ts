@@ -132,7 +132,7 @@ describe('release train on the lab', () => {
   it(
     'happy train through the CLI: deploy <train file>, train approve, train status: SUCCEEDED, every service on green, one deploy each',
     { timeout: 60_000 },
-    async ({ worker, labs }) => {
+    async ({ client, worker, labs }) => {
       const { dir, train, names } = writeTrainFiles(labs);
       const started = await runCli([
         'deploy',
@@ -145,9 +145,11 @@ describe('release train on the lab', () => {
       ]);
       expect(started.code, started.stderr).toBe(0);
       expect(started.stdout).toContain(`started release train ${train}`);
+      // The gate is awaited with a query: a CLI process per poll would cost a second each.
+      const handle = client.workflow.getHandle(trainWorkflowIdFor(train));
       await until(
-        async () => JSON.parse((await runCli(['train', 'status', train, '--json'])).stdout) as { train: TrainStatus },
-        (v) => v.train.phase === 'approval' || !!v.train.outcome,
+        () => handle.query(trainStatusQuery),
+        (s) => s.phase === 'approval' || !!s.outcome,
         'approval',
       );
       for (const role of ROLES) expect(labs[role].router.activeColor).toBe('blue');
@@ -212,6 +214,36 @@ describe('release train on the lab', () => {
       }
       const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
       expect(back('web') < back('api')).toBe(true);
+    },
+  );
+
+  it(
+    'a deploy failure in worker stops the train before anything switched, the others cut short in flight: FAILED',
+    { timeout: 60_000 },
+    async ({ client, worker, labs }) => {
+      labs.worker.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
+      const { plan, names } = trainPlan(labs);
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      await until(
+        () => handle.query(trainStatusQuery),
+        (s) => !!s.outcome,
+        'the train ending',
+        30_000,
+      );
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('FAILED');
+      expect(end.error).toContain(names.worker);
+      expect(end.error).toMatch(/traffic untouched/);
+      expect(outcomes(end, names).worker).toBe('FAILED');
+      for (const role of ROLES) {
+        const lab = labs[role];
+        expect(await publicColor(lab), role).toBe('blue');
+        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(0);
+        expect(
+          lab.router.switches.filter((s) => s.changed),
+          role,
+        ).toEqual([]);
+      }
     },
   );
 
