@@ -33,9 +33,11 @@ export class Router {
     return this.history;
   }
 
+  /** Sends every request to `color` (a split set before ends: a whole switch moves all traffic). */
   setActive(color: Color, source = 'manual'): void {
     this.history.push({ at: new Date().toISOString(), from: this.active, color, changed: color !== this.active, source });
     this.active = color;
+    this.split = undefined;
   }
 
   /** The share of requests per color (percent), or undefined when all go to the active color. */
@@ -48,9 +50,9 @@ export class Router {
    * larger share (recorded as a switch when it changes; an even split keeps it).
    */
   setWeights(weights: Record<Color, number>, source = 'weights'): void {
-    this.split = { ...weights };
     const leading: Color | undefined = weights.blue > weights.green ? 'blue' : weights.green > weights.blue ? 'green' : undefined;
     if (leading && leading !== this.active) this.setActive(leading, source);
+    this.split = { ...weights };
   }
 
   async start(port = 0): Promise<void> {
