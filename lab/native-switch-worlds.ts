@@ -4,19 +4,13 @@
 // public URL and whose Runtime API the switch drives. Each world gives the switch section of
 // bluegreen.yaml, the worker policy sections that allow exactly that target, and the worker's
 // environment (moto's dummy AWS credentials).
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { readAlbWeights } from '../switches/alb/aws.js';
 import { readRoute53Weights } from '../switches/route53/aws.js';
 import { readHaproxyWeights } from '../switches/haproxy/runtime.js';
 import { startHaproxy, type HaproxyServer } from './haproxy.js';
 import { startLab, type Lab, type LabOptions } from './index.js';
+import { createWeightedAlbRule } from './moto-alb.js';
 import { startMoto, type MotoServer } from './moto.js';
 import type { Color } from './types.js';
 
@@ -63,48 +57,7 @@ const awsSection = (key: string, moto: MotoServer, body: string) =>
   `${key}:\n  region: us-east-1\n  endpoint: "${moto.url}"\n${body}`;
 
 async function startAlbWorld(moto: MotoServer, labOptions: LabOptions): Promise<NativeSwitchWorld> {
-  const elb = new ElasticLoadBalancingV2Client(moto.clientConfig);
-  const subnets = await moto.defaultSubnetIds();
-  const lb = (
-    await elb.send(new CreateLoadBalancerCommand({ Name: 'bluegreen-lab', Type: 'application', Subnets: subnets.slice(0, 2) }))
-  ).LoadBalancers![0]!;
-  const group = async (name: string) =>
-    (
-      await elb.send(
-        new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: lb.VpcId!, TargetType: 'ip' }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
-  const targetGroups = { blue: await group('lab-blue'), green: await group('lab-green') };
-  const listenerArn = (
-    await elb.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: lb.LoadBalancerArn!,
-        Protocol: 'HTTP',
-        Port: 80,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroups.blue }],
-      }),
-    )
-  ).Listeners![0]!.ListenerArn!;
-  const ruleArn = (
-    await elb.send(
-      new CreateRuleCommand({
-        ListenerArn: listenerArn,
-        Priority: 10,
-        Conditions: [{ Field: 'host-header', Values: ['api.example.com'] }],
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: targetGroups.blue, Weight: 100 },
-                { TargetGroupArn: targetGroups.green, Weight: 0 },
-              ],
-            },
-          },
-        ],
-      }),
-    )
-  ).Rules![0]!.RuleArn!;
+  const { elb, ruleArn, targetGroups } = await createWeightedAlbRule(moto, 'bluegreen-lab', 'api.example.com');
   const readWeights = () => readAlbWeights(elb, { ruleArn, targetGroups });
   const lab = await startLab({ ...labOptions, weights: { read: readWeights, pollIntervalMs: FOLLOW_INTERVAL_MS } });
   return {

@@ -7,6 +7,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
 import { policyUrl } from '../config/policy-fields.js';
+import type { Bound } from '../contract/plugin.js';
 
 const ROLE_ARN_EXAMPLE = 'arn:aws:iam::123456789012:role/bluegreen-switch';
 
@@ -103,3 +104,11 @@ export const arn = (service: string, example: string) =>
   z
     .string({ error: `expected an ARN like "${example}"` })
     .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:\\S+$`), `expected an ARN like "${example}"`);
+
+/** The bound both AWS switch types put on how long a failing update of `what` is retried. */
+export const maxUpdateTimeoutMs = (what: string): Bound => ({
+  field: 'updateTimeoutMs',
+  limit: 'max',
+  default: 3_600_000,
+  what: `how long a failing ${what} update is retried (ms)`,
+});

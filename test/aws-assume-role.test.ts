@@ -5,16 +5,11 @@
 // authorises ELB and Route 53 calls against "*"), so the test policies keep the actions and widen
 // the resources; it checks a trust policy's sts:ExternalId when one is sent.
 import { readFileSync } from 'node:fs';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createWeightedAlbRule } from '../lab/moto-alb.js';
 import { startMoto, type MotoServer } from '../lab/moto.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { createAlbActivities } from '../switches/alb/activities.js';
@@ -51,42 +46,7 @@ describe.skipIf(missing !== '')('AWS switches assume the role the worker policy 
   beforeAll(async () => {
     moto = await startMoto();
     // Everything below is set up before moto checks anyone (it starts checking at requireAuth).
-    const elb = new ElasticLoadBalancingV2Client(moto.clientConfig);
-    const subnets = await moto.defaultSubnetIds();
-    const lb = (
-      await elb.send(new CreateLoadBalancerCommand({ Name: 'bg-role', Type: 'application', Subnets: subnets.slice(0, 2) }))
-    ).LoadBalancers![0]!;
-    const group = async (name: string) =>
-      (
-        await elb.send(
-          new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: lb.VpcId!, TargetType: 'ip' }),
-        )
-      ).TargetGroups![0]!.TargetGroupArn!;
-    const targetGroups = { blue: await group('role-blue'), green: await group('role-green') };
-    const listenerArn = (
-      await elb.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn!,
-          Protocol: 'HTTP',
-          Port: 80,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroups.blue }],
-        }),
-      )
-    ).Listeners![0]!.ListenerArn!;
-    const weighted = [
-      { TargetGroupArn: targetGroups.blue, Weight: 100 },
-      { TargetGroupArn: targetGroups.green, Weight: 0 },
-    ];
-    const ruleArn = (
-      await elb.send(
-        new CreateRuleCommand({
-          ListenerArn: listenerArn,
-          Priority: 10,
-          Conditions: [{ Field: 'host-header', Values: ['app.example.com'] }],
-          Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: weighted } }],
-        }),
-      )
-    ).Rules![0]!.RuleArn!;
+    const { ruleArn, targetGroups } = await createWeightedAlbRule(moto, 'bg-role', 'app.example.com');
     alb = { ruleArn, targetGroups };
 
     const r53 = new Route53Client(moto.clientConfig);

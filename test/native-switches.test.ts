@@ -3,18 +3,12 @@
 // own frontend), an ALB listener rule in moto and Route 53 weighted records in moto (the lab's
 // router follows the emulated state, so verification on the public endpoint runs end to end).
 // A plan naming what the worker's policy does not list ends FAILED in plan with nothing touched.
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import { startHaproxy } from '../lab/haproxy.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { createWeightedAlbRule } from '../lab/moto-alb.js';
 import { startMoto, type MotoServer } from '../lab/moto.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { readAlbWeights } from '../switches/alb/aws.js';
@@ -94,54 +88,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
       await moto?.close();
     });
 
-    async function albRule() {
-      const elb = new ElasticLoadBalancingV2Client(moto.clientConfig);
-      const subnets = await moto.defaultSubnetIds();
-      const lb = (
-        await elb.send(
-          new CreateLoadBalancerCommand({ Name: `bg${Date.now() % 1e6}`, Type: 'application', Subnets: subnets.slice(0, 2) }),
-        )
-      ).LoadBalancers![0]!;
-      const group = async (name: string) =>
-        (
-          await elb.send(
-            new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: lb.VpcId!, TargetType: 'ip' }),
-          )
-        ).TargetGroups![0]!.TargetGroupArn!;
-      const suffix = Date.now() % 1e6;
-      const targetGroups = { blue: await group(`blue-${suffix}`), green: await group(`green-${suffix}`) };
-      const listenerArn = (
-        await elb.send(
-          new CreateListenerCommand({
-            LoadBalancerArn: lb.LoadBalancerArn!,
-            Protocol: 'HTTP',
-            Port: 80,
-            DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroups.blue }],
-          }),
-        )
-      ).Listeners![0]!.ListenerArn!;
-      const ruleArn = (
-        await elb.send(
-          new CreateRuleCommand({
-            ListenerArn: listenerArn,
-            Priority: 10,
-            Conditions: [{ Field: 'host-header', Values: ['datatruck.example.com'] }],
-            Actions: [
-              {
-                Type: 'forward',
-                ForwardConfig: {
-                  TargetGroups: [
-                    { TargetGroupArn: targetGroups.blue, Weight: 100 },
-                    { TargetGroupArn: targetGroups.green, Weight: 0 },
-                  ],
-                },
-              },
-            ],
-          }),
-        )
-      ).Rules![0]!.RuleArn!;
-      return { elb, ruleArn, listenerArn, targetGroups };
-    }
+    const albRule = () => createWeightedAlbRule(moto, `bg${Date.now() % 1e6}`, 'datatruck.example.com');
 
     const awsSection = (key: string, body: string) => `${key}:\n  region: us-east-1\n  endpoint: "${moto.url}"\n${body}`;
 

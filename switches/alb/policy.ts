@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import { listed, listedTwice, serviceMayUse, servicesField } from '../../config/policy-fields.js';
-import { arn, awsAccessFields, awsUrls } from '../aws-access.js';
+import { arn, awsAccessFields, awsUrls, maxUpdateTimeoutMs } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { AlbSwitchPlan, AlbSwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
@@ -87,12 +87,7 @@ export const albSwitchPolicy = definePolicyPart<AlbSwitchPlan>()({
   policy: { key: 'alb', section: albPolicySection },
   bounds: {
     ...stepsBounds,
-    maxUpdateTimeoutMs: {
-      field: 'updateTimeoutMs',
-      limit: 'max',
-      default: 3_600_000,
-      what: 'how long a failing ALB update is retried (ms)',
-    },
+    maxUpdateTimeoutMs: maxUpdateTimeoutMs('ALB'),
     maxVerifyTimeoutMs,
   },
   problems: (step, { section = EMPTY, at, plan }) => albProblems(step, section, at, plan.service),

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { definePolicyPart } from '../../contract/plugin.js';
 import { listed, listedTwice, serviceMayUse, servicesField } from '../../config/policy-fields.js';
-import { awsAccessFields, awsUrls } from '../aws-access.js';
+import { awsAccessFields, awsUrls, maxUpdateTimeoutMs } from '../aws-access.js';
 import { sectionOf, type SwitchCredentialOptions } from '../credentials.js';
 import type { Route53SwitchPlan, Route53SwitchTarget } from './types.js';
 import { maxVerifyTimeoutMs } from '../verify-timeout-bound.js';
@@ -74,12 +74,7 @@ export const route53SwitchPolicy = definePolicyPart<Route53SwitchPlan>()({
   policy: { key: 'route53', section: route53PolicySection },
   bounds: {
     ...stepsBounds,
-    maxUpdateTimeoutMs: {
-      field: 'updateTimeoutMs',
-      limit: 'max',
-      default: 3_600_000,
-      what: 'how long a failing Route 53 update is retried (ms)',
-    },
+    maxUpdateTimeoutMs: maxUpdateTimeoutMs('Route 53'),
     maxVerifyTimeoutMs,
   },
   problems: (step, { section = EMPTY, at, plan }) => route53Problems(step, section, at, plan.service),
