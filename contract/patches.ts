@@ -78,6 +78,11 @@ export const PATCHES = {
     before: 'no release trains: a deployment never reports to or waits for a parent',
     decision: AFTER_PACKAGING,
   },
+  'release-train-parallel-switch': {
+    added: '0.1.0 (0000000)',
+    before: 'a train switches one service at a time in level order and rolls them back one at a time in reverse',
+    decision: AFTER_PACKAGING,
+  },
   'traffic-steps': {
     added: '0.1.0 (d4ceeaf)',
     before: 'all traffic in one switch: asked only by plans with switch.steps, which no earlier client made',

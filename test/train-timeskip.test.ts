@@ -177,6 +177,82 @@ describe('release train', () => {
     await recordHistories(env, 'rolled-back', { parent: trainWorkflowIdFor(plan.train), service: `bluegreen-${names.api}` });
   });
 
+  it('independent services switch together (api and worker, then web) and go back together before what they come after (web and worker, then api)', async ({
+    env,
+    worker,
+  }) => {
+    // Each gate holds one service's switch (or switch back) until another service's has begun:
+    // one service at a time would not get past it. api's switch waits for worker's, web's
+    // switch back for worker's; api fails once web and worker watched their windows.
+    const begun = new Map<string, () => void>();
+    const beginning = (what: string) => new Promise<void>((resolve) => begun.set(what, resolve));
+    const workerGreen = beginning('worker green');
+    const workerBlue = beginning('worker blue');
+    const monitoredBy = { web: beginning('web monitored'), worker: beginning('worker monitored') };
+    const events: string[] = [];
+    const publicColor =
+      (role: string, gates: Partial<Record<'green' | 'blue', Promise<void>>> = {}) =>
+      async ({ color }: { color: string }) => {
+        events.push(`${role} ${color} begins`);
+        begun.get(`${role} ${color}`)?.();
+        // (Bounded: one service at a time gets past it late, and the order checks below say so.)
+        await Promise.race([gates[color as 'green' | 'blue'], new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        events.push(`${role} ${color} answers`);
+        return { ok: true, elapsedMs: 0 };
+      };
+    const healthyAndTell =
+      (role: 'web' | 'worker') =>
+      async ({ durationMs, intervalMs }: { durationMs: number; intervalMs: number }) => {
+        setTimeout(() => begun.get(`${role} monitored`)?.(), 300);
+        return {
+          verdict: 'healthy' as const,
+          rounds: Math.max(1, Math.floor(durationMs / intervalMs)),
+          failedRounds: 0,
+          checks: [],
+        };
+      };
+    const { handle, plan, names } = await startTrain(env, worker, {
+      api: {
+        waitForPublicColor: publicColor('api', { green: workerGreen }),
+        monitorChecks: async () => {
+          await Promise.all(Object.values(monitoredBy));
+          return { verdict: 'unhealthy', rounds: 4, failedRounds: 3, checks: [], lastFailure: 'GET /health answered 503' };
+        },
+      },
+      web: { waitForPublicColor: publicColor('web', { blue: workerBlue }), monitorChecks: healthyAndTell('web') },
+      worker: { waitForPublicColor: publicColor('worker'), monitorChecks: healthyAndTell('worker') },
+    });
+    await statusWhen(handle, (s) => s.phase === 'approval');
+    await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+    const end = await finalTrain(handle);
+    expect(end.outcome, end.error).toBe('ROLLED_BACK');
+    expect(outcomes(end)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
+    const at = (event: string) => {
+      const i = events.indexOf(event);
+      expect(i, `${event} in ${events.join(', ')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // There: api and worker together, web once api answers green.
+    expect(at('worker green begins')).toBeLessThan(at('api green answers'));
+    expect(at('api green answers')).toBeLessThan(at('web green begins'));
+    // Back: web and worker together, api once web answers blue.
+    expect(at('worker blue begins')).toBeLessThan(at('web blue answers'));
+    expect(at('web blue answers')).toBeLessThan(at('api blue begins'));
+    expect(end.error).toMatch(
+      new RegExp(
+        `rolled back in reverse order: ${names.web} \\(ROLLED_BACK\\) and ${names.worker} \\(ROLLED_BACK\\), then ${names.api} \\(ROLLED_BACK\\)`,
+      ),
+    );
+    // Each service switched once each way.
+    for (const role of ['api', 'web', 'worker']) {
+      expect(events.filter((e) => e.startsWith(`${role} `) && e.endsWith('begins'))).toEqual([
+        `${role} green begins`,
+        `${role} blue begins`,
+      ]);
+    }
+    await recordHistories(env, 'parallel-rolled-back', { parent: trainWorkflowIdFor(plan.train) });
+  });
+
   it('a deploy failure in worker stops the train before anything switched', async ({ env, worker }) => {
     // The worker's run fails once web is verified and held: the others are stopped at their hold.
     // (A stop that cancels a recorded activity in flight trips the test server; the lab tests cover that.)

@@ -18,7 +18,8 @@ import { describeFailure } from '../contract/failures.js';
 import type { CleanDecision } from './decisions.js';
 import type { DecisionKind } from '../contract/vocabulary.js';
 import { approvalsNeeded, judgeTrainDecision, type GateState } from './train/train-gate.js';
-import { Train, type TrainFailure } from './train/train-state.js';
+import { Train, type TrainChild, type TrainFailure } from './train/train-state.js';
+import { isPatched } from '../contract/patches.js';
 
 /** What people decided for the train. */
 interface TrainDecisions {
@@ -138,6 +139,8 @@ async function approvalStage(train: Train, decided: TrainDecisions): Promise<Tra
 /** Each service in dependency order, once the one before it answers on its public endpoint; or the failure that stops it. */
 async function switchStage(train: Train, decided: TrainDecisions): Promise<TrainFailure | undefined> {
   const approvedBy = decided.approvedBy.map((d) => d.by);
+  train.inParallel = isPatched('release-train-parallel-switch');
+  if (train.inParallel) return switchInParallel(train, decided, approvedBy.length > 0 ? { approvedBy } : {});
   for (const child of train.inSwitchOrder()) {
     train.setPhase('switch', `${child.service} to answer its new color on its public endpoint`);
     await train.order(child, 'switch', approvedBy.length > 0 ? { approvedBy } : {});
@@ -152,6 +155,29 @@ async function switchStage(train: Train, decided: TrainDecisions): Promise<Train
     if (failure) return failure;
   }
   return undefined;
+}
+
+/** Every service as soon as each one it comes after is switched and answers its new color: independent services together. */
+async function switchInParallel(
+  train: Train,
+  decided: TrainDecisions,
+  extra: { approvedBy?: string[] },
+): Promise<TrainFailure | undefined> {
+  const allSwitched = () => train.children.every((c) => c.reports.switched !== undefined);
+  for (;;) {
+    const failure = decisionFailure(decided) ?? train.failure();
+    if (failure) return failure;
+    if (allSwitched()) return undefined;
+    const due = train.switchable();
+    if (due.length > 0) {
+      const switching = [...train.children.filter((c) => c.orders.has('switch') && !c.reports.switched), ...due];
+      train.setPhase('switch', `${switching.map((c) => c.service).join(', ')} to answer the new color on the public endpoints`);
+      await Promise.all(due.map((c) => train.order(c, 'switch', extra)));
+    }
+    await condition(
+      () => allSwitched() || train.switchable().length > 0 || train.failure() !== undefined || decided.rollback !== undefined,
+    );
+  }
 }
 
 /** Every service's monitor window, together: healthy when all are. */
@@ -206,6 +232,7 @@ async function rollBackTrain(train: Train, decided: TrainDecisions, failure: Tra
   await condition(() => train.children.every((c) => !c.orders.has('switch') || c.reports.switched || c.reports.failing || c.end));
   const why = `release train ${plan.train} rolls back: ${reason}`;
   for (const child of train.children) if (!child.orders.has('switch')) await train.order(child, 'stop', { reason: why });
+  if (train.inParallel) return rollBackInParallel(train, failure, reason, why);
   const rolledBack: string[] = [];
   for (const child of train.inSwitchOrder().reverse()) {
     if (!child.orders.has('switch') || child.end) continue;
@@ -215,12 +242,36 @@ async function rollBackTrain(train: Train, decided: TrainDecisions, failure: Tra
     rolledBack.push(`${child.service} (${child.end!.outcome})`);
   }
   await condition(() => train.children.every((c) => !c.started || c.end !== undefined));
-  const notBack = train.children.filter((c) => c.orders.has('rollback') && c.end?.outcome !== 'ROLLED_BACK');
-  for (const c of notBack) train.addNote(`${c.service} did not end ROLLED_BACK: ${c.end?.outcome}: ${c.end?.reason}`);
+  noteNotBack(train);
   if (rolledBack.length === 0)
     return { outcome: failure.outcome, reason: `${reason}; no service had switched: traffic untouched` };
   return { outcome: 'ROLLED_BACK', reason: `${reason}; rolled back in reverse order: ${rolledBack.join(', then ')}` };
 }
+
+/** Every switched service back once each that comes after it is back: independent services together. */
+async function rollBackInParallel(train: Train, failure: TrainFailure, reason: string, why: string): Promise<End> {
+  const batches: TrainChild[][] = [];
+  const allBack = () => train.children.every((c) => !c.orders.has('switch') || c.end !== undefined);
+  while (!allBack()) {
+    const due = train.dueBack();
+    if (due.length > 0) {
+      batches.push(due);
+      train.setWaitingFor(`${due.map((c) => c.service).join(', ')} to go back to the old color`);
+      await Promise.all(due.map((c) => train.order(c, 'rollback', { reason: why })));
+    }
+    await condition(() => allBack() || train.dueBack().length > 0);
+  }
+  await condition(() => train.children.every((c) => !c.started || c.end !== undefined));
+  noteNotBack(train);
+  if (batches.length === 0) return { outcome: failure.outcome, reason: `${reason}; no service had switched: traffic untouched` };
+  const back = batches.map((batch) => batch.map((c) => `${c.service} (${c.end!.outcome})`).join(' and '));
+  return { outcome: 'ROLLED_BACK', reason: `${reason}; rolled back in reverse order: ${back.join(', then ')}` };
+}
+
+const noteNotBack = (train: Train) => {
+  const notBack = train.children.filter((c) => c.orders.has('rollback') && c.end?.outcome !== 'ROLLED_BACK');
+  for (const c of notBack) train.addNote(`${c.service} did not end ROLLED_BACK: ${c.end?.outcome}: ${c.end?.reason}`);
+};
 
 const coveredReports = (train: Train) => train.children.flatMap((c) => (c.reports.ready?.covered ? [c.reports.ready] : []));
 

@@ -56,6 +56,8 @@ export class Train {
   readonly children: TrainChild[];
   readonly levels: string[][];
   readonly status: TrainStatus;
+  /** Every service switches once those it comes after did, several at a time; back likewise (decided at the switch stage). */
+  inParallel = false;
 
   constructor(readonly plan: TrainPlan) {
     this.levels = trainLevels(plan.services);
@@ -93,6 +95,26 @@ export class Train {
   /** In switch order: level by level, the file's order within a level. */
   inSwitchOrder(): TrainChild[] {
     return this.levels.flat().map((name) => this.child(name));
+  }
+
+  /** Not yet ordered to switch, and every service it comes after switched and answers its new color. */
+  switchable(): TrainChild[] {
+    return this.inSwitchOrder().filter(
+      (c) => !c.orders.has('switch') && !c.end && c.after.every((dep) => this.child(dep).reports.switched),
+    );
+  }
+
+  /** Ordered to switch, not yet ordered back, and every service that comes after it is back (or never switched); last level first. */
+  dueBack(): TrainChild[] {
+    return this.inSwitchOrder()
+      .reverse()
+      .filter(
+        (c) =>
+          c.orders.has('switch') &&
+          !c.orders.has('rollback') &&
+          !c.end &&
+          this.children.every((d) => !d.after.includes(c.service) || !d.orders.has('switch') || d.end !== undefined),
+      );
   }
 
   /** Not started, and every service it comes after is ready to switch. */
