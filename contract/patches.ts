@@ -79,7 +79,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-parallel-switch': {
-    added: '0.1.0 (0000000)',
+    added: '0.1.0 (f694b90)',
     before: 'a train switches one service at a time in level order and rolls them back one at a time in reverse',
     decision: AFTER_PACKAGING,
   },
