@@ -88,6 +88,11 @@ export const PATCHES = {
     before: 'all traffic in one switch: asked only by plans with switch.steps, which no earlier client made',
     decision: AFTER_PACKAGING,
   },
+  'switch-schedule-in-workflow-task': {
+    added: '0.1.0 (the commit that adds this line)',
+    before: 'the switch windows read by an activity task (readSwitchSchedule): one more workflow task before every switch',
+    decision: AFTER_PACKAGING,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 

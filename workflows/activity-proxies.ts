@@ -1,11 +1,20 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { QUICK_ACTIVITY_OPTIONS, retryPolicy as retry } from '../contract/activity-options.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import type { DeploymentPlan } from '../contract/types.js';
 
 /** Short calls that do not heartbeat (QUICK_ACTIVITY_OPTIONS). */
 export const quick = proxyActivities<BlueGreenActivities>(QUICK_ACTIVITY_OPTIONS);
+
+/**
+ * Lookups in the worker's own memory (its policy): run inside the workflow task that asks, so
+ * the answer costs no round trip through the server (a marker in the history, no activity task).
+ */
+export const inWorkerLookups = proxyLocalActivities<BlueGreenActivities>({
+  startToCloseTimeout: QUICK_ACTIVITY_OPTIONS.startToCloseTimeout!,
+  retry: retry(8),
+});
 
 /** `timeouts.heartbeat` of the plan; plans of older clients have none. */
 const heartbeatTimeout = (plan: DeploymentPlan, fallbackMs: number): number => plan.timeouts?.heartbeatMs ?? fallbackMs;

@@ -4,7 +4,8 @@
 // abort stops the deployment (ABORTED, traffic never moved). Reverts are never held: they bring
 // back what ran before. The phase shows in the status only when it actually holds the switch.
 import { CancelledFailure } from '@temporalio/workflow';
-import { quick } from '../activity-proxies.js';
+import { inWorkerLookups, quick } from '../activity-proxies.js';
+import { isPatched } from '../../contract/patches.js';
 import { inertText } from '../../contract/sanitize.js';
 import { waitForSwitchWindow } from '../switch-window-wait.js';
 import type { PhaseContext } from './context.js';
@@ -13,7 +14,8 @@ import { decisionCommand } from '../../contract/commands.js';
 export async function windowPhase(ctx: PhaseContext): Promise<void> {
   const { plan, tracker, human } = ctx;
   if (plan.revert) return;
-  const policy = await quick.readSwitchSchedule.executeWithOptions({ summary: `read the switch windows of ${plan.service}` }, [
+  const lookups = isPatched('switch-schedule-in-workflow-task') ? inWorkerLookups : quick;
+  const policy = await lookups.readSwitchSchedule.executeWithOptions({ summary: `read the switch windows of ${plan.service}` }, [
     { service: plan.service },
   ]);
   const windows = [...policy.windows, ...(plan.switchWindows?.windows ?? [])];
