@@ -1,16 +1,26 @@
 // switch.steps through a real HAProxy (Debian package, Runtime API socket, its frontend the public
-// endpoint): the weights HAProxy held, polled through its own socket while the deployment ran, are
-// the step sequence; a rollback request at step two puts all traffic back on blue at once.
+// endpoint). The switch talks to HAProxy through a command log in front of its socket
+// (lab/haproxy-command-log.ts), so the weight writes HAProxy received are read in order; the weights
+// it held are polled through its own socket. A three-step deployment writes green 10, 50, 100 once
+// each; a rollback request at step two puts all traffic back on blue at once (abort is refused once
+// traffic moved); a metric failing at step two rolls back naming it; a `bluegreen worker` process
+// SIGKILLed in step one's pause and replaced writes every step exactly once.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
-import { rollbackSignal } from '../contract/messages.js';
+import { abortUpdate, rollbackSignal, statusQuery } from '../contract/messages.js';
 import { startHaproxy, type HaproxyServer } from '../lab/haproxy.js';
+import { startHaproxyCommandLog, type HaproxyCommandLog } from '../lab/haproxy-command-log.js';
 import type { Lab } from '../lab/index.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
 import { finalStatus } from './support/final-status.js';
 import { it } from './support/fixture.js';
+import { historyWork, identityOf, tempDir } from './support/processes.js';
 
 const QUICK = {
   verify: { successes: 1, interval: '100ms', timeout: '10s' },
@@ -42,25 +52,41 @@ function watchWeights(haproxy: HaproxyServer) {
   };
 }
 
+type Own = <T extends { close(): unknown }>(resource: T) => T;
+
+/** HAProxy in front of the lab's apps, its socket behind a command log; the policy and switch naming the log's socket. */
+async function haproxyWorld(lab: Lab, own: Own) {
+  const haproxy = own(await startHaproxy({ servers: { blue: appPort(lab, 'blue'), green: appPort(lab, 'green') } }));
+  const log: HaproxyCommandLog = own(await startHaproxyCommandLog(haproxy.socket, dirname(haproxy.socket)));
+  const policyYaml = `${LAB_WORKER_POLICY_YAML}\nhaproxy:\n  sockets: [{ path: "${log.socket}", backends: [app] }]`;
+  return {
+    haproxy,
+    log,
+    policyYaml,
+    policy: parseWorkerPolicy(policyYaml, 'test policy'),
+    switch: { type: 'haproxy', socket: log.socket, backend: 'app', verifyTimeout: '10s' },
+  };
+}
+
+/** A JSON metric on loopback: `{"value": n}`, n from `value()` at the time of each request. */
+async function startMetricEndpoint(value: () => number) {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ value: value() }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/error-rate`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 describe.skipIf(missing !== '')('switch.steps through HAProxy', () => {
   it(
     'a three-step deployment: HAProxy holds green at 10, 50, then 100',
     { timeout: 90_000 },
     async ({ lab, own, startWorker, client, taskQueue }) => {
-      const haproxy = own(await startHaproxy({ servers: { blue: appPort(lab, 'blue'), green: appPort(lab, 'green') } }));
-      const policy = parseWorkerPolicy(
-        `${LAB_WORKER_POLICY_YAML}\nhaproxy:\n  sockets: [{ path: "${haproxy.socket}", backends: [app] }]`,
-        'test policy',
-      );
+      const { haproxy, log, policy, switch: base } = await haproxyWorld(lab, own);
       await startWorker(lab, { policy });
-      const sw = {
-        type: 'haproxy',
-        socket: haproxy.socket,
-        backend: 'app',
-        verifyTimeout: '10s',
-        steps: [10, 50, 100],
-        stepPause: '1s',
-      };
+      const sw = { ...base, steps: [10, 50, 100], stepPause: '1s' };
       const plan = dnsLabPlan(lab, `svc-haproxy-steps-${Date.now() % 1e6}`, { ...QUICK, publicUrl: haproxy.url, switch: sw });
       const weights = watchWeights(haproxy);
       const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
@@ -68,38 +94,96 @@ describe.skipIf(missing !== '')('switch.steps through HAProxy', () => {
       expect(result.error).toBeUndefined();
       expect(result.outcome).toBe('SUCCEEDED');
       expect(weights.seen).toEqual([0, 10, 50, 100]);
+      expect(log.weightWrites('app', 'green')).toEqual([10, 50, 100]);
+      expect(log.weightWrites('app', 'blue')).toEqual([90, 50, 0]);
       expect(result.weight).toMatchObject({ color: 'green', percent: 100, step: 3, steps: 3 });
     },
   );
 
   it(
-    'a rollback request at step two: HAProxy goes 10, 50, then green 0 at once',
+    'a rollback request at step two (abort refused: traffic moved): HAProxy goes 10, 50, then green 0 at once',
     { timeout: 90_000 },
     async ({ lab, own, startWorker, client, taskQueue }) => {
-      const haproxy = own(await startHaproxy({ servers: { blue: appPort(lab, 'blue'), green: appPort(lab, 'green') } }));
-      const policy = parseWorkerPolicy(
-        `${LAB_WORKER_POLICY_YAML}\nhaproxy:\n  sockets: [{ path: "${haproxy.socket}", backends: [app] }]`,
-        'test policy',
-      );
+      const { haproxy, log, policy, switch: base } = await haproxyWorld(lab, own);
       await startWorker(lab, { policy });
-      const sw = {
-        type: 'haproxy',
-        socket: haproxy.socket,
-        backend: 'app',
-        verifyTimeout: '10s',
-        steps: [10, 50, 100],
-        stepPause: '8s',
-      };
+      const sw = { ...base, steps: [10, 50, 100], stepPause: '8s' };
       const plan = dnsLabPlan(lab, `svc-haproxy-back-${Date.now() % 1e6}`, { ...QUICK, publicUrl: haproxy.url, switch: sw });
       const weights = watchWeights(haproxy);
       const handle = await startDeployment(client, plan, { taskQueue });
       await expect.poll(() => weights.seen.at(-1), { timeout: 30_000 }).toBe(50);
+      // An update's refusal is its validator's error, the cause of the update's failure.
+      await expect(handle.executeUpdate(abortUpdate, { args: [{ by: 'alice', reason: 'stop' }] })).rejects.toMatchObject({
+        cause: { message: 'traffic may already have moved: use rollback instead of abort' },
+      });
       await handle.signal(rollbackSignal, { by: 'alice', reason: 'errors at 50 %' });
       const result = await finalStatus(handle);
       await weights.stop();
       expect(result.outcome).toBe('ROLLED_BACK');
       expect(weights.seen).toEqual([0, 10, 50, 0]);
+      expect(log.weightWrites('app', 'green')).toEqual([10, 50, 0]);
       expect(await haproxy.command('get weight app/blue')).toMatch(/^100 /);
+    },
+  );
+
+  it(
+    'a metric failing at step two: green 10, 50, then 0; ROLLED_BACK naming the metric',
+    { timeout: 90_000 },
+    async ({ lab, own, startWorker, client, taskQueue }) => {
+      const { haproxy, log, policy, switch: base } = await haproxyWorld(lab, own);
+      // Errors once HAProxy was told green 50: the endpoint reads the last write.
+      const metric = own(await startMetricEndpoint(() => (log.weightWrites('app', 'green').at(-1) === 50 ? 0.2 : 0)));
+      await startWorker(lab, { policy });
+      const plan = dnsLabPlan(lab, `svc-haproxy-metric-${Date.now() % 1e6}`, {
+        ...QUICK,
+        publicUrl: haproxy.url,
+        metrics: {
+          'error-rate': { json: { url: metric.url, pointer: '/value' }, unit: 'ratio', pass: { max: 0.01 }, noData: 'fail' },
+        },
+        monitor: { ...QUICK.monitor, analysis: { metrics: ['error-rate'], interval: '200ms', failureThreshold: 1 } },
+        switch: { ...base, steps: [10, 50, 100], stepPause: '2s' },
+      });
+      const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
+      expect(result.outcome).toBe('ROLLED_BACK');
+      expect(result.error).toContain('step 2 of 3');
+      expect(result.error).toContain('error-rate');
+      expect(log.weightWrites('app', 'green')).toEqual([10, 50, 0]);
+      expect(await haproxy.command('get weight app/blue')).toMatch(/^100 /);
+    },
+  );
+
+  it(
+    "the worker process SIGKILLed in step one's pause, then replaced: 10, 50, 100 each written once",
+    { timeout: 180_000 },
+    async ({ lab, own, spawnWorker, client, taskQueue }) => {
+      const { haproxy, log, policyYaml, switch: base } = await haproxyWorld(lab, own);
+      const policyFile = join(tempDir('bg-steps-kill-'), 'bluegreen-worker.yaml');
+      writeFileSync(policyFile, policyYaml);
+      const spawn = (name: string) => spawnWorker({ githubToken: lab.token, name, env: { BLUEGREEN_WORKER_POLICY: policyFile } });
+      const first = await spawn('worker 1');
+      const plan = dnsLabPlan(lab, `svc-haproxy-kill-${Date.now() % 1e6}`, {
+        ...QUICK,
+        publicUrl: haproxy.url,
+        // A dead worker's pause activity is noticed within the heartbeat timeout.
+        timeouts: { heartbeat: '2s' },
+        switch: { ...base, steps: [10, 50, 100], stepPause: '4s' },
+      });
+      const handle = await startDeployment(client, plan, { taskQueue });
+      await expect
+        .poll(async () => (await handle.query(statusQuery)).phases.find((p) => p.name === 'switch')?.detail ?? '', {
+          timeout: 60_000,
+          interval: 50,
+        })
+        .toMatch(/step 1 of 3: green 10 % .*analysing/);
+      expect(log.weightWrites('app', 'green')).toEqual([10]);
+      expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
+      const second = await spawn('worker 2');
+      const result = await finalStatus(handle);
+      expect(result.error).toBeUndefined();
+      expect(result.outcome).toBe('SUCCEEDED');
+      expect(log.weightWrites('app', 'green')).toEqual([10, 50, 100]);
+      expect(log.weightWrites('app', 'blue')).toEqual([90, 50, 0]);
+      const work = await historyWork(handle);
+      expect([...work.identities].sort()).toEqual([identityOf(first), identityOf(second)].sort());
     },
   );
 });
