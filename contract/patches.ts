@@ -63,6 +63,11 @@ export const RETIREMENT_WAIT_DAYS = 157;
 
 /** Step 1: asked with `isPatched()`. */
 export const PATCHES = {
+  'abort-during-steps': {
+    added: '0.1.0 (abort-during-steps)',
+    before: 'abort refused once the first step moved traffic (only rollback returned it)',
+    decision: AFTER_PACKAGING,
+  },
   'decision-authority': {
     added: '0.1.0 (287ef8e)',
     before: "decisions judged without the worker policy's who-may-send rules",

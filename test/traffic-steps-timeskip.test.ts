@@ -7,7 +7,7 @@
 import { describe, expect } from 'vitest';
 import type { DispatchWorkflowInput } from '../activities/types.js';
 import type { MonitorChecksInput, MonitorChecksResult } from '../analysis/types.js';
-import { promoteSignal, rollbackSignal } from '../contract/messages.js';
+import { abortSignal, promoteSignal, rollbackSignal } from '../contract/messages.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { ACTIVE, it, phaseOf, phaseStates, untilCancelled, type Deployment } from './support/time-skipping.js';
 
@@ -109,6 +109,19 @@ describe('switch.steps', () => {
     expect(status.error).toBe('rollback requested by alice: errors at 50 %');
     expect(weights(d)).toEqual(['green 10', 'green 50', `${ACTIVE} 100`]);
     expect(phaseOf(status, 'switch').state).toBe('cancelled');
+  });
+
+  it('abort between two steps takes all traffic back at once, worded as the abort: ROLLED_BACK', async ({ deploy }) => {
+    const d = await deploy(STEPS, { monitorChecks: monitorCalls((n) => (n === 2 ? untilCancelled() : undefined)) });
+    await d.statusWhen(stepping(50));
+    await d.called('monitorChecks', 2);
+    await d.handle.signal(abortSignal, { by: 'alice', reason: 'wrong build at 50 %' });
+    const status = await d.result();
+    expect(status.outcome).toBe('ROLLED_BACK');
+    expect(status.error).toBe('abort requested by alice: wrong build at 50 % (at step 2 of 3)');
+    expect(weights(d)).toEqual(['green 10', 'green 50', `${ACTIVE} 100`]);
+    expect(status.weight).toMatchObject({ color: ACTIVE, percent: 100 });
+    expect(status.ignoredSignals ?? []).toEqual([]);
   });
 
   it('rollback: ramp goes down the steps before the old color gets all traffic back', async ({ deploy }) => {

@@ -59,6 +59,8 @@ export interface DecisionContext {
   overrideRequested?: boolean;
   /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
   analysisQuestionOpen?: boolean;
+  /** `abort` between traffic steps returns all traffic, as a rollback does (absent: refused, older runs). */
+  abortDuringSteps?: boolean;
   /**
    * Separation of duties on the signal path (signal-approval-rules.ts); the workflow always
    * passes them; without them names are matched literally and one approval decides.
@@ -114,6 +116,15 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
     case 'abort': {
       // A failed step waiting for a decision may be given up whatever the phase (onFailure: ask).
       if (status.stepFailure && !ctx.abortRequested) return { ok: true, decision };
+      // Part of the traffic moved: stopping the steps means taking it all back (Argo's abort too).
+      if (ctx.abortDuringSteps && betweenSteps(status)) {
+        if (ctx.rollbackRequested || ctx.promoted)
+          return { ok: false, decision, message: 'the traffic steps are already ending' };
+        if (status.pointOfNoReturn) {
+          return { ok: false, decision, message: 'point of no return passed: the post-sync clean-up has started' };
+        }
+        return { ok: true, decision };
+      }
       if (!beforeTraffic(status.phase)) {
         return { ok: false, decision, message: 'traffic may already have moved: use rollback instead of abort' };
       }
@@ -138,7 +149,7 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       if (notPromoter) return { ok: false, decision, message: notPromoter };
       if (ctx.analysisQuestionOpen && !ctx.promoted) return { ok: true, decision };
       // A progressive switch between its steps: promote goes to 100 % at once.
-      const stepping = status.phase === 'switch' && status.weight !== undefined && status.weight.percent < 100;
+      const stepping = betweenSteps(status);
       if (status.phase !== 'monitor' && status.phase !== 'bake' && !stepping) {
         return { ok: false, decision, message: `not monitoring (phase: ${status.phase}): nothing to promote` };
       }
@@ -175,6 +186,10 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
     }
   }
 }
+
+/** A progressive switch under way: some traffic on the new color, not all of it yet. */
+export const betweenSteps = (status: StatusView): boolean =>
+  status.phase === 'switch' && status.weight !== undefined && status.weight.percent < 100;
 
 /** Why the policy does not let `decision.by` send this kind of decision at all, or undefined. */
 function whoMayNot(decision: CleanDecision, status: StatusView, authority: DecisionAuthority): string | undefined {
@@ -216,4 +231,4 @@ function promoterRefusal(by: string, status: StatusView, ctx: DecisionContext): 
 
 /** The rollback reason a human request gives. */
 export const rollbackRequested = (decision: CleanDecision): string =>
-  `rollback requested by ${decision.by}: ${decision.text ?? 'no reason given'}`;
+  `${decision.kind === 'abort' ? 'abort' : 'rollback'} requested by ${decision.by}: ${decision.text ?? 'no reason given'}`;

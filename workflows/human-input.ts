@@ -5,7 +5,7 @@ import { log, setHandler } from '@temporalio/workflow';
 import { approvalRulesOf } from './approval-rules.js';
 import { authorityOf } from './decision-authority.js';
 
-import { judge, type CleanDecision, type DecisionKind } from './decisions.js';
+import { betweenSteps, judge, type CleanDecision, type DecisionKind } from './decisions.js';
 import { countRefusedDecision } from './metrics.js';
 import * as messages from '../contract/messages.js';
 import { inertText } from '../contract/sanitize.js';
@@ -34,6 +34,8 @@ export interface HumanInput {
   approvedBy?: CleanDecision[];
   /** Every decision is checked against who may send it under the policy (decision-authority.ts). */
   authority?: boolean;
+  /** `abort` between traffic steps is taken as a rollback of the steps (decisions.ts). */
+  abortDuringSteps?: boolean;
 }
 
 /** Registers every handler; called first thing in the workflow, before any await. */
@@ -42,6 +44,7 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
   deprecatedPatch('signal-approval-separation-of-duties');
   human.approvedBy = [];
   if (isPatched('decision-authority')) human.authority = true;
+  if (isPatched('abort-during-steps')) human.abortDuringSteps = true;
   // Read when a decision arrives: the plan phase has applied the worker's policy by then.
   const approvalRules = () => {
     const { minApprovals, allowSelfApproval } = approvalRulesOf(planNow());
@@ -57,6 +60,7 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
     retryRequested: human.retry !== undefined,
     overrideRequested: human.override !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
+    abortDuringSteps: human.abortDuringSteps === true,
     approvalRules: approvalRules(),
     ...(human.authority ? { authority: authorityOf(planNow()) } : {}),
   });
@@ -101,6 +105,16 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
         human.rollback = decision;
         break;
       case 'abort':
+        if (human.abortDuringSteps && betweenSteps(tracker.status)) {
+          // The steps watch for a rollback: the abort becomes one, worded as an abort.
+          const weight = tracker.status.weight!;
+          const where = weight.step !== undefined ? `step ${weight.step} of ${weight.steps}` : `${weight.percent} %`;
+          human.rollback = { ...decision, text: `${decision.text ?? 'no reason given'} (at ${where})` };
+          return {
+            accepted: true,
+            message: `abort by ${decision.by} accepted for ${planNow().service}: all traffic goes back to the old color`,
+          };
+        }
         human.abort = decision;
         const running = tracker.currentPhase();
         if (running && hookOf(running)?.kind === 'preSwitch') {
