@@ -64,7 +64,7 @@ export const RETIREMENT_WAIT_DAYS = 157;
 /** Step 1: asked with `isPatched()`. */
 export const PATCHES = {
   'abort-during-steps': {
-    added: '0.1.0 (b5cb208)',
+    added: '0.1.0 (7f551ba)',
     before: 'abort refused once the first step moved traffic (only rollback returned it)',
     decision: AFTER_PACKAGING,
   },
