@@ -112,6 +112,55 @@ describe('bluegreen doctor on the lab', () => {
   }, 120_000);
 });
 
+describe('a workflow switch with switch.steps', () => {
+  /** The switch workflow as a team on the seed's path has it: no `weight` input. */
+  const switchText = (inputs: string[]) =>
+    [
+      'name: DNS Update',
+      'run-name: "DNS Update [${{ inputs.deployment_id }}]"',
+      'on:',
+      '  workflow_dispatch:',
+      '    inputs:',
+      ...inputs.flatMap((name) => [`      ${name}:`, `        required: ${name === 'weight' ? 'false' : 'true'}`]),
+      'jobs:',
+      '  switch:',
+      '    runs-on: ubuntu-latest',
+      '    steps: [{ run: "true" }]',
+      '',
+    ].join('\n');
+
+  it('its workflow declares the weight input: ✓ switch, exit 0; without it: ✗ saying steps need weight, exit 7', async () => {
+    const [withWeight, without, noSteps] = await Promise.all([
+      lab.addService('doctor-steps-ok'),
+      lab.addService('doctor-steps-noweight'),
+      lab.addService('doctor-nosteps-noweight'),
+    ]);
+    const stepped = (config: Record<string, unknown>) => ({
+      ...config,
+      switch: { ...(config['switch'] as object), steps: [10, 50, 100], stepPause: '1m' },
+    });
+    for (const config of [without, noSteps]) {
+      const sw = config['switch'] as { workflow: string; ref: string };
+      lab.github.setWorkflowFileOn(sw.ref, sw.workflow, switchText(['deployment_id', 'color']));
+    }
+    const [ok, missing, unstepped] = await Promise.all([doctor(stepped(withWeight)), doctor(stepped(without)), doctor(noSteps)]);
+    expect(failures(ok), ok.stdout + ok.stderr).toEqual([]);
+    expect(ok.stdout).toMatch(
+      /✓ switch: \.github\/workflows\/dns-update-doctor-steps-ok\.yml on \S+: workflow_dispatch with deployment_id, color, weight/,
+    );
+    expect(ok.code).toBe(0);
+    const sw = without['switch'] as { workflow: string; ref: string };
+    expect(failures(missing)).toEqual([
+      `✗ switch: .github/workflows/${sw.workflow} on ${sw.ref}: workflow_dispatch has no input weight: with switch.steps [10, 50, 100] each step dispatches it with the percent of the traffic the new color gets, and GitHub refuses an input the workflow does not declare`,
+    ]);
+    expect(missing.stdout).toContain('fix: on ');
+    expect(missing.stdout).toContain('weight: { required: false, type: string }');
+    expect(missing.code).toBe(7);
+    // Without steps the same file is fine: weight is optional.
+    expect(failures(unstepped), unstepped.stdout).toEqual([]);
+  }, 120_000);
+});
+
 describe('the token on the repository', () => {
   it('a token whose owner may only read: ✗ it may not dispatch, exit 7', async () => {
     const config = await lab.addService('doctor-reader');

@@ -4,18 +4,20 @@
 // environment's required reviewers when approvals go through GitHub.
 import type { Octokit } from '@octokit/rest';
 import { createGitHubClient, githubAuthFromEnv, type GitHubAuth } from '../../activities/octokit.js';
-import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES } from '../../contract/dispatch-inputs.js';
+import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT } from '../../contract/dispatch-inputs.js';
 import { GATE_INPUT_NAMES } from '../../contract/gate-inputs.js';
 import type { DeploymentPlan } from '../../contract/types.js';
 import { fail, firstLine, pass, unknown, type CheckResult } from './check.js';
 import { noCredentials, tokenAccessCheck, type RepositoryAnswer } from './token-access.js';
-import { workflowFileProblems } from './workflow-file.js';
+import { hasDispatchTrigger, missingInputs, readWorkflowFile, workflowFileProblems } from './workflow-file.js';
 
 interface Dispatched {
   role: string;
   workflow: string;
   ref: string;
   sends: readonly string[];
+  /** switch.steps: the switch workflow is dispatched once per step with the `weight` input too. */
+  steps?: readonly number[];
 }
 
 /** Every workflow a deployment of this plan may dispatch, with the branch and the inputs it sends. */
@@ -25,9 +27,15 @@ export function dispatchedWorkflows(plan: DeploymentPlan): Dispatched[] {
     const env = plan.environments[color];
     list.push({ role: `deploy ${color}`, workflow: env.deployWorkflow, ref: env.branch, sends: DEPLOY_INPUT_NAMES });
   }
-  const sw = plan.switch as { type: string; workflow?: string; ref?: string };
+  const sw = plan.switch as { type: string; workflow?: string; ref?: string; steps?: number[] };
   if (sw.type === 'workflow' && sw.workflow && sw.ref)
-    list.push({ role: 'switch', workflow: sw.workflow, ref: sw.ref, sends: SWITCH_INPUT_NAMES });
+    list.push({
+      role: 'switch',
+      workflow: sw.workflow,
+      ref: sw.ref,
+      sends: sw.steps?.length ? [...SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT] : SWITCH_INPUT_NAMES,
+      ...(sw.steps?.length ? { steps: sw.steps } : {}),
+    });
   for (const hook of [...plan.hooks.preSwitch, ...plan.hooks.postSync])
     list.push({
       role: `hook ${hook.name}`,
@@ -138,12 +146,37 @@ async function workflowCheck(octokit: Octokit, plan: DeploymentPlan, d: Dispatch
       );
     return fail(what, firstLine(err), 'check that the token can read repository contents (Contents: read)');
   }
-  const problems = workflowFileProblems(text, d.sends);
+  const weight = d.steps ? stepsWeightProblem(text, d.steps) : undefined;
+  const problems = [
+    ...workflowFileProblems(text, weight ? d.sends.filter((name) => name !== SWITCH_WEIGHT_INPUT) : d.sends),
+    ...(weight ? [weight] : []),
+  ];
   if (problems.length === 0) return pass(what, `workflow_dispatch with ${d.sends.join(', ')}`);
+  if (weight)
+    return fail(
+      what,
+      problems.join('; '),
+      `on ${d.ref}, declare \`weight: { required: false, type: string }\` under on.workflow_dispatch.inputs and give the color that percent of the traffic (examples/github-workflows/dns-update.yml), or remove switch.steps to move all traffic at once`,
+    );
   return fail(
     what,
     problems.join('; '),
     `on ${d.ref}, give it \`on: workflow_dispatch\` with inputs ${d.sends.join(', ')} and a run-name containing \${{ inputs.deployment_id }} (see examples/github-workflows/)`,
+  );
+}
+
+/**
+ * Why a switch workflow cannot take switch.steps: it declares no `weight` input, which each step
+ * sends (GitHub refuses a dispatch with an undeclared input: 422). Undefined when it declares it,
+ * or when the file has other problems the generic check names.
+ */
+function stepsWeightProblem(text: string, steps: readonly number[]): string | undefined {
+  const parsed = readWorkflowFile(text);
+  if (!parsed.ok || !hasDispatchTrigger(parsed.reading)) return undefined;
+  if (missingInputs(parsed.reading, [SWITCH_WEIGHT_INPUT]).length === 0) return undefined;
+  return (
+    `workflow_dispatch has no input ${SWITCH_WEIGHT_INPUT}: with switch.steps [${steps.join(', ')}] each step dispatches it ` +
+    `with the percent of the traffic the new color gets, and GitHub refuses an input the workflow does not declare`
   );
 }
 
