@@ -6,11 +6,14 @@ import { Context, log } from '@temporalio/activity';
 import { heartbeat, sleepWithHeartbeats } from '../activities/heartbeat.js';
 import type { MeasureContext } from './provider.js';
 import { measureRound, tally } from './rounds.js';
+import { standbyProbes, checkStandbyNow } from './standby.js';
 import type {
   AnalysisActivities,
+  CheckStandbyInput,
   CheckSummary,
   MonitorChecksInput,
   MonitorChecksResult,
+  StandbyReading,
   VerifyChecksInput,
   VerifyChecksResult,
 } from './types.js';
@@ -37,6 +40,8 @@ export interface MonitorProgress {
   consecutiveFailures: number;
   lastFailure?: string;
   checks?: CheckSummary[];
+  /** The hot standby's rounds so far (monitor.standby). */
+  standby?: StandbyReading;
 }
 
 /** What verifyChecks heartbeats; verifyWindow (analysis/verify-window.ts) resumes from it. */
@@ -64,7 +69,10 @@ export function createAnalysisActivities(options: AnalysisOptions = {}): Analysi
   const monitorChecks = (input: MonitorChecksInput): Promise<MonitorChecksResult> =>
     watchChecks(input, context, Context.current().info.heartbeatDetails as Partial<MonitorProgress> | undefined);
 
-  return { verifyChecks, monitorChecks };
+  // Before a rollback: the old color looked at afresh, a few rounds at most.
+  const checkStandby = (input: CheckStandbyInput): Promise<StandbyReading> => checkStandbyNow(input, context);
+
+  return { verifyChecks, monitorChecks, checkStandby };
 }
 
 /**
@@ -132,6 +140,7 @@ export async function watchChecks(
   let failures = resumed?.failures ?? 0;
   let consecutiveFailures = resumed?.consecutiveFailures ?? 0;
   let lastFailure = resumed?.lastFailure;
+  const standby = input.standby ? standbyProbes(input.standby, resumed?.standby) : undefined;
   const progress = (): MonitorProgress => ({
     startedAtMs,
     elapsedMs: Date.now() - startedAtMs,
@@ -141,6 +150,7 @@ export async function watchChecks(
     consecutiveFailures,
     ...(lastFailure ? { lastFailure } : {}),
     checks: summaries,
+    ...(standby ? { standby: standby.reading() } : {}),
   });
   const result = (verdict: MonitorChecksResult['verdict']): MonitorChecksResult => ({
     verdict,
@@ -148,13 +158,20 @@ export async function watchChecks(
     failedRounds: failures,
     checks: summaries,
     ...(lastFailure ? { lastFailure } : {}),
+    ...(standby ? { standby: standby.reading() } : {}),
   });
   if (resumed?.startedAtMs) log.info('Resuming the monitor window', { ...progress() });
 
   while (Date.now() < endsAt && !io.stopped()) {
-    const round = await measureRound(input.checks, context());
-    add(round);
-    probes++;
+    // The old color in the same round, side by side with the new one's checks.
+    const [round, reached] = await Promise.all([
+      measureRound(input.checks, context()),
+      standby ? standby.round(context()) : Promise.resolve(false),
+    ]);
+    if (input.checks.length > 0) {
+      add(round);
+      probes++;
+    }
     // An inconclusive round neither fails the window nor ends a run of failures.
     if (round.verdict === 'pass') consecutiveFailures = 0;
     else if (round.verdict === 'fail') {
@@ -165,6 +182,8 @@ export async function watchChecks(
     }
     io.heartbeat(progress());
     if (consecutiveFailures >= threshold) return result('unhealthy');
+    // The bake's watch: its old color reached the state it waits for.
+    if (reached) return result('healthy');
     const left = endsAt - Date.now();
     if (left <= 0) break;
     // Rejects with CancelledFailure when the workflow cancels the monitor (rollback / promote).

@@ -88,6 +88,39 @@ export interface MonitorChecksInput {
   durationMs: number;
   intervalMs: number;
   failureThreshold: number;
+  /** The hot standby: the old color probed in the same rounds (monitor.standby). */
+  standby?: StandbyProbeInput;
+}
+
+/** The old color's health and color checks, and when its probes make it unhealthy. */
+export interface StandbyProbeInput {
+  color: Color;
+  checks: CheckPlan[];
+  /** Failed rounds in a row that make it unhealthy. */
+  failures: number;
+  /** End the window as soon as the old color is in this state (the bake's watch); absent: run the whole window. */
+  until?: 'healthy' | 'unhealthy';
+}
+
+/** The old color as the last round saw it. */
+export interface StandbyReading {
+  color: Color;
+  healthy: boolean;
+  /** Rounds measured. */
+  probes: number;
+  consecutiveFailures: number;
+  /** ISO time of the last round; absent when no round ran. */
+  probedAt?: string;
+  /** The last failed round's reason. */
+  lastFailure?: string;
+}
+
+/** A fresh look at the old color before a rollback: rounds `spacingMs` apart until one passes or `failures` fail. */
+export interface CheckStandbyInput {
+  color: Color;
+  checks: CheckPlan[];
+  failures: number;
+  spacingMs: number;
 }
 
 export interface MonitorChecksResult {
@@ -97,10 +130,13 @@ export interface MonitorChecksResult {
   failedRounds: number;
   checks: CheckSummary[];
   lastFailure?: string;
+  /** The hot standby's state at the end of the window (with `standby` in the input). */
+  standby?: StandbyReading;
 }
 
 /** The analysis activities: one heartbeating activity per phase runs all of its checks. */
 export interface AnalysisActivities {
   verifyChecks(input: VerifyChecksInput): Promise<VerifyChecksResult>;
   monitorChecks(input: MonitorChecksInput): Promise<MonitorChecksResult>;
+  checkStandby(input: CheckStandbyInput): Promise<StandbyReading>;
 }

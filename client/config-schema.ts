@@ -98,6 +98,23 @@ export const configSchema = z.strictObject({
       failureThreshold: z.int().min(1).max(1000).default(3),
       /** Metric analysis of the new color beside the probes; consecutive failures roll back. */
       analysis: analysis.monitorAnalysis.optional(),
+      /**
+       * The hot standby: the old color's health and color endpoints probed in the monitor's rounds
+       * (monitor, traffic steps, bake), so a rollback goes back to a color known to be healthy; an
+       * unhealthy one holds the rollback until a person decides. Trades a probe of the old color
+       * per round for never switching back blind.
+       * @example { probe: true, failures: 3, askTimeout: "30m" }
+       */
+      standby: z
+        .strictObject({
+          /** Probe the old color. @default true */
+          probe: z.boolean().default(true),
+          /** Failed probe rounds in a row that make the old color unhealthy. @default 3 */
+          failures: z.int().min(1).max(1000).default(3),
+          /** How long a held rollback waits for `rollback` (switch anyway) or `abort` (keep traffic) before ending FAILED. @default "30m" */
+          askTimeout: duration('30d').prefault('30m'),
+        })
+        .prefault({}),
     })
     .prefault({}),
   sync: z

@@ -90,6 +90,9 @@ export function resolvePlan(config: BlueGreenConfig, options: PlanOptions): Depl
       durationMs: config.monitor.duration,
       intervalMs: config.monitor.interval,
       failureThreshold: config.monitor.failureThreshold,
+      ...(config.monitor.standby.probe
+        ? { standby: { failures: config.monitor.standby.failures, askTimeoutMs: config.monitor.standby.askTimeout } }
+        : {}),
     },
     sync: {
       enabled: config.sync.enabled,

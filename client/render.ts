@@ -2,6 +2,7 @@
 // and one line per change for logs and pipes. Pure functions of the status and the clock.
 import { analysisStatusLines } from './render-analysis.js';
 import { trafficLine } from '../views/traffic-weight.js';
+import { standbyLine } from '../views/standby.js';
 import { approverLabel, deployerLabel } from '../contract/approval-labels.js';
 import { describeNotificationFailure, FAILURES_SHOWN } from '../contract/notify-events.js';
 import { formatDuration, shortSha } from '../contract/format.js';
@@ -118,6 +119,8 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
   }
   const traffic = trafficLine(s);
   if (traffic && !s.outcome) lines.push('', `  ${traffic}`);
+  const standby = standbyLine(s, now);
+  if (standby) lines.push(...(traffic && !s.outcome ? [] : ['']), `  ${standby}`);
   if (options.colors?.length) lines.push('', ...options.colors);
   if (s.approvals.length > 0) {
     lines.push('', '  Decisions:');
@@ -191,6 +194,8 @@ export function changeKey(s: DeploymentStatus): string {
     s.notes?.length,
     s.weight?.percent,
     s.weight?.sampled,
+    s.standby?.healthy,
+    s.standby?.held !== undefined,
   ]);
 }
 

@@ -11,6 +11,7 @@ export const NOTIFY_EVENTS = [
   'rejected',
   'switched',
   'analysis-failed',
+  'rollback-held',
   'rolled-back',
   'sync-failed',
   'succeeded',

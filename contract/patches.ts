@@ -45,7 +45,7 @@ const IMPLIED = `${NEVER_PACKAGED}; implied by the marker of plan-reads-in-one-a
 /**
  * How long a deployment can run when nothing is retried and every wait runs to the worker
  * policy's cap (`limits`, worker/plan-bounds.ts): the approval gate, the inconclusive-analysis
- * questions of verify and monitor and the bake, each up to maxWaitMs; the monitor window; the
+ * questions of verify and monitor, the bake and a rollback held by an unhealthy old color, each up to maxWaitMs; the monitor window; the
  * two analyses' initial delays; and six runs or checks up to maxPhaseTimeoutMs each (deploy,
  * verify, verify.tests, the switch, the sync redeploy, a rollback's switch back).
  */
@@ -55,11 +55,11 @@ export function longestDeploymentMs(limits: {
   maxInitialDelayMs: number;
   maxPhaseTimeoutMs: number;
 }): number {
-  return 4 * limits.maxWaitMs + limits.maxMonitorDurationMs + 2 * limits.maxInitialDelayMs + 6 * limits.maxPhaseTimeoutMs;
+  return 5 * limits.maxWaitMs + limits.maxMonitorDurationMs + 2 * limits.maxInitialDelayMs + 6 * limits.maxPhaseTimeoutMs;
 }
 
-/** longestDeploymentMs under the default limits (157 days): the wait between two steps of a patch. */
-export const RETIREMENT_WAIT_DAYS = 157;
+/** longestDeploymentMs under the default limits (187 days): the wait between two steps of a patch. */
+export const RETIREMENT_WAIT_DAYS = 187;
 
 /** Step 1: asked with `isPatched()`. */
 export const PATCHES = {
@@ -96,6 +96,12 @@ export const PATCHES = {
   'switch-schedule-in-workflow-task': {
     added: '0.1.0 (5f33050)',
     before: 'the switch windows read by an activity task (readSwitchSchedule): one more workflow task before every switch',
+    decision: AFTER_PACKAGING,
+  },
+  'hot-standby': {
+    added: '0.1.0 (5afbba8)',
+    before:
+      'the old color is not probed during monitor, traffic steps and bake, and a rollback switches back without asking: asked only by plans with monitor.standby, which no earlier client made',
     decision: AFTER_PACKAGING,
   },
 } as const satisfies Record<string, PatchInfo>;

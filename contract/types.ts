@@ -124,7 +124,7 @@ export interface DeploymentPlan {
    * is the deployer as GitHub knows them. Absent: the deployer is who `requestedBy` says.
    */
   deployer?: { githubDeploymentId: number };
-  monitor: { durationMs: number; intervalMs: number; failureThreshold: number };
+  monitor: { durationMs: number; intervalMs: number; failureThreshold: number; standby?: StandbyPlan };
   /** afterMs: the bake window; absent or 0 syncs right after monitoring. */
   sync: { enabled: boolean; redeploy: boolean; afterMs?: number };
   rollback: { automatic: boolean };
@@ -353,6 +353,8 @@ export interface DeploymentStatus {
   dns?: DnsStatus;
   /** Where the public traffic is, once the switch has moved some: `color` gets `percent`, the other color the rest. */
   weight?: WeightStatus;
+  /** The color a rollback would go back to, kept under probe during monitor, traffic steps and bake (the hot standby). */
+  standby?: StandbyStatus;
   /** Notifications sent, and the ones that failed (never blocking; the last 20 failures). */
   notifications?: NotificationsStatus;
   error?: string;
@@ -371,6 +373,31 @@ export interface WeightStatus {
   /** The share sampled on the public endpoint at this step, when it was. */
   sampled?: number;
   since: string;
+}
+
+/**
+ * The hot standby (monitor.standby): the old color is probed beside the monitor's checks, with
+ * the health and color checks verify runs on a color, so a rollback goes to a color known to be
+ * healthy. Absent: not probed (plans of older clients, or `probe: false`).
+ */
+export interface StandbyPlan {
+  /** Failed probe rounds in a row that make the old color unhealthy. */
+  failures: number;
+  /** How long a held rollback waits for a person before the deployment ends FAILED, traffic left where it is. */
+  askTimeoutMs: number;
+}
+
+/** The old color as its last probe saw it. */
+export interface StandbyStatus {
+  color: Color;
+  /** Absent until the first probe round has been reported. */
+  healthy?: boolean;
+  /** ISO time of the last probe round reported. */
+  probedAt?: string;
+  /** Why it is unhealthy: the last failed probe, cleaned. */
+  reason?: string;
+  /** A rollback is due but waits, the old color being unhealthy: `rollback` switches anyway, `abort` keeps traffic. */
+  held?: { since: string; until: string; reason: string };
 }
 
 /** The phases that measure the target color. */

@@ -102,7 +102,16 @@ const validConfig: fc.Arbitrary<Generated> = fc
   });
 
 /** Fields whose parsed value is milliseconds and whose file value is a duration text. */
-const DURATION_KEYS = new Set(['runTimeout', 'pollInterval', 'verifyTimeout', 'interval', 'timeout', 'duration', 'heartbeat']);
+const DURATION_KEYS = new Set([
+  'runTimeout',
+  'pollInterval',
+  'verifyTimeout',
+  'interval',
+  'timeout',
+  'duration',
+  'heartbeat',
+  'askTimeout',
+]);
 
 /** A parsed config written back as a file would say it. */
 function toFileForm(value: unknown, key = ''): unknown {
@@ -245,7 +254,12 @@ describe('config examples', () => {
     });
     expect(config.publicUrl).toBe('https://api.example.com');
     expect(config.verify).toEqual({ healthPath: '/health', successes: 3, interval: 5_000, timeout: 300_000 });
-    expect(config.monitor).toEqual({ duration: 900_000, interval: 30_000, failureThreshold: 3 });
+    expect(config.monitor).toEqual({
+      duration: 900_000,
+      interval: 30_000,
+      failureThreshold: 3,
+      standby: { probe: true, failures: 3, askTimeout: 1_800_000 },
+    });
     expect(config.deploy).toEqual({ runTimeout: 1_800_000, pollInterval: 3_000 });
   });
 

@@ -9,6 +9,7 @@ import { analysisViews, testLines } from './analysis-details.js';
 import { colorSentence, colorsSideBySide, utcTime, type ColorsView } from './colors.js';
 import { nextSteps } from './next-steps.js';
 import { trafficLine } from './traffic-weight.js';
+import { standbyLine } from './standby.js';
 import { OUTCOME_MARK, whereTrafficEnded } from './outcome.js';
 import type { DeploymentStatus, PhaseStatus } from '../contract/types.js';
 import { inertText, markdownText } from '../contract/sanitize.js';
@@ -49,9 +50,11 @@ export function currentDetails(s: DeploymentStatus): string {
   } else {
     blocks.push(`**${literal(phaseTitle(s, s.phase))}** — ${what}`);
     const traffic = trafficLine(s);
+    const standby = standbyLine(s);
     const lines = [
       current?.detail ? literal(current.detail) : '',
       traffic ? literal(traffic) : '',
+      standby ? literal(standby) : '',
       current?.url && current.state === 'running' ? `GitHub run in progress: ${inertText(current.url, 500)}` : '',
     ].filter(Boolean);
     if (lines.length > 0) blocks.push(lines.join('  \n'));

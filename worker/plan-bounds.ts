@@ -77,7 +77,10 @@ export const PLAN_BOUNDS = {
     limit: 'max',
     default: 1000,
     what: 'failing rounds in a row before a rollback',
-    values: (p) => field('monitor.failureThreshold', p.monitor.failureThreshold),
+    values: (p) => [
+      ...field('monitor.failureThreshold', p.monitor.failureThreshold),
+      ...field('monitor.standby.failures', p.monitor.standby?.failures),
+    ],
   },
   maxWaitMs: {
     limit: 'max',
@@ -86,6 +89,7 @@ export const PLAN_BOUNDS = {
     values: (p) => [
       ...field('approval.timeoutMs', p.approval.timeoutMs),
       ...field('sync.afterMs', p.sync.afterMs),
+      ...field('monitor.standby.askTimeoutMs', p.monitor.standby?.askTimeoutMs),
       ...Object.entries(p.onFailure ?? {}).map(([step, f]) => ({
         at: `onFailure.${step}.retryTimeoutMs`,
         value: f?.retryTimeoutMs,

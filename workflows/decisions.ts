@@ -57,6 +57,8 @@ export interface DecisionContext {
   promoted: boolean;
   retryRequested?: boolean;
   overrideRequested?: boolean;
+  /** A rollback held by an unhealthy old color was decided (rollback or abort). */
+  heldRollbackDecided?: boolean;
   /** An inconclusive metric analysis asks: promote goes on as if it passed (verify too). */
   analysisQuestionOpen?: boolean;
   /** `abort` between traffic steps returns all traffic, as a rollback does (absent: refused, older runs). */
@@ -114,6 +116,8 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'abort': {
+      // A held rollback: abort keeps traffic on the new color (FAILED), once.
+      if (status.standby?.held) return heldRollbackAnswer(decision, ctx);
       // A failed step waiting for a decision may be given up whatever the phase (onFailure: ask).
       if (status.stepFailure && !ctx.abortRequested) return { ok: true, decision };
       // Part of the traffic moved: stopping the steps means taking it all back (Argo's abort too).
@@ -132,6 +136,8 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
       return { ok: true, decision };
     }
     case 'rollback': {
+      // A held rollback: a second rollback switches back although the old color is unhealthy.
+      if (status.standby?.held) return heldRollbackAnswer(decision, ctx);
       if (status.pointOfNoReturn) {
         return { ok: false, decision, message: 'point of no return passed: the post-sync clean-up has started' };
       }
@@ -190,6 +196,11 @@ export function judge(raw: unknown, kind: DecisionKind, ctx: DecisionContext): V
 /** A progressive switch under way: some traffic on the new color, not all of it yet. */
 export const betweenSteps = (status: StatusView): boolean =>
   status.phase === 'switch' && status.weight !== undefined && status.weight.percent < 100;
+
+function heldRollbackAnswer(decision: CleanDecision, ctx: DecisionContext): Verdict {
+  if (ctx.heldRollbackDecided) return { ok: false, decision, message: 'the held rollback was already decided' };
+  return { ok: true, decision };
+}
 
 /** Why the policy does not let `decision.by` send this kind of decision at all, or undefined. */
 function whoMayNot(decision: CleanDecision, status: StatusView, authority: DecisionAuthority): string | undefined {

@@ -32,6 +32,8 @@ export interface HumanInput {
   analysisQuestionOpen?: boolean;
   /** Signal path: the approvals that counted so far (minApprovals distinct names end the gate). */
   approvedBy?: CleanDecision[];
+  /** A rollback held by an unhealthy old color: `rollback` switches anyway, `abort` keeps traffic where it is. */
+  heldRollback?: CleanDecision;
   /** Every decision is checked against who may send it under the policy (decision-authority.ts). */
   authority?: boolean;
   /** `abort` between traffic steps is taken as a rollback of the steps (decisions.ts). */
@@ -59,6 +61,7 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
     promoted: human.promote !== undefined,
     retryRequested: human.retry !== undefined,
     overrideRequested: human.override !== undefined,
+    heldRollbackDecided: human.heldRollback !== undefined,
     analysisQuestionOpen: human.analysisQuestionOpen === true,
     abortDuringSteps: human.abortDuringSteps === true,
     approvalRules: approvalRules(),
@@ -80,6 +83,12 @@ export function registerHandlers(planNow: () => DeploymentPlan, tracker: StatusT
 
   const accept = (decision: CleanDecision): messages.DecisionResult => {
     record(decision, true);
+    // The only question open while a rollback is held (decisions.ts lets these two through).
+    if (tracker.status.standby?.held && (decision.kind === 'rollback' || decision.kind === 'abort')) {
+      human.heldRollback = decision;
+      const what = decision.kind === 'rollback' ? 'switching back anyway' : 'keeping traffic where it is';
+      return { accepted: true, message: `${decision.kind} by ${decision.by} accepted for ${planNow().service}: ${what}` };
+    }
     switch (decision.kind) {
       case 'approve': {
         const rules = approvalRules();

@@ -18,6 +18,7 @@ import type {
   PhaseAnalysis,
   PhaseName,
   PhaseStatus,
+  StandbyStatus,
   StatusView,
   TestRunStatus,
   WeightStatus,
@@ -173,6 +174,12 @@ export class StatusTracker {
   /** The traffic split the switch (or a rollback) set last. */
   setWeight(weight: Omit<WeightStatus, 'since'>): void {
     this.#status.weight = { ...weight, since: nowIso() };
+    this.publish();
+  }
+
+  /** The hot standby as its last probe saw it (monitor.standby). */
+  setStandby(standby: StandbyStatus): void {
+    this.#status.standby = standby;
     this.publish();
   }
 

@@ -137,6 +137,9 @@ function describePlan(plan: DeploymentPlan, preview: Preview): string {
       ? `dns            ${plan.dns.record} checked at ${plan.dns.nameservers?.join(', ') ?? `every nameserver of ${plan.dns.zone}`} after each switch`
       : '',
     `monitor        ${formatDuration(plan.monitor.durationMs)}, every ${formatDuration(plan.monitor.intervalMs)}, rollback after ${plan.monitor.failureThreshold} failures${plan.rollback.automatic ? '' : ' (manual)'}`,
+    plan.monitor.standby
+      ? `standby        the old color probed too (monitor, steps, bake): unhealthy after ${plan.monitor.standby.failures} failures, a rollback to it then waits up to ${formatDuration(plan.monitor.standby.askTimeoutMs)} for a person`
+      : '',
     plan.sync.afterMs ? `bake           ${formatDuration(plan.sync.afterMs)}: the old color stays warm, rollback is instant` : '',
     `sync           ${plan.sync.enabled ? `merge into the old branch${plan.sync.redeploy ? ' and redeploy it' : ''}` : 'off'}`,
     plan.onFailure

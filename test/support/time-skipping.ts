@@ -143,6 +143,14 @@ export function recordedActivities(): RecordedActivities {
       failedRounds: 0,
       checks: [],
     }),
+    // The old color answers healthy whenever it is looked at afresh (the hot standby).
+    checkStandby: async ({ color }) => ({
+      color,
+      healthy: true,
+      probes: 1,
+      consecutiveFailures: 0,
+      probedAt: new Date().toISOString(),
+    }),
     syncBranch: async () => ({ result: 'merged', sha: HEAD_SHA }),
     readSwitchSchedule: async () => ({ windows: [], freezes: [] }),
     checkNotificationChannels: async () => [],

@@ -1,12 +1,14 @@
 // bake (sync.after): after a healthy monitor window the old color stays untouched for a while,
 // still serving the previous version, so a `rollback` is one switch back with no redeploy.
-// `promote` ends the bake early; when the time is up, sync goes ahead. One durable timer.
+// `promote` ends the bake early; when the time is up, sync goes ahead. One durable timer (and,
+// with the hot standby, the old color's watch: phases/standby.ts).
 import { condition } from '@temporalio/workflow';
 import { formatDuration } from '../../contract/format.js';
 import type { HumanInput } from '../human-input.js';
 import type { PhaseContext } from './context.js';
 import { rollbackRequested } from './rollback.js';
 import { decisionCommand } from '../../contract/commands.js';
+import { bakeWithStandby, standbyPlanOf } from './standby.js';
 
 /** Returns why to roll back, or undefined when the bake ended (by time or promote). */
 export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> {
@@ -23,7 +25,10 @@ export async function bakePhase(ctx: PhaseContext): Promise<string | undefined> 
     `the bake to end by itself at ${until} (no action needed); instant rollback to ${active} possible until then: ` +
       `${decisionCommand('rollback', plan.service, '--reason "..."')}; to end it early: ${decisionCommand('promote', plan.service)}`,
   );
-  await condition(() => human.rollback !== undefined || human.promote !== undefined, afterMs);
+  const decided = () => human.rollback !== undefined || human.promote !== undefined;
+  // With the hot standby the old color is probed while it waits: a rollback goes back to a healthy color.
+  if (standbyPlanOf(ctx)) await bakeWithStandby(ctx, afterMs, decided);
+  else await condition(decided, afterMs);
   tracker.setWaitingFor(undefined);
   // Read again: the handlers set these while the condition waited.
   const { rollback, promote } = human as HumanInput;

@@ -13,6 +13,7 @@ import type { PhaseContext } from './context.js';
 import { rollbackRequested } from '../decisions.js';
 import { notifyEvent } from '../notify-points.js';
 import { decisionCommand } from '../../contract/commands.js';
+import { recordStandby, standbyProbe } from './standby.js';
 
 /** Returns why to roll back, or undefined when the new color held (or was promoted). */
 export async function monitorPhase(ctx: PhaseContext): Promise<string | undefined> {
@@ -78,7 +79,15 @@ export async function watchWindow(ctx: PhaseContext, durationMs: number, split =
   // check would fail every round, and the step's sampled share has judged that already.
   const all = monitorChecksOf(ctx.plan, ctx.target);
   const probes = split ? all.filter((c) => !(c.provider === 'color' && c.name === 'color')) : all;
-  const checks: MonitorChecksInput = { checks: probes, durationMs, intervalMs, failureThreshold };
+  // The old color in the same rounds (the hot standby), so a rollback knows where it goes.
+  const standby = standbyProbe(ctx);
+  const checks: MonitorChecksInput = {
+    checks: probes,
+    durationMs,
+    intervalMs,
+    failureThreshold,
+    ...(standby ? { standby } : {}),
+  };
   return watchProbesAndMetrics(ctx, monitorWindow(ctx, checks));
 }
 
@@ -128,6 +137,7 @@ async function watchProbesAndMetrics(ctx: PhaseContext, start: () => Promise<Win
       await unlessCancelled(window);
       return { verdict: 'interrupted' };
     }
+    recordStandby(ctx, first.checks.standby);
     // Failing metrics ended the window: the probes' counts stay out of the status.
     if (first.endedBy === 'metrics') return { verdict: 'unhealthy', analysed: first.metrics };
     const reason = probesSettled(ctx, first.checks);
