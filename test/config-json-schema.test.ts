@@ -17,12 +17,17 @@ describe('schema/bluegreen.schema.json', () => {
     expect(shipped).toBe(configJsonSchemaText());
   });
 
-  it.each(['bluegreen.yaml', 'bluegreen-metrics.yaml', 'bluegreen-app-router.yaml', 'bluegreen-alb.yaml'])(
-    'accepts examples/%s',
-    (file) => {
-      expect(validator(example(file)), JSON.stringify(validator.errors)).toBe(true);
-    },
-  );
+  it.each([
+    'bluegreen.yaml',
+    'bluegreen-metrics.yaml',
+    'bluegreen-app-router.yaml',
+    'bluegreen-alb.yaml',
+    'bluegreen-alb-steps.yaml',
+    'bluegreen-route53-steps.yaml',
+    'bluegreen-haproxy-steps.yaml',
+  ])('accepts examples/%s', (file) => {
+    expect(validator(example(file)), JSON.stringify(validator.errors)).toBe(true);
+  });
 
   it('flags an unknown key, a missing required field and a wrong type', () => {
     const config = example('bluegreen.yaml');
