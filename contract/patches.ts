@@ -94,7 +94,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'switch-schedule-in-workflow-task': {
-    added: '0.1.0 (5f33050)',
+    added: '0.1.0 (60598e7)',
     before: 'the switch windows read by an activity task (readSwitchSchedule): one more workflow task before every switch',
     decision: AFTER_PACKAGING,
   },
