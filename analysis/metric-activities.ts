@@ -1,17 +1,17 @@
 // The metric analysis: the metric rounds verifyWindow and monitorWindow run for the whole verify
 // count or monitor window (history stays flat however long), resumed from the last heartbeat
-// when retried on another worker. Plus the plan-time check that every PromQL query parses, with
-// Prometheus' own parser.
+// when retried on another worker. Plus the plan-time check of every metric's query by the
+// provider registered for its source type (Prometheus parses PromQL with its own parser).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { keepAlive } from '../activities/heartbeat.js';
 import { ownHeartbeat, resumedStart, type LoopIo } from './activities.js';
 import type { Color } from '../contract/types.js';
 import type { SourceOptions } from './metric-measure.js';
 import type { MeasureContext } from './provider.js';
-import { METRIC_SOURCE_TYPES, metricProviderOf } from './registry.js';
+import { METRIC_SOURCE_TYPES, metricProviderOf, metricSourceOf } from './registry.js';
 import type { CheckPlan } from './types.js';
 import { measureCheck } from './rounds.js';
-import { fillPlaceholders, type AnalysisPlan, type MetricPlan } from './metric-plan.js';
+import type { AnalysisPlan, MetricPlan } from './metric-plan.js';
 import {
   addMeasurement,
   analysisVerdict,
@@ -21,8 +21,7 @@ import {
   type AnalysisResult,
   type MetricSummary,
 } from '../contract/metric-tally.js';
-import { checkQuerySyntax } from './prometheus/query.js';
-import { planHeaders } from './metric-headers.js';
+import { inertText } from '../contract/sanitize.js';
 
 export interface AnalyzeMetricsInput {
   mode: 'verify' | 'monitor';
@@ -75,15 +74,15 @@ export function metricCheck(
   // never handed to another reader.
   const provider = metricProviderOf(metric.source.type);
   if (!provider) {
-    throw ApplicationFailure.nonRetryable(
-      `metric ${metric.name}: no metric provider reads sources of type "${metric.source.type}" (registered: ${METRIC_SOURCE_TYPES.join(', ')})`,
-      'ConfigError',
-    );
+    throw ApplicationFailure.nonRetryable(`metric ${metric.name}: ${unregisteredSource(metric.source.type)}`, 'ConfigError');
   }
   return { provider: provider.provider, ...fields } as MetricCheck;
 }
 
 type MetricCheck = Extract<CheckPlan, { metric: unknown }>;
+
+const unregisteredSource = (type: string) =>
+  `no metric provider reads sources of type "${inertText(type, 60)}" (registered: ${METRIC_SOURCE_TYPES.join(', ')})`;
 
 /** What a metric provider measures with: the worker's timeouts, secret headers and redaction. */
 export const metricMeasureContext = (options: SourceOptions = {}): MeasureContext => ({
@@ -94,7 +93,11 @@ export const metricMeasureContext = (options: SourceOptions = {}): MeasureContex
 });
 
 export function createMetricActivities(options: SourceOptions = {}) {
-  /** Problems of the plan's PromQL queries, one line each; a Prometheus that cannot tell is no problem here. */
+  /**
+   * Problems of the plan's metric queries, one line each, asked of the source type's provider
+   * (analysis/registry.ts) where it has a plan-time check; a source type no provider registered is
+   * one. A source that cannot tell is no problem here.
+   */
   async function checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]> {
     const problems: string[] = [];
     for (const metric of input.metrics) {
@@ -104,19 +107,16 @@ export function createMetricActivities(options: SourceOptions = {}) {
         ['traffic.query', metric.traffic?.source],
       ] as const;
       for (const [field, source] of sources) {
-        if (source?.type !== 'prometheus') continue;
-        const query = fillPlaceholders(source.query, values);
-        const headers = { ...planHeaders(source.headers), ...options.headersFor?.(source.url) };
-        const checked = await checkQuerySyntax({
-          url: source.url,
-          query,
-          headers,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        });
-        if (checked.ok === false)
-          problems.push(`metrics.${metric.name}.${field}: not valid PromQL (Prometheus at ${source.url} says: ${checked.error})`);
-        else if (checked.ok === 'unknown')
-          log.warn('Cannot check a PromQL query at plan time', { metric: metric.name, why: checked.why });
+        if (!source) continue;
+        const registered = metricSourceOf(source.type);
+        if (!registered) {
+          problems.push(`metrics.${metric.name}.${field}: ${unregisteredSource(source.type)}`);
+          continue;
+        }
+        const checked = await registered.checkQuery?.(source, values, options);
+        if (checked?.ok === false) problems.push(`metrics.${metric.name}.${field}: ${checked.problem}`);
+        else if (checked?.ok === 'unknown')
+          log.warn('Cannot check a metric query at plan time', { metric: metric.name, type: source.type, why: checked.why });
       }
     }
     return problems;

@@ -4,6 +4,7 @@
 import type { PolicyPart } from '../contract/plugin.js';
 import type { MetricSourceConfig } from './metric-config.js';
 import type { SourceOptions, SourceReader } from './metric-measure.js';
+import type { MetricPlaceholder } from './metric-plan.js';
 import type { CheckPlanBase, Measurement } from './types.js';
 
 export interface MeasureContext {
@@ -50,7 +51,15 @@ export interface MetricSourceManifest<Src extends { type: string } = { type: str
   read: (options: SourceOptions) => SourceReader;
   /** Its `url` is a template whose placeholders are filled in (URL-encoded) for each reading; else read as it is. */
   urlTemplate?: boolean;
+  /**
+   * A check of what the source will run, at plan time, for a source that can judge it before any
+   * reading (Prometheus parses PromQL). Sources without one are not asked.
+   */
+  checkQuery?: (source: Src, values: Record<MetricPlaceholder, string>, options: SourceOptions) => Promise<QueryCheck>;
 }
+
+/** A plan-time query check's answer: fine, a problem in words, or the source could not tell (why). */
+export type QueryCheck = { ok: true } | { ok: false; problem: string } | { ok: 'unknown'; why: string };
 
 /** Declares a provider; the generics tie its measure, worker parts and source type to its check and source types. */
 export const defineProvider = <C extends AnyCheckPlan, Src extends { type: string } = never>(

@@ -7,6 +7,7 @@ import { defineProvider } from '../provider.js';
 import type { PrometheusCheckPlan, PrometheusSource } from './types.js';
 import { prometheusReader } from './read.js';
 import { prometheusConfig } from './config.js';
+import { checkPrometheusQuery } from './check-query.js';
 
 export const prometheusProvider = defineProvider<PrometheusCheckPlan, PrometheusSource>({
   provider: 'prometheus',
@@ -16,6 +17,7 @@ export const prometheusProvider = defineProvider<PrometheusCheckPlan, Prometheus
     policy: metricSourcePolicy<PrometheusSource>('prometheus', { query: z.string().min(1).max(10_000) }),
     config: prometheusConfig,
     read: prometheusReader,
+    checkQuery: checkPrometheusQuery,
   },
   measure: (check, context) => measureMetricCheck(check, context, prometheusReader(readerOptions(context))),
 });
