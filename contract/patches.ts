@@ -99,7 +99,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'hot-standby': {
-    added: '0.1.0 (5afbba8)',
+    added: '0.1.0 (220f4be)',
     before:
       'the old color is not probed during monitor, traffic steps and bake, and a rollback switches back without asking: asked only by plans with monitor.standby, which no earlier client made',
     decision: AFTER_PACKAGING,
