@@ -63,6 +63,16 @@ export interface SwitchClient<P extends SwitchPlanBase = SwitchPlanBase, S exten
   describe: (plan: P, deployment: DeploymentPlan) => string;
   /** Config rules across sections (e.g. the dns switch needs the dns section). */
   configProblems?: (config: { dns?: unknown }) => { path: string; message: string }[];
+  /** The GitHub Actions workflow a switch of this type dispatches, which `bluegreen doctor` reads on GitHub; absent: none. */
+  dispatches?: (plan: P) => SwitchDispatch | undefined;
+}
+
+/** A workflow a switch dispatches: its file, the branch it runs on, the inputs it is sent (and, with switch.steps, the weights). */
+export interface SwitchDispatch {
+  workflow: string;
+  ref: string;
+  sends: readonly string[];
+  steps?: readonly number[];
 }
 
 /**

@@ -114,7 +114,8 @@ describe('docs/contributing.md Architecture', () => {
   // "Nothing in client/ or worker/ changes": they import nothing from inside a metric provider's or
   // channel's folder and name no provider or channel type (no comparison with it, no `type:`/`provider:`
   // literal of it); they read the registries. (Switch types are composed through switches/client.ts
-  // and switches/activities.ts, and the init wizard and doctor still know the workflow and http types.)
+  // and switches/activities.ts; doctor asks a switch's client part, the init wizard still knows the
+  // workflow and http types.)
   const onTop = allFiles.filter((f) => /^(client|worker)\//.test(f) && f.endsWith('.ts'));
   const providersAndChannels = KINDS.filter((k) => k.root !== 'switches').flatMap(({ root }) =>
     pluginFolders(root).map((name) => [root, name] as const),
@@ -136,6 +137,21 @@ describe('docs/contributing.md Architecture', () => {
       );
       expect(
         onTop.filter((f) => naming.test(source(f))),
+        type,
+      ).toEqual([]);
+    }
+  });
+
+  it("doctor's preflight names no switch type: the switch's client part says what it dispatches", () => {
+    const preflight = onTop.filter((f) => f.startsWith('client/preflight/'));
+    expect(preflight.length).toBeGreaterThan(0);
+    for (const name of pluginFolders('switches')) {
+      const type = /\btype: '([a-z0-9-]+)'/.exec(source(`switches/${name}/index.ts`))?.[1];
+      expect(type, `switches/${name}/index.ts declares its type`).toBeDefined();
+      const quoted = `['"]${type}['"]`;
+      const naming = new RegExp(`\\btype\\s*[!=]==\\s*${quoted}|${quoted}\\s*[!=]==\\s*[\\w.?]*\\btype\\b|\\btype: ${quoted}`);
+      expect(
+        preflight.filter((f) => naming.test(source(f))),
         type,
       ).toEqual([]);
     }

@@ -4,7 +4,8 @@
 // environment's required reviewers when approvals go through GitHub.
 import type { Octokit } from '@octokit/rest';
 import { createGitHubClient, githubAuthFromEnv, type GitHubAuth } from '../../activities/octokit.js';
-import { DEPLOY_INPUT_NAMES, SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT } from '../../contract/dispatch-inputs.js';
+import { DEPLOY_INPUT_NAMES, SWITCH_WEIGHT_INPUT } from '../../contract/dispatch-inputs.js';
+import { switchOf } from '../../switches/client.js';
 import { GATE_INPUT_NAMES } from '../../contract/gate-inputs.js';
 import type { DeploymentPlan } from '../../contract/types.js';
 import { fail, firstLine, pass, unknown, type CheckResult } from './check.js';
@@ -27,15 +28,9 @@ export function dispatchedWorkflows(plan: DeploymentPlan): Dispatched[] {
     const env = plan.environments[color];
     list.push({ role: `deploy ${color}`, workflow: env.deployWorkflow, ref: env.branch, sends: DEPLOY_INPUT_NAMES });
   }
-  const sw = plan.switch as { type: string; workflow?: string; ref?: string; steps?: number[] };
-  if (sw.type === 'workflow' && sw.workflow && sw.ref)
-    list.push({
-      role: 'switch',
-      workflow: sw.workflow,
-      ref: sw.ref,
-      sends: sw.steps?.length ? [...SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT] : SWITCH_INPUT_NAMES,
-      ...(sw.steps?.length ? { steps: sw.steps } : {}),
-    });
+  // The switch's own part says which workflow it dispatches, if any.
+  const sw = switchOf(plan.switch.type).dispatches?.(plan.switch);
+  if (sw) list.push({ role: 'switch', ...sw });
   for (const hook of [...plan.hooks.preSwitch, ...plan.hooks.postSync])
     list.push({
       role: `hook ${hook.name}`,

@@ -3,6 +3,7 @@
 //   switch: { type: workflow, workflow: dns-update.yml, ref: main, verifyTimeout: 10m }
 import { z } from 'zod';
 import { duration, name, workflowFile } from '../../config/fields.js';
+import { SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT } from '../../contract/dispatch-inputs.js';
 import { defineSwitchClient } from '../switch-type.js';
 import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
 import type { WorkflowSwitchPlan } from './types.js';
@@ -24,4 +25,14 @@ export const workflowSwitchClient = defineSwitchClient({
     ...stepsPlan(sw),
   }),
   describe: (sw) => `dispatch ${sw.workflow} on ${sw.ref}`,
+  // With switch.steps the workflow is dispatched once per step, with the `weight` input too.
+  dispatches: (sw) =>
+    sw.workflow && sw.ref
+      ? {
+          workflow: sw.workflow,
+          ref: sw.ref,
+          sends: sw.steps?.length ? [...SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT] : SWITCH_INPUT_NAMES,
+          ...(sw.steps?.length ? { steps: sw.steps } : {}),
+        }
+      : undefined,
 });
