@@ -14,6 +14,7 @@ import { reaction } from './reaction.js';
 import { rollback } from './rollback.js';
 import { scale } from './scale.js';
 import { switchRollback } from './switch-rollback.js';
+import { progressive } from './progressive.js';
 import { train } from './train.js';
 import {
   benchDataDir,
@@ -33,6 +34,7 @@ const SECTIONS: Record<string, Section> = {
   reaction,
   rollback,
   'switch-rollback': switchRollback,
+  progressive,
   'metric-rollback': metricRollback,
   'api-budget': apiBudget,
   'history-size': historySize,
