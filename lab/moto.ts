@@ -67,6 +67,9 @@ export interface AwsClientConfig {
 }
 
 export class MotoServer extends DaemonProcess {
+  /** The URL of a moto started elsewhere (attach): never started or stopped here. */
+  private external: string | undefined;
+
   private constructor(
     dir: string,
     readonly port: number,
@@ -76,7 +79,18 @@ export class MotoServer extends DaemonProcess {
 
   /** http://127.0.0.1:PORT, the endpoint of every AWS service moto emulates. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.external ?? `http://127.0.0.1:${this.port}`;
+  }
+
+  /** A moto server someone started by hand (e.g. `moto_server -p 5000`): its helpers, nothing to stop. */
+  static attach(url: string): MotoServer {
+    const server = new MotoServer('', Number(new URL(url).port));
+    server.external = url.replace(/\/$/, '');
+    return server;
+  }
+
+  override async close(): Promise<void> {
+    if (this.external === undefined) await super.close();
   }
 
   /** Client settings for the AWS SDK v3: this endpoint, us-east-1, dummy credentials. */

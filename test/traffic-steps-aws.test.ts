@@ -28,7 +28,7 @@ import {
 } from '../lab/aws-request-log.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { createWeightedAlbRule } from '../lab/moto-alb.js';
-import { startMoto, type MotoServer } from '../lab/moto.js';
+import { MotoServer, startMoto } from '../lab/moto.js';
 import type { WeightSource } from '../lab/weight-follower.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { readAlbWeights } from '../switches/alb/aws.js';
@@ -48,7 +48,9 @@ const QUICK = {
 /** The records' TTL in the route53 world: small, but well above the timer resolution. */
 const TTL_SECONDS = 2;
 
-const missing = inject('motoMissing');
+/** A moto server started by hand to run these checks against (docs/switches.md); else the harness starts one. */
+const externalMoto = process.env['BLUEGREEN_TEST_MOTO_URL'];
+const missing = externalMoto ? '' : inject('motoMissing');
 if (missing) console.warn(`test/traffic-steps-aws.test.ts: skipped: ${missing}`);
 
 /** A JSON metric on loopback: `{"value": n}`, n from `value()` at the time of each request, whose times it keeps. */
@@ -89,7 +91,7 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
     // The AWS SDK's default credential chain reads these (moto accepts any).
     process.env['AWS_ACCESS_KEY_ID'] = 'testing';
     process.env['AWS_SECRET_ACCESS_KEY'] = 'testing';
-    moto = await startMoto();
+    moto = externalMoto ? MotoServer.attach(externalMoto) : await startMoto();
     log = await startAwsRequestLog(moto.url);
   });
   afterAll(async () => {
