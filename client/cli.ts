@@ -314,7 +314,15 @@ export function buildProgram(): Command {
       .addOption(new Option('--by <name>', 'who decides').default(defaultUser(), '$BLUEGREEN_USER or your login'));
     if (text === '--comment <text>') cmd.option(text, 'a note kept with the approval');
     else cmd.requiredOption(text, 'why (kept with the decision)');
-    cmd.action(recordExit(async (name: string, o) => (await import('./commands/train.js')).trainDecide(decision, name, o)));
+    cmd.action(
+      recordExit(async (name: string, o, self: Command) =>
+        (await import('./commands/train.js')).trainDecide(decision, name, {
+          ...o,
+          // On the GitHub path (the train's gate on GitHub) a typed --by must be the token's owner.
+          byGiven: self.getOptionValueSource('by') === 'cli',
+        }),
+      ),
+    );
     withConnectionFlags(cmd);
   }
 

@@ -88,6 +88,11 @@ export const PATCHES = {
     before: 'a train switches one service at a time in level order and rolls them back one at a time in reverse',
     decision: AFTER_PACKAGING,
   },
+  'release-train-github-gate': {
+    added: '0.1.0 (5afbba8)',
+    before: "a train's service whose policy takes approvals verified by GitHub passes its own gate before it holds",
+    decision: AFTER_PACKAGING,
+  },
   'traffic-steps': {
     added: '0.1.0 (d4ceeaf)',
     before: 'all traffic in one switch: asked only by plans with switch.steps, which no earlier client made',

@@ -2,7 +2,7 @@
 // dependency order. The plan the parent workflow (`releaseTrain`) starts with, what it reports,
 // and the order rules (levels, cycles) the CLI and the workflow judge a train by alike.
 // Pure data and functions: loaded in the workflow sandbox and by the CLI.
-import type { ApprovalPlan, Color, DeploymentPlan, DeploymentStatus, Outcome } from './types.js';
+import type { ApprovalPlan, Color, DeploymentPlan, DeploymentStatus, GateStatus, Outcome } from './types.js';
 
 export const TRAIN_WORKFLOW_TYPE = 'releaseTrain';
 /** `train-<name>`: never a service's id (those start `bluegreen-`), at most one running train per name. */
@@ -45,8 +45,12 @@ export interface TrainMembership {
   approval: 'train' | 'service';
 }
 
-/** Where a child stands, as it tells its parent. */
-export type TrainStage = 'ready' | 'switched' | 'failing' | 'monitored';
+/**
+ * Where a child stands, as it tells its parent. `gate` and `approved` come only from the service
+ * that holds the train's QA gate on GitHub: a gate run waits for review (its status carries the
+ * link), and the verified approvals counted (its status carries the logins).
+ */
+export type TrainStage = 'ready' | 'gate' | 'approved' | 'switched' | 'failing' | 'monitored';
 
 /** A child's report to its parent (signal `trainServiceReport`). */
 export interface TrainReport {
@@ -65,13 +69,21 @@ export interface TrainReport {
 }
 
 /** The parent's order to a child (signal `trainOrder`); `parentRunId` must be the child's parent's run. */
-export type TrainOrderKind = 'switch' | 'rollback' | 'goOn' | 'stop';
+export type TrainOrderKind = 'gate' | 'switch' | 'rollback' | 'goOn' | 'stop';
 export interface TrainOrder {
   kind: TrainOrderKind;
   parentWorkflowId: string;
   parentRunId: string;
   /** switch: whose approval of the train counted (recorded in the child's approval phase). */
   approvedBy?: string[];
+  /**
+   * switch: where GitHub verified those approvals (the gate service's gate, in words); absent when
+   * the names were typed into signals. A service whose policy takes only verified approvals
+   * refuses a switch without it.
+   */
+  verifiedOn?: string;
+  /** gate: the distinct verified approvals the train needs (at least the gate service's own). */
+  minApprovals?: number;
   /** rollback / stop: why, in words (names the service that failed). */
   reason?: string;
   by?: string;
@@ -109,8 +121,19 @@ export interface TrainStatus {
   /** The dependency levels: every service of a level switches after the levels before it. */
   levels: string[][];
   services: TrainServiceStatus[];
-  approvals: { by: string; decision: 'approved' | 'rejected'; at: string; comment?: string; counted: boolean; note?: string }[];
+  approvals: {
+    by: string;
+    decision: 'approved' | 'rejected';
+    at: string;
+    comment?: string;
+    counted: boolean;
+    note?: string;
+    /** true: a GitHub login GitHub vouches for (the train's gate on GitHub). */
+    verified?: boolean;
+  }[];
   approvers: string[];
+  /** The train's QA gate on GitHub, held by one of its services, when an approval must be verified by GitHub. */
+  gate?: GateStatus & { service: string; workflowId: string };
   waitingFor?: string;
   outcome?: Outcome;
   /** Why the train did not succeed, naming the service. */

@@ -14,7 +14,9 @@ import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStat
 import { startLab, type Lab } from '../lab/index.js';
 import type { releaseTrain } from '../workflows/release-train.js';
 import { FAST_LAB, it as base } from './support/fixture.js';
-import { runCli, stopCliProcesses } from './support/cli-runner.js';
+import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
+import { recordDeployerForPlan } from '../client/github-identity.js';
+import type { DeploymentStatus } from '../contract/types.js';
 import { labPlan } from './support/harness.js';
 import { deepMerge, uniqueService } from './support/lab-deployments.js';
 
@@ -280,6 +282,75 @@ describe('release train on the lab', () => {
           role,
         ).toEqual([]);
       }
+    },
+  );
+
+  it(
+    "one approval verified by GitHub (api's policy takes only those): a typed name is refused and the train waits; QA's review on GitHub switches all: SUCCEEDED",
+    { timeout: 60_000 },
+    async ({ client, worker, labs }) => {
+      labs.api.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+      const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['alice', 'qa-lead'] } };
+      const { plan, names } = trainPlan(labs, { api: viaGitHub });
+      plan.approval.approvers = ['alice', 'qa-lead'];
+      // What `bluegreen deploy` does for a service approved via GitHub: records the deployment as the deployer.
+      const api = plan.services[0]!;
+      api.plan = await recordDeployerForPlan(api.plan, 'green', labs.api.github.branchHead('green'), {
+        GITHUB_TOKEN: labs.api.github.reviews.tokenOf('dave'),
+      });
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      const gate = await until(
+        () => handle.query(trainStatusQuery),
+        (s) => (s.phase === 'approval' && s.gate?.url !== undefined) || !!s.outcome,
+        'the gate run on GitHub',
+      );
+      expect(gate.outcome, gate.error).toBeUndefined();
+      // QA sees in one place the gate run to review and every service's SHA and verify evidence.
+      expect(gate.gate).toMatchObject({ service: names.api, environment: 'qa' });
+      expect(gate.waitingFor).toContain(`${gate.gate!.url} → Review deployments`);
+      for (const s of gate.services) {
+        expect(s.sha, s.service).toBeDefined();
+        expect(s.verify, s.service).toBeDefined();
+        expect(gate.waitingFor).toContain(`${s.service} ${s.sha!.slice(0, 7)}`);
+      }
+      // A typed name proves nothing under a github-only policy: refused, recorded, the train still waits.
+      const refused = await handle.executeUpdate(messages.approveUpdate, { args: [{ by: 'qa-lead' }] }).catch((e: Error) => e);
+      expect(String((refused as { cause?: Error }).cause?.message)).toMatch(/takes approvals on GitHub only/);
+      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+      const after = await until(
+        () => handle.query(trainStatusQuery),
+        (s) => s.approvals.length > 0 || !!s.outcome,
+        'the refused approval recorded',
+      );
+      expect(after.approvals).toMatchObject([{ by: 'qa-lead', counted: false }]);
+      await new Promise((r) => setTimeout(r, 500));
+      const still = await handle.query(trainStatusQuery);
+      expect(still.phase).toBe('approval');
+      expect(still.outcome).toBeUndefined();
+      for (const role of ROLES) expect(labs[role].router.activeColor, role).toBe('blue');
+      // QA reviews the gate run on GitHub with her own token, through the train's command.
+      const approved = await runCli(['train', 'approve', plan.train, '--comment', 'QA passed on green'], {
+        env: cliEnv({ GITHUB_TOKEN: labs.api.github.reviews.tokenOf('alice') }),
+      });
+      expect(approved.code, approved.stderr).toBe(0);
+      expect(approved.stdout).toMatch(/approved gate run \d+ on GitHub/);
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('SUCCEEDED');
+      expect(outcomes(end, names)).toEqual({ api: 'SUCCEEDED', web: 'SUCCEEDED', worker: 'SUCCEEDED' });
+      expect(end.approvals.filter((a) => a.counted)).toMatchObject([
+        { by: 'alice', verified: true, comment: 'QA passed on green' },
+      ]);
+      for (const role of ROLES) {
+        expect(await publicColor(labs[role]), role).toBe('green');
+        const status = (await client.workflow
+          .getHandle(`bluegreen-${names[role]}`)
+          .query(messages.statusQuery)) as DeploymentStatus;
+        expect(
+          status.approvals.filter((a) => a.counted).map((a) => [a.by, a.verified]),
+          role,
+        ).toEqual([['alice', true]]);
+      }
+      expect(labs.api.github.dispatchCount('qa-gate.yml')).toBe(1);
     },
   );
 });

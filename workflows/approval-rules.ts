@@ -18,7 +18,7 @@ export const approvalRulesOf = (plan: DeploymentPlan): ApprovalRules => ({
 });
 
 /** Whether the plan asks for approval via GitHub. */
-export const approvesViaGitHub = (plan: DeploymentPlan): boolean =>
+export const approvesViaGitHub = (plan: Pick<DeploymentPlan, 'approval'>): boolean =>
   plan.approval.required && plan.approval.gate !== undefined && (plan.approval.via ?? []).includes('github');
 
 export type GateOutcome =

@@ -20,12 +20,15 @@ import type { DecisionKind } from '../contract/vocabulary.js';
 import { approvalsNeeded, judgeTrainDecision, type GateState } from './train/train-gate.js';
 import { Train, type TrainChild, type TrainFailure } from './train/train-state.js';
 import { isPatched } from '../contract/patches.js';
+import { countVerifiedApprovals, gateHolderOf, openGitHubGate, showGateWhile } from './train/train-github-gate.js';
 
 /** What people decided for the train. */
 interface TrainDecisions {
   approvalOpen: boolean;
   approvedBy: CleanDecision[];
   approval?: CleanDecision;
+  /** Where GitHub verified the approvals (the train's gate on GitHub); absent for names typed into signals. */
+  verifiedOn?: string;
   abort?: CleanDecision;
   rollback?: CleanDecision;
 }
@@ -109,21 +112,36 @@ async function approvalStage(train: Train, decided: TrainDecisions): Promise<Tra
   const required = plan.approval.required || covered.some((r) => r.approval?.required);
   if (!required || covered.length === 0) return undefined;
   const needed = approvalsNeeded({ plan, covered });
+  const holder = gateHolderOf(train);
   const who = `${needed > 1 ? `${needed} different people among ` : ''}${plan.approval.approvers.length > 0 ? orList(plan.approval.approvers) : 'anyone'}`;
   train.setPhase(
     'approval',
     `approval of the whole train by ${who} (each service's own approval rules apply too): ` +
       `${bluegreenCommand('train', 'approve', plan.train, '--by <name>')} (or: ${bluegreenCommand('train', 'reject', plan.train, '--by <name> --reason "..."')})`,
   );
+  if (holder) await openGitHubGate(train, holder, needed);
   decided.approvalOpen = true;
+  const showing = holder ? showGateWhile(train, holder, needed, () => !decided.approvalOpen) : undefined;
   const answered = await condition(
-    () => decided.approval !== undefined || decided.abort !== undefined || train.failure() !== undefined,
+    () =>
+      decided.approval !== undefined ||
+      decided.abort !== undefined ||
+      train.failure() !== undefined ||
+      holder?.reports.approved !== undefined,
     plan.approval.timeoutMs,
   );
   decided.approvalOpen = false;
+  await showing;
   train.setWaitingFor(undefined);
   const stop = decisionFailure(decided) ?? train.failure();
   if (stop) return stop;
+  if (holder?.reports.approved) {
+    const verified = countVerifiedApprovals(train, holder, gateState(train, decided));
+    if ('reason' in verified) return verified;
+    decided.approvedBy = verified.approvedBy;
+    decided.approval = verified.approvedBy.at(-1);
+    decided.verifiedOn = verified.verifiedOn;
+  }
   if (!answered || !decided.approval) {
     return {
       reason: `no approval of the train within ${formatDuration(plan.approval.timeoutMs)}; traffic untouched`,
@@ -139,11 +157,15 @@ async function approvalStage(train: Train, decided: TrainDecisions): Promise<Tra
 /** Each service in dependency order, once the one before it answers on its public endpoint; or the failure that stops it. */
 async function switchStage(train: Train, decided: TrainDecisions): Promise<TrainFailure | undefined> {
   const approvedBy = decided.approvedBy.map((d) => d.by);
+  const approval = {
+    ...(approvedBy.length > 0 ? { approvedBy } : {}),
+    ...(decided.verifiedOn ? { verifiedOn: decided.verifiedOn } : {}),
+  };
   train.inParallel = isPatched('release-train-parallel-switch');
-  if (train.inParallel) return switchInParallel(train, decided, approvedBy.length > 0 ? { approvedBy } : {});
+  if (train.inParallel) return switchInParallel(train, decided, approval);
   for (const child of train.inSwitchOrder()) {
     train.setPhase('switch', `${child.service} to answer its new color on its public endpoint`);
-    await train.order(child, 'switch', approvedBy.length > 0 ? { approvedBy } : {});
+    await train.order(child, 'switch', approval);
     await condition(
       () =>
         child.reports.switched !== undefined ||
@@ -161,7 +183,7 @@ async function switchStage(train: Train, decided: TrainDecisions): Promise<Train
 async function switchInParallel(
   train: Train,
   decided: TrainDecisions,
-  extra: { approvedBy?: string[] },
+  extra: { approvedBy?: string[]; verifiedOn?: string },
 ): Promise<TrainFailure | undefined> {
   const allSwitched = () => train.children.every((c) => c.reports.switched !== undefined);
   for (;;) {
@@ -287,6 +309,7 @@ function gateState(train: Train, decided: TrainDecisions): GateState {
     rollbackRequested: decided.rollback !== undefined,
     abortRequested: decided.abort !== undefined,
     ended: train.status.outcome !== undefined,
+    ...(train.status.gate ? { gate: train.status.gate } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ import { getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@tempo
 import { trainOrderSignal, trainReportSignal } from '../contract/train-messages.js';
 import type { TrainMembership, TrainOrder, TrainOrderKind, TrainReport, TrainStage } from '../contract/train.js';
 import type { ApprovalPlan } from '../contract/types.js';
+import { isPatched } from '../contract/patches.js';
+import { approvesViaGitHub } from './approval-rules.js';
 import { inertText } from '../contract/sanitize.js';
 import type { HumanInput } from './human-input.js';
 import type { StatusTracker } from './status-tracker.js';
@@ -76,23 +78,32 @@ function checkedOrder(raw: unknown): TrainOrder | string {
   if (!parent || order.parentWorkflowId !== parent.workflowId || order.parentRunId !== parent.runId) {
     return `not from this deployment's train (${parent ? `${parent.workflowId}/${parent.runId}` : 'none'}): only the train that started it may order it`;
   }
-  if (!['switch', 'rollback', 'goOn', 'stop'].includes(order.kind as string))
+  if (!['gate', 'switch', 'rollback', 'goOn', 'stop'].includes(order.kind as string))
     return `unknown order ${inertText(String(order.kind), 40)}`;
   const text = (value: unknown) => (typeof value === 'string' ? inertText(value, 500) : undefined);
   const reason = text(order.reason);
   const approvedBy = Array.isArray(order.approvedBy)
     ? order.approvedBy.filter((n): n is string => typeof n === 'string').map((n) => inertText(n, 100))
     : undefined;
+  const verifiedOn = text(order.verifiedOn);
+  const minApprovals =
+    typeof order.minApprovals === 'number' && Number.isSafeInteger(order.minApprovals) && order.minApprovals > 0
+      ? Math.min(order.minApprovals, 100)
+      : undefined;
   return {
     kind: order.kind as TrainOrderKind,
     parentWorkflowId: parent.workflowId,
     parentRunId: parent.runId,
     ...(reason ? { reason } : {}),
     ...(approvedBy ? { approvedBy } : {}),
+    ...(verifiedOn ? { verifiedOn } : {}),
+    ...(minApprovals ? { minApprovals } : {}),
   };
 }
 
-/** Whether the train's one gate approves this service (else it passes its own gate: per service, or GitHub-verified). */
+/**
+ * Whether the train's one gate approves this service (else it passes its own gate, per service).
+ * A service approved via GitHub is covered too: the train's gate is then verified by GitHub.
+ */
 export const trainGateCovers = (membership: TrainMembership, approval: ApprovalPlan): boolean =>
-  membership.approval === 'train' &&
-  !(approval.required && approval.gate !== undefined && (approval.via ?? []).includes('github'));
+  membership.approval === 'train' && (!approvesViaGitHub({ approval }) || isPatched('release-train-github-gate'));

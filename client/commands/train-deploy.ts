@@ -12,13 +12,14 @@ import { connectCli, uiEnv, webUiUrl } from '../temporal-client.js';
 import { trainStatus } from './train.js';
 import { loadTrainFile, resolveTrainPlan } from '../train-config.js';
 import { previewPlan, type Preview } from '../deploy-preview.js';
+import { recordDeployerForPlan } from '../github-identity.js';
 import type { DeployOptions } from './deploy.js';
 
 export async function deployTrain(path: string, options: DeployOptions): Promise<number> {
   const loaded = await loadTrainFile(path);
   const plan = resolveTrainPlan(loaded, { requestedBy: options.by });
   if (options.color) throw badInput('--color does not apply to a train: each service deploys to its inactive color');
-  if (!options.dryRun) return startTrain(plan, options);
+  if (!options.dryRun) return startTrain(await recordDeployers(plan), options);
   const previews = await Promise.all(plan.services.map((s) => previewPlan(s.plan)));
   const byService = new Map(plan.services.map((s, i) => [s.service, previews[i]!]));
   if (options.json) {
@@ -58,6 +59,18 @@ export function describeTrain(plan: TrainPlan, levels: string[][], previews: Rea
     }
   });
   return lines.join('\n');
+}
+
+/** Approval via GitHub: each such service's deployment is recorded as the operator, so GitHub says who deploys (as for one service). */
+async function recordDeployers(plan: TrainPlan): Promise<TrainPlan> {
+  const services = await Promise.all(
+    plan.services.map(async (s) => {
+      if (!(s.plan.approval.via ?? []).includes('github') || !s.plan.approval.gate) return s;
+      const preview = await previewPlan(s.plan);
+      return { ...s, plan: await recordDeployerForPlan(s.plan, preview.targetColor, preview.sha) };
+    }),
+  );
+  return { ...plan, services };
 }
 
 /** Starts the train's parent workflow (at most one per train name); --wait follows it to its end. */

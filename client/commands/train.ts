@@ -1,11 +1,13 @@
 // `bluegreen train status <name> [--watch]` and the train's decisions (approve, reject, abort,
 // rollback), sent as updates so the answer says at once whether they counted.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import * as messages from '../../contract/messages.js';
 import { trainWorkflowIdFor } from '../../contract/train.js';
 import { EXIT, ExitError, exitCodeForOutcome, refused } from '../errors.js';
 import { connectCli, type ConnectionFlags } from '../temporal-client.js';
-import { readTrainView, renderTrainView } from '../train-view.js';
+import { readTrainStatus, readTrainView, renderTrainView } from '../train-view.js';
+import { decideOnGitHub } from '../github-identity.js';
+import type { DeploymentStatus } from '../../contract/types.js';
 
 export interface TrainStatusOptions extends ConnectionFlags {
   watch?: boolean;
@@ -45,6 +47,8 @@ export interface TrainDecisionOptions extends ConnectionFlags {
   by: string;
   comment?: string;
   reason?: string;
+  /** `--by` was typed, not defaulted: on the GitHub path it must name the token's owner. */
+  byGiven?: boolean;
 }
 
 const updates = {
@@ -58,6 +62,13 @@ export async function trainDecide(decision: TrainDecision, name: string, options
   const cli = await connectCli(options);
   try {
     const handle = cli.client.workflow.getHandle(trainWorkflowIdFor(name));
+    if (decision === 'approve' || decision === 'reject') {
+      const onGitHub = await decideOnTrainGate(cli.client, name, decision, options);
+      if (onGitHub) {
+        console.log(onGitHub);
+        return EXIT.SUCCEEDED;
+      }
+    }
     const payload =
       decision === 'approve'
         ? { by: options.by, ...(options.comment ? { comment: options.comment } : {}) }
@@ -80,4 +91,36 @@ export async function trainDecide(decision: TrainDecision, name: string, options
   } finally {
     await cli.close();
   }
+}
+
+/**
+ * A train whose gate is on GitHub takes approvals there only: the review is given as the
+ * operator (their GITHUB_TOKEN) on the gate run the gate's service waits on, as for one service.
+ * Undefined when the train's gate is not on GitHub.
+ */
+async function decideOnTrainGate(
+  client: Client,
+  name: string,
+  decision: 'approve' | 'reject',
+  options: TrainDecisionOptions,
+): Promise<string | undefined> {
+  const train = await readTrainStatus(client, name).catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) throw new ExitError(`no running release train ${name}`, EXIT.BAD_INPUT);
+    throw err;
+  });
+  if (!train.gate || train.outcome) return undefined;
+  const status = (await client.workflow.getHandle(train.gate.workflowId).query(messages.statusQuery)) as DeploymentStatus;
+  if (!status.gate)
+    throw refused(
+      `train ${name}'s gate on GitHub (held by ${train.gate.service}) has no gate run waiting yet: try again in a moment`,
+    );
+  const done = await decideOnGitHub(
+    status,
+    status.gate.github,
+    decision,
+    (decision === 'approve' ? options.comment : options.reason) ?? '',
+    process.env,
+    options.byGiven ? options.by : undefined,
+  );
+  return `${done} (the gate of release train ${name}, held by ${train.gate.service})`;
 }

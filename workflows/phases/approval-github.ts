@@ -79,8 +79,17 @@ function refuseDeployer(ctx: PhaseContext, why: string): never {
   throw new DeploymentStop('FAILED', message);
 }
 
-/** The approval phase via GitHub: gate runs until enough verified approvals, a rejection, or the end. */
-export async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
+/** The approval phase via GitHub (also a release train's gate, held by one of its services); its reminders end however it closes. */
+export async function approveOnGitHub(ctx: PhaseContext): Promise<void> {
+  try {
+    return await approveViaGitHub(ctx);
+  } finally {
+    gateNoticesOf(ctx).stop();
+  }
+}
+
+/** Gate runs until enough verified approvals, a rejection, or the end. */
+async function approveViaGitHub(ctx: PhaseContext): Promise<void> {
   const { plan, tracker } = ctx;
   const gate = plan.approval.gate!;
   const rules = approvalRulesOf(plan);

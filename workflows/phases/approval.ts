@@ -8,8 +8,8 @@ import { SELF_DECLARED } from '../../contract/approval-labels.js';
 import { approvalRulesOf, approvesViaGitHub } from '../approval-rules.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration, orList } from '../../contract/format.js';
-import { gateNoticesOf, notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
-import { approveViaGitHub } from './approval-github.js';
+import { notifyApprovalWaiting, notifyEvent } from '../notify-points.js';
+import { approveOnGitHub } from './approval-github.js';
 import type { PhaseContext } from './context.js';
 import { trainGateCovers } from '../train-link.js';
 import { decisionCommand } from '../../contract/commands.js';
@@ -21,13 +21,7 @@ export async function approvalPhase(ctx: PhaseContext): Promise<void> {
   if (!plan.approval.required) return;
   // Nothing of ours in flight while a human decides (a worker may come and go meanwhile).
   await ctx.records.settled();
-  if (approvesViaGitHub(plan)) {
-    try {
-      return await approveViaGitHub(ctx);
-    } finally {
-      gateNoticesOf(ctx).stop(); // however the gate closed: no more reminders
-    }
-  }
+  if (approvesViaGitHub(plan)) return approveOnGitHub(ctx);
   const approvers = plan.approval.approvers;
   const needed = approvalRulesOf(plan).minApprovals;
   const who = `${needed > 1 ? `${needed} different people among ` : ''}${approvers.length > 0 ? orList(approvers) : 'anyone'}`;

@@ -4,10 +4,11 @@
 // minApprovals, self-approval, channels); abort and rollback are open to whoever may send them
 // to every service that has said who that is. Pure functions of the train's state.
 import { authorityOf } from '../decision-authority.js';
+import { bluegreenCommand } from '../../contract/commands.js';
 import { judge, type CleanDecision, type DecisionContext, type Verdict } from '../decisions.js';
 import type { DecisionKind } from '../../contract/vocabulary.js';
 import type { TrainPlan, TrainReport } from '../../contract/train.js';
-import type { DeploymentStatus } from '../../contract/types.js';
+import type { DeploymentStatus, GateStatus } from '../../contract/types.js';
 
 export interface GateState {
   plan: TrainPlan;
@@ -23,6 +24,13 @@ export interface GateState {
   rollbackRequested: boolean;
   abortRequested: boolean;
   ended: boolean;
+  /** The train's QA gate on GitHub: approvals and rejections by signal are refused, as for one service with a gate. */
+  gate?: GateStatus;
+  /**
+   * The decision is a login GitHub verified on the train's gate (not a signal): the policies'
+   * channels are satisfied; every other rule (approvers, self-approval, distinct people) applies.
+   */
+  verified?: boolean;
 }
 
 /** The distinct approvals the train needs: its own minimum, and each covered service's. */
@@ -80,7 +88,7 @@ function contexts(kind: DecisionKind, state: GateState): { of: string; ctx: Deci
           allowSelfApproval: approval.allowSelfApproval ?? false,
           approvedBy,
         },
-        ...(r.approval ? { authority: authorityOf({ approval: r.approval }) } : {}),
+        ...(r.approval && !state.verified ? { authority: authorityOf({ approval: r.approval }) } : {}),
       } satisfies DecisionContext,
     };
   });
@@ -98,6 +106,15 @@ export function judgeTrainDecision(raw: unknown, kind: DecisionKind, state: Gate
   }
   if (kind !== 'approve' && kind !== 'reject' && kind !== 'abort' && kind !== 'rollback') {
     return { ok: false, message: `a train takes approve, reject, abort and rollback; ${kind} goes to a service of it` };
+  }
+  if ((kind === 'approve' || kind === 'reject') && state.gate && !state.verified) {
+    const { gate } = state;
+    return {
+      ok: false,
+      message:
+        `train ${state.plan.train} takes approvals on GitHub only (a required reviewer of ${gate.environment}, verified by GitHub): ` +
+        `${gate.url ? `${gate.url} → Review deployments, or ` : ''}${bluegreenCommand('train', kind, state.plan.train)} with your own GITHUB_TOKEN`,
+    };
   }
   let accepted: Verdict | undefined;
   for (const { of, ctx } of contexts(kind, state)) {

@@ -44,6 +44,8 @@ export interface TrainChild {
   end?: { outcome: Outcome; reason: string; status?: DeploymentStatus };
 }
 
+const TRAIN_STAGES: readonly TrainStage[] = ['ready', 'gate', 'approved', 'switched', 'failing', 'monitored'];
+
 /** Why a service of the train went wrong, naming it (absent for the train's own decisions). */
 export interface TrainFailure {
   service?: string;
@@ -133,6 +135,13 @@ export class Train {
     this.publish();
   }
 
+  /** The train's QA gate on GitHub (held by one of its services), or none. */
+  setGate(gate: TrainStatus['gate']): void {
+    if (gate === undefined) delete this.status.gate;
+    else this.status.gate = gate;
+    this.publish();
+  }
+
   addNote(text: string): void {
     (this.status.notes ??= []).push(text);
     this.publish();
@@ -187,14 +196,19 @@ export class Train {
       return;
     }
     const stage = report.stage;
-    if (stage !== 'ready' && stage !== 'switched' && stage !== 'failing' && stage !== 'monitored') return;
-    if (child.reports[stage]) return;
-    child.reports[stage] = report as TrainReport;
+    if (!TRAIN_STAGES.includes(stage as TrainStage)) return;
+    // A gate run waiting for review may be followed by another (a refused approval opens the gate again).
+    if (child.reports[stage as TrainStage] && stage !== 'gate') return;
+    child.reports[stage as TrainStage] = report as TrainReport;
     this.publish();
   }
 
   /** Sends an order to a started child (once per kind); a child that has ended is left alone. */
-  async order(child: TrainChild, kind: TrainOrderKind, extra: Pick<TrainOrder, 'approvedBy' | 'reason'> = {}): Promise<void> {
+  async order(
+    child: TrainChild,
+    kind: TrainOrderKind,
+    extra: Pick<TrainOrder, 'approvedBy' | 'reason' | 'verifiedOn' | 'minApprovals'> = {},
+  ): Promise<void> {
     if (!child.runId || child.end || child.orders.has(kind)) return;
     child.orders.add(kind);
     this.publish();
