@@ -106,10 +106,13 @@ export async function bakeWithStandby(ctx: PhaseContext, durationMs: number, sto
   await condition(stop, Math.max(0, end - Date.now()));
 }
 
-/** Seen healthy within two monitor intervals: recent enough to switch back to without looking again. */
+/** How recent a healthy reading must be to switch back without looking again, at the shortest (a fast monitor interval). */
+const LATELY_MIN_MS = 10_000;
+
+/** Seen healthy within two monitor intervals (at least LATELY_MIN_MS): recent enough to switch back to without looking again. */
 function healthyLately(ctx: PhaseContext, standby: StandbyStatus): boolean {
   if (standby.healthy !== true || standby.probedAt === undefined) return false;
-  return Date.now() - Date.parse(standby.probedAt) <= 2 * ctx.plan.monitor.intervalMs;
+  return Date.now() - Date.parse(standby.probedAt) <= Math.max(LATELY_MIN_MS, 2 * ctx.plan.monitor.intervalMs);
 }
 
 /**
