@@ -89,7 +89,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-github-gate': {
-    added: '0.1.0 (5afbba8)',
+    added: '0.1.0 (c9c9581)',
     before: "a train's service whose policy takes approvals verified by GitHub passes its own gate before it holds",
     decision: AFTER_PACKAGING,
   },
