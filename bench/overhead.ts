@@ -2,6 +2,7 @@
 // gate, a zero monitor window; wall time per deployment and per phase against the external
 // work (the lab's runs), and where the rest goes according to the workflow history. This file
 // runs the deployments and the floor; bench/support/overhead-report.ts writes the section.
+import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { startLab, type Lab } from '../lab/index.js';
 import type { BenchContext, SectionResult } from './support/context.js';
@@ -110,16 +111,17 @@ const FLOOR_OF = ['lean', 'lean-sync', 'fast-transfer'] as const;
 
 async function runFloorCell(client: Client, taskQueue: string, key: string, shape: FloorShape, n: number): Promise<FloorCell> {
   const runs: FloorRun[] = [];
+  const loadAtStart = loadavg()[0]!;
   // As the deployments: the first warms the worker and is not counted.
   for (let i = 0; i <= n; i++) {
     const run = await runFloor(client, taskQueue, shape);
     if (i > 0) runs.push(run);
   }
-  return { key, shape, runs };
+  return { key, shape, runs, loadAtStart };
 }
 
 async function runCell(client: Client, lab: Lab, variant: Variant, taskQueue: string): Promise<Cell> {
-  const cell: Cell = { ...variant, deployments: [] };
+  const cell: Cell = { ...variant, deployments: [], loadAtStart: loadavg()[0]! };
   // The first deployment warms the worker (workflow cache, connections) and is not counted.
   for (let i = 0; i <= variant.n; i++) {
     const plan = planFrom(lab.exampleConfig(`ovh-${variant.key}`), { ...LEAN, sync: { enabled: variant.sync, redeploy: true } });

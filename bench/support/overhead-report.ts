@@ -1,4 +1,5 @@
 // Section 1's text and tables from the measured deployments and floor runs (bench/overhead.ts).
+import { cpus } from 'node:os';
 import type { FinishedDeployment, SectionResult } from './context.js';
 import { phaseDurations, runDuration } from './context.js';
 import type { HistoryBreakdown } from './history.js';
@@ -21,6 +22,8 @@ export interface Variant {
 
 export interface Cell extends Variant {
   deployments: Array<FinishedDeployment & { history: HistoryBreakdown; shape: FloorShape }>;
+  /** The machine's 1-minute load average when the variant started (the machine may be shared). */
+  loadAtStart: number;
 }
 
 /** The bench floor run in the shape of one variant's deployments (bench/floor/). */
@@ -28,6 +31,8 @@ export interface FloorCell {
   key: string;
   shape: FloorShape;
   runs: FloorRun[];
+  /** The machine's 1-minute load average when the floor started. */
+  loadAtStart: number;
 }
 
 export const overheadOf = (d: FinishedDeployment) => d.wallMs - d.externalMs;
@@ -153,6 +158,10 @@ export function report(cells: Cell[], floors: FloorCell[]): SectionResult {
     '',
     `**Target < 1 s median overhead: ${verdict(met)}** — ${ms(lean)} with sync off, ${ms(leanSync)} with sync on.`,
     '',
+    "The upserts counted below are bluegreen's own (the phase at each phase's start, the target color, phase and outcome at the end) and",
+    "the SDK's: with every patch marker it records, the SDK upserts `TemporalChangeVersion` (the patch ids asked so far) in the same",
+    'workflow task, so neither adds a hop; the floor upserts as many.',
+    '',
     '**The floor** (`bench/floor/`): a bare Temporal workflow of the same shape, on the same server in the same run, its worker a',
     "process of its own as bluegreen's is. Its shape is read from the first counted deployment's history: per workflow task, as many",
     'activities and search-attribute upserts as bluegreen commanded there, the activities doing nothing. What it takes is what',
@@ -170,6 +179,10 @@ export function report(cells: Cell[], floors: FloorCell[]): SectionResult {
       ],
       floorRows,
     ),
+    '',
+    `Load average (1 min) when each started, on ${cpus().length} CPUs: ${cells.map((c) => `${c.label} ${c.loadAtStart.toFixed(1)}`).join('; ')};`,
+    `the floors: ${floors.map((f) => `${cells.find((c) => c.key === f.key)!.label} ${f.loadAtStart.toFixed(1)}`).join('; ')}. The floors run after`,
+    "every variant, not beside it: on a machine that others load meanwhile a ratio compares two moments, the histories' counts do not.",
     '',
     `Bluegreen's overhead is ${ratio('lean')} (sync off) and ${ratio('lean-sync')} (sync on) the floor's on the bench server, and`,
     `${ratio('fast-transfer')} on the server whose transfer queue is polled up to 1000/s. On the bench server (20 polls/s) both pay the`,
@@ -191,6 +204,9 @@ export function report(cells: Cell[], floors: FloorCell[]): SectionResult {
     "  while verify runs (`patched('github-records-in-background')`): two activity round trips off the critical path. The plan phase's",
     '  worker-policy check, active-color read and two branch-head reads are one activity (`readPlan`,',
     "  `patched('plan-reads-in-one-activity')`), one round trip where there were three, and one patch marker for all earlier patch ids (section 5).",
+    "- *Lookups in the worker's memory.* The switch windows and freezes of the worker's policy are read by a local activity inside the",
+    "  workflow task that asks (`patched('switch-schedule-in-workflow-task')`), not by an activity task of their own: one activity and one",
+    '  workflow task round trip less before every switch.',
     "- *Poll intervals* do not matter here (a zero-length run is complete at the first poll); they are section 2's subject. The public",
     '  color is now read at least every second while a switch propagates (it followed `verify.interval`, 5 s by default).',
     "- *GitHub client.* Octokit's throttling plugin passed every request through two shared Bottleneck queues that advance by timer",
