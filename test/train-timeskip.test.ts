@@ -31,13 +31,17 @@ interface TrainRun {
   handle: Awaited<ReturnType<typeof startTrain>>['handle'];
 }
 
-function trainPlan(name: string, services: { service: string; after?: string[] }[], approvers = ['qa-lead']): TrainPlan {
+function trainPlan(
+  name: string,
+  services: { service: string; after?: string[]; config?: Record<string, unknown> }[],
+  approvers = ['qa-lead'],
+): TrainPlan {
   return {
     train: name,
     trainId: `${name}-1`,
     requestedBy: 'deployer',
     services: services.map((s) => {
-      const plan = planFor(s.service, { approval: { required: true, approvers: ['qa-lead', 'alice'] } });
+      const plan = planFor(s.service, { approval: { required: true, approvers: ['qa-lead', 'alice'] }, ...s.config });
       return {
         service: s.service,
         after: s.after ?? [],
@@ -54,11 +58,16 @@ async function startTrain(
   env: TimeSkippingFixtures['env'],
   worker: TimeSkippingFixtures['worker'],
   per: Record<string, Partial<RecordedActivities>> = {},
+  configs: Record<string, Record<string, unknown>> = {},
 ) {
   const name = `tt-${++trains}-${Date.now() % 100_000}`;
   // (The recorded histories, test/histories/train-*.json, come from these runs: RECORD_TRAIN_HISTORIES=<commit>.)
   const names = { api: `${name}-api`, web: `${name}-web`, worker: `${name}-worker` };
-  const plan = trainPlan(name, [{ service: names.api }, { service: names.web, after: [names.api] }, { service: names.worker }]);
+  const plan = trainPlan(name, [
+    { service: names.api, config: configs['api'] },
+    { service: names.web, after: [names.api], config: configs['web'] },
+    { service: names.worker, config: configs['worker'] },
+  ]);
   const journal: Journal = [];
   for (const [role, service] of Object.entries(names)) {
     const recorded = { ...recordedActivities(), ...(per[role] ?? {}) } as Record<string, (input: unknown) => Promise<unknown>>;
@@ -251,6 +260,63 @@ describe('release train', () => {
       ]);
     }
     await recordHistories(env, 'parallel-rolled-back', { parent: trainWorkflowIdFor(plan.train) });
+  });
+
+  it('a failure once the train let its services sync rolls nothing back: FAILED, naming the services past their point of no return', async ({
+    env,
+    worker,
+  }) => {
+    // web and api migrate their database's contract after the sync (the point of no return);
+    // api's migration fails, and only once a rollback of the train was asked for meanwhile.
+    const contract = (workflow: string) => ({
+      hooks: { postSync: [{ name: 'migrate-contract', workflow, ref: 'production' }] },
+    });
+    let rollbackAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (rollbackAsked = resolve));
+    let contractRun: number | undefined;
+    const base = recordedActivities();
+    const { handle, journal, names } = await startTrain(
+      env,
+      worker,
+      {
+        api: {
+          dispatchWorkflow: async (input) => {
+            const run = await base.dispatchWorkflow(input);
+            if (input.workflow === 'api-contract.yml') contractRun = run.runId;
+            return run;
+          },
+          waitForWorkflowRun: async ({ runId }) => {
+            if (runId !== contractRun)
+              return { runId, url: `https://github.com/acme/api/actions/runs/${runId}`, conclusion: 'success' };
+            await asked;
+            return { runId, url: `https://github.com/acme/api/actions/runs/${runId}`, conclusion: 'failure' };
+          },
+        },
+      },
+      { api: contract('api-contract.yml'), web: contract('web-contract.yml') },
+    );
+    await statusWhen(handle, (s) => s.phase === 'approval');
+    await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+    await statusWhen(handle, () => contractRun !== undefined);
+    const refused = await handle
+      .executeUpdate(messages.rollbackUpdate, { args: [{ by: 'alice', reason: 'errors up' }] })
+      .catch((e: Error) => e);
+    rollbackAsked();
+    expect(String((refused as { cause?: Error }).cause?.message)).toMatch(
+      /services went on to sync: the train no longer rolls them back.*point of no return/,
+    );
+    const end = await finalTrain(handle);
+    expect(end.outcome, end.error).toBe('FAILED');
+    expect(end.error).toContain(`${names.api} ended FAILED after the train was healthy`);
+    expect(end.error).toMatch(/postSync:migrate-contract hook .*failure.*traffic stays on green/);
+    expect(outcomes(end)).toEqual({ api: 'FAILED', web: 'SUCCEEDED', worker: 'SUCCEEDED' });
+    expect(end.notes).toContain(
+      `past the point of no return (post-sync hooks ran), never to be rolled back: ${names.api}, ${names.web}; fix forward`,
+    );
+    // Nothing went back: one switch each, to green.
+    expect(journal.filter((j) => j.endsWith('blue'))).toEqual([]);
+    expect(journal.filter((j) => j.endsWith('green')).sort()).toEqual(['api green', 'web green', 'worker green']);
+    await recordHistories(env, 'past-no-return', { parent: trainWorkflowIdFor(end.train) });
   });
 
   it('a deploy failure in worker stops the train before anything switched', async ({ env, worker }) => {

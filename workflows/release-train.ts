@@ -222,6 +222,12 @@ async function goOnStage(train: Train): Promise<End> {
   const unhappy = train.children.filter((c) => c.end?.outcome !== 'SUCCEEDED');
   if (unhappy.length === 0) return { outcome: 'SUCCEEDED' };
   train.addNote('after the whole train was healthy the services synced on their own: the train does not roll them back');
+  const pastNoReturn = train.children.filter((c) => c.end?.status?.pointOfNoReturn).map((c) => c.service);
+  if (pastNoReturn.length > 0) {
+    train.addNote(
+      `past the point of no return (post-sync hooks ran), never to be rolled back: ${pastNoReturn.join(', ')}; fix forward`,
+    );
+  }
   return {
     outcome: 'FAILED',
     reason: unhappy.map((c) => `${c.service} ended ${c.end!.outcome} after the train was healthy: ${c.end!.reason}`).join('; '),
@@ -306,6 +312,7 @@ function gateState(train: Train, decided: TrainDecisions): GateState {
     approvalDecided: decided.approval !== undefined,
     approvedBy: decided.approvedBy,
     released: train.children.some((c) => c.orders.has('switch')),
+    wentOn: train.children.some((c) => c.orders.has('goOn')),
     rollbackRequested: decided.rollback !== undefined,
     abortRequested: decided.abort !== undefined,
     ended: train.status.outcome !== undefined,

@@ -21,6 +21,8 @@ export interface GateState {
   approvedBy: readonly CleanDecision[];
   /** Traffic may have moved for some service: abort is over, rollback is the way back. */
   released: boolean;
+  /** The whole train was healthy and its services went on to sync: the train rolls nothing back any more. */
+  wentOn?: boolean;
   rollbackRequested: boolean;
   abortRequested: boolean;
   ended: boolean;
@@ -100,6 +102,13 @@ export function judgeTrainDecision(raw: unknown, kind: DecisionKind, state: Gate
   if (state.ended) return { ok: false, message: 'the train already finished' };
   if (kind === 'abort' && state.released) {
     return { ok: false, message: 'traffic may already have moved for a service of the train: use rollback instead of abort' };
+  }
+  if (kind === 'rollback' && state.wentOn) {
+    return {
+      ok: false,
+      message:
+        'the whole train was healthy and its services went on to sync: the train no longer rolls them back, and a service past its point of no return (post-sync hooks) cannot go back at all',
+    };
   }
   if (kind === 'rollback' && !state.released) {
     return { ok: false, message: 'no service of the train has switched yet: use abort to stop the train' };
