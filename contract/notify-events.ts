@@ -54,7 +54,27 @@ export interface NotificationEvent {
   reminder?: number;
   /** approval-waiting: sent to the escalation channels after `approval.escalateAfter`. */
   escalation?: boolean;
+  /** Sent by a release train (its name; `service` is the train's name too): the train speaks once for its services. */
+  train?: string;
+  /** A release train's services at this moment, each with its route and, at the end, its outcome. */
+  services?: NotifyServiceLine[];
 }
+
+/** One service of a release train, as a train's notification lists it. */
+export interface NotifyServiceLine {
+  service: string;
+  sha?: string;
+  from?: Color;
+  to?: Color;
+  outcome?: string;
+}
+
+/**
+ * The events a release train sends once for all its services; a service deployment its train
+ * started with `notifications: 'train'` does not send them itself. Its own approval gate (when
+ * the train's does not cover it), its failures under traffic and its sync stay its own.
+ */
+export const TRAIN_LEVEL_EVENTS: readonly NotifyEventType[] = ['switched', 'rolled-back', 'succeeded', 'aborted'];
 
 /**
  * The event's identity: the same on every attempt and every worker, unique per deployment and

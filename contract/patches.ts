@@ -109,6 +109,12 @@ export const PATCHES = {
       'the old color is not probed during monitor, traffic steps and bake, and a rollback switches back without asking: asked only by plans with monitor.standby, which no earlier client made',
     decision: AFTER_PACKAGING,
   },
+  'release-train-notifies-once': {
+    added: '0.1.0 (0000000)',
+    before:
+      'a release train sends no notifications of its own; each service sends switched, rolled-back, succeeded and aborted itself (its plan has no notifications: train)',
+    decision: AFTER_PACKAGING,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 

@@ -2,7 +2,7 @@
 // dependency order. The plan the parent workflow (`releaseTrain`) starts with, what it reports,
 // and the order rules (levels, cycles) the CLI and the workflow judge a train by alike.
 // Pure data and functions: loaded in the workflow sandbox and by the CLI.
-import type { ApprovalPlan, Color, DeploymentPlan, DeploymentStatus, GateStatus, Outcome } from './types.js';
+import type { ApprovalPlan, Color, DeploymentPlan, DeploymentStatus, GateStatus, NotificationsStatus, Outcome } from './types.js';
 
 export const TRAIN_WORKFLOW_TYPE = 'releaseTrain';
 /** `train-<name>`: never a service's id (those start `bluegreen-`), at most one running train per name. */
@@ -43,6 +43,8 @@ export interface TrainMembership {
   workflowId: string;
   /** `train`: the parent's gate covers the service (unless its policy wants GitHub's); `service`: its own gate. */
   approval: 'train' | 'service';
+  /** `train`: the train sends the train-level notifications (TRAIN_LEVEL_EVENTS) once for all its services. Set by the train when it starts the service. */
+  notifications?: 'train';
 }
 
 /**
@@ -140,6 +142,8 @@ export interface TrainStatus {
   error?: string;
   /** What the outcome alone would hide (a service past its point of no return). */
   notes?: string[];
+  /** The train's own notifications: how many went out, the failures. */
+  notifications?: NotificationsStatus;
 }
 
 /** A problem of a train's order, naming the service (`path` is where the train file says it). */

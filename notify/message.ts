@@ -33,8 +33,11 @@ export const MAX_DETAIL_LENGTH = 600;
 export function messageFor(event: NotificationEvent, context: MessageContext = {}): NotificationMessage {
   const service = cleanLine(event.service, 63);
   const by = event.by !== undefined ? cleanLine(event.by, 100) : undefined;
-  const { title, tone } = headline(event, service, by);
-  const facts: NotificationMessage['facts'] = [{ label: 'Service', value: service }];
+  const train = event.train !== undefined ? cleanLine(event.train, 63) : undefined;
+  const { title, tone } = headline(event, train ? `release train ${train}` : service, by);
+  const facts: NotificationMessage['facts'] = [train ? { label: 'Train', value: train } : { label: 'Service', value: service }];
+  const services = servicesLine(event);
+  if (services) facts.push({ label: 'Services', value: services });
   const route = routeOf(event);
   if (route) facts.push({ label: 'Route', value: route });
   facts.push({ label: 'Phase', value: event.phase });
@@ -65,6 +68,24 @@ export function routeOf(event: Pick<NotificationEvent, 'from' | 'to' | 'sha'>): 
   return `${event.from} → ${event.to}${event.sha ? ` @ ${shortSha(cleanLine(event.sha, 40))}` : ''}`;
 }
 
+/** A train's services in one line: "api blue → green @ 1a2b3c4 (SUCCEEDED); web …". */
+export function servicesLine(event: Pick<NotificationEvent, 'services'>): string | undefined {
+  if (!event.services || event.services.length === 0) return undefined;
+  const line = event.services
+    .slice(0, MAX_SERVICES_LISTED)
+    .map((s) => {
+      const route = routeOf(s);
+      const outcome = s.outcome !== undefined ? ` (${cleanLine(s.outcome, 20)})` : '';
+      return `${cleanLine(s.service, 63)}${route ? ` ${route}` : ''}${outcome}`;
+    })
+    .join('; ');
+  const more = event.services.length - MAX_SERVICES_LISTED;
+  return cleanLine(more > 0 ? `${line}; and ${more} more` : line, MAX_DETAIL_LENGTH);
+}
+
+/** A train's services listed in one message (the Web UI lists them all). */
+export const MAX_SERVICES_LISTED = 20;
+
 function durationLabel(event: NotificationEvent): string {
   if (event.type === 'rolled-back') return `Traffic on ${event.to ?? 'the new color'}`;
   if (event.type === 'approval-waiting') return 'Waiting for';
@@ -72,8 +93,9 @@ function durationLabel(event: NotificationEvent): string {
 }
 
 function headline(event: NotificationEvent, service: string, by: string | undefined): { title: string; tone: Tone } {
-  const to = event.to ?? 'the new color';
-  const from = event.from ?? 'the old color';
+  const train = event.train !== undefined;
+  const to = event.to ?? (train ? 'the new colors' : 'the new color');
+  const from = event.from ?? (train ? 'the old colors' : 'the old color');
   const route = routeOf(event);
   switch (event.type) {
     case 'started':
@@ -100,7 +122,7 @@ function headline(event: NotificationEvent, service: string, by: string | undefi
       return { title: `${service}: sync failed; traffic stays on ${to}`, tone: 'warning' };
     case 'succeeded':
       return {
-        title: `${service}: ${to} is live (SUCCEEDED${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs)}` : ''})`,
+        title: `${service}: ${to} ${train ? 'are' : 'is'} live (SUCCEEDED${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs)}` : ''})`,
         tone: 'good',
       };
     case 'failed':

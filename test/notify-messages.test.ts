@@ -385,3 +385,41 @@ describe('subscriptions', () => {
     ]);
   });
 });
+
+describe("a release train's message: the train and its services in one Services fact", () => {
+  const event: NotificationEvent = {
+    ...base,
+    service: 'shop',
+    deploymentId: 'shop-1',
+    type: 'rolled-back',
+    phase: 'rollback',
+    detail: 'api: 3 consecutive failures',
+    train: 'shop',
+    services: [
+      { service: 'api', from: 'blue', to: 'green', sha: '1a2b3c4d5e6f', outcome: 'ROLLED_BACK' },
+      { service: 'web <!channel> [x](https://evil.example) \u202eevil\u0007', outcome: 'ROLLED_BACK' },
+    ],
+  };
+  const { from: _from, to: _to, sha: _sha, ...noRoute } = event;
+  const message = messageFor(noRoute);
+  const services = message.facts.find((f) => f.label === 'Services')?.value;
+
+  it('names the train and lists every service with its route and outcome, cleaned', () => {
+    expect(message.title).toBe('release train shop: rolled back to the old colors');
+    expect(message.facts[0]).toEqual({ label: 'Train', value: 'shop' });
+    expect(services).toMatch(/^api blue → green @ 1a2b3c4 \(ROLLED_BACK\); web <!channel> /);
+    expect(services).not.toMatch(/[\u202e\u0007]/);
+  });
+
+  it('renders on every channel without markup from the names', () => {
+    const slack = JSON.stringify(slackMessage(message));
+    expect(slack).toContain('*Services*\\napi blue → green @ 1a2b3c4 (ROLLED_BACK); web &lt;!channel&gt;');
+    expect(slack).not.toContain('<!channel>');
+    const card = JSON.stringify(teamsMessage(message));
+    expect(card).toContain('api blue → green @ 1a2b3c4 (ROLLED\\\\_BACK)');
+    expect(card).not.toContain('[x](https://evil.example)');
+    const cloudEvent = JSON.parse(cloudEventRequest(noRoute, message).body) as { data: Record<string, unknown> };
+    expect(cloudEvent.data['train']).toBe('shop');
+    expect((cloudEvent.data['services'] as unknown[]).length).toBe(2);
+  });
+});

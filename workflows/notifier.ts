@@ -11,11 +11,10 @@
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import { deprecatedPatch } from '../contract/patches.js';
 import type { NotifyActivities } from '../notify/activities.js';
-import { channelsFor, type NotificationEvent } from '../contract/notify-events.js';
+import { channelsFor, TRAIN_LEVEL_EVENTS, type NotificationEvent } from '../contract/notify-events.js';
 export { describeNotificationFailure } from '../contract/notify-events.js';
 import { describeFailure } from '../contract/failures.js';
-import type { DeploymentPlan, DeploymentStatus } from '../contract/types.js';
-import type { StatusTracker } from './status-tracker.js';
+import type { DeploymentPlan, NotificationsStatus } from '../contract/types.js';
 
 /** At the end, sends still in flight get this long before the workflow completes without them. */
 export const FINAL_NOTIFICATION_WAIT_MS = 2_000;
@@ -31,7 +30,7 @@ const MAX_FAILURES = 20;
  * backoff, then the failure is reported. A 4xx answer (a deleted hook) is not retried. The send
  * heartbeats, so a worker that dies mid-send is noticed within the plan's heartbeat timeout.
  */
-const senderFor = (plan: DeploymentPlan) =>
+const senderFor = (plan: NotifierPlan) =>
   proxyActivities<NotifyActivities>({
     startToCloseTimeout: '30s',
     heartbeatTimeout: plan.timeouts?.heartbeatMs ?? 20_000,
@@ -56,6 +55,15 @@ export const channelChecker = proxyActivities<NotifyActivities>({
 /** What the caller says; the notifier adds the service, the deployment id and the time. */
 export type EventInput = Omit<NotificationEvent, 'service' | 'deploymentId' | 'at'>;
 
+/** What the notifier reads of a plan: a deployment's, or the one a release train makes of its services'. */
+export type NotifierPlan = Pick<DeploymentPlan, 'service' | 'deploymentId' | 'notify' | 'timeouts' | 'train'>;
+
+/** Where the counts of sent and failed notifications go (the status tracker, or the train's status). */
+export interface NotificationsSink {
+  readonly status: { notifications?: NotificationsStatus };
+  setNotifications(notifications: NotificationsStatus): void;
+}
+
 export class Notifier {
   private readonly enabled: boolean;
   private readonly inFlight = new Set<Promise<void>>();
@@ -63,13 +71,14 @@ export class Notifier {
   private readonly sender: ReturnType<typeof senderFor>;
 
   constructor(
-    private readonly plan: DeploymentPlan,
-    /** Where the counts of sent and failed notifications go (the status tracker). */
-    private readonly tracker: Pick<StatusTracker, 'status' | 'setNotifications'>,
+    private readonly plan: NotifierPlan,
+    private readonly tracker: NotificationsSink,
+    /** false for a release train's notifier: the marker below is a deployment's. */
+    deploymentMarker = true,
   ) {
     this.enabled = plan.notify !== undefined;
     // With notifications this is where 0.1.0 deployments recorded the marker (their first ask).
-    if (this.enabled) deprecatedPatch('plan-reads-in-one-activity');
+    if (this.enabled && deploymentMarker) deprecatedPatch('plan-reads-in-one-activity');
     this.sender = senderFor(plan);
   }
 
@@ -77,6 +86,8 @@ export class Notifier {
   notify(input: EventInput): void {
     if (!this.enabled) return;
     this.notified.add(input.type);
+    // The train that started this service says these once for all its services.
+    if (this.plan.train?.notifications === 'train' && TRAIN_LEVEL_EVENTS.includes(input.type)) return;
     const event: NotificationEvent = {
       ...input,
       service: this.plan.service,
@@ -150,7 +161,7 @@ export class Notifier {
     await Promise.race([Promise.all([...this.inFlight]), sleep(FINAL_NOTIFICATION_WAIT_MS)]);
   }
 
-  private record(failure?: NonNullable<DeploymentStatus['notifications']>['failed'][number]): void {
+  private record(failure?: NotificationsStatus['failed'][number]): void {
     const { sent, failed } = this.tracker.status.notifications ?? { sent: 0, failed: [] };
     this.tracker.setNotifications(
       failure ? { sent, failed: [...failed, failure].slice(-MAX_FAILURES) } : { sent: sent + 1, failed: [...failed] },

@@ -21,6 +21,7 @@ import { approvalsNeeded, judgeTrainDecision, type GateState } from './train/tra
 import { Train, type TrainChild, type TrainFailure } from './train/train-state.js';
 import { isPatched } from '../contract/patches.js';
 import { countVerifiedApprovals, gateHolderOf, openGitHubGate, showGateWhile } from './train/train-github-gate.js';
+import { TrainNotices } from './train/train-notices.js';
 
 /** What people decided for the train. */
 interface TrainDecisions {
@@ -42,13 +43,18 @@ export async function releaseTrain(plan: TrainPlan): Promise<TrainStatus> {
   const train = new Train(plan);
   const decided: TrainDecisions = { approvalOpen: false, approvedBy: [] };
   registerHandlers(train, decided);
+  const notices = TrainNotices.start(train);
   let end: End;
   try {
-    end = await runTrain(train, decided);
+    end = await runTrain(train, decided, notices);
   } catch (err) {
     const why = describeFailure(err);
     log.error('release train failed unexpectedly', { error: why });
     end = await stopBeforeSwitch(train, { reason: why, outcome: 'FAILED' });
+  }
+  if (notices) {
+    notices.outcome(end.outcome, end.reason);
+    await notices.settle();
   }
   return finish(train, end);
 }
@@ -67,12 +73,16 @@ function planProblem(plan: TrainPlan): string | undefined {
   return stray ? `service ${stray.service}: its plan is not for this service of train ${plan.train}` : undefined;
 }
 
-async function runTrain(train: Train, decided: TrainDecisions): Promise<End> {
+async function runTrain(train: Train, decided: TrainDecisions, notices: TrainNotices | undefined): Promise<End> {
   const stop = await deployStage(train, decided);
   if (stop) return stopBeforeSwitch(train, stop);
-  const gate = await approvalStage(train, decided);
+  const gate = await approvalStage(train, decided, notices);
   if (gate) return stopBeforeSwitch(train, gate);
-  const failure = (await switchStage(train, decided)) ?? (await monitorStage(train, decided));
+  let failure = await switchStage(train, decided);
+  if (!failure) {
+    notices?.send('switched', 'switch');
+    failure = await monitorStage(train, decided);
+  }
   if (failure) return rollBackTrain(train, decided, failure);
   return goOnStage(train);
 }
@@ -106,7 +116,11 @@ async function deployStage(train: Train, decided: TrainDecisions): Promise<Train
 }
 
 /** One approval for the train; undefined when it counted (or none is needed). */
-async function approvalStage(train: Train, decided: TrainDecisions): Promise<TrainFailure | undefined> {
+async function approvalStage(
+  train: Train,
+  decided: TrainDecisions,
+  notices: TrainNotices | undefined,
+): Promise<TrainFailure | undefined> {
   const { plan } = train;
   const covered = coveredReports(train);
   const required = plan.approval.required || covered.some((r) => r.approval?.required);
@@ -121,6 +135,12 @@ async function approvalStage(train: Train, decided: TrainDecisions): Promise<Tra
   );
   if (holder) await openGitHubGate(train, holder, needed);
   decided.approvalOpen = true;
+  // A gate on GitHub is its holder's: that service says it is waiting (with the review link) and who approved.
+  const gateNotices = holder ? undefined : notices;
+  gateNotices?.send('approval-waiting', 'approval', {
+    ...(plan.approval.approvers.length > 0 ? { approvers: [...plan.approval.approvers] } : {}),
+    command: bluegreenCommand('train', 'approve', plan.train, '--by <name>'),
+  });
   const showing = holder ? showGateWhile(train, holder, needed, () => !decided.approvalOpen) : undefined;
   const answered = await condition(
     () =>
@@ -149,8 +169,17 @@ async function approvalStage(train: Train, decided: TrainDecisions): Promise<Tra
     };
   }
   if (decided.approval.kind === 'reject') {
+    gateNotices?.send('rejected', 'approval', {
+      by: decided.approval.by,
+      ...(decided.approval.text ? { detail: decided.approval.text } : {}),
+    });
     return { reason: `rejected by ${decided.approval.by}: ${decided.approval.text ?? 'no reason given'}`, outcome: 'ABORTED' };
   }
+  const comments = decided.approvedBy.flatMap((d) => (d.text ? [d.text] : [])).join(' / ');
+  gateNotices?.send('approved', 'approval', {
+    by: decided.approvedBy.map((d) => d.by).join(', '),
+    ...(comments ? { detail: comments } : {}),
+  });
   return undefined;
 }
 

@@ -60,6 +60,8 @@ export interface TestWorkerOptions {
   dns?: NonNullable<ActivityDeps['switchOptions']>['dns'];
   /** The worker policy. @default LAB_WORKER_POLICY (all of loopback, approval as the plan says) */
   policy?: ActivityDeps['policy'];
+  /** The worker's notification channels and their secrets. @default none */
+  notify?: ActivityDeps['notify'];
 }
 
 export interface TestWorker {
@@ -87,6 +89,7 @@ export async function startTestWorker(taskQueue: string, options: TestWorkerOpti
       ...(options.github ? { githubOptions: options.github } : {}),
       ...(options.probes ? { probeOptions: options.probes } : {}),
       ...(options.dns ? { switchOptions: { dns: options.dns } } : {}),
+      ...(options.notify ? { notify: options.notify } : {}),
     }),
   });
   const running = worker.run();

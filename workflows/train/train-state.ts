@@ -60,6 +60,8 @@ export class Train {
   readonly status: TrainStatus;
   /** Every service switches once those it comes after did, several at a time; back likewise (decided at the switch stage). */
   inParallel = false;
+  /** The train sends the train-level notifications: the services it starts leave them to it. */
+  speaksForServices = false;
 
   constructor(readonly plan: TrainPlan) {
     this.levels = trainLevels(plan.services);
@@ -155,7 +157,7 @@ export class Train {
     try {
       const handle = await startChild(WORKFLOW_TYPE, {
         workflowId: child.workflowId,
-        args: [child.plan],
+        args: [this.speaksForServices ? withTrainNotifications(child.plan) : child.plan],
         taskQueue: info.taskQueue,
         // A train that is gone leaves its services held, each still abortable on its own.
         parentClosePolicy: 'ABANDON',
@@ -291,3 +293,7 @@ function endOf(err: unknown): NonNullable<TrainChild['end']> {
   const why = cause?.message ?? (err as Error).message;
   return { outcome: 'FAILED', reason: `its workflow ended: ${why}` };
 }
+
+/** The service's plan as the train starts it when the train speaks for it (TRAIN_LEVEL_EVENTS). */
+const withTrainNotifications = (plan: DeploymentPlan): DeploymentPlan =>
+  plan.train ? { ...plan, train: { ...plan.train, notifications: 'train' } } : plan;
