@@ -110,7 +110,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-notifies-once': {
-    added: '0.1.0 (0000000)',
+    added: '0.1.0 (141ef99)',
     before:
       'a release train sends no notifications of its own; each service sends switched, rolled-back, succeeded and aborted itself (its plan has no notifications: train)',
     decision: AFTER_PACKAGING,
