@@ -1,8 +1,6 @@
 // A release train on the lab with a real worker: three services (web after api, worker
 // independent), each with a lab of its own (its GitHub, its router, its blue and green apps), so a
 // failure of one service's app is that service's alone. The train runs on the shared dev server.
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,64 +8,24 @@ import { afterAll, describe, expect } from 'vitest';
 import { stringify } from 'yaml';
 import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
-import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
-import { startLab, type Lab } from '../lab/index.js';
-import type { releaseTrain } from '../workflows/release-train.js';
-import { FAST_LAB, it as base } from './support/fixture.js';
+import { trainWorkflowIdFor, type TrainStatus } from '../contract/train.js';
+import {
+  finalTrain,
+  it,
+  outcomes,
+  publicColor,
+  ROLES,
+  SERVICE,
+  startTrain,
+  trainPlan,
+  until,
+  type Labs,
+  type Role,
+} from './support/train-lab.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
 import { recordDeployerForPlan } from '../client/github-identity.js';
 import type { DeploymentStatus } from '../contract/types.js';
-import { labPlan } from './support/harness.js';
 import { deepMerge, uniqueService } from './support/lab-deployments.js';
-
-const ROLES = ['api', 'web', 'worker'] as const;
-type Role = (typeof ROLES)[number];
-type Labs = Record<Role, Lab>;
-
-/** Three labs on one worker (the activities take every URL from the plan). */
-const it = base.extend<{ labs: Labs }>({
-  labs: async ({ lab, own }, use) => {
-    const more = await Promise.all([1, 2].map(async () => own(await startLab(FAST_LAB))));
-    await use({ api: lab, web: more[0]!, worker: more[1]! });
-  },
-});
-
-/** Short timings; every service takes qa-lead's approval (the train's approver must be allowed by each). */
-const SERVICE = {
-  deploy: { pollInterval: '100ms', runTimeout: '1m' },
-  verify: { successes: 1, interval: '100ms', timeout: '10s' },
-  approval: { required: true, approvers: ['qa-lead', 'alice'], timeout: '1h' },
-  monitor: { duration: '500ms', interval: '100ms', failureThreshold: 3 },
-  switch: { verifyTimeout: '10s' },
-  sync: { enabled: true, redeploy: true },
-};
-
-function trainPlan(labs: Labs, overrides: Partial<Record<Role, Record<string, unknown>>> = {}) {
-  const name = uniqueService('tl');
-  const names = Object.fromEntries(ROLES.map((r) => [r, `${name}-${r}`])) as Record<Role, string>;
-  const after: Record<Role, string[]> = { api: [], web: [names.api], worker: [] };
-  const plan: TrainPlan = {
-    train: name,
-    trainId: `${name}-1`,
-    requestedBy: 'deployer',
-    services: ROLES.map((role) => {
-      const service = labPlan(labs[role], names[role], deepMerge(SERVICE, overrides[role] ?? {}));
-      return {
-        service: names[role],
-        after: after[role],
-        plan: {
-          ...service,
-          requestedBy: 'deployer',
-          train: { name, workflowId: trainWorkflowIdFor(name), approval: 'train' as const },
-        },
-      };
-    }),
-    approval: { required: true, approvers: ['qa-lead'], minApprovals: 1, timeoutMs: 3_600_000, perService: false },
-    monitor: {},
-    rollback: { automatic: true },
-  };
-  return { plan, names };
-}
 
 /** A train file and each service's bluegreen.yaml (in a folder of its own), as a user writes them. */
 function writeTrainFiles(labs: Labs) {
@@ -91,42 +49,6 @@ function writeTrainFiles(labs: Labs) {
   writeFileSync(join(dir, 'bluegreen-train.yaml'), stringify(file));
   return { dir, train, names };
 }
-
-async function startTrain(client: Client, taskQueue: string, plan: TrainPlan) {
-  return client.workflow.start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
-    workflowId: trainWorkflowIdFor(plan.train),
-    taskQueue,
-    args: [plan],
-  });
-}
-
-async function until<T>(read: () => Promise<T> | T, ok: (t: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
-
-async function finalTrain(handle: WorkflowHandle<typeof releaseTrain>): Promise<TrainStatus> {
-  try {
-    return await handle.result();
-  } catch (err) {
-    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) {
-      return err.cause.details?.[0] as TrainStatus;
-    }
-    throw err;
-  }
-}
-
-const publicColor = async (lab: Lab) =>
-  ((await fetch(`${lab.publicUrl}/deployment/color/`).then((r) => r.json())) as { color: string }).color;
-
-const outcomes = (s: TrainStatus, names: Record<Role, string>) =>
-  Object.fromEntries(ROLES.map((r) => [r, s.services.find((x) => x.service === names[r])?.outcome]));
 
 describe('release train on the lab', () => {
   afterAll(stopCliProcesses);
