@@ -188,12 +188,17 @@ describe('payload encryption (BLUEGREEN_CODEC_KEY)', () => {
     const payloads = payloadsIn(JSON.parse(history));
     expect(payloads.length).toBeGreaterThan(20);
     const sealed = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
-    // Search attributes are indexed by the server, so they cannot be sealed; patch markers are
-    // the SDK's own (a patch id, written by the core, not through the codec). docs/security.md.
+    // Search attributes are indexed by the server, so they cannot be sealed; patch markers and a
+    // local activity marker's `data` (sequence, activity type, attempt, times) are the SDK's own,
+    // written by the core, not through the codec; the local activity's `result` is sealed. docs/security.md.
     const inClear = payloads.filter(
       (p) =>
-        !/searchAttributes|markerRecordedEventAttributes\.details\.patch-data/.test(p.path) && p.metadata['encoding'] !== sealed,
+        !/searchAttributes|markerRecordedEventAttributes\.details\.(patch-data|data)\b/.test(p.path) &&
+        p.metadata['encoding'] !== sealed,
     );
+    const localActivityResults = payloads.filter((p) => /markerRecordedEventAttributes\.details\.result\b/.test(p.path));
+    expect(localActivityResults.length, 'a local activity result (readSwitchSchedule) in the history').toBeGreaterThan(0);
+    expect(localActivityResults.every((p) => p.metadata['encoding'] === sealed)).toBe(true);
     expect(inClear, JSON.stringify(inClear.slice(0, 3))).toEqual([]);
     // The service name shows only in the workflow id (bluegreen-<service>, the contract) and
     // the search attributes (which the Web UI filters by); both are the server's to index.

@@ -19,10 +19,12 @@ describe('the workflow bundle', () => {
     expect(modules.filter((m) => /^\.\/switches\/[^/]+\/(client|activities)\.ts$/.test(m))).toEqual([]);
   });
 
-  // The release train (a second workflow type, releaseTrain) added 0.06 MB on 2026-12-07.
-  it('stays under 1.1 MB of code (0.87 MB on 2026-12-02, 1.05 MB on 2026-12-07; zod alone adds 0.44 MB)', async () => {
+  // The release train (a second workflow type, releaseTrain) added 0.06 MB on 2026-12-07; the hot
+  // standby, the train's GitHub gate and its notifications 0.08 MB more the same day. Zod back in
+  // would still cross the bound.
+  it('stays under 1.2 MB of code (0.87 MB on 2026-12-02, 1.13 MB on 2026-12-07; zod alone adds 0.44 MB)', async () => {
     const { code } = await workflowBundle();
     const withoutMap = code.replace(/\/\/# sourceMappingURL=.*$/m, '');
-    expect(withoutMap.length).toBeLessThan(1_100_000);
+    expect(withoutMap.length).toBeLessThan(1_200_000);
   });
 });
