@@ -96,7 +96,7 @@ function report(samples: Sample[], measured: NativeSwitchType[], skipped: string
     `Each native switch type on its lab world (lab/native-switch-worlds.ts: HAProxy from Debian, the ALB rule and the Route 53`,
     `records in moto, the records' TTL ${TTL_MS.route53 / 1000} s), ${n} deployments after one warm-up: \`switch.steps: [${STEPS.join(', ')}]\`,`,
     `\`stepPause: ${PAUSE_MS / 1000}s\`, no approval, monitor window 0. Switch time = the switch phase's start to its end (the status's`,
-    `times): ${held} held steps (each: write, the TTL where it applies, 40 samples of the public endpoint, the analysis for the`,
+    `times): ${held} held steps (each: write, the TTL where it applies, 40 samples of the public endpoint (8 at a time), the analysis for the`,
     `pause), then the step to 100 verified on the public endpoint. Model = ${held} × (stepPause + TTL). Goal: max ≤ model + 1 s.`,
     `Load average when the section ended: ${one} / ${five} / ${fifteen} (1 / 5 / 15 min, 2 cores shared).`,
     '',
@@ -106,7 +106,7 @@ function report(samples: Sample[], measured: NativeSwitchType[], skipped: string
     ),
     ...(skipped.length ? ['', `Not measured here: ${skipped.join('; ')}.`] : []),
     '',
-    "Above the model: each step's write and read-back, the public share sampled (40 GETs), the activity and workflow-task",
+    "Above the model: each step's write and read-back, the public share sampled (40 GETs, 8 at a time), the activity and workflow-task",
     'round trips between the phases of a step, and the final step verified on the public endpoint.',
   ].join('\n');
   return {
