@@ -4,13 +4,13 @@
 // public URL and whose Runtime API the switch drives. Each world gives the switch section of
 // bluegreen.yaml, the worker policy sections that allow exactly that target, and the worker's
 // environment (moto's dummy AWS credentials).
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { readAlbWeights } from '../switches/alb/aws.js';
 import { readRoute53Weights } from '../switches/route53/aws.js';
 import { readHaproxyWeights } from '../switches/haproxy/runtime.js';
 import { startHaproxy, type HaproxyServer } from './haproxy.js';
 import { startLab, type Lab, type LabOptions } from './index.js';
 import { createWeightedAlbRule } from './moto-alb.js';
+import { createWeightedRecords } from './moto-route53.js';
 import { startMoto, type MotoServer } from './moto.js';
 import type { Color } from './types.js';
 
@@ -81,29 +81,7 @@ async function startAlbWorld(moto: MotoServer, labOptions: LabOptions): Promise<
 }
 
 async function startRoute53World(moto: MotoServer, labOptions: LabOptions): Promise<NativeSwitchWorld> {
-  const r53 = new Route53Client(moto.clientConfig);
-  const zoneName = 'lab.example.com';
-  const zone = await r53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `bluegreen-lab-${Date.now()}` }));
-  const hostedZoneId = zone.HostedZone!.Id!.replace(/^\/hostedzone\//, '');
-  const name = `api.${zoneName}`;
-  await r53.send(
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: hostedZoneId,
-      ChangeBatch: {
-        Changes: (['blue', 'green'] as const).map((color) => ({
-          Action: 'CREATE' as const,
-          ResourceRecordSet: {
-            Name: name,
-            Type: 'CNAME' as const,
-            SetIdentifier: color,
-            Weight: color === 'blue' ? 100 : 0,
-            TTL: 1,
-            ResourceRecords: [{ Value: `${color}.${zoneName}` }],
-          },
-        })),
-      },
-    }),
-  );
+  const { r53, hostedZoneId, name } = await createWeightedRecords(moto, 'lab.example.com', 'api', 1);
   const readWeights = async () => (await readRoute53Weights(r53, { hostedZoneId, name })).weights;
   const lab = await startLab({ ...labOptions, weights: { read: readWeights, pollIntervalMs: FOLLOW_INTERVAL_MS } });
   return {

@@ -3,12 +3,12 @@
 // own frontend), an ALB listener rule in moto and Route 53 weighted records in moto (the lab's
 // router follows the emulated state, so verification on the public endpoint runs end to end).
 // A plan naming what the worker's policy does not list ends FAILED in plan with nothing touched.
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
 import { startHaproxy } from '../lab/haproxy.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { createWeightedAlbRule } from '../lab/moto-alb.js';
+import { createWeightedRecords } from '../lab/moto-route53.js';
 import { startMoto, type MotoServer } from '../lab/moto.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { readAlbWeights } from '../switches/alb/aws.js';
@@ -140,32 +140,7 @@ describe.skipIf(skipped('test/native-switches.test.ts (aws)', inject('motoMissin
       },
     );
 
-    async function weightedRecords() {
-      const r53 = new Route53Client(moto.clientConfig);
-      const zoneName = `z${Date.now() % 1e6}.example.com`;
-      const zone = await r53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `bg-${Date.now()}` }));
-      const hostedZoneId = zone.HostedZone!.Id!.replace(/^\/hostedzone\//, '');
-      const name = `app.${zoneName}`;
-      await r53.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: hostedZoneId,
-          ChangeBatch: {
-            Changes: (['blue', 'green'] as const).map((color) => ({
-              Action: 'CREATE' as const,
-              ResourceRecordSet: {
-                Name: name,
-                Type: 'CNAME' as const,
-                SetIdentifier: color,
-                Weight: color === 'blue' ? 100 : 0,
-                TTL: 1,
-                ResourceRecords: [{ Value: `${color}.${zoneName}` }],
-              },
-            })),
-          },
-        }),
-      );
-      return { r53, hostedZoneId, name };
-    }
+    const weightedRecords = () => createWeightedRecords(moto, `z${Date.now() % 1e6}.example.com`, 'app', 1);
 
     it(
       'route53: a deployment reweights the records to green, INSYNC; the router follows moto; SUCCEEDED',

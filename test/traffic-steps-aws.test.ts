@@ -11,7 +11,6 @@
 //   - route53: each step's analysis starts at least the records' TTL after the change was INSYNC;
 //   - a `bluegreen worker` process SIGKILLed during step one's pause and replaced: every step
 //     written exactly once, none skipped.
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +27,7 @@ import {
 } from '../lab/aws-request-log.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { createWeightedAlbRule } from '../lab/moto-alb.js';
+import { createWeightedRecords } from '../lab/moto-route53.js';
 import { MotoServer, startMoto } from '../lab/moto.js';
 import type { WeightSource } from '../lab/weight-follower.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
@@ -114,29 +114,7 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
   }
 
   async function route53World(own: <T extends { close(): unknown }>(r: T) => T): Promise<World> {
-    const r53 = new Route53Client(moto.clientConfig);
-    const zoneName = `s${Date.now() % 1e7}.example.com`;
-    const zone = await r53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `bg-${Date.now()}` }));
-    const hostedZoneId = zone.HostedZone!.Id!.replace(/^\/hostedzone\//, '');
-    const name = `app.${zoneName}`;
-    await r53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: hostedZoneId,
-        ChangeBatch: {
-          Changes: (['blue', 'green'] as const).map((color) => ({
-            Action: 'CREATE' as const,
-            ResourceRecordSet: {
-              Name: name,
-              Type: 'CNAME' as const,
-              SetIdentifier: color,
-              Weight: color === 'blue' ? 100 : 0,
-              TTL: TTL_SECONDS,
-              ResourceRecords: [{ Value: `${color}.${zoneName}` }],
-            },
-          })),
-        },
-      }),
-    );
+    const { r53, hostedZoneId, name } = await createWeightedRecords(moto, `s${Date.now() % 1e7}.example.com`, 'app', TTL_SECONDS);
     const target = { hostedZoneId, name };
     const lab = own(
       await startLab({ ...FAST_LAB, weights: follow(async () => (await readRoute53Weights(r53, target)).weights) }),
