@@ -12,8 +12,6 @@
 //   - a `bluegreen worker` process SIGKILLed during step one's pause and replaced: every step
 //     written exactly once, none skipped.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
@@ -36,6 +34,7 @@ import { readRoute53Weights } from '../switches/route53/aws.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
 import { historyWork, identityOf, tempDir } from './support/processes.js';
+import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
 import { finalStatus } from './support/final-status.js';
 import { FAST_LAB, it } from './support/fixture.js';
 
@@ -52,27 +51,6 @@ const TTL_SECONDS = 2;
 const externalMoto = process.env['BLUEGREEN_TEST_MOTO_URL'];
 const missing = externalMoto ? '' : inject('motoMissing');
 if (missing) console.warn(`test/traffic-steps-aws.test.ts: skipped: ${missing}`);
-
-/** A JSON metric on loopback: `{"value": n}`, n from `value()` at the time of each request, whose times it keeps. */
-async function startMetricEndpoint(value: () => number) {
-  const hits: number[] = [];
-  const server = createServer((_req, res) => {
-    hits.push(Date.now());
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ value: value() }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/error-rate`;
-  return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** The plan part that makes `error-rate` (the endpoint's value; ≤ 0.01 passes) the monitor's and so each step's metric. */
-const errorRateAnalysis = (url: string) => ({
-  metrics: {
-    'error-rate': { json: { url, pointer: '/value' }, unit: 'ratio', pass: { max: 0.01 }, noData: 'fail' },
-  },
-  monitor: { ...QUICK.monitor, analysis: { metrics: ['error-rate'], interval: '200ms', failureThreshold: 1 } },
-});
 
 interface World {
   lab: Lab;
@@ -142,7 +120,7 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
         await startWorker(w.lab, { policy: parseWorkerPolicy(`${LAB_WORKER_POLICY_YAML}\n${w.policyYaml}`, 'test policy') });
         const plan = dnsLabPlan(w.lab, `svc-${kind}-steps-${Date.now() % 1e6}`, {
           ...QUICK,
-          ...errorRateAnalysis(metric.url),
+          ...errorRateAnalysis(metric.url, QUICK.monitor),
           switch: { ...w.switch, steps: [10, 50, 100], stepPause: '1s' },
         });
         const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));
@@ -199,7 +177,7 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
         await startWorker(w.lab, { policy: parseWorkerPolicy(`${LAB_WORKER_POLICY_YAML}\n${w.policyYaml}`, 'test policy') });
         const plan = dnsLabPlan(w.lab, `svc-${kind}-metric-${Date.now() % 1e6}`, {
           ...QUICK,
-          ...errorRateAnalysis(metric.url),
+          ...errorRateAnalysis(metric.url, QUICK.monitor),
           switch: { ...w.switch, steps: [10, 50, 100], stepPause: '2s' },
         });
         const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));

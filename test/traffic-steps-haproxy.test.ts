@@ -6,8 +6,6 @@
 // the same: test/traffic-steps-aws); a metric failing at step two rolls back naming it; a `bluegreen worker` process
 // SIGKILLed in step one's pause and replaced writes every step exactly once.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
@@ -18,6 +16,7 @@ import type { Lab } from '../lab/index.js';
 import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
+import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
 import { finalStatus } from './support/final-status.js';
 import { it } from './support/fixture.js';
 import { historyWork, identityOf, tempDir } from './support/processes.js';
@@ -66,17 +65,6 @@ async function haproxyWorld(lab: Lab, own: Own) {
     policy: parseWorkerPolicy(policyYaml, 'test policy'),
     switch: { type: 'haproxy', socket: log.socket, backend: 'app', verifyTimeout: '10s' },
   };
-}
-
-/** A JSON metric on loopback: `{"value": n}`, n from `value()` at the time of each request. */
-async function startMetricEndpoint(value: () => number) {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ value: value() }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/error-rate`;
-  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe.skipIf(missing !== '')('switch.steps through HAProxy', () => {
@@ -132,10 +120,7 @@ describe.skipIf(missing !== '')('switch.steps through HAProxy', () => {
       const plan = dnsLabPlan(lab, `svc-haproxy-metric-${Date.now() % 1e6}`, {
         ...QUICK,
         publicUrl: haproxy.url,
-        metrics: {
-          'error-rate': { json: { url: metric.url, pointer: '/value' }, unit: 'ratio', pass: { max: 0.01 }, noData: 'fail' },
-        },
-        monitor: { ...QUICK.monitor, analysis: { metrics: ['error-rate'], interval: '200ms', failureThreshold: 1 } },
+        ...errorRateAnalysis(metric.url, QUICK.monitor),
         switch: { ...base, steps: [10, 50, 100], stepPause: '2s' },
       });
       const result = await finalStatus(await startDeployment(client, plan, { taskQueue }));

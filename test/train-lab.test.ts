@@ -23,6 +23,7 @@ import {
   type Role,
 } from './support/train-lab.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
+import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
 import { recordDeployerForPlan } from '../client/github-identity.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { deepMerge, uniqueService } from './support/lab-deployments.js';
@@ -135,6 +136,45 @@ describe('release train on the lab', () => {
           lab.router.switches.filter((s) => s.changed).map((s) => s.color),
           role,
         ).toEqual(['green', 'blue']);
+      }
+      const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
+      expect(back('web') < back('api')).toBe(true);
+    },
+  );
+
+  it(
+    'a metric failure in api after web switched rolls back every switched service, web before api: ROLLED_BACK naming api and the metric',
+    { timeout: 60_000 },
+    async ({ client, worker, labs, own }) => {
+      let failing = false;
+      const metric = own(await startMetricEndpoint(() => (failing ? 0.2 : 0)));
+      const monitor = { duration: '20s', interval: '100ms', failureThreshold: 3 };
+      const { plan, names } = trainPlan(labs, {
+        api: errorRateAnalysis(metric.url, monitor),
+        web: { monitor },
+        worker: { monitor },
+      });
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      await until(
+        () => handle.query(trainStatusQuery),
+        (s) => s.phase === 'approval' || !!s.outcome,
+        'approval',
+      );
+      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+      await until(
+        () => publicColor(labs.web),
+        (c) => c === 'green',
+        'web on green',
+      );
+      failing = true; // api's error rate goes to 20 % under traffic; its health stays fine
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('ROLLED_BACK');
+      expect(end.error).toContain(names.api);
+      expect(end.error).toContain('error-rate');
+      expect(outcomes(end, names)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
+      for (const role of ROLES) {
+        expect(await publicColor(labs[role]), role).toBe('blue');
+        expect(labs[role].github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
       }
       const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
       expect(back('web') < back('api')).toBe(true);
