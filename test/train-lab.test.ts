@@ -10,6 +10,7 @@ import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
 import { trainWorkflowIdFor, type TrainStatus } from '../contract/train.js';
 import {
+  approveAndWaitForWebGreen,
   finalTrain,
   it,
   outcomes,
@@ -109,18 +110,8 @@ describe('release train on the lab', () => {
       const watching = { monitor: { duration: '20s', interval: '100ms', failureThreshold: 3 } };
       const { plan, names } = trainPlan(labs, { api: watching, web: watching, worker: watching });
       const handle = await startTrain(client, worker.taskQueue, plan);
-      await until(
-        () => handle.query(trainStatusQuery),
-        (s) => s.phase === 'approval' || !!s.outcome,
-        'approval',
-      );
-      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
+      await approveAndWaitForWebGreen(handle, labs);
       // web switched (so api already answered green): api's new color starts failing its health.
-      await until(
-        () => publicColor(labs.web),
-        (c) => c === 'green',
-        'web on green',
-      );
       labs.api.apps.setHealthy('green', false);
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('ROLLED_BACK');
@@ -155,17 +146,7 @@ describe('release train on the lab', () => {
         worker: { monitor },
       });
       const handle = await startTrain(client, worker.taskQueue, plan);
-      await until(
-        () => handle.query(trainStatusQuery),
-        (s) => s.phase === 'approval' || !!s.outcome,
-        'approval',
-      );
-      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
-      await until(
-        () => publicColor(labs.web),
-        (c) => c === 'green',
-        'web on green',
-      );
+      await approveAndWaitForWebGreen(handle, labs);
       failing = true; // api's error rate goes to 20 % under traffic; its health stays fine
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('ROLLED_BACK');

@@ -7,7 +7,18 @@ import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
 import type { ChannelSpec } from '../notify/activities.js';
 import type { Lab } from '../lab/index.js';
-import { finalTrain, it, publicColor, ROLES, startTrain, trainPlan, until, type Labs, type Role } from './support/train-lab.js';
+import {
+  approveAndWaitForWebGreen,
+  finalTrain,
+  it,
+  publicColor,
+  ROLES,
+  startTrain,
+  trainPlan,
+  until,
+  type Labs,
+  type Role,
+} from './support/train-lab.js';
 
 const CHANNELS: Record<string, ChannelSpec> = {
   'qa-slack': { type: 'slack', secrets: { url: 'LAB_SLACK_WEBHOOK_URL' } },
@@ -115,17 +126,7 @@ describe('a release train notifies once for its services', () => {
         worker: { ...NOTIFY.worker, ...watching },
       });
       const handle = await startTrain(client, worker.taskQueue, plan);
-      await until(
-        () => handle.query(trainStatusQuery),
-        (s) => s.phase === 'approval' || !!s.outcome,
-        'approval',
-      );
-      await handle.signal(messages.approveSignal, { by: 'qa-lead' });
-      await until(
-        () => publicColor(labs.web),
-        (c) => c === 'green',
-        'web on green',
-      );
+      await approveAndWaitForWebGreen(handle, labs);
       labs.api.apps.setHealthy('green', false);
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('ROLLED_BACK');

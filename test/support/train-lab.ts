@@ -3,6 +3,8 @@
 // is that service's alone; the train plan, how to start it, wait for it and read how it ended.
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { approveSignal } from '../../contract/messages.js';
+import { trainStatusQuery } from '../../contract/train-messages.js';
 import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../../contract/train.js';
 import { startLab, type Lab } from '../../lab/index.js';
 import type { releaseTrain } from '../../workflows/release-train.js';
@@ -90,6 +92,21 @@ export async function finalTrain(handle: WorkflowHandle<typeof releaseTrain>): P
     }
     throw err;
   }
+}
+
+/** Approves the train as qa-lead once it waits for that, then waits until web (the last to switch) answers green. */
+export async function approveAndWaitForWebGreen(handle: WorkflowHandle<typeof releaseTrain>, labs: Labs): Promise<void> {
+  await until(
+    () => handle.query(trainStatusQuery),
+    (s) => s.phase === 'approval' || !!s.outcome,
+    'approval',
+  );
+  await handle.signal(approveSignal, { by: 'qa-lead' });
+  await until(
+    () => publicColor(labs.web),
+    (c) => c === 'green',
+    'web on green',
+  );
 }
 
 export const publicColor = async (lab: Lab) =>
