@@ -11,6 +11,7 @@ import { trainStatusQuery } from '../contract/train-messages.js';
 import { trainWorkflowIdFor, type TrainStatus } from '../contract/train.js';
 import {
   approveAndWaitForWebGreen,
+  expectEveryServiceBackWebFirst,
   finalTrain,
   it,
   outcomes,
@@ -117,19 +118,7 @@ describe('release train on the lab', () => {
       expect(end.outcome, end.error).toBe('ROLLED_BACK');
       expect(end.error).toContain(names.api);
       expect(outcomes(end, names)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
-      for (const role of ROLES) {
-        const lab = labs[role];
-        expect(await publicColor(lab), role).toBe('blue');
-        expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
-        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
-        expect(lab.github.dispatchCount('deploy-blue.yml'), role).toBe(0); // no sync after a failure
-        expect(
-          lab.router.switches.filter((s) => s.changed).map((s) => s.color),
-          role,
-        ).toEqual(['green', 'blue']);
-      }
-      const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
-      expect(back('web') < back('api')).toBe(true);
+      await expectEveryServiceBackWebFirst(labs);
     },
   );
 
@@ -153,12 +142,7 @@ describe('release train on the lab', () => {
       expect(end.error).toContain(names.api);
       expect(end.error).toContain('error-rate');
       expect(outcomes(end, names)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
-      for (const role of ROLES) {
-        expect(await publicColor(labs[role]), role).toBe('blue');
-        expect(labs[role].github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
-      }
-      const back = (role: Role) => labs[role].router.switches.filter((s) => s.changed)[1]!.at;
-      expect(back('web') < back('api')).toBe(true);
+      await expectEveryServiceBackWebFirst(labs);
     },
   );
 

@@ -12,8 +12,10 @@ import type { TrainStatus } from '../contract/train.js';
 import type { releaseTrain } from '../workflows/release-train.js';
 import { historyWork, identityOf, runIsPolled, type ManagedProcess } from './support/processes.js';
 import {
+  expectEveryServiceBackWebFirst,
   finalTrain,
   it as base,
+  moves,
   outcomes,
   publicColor,
   ROLES,
@@ -74,7 +76,6 @@ async function approveAtTheGate(s: Scenario): Promise<void> {
 }
 
 /** Only the lab routers' real moves (a switch to the color already active changes nothing). */
-const moves = (labs: Labs, role: Role) => labs[role].router.switches.filter((sw) => sw.changed).map((sw) => sw.color);
 
 /** Both workers ran the train; the second finished it. */
 async function expectTakenOver(expect: ExpectStatic, s: Scenario, second: ManagedProcess) {
@@ -141,16 +142,7 @@ describe.concurrent('a release train whose worker process is SIGKILLed between t
       expect(end.outcome, end.error).toBe('ROLLED_BACK');
       expect(end.error).toContain(names.api);
       expect(outcomes(end, names)).toEqual({ api: 'ROLLED_BACK', web: 'ROLLED_BACK', worker: 'ROLLED_BACK' });
-      for (const role of ROLES) {
-        const lab = labs[role];
-        expect(await publicColor(lab), role).toBe('blue');
-        expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
-        expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
-        expect(lab.github.dispatchCount('deploy-blue.yml'), role).toBe(0); // no sync after a failure
-        expect(moves(labs, role), role).toEqual(['green', 'blue']);
-      }
-      const back = (role: Role) => labs[role].router.switches.filter((sw) => sw.changed)[1]!.at;
-      expect(back('web') < back('api')).toBe(true);
+      await expectEveryServiceBackWebFirst(labs);
       await expectTakenOver(expect, s, second);
     },
   );

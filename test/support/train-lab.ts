@@ -2,6 +2,7 @@
 // of its own (its GitHub, its router, its blue and green apps), so a failure of one service's app
 // is that service's alone; the train plan, how to start it, wait for it and read how it ended.
 import { ApplicationFailure } from '@temporalio/common';
+import { expect } from 'vitest';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { approveSignal } from '../../contract/messages.js';
 import { trainStatusQuery } from '../../contract/train-messages.js';
@@ -107,6 +108,23 @@ export async function approveAndWaitForWebGreen(handle: WorkflowHandle<typeof re
     (c) => c === 'green',
     'web on green',
   );
+}
+
+/** The colors each change of a service's router moved it to, in order. */
+export const moves = (labs: Labs, role: Role) => labs[role].router.switches.filter((sw) => sw.changed).map((sw) => sw.color);
+
+/** A rolled-back train on the lab: every service deployed once, switched there and back once, not synced, on blue; web back before api. */
+export async function expectEveryServiceBackWebFirst(labs: Labs): Promise<void> {
+  for (const role of ROLES) {
+    const lab = labs[role];
+    expect(await publicColor(lab), role).toBe('blue');
+    expect(lab.github.dispatchCount('deploy-green.yml'), role).toBe(1);
+    expect(lab.github.dispatchCount('dns-update.yml'), role).toBe(2); // there and back, once each
+    expect(lab.github.dispatchCount('deploy-blue.yml'), role).toBe(0); // no sync after a failure
+    expect(moves(labs, role), role).toEqual(['green', 'blue']);
+  }
+  const back = (role: Role) => labs[role].router.switches.filter((sw) => sw.changed)[1]!.at;
+  expect(back('web') < back('api')).toBe(true);
 }
 
 export const publicColor = async (lab: Lab) =>
