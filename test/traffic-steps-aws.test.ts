@@ -35,7 +35,8 @@ import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
 import { historyWork, identityOf, tempDir } from './support/processes.js';
 import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
-import { finalStatus } from './support/final-status.js';
+import { finalStatus, finalStatusWithin } from './support/final-status.js';
+import { waitForSwitchDetail } from './support/switch-detail.js';
 import { FAST_LAB, it } from './support/fixture.js';
 
 const QUICK = {
@@ -208,16 +209,11 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
           switch: { ...w.switch, steps: [10, 50, 100], stepPause: '4s' },
         });
         const handle = await startDeployment(client, plan, { taskQueue });
-        await expect
-          .poll(async () => (await handle.query(statusQuery)).phases.find((p) => p.name === 'switch')?.detail ?? '', {
-            timeout: 60_000,
-            interval: 50,
-          })
-          .toMatch(/step 1 of 3: green 10 % .*analysing/);
+        await waitForSwitchDetail(handle, /step 1 of 3: green 10 % .*analysing/);
         expect(greens(w.writes())).toEqual([10]);
         expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
         const second = await spawn('worker 2');
-        const result = await finalStatus(handle);
+        const result = await finalStatusWithin(handle, 120_000);
         expect(result.error).toBeUndefined();
         expect(result.outcome).toBe('SUCCEEDED');
         expect(greens(w.writes())).toEqual([10, 50, 100]);

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject } from 'vitest';
 import { startDeployment } from '../client/start-deployment.js';
-import { rollbackSignal, statusQuery } from '../contract/messages.js';
+import { rollbackSignal } from '../contract/messages.js';
 import { startHaproxy, type HaproxyServer } from '../lab/haproxy.js';
 import { startHaproxyCommandLog, type HaproxyCommandLog } from '../lab/haproxy-command-log.js';
 import type { Lab } from '../lab/index.js';
@@ -17,7 +17,8 @@ import { LAB_WORKER_POLICY_YAML } from '../lab/worker-policy.js';
 import { parseWorkerPolicy } from '../worker/policy.js';
 import { dnsLabPlan } from './support/dns.js';
 import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
-import { finalStatus } from './support/final-status.js';
+import { finalStatus, finalStatusWithin } from './support/final-status.js';
+import { waitForSwitchDetail } from './support/switch-detail.js';
 import { it } from './support/fixture.js';
 import { historyWork, identityOf, tempDir } from './support/processes.js';
 
@@ -149,16 +150,11 @@ describe.skipIf(missing !== '')('switch.steps through HAProxy', () => {
         switch: { ...base, steps: [10, 50, 100], stepPause: '4s' },
       });
       const handle = await startDeployment(client, plan, { taskQueue });
-      await expect
-        .poll(async () => (await handle.query(statusQuery)).phases.find((p) => p.name === 'switch')?.detail ?? '', {
-          timeout: 60_000,
-          interval: 50,
-        })
-        .toMatch(/step 1 of 3: green 10 % .*analysing/);
+      await waitForSwitchDetail(handle, /step 1 of 3: green 10 % .*analysing/);
       expect(log.weightWrites('app', 'green')).toEqual([10]);
       expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
       const second = await spawn('worker 2');
-      const result = await finalStatus(handle);
+      const result = await finalStatusWithin(handle, 120_000);
       expect(result.error).toBeUndefined();
       expect(result.outcome).toBe('SUCCEEDED');
       expect(log.weightWrites('app', 'green')).toEqual([10, 50, 100]);
