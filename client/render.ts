@@ -9,7 +9,7 @@ import { formatDuration, shortSha } from '../contract/format.js';
 import { nextSteps } from '../views/next-steps.js';
 import { OUTCOME_MARK, whereTrafficEnded } from '../views/outcome.js';
 import { inertDeep } from '../contract/sanitize.js';
-import type { ApprovalRecord, DeploymentStatus, Outcome, PhaseStatus } from '../contract/types.js';
+import type { ApprovalRecord, DeploymentStatus, NotificationsStatus, Outcome, PhaseStatus } from '../contract/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const MARK: Record<PhaseStatus['state'], string> = {
@@ -139,12 +139,7 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
     );
   }
   lines.push(...analysisStatusLines(s));
-  const failed = s.notifications?.failed ?? [];
-  if (failed.length > 0) {
-    lines.push('', `  Notifications: ${s.notifications!.sent} sent, ${failed.length} failed (never delaying the deployment):`);
-    for (const f of failed.slice(-FAILURES_SHOWN)) lines.push(`    ⚠ ${describeNotificationFailure(f)} at ${clock(f.at)}`);
-    if (failed.length > FAILURES_SHOWN) lines.push(`    … and ${failed.length - FAILURES_SHOWN} earlier (see --json)`);
-  }
+  lines.push(...notificationLines(s.notifications, 'the deployment'));
   if (s.dns) {
     const { dns } = s;
     lines.push('', `  DNS ${dns.record} → ${dns.expected}${dns.ttl !== undefined ? ` (TTL ${dns.ttl}s)` : ''}:`);
@@ -164,6 +159,19 @@ export function renderPhaseList(s: DeploymentStatus, options: RenderOptions = {}
   if (options.footer?.length) lines.push('', ...options.footer.map((l) => `  ${l}`));
   const text = lines.join('\n');
   return options.columns ? wrapToWidth(text, options.columns) : text;
+}
+
+/**
+ * The notifications sent and the newest failures, each naming its channel and the answer; nothing
+ * while none failed. `whose` is what they never delay (the deployment, the train).
+ */
+export function notificationLines(notifications: NotificationsStatus | undefined, whose: string): string[] {
+  const failed = notifications?.failed ?? [];
+  if (!notifications || failed.length === 0) return [];
+  const lines = ['', `  Notifications: ${notifications.sent} sent, ${failed.length} failed (never delaying ${whose}):`];
+  for (const f of failed.slice(-FAILURES_SHOWN)) lines.push(`    ⚠ ${describeNotificationFailure(f)} at ${clock(f.at)}`);
+  if (failed.length > FAILURES_SHOWN) lines.push(`    … and ${failed.length - FAILURES_SHOWN} earlier (see --json)`);
+  return lines;
 }
 
 /** One line that says what changed: used on pipes, in CI logs, and with --watch off a TTY. */

@@ -1,5 +1,6 @@
 // `bluegreen train status`: the train and every service in one view, each service's phase,
-// colors and SHA read from its own deployment (the train knows only what its services reported).
+// colors and SHA read from its own deployment (the train knows only what its services reported),
+// and the train's own notifications as `bluegreen status` shows a deployment's.
 import type { Client } from '@temporalio/client';
 import { statusQuery } from '../contract/messages.js';
 import { shortSha } from '../contract/format.js';
@@ -7,6 +8,8 @@ import { trainStatusQuery } from '../contract/train-messages.js';
 import { trainWorkflowIdFor, type TrainStatus } from '../contract/train.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { finalStatus } from './final-status.js';
+import { notificationLines } from './render.js';
+import { inertDeep } from '../contract/sanitize.js';
 
 export interface TrainView {
   train: TrainStatus;
@@ -80,6 +83,7 @@ export function renderTrainView({ train, services }: TrainView): string {
     ...(train.approvals.length > 0
       ? ['', ...train.approvals.map((a) => `${a.decision} by ${a.by}${a.counted ? '' : ` (not counted: ${a.note ?? ''})`}`)]
       : []),
+    ...notificationLines(inertDeep(train.notifications), 'the train'),
     ...(train.notes ?? []).map((n) => `note: ${n}`),
   ].join('\n');
 }

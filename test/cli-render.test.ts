@@ -11,6 +11,8 @@ import {
   wrapToWidth,
 } from '../client/render.js';
 import { currentDetails } from '../views/current-details.js';
+import { renderTrainView } from '../client/train-view.js';
+import type { TrainStatus } from '../contract/train.js';
 import type { CheckSummary } from '../analysis/types.js';
 import { currentShape, type OlderStatus } from '../client/status-shape.js';
 import type { AnalysisStatus, DeploymentStatus, PhaseName } from '../contract/types.js';
@@ -364,6 +366,41 @@ describe('notification failures: in the status, never in the way', () => {
     expect(changeKey(failing(2))).not.toBe(changeKey(failing(1)));
     expect(currentDetails(failing(1))).toContain('⚠ notification to qa-slack failed: 404 no\\_service \\(started\\)');
     expect(renderPhaseList(atGate())).not.toContain('otification');
+  });
+});
+
+describe("a release train's notifications in `bluegreen train status`, as a deployment's", () => {
+  const train = (failed: number): TrainStatus => ({
+    train: 'shop',
+    trainId: 'shop-1',
+    requestedBy: 'olivia',
+    startedAt: at(0),
+    phase: 'approval',
+    levels: [['api']],
+    services: [{ service: 'api', after: [], level: 0, workflowId: 'bluegreen-api', state: 'ready' }],
+    approvals: [],
+    approvers: [],
+    notifications: {
+      sent: 3,
+      failed: Array.from({ length: failed }, (_, i) => ({
+        channel: i === 0 ? 'audit' : 'qa-slack',
+        event: 'approval-waiting',
+        at: at(100 + i),
+        error: '404 no_service',
+      })),
+    },
+  });
+
+  it('counts what went out and names each failing channel and its answer; nothing while none failed', () => {
+    const text = renderTrainView({ train: train(4), services: {} });
+    expect(text.split('\n').filter((l) => l.includes('otification'))).toEqual([
+      '  Notifications: 3 sent, 4 failed (never delaying the train):',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting) at 10:01:41',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting) at 10:01:42',
+      '    ⚠ notification to qa-slack failed: 404 no_service (approval-waiting) at 10:01:43',
+    ]);
+    expect(text).toContain('… and 1 earlier (see --json)');
+    expect(renderTrainView({ train: train(0), services: {} })).not.toContain('otification');
   });
 });
 
