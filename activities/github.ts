@@ -1,21 +1,17 @@
 // GitHub side effects: branch heads, workflow dispatches and runs, merges, Deployments.
 // Each activity is idempotent, or made so by correlation: a retried activity first looks for
 // what an earlier attempt may already have created before creating it again. The dispatch
-// lives in github-dispatch.ts, waiting for and cancelling runs in github-runs.ts.
+// lives in github-dispatch.ts, waiting for and cancelling runs in github-runs.ts, deployment
+// statuses in github-deployment-status.ts.
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describe, isUncertain, repoName, requestOptions, type GitHubClientFor } from './github-common.js';
+import { createDeploymentStatusActivity } from './github-deployment-status.js';
 import { createDispatchActivity } from './github-dispatch.js';
 import { GITHUB_ERROR_TYPES, callGitHub, isRequestError, toGitHubFailure } from './github-errors.js';
 import { createRunActivities } from './github-runs.js';
 import { keptAlive } from './heartbeat.js';
-import type {
-  CreateGitHubDeploymentInput,
-  ReadBranchHeadInput,
-  SetGitHubDeploymentStatusInput,
-  SyncBranchInput,
-  SyncBranchResult,
-} from './types.js';
+import type { CreateGitHubDeploymentInput, ReadBranchHeadInput, SyncBranchInput, SyncBranchResult } from './types.js';
 
 export type { GitHubActivityClient, GitHubClientFor } from './github-common.js';
 /** The one correlation-id format (contract/correlation-id.ts): how a dispatch finds its run. */
@@ -69,6 +65,7 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     runPollIntervalMs: options.runPollIntervalMs ?? 10_000,
     runsOfDispatch,
   });
+  const setGitHubDeploymentStatus = createDeploymentStatusActivity(github);
 
   async function readBranchHead(input: ReadBranchHeadInput): Promise<string> {
     const octokit = github(input.github);
@@ -163,25 +160,6 @@ export function createGitHubActivities(github: GitHubClientFor, options: GitHubA
     );
   }
 
-  async function setGitHubDeploymentStatus(input: SetGitHubDeploymentStatusInput): Promise<void> {
-    const octokit = github(input.github);
-    const subject = `deployment ${input.deploymentId} in ${repoName(input.github)}`;
-    // Posting the same status twice only adds a duplicate entry: a retry is harmless.
-    await callGitHub({ subject }, () =>
-      octokit.rest.repos.createDeploymentStatus({
-        owner: input.github.owner,
-        repo: input.github.repo,
-        deployment_id: input.deploymentId,
-        state: input.state,
-        // GitHub refuses descriptions longer than 140 characters (422).
-        description: truncate(input.description, 140),
-        ...(input.environmentUrl ? { environment_url: input.environmentUrl } : {}),
-        ...(input.logUrl ? { log_url: input.logUrl } : {}),
-        ...requestOptions(),
-      }),
-    );
-  }
-
   // Every GitHub activity heartbeats while a request, a retry backoff or a rate-limit wait is
   // in flight, so a short heartbeat timeout only catches a dead worker.
   return keptAlive({
@@ -209,5 +187,3 @@ function payloadCorrelationId(payload: unknown): string | undefined {
   const id = (value as { correlationId?: unknown } | null)?.correlationId;
   return typeof id === 'string' ? id : undefined;
 }
-
-const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

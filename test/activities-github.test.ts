@@ -398,6 +398,68 @@ describe('GitHub activities against the lab', () => {
   });
 });
 
+describe('a deployment status is posted once', () => {
+  const block = worldPerBlock();
+  afterEach(() => block.w.lab.github.clearFaults());
+
+  /** A fresh deployment of green and a status for it; `statuses` reads what GitHub holds. */
+  async function deployment(name: string) {
+    const { w } = block;
+    const id = await activityEnv().run(w.activities.createGitHubDeployment, greenRecord(w, name, `dep-${name}-${Date.now()}`));
+    const status = (state: 'in_progress' | 'success', description: string) => ({
+      github: w.repo,
+      deploymentId: id,
+      state,
+      description,
+      environmentUrl: w.lab.appUrls.green,
+    });
+    const statuses = () => w.lab.github.deployments.find((d) => d.id === id)!.statuses.map((s) => `${s.state} ${s.description}`);
+    return { status, statuses };
+  }
+  // Attempts of an activity first scheduled now (the mock's default schedule time is 1970).
+  const attempt = (n: number) => activityEnv({ attempt: n, scheduledTimestampMs: Date.now() });
+
+  for (const lost of [{ status: 502 }, { resetConnection: true }]) {
+    it(`a status GitHub applied whose answer was lost (${JSON.stringify(lost)}) is not posted again`, async () => {
+      const { status, statuses } = await deployment('lost-status');
+      block.w.lab.github.injectFault({ method: 'POST', path: '/statuses$', times: 1, afterProcessing: true, ...lost });
+      await attempt(1).run(block.w.activities.setGitHubDeploymentStatus, status('success', 'x'.repeat(300)));
+      expect(statuses()).toEqual([`success ${'x'.repeat(139)}…`]);
+    });
+  }
+
+  it('a retried attempt finds the status its predecessor posted, behind a newer one, and posts nothing', async () => {
+    const { status, statuses } = await deployment('retried-status');
+    const ours = status('in_progress', 'deploying green');
+    await attempt(1).run(block.w.activities.setGitHubDeploymentStatus, ours);
+    // Someone else's status since: ours is no longer the first listed.
+    await attempt(1).run(block.w.activities.setGitHubDeploymentStatus, status('in_progress', 'another note'));
+    const posts = () => block.w.lab.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/statuses')).length;
+    const before = posts();
+    await attempt(2).run(block.w.activities.setGitHubDeploymentStatus, ours);
+    expect(posts()).toBe(before);
+    expect(statuses()).toEqual(['in_progress another note', 'in_progress deploying green']);
+  });
+
+  it('a retry still posts a status that differs, or an identical one dated before the activity was scheduled', async () => {
+    const { status, statuses } = await deployment('other-status');
+    await attempt(1).run(block.w.activities.setGitHubDeploymentStatus, status('in_progress', 'deploying green'));
+    await attempt(2).run(block.w.activities.setGitHubDeploymentStatus, status('success', 'deploying green'));
+    await attempt(2).run(block.w.activities.setGitHubDeploymentStatus, status('success', 'green is live'));
+    // The same status again from an activity first scheduled well after it: a new status.
+    await activityEnv({ attempt: 2, scheduledTimestampMs: Date.now() + 5 * 60_000 }).run(
+      block.w.activities.setGitHubDeploymentStatus,
+      status('success', 'green is live'),
+    );
+    expect(statuses()).toEqual([
+      'success green is live',
+      'success green is live',
+      'success deploying green',
+      'in_progress deploying green',
+    ]);
+  });
+});
+
 describe('adopting a found run', () => {
   const block = worldPerBlock();
 
