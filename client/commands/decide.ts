@@ -5,7 +5,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as messages from '../../contract/messages.js';
 import { QUERY_TIMEOUT_MS, withDeployment } from '../deployment-handle.js';
 import { EXIT, ExitError, refused } from '../errors.js';
-import { decideOnGitHub } from '../github-identity.js';
+import { decideOnGitHubGate } from '../gate-decision.js';
 import type { ConnectionFlags } from '../temporal-client.js';
 
 export type DecisionName = 'approve' | 'reject' | 'rollback' | 'abort' | 'promote' | 'retry' | 'override-window';
@@ -50,16 +50,7 @@ export async function decide(decision: DecisionName, service: string, options: D
       }
       if (status.gate && (decision === 'approve' || decision === 'reject')) {
         // Approvals of this deployment are GitHub's to verify: the review is given as the operator.
-        console.log(
-          await decideOnGitHub(
-            status,
-            status.gate.github,
-            decision,
-            (decision === 'approve' ? options.comment : options.reason) ?? '',
-            process.env,
-            options.byGiven ? options.by : undefined,
-          ),
-        );
+        console.log(await decideOnGitHubGate(status, status.gate, decision, options));
         return EXIT.SUCCEEDED;
       }
       const payload =

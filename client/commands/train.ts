@@ -6,7 +6,7 @@ import { trainWorkflowIdFor } from '../../contract/train.js';
 import { EXIT, ExitError, exitCodeForOutcome, refused } from '../errors.js';
 import { connectCli, type ConnectionFlags } from '../temporal-client.js';
 import { readTrainStatus, readTrainView, renderTrainView } from '../train-view.js';
-import { decideOnGitHub } from '../github-identity.js';
+import { decideOnGitHubGate } from '../gate-decision.js';
 import type { DeploymentStatus } from '../../contract/types.js';
 
 export interface TrainStatusOptions extends ConnectionFlags {
@@ -114,13 +114,6 @@ async function decideOnTrainGate(
     throw refused(
       `train ${name}'s gate on GitHub (held by ${train.gate.service}) has no gate run waiting yet: try again in a moment`,
     );
-  const done = await decideOnGitHub(
-    status,
-    status.gate.github,
-    decision,
-    (decision === 'approve' ? options.comment : options.reason) ?? '',
-    process.env,
-    options.byGiven ? options.by : undefined,
-  );
+  const done = await decideOnGitHubGate(status, status.gate, decision, options);
   return `${done} (the gate of release train ${name}, held by ${train.gate.service})`;
 }
