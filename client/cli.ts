@@ -253,7 +253,7 @@ export function buildProgram(): Command {
     .action(recordExit(async (o) => (await import('./commands/doctor.js')).doctor(o)));
   withConnectionFlags(doctor);
 
-  program
+  const init = program
     .command('init')
     .description(
       "write bluegreen.yaml and a worker policy for a repository: reads its workflows through the GitHub API (your GITHUB_TOKEN), shows each one's changes, writes templates where none exist",
@@ -269,13 +269,6 @@ export function buildProgram(): Command {
     .option('--blue-url <url>', "the blue environment's own URL")
     .option('--deploy-workflow-green <file>', 'deploy workflow of green (default: found by file and name on its branch)')
     .option('--deploy-workflow-blue <file>', 'deploy workflow of blue (default: found by file and name on its branch)')
-    .option(
-      '--switch <type>',
-      'how traffic moves: workflow (a GitHub workflow, e.g. DNS Update) or http (an app router) (default: workflow)',
-    )
-    .option('--switch-workflow <file>', 'the traffic switch workflow (default: found by file and name)')
-    .option('--switch-ref <branch>', 'branch the switch workflow runs on (default: the blue branch)')
-    .option('--router-url <url>', 'the app router switch endpoint (--switch http)')
     .option('--approvers <logins>', 'who approves before traffic moves: GitHub logins or org/team, comma-separated')
     .option('--no-approval', 'no approval step (traffic moves once the new color is verified)')
     .option('-c, --config <file>', 'config file to write (default: ./bluegreen.yaml)')
@@ -352,6 +345,12 @@ export function buildProgram(): Command {
       lastExitCode = EXIT.SUCCEEDED;
     });
 
+  // `--switch` and each switch type's own flags come from the types' client parts (their init
+  // parts), loaded only when init, its help or the completion script needs them.
+  program.hook('preSubcommand', async (_program, sub) => {
+    if (sub === init || sub.name() === 'completion') (await import('./init/switch-types.js')).addInitSwitchOptions(init);
+  });
+
   // Commander's own errors (unknown option, missing argument…) in the CLI's one-line form.
   for (const cmd of [program, ...program.commands]) {
     const where = cmd === program ? 'bluegreen' : `bluegreen ${cmd.name()}`;
@@ -382,6 +381,9 @@ function completionCommands(program: Command): CompletionCommand[] {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   for (const cmd of program.commands) cmd.exitOverride();
+  // `bluegreen help init` runs no hook: the switch types' init flags are added before it.
+  const init = program.commands.find((cmd) => cmd.name() === 'init');
+  if (argv[0] === 'help' && argv[1] === 'init' && init) (await import('./init/switch-types.js')).addInitSwitchOptions(init);
   lastExitCode = undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -51,3 +51,12 @@ export const name = (what: string) =>
 export const workflowFile = z
   .string({ error: 'expected a workflow file name like "deploy-green.yml"' })
   .regex(/^[\w.-]+\.ya?ml$/, 'expected a workflow file name ending in .yml or .yaml, like "deploy-green.yml"');
+
+/** A rule for one typed value (a flag, an answer): the cleaned value, or it throws the field's first message. */
+export const checkedBy =
+  (schema: z.ZodType<unknown, string>) =>
+  (value: string): string => {
+    const result = schema.safeParse(value);
+    if (result.success) return String(result.data);
+    throw new Error(result.error.issues[0]?.message ?? 'not valid');
+  };

@@ -13,7 +13,12 @@ export function formatDuration(ms: number): string {
 export const shortSha = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : '?');
 
 /** "alice", "alice or bob", "alice, bob or carol". */
-export function orList(names: string[]): string {
+export const orList = (names: readonly string[]): string => wordList(names, 'or');
+
+/** "alice", "alice and bob", "alice, bob and carol". */
+export const andList = (names: readonly string[]): string => wordList(names, 'and');
+
+function wordList(names: readonly string[], last: 'or' | 'and'): string {
   if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${last} ${names[names.length - 1]}`;
 }

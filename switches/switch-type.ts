@@ -65,6 +65,53 @@ export interface SwitchClient<P extends SwitchPlanBase = SwitchPlanBase, S exten
   configProblems?: (config: { dns?: unknown }) => { path: string; message: string }[];
   /** The GitHub Actions workflow a switch of this type dispatches, which `bluegreen doctor` reads on GitHub; absent: none. */
   dispatches?: (plan: P) => SwitchDispatch | undefined;
+  /** How `bluegreen init` writes a switch of this type; absent: init does not offer the type. */
+  init?: SwitchInit<z.input<S>>;
+}
+
+/**
+ * A switch type in `bluegreen init`: its words in `--switch`'s help, its own flags (asked on a
+ * terminal when they have a question), the workflow it dispatches (which init finds on its branch
+ * or writes a template of), its `switch:` section and what it adds to the worker policy.
+ */
+export interface SwitchInit<C = unknown> {
+  /** In `--switch`'s help: `http (an app router)`. */
+  label: string;
+  /** Its flags, in the order of `bluegreen init --help`; those with a question are asked in this order. */
+  flags: readonly SwitchInitFlag[];
+  /** The workflow it dispatches: the flags that name its branch and its file. */
+  dispatches?: { ref: string; file: string };
+  /** Its `switch:` section of bluegreen.yaml, from its flags' answers and the workflow file init chose. */
+  config: (answers: SwitchInitAnswers, chosen: { workflow?: string }) => C;
+  /** What it adds to bluegreen-worker.yaml; absent: nothing. */
+  policy?: (answers: SwitchInitAnswers) => SwitchInitPolicy;
+}
+
+/** One flag of a switch type's init part. */
+export interface SwitchInitFlag {
+  /** As commander takes it: `--router-url <url>`. */
+  flags: string;
+  /** Its line in `bluegreen init --help`. */
+  description: string;
+  /** Asked on a terminal when the flag is not given; absent: only a flag (init finds the value itself). */
+  question?: string;
+  /** The answer when none is given: `blue-branch`, the blue color's branch. */
+  fallback?: 'blue-branch';
+  /** The cleaned value, or it throws the sentence saying what is wrong. */
+  check: (value: string) => string;
+}
+
+/** A switch type's answers in init, by long flag (`--router-url`); a flag not asked or not given is absent. */
+export type SwitchInitAnswers = Readonly<Record<string, string | undefined>>;
+
+/** A switch type's part of the worker policy init writes. */
+export interface SwitchInitPolicy {
+  /** Top-level sections it adds (e.g. `routers`). */
+  sections: Record<string, unknown>;
+  /** Lines for the file's header comment, e.g. where a token goes. */
+  notes: string[];
+  /** The variables its sections name, with stand-in values: init checks the file with them. */
+  env: Record<string, string>;
 }
 
 /** A workflow a switch dispatches: its file, the branch it runs on, the inputs it is sent (and, with switch.steps, the weights). */

@@ -114,8 +114,7 @@ describe('docs/contributing.md Architecture', () => {
   // "Nothing in client/ or worker/ changes": they import nothing from inside a metric provider's or
   // channel's folder and name no provider or channel type (no comparison with it, no `type:`/`provider:`
   // literal of it); they read the registries. (Switch types are composed through switches/client.ts
-  // and switches/activities.ts; doctor asks a switch's client part, the init wizard still knows the
-  // workflow and http types.)
+  // and switches/activities.ts; doctor and the init wizard ask a switch's client part.)
   const onTop = allFiles.filter((f) => /^(client|worker)\//.test(f) && f.endsWith('.ts'));
   const providersAndChannels = KINDS.filter((k) => k.root !== 'switches').flatMap(({ root }) =>
     pluginFolders(root).map((name) => [root, name] as const),
@@ -142,8 +141,11 @@ describe('docs/contributing.md Architecture', () => {
     }
   });
 
-  it("doctor's preflight names no switch type: the switch's client part says what it dispatches", () => {
-    const preflight = onTop.filter((f) => f.startsWith('client/preflight/'));
+  it.each([
+    ["doctor's preflight", 'what it dispatches', /^client\/preflight\//],
+    ['the init wizard', 'how init offers, asks for and writes it', /^client\/(init\/|commands\/init\.ts$)/],
+  ])("%s names no switch type: the switch's client part says %s", (_what, _says, files) => {
+    const preflight = onTop.filter((f) => files.test(f));
     expect(preflight.length).toBeGreaterThan(0);
     for (const name of pluginFolders('switches')) {
       const type = /\btype: '([a-z0-9-]+)'/.exec(source(`switches/${name}/index.ts`))?.[1];

@@ -10,7 +10,7 @@ import { badInput, EXIT } from '../errors.js';
 import { GITHUB_API, initAnswers, isInteractive, type InitFlags } from '../init/answers.js';
 import { configText, policyText } from '../init/config-files.js';
 import { requireBranch, requireRepository } from '../init/discover.js';
-import { chosenFiles, inspectWorkflows } from '../init/inspect.js';
+import { chosenFiles, inspectWorkflows, switchWorkflowOf } from '../init/inspect.js';
 import { renderInspected } from '../init/report.js';
 import { writePlanned, type PlannedFile } from '../init/write-files.js';
 
@@ -44,7 +44,8 @@ export async function init(options: InitOptions): Promise<number> {
     await requireRepository(octokit, ref, apiUrl);
     await requireBranch(octokit, ref, answers.branches.green, '--green-branch');
     await requireBranch(octokit, ref, answers.branches.blue, '--blue-branch');
-    if (answers.switchType === 'workflow') await requireBranch(octokit, ref, answers.switchRef, '--switch-ref');
+    const dispatched = switchWorkflowOf(answers);
+    if (dispatched) await requireBranch(octokit, ref, dispatched.branch, dispatched.flag);
 
     const inspected = await inspectWorkflows(octokit, ref, answers);
     const configPath = resolve(options.config ?? 'bluegreen.yaml');

@@ -1,12 +1,11 @@
 // What `bluegreen init` needs to know, from flags or, on a terminal, from questions; each answer
 // checked with the config's own field rules, so a bad flag gets the sentence `validate` would give.
 import { createInterface, type Interface } from 'node:readline';
-import type { z } from 'zod';
-import { httpUrl, name, workflowFile } from '../../config/fields.js';
+import { checkedBy, httpUrl, name, workflowFile } from '../../config/fields.js';
+import { andList } from '../../contract/format.js';
+import type { SwitchInitAnswers } from '../../switches/switch-type.js';
 import { badInput } from '../errors.js';
-
-export const INIT_SWITCH_TYPES = ['workflow', 'http'] as const;
-export type InitSwitchType = (typeof INIT_SWITCH_TYPES)[number];
+import { DEFAULT_INIT_SWITCH, INIT_SWITCH_FLAGS, INIT_SWITCHES, NOT_OFFERED, type InitSwitch } from './switch-types.js';
 
 export interface InitFlags {
   repo?: string;
@@ -21,9 +20,6 @@ export interface InitFlags {
   deployWorkflowGreen?: string;
   deployWorkflowBlue?: string;
   switch?: string;
-  switchWorkflow?: string;
-  switchRef?: string;
-  routerUrl?: string;
   approvers?: string;
   /** false with --no-approval. */
   approval?: boolean;
@@ -42,10 +38,8 @@ export interface InitAnswers {
   colorPath: string;
   urls: { green: string; blue: string };
   deployWorkflows: { green?: string; blue?: string };
-  switchType: InitSwitchType;
-  switchWorkflow?: string;
-  switchRef: string;
-  routerUrl?: string;
+  /** The switch type init writes, with its flags' answers. */
+  switch: InitSwitch & { answers: SwitchInitAnswers };
   /** Empty with approval off. */
   approvers: string[];
   approval: boolean;
@@ -60,12 +54,6 @@ interface Field {
   fallback?: string;
   check: (value: string) => string;
 }
-
-const fromZod = (schema: z.ZodType<unknown, string>) => (value: string) => {
-  const result = schema.safeParse(value);
-  if (result.success) return String(result.data);
-  throw new Error(result.error.issues[0]?.message ?? 'not valid');
-};
 
 const repoRule = (value: string) => {
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) throw new Error('expected owner/name, like "datatruck/backend"');
@@ -90,17 +78,27 @@ const loginsRule = (value: string) => {
   if (logins.length === 0) throw new Error('name at least one approver, or pass --no-approval');
   return logins.join(',');
 };
+const offered = INIT_SWITCHES.map((s) => s.type);
 const switchRule = (value: string) => {
-  if (!(INIT_SWITCH_TYPES as readonly string[]).includes(value))
+  if (!offered.includes(value))
     throw new Error(
-      `init writes the ${INIT_SWITCH_TYPES.join(' and ')} switches; for the dns, alb, route53 and haproxy types, write the workflow one and change the switch section after (docs/switches.md)`,
+      `init writes the ${andList(offered)} switches` +
+        (NOT_OFFERED.length > 0
+          ? `; for the ${andList(NOT_OFFERED)} type${NOT_OFFERED.length === 1 ? '' : 's'}, write the ${DEFAULT_INIT_SWITCH.type} one and change the switch section after (docs/switches.md)`
+          : ''),
     );
   return value;
 };
 
-const url = fromZod(httpUrl);
-const branch = fromZod(name('branch name'));
-const file = fromZod(workflowFile);
+const url = checkedBy(httpUrl);
+const branch = checkedBy(name('branch name'));
+const file = checkedBy(workflowFile);
+
+/** A switch type's flag as commander parsed it (the options carry every registered type's flags). */
+const switchFlag = (flags: InitFlags, attribute: string): string | undefined => {
+  const value = (flags as Record<string, unknown>)[attribute];
+  return typeof value === 'string' ? value : undefined;
+};
 
 /** Asks on the terminal (interactive) or only checks the flags; collects every missing or bad flag for one error. */
 class Asker {
@@ -214,33 +212,39 @@ export async function initAnswers(flags: InitFlags, interactive: boolean): Promi
   });
   const greenUrl = await ask.get(flags.greenUrl, { flag: '--green-url', question: "Green environment's own URL", check: url });
   const blueUrl = await ask.get(flags.blueUrl, { flag: '--blue-url', question: "Blue environment's own URL", check: url });
-  const switchType = (await ask.get(flags.switch, {
+  const switchType = await ask.get(flags.switch, {
     flag: '--switch',
-    question: `How traffic moves (${INIT_SWITCH_TYPES.join(' or ')})`,
-    fallback: 'workflow',
+    question: `How traffic moves (${offered.join(' or ')})`,
+    fallback: DEFAULT_INIT_SWITCH.type,
     check: switchRule,
-  })) as InitSwitchType | undefined;
-  const routerUrl =
-    switchType === 'http'
-      ? await ask.get(flags.routerUrl, { flag: '--router-url', question: "App router's switch endpoint URL", check: url })
-      : undefined;
-  if (switchType !== 'http' && flags.routerUrl !== undefined)
-    ask.reject('--router-url', flags.routerUrl, 'goes with --switch http');
-  // The http switch dispatches nothing: its ref is only asked for the workflow switch.
-  const switchRef =
-    switchType === 'http' && flags.switchRef === undefined
-      ? blueBranch
-      : await ask.get(flags.switchRef, {
-          flag: '--switch-ref',
-          question: 'Branch the switch workflow runs on',
-          ...(blueBranch ? { fallback: blueBranch } : {}),
-          check: branch,
-        });
+  });
+  const chosen = INIT_SWITCHES.find((s) => s.type === switchType);
+  // Another type's flag is refused; the flags of a type init does not know are not judged.
+  const ownFlags = INIT_SWITCH_FLAGS.filter((f) => chosen && f.types.includes(chosen.type));
+  for (const f of INIT_SWITCH_FLAGS) {
+    const given = switchFlag(flags, f.attribute);
+    if (chosen && !ownFlags.includes(f) && given !== undefined)
+      ask.reject(f.long, given, `goes with --switch ${f.types.join(' or ')}`);
+  }
+  const switchAnswers: Record<string, string | undefined> = {};
+  for (const { flag, long, attribute } of ownFlags)
+    if (flag.question !== undefined)
+      switchAnswers[long] = await ask.get(switchFlag(flags, attribute), {
+        flag: long,
+        question: flag.question,
+        ...(flag.fallback === 'blue-branch' && blueBranch ? { fallback: blueBranch } : {}),
+        check: flag.check,
+      });
   const checkFile = async (given: string | undefined, flag: string) =>
     given === undefined ? undefined : ask.get(given, { flag, question: '', check: file });
   const deployGreen = await checkFile(flags.deployWorkflowGreen, '--deploy-workflow-green');
   const deployBlue = await checkFile(flags.deployWorkflowBlue, '--deploy-workflow-blue');
-  const switchWorkflow = await checkFile(flags.switchWorkflow, '--switch-workflow');
+  // A flag without a question names what init would otherwise find (e.g. the switch workflow's file).
+  for (const { flag, long, attribute } of ownFlags) {
+    const given = switchFlag(flags, attribute);
+    if (flag.question === undefined && given !== undefined)
+      switchAnswers[long] = await ask.get(given, { flag: long, question: '', check: flag.check });
+  }
   let approvers: string[] = [];
   const approval = flags.approval !== false;
   if (approval) {
@@ -262,10 +266,7 @@ export async function initAnswers(flags: InitFlags, interactive: boolean): Promi
     colorPath: colorPath!,
     urls: { green: greenUrl!, blue: blueUrl! },
     deployWorkflows: { ...(deployGreen ? { green: deployGreen } : {}), ...(deployBlue ? { blue: deployBlue } : {}) },
-    switchType: switchType!,
-    ...(switchWorkflow ? { switchWorkflow } : {}),
-    switchRef: switchRef!,
-    ...(routerUrl ? { routerUrl } : {}),
+    switch: { ...chosen!, answers: switchAnswers },
     approvers,
     approval,
   };

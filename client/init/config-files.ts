@@ -26,10 +26,7 @@ export function configObject(answers: InitAnswers, workflows: ChosenWorkflows): 
     publicUrl: answers.publicUrl,
     colorPath: answers.colorPath,
     environments: { green: env('green'), blue: env('blue') },
-    switch:
-      answers.switchType === 'http'
-        ? { type: 'http', url: answers.routerUrl }
-        : { type: 'workflow', workflow: workflows.switch, ref: answers.switchRef },
+    switch: answers.switch.init.config(answers.switch.answers, workflows.switch ? { workflow: workflows.switch } : {}),
     approval: answers.approval ? { required: true, approvers: answers.approvers } : { required: false },
   };
 }
@@ -49,6 +46,9 @@ export function configText(answers: InitAnswers, workflows: ChosenWorkflows): st
 
 const origin = (url: string) => new URL(url).origin;
 
+/** The switch type's part of the policy, if it has one. */
+const switchPolicy = (answers: InitAnswers) => answers.switch.init.policy?.(answers.switch.answers);
+
 export function policyObject(answers: InitAnswers): Record<string, unknown> {
   const urls = [...new Set([answers.publicUrl, answers.urls.green, answers.urls.blue].map(origin))];
   return {
@@ -56,9 +56,7 @@ export function policyObject(answers: InitAnswers): Record<string, unknown> {
       apiRoots: [answers.githubUrl ?? GITHUB_API],
       repositories: [`${answers.owner}/${answers.repo}`],
     },
-    ...(answers.switchType === 'http' && answers.routerUrl
-      ? { routers: [{ url: answers.routerUrl, tokenEnv: 'BLUEGREEN_ROUTER_TOKEN' }] }
-      : {}),
+    ...switchPolicy(answers)?.sections,
     egress: [{ match: answers.service, urls }],
     services: [
       {
@@ -77,9 +75,9 @@ export function policyText(answers: InitAnswers): string {
     '# (docs/security.md; all sections: examples/bluegreen-worker.yaml). A plan asking for more than this',
     '# ends FAILED in plan, before any credentialed request. Run the worker with it:',
     '#   BLUEGREEN_WORKER_POLICY=bluegreen-worker.yaml bluegreen worker',
-    ...(answers.switchType === 'http' ? ['# and the router token in BLUEGREEN_ROUTER_TOKEN.'] : []),
+    ...(switchPolicy(answers)?.notes ?? []).map((note) => `# ${note}`),
   ];
   const text = `${header.join('\n')}\n${stringify(policyObject(answers), { lineWidth: 0 })}`;
-  parseWorkerPolicy(text, 'bluegreen-worker.yaml (as init would write it)', { BLUEGREEN_ROUTER_TOKEN: 'checked-by-init' });
+  parseWorkerPolicy(text, 'bluegreen-worker.yaml (as init would write it)', switchPolicy(answers)?.env ?? {});
   return text;
 }

@@ -45,13 +45,22 @@ export async function inspectWorkflows(octokit: Octokit, ref: RepoRef, answers: 
       ),
     );
   }
-  if (answers.switchType === 'workflow') {
-    const named = answers.switchWorkflow;
-    const files = await on(answers.switchRef);
+  const dispatched = switchWorkflowOf(answers);
+  if (dispatched) {
+    const { branch, named } = dispatched;
+    const files = await on(branch);
     const chosen = named ? { found: files.find((w) => w.file === named), others: [] } : pick(files, switchFit);
-    result.push(inspected('switch', answers.switchRef, chosen, named, () => ({ kind: 'switch' }), SWITCH_INPUT_NAMES));
+    result.push(inspected('switch', branch, chosen, named, () => ({ kind: 'switch' }), SWITCH_INPUT_NAMES));
   }
   return result;
+}
+
+/** The workflow the chosen switch type dispatches: its branch (and the flag naming it), the file a flag named. */
+export function switchWorkflowOf(answers: InitAnswers): { branch: string; flag: string; named?: string } | undefined {
+  const { dispatches } = answers.switch.init;
+  if (!dispatches) return undefined;
+  const named = answers.switch.answers[dispatches.file];
+  return { branch: answers.switch.answers[dispatches.ref]!, flag: dispatches.ref, ...(named ? { named } : {}) };
 }
 
 function inspected(

@@ -4,7 +4,7 @@
 // The router's token variable is the worker's to name (routers[].tokenEnv in bluegreen-worker.yaml),
 // never the plan's: a `tokenEnv` here is refused with where it went.
 import { z } from 'zod';
-import { duration, httpUrl } from '../../config/fields.js';
+import { checkedBy, duration, httpUrl } from '../../config/fields.js';
 import { defineSwitchClient } from '../switch-type.js';
 import { noStepsFields } from '../steps-fields.js';
 import type { HttpSwitchPlan } from './types.js';
@@ -27,4 +27,22 @@ export const httpSwitchClient = defineSwitchClient({
   }),
   toPlan: (sw): HttpSwitchPlan => ({ type: 'http', url: sw.url, verifyTimeoutMs: sw.verifyTimeout }),
   describe: (sw) => `POST ${sw.url}`,
+  init: {
+    label: 'http (an app router)',
+    flags: [
+      {
+        flags: '--router-url <url>',
+        description: 'the app router switch endpoint (--switch http)',
+        question: "App router's switch endpoint URL",
+        check: checkedBy(httpUrl),
+      },
+    ],
+    config: (answers) => ({ type: 'http' as const, url: answers['--router-url'] ?? '' }),
+    // The router's token stays with the worker: the policy names the variable holding it.
+    policy: (answers) => ({
+      sections: { routers: [{ url: answers['--router-url'], tokenEnv: 'BLUEGREEN_ROUTER_TOKEN' }] },
+      notes: ['and the router token in BLUEGREEN_ROUTER_TOKEN.'],
+      env: { BLUEGREEN_ROUTER_TOKEN: 'checked-by-init' },
+    }),
+  },
 });

@@ -2,7 +2,7 @@
 // mapping, dry-run text. The default: a GitHub Actions workflow moves traffic.
 //   switch: { type: workflow, workflow: dns-update.yml, ref: main, verifyTimeout: 10m }
 import { z } from 'zod';
-import { duration, name, workflowFile } from '../../config/fields.js';
+import { checkedBy, duration, name, workflowFile } from '../../config/fields.js';
 import { SWITCH_INPUT_NAMES, SWITCH_WEIGHT_INPUT } from '../../contract/dispatch-inputs.js';
 import { defineSwitchClient } from '../switch-type.js';
 import { stepsConfigFields, stepsPlan } from '../steps-fields.js';
@@ -35,4 +35,23 @@ export const workflowSwitchClient = defineSwitchClient({
           ...(sw.steps?.length ? { steps: sw.steps } : {}),
         }
       : undefined,
+  init: {
+    label: 'workflow (a GitHub workflow, e.g. DNS Update)',
+    flags: [
+      {
+        flags: '--switch-workflow <file>',
+        description: 'the traffic switch workflow (default: found by file and name)',
+        check: checkedBy(workflowFile),
+      },
+      {
+        flags: '--switch-ref <branch>',
+        description: 'branch the switch workflow runs on (default: the blue branch)',
+        question: 'Branch the switch workflow runs on',
+        fallback: 'blue-branch',
+        check: checkedBy(name('branch name')),
+      },
+    ],
+    dispatches: { ref: '--switch-ref', file: '--switch-workflow' },
+    config: (answers, chosen) => ({ type: 'workflow' as const, workflow: chosen.workflow, ref: answers['--switch-ref'] }),
+  },
 });
