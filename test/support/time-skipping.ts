@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type SignalDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { test as base } from 'vitest';
@@ -215,6 +216,75 @@ export const untilCancelled = async (): Promise<never> => {
   }
 };
 
+/** A recorded call still running after this long is blocked (waiting for a cancel or the test), not working. */
+const BLOCKED_AFTER_MS = 250;
+
+/** How long a signal may take to be handled (its workflow task completed) before the test fails saying so. */
+const SIGNAL_HANDLED_MS = 15_000;
+
+/**
+ * Makes `handle.signal` send once the workflow waits (settled) and resolve once it has handled
+ * the signal (a workflow task completed after it in the history). `result()` lets time skip; if it did so while the signal's
+ * workflow task was still running, the server could time out an activity that task cancels and
+ * then refuse the cancel ("ACTIVITY_UNKNOWN"), leaving the task started for good and time held
+ * still for the rest of the file (seen on a loaded machine: an abort during verify, then every
+ * later timer test). Sent signals wait their turn; a signal to a closed workflow is not waited on.
+ */
+export function untilSignalsHandled(handle: WorkflowHandle, idle: () => boolean = () => true): void {
+  const send = handle.signal.bind(handle) as (...args: unknown[]) => Promise<void>;
+  const signalsIn = (events: History) => events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+  const signal = async (...args: unknown[]): Promise<void> => {
+    const deadline = Date.now() + SIGNAL_HANDLED_MS;
+    const before = signalsIn(await settled(handle, idle, deadline)).length;
+    await send(...args);
+    for (;;) {
+      const events = (await handle.fetchHistory()).events ?? [];
+      if (events.some((e) => CLOSED.has(e.eventType ?? 0))) return;
+      // A signal that arrives while a workflow task runs enters the history after that task.
+      const ours = signalsIn(events)[before];
+      const after = ours ? events.slice(events.indexOf(ours) + 1) : [];
+      if (after.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)) return;
+      if (Date.now() > deadline) throw new Error(`${handle.workflowId}: a signal not handled within ${SIGNAL_HANDLED_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  Object.assign(handle, { signal });
+}
+
+/**
+ * The history once the workflow waits: no recorded activity working (a call running for
+ * BLOCKED_AFTER_MS is blocked: waiting for a cancel or for the test) and every workflow task
+ * scheduled has completed. A signal sent then
+ * cannot meet an activity completing while its own workflow task runs (the race that makes
+ * this server refuse a cancel: ACTIVITY_UNKNOWN).
+ */
+async function settled(handle: WorkflowHandle, idle: () => boolean, deadline: number): Promise<History> {
+  let quietBefore = false;
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const last = (type: number) => events.map((e) => e.eventType).lastIndexOf(type);
+    const tasksDone = last(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) > last(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    if (events.some((e) => CLOSED.has(e.eventType ?? 0))) return events;
+    // Twice in a row: a call that just returned may not have reached the server yet.
+    const quiet = idle() && tasksDone;
+    if (quiet && quietBefore) return events;
+    quietBefore = quiet;
+    if (Date.now() > deadline)
+      throw new Error(`${handle.workflowId}: still working ${SIGNAL_HANDLED_MS} ms after a signal was asked for`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+type History = temporal.api.history.v1.IHistoryEvent[];
+const CLOSED = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+]);
+
 /** One activity call the worker served. */
 export interface ActivityCall {
   name: ActivityName;
@@ -328,6 +398,8 @@ export const test = base.extend<TimeSkippingFixtures>({
       const workflowId = workflowIdFor(service);
       const calls: ActivityCall[] = [];
       const waiters: { name: ActivityName; times: number; resolve: () => void }[] = [];
+      // When each recorded call still running began (see untilSignalsHandled).
+      const inFlight = new Set<{ since: number }>();
       const countOf = (name: ActivityName) => calls.filter((c) => c.name === name).length;
       const recorded: Record<string, (input: unknown) => Promise<unknown>> = { ...recordedActivities(), ...activities } as never;
       // One call at a time, in the order they start (see untilCancelled).
@@ -335,7 +407,10 @@ export const test = base.extend<TimeSkippingFixtures>({
       worker.recordings.set(workflowId, (name, input) => {
         calls.push({ name, input });
         for (const w of waiters.filter((w) => w.name === name && countOf(w.name) >= w.times)) w.resolve();
-        const mine = previous.then(() => (recorded[name] ?? unrecorded(name))(input));
+        const fn = recorded[name] ?? unrecorded(name);
+        const call = { since: Date.now() };
+        inFlight.add(call);
+        const mine = previous.then(() => fn(input)).finally(() => inFlight.delete(call));
         previous = mine.catch(() => undefined);
         return mine;
       });
@@ -352,6 +427,7 @@ export const test = base.extend<TimeSkippingFixtures>({
             typedSearchAttributes: [searchAttribute.service(service), searchAttribute.phase('plan')],
           })
         : await startDeployment(env.client, plan, { taskQueue });
+      untilSignalsHandled(handle, () => [...inFlight].every((call) => Date.now() - call.since >= BLOCKED_AFTER_MS));
       return {
         plan,
         handle,
