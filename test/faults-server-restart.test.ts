@@ -96,6 +96,12 @@ describe('the Temporal server killed mid-deployment and started again on the sam
       const result = await finalStatus(handle);
       expect(result.outcome, result.error).toBe('SUCCEEDED');
       expectSwitchedToGreenOnce(expect, lab);
+      // One GitHub Deployment record, each of its statuses once: a status write retried across a
+      // restart reads the statuses first and does not post its own again.
+      expect(lab.github.deployments).toHaveLength(1);
+      const statuses = lab.github.deployments[0]!.statuses.map((s) => `${s.state}: ${s.description}`);
+      expect(statuses[0]).toMatch(/^success: /);
+      expect(statuses, 'a status posted twice').toEqual([...new Set(statuses)]);
       // The worker never died: it reconnected to the restarted server on its own (a completion
       // reported while the server was down is retried by the SDK; if the heartbeat timeout fired
       // meanwhile, the retried waitForWorkflowRun just reads the finished run again).
