@@ -67,6 +67,8 @@ export interface NotifyServiceLine {
   from?: Color;
   to?: Color;
   outcome?: string;
+  /** Where its traffic is at this moment (a train that speaks as one says it for each service). */
+  live?: Color;
 }
 
 /**
@@ -75,6 +77,25 @@ export interface NotifyServiceLine {
  * the train's does not cover it), its failures under traffic and its sync stay its own.
  */
 export const TRAIN_LEVEL_EVENTS: readonly NotifyEventType[] = ['switched', 'rolled-back', 'succeeded', 'aborted'];
+
+/**
+ * What a train that speaks as one (`notifications: 'train-as-one'`) says instead of its services:
+ * also started (once, naming every service) and failed (naming the service and why), and the
+ * approval events of its one gate (GitHub-verified or not) for the services that gate covers.
+ * A service's own gate, its failures under traffic (analysis-failed, rollback-held) and its sync stay its own.
+ */
+export const TRAIN_AS_ONE_EVENTS: readonly NotifyEventType[] = [...TRAIN_LEVEL_EVENTS, 'started', 'failed'];
+const TRAIN_GATE_EVENTS: readonly NotifyEventType[] = ['approval-waiting', 'approved', 'rejected'];
+
+/** Whether a train's service leaves this event to its train (see TRAIN_LEVEL_EVENTS, TRAIN_AS_ONE_EVENTS). */
+export function leftToTrain(
+  membership: { notifications?: 'train' | 'train-as-one'; approval: 'train' | 'service' } | undefined,
+  type: NotifyEventType,
+): boolean {
+  if (membership?.notifications === 'train') return TRAIN_LEVEL_EVENTS.includes(type);
+  if (membership?.notifications !== 'train-as-one') return false;
+  return TRAIN_AS_ONE_EVENTS.includes(type) || (membership.approval === 'train' && TRAIN_GATE_EVENTS.includes(type));
+}
 
 /**
  * The event's identity: the same on every attempt and every worker, unique per deployment and

@@ -115,6 +115,12 @@ export const PATCHES = {
       'a release train sends no notifications of its own; each service sends switched, rolled-back, succeeded and aborted itself (its plan has no notifications: train)',
     decision: AFTER_PACKAGING,
   },
+  'release-train-speaks-as-one': {
+    added: '0.1.0 (0000000)',
+    before:
+      "a release train's services each send started and failed themselves, and the holder of a train's gate on GitHub its approval-waiting, approved and rejected (their plans have notifications: train)",
+    decision: AFTER_PACKAGING,
+  },
 } as const satisfies Record<string, PatchInfo>;
 export type Patch = keyof typeof PATCHES;
 

@@ -43,16 +43,22 @@ export interface TrainMembership {
   workflowId: string;
   /** `train`: the parent's gate covers the service (unless its policy wants GitHub's); `service`: its own gate. */
   approval: 'train' | 'service';
-  /** `train`: the train sends the train-level notifications (TRAIN_LEVEL_EVENTS) once for all its services. Set by the train when it starts the service. */
-  notifications?: 'train';
+  /**
+   * Set by the train when it starts the service. `train`: the train sends the train-level
+   * notifications (TRAIN_LEVEL_EVENTS) once for all its services. `train-as-one`: it also says
+   * started and failed for them, and the approval events of its gate when that gate covers the
+   * service (TRAIN_AS_ONE_EVENTS); the service reports `planned` so the train knows its route.
+   */
+  notifications?: 'train' | 'train-as-one';
 }
 
 /**
- * Where a child stands, as it tells its parent. `gate` and `approved` come only from the service
+ * Where a child stands, as it tells its parent. `planned` (its colors and SHA read) only when the
+ * train speaks as one for it (notifications `train-as-one`). `gate` and `approved` come only from the service
  * that holds the train's QA gate on GitHub: a gate run waits for review (its status carries the
  * link), and the verified approvals counted (its status carries the logins).
  */
-export type TrainStage = 'ready' | 'gate' | 'approved' | 'switched' | 'failing' | 'monitored';
+export type TrainStage = 'planned' | 'ready' | 'gate' | 'approved' | 'switched' | 'failing' | 'monitored';
 
 /** A child's report to its parent (signal `trainServiceReport`). */
 export interface TrainReport {

@@ -68,15 +68,18 @@ export function routeOf(event: Pick<NotificationEvent, 'from' | 'to' | 'sha'>): 
   return `${event.from} → ${event.to}${event.sha ? ` @ ${shortSha(cleanLine(event.sha, 40))}` : ''}`;
 }
 
-/** A train's services in one line: "api blue → green @ 1a2b3c4 (SUCCEEDED); web …". */
+/** A train's services in one line: "api blue → green @ 1a2b3c4 (SUCCEEDED, traffic on green); web …". */
 export function servicesLine(event: Pick<NotificationEvent, 'services'>): string | undefined {
   if (!event.services || event.services.length === 0) return undefined;
   const line = event.services
     .slice(0, MAX_SERVICES_LISTED)
     .map((s) => {
       const route = routeOf(s);
-      const outcome = s.outcome !== undefined ? ` (${cleanLine(s.outcome, 20)})` : '';
-      return `${cleanLine(s.service, 63)}${route ? ` ${route}` : ''}${outcome}`;
+      const notes = [
+        ...(s.outcome !== undefined ? [cleanLine(s.outcome, 20)] : []),
+        ...(s.live !== undefined ? [`traffic on ${cleanLine(s.live, 10)}`] : []),
+      ];
+      return `${cleanLine(s.service, 63)}${route ? ` ${route}` : ''}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
     })
     .join('; ');
   const more = event.services.length - MAX_SERVICES_LISTED;

@@ -422,4 +422,20 @@ describe("a release train's message: the train and its services in one Services 
     expect(cloudEvent.data['train']).toBe('shop');
     expect((cloudEvent.data['services'] as unknown[]).length).toBe(2);
   });
+
+  it("says where each service's traffic is when the train says it", () => {
+    const failed = messageFor({
+      ...noRoute,
+      type: 'failed',
+      phase: 'deploy',
+      services: [
+        { service: 'api', from: 'blue', to: 'green', sha: '1a2b3c4d5e6f', outcome: 'ABORTED', live: 'blue' },
+        { service: 'worker', from: 'green', to: 'blue', outcome: 'FAILED', live: 'green' },
+        { service: 'web', live: 'blue' },
+      ],
+    });
+    expect(failed.facts.find((f) => f.label === 'Services')?.value).toBe(
+      'api blue → green @ 1a2b3c4 (ABORTED, traffic on blue); worker green → blue (FAILED, traffic on green); web (traffic on blue)',
+    );
+  });
 });

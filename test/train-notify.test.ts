@@ -1,12 +1,15 @@
 // A release train speaks once: on the lab with a real worker whose channels are the lab's Slack-
-// and webhook-compatible receivers, a train of three services sends one approval-waiting, one
-// approved, one switched and one succeeded (each listing the three services), not one per
-// service; a train rolled back sends one rolled-back naming the failing service.
+// and webhook-compatible receivers, a train of three services sends one started, approval-waiting,
+// approved, switched and succeeded (each listing the three services), not one per service; a
+// train rolled back sends one rolled-back naming the failing service; a train whose service fails
+// before any switch one failed, the train's, naming it and where each service's traffic is; the
+// train's gate verified by GitHub is announced by the train with its Services line.
 import { describe, expect } from 'vitest';
 import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
 import type { ChannelSpec } from '../notify/activities.js';
 import type { Lab } from '../lab/index.js';
+import { recordDeployerForPlan } from '../client/github-identity.js';
 import {
   approveAndWaitForWebGreen,
   finalTrain,
@@ -83,10 +86,25 @@ describe('a release train notifies once for its services', () => {
       );
 
       const events = types(lab);
-      for (const type of ['approval-waiting', 'approved', 'switched', 'succeeded'])
+      for (const type of ['started', 'approval-waiting', 'approved', 'switched', 'succeeded'])
         expect(count(events, type), `${type}: ${events.join(', ')}`).toBe(1);
-      // Each service still says it started (api and worker subscribe the webhook).
-      expect(count(events, 'started')).toBe(2);
+      // The train says it started (not api and worker, which subscribe the webhook), naming every
+      // service, with the route and SHA of those it starts at once (api, worker).
+      const started = dataOf(lab, 'started')[0]!;
+      expect(started['train']).toBe(plan.train);
+      const listed = started['services'] as { service: string; sha?: string; from?: string; to?: string; live?: string }[];
+      expect(listed.map((s) => s.service)).toEqual(ROLES.map((r) => names[r]));
+      for (const role of ['api', 'worker'] as const) {
+        expect(
+          listed.find((s) => s.service === names[role]),
+          role,
+        ).toMatchObject({
+          sha: labs[role].github.branchHead('green'),
+          from: 'blue',
+          to: 'green',
+          live: 'blue',
+        });
+      }
       expect(events.filter((t) => t === 'failed' || t === 'aborted' || t === 'rolled-back')).toEqual([]);
       const succeeded = dataOf(lab, 'succeeded')[0]!;
       expect(succeeded['train']).toBe(plan.train);
@@ -96,6 +114,7 @@ describe('a release train notifies once for its services', () => {
       expect(lab.notifications.webhook.received.every((r) => r.signatureValid && !r.duplicate)).toBe(true);
 
       const titles = slackTitles(lab);
+      expect(titles.filter((t) => t.includes('deploying'))).toEqual([`release train ${plan.train}: deploying the new colors`]);
       expect(titles.filter((t) => t.includes('waiting for approval'))).toEqual([
         `release train ${plan.train}: waiting for approval (the new colors)`,
       ]);
@@ -110,7 +129,7 @@ describe('a release train notifies once for its services', () => {
       // Free text goes to Slack as plain_text, never as mrkdwn (no mention can be written).
       const blocks = (JSON.parse(approved) as { blocks: { text?: { type: string; text: string } }[] }).blocks;
       expect(blocks.find((b) => b.text?.text.includes('<!channel>'))?.text?.type).toBe('plain_text');
-      expect(end.notifications).toEqual({ sent: 8, failed: [] });
+      expect(end.notifications).toEqual({ sent: 10, failed: [] });
     },
   );
 
@@ -154,6 +173,109 @@ describe('a release train notifies once for its services', () => {
       expect(slackTitles(lab).filter((t) => t.includes('rolled back'))).toEqual([
         `release train ${plan.train}: rolled back to the old colors`,
       ]);
+    },
+  );
+
+  it(
+    "a deploy failure in worker before any switch: one failed per channel, the train's, naming worker and why and where every service's traffic is",
+    { timeout: 60_000 },
+    async ({ client, labs, startWorker }) => {
+      const worker = await startWorker(labs.api, notifyingWorker(labs));
+      const { plan, names } = trainPlan(labs, NOTIFY);
+      labs.worker.github.failNextRun('deploy-green.yml', { job: 'deploy', step: 'Run migrations' });
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('FAILED');
+      const lab = labs.api;
+      await until(
+        () => types(lab),
+        (t) => t.includes('failed'),
+        'failed at the webhook',
+        5_000,
+      );
+      await until(
+        () => slackTitles(lab),
+        (t) => t.some((x) => x.includes('FAILED')),
+        'failed at Slack',
+        5_000,
+      );
+      // Let a second message (the service's own) arrive if one were sent.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const events = types(lab);
+      expect(count(events, 'failed'), events.join(', ')).toBe(1);
+      expect(events.filter((t) => t === 'aborted' || t === 'rolled-back' || t === 'succeeded')).toEqual([]);
+      const failed = dataOf(lab, 'failed')[0]!;
+      expect(failed['train']).toBe(plan.train);
+      expect(String(failed['detail'])).toMatch(new RegExp(`^${names.worker}: FAILED: .*traffic untouched`));
+      const listed = failed['services'] as { service: string; outcome?: string; from?: string; live?: string }[];
+      expect(listed.find((s) => s.service === names.worker)).toMatchObject({ outcome: 'FAILED', live: 'blue' });
+      // Every service that read its colors says where its traffic is: still blue.
+      for (const line of listed.filter((s) => s.from)) expect(line.live, line.service).toBe('blue');
+      expect(JSON.stringify(failed['links'])).toContain('/actions/runs/');
+      const titles = slackTitles(lab).filter((t) => t.includes('FAILED'));
+      expect(titles).toEqual([`release train ${plan.train}: FAILED in deploy`]);
+      const body = lab.notifications.slack.delivered.find((r) => r.title?.includes('FAILED'))!.body;
+      expect(body).toContain(`${names.worker} blue → green`);
+      expect(body).toContain('traffic on blue');
+    },
+  );
+
+  it(
+    "the train's gate verified by GitHub: one approval-waiting (the review link) and one approved (the verified login), the train's, listing the services",
+    { timeout: 60_000 },
+    async ({ client, labs, startWorker }) => {
+      const worker = await startWorker(labs.api, notifyingWorker(labs));
+      labs.api.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+      const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['alice', 'qa-lead'] } };
+      const { plan, names } = trainPlan(labs, { ...NOTIFY, api: { ...NOTIFY.api, ...viaGitHub } });
+      plan.approval.approvers = ['alice', 'qa-lead'];
+      // What `bluegreen deploy` does for a service approved via GitHub: records the deployment as the deployer.
+      const api = plan.services[0]!;
+      api.plan = await recordDeployerForPlan(api.plan, 'green', labs.api.github.branchHead('green'), {
+        GITHUB_TOKEN: labs.api.github.reviews.tokenOf('dave'),
+      });
+      const handle = await startTrain(client, worker.taskQueue, plan);
+      const gate = await until(
+        () => handle.query(trainStatusQuery),
+        (s) => (s.phase === 'approval' && s.gate?.runId !== undefined && s.gate.url !== undefined) || !!s.outcome,
+        'the gate run on GitHub',
+      );
+      expect(gate.outcome, gate.error).toBeUndefined();
+      const lab = labs.api;
+      await until(
+        () => types(lab),
+        (t) => t.includes('approval-waiting'),
+        'approval-waiting at the webhook',
+        5_000,
+      );
+      labs.api.github.reviews.review(gate.gate!.runId!, 'alice', 'approved', 'QA passed on green');
+      const end = await finalTrain(handle);
+      expect(end.outcome, end.error).toBe('SUCCEEDED');
+      await until(
+        () => slackTitles(lab),
+        (t) => t.some((x) => x.includes('SUCCEEDED')),
+        'succeeded at Slack',
+        5_000,
+      );
+      const events = types(lab);
+      for (const type of ['approval-waiting', 'approved']) expect(count(events, type), `${type}: ${events.join(', ')}`).toBe(1);
+      const waiting = dataOf(lab, 'approval-waiting')[0]!;
+      expect(waiting['train']).toBe(plan.train);
+      expect(waiting['reviewUrl']).toBe(gate.gate!.url);
+      expect((waiting['services'] as { service: string }[]).map((s) => s.service)).toEqual(ROLES.map((r) => names[r]));
+      const approved = dataOf(lab, 'approved')[0]!;
+      expect(approved['train']).toBe(plan.train);
+      expect(approved['by']).toBe('@alice (verified by GitHub)');
+      expect((approved['services'] as { service: string }[]).map((s) => s.service)).toEqual(ROLES.map((r) => names[r]));
+      const titles = slackTitles(lab);
+      expect(titles.filter((t) => t.includes('waiting for approval'))).toEqual([
+        `release train ${plan.train}: waiting for approval (the new colors)`,
+      ]);
+      expect(titles.filter((t) => t.includes('approved by'))).toEqual([
+        `release train ${plan.train}: approved by @alice (verified by GitHub)`,
+      ]);
+      const body = lab.notifications.slack.delivered.find((r) => r.title?.includes('approved by'))!.body;
+      for (const role of ROLES) expect(body, role).toContain(names[role]);
     },
   );
 });

@@ -11,7 +11,7 @@
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import { deprecatedPatch } from '../contract/patches.js';
 import type { NotifyActivities } from '../notify/activities.js';
-import { channelsFor, TRAIN_LEVEL_EVENTS, type NotificationEvent } from '../contract/notify-events.js';
+import { channelsFor, leftToTrain, type NotificationEvent } from '../contract/notify-events.js';
 export { describeNotificationFailure } from '../contract/notify-events.js';
 import { describeFailure } from '../contract/failures.js';
 import type { DeploymentPlan, NotificationsStatus } from '../contract/types.js';
@@ -87,7 +87,7 @@ export class Notifier {
     if (!this.enabled) return;
     this.notified.add(input.type);
     // The train that started this service says these once for all its services.
-    if (this.plan.train?.notifications === 'train' && TRAIN_LEVEL_EVENTS.includes(input.type)) return;
+    if (leftToTrain(this.plan.train, input.type)) return;
     const event: NotificationEvent = {
       ...input,
       service: this.plan.service,

@@ -22,6 +22,7 @@ import { Train, type TrainChild, type TrainFailure } from './train/train-state.j
 import { isPatched } from '../contract/patches.js';
 import { countVerifiedApprovals, gateHolderOf, openGitHubGate, showGateWhile } from './train/train-github-gate.js';
 import { TrainNotices } from './train/train-notices.js';
+import { VERIFIED_BY_GITHUB } from '../contract/approval-labels.js';
 
 /** What people decided for the train. */
 interface TrainDecisions {
@@ -135,13 +136,24 @@ async function approvalStage(
   );
   if (holder) await openGitHubGate(train, holder, needed);
   decided.approvalOpen = true;
-  // A gate on GitHub is its holder's: that service says it is waiting (with the review link) and who approved.
-  const gateNotices = holder ? undefined : notices;
-  gateNotices?.send('approval-waiting', 'approval', {
-    ...(plan.approval.approvers.length > 0 ? { approvers: [...plan.approval.approvers] } : {}),
-    command: bluegreenCommand('train', 'approve', plan.train, '--by <name>'),
-  });
-  const showing = holder ? showGateWhile(train, holder, needed, () => !decided.approvalOpen) : undefined;
+  // A gate on GitHub: the train says it waits once the first gate run has its review link, and
+  // who approved (trains started before release-train-speaks-as-one leave both to its holder).
+  const gateNotices = holder && !notices?.asOne ? undefined : notices;
+  if (!holder) {
+    notices?.send('approval-waiting', 'approval', {
+      ...(plan.approval.approvers.length > 0 ? { approvers: [...plan.approval.approvers] } : {}),
+      command: bluegreenCommand('train', 'approve', plan.train, '--by <name>'),
+    });
+  }
+  const showing = holder
+    ? showGateWhile(
+        train,
+        holder,
+        needed,
+        () => !decided.approvalOpen,
+        (gate) => gateNotices?.gateWaiting(gate, plan.approval.approvers),
+      )
+    : undefined;
   const answered = await condition(
     () =>
       decided.approval !== undefined ||
@@ -154,7 +166,10 @@ async function approvalStage(
   await showing;
   train.setWaitingFor(undefined);
   const stop = decisionFailure(decided) ?? train.failure();
-  if (stop) return stop;
+  if (stop) {
+    gateNotices?.gateRejected(holder);
+    return stop;
+  }
   if (holder?.reports.approved) {
     const verified = countVerifiedApprovals(train, holder, gateState(train, decided));
     if ('reason' in verified) return verified;
@@ -177,7 +192,7 @@ async function approvalStage(
   }
   const comments = decided.approvedBy.flatMap((d) => (d.text ? [d.text] : [])).join(' / ');
   gateNotices?.send('approved', 'approval', {
-    by: decided.approvedBy.map((d) => d.by).join(', '),
+    by: decided.approvedBy.map((d) => (decided.verifiedOn ? `@${d.by} (${VERIFIED_BY_GITHUB})` : d.by)).join(', '),
     ...(comments ? { detail: comments } : {}),
   });
   return undefined;

@@ -49,6 +49,11 @@ export class TrainLink {
     return this.#orders.get(kind);
   }
 
+  /** Colors and SHA read: the train that says `started` for this service learns its route (only when it speaks as one). */
+  async planned(): Promise<void> {
+    if (this.membership.notifications === 'train-as-one') await this.report('planned');
+  }
+
   /** Tells the parent where this service stands; a parent that is gone changes nothing here. */
   async report(stage: TrainStage, extra: Pick<TrainReport, 'approval' | 'covered' | 'reason'> = {}): Promise<void> {
     const parent = workflowInfo().parent;

@@ -34,6 +34,7 @@ export async function planPhase(setup: DeploymentSetup): Promise<PlanFound> {
   tracker.setPrevious(previous, plan.revert?.of);
   tracker.setColors(active, target, sha);
   notifyEvent(ctx, { type: 'started', phase: 'plan', by: plan.requestedBy });
+  await setup.train?.planned();
   await checkMetricQueries(ctx);
   // The record is for humans: created while the deploy run is dispatched, not before it.
   await ctx.records.create(active, target, sha);

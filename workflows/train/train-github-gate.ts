@@ -51,16 +51,23 @@ function waitingText(train: Train, gate: NonNullable<TrainStatus['gate']>): stri
   );
 }
 
-/** Shows the holder's gate (and each new gate run) in the train's status until `done()`. */
-export async function showGateWhile(train: Train, holder: TrainChild, needed: number, done: () => boolean): Promise<void> {
-  let shown: number | undefined = -1;
+/** Shows the holder's gate (and each new gate run) in the train's status until `done()`; `shown` hears of each. */
+export async function showGateWhile(
+  train: Train,
+  holder: TrainChild,
+  needed: number,
+  done: () => boolean,
+  shown?: (gate: GateStatus) => void,
+): Promise<void> {
+  let showing: number | undefined = -1;
   for (;;) {
-    await condition(() => done() || holder.reports.gate?.status.gate?.runId !== shown);
+    await condition(() => done() || holder.reports.gate?.status.gate?.runId !== showing);
     if (done()) return;
-    shown = holder.reports.gate?.status.gate?.runId;
+    showing = holder.reports.gate?.status.gate?.runId;
     const gate = gateOf(train, holder, needed);
     train.setGate(gate);
     train.setWaitingFor(waitingText(train, gate));
+    shown?.(gate);
   }
 }
 

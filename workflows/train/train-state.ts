@@ -21,6 +21,7 @@ import {
   type TrainOrderKind,
   type TrainPhase,
   type TrainPlan,
+  type TrainMembership,
   type TrainReport,
   type TrainServiceState,
   type TrainStage,
@@ -44,7 +45,7 @@ export interface TrainChild {
   end?: { outcome: Outcome; reason: string; status?: DeploymentStatus };
 }
 
-const TRAIN_STAGES: readonly TrainStage[] = ['ready', 'gate', 'approved', 'switched', 'failing', 'monitored'];
+const TRAIN_STAGES: readonly TrainStage[] = ['planned', 'ready', 'gate', 'approved', 'switched', 'failing', 'monitored'];
 
 /** Why a service of the train went wrong, naming it (absent for the train's own decisions). */
 export interface TrainFailure {
@@ -60,8 +61,8 @@ export class Train {
   readonly status: TrainStatus;
   /** Every service switches once those it comes after did, several at a time; back likewise (decided at the switch stage). */
   inParallel = false;
-  /** The train sends the train-level notifications: the services it starts leave them to it. */
-  speaksForServices = false;
+  /** The train sends the train-level notifications (`train`), or all it says as one (`train-as-one`): the services it starts leave them to it. */
+  speaksForServices: NonNullable<TrainMembership['notifications']> | undefined;
 
   constructor(readonly plan: TrainPlan) {
     this.levels = trainLevels(plan.services);
@@ -157,7 +158,7 @@ export class Train {
     try {
       const handle = await startChild(WORKFLOW_TYPE, {
         workflowId: child.workflowId,
-        args: [this.speaksForServices ? withTrainNotifications(child.plan) : child.plan],
+        args: [this.speaksForServices ? withTrainNotifications(child.plan, this.speaksForServices) : child.plan],
         taskQueue: info.taskQueue,
         // A train that is gone leaves its services held, each still abortable on its own.
         parentClosePolicy: 'ABANDON',
@@ -253,7 +254,12 @@ export class Train {
 
   publish(): void {
     this.status.services = this.children.map((c) => {
-      const latest = c.end?.status ?? c.reports.monitored?.status ?? c.reports.switched?.status ?? c.reports.ready?.status;
+      const latest =
+        c.end?.status ??
+        c.reports.monitored?.status ??
+        c.reports.switched?.status ??
+        c.reports.ready?.status ??
+        c.reports.planned?.status;
       const verify = c.reports.ready?.status.phases.find((p) => p.name === 'verify')?.detail;
       return {
         service: c.service,
@@ -294,6 +300,8 @@ function endOf(err: unknown): NonNullable<TrainChild['end']> {
   return { outcome: 'FAILED', reason: `its workflow ended: ${why}` };
 }
 
-/** The service's plan as the train starts it when the train speaks for it (TRAIN_LEVEL_EVENTS). */
-const withTrainNotifications = (plan: DeploymentPlan): DeploymentPlan =>
-  plan.train ? { ...plan, train: { ...plan.train, notifications: 'train' } } : plan;
+/** The service's plan as the train starts it when the train speaks for it (TRAIN_LEVEL_EVENTS, TRAIN_AS_ONE_EVENTS). */
+const withTrainNotifications = (
+  plan: DeploymentPlan,
+  notifications: NonNullable<TrainMembership['notifications']>,
+): DeploymentPlan => (plan.train ? { ...plan, train: { ...plan.train, notifications } } : plan);
