@@ -116,7 +116,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-speaks-as-one': {
-    added: '0.1.0 (0000000)',
+    added: '0.1.0 (68308f1)',
     before:
       "a release train's services each send started and failed themselves, and the holder of a train's gate on GitHub its approval-waiting, approved and rejected (their plans have notifications: train)",
     decision: AFTER_PACKAGING,

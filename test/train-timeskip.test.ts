@@ -73,6 +73,7 @@ async function startTrain(
     const recorded = { ...recordedActivities(), ...(per[role] ?? {}) } as Record<string, (input: unknown) => Promise<unknown>>;
     let previous: Promise<unknown> = Promise.resolve();
     worker.recordings.set(`bluegreen-${service}`, (activity: ActivityName, input: unknown) => {
+      if (activity === 'sendNotification') journal.push(notified(role, input));
       if (activity === 'waitForPublicColor') journal.push(`${role} ${(input as { color: string }).color}`);
       if (activity === 'dispatchWorkflow') journal.push(`${role} dispatch`);
       const mine = previous.then(() => recorded[activity]!(input));
@@ -80,6 +81,12 @@ async function startTrain(
       return mine;
     });
   }
+  // The train's own activities (its notifications): recorded results too, in the same journal.
+  const forTrain = { ...recordedActivities(), ...(per['train'] ?? {}) } as Record<string, (input: unknown) => Promise<unknown>>;
+  worker.recordings.set(trainWorkflowIdFor(name), (activity: ActivityName, input: unknown) => {
+    if (activity === 'sendNotification') journal.push(notified('train', input));
+    return forTrain[activity]!(input);
+  });
   const handle = await env.client.workflow.start<typeof releaseTrain>(TRAIN_WORKFLOW_TYPE, {
     workflowId: trainWorkflowIdFor(name),
     taskQueue: worker.taskQueue,
@@ -87,6 +94,12 @@ async function startTrain(
   });
   return { plan, journal, handle, names };
 }
+
+/** `<who> notifies <event> to <channel>` for the journal. */
+const notified = (who: string, input: unknown) => {
+  const { channel, event } = input as { channel: string; event: { type: string } };
+  return `${who} notifies ${event.type} to ${channel}`;
+};
 
 async function statusWhen(handle: TrainRun['handle'], predicate: (s: TrainStatus) => boolean): Promise<TrainStatus> {
   let last: TrainStatus | undefined;
@@ -355,5 +368,55 @@ describe('release train', () => {
     expect(end.error).toMatch(/aborted by deployer: wrong build/);
     expect(outcomes(end)).toEqual({ api: 'ABORTED', web: 'ABORTED', worker: 'ABORTED' });
     expect(journal.filter((j) => j.endsWith('green'))).toEqual([]);
+  });
+
+  it('a train that speaks as one: started and failed once each per channel, from the train, none from its services', async ({
+    env,
+    worker,
+  }) => {
+    // Every service tells one channel of everything; worker's deploy run fails once web is held.
+    const notify = { notify: [{ channel: 'team', events: 'all' }] };
+    let webVerified!: () => void;
+    const verified = new Promise<void>((resolve) => (webVerified = resolve));
+    const sent = async ({ channel, event }: { channel: string; event: { deploymentId: string; type: string } }) => ({
+      channel,
+      key: `${event.deploymentId}.${event.type}`,
+      status: 200,
+    });
+    const { handle, journal, names, plan } = await startTrain(
+      env,
+      worker,
+      {
+        train: { sendNotification: sent },
+        api: { sendNotification: sent },
+        web: {
+          sendNotification: sent,
+          verifyChecks: async ({ successes }) => {
+            setTimeout(webVerified, 300);
+            return { ok: true, rounds: successes, checks: [] };
+          },
+        },
+        worker: {
+          sendNotification: sent,
+          waitForWorkflowRun: async ({ runId }) => {
+            await verified;
+            return { runId, url: `https://github.com/acme/api/actions/runs/${runId}`, conclusion: 'failure' };
+          },
+        },
+      },
+      { api: notify, web: notify, worker: notify },
+    );
+    const end = await finalTrain(handle);
+    expect(end.outcome, end.error).toBe('FAILED');
+    expect(end.error).toMatch(new RegExp(`^${names.worker}: FAILED: .*traffic untouched`));
+    expect(journal.filter((j) => j.includes(' notifies '))).toEqual([
+      'train notifies started to team',
+      'train notifies failed to team',
+    ]);
+    expect(end.notifications).toEqual({ sent: 2, failed: [] });
+    await recordHistories(env, 'speaks-as-one-failed', {
+      parent: trainWorkflowIdFor(plan.train),
+      service: `bluegreen-${names.worker}`,
+    });
   });
 });
