@@ -12,6 +12,7 @@ export const NOTIFY_EVENTS = [
   'switched',
   'analysis-failed',
   'rollback-held',
+  'rollback-resumed',
   'rolled-back',
   'sync-failed',
   'succeeded',

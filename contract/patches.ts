@@ -109,6 +109,12 @@ export const PATCHES = {
       'the old color is not probed during monitor, traffic steps and bake, and a rollback switches back without asking: asked only by plans with monitor.standby, which no earlier client made',
     decision: AFTER_PACKAGING,
   },
+  'held-rollback-resumes': {
+    added: '0.1.0 (0000000)',
+    before:
+      'a held rollback waits for a person or the ask timeout only: the old color is not probed while held, and its recovery does not resume the rollback',
+    decision: AFTER_PACKAGING,
+  },
   'release-train-notifies-once': {
     added: '0.1.0 (141ef99)',
     before:

@@ -119,6 +119,8 @@ function headline(event: NotificationEvent, service: string, by: string | undefi
       return { title: `${service}: ${to} failing under traffic`, tone: 'danger' };
     case 'rollback-held':
       return { title: `${service}: rollback held, ${from} is unhealthy; a person decides`, tone: 'danger' };
+    case 'rollback-resumed':
+      return { title: `${service}: ${from} healthy again; the held rollback switches back`, tone: 'warning' };
     case 'rolled-back':
       return { title: `${service}: rolled back to ${from}${onBad(event, to)}`, tone: 'danger' };
     case 'sync-failed':

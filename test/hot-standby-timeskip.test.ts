@@ -3,10 +3,13 @@
 // rollback goes back at once to an old color seen healthy, looks again at one seen unhealthy,
 // and when it is still unhealthy holds for a person: `rollback` again switches anyway, `abort`
 // keeps traffic on the new color (FAILED), nobody deciding within the ask timeout is FAILED too.
+// While held the old color is watched: healthy again, the rollback switches back by itself.
 import { Context } from '@temporalio/activity';
 import { describe, expect } from 'vitest';
 import type { DispatchWorkflowInput } from '../activities/types.js';
 import type { MonitorChecksInput, MonitorChecksResult, StandbyReading } from '../analysis/types.js';
+import type { SendNotificationInput } from '../notify/activities.js';
+import { MAX_HELD_WATCHES } from '../workflows/phases/held-watch.js';
 import { abortSignal, rollbackSignal } from '../contract/messages.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { ACTIVE, it, phaseOf, phaseStates, untilCancelled, type Deployment } from './support/time-skipping.js';
@@ -15,26 +18,33 @@ const BLUE_503 = 'health: HTTP 503 from https://blue.example.com/health';
 /** The server's clock (time skips): when the activity was scheduled. */
 const serverNow = () => new Date(Context.current().info.currentAttemptScheduledTimestampMs).toISOString();
 
-const standbyReading = (healthy: boolean): StandbyReading => ({
+const standbyReading = (healthy: boolean, lastFailure = BLUE_503): StandbyReading => ({
   color: ACTIVE,
   healthy,
   probes: 4,
   consecutiveFailures: healthy ? 0 : 3,
   probedAt: serverNow(),
-  ...(healthy ? {} : { lastFailure: BLUE_503 }),
+  ...(healthy ? {} : { lastFailure }),
 });
 
-/** The new color fails its threshold; the old one, probed in the same rounds, is as `healthy` says. */
+/**
+ * The new color fails its threshold; the old one, probed in the same rounds, is as `healthy`
+ * says. The watch while a rollback is held (`until: 'healthy'`) sees no change until cancelled,
+ * as a real one does within its window.
+ */
 const greenFailsBlue =
   (healthy: boolean) =>
-  async (input: MonitorChecksInput): Promise<MonitorChecksResult> => ({
-    verdict: 'unhealthy',
-    rounds: 4,
-    failedRounds: 3,
-    checks: [],
-    lastFailure: 'GET /health answered 503',
-    ...(input.standby ? { standby: standbyReading(healthy) } : {}),
-  });
+  async (input: MonitorChecksInput): Promise<MonitorChecksResult> =>
+    input.standby?.until === 'healthy' ? untilCancelled() : greenFails(healthy, input);
+
+const greenFails = (healthy: boolean, input: MonitorChecksInput): MonitorChecksResult => ({
+  verdict: 'unhealthy',
+  rounds: 4,
+  failedRounds: 3,
+  checks: [],
+  lastFailure: 'GET /health answered 503',
+  ...(input.standby ? { standby: standbyReading(healthy) } : {}),
+});
 
 /** The look before switching back finds the old color `healthy`. */
 const lookFinds = (healthy: boolean) => async () => standbyReading(healthy);
@@ -47,6 +57,21 @@ const switches = (d: Deployment) =>
     .map((i: DispatchWorkflowInput) => i.inputs['color']);
 
 const held = (s: DeploymentStatus) => s.standby?.held !== undefined;
+
+/** The monitor window fails green with blue unhealthy; every later call (the watch while held) answers `whileHeld`. */
+const thenWhileHeld =
+  (whileHeld: (input: MonitorChecksInput) => Promise<MonitorChecksResult>) =>
+  async (input: MonitorChecksInput): Promise<MonitorChecksResult> =>
+    input.standby?.until === 'healthy' ? whileHeld(input) : greenFails(false, input);
+
+/** A watch window that reports the old color as `healthy` (no new-color checks run in it). */
+const watchSees = (healthy: boolean, lastFailure?: string): MonitorChecksResult => ({
+  verdict: 'healthy',
+  rounds: 0,
+  failedRounds: 0,
+  checks: [],
+  standby: standbyReading(healthy, lastFailure),
+});
 
 describe('hot standby', () => {
   it('probes the old color in the monitor rounds with the health and color checks verify runs on a color', async ({ deploy }) => {
@@ -111,15 +136,100 @@ describe('hot standby', () => {
     expect(phaseStates(status)).toMatchObject({ monitor: 'failed', rollback: 'failed', sync: 'skipped' });
   });
 
-  it('old color unhealthy and nobody decides within the ask timeout: FAILED, traffic left where it is', async ({ deploy }) => {
+  it('old color unhealthy, watched while held, never recovers, nobody decides: FAILED at the ask timeout, traffic left where it is', async ({
+    deploy,
+  }) => {
     const d = await deploy(
       { monitor: { standby: { askTimeout: '10m' } } },
-      { monitorChecks: greenFailsBlue(false), checkStandby: lookFinds(false) },
+      // Every window ends with the old color still unhealthy (at once: time skips only once nothing runs).
+      { monitorChecks: thenWhileHeld(async () => watchSees(false)), checkStandby: lookFinds(false) },
     );
     const status = await d.result();
     expect(status.outcome).toBe('FAILED');
     expect(switches(d)).toEqual(['green']);
     expect(status.error).toMatch(/nobody decided within 10m, traffic left on green\. The rollback was due: 3 consecutive/);
+    // Watched all along, in a bounded number of windows, none past the ask timeout.
+    const watches = d.inputsOf('monitorChecks').slice(1);
+    expect(watches).toHaveLength(MAX_HELD_WATCHES);
+    for (const w of watches) {
+      expect(w).toMatchObject({ checks: [], standby: { color: ACTIVE, until: 'healthy' } });
+      expect(w.durationMs).toBeGreaterThan(0);
+      expect(w.durationMs).toBeLessThanOrEqual(10 * 60_000);
+    }
+  });
+
+  it('held, the old color recovers: the status shows each watch, then it switches back by itself: ROLLED_BACK', async ({
+    deploy,
+  }) => {
+    let opened = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (opened = resolve));
+    let watches = 0;
+    const notified: SendNotificationInput[] = [];
+    const d = await deploy(
+      { notify: [{ channel: 'ops', events: ['rollback-held', 'rollback-resumed'] }] },
+      {
+        checkStandby: lookFinds(false),
+        monitorChecks: thenWhileHeld(async () => {
+          // The first window ends still unhealthy (a new reason); the second waits for the test, then sees it healthy.
+          if (++watches === 1) return watchSees(false, 'health: connection refused');
+          await gate;
+          return watchSees(true);
+        }),
+        sendNotification: async (input) => {
+          notified.push(input);
+          return { channel: input.channel, key: 'k', status: 200 };
+        },
+      },
+    );
+    const waiting = await d.statusWhen((s) => held(s) && s.standby?.reason === 'health: connection refused');
+    expect(waiting.standby).toMatchObject({
+      healthy: false,
+      held: { reason: expect.stringContaining('3 consecutive failures') },
+    });
+    const watch = d.inputsOf('monitorChecks')[1];
+    expect(watch).toMatchObject({ checks: [], standby: { color: ACTIVE, until: 'healthy', failures: 3 } });
+    expect(watch?.durationMs).toBeLessThanOrEqual(30 * 60_000);
+    expect(switches(d)).toEqual(['green']);
+    opened();
+    const status = await d.result();
+    expect(status.outcome).toBe('ROLLED_BACK');
+    expect(switches(d)).toEqual(['green', ACTIVE]);
+    expect(status.standby).toMatchObject({ color: ACTIVE, healthy: true });
+    expect(status.standby?.held).toBeUndefined();
+    expect(status.standby?.reason).toBeUndefined();
+    expect(phaseOf(status, 'rollback').detail).toMatch(
+      new RegExp(`^public endpoint answers ${ACTIVE}; old color ${ACTIVE} healthy again after \\S+: switching back`),
+    );
+    expect(notified.map((n) => n.event.type)).toEqual(['rollback-held', 'rollback-resumed']);
+    expect(notified[1]?.event.detail).toMatch(
+      new RegExp(`^old color ${ACTIVE} healthy again after \\S+: switching back; the rollback was due: 3 consecutive`),
+    );
+  });
+
+  it('held and watched: a person deciding first wins, and the watch is cancelled and reports back', async ({ deploy }) => {
+    let cancelled = 0;
+    const d = await deploy(
+      {},
+      {
+        checkStandby: lookFinds(false),
+        monitorChecks: thenWhileHeld(async () => {
+          try {
+            return await untilCancelled();
+          } finally {
+            cancelled++;
+          }
+        }),
+      },
+    );
+    await d.statusWhen(held);
+    await d.called('monitorChecks', 2);
+    await d.handle.signal(abortSignal, { by: 'alice', reason: 'blue is worse' });
+    const status = await d.result();
+    expect(status.outcome).toBe('FAILED');
+    expect(status.error).toMatch(/traffic left on green by alice: blue is worse\./);
+    expect(switches(d)).toEqual(['green']);
+    expect(d.inputsOf('monitorChecks').map((i) => i.standby?.until)).toEqual([undefined, 'healthy']);
+    expect(cancelled).toBe(1);
   });
 
   it('old color seen unhealthy but healthy when looked at again: the rollback goes ahead without asking', async ({ deploy }) => {

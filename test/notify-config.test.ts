@@ -75,7 +75,7 @@ describe('notify in bluegreen.yaml', () => {
       [
         "approval.remindEvery: "hourly" is not a duration: use a number and a unit, like "30s", "15m" or "24h"",
         "notify.0.channel: channel names are lowercase letters, digits and dashes, like "qa-slack" (got the text "QA Slack")",
-        "notify.0.events.0: expected one of started, approval-waiting, approved, rejected, switched, analysis-failed, rollback-held, rolled-back, sync-failed, succeeded, failed, aborted (got the text "approval-wating"), did you mean "approval-waiting"?",
+        "notify.0.events.0: expected one of started, approval-waiting, approved, rejected, switched, analysis-failed, rollback-held, rollback-resumed, rolled-back, sync-failed, succeeded, failed, aborted (got the text "approval-wating"), did you mean "approval-waiting"?",
         "notify.1.events: list at least one event, or write "all"",
         "notify.2.channel: is required (expected a channel name, like "qa-slack")",
         "notify.2.chanel: unknown key, did you mean "channel"?",

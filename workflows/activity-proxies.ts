@@ -1,5 +1,5 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { QUICK_ACTIVITY_OPTIONS, retryPolicy as retry } from '../contract/activity-options.js';
 import type { BlueGreenActivities } from '../activities/types.js';
 import type { DeploymentPlan } from '../contract/types.js';
@@ -52,6 +52,19 @@ export function waiting(plan: DeploymentPlan, maxWaitMs: number) {
     startToCloseTimeout: maxWaitMs + 60_000,
     heartbeatTimeout: heartbeatTimeout(plan, 20_000),
     retry: retry(20, '10s'),
+  });
+}
+
+/**
+ * Long waits that heartbeat, cancelled while the workflow goes on: a cancel is awaited until the
+ * activity has reported back, so nothing the workflow does next (nor its end) overtakes it.
+ */
+export function waitingCancelled(plan: DeploymentPlan, maxWaitMs: number) {
+  return proxyActivities<BlueGreenActivities>({
+    startToCloseTimeout: maxWaitMs + 60_000,
+    heartbeatTimeout: heartbeatTimeout(plan, 20_000),
+    retry: retry(20, '10s'),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 }
 

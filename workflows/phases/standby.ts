@@ -3,7 +3,9 @@
 // so a rollback goes to a color known to be healthy. A rollback whose old color was last seen
 // unhealthy (or not seen lately) looks once more; still unhealthy, it is held and a person
 // decides: `rollback` again switches anyway, `abort` keeps traffic where it is (FAILED), and
-// nobody deciding within the ask timeout ends FAILED too. It never switches blind.
+// nobody deciding within the ask timeout ends FAILED too. While held the old color is watched
+// (held-watch.ts): seen healthy again before anyone decides, the rollback goes on by itself.
+// It never switches blind.
 import { CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { environmentChecks } from '../../analysis/checks.js';
 import type { StandbyProbeInput, StandbyReading } from '../../analysis/types.js';
@@ -17,6 +19,7 @@ import { waiting } from '../activity-proxies.js';
 import type { HumanInput } from '../human-input.js';
 import { notifyEvent } from '../notify-points.js';
 import type { PhaseContext } from './context.js';
+import { watchHeldStandby } from './held-watch.js';
 
 /** The longest a reason is shown (status, Web UI, chat). */
 const REASON_LENGTH = 300;
@@ -52,13 +55,18 @@ export function standbyProbe(ctx: PhaseContext, until?: StandbyProbeInput['until
 /** A reading into the status (the tracker is its only writer); a reading without a round changes nothing. */
 export function recordStandby(ctx: PhaseContext, reading: StandbyReading | undefined): void {
   if (!reading?.probedAt || reading.color !== ctx.active) return;
+  ctx.tracker.setStandby(standbyOf(reading));
+}
+
+/** What the status says of a reading with a round in it: its reason cleaned and cut. */
+function standbyOf(reading: StandbyReading): StandbyStatus {
   const reason = reading.healthy ? undefined : inertText(reading.lastFailure ?? 'failed probes', REASON_LENGTH);
-  ctx.tracker.setStandby({
+  return {
     color: reading.color,
     healthy: reading.healthy,
-    probedAt: reading.probedAt,
+    ...(reading.probedAt ? { probedAt: reading.probedAt } : {}),
     ...(reason ? { reason } : {}),
-  });
+  };
 }
 
 /** At most this many watches per bake (one more each time the old color's health changes): history stays flat. */
@@ -167,12 +175,29 @@ async function holdRollback(ctx: PhaseContext, standby: StandbyPlan, reason: str
       `(otherwise FAILED in ${formatDuration(standby.askTimeoutMs)}, ${trafficLeft(ctx)})`,
   );
   notifyEvent(ctx, { type: 'rollback-held', phase: 'rollback', detail: `${held}; the rollback was due: ${reason}` });
-  const decided = await condition(() => human.heldRollback !== undefined, standby.askTimeoutMs);
+  let recovered = false;
+  const probe = isPatched('held-rollback-resumes') ? standbyProbe(ctx) : undefined;
+  const watch = probe
+    ? watchHeldStandby(ctx, probe, since.getTime() + standby.askTimeoutMs, (reading) => {
+        const latest = standbyOf(reading);
+        tracker.setStandby({ ...latest, ...(tracker.status.standby?.held ? { held: tracker.status.standby.held } : {}) });
+        recovered = reading.healthy;
+      })
+    : undefined;
+  const decided = await condition(() => human.heldRollback !== undefined || recovered, standby.askTimeoutMs);
+  // Its last window reports back before anything else happens (a switch, the end).
+  await watch?.stop();
   tracker.setWaitingFor(undefined);
   const { held: _held, ...after } = tracker.status.standby!;
   tracker.setStandby(after);
-  // Read again: the handler sets it while the condition waits.
+  // Read again: the handler sets it while the condition waits. A person's word wins over a recovery seen at once.
   const decision = (human as HumanInput).heldRollback;
+  if (recovered && !decision) {
+    const back = `old color ${active} healthy again after ${formatDuration(Date.now() - since.getTime())}: switching back`;
+    tracker.update('rollback', { detail: `${back}; the rollback was due: ${reason}` });
+    notifyEvent(ctx, { type: 'rollback-resumed', phase: 'rollback', detail: `${back}; the rollback was due: ${reason}` });
+    return back;
+  }
   if (!decided || !decision) {
     const why = `${held}; nobody decided within ${formatDuration(standby.askTimeoutMs)}, ${trafficLeft(ctx)}`;
     tracker.finish('rollback', 'failed', why);
