@@ -110,7 +110,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'held-rollback-resumes': {
-    added: '0.1.0 (0000000)',
+    added: '0.1.0 (59b5721)',
     before:
       'a held rollback waits for a person or the ask timeout only: the old color is not probed while held, and its recovery does not resume the rollback',
     decision: AFTER_PACKAGING,
