@@ -110,7 +110,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'held-rollback-resumes': {
-    added: '0.1.0 (59b5721)',
+    added: '0.1.0 (1e5d035)',
     before:
       'a held rollback waits for a person or the ask timeout only: the old color is not probed while held, and its recovery does not resume the rollback',
     decision: AFTER_PACKAGING,
@@ -122,7 +122,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'release-train-speaks-as-one': {
-    added: '0.1.0 (68308f1)',
+    added: '0.1.0 (68bab14)',
     before:
       "a release train's services each send started and failed themselves, and the holder of a train's gate on GitHub its approval-waiting, approved and rejected (their plans have notifications: train)",
     decision: AFTER_PACKAGING,
