@@ -31,6 +31,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const auth = githubAuthFromEnv(env);
   const temporal = loadTemporalConnection(env, options.connection);
   const metrics = metricsAddress(options.metricsAddress, env);
+  // Read before connecting: a bad number stops the worker before it opens anything.
+  const limits = workerLimits(env);
   // BLUEGREEN_CODEC_KEY: payloads are sealed before they reach Temporal (docs/security.md).
   const codec = codecFromEnv(env);
   // Every secret is read once, here, and leaves the environment (worker/secrets.ts).
@@ -55,7 +57,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     taskQueue,
     extra: {
       ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
-      ...workerLimits(env),
+      ...limits,
       interceptors: { activity: [redactingActivityInterceptors(secrets)] },
     },
     activities: createActivities({
@@ -107,13 +109,26 @@ function githubLimits(env: NodeJS.ProcessEnv): { writeSpacingMs?: number; maxCon
  * window — so a slot is a timer and a socket now and then, not a CPU: the SDK's default of 100
  * would make the 101st deployment in its monitor window queue behind the others.
  */
-function workerLimits(env: NodeJS.ProcessEnv): { maxConcurrentActivityTaskExecutions: number; maxCachedWorkflows?: number } {
+export function workerLimits(env: NodeJS.ProcessEnv): {
+  maxConcurrentActivityTaskExecutions: number;
+  maxCachedWorkflows?: number;
+  stickyQueueScheduleToStartTimeout?: number;
+} {
   // BLUEGREEN_WORKER_MAX_CACHED_WORKFLOWS: deployments kept in memory between their steps. The
   // SDK sizes the cache from the heap limit, so a worker run with a small --max-old-space-size
   // would otherwise replay its deployments from history at nearly every step.
   const maxCachedWorkflows = whole(env, 'BLUEGREEN_WORKER_MAX_CACHED_WORKFLOWS', 2);
+  // BLUEGREEN_WORKER_STICKY_TIMEOUT_MS: how long a deployment's next step waits for the worker
+  // that holds it in memory before any worker may take it. A worker that dies without a word
+  // (SIGKILL, a lost node) holds its deployments this long (the SDK's default: 10 s); lower
+  // resumes them sooner, at the price of more replays from history on a worker too busy to answer in time.
+  const stickyMs = whole(env, 'BLUEGREEN_WORKER_STICKY_TIMEOUT_MS', MIN_STICKY_TIMEOUT_MS);
   return {
     maxConcurrentActivityTaskExecutions: whole(env, 'BLUEGREEN_WORKER_MAX_ACTIVITIES', 1) ?? DEFAULT_MAX_ACTIVITIES,
     ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
+    ...(stickyMs !== undefined ? { stickyQueueScheduleToStartTimeout: stickyMs } : {}),
   };
 }
+
+/** Below this a step's workflow task rarely reaches a busy worker in time: every step would replay. */
+const MIN_STICKY_TIMEOUT_MS = 500;

@@ -174,6 +174,12 @@ export interface WorkerProcessOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * A killed test worker's deployments resume on the next worker after 1 s, not the SDK's 10 s
+ * (worker/main.ts workerLimits): the kill tests wait for that once or twice each.
+ */
+export const TEST_WORKER_STICKY = { BLUEGREEN_WORKER_STICKY_TIMEOUT_MS: '1000' };
+
 /** Spawns `node bin/bluegreen.js worker --task-queue <q>` and waits until it polls its queue. */
 export async function spawnWorker(options: WorkerProcessOptions): Promise<ManagedProcess> {
   const env = childEnv({
@@ -190,6 +196,7 @@ export async function spawnWorker(options: WorkerProcessOptions): Promise<Manage
     BLUEGREEN_WORKFLOW_BUNDLE: await workflowBundleFile(),
     // The lab's GitHub, router and Knot listen on loopback: the worker's policy must serve them.
     ...labWorkerPolicyEnv(),
+    ...TEST_WORKER_STICKY,
     ...options.env,
   });
   const worker = new ManagedProcess(

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labWorkerPolicyEnv } from '../../lab/worker-policy.js';
 import { workflowBundle } from './harness.js';
+import { TEST_WORKER_STICKY } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -41,6 +42,7 @@ export async function startWorkerProcess(env: Record<string, string>, readyWithi
       HOME: process.env['HOME'] ?? '/tmp',
       BLUEGREEN_WORKFLOW_BUNDLE: (await bundleFile()).path,
       ...labWorkerPolicyEnv(),
+      ...TEST_WORKER_STICKY,
       ...env,
     },
     detached: true,
