@@ -13,6 +13,7 @@ import {
   approveAndWaitForWebGreen,
   expectEveryServiceBackWebFirst,
   finalTrain,
+  gitHubGatedTrainPlan,
   it,
   outcomes,
   publicColor,
@@ -26,7 +27,6 @@ import {
 } from './support/train-lab.js';
 import { cliEnv, runCli, stopCliProcesses } from './support/cli-runner.js';
 import { errorRateAnalysis, startMetricEndpoint } from './support/metric-endpoint.js';
-import { recordDeployerForPlan } from '../client/github-identity.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import { deepMerge, uniqueService } from './support/lab-deployments.js';
 
@@ -216,15 +216,7 @@ describe('release train on the lab', () => {
     "one approval verified by GitHub (api's policy takes only those): a typed name is refused and the train waits; QA's review on GitHub switches all: SUCCEEDED",
     { timeout: 60_000 },
     async ({ client, worker, labs }) => {
-      labs.api.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
-      const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['alice', 'qa-lead'] } };
-      const { plan, names } = trainPlan(labs, { api: viaGitHub });
-      plan.approval.approvers = ['alice', 'qa-lead'];
-      // What `bluegreen deploy` does for a service approved via GitHub: records the deployment as the deployer.
-      const api = plan.services[0]!;
-      api.plan = await recordDeployerForPlan(api.plan, 'green', labs.api.github.branchHead('green'), {
-        GITHUB_TOKEN: labs.api.github.reviews.tokenOf('dave'),
-      });
+      const { plan, names } = await gitHubGatedTrainPlan(labs);
       const handle = await startTrain(client, worker.taskQueue, plan);
       const gate = await until(
         () => handle.query(trainStatusQuery),

@@ -9,10 +9,10 @@ import * as messages from '../contract/messages.js';
 import { trainStatusQuery } from '../contract/train-messages.js';
 import type { ChannelSpec } from '../notify/activities.js';
 import type { Lab } from '../lab/index.js';
-import { recordDeployerForPlan } from '../client/github-identity.js';
 import {
   approveAndWaitForWebGreen,
   finalTrain,
+  gitHubGatedTrainPlan,
   it,
   publicColor,
   ROLES,
@@ -53,6 +53,22 @@ const dataOf = (lab: Lab, type: string) =>
     .filter((e) => String(e['type']).endsWith(`.${type}`))
     .map((e) => e['data'] as Record<string, unknown>);
 const slackTitles = (lab: Lab) => lab.notifications.slack.delivered.map((r) => r.title ?? '');
+/** Until the webhook has an event of `type` (5 s at most). */
+const untilAtWebhook = (lab: Lab, type: string) =>
+  until(
+    () => types(lab),
+    (t) => t.includes(type),
+    `${type} at the webhook`,
+    5_000,
+  );
+/** Until Slack has a message whose title contains `part` (5 s at most). */
+const untilAtSlack = (lab: Lab, part: string) =>
+  until(
+    () => slackTitles(lab),
+    (t) => t.some((x) => x.includes(part)),
+    `${part} at Slack`,
+    5_000,
+  );
 
 describe('a release train notifies once for its services', () => {
   it(
@@ -72,18 +88,8 @@ describe('a release train notifies once for its services', () => {
       expect(end.outcome, end.error).toBe('SUCCEEDED');
       for (const role of ROLES) expect(await publicColor(labs[role])).toBe('green');
       const lab = labs.api;
-      await until(
-        () => types(lab),
-        (t) => t.includes('succeeded'),
-        'succeeded at the webhook',
-        5_000,
-      );
-      await until(
-        () => slackTitles(lab),
-        (t) => t.some((x) => x.includes('SUCCEEDED')),
-        'succeeded at Slack',
-        5_000,
-      );
+      await untilAtWebhook(lab, 'succeeded');
+      await untilAtSlack(lab, 'SUCCEEDED');
 
       const events = types(lab);
       for (const type of ['started', 'approval-waiting', 'approved', 'switched', 'succeeded'])
@@ -150,12 +156,7 @@ describe('a release train notifies once for its services', () => {
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('ROLLED_BACK');
       const lab = labs.api;
-      await until(
-        () => types(lab),
-        (t) => t.includes('rolled-back'),
-        'rolled-back at the webhook',
-        5_000,
-      );
+      await untilAtWebhook(lab, 'rolled-back');
       const events = types(lab);
       expect(count(events, 'rolled-back'), events.join(', ')).toBe(1);
       expect(count(events, 'succeeded')).toBe(0);
@@ -164,12 +165,7 @@ describe('a release train notifies once for its services', () => {
       expect((rolledBack['services'] as { service: string; outcome: string }[]).map((s) => [s.service, s.outcome])).toEqual(
         ROLES.map((r) => [names[r], 'ROLLED_BACK']),
       );
-      await until(
-        () => slackTitles(lab),
-        (t) => t.some((x) => x.includes('rolled back')),
-        'rolled back at Slack',
-        5_000,
-      );
+      await untilAtSlack(lab, 'rolled back');
       expect(slackTitles(lab).filter((t) => t.includes('rolled back'))).toEqual([
         `release train ${plan.train}: rolled back to the old colors`,
       ]);
@@ -187,18 +183,8 @@ describe('a release train notifies once for its services', () => {
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('FAILED');
       const lab = labs.api;
-      await until(
-        () => types(lab),
-        (t) => t.includes('failed'),
-        'failed at the webhook',
-        5_000,
-      );
-      await until(
-        () => slackTitles(lab),
-        (t) => t.some((x) => x.includes('FAILED')),
-        'failed at Slack',
-        5_000,
-      );
+      await untilAtWebhook(lab, 'failed');
+      await untilAtSlack(lab, 'FAILED');
       // Let a second message (the service's own) arrive if one were sent.
       await new Promise((r) => setTimeout(r, 1_000));
       const events = types(lab);
@@ -225,15 +211,7 @@ describe('a release train notifies once for its services', () => {
     { timeout: 60_000 },
     async ({ client, labs, startWorker }) => {
       const worker = await startWorker(labs.api, notifyingWorker(labs));
-      labs.api.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
-      const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['alice', 'qa-lead'] } };
-      const { plan, names } = trainPlan(labs, { ...NOTIFY, api: { ...NOTIFY.api, ...viaGitHub } });
-      plan.approval.approvers = ['alice', 'qa-lead'];
-      // What `bluegreen deploy` does for a service approved via GitHub: records the deployment as the deployer.
-      const api = plan.services[0]!;
-      api.plan = await recordDeployerForPlan(api.plan, 'green', labs.api.github.branchHead('green'), {
-        GITHUB_TOKEN: labs.api.github.reviews.tokenOf('dave'),
-      });
+      const { plan, names } = await gitHubGatedTrainPlan(labs, NOTIFY);
       const handle = await startTrain(client, worker.taskQueue, plan);
       const gate = await until(
         () => handle.query(trainStatusQuery),
@@ -242,21 +220,11 @@ describe('a release train notifies once for its services', () => {
       );
       expect(gate.outcome, gate.error).toBeUndefined();
       const lab = labs.api;
-      await until(
-        () => types(lab),
-        (t) => t.includes('approval-waiting'),
-        'approval-waiting at the webhook',
-        5_000,
-      );
+      await untilAtWebhook(lab, 'approval-waiting');
       labs.api.github.reviews.review(gate.gate!.runId!, 'alice', 'approved', 'QA passed on green');
       const end = await finalTrain(handle);
       expect(end.outcome, end.error).toBe('SUCCEEDED');
-      await until(
-        () => slackTitles(lab),
-        (t) => t.some((x) => x.includes('SUCCEEDED')),
-        'succeeded at Slack',
-        5_000,
-      );
+      await untilAtSlack(lab, 'SUCCEEDED');
       const events = types(lab);
       for (const type of ['approval-waiting', 'approved']) expect(count(events, type), `${type}: ${events.join(', ')}`).toBe(1);
       const waiting = dataOf(lab, 'approval-waiting')[0]!;

@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { recordDeployerForPlan } from '../../client/github-identity.js';
 import { approveSignal } from '../../contract/messages.js';
 import { trainStatusQuery } from '../../contract/train-messages.js';
 import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../../contract/train.js';
@@ -60,6 +61,22 @@ export function trainPlan(labs: Labs, overrides: Partial<Record<Role, Record<str
     monitor: {},
     rollback: { automatic: true },
   };
+  return { plan, names };
+}
+
+/**
+ * The train's plan with api's approval taken on GitHub (the qa environment's review, alice or
+ * qa-lead), as `bluegreen deploy` makes it: api's plan records dave as the deployer.
+ */
+export async function gitHubGatedTrainPlan(labs: Labs, overrides: Partial<Record<Role, Record<string, unknown>>> = {}) {
+  labs.api.github.reviews.addQaGate('qa', { reviewers: ['datatruck/qa'] });
+  const viaGitHub = { approval: { via: 'github', environment: 'qa', approvers: ['alice', 'qa-lead'] } };
+  const { plan, names } = trainPlan(labs, { ...overrides, api: { ...overrides.api, ...viaGitHub } });
+  plan.approval.approvers = ['alice', 'qa-lead'];
+  const api = plan.services[0]!;
+  api.plan = await recordDeployerForPlan(api.plan, 'green', labs.api.github.branchHead('green'), {
+    GITHUB_TOKEN: labs.api.github.reviews.tokenOf('dave'),
+  });
   return { plan, names };
 }
 
