@@ -138,6 +138,24 @@ const RESILIENCE_SCENARIOS: Scenario[] = [
     },
   },
   {
+    // The rollback is held (the old color blue unhealthy), then blue recovers and nobody decides:
+    // the held watch sees it healthy and the rollback resumes by itself.
+    name: 'held-resumed',
+    outcome: 'ROLLED_BACK',
+    overrides: {
+      approval: { required: false },
+      monitor: { duration: '60s', interval: '100ms', failureThreshold: 3, standby: { failures: 3, askTimeout: '2m' } },
+    },
+    async drive(handle, lab) {
+      await waitFor(handle, (s) => s.phase === 'monitor');
+      lab.apps.setHealthy('blue', false);
+      await new Promise((r) => setTimeout(r, 800));
+      lab.apps.setHealthy('green', false);
+      await waitFor(handle, (s) => s.standby?.held !== undefined);
+      lab.apps.setHealthy('blue', true);
+    },
+  },
+  {
     name: 'retried',
     outcome: 'SUCCEEDED',
     overrides: { approval: { required: false }, onFailure: { deploy: 'ask', verify: 'ask' } },
