@@ -121,6 +121,12 @@ export const PATCHES = {
       'a release train sends no notifications of its own; each service sends switched, rolled-back, succeeded and aborted itself (its plan has no notifications: train)',
     decision: AFTER_PACKAGING,
   },
+  'train-notices-only-from-its-train': {
+    added: '0.1.0 (HEAD)',
+    before:
+      "a plan started by hand naming a train left the train-level events (and with notifications: train-as-one also started and failed) to a train that never started it: its refusal's failed went to no channel",
+    decision: AFTER_PACKAGING,
+  },
   'release-train-speaks-as-one': {
     added: '0.1.0 (68bab14)',
     before:

@@ -10,6 +10,8 @@ import { trainStatusQuery } from '../contract/train-messages.js';
 import { TRAIN_WORKFLOW_TYPE, trainWorkflowIdFor, type TrainPlan, type TrainStatus } from '../contract/train.js';
 import type { DeploymentStatus } from '../contract/types.js';
 import type { releaseTrain } from '../workflows/release-train.js';
+import { startDeployment } from '../client/start-deployment.js';
+import { finalStatus } from '../client/final-status.js';
 import { readTrainView, renderTrainView } from '../client/train-view.js';
 import {
   it,
@@ -418,5 +420,33 @@ describe('release train', () => {
       parent: trainWorkflowIdFor(plan.train),
       service: `bluegreen-${names.worker}`,
     });
+  });
+
+  it('a plan started by hand that names a train speaking as one is refused, and its failed goes to its own channel', async ({
+    env,
+    worker,
+  }) => {
+    // Anyone with the task queue can start a plan; the train it names never started it.
+    const service = `tt-hand-${++trains}-${Date.now() % 100_000}`;
+    const name = `${service}-train`;
+    const base = planFor(service, { notify: [{ channel: 'team', events: 'all' }] });
+    const plan = {
+      ...base,
+      train: { name, workflowId: trainWorkflowIdFor(name), approval: 'train' as const, notifications: 'train-as-one' as const },
+    };
+    const sent: string[] = [];
+    const recorded = {
+      ...recordedActivities(),
+      sendNotification: async ({ channel, event }: { channel: string; event: { type: string } }) => {
+        sent.push(`${event.type} to ${channel}`);
+        return { channel, key: event.type, status: 200 };
+      },
+    } as Record<string, (input: unknown) => Promise<unknown>>;
+    worker.recordings.set(`bluegreen-${service}`, (activity: ActivityName, input: unknown) => recorded[activity]!(input));
+    const handle = await startDeployment(env.client, plan, { taskQueue: worker.taskQueue });
+    const status = await finalStatus(handle);
+    expect(status.outcome).toBe('FAILED');
+    expect(status.error).toContain(`names release train ${name}`);
+    expect(sent).toEqual(['failed to team']);
   });
 });

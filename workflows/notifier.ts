@@ -8,8 +8,8 @@
 // retries carry the same dedupe key (the CloudEvent id, `X-Bluegreen-Delivery`). A receiver that
 // deduplicates sees one message; Slack and Teams do not deduplicate, so a send whose POST arrived
 // but whose answer was lost (the worker died in between) arrives twice. See docs/notifications.md.
-import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
-import { deprecatedPatch } from '../contract/patches.js';
+import { CancellationScope, isCancellation, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { deprecatedPatch, isPatched } from '../contract/patches.js';
 import type { NotifyActivities } from '../notify/activities.js';
 import { channelsFor, leftToTrain, type NotificationEvent } from '../contract/notify-events.js';
 export { describeNotificationFailure } from '../contract/notify-events.js';
@@ -82,12 +82,22 @@ export class Notifier {
     this.sender = senderFor(plan);
   }
 
+  /**
+   * Whether the train the plan names speaks for this service: only when that train started it.
+   * A plan started by hand that names a train is refused (train-link.ts) and says so itself.
+   */
+  private trainSpeaks(): boolean {
+    if (workflowInfo().parent?.workflowId === this.plan.train?.workflowId) return true;
+    // Deployments started before the patch stayed silent: they replay so.
+    return !isPatched('train-notices-only-from-its-train');
+  }
+
   /** Starts the sends of `event` to every subscribed channel, in the background. */
   notify(input: EventInput): void {
     if (!this.enabled) return;
     this.notified.add(input.type);
     // The train that started this service says these once for all its services.
-    if (leftToTrain(this.plan.train, input.type)) return;
+    if (leftToTrain(this.plan.train, input.type) && this.trainSpeaks()) return;
     const event: NotificationEvent = {
       ...input,
       service: this.plan.service,
