@@ -122,7 +122,7 @@ export const PATCHES = {
     decision: AFTER_PACKAGING,
   },
   'train-notices-only-from-its-train': {
-    added: '0.1.0 (HEAD)',
+    added: '0.1.0 (5ba0c49)',
     before:
       "a plan started by hand naming a train left the train-level events (and with notifications: train-as-one also started and failed) to a train that never started it: its refusal's failed went to no channel",
     decision: AFTER_PACKAGING,
