@@ -194,8 +194,9 @@ async function holdRollback(ctx: PhaseContext, standby: StandbyPlan, reason: str
   const decision = (human as HumanInput).heldRollback;
   if (recovered && !decision) {
     const back = `old color ${active} healthy again after ${formatDuration(Date.now() - since.getTime())}: switching back`;
-    tracker.update('rollback', { detail: `${back}; the rollback was due: ${reason}` });
-    notifyEvent(ctx, { type: 'rollback-resumed', phase: 'rollback', detail: `${back}; the rollback was due: ${reason}` });
+    const detail = `${back}; the rollback was due: ${reason}`;
+    tracker.update('rollback', { detail });
+    notifyEvent(ctx, { type: 'rollback-resumed', phase: 'rollback', detail });
     return back;
   }
   if (!decided || !decision) {
