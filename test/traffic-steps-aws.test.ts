@@ -153,7 +153,8 @@ describe.skipIf(missing !== '')('switch.steps on moto (alb, route53)', () => {
         await startWorker(w.lab, { policy: parseWorkerPolicy(`${LAB_WORKER_POLICY_YAML}\n${w.policyYaml}`, 'test policy') });
         const plan = dnsLabPlan(w.lab, `svc-${kind}-back-${Date.now() % 1e6}`, {
           ...QUICK,
-          switch: { ...w.switch, steps: [10, 50, 100], stepPause: '20s' },
+          // Long enough to abort in at step two on a loaded machine; step one's pause must pass first.
+          switch: { ...w.switch, steps: [10, 50, 100], stepPause: '8s' },
         });
         const handle = await startDeployment(client, plan, { taskQueue });
         await expect.poll(() => greens(w.writes()).at(-1), { timeout: 60_000, interval: 50 }).toBe(50);
