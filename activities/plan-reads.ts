@@ -3,10 +3,10 @@
 // worker's policy first, and nothing else is read when the policy refuses it (no request carries
 // a credential before); then the public color, and the two branch heads side by side.
 import { keepAlive } from './heartbeat.js';
-import type { BlueGreenActivities, PlanReads, ReadPlanInput } from './types.js';
+import type { CoreActivities, PlanReads, ReadPlanInput } from './types.js';
 import { targetColorOf } from '../contract/types.js';
 
-type Parts = Pick<BlueGreenActivities, 'checkPlanPolicy' | 'readActiveColor' | 'readBranchHead'>;
+type Parts = Pick<CoreActivities, 'checkPlanPolicy' | 'readActiveColor' | 'readBranchHead'>;
 
 export function createPlanReadActivities(parts: Parts) {
   async function readPlan({ plan }: ReadPlanInput): Promise<PlanReads> {

@@ -1,17 +1,8 @@
 // The activity contract: what the workflow may ask of the outside world. Inputs and outputs
 // are plain data and never carry credentials (the worker holds those).
-import type { ApprovalActivities } from './approval-types.js';
-import type { CheckMetricQueriesInput } from '../analysis/metric-activities.js';
-import type { AnalysisActivities } from '../analysis/types.js';
-import type { MonitorWindowInput, MonitorWindowResult } from '../analysis/monitor-window.js';
-import type { VerifyWindowInput, VerifyWindowResult } from '../analysis/verify-window.js';
-import type { SwitchActivities } from '../switches/activity-types.js';
 import type { Color, DeploymentPlan, GitHubRepoRef } from '../contract/types.js';
 import type { Freeze, SwitchWindow } from '../contract/windows.js';
-import type { PlanPolicyVerdict } from '../worker/policy-activities.js';
-
-export type { HttpSwitchInput } from '../switches/http/types.js';
-export type { DnsSwitchInput, DnsSwitchResult, VerifyDnsInput, VerifyDnsResult } from '../switches/dns/types.js';
+import type { PlanPolicyVerdict } from '../contract/policy-verdict.js';
 
 export interface SwitchScheduleInput {
   service: string;
@@ -222,17 +213,11 @@ export interface SetGitHubDeploymentStatusInput {
 
 export type { PlanPolicyVerdict };
 
-/** Metric analysis: the rounds of a phase, the verify and monitor windows with metrics, the query check. */
-export interface MetricActivities {
-  /** monitor with metrics (new deployments): the probes and the metrics of the window in one activity. */
-  monitorWindow(input: MonitorWindowInput): Promise<MonitorWindowResult>;
-  /** verify with metrics (new deployments): the checks, then the metrics, in one activity. */
-  verifyWindow(input: VerifyWindowInput): Promise<VerifyWindowResult>;
-  checkMetricQueries(input: CheckMetricQueriesInput): Promise<string[]>;
-}
-
-/** The activity functions the worker registers (see worker/activities.ts; the switch types' from their manifests, switches/activities.ts). */
-export interface BlueGreenActivities extends SwitchActivities, AnalysisActivities, MetricActivities, ApprovalActivities {
+/**
+ * The core's activities; with the plug-ins' they are what the worker registers
+ * (workflows/activity-types.ts BlueGreenActivities, worker/activities.ts).
+ */
+export interface CoreActivities {
   /** The plan against the worker's policy: broken rules and the effective approval. */
   checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict>;
   /** The plan phase in one round trip: checkPlanPolicy, then readActiveColor and both branch heads. */

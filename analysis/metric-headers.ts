@@ -4,7 +4,7 @@
 // a redirect (`redirect: 'manual'`, a 3xx is reported, not followed), so a listed source cannot
 // hand them on. The longest matching prefix wins. Values come from the worker's secret store,
 // never from the plan.
-import type { SecretStore } from '../worker/secrets.js';
+import type { SecretStore } from '../contract/plugin.js';
 
 export interface MetricHeaderRule {
   /** URL prefix, e.g. https://prometheus.internal (normalised by the policy schema). */

@@ -7,6 +7,19 @@
 import type { z } from 'zod';
 import type { DeploymentPlan } from './types.js';
 
+/** The worker's secrets (worker/secrets.ts reads them from its environment): what a plug-in's credential comes from. */
+export interface SecretStore {
+  /** The secret read from `envName` at start; throws `SecretMissingError` (naming the variable only) when absent. */
+  get(envName: string): string;
+  /** The secret, or undefined when the variable was not set. */
+  find(envName: string): string | undefined;
+  has(envName: string): boolean;
+  /** Names of the variables that were read (never their values). */
+  names(): string[];
+  /** The text with every secret value, and each line of multi-line ones, replaced by `[secret NAME]`. */
+  redact(text: string): string;
+}
+
 /** What a plug-in fetches or touches for one plan: the egress rule and the audit read it. */
 export interface PlanTouches {
   /** http(s) URLs it requests (a template's placeholders left in). */

@@ -3,7 +3,7 @@
 // value, read once at worker start. A plan never chooses a variable: with a policy, a plan's
 // variable names are ignored, and a target the policy does not list is refused.
 import type { z } from 'zod';
-import type { SecretStore } from '../worker/secrets.js';
+import type { SecretStore } from '../contract/plugin.js';
 
 export interface SwitchCredentialOptions {
   /**

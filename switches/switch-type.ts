@@ -7,9 +7,8 @@
 // zod nor Node code reaches the bundle; the CLI (switches/client.ts) and the worker
 // (switches/activities.ts) load them. Type-only imports here.
 import type { z } from 'zod';
-import type { PhaseContext } from '../workflows/phases/context.js';
-import type { GitHubRunRequest } from '../workflows/github-run.js';
-import type { Color, DeploymentPlan } from '../contract/types.js';
+import type { GitHubRunRequest } from '../contract/github-run-request.js';
+import type { Color, DeploymentPlan, DnsStatus, PhaseName, PhaseStatus } from '../contract/types.js';
 import type { SwitchCredentialOptions } from './credentials.js';
 import type { PolicyPart } from '../contract/plugin.js';
 
@@ -28,13 +27,25 @@ export interface SwitchStepResult {
 }
 
 /**
+ * What a step may use of its phase: the plan, and the phase's status line and DNS state, which
+ * the workflow's status tracker keeps (workflows/phases/context.ts PhaseContext gives both).
+ */
+export interface SwitchStepContext {
+  plan: DeploymentPlan;
+  tracker: {
+    update(name: PhaseName, fields: Partial<Pick<PhaseStatus, 'detail' | 'url'>>): void;
+    setDns(dns: DnsStatus): void;
+  };
+}
+
+/**
  * Moves `percent` of the traffic to `color` (100: all of it; less only for a plan with
  * `steps`, on a type that can split traffic). Workflow code: deterministic, the world only
  * through activities. Any failure is a DeploymentStop: the switch phase then reads where traffic
  * is and decides.
  */
 export type SwitchStep<P extends SwitchPlanBase> = (
-  ctx: PhaseContext,
+  ctx: SwitchStepContext,
   phase: 'switch' | 'rollback',
   plan: P,
   color: Color,

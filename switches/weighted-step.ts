@@ -2,13 +2,12 @@
 // activity call that sets `color`'s share (read, write what differs, read back), retried until the
 // plan's update timeout, reported in the phase detail. Workflow code: deterministic.
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { BlueGreenActivities } from '../activities/types.js';
+import type { SwitchActivities } from './activity-types.js';
 import { NON_RETRYABLE_ERRORS } from '../contract/activity-options.js';
 import { DeploymentStop } from '../contract/failures.js';
 import { formatDuration } from '../contract/format.js';
 import type { Color } from '../contract/types.js';
-import type { PhaseContext } from '../workflows/phases/context.js';
-import type { SwitchStepResult } from './switch-type.js';
+import type { SwitchStepContext, SwitchStepResult } from './switch-type.js';
 import type { WeightedSwitchResult } from './weighted-types.js';
 
 /** What a weighted switch plan carries besides its target. */
@@ -21,7 +20,7 @@ export interface WeightedPlanBase {
 export type WeightedActivityName = 'switchViaAlb' | 'switchViaRoute53' | 'switchViaHaproxy';
 
 function updater(sw: WeightedPlanBase, attemptMs: number) {
-  return proxyActivities<BlueGreenActivities>({
+  return proxyActivities<SwitchActivities>({
     scheduleToCloseTimeout: Math.max(sw.updateTimeoutMs, attemptMs),
     startToCloseTimeout: attemptMs,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERRORS },
@@ -36,7 +35,7 @@ const shares = (w: { blue: number; green: number }) => `blue ${w.blue} %, green 
  * is and decides.
  */
 export async function setWeights<T>(
-  { tracker }: PhaseContext,
+  { tracker }: SwitchStepContext,
   phase: 'switch' | 'rollback',
   sw: WeightedPlanBase,
   request: { activity: WeightedActivityName; target: T; where: string; color: Color; percent: number; attemptMs: number },

@@ -16,7 +16,7 @@ import { createPolicyActivities } from './policy-activities.js';
 import { createProbeActivities, type ProbeOptions } from '../analysis/probes.js';
 import { createSwitchScheduleActivities } from './switch-schedule.js';
 import { checkMeasureContext, createAnalysisActivities, type AnalysisOptions } from '../analysis/activities.js';
-import type { BlueGreenActivities } from '../activities/types.js';
+import type { BlueGreenActivities } from '../workflows/activity-types.js';
 import {
   channelsFromPolicy,
   createNotifyActivities,

@@ -5,14 +5,9 @@
 import { log } from '@temporalio/activity';
 import type { DeploymentPlan } from '../contract/types.js';
 import { pluginNotices } from './plan-check.js';
-import { checkPlanAgainstPolicy, effectiveApprovalPolicy, servicePolicyFor, type EffectiveApproval } from './policy-rules.js';
+import type { PlanPolicyVerdict } from '../contract/policy-verdict.js';
+import { checkPlanAgainstPolicy, effectiveApprovalPolicy, servicePolicyFor } from './policy-rules.js';
 import { DEFAULT_POLICY, type WorkerPolicy } from './policy-schema.js';
-
-export interface PlanPolicyVerdict {
-  /** Every rule the plan breaks, one sentence each; empty when the plan is allowed. */
-  problems: string[];
-  approval: EffectiveApproval;
-}
 
 export function createPolicyActivities(policy: WorkerPolicy = DEFAULT_POLICY) {
   async function checkPlanPolicy(plan: DeploymentPlan): Promise<PlanPolicyVerdict> {

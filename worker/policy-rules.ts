@@ -7,6 +7,7 @@ import { globMatches, normalizeUrl, urlMatches } from '../contract/patterns.js';
 import { pluginProblems, planBoundProblems, planTouches } from './plan-check.js';
 import { egressProblems, planHeaderProblems } from './policy-egress.js';
 import { GITHUB_API_ROOT, type ApprovalPolicy, type WorkerPolicy } from './policy-schema.js';
+import type { EffectiveApproval } from '../contract/policy-verdict.js';
 
 export { globMatches, urlMatches };
 
@@ -33,24 +34,6 @@ export interface PlanApproval {
   via?: ApprovalPolicy['via'];
   /** Present when the plan approves via GitHub (its QA gate run). */
   gate?: unknown;
-}
-
-/** The approval rules a deployment runs with: the policy, tightened by the plan. */
-export interface EffectiveApproval {
-  required: boolean;
-  /** Logins and `org/team` slugs whose approval counts. */
-  approvers: string[];
-  minApprovals: number;
-  allowSelfApproval: boolean;
-  /** Who may `promote`. */
-  promoters: string[];
-  /**
-   * Who may `retry`, `rollback` and `abort` besides the deployer, the approvers and the
-   * promoters (workflows/decisions.ts).
-   */
-  operators?: string[];
-  via: ApprovalPolicy['via'];
-  timeoutMs: number;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

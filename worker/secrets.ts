@@ -6,18 +6,9 @@
 // value (and every line of a multi-line value, such as a PEM key) from a text before it
 // becomes an error message.
 import { inspect } from 'node:util';
+import type { SecretStore } from '../contract/plugin.js';
 
-export interface SecretStore {
-  /** The secret read from `envName` at start; throws `SecretMissingError` (naming the variable only) when absent. */
-  get(envName: string): string;
-  /** The secret, or undefined when the variable was not set. */
-  find(envName: string): string | undefined;
-  has(envName: string): boolean;
-  /** Names of the variables that were read (never their values). */
-  names(): string[];
-  /** The text with every secret value, and each line of multi-line ones, replaced by `[secret NAME]`. */
-  redact(text: string): string;
-}
+export type { SecretStore };
 
 export class SecretMissingError extends Error {
   constructor(readonly envName: string) {

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { BlueGreenActivities } from '../activities/types.js';
+import type { BlueGreenActivities } from '../workflows/activity-types.js';
 import { DEFAULT_TASK_QUEUE } from '../contract/messages.js';
 
 /** This module runs built (dist/worker/worker.js, the installed package) or from the TypeScript sources. */

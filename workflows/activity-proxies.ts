@@ -1,7 +1,7 @@
 // Activity stubs with their timeouts and retry policies, one proxy per kind of work.
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { QUICK_ACTIVITY_OPTIONS, retryPolicy as retry } from '../contract/activity-options.js';
-import type { BlueGreenActivities } from '../activities/types.js';
+import type { BlueGreenActivities } from './activity-types.js';
 import type { DeploymentPlan } from '../contract/types.js';
 
 /** Short calls that do not heartbeat (QUICK_ACTIVITY_OPTIONS). */

@@ -18,6 +18,9 @@ import { dispatchAnswerLostSignal } from '../contract/messages.js';
 import type { PhaseContext } from './phases/context.js';
 import type { PhaseName } from '../contract/types.js';
 import { dispatchStep } from '../contract/vocabulary.js';
+import type { GitHubRunRequest } from '../contract/github-run-request.js';
+
+export type { GitHubRunRequest };
 
 /** A run that ended with another conclusion than success; the phase is already finished `failed`. */
 export class GitHubRunFailed extends DeploymentStop {
@@ -30,27 +33,6 @@ export class GitHubRunFailed extends DeploymentStop {
     super('FAILED', `${what} run ${description}`);
     this.name = 'GitHubRunFailed';
   }
-}
-
-export interface GitHubRunRequest {
-  workflow: string;
-  ref: string;
-  /** The inputs for a correlation id (`<deploymentId>.<dispatch step of the phase>`). */
-  inputs: (correlationId: string) => Record<string, string>;
-  /** How the run is named in the failure message, e.g. "deploy", "switch". */
-  what: string;
-  /** The attempt of a retried step (onFailure: ask); its correlation id carries it from 2 on. @default 1 */
-  attempt?: number;
-  /** The correlation-id step when a phase dispatches several runs (verify.tests: `test-<name>`). @default the phase's */
-  step?: string;
-  /** How long the run may take. @default plan.deploy.runTimeoutMs */
-  timeoutMs?: number;
-  /**
-   * The commit the run must be of, when the caller knows it (a deploy of the planned SHA): a
-   * found run that carries the correlation id but ran another commit is not adopted (someone
-   * with Actions write could pre-dispatch one). Absent: only the triggering actor is checked.
-   */
-  headSha?: string;
 }
 
 /**

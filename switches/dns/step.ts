@@ -2,18 +2,17 @@
 // DNS verification that follows every switch and rollback when `dns` is configured. Workflow
 // code: deterministic, talks to the world only through activities.
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
-import type { BlueGreenActivities } from '../../activities/types.js';
+import type { SwitchActivities } from '../activity-types.js';
 import { NON_RETRYABLE_ERRORS } from '../../contract/activity-options.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { formatDuration } from '../../contract/format.js';
-import type { PhaseContext } from '../../workflows/phases/context.js';
 import { otherColor, type Color, type DeploymentPlan, type DnsPlan, type PhaseName } from '../../contract/types.js';
-import type { SwitchStep, SwitchStepResult } from '../switch-type.js';
+import type { SwitchStep, SwitchStepContext, SwitchStepResult } from '../switch-type.js';
 import type { DnsSwitchPlan } from './types.js';
 
 /** The update is idempotent: retried until `switch.updateTimeout`, then the switch fails. */
 function dnsUpdater(sw: DnsSwitchPlan) {
-  return proxyActivities<BlueGreenActivities>({
+  return proxyActivities<SwitchActivities>({
     scheduleToCloseTimeout: sw.updateTimeoutMs,
     startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERRORS },
@@ -21,7 +20,7 @@ function dnsUpdater(sw: DnsSwitchPlan) {
 }
 
 function dnsVerifier(plan: DeploymentPlan, maxWaitMs: number) {
-  return proxyActivities<BlueGreenActivities>({
+  return proxyActivities<SwitchActivities>({
     startToCloseTimeout: maxWaitMs + 60_000,
     heartbeatTimeout: plan.timeouts?.heartbeatMs ?? 20_000,
     retry: {
@@ -64,7 +63,7 @@ export const switchDnsRecord: SwitchStep<DnsSwitchPlan> = async ({ plan, tracker
  * the record's TTL and how long caches may still send users to the other color.
  */
 export async function verifyDnsRecord(
-  { plan, tracker }: PhaseContext,
+  { plan, tracker }: SwitchStepContext,
   phase: PhaseName,
   color: Color,
   timeoutMs: number,

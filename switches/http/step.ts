@@ -1,12 +1,12 @@
 // The `http` switch's step: one idempotent POST of the color to the router (an activity).
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { BlueGreenActivities } from '../../activities/types.js';
+import type { SwitchActivities } from '../activity-types.js';
 import { QUICK_ACTIVITY_OPTIONS } from '../../contract/activity-options.js';
 import { DeploymentStop, describeFailure } from '../../contract/failures.js';
 import type { SwitchStep } from '../switch-type.js';
 import type { HttpSwitchPlan } from './types.js';
 
-const quick = proxyActivities<BlueGreenActivities>(QUICK_ACTIVITY_OPTIONS);
+const quick = proxyActivities<SwitchActivities>(QUICK_ACTIVITY_OPTIONS);
 
 export const switchViaHttp: SwitchStep<HttpSwitchPlan> = async (_ctx, _phase, sw, color) => {
   try {

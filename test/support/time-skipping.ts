@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { test as base } from 'vitest';
 import { stringify } from 'yaml';
 import type { NotifyActivities } from '../../notify/activities.js';
-import type { BlueGreenActivities } from '../../activities/types.js';
+import type { BlueGreenActivities } from '../../workflows/activity-types.js';
 import type { SwitchActivities } from '../../switches/activity-types.js';
 import { createSwitchTypeActivities } from '../../switches/activities.js';
 import { parseConfigText } from '../../client/config.js';

@@ -1,7 +1,7 @@
 // plan: check the plan against the worker's policy, read which color is live and the head of the
 // other color's branch; start the GitHub Deployment record. Fails when the requested color is
 // already live. The reads are one activity (readPlan).
-import type { PlanPolicyVerdict } from '../../worker/policy-activities.js';
+import type { PlanPolicyVerdict } from '../../contract/policy-verdict.js';
 import { gitHubCalls } from '../activity-proxies.js';
 import { DeploymentStop } from '../../contract/failures.js';
 import { shortSha } from '../../contract/format.js';
