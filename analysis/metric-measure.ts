@@ -6,7 +6,9 @@
 import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } from './metric-judge.js';
 import { fillPlaceholders, type MetricPlan, type MetricSource } from './metric-plan.js';
 import type { Color } from '../contract/types.js';
-import type { Measurement } from './types.js';
+import type { MetricMeasurement } from '../contract/analysis-plan.js';
+
+export type { MetricMeasurement };
 import type { MeasureContext } from './provider.js';
 import type { MetricCheckFields } from './prometheus/types.js';
 import { inertText } from '../contract/sanitize.js';
@@ -19,11 +21,6 @@ export type SourceAnswer =
   | { kind: 'unsupported'; resultType: string }
   | { kind: 'invalid'; status: number; error: string }
   | { kind: 'unavailable'; attempts: number; error: string };
-
-/** A seam Measurement (analysis/types.ts) plus its bounds in words, e.g. "pass ≤ 1 %, fail > 2 %". */
-export interface MetricMeasurement extends Measurement {
-  boundsText?: string;
-}
 
 /** For whom a metric is measured: the placeholders' values and the evaluation time. */
 export interface MetricValues {

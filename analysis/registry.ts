@@ -17,6 +17,13 @@ export type RegisteredCheck = Parameters<Provider['measure']>[0];
 /** A metric source, told apart by its type. */
 export type RegisteredSource = Provider extends infer P ? (P extends AnalysisProvider<any, infer S> ? S : never) : never;
 
+declare module '../contract/plugin-plans.js' {
+  interface RegisteredPlans {
+    check: RegisteredCheck;
+    metricSource: RegisteredSource;
+  }
+}
+
 const isAlias = (provider: { aliases?: readonly string[] }, name: string) => provider.aliases?.includes(name) === true;
 
 /** The provider of a check; a check no provider knows is refused (non-retryable upstream). */

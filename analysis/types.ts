@@ -3,28 +3,10 @@
 // list of checks each; a provider (analysis/<provider>/) turns one check into one measurement.
 // Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
 import type { Color } from '../contract/types.js';
+import type { CheckSummary, Measurement, Verdict } from '../contract/analysis-plan.js';
+
+export type { CheckSummary, Measurement, Verdict };
 import type { RegisteredCheck } from './registry.js';
-
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
-
-/** One reading of one check. */
-export interface Measurement {
-  /** The check's name, e.g. "health", "color", "error-rate". */
-  check: string;
-  /** The number measured, when the check measures one (a latency, an error rate). */
-  value?: number;
-  verdict: Verdict;
-  /** Why this verdict, naming the check, e.g. "health: HTTP 503 from https://…/health". */
-  reason: string;
-  /** ISO time of the reading. */
-  at: string;
-  /** What was asked (a URL, a PromQL query). */
-  query?: string;
-  /** The bounds `value` was held to. */
-  bounds?: { min?: number; max?: number };
-  /** Where a human can look further (a dashboard, a graph). */
-  link?: string;
-}
 
 /** What every check carries. */
 export interface CheckPlanBase {
@@ -53,17 +35,6 @@ export interface ColorCheckPlan extends CheckPlanBase {
 
 /** A check, told apart by its provider: one variant per provider in analysis/registry.ts. */
 export type CheckPlan = RegisteredCheck;
-
-/** What a phase keeps of one check: counts and the last reading (DeploymentStatus.analysis). */
-export interface CheckSummary {
-  check: string;
-  provider: CheckPlan['provider'];
-  measurements: number;
-  passes: number;
-  failures: number;
-  inconclusive: number;
-  last?: Measurement;
-}
 
 /** verify: every check passes `successes` rounds in a row before `timeoutMs`. */
 export interface VerifyChecksInput {

@@ -2,8 +2,7 @@
 // tally, the workflow and the CLI render it). verify: more failures than failureLimit fail
 // the metric (and stop early); inconclusive ones follow onInconclusive. monitor: failureLimit
 // failures in a row roll back; a window with only inconclusive answers follows onInconclusive.
-import type { MetricMeasurement } from '../analysis/metric-measure.js';
-import type { AnalysisPlan, MetricVerdict } from '../analysis/metric-plan.js';
+import type { AnalysisPlan, MetricMeasurement, MetricVerdict } from './analysis-plan.js';
 
 export interface MetricSummary {
   name: string;

@@ -1,13 +1,9 @@
 // Plain data shared by the workflow, its activities and the client. No imports with side
 // effects: this module is loaded inside Temporal's workflow sandbox.
 import type { NotifyPlan } from './notify-events.js';
-import type { CheckPlan, CheckSummary } from '../analysis/types.js';
-import type { AnalysisPlan } from '../analysis/metric-plan.js';
+import type { AnalysisPlan, CheckSummary } from './analysis-plan.js';
+import type { CheckPlan, SwitchPlan } from './plugin-plans.js';
 import type { AnalysisResult } from './metric-tally.js';
-import type { DnsSwitchPlan } from '../switches/dns/types.js';
-import type { SwitchPlan } from '../switches/registry.js';
-import type { HttpSwitchPlan } from '../switches/http/types.js';
-import type { WorkflowSwitchPlan } from '../switches/workflow/types.js';
 import type { Freeze, SwitchWindow } from './windows.js';
 import type { DONE, FixedPhase, HookKind } from './vocabulary.js';
 import type { TrainMembership } from './train.js';
@@ -41,7 +37,7 @@ export interface HookPlan {
   inputs: Record<string, string>;
 }
 
-export type { DnsSwitchPlan, HttpSwitchPlan, SwitchPlan, WorkflowSwitchPlan };
+export type { SwitchPlan };
 
 /** What a color's public record holds: one CNAME, or A and/or AAAA addresses. */
 export interface DnsTargetPlan {
@@ -145,7 +141,7 @@ export interface DeploymentPlan {
   /** Who hears of which events (channel names the worker resolves), reminders at the gate. */
   notify?: NotifyPlan;
   /**
-   * Checks run besides health and color (analysis/types.ts CheckPlan), e.g. metric queries:
+   * Checks run besides health and color (a registered CheckPlan), e.g. metric queries:
    * verify's against the target environment, monitor's under traffic. Absent in older plans.
    */
   checks?: { verify?: CheckPlan[]; monitor?: CheckPlan[] };

@@ -9,6 +9,7 @@ import { haproxySwitch } from './haproxy/index.js';
 import { httpSwitch } from './http/index.js';
 import { route53Switch } from './route53/index.js';
 import type { SwitchStep } from './switch-type.js';
+import type { SwitchPlan as ContractSwitchPlan } from '../contract/plugin-plans.js';
 import { workflowSwitch } from './workflow/index.js';
 
 export const SWITCHES = [workflowSwitch, httpSwitch, dnsSwitch, albSwitch, route53Switch, haproxySwitch] as const;
@@ -16,6 +17,10 @@ export const SWITCHES = [workflowSwitch, httpSwitch, dnsSwitch, albSwitch, route
 /** How traffic moves: one plan type per switch type (switches/<type>/types.ts), the one its step takes. */
 export type SwitchPlan = Parameters<(typeof SWITCHES)[number]['step']>[2];
 export type SwitchType = SwitchPlan['type'];
+
+/** Each listed type's folder adds its plan to the contract's SwitchPlans, and no other folder does. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SWITCH_PLANS_MATCH_THE_LIST: Same<SwitchPlan, ContractSwitchPlan> = true;
 
 /** The registered switch of a plan's or config's type. */
 export function switchTypeOf<T extends string>(type: T) {

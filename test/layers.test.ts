@@ -46,6 +46,16 @@ describe('the import checks catch planted violations', () => {
     ]);
   });
 
+  it('with types, type-only imports count too', () => {
+    const source = [
+      "import type { A } from './a.js';",
+      "import { type B } from './b.js';",
+      "export type { C } from './c.js';",
+    ].join('\n');
+    expect(valueSpecifiers('x.ts', source)).toEqual([]);
+    expect(valueSpecifiers('x.ts', source, { types: true }).map((s) => s.text)).toEqual(['./a.js', './b.js', './c.js']);
+  });
+
   it('two folders importing each other', () => {
     const edges = [edge('activities/a.ts', 'analysis/b.ts'), edge('analysis/c.ts', 'activities/d.ts')];
     expect(mutualPairs(edges)).toEqual(['activities <-> analysis']);
@@ -106,6 +116,18 @@ describe('the source', () => {
 
   it('the plug-in files the workflow loads import values from contract/ and their own folder only', () =>
     expect(workflowSideImports(edges)).toEqual([]));
+
+  // The plug-ins fill the contract's slots for their plan types (contract/plugin-plans.ts), so the
+  // layers hold for types too: the contract names no plug-in, and no pair of folders knows each other.
+  it('no two top-level folders import each other, type imports included', () =>
+    expect(mutualPairs(valueImportsOf(ROOT, Object.keys(LAYERS), { types: true }))).toEqual([]));
+
+  it('contract/ imports nothing of ours outside it, type imports included', () =>
+    expect(
+      valueImportsOf(ROOT, ['contract'], { types: true })
+        .filter((e) => !e.to.startsWith('contract/'))
+        .map((e) => `${e.from} -> ${e.to}`),
+    ).toEqual([]));
 
   it('no runtime import circle, the tests, lab, bench and scripts included', () => {
     const everything = valueImportsOf(ROOT, [...Object.keys(LAYERS), 'lab', 'test', 'bench', 'scripts']);

@@ -21,3 +21,10 @@ export type AlbSwitchInput = WeightedSwitchInput<AlbSwitchTarget>;
 /** "ALB rule …" or "ALB listener …", for phase details and errors. */
 export const albWhere = (t: AlbSwitchTarget): string =>
   t.ruleArn !== undefined ? `ALB rule ${t.ruleArn}` : `ALB listener ${t.listenerArn ?? '(none)'}`;
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    alb: AlbSwitchPlan;
+  }
+}

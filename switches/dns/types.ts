@@ -66,3 +66,10 @@ export interface VerifyDnsResult {
   lastProblem?: string;
   elapsedMs: number;
 }
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    dns: DnsSwitchPlan;
+  }
+}

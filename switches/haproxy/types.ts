@@ -19,3 +19,10 @@ export type HaproxySwitchTarget = Pick<HaproxySwitchPlan, 'socket' | 'backend' |
 export type HaproxySwitchInput = WeightedSwitchInput<HaproxySwitchTarget>;
 
 export const haproxyWhere = (t: HaproxySwitchTarget): string => `HAProxy backend ${t.backend} at ${t.socket}`;
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    haproxy: HaproxySwitchPlan;
+  }
+}

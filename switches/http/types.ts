@@ -23,3 +23,10 @@ export interface HttpSwitchInput {
   tokenEnv?: string;
   color: Color;
 }
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    http: HttpSwitchPlan;
+  }
+}

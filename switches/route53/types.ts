@@ -22,3 +22,10 @@ export type Route53SwitchTarget = Pick<Route53SwitchPlan, 'hostedZoneId' | 'name
 export type Route53SwitchInput = WeightedSwitchInput<Route53SwitchTarget>;
 
 export const route53Where = (t: Route53SwitchTarget): string => `Route 53 ${t.name} ${t.recordType} in ${t.hostedZoneId}`;
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    route53: Route53SwitchPlan;
+  }
+}

@@ -8,3 +8,10 @@ export interface WorkflowSwitchPlan extends TrafficStepsPlan {
   ref: string;
   verifyTimeoutMs: number;
 }
+
+// This type's plan in the contract's DeploymentPlan (switches/registry.ts checks the two agree).
+declare module '../../contract/plugin-plans.js' {
+  interface SwitchPlans {
+    workflow: WorkflowSwitchPlan;
+  }
+}

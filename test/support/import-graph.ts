@@ -43,21 +43,25 @@ interface Specifier {
   bundled: boolean;
 }
 
-/** The relative specifiers `source` loads at run time. */
-export function valueSpecifiers(fileName: string, source: string): Specifier[] {
+/** The relative specifiers `source` loads at run time; with `types`, those it takes types from as well. */
+export function valueSpecifiers(fileName: string, source: string, { types = false } = {}): Specifier[] {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: Specifier[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !typeOnlyImport(node)) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && (types || !typeOnlyImport(node))) {
       found.push({ text: node.moduleSpecifier.text, bundled: true });
     } else if (
       ts.isExportDeclaration(node) &&
       node.moduleSpecifier &&
       ts.isStringLiteral(node.moduleSpecifier) &&
-      !typeOnlyExport(node)
+      (types || !typeOnlyExport(node))
     ) {
       found.push({ text: node.moduleSpecifier.text, bundled: true });
-    } else if (ts.isImportEqualsDeclaration(node) && !node.isTypeOnly && ts.isExternalModuleReference(node.moduleReference)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      (types || !node.isTypeOnly) &&
+      ts.isExternalModuleReference(node.moduleReference)
+    ) {
       const expr = node.moduleReference.expression;
       if (ts.isStringLiteral(expr)) found.push({ text: expr.text, bundled: true });
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -107,12 +111,12 @@ function tsFilesUnder(root: string, dir: string): string[] {
   });
 }
 
-/** Every value import among the `.ts` files under `dirs`. */
-export function valueImportsOf(root: string, dirs: readonly string[]): Edge[] {
+/** Every value import among the `.ts` files under `dirs`; with `types`, type-only imports too. */
+export function valueImportsOf(root: string, dirs: readonly string[], options: { types?: boolean } = {}): Edge[] {
   return dirs
     .flatMap((dir) => tsFilesUnder(root, dir))
     .flatMap((from) =>
-      valueSpecifiers(from, readFileSync(join(root, from), 'utf8')).flatMap(({ text, bundled }) => {
+      valueSpecifiers(from, readFileSync(join(root, from), 'utf8'), options).flatMap(({ text, bundled }) => {
         const to = resolveSpecifier(root, from, text);
         return to ? [{ from, to, bundled }] : [];
       }),
