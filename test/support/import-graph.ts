@@ -7,19 +7,20 @@ import ts from 'typescript';
 
 /**
  * The top-level folders, lowest first, and the folders each may import values from: contract <
- * views < workflows < activities < plug-ins < worker, client. `config/` (the operator files'
- * vocabulary: zod field types, YAML reading, Temporal connection settings) and the leaf services
- * `codec/` and `webhook/` sit on contract alone. workflows/ may also import a plug-in's workflow
- * side (its step, its manifest, its checks), which `workflowSideImports` holds to contract/.
+ * views < activities < plug-ins < workflows, and worker and client on the plug-ins (they name the
+ * workflows, never load their code). `config/` (the operator files' vocabulary: zod field types,
+ * YAML reading, Temporal connection settings) and the leaf services `codec/` and `webhook/` sit on
+ * contract alone. What workflows/ loads of a plug-in is its workflow side (its step, its manifest,
+ * its checks), which `workflowSideImports` holds to contract/.
  */
 export const PLUG_INS = ['switches', 'analysis', 'notify'] as const;
-const BELOW_PLUG_INS = ['contract', 'config', 'views', 'workflows', 'activities'];
+const BELOW_PLUG_INS = ['contract', 'config', 'views', 'activities'];
 export const LAYERS: Record<string, readonly string[]> = {
   contract: [],
   config: ['contract'],
   views: ['contract'],
   workflows: ['contract', 'views', ...PLUG_INS],
-  activities: ['contract', 'config', 'views', 'workflows'],
+  activities: ['contract', 'config', 'views'],
   switches: BELOW_PLUG_INS,
   analysis: BELOW_PLUG_INS,
   notify: BELOW_PLUG_INS,
