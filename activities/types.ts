@@ -211,8 +211,6 @@ export interface SetGitHubDeploymentStatusInput {
   logUrl?: string;
 }
 
-export type { PlanPolicyVerdict };
-
 /**
  * The core's activities; with the plug-ins' they are what the worker registers
  * (workflows/activity-types.ts BlueGreenActivities, worker/activities.ts).

@@ -7,11 +7,11 @@ import { boundsText, judgeComparison, judgeNoData, judgeValue, type Judgement } 
 import { fillPlaceholders, type MetricPlan, type MetricSource } from './metric-plan.js';
 import type { Color } from '../contract/types.js';
 import type { MetricMeasurement } from '../contract/analysis-plan.js';
-
-export type { MetricMeasurement };
 import type { MeasureContext } from './provider.js';
 import type { MetricCheckFields } from './prometheus/types.js';
 import { inertText } from '../contract/sanitize.js';
+
+export type { MetricMeasurement };
 
 /** What a source answered, sorted out (see analysis/prometheus/query.ts for the wording of each). */
 export type SourceAnswer =

@@ -2,12 +2,8 @@
 // plan carries them (no secrets: headers that need one are added by the worker from its
 // policy's `metrics` section). Pure types and helpers: loaded in the workflow sandbox too.
 
-import type { RegisteredSource } from './registry.js';
-
 export type { AnalysisPlan, InconclusivePolicy, MetricPlan, MetricUnit, MetricVerdict } from '../contract/analysis-plan.js';
-
-/** Where a metric's number comes from: one variant per metric provider in analysis/registry.ts. */
-export type MetricSource = RegisteredSource;
+export type { MetricSource } from '../contract/plugin-plans.js';
 
 export const METRIC_PLACEHOLDERS = ['color', 'service', 'sha', 'window'] as const;
 export type MetricPlaceholder = (typeof METRIC_PLACEHOLDERS)[number];

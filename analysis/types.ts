@@ -4,9 +4,9 @@
 // Plain data, type-only imports: loaded in the workflow sandbox, by the activities and the CLI.
 import type { Color } from '../contract/types.js';
 import type { CheckSummary, Measurement, Verdict } from '../contract/analysis-plan.js';
+import type { CheckPlan } from '../contract/plugin-plans.js';
 
-export type { CheckSummary, Measurement, Verdict };
-import type { RegisteredCheck } from './registry.js';
+export type { CheckPlan, CheckSummary, Measurement, Verdict };
 
 /** What every check carries. */
 export interface CheckPlanBase {
@@ -32,9 +32,6 @@ export interface ColorCheckPlan extends CheckPlanBase {
   url: string;
   expect: Color;
 }
-
-/** A check, told apart by its provider: one variant per provider in analysis/registry.ts. */
-export type CheckPlan = RegisteredCheck;
 
 /** verify: every check passes `successes` rounds in a row before `timeoutMs`. */
 export interface VerifyChecksInput {

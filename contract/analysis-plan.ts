@@ -76,7 +76,7 @@ export interface AnalysisPlan {
   onInconclusive: InconclusivePolicy;
 }
 
-/** A seam Measurement (analysis/types.ts) plus its bounds in words, e.g. "pass ≤ 1 %, fail > 2 %". */
+/** A Measurement plus its bounds in words, e.g. "pass ≤ 1 %, fail > 2 %". */
 export interface MetricMeasurement extends Measurement {
   boundsText?: string;
 }
